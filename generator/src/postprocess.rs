@@ -1,0 +1,125 @@
+//! Targeted rewrites of progenitor's output, applied to the syntax tree.
+//!
+//! Each rewrite fixes one thing progenitor's settings cannot express; each is
+//! a no-op when progenitor stops needing it. None edits generated text by hand.
+//!
+//! 1. `progenitor_client::{...}` imports point at the SDK's own runtime
+//!    (`crate::runtime`), which keeps the status and body of every failed
+//!    response and drives retries and rate limits.
+//! 2. The `api-version` header progenitor adds to every request is removed:
+//!    Braze does not define it.
+//! 3. Builders of types with a flattened map of extra keys (custom attributes,
+//!    catalog fields) start with an empty map instead of demanding one.
+//! 4. `Error::UnexpectedResponse(response)` becomes
+//!    `Error::from_unexpected(response).await`: the runtime reads the body so
+//!    that the error owns the status, headers and body.
+
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, ExprCall, ExprLit, ExprMethodCall, Lit, Stmt, UseTree};
+
+/// Applies every rewrite to `file`.
+pub fn apply(file: &mut syn::File) {
+    Rewriter.visit_file_mut(file);
+}
+
+struct Rewriter;
+
+impl VisitMut for Rewriter {
+    fn visit_use_tree_mut(&mut self, tree: &mut UseTree) {
+        if let UseTree::Path(p) = tree {
+            if p.ident == "progenitor_client" {
+                let rest = (*p.tree).clone();
+                *tree = syn::parse_quote!(crate::runtime::#rest);
+                return;
+            }
+        }
+        visit_mut::visit_use_tree_mut(self, tree);
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| !is_api_version_append(stmt));
+        visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr {
+            if is_missing_extra(call) {
+                *expr = syn::parse_quote!(Ok(Default::default()));
+                return;
+            }
+            if is_unexpected_response(call) {
+                let response = call.args.first().cloned();
+                *expr = syn::parse_quote!(Error::from_unexpected(#response).await);
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ...);`
+fn is_api_version_append(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::MethodCall(ExprMethodCall { method, args, .. }), _) = stmt else {
+        return false;
+    };
+    method == "append" && args.first().is_some_and(|a| contains_str_lit(a, "api-version"))
+}
+
+/// `Err("no value supplied for extra".to_string())` in a builder default.
+fn is_missing_extra(call: &ExprCall) -> bool {
+    let is_err = matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Err"));
+    is_err && call.args.first().is_some_and(|a| contains_str_lit(a, "no value supplied for extra"))
+}
+
+/// `Error::UnexpectedResponse(response)`.
+fn is_unexpected_response(call: &ExprCall) -> bool {
+    let Expr::Path(p) = &*call.func else { return false };
+    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments == ["Error", "UnexpectedResponse"] && call.args.len() == 1
+}
+
+fn contains_str_lit(expr: &Expr, wanted: &str) -> bool {
+    struct Finder<'a> {
+        wanted: &'a str,
+        found: bool,
+    }
+    impl syn::visit_mut::VisitMut for Finder<'_> {
+        fn visit_expr_lit_mut(&mut self, lit: &mut ExprLit) {
+            if let Lit::Str(s) = &lit.lit {
+                if s.value() == self.wanted {
+                    self.found = true;
+                }
+            }
+        }
+    }
+    let mut finder = Finder { wanted, found: false };
+    finder.visit_expr_mut(&mut expr.clone());
+    finder.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_imports_header_and_extra_default() {
+        let mut file: syn::File = syn::parse_quote! {
+            use progenitor_client::{encode_path, ClientHooks};
+            fn send() {
+                let mut header_map = HeaderMap::with_capacity(1usize);
+                header_map.append(HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
+                header_map.append(HeaderName::from_static("x-request-origin"), v);
+            }
+            async fn send() { match s { _ => Err(Error::UnexpectedResponse(response)) } }
+            fn default() -> X { X { extra: Err("no value supplied for extra".to_string()), id: Err("no value supplied for id".to_string()) } }
+        };
+        apply(&mut file);
+        let out = quote::quote!(#file).to_string();
+        assert!(out.contains("use crate :: runtime :: { encode_path , ClientHooks }"), "{out}");
+        assert!(!out.contains("api-version"), "{out}");
+        assert!(out.contains("x-request-origin"), "{out}");
+        assert!(out.contains("extra : Ok (Default :: default ())"), "{out}");
+        assert!(out.contains("no value supplied for id"), "{out}");
+        assert!(out.contains("Error :: from_unexpected (response) . await"), "{out}");
+    }
+}

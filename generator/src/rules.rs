@@ -1,0 +1,439 @@
+//! The project's rules for the spec, checked before progenitor sees it.
+//!
+//! progenitor rejects or panics on some constructs and silently mishandles
+//! others; these rules catch them, and the project's own conventions, with a
+//! located message each. Every rule runs on the merged JSON document so that a
+//! violation is reported with its JSON pointer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostics, escape_token};
+use crate::load::LoadedSpec;
+
+/// HTTP methods an OpenAPI path item may hold.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Runs every rule and returns all violations.
+pub fn check(spec: &LoadedSpec) -> Diagnostics {
+    let mut c = Checker { spec, diags: Diagnostics::default() };
+    c.check_header();
+    c.check_refs(&spec.document, String::new());
+    c.check_placeholder_objects(&spec.document, String::new(), false);
+    c.check_operations();
+    c.diags.sort();
+    c.diags
+}
+
+struct Checker<'a> {
+    spec: &'a LoadedSpec,
+    diags: Diagnostics,
+}
+
+/// One operation of the document, with its location.
+pub struct OperationRef<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    pub pointer: String,
+    pub operation: &'a Value,
+    pub path_item: &'a Value,
+}
+
+/// Every operation of `document`, in document order.
+pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                out.push(OperationRef {
+                    path,
+                    method,
+                    pointer: format!("/paths/{}/{method}", escape_token(path)),
+                    operation,
+                    path_item: item,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Follows a local `$ref` (`#/components/...`) if `value` is one.
+pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
+    let mut current = value;
+    for _ in 0..16 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) => current = document.pointer(r.strip_prefix('#')?)?,
+            None => return Some(current),
+        }
+    }
+    None
+}
+
+impl Checker<'_> {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let d = self.spec.origins.diagnostic(pointer, message);
+        self.diags.push(d);
+    }
+
+    fn doc(&self) -> &Value {
+        &self.spec.document
+    }
+
+    fn check_header(&mut self) {
+        match self.doc().get("openapi").and_then(Value::as_str) {
+            Some(v) if v.starts_with("3.0.") => {}
+            Some(v) => self.error("/openapi", format!("OpenAPI {v} is not supported: the spec must be OpenAPI 3.0.x")),
+            None => self.error("/openapi", "missing `openapi: 3.0.x`"),
+        }
+        for key in ["title", "version"] {
+            if self.doc().pointer(&format!("/info/{key}")).and_then(Value::as_str).is_none() {
+                self.error(&format!("/info/{key}"), format!("missing info.{key}"));
+            }
+        }
+    }
+
+    /// Every `$ref` must be local and point at something that exists.
+    fn check_refs(&mut self, value: &Value, at: String) {
+        match value {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref") {
+                    match r.as_str() {
+                        Some(r) if r.starts_with("#/") => {
+                            if self.doc().pointer(&r[1..]).is_none() {
+                                self.error(&format!("{at}/$ref"), format!("`{r}` does not resolve to anything in the merged document"));
+                            }
+                        }
+                        _ => self.error(&format!("{at}/$ref"), "only local references (`#/components/...`) are allowed"),
+                    }
+                }
+                for (k, v) in map {
+                    if k == "example" || k == "examples" || k.starts_with("x-") {
+                        continue;
+                    }
+                    self.check_refs(v, format!("{at}/{}", escape_token(k)));
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.check_refs(v, format!("{at}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `type: object` with nothing said about its content is a placeholder.
+    fn check_placeholder_objects(&mut self, value: &Value, at: String, in_schema: bool) {
+        match value {
+            Value::Object(map) => {
+                if in_schema && map.get("type").and_then(Value::as_str) == Some("object") {
+                    let described = ["properties", "additionalProperties", "allOf", "oneOf", "anyOf", "x-rust-type"]
+                        .iter()
+                        .any(|k| match map.get(*k) {
+                            Some(Value::Bool(false)) => false,
+                            Some(Value::Object(m)) if *k == "properties" => !m.is_empty(),
+                            Some(_) => true,
+                            None => false,
+                        });
+                    if !described {
+                        self.error(&at, "placeholder `type: object`: declare its `properties` or a typed `additionalProperties`");
+                    }
+                }
+                for (k, v) in map {
+                    if k == "example" || k == "examples" || k.starts_with("x-") {
+                        continue;
+                    }
+                    let child_is_schema = match k.as_str() {
+                        "schema" | "items" | "additionalProperties" | "not" => true,
+                        "schemas" => at == "/components",
+                        _ => in_schema,
+                    };
+                    self.check_placeholder_objects(v, format!("{at}/{}", escape_token(k)), child_is_schema);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.check_placeholder_objects(v, format!("{at}/{i}"), in_schema);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_operations(&mut self) {
+        let document = self.doc();
+        let tags: BTreeSet<String> = document
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        let ops = operations(document);
+        let mut found = Vec::new();
+        for op in &ops {
+            found.extend(self.operation_problems(op, &tags, &mut seen_ids));
+        }
+        for (ptr, msg) in found {
+            self.error(&ptr, msg);
+        }
+    }
+
+    /// Problems of one operation as (pointer, message) pairs.
+    fn operation_problems(
+        &self,
+        op: &OperationRef<'_>,
+        tags: &BTreeSet<String>,
+        seen_ids: &mut BTreeMap<String, String>,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let at = &op.pointer;
+        let o = op.operation;
+        let mut err = |ptr: String, msg: String| out.push((ptr, msg));
+
+        // operationId: present, snake_case, unique.
+        match o.get("operationId").and_then(Value::as_str) {
+            None => err(format!("{at}/operationId"), "missing operationId".into()),
+            Some(id) => {
+                let snake = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if !snake {
+                    err(format!("{at}/operationId"), format!("operationId `{id}` is not snake_case"));
+                }
+                if let Some(other) = seen_ids.get(id) {
+                    err(format!("{at}/operationId"), format!("operationId `{id}` is already used at {other}"));
+                } else {
+                    seen_ids.insert(id.to_string(), at.clone());
+                }
+            }
+        }
+
+        // Exactly one known tag; summary; description; externalDocs.
+        match o.get("tags").and_then(Value::as_array) {
+            Some(t) if t.len() == 1 => {
+                let name = t[0].as_str().unwrap_or_default();
+                if !tags.contains(name) {
+                    err(format!("{at}/tags/0"), format!("tag `{name}` is not declared in the root `tags` list"));
+                }
+            }
+            Some(t) => err(format!("{at}/tags"), format!("exactly one tag is required, found {}", t.len())),
+            None => err(format!("{at}/tags"), "exactly one tag is required, found none".into()),
+        }
+        for key in ["summary", "description"] {
+            if o.get(key).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
+                err(format!("{at}/{key}"), format!("missing {key}"));
+            }
+        }
+        if o.pointer("/externalDocs/url").and_then(Value::as_str).is_none() {
+            err(format!("{at}/externalDocs"), "missing externalDocs.url (the Braze reference page)".into());
+        }
+
+        // Path parameters: every `{name}` declared, every declared one used.
+        let declared = self.path_parameters(op);
+        let in_path: Vec<&str> = op
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+            .collect();
+        for name in &in_path {
+            if !declared.contains(*name) {
+                err(format!("{at}/parameters"), format!("path parameter `{{{name}}}` is not declared"));
+            }
+        }
+        for name in &declared {
+            if !in_path.contains(&name.as_str()) {
+                err(format!("{at}/parameters"), format!("path parameter `{name}` is declared but not in the path"));
+            }
+        }
+
+        // Request body: one JSON media type with a schema.
+        if let Some(body) = o.get("requestBody").and_then(|b| resolve(self.doc(), b)) {
+            let content = body.get("content").and_then(Value::as_object);
+            match content {
+                Some(c) if c.len() == 1 => {
+                    let (media, m) = c.iter().next().expect("one entry");
+                    if media != "application/json" {
+                        err(format!("{at}/requestBody/content"), format!("request media type `{media}` is not supported: use application/json"));
+                    } else if m.get("schema").is_none() {
+                        err(format!("{at}/requestBody/content/application~1json"), "request body has no schema".into());
+                    }
+                }
+                Some(c) => err(format!("{at}/requestBody/content"), format!("exactly one request media type is allowed, found {}", c.len())),
+                None => err(format!("{at}/requestBody"), "request body has no content".into()),
+            }
+        }
+
+        // Responses: one success, one error schema.
+        self.response_problems(op, &mut err);
+
+        // Vendor extensions the SDK runtime depends on.
+        match o.get("x-braze-rate-limit") {
+            None => err(format!("{at}/x-braze-rate-limit"), "missing x-braze-rate-limit".into()),
+            Some(rl) => rate_limit_problems(rl, &format!("{at}/x-braze-rate-limit"), &mut err),
+        }
+        if let Some(p) = o.get("x-braze-pagination") {
+            self.pagination_problems(op, p, &mut err);
+        }
+        out
+    }
+
+    fn all_parameters<'v>(&'v self, op: &OperationRef<'v>) -> Vec<&'v Value> {
+        let doc = self.doc();
+        [op.path_item.get("parameters"), op.operation.get("parameters")]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|p| resolve(doc, p))
+            .collect()
+    }
+
+    fn path_parameters(&self, op: &OperationRef<'_>) -> BTreeSet<String> {
+        self.all_parameters(op)
+            .into_iter()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    }
+
+    fn response_problems(&self, op: &OperationRef<'_>, err: &mut impl FnMut(String, String)) {
+        let at = &op.pointer;
+        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
+            err(format!("{at}/responses"), "missing responses".into());
+            return;
+        };
+        let mut successes = Vec::new();
+        let mut error_schemas: Vec<(String, Value)> = Vec::new();
+        for (code, response) in responses {
+            let ptr = format!("{at}/responses/{}", escape_token(code));
+            let Some(response) = resolve(self.doc(), response) else { continue };
+            let content = response.get("content").and_then(Value::as_object);
+            let schema = content.and_then(|c| c.get("application/json")).and_then(|m| m.get("schema"));
+            if let Some(c) = content {
+                if c.len() > 1 {
+                    err(format!("{ptr}/content"), "one response media type per status is allowed".into());
+                }
+            }
+            let is_success = code.starts_with('2');
+            if is_success {
+                successes.push(code.clone());
+                let empty = content.is_none_or(|c| c.is_empty());
+                if code == "204" && !empty {
+                    err(ptr.clone(), "a 204 response must not have content".into());
+                }
+                if code != "204" && schema.is_none() {
+                    err(ptr.clone(), "a success response needs an application/json schema (or use 204)".into());
+                }
+            } else if code.starts_with('4') || code.starts_with('5') || code == "default" {
+                match schema {
+                    Some(s) => error_schemas.push((ptr.clone(), s.clone())),
+                    None => err(ptr.clone(), "an error response needs an application/json schema".into()),
+                }
+            } else {
+                err(ptr.clone(), format!("unsupported response status `{code}`"));
+            }
+        }
+        match successes.len() {
+            1 => {}
+            0 => err(format!("{at}/responses"), "no success (2xx) response".into()),
+            _ => err(format!("{at}/responses"), format!("exactly one success response is allowed, found {}", successes.join(", "))),
+        }
+        if let Some((first_ptr, first)) = error_schemas.first() {
+            for (ptr, schema) in &error_schemas[1..] {
+                if schema != first {
+                    err(ptr.clone(), format!("error responses must share one schema; this one differs from {first_ptr}"));
+                }
+            }
+        }
+    }
+
+    fn pagination_problems(&self, op: &OperationRef<'_>, p: &Value, err: &mut impl FnMut(String, String)) {
+        let at = format!("{}/x-braze-pagination", op.pointer);
+        let params: BTreeSet<String> = self
+            .all_parameters(op)
+            .into_iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let style = p.get("style").and_then(Value::as_str).unwrap_or_default();
+        let (param_keys, int_keys): (&[&str], &[&str]) = match style {
+            "page" => (&["param"], &["page_size"]),
+            "offset" => (&["offset_param", "limit_param"], &["max_limit"]),
+            "cursor" => (&["param"], &[]),
+            other => {
+                err(format!("{at}/style"), format!("pagination style `{other}` is not one of page, offset, cursor"));
+                return;
+            }
+        };
+        for key in param_keys {
+            match p.get(*key).and_then(Value::as_str) {
+                Some(name) if params.contains(name) => {}
+                Some(name) => err(format!("{at}/{key}"), format!("`{name}` is not a parameter of this operation")),
+                None => err(format!("{at}/{key}"), format!("missing `{key}` for style {style}")),
+            }
+        }
+        for key in int_keys {
+            if p.get(*key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
+                err(format!("{at}/{key}"), format!("`{key}` must be a positive integer for style {style}"));
+            }
+        }
+        if style == "cursor" && p.get("header").and_then(Value::as_str).is_none() {
+            err(format!("{at}/header"), "cursor pagination must name the response header carrying the cursor".into());
+        }
+        // The items property must exist in the success schema.
+        match p.get("items").and_then(Value::as_str) {
+            None => err(format!("{at}/items"), "missing `items`: the response property holding the page".into()),
+            Some(items) => {
+                let success = op
+                    .operation
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
+                    .and_then(|(_, r)| resolve(self.doc(), r))
+                    .and_then(|r| r.pointer("/content/application~1json/schema"))
+                    .and_then(|s| resolve(self.doc(), s));
+                let has = success
+                    .and_then(|s| s.get("properties"))
+                    .and_then(Value::as_object)
+                    .is_some_and(|props| props.contains_key(items));
+                if !has {
+                    err(format!("{at}/items"), format!("the success schema has no property `{items}`"));
+                }
+            }
+        }
+    }
+}
+
+fn rate_limit_problems(rl: &Value, at: &str, err: &mut impl FnMut(String, String)) {
+    let Some(map) = rl.as_object() else {
+        err(at.to_string(), "must be a mapping".into());
+        return;
+    };
+    match map.get("bucket").and_then(Value::as_str) {
+        Some(b) if !b.is_empty() && b.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') => {}
+        _ => err(format!("{at}/bucket"), "`bucket` must be a kebab-case name".into()),
+    }
+    let unlimited = map.get("unlimited").and_then(Value::as_bool).unwrap_or(false);
+    if unlimited {
+        if map.contains_key("requests") || map.contains_key("window_seconds") {
+            err(at.to_string(), "`unlimited: true` excludes `requests` and `window_seconds`".into());
+        }
+        return;
+    }
+    for key in ["requests", "window_seconds"] {
+        if map.get(key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
+            err(format!("{at}/{key}"), format!("`{key}` must be a positive integer"));
+        }
+    }
+    for key in map.keys() {
+        if !["requests", "window_seconds", "bucket", "note", "unlimited"].contains(&key.as_str()) {
+            err(format!("{at}/{}", escape_token(key)), format!("unknown key `{key}`"));
+        }
+    }
+}
