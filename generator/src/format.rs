@@ -19,7 +19,8 @@ pub fn format_file(file: &syn::File) -> Result<String, String> {
 
 /// Parses `tokens` as a file, formats it.
 pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated tokens do not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated tokens do not parse: {e}"))?;
     format_file(&file)
 }
 
@@ -37,13 +38,18 @@ fn rustfmt(source: &str) -> Result<String, String> {
     // Write from another thread: rustfmt may fill its stdout pipe before it
     // has read all of its input.
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| format!("rustfmt failed: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt failed: {e}"))?;
     writer
         .join()
         .map_err(|_| "rustfmt writer thread failed".to_string())?
         .map_err(|e| format!("cannot write to rustfmt: {e}"))?;
     if !output.status.success() {
-        return Err(format!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     String::from_utf8(output.stdout).map_err(|e| format!("rustfmt output is not UTF-8: {e}"))
 }

@@ -48,7 +48,10 @@ impl Origins {
             (Some("components"), Some(kind), Some(name)) => format!("/components/{kind}/{name}"),
             _ => return &self.root,
         };
-        self.owners.get(&key).map(PathBuf::as_path).unwrap_or(&self.root)
+        self.owners
+            .get(&key)
+            .map(PathBuf::as_path)
+            .unwrap_or(&self.root)
     }
 
     /// Creates a diagnostic located at `pointer`, in the file that owns it.
@@ -71,11 +74,16 @@ impl Origins {
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     let root = dir.join(ROOT_FILE);
     let read = fs::read_dir(dir).map_err(|e| {
-        single(&root, "", format!("cannot read the spec directory {}: {e}", dir.display()))
+        single(
+            &root,
+            "",
+            format!("cannot read the spec directory {}: {e}", dir.display()),
+        )
     })?;
     let mut fragments = Vec::new();
     for entry in read {
-        let entry = entry.map_err(|e| single(&root, "", format!("cannot list {}: {e}", dir.display())))?;
+        let entry =
+            entry.map_err(|e| single(&root, "", format!("cannot list {}: {e}", dir.display())))?;
         let path = entry.path();
         let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
         if path.is_file() && is_yaml && path.file_name() != Some(ROOT_FILE.as_ref()) {
@@ -137,7 +145,11 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<LoadedSpec, Diagnos
             }
         };
         let Value::Object(fragment) = fragment else {
-            diags.push(Diagnostic::new(path, "", "a fragment must be a mapping with `paths` and/or `components`"));
+            diags.push(Diagnostic::new(
+                path,
+                "",
+                "a fragment must be a mapping with `paths` and/or `components`",
+            ));
             continue;
         };
         for (key, value) in fragment {
@@ -164,7 +176,10 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<LoadedSpec, Diagnos
     if diags.is_empty() {
         Ok(LoadedSpec {
             document,
-            origins: Origins { root: root_path.clone(), owners },
+            origins: Origins {
+                root: root_path.clone(),
+                owners,
+            },
         })
     } else {
         diags.sort();
@@ -222,7 +237,11 @@ fn merge_section(
             .or_insert_with(|| Value::Object(Map::new()));
     }
     let Some(target) = target.as_object_mut() else {
-        diags.push(Diagnostic::new(file, section_ptr, "the root defines this section as something other than a mapping"));
+        diags.push(Diagnostic::new(
+            file,
+            section_ptr,
+            "the root defines this section as something other than a mapping",
+        ));
         return;
     };
     for (name, entry) in entries {
@@ -267,7 +286,13 @@ fn yaml_to_json(v: &serde_yaml::Value, file: &Path, at: &str) -> Result<Value, D
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| Diagnostic::new(file, at, "a number that JSON cannot hold (NaN or infinity)"))?
+                    .ok_or_else(|| {
+                        Diagnostic::new(
+                            file,
+                            at,
+                            "a number that JSON cannot hold (NaN or infinity)",
+                        )
+                    })?
             }
         }
         Y::String(s) => Value::String(s.clone()),
@@ -293,6 +318,12 @@ fn yaml_to_json(v: &serde_yaml::Value, file: &Path, at: &str) -> Result<Value, D
             }
             Value::Object(out)
         }
-        Y::Tagged(t) => return Err(Diagnostic::new(file, at, format!("YAML tags ({}) are not allowed", t.tag))),
+        Y::Tagged(t) => {
+            return Err(Diagnostic::new(
+                file,
+                at,
+                format!("YAML tags ({}) are not allowed", t.tag),
+            ));
+        }
     })
 }

@@ -35,12 +35,20 @@ pub fn lower(document: &Value) -> Value {
     let enum_components: BTreeSet<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter(|(_, s)| s.get("enum").is_some()).map(|(k, _)| k.clone()).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, s)| s.get("enum").is_some())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
         .unwrap_or_default();
     // Nullability moves from the component to the properties that use it
     // (as `Nullable<T>`), so the component itself becomes a plain type.
     let mut nullable_components = BTreeSet::new();
-    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, schema) in schemas.iter_mut() {
             if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
                 nullable_components.insert(name.clone());
@@ -48,9 +56,17 @@ pub fn lower(document: &Value) -> Value {
             }
         }
     }
-    let mut lowerer = Lowerer { hoisted: BTreeMap::new(), taken: existing, enum_components, nullable_components };
+    let mut lowerer = Lowerer {
+        hoisted: BTreeMap::new(),
+        taken: existing,
+        enum_components,
+        nullable_components,
+    };
 
-    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, schema) in schemas.iter_mut() {
             let open = open_components.contains(name);
             lowerer.schema(schema, name, open);
@@ -58,12 +74,18 @@ pub fn lower(document: &Value) -> Value {
     }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (method, op) in item.iter_mut() {
                 if !crate::rules::METHODS.contains(&method.as_str()) {
                     continue;
                 }
-                let base = pascal(op.get("operationId").and_then(Value::as_str).unwrap_or(method));
+                let base = pascal(
+                    op.get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or(method),
+                );
                 if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
                     lowerer.schema(s, &format!("{base}Body"), false);
                 }
@@ -77,7 +99,10 @@ pub fn lower(document: &Value) -> Value {
             }
         }
     }
-    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, schema) in std::mem::take(&mut lowerer.hoisted) {
             schemas.insert(name, schema);
         }
@@ -89,12 +114,16 @@ pub fn lower(document: &Value) -> Value {
 fn components_reachable_from_responses(doc: &Value) -> BTreeSet<String> {
     let mut todo: Vec<&Value> = Vec::new();
     for op in operations(doc) {
-        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else { continue };
+        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
         for (code, r) in responses {
             if !code.starts_with('2') {
                 continue;
             }
-            if let Some(s) = resolve(doc, r).and_then(|r| r.pointer("/content/application~1json/schema")) {
+            if let Some(s) =
+                resolve(doc, r).and_then(|r| r.pointer("/content/application~1json/schema"))
+            {
                 todo.push(s);
             }
         }
@@ -115,7 +144,11 @@ fn components_reachable_from_responses(doc: &Value) -> BTreeSet<String> {
 fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
     match v {
         Value::Object(m) => {
-            if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
                 found(name);
             }
             for (k, child) in m {
@@ -181,7 +214,12 @@ impl Lowerer {
         let required: BTreeSet<String> = map
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             for (prop, ps) in props.iter_mut() {
@@ -283,7 +321,9 @@ pub fn pascal(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -316,7 +356,10 @@ mod tests {
         });
         let l = lower(&doc);
         let a = &l["components"]["schemas"]["A"];
-        assert_eq!(a["properties"]["o"]["x-rust-type"]["path"], "braze_sdk::Nullable");
+        assert_eq!(
+            a["properties"]["o"]["x-rust-type"]["path"],
+            "braze_sdk::Nullable"
+        );
         assert_eq!(a["properties"]["o"]["description"], "d");
         assert_eq!(a["properties"]["r"]["nullable"], true);
         assert_eq!(a["additionalProperties"], json!({}));

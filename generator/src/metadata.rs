@@ -17,11 +17,20 @@ pub fn operations_table(document: &Value) -> TokenStream {
     let mut ops: Vec<TokenStream> = Vec::new();
     for op in operations(document) {
         let o = op.operation;
-        let id = o.get("operationId").and_then(Value::as_str).unwrap_or_default();
+        let id = o
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let method = op.method.to_ascii_uppercase();
         let path = op.path;
-        let tag = o.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default();
-        let deprecated = o.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+        let tag = o
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let deprecated = o
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let rate_limit = rate_limit(o.get("x-braze-rate-limit"));
         let pagination = pagination(o.get("x-braze-pagination"));
         ops.push(quote! {
@@ -47,19 +56,36 @@ pub fn operations_table(document: &Value) -> TokenStream {
 }
 
 fn rate_limit(rl: Option<&Value>) -> TokenStream {
-    let Some(rl) = rl else { return quote!(RateLimit::Unknown) };
-    let bucket = rl.get("bucket").and_then(Value::as_str).unwrap_or("default");
-    if rl.get("unlimited").and_then(Value::as_bool).unwrap_or(false) {
+    let Some(rl) = rl else {
+        return quote!(RateLimit::Unknown);
+    };
+    let bucket = rl
+        .get("bucket")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    if rl
+        .get("unlimited")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
         return quote!(RateLimit::Unlimited { bucket: #bucket });
     }
     let requests = rl.get("requests").and_then(Value::as_u64).unwrap_or(0) as u32;
-    let window = rl.get("window_seconds").and_then(Value::as_u64).unwrap_or(0) as u32;
+    let window = rl
+        .get("window_seconds")
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as u32;
     quote!(RateLimit::Limited { requests: #requests, window_seconds: #window, bucket: #bucket })
 }
 
 fn pagination(p: Option<&Value>) -> TokenStream {
     let Some(p) = p else { return quote!(None) };
-    let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let s = |k: &str| {
+        p.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let n = |k: &str| p.get(k).and_then(Value::as_u64).unwrap_or(0) as u32;
     let items = s("items");
     match p.get("style").and_then(Value::as_str) {

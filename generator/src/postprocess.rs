@@ -62,19 +62,33 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
     let Stmt::Expr(Expr::MethodCall(ExprMethodCall { method, args, .. }), _) = stmt else {
         return false;
     };
-    method == "append" && args.first().is_some_and(|a| contains_str_lit(a, "api-version"))
+    method == "append"
+        && args
+            .first()
+            .is_some_and(|a| contains_str_lit(a, "api-version"))
 }
 
 /// `Err("no value supplied for extra".to_string())` in a builder default.
 fn is_missing_extra(call: &ExprCall) -> bool {
     let is_err = matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Err"));
-    is_err && call.args.first().is_some_and(|a| contains_str_lit(a, "no value supplied for extra"))
+    is_err
+        && call
+            .args
+            .first()
+            .is_some_and(|a| contains_str_lit(a, "no value supplied for extra"))
 }
 
 /// `Error::UnexpectedResponse(response)`.
 fn is_unexpected_response(call: &ExprCall) -> bool {
-    let Expr::Path(p) = &*call.func else { return false };
-    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let Expr::Path(p) = &*call.func else {
+        return false;
+    };
+    let segments: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     segments == ["Error", "UnexpectedResponse"] && call.args.len() == 1
 }
 
@@ -92,7 +106,10 @@ fn contains_str_lit(expr: &Expr, wanted: &str) -> bool {
             }
         }
     }
-    let mut finder = Finder { wanted, found: false };
+    let mut finder = Finder {
+        wanted,
+        found: false,
+    };
     finder.visit_expr_mut(&mut expr.clone());
     finder.found
 }
@@ -115,11 +132,17 @@ mod tests {
         };
         apply(&mut file);
         let out = quote::quote!(#file).to_string();
-        assert!(out.contains("use crate :: runtime :: { encode_path , ClientHooks }"), "{out}");
+        assert!(
+            out.contains("use crate :: runtime :: { encode_path , ClientHooks }"),
+            "{out}"
+        );
         assert!(!out.contains("api-version"), "{out}");
         assert!(out.contains("x-request-origin"), "{out}");
         assert!(out.contains("extra : Ok (Default :: default ())"), "{out}");
         assert!(out.contains("no value supplied for id"), "{out}");
-        assert!(out.contains("Error :: from_unexpected (response) . await"), "{out}");
+        assert!(
+            out.contains("Error :: from_unexpected (response) . await"),
+            "{out}"
+        );
     }
 }

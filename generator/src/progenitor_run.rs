@@ -93,12 +93,17 @@ pub fn to_openapi(document: &Value, origins: &Origins) -> Result<OpenAPI, Diagno
             .path()
             .iter()
             .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key } => Some(crate::diagnostics::pointer([key.as_str()])),
+                serde_path_to_error::Segment::Map { key } => {
+                    Some(crate::diagnostics::pointer([key.as_str()]))
+                }
                 serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
                 _ => None,
             })
             .collect();
-        Diagnostics(vec![origins.diagnostic(&ptr, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))])
+        Diagnostics(vec![origins.diagnostic(
+            &ptr,
+            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        )])
     })
 }
 
@@ -107,7 +112,12 @@ pub fn generate(lowered: &Value, origins: &Origins) -> Result<TokenStream, Diagn
     let spec = to_openapi(lowered, origins)?;
     match run_progenitor(&spec) {
         Run::Ok(tokens) => Ok(tokens),
-        Run::Failed(message) => Err(Diagnostics(vec![origins.diagnostic("/paths", format!("progenitor refused the spec: {message}"))])),
+        Run::Failed(message) => {
+            Err(Diagnostics(vec![origins.diagnostic(
+                "/paths",
+                format!("progenitor refused the spec: {message}"),
+            )]))
+        }
         Run::Panicked(message) => Err(blame_operations(lowered, origins, &message)),
     }
 }
@@ -125,13 +135,21 @@ fn blame_operations(lowered: &Value, origins: &Origins, whole_message: &str) -> 
         let mut paths = serde_json::Map::new();
         paths.insert(op.path.to_string(), Value::Object(item));
         single["paths"] = Value::Object(paths);
-        let Ok(spec) = serde_json::from_value::<OpenAPI>(single) else { continue };
+        let Ok(spec) = serde_json::from_value::<OpenAPI>(single) else {
+            continue;
+        };
         match run_progenitor(&spec) {
             Run::Panicked(message) => diags.push(origins.diagnostic(
                 &op.pointer,
-                format!("progenitor panics on this operation: {}", first_line(&message)),
+                format!(
+                    "progenitor panics on this operation: {}",
+                    first_line(&message)
+                ),
             )),
-            Run::Failed(message) => diags.push(origins.diagnostic(&op.pointer, format!("progenitor refused this operation: {message}"))),
+            Run::Failed(message) => diags.push(origins.diagnostic(
+                &op.pointer,
+                format!("progenitor refused this operation: {message}"),
+            )),
             Run::Ok(_) => {}
         }
     }
@@ -139,7 +157,10 @@ fn blame_operations(lowered: &Value, origins: &Origins, whole_message: &str) -> 
         diags.push(Diagnostic::new(
             origins.root(),
             "/paths",
-            format!("progenitor panicked on the whole spec but on no single operation: {}", first_line(whole_message)),
+            format!(
+                "progenitor panicked on the whole spec but on no single operation: {}",
+                first_line(whole_message)
+            ),
         ));
     }
     diags

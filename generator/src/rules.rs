@@ -13,11 +13,16 @@ use crate::diagnostics::{Diagnostics, escape_token};
 use crate::load::LoadedSpec;
 
 /// HTTP methods an OpenAPI path item may hold.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Runs every rule and returns all violations.
 pub fn check(spec: &LoadedSpec) -> Diagnostics {
-    let mut c = Checker { spec, diags: Diagnostics::default() };
+    let mut c = Checker {
+        spec,
+        diags: Diagnostics::default(),
+    };
     c.check_header();
     c.check_refs(&spec.document, String::new());
     c.check_placeholder_objects(&spec.document, String::new(), false);
@@ -87,11 +92,19 @@ impl Checker<'_> {
     fn check_header(&mut self) {
         match self.doc().get("openapi").and_then(Value::as_str) {
             Some(v) if v.starts_with("3.0.") => {}
-            Some(v) => self.error("/openapi", format!("OpenAPI {v} is not supported: the spec must be OpenAPI 3.0.x")),
+            Some(v) => self.error(
+                "/openapi",
+                format!("OpenAPI {v} is not supported: the spec must be OpenAPI 3.0.x"),
+            ),
             None => self.error("/openapi", "missing `openapi: 3.0.x`"),
         }
         for key in ["title", "version"] {
-            if self.doc().pointer(&format!("/info/{key}")).and_then(Value::as_str).is_none() {
+            if self
+                .doc()
+                .pointer(&format!("/info/{key}"))
+                .and_then(Value::as_str)
+                .is_none()
+            {
                 self.error(&format!("/info/{key}"), format!("missing info.{key}"));
             }
         }
@@ -105,10 +118,18 @@ impl Checker<'_> {
                     match r.as_str() {
                         Some(r) if r.starts_with("#/") => {
                             if self.doc().pointer(&r[1..]).is_none() {
-                                self.error(&format!("{at}/$ref"), format!("`{r}` does not resolve to anything in the merged document"));
+                                self.error(
+                                    &format!("{at}/$ref"),
+                                    format!(
+                                        "`{r}` does not resolve to anything in the merged document"
+                                    ),
+                                );
                             }
                         }
-                        _ => self.error(&format!("{at}/$ref"), "only local references (`#/components/...`) are allowed"),
+                        _ => self.error(
+                            &format!("{at}/$ref"),
+                            "only local references (`#/components/...`) are allowed",
+                        ),
                     }
                 }
                 for (k, v) in map {
@@ -132,14 +153,21 @@ impl Checker<'_> {
         match value {
             Value::Object(map) => {
                 if in_schema && map.get("type").and_then(Value::as_str) == Some("object") {
-                    let described = ["properties", "additionalProperties", "allOf", "oneOf", "anyOf", "x-rust-type"]
-                        .iter()
-                        .any(|k| match map.get(*k) {
-                            Some(Value::Bool(false)) => false,
-                            Some(Value::Object(m)) if *k == "properties" => !m.is_empty(),
-                            Some(_) => true,
-                            None => false,
-                        });
+                    let described = [
+                        "properties",
+                        "additionalProperties",
+                        "allOf",
+                        "oneOf",
+                        "anyOf",
+                        "x-rust-type",
+                    ]
+                    .iter()
+                    .any(|k| match map.get(*k) {
+                        Some(Value::Bool(false)) => false,
+                        Some(Value::Object(m)) if *k == "properties" => !m.is_empty(),
+                        Some(_) => true,
+                        None => false,
+                    });
                     if !described {
                         self.error(&at, "placeholder `type: object`: declare its `properties` or a typed `additionalProperties`");
                     }
@@ -153,7 +181,11 @@ impl Checker<'_> {
                         "schemas" => at == "/components",
                         _ => in_schema,
                     };
-                    self.check_placeholder_objects(v, format!("{at}/{}", escape_token(k)), child_is_schema);
+                    self.check_placeholder_objects(
+                        v,
+                        format!("{at}/{}", escape_token(k)),
+                        child_is_schema,
+                    );
                 }
             }
             Value::Array(items) => {
@@ -202,12 +234,20 @@ impl Checker<'_> {
             None => err(format!("{at}/operationId"), "missing operationId".into()),
             Some(id) => {
                 let snake = id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                    && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 if !snake {
-                    err(format!("{at}/operationId"), format!("operationId `{id}` is not snake_case"));
+                    err(
+                        format!("{at}/operationId"),
+                        format!("operationId `{id}` is not snake_case"),
+                    );
                 }
                 if let Some(other) = seen_ids.get(id) {
-                    err(format!("{at}/operationId"), format!("operationId `{id}` is already used at {other}"));
+                    err(
+                        format!("{at}/operationId"),
+                        format!("operationId `{id}` is already used at {other}"),
+                    );
                 } else {
                     seen_ids.insert(id.to_string(), at.clone());
                 }
@@ -219,19 +259,37 @@ impl Checker<'_> {
             Some(t) if t.len() == 1 => {
                 let name = t[0].as_str().unwrap_or_default();
                 if !tags.contains(name) {
-                    err(format!("{at}/tags/0"), format!("tag `{name}` is not declared in the root `tags` list"));
+                    err(
+                        format!("{at}/tags/0"),
+                        format!("tag `{name}` is not declared in the root `tags` list"),
+                    );
                 }
             }
-            Some(t) => err(format!("{at}/tags"), format!("exactly one tag is required, found {}", t.len())),
-            None => err(format!("{at}/tags"), "exactly one tag is required, found none".into()),
+            Some(t) => err(
+                format!("{at}/tags"),
+                format!("exactly one tag is required, found {}", t.len()),
+            ),
+            None => err(
+                format!("{at}/tags"),
+                "exactly one tag is required, found none".into(),
+            ),
         }
         for key in ["summary", "description"] {
-            if o.get(key).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
+            if o.get(key)
+                .and_then(Value::as_str)
+                .is_none_or(|s| s.trim().is_empty())
+            {
                 err(format!("{at}/{key}"), format!("missing {key}"));
             }
         }
-        if o.pointer("/externalDocs/url").and_then(Value::as_str).is_none() {
-            err(format!("{at}/externalDocs"), "missing externalDocs.url (the Braze reference page)".into());
+        if o.pointer("/externalDocs/url")
+            .and_then(Value::as_str)
+            .is_none()
+        {
+            err(
+                format!("{at}/externalDocs"),
+                "missing externalDocs.url (the Braze reference page)".into(),
+            );
         }
 
         // Path parameters: every `{name}` declared, every declared one used.
@@ -244,12 +302,18 @@ impl Checker<'_> {
             .collect();
         for name in &in_path {
             if !declared.contains(*name) {
-                err(format!("{at}/parameters"), format!("path parameter `{{{name}}}` is not declared"));
+                err(
+                    format!("{at}/parameters"),
+                    format!("path parameter `{{{name}}}` is not declared"),
+                );
             }
         }
         for name in &declared {
             if !in_path.contains(&name.as_str()) {
-                err(format!("{at}/parameters"), format!("path parameter `{name}` is declared but not in the path"));
+                err(
+                    format!("{at}/parameters"),
+                    format!("path parameter `{name}` is declared but not in the path"),
+                );
             }
         }
 
@@ -260,13 +324,30 @@ impl Checker<'_> {
                 Some(c) if c.len() == 1 => {
                     let (media, m) = c.iter().next().expect("one entry");
                     if media != "application/json" {
-                        err(format!("{at}/requestBody/content"), format!("request media type `{media}` is not supported: use application/json"));
+                        err(
+                            format!("{at}/requestBody/content"),
+                            format!(
+                                "request media type `{media}` is not supported: use application/json"
+                            ),
+                        );
                     } else if m.get("schema").is_none() {
-                        err(format!("{at}/requestBody/content/application~1json"), "request body has no schema".into());
+                        err(
+                            format!("{at}/requestBody/content/application~1json"),
+                            "request body has no schema".into(),
+                        );
                     }
                 }
-                Some(c) => err(format!("{at}/requestBody/content"), format!("exactly one request media type is allowed, found {}", c.len())),
-                None => err(format!("{at}/requestBody"), "request body has no content".into()),
+                Some(c) => err(
+                    format!("{at}/requestBody/content"),
+                    format!(
+                        "exactly one request media type is allowed, found {}",
+                        c.len()
+                    ),
+                ),
+                None => err(
+                    format!("{at}/requestBody"),
+                    "request body has no content".into(),
+                ),
             }
         }
 
@@ -275,7 +356,10 @@ impl Checker<'_> {
 
         // Vendor extensions the SDK runtime depends on.
         match o.get("x-braze-rate-limit") {
-            None => err(format!("{at}/x-braze-rate-limit"), "missing x-braze-rate-limit".into()),
+            None => err(
+                format!("{at}/x-braze-rate-limit"),
+                "missing x-braze-rate-limit".into(),
+            ),
             Some(rl) => rate_limit_problems(rl, &format!("{at}/x-braze-rate-limit"), &mut err),
         }
         if let Some(p) = o.get("x-braze-pagination") {
@@ -286,13 +370,16 @@ impl Checker<'_> {
 
     fn all_parameters<'v>(&'v self, op: &OperationRef<'v>) -> Vec<&'v Value> {
         let doc = self.doc();
-        [op.path_item.get("parameters"), op.operation.get("parameters")]
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_array)
-            .flatten()
-            .filter_map(|p| resolve(doc, p))
-            .collect()
+        [
+            op.path_item.get("parameters"),
+            op.operation.get("parameters"),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|p| resolve(doc, p))
+        .collect()
     }
 
     fn path_parameters(&self, op: &OperationRef<'_>) -> BTreeSet<String> {
@@ -313,12 +400,19 @@ impl Checker<'_> {
         let mut error_schemas: Vec<(String, Value)> = Vec::new();
         for (code, response) in responses {
             let ptr = format!("{at}/responses/{}", escape_token(code));
-            let Some(response) = resolve(self.doc(), response) else { continue };
+            let Some(response) = resolve(self.doc(), response) else {
+                continue;
+            };
             let content = response.get("content").and_then(Value::as_object);
-            let schema = content.and_then(|c| c.get("application/json")).and_then(|m| m.get("schema"));
+            let schema = content
+                .and_then(|c| c.get("application/json"))
+                .and_then(|m| m.get("schema"));
             if let Some(c) = content {
                 if c.len() > 1 {
-                    err(format!("{ptr}/content"), "one response media type per status is allowed".into());
+                    err(
+                        format!("{ptr}/content"),
+                        "one response media type per status is allowed".into(),
+                    );
                 }
             }
             let is_success = code.starts_with('2');
@@ -329,12 +423,18 @@ impl Checker<'_> {
                     err(ptr.clone(), "a 204 response must not have content".into());
                 }
                 if code != "204" && schema.is_none() {
-                    err(ptr.clone(), "a success response needs an application/json schema (or use 204)".into());
+                    err(
+                        ptr.clone(),
+                        "a success response needs an application/json schema (or use 204)".into(),
+                    );
                 }
             } else if code.starts_with('4') || code.starts_with('5') || code == "default" {
                 match schema {
                     Some(s) => error_schemas.push((ptr.clone(), s.clone())),
-                    None => err(ptr.clone(), "an error response needs an application/json schema".into()),
+                    None => err(
+                        ptr.clone(),
+                        "an error response needs an application/json schema".into(),
+                    ),
                 }
             } else {
                 err(ptr.clone(), format!("unsupported response status `{code}`"));
@@ -342,19 +442,38 @@ impl Checker<'_> {
         }
         match successes.len() {
             1 => {}
-            0 => err(format!("{at}/responses"), "no success (2xx) response".into()),
-            _ => err(format!("{at}/responses"), format!("exactly one success response is allowed, found {}", successes.join(", "))),
+            0 => err(
+                format!("{at}/responses"),
+                "no success (2xx) response".into(),
+            ),
+            _ => err(
+                format!("{at}/responses"),
+                format!(
+                    "exactly one success response is allowed, found {}",
+                    successes.join(", ")
+                ),
+            ),
         }
         if let Some((first_ptr, first)) = error_schemas.first() {
             for (ptr, schema) in &error_schemas[1..] {
                 if schema != first {
-                    err(ptr.clone(), format!("error responses must share one schema; this one differs from {first_ptr}"));
+                    err(
+                        ptr.clone(),
+                        format!(
+                            "error responses must share one schema; this one differs from {first_ptr}"
+                        ),
+                    );
                 }
             }
         }
     }
 
-    fn pagination_problems(&self, op: &OperationRef<'_>, p: &Value, err: &mut impl FnMut(String, String)) {
+    fn pagination_problems(
+        &self,
+        op: &OperationRef<'_>,
+        p: &Value,
+        err: &mut impl FnMut(String, String),
+    ) {
         let at = format!("{}/x-braze-pagination", op.pointer);
         let params: BTreeSet<String> = self
             .all_parameters(op)
@@ -367,28 +486,46 @@ impl Checker<'_> {
             "offset" => (&["offset_param", "limit_param"], &["max_limit"]),
             "cursor" => (&["param"], &[]),
             other => {
-                err(format!("{at}/style"), format!("pagination style `{other}` is not one of page, offset, cursor"));
+                err(
+                    format!("{at}/style"),
+                    format!("pagination style `{other}` is not one of page, offset, cursor"),
+                );
                 return;
             }
         };
         for key in param_keys {
             match p.get(*key).and_then(Value::as_str) {
                 Some(name) if params.contains(name) => {}
-                Some(name) => err(format!("{at}/{key}"), format!("`{name}` is not a parameter of this operation")),
-                None => err(format!("{at}/{key}"), format!("missing `{key}` for style {style}")),
+                Some(name) => err(
+                    format!("{at}/{key}"),
+                    format!("`{name}` is not a parameter of this operation"),
+                ),
+                None => err(
+                    format!("{at}/{key}"),
+                    format!("missing `{key}` for style {style}"),
+                ),
             }
         }
         for key in int_keys {
             if p.get(*key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
-                err(format!("{at}/{key}"), format!("`{key}` must be a positive integer for style {style}"));
+                err(
+                    format!("{at}/{key}"),
+                    format!("`{key}` must be a positive integer for style {style}"),
+                );
             }
         }
         if style == "cursor" && p.get("header").and_then(Value::as_str).is_none() {
-            err(format!("{at}/header"), "cursor pagination must name the response header carrying the cursor".into());
+            err(
+                format!("{at}/header"),
+                "cursor pagination must name the response header carrying the cursor".into(),
+            );
         }
         // The items property must exist in the success schema.
         match p.get("items").and_then(Value::as_str) {
-            None => err(format!("{at}/items"), "missing `items`: the response property holding the page".into()),
+            None => err(
+                format!("{at}/items"),
+                "missing `items`: the response property holding the page".into(),
+            ),
             Some(items) => {
                 let success = op
                     .operation
@@ -403,7 +540,10 @@ impl Checker<'_> {
                     .and_then(Value::as_object)
                     .is_some_and(|props| props.contains_key(items));
                 if !has {
-                    err(format!("{at}/items"), format!("the success schema has no property `{items}`"));
+                    err(
+                        format!("{at}/items"),
+                        format!("the success schema has no property `{items}`"),
+                    );
                 }
             }
         }
@@ -416,24 +556,42 @@ fn rate_limit_problems(rl: &Value, at: &str, err: &mut impl FnMut(String, String
         return;
     };
     match map.get("bucket").and_then(Value::as_str) {
-        Some(b) if !b.is_empty() && b.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') => {}
-        _ => err(format!("{at}/bucket"), "`bucket` must be a kebab-case name".into()),
+        Some(b)
+            if !b.is_empty()
+                && b.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') => {}
+        _ => err(
+            format!("{at}/bucket"),
+            "`bucket` must be a kebab-case name".into(),
+        ),
     }
-    let unlimited = map.get("unlimited").and_then(Value::as_bool).unwrap_or(false);
+    let unlimited = map
+        .get("unlimited")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if unlimited {
         if map.contains_key("requests") || map.contains_key("window_seconds") {
-            err(at.to_string(), "`unlimited: true` excludes `requests` and `window_seconds`".into());
+            err(
+                at.to_string(),
+                "`unlimited: true` excludes `requests` and `window_seconds`".into(),
+            );
         }
         return;
     }
     for key in ["requests", "window_seconds"] {
         if map.get(key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
-            err(format!("{at}/{key}"), format!("`{key}` must be a positive integer"));
+            err(
+                format!("{at}/{key}"),
+                format!("`{key}` must be a positive integer"),
+            );
         }
     }
     for key in map.keys() {
         if !["requests", "window_seconds", "bucket", "note", "unlimited"].contains(&key.as_str()) {
-            err(format!("{at}/{}", escape_token(key)), format!("unknown key `{key}`"));
+            err(
+                format!("{at}/{}", escape_token(key)),
+                format!("unknown key `{key}`"),
+            );
         }
     }
 }

@@ -56,8 +56,12 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::InvalidApiKey => f.write_str("the API key is empty or not a valid header value"),
-            BuildError::InvalidUserAgent => f.write_str("the user agent is not a valid header value"),
+            BuildError::InvalidApiKey => {
+                f.write_str("the API key is empty or not a valid header value")
+            }
+            BuildError::InvalidUserAgent => {
+                f.write_str("the user agent is not a valid header value")
+            }
             BuildError::InvalidBaseUrl(u) => write!(f, "`{u}` is not an absolute http(s) URL"),
             BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
         }
@@ -141,23 +145,28 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base = self.instance.base_url();
-        if !(base.starts_with("https://") || base.starts_with("http://")) || base.len() <= "https://".len() {
+        if !(base.starts_with("https://") || base.starts_with("http://"))
+            || base.len() <= "https://".len()
+        {
             return Err(BuildError::InvalidBaseUrl(base.to_string()));
         }
         let mut headers = HeaderMap::new();
         if self.key.0.trim().is_empty() {
             return Err(BuildError::InvalidApiKey);
         }
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.key.0)).map_err(|_| BuildError::InvalidApiKey)?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.key.0))
+            .map_err(|_| BuildError::InvalidApiKey)?;
         // Sensitive values are shown as `Sensitive` by HeaderMap's Debug.
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         for (name, value) in &self.extra_headers {
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| BuildError::InvalidUserAgent)?;
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| BuildError::InvalidUserAgent)?;
             let value = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidUserAgent)?;
             headers.append(name, value);
         }
-        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
         install_crypto_provider();
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -166,7 +175,10 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .build()
             .map_err(BuildError::Http)?;
-        let state = ClientState { retry: self.retry, limiter: Default::default() };
+        let state = ClientState {
+            retry: self.retry,
+            limiter: Default::default(),
+        };
         Ok(Client::new_with_client(base, http, state))
     }
 }

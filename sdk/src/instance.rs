@@ -104,7 +104,11 @@ impl std::str::FromStr for Instance {
         if s.starts_with("http://") || s.starts_with("https://") {
             return Ok(Instance::custom(s));
         }
-        let wanted: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+        let wanted: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase();
         Instance::ALL
             .into_iter()
             .find(|i| i.name().replace('-', "") == wanted)

@@ -72,8 +72,14 @@ mod tests {
 
     #[test]
     fn serializes_null_and_values() {
-        assert_eq!(serde_json::to_string(&Nullable::<String>::Null).unwrap(), "null");
-        assert_eq!(serde_json::to_string(&Nullable::Value("a")).unwrap(), "\"a\"");
+        assert_eq!(
+            serde_json::to_string(&Nullable::<String>::Null).unwrap(),
+            "null"
+        );
+        assert_eq!(
+            serde_json::to_string(&Nullable::Value("a")).unwrap(),
+            "\"a\""
+        );
         let back: Nullable<u8> = serde_json::from_str("null").unwrap();
         assert_eq!(back, Nullable::Null);
         let back: Nullable<u8> = serde_json::from_str("7").unwrap();

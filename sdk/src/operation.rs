@@ -30,7 +30,11 @@ pub struct Operation {
 pub enum RateLimit {
     /// `requests` per `window_seconds`, counted in `bucket` (shared by every
     /// operation with the same bucket name).
-    Limited { requests: u32, window_seconds: u32, bucket: &'static str },
+    Limited {
+        requests: u32,
+        window_seconds: u32,
+        bucket: &'static str,
+    },
     /// Braze documents no limit.
     Unlimited { bucket: &'static str },
     /// The spec says nothing (never for a spec that passed the rules).
@@ -51,12 +55,25 @@ impl RateLimit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pagination {
     /// A page number query parameter; each page holds up to `page_size` items.
-    Page { param: &'static str, page_size: u32, items: &'static str },
+    Page {
+        param: &'static str,
+        page_size: u32,
+        items: &'static str,
+    },
     /// Offset and limit query parameters; `limit` is at most `max_limit`.
-    Offset { offset_param: &'static str, limit_param: &'static str, max_limit: u32, items: &'static str },
+    Offset {
+        offset_param: &'static str,
+        limit_param: &'static str,
+        max_limit: u32,
+        items: &'static str,
+    },
     /// A cursor query parameter, the next value of which comes in a `Link`
     /// response header (`rel="next"`).
-    Cursor { param: &'static str, header: &'static str, items: &'static str },
+    Cursor {
+        param: &'static str,
+        header: &'static str,
+        items: &'static str,
+    },
 }
 
 /// Looks an operation up by its `operationId`.

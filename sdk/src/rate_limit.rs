@@ -27,13 +27,21 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok());
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|s| s.trim().parse::<u64>().ok())
+        };
         let status = Self {
             limit: get("x-ratelimit-limit"),
             remaining: get("x-ratelimit-remaining"),
             reset_epoch_seconds: get("x-ratelimit-reset"),
         };
-        (status.limit.is_some() || status.remaining.is_some() || status.reset_epoch_seconds.is_some()).then_some(status)
+        (status.limit.is_some()
+            || status.remaining.is_some()
+            || status.reset_epoch_seconds.is_some())
+        .then_some(status)
     }
 
     /// How long from `now` until the window resets (zero if it has).
@@ -81,7 +89,10 @@ mod tests {
     fn headers(remaining: &str, reset: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-limit", HeaderValue::from_static("100"));
-        h.insert("x-ratelimit-remaining", HeaderValue::from_str(remaining).unwrap());
+        h.insert(
+            "x-ratelimit-remaining",
+            HeaderValue::from_str(remaining).unwrap(),
+        );
         h.insert("x-ratelimit-reset", HeaderValue::from_str(reset).unwrap());
         h
     }
@@ -96,7 +107,10 @@ mod tests {
         assert_eq!(limiter.wait_before("default", now), Duration::from_secs(10));
         // Other buckets are unaffected; a past reset means no wait.
         assert_eq!(limiter.wait_before("users-track", now), Duration::ZERO);
-        assert_eq!(limiter.wait_before("default", now + Duration::from_secs(20)), Duration::ZERO);
+        assert_eq!(
+            limiter.wait_before("default", now + Duration::from_secs(20)),
+            Duration::ZERO
+        );
     }
 
     #[test]

@@ -42,16 +42,19 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        Self { max_retries: 0, ..Self::default() }
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
     }
 
     /// Whether a response with `status` to a `method` request is retried.
     pub fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
         match status {
             StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY => true,
-            StatusCode::INTERNAL_SERVER_ERROR | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
-                self.retry_non_idempotent || is_idempotent(method)
-            }
+            StatusCode::INTERNAL_SERVER_ERROR
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT => self.retry_non_idempotent || is_idempotent(method),
             _ => false,
         }
     }
@@ -59,18 +62,24 @@ impl RetryPolicy {
     /// Whether a transport error for a `method` request is retried.
     pub fn retries_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
         let before_sending = error.is_connect();
-        (error.is_timeout() || before_sending) && (before_sending || self.retry_non_idempotent || is_idempotent(method))
+        (error.is_timeout() || before_sending)
+            && (before_sending || self.retry_non_idempotent || is_idempotent(method))
     }
 
     /// Backoff before retry number `retry` (1-based), capped.
     pub fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        self.initial_backoff.saturating_mul(factor).min(self.max_backoff)
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
     }
 }
 
 fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
 }
 
 /// Sends `request`, waiting out an exhausted rate-limit bucket first and
@@ -83,16 +92,26 @@ pub async fn execute(
     request: reqwest::Request,
     operation_id: &'static str,
 ) -> reqwest::Result<reqwest::Response> {
-    let bucket = operation::find(operation_id).map(|op| op.rate_limit.bucket()).unwrap_or("default");
+    let bucket = operation::find(operation_id)
+        .map(|op| op.rate_limit.bucket())
+        .unwrap_or("default");
     let method = request.method().clone();
     let mut pending = Some(request);
     let mut retry = 0;
     loop {
-        let current = pending.take().expect("a request is pending at each attempt");
+        let current = pending
+            .take()
+            .expect("a request is pending at each attempt");
         // Keep a copy for a possible retry; streaming bodies cannot be copied
         // and are sent once.
-        let spare = if retry < policy.max_retries { current.try_clone() } else { None };
-        let wait = limiter.wait_before(bucket, SystemTime::now()).min(policy.max_backoff);
+        let spare = if retry < policy.max_retries {
+            current.try_clone()
+        } else {
+            None
+        };
+        let wait = limiter
+            .wait_before(bucket, SystemTime::now())
+            .min(policy.max_backoff);
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
@@ -108,7 +127,9 @@ pub async fn execute(
             Some(next) if again => {
                 retry += 1;
                 let delay = match &result {
-                    Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => limiter.wait_before(bucket, SystemTime::now()).max(policy.backoff(retry)),
+                    Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => limiter
+                        .wait_before(bucket, SystemTime::now())
+                        .max(policy.backoff(retry)),
                     _ => policy.backoff(retry),
                 };
                 tokio::time::sleep(delay.min(policy.max_backoff)).await;
@@ -131,13 +152,20 @@ mod tests {
         assert!(p.retries_status(&Method::POST, StatusCode::TOO_MANY_REQUESTS));
         assert!(p.retries_status(&Method::POST, StatusCode::BAD_GATEWAY));
         assert!(!p.retries_status(&Method::GET, StatusCode::BAD_REQUEST));
-        let eager = RetryPolicy { retry_non_idempotent: true, ..p };
+        let eager = RetryPolicy {
+            retry_non_idempotent: true,
+            ..p
+        };
         assert!(eager.retries_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
     }
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        let p = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(350), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
         assert_eq!(p.backoff(1), Duration::from_millis(100));
         assert_eq!(p.backoff(2), Duration::from_millis(200));
         assert_eq!(p.backoff(3), Duration::from_millis(350));

@@ -50,11 +50,23 @@ where
     Self: ClientInfo<Inner>,
 {
     /// Runs before the request is sent.
-    async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>>;
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>>;
     /// Runs after the request completed (after any retries).
-    async fn post<E>(&self, result: &reqwest::Result<reqwest::Response>, info: &OperationInfo) -> Result<(), Error<E>>;
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>>;
     /// Sends the request; retries and rate-limit waits live here.
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response>;
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response>;
 }
 
 /// State shared by all requests of one client: retry policy and the
@@ -66,17 +78,36 @@ pub struct ClientState {
 }
 
 impl ClientHooks<ClientState> for crate::Client {
-    async fn pre<E>(&self, _request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+    async fn pre<E>(
+        &self,
+        _request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
         Ok(())
     }
 
-    async fn post<E>(&self, _result: &reqwest::Result<reqwest::Response>, _info: &OperationInfo) -> Result<(), Error<E>> {
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        crate::retry::execute(self.client(), &state.retry, &state.limiter, request, info.operation_id).await
+        crate::retry::execute(
+            self.client(),
+            &state.retry,
+            &state.limiter,
+            request,
+            info.operation_id,
+        )
+        .await
     }
 }
 
@@ -96,8 +127,17 @@ impl<T: DeserializeOwned> ResponseValue<T> {
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
         match decode(status, &body) {
-            Ok(inner) => Ok(Self { inner, status, headers }),
-            Err(source) => Err(Error::InvalidResponsePayload(InvalidPayload { status, headers, body, source })),
+            Ok(inner) => Ok(Self {
+                inner,
+                status,
+                headers,
+            }),
+            Err(source) => Err(Error::InvalidResponsePayload(InvalidPayload {
+                status,
+                headers,
+                body,
+                source,
+            })),
         }
     }
 }
@@ -115,7 +155,11 @@ fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, ser
 impl ResponseValue<()> {
     #[doc(hidden)]
     pub fn empty(response: reqwest::Response) -> Self {
-        Self { inner: (), status: response.status(), headers: response.headers().clone() }
+        Self {
+            inner: (),
+            status: response.status(),
+            headers: response.headers().clone(),
+        }
     }
 }
 
@@ -124,14 +168,22 @@ impl ResponseValue<ByteStream> {
     pub fn stream(response: reqwest::Response) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
-        Self { inner: ByteStream::new(Box::pin(response.bytes_stream())), status, headers }
+        Self {
+            inner: ByteStream::new(Box::pin(response.bytes_stream())),
+            status,
+            headers,
+        }
     }
 }
 
 impl<T> ResponseValue<T> {
     /// Builds a value by hand (for tests and mocks).
     pub fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        Self { inner, status, headers }
+        Self {
+            inner,
+            status,
+            headers,
+        }
     }
     /// The decoded body.
     pub fn into_inner(self) -> T {
@@ -151,7 +203,11 @@ impl<T> ResponseValue<T> {
     }
     /// Converts the decoded body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue { inner: f(self.inner), status: self.status, headers: self.headers }
+        ResponseValue {
+            inner: f(self.inner),
+            status: self.status,
+            headers: self.headers,
+        }
     }
 }
 
@@ -170,7 +226,10 @@ impl<T> DerefMut for ResponseValue<T> {
 
 impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseValue").field("status", &self.status).field("inner", &self.inner).finish_non_exhaustive()
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 
@@ -218,7 +277,11 @@ impl<E> Error<E> {
         let status = response.status();
         let headers = response.headers().clone();
         match response.bytes().await {
-            Ok(body) => Error::UnexpectedResponse(UnexpectedResponse { status, headers, body }),
+            Ok(body) => Error::UnexpectedResponse(UnexpectedResponse {
+                status,
+                headers,
+                body,
+            }),
             Err(e) => Error::ResponseBodyError(e),
         }
     }
@@ -267,7 +330,9 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match self.status() {
             Some(s) => s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error(),
-            None => matches!(self, Error::CommunicationError(e) if e.is_timeout() || e.is_connect()),
+            None => {
+                matches!(self, Error::CommunicationError(e) if e.is_timeout() || e.is_connect())
+            }
         }
     }
 }
@@ -310,9 +375,17 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::ErrorResponse(rv) => write!(f, "Braze answered {}: {:?}", rv.status(), rv.inner),
             Error::ResponseBodyError(e) => write!(f, "cannot read the response body: {e}"),
             Error::InvalidResponsePayload(p) => {
-                write!(f, "Braze answered {} with a body that does not match the spec ({}): {}", p.status, p.source, preview(&p.body))
+                write!(
+                    f,
+                    "Braze answered {} with a body that does not match the spec ({}): {}",
+                    p.status,
+                    p.source,
+                    preview(&p.body)
+                )
             }
-            Error::UnexpectedResponse(r) => write!(f, "unexpected status {}: {}", r.status, preview(&r.body)),
+            Error::UnexpectedResponse(r) => {
+                write!(f, "unexpected status {}: {}", r.status, preview(&r.body))
+            }
             Error::Custom(s) => write!(f, "{s}"),
         }
     }
@@ -341,9 +414,13 @@ pub trait RequestBuilderExt<E> {
 
 impl<E> RequestBuilderExt<E> for RequestBuilder {
     fn form_urlencoded<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error<E>> {
-        let encoded = serde_urlencoded::to_string(body).map_err(|e| Error::InvalidRequest(format!("cannot encode the form body: {e}")))?;
+        let encoded = serde_urlencoded::to_string(body)
+            .map_err(|e| Error::InvalidRequest(format!("cannot encode the form body: {e}")))?;
         Ok(self
-            .header(reqwest::header::CONTENT_TYPE, reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+            )
             .body(encoded))
     }
 }

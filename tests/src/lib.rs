@@ -1,1 +1,5 @@
+//! Test-only crate: the tests live in `tests/tests/`. This library holds the
+//! helpers several test files share and that need unit tests of their own.
 
+pub mod doc_examples;
+pub mod reference;

@@ -77,8 +77,16 @@ fn write_all(root: &Path, outputs: &[Output], started: Instant) -> ExitCode {
     match write::write_atomically(root, outputs) {
         Ok(changed) => {
             for o in outputs {
-                let mark = if changed.contains(&o.path) { "updated" } else { "unchanged" };
-                eprintln!("{mark:>9} {} ({} lines)", o.path.display(), o.content.lines().count());
+                let mark = if changed.contains(&o.path) {
+                    "updated"
+                } else {
+                    "unchanged"
+                };
+                eprintln!(
+                    "{mark:>9} {} ({} lines)",
+                    o.path.display(),
+                    o.content.lines().count()
+                );
             }
             eprintln!("done in {:.2?}", started.elapsed());
             ExitCode::SUCCESS
@@ -115,14 +123,19 @@ fn check(root: &Path, spec_dir: &Path) -> ExitCode {
         if on_disk != o.content {
             stale += 1;
             let line = first_difference(&on_disk, &o.content);
-            eprintln!("stale: {} (first difference at line {line})", o.path.display());
+            eprintln!(
+                "stale: {} (first difference at line {line})",
+                o.path.display()
+            );
         }
     }
     if stale == 0 {
         eprintln!("generated files are up to date ({} files)", outputs.len());
         ExitCode::SUCCESS
     } else {
-        eprintln!("{stale} generated file(s) are stale: run `cargo xtask generate` and commit the result");
+        eprintln!(
+            "{stale} generated file(s) are stale: run `cargo xtask generate` and commit the result"
+        );
         ExitCode::FAILURE
     }
 }

@@ -21,9 +21,14 @@ pub fn write_atomically(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<
             if fs::read_to_string(&target).is_ok_and(|old| old == o.content) {
                 continue;
             }
-            let dir = target.parent().expect("outputs are files inside the repository");
+            let dir = target
+                .parent()
+                .expect("outputs are files inside the repository");
             fs::create_dir_all(dir)?;
-            let name = target.file_name().expect("outputs have file names").to_string_lossy();
+            let name = target
+                .file_name()
+                .expect("outputs have file names")
+                .to_string_lossy();
             let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
             let mut f = fs::File::create(&temp)?;
             f.write_all(o.content.as_bytes())?;

@@ -1,0 +1,51 @@
+//! Shared helpers of the contract tests: a local mock server and a client
+//! pointed at it.
+#![allow(dead_code)]
+
+use braze_sdk::{Client, Instance, RetryPolicy};
+use wiremock::MockServer;
+
+/// The REST API key every contract test's client sends.
+pub const API_KEY: &str = "test-rest-api-key";
+
+/// A mock server and a `braze_sdk::Client` for it, authenticated with
+/// [`API_KEY`] and with retries off (a test sees exactly one request).
+pub async fn setup() -> (MockServer, Client) {
+    setup_with_key(API_KEY).await
+}
+
+/// Like [`setup`], with another bearer key (e.g. a SCIM token).
+pub async fn setup_with_key(key: &str) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder(Instance::custom(server.uri()), key)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client for the mock server");
+    (server, client)
+}
+
+/// The `Authorization` header value the client must send for `key`.
+pub fn bearer(key: &str) -> String {
+    format!("Bearer {key}")
+}
+
+/// A JSON response with the rate-limit headers Braze sends.
+pub fn json_response(status: u16, body: serde_json::Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .insert_header("x-ratelimit-limit", "250000")
+        .insert_header("x-ratelimit-remaining", "249999")
+        .insert_header("x-ratelimit-reset", "1767225600")
+        .set_body_json(body)
+}
+
+/// Fails the test if any request the server received carried progenitor's
+/// `api-version` header, which Braze does not define.
+pub async fn assert_no_api_version_header(server: &MockServer) {
+    for request in server.received_requests().await.unwrap_or_default() {
+        assert!(
+            !request.headers.contains_key("api-version"),
+            "request to {} carried an api-version header",
+            request.url
+        );
+    }
+}

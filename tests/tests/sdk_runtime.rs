@@ -1,0 +1,268 @@
+//! The hand-written runtime of braze-sdk, against a local mock server:
+//! authentication, secrets kept out of Debug, typed errors that keep what
+//! Braze sent, retries.
+
+mod common;
+
+use std::time::Duration;
+
+use braze_sdk::{Client, Error, Instance, RetryPolicy, types};
+use serde_json::json;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const SECRET: &str = "super-secret-rest-key-123";
+
+fn users_delete_body() -> types::UsersDeleteRequest {
+    types::UsersDeleteRequest::builder()
+        .external_ids(vec![types::ExternalId("user-1".to_string())])
+        .try_into()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_key_never_shows_in_debug_output() {
+    let builder = Client::builder(Instance::Us03, SECRET);
+    assert!(
+        !format!("{builder:?}").contains(SECRET),
+        "ClientBuilder Debug leaks the key"
+    );
+    let client = builder.build().unwrap();
+    assert!(
+        !format!("{client:?}").contains(SECRET),
+        "Client Debug leaks the key"
+    );
+    assert_eq!(client.base_url(), "https://rest.iad-03.braze.com");
+}
+
+#[tokio::test]
+async fn requests_carry_bearer_key_and_user_agent_but_no_api_version() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .and(header(
+            "authorization",
+            common::bearer(common::API_KEY).as_str(),
+        ))
+        .and(header("user-agent", braze_sdk::DEFAULT_USER_AGENT))
+        .respond_with(common::json_response(
+            200,
+            json!({"catalogs": [], "message": "success"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client.catalogs_list().send().await.unwrap();
+    assert_eq!(response.message, "success");
+    let rl = response
+        .rate_limit()
+        .expect("rate-limit headers are decoded");
+    assert_eq!((rl.limit, rl.remaining), (Some(250_000), Some(249_999)));
+    common::assert_no_api_version_header(&server).await;
+}
+
+#[tokio::test]
+async fn a_malformed_success_body_keeps_status_and_body() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"catalogs\": [oops"))
+        .mount(&server)
+        .await;
+    let err = client.catalogs_list().send().await.unwrap_err();
+    match &err {
+        Error::InvalidResponsePayload(p) => {
+            assert_eq!(p.status, 200);
+            assert_eq!(&p.body[..], b"{\"catalogs\": [oops");
+        }
+        other => panic!("expected InvalidResponsePayload, got {other:?}"),
+    }
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.to_string().contains("[oops"), "{err}");
+}
+
+#[tokio::test]
+async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/users/delete"))
+        .respond_with(common::json_response(
+            400,
+            json!({"message": "Invalid request", "errors": ["external_ids must be an array"]}),
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .users_delete()
+        .body(users_delete_body())
+        .send()
+        .await
+        .unwrap_err();
+    let body = err
+        .error_body()
+        .expect("a documented 400 decodes as BrazeError");
+    assert_eq!(body.message.as_deref(), Some("Invalid request"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+
+    Mock::given(method("POST"))
+        .and(path("/users/delete"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("<html>maintenance</html>"))
+        .mount(&server)
+        .await;
+    let err = client
+        .users_delete()
+        .body(users_delete_body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(
+        err.body().map(|b| &b[..]),
+        Some(&b"<html>maintenance</html>"[..])
+    );
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn an_undocumented_status_keeps_status_and_body() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(ResponseTemplate::new(418).set_body_string("teapot"))
+        .mount(&server)
+        .await;
+    let err = client.catalogs_list().send().await.unwrap_err();
+    match &err {
+        Error::UnexpectedResponse(r) => {
+            assert_eq!(r.status, 418);
+            assert_eq!(&r.body[..], b"teapot");
+        }
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_empty_error_body_still_decodes() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let err = client.catalogs_list().send().await.unwrap_err();
+    assert!(
+        matches!(err, Error::ErrorResponse(ref rv) if rv.status() == 401),
+        "{err:?}"
+    );
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(5),
+        retry_non_idempotent: false,
+    }
+}
+
+#[tokio::test]
+async fn rate_limited_requests_are_retried() {
+    let server = wiremock::MockServer::start().await;
+    let client = Client::builder(Instance::custom(server.uri()), SECRET)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(common::json_response(
+            200,
+            json!({"catalogs": [], "message": "success"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client.catalogs_list().send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_post_that_failed_on_the_server_is_not_replayed_by_default() {
+    let server = wiremock::MockServer::start().await;
+    let client = Client::builder(Instance::custom(server.uri()), SECRET)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/users/delete"))
+        .respond_with(common::json_response(
+            500,
+            json!({"message": "internal error"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .users_delete()
+        .body(users_delete_body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(!format!("{err:?}").contains(SECRET));
+}
+
+#[tokio::test]
+async fn a_get_that_failed_on_the_server_is_retried() {
+    let server = wiremock::MockServer::start().await;
+    let client = Client::builder(Instance::custom(server.uri()), SECRET)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(common::json_response(
+            500,
+            json!({"message": "internal error"}),
+        ))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let err = client.catalogs_list().send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+}
+
+#[test]
+fn every_instance_has_a_distinct_https_base_url_and_parses_back() {
+    let mut urls: Vec<&str> = Instance::ALL.iter().map(Instance::base_url).collect();
+    urls.sort();
+    urls.dedup();
+    assert_eq!(urls.len(), 12);
+    assert!(urls.iter().all(|u| u.starts_with("https://rest.")));
+    for i in Instance::ALL {
+        assert_eq!(i.name().parse::<Instance>().unwrap(), i);
+    }
+    assert_eq!("us03".parse::<Instance>().unwrap(), Instance::Us03);
+    assert!("US-09".parse::<Instance>().is_err());
+}
+
+#[test]
+fn bad_keys_are_refused_without_echoing_them() {
+    let err = Client::builder(Instance::Us01, "bad\nkey-with-newline")
+        .build()
+        .unwrap_err();
+    assert!(!err.to_string().contains("key-with-newline"));
+    assert!(Client::builder(Instance::Us01, "  ").build().is_err());
+    assert!(
+        Client::builder(Instance::custom("ftp://x"), "k")
+            .build()
+            .is_err()
+    );
+}

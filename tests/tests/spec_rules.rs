@@ -1,0 +1,282 @@
+//! The spec itself: it passes the project rules, covers Braze's endpoint
+//! list, and bad specs get located errors instead of panics.
+
+use std::path::PathBuf;
+
+use braze_openapi_generator::{self as generator, Diagnostics, load};
+use braze_tests::reference::{endpoint_rows, spec_dir};
+
+#[test]
+fn the_spec_passes_every_rule() {
+    if let Err(d) = generator::check(&spec_dir()) {
+        panic!("the spec breaks the project rules:\n{d}");
+    }
+}
+
+#[test]
+fn coverage_of_the_glossary_endpoints() {
+    let spec = generator::check(&spec_dir()).unwrap_or_else(|d| panic!("{d}"));
+    let rows = endpoint_rows();
+    assert_eq!(
+        rows.len(),
+        92,
+        "endpoints.tsv should list the 92 glossary entries"
+    );
+    let mut missing = Vec::new();
+    let mut deprecated_mismatch = Vec::new();
+    for row in &rows {
+        let ptr = format!(
+            "/paths/{}/{}",
+            row.path.replace('~', "~0").replace('/', "~1"),
+            row.method
+        );
+        match spec.document.pointer(&ptr) {
+            None => missing.push(format!(
+                "  row {:>2}: {} {}",
+                row.n,
+                row.method.to_uppercase(),
+                row.path
+            )),
+            Some(op) => {
+                let deprecated = op
+                    .get("deprecated")
+                    .and_then(|d| d.as_bool())
+                    .unwrap_or(false);
+                if deprecated != row.deprecated {
+                    deprecated_mismatch.push(format!(
+                        "  row {:>2}: {} (Braze deprecated: {})",
+                        row.n, row.path, row.deprecated
+                    ));
+                }
+            }
+        }
+    }
+    let covered = rows.len() - missing.len();
+    println!("coverage: {covered}/{} glossary endpoints", rows.len());
+    for m in &missing {
+        println!("missing {m}");
+    }
+    assert!(
+        missing.is_empty(),
+        "{} endpoint(s) not in the spec:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    assert!(
+        deprecated_mismatch.is_empty(),
+        "deprecation differs from Braze:\n{}",
+        deprecated_mismatch.join("\n")
+    );
+}
+
+const ROOT: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ntags: [{name: T}]\npaths: {}\n";
+
+/// A fragment holding one operation at `path` with the given YAML body.
+fn op(path: &str, body: &str) -> String {
+    let indented: String = body.lines().map(|l| format!("      {l}\n")).collect();
+    format!("paths:\n  {path}:\n    post:\n{indented}")
+}
+
+const GOOD_OP: &str = "operationId: do_it
+tags: [T]
+summary: s
+description: d
+externalDocs: {url: 'https://example.com'}
+x-braze-rate-limit: {requests: 1, window_seconds: 60, bucket: default}
+responses:
+  '200':
+    description: ok
+    content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}
+  '400':
+    description: bad
+    content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}
+";
+
+fn load_fragment(fragment: &str) -> Result<generator::LoadedSpec, Diagnostics> {
+    load::load_sources(&[
+        (PathBuf::from("spec/openapi.yaml"), ROOT.to_string()),
+        (PathBuf::from("spec/family.yaml"), fragment.to_string()),
+    ])
+}
+
+/// Every problem of `fragment`, as `file#pointer: message` lines.
+fn problems(fragment: &str) -> String {
+    match load_fragment(fragment).and_then(generator::check_loaded) {
+        Ok(_) => String::new(),
+        Err(d) => d
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+#[test]
+fn a_good_operation_has_no_problem() {
+    assert_eq!(problems(&op("/x", GOOD_OP)), "");
+}
+
+#[test]
+fn missing_operation_id_is_located() {
+    let p = problems(&op("/x", &GOOD_OP.replace("operationId: do_it\n", "")));
+    assert!(
+        p.contains("spec/family.yaml#/paths/~1x/post/operationId: missing operationId"),
+        "{p}"
+    );
+}
+
+#[test]
+fn undeclared_path_parameter_is_located() {
+    let p = problems(&op("/items/{item_id}", GOOD_OP));
+    assert!(p.contains("spec/family.yaml#/paths/~1items~1{item_id}/post/parameters: path parameter `{item_id}` is not declared"), "{p}");
+}
+
+#[test]
+fn two_success_responses_are_refused() {
+    let body = GOOD_OP.replace("  '400':", "  '201':\n    description: created\n    content: {application/json: {schema: {type: string}}}\n  '400':");
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains(
+            "#/paths/~1x/post/responses: exactly one success response is allowed, found 200, 201"
+        ),
+        "{p}"
+    );
+}
+
+#[test]
+fn two_error_schemas_are_refused() {
+    let body = format!(
+        "{GOOD_OP}  '500':\n    description: boom\n    content: {{application/json: {{schema: {{type: string}}}}}}\n"
+    );
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains("#/paths/~1x/post/responses/500: error responses must share one schema"),
+        "{p}"
+    );
+}
+
+#[test]
+fn two_request_media_types_are_refused() {
+    let body = format!(
+        "{GOOD_OP}requestBody:\n  content:\n    application/json: {{schema: {{type: string}}}}\n    text/csv: {{schema: {{type: string}}}}\n"
+    );
+    let p = problems(&op("/x", &body));
+    assert!(p.contains("#/paths/~1x/post/requestBody/content: exactly one request media type is allowed, found 2"), "{p}");
+}
+
+#[test]
+fn openapi_3_1_is_refused_at_the_root() {
+    let root = ROOT.replace("3.0.3", "3.1.0");
+    let spec = load::load_sources(&[
+        (PathBuf::from("spec/openapi.yaml"), root),
+        (PathBuf::from("spec/family.yaml"), op("/x", GOOD_OP)),
+    ])
+    .unwrap();
+    let d = generator::check_loaded(spec).unwrap_err().to_string();
+    assert!(
+        d.contains("spec/openapi.yaml#/openapi: OpenAPI 3.1.0 is not supported"),
+        "{d}"
+    );
+}
+
+#[test]
+fn yaml_syntax_error_names_file_and_line() {
+    let err = load_fragment("paths:\n  /x:\n    post: [unclosed\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("spec/family.yaml#line "), "{err}");
+    assert!(err.contains("YAML syntax error"), "{err}");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let body = GOOD_OP
+        .replace("operationId: do_it\n", "")
+        .replace("summary: s\n", "")
+        .replace(
+            "x-braze-rate-limit: {requests: 1, window_seconds: 60, bucket: default}\n",
+            "",
+        );
+    let p = problems(&op("/x", &body));
+    for wanted in [
+        "missing operationId",
+        "missing summary",
+        "missing x-braze-rate-limit",
+    ] {
+        assert!(p.contains(wanted), "`{wanted}` not reported in:\n{p}");
+    }
+}
+
+#[test]
+fn a_path_defined_in_two_files_names_both() {
+    let err = load::load_sources(&[
+        (PathBuf::from("spec/openapi.yaml"), ROOT.to_string()),
+        (PathBuf::from("spec/a.yaml"), op("/x", GOOD_OP)),
+        (PathBuf::from("spec/b.yaml"), op("/x", GOOD_OP)),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("spec/b.yaml#/paths/~1x: already defined in spec/a.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn placeholder_objects_and_dangling_refs_are_refused() {
+    let with_schema = |schema: &str| {
+        GOOD_OP.replacen(
+            "{type: object, properties: {message: {type: string}}}",
+            schema,
+            1,
+        )
+    };
+    let p = problems(&op("/x", &with_schema("{type: object}")));
+    assert!(p.contains("#/paths/~1x/post/responses/200/content/application~1json/schema: placeholder `type: object`"), "{p}");
+    let p = problems(&op(
+        "/x",
+        &with_schema("{$ref: '#/components/schemas/Nope'}"),
+    ));
+    assert!(
+        p.contains("`#/components/schemas/Nope` does not resolve"),
+        "{p}"
+    );
+}
+
+#[test]
+fn bad_vendor_extensions_are_refused() {
+    let body = GOOD_OP.replace(
+        "{requests: 1, window_seconds: 60, bucket: default}",
+        "{requests: 0, bucket: Default Bucket}",
+    ) + "x-braze-pagination: {style: page, param: page, page_size: 100, items: things}\n";
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains("x-braze-rate-limit/bucket: `bucket` must be a kebab-case name"),
+        "{p}"
+    );
+    assert!(
+        p.contains("x-braze-rate-limit/requests: `requests` must be a positive integer"),
+        "{p}"
+    );
+    assert!(
+        p.contains("x-braze-pagination/param: `page` is not a parameter of this operation"),
+        "{p}"
+    );
+    assert!(
+        p.contains("x-braze-pagination/items: the success schema has no property `things`"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_progenitor_panic_becomes_a_located_error() {
+    // Skip the rules (which would refuse this) to reach progenitor's own
+    // panic on two success types: the generator must blame the operation.
+    let body = GOOD_OP.replace("  '400':", "  '201':\n    description: created\n    content: {application/json: {schema: {type: string}}}\n  '400':");
+    let spec = load_fragment(&op("/x", &body)).unwrap();
+    let err = generator::generate_sdk(&spec).unwrap_err().to_string();
+    assert!(
+        err.contains("spec/family.yaml#/paths/~1x/post: progenitor"),
+        "{err}"
+    );
+}
