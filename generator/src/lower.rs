@@ -131,10 +131,10 @@ fn components_reachable_from_responses(doc: &Value) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     while let Some(v) = todo.pop() {
         collect_refs(v, &mut |name| {
-            if seen.insert(name.to_string()) {
-                if let Some(s) = doc.pointer(&format!("/components/schemas/{name}")) {
-                    todo.push(s);
-                }
+            if seen.insert(name.to_string())
+                && let Some(s) = doc.pointer(&format!("/components/schemas/{name}"))
+            {
+                todo.push(s);
             }
         });
     }

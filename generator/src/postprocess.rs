@@ -26,12 +26,12 @@ struct Rewriter;
 
 impl VisitMut for Rewriter {
     fn visit_use_tree_mut(&mut self, tree: &mut UseTree) {
-        if let UseTree::Path(p) = tree {
-            if p.ident == "progenitor_client" {
-                let rest = (*p.tree).clone();
-                *tree = syn::parse_quote!(crate::runtime::#rest);
-                return;
-            }
+        if let UseTree::Path(p) = tree
+            && p.ident == "progenitor_client"
+        {
+            let rest = (*p.tree).clone();
+            *tree = syn::parse_quote!(crate::runtime::#rest);
+            return;
         }
         visit_mut::visit_use_tree_mut(self, tree);
     }
@@ -99,10 +99,10 @@ fn contains_str_lit(expr: &Expr, wanted: &str) -> bool {
     }
     impl syn::visit_mut::VisitMut for Finder<'_> {
         fn visit_expr_lit_mut(&mut self, lit: &mut ExprLit) {
-            if let Lit::Str(s) = &lit.lit {
-                if s.value() == self.wanted {
-                    self.found = true;
-                }
+            if let Lit::Str(s) = &lit.lit
+                && s.value() == self.wanted
+            {
+                self.found = true;
             }
         }
     }

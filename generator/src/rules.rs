@@ -407,13 +407,13 @@ impl Checker<'_> {
             let schema = content
                 .and_then(|c| c.get("application/json"))
                 .and_then(|m| m.get("schema"));
-            if let Some(c) = content {
-                if c.len() > 1 {
-                    err(
-                        format!("{ptr}/content"),
-                        "one response media type per status is allowed".into(),
-                    );
-                }
+            if let Some(c) = content
+                && c.len() > 1
+            {
+                err(
+                    format!("{ptr}/content"),
+                    "one response media type per status is allowed".into(),
+                );
             }
             let is_success = code.starts_with('2');
             if is_success {

@@ -13,7 +13,9 @@
 //! let response = client
 //!     .users_track()
 //!     .body(types::UsersTrackRequest::builder().attributes(vec![
-//!         types::UserAttributes::builder().external_id("user-1234".to_string()).try_into()?,
+//!         types::UserAttributes::builder()
+//!             .external_id(Some(types::ExternalId("user-1234".into())))
+//!             .try_into()?,
 //!     ]))
 //!     .send()
 //!     .await?;
@@ -62,6 +64,11 @@ pub use nullable::Nullable;
 pub use open::Open;
 pub use retry::RetryPolicy;
 pub use runtime::{Error, ResponseValue};
+
+/// Re-exported: dates and times in generated types are chrono types.
+pub use chrono;
+/// Re-exported: custom attributes and other free-form data are JSON values.
+pub use serde_json;
 
 /// The error type of every REST operation.
 pub type BrazeError = Error<types::BrazeError>;

@@ -407,11 +407,15 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+// The error is as large as the variants that keep a whole response; it is
+// built at most once per request, so boxing would buy nothing measurable.
+#[allow(clippy::result_large_err)]
 #[doc(hidden)]
 pub trait RequestBuilderExt<E> {
     fn form_urlencoded<T: Serialize + ?Sized>(self, body: &T) -> Result<RequestBuilder, Error<E>>;
 }
 
+#[allow(clippy::result_large_err)]
 impl<E> RequestBuilderExt<E> for RequestBuilder {
     fn form_urlencoded<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error<E>> {
         let encoded = serde_urlencoded::to_string(body)

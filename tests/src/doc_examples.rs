@@ -270,10 +270,10 @@ fn convert(schema: &Value) -> Value {
                 }
             }
             if m.get("nullable").and_then(Value::as_bool) == Some(true) {
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    if !values.contains(&Value::Null) {
-                        values.push(Value::Null);
-                    }
+                if let Some(Value::Array(values)) = out.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
                 }
                 json!({ "anyOf": [Value::Object(out), { "type": "null" }] })
             } else {

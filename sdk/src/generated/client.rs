@@ -257,24 +257,24 @@ pub mod types {
     ///An Android push action button.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AndroidPushActionButton {
-        ///What tapping does.
-        #[serde(default = "defaults::android_push_action_button_action")]
-        pub action: AndroidPushActionButtonAction,
+        ///What tapping does. Defaults to `OPEN_APP`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<AndroidPushActionButtonAction>,
         ///Label of the button.
         pub text: ::std::string::String,
         ///Web URL or deep link for `URI` and `DEEP_LINK`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub use_webview: bool,
+        ///Open a web URL inside the app. Defaults to `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_webview: ::std::option::Option<bool>,
     }
     impl AndroidPushActionButton {
         pub fn builder() -> builder::AndroidPushActionButton {
             Default::default()
         }
     }
-    ///What tapping does.
+    ///What tapping does. Defaults to `OPEN_APP`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -333,11 +333,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for AndroidPushActionButtonAction {
-        fn default() -> Self {
-            AndroidPushActionButtonAction::OpenApp
-        }
-    }
     /**An Android (FCM) push notification. The `alert` and `extra` together
     may not exceed 4,000 bytes.
     */
@@ -376,15 +371,15 @@ pub mod types {
         ///Notification identifier; reusing one replaces the earlier notification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_id: ::std::option::Option<i64>,
-        ///Notification priority, from -2 (minimum) to 2 (maximum).
-        #[serde(default)]
-        pub priority: i64,
+        ///Notification priority, from -2 (minimum) to 2 (maximum). Defaults to `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i64>,
         ///Large icon image (1:1, at least 40x40 px).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_icon_image_url: ::std::option::Option<::std::string::String>,
-        ///Send only to the user's most recently used Android device.
-        #[serde(default)]
-        pub send_to_most_recent_device_only: bool,
+        ///Send only to the user's most recently used Android device. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///A silent (data-only) push; it must not set `alert` or `title`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_sync: ::std::option::Option<bool>,
@@ -400,9 +395,9 @@ pub mod types {
         ///Title shown in the notification drawer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app.
-        #[serde(default)]
-        pub use_webview: bool,
+        ///Open a web URL inside the app. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_webview: ::std::option::Option<bool>,
     }
     impl AndroidPushObject {
         pub fn builder() -> builder::AndroidPushObject {
@@ -475,9 +470,9 @@ pub mod types {
         ///Web URL or deep link for `URI` and `DEEP_LINK`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub use_webview: bool,
+        ///Open a web URL inside the app. Defaults to `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_webview: ::std::option::Option<bool>,
     }
     impl ApplePushActionButton {
         pub fn builder() -> builder::ApplePushActionButton {
@@ -593,7 +588,7 @@ pub mod types {
     `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
     object.
     */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApplePushObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alert: ::std::option::Option<ApplePushAlert>,
@@ -649,41 +644,15 @@ pub mod types {
         ///Rank of the notification within an iOS 15 notification summary.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relevance_score: ::std::option::Option<f64>,
-        ///Send only to the user's most recently used iOS device.
-        #[serde(default)]
-        pub send_to_most_recent_device_only: bool,
+        ///Send only to the user's most recently used iOS device. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///Path of a custom sound in the app bundle; `default` plays the system sound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app rather than the browser.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub use_webview: bool,
-    }
-    impl ::std::default::Default for ApplePushObject {
-        fn default() -> Self {
-            Self {
-                alert: Default::default(),
-                apns_priority: Default::default(),
-                asset_file_type: Default::default(),
-                asset_url: Default::default(),
-                badge: Default::default(),
-                buttons: Default::default(),
-                category: Default::default(),
-                collapse_id: Default::default(),
-                content_available: Default::default(),
-                custom_uri: Default::default(),
-                expiry: Default::default(),
-                extra: Default::default(),
-                interruption_level: Default::default(),
-                message_variation_id: Default::default(),
-                mutable_content: Default::default(),
-                notification_group_thread_id: Default::default(),
-                relevance_score: Default::default(),
-                send_to_most_recent_device_only: Default::default(),
-                sound: Default::default(),
-                use_webview: defaults::default_bool::<true>(),
-            }
-        }
+        ///Open a web URL inside the app rather than the browser. Defaults to `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_webview: ::std::option::Option<bool>,
     }
     impl ApplePushObject {
         pub fn builder() -> builder::ApplePushObject {
@@ -1590,7 +1559,7 @@ pub mod types {
     `email` (the last one needs `prioritization`). When the same user is
     listed twice Braze sends only once.
     */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<UserAttributes>,
@@ -1609,26 +1578,12 @@ pub mod types {
         (which are then required) before sending; not available with
         `user_alias`.
         */
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub send_to_existing_only: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_to_existing_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger_properties: ::std::option::Option<TriggerProperties>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
-    }
-    impl ::std::default::Default for CampaignRecipient {
-        fn default() -> Self {
-            Self {
-                attributes: Default::default(),
-                braze_id: Default::default(),
-                email: Default::default(),
-                external_user_id: Default::default(),
-                prioritization: Default::default(),
-                send_to_existing_only: defaults::default_bool::<true>(),
-                trigger_properties: Default::default(),
-                user_alias: Default::default(),
-            }
-        }
     }
     impl CampaignRecipient {
         pub fn builder() -> builder::CampaignRecipient {
@@ -1845,9 +1800,9 @@ pub mod types {
     pub struct CampaignsTriggerScheduleCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        ///Must be `true` to send to the whole segment when no `recipients` are given.
-        #[serde(default)]
-        pub broadcast: bool,
+        ///Must be `true` to send to the whole segment when no `recipients` are given. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to schedule.
         pub campaign_id: ::std::string::String,
         /**The users to message. Only those who are in the campaign's
@@ -1952,9 +1907,10 @@ pub mod types {
         /**Must be `true` to send to the campaign's whole segment when no
         `recipients` are given; cannot be combined with `recipients` or
         `attachments`.
+        Defaults to `false`.
         */
-        #[serde(default)]
-        pub broadcast: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to send.
         pub campaign_id: ::std::string::String,
         ///The users to message, each with optional personalization.
@@ -2351,7 +2307,7 @@ pub mod types {
     exactly one of `external_user_id`, `user_alias`, `braze_id` or `email`
     (the last one needs `prioritization`).
     */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CanvasRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<UserAttributes>,
@@ -2373,25 +2329,10 @@ pub mod types {
         `false` creates a missing profile from `attributes` (which are
         then required) first; not available with `user_alias`.
         */
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub send_to_existing_only: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_to_existing_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
-    }
-    impl ::std::default::Default for CanvasRecipient {
-        fn default() -> Self {
-            Self {
-                attributes: Default::default(),
-                braze_id: Default::default(),
-                canvas_entry_properties: Default::default(),
-                context: Default::default(),
-                email: Default::default(),
-                external_user_id: Default::default(),
-                prioritization: Default::default(),
-                send_to_existing_only: defaults::default_bool::<true>(),
-                user_alias: Default::default(),
-            }
-        }
     }
     impl CanvasRecipient {
         pub fn builder() -> builder::CanvasRecipient {
@@ -2504,9 +2445,9 @@ pub mod types {
     pub struct CanvasTriggerScheduleCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        ///Must be `true` to enter the whole segment when no `recipients` are given.
-        #[serde(default)]
-        pub broadcast: bool,
+        ///Must be `true` to enter the whole segment when no `recipients` are given. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
         ///The API-triggered Canvas to schedule.
@@ -2602,9 +2543,10 @@ pub mod types {
         pub audience: ::std::option::Option<ConnectedAudience>,
         /**Must be `true` to enter the Canvas's whole segment when no
         `recipients` are given; cannot be combined with `recipients`.
+        Defaults to `false`.
         */
-        #[serde(default)]
-        pub broadcast: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered Canvas to enter users into.
         pub canvas_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3009,106 +2951,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemCreateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemCreateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemCreateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemCreateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemCreateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemCreateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemCreateItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemCreateItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemCreateItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemCreateItemId> for ::std::string::String {
-        fn from(value: CatalogItemCreateItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemCreateItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemCreateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The new item's fields (all the catalog's fields except `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemCreateRequest {
@@ -3118,106 +2960,6 @@ pub mod types {
     impl CatalogItemCreateRequest {
         pub fn builder() -> builder::CatalogItemCreateRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemDeleteItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemDeleteItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemDeleteItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemDeleteItemId> for ::std::string::String {
-        fn from(value: CatalogItemDeleteItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemDeleteItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /**The fields of one catalog item without its `id` (the synchronous
@@ -3247,106 +2989,6 @@ pub mod types {
     {
         fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
             Self(value)
-        }
-    }
-    ///`CatalogItemGetCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemGetCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemGetCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemGetCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemGetCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemGetCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemGetCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemGetItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemGetItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemGetItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemGetItemId> for ::std::string::String {
-        fn from(value: CatalogItemGetItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemGetItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemGetItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The requested item, as the single element of `items`.
@@ -3474,106 +3116,6 @@ pub mod types {
                 })
         }
     }
-    ///`CatalogItemReplaceCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemReplaceCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemReplaceCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemReplaceCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemReplaceCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemReplaceCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemReplaceItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemReplaceItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemReplaceItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemReplaceItemId> for ::std::string::String {
-        fn from(value: CatalogItemReplaceItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemReplaceItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The item's new content (without `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemReplaceRequest {
@@ -3583,106 +3125,6 @@ pub mod types {
     impl CatalogItemReplaceRequest {
         pub fn builder() -> builder::CatalogItemReplaceRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemUpdateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemUpdateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemUpdateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemUpdateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemUpdateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemUpdateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemUpdateItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemUpdateItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemUpdateItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemUpdateItemId> for ::std::string::String {
-        fn from(value: CatalogItemUpdateItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemUpdateItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The fields to change in the item (without `id`).
@@ -3696,56 +3138,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsCreateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsCreateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsCreateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsCreateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsCreateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsCreateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsCreateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to create, each with its `id` and all of the catalog's fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsCreateRequest {
@@ -3756,56 +3148,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to delete, each named by its `id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsDeleteRequest {
@@ -3814,56 +3156,6 @@ pub mod types {
     impl CatalogItemsDeleteRequest {
         pub fn builder() -> builder::CatalogItemsDeleteRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemsListCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsListCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsListCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsListCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsListCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsListCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsListCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsListCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsListCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///One page of catalog items (at most 50).
@@ -3878,56 +3170,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsReplaceCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsReplaceCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsReplaceCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsReplaceCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsReplaceCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsReplaceCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsReplaceCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to replace or create, each with its `id` and its new fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsReplaceRequest {
@@ -3936,56 +3178,6 @@ pub mod types {
     impl CatalogItemsReplaceRequest {
         pub fn builder() -> builder::CatalogItemsReplaceRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemsUpdateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsUpdateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsUpdateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsUpdateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsUpdateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsUpdateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsUpdateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /**The items to edit, each with its `id` and the fields to change
@@ -4021,56 +3213,6 @@ pub mod types {
     impl CatalogsCreateResponse {
         pub fn builder() -> builder::CatalogsCreateResponse {
             Default::default()
-        }
-    }
-    ///`CatalogsDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogsDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogsDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogsDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogsDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogsDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogsDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The catalogs of the workspace.
@@ -5162,17 +4304,17 @@ pub mod types {
         ///Web URL or deep link opened on Android.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android_uri: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app on Android.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub android_use_webview: bool,
+        ///Open a web URL inside the app on Android. Defaults to `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub android_use_webview: ::std::option::Option<bool>,
         ///Text of the card.
         pub description: ::std::string::String,
         ///When the card expires (at most 30 days ahead).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Apply `expire_at` in each user's local time.
-        #[serde(default)]
-        pub expire_in_local_time: bool,
+        ///Apply `expire_at` in each user's local time. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expire_in_local_time: ::std::option::Option<bool>,
         ///Your own key-value pairs delivered with the card.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5182,15 +4324,15 @@ pub mod types {
         ///Web URL or deep link opened on iOS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ios_uri: ::std::option::Option<::std::string::String>,
-        ///Open a web URL inside the app on iOS.
-        #[serde(default = "defaults::default_bool::<true>")]
-        pub ios_use_webview: bool,
+        ///Open a web URL inside the app on iOS. Defaults to `true`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ios_use_webview: ::std::option::Option<bool>,
         ///With a `campaign_id`, the Content Card variation to report this send under.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
-        ///Pin the card to the top of the feed.
-        #[serde(default)]
-        pub pinned: bool,
+        ///Pin the card to the top of the feed. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pinned: ::std::option::Option<bool>,
         ///Seconds until the card expires (at most 30 days).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<::std::num::NonZeroU64>,
@@ -6865,9 +6007,9 @@ pub mod types {
         ///With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
-        ///Notification priority, from -2 (lowest) to 2 (highest).
-        #[serde(default)]
-        pub priority: i64,
+        ///Notification priority, from -2 (lowest) to 2 (highest). Defaults to `0`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i64>,
         ///Custom sound in the app; `default` plays the system sound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
@@ -7002,9 +6144,9 @@ pub mod types {
         */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///`true` ends the Live Activity.
-        #[serde(default)]
-        pub end_activity: bool,
+        ///`true` ends the Live Activity. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_activity: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification: ::std::option::Option<ApplePushObject>,
         ///When the system marks the activity's content as outdated.
@@ -7034,12 +6176,12 @@ pub mod types {
     */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageSchedule {
-        ///Deliver on the date of `time` at each user's optimal time.
-        #[serde(default)]
-        pub at_optimal_time: bool,
-        ///Deliver at `time` in each user's local time zone.
-        #[serde(default)]
-        pub in_local_time: bool,
+        ///Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub at_optimal_time: ::std::option::Option<bool>,
+        ///Deliver at `time` in each user's local time zone. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub in_local_time: ::std::option::Option<bool>,
         /**ISO 8601 send time, in UTC unless `in_local_time` or
         `at_optimal_time` is set; leave out the zone designator for those.
         */
@@ -7093,9 +6235,10 @@ pub mod types {
         pub audience: ::std::option::Option<ConnectedAudience>,
         /**Must be `true` to send to an entire segment without naming users,
         and must then not be combined with explicit users.
+        Defaults to `false`.
         */
-        #[serde(default)]
-        pub broadcast: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         ///An API campaign to attribute the send to, for its statistics.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub campaign_id: ::std::option::Option<::std::string::String>,
@@ -7104,9 +6247,9 @@ pub mod types {
         pub external_user_ids: ::std::vec::Vec<ExternalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
-        ///Ignore the workspace's frequency capping rules for this send.
-        #[serde(default)]
-        pub override_messaging_limits: bool,
+        ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub override_messaging_limits: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<RecipientSubscriptionState>,
         pub schedule: MessageSchedule,
@@ -7224,9 +6367,10 @@ pub mod types {
         /**Must be `true` to send to an entire segment without naming users,
         and must then not be combined with explicit users. Use with care:
         it can reach a much larger audience than intended.
+        Defaults to `false`.
         */
-        #[serde(default)]
-        pub broadcast: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast: ::std::option::Option<bool>,
         /**An API campaign to attribute the send to; needed for sends,
         clicks, bounces and other statistics to appear in the dashboard.
         */
@@ -7237,9 +6381,9 @@ pub mod types {
         pub external_user_ids: ::std::vec::Vec<ExternalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
-        ///Ignore the workspace's frequency capping rules for this send.
-        #[serde(default)]
-        pub override_frequency_capping: bool,
+        ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub override_frequency_capping: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<RecipientSubscriptionState>,
         /**A segment to send to. Combined with explicit users, only those
@@ -7885,11 +7029,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for RecipientSubscriptionState {
-        fn default() -> Self {
-            RecipientSubscriptionState::Subscribed
         }
     }
     ///Identifier of a scheduled send, returned by the schedule create endpoints.
@@ -10899,9 +10038,9 @@ pub mod types {
     ///A web push action button.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebPushActionButton {
-        ///What clicking does.
-        #[serde(default = "defaults::web_push_action_button_action")]
-        pub action: WebPushActionButtonAction,
+        ///What clicking does. Defaults to `OPEN_APP`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<WebPushActionButtonAction>,
         ///Label of the button.
         pub text: ::std::string::String,
         ///Web URL for `URI`.
@@ -10913,7 +10052,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///What clicking does.
+    ///What clicking does. Defaults to `OPEN_APP`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -10968,11 +10107,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for WebPushActionButtonAction {
-        fn default() -> Self {
-            WebPushActionButtonAction::OpenApp
-        }
-    }
     ///A web push notification.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebPushObject {
@@ -10998,9 +10132,9 @@ pub mod types {
         ///Keep the notification until the user dismisses it (where the browser supports it).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_interaction: ::std::option::Option<bool>,
-        ///Send only to the user's most recently used browser.
-        #[serde(default)]
-        pub send_to_most_recent_device_only: bool,
+        ///Send only to the user's most recently used browser. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///Seconds the push service keeps trying to deliver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<u64>,
@@ -12522,29 +11656,33 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AndroidPushActionButton {
-            action:
-                ::std::result::Result<super::AndroidPushActionButtonAction, ::std::string::String>,
+            action: ::std::result::Result<
+                ::std::option::Option<super::AndroidPushActionButtonAction>,
+                ::std::string::String,
+            >,
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
             uri: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_webview: ::std::result::Result<bool, ::std::string::String>,
+            use_webview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for AndroidPushActionButton {
             fn default() -> Self {
                 Self {
-                    action: Ok(super::defaults::android_push_action_button_action()),
+                    action: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
                     uri: Ok(Default::default()),
-                    use_webview: Ok(super::defaults::default_bool::<true>()),
+                    use_webview: Ok(Default::default()),
                 }
             }
         }
         impl AndroidPushActionButton {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AndroidPushActionButtonAction>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<super::AndroidPushActionButtonAction>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -12574,7 +11712,7 @@ pub mod types {
             }
             pub fn use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_webview = value
@@ -12647,12 +11785,13 @@ pub mod types {
             >,
             notification_id:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            priority: ::std::result::Result<i64, ::std::string::String>,
+            priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             push_icon_image_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            send_to_most_recent_device_only: ::std::result::Result<bool, ::std::string::String>,
+            send_to_most_recent_device_only:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             send_to_sync: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             sound: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12667,7 +11806,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_webview: ::std::result::Result<bool, ::std::string::String>,
+            use_webview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for AndroidPushObject {
             fn default() -> Self {
@@ -12812,7 +11951,7 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -12832,7 +11971,7 @@ pub mod types {
             }
             pub fn send_to_most_recent_device_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_to_most_recent_device_only = value.try_into().map_err(|e| {
@@ -12894,7 +12033,7 @@ pub mod types {
             }
             pub fn use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_webview = value
@@ -12969,7 +12108,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_webview: ::std::result::Result<bool, ::std::string::String>,
+            use_webview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for ApplePushActionButton {
             fn default() -> Self {
@@ -12977,7 +12116,7 @@ pub mod types {
                     action: Ok(Default::default()),
                     action_id: Err("no value supplied for action_id".to_string()),
                     uri: Ok(Default::default()),
-                    use_webview: Ok(super::defaults::default_bool::<true>()),
+                    use_webview: Ok(Default::default()),
                 }
             }
         }
@@ -13016,7 +12155,7 @@ pub mod types {
             }
             pub fn use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_webview = value
@@ -13271,12 +12410,13 @@ pub mod types {
             >,
             relevance_score:
                 ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            send_to_most_recent_device_only: ::std::result::Result<bool, ::std::string::String>,
+            send_to_most_recent_device_only:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             sound: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_webview: ::std::result::Result<bool, ::std::string::String>,
+            use_webview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for ApplePushObject {
             fn default() -> Self {
@@ -13300,7 +12440,7 @@ pub mod types {
                     relevance_score: Ok(Default::default()),
                     send_to_most_recent_device_only: Ok(Default::default()),
                     sound: Ok(Default::default()),
-                    use_webview: Ok(super::defaults::default_bool::<true>()),
+                    use_webview: Ok(Default::default()),
                 }
             }
         }
@@ -13483,7 +12623,7 @@ pub mod types {
             }
             pub fn send_to_most_recent_device_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_to_most_recent_device_only = value.try_into().map_err(|e| {
@@ -13505,7 +12645,7 @@ pub mod types {
             }
             pub fn use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_webview = value
@@ -15520,7 +14660,8 @@ pub mod types {
                 ::std::vec::Vec<super::UserMatchPrioritization>,
                 ::std::string::String,
             >,
-            send_to_existing_only: ::std::result::Result<bool, ::std::string::String>,
+            send_to_existing_only:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             trigger_properties: ::std::result::Result<
                 ::std::option::Option<super::TriggerProperties>,
                 ::std::string::String,
@@ -15538,7 +14679,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     external_user_id: Ok(Default::default()),
                     prioritization: Ok(Default::default()),
-                    send_to_existing_only: Ok(super::defaults::default_bool::<true>()),
+                    send_to_existing_only: Ok(Default::default()),
                     trigger_properties: Ok(Default::default()),
                     user_alias: Ok(Default::default()),
                 }
@@ -15597,7 +14738,7 @@ pub mod types {
             }
             pub fn send_to_existing_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_to_existing_only = value.try_into().map_err(|e| {
@@ -16144,7 +15285,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             recipients: ::std::result::Result<
                 ::std::vec::Vec<super::CampaignRecipient>,
@@ -16186,7 +15327,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -16632,7 +15773,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             recipients: ::std::result::Result<
                 ::std::vec::Vec<super::CampaignRecipient>,
@@ -16683,7 +15824,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -17688,7 +16829,8 @@ pub mod types {
                 ::std::vec::Vec<super::UserMatchPrioritization>,
                 ::std::string::String,
             >,
-            send_to_existing_only: ::std::result::Result<bool, ::std::string::String>,
+            send_to_existing_only:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             user_alias: ::std::result::Result<
                 ::std::option::Option<super::UserAlias>,
                 ::std::string::String,
@@ -17704,7 +16846,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     external_user_id: Ok(Default::default()),
                     prioritization: Ok(Default::default()),
-                    send_to_existing_only: Ok(super::defaults::default_bool::<true>()),
+                    send_to_existing_only: Ok(Default::default()),
                     user_alias: Ok(Default::default()),
                 }
             }
@@ -17782,7 +16924,7 @@ pub mod types {
             }
             pub fn send_to_existing_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_to_existing_only = value.try_into().map_err(|e| {
@@ -18242,7 +17384,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             canvas_entry_properties: ::std::result::Result<
                 ::std::option::Option<super::CanvasEntryProperties>,
                 ::std::string::String,
@@ -18279,7 +17421,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -18709,7 +17851,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             canvas_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             context: ::std::result::Result<
                 ::std::option::Option<super::CanvasEntryProperties>,
@@ -18744,7 +17886,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -21371,13 +20513,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            android_use_webview: ::std::result::Result<bool, ::std::string::String>,
+            android_use_webview:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             description: ::std::result::Result<::std::string::String, ::std::string::String>,
             expire_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            expire_in_local_time: ::std::result::Result<bool, ::std::string::String>,
+            expire_in_local_time:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -21390,12 +20534,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            ios_use_webview: ::std::result::Result<bool, ::std::string::String>,
+            ios_use_webview:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             message_variation_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            pinned: ::std::result::Result<bool, ::std::string::String>,
+            pinned: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             time_to_live: ::std::result::Result<
                 ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
@@ -21415,14 +20560,14 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     android_uri: Ok(Default::default()),
-                    android_use_webview: Ok(super::defaults::default_bool::<true>()),
+                    android_use_webview: Ok(Default::default()),
                     description: Err("no value supplied for description".to_string()),
                     expire_at: Ok(Default::default()),
                     expire_in_local_time: Ok(Default::default()),
                     extra: Ok(Default::default()),
                     image_url: Ok(Default::default()),
                     ios_uri: Ok(Default::default()),
-                    ios_use_webview: Ok(super::defaults::default_bool::<true>()),
+                    ios_use_webview: Ok(Default::default()),
                     message_variation_id: Ok(Default::default()),
                     pinned: Ok(Default::default()),
                     time_to_live: Ok(Default::default()),
@@ -21446,7 +20591,7 @@ pub mod types {
             }
             pub fn android_use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.android_use_webview = value.try_into().map_err(|e| {
@@ -21478,7 +20623,7 @@ pub mod types {
             }
             pub fn expire_in_local_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expire_in_local_time = value.try_into().map_err(|e| {
@@ -21520,7 +20665,7 @@ pub mod types {
             }
             pub fn ios_use_webview<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ios_use_webview = value.try_into().map_err(|e| {
@@ -21540,7 +20685,7 @@ pub mod types {
             }
             pub fn pinned<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pinned = value
@@ -25178,7 +24323,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            priority: ::std::result::Result<i64, ::std::string::String>,
+            priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             sound: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -25252,7 +24397,7 @@ pub mod types {
             }
             pub fn priority<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.priority = value
@@ -25768,7 +24913,7 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            end_activity: ::std::result::Result<bool, ::std::string::String>,
+            end_activity: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             notification: ::std::result::Result<
                 ::std::option::Option<super::ApplePushObject>,
                 ::std::string::String,
@@ -25838,7 +24983,7 @@ pub mod types {
             }
             pub fn end_activity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_activity = value
@@ -25940,8 +25085,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct MessageSchedule {
-            at_optimal_time: ::std::result::Result<bool, ::std::string::String>,
-            in_local_time: ::std::result::Result<bool, ::std::string::String>,
+            at_optimal_time:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            in_local_time:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             time: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for MessageSchedule {
@@ -25956,7 +25103,7 @@ pub mod types {
         impl MessageSchedule {
             pub fn at_optimal_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.at_optimal_time = value.try_into().map_err(|e| {
@@ -25966,7 +25113,7 @@ pub mod types {
             }
             pub fn in_local_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.in_local_time = value
@@ -26227,7 +25374,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             campaign_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -26238,7 +25385,8 @@ pub mod types {
                 ::std::option::Option<super::Messages>,
                 ::std::string::String,
             >,
-            override_messaging_limits: ::std::result::Result<bool, ::std::string::String>,
+            override_messaging_limits:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             recipient_subscription_state: ::std::result::Result<
                 ::std::option::Option<super::RecipientSubscriptionState>,
                 ::std::string::String,
@@ -26285,7 +25433,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -26325,7 +25473,7 @@ pub mod types {
             }
             pub fn override_messaging_limits<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.override_messaging_limits = value.try_into().map_err(|e| {
@@ -26829,7 +25977,7 @@ pub mod types {
                 ::std::option::Option<super::ConnectedAudience>,
                 ::std::string::String,
             >,
-            broadcast: ::std::result::Result<bool, ::std::string::String>,
+            broadcast: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             campaign_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -26840,7 +25988,8 @@ pub mod types {
                 ::std::option::Option<super::Messages>,
                 ::std::string::String,
             >,
-            override_frequency_capping: ::std::result::Result<bool, ::std::string::String>,
+            override_frequency_capping:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             recipient_subscription_state: ::std::result::Result<
                 ::std::option::Option<super::RecipientSubscriptionState>,
                 ::std::string::String,
@@ -26885,7 +26034,7 @@ pub mod types {
             }
             pub fn broadcast<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.broadcast = value
@@ -26925,7 +26074,7 @@ pub mod types {
             }
             pub fn override_frequency_capping<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.override_frequency_capping = value.try_into().map_err(|e| {
@@ -35575,7 +34724,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct WebPushActionButton {
-            action: ::std::result::Result<super::WebPushActionButtonAction, ::std::string::String>,
+            action: ::std::result::Result<
+                ::std::option::Option<super::WebPushActionButtonAction>,
+                ::std::string::String,
+            >,
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
             uri: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -35585,7 +34737,7 @@ pub mod types {
         impl ::std::default::Default for WebPushActionButton {
             fn default() -> Self {
                 Self {
-                    action: Ok(super::defaults::web_push_action_button_action()),
+                    action: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
                     uri: Ok(Default::default()),
                 }
@@ -35594,7 +34746,7 @@ pub mod types {
         impl WebPushActionButton {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WebPushActionButtonAction>,
+                T: ::std::convert::TryInto<::std::option::Option<super::WebPushActionButtonAction>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
@@ -35673,7 +34825,8 @@ pub mod types {
             >,
             require_interaction:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            send_to_most_recent_device_only: ::std::result::Result<bool, ::std::string::String>,
+            send_to_most_recent_device_only:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             time_to_live: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -35777,7 +34930,7 @@ pub mod types {
             }
             pub fn send_to_most_recent_device_only<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.send_to_most_recent_device_only = value.try_into().map_err(|e| {
@@ -36977,18 +36130,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    pub mod defaults {
-        pub(super) fn default_bool<const V: bool>() -> bool {
-            V
-        }
-        pub(super) fn android_push_action_button_action() -> super::AndroidPushActionButtonAction {
-            super::AndroidPushActionButtonAction::OpenApp
-        }
-        pub(super) fn web_push_action_button_action() -> super::WebPushActionButtonAction {
-            super::WebPushActionButtonAction::OpenApp
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -37155,7 +36296,7 @@ impl Client {
     Sends a `DELETE` request to `/catalogs/{catalog_name}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     ```ignore
     let response = client.catalogs_delete()
         .catalog_name(catalog_name)
@@ -37179,7 +36320,7 @@ impl Client {
     Sends a `GET` request to `/catalogs/{catalog_name}/items`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     - `cursor`: Opaque position of the page to return, taken from the `cursor`
     query parameter of a URL in the previous response's `Link`
     header. Omit it for the first page.
@@ -37207,7 +36348,7 @@ impl Client {
     Sends a `PUT` request to `/catalogs/{catalog_name}/items`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_items_replace()
@@ -37231,7 +36372,7 @@ impl Client {
     Sends a `POST` request to `/catalogs/{catalog_name}/items`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_items_create()
@@ -37255,7 +36396,7 @@ impl Client {
     Sends a `DELETE` request to `/catalogs/{catalog_name}/items`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_items_delete()
@@ -37281,7 +36422,7 @@ impl Client {
     Sends a `PATCH` request to `/catalogs/{catalog_name}/items`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_items_update()
@@ -37304,8 +36445,8 @@ impl Client {
     Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
-    - `item_id`: Identifier of the item within the catalog (its `id` field).
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     ```ignore
     let response = client.catalog_item_get()
         .catalog_name(catalog_name)
@@ -37328,8 +36469,8 @@ impl Client {
     Sends a `PUT` request to `/catalogs/{catalog_name}/items/{item_id}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
-    - `item_id`: Identifier of the item within the catalog (its `id` field).
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_item_replace()
@@ -37354,8 +36495,8 @@ impl Client {
     Sends a `POST` request to `/catalogs/{catalog_name}/items/{item_id}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
-    - `item_id`: Identifier of the item within the catalog (its `id` field).
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_item_create()
@@ -37378,8 +36519,8 @@ impl Client {
     Sends a `DELETE` request to `/catalogs/{catalog_name}/items/{item_id}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
-    - `item_id`: Identifier of the item within the catalog (its `id` field).
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     ```ignore
     let response = client.catalog_item_delete()
         .catalog_name(catalog_name)
@@ -37403,8 +36544,8 @@ impl Client {
     Sends a `PATCH` request to `/catalogs/{catalog_name}/items/{item_id}`
 
     Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created.
-    - `item_id`: Identifier of the item within the catalog (its `id` field).
+    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     - `body`
     ```ignore
     let response = client.catalog_item_update()
@@ -38542,6 +37683,8 @@ impl Client {
     have the send counted in that API campaign's statistics. The answer
     carries the `dispatch_id` of this transmission.
 
+    Needs the `messages.send` permission.
+
 
     Sends a `POST` request to `/messages/send`
 
@@ -38568,6 +37711,8 @@ impl Client {
     avoids races with a separate `/users/track` call. One `dispatch_id`
     covers the whole batch.
 
+    Needs the `campaigns.trigger.send` permission.
+
 
     Sends a `POST` request to `/campaigns/trigger/send`
 
@@ -38593,6 +37738,8 @@ impl Client {
     or archived the call still succeeds but nobody enters, and the answer
     carries a `notice` saying so.
 
+    Needs the `canvas.trigger.send` permission.
+
 
     Sends a `POST` request to `/canvas/trigger/send`
 
@@ -38611,6 +37758,8 @@ impl Client {
     with it (through `/messages/send` or `/campaigns/trigger/send`) can be
     tracked separately, without building one campaign per send. When
     `send_id` is omitted Braze generates one; the answer returns it.
+
+    Needs the `sends.id.create` permission.
 
 
     Sends a `POST` request to `/sends/id/create`
@@ -38637,6 +37786,8 @@ impl Client {
     that window does not send again. The answer carries the `dispatch_id`
     that postback events refer to.
 
+    Needs the `transactional.send` permission.
+
 
     Sends a `POST` request to `/transactional/v1/campaigns/{campaign_id}/send`
 
@@ -38662,6 +37813,8 @@ impl Client {
     later. Frequency capping is bypassed with `override_messaging_limits`
     here (the immediate endpoint calls it `override_frequency_capping`).
 
+    Needs the `messages.schedule.create` permission.
+
 
     Sends a `POST` request to `/messages/schedule/create`
 
@@ -38681,6 +37834,8 @@ impl Client {
     and `messages` must be present; a `schedule` replaces the previous one
     entirely.
 
+    Needs the `messages.schedule.update` permission.
+
 
     Sends a `POST` request to `/messages/schedule/update`
 
@@ -38697,6 +37852,8 @@ impl Client {
 
     Cancels a send created with `/messages/schedule/create` that has not
     gone out yet, identified by its `schedule_id`.
+
+    Needs the `messages.schedule.delete` permission.
 
 
     Sends a `POST` request to `/messages/schedule/delete`
@@ -38716,6 +37873,8 @@ impl Client {
     recipients, audience and `trigger_properties`, delivered at the time
     given in `schedule`. Keep the returned `schedule_id` to update or
     cancel it later.
+
+    Needs the `campaigns.trigger.schedule.create` permission.
 
 
     Sends a `POST` request to `/campaigns/trigger/schedule/create`
@@ -38738,6 +37897,8 @@ impl Client {
     apply on a best-effort basis, and a local-time schedule whose time has
     already passed in some time zone can no longer be changed.
 
+    Needs the `campaigns.trigger.schedule.update` permission.
+
 
     Sends a `POST` request to `/campaigns/trigger/schedule/update`
 
@@ -38756,6 +37917,8 @@ impl Client {
     `/campaigns/trigger/schedule/create` before it is sent. A cancellation
     that arrives at or just before the send time is applied on a
     best-effort basis, so some users may still receive the message.
+
+    Needs the `campaigns.trigger.schedule.delete` permission.
 
 
     Sends a `POST` request to `/campaigns/trigger/schedule/delete`
@@ -38776,6 +37939,8 @@ impl Client {
     the Canvas's first steps, entered at the time given in `schedule`.
     Keep the returned `schedule_id` to update or cancel it later.
 
+    Needs the `canvas.trigger.schedule.create` permission.
+
 
     Sends a `POST` request to `/canvas/trigger/schedule/create`
 
@@ -38795,6 +37960,8 @@ impl Client {
     old one completely: a field left out returns to its default. Changes
     made just before or during the send apply on a best-effort basis.
 
+    Needs the `canvas.trigger.schedule.update` permission.
+
 
     Sends a `POST` request to `/canvas/trigger/schedule/update`
 
@@ -38813,6 +37980,8 @@ impl Client {
     before it happens. A cancellation that arrives at or just before the
     entry time is applied on a best-effort basis.
 
+    Needs the `canvas.trigger.schedule.delete` permission.
+
 
     Sends a `POST` request to `/canvas/trigger/schedule/delete`
 
@@ -38830,6 +37999,8 @@ impl Client {
     Lists the campaigns and Canvases, scheduled in the dashboard, whose
     next send falls between now and `end_time`. A recurring send appears
     once, with its next occurrence only.
+
+    Needs the `messages.schedule_broadcasts` permission.
 
 
     Sends a `GET` request to `/messages/scheduled_broadcasts`
@@ -38862,6 +38033,8 @@ impl Client {
     such as an Apple Watch. Without `content-available` the APNs priority
     is 10, with it 5.
 
+    Needs the `messages.live_activity.update` permission.
+
 
     Sends a `POST` request to `/messages/live_activity/update`
 
@@ -38877,8 +38050,8 @@ impl Client {
     /**Generate a user's preference center URL
 
     Returns the address of a preference center personalised for one
-    user; every user gets a different URL. Only preference centers made
-    with the API or the drag-and-drop editor are supported.
+    user; every user gets a different URL. It works only for preference
+    centers built through the API or in the drag-and-drop editor.
 
     The API key needs the `preference_center.user.get` permission.
 
@@ -39566,7 +38739,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogsDeleteCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
     }
     impl<'a> CatalogsDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -39577,10 +38750,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogsDeleteCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogsDeleteCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -39646,7 +38819,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsList<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsListCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CatalogItemsList<'a> {
@@ -39659,10 +38832,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsListCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsListCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -39741,7 +38914,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsReplaceCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemsReplaceRequest, String>,
     }
     impl<'a> CatalogItemsReplace<'a> {
@@ -39754,10 +38927,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsReplaceCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsReplaceCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -39853,7 +39026,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsCreateCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemsCreateRequest, String>,
     }
     impl<'a> CatalogItemsCreate<'a> {
@@ -39866,10 +39039,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsCreateCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsCreateCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -39965,7 +39138,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsDeleteCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemsDeleteRequest, String>,
     }
     impl<'a> CatalogItemsDelete<'a> {
@@ -39978,10 +39151,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsDeleteCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsDeleteCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -40077,7 +39250,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsUpdateCatalogName, String>,
+        catalog_name: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemsUpdateRequest, String>,
     }
     impl<'a> CatalogItemsUpdate<'a> {
@@ -40090,10 +39263,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsUpdateCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsUpdateCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
@@ -40189,8 +39362,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemGet<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemGetCatalogName, String>,
-        item_id: Result<types::CatalogItemGetItemId, String>,
+        catalog_name: Result<::std::string::String, String>,
+        item_id: Result<::std::string::String, String>,
     }
     impl<'a> CatalogItemGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -40202,20 +39375,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemGetCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemGetCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemGetItemId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| "conversion to `CatalogItemGetItemId` for item_id failed".to_string());
+            self.item_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
@@ -40284,8 +39457,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemReplaceCatalogName, String>,
-        item_id: Result<types::CatalogItemReplaceItemId, String>,
+        catalog_name: Result<::std::string::String, String>,
+        item_id: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemReplaceRequest, String>,
     }
     impl<'a> CatalogItemReplace<'a> {
@@ -40299,19 +39472,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemReplaceCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemReplaceCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemReplaceItemId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemReplaceItemId` for item_id failed".to_string()
+                "conversion to `:: std :: string :: String` for item_id failed".to_string()
             });
             self
         }
@@ -40410,8 +39583,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemCreateCatalogName, String>,
-        item_id: Result<types::CatalogItemCreateItemId, String>,
+        catalog_name: Result<::std::string::String, String>,
+        item_id: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemCreateRequest, String>,
     }
     impl<'a> CatalogItemCreate<'a> {
@@ -40425,19 +39598,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemCreateCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemCreateCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemCreateItemId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemCreateItemId` for item_id failed".to_string()
+                "conversion to `:: std :: string :: String` for item_id failed".to_string()
             });
             self
         }
@@ -40535,8 +39708,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemDeleteCatalogName, String>,
-        item_id: Result<types::CatalogItemDeleteItemId, String>,
+        catalog_name: Result<::std::string::String, String>,
+        item_id: Result<::std::string::String, String>,
     }
     impl<'a> CatalogItemDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -40548,19 +39721,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemDeleteCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemDeleteCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemDeleteItemId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemDeleteItemId` for item_id failed".to_string()
+                "conversion to `:: std :: string :: String` for item_id failed".to_string()
             });
             self
         }
@@ -40629,8 +39802,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemUpdateCatalogName, String>,
-        item_id: Result<types::CatalogItemUpdateItemId, String>,
+        catalog_name: Result<::std::string::String, String>,
+        item_id: Result<::std::string::String, String>,
         body: Result<types::builder::CatalogItemUpdateRequest, String>,
     }
     impl<'a> CatalogItemUpdate<'a> {
@@ -40644,19 +39817,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemUpdateCatalogName>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemUpdateCatalogName` for catalog_name failed".to_string()
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemUpdateItemId>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemUpdateItemId` for item_id failed".to_string()
+                "conversion to `:: std :: string :: String` for item_id failed".to_string()
             });
             self
         }
@@ -40909,7 +40082,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41287,7 +40460,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41376,7 +40549,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41467,7 +40640,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41556,7 +40729,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41645,7 +40818,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42032,7 +41205,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42124,7 +41297,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42434,7 +41607,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42527,7 +41700,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42855,7 +42028,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -1,0 +1,1191 @@
+//! Contract tests of the Messaging family (Send Messages, Schedule Messages,
+//! Live Activities): for every operation, the SDK must send exactly the
+//! documented method, path, query and JSON body, with the bearer key, and
+//! decode Braze's answer into the typed response.
+
+mod common;
+
+use braze_sdk::types;
+use serde_json::json;
+use wiremock::Mock;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+
+/// A typed value from a JSON literal (for user-defined maps such as trigger
+/// properties and profile attributes): `from_json!(Type, ({...}))`.
+macro_rules! from_json {
+    ($ty:ty, $json:tt $(,)?) => {
+        serde_json::from_value::<$ty>(json! $json).expect("the literal matches the type")
+    };
+}
+
+/// An SDK date-time (`chrono::DateTime<Utc>`) from RFC 3339 text. The tests
+/// crate does not depend on chrono directly, so the type is reached through a
+/// field of the generated types that has it.
+macro_rules! utc {
+    ($text:expr) => {
+        types::ConnectedAudienceLastUsedAppCondition {
+            comparison: types::ConnectedAudienceLastUsedAppConditionComparison::After,
+            value: $text.parse().expect("an RFC 3339 date-time"),
+        }
+        .value
+    };
+}
+
+fn alias(name: &str, label: &str) -> types::UserAlias {
+    types::UserAlias::builder()
+        .alias_name(name.to_string())
+        .alias_label(label.to_string())
+        .try_into()
+        .expect("a complete alias")
+}
+
+fn bearer() -> String {
+    common::bearer(common::API_KEY)
+}
+
+#[tokio::test]
+async fn messages_send_posts_inline_push_messages() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/send"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "external_user_ids": ["user-1234", "user-5678"],
+            "user_aliases": [{"alias_name": "998877", "alias_label": "crm_id"}],
+            "campaign_id": "2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90",
+            "override_frequency_capping": true,
+            "recipient_subscription_state": "opted_in",
+            "messages": {
+                "apple_push": {
+                    "alert": "Your order has shipped",
+                    "badge": 1,
+                    "interruption_level": "time-sensitive",
+                    "message_variation_id": "ios-push-7781"
+                },
+                "android_push": {
+                    "title": "Order update",
+                    "alert": "Your order has shipped",
+                    "priority": 1,
+                    "android_priority": "high",
+                    "extra": {"order_id": "4821"}
+                }
+            }
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({"dispatch_id": "66c8f4a1b2d3e4f5a6b7c8d9", "message": "success"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let apple: types::ApplePushObject = types::ApplePushObject::builder()
+        .alert(Some(types::ApplePushAlert::String(
+            "Your order has shipped".to_string(),
+        )))
+        .badge(Some(1))
+        .interruption_level(Some(types::ApplePushObjectInterruptionLevel::TimeSensitive))
+        .message_variation_id(Some("ios-push-7781".to_string()))
+        .try_into()
+        .unwrap();
+    let android: types::AndroidPushObject = types::AndroidPushObject::builder()
+        .title(Some("Order update".to_string()))
+        .alert(Some("Your order has shipped".to_string()))
+        .priority(Some(1))
+        .android_priority(Some(types::AndroidPushObjectAndroidPriority::High))
+        .extra(Some(from_json!(types::PushExtra, ({"order_id": "4821"}),
+        )))
+        .try_into()
+        .unwrap();
+    let messages: types::Messages = types::Messages::builder()
+        .apple_push(Some(apple))
+        .android_push(Some(android))
+        .try_into()
+        .unwrap();
+
+    let response = client
+        .messages_send()
+        .body(
+            types::MessagesSendRequest::builder()
+                .external_user_ids(vec![
+                    types::ExternalId::from("user-1234".to_string()),
+                    types::ExternalId::from("user-5678".to_string()),
+                ])
+                .user_aliases(vec![alias("998877", "crm_id")])
+                .campaign_id(Some("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string()))
+                .override_frequency_capping(Some(true))
+                .recipient_subscription_state(Some(types::RecipientSubscriptionState::OptedIn))
+                .messages(Some(messages)),
+        )
+        .send()
+        .await
+        .expect("messages_send succeeds");
+
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.dispatch_id.as_str(), "66c8f4a1b2d3e4f5a6b7c8d9");
+    assert_eq!(response.message, "success");
+    assert!(response.errors.is_empty());
+    common::assert_no_api_version_header(&server).await;
+}
+
+#[tokio::test]
+async fn campaigns_trigger_send_posts_recipients_with_personalization() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/campaigns/trigger/send"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
+            "send_id": "spring-sale-2026-wave-1",
+            "trigger_properties": {"order_number": "4821", "total": 59.9},
+            "recipients": [
+                {
+                    "external_user_id": "user-1234",
+                    "trigger_properties": {"first_item": "Trail running shoes"},
+                    "send_to_existing_only": false,
+                    "attributes": {"first_name": "Alex", "loyalty_tier": "gold"}
+                },
+                {
+                    "email": "sam@example.com",
+                    "prioritization": ["identified", "most_recently_updated"]
+                }
+            ],
+            "attachments": [
+                {"file_name": "receipt-4821", "url": "https://files.example.com/receipts/4821.pdf"}
+            ]
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({
+                "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8e0",
+                "message": "success",
+                "errors": ["user-9999 was not found"]
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let first: types::CampaignRecipient = types::CampaignRecipient::builder()
+        .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
+        .trigger_properties(Some(
+            from_json!(types::TriggerProperties, ({"first_item": "Trail running shoes"}),
+            ),
+        ))
+        .send_to_existing_only(Some(false))
+        .attributes(Some(
+            from_json!(types::UserAttributes, ({"first_name": "Alex", "loyalty_tier": "gold"}),
+            ),
+        ))
+        .try_into()
+        .unwrap();
+    let second: types::CampaignRecipient = types::CampaignRecipient::builder()
+        .email(Some("sam@example.com".to_string()))
+        .prioritization(vec![
+            types::UserMatchPrioritization::Identified,
+            types::UserMatchPrioritization::MostRecentlyUpdated,
+        ])
+        .try_into()
+        .unwrap();
+    let attachment: types::EmailAttachment = types::EmailAttachment::builder()
+        .file_name("receipt-4821".to_string())
+        .url("https://files.example.com/receipts/4821.pdf".to_string())
+        .try_into()
+        .unwrap();
+
+    let response = client
+        .campaigns_trigger_send()
+        .body(
+            types::CampaignsTriggerSendRequest::builder()
+                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
+                .send_id(Some("spring-sale-2026-wave-1".to_string()))
+                .trigger_properties(Some(
+                    from_json!(types::TriggerProperties, ({"order_number": "4821", "total": 59.9}),
+                    ),
+                ))
+                .recipients(vec![first, second])
+                .attachments(vec![attachment]),
+        )
+        .send()
+        .await
+        .expect("campaigns_trigger_send succeeds");
+
+    assert_eq!(response.dispatch_id.as_str(), "66c8f4a1b2d3e4f5a6b7c8e0");
+    assert_eq!(response.message, "success");
+    assert_eq!(response.errors.len(), 1);
+    assert!(
+        matches!(&response.errors[0], types::BrazeErrorDetail::String(s) if s == "user-9999 was not found")
+    );
+}
+
+#[tokio::test]
+async fn canvas_trigger_send_posts_context_and_decodes_notice() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/canvas/trigger/send"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
+            "context": {"cart_value": 129.5, "coupon_code": "WELCOME10"},
+            "recipients": [
+                {
+                    "user_alias": {"alias_name": "998877", "alias_label": "crm_id"},
+                    "context": {"cart_value": 42}
+                }
+            ]
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({
+                "notice": "The Canvas is paused. Resume the Canvas to ensure trigger requests will take effect.",
+                "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8e1",
+                "message": "success"
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let recipient: types::CanvasRecipient = types::CanvasRecipient::builder()
+        .user_alias(Some(alias("998877", "crm_id")))
+        .context(Some(
+            from_json!(types::CanvasEntryProperties, ({"cart_value": 42}),
+            ),
+        ))
+        .try_into()
+        .unwrap();
+    let response = client
+        .canvas_trigger_send()
+        .body(
+            types::CanvasTriggerSendRequest::builder()
+                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+                .context(Some(from_json!(types::CanvasEntryProperties, ({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
+                )))
+                .recipients(vec![recipient]),
+        )
+        .send()
+        .await
+        .expect("canvas_trigger_send succeeds");
+
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.dispatch_id.as_str(), "66c8f4a1b2d3e4f5a6b7c8e1");
+    assert!(
+        response
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("paused"))
+    );
+}
+
+#[tokio::test]
+async fn sends_id_create_posts_campaign_and_send_id() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/sends/id/create"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "campaign_id": "2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90",
+            "send_id": "spring-sale-2026-wave-1"
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({"message": "success", "send_id": "spring-sale-2026-wave-1"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client
+        .sends_id_create()
+        .body(
+            types::SendsIdCreateRequest::builder()
+                .campaign_id("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string())
+                .send_id(Some("spring-sale-2026-wave-1".to_string())),
+        )
+        .send()
+        .await
+        .expect("sends_id_create succeeds");
+
+    assert_eq!(response.send_id, "spring-sale-2026-wave-1");
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn transactional_campaign_send_puts_campaign_id_in_path() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/transactional/v1/campaigns/5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9/send",
+        ))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "external_send_id": "b3JkZXItNDgyMQ==",
+            "trigger_properties": {"order_number": "4821", "items": 3},
+            "recipient": {
+                "external_user_id": "user-1234",
+                "attributes": {"email": "alex@example.com"}
+            }
+        })))
+        .respond_with(common::json_response(
+            200,
+            json!({
+                "dispatch_id": "Ks8Tf2mQ1xYbPq9LzA3v",
+                "status": "queued",
+                "metadata": {"external_send_id": "b3JkZXItNDgyMQ=="}
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let recipient: types::TransactionalRecipient = types::TransactionalRecipient::builder()
+        .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
+        .attributes(Some(
+            from_json!(types::UserAttributes, ({"email": "alex@example.com"}),
+            ),
+        ))
+        .try_into()
+        .unwrap();
+    let send_id: types::TransactionalCampaignSendRequestExternalSendId =
+        "b3JkZXItNDgyMQ==".parse().expect("a Base64-compatible id");
+    let response = client
+        .transactional_campaign_send()
+        .campaign_id("5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9")
+        .body(
+            types::TransactionalCampaignSendRequest::builder()
+                .external_send_id(Some(send_id))
+                .trigger_properties(Some(
+                    from_json!(types::TriggerProperties, ({"order_number": "4821", "items": 3}),
+                    ),
+                ))
+                .recipient(recipient),
+        )
+        .send()
+        .await
+        .expect("transactional_campaign_send succeeds");
+
+    assert_eq!(response.dispatch_id, "Ks8Tf2mQ1xYbPq9LzA3v");
+    assert_eq!(response.status.as_deref(), Some("queued"));
+    assert_eq!(
+        response.metadata.get("external_send_id"),
+        Some(&json!("b3JkZXItNDgyMQ=="))
+    );
+}
+
+#[test]
+fn transactional_external_send_id_rejects_non_base64_characters() {
+    let parsed: Result<types::TransactionalCampaignSendRequestExternalSendId, _> =
+        "order 4821!".parse();
+    assert!(parsed.is_err());
+}
+
+/// The multi-channel case: one scheduled send with a nested connected
+/// audience and seven channels.
+#[tokio::test]
+async fn messages_schedule_create_posts_multichannel_message_with_audience_and_schedule() {
+    let (server, client) = common::setup().await;
+    let expected = json!({
+        "broadcast": true,
+        "segment_id": "3c9a7e51-4b2d-4f80-8e6a-1d5b9c7f3a2e",
+        "campaign_id": "2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90",
+        "override_messaging_limits": false,
+        "recipient_subscription_state": "subscribed",
+        "audience": {
+            "AND": [
+                {"custom_attribute": {"custom_attribute_name": "eye_color", "comparison": "equals", "value": "blue"}},
+                {"custom_attribute": {"custom_attribute_name": "favorite_foods", "comparison": "includes_value", "value": "pizza"}},
+                {
+                    "OR": [
+                        {"custom_attribute": {"custom_attribute_name": "last_purchase_time", "comparison": "less_than_x_days_ago", "value": 2.0}},
+                        {"push_subscription_status": {"comparison": "is", "value": "opted_in"}}
+                    ]
+                },
+                {"email_subscription_status": {"comparison": "is_not", "value": "unsubscribed"}},
+                {"last_used_app": {"comparison": "after", "value": "2026-10-01T00:00:00Z"}},
+                {"custom_attribute": {"custom_attribute_name": "vip", "comparison": "exists"}}
+            ]
+        },
+        "schedule": {"time": "2026-12-01T09:00:00", "in_local_time": true},
+        "messages": {
+            "apple_push": {
+                "alert": {"title": "Winter sale", "body": "20% off outerwear until Sunday."},
+                "category": "ab_cat_accept_decline",
+                "buttons": [{"action_id": "ab_pb_accept", "action": "DEEP_LINK", "uri": "acme://sale"}],
+                "apns_priority": 10,
+                "message_variation_id": "ios-push-5530"
+            },
+            "android_push": {
+                "title": "Winter sale",
+                "alert": "20% off outerwear until Sunday.",
+                "buttons": [{"text": "Shop now", "action": "URI", "uri": "https://acme.example/sale"}],
+                "message_variation_id": "android-push-5529"
+            },
+            "email": {
+                "app_id": "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b",
+                "from": "Acme Outfitters <news@mail.acme.example>",
+                "subject": "Winter sale",
+                "body": "<p>20% off outerwear until Sunday.</p>",
+                "headers": {"X-Campaign": "winter-sale"},
+                "attachments": [{"file_name": "lookbook", "url": "https://files.acme.example/lookbook.pdf"}],
+                "message_variation_id": "email-5531"
+            },
+            "sms": {
+                "app_id": "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b",
+                "subscription_group_id": "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a",
+                "body": "Winter sale: 20% off outerwear until Sunday.",
+                "link_shortening_enabled": true
+            },
+            "whats_app": {
+                "app_id": "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b",
+                "subscription_group_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                "message_type": "template_message",
+                "message": {
+                    "template_name": "winter_sale",
+                    "template_language_code": "en_US",
+                    "body_variables": {"0": "Alex", "1": "20%"}
+                }
+            },
+            "content_card": {
+                "type": "CAPTIONED_IMAGE",
+                "title": "Winter sale",
+                "description": "20% off outerwear until Sunday.",
+                "image_url": "https://cdn.acme.example/sale.png",
+                "time_to_live": 604800,
+                "pinned": true
+            },
+            "webhook": {
+                "url": "https://hooks.acme.example/braze",
+                "request_method": "POST",
+                "request_headers": {"Content-Type": "application/json"},
+                "body": "{\"campaign\":\"winter-sale\"}"
+            }
+        }
+    });
+    Mock::given(method("POST"))
+        .and(path("/messages/schedule/create"))
+        .and(header("authorization", bearer()))
+        .and(body_json(expected))
+        .respond_with(common::json_response(
+            201,
+            json!({
+                "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8e2",
+                "schedule_id": "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a",
+                "message": "success"
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Connected audience, built from the typed filters.
+    let attribute =
+        |name: &str, comparison, value: Option<types::ConnectedAudienceAttributeValue>| {
+            types::ConnectedAudience::CustomAttributeFilter(
+                types::ConnectedAudienceCustomAttributeFilter {
+                    custom_attribute: types::ConnectedAudienceCustomAttributeCondition {
+                        custom_attribute_name: name.to_string(),
+                        comparison,
+                        value,
+                    },
+                },
+            )
+        };
+    let audience = types::ConnectedAudience::And(types::ConnectedAudienceAnd {
+        and: vec![
+            attribute(
+                "eye_color",
+                types::ConnectedAudienceComparison::Equals,
+                Some(types::ConnectedAudienceAttributeValue::String(
+                    "blue".to_string(),
+                )),
+            ),
+            attribute(
+                "favorite_foods",
+                types::ConnectedAudienceComparison::IncludesValue,
+                Some(types::ConnectedAudienceAttributeValue::String(
+                    "pizza".to_string(),
+                )),
+            ),
+            types::ConnectedAudience::Or(types::ConnectedAudienceOr {
+                or: vec![
+                    attribute(
+                        "last_purchase_time",
+                        types::ConnectedAudienceComparison::LessThanXDaysAgo,
+                        Some(types::ConnectedAudienceAttributeValue::Number(2.0)),
+                    ),
+                    types::ConnectedAudience::PushSubscriptionFilter(
+                        types::ConnectedAudiencePushSubscriptionFilter {
+                            push_subscription_status:
+                                types::ConnectedAudienceSubscriptionCondition {
+                                    comparison:
+                                        types::ConnectedAudienceSubscriptionConditionComparison::Is,
+                                    value:
+                                        types::ConnectedAudienceSubscriptionConditionValue::OptedIn,
+                                },
+                        },
+                    ),
+                ],
+            }),
+            types::ConnectedAudience::EmailSubscriptionFilter(
+                types::ConnectedAudienceEmailSubscriptionFilter {
+                    email_subscription_status: types::ConnectedAudienceSubscriptionCondition {
+                        comparison: types::ConnectedAudienceSubscriptionConditionComparison::IsNot,
+                        value: types::ConnectedAudienceSubscriptionConditionValue::Unsubscribed,
+                    },
+                },
+            ),
+            types::ConnectedAudience::LastUsedAppFilter(
+                types::ConnectedAudienceLastUsedAppFilter {
+                    last_used_app: types::ConnectedAudienceLastUsedAppCondition {
+                        comparison: types::ConnectedAudienceLastUsedAppConditionComparison::After,
+                        value: "2026-10-01T00:00:00Z".parse().unwrap(),
+                    },
+                },
+            ),
+            attribute("vip", types::ConnectedAudienceComparison::Exists, None),
+        ],
+    });
+
+    // One object per channel.
+    let apple: types::ApplePushObject = types::ApplePushObject::builder()
+        .alert(Some(types::ApplePushAlert::ApplePushAlertObject(
+            types::ApplePushAlertObject::builder()
+                .title(Some("Winter sale".to_string()))
+                .body(Some("20% off outerwear until Sunday.".to_string()))
+                .try_into()
+                .unwrap(),
+        )))
+        .category(Some("ab_cat_accept_decline".to_string()))
+        .buttons(vec![
+            types::ApplePushActionButton::builder()
+                .action_id("ab_pb_accept".to_string())
+                .action(Some(types::ApplePushActionButtonAction::DeepLink))
+                .uri(Some("acme://sale".to_string()))
+                .try_into()
+                .unwrap(),
+        ])
+        .apns_priority(Some(std::num::NonZeroU64::new(10).unwrap()))
+        .message_variation_id(Some("ios-push-5530".to_string()))
+        .try_into()
+        .unwrap();
+    let android: types::AndroidPushObject = types::AndroidPushObject::builder()
+        .title(Some("Winter sale".to_string()))
+        .alert(Some("20% off outerwear until Sunday.".to_string()))
+        .buttons(vec![
+            types::AndroidPushActionButton::builder()
+                .text("Shop now".to_string())
+                .action(Some(types::AndroidPushActionButtonAction::Uri))
+                .uri(Some("https://acme.example/sale".to_string()))
+                .try_into()
+                .unwrap(),
+        ])
+        .message_variation_id(Some("android-push-5529".to_string()))
+        .try_into()
+        .unwrap();
+    let email: types::EmailObject = types::EmailObject::builder()
+        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
+        .from("Acme Outfitters <news@mail.acme.example>".to_string())
+        .subject(Some("Winter sale".to_string()))
+        .body(Some("<p>20% off outerwear until Sunday.</p>".to_string()))
+        .headers(
+            [("X-Campaign".to_string(), "winter-sale".to_string())]
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        )
+        .attachments(vec![
+            types::EmailAttachment::builder()
+                .file_name("lookbook".to_string())
+                .url("https://files.acme.example/lookbook.pdf".to_string())
+                .try_into()
+                .unwrap(),
+        ])
+        .message_variation_id(Some("email-5531".to_string()))
+        .try_into()
+        .unwrap();
+    let sms: types::SmsObject = types::SmsObject::builder()
+        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
+        .subscription_group_id("6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string())
+        .body("Winter sale: 20% off outerwear until Sunday.".to_string())
+        .link_shortening_enabled(Some(true))
+        .try_into()
+        .unwrap();
+    let whats_app: types::WhatsAppObject = types::WhatsAppObject::builder()
+        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
+        .subscription_group_id("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string())
+        .message_type(types::WhatsAppObjectMessageType::TemplateMessage)
+        .message(types::WhatsAppMessageContent::TemplateMessage(
+            types::WhatsAppTemplateMessage::builder()
+                .template_name("winter_sale".to_string())
+                .template_language_code("en_US".to_string())
+                .body_variables(Some(
+                    from_json!(types::WhatsAppBodyVariables, ({"0": "Alex", "1": "20%"}),
+                    ),
+                ))
+                .try_into()
+                .unwrap(),
+        ))
+        .try_into()
+        .unwrap();
+    let content_card: types::ContentCardObject = types::ContentCardObject::builder()
+        .type_(types::ContentCardObjectType::CaptionedImage)
+        .title("Winter sale".to_string())
+        .description("20% off outerwear until Sunday.".to_string())
+        .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
+        .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
+        .pinned(Some(true))
+        .try_into()
+        .unwrap();
+    let webhook: types::WebhookObject = types::WebhookObject::builder()
+        .url("https://hooks.acme.example/braze".to_string())
+        .request_method(types::WebhookObjectRequestMethod::Post)
+        .request_headers(
+            [("Content-Type".to_string(), "application/json".to_string())]
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        )
+        .body(Some("{\"campaign\":\"winter-sale\"}".to_string()))
+        .try_into()
+        .unwrap();
+    let messages: types::Messages = types::Messages::builder()
+        .apple_push(Some(apple))
+        .android_push(Some(android))
+        .email(Some(email))
+        .sms(Some(sms))
+        .whats_app(Some(whats_app))
+        .content_card(Some(content_card))
+        .webhook(Some(webhook))
+        .try_into()
+        .unwrap();
+
+    let schedule: types::MessageSchedule = types::MessageSchedule::builder()
+        .time("2026-12-01T09:00:00".to_string())
+        .in_local_time(Some(true))
+        .try_into()
+        .unwrap();
+
+    let response = client
+        .messages_schedule_create()
+        .body(
+            types::MessagesScheduleCreateRequest::builder()
+                .broadcast(Some(true))
+                .segment_id(Some("3c9a7e51-4b2d-4f80-8e6a-1d5b9c7f3a2e".to_string()))
+                .campaign_id(Some("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string()))
+                .override_messaging_limits(Some(false))
+                .recipient_subscription_state(Some(types::RecipientSubscriptionState::Subscribed))
+                .audience(Some(audience))
+                .schedule(schedule)
+                .messages(Some(messages)),
+        )
+        .send()
+        .await
+        .expect("messages_schedule_create succeeds");
+
+    assert_eq!(
+        response.schedule_id.as_str(),
+        "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a"
+    );
+    assert_eq!(
+        response.dispatch_id.as_ref().map(|d| d.as_str()),
+        Some("66c8f4a1b2d3e4f5a6b7c8e2")
+    );
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn messages_schedule_update_posts_new_time_and_content() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/schedule/update"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "schedule_id": "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a",
+            "schedule": {"time": "2026-12-02T09:00:00Z"},
+            "messages": {
+                "web_push": {
+                    "title": "Winter sale",
+                    "alert": "Starts tomorrow",
+                    "require_interaction": true,
+                    "buttons": [{"text": "Remind me", "action": "OPEN_APP"}]
+                },
+                "kindle_push": {"title": "Winter sale", "alert": "Starts tomorrow", "priority": -1}
+            }
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let web: types::WebPushObject = types::WebPushObject::builder()
+        .title("Winter sale".to_string())
+        .alert("Starts tomorrow".to_string())
+        .require_interaction(Some(true))
+        .buttons(vec![
+            types::WebPushActionButton::builder()
+                .text("Remind me".to_string())
+                .action(Some(types::WebPushActionButtonAction::OpenApp))
+                .try_into()
+                .unwrap(),
+        ])
+        .try_into()
+        .unwrap();
+    let kindle: types::KindlePushObject = types::KindlePushObject::builder()
+        .title("Winter sale".to_string())
+        .alert("Starts tomorrow".to_string())
+        .priority(Some(-1))
+        .try_into()
+        .unwrap();
+    let response = client
+        .messages_schedule_update()
+        .body(
+            types::MessagesScheduleUpdateRequest::builder()
+                .schedule_id(types::ScheduleId::from(
+                    "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string(),
+                ))
+                .schedule(Some(
+                    types::MessageSchedule::builder()
+                        .time("2026-12-02T09:00:00Z".to_string())
+                        .try_into()
+                        .unwrap(),
+                ))
+                .messages(Some(
+                    types::Messages::builder()
+                        .web_push(Some(web))
+                        .kindle_push(Some(kindle))
+                        .try_into()
+                        .unwrap(),
+                )),
+        )
+        .send()
+        .await
+        .expect("messages_schedule_update succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn messages_schedule_delete_posts_schedule_id() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/schedule/delete"))
+        .and(header("authorization", bearer()))
+        .and(body_json(
+            json!({"schedule_id": "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a"}),
+        ))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response =
+        client
+            .messages_schedule_delete()
+            .body(types::MessagesScheduleDeleteRequest::builder().schedule_id(
+                types::ScheduleId::from("5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string()),
+            ))
+            .send()
+            .await
+            .expect("messages_schedule_delete succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/campaigns/trigger/schedule/create"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
+            "recipients": [
+                {"external_user_id": "user-1234", "trigger_properties": {"reminder": "Your trial ends in 3 days"}}
+            ],
+            "trigger_properties": {"plan": "pro"},
+            "schedule": {"time": "2026-12-01T17:30:00", "at_optimal_time": true}
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({
+                "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8e3",
+                "schedule_id": "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e",
+                "message": "success"
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let recipient: types::CampaignRecipient = types::CampaignRecipient::builder()
+        .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
+        .trigger_properties(Some(
+            from_json!(types::TriggerProperties, ({"reminder": "Your trial ends in 3 days"}),
+            ),
+        ))
+        .try_into()
+        .unwrap();
+    let response = client
+        .campaigns_trigger_schedule_create()
+        .body(
+            types::CampaignsTriggerScheduleCreateRequest::builder()
+                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
+                .recipients(vec![recipient])
+                .trigger_properties(Some(
+                    from_json!(types::TriggerProperties, ({"plan": "pro"}),
+                    ),
+                ))
+                .schedule(
+                    types::MessageSchedule::builder()
+                        .time("2026-12-01T17:30:00".to_string())
+                        .at_optimal_time(Some(true)),
+                ),
+        )
+        .send()
+        .await
+        .expect("campaigns_trigger_schedule_create succeeds");
+
+    assert_eq!(
+        response.schedule_id.as_str(),
+        "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e"
+    );
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/campaigns/trigger/schedule/update"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
+            "schedule_id": "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e",
+            "schedule": {"time": "2026-12-01T18:00:00", "in_local_time": true}
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client
+        .campaigns_trigger_schedule_update()
+        .body(
+            types::CampaignsTriggerScheduleUpdateRequest::builder()
+                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
+                .schedule_id(types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                ))
+                .schedule(
+                    types::MessageSchedule::builder()
+                        .time("2026-12-01T18:00:00".to_string())
+                        .in_local_time(Some(true)),
+                ),
+        )
+        .send()
+        .await
+        .expect("campaigns_trigger_schedule_update succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/campaigns/trigger/schedule/delete"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
+            "schedule_id": "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e"
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client
+        .campaigns_trigger_schedule_delete()
+        .body(
+            types::CampaignsTriggerScheduleDeleteRequest::builder()
+                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
+                .schedule_id(types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                )),
+        )
+        .send()
+        .await
+        .expect("campaigns_trigger_schedule_delete succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/canvas/trigger/schedule/create"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
+            "audience": {
+                "custom_attribute": {"custom_attribute_name": "loyalty_tier", "comparison": "equals", "value": "gold"}
+            },
+            "canvas_entry_properties": {"event_name": "Winter gala"},
+            "schedule": {"time": "2026-12-05T10:00:00Z"}
+        })))
+        .respond_with(common::json_response(
+            201,
+            json!({
+                "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8e4",
+                "schedule_id": "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f",
+                "message": "success"
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let audience = types::ConnectedAudience::CustomAttributeFilter(
+        types::ConnectedAudienceCustomAttributeFilter {
+            custom_attribute: types::ConnectedAudienceCustomAttributeCondition {
+                custom_attribute_name: "loyalty_tier".to_string(),
+                comparison: types::ConnectedAudienceComparison::Equals,
+                value: Some(types::ConnectedAudienceAttributeValue::String(
+                    "gold".to_string(),
+                )),
+            },
+        },
+    );
+    let response = client
+        .canvas_trigger_schedule_create()
+        .body(
+            types::CanvasTriggerScheduleCreateRequest::builder()
+                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+                .audience(Some(audience))
+                .canvas_entry_properties(Some(
+                    from_json!(types::CanvasEntryProperties, ({"event_name": "Winter gala"}),
+                    ),
+                ))
+                .schedule(
+                    types::MessageSchedule::builder().time("2026-12-05T10:00:00Z".to_string()),
+                ),
+        )
+        .send()
+        .await
+        .expect("canvas_trigger_schedule_create succeeds");
+
+    assert_eq!(
+        response.schedule_id.as_str(),
+        "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f"
+    );
+    assert_eq!(
+        response.dispatch_id.as_ref().map(|d| d.as_str()),
+        Some("66c8f4a1b2d3e4f5a6b7c8e4")
+    );
+}
+
+#[tokio::test]
+async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/canvas/trigger/schedule/update"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
+            "schedule_id": "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f",
+            "schedule": {"time": "2026-12-06T10:00:00Z"}
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client
+        .canvas_trigger_schedule_update()
+        .body(
+            types::CanvasTriggerScheduleUpdateRequest::builder()
+                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+                .schedule_id(types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                ))
+                .schedule(
+                    types::MessageSchedule::builder().time("2026-12-06T10:00:00Z".to_string()),
+                ),
+        )
+        .send()
+        .await
+        .expect("canvas_trigger_schedule_update succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/canvas/trigger/schedule/delete"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
+            "schedule_id": "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f"
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client
+        .canvas_trigger_schedule_delete()
+        .body(
+            types::CanvasTriggerScheduleDeleteRequest::builder()
+                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+                .schedule_id(types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                )),
+        )
+        .send()
+        .await
+        .expect("canvas_trigger_schedule_delete succeeds");
+
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/messages/scheduled_broadcasts"))
+        .and(query_param("end_time", "2026-12-31T00:00:00Z"))
+        .and(header("authorization", bearer()))
+        .respond_with(common::json_response(
+            200,
+            json!({
+                "scheduled_broadcasts": [
+                    {
+                        "name": "Weekly digest",
+                        "id": "2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90",
+                        "type": "Campaign",
+                        "tags": ["newsletter"],
+                        "next_send_time": "2026-11-30T08:00:00-05:00",
+                        "schedule_type": "America/New_York"
+                    },
+                    {
+                        "name": "Winback journey",
+                        "id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
+                        "type": "Canvas",
+                        "tags": [],
+                        "next_send_time": "2026-12-01T10:00:00",
+                        "schedule_type": "local_time_zones"
+                    }
+                ]
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let end_time = utc!("2026-12-31T00:00:00Z");
+    let response = client
+        .messages_scheduled_broadcasts_list()
+        .end_time(end_time)
+        .send()
+        .await
+        .expect("messages_scheduled_broadcasts_list succeeds");
+
+    let list = &response.scheduled_broadcasts;
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].name, "Weekly digest");
+    assert_eq!(list[0].type_, types::ScheduledBroadcastType::Campaign);
+    assert_eq!(list[0].tags, vec!["newsletter".to_string()]);
+    assert_eq!(list[0].schedule_type.as_deref(), Some("America/New_York"));
+    assert_eq!(list[1].type_, types::ScheduledBroadcastType::Canvas);
+    assert_eq!(list[1].next_send_time, "2026-12-01T10:00:00");
+}
+
+#[tokio::test]
+async fn live_activity_update_posts_content_state_and_notification() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/live_activity/update"))
+        .and(header("authorization", bearer()))
+        .and(body_json(json!({
+            "app_id": "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b",
+            "activity_id": "order-4821-delivery",
+            "content_state": {"stage": "out_for_delivery", "eta_minutes": 12},
+            "end_activity": true,
+            "dismissal_date": "2026-11-26T20:00:00Z",
+            "notification": {"alert": {"title": "Delivered", "body": "Your parcel is at your door.", "sound": "chime.caf"}}
+        })))
+        .respond_with(common::json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let notification: types::ApplePushObject = types::ApplePushObject::builder()
+        .alert(Some(types::ApplePushAlert::ApplePushAlertObject(
+            types::ApplePushAlertObject::builder()
+                .title(Some("Delivered".to_string()))
+                .body(Some("Your parcel is at your door.".to_string()))
+                .sound(Some("chime.caf".to_string()))
+                .try_into()
+                .unwrap(),
+        )))
+        .try_into()
+        .unwrap();
+    let content_state = json!({"stage": "out_for_delivery", "eta_minutes": 12})
+        .as_object()
+        .cloned()
+        .unwrap();
+    let response = client
+        .live_activity_update()
+        .body(
+            types::LiveActivityUpdateRequest::builder()
+                .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
+                .activity_id("order-4821-delivery".to_string())
+                .content_state(content_state)
+                .end_activity(Some(true))
+                .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
+                .notification(Some(notification)),
+        )
+        .send()
+        .await
+        .expect("live_activity_update succeeds");
+
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.message, "success");
+}
+
+#[tokio::test]
+async fn live_activity_update_decodes_error_key_of_a_400() {
+    let (server, client) = common::setup().await;
+    Mock::given(method("POST"))
+        .and(path("/messages/live_activity/update"))
+        .and(header("authorization", bearer()))
+        .respond_with(common::json_response(
+            400,
+            json!({"error": "message body does not match declared format"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client
+        .live_activity_update()
+        .body(
+            types::LiveActivityUpdateRequest::builder()
+                .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
+                .activity_id("order-4821-delivery".to_string())
+                .content_state(serde_json::Map::new()),
+        )
+        .send()
+        .await
+        .expect_err("a 400 is an error");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let body = error
+        .error_body()
+        .expect("the 400 body decodes as BrazeError");
+    assert_eq!(
+        body.error.as_deref(),
+        Some("message body does not match declared format")
+    );
+}
