@@ -97,10 +97,20 @@ fn example_in_block(
         let body = curl_body(text)?;
         return Some((Target::Request, parse_lenient(&body)));
     }
-    let trimmed = strip_liquid(text);
-    let t = trimmed.trim_start();
-    if !(t.starts_with('{') || t.starts_with('[')) {
-        return None;
+    let mut trimmed = strip_liquid(text);
+    // Response examples often start with HTTP headers (`Content-Type: ...`)
+    // before the JSON body: skip them.
+    let first = trimmed.trim_start();
+    if !(first.starts_with('{') || first.starts_with('[')) {
+        let headers_then_body = first
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(": ") && !l.contains('{'));
+        let body_start = trimmed.find("\n{").map(|i| i + 1);
+        match body_start {
+            Some(i) if headers_then_body => trimmed = trimmed[i..].to_string(),
+            _ => return None,
+        }
     }
     let h = heading.to_ascii_lowercase();
     let target = match section {
@@ -312,6 +322,10 @@ mod tests {
         );
         assert_eq!(ex[1].json, Ok(json!({"b": 2})));
         assert_eq!(ex[3].number, 4);
+        let with_headers = extract(
+            "## Response\n```\nContent-Type: application/json\n{\"message\": \"ok\"}\n```\n",
+        );
+        assert_eq!(with_headers[0].json, Ok(json!({"message": "ok"})));
     }
 
     #[test]

@@ -1705,3 +1705,60 @@ async fn purchases_product_list_sends_page_and_decodes_products() {
     assert_eq!(response.products[2], "gift-card-50");
     assert_eq!(response.status().as_u16(), 200);
 }
+
+// ---------------------------------------------------------------------------
+// What the runtime knows about this family
+// ---------------------------------------------------------------------------
+
+#[test]
+fn export_metadata_pages_deprecations_and_buckets() {
+    use braze_sdk::operation::{Pagination, RateLimit, find};
+
+    let pages = [
+        ("campaigns_list", 100, "campaigns"),
+        ("canvas_list", 100, "canvases"),
+        ("segments_list", 100, "segments"),
+        ("feed_list", 100, "cards"),
+        ("events_list", 250, "events"),
+        ("purchases_product_list", 250, "products"),
+    ];
+    for (id, size, items) in pages {
+        let op = find(id).unwrap_or_else(|| panic!("{id} is in the spec"));
+        assert_eq!(
+            op.pagination,
+            Some(Pagination::Page {
+                param: "page",
+                page_size: size,
+                items
+            }),
+            "{id}"
+        );
+    }
+    for id in ["feed_data_series", "feed_details", "feed_list"] {
+        assert!(find(id).unwrap().deprecated, "{id} is deprecated");
+    }
+    assert!(!find("campaigns_details").unwrap().deprecated);
+    assert_eq!(
+        find("campaigns_data_series").unwrap().rate_limit,
+        RateLimit::Limited {
+            requests: 50_000,
+            window_seconds: 60,
+            bucket: "campaigns-data-series"
+        }
+    );
+    for id in ["events_list", "purchases_product_list"] {
+        assert_eq!(
+            find(id).unwrap().rate_limit,
+            RateLimit::Limited {
+                requests: 1_000,
+                window_seconds: 3_600,
+                bucket: "custom-data-export"
+            },
+            "{id} shares the hourly custom-data bucket"
+        );
+    }
+    assert_eq!(
+        find("kpi_mau_data_series").unwrap().rate_limit.bucket(),
+        "default"
+    );
+}

@@ -997,7 +997,10 @@ pub mod types {
     ///A structured problem report. Which fields are present depends on the endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BrazeErrorObject {
-        ///A stable identifier of the problem, such as `catalog-not-found` or `item-not-found`.
+        /**A stable identifier of the problem, such as `catalog-not-found` or
+        `item-not-found`. The catalog operations list the ids they can
+        return in their `x-braze-error-ids` extension.
+        */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Position of the rejected object within `input_array`.
@@ -1407,7 +1410,7 @@ pub mod types {
         ///WhatsApp response message layout (text, media or quick-reply).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub layout: ::std::option::Option<::std::string::String>,
-        ///Webhook HTTP method.
+        ///Webhook HTTP method (Braze documents `POST` and `GET`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<::braze_sdk::Open<CampaignMessageDetailsMethod>>,
         ///Variation name shown in the dashboard (for example `Variant 1`).
@@ -1509,21 +1512,12 @@ pub mod types {
         Post,
         #[serde(rename = "GET")]
         Get,
-        #[serde(rename = "PUT")]
-        Put,
-        #[serde(rename = "PATCH")]
-        Patch,
-        #[serde(rename = "DELETE")]
-        Delete,
     }
     impl ::std::fmt::Display for CampaignMessageDetailsMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Post => f.write_str("POST"),
                 Self::Get => f.write_str("GET"),
-                Self::Put => f.write_str("PUT"),
-                Self::Patch => f.write_str("PATCH"),
-                Self::Delete => f.write_str("DELETE"),
             }
         }
     }
@@ -1533,9 +1527,6 @@ pub mod types {
             match value {
                 "POST" => Ok(Self::Post),
                 "GET" => Ok(Self::Get),
-                "PUT" => Ok(Self::Put),
-                "PATCH" => Ok(Self::Patch),
-                "DELETE" => Ok(Self::Delete),
                 _ => Err("invalid value".into()),
             }
         }
