@@ -157,6 +157,16 @@ async fn an_empty_error_body_still_decodes() {
     );
 }
 
+/// A mock server and a client that retries quickly, keyed with [`SECRET`].
+async fn retrying_client() -> (wiremock::MockServer, Client) {
+    let server = wiremock::MockServer::start().await;
+    let client = Client::builder(Instance::custom(server.uri()), SECRET)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
         max_retries: 2,
@@ -168,11 +178,7 @@ fn fast_retries() -> RetryPolicy {
 
 #[tokio::test]
 async fn rate_limited_requests_are_retried() {
-    let server = wiremock::MockServer::start().await;
-    let client = Client::builder(Instance::custom(server.uri()), SECRET)
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap();
+    let (server, client) = retrying_client().await;
     Mock::given(method("GET"))
         .and(path("/catalogs"))
         .respond_with(ResponseTemplate::new(429))
@@ -195,11 +201,7 @@ async fn rate_limited_requests_are_retried() {
 
 #[tokio::test]
 async fn a_post_that_failed_on_the_server_is_not_replayed_by_default() {
-    let server = wiremock::MockServer::start().await;
-    let client = Client::builder(Instance::custom(server.uri()), SECRET)
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap();
+    let (server, client) = retrying_client().await;
     Mock::given(method("POST"))
         .and(path("/users/delete"))
         .respond_with(common::json_response(
@@ -221,11 +223,7 @@ async fn a_post_that_failed_on_the_server_is_not_replayed_by_default() {
 
 #[tokio::test]
 async fn a_get_that_failed_on_the_server_is_retried() {
-    let server = wiremock::MockServer::start().await;
-    let client = Client::builder(Instance::custom(server.uri()), SECRET)
-        .retry_policy(fast_retries())
-        .build()
-        .unwrap();
+    let (server, client) = retrying_client().await;
     Mock::given(method("GET"))
         .and(path("/catalogs"))
         .respond_with(common::json_response(

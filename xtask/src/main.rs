@@ -4,6 +4,7 @@
 //! * `check`    - fail when committed generated files differ from what spec/ gives.
 //! * `lint`     - check spec/ (project rules and progenitor) without writing.
 //! * `spec`     - export the merged spec to spec/dist/ (JSON and YAML).
+//! * `bench`    - time each generation stage (a bench binary, not a test).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use std::time::Instant;
 
 use braze_openapi_generator::{self as generator, Diagnostics, Output};
 
+mod bench;
 mod write;
 
 fn main() -> ExitCode {
@@ -28,12 +30,20 @@ fn main() -> ExitCode {
         Some("check") => check(&root, &spec_dir),
         Some("lint") => lint(&spec_dir),
         Some("spec") => export(&root, &spec_dir),
+        Some("bench") => match bench::run(&spec_dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask <generate|check|lint|spec>");
+            eprintln!("usage: cargo xtask <generate|check|lint|spec|bench>");
             eprintln!("  generate  regenerate sdk/src/generated/ and spec/dist/ from spec/");
             eprintln!("  check     fail if committed generated files are stale");
             eprintln!("  lint      check spec/ without writing anything");
             eprintln!("  spec      export the merged spec to spec/dist/braze.{{json,yaml}}");
+            eprintln!("  bench     time each generation stage (use --release)");
             ExitCode::from(2)
         }
     }
