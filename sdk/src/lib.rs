@@ -53,6 +53,7 @@ pub mod instance;
 mod nullable;
 mod open;
 pub mod operation;
+pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;

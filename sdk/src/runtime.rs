@@ -201,6 +201,11 @@ impl<T> ResponseValue<T> {
     pub fn rate_limit(&self) -> Option<RateLimitStatus> {
         RateLimitStatus::from_headers(&self.headers)
     }
+    /// The cursor of the next page, from the `Link` header of a cursor-paged
+    /// list (`rel="next"`, parameter `cursor`); `None` on the last page.
+    pub fn next_cursor(&self) -> Option<String> {
+        crate::pagination::link_cursor(&self.headers, "next", "cursor")
+    }
     /// Converts the decoded body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
         ResponseValue {

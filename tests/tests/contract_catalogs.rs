@@ -309,12 +309,8 @@ async fn catalog_items_list_exposes_the_link_header_and_sends_the_cursor() {
         .expect("an ASCII header");
     assert_eq!(header_value, link);
     assert!(header_value.contains("rel=\"next\""));
-    let next_cursor = header_value
-        .split(',')
-        .find(|part| part.contains("rel=\"next\""))
-        .and_then(|part| part.split("cursor=").nth(1))
-        .and_then(|rest| rest.split('>').next());
-    assert_eq!(next_cursor, Some("c2tpcDoxMDA="));
+    let next_cursor = response.next_cursor();
+    assert_eq!(next_cursor.as_deref(), Some("c2tpcDoxMDA="));
     assert_eq!(response.items.len(), 2);
     assert_eq!(response.items[0].id.as_str(), "store-paris-11");
     assert_eq!(response.items[0].extra, obj(paris_fields()));
@@ -344,6 +340,7 @@ async fn catalog_items_list_first_page_sends_no_cursor() {
         .expect("a 200 answer decodes");
     assert!(response.items.is_empty());
     assert!(response.headers().get("link").is_none());
+    assert_eq!(response.next_cursor(), None, "no Link header: last page");
 }
 
 #[tokio::test]
