@@ -11,20 +11,8 @@ use serde_json::{Map, Value, json};
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 
-fn auth() -> String {
-    common::bearer(common::API_KEY)
-}
-
 fn success() -> Value {
     json!({ "message": "success" })
-}
-
-/// The JSON object `v` as a map (panics if `v` is not an object).
-fn obj(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        other => panic!("not an object: {other}"),
-    }
 }
 
 /// Custom fields of every JSON kind a catalog can hold: string, number
@@ -45,12 +33,12 @@ fn paris_fields() -> Value {
 fn catalog_item(id: &str, fields: Value) -> types::CatalogItem {
     types::CatalogItem {
         id: id.parse().expect("a valid item id"),
-        extra: obj(fields),
+        extra: common::json_object(fields),
     }
 }
 
 fn catalog_item_json(id: &str, fields: Value) -> Value {
-    let mut m = obj(fields);
+    let mut m = common::json_object(fields);
     m.insert("id".to_string(), json!(id));
     Value::Object(m)
 }
@@ -62,9 +50,7 @@ fn catalog_item_json(id: &str, fields: Value) -> Value {
 #[tokio::test]
 async fn catalogs_list_decodes_catalogs_and_field_types() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/catalogs"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/catalogs")
         .respond_with(common::json_response(
             200,
             json!({
@@ -130,9 +116,7 @@ async fn catalogs_list_decodes_catalogs_and_field_types() {
 #[tokio::test]
 async fn catalogs_create_sends_one_catalog_and_decodes_201() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/catalogs"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/catalogs")
         .and(body_json(json!({
             "catalogs": [
                 {
@@ -203,9 +187,7 @@ async fn catalogs_create_sends_one_catalog_and_decodes_201() {
 #[tokio::test]
 async fn catalogs_delete_names_the_catalog_in_the_path() {
     let (server, client) = common::setup().await;
-    Mock::given(method("DELETE"))
-        .and(path("/catalogs/store_locations"))
-        .and(header("authorization", auth()))
+    common::authorized("DELETE", "/catalogs/store_locations")
         .respond_with(common::json_response(200, success()))
         .expect(1)
         .mount(&server)
@@ -275,7 +257,7 @@ async fn catalog_items_list_exposes_the_link_header_and_sends_the_cursor() {
     Mock::given(method("GET"))
         .and(path("/catalogs/store_locations/items"))
         .and(query_param("cursor", "c2tpcDo1MA=="))
-        .and(header("authorization", auth()))
+        .and(header("authorization", common::auth()))
         .respond_with(
             common::json_response(
                 200,
@@ -313,7 +295,7 @@ async fn catalog_items_list_exposes_the_link_header_and_sends_the_cursor() {
     assert_eq!(next_cursor.as_deref(), Some("c2tpcDoxMDA="));
     assert_eq!(response.items.len(), 2);
     assert_eq!(response.items[0].id.as_str(), "store-paris-11");
-    assert_eq!(response.items[0].extra, obj(paris_fields()));
+    assert_eq!(response.items[0].extra, common::json_object(paris_fields()));
     assert_eq!(response.items[1].extra.get("Rating"), Some(&json!(4)));
 }
 
@@ -323,7 +305,7 @@ async fn catalog_items_list_first_page_sends_no_cursor() {
     Mock::given(method("GET"))
         .and(path("/catalogs/store_locations/items"))
         .and(query_param_is_missing("cursor"))
-        .and(header("authorization", auth()))
+        .and(header("authorization", common::auth()))
         .respond_with(common::json_response(
             200,
             json!({ "items": [], "message": "success" }),
@@ -346,9 +328,7 @@ async fn catalog_items_list_first_page_sends_no_cursor() {
 #[tokio::test]
 async fn catalog_item_get_decodes_custom_fields_unchanged() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/catalogs/store_locations/items/store-paris-11"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/catalogs/store_locations/items/store-paris-11")
         .respond_with(common::json_response(
             200,
             json!({
@@ -371,7 +351,7 @@ async fn catalog_item_get_decodes_custom_fields_unchanged() {
     assert_eq!(response.items.len(), 1);
     let item = &response.items[0];
     assert_eq!(item.id.as_str(), "store-paris-11");
-    assert_eq!(item.extra, obj(paris_fields()));
+    assert_eq!(item.extra, common::json_object(paris_fields()));
     assert_eq!(item.extra["Coordinates"]["Floor"]["Level"], json!(1));
     assert_eq!(item.extra["Rating"], json!(4.5));
     // Encoding the decoded item again gives back exactly what Braze sent.
@@ -425,9 +405,7 @@ async fn catalog_item_get_decodes_item_not_found() {
 #[tokio::test]
 async fn catalog_item_create_sends_the_fields_without_id_and_decodes_201() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/catalogs/store_locations/items/store-paris-11"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/catalogs/store_locations/items/store-paris-11")
         .and(body_json(json!({ "items": [paris_fields()] })))
         .respond_with(common::json_response(201, success()))
         .expect(1)
@@ -439,7 +417,9 @@ async fn catalog_item_create_sends_the_fields_without_id_and_decodes_201() {
         .catalog_name("store_locations")
         .item_id("store-paris-11")
         .body(types::CatalogItemCreateRequest {
-            items: [types::CatalogItemFields(obj(paris_fields()))],
+            items: [types::CatalogItemFields(
+                common::json_object(paris_fields()),
+            )],
         })
         .send()
         .await
@@ -451,9 +431,7 @@ async fn catalog_item_create_sends_the_fields_without_id_and_decodes_201() {
 #[tokio::test]
 async fn catalog_item_update_sends_array_operators() {
     let (server, client) = common::setup().await;
-    Mock::given(method("PATCH"))
-        .and(path("/catalogs/store_locations/items/store-paris-11"))
-        .and(header("authorization", auth()))
+    common::authorized("PATCH", "/catalogs/store_locations/items/store-paris-11")
         .and(body_json(json!({
             "items": [
                 {
@@ -494,9 +472,7 @@ async fn catalog_item_update_sends_array_operators() {
 #[tokio::test]
 async fn catalog_item_replace_sends_put() {
     let (server, client) = common::setup().await;
-    Mock::given(method("PUT"))
-        .and(path("/catalogs/store_locations/items/store-paris-11"))
-        .and(header("authorization", auth()))
+    common::authorized("PUT", "/catalogs/store_locations/items/store-paris-11")
         .and(body_json(json!({ "items": [paris_fields()] })))
         .respond_with(common::json_response(200, success()))
         .expect(1)
@@ -508,7 +484,9 @@ async fn catalog_item_replace_sends_put() {
         .catalog_name("store_locations")
         .item_id("store-paris-11")
         .body(types::CatalogItemReplaceRequest {
-            items: [types::CatalogItemFields(obj(paris_fields()))],
+            items: [types::CatalogItemFields(
+                common::json_object(paris_fields()),
+            )],
         })
         .send()
         .await
@@ -520,9 +498,7 @@ async fn catalog_item_replace_sends_put() {
 #[tokio::test]
 async fn catalog_item_delete_sends_no_body_and_decodes_202() {
     let (server, client) = common::setup().await;
-    Mock::given(method("DELETE"))
-        .and(path("/catalogs/store_locations/items/store-paris-11"))
-        .and(header("authorization", auth()))
+    common::authorized("DELETE", "/catalogs/store_locations/items/store-paris-11")
         .respond_with(common::json_response(202, success()))
         .expect(1)
         .mount(&server)
@@ -561,9 +537,7 @@ async fn catalog_items_create_sends_custom_fields_unchanged() {
         "Opened_At": "2021-02-15T08:00:00.000+00:00",
         "Manager": null
     });
-    Mock::given(method("POST"))
-        .and(path("/catalogs/store_locations/items"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/catalogs/store_locations/items")
         .and(body_json(json!({
             "items": [
                 catalog_item_json("store-paris-11", paris_fields()),
@@ -594,9 +568,7 @@ async fn catalog_items_create_sends_custom_fields_unchanged() {
 #[tokio::test]
 async fn catalog_items_update_sends_ids_and_partial_fields() {
     let (server, client) = common::setup().await;
-    Mock::given(method("PATCH"))
-        .and(path("/catalogs/store_locations/items"))
-        .and(header("authorization", auth()))
+    common::authorized("PATCH", "/catalogs/store_locations/items")
         .and(body_json(json!({
             "items": [
                 { "id": "store-paris-11", "Services": { "$add": ["gift_wrapping"] } },
@@ -631,9 +603,7 @@ async fn catalog_items_update_sends_ids_and_partial_fields() {
 #[tokio::test]
 async fn catalog_items_replace_sends_put_with_ids() {
     let (server, client) = common::setup().await;
-    Mock::given(method("PUT"))
-        .and(path("/catalogs/store_locations/items"))
-        .and(header("authorization", auth()))
+    common::authorized("PUT", "/catalogs/store_locations/items")
         .and(body_json(json!({
             "items": [
                 catalog_item_json("store-paris-11", paris_fields()),
@@ -667,9 +637,7 @@ async fn catalog_items_replace_sends_put_with_ids() {
 #[tokio::test]
 async fn catalog_items_delete_sends_a_json_body_with_delete() {
     let (server, client) = common::setup().await;
-    Mock::given(method("DELETE"))
-        .and(path("/catalogs/store_locations/items"))
-        .and(header("authorization", auth()))
+    common::authorized("DELETE", "/catalogs/store_locations/items")
         .and(header("content-type", "application/json"))
         .and(body_json(
             json!({ "items": [{ "id": "store-paris-11" }, { "id": "store-lyon-02" }] }),

@@ -10,10 +10,6 @@ use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 
-fn auth() -> String {
-    format!("Bearer {}", common::API_KEY)
-}
-
 fn date(s: &str) -> chrono::NaiveDate {
     s.parse().expect("a YYYY-MM-DD date")
 }
@@ -74,9 +70,7 @@ async fn subscription_status_set_sends_emails_and_decodes_201() {
 #[tokio::test]
 async fn subscription_status_set_v2_sends_several_groups() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/subscription/status/set"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/v2/subscription/status/set")
         .and(body_json(json!({
             "subscription_groups": [
                 {
@@ -127,9 +121,7 @@ async fn subscription_status_set_v2_sends_several_groups() {
 #[tokio::test]
 async fn subscription_status_get_sends_bracketed_ids_and_decodes_states() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/subscription/status/get"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/subscription/status/get")
         .and(query_param(
             "subscription_group_id",
             "4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01",
@@ -165,9 +157,7 @@ async fn subscription_status_get_sends_bracketed_ids_and_decodes_states() {
 #[tokio::test]
 async fn subscription_status_get_by_phone_keeps_plus_sign() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/subscription/status/get"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/subscription/status/get")
         .and(query_param(
             "subscription_group_id",
             "9e0f3d21-6a4b-4c7e-8d12-5f3a0b6c2e44",
@@ -195,9 +185,7 @@ async fn subscription_status_get_by_phone_keeps_plus_sign() {
 #[tokio::test]
 async fn subscription_user_status_pages_and_decodes_groups() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/subscription/user/status"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/subscription/user/status")
         .and(query_param("external_id[]", "user-1234"))
         .and(query_param("email[]", "ana.souza@example.com"))
         .and(query_param("limit", "100"))
@@ -248,9 +236,7 @@ async fn subscription_user_status_pages_and_decodes_groups() {
 #[allow(deprecated)]
 async fn email_blacklist_sends_a_list() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/blacklist"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/blacklist")
         .and(body_json(
             json!({ "email": ["old.address@example.com", "complaints@example.org"] }),
         ))
@@ -276,9 +262,7 @@ async fn email_blacklist_sends_a_list() {
 #[tokio::test]
 async fn email_blocklist_sends_one_address_and_accepts_200() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/blocklist"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/blocklist")
         .and(body_json(json!({ "email": "abuse.reports@example.net" })))
         .respond_with(common::json_response(200, success()))
         .expect(1)
@@ -300,9 +284,7 @@ async fn email_blocklist_sends_one_address_and_accepts_200() {
 #[tokio::test]
 async fn email_bounce_remove_sends_one_address() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/bounce/remove"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/bounce/remove")
         .and(body_json(json!({ "email": "ana.souza@example.com" })))
         .respond_with(common::json_response(201, success()))
         .expect(1)
@@ -323,9 +305,7 @@ async fn email_bounce_remove_sends_one_address() {
 #[tokio::test]
 async fn email_spam_remove_sends_a_list_and_keeps_non_fatal_errors() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/spam/remove"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/spam/remove")
         .and(body_json(json!({ "email": ["li.wei@example.com"] })))
         .respond_with(common::json_response(
             201,
@@ -350,9 +330,7 @@ async fn email_spam_remove_sends_a_list_and_keeps_non_fatal_errors() {
 #[tokio::test]
 async fn email_status_set_sends_state() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/status"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/status")
         .and(body_json(json!({
             "email": "ana.souza@example.com",
             "subscription_state": "opted_in"
@@ -377,9 +355,7 @@ async fn email_status_set_sends_state() {
 #[tokio::test]
 async fn email_status_set_rejection_is_a_typed_error() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/email/status"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/email/status")
         .respond_with(common::json_response(
             400,
             json!({ "message": "Subscription state must be one of subscribed, unsubscribed, opted_in" }),
@@ -412,9 +388,7 @@ async fn email_status_set_rejection_is_a_typed_error() {
 #[tokio::test]
 async fn email_hard_bounces_list_sends_dates_and_decodes_entries() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/email/hard_bounces"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/email/hard_bounces")
         .and(query_param("start_date", "2026-10-01"))
         .and(query_param("end_date", "2026-11-01"))
         .and(query_param("limit", "500"))
@@ -459,9 +433,7 @@ async fn email_hard_bounces_list_sends_dates_and_decodes_entries() {
 #[tokio::test]
 async fn email_unsubscribes_list_sends_sort_and_email() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/email/unsubscribes"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/email/unsubscribes")
         .and(query_param("end_date", "2026-11-01"))
         .and(query_param("email", "li.wei@example.com"))
         .and(query_param("sort_direction", "asc"))
@@ -500,9 +472,7 @@ async fn email_unsubscribes_list_sends_sort_and_email() {
 #[tokio::test]
 async fn templates_email_create_sends_template_and_decodes_id() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/templates/email/create"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/templates/email/create")
         .and(body_json(json!({
             "template_name": "autumn_sale_announcement",
             "subject": "Our autumn sale starts today",
@@ -544,9 +514,7 @@ async fn templates_email_create_sends_template_and_decodes_id() {
 #[tokio::test]
 async fn templates_email_update_sends_only_changed_fields() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/templates/email/update"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/templates/email/update")
         .and(body_json(json!({
             "email_template_id": "7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630",
             "subject": "Last days of our autumn sale"
@@ -572,9 +540,7 @@ async fn templates_email_update_sends_only_changed_fields() {
 #[tokio::test]
 async fn templates_email_info_decodes_string_tags() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/templates/email/info"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/templates/email/info")
         .and(query_param(
             "email_template_id",
             "7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630",
@@ -619,9 +585,7 @@ async fn templates_email_info_decodes_string_tags() {
 #[tokio::test]
 async fn templates_email_list_pages_and_decodes_array_tags() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/templates/email/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/templates/email/list")
         .and(query_param("modified_after", "2026-01-01T00:00:00Z"))
         .and(query_param("limit", "1000"))
         .and(query_param("offset", "0"))
@@ -671,9 +635,7 @@ async fn templates_email_list_pages_and_decodes_array_tags() {
 #[tokio::test]
 async fn content_blocks_create_sends_block_and_decodes_tag() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/content_blocks/create"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/content_blocks/create")
         .and(body_json(json!({
             "name": "footer_legal",
             "description": "Legal footer",
@@ -733,9 +695,7 @@ fn content_block_names_are_checked_before_sending() {
 #[tokio::test]
 async fn content_blocks_update_sends_changed_fields() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/content_blocks/update"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/content_blocks/update")
         .and(body_json(json!({
             "content_block_id": "3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85",
             "content": "<p>Example Corp, 20 Harbour Road</p>",
@@ -780,9 +740,7 @@ async fn content_blocks_update_sends_changed_fields() {
 #[tokio::test]
 async fn content_blocks_info_asks_for_inclusion_data() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/content_blocks/info"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/content_blocks/info")
         .and(query_param(
             "content_block_id",
             "3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85",
@@ -834,9 +792,7 @@ async fn content_blocks_info_asks_for_inclusion_data() {
 #[tokio::test]
 async fn content_blocks_list_decodes_unknown_content_type() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/content_blocks/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/content_blocks/list")
         .and(query_param("modified_before", "2026-11-01T00:00:00Z"))
         .and(query_param("limit", "100"))
         .and(query_param("offset", "100"))
@@ -903,9 +859,7 @@ async fn content_blocks_list_decodes_unknown_content_type() {
 #[tokio::test]
 async fn sms_invalid_phone_numbers_remove_sends_numbers() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/sms/invalid_phone_numbers/remove"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/sms/invalid_phone_numbers/remove")
         .and(body_json(
             json!({ "phone_numbers": ["+12125551212", "+447700900123"] }),
         ))
@@ -928,9 +882,7 @@ async fn sms_invalid_phone_numbers_remove_sends_numbers() {
 #[tokio::test]
 async fn sms_invalid_phone_numbers_list_sends_numbers_and_reason() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/sms/invalid_phone_numbers"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/sms/invalid_phone_numbers")
         .and(query_param("phone_numbers[]", "+12125551212"))
         .and(query_param("phone_numbers[]", "+447700900123"))
         .and(query_param("reason", "provider_error"))

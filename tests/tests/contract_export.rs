@@ -9,12 +9,8 @@ mod common;
 
 use braze_sdk::types;
 use serde_json::json;
-use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer};
-
-fn auth() -> String {
-    common::bearer(common::API_KEY)
-}
+use wiremock::MockServer;
+use wiremock::matchers::query_param;
 
 /// Asserts that the server saw exactly one request, and that its query
 /// string holds exactly `expected` (in any order): nothing missing, nothing
@@ -59,9 +55,7 @@ macro_rules! utc {
 #[tokio::test]
 async fn campaigns_data_series_sends_query_and_decodes_channels_and_variations() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/campaigns/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/campaigns/data_series")
         .and(query_param(
             "campaign_id",
             "0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20",
@@ -197,9 +191,7 @@ async fn campaigns_data_series_sends_query_and_decodes_channels_and_variations()
 #[tokio::test]
 async fn campaigns_data_series_decodes_multivariate_in_app_statistics() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/campaigns/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/campaigns/data_series")
         .and(query_param(
             "campaign_id",
             "c4a1e7d2-0b9f-4e3a-8d6c-5f2b1a0e9d87",
@@ -278,9 +270,7 @@ async fn campaigns_data_series_decodes_multivariate_in_app_statistics() {
 #[tokio::test]
 async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/campaigns/details"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/campaigns/details")
         .and(query_param("campaign_id", "0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20"))
         .and(query_param("post_launch_draft_version", "true"))
         .respond_with(common::json_response(
@@ -473,9 +463,7 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
 #[tokio::test]
 async fn campaigns_list_sends_paging_filters_and_decodes_page() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/campaigns/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/campaigns/list")
         .and(query_param("page", "2"))
         .and(query_param("include_archived", "true"))
         .and(query_param("sort_direction", "desc"))
@@ -547,9 +535,7 @@ async fn campaigns_list_sends_paging_filters_and_decodes_page() {
 #[tokio::test]
 async fn sends_data_series_sends_send_id_and_decodes_variations() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/sends/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/sends/data_series")
         .and(query_param(
             "campaign_id",
             "71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35",
@@ -686,9 +672,7 @@ fn canvas_stats_body(per_day: bool) -> serde_json::Value {
 #[tokio::test]
 async fn canvas_data_series_sends_window_and_breakdowns_and_decodes_stats() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/canvas/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/canvas/data_series")
         .and(query_param(
             "canvas_id",
             "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
@@ -756,9 +740,7 @@ async fn canvas_data_series_sends_window_and_breakdowns_and_decodes_stats() {
 #[tokio::test]
 async fn canvas_data_summary_sends_length_and_decodes_rollup() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/canvas/data_summary"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/canvas/data_summary")
         .and(query_param(
             "canvas_id",
             "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
@@ -814,9 +796,7 @@ async fn canvas_data_summary_sends_length_and_decodes_rollup() {
 #[tokio::test]
 async fn canvas_details_decodes_variants_steps_and_paths() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/canvas/details"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/canvas/details")
         .and(query_param("canvas_id", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"))
         .respond_with(common::json_response(
             200,
@@ -966,9 +946,7 @@ async fn canvas_details_decodes_variants_steps_and_paths() {
 #[tokio::test]
 async fn canvas_list_sends_paging_filters_and_decodes_page() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/canvas/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/canvas/list")
         .and(query_param("page", "0"))
         .and(query_param("include_archived", "false"))
         .and(query_param("sort_direction", "asc"))
@@ -1034,9 +1012,7 @@ async fn canvas_list_sends_paging_filters_and_decodes_page() {
 #[tokio::test]
 async fn segments_data_series_sends_query_and_decodes_sizes() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/segments/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/segments/data_series")
         .and(query_param(
             "segment_id",
             "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e",
@@ -1084,9 +1060,7 @@ async fn segments_data_series_sends_query_and_decodes_sizes() {
 #[tokio::test]
 async fn segments_details_decodes_descriptions_tags_and_teams() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/segments/details"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/segments/details")
         .and(query_param(
             "segment_id",
             "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e",
@@ -1147,9 +1121,7 @@ async fn segments_details_decodes_descriptions_tags_and_teams() {
 #[tokio::test]
 async fn segments_list_sends_paging_and_decodes_page() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/segments/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/segments/list")
         .and(query_param("page", "1"))
         .and(query_param("sort_direction", "desc"))
         .respond_with(common::json_response(
@@ -1199,9 +1171,7 @@ async fn segments_list_sends_paging_and_decodes_page() {
 #[tokio::test]
 async fn sessions_data_series_sends_every_filter_and_decodes_hourly_points() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/sessions/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/sessions/data_series")
         .and(query_param("length", "24"))
         .and(query_param("unit", "hour"))
         .and(query_param("ending_at", "2025-03-02T23:00:00Z"))
@@ -1258,9 +1228,7 @@ async fn sessions_data_series_sends_every_filter_and_decodes_hourly_points() {
 #[tokio::test]
 async fn events_data_series_sends_event_and_decodes_counts() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/events/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/events/data_series")
         .and(query_param("event", "added_to_cart"))
         .and(query_param("length", "3"))
         .and(query_param("unit", "day"))
@@ -1302,9 +1270,7 @@ async fn events_data_series_sends_event_and_decodes_counts() {
 #[tokio::test]
 async fn events_list_sends_page_and_decodes_names() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/events/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/events/list")
         .and(query_param("page", "3"))
         .respond_with(common::json_response(
             200,
@@ -1343,9 +1309,7 @@ async fn events_list_sends_page_and_decodes_names() {
 #[tokio::test]
 async fn kpi_dau_data_series_sends_app_and_decodes_points() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/kpi/dau/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/kpi/dau/data_series")
         .and(query_param("length", "2"))
         .and(query_param("ending_at", "2025-03-02T23:59:59Z"))
         .and(query_param(
@@ -1390,9 +1354,7 @@ async fn kpi_dau_data_series_sends_app_and_decodes_points() {
 #[tokio::test]
 async fn kpi_mau_data_series_sends_length_and_decodes_points() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/kpi/mau/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/kpi/mau/data_series")
         .and(query_param("length", "30"))
         .respond_with(common::json_response(
             200,
@@ -1421,9 +1383,7 @@ async fn kpi_mau_data_series_sends_length_and_decodes_points() {
 #[tokio::test]
 async fn kpi_new_users_data_series_sends_app_and_decodes_points() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/kpi/new_users/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/kpi/new_users/data_series")
         .and(query_param("length", "14"))
         .and(query_param("app_id", "4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f"))
         .respond_with(common::json_response(
@@ -1461,9 +1421,7 @@ async fn kpi_new_users_data_series_sends_app_and_decodes_points() {
 #[tokio::test]
 async fn kpi_uninstalls_data_series_sends_window_and_decodes_points() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/kpi/uninstalls/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/kpi/uninstalls/data_series")
         .and(query_param("length", "2"))
         .and(query_param("ending_at", "2025-03-02T12:00:00Z"))
         .respond_with(common::json_response(
@@ -1502,9 +1460,7 @@ async fn kpi_uninstalls_data_series_sends_window_and_decodes_points() {
 #[allow(deprecated)]
 async fn feed_data_series_sends_card_and_decodes_engagement() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/feed/data_series"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/feed/data_series")
         .and(query_param("card_id", "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064"))
         .and(query_param("length", "2"))
         .and(query_param("unit", "day"))
@@ -1554,9 +1510,7 @@ async fn feed_data_series_sends_card_and_decodes_engagement() {
 #[allow(deprecated)]
 async fn feed_details_decodes_card_with_extras() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/feed/details"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/feed/details")
         .and(query_param(
             "card_id",
             "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064",
@@ -1618,9 +1572,7 @@ async fn feed_details_decodes_card_with_extras() {
 #[allow(deprecated)]
 async fn feed_list_sends_paging_and_decodes_card_types() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/feed/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/feed/list")
         .and(query_param("page", "1"))
         .and(query_param("include_archived", "true"))
         .and(query_param("sort_direction", "desc"))
@@ -1680,9 +1632,7 @@ async fn feed_list_sends_paging_and_decodes_card_types() {
 #[tokio::test]
 async fn purchases_product_list_sends_page_and_decodes_products() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/purchases/product_list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/purchases/product_list")
         .and(query_param("page", "1"))
         .respond_with(common::json_response(
             200,

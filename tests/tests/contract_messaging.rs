@@ -39,16 +39,10 @@ fn alias(name: &str, label: &str) -> types::UserAlias {
         .expect("a complete alias")
 }
 
-fn bearer() -> String {
-    common::bearer(common::API_KEY)
-}
-
 #[tokio::test]
 async fn messages_send_posts_inline_push_messages() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/send"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/send")
         .and(body_json(json!({
             "external_user_ids": ["user-1234", "user-5678"],
             "user_aliases": [{"alias_name": "998877", "alias_label": "crm_id"}],
@@ -131,9 +125,7 @@ async fn messages_send_posts_inline_push_messages() {
 #[tokio::test]
 async fn campaigns_trigger_send_posts_recipients_with_personalization() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/campaigns/trigger/send"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/campaigns/trigger/send")
         .and(body_json(json!({
             "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
             "send_id": "spring-sale-2026-wave-1",
@@ -221,9 +213,7 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
 #[tokio::test]
 async fn canvas_trigger_send_posts_context_and_decodes_notice() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/canvas/trigger/send"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/canvas/trigger/send")
         .and(body_json(json!({
             "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
             "context": {"cart_value": 129.5, "coupon_code": "WELCOME10"},
@@ -280,9 +270,7 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
 #[tokio::test]
 async fn sends_id_create_posts_campaign_and_send_id() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/sends/id/create"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/sends/id/create")
         .and(body_json(json!({
             "campaign_id": "2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90",
             "send_id": "spring-sale-2026-wave-1"
@@ -317,7 +305,7 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
         .and(path(
             "/transactional/v1/campaigns/5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9/send",
         ))
-        .and(header("authorization", bearer()))
+        .and(header("authorization", common::auth()))
         .and(body_json(json!({
             "external_send_id": "b3JkZXItNDgyMQ==",
             "trigger_properties": {"order_number": "4821", "items": 3},
@@ -461,9 +449,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
             }
         }
     });
-    Mock::given(method("POST"))
-        .and(path("/messages/schedule/create"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/schedule/create")
         .and(body_json(expected))
         .respond_with(common::json_response(
             201,
@@ -694,9 +680,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
 #[tokio::test]
 async fn messages_schedule_update_posts_new_time_and_content() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/schedule/update"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/schedule/update")
         .and(body_json(json!({
             "schedule_id": "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a",
             "schedule": {"time": "2026-12-02T09:00:00Z"},
@@ -765,9 +749,7 @@ async fn messages_schedule_update_posts_new_time_and_content() {
 #[tokio::test]
 async fn messages_schedule_delete_posts_schedule_id() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/schedule/delete"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/schedule/delete")
         .and(body_json(
             json!({"schedule_id": "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a"}),
         ))
@@ -792,9 +774,7 @@ async fn messages_schedule_delete_posts_schedule_id() {
 #[tokio::test]
 async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/campaigns/trigger/schedule/create"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/campaigns/trigger/schedule/create")
         .and(body_json(json!({
             "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
             "recipients": [
@@ -853,9 +833,7 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
 #[tokio::test]
 async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/campaigns/trigger/schedule/update"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/campaigns/trigger/schedule/update")
         .and(body_json(json!({
             "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
             "schedule_id": "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e",
@@ -890,9 +868,7 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
 #[tokio::test]
 async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/campaigns/trigger/schedule/delete"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/campaigns/trigger/schedule/delete")
         .and(body_json(json!({
             "campaign_id": "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3",
             "schedule_id": "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e"
@@ -921,9 +897,7 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
 #[tokio::test]
 async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/canvas/trigger/schedule/create"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/canvas/trigger/schedule/create")
         .and(body_json(json!({
             "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
             "audience": {
@@ -986,9 +960,7 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
 #[tokio::test]
 async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/canvas/trigger/schedule/update"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/canvas/trigger/schedule/update")
         .and(body_json(json!({
             "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
             "schedule_id": "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f",
@@ -1021,9 +993,7 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
 #[tokio::test]
 async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/canvas/trigger/schedule/delete"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/canvas/trigger/schedule/delete")
         .and(body_json(json!({
             "canvas_id": "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4",
             "schedule_id": "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f"
@@ -1055,7 +1025,7 @@ async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
     Mock::given(method("GET"))
         .and(path("/messages/scheduled_broadcasts"))
         .and(query_param("end_time", "2026-12-31T00:00:00Z"))
-        .and(header("authorization", bearer()))
+        .and(header("authorization", common::auth()))
         .respond_with(common::json_response(
             200,
             json!({
@@ -1104,9 +1074,7 @@ async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
 #[tokio::test]
 async fn live_activity_update_posts_content_state_and_notification() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/live_activity/update"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/live_activity/update")
         .and(body_json(json!({
             "app_id": "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b",
             "activity_id": "order-4821-delivery",
@@ -1157,9 +1125,7 @@ async fn live_activity_update_posts_content_state_and_notification() {
 #[tokio::test]
 async fn live_activity_update_decodes_error_key_of_a_400() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/messages/live_activity/update"))
-        .and(header("authorization", bearer()))
+    common::authorized("POST", "/messages/live_activity/update")
         .respond_with(common::json_response(
             400,
             json!({"error": "message body does not match declared format"}),

@@ -10,10 +10,6 @@ use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path};
 
-fn auth() -> String {
-    common::bearer(common::API_KEY)
-}
-
 const PAGE_HTML: &str = "<!doctype html><html><body><form action=\"{{preference_center_submit_url}}\" method=\"post\"><input type=\"hidden\" name=\"{% form_field_name :email_global_state %}\" /></form></body></html>";
 const CONFIRMATION_HTML: &str =
     "<!doctype html><html><body><p>Your choices were saved.</p></body></html>";
@@ -21,16 +17,17 @@ const CONFIRMATION_HTML: &str =
 #[tokio::test]
 async fn preference_center_url_generate_uses_both_path_parameters() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b/url/user-1234"))
-        .and(header("authorization", auth()))
-        .respond_with(common::json_response(
-            200,
-            json!({ "preference_center_url": "https://news.example.com/preferences?token=8e1c0d4b" }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    common::authorized(
+        "GET",
+        "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b/url/user-1234",
+    )
+    .respond_with(common::json_response(
+        200,
+        json!({ "preference_center_url": "https://news.example.com/preferences?token=8e1c0d4b" }),
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
 
     let response = client
         .preference_center_url_generate()
@@ -50,9 +47,7 @@ async fn preference_center_url_generate_uses_both_path_parameters() {
 #[tokio::test]
 async fn preference_centers_list_decodes_summaries() {
     let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/preference_center/v1/list"))
-        .and(header("authorization", auth()))
+    common::authorized("GET", "/preference_center/v1/list")
         .respond_with(common::json_response(
             200,
             json!({
@@ -106,7 +101,7 @@ async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
         .and(path(
             "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
         ))
-        .and(header("authorization", auth()))
+        .and(header("authorization", common::auth()))
         .respond_with(common::json_response(
             200,
             json!({
@@ -171,9 +166,7 @@ async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
 #[tokio::test]
 async fn preference_center_create_sends_html_and_options() {
     let (server, client) = common::setup().await;
-    Mock::given(method("POST"))
-        .and(path("/preference_center/v1"))
-        .and(header("authorization", auth()))
+    common::authorized("POST", "/preference_center/v1")
         .and(body_json(json!({
             "name": "newsletter_preferences",
             "preference_center_title": "Your newsletter choices",
@@ -264,7 +257,7 @@ async fn preference_center_update_sends_put_without_name() {
         .and(path(
             "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
         ))
-        .and(header("authorization", auth()))
+        .and(header("authorization", common::auth()))
         .and(body_json(json!({
             "preference_center_page_html": PAGE_HTML,
             "confirmation_page_html": CONFIRMATION_HTML,

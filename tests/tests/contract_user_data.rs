@@ -10,16 +10,12 @@ mod common;
 use braze_sdk::chrono::{DateTime, Utc};
 use braze_sdk::{Nullable, Open, types};
 use serde_json::json;
-use wiremock::Mock;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::body_json;
 
 /// A mock for `POST {route}` that requires the test API key and exactly
 /// `body`; the caller adds the response and mounts it.
 fn post(route: &str, body: serde_json::Value) -> wiremock::MockBuilder {
-    Mock::given(method("POST"))
-        .and(path(route))
-        .and(header("authorization", common::bearer(common::API_KEY)))
-        .and(body_json(body))
+    common::authorized("POST", route).and(body_json(body))
 }
 
 fn external_id(id: &str) -> types::ExternalId {
@@ -35,13 +31,6 @@ fn alias(name: &str, label: &str) -> types::UserAlias {
 
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().expect("an RFC 3339 timestamp")
-}
-
-fn json_map(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    match value {
-        serde_json::Value::Object(map) => map,
-        other => panic!("not a JSON object: {other}"),
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -103,7 +92,7 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
 
     // Custom attributes are the free-form `extra` map: `null` unsets one,
     // `inc` and `add` change it in place, an object is a nested attribute.
-    let custom = json_map(json!({
+    let custom = common::json_object(json!({
         "nickname": null,
         "loyalty_points": { "inc": 25 },
         "favorite_genres": { "add": ["flamenco"] },
@@ -124,7 +113,7 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
         .external_id(Some(external_id("user-1234")))
         .name("booked_class")
         .time(utc("2025-11-20T08:45:00+01:00"))
-        .properties(Some(types::EventProperties(json_map(
+        .properties(Some(types::EventProperties(common::json_object(
             json!({ "class_type": "vinyasa", "spots_left": 4 }),
         ))));
     let purchase = types::UserPurchase::builder()

@@ -24,6 +24,27 @@ pub async fn setup_with_key(key: &str) -> (MockServer, Client) {
     (server, client)
 }
 
+/// The `Authorization` header value the client of [`setup`] sends.
+pub fn auth() -> String {
+    bearer(API_KEY)
+}
+
+/// A mock matching `method` on `route` with the test API key: the start of
+/// every contract-test expectation; tests add query, body and response.
+pub fn authorized(method: &str, route: impl Into<String>) -> wiremock::MockBuilder {
+    wiremock::Mock::given(wiremock::matchers::method(method))
+        .and(wiremock::matchers::path(route))
+        .and(wiremock::matchers::header("authorization", auth()))
+}
+
+/// The map inside a JSON object value (custom fields, extra attributes).
+pub fn json_object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match value {
+        serde_json::Value::Object(map) => map,
+        other => panic!("not a JSON object: {other}"),
+    }
+}
+
 /// The `Authorization` header value the client must send for `key`.
 pub fn bearer(key: &str) -> String {
     format!("Bearer {key}")
