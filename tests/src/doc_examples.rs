@@ -148,14 +148,14 @@ pub fn parse_lenient(text: &str) -> Result<Value, String> {
     serde_json::from_str(&cleaned).map_err(|e| e.to_string())
 }
 
-fn remove_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+/// For each character of `chars`, whether it belongs to a JSON string
+/// (quotes included): the one place that knows about quotes and escapes.
+fn in_string_mask(chars: &[char]) -> Vec<bool> {
+    let mut mask = Vec::with_capacity(chars.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &c in chars {
         if in_string {
-            out.push(c);
+            mask.push(true);
             if escaped {
                 escaped = false;
             } else if c == '\\' {
@@ -163,44 +163,41 @@ fn remove_comments(text: &str) -> String {
             } else if c == '"' {
                 in_string = false;
             }
+        } else {
+            in_string = c == '"';
+            mask.push(in_string);
+        }
+    }
+    mask
+}
+
+/// Drops `//` comments (up to the end of their line) outside strings.
+fn remove_comments(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mask = in_string_mask(&chars);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !mask[i] && chars[i] == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
             continue;
         }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '/' if chars.peek() == Some(&'/') => {
-                for skipped in chars.by_ref() {
-                    if skipped == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            _ => out.push(c),
-        }
+        out.push(chars[i]);
+        i += 1;
     }
     out
 }
 
+/// Drops commas outside strings that only whitespace separates from a
+/// closing `}` or `]` (or the end).
 fn remove_trailing_commas(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
+    let mask = in_string_mask(&chars);
     let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
     for (i, &c) in chars.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == ',' {
+        if !mask[i] && c == ',' {
             let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
             if matches!(next, Some('}') | Some(']') | None) {
                 continue;
@@ -304,6 +301,9 @@ mod tests {
             parse_lenient("{\n \"a\": [1, 2,], // two\n \"url\": \"https://x//y\",\n}").unwrap();
         assert_eq!(v, json!({"a": [1, 2], "url": "https://x//y"}));
         assert!(parse_lenient("{\"a\": (required, string)}").is_err());
+        // Escaped quotes and `//` or `,}` inside strings are left alone.
+        let v = parse_lenient("{\"q\": \"say \\\"hi\\\" // ,}\", // note\n}").unwrap();
+        assert_eq!(v, json!({"q": "say \"hi\" // ,}"}));
     }
 
     #[test]

@@ -63,13 +63,10 @@ async fn requests_carry_bearer_key_and_user_agent_but_no_api_version() {
 
 #[tokio::test]
 async fn a_malformed_success_body_keeps_status_and_body() {
-    let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/catalogs"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{\"catalogs\": [oops"))
-        .mount(&server)
-        .await;
-    let err = client.catalogs_list().send().await.unwrap_err();
+    let err = catalogs_list_failing_with(
+        ResponseTemplate::new(200).set_body_string("{\"catalogs\": [oops"),
+    )
+    .await;
     match &err {
         Error::InvalidResponsePayload(p) => {
             assert_eq!(p.status, 200);
@@ -126,13 +123,8 @@ async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
 
 #[tokio::test]
 async fn an_undocumented_status_keeps_status_and_body() {
-    let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/catalogs"))
-        .respond_with(ResponseTemplate::new(418).set_body_string("teapot"))
-        .mount(&server)
-        .await;
-    let err = client.catalogs_list().send().await.unwrap_err();
+    let err =
+        catalogs_list_failing_with(ResponseTemplate::new(418).set_body_string("teapot")).await;
     match &err {
         Error::UnexpectedResponse(r) => {
             assert_eq!(r.status, 418);
@@ -144,17 +136,24 @@ async fn an_undocumented_status_keeps_status_and_body() {
 
 #[tokio::test]
 async fn an_empty_error_body_still_decodes() {
-    let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path("/catalogs"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
-    let err = client.catalogs_list().send().await.unwrap_err();
+    let err = catalogs_list_failing_with(ResponseTemplate::new(401)).await;
     assert!(
         matches!(err, Error::ErrorResponse(ref rv) if rv.status() == 401),
         "{err:?}"
     );
+}
+
+/// Calls `catalogs_list` against a server that answers `answer`; the call
+/// must fail, and its error is returned.
+async fn catalogs_list_failing_with(answer: ResponseTemplate) -> braze_sdk::BrazeError {
+    let (server, client) = common::setup().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .respond_with(answer)
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.catalogs_list().send().await.unwrap_err()
 }
 
 /// A mock server and a client that retries quickly, keyed with [`SECRET`].
