@@ -47,6 +47,9 @@ pub enum BuildError {
     InvalidApiKey,
     /// The user agent has characters an HTTP header cannot carry.
     InvalidUserAgent,
+    /// A default header's name or value cannot be sent (the name is given;
+    /// the value is not, as it may be a secret).
+    InvalidHeader(String),
     /// The base URL is not an absolute http(s) URL.
     InvalidBaseUrl(String),
     /// The HTTP client could not be created.
@@ -59,6 +62,10 @@ impl fmt::Display for BuildError {
             BuildError::InvalidApiKey => {
                 f.write_str("the API key is empty or not a valid header value")
             }
+            BuildError::InvalidHeader(name) => write!(
+                f,
+                "the default header `{name}` has an invalid name or value"
+            ),
             BuildError::InvalidUserAgent => {
                 f.write_str("the user agent is not a valid header value")
             }
@@ -161,8 +168,9 @@ impl ClientBuilder {
         headers.insert(AUTHORIZATION, auth);
         for (name, value) in &self.extra_headers {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| BuildError::InvalidUserAgent)?;
-            let value = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidUserAgent)?;
+                .map_err(|_| BuildError::InvalidHeader(name.clone()))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| BuildError::InvalidHeader(name.to_string()))?;
             headers.append(name, value);
         }
         let user_agent =

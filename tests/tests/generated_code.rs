@@ -9,6 +9,7 @@
 use braze_openapi_generator as generator;
 use braze_tests::reference::{repo_root, spec_dir};
 use quote::ToTokens;
+use std::sync::OnceLock;
 
 fn generate() -> Vec<generator::Output> {
     generator::generate(&spec_dir()).unwrap_or_else(|d| panic!("the spec does not generate:\n{d}"))
@@ -37,13 +38,19 @@ fn committed_generated_files_are_fresh_and_generation_is_deterministic() {
     }
 }
 
-/// The generated client, parsed.
+/// The generated client, parsed. The source is generated once for all the
+/// tests of this file that only read it (syntax trees cannot be shared
+/// between test threads, so each test parses its own).
 fn client_file() -> syn::File {
-    let client = generate()
-        .into_iter()
-        .find(|o| o.path.ends_with("client.rs"))
-        .expect("client.rs is generated");
-    syn::parse_file(&client.content).expect("generated client parses")
+    static CLIENT: OnceLock<String> = OnceLock::new();
+    let source = CLIENT.get_or_init(|| {
+        generate()
+            .into_iter()
+            .find(|o| o.path.ends_with("client.rs"))
+            .expect("client.rs is generated")
+            .content
+    });
+    syn::parse_file(source).expect("generated client parses")
 }
 
 fn module<'a>(file: &'a syn::File, name: &str) -> &'a [syn::Item] {

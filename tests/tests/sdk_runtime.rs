@@ -262,4 +262,12 @@ fn bad_keys_are_refused_without_echoing_them() {
             .build()
             .is_err()
     );
+    let err = Client::builder(Instance::Us01, "k")
+        .default_header("X-Request-Origin", "bad\nvalue")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, braze_sdk::BuildError::InvalidHeader(name) if name == "X-Request-Origin"),
+        "{err}"
+    );
 }
