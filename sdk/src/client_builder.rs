@@ -167,11 +167,11 @@ impl ClientBuilder {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         for (name, value) in &self.extra_headers {
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| BuildError::InvalidHeader(name.clone()))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| BuildError::InvalidHeader(name.to_string()))?;
-            headers.append(name, value);
+            let invalid = || BuildError::InvalidHeader(name.clone());
+            let header =
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+            headers.append(header, value);
         }
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
