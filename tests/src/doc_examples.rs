@@ -208,9 +208,9 @@ fn remove_trailing_commas(text: &str) -> String {
     out
 }
 
-/// Converts the spec's component schemas and `schema` into one JSON Schema
-/// (2020-12) document whose `$ref`s resolve inside it.
-pub fn json_schema(document: &Value, schema: &Value) -> Value {
+/// The spec's component schemas converted to JSON Schema, keyed by name:
+/// converted once, then shared by every [`json_schema_with`] call.
+pub fn converted_components(document: &Value) -> Value {
     let components = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -220,6 +220,12 @@ pub fn json_schema(document: &Value, schema: &Value) -> Value {
                 .collect::<Map<_, _>>()
         })
         .unwrap_or_default();
+    Value::Object(components)
+}
+
+/// `schema` as one JSON Schema (2020-12) document whose `$ref`s resolve
+/// inside it, with components from [`converted_components`].
+pub fn json_schema_with(components: &Value, schema: &Value) -> Value {
     let mut root = match convert(schema) {
         Value::Object(m) => m,
         other => {
@@ -331,7 +337,10 @@ mod tests {
     #[test]
     fn nullable_becomes_a_null_alternative() {
         let doc = json!({"components": {"schemas": {}}});
-        let s = json_schema(&doc, &json!({"type": "string", "nullable": true, "x-a": 1}));
+        let s = json_schema_with(
+            &converted_components(&doc),
+            &json!({"type": "string", "nullable": true, "x-a": 1}),
+        );
         assert_eq!(s["anyOf"][1], json!({"type": "null"}));
         assert!(s["anyOf"][0].get("x-a").is_none());
     }

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use braze_openapi_generator as generator;
-use braze_tests::doc_examples::{Example, Target, extract, json_schema};
+use braze_tests::doc_examples::{Example, Target, converted_components, extract, json_schema_with};
 use braze_tests::reference::{endpoint_rows, reference_dir, repo_root, spec_dir};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// A decision about one example.
 #[derive(Default, Debug, Clone)]
@@ -132,8 +133,32 @@ struct Tally {
     report: String,
 }
 
+/// Compiled validators, one per distinct schema: many examples share one,
+/// and the spec's components are converted only once.
+struct Validators {
+    components: Value,
+    compiled: HashMap<String, jsonschema::Validator>,
+}
+
+impl Validators {
+    fn new(document: &Value) -> Self {
+        Self {
+            components: converted_components(document),
+            compiled: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, schema: &Value, label: &str) -> &jsonschema::Validator {
+        let components = &self.components;
+        self.compiled.entry(schema.to_string()).or_insert_with(|| {
+            jsonschema::validator_for(&json_schema_with(components, schema))
+                .unwrap_or_else(|e| panic!("{label}: schema does not compile: {e}"))
+        })
+    }
+}
+
 fn check_example(
-    document: &Value,
+    validators: &mut Validators,
     page: &str,
     ex: &Example,
     schema: Option<Value>,
@@ -159,8 +184,7 @@ fn check_example(
         ));
         return;
     };
-    let validator = jsonschema::validator_for(&json_schema(document, &schema))
-        .unwrap_or_else(|e| panic!("{label}: schema does not compile: {e}"));
+    let validator = validators.get(&schema, &label);
     let errors: Vec<String> = validator
         .iter_errors(json)
         .take(5)
@@ -190,6 +214,7 @@ fn doc_examples_validate_against_the_spec() {
     let document = &spec.document;
     let mut decisions = load_decisions();
     let mut t = Tally::default();
+    let mut validators = Validators::new(document);
     let docs = reference_dir().join("braze-docs");
 
     let mut pages: Vec<(String, Option<(String, String)>)> = Vec::new();
@@ -255,7 +280,7 @@ fn doc_examples_validate_against_the_spec() {
                     Target::Error => s.error.clone(),
                 })
             };
-            check_example(document, page, ex, schema, decision, &mut t);
+            check_example(&mut validators, page, ex, schema, decision, &mut t);
         }
     }
     let unknown: Vec<&String> = decisions.keys().collect();
