@@ -97,8 +97,8 @@ fn contains_str_lit(expr: &Expr, wanted: &str) -> bool {
         wanted: &'a str,
         found: bool,
     }
-    impl syn::visit_mut::VisitMut for Finder<'_> {
-        fn visit_expr_lit_mut(&mut self, lit: &mut ExprLit) {
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_lit(&mut self, lit: &'ast ExprLit) {
             if let Lit::Str(s) = &lit.lit
                 && s.value() == self.wanted
             {
@@ -110,7 +110,7 @@ fn contains_str_lit(expr: &Expr, wanted: &str) -> bool {
         wanted,
         found: false,
     };
-    finder.visit_expr_mut(&mut expr.clone());
+    syn::visit::Visit::visit_expr(&mut finder, expr);
     finder.found
 }
 
