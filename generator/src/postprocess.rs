@@ -13,6 +13,12 @@
 //! 4. `Error::UnexpectedResponse(response)` becomes
 //!    `Error::from_unexpected(response).await`: the runtime reads the body so
 //!    that the error owns the status, headers and body.
+//! 5. Multi-line `#[doc = "..."]` attributes become one attribute per line.
+//!    prettyplease prints a multi-line doc as an indented `/** */` block,
+//!    whose indented lines rustdoc then reads as code blocks. progenitor's
+//!    usage snippets (```` ```ignore ````) are fragments with free variables,
+//!    not programs: they become ```` ```text ```` so rustdoc neither compiles
+//!    nor counts them.
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, ExprCall, ExprLit, ExprMethodCall, Lit, Stmt, UseTree};
@@ -36,6 +42,40 @@ impl VisitMut for Rewriter {
         visit_mut::visit_use_tree_mut(self, tree);
     }
 
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        let attrs = match item {
+            syn::Item::Struct(i) => Some(&mut i.attrs),
+            syn::Item::Enum(i) => Some(&mut i.attrs),
+            syn::Item::Fn(i) => Some(&mut i.attrs),
+            syn::Item::Mod(i) => Some(&mut i.attrs),
+            syn::Item::Impl(i) => Some(&mut i.attrs),
+            syn::Item::Type(i) => Some(&mut i.attrs),
+            syn::Item::Const(i) => Some(&mut i.attrs),
+            syn::Item::Static(i) => Some(&mut i.attrs),
+            syn::Item::Trait(i) => Some(&mut i.attrs),
+            _ => None,
+        };
+        if let Some(attrs) = attrs {
+            split_doc_lines(attrs);
+        }
+        visit_mut::visit_item_mut(self, item);
+    }
+
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        split_doc_lines(&mut field.attrs);
+        visit_mut::visit_field_mut(self, field);
+    }
+
+    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
+        split_doc_lines(&mut variant.attrs);
+        visit_mut::visit_variant_mut(self, variant);
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        split_doc_lines(&mut f.attrs);
+        visit_mut::visit_impl_item_fn_mut(self, f);
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         block.stmts.retain(|stmt| !is_api_version_append(stmt));
         visit_mut::visit_block_mut(self, block);
@@ -55,6 +95,38 @@ impl VisitMut for Rewriter {
         }
         visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// Replaces each multi-line `#[doc = "..."]` by one `#[doc = " line"]` per
+/// line, so that it prints as `///` comments.
+fn split_doc_lines(attrs: &mut Vec<syn::Attribute>) {
+    let mut out = Vec::with_capacity(attrs.len());
+    for attr in attrs.drain(..) {
+        let text = match &attr.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) if s.value().contains('\n') => s.value(),
+                _ => {
+                    out.push(attr);
+                    continue;
+                }
+            },
+            _ => {
+                out.push(attr);
+                continue;
+            }
+        };
+        for line in text.lines() {
+            let line = match line {
+                "" => String::new(),
+                "```ignore" => " ```text".to_string(),
+                _ => format!(" {line}"),
+            };
+            out.push(syn::parse_quote!(#[doc = #line]));
+        }
+    }
+    *attrs = out;
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), ...);`
@@ -142,6 +214,25 @@ mod tests {
         assert!(out.contains("no value supplied for id"), "{out}");
         assert!(
             out.contains("Error :: from_unexpected (response) . await"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn multi_line_docs_become_one_attribute_per_line() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[doc = "Summary\n\nDetails here.\n```ignore\nlet x = y;\n```"]
+            pub struct S { #[doc = "one line"] pub a: u8 }
+        };
+        apply(&mut file);
+        let out = quote::quote!(#file).to_string();
+        assert!(
+            out.contains("# [doc = \" Summary\"] # [doc = \"\"] # [doc = \" Details here.\"]"),
+            "{out}"
+        );
+        assert!(out.contains("# [doc = \"one line\"]"), "{out}");
+        assert!(
+            out.contains("# [doc = \" ```text\"] # [doc = \" let x = y;\"]"),
             "{out}"
         );
     }

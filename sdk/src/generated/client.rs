@@ -8,14 +8,13 @@ use crate::runtime::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path}
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /**Statistics of one message variation (campaigns, sends) or of one
-    Canvas step's message on one channel. Which counters are present
-    depends on the channel: push reports opens and body clicks, email
-    opens, clicks, deliveries and spam reports, SMS carrier deliveries and
-    opt-outs, WhatsApp reads, Content Cards impressions and dismissals,
-    in-app messages impressions and button clicks, webhooks errors.
-    Conversion counters appear on multivariate and send exports.
-    */
+    /// Statistics of one message variation (campaigns, sends) or of one
+    /// Canvas step's message on one channel. Which counters are present
+    /// depends on the channel: push reports opens and body clicks, email
+    /// opens, clicks, deliveries and spam reports, SMS carrier deliveries and
+    /// opt-outs, WhatsApp reads, Content Cards impressions and dismissals,
+    /// in-app messages impressions and button clicks, webhooks errors.
+    /// Conversion counters appear on multivariate and send exports.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AnalyticsMessageStats {
         ///Clicks on the push body.
@@ -153,11 +152,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**Message statistics keyed by channel name (`email`, `ios_push`,
-    `android_push`, `webhook`, `sms`, `whats_app`, `content_cards`,
-    `trigger_in_app_message`, ...), each with one entry per message
-    variation.
-    */
+    /// Message statistics keyed by channel name (`email`, `ios_push`,
+    /// `android_push`, `webhook`, `sms`, `whats_app`, `content_cards`,
+    /// `trigger_in_app_message`, ...), each with one entry per message
+    /// variation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct AnalyticsMessagesByChannel(
@@ -222,9 +220,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Content of an Android conversation notification (People and
-    Conversations API; Braze Android SDK 15.0.0 or later).
-    */
+    /// Content of an Android conversation notification (People and
+    /// Conversations API; Braze Android SDK 15.0.0 or later).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AndroidConversationPushObject {
         ///Messages of the conversation.
@@ -333,9 +330,8 @@ pub mod types {
             value.parse()
         }
     }
-    /**An Android (FCM) push notification. The `alert` and `extra` together
-    may not exceed 4,000 bytes.
-    */
+    /// An Android (FCM) push notification. The `alert` and `extra` together
+    /// may not exceed 4,000 bytes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AndroidPushObject {
         ///Accent color as an RGB integer.
@@ -350,9 +346,8 @@ pub mod types {
         ///Action buttons to show.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub buttons: ::std::vec::Vec<AndroidPushActionButton>,
-        /**FCM collapse key. A device keeps at most four, one of which
-        Braze uses, so use at most three of your own.
-        */
+        /// FCM collapse key. A device keeps at most four, one of which
+        /// Braze uses, so use at most three of your own.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -455,11 +450,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**What one push action button does. Braze's default categories
-    (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
-    `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
-    your app registers, `action` and `uri` are required.
-    */
+    /// What one push action button does. Braze's default categories
+    /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
+    /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
+    /// your app registers, `action` and `uri` are required.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApplePushActionButton {
         ///What tapping does; the default depends on the button.
@@ -583,18 +577,16 @@ pub mod types {
             Default::default()
         }
     }
-    /**An iOS push notification. The alert, `extra` and the other fields
-    together must fit in 1,912 bytes, and `extra` may not use the keys
-    `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
-    object.
-    */
+    /// An iOS push notification. The alert, `extra` and the other fields
+    /// together must fit in 1,912 bytes, and `extra` may not use the keys
+    /// `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
+    /// object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApplePushObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alert: ::std::option::Option<ApplePushAlert>,
-        /**APNs priority override: 10 delivers at once, 5 in a power-aware
-        way, 1 avoids waking the device.
-        */
+        /// APNs priority override: 10 delivers at once, 5 in a power-aware
+        /// way, 1 avoids waking the device.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apns_priority: ::std::option::Option<::std::num::NonZeroU64>,
         ///File type of `asset_url`; required when `asset_url` is set.
@@ -860,9 +852,8 @@ pub mod types {
     ///One typed custom property of a banner.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BannerProperty {
-        /**Type of `value`: a string, number or boolean, a `datetime` (Unix
-        seconds), a `jsonobject`, or an `image` URL.
-        */
+        /// Type of `value`: a string, number or boolean, a `datetime` (Unix
+        /// seconds), a `jsonobject`, or an `image` URL.
         #[serde(rename = "type")]
         pub type_: BannerPropertyType,
         ///The value, of the type named by `type`.
@@ -873,9 +864,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Type of `value`: a string, number or boolean, a `datetime` (Unix
-    seconds), a `jsonobject`, or an `image` URL.
-    */
+    /// Type of `value`: a string, number or boolean, a `datetime` (Unix
+    /// seconds), a `jsonobject`, or an `image` URL.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -942,10 +932,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**The banner placements an app receives from Braze, keyed by placement
-    ID. No REST operation of this spec sends or returns it; it is
-    described so that SDK-side code can decode it.
-    */
+    /// The banner placements an app receives from Braze, keyed by placement
+    /// ID. No REST operation of this spec sends or returns it; it is
+    /// described so that SDK-side code can decode it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BannersObject {
         ///One entry per placement ID.
@@ -956,11 +945,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**The body of every non-2xx answer from the REST API. Braze mostly sends
-    `message` (sometimes with `errors`); a few endpoints name the field
-    `error` instead. All fields are optional so that any of these shapes,
-    and an empty body decoded as `{}`, still decode.
-    */
+    /// The body of every non-2xx answer from the REST API. Braze mostly sends
+    /// `message` (sometimes with `errors`); a few endpoints name the field
+    /// `error` instead. All fields are optional so that any of these shapes,
+    /// and an empty body decoded as `{}`, still decode.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BrazeError {
         ///What went wrong, on the endpoints that use this key instead of `message`.
@@ -980,9 +968,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**One problem reported by Braze. Older endpoints report a sentence;
-    newer ones an object naming the offending input.
-    */
+    /// One problem reported by Braze. Older endpoints report a sentence;
+    /// newer ones an object naming the offending input.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum BrazeErrorDetail {
@@ -997,10 +984,9 @@ pub mod types {
     ///A structured problem report. Which fields are present depends on the endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BrazeErrorObject {
-        /**A stable identifier of the problem, such as `catalog-not-found` or
-        `item-not-found`. The catalog operations list the ids they can
-        return in their `x-braze-error-ids` extension.
-        */
+        /// A stable identifier of the problem, such as `catalog-not-found` or
+        /// `item-not-found`. The catalog operations list the ids they can
+        /// return in their `x-braze-error-ids` extension.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Position of the rejected object within `input_array`.
@@ -1065,10 +1051,9 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    /**The envelope most Braze endpoints answer with. `message` is `success`
-    when the request was accepted; `errors` may still list non-fatal
-    problems with parts of the request that were skipped.
-    */
+    /// The envelope most Braze endpoints answer with. `message` is `success`
+    /// when the request was accepted; `errors` may still list non-fatal
+    /// problems with parts of the request that were skipped.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BrazeResponse {
         ///Non-fatal problems with parts of an accepted request.
@@ -1082,9 +1067,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**One conversion event of a campaign: what counts as converting and
-    within how many seconds of receiving the message.
-    */
+    /// One conversion event of a campaign: what counts as converting and
+    /// within how many seconds of receiving the message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CampaignConversionBehavior {
         ///Apps counted, for `Upgrades App` and `Starts Session`; `null` means any app.
@@ -1330,14 +1314,13 @@ pub mod types {
             Default::default()
         }
     }
-    /**The definition of one message variation of a campaign or Canvas step.
-    Which fields are present depends on `channel`: push (alert, title,
-    action, images, extras), email (subject, bodies, sender, headers),
-    in-app message (type and survey data), Content Card (extras), webhook
-    (URL, method, headers, body), SMS (body, sender numbers, subscription
-    group), WhatsApp (template or response message fields). A control
-    variation has only `channel` and `type: control`.
-    */
+    /// The definition of one message variation of a campaign or Canvas step.
+    /// Which fields are present depends on `channel`: push (alert, title,
+    /// action, images, extras), email (subject, bodies, sender, headers),
+    /// in-app message (type and survey data), Content Card (extras), webhook
+    /// (URL, method, headers, body), SMS (body, sender numbers, subscription
+    /// group), WhatsApp (template or response message fields). A control
+    /// variation has only `channel` and `type: control`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignMessageDetails {
         ///Push on-click action link.
@@ -1443,9 +1426,8 @@ pub mod types {
         ///Push alert title; for email, the email's internal name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
-        /**In-app messages: the message type (such as `survey`). Webhooks:
-        the body's content type. Control variations: `control`.
-        */
+        /// In-app messages: the message type (such as `survey`). Webhooks:
+        /// the body's content type. Control variations: `control`.
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1545,11 +1527,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**One user to message through an API-triggered campaign. Name the user
-    with exactly one of `external_user_id`, `user_alias`, `braze_id` or
-    `email` (the last one needs `prioritization`). When the same user is
-    listed twice Braze sends only once.
-    */
+    /// One user to message through an API-triggered campaign. Name the user
+    /// with exactly one of `external_user_id`, `user_alias`, `braze_id` or
+    /// `email` (the last one needs `prioritization`). When the same user is
+    /// listed twice Braze sends only once.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1564,11 +1545,10 @@ pub mod types {
         ///Ordered rules that pick one profile when `email` matches several users.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
-        /**`true` (the default) messages the user only if the profile
-        exists. `false` creates a missing profile from `attributes`
-        (which are then required) before sending; not available with
-        `user_alias`.
-        */
+        /// `true` (the default) messages the user only if the profile
+        /// exists. `false` creates a missing profile from `attributes`
+        /// (which are then required) before sending; not available with
+        /// `user_alias`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_existing_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1783,10 +1763,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/campaigns/trigger/schedule/create`. Without `recipients`
-    and `audience`, `broadcast` must be `true` and the campaign's own
-    segment receives the message.
-    */
+    /// Body of `/campaigns/trigger/schedule/create`. Without `recipients`
+    /// and `audience`, `broadcast` must be `true` and the campaign's own
+    /// segment receives the message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1796,10 +1775,9 @@ pub mod types {
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to schedule.
         pub campaign_id: ::std::string::String,
-        /**The users to message. Only those who are in the campaign's
-        segment receive it; their `trigger_properties` win over the
-        request-wide ones.
-        */
+        /// The users to message. Only those who are in the campaign's
+        /// segment receive it; their `trigger_properties` win over the
+        /// request-wide ones.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CampaignRecipient>,
         pub schedule: MessageSchedule,
@@ -1884,10 +1862,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/campaigns/trigger/send`. Without `recipients` and
-    `audience`, `broadcast` must be `true` and the campaign's own segment
-    receives the message.
-    */
+    /// Body of `/campaigns/trigger/send`. Without `recipients` and
+    /// `audience`, `broadcast` must be `true` and the campaign's own segment
+    /// receives the message.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerSendRequest {
         ///Files to attach when the campaign sends email. Not allowed with `broadcast`.
@@ -1895,11 +1872,10 @@ pub mod types {
         pub attachments: ::std::vec::Vec<EmailAttachment>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        /**Must be `true` to send to the campaign's whole segment when no
-        `recipients` are given; cannot be combined with `recipients` or
-        `attachments`.
-        Defaults to `false`.
-        */
+        /// Must be `true` to send to the campaign's whole segment when no
+        /// `recipients` are given; cannot be combined with `recipients` or
+        /// `attachments`.
+        /// Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to send.
@@ -2233,10 +2209,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Your own key-value pairs for an API-triggered Canvas (`context`,
-    formerly `canvas_entry_properties`), usable in its steps under the
-    Liquid namespace of the same name. At most 50 KB.
-    */
+    /// Your own key-value pairs for an API-triggered Canvas (`context`,
+    /// formerly `canvas_entry_properties`), usable in its steps under the
+    /// Liquid namespace of the same name. At most 50 KB.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CanvasEntryProperties(
@@ -2294,10 +2269,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**One user to enter into an API-triggered Canvas. Name the user with
-    exactly one of `external_user_id`, `user_alias`, `braze_id` or `email`
-    (the last one needs `prioritization`).
-    */
+    /// One user to enter into an API-triggered Canvas. Name the user with
+    /// exactly one of `external_user_id`, `user_alias`, `braze_id` or `email`
+    /// (the last one needs `prioritization`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CanvasRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2316,10 +2290,9 @@ pub mod types {
         ///Ordered rules that pick one profile when `email` matches several users.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
-        /**`true` (the default) enters the user only if the profile exists.
-        `false` creates a missing profile from `attributes` (which are
-        then required) first; not available with `user_alias`.
-        */
+        /// `true` (the default) enters the user only if the profile exists.
+        /// `false` creates a missing profile from `attributes` (which are
+        /// then required) first; not available with `user_alias`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_existing_only: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2369,10 +2342,9 @@ pub mod types {
     ///An outgoing path of a Canvas step.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CanvasStepNextPath {
-        /**Path label: `Yes`/`No` for decision splits, the group name for
-        audience and action paths, the path name for experiment paths,
-        `null` for other steps.
-        */
+        /// Path label: `Yes`/`No` for decision splits, the group name for
+        /// audience and action paths, the path name for experiment paths,
+        /// `null` for other steps.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Step the path leads to.
@@ -2428,10 +2400,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/canvas/trigger/schedule/create`. Without `recipients` and
-    `audience`, `broadcast` must be `true` and the Canvas's own segment
-    enters.
-    */
+    /// Body of `/canvas/trigger/schedule/create`. Without `recipients` and
+    /// `audience`, `broadcast` must be `true` and the Canvas's own segment
+    /// enters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2443,9 +2414,8 @@ pub mod types {
         pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
         ///The API-triggered Canvas to schedule.
         pub canvas_id: ::std::string::String,
-        /**The users to enter. Only those who are in the Canvas's segment
-        enter; their own entry properties win over the request-wide ones.
-        */
+        /// The users to enter. Only those who are in the Canvas's segment
+        /// enter; their own entry properties win over the request-wide ones.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CanvasRecipient>,
         pub schedule: MessageSchedule,
@@ -2525,17 +2495,15 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/canvas/trigger/send`. Without `recipients` and `audience`,
-    `broadcast` must be `true` and the Canvas's own segment enters.
-    */
+    /// Body of `/canvas/trigger/send`. Without `recipients` and `audience`,
+    /// `broadcast` must be `true` and the Canvas's own segment enters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CanvasTriggerSendRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        /**Must be `true` to enter the Canvas's whole segment when no
-        `recipients` are given; cannot be combined with `recipients`.
-        Defaults to `false`.
-        */
+        /// Must be `true` to enter the Canvas's whole segment when no
+        /// `recipients` are given; cannot be combined with `recipients`.
+        /// Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered Canvas to enter users into.
@@ -2560,10 +2528,9 @@ pub mod types {
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
-        /**Present when the Canvas is paused or archived: the trigger was
-        accepted but nobody will enter until the Canvas is resumed or
-        unarchived.
-        */
+        /// Present when the Canvas is paused or archived: the trigger was
+        /// accepted but nobody will enter until the Canvas is resumed or
+        /// unarchived.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: ::std::option::Option<::std::string::String>,
     }
@@ -2644,13 +2611,11 @@ pub mod types {
     pub struct CatalogCreateDefinition {
         ///A free-text description of the catalog (at most 250 characters).
         pub description: CatalogCreateDefinitionDescription,
-        /**The catalog's fields, at most 500. The first one must be the item
-        identifier: `{name: id, type: string}`.
-        */
+        /// The catalog's fields, at most 500. The first one must be the item
+        /// identifier: `{name: id, type: string}`.
         pub fields: ::std::vec::Vec<CatalogField>,
-        /**Catalog name: letters, digits, hyphens and underscores only, at
-        most 250 characters, unique within the workspace.
-        */
+        /// Catalog name: letters, digits, hyphens and underscores only, at
+        /// most 250 characters, unique within the workspace.
         pub name: CatalogCreateDefinitionName,
     }
     impl CatalogCreateDefinition {
@@ -2708,9 +2673,8 @@ pub mod types {
                 })
         }
     }
-    /**Catalog name: letters, digits, hyphens and underscores only, at
-    most 250 characters, unique within the workspace.
-    */
+    /// Catalog name: letters, digits, hyphens and underscores only, at
+    /// most 250 characters, unique within the workspace.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CatalogCreateDefinitionName(::std::string::String);
@@ -2763,9 +2727,8 @@ pub mod types {
     ///One column of a catalog - its name and its data type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogField {
-        /**Field name: letters, digits, hyphens and underscores only, at most
-        250 characters, unique within the catalog.
-        */
+        /// Field name: letters, digits, hyphens and underscores only, at most
+        /// 250 characters, unique within the catalog.
         pub name: CatalogFieldName,
         #[serde(rename = "type")]
         pub type_: ::braze_sdk::Open<CatalogFieldType>,
@@ -2775,9 +2738,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Field name: letters, digits, hyphens and underscores only, at most
-    250 characters, unique within the catalog.
-    */
+    /// Field name: letters, digits, hyphens and underscores only, at most
+    /// 250 characters, unique within the catalog.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CatalogFieldName(::std::string::String);
@@ -2894,17 +2856,15 @@ pub mod types {
             value.parse()
         }
     }
-    /**One catalog item: its identifier plus one key per catalog field. The
-    field values are whatever the catalog declares: strings, numbers,
-    booleans, times (ISO 8601 strings), arrays or nested objects. A
-    whole item may not exceed 5,000 characters, nest deeper than 50
-    levels, or use `.` or `$` in the keys of nested objects.
-    */
+    /// One catalog item: its identifier plus one key per catalog field. The
+    /// field values are whatever the catalog declares: strings, numbers,
+    /// booleans, times (ISO 8601 strings), arrays or nested objects. A
+    /// whole item may not exceed 5,000 characters, nest deeper than 50
+    /// levels, or use `.` or `$` in the keys of nested objects.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItem {
-        /**The item identifier: letters, digits, hyphens and underscores only,
-        at most 250 characters, unique within the catalog.
-        */
+        /// The item identifier: letters, digits, hyphens and underscores only,
+        /// at most 250 characters, unique within the catalog.
         pub id: CatalogItemId,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2914,12 +2874,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**The value to give an array field in an edit (PATCH) to change its
-    content in place: the values in `$add` are appended and those in
-    `$remove` are taken out. Only edits accept it, and only for fields
-    of type `array`. Build it, then put it in the item's fields under the
-    array field's name.
-    */
+    /// The value to give an array field in an edit (PATCH) to change its
+    /// content in place: the values in `$add` are appended and those in
+    /// `$remove` are taken out. Only edits accept it, and only for fields
+    /// of type `array`. Build it, then put it in the item's fields under the
+    /// array field's name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CatalogItemArrayUpdate {
         ///Values to add to the array.
@@ -2953,12 +2912,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**The fields of one catalog item without its `id` (the synchronous
-    endpoints take the identifier from the path, and reject an `id` in
-    the body). Keys are catalog field names; values are the field
-    values. In an edit (PATCH), an array field may instead hold a
-    `CatalogItemArrayUpdate`.
-    */
+    /// The fields of one catalog item without its `id` (the synchronous
+    /// endpoints take the identifier from the path, and reject an `id` in
+    /// the body). Keys are catalog field names; values are the field
+    /// values. In an edit (PATCH), an array field may instead hold a
+    /// `CatalogItemArrayUpdate`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CatalogItemFields(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -2994,9 +2952,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**The item identifier: letters, digits, hyphens and underscores only,
-    at most 250 characters, unique within the catalog.
-    */
+    /// The item identifier: letters, digits, hyphens and underscores only,
+    /// at most 250 characters, unique within the catalog.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CatalogItemId(::std::string::String);
@@ -3171,9 +3128,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**The items to edit, each with its `id` and the fields to change
-    (array fields may hold a `CatalogItemArrayUpdate`).
-    */
+    /// The items to edit, each with its `id` and the fields to change
+    /// (array fields may hold a `CatalogItemArrayUpdate`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsUpdateRequest {
         pub items: ::std::vec::Vec<CatalogItem>,
@@ -3218,12 +3174,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**Selects the users to message from their profile data: either a
-    single filter, or `AND` / `OR` combinations that may nest. Filters
-    cover custom attributes, push and email subscription states and the
-    last app use; default attributes, events and segments are not
-    available (use a segment for those).
-    */
+    /// Selects the users to message from their profile data: either a
+    /// single filter, or `AND` / `OR` combinations that may nest. Filters
+    /// cover custom attributes, push and email subscription states and the
+    /// last app use; default attributes, events and segments are not
+    /// available (use a segment for those).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConnectedAudience {
@@ -3276,11 +3231,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**The value compared with the attribute: a string, a number or a
-    boolean. Leave it out for `exists` / `does_not_exist`; `matches_regex`
-    takes a string pattern; `before` / `after` take an ISO 8601 date-time
-    string; the `x_days` comparisons take a number of days.
-    */
+    /// The value compared with the attribute: a string, a number or a
+    /// boolean. Leave it out for `exists` / `does_not_exist`; `matches_regex`
+    /// takes a string pattern; `before` / `after` take an ISO 8601 date-time
+    /// string; the `x_days` comparisons take a number of days.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConnectedAudienceAttributeValue {
@@ -3428,17 +3382,16 @@ pub mod types {
             value.parse()
         }
     }
-    /**A comparison between a custom attribute and a value. Which
-    comparisons apply depends on the attribute's type: strings
-    (`equals`, `not_equal`, `matches_regex`, `does_not_match_regex`),
-    arrays (`includes_value`, `does_not_include_value`), numbers
-    (`equals`, `not_equal`, `greater_than`, `greater_than_or_equal_to`,
-    `less_than`, `less_than_or_equal_to`), booleans (`equals`,
-    `does_not_equal`) and times (`less_than_x_days_ago`,
-    `greater_than_x_days_ago`, `less_than_x_days_in_the_future`,
-    `greater_than_x_days_in_the_future`, `after`, `before`); `exists`
-    and `does_not_exist` apply to every type.
-    */
+    /// A comparison between a custom attribute and a value. Which
+    /// comparisons apply depends on the attribute's type: strings
+    /// (`equals`, `not_equal`, `matches_regex`, `does_not_match_regex`),
+    /// arrays (`includes_value`, `does_not_include_value`), numbers
+    /// (`equals`, `not_equal`, `greater_than`, `greater_than_or_equal_to`,
+    /// `less_than`, `less_than_or_equal_to`), booleans (`equals`,
+    /// `does_not_equal`) and times (`less_than_x_days_ago`,
+    /// `greater_than_x_days_ago`, `less_than_x_days_in_the_future`,
+    /// `greater_than_x_days_in_the_future`, `after`, `before`); `exists`
+    /// and `does_not_exist` apply to every type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct ConnectedAudienceCustomAttributeCondition {
@@ -4046,9 +3999,8 @@ pub mod types {
         ///How many messages include the block.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inclusion_count: ::std::option::Option<i64>,
-        /**Where the block is used (message variations of campaigns and
-        Canvases), when `include_inclusion_data=true` was sent.
-        */
+        /// Where the block is used (message variations of campaigns and
+        /// Canvases), when `include_inclusion_data=true` was sent.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub inclusion_data: ::std::vec::Vec<::serde_json::Value>,
         ///When the block was last changed, an ISO 8601 timestamp.
@@ -4287,9 +4239,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A Content Card. It needs an expiry: `time_to_live` or `expire_at`,
-    at most 30 days ahead.
-    */
+    /// A Content Card. It needs an expiry: `time_to_live` or `expire_at`,
+    /// at most 30 days ahead.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentCardObject {
         ///Web URL or deep link opened on Android.
@@ -4399,10 +4350,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**Changes an array custom attribute in place: `add` appends values (a
-    value already present moves to the end), `remove` deletes values. Both
-    may be given in one object.
-    */
+    /// Changes an array custom attribute in place: `add` appends values (a
+    /// value already present moves to the end), `remove` deletes values. Both
+    /// may be given in one object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CustomAttributeArrayOperation {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4425,9 +4375,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A date value inside a nested custom attribute (an object or an
-    element of an array of objects), so that Braze stores it as a time.
-    */
+    /// A date value inside a nested custom attribute (an object or an
+    /// element of an array of objects), so that Braze stores it as a time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttributeTime {
         #[serde(rename = "$time")]
@@ -4438,9 +4387,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Identifier of one transmission from Braze. Batched sends share one;
-    use it to find the send in exports and event streams.
-    */
+    /// Identifier of one transmission from Braze. Batched sends share one;
+    /// use it to find the send in exports and event streams.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
@@ -4485,16 +4433,14 @@ pub mod types {
             Self::Array(value)
         }
     }
-    /**A file attached to an email, fetched by Braze from `url` (at most
-    2 MB). The extension comes from the URL, which should answer with a
-    matching `Content-Type`; avoid Google Drive links, which Braze often
-    cannot fetch.
-    */
+    /// A file attached to an email, fetched by Braze from `url` (at most
+    /// 2 MB). The extension comes from the URL, which should answer with a
+    /// matching `Content-Type`; avoid Google Drive links, which Braze often
+    /// cannot fetch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmailAttachment {
-        /**Name of a Connected Content basic-auth credential (Settings >
-        Connected Content) that Braze uses to download the file.
-        */
+        /// Name of a Connected Content basic-auth credential (Settings >
+        /// Connected Content) that Braze uses to download the file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub basic_auth_credential: ::std::option::Option<::std::string::String>,
         ///Name of the attached file, preferably without its extension.
@@ -4568,10 +4514,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**An email. Give the content in `body` or take it from an email
-    template (`email_template_id`); fields set here override the
-    template's.
-    */
+    /// An email. Give the content in `body` or take it from an email
+    /// template (`email_template_id`); fields set here override the
+    /// template's.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmailObject {
         ///API identifier of any app of the workspace.
@@ -4608,9 +4553,8 @@ pub mod types {
         ///Preview text shown after the subject (50 to 100 characters recommended).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
-        /**Reply-to address; the workspace default when omitted,
-        `NO_REPLY_TO` for none.
-        */
+        /// Reply-to address; the workspace default when omitted,
+        /// `NO_REPLY_TO` for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::string::String>,
         ///Inline the CSS of `body`; the workspace default applies when omitted.
@@ -4648,10 +4592,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**A user's global email subscription state: `opted_in` (explicitly
-    agreed to email), `subscribed` (neither opted in nor out) or
-    `unsubscribed`.
-    */
+    /// A user's global email subscription state: `opted_in` (explicitly
+    /// agreed to email), `subscribed` (neither opted in nor out) or
+    /// `unsubscribed`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4728,10 +4671,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**The tags on an email template. Braze documents this as a string on
-    the template details answer and as an array of strings in the list
-    answer; both forms decode.
-    */
+    /// The tags on an email template. Braze documents this as a string on
+    /// the template details answer and as an array of strings in the list
+    /// answer; both forms decode.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum EmailTemplateTags {
@@ -4832,9 +4774,8 @@ pub mod types {
     pub struct EventCountPoint {
         ///Number of times the event was logged.
         pub count: u64,
-        /**Start of the period: an ISO 8601 date (`2025-03-01`) with
-        `unit=day`, a date and time with `unit=hour`.
-        */
+        /// Start of the period: an ISO 8601 date (`2025-03-01`) with
+        /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
     }
     impl EventCountPoint {
@@ -4842,14 +4783,13 @@ pub mod types {
             Default::default()
         }
     }
-    /**Properties of a custom event or purchase, chosen by the customer. Keys
-    are non-empty, at most 255 characters and must not start with `$`;
-    `time` and `event_name` are reserved. Values may be numbers, booleans,
-    strings (at most 255 characters), dates (ISO 8601 strings), arrays
-    (without dates) and objects (stored as strings). Payloads holding
-    arrays or objects are limited to 100 KB for events and 50 KB for
-    purchases.
-    */
+    /// Properties of a custom event or purchase, chosen by the customer. Keys
+    /// are non-empty, at most 255 characters and must not start with `$`;
+    /// `time` and `event_name` are reserved. Values may be numbers, booleans,
+    /// strings (at most 255 characters), dates (ISO 8601 strings), arrays
+    /// (without dates) and objects (stored as strings). Payloads holding
+    /// arrays or objects are limited to 100 KB for events and 50 KB for
+    /// purchases.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct EventProperties(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -4949,10 +4889,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**A messaging channel as named by the export endpoints. Push channels
-    are platform-specific (`ios_push`, `android_push`, `kindle_push`,
-    `web_push`); Canvas steps may also report a plain `push`.
-    */
+    /// A messaging channel as named by the export endpoints. Push channels
+    /// are platform-specific (`ios_push`, `android_push`, `kindle_push`,
+    /// `web_push`); Canvas steps may also report a plain `push`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5149,10 +5088,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**One exported user profile (a line of a segment or global control group
-    export file, or an element of `/users/export/ids`). Only the requested
-    fields with a value are present: treat a missing field as empty.
-    */
+    /// One exported user profile (a line of a segment or global control group
+    /// export file, or an element of `/users/export/ids`). Only the requested
+    /// fields with a value are present: treat a missing field as empty.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExportedUser {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5459,10 +5397,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**How often and when the user performed one custom event (or bought one
-    product). `first` and `count` cover all time even though the list only
-    holds events of the last 90 days.
-    */
+    /// How often and when the user performed one custom event (or bought one
+    /// product). `first` and `count` cover all time even though the list only
+    /// holds events of the last 90 days.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserEventSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5690,10 +5627,9 @@ pub mod types {
             Self::Integer(value)
         }
     }
-    /**Gives the user whose primary id is `current_external_id` the new
-    primary id `new_external_id`; the old id stays usable (deprecated)
-    until removed. The two must differ and the new one must be unused.
-    */
+    /// Gives the user whose primary id is `current_external_id` the new
+    /// primary id `new_external_id`; the old id stays usable (deprecated)
+    /// until removed. The two must differ and the new one must be unused.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ExternalIdRename {
         pub current_external_id: ExternalId,
@@ -5791,9 +5727,8 @@ pub mod types {
         ///Times the card was shown.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub impressions: ::std::option::Option<u64>,
-        /**Start of the period: an ISO 8601 date (`2025-03-01`) with
-        `unit=day`, a date and time with `unit=hour`.
-        */
+        /// Start of the period: an ISO 8601 date (`2025-03-01`) with
+        /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
         ///Distinct users who clicked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6119,20 +6054,17 @@ pub mod types {
     ///Body of `/messages/live_activity/update`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LiveActivityUpdateRequest {
-        /**The push token tag the app gave the activity when it called
-        `launchActivity`; selects the activity to update.
-        */
+        /// The push token tag the app gave the activity when it called
+        /// `launchActivity`; selects the activity to update.
         pub activity_id: ::std::string::String,
         ///API identifier of the iOS app, from the API Keys page.
         pub app_id: ::std::string::String,
-        /**New values for the activity's `ContentState`, in exactly the shape
-        the app declared. The keys are defined by the app.
-        */
+        /// New values for the activity's `ContentState`, in exactly the shape
+        /// the app declared. The keys are defined by the app.
         pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        /**When an ended activity leaves the user's screen; a past time
-        removes it at once. Without `end_activity` it only updates the
-        activity.
-        */
+        /// When an ended activity leaves the user's screen; a past time
+        /// removes it at once. Without `end_activity` it only updates the
+        /// activity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`true` ends the Live Activity. Defaults to `false`.
@@ -6160,11 +6092,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**When a scheduled send goes out. With only `time`, every user gets it
-    at that moment. `in_local_time` delivers at that wall-clock time in
-    each user's time zone (an error if it has passed everywhere);
-    `at_optimal_time` delivers on that date at each user's best time.
-    */
+    /// When a scheduled send goes out. With only `time`, every user gets it
+    /// at that moment. `in_local_time` delivers at that wall-clock time in
+    /// each user's time zone (an error if it has passed everywhere);
+    /// `at_optimal_time` delivers on that date at each user's best time.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessageSchedule {
         ///Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
@@ -6173,9 +6104,8 @@ pub mod types {
         ///Deliver at `time` in each user's local time zone. Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_local_time: ::std::option::Option<bool>,
-        /**ISO 8601 send time, in UTC unless `in_local_time` or
-        `at_optimal_time` is set; leave out the zone designator for those.
-        */
+        /// ISO 8601 send time, in UTC unless `in_local_time` or
+        /// `at_optimal_time` is set; leave out the zone designator for those.
         pub time: ::std::string::String,
     }
     impl MessageSchedule {
@@ -6183,10 +6113,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**The content of an inline send, one object per channel. Users receive
-    the channels they are reachable on; include only the channels you
-    want to use.
-    */
+    /// The content of an inline send, one object per channel. Users receive
+    /// the channels they are reachable on; include only the channels you
+    /// want to use.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Messages {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6217,17 +6146,15 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/messages/schedule/create`: the audience and content fields
-    of `/messages/send` plus a `schedule`.
-    */
+    /// Body of `/messages/schedule/create`: the audience and content fields
+    /// of `/messages/send` plus a `schedule`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessagesScheduleCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        /**Must be `true` to send to an entire segment without naming users,
-        and must then not be combined with explicit users.
-        Defaults to `false`.
-        */
+        /// Must be `true` to send to an entire segment without naming users,
+        /// and must then not be combined with explicit users.
+        /// Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///An API campaign to attribute the send to, for its statistics.
@@ -6244,9 +6171,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<RecipientSubscriptionState>,
         pub schedule: MessageSchedule,
-        /**A segment to send to. Combined with explicit users, only those
-        users who are in the segment are messaged.
-        */
+        /// A segment to send to. Combined with explicit users, only those
+        /// users who are in the segment are messaged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
@@ -6302,9 +6228,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/messages/schedule/update`. Send at least one of `schedule`
-    and `messages` besides `schedule_id`.
-    */
+    /// Body of `/messages/schedule/update`. Send at least one of `schedule`
+    /// and `messages` besides `schedule_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessagesScheduleUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6346,25 +6271,22 @@ pub mod types {
             Default::default()
         }
     }
-    /**Body of `/messages/send`. Name the audience with at least one of
-    `external_user_ids`, `user_aliases`, `segment_id` and `audience` (or
-    set `broadcast: true` to reach a whole segment), and give the content
-    in `messages`.
-    */
+    /// Body of `/messages/send`. Name the audience with at least one of
+    /// `external_user_ids`, `user_aliases`, `segment_id` and `audience` (or
+    /// set `broadcast: true` to reach a whole segment), and give the content
+    /// in `messages`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MessagesSendRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
-        /**Must be `true` to send to an entire segment without naming users,
-        and must then not be combined with explicit users. Use with care:
-        it can reach a much larger audience than intended.
-        Defaults to `false`.
-        */
+        /// Must be `true` to send to an entire segment without naming users,
+        /// and must then not be combined with explicit users. Use with care:
+        /// it can reach a much larger audience than intended.
+        /// Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
-        /**An API campaign to attribute the send to; needed for sends,
-        clicks, bounces and other statistics to appear in the dashboard.
-        */
+        /// An API campaign to attribute the send to; needed for sends,
+        /// clicks, bounces and other statistics to appear in the dashboard.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub campaign_id: ::std::option::Option<::std::string::String>,
         ///External IDs of the users to message.
@@ -6377,9 +6299,8 @@ pub mod types {
         pub override_frequency_capping: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<RecipientSubscriptionState>,
-        /**A segment to send to. Combined with explicit users, only those
-        users who are in the segment are messaged.
-        */
+        /// A segment to send to. Combined with explicit users, only those
+        /// users who are in the segment are messaged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
@@ -6409,11 +6330,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**Changes an array-of-objects custom attribute element by element:
-    `$add` appends objects, `$update` replaces fields of the elements whose
-    `$identifier_key` equals `$identifier_value`, `$remove` deletes the
-    matching elements.
-    */
+    /// Changes an array-of-objects custom attribute element by element:
+    /// `$add` appends objects, `$update` replaces fields of the elements whose
+    /// `$identifier_key` equals `$identifier_value`, `$remove` deletes the
+    /// matching elements.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NestedCustomAttributeArrayOperation {
         #[serde(
@@ -6490,9 +6410,8 @@ pub mod types {
             Self::Number(value)
         }
     }
-    /**One object of a nested custom attribute: keys and values chosen by
-    the customer (dates written as `CustomAttributeTime`).
-    */
+    /// One object of a nested custom attribute: keys and values chosen by
+    /// the customer (dates written as `CustomAttributeTime`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct NestedCustomAttributeObject(
@@ -6518,9 +6437,8 @@ pub mod types {
             Self(value)
         }
     }
-    /**An alias to create. With `external_id` the alias is added to that
-    (existing) user; without it a new alias-only user is created.
-    */
+    /// An alias to create. With `external_id` the alias is added to that
+    /// (existing) user; without it a new alias-only user is created.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NewUserAlias {
         ///The namespace of the alias.
@@ -6540,9 +6458,8 @@ pub mod types {
     pub struct PreferenceCenterCreateRequest {
         ///HTML of the page shown once the user has saved their choices.
         pub confirmation_page_html: ::std::string::String,
-        /**The preference center name: letters, digits, hyphens and
-        underscores only, no spaces. It cannot be changed afterwards.
-        */
+        /// The preference center name: letters, digits, hyphens and
+        /// underscores only, no spaces. It cannot be changed afterwards.
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<PreferenceCenterOptions>,
@@ -6614,9 +6531,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A `<link>` tag added to the preference center pages, used to give
-    them a favicon or touch icon.
-    */
+    /// A `<link>` tag added to the preference center pages, used to give
+    /// them a favicon or touch icon.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterLinkTag {
         ///The mask colour, used when `type` is `mask-icon`.
@@ -6773,9 +6689,8 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub links_tags: ::std::vec::Vec<PreferenceCenterLinkTag>,
-        /**When set, the pages get a `<meta name="viewport">` tag whose
-        `content` is this value (give only the content).
-        */
+        /// When set, the pages get a `<meta name="viewport">` tag whose
+        /// `content` is this value (give only the content).
         #[serde(
             rename = "meta-viewport-content",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6862,9 +6777,8 @@ pub mod types {
     pub struct PreferenceCenterUpdateRequest {
         ///HTML of the confirmation page.
         pub confirmation_page_html: ::std::string::String,
-        /**The preference center's current name. Braze's example sends it,
-        but a name cannot be changed; omit it or repeat the existing one.
-        */
+        /// The preference center's current name. Braze's example sends it,
+        /// but a name cannot be changed; omit it or repeat the existing one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6936,10 +6850,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Your own key-value pairs delivered with a push notification to the
-    app. Android "big picture" notifications read an image URL from the
-    key `appboy_image_url` (a 2:1 image, at least 600x300 px).
-    */
+    /// Your own key-value pairs delivered with a push notification to the
+    /// app. Android "big picture" notifications read an image URL from the
+    /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PushExtra(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -6963,11 +6876,10 @@ pub mod types {
             Self(value)
         }
     }
-    /**Which users may receive the message: only opted-in users
-    (`opted_in`), subscribed or opted-in users (`subscribed`, the
-    default), or everyone including unsubscribed users (`all`, meant for
-    transactional email).
-    */
+    /// Which users may receive the message: only opted-in users
+    /// (`opted_in`), subscribed or opted-in users (`subscribed`, the
+    /// default), or everyone including unsubscribed users (`all`, meant for
+    /// transactional email).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -7062,14 +6974,12 @@ pub mod types {
         pub id: ::std::string::String,
         ///Name of the campaign or Canvas.
         pub name: ::std::string::String,
-        /**When the next send happens, in ISO 8601. It carries a time zone
-        offset except for local-time and Intelligent Delivery sends.
-        */
+        /// When the next send happens, in ISO 8601. It carries a time zone
+        /// offset except for local-time and Intelligent Delivery sends.
         pub next_send_time: ::std::string::String,
-        /**How the send is timed: `local_time_zones`, `intelligent_delivery`,
-        or the name of the company's time zone (for example
-        `America/New_York`).
-        */
+        /// How the send is timed: `local_time_zones`, `intelligent_delivery`,
+        /// or the name of the company's time zone (for example
+        /// `America/New_York`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule_type: ::std::option::Option<::std::string::String>,
         ///Tag names of the campaign or Canvas.
@@ -7133,11 +7043,10 @@ pub mod types {
             value.parse()
         }
     }
-    /**The user's department: `agency` (agency or third party), `bi`
-    (business intelligence, analytics), `c_suite`, `engineering`,
-    `finance`, `marketing` (marketing, editorial) or `pm` (product
-    management).
-    */
+    /// The user's department: `agency` (agency or third party), `bi`
+    /// (business intelligence, analytics), `c_suite`, `engineering`,
+    /// `finance`, `marketing` (marketing, editorial) or `pm` (product
+    /// management).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -7208,10 +7117,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**A SCIM 2.0 error body, sent by every SCIM endpoint for a non-2xx
-    answer. All fields are optional so that any error body, and an empty
-    one decoded as `{}`, still decodes.
-    */
+    /// A SCIM 2.0 error body, sent by every SCIM endpoint for a non-2xx
+    /// answer. All fields are optional so that any error body, and an empty
+    /// one decoded as `{}`, still decodes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimError {
         ///What went wrong.
@@ -7244,18 +7152,16 @@ pub mod types {
             Default::default()
         }
     }
-    /**What a dashboard user may do: company-wide permissions, roles, and
-    per-workspace (and per-team) permissions. Braze still names
-    workspaces "app groups" in these keys.
-    */
+    /// What a dashboard user may do: company-wide permissions, roles, and
+    /// per-workspace (and per-team) permissions. Braze still names
+    /// workspaces "app groups" in these keys.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ScimPermissions {
         ///Permissions per workspace.
         #[serde(rename = "appGroup")]
         pub app_group: ::std::vec::Vec<ScimWorkspacePermissions>,
-        /**Company-level permissions, for example `admin`,
-        `manage_company_settings` or `add_remove_app_groups`.
-        */
+        /// Company-level permissions, for example `admin`,
+        /// `manage_company_settings` or `add_remove_app_groups`.
         #[serde(
             rename = "companyPermissions",
             default,
@@ -7271,10 +7177,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**A role granted to a dashboard user, named by `roleName` or by
-    `roleId` (one of them is required). In answers Braze also lists the
-    workspaces the role covers.
-    */
+    /// A role granted to a dashboard user, named by `roleName` or by
+    /// `roleId` (one of them is required). In answers Braze also lists the
+    /// workspaces the role covers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimRole {
         ///The workspaces and permission sets the role grants (in answers).
@@ -7302,9 +7207,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A user's permissions in one team, named by `teamName` or by
-    `teamId` (one of them is required).
-    */
+    /// A user's permissions in one team, named by `teamName` or by
+    /// `teamId` (one of them is required).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ScimTeamPermissions {
         ///Identifier of the team (required when `teamName` is absent).
@@ -7416,9 +7320,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A workspace permission set, named by `appGroupPermissionSetName` or
-    by `appGroupPermissionSetId` (one of them is required).
-    */
+    /// A workspace permission set, named by `appGroupPermissionSetName` or
+    /// by `appGroupPermissionSetId` (one of them is required).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissionSet {
         ///Identifier of the permission set.
@@ -7442,11 +7345,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**A user's permissions in one workspace, named by `appGroupName` or
-    by `appGroupId` (one of them is required): individual permissions in
-    `appGroupPermissions`, or a permission set in
-    `appGroupPermissionSets`, plus per-team permissions.
-    */
+    /// A user's permissions in one workspace, named by `appGroupName` or
+    /// by `appGroupId` (one of them is required): individual permissions in
+    /// `appGroupPermissions`, or a permission set in
+    /// `appGroupPermissionSets`, plus per-team permissions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissions {
         ///Identifier of the workspace (required when `appGroupName` is absent).
@@ -7468,9 +7370,8 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSet>,
-        /**Workspace-level permissions, for example `basic_access`,
-        `send_campaigns_canvases` or `export_user_data`.
-        */
+        /// Workspace-level permissions, for example `basic_access`,
+        /// `send_campaigns_canvases` or `export_user_data`.
         #[serde(
             rename = "appGroupPermissions",
             default,
@@ -7821,9 +7722,8 @@ pub mod types {
     pub struct SessionCountPoint {
         ///Number of sessions.
         pub sessions: u64,
-        /**Start of the period: an ISO 8601 date (`2025-03-01`) with
-        `unit=day`, a date and time with `unit=hour`.
-        */
+        /// Start of the period: an ISO 8601 date (`2025-03-01`) with
+        /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
     }
     impl SessionCountPoint {
@@ -8015,9 +7915,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**One value, or a list of at most 50 values. Braze accepts either form
-    for identifiers such as `external_id` and `phone`.
-    */
+    /// One value, or a list of at most 50 values. Braze accepts either form
+    /// for identifiers such as `external_id` and `phone`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum StringOrStringList50 {
@@ -8149,11 +8048,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**One subscription group, the state to apply and the users to apply it
-    to. At least one of `external_id`, `email` (email groups) or `phone`
-    (SMS/RCS groups) is needed, and `email` and `phone` must not be sent
-    together.
-    */
+    /// One subscription group, the state to apply and the users to apply it
+    /// to. At least one of `external_id`, `email` (email groups) or `phone`
+    /// (SMS/RCS groups) is needed, and `email` and `phone` must not be sent
+    /// together.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusSetRequest {
         ///For an email group, one address or up to 50. Every profile with the address is changed.
@@ -8174,10 +8072,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**A subscription group, the state to apply and the users to apply it
-    to. At least one of `external_ids`, `emails` or `phones` is needed,
-    and `emails` and `phones` must not appear in the same entry.
-    */
+    /// A subscription group, the state to apply and the users to apply it
+    /// to. At least one of `external_ids`, `emails` or `phones` is needed,
+    /// and `emails` and `phones` must not appear in the same entry.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusSetV2Group {
         ///For an email group, one address or up to 50. Every profile with an address is changed.
@@ -8278,9 +8175,8 @@ pub mod types {
             value.parse()
         }
     }
-    /**The subscription groups the users have a state history in. This
-    endpoint answers with `success` instead of the usual `message`.
-    */
+    /// The subscription groups the users have a state history in. This
+    /// endpoint answers with `success` instead of the usual `message`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubscriptionUserStatusResponse {
         ///Not documented for this endpoint; kept in case Braze sends it.
@@ -8398,10 +8294,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**The template to change and its new values. Fields left out keep
-    their value; at least one field besides `email_template_id` must be
-    sent.
-    */
+    /// The template to change and its new values. Fields left out keep
+    /// their value; at least one field besides `email_template_id` must be
+    /// sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TemplatesEmailUpdateRequest {
         ///New body, usually HTML.
@@ -8436,10 +8331,9 @@ pub mod types {
     ///Body of `/transactional/v1/campaigns/{campaign_id}/send`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionalCampaignSendRequest {
-        /**Your own Base64-compatible identifier for this send. It is
-        included in the transactional postback events and deduplicates
-        sends for 24 hours.
-        */
+        /// Your own Base64-compatible identifier for this send. It is
+        /// included in the transactional postback events and deduplicates
+        /// sends for 24 hours.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_send_id: ::std::option::Option<TransactionalCampaignSendRequestExternalSendId>,
         pub recipient: TransactionalRecipient,
@@ -8451,10 +8345,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**Your own Base64-compatible identifier for this send. It is
-    included in the transactional postback events and deduplicates
-    sends for 24 hours.
-    */
+    /// Your own Base64-compatible identifier for this send. It is
+    /// included in the transactional postback events and deduplicates
+    /// sends for 24 hours.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TransactionalCampaignSendRequestExternalSendId(::std::string::String);
@@ -8529,9 +8422,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**The single user of a transactional send, named by exactly one of
-    `external_user_id` and `user_alias`.
-    */
+    /// The single user of a transactional send, named by exactly one of
+    /// `external_user_id` and `user_alias`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionalRecipient {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8546,11 +8438,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**Your own key-value pairs for an API-triggered campaign, usable in the
-    message as `{{api_trigger_properties.${key}}}`. Values may be nested
-    objects and arrays; the object may be at most 50 KB. They are not
-    saved on the user profile.
-    */
+    /// Your own key-value pairs for an API-triggered campaign, usable in the
+    /// message as `{{api_trigger_properties.${key}}}`. Values may be nested
+    /// objects and arrays; the object may be at most 50 KB. They are not
+    /// saved on the user profile.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TriggerProperties(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -8574,9 +8465,8 @@ pub mod types {
             Self(value)
         }
     }
-    /**An alternative identifier for a user: a name unique within a label
-    (for example a CRM id under the label `crm_id`).
-    */
+    /// An alternative identifier for a user: a name unique within a label
+    /// (for example a CRM id under the label `crm_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserAlias {
         ///The namespace of the alias.
@@ -8612,56 +8502,54 @@ pub mod types {
             Default::default()
         }
     }
-    /**Changes to one user profile, as sent in the `attributes` array of
-    `/users/track` (and reused by other endpoints that update profiles).
-
-    **Who.** Name the profile with one of `external_id`, `user_alias`,
-    `braze_id`, `email` or `phone`. When both `email` and `phone` are
-    given, Braze matches on the email. `_update_existing_only: true`
-    restricts the object to profiles that already exist; an alias-only
-    profile is only created when it is explicitly `false`.
-    `push_token_import: true` imports push tokens for anonymous users (then
-    neither `external_id` nor `braze_id` may be given and `push_tokens`
-    must be present).
-
-    **Standard profile fields.** The declared properties below are the
-    fields Braze keeps on every profile. Sending `null` for one of the
-    nullable fields clears it; identifiers can never be cleared.
-
-    **Custom attributes.** Any other key is a custom attribute. Its value
-    may be:
-
-    * a string, a number (integer or float) or a boolean, stored as is;
-    * a date, as a string in ISO 8601 (also accepted:
-      `yyyy-MM-ddTHH:mm:ss:SSSZ`, `yyyy-MM-ddTHH:mm:ss`,
-      `yyyy-MM-dd HH:mm:ss`, `yyyy-MM-dd`, `MM/dd/yyyy`,
-      `ddd MM dd HH:mm:ss.TZD YYYY`);
-    * an array of values, replacing the stored array (duplicates are
-      collapsed; 25 elements by default, up to 100 when raised);
-    * `{"add": [...]}` and/or `{"remove": [...]}` to change an array in
-      place (`CustomAttributeArrayOperation`);
-    * `{"inc": n}` to add a positive or negative integer to an integer
-      attribute (`CustomAttributeIncrement`);
-    * an object (a nested custom attribute), whose date values are written
-      `{"$time": "..."}` (`CustomAttributeTime`); with
-      `_merge_objects: true` the object is merged into the stored one
-      instead of replacing it;
-    * an array of objects, or `{"$add": [...]}`, `{"$update": [...]}`,
-      `{"$remove": [...]}` to change such an array element by element
-      (`NestedCustomAttributeArrayOperation`);
-    * `null`, which removes the attribute from the profile.
-
-    If one value inside a nested custom attribute is invalid, Braze drops
-    every nested attribute update of the request.
-    */
+    /// Changes to one user profile, as sent in the `attributes` array of
+    /// `/users/track` (and reused by other endpoints that update profiles).
+    ///
+    /// **Who.** Name the profile with one of `external_id`, `user_alias`,
+    /// `braze_id`, `email` or `phone`. When both `email` and `phone` are
+    /// given, Braze matches on the email. `_update_existing_only: true`
+    /// restricts the object to profiles that already exist; an alias-only
+    /// profile is only created when it is explicitly `false`.
+    /// `push_token_import: true` imports push tokens for anonymous users (then
+    /// neither `external_id` nor `braze_id` may be given and `push_tokens`
+    /// must be present).
+    ///
+    /// **Standard profile fields.** The declared properties below are the
+    /// fields Braze keeps on every profile. Sending `null` for one of the
+    /// nullable fields clears it; identifiers can never be cleared.
+    ///
+    /// **Custom attributes.** Any other key is a custom attribute. Its value
+    /// may be:
+    ///
+    /// * a string, a number (integer or float) or a boolean, stored as is;
+    /// * a date, as a string in ISO 8601 (also accepted:
+    ///   `yyyy-MM-ddTHH:mm:ss:SSSZ`, `yyyy-MM-ddTHH:mm:ss`,
+    ///   `yyyy-MM-dd HH:mm:ss`, `yyyy-MM-dd`, `MM/dd/yyyy`,
+    ///   `ddd MM dd HH:mm:ss.TZD YYYY`);
+    /// * an array of values, replacing the stored array (duplicates are
+    ///   collapsed; 25 elements by default, up to 100 when raised);
+    /// * `{"add": [...]}` and/or `{"remove": [...]}` to change an array in
+    ///   place (`CustomAttributeArrayOperation`);
+    /// * `{"inc": n}` to add a positive or negative integer to an integer
+    ///   attribute (`CustomAttributeIncrement`);
+    /// * an object (a nested custom attribute), whose date values are written
+    ///   `{"$time": "..."}` (`CustomAttributeTime`); with
+    ///   `_merge_objects: true` the object is merged into the stored one
+    ///   instead of replacing it;
+    /// * an array of objects, or `{"$add": [...]}`, `{"$update": [...]}`,
+    ///   `{"$remove": [...]}` to change such an array element by element
+    ///   (`NestedCustomAttributeArrayOperation`);
+    /// * `null`, which removes the attribute from the profile.
+    ///
+    /// If one value inside a nested custom attribute is invalid, Braze drops
+    /// every nested attribute update of the request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserAttributes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
-        /**Country as an ISO 3166-1 alpha-2 code. Braze tries to map other
-        spellings (such as a country name) and stores nothing when it
-        cannot. Setting it stops the SDKs from detecting it.
-        */
+        /// Country as an ISO 3166-1 alpha-2 code. Braze tries to map other
+        /// spellings (such as a country name) and stores nothing when it
+        /// cannot. Setting it stops the SDKs from detecting it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8700,9 +8588,8 @@ pub mod types {
         ///Home city.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub home_city: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
-        /**Language as an ISO 639-1 code, from Braze's list of accepted
-        languages. A value set here wins over the device locale.
-        */
+        /// Language as an ISO 639-1 code, from Braze's list of accepted
+        /// languages. A value set here wins over the device locale.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Family name.
@@ -8732,18 +8619,16 @@ pub mod types {
         ///Subscription group memberships to set.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub subscription_groups: ::std::vec::Vec<UserSubscriptionGroupState>,
-        /**A time zone name from the IANA database (such as
-        `America/New_York`) or a Rails-style name (such as
-        `Eastern Time (US & Canada)`). Unknown names are ignored.
-        */
+        /// A time zone name from the IANA database (such as
+        /// `America/New_York`) or a Rails-style name (such as
+        /// `Eastern Time (US & Canada)`). Unknown names are ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_zone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub twitter: ::std::option::Option<::braze_sdk::Nullable<UserTwitterData>>,
-        /**`true` only updates profiles that already exist. Defaults to `false`
-        for `external_id`; for `user_alias` it must be set to `false` to
-        create an alias-only profile.
-        */
+        /// `true` only updates profiles that already exist. Defaults to `false`
+        /// for `external_id`; for `user_alias` it must be set to `false` to
+        /// create an alias-only profile.
         #[serde(
             rename = "_update_existing_only",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -8771,9 +8656,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**One occurrence of a custom event for one user. Name the user with one
-    of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
-    */
+    /// One occurrence of a custom event for one user. Name the user with one
+    /// of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserEvent {
         ///The app identifier the event is attributed to.
@@ -8809,12 +8693,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**A profile field an export can return. `custom_attributes` returns
-    every custom attribute (single ones cannot be named here; see
-    `custom_attributes_to_export` on the segment export). `custom_events`,
-    `purchases`, `campaigns_received` and `canvases_received` cover the
-    last 90 days.
-    */
+    /// A profile field an export can return. `custom_attributes` returns
+    /// every custom attribute (single ones cannot be named here; see
+    /// `custom_attributes_to_export` on the segment export). `custom_events`,
+    /// `purchases`, `campaigns_received` and `canvases_received` cover the
+    /// last 90 days.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8989,9 +8872,8 @@ pub mod types {
             value.parse()
         }
     }
-    /**Archive format of the export files when they go to your own bucket:
-    `zip` (the default) or `gzip` (files end in `.gz`).
-    */
+    /// Archive format of the export files when they go to your own bucket:
+    /// `zip` (the default) or `gzip` (files end in `.gz`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9060,9 +8942,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**`M` (male), `F` (female), `O` (other), `N` (not applicable), `P`
-    (prefer not to say); `null` means unknown and clears the field.
-    */
+    /// `M` (male), `F` (female), `O` (other), `N` (not applicable), `P`
+    /// (prefer not to say); `null` means unknown and clears the field.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9120,9 +9001,8 @@ pub mod types {
             value.parse()
         }
     }
-    /**Names one user by exactly one of its identifiers. Braze rejects an
-    object that carries none; send only one of them.
-    */
+    /// Names one user by exactly one of its identifiers. Braze rejects an
+    /// object that carries none; send only one of them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserIdentifier {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9154,12 +9034,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**How to pick one profile when an email address or phone number matches
-    several: `identified` (has an `external_id`), `unidentified` (has
-    none), `most_recently_updated`, `least_recently_updated`. The array is
-    ordered; `identified` and `unidentified` exclude each other. If the
-    array still leaves more than one profile, nothing happens.
-    */
+    /// How to pick one profile when an email address or phone number matches
+    /// several: `identified` (has an `external_id`), `unidentified` (has
+    /// none), `most_recently_updated`, `least_recently_updated`. The array is
+    /// ordered; `identified` and `unidentified` exclude each other. If the
+    /// array still leaves more than one profile, nothing happens.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9218,10 +9097,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**One user of a merge, named by exactly one of `external_id`,
-    `user_alias`, `email` or `phone`; `email` and `phone` also need
-    `prioritization`.
-    */
+    /// One user of a merge, named by exactly one of `external_id`,
+    /// `user_alias`, `email` or `phone`; `email` and `phone` also need
+    /// `prioritization`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserMergeIdentifier {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9265,11 +9143,10 @@ pub mod types {
             Default::default()
         }
     }
-    /**One purchase by one user. Name the user with one of `external_id`,
-    `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price`
-    multiplied by `quantity`; Braze records a quantity of N as N purchases
-    of one item.
-    */
+    /// One purchase by one user. Name the user with one of `external_id`,
+    /// `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price`
+    /// multiplied by `quantity`; Braze records a quantity of N as N purchases
+    /// of one item.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserPurchase {
         ///The app identifier the purchase is attributed to.
@@ -9289,9 +9166,8 @@ pub mod types {
         pub phone: ::std::option::Option<::std::string::String>,
         ///Unit price in the currency's main unit (dollars for USD, yen for JPY).
         pub price: f64,
-        /**What was bought, preferably a product name or category rather
-        than a SKU (Braze keeps up to 5,000 product ids).
-        */
+        /// What was bought, preferably a product name or category rather
+        /// than a SKU (Braze keeps up to 5,000 product ids).
         pub product_id: UserPurchaseProductId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<EventProperties>,
@@ -9367,9 +9243,8 @@ pub mod types {
                 })
         }
     }
-    /**What was bought, preferably a product name or category rather
-    than a SKU (Braze keeps up to 5,000 product ids).
-    */
+    /// What was bought, preferably a product name or category rather
+    /// than a SKU (Braze keeps up to 5,000 product ids).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UserPurchaseProductId(::std::string::String);
@@ -9500,10 +9375,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**A global channel subscription state: `opted_in` (explicitly asked to
-    receive messages), `subscribed` (neither opted in nor out) or
-    `unsubscribed` (explicitly opted out).
-    */
+    /// A global channel subscription state: `opted_in` (explicitly asked to
+    /// receive messages), `subscribed` (neither opted in nor out) or
+    /// `unsubscribed` (explicitly opted out).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9653,9 +9527,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Up to 50 profiles, named by ONE kind of identifier per request (only
-    one of the properties may be present).
-    */
+    /// Up to 50 profiles, named by ONE kind of identifier per request (only
+    /// one of the properties may be present).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersDeleteRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9691,9 +9564,8 @@ pub mod types {
     ///`UsersExportGlobalControlGroupRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExportGlobalControlGroupRequest {
-        /**An address Braze POSTs to when the files are ready, with
-        `success: true` (and `url` when no bucket is configured).
-        */
+        /// An address Braze POSTs to when the files are ready, with
+        /// `success: true` (and `url` when no bucket is configured).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_endpoint: ::std::option::Option<::std::string::String>,
         pub fields_to_export: ::std::vec::Vec<UserExportField>,
@@ -9705,10 +9577,9 @@ pub mod types {
             Default::default()
         }
     }
-    /**The export runs in the background. Files of newline-delimited user
-    objects go to your S3 or Azure bucket under `object_prefix`, or,
-    without a bucket, are offered as one archive at `url` once ready.
-    */
+    /// The export runs in the background. Files of newline-delimited user
+    /// objects go to your S3 or Azure bucket under `object_prefix`, or,
+    /// without a bucket, are offered as one archive at `url` once ready.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExportGlobalControlGroupResponse {
         ///`success` when the export was started.
@@ -9724,9 +9595,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Up to 50 `external_ids` and/or `user_aliases`; `device_id`,
-    `braze_id`, `email_address` and `phone` each name a single user.
-    */
+    /// Up to 50 `external_ids` and/or `user_aliases`; `device_id`,
+    /// `braze_id`, `email_address` and `phone` each name a single user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersExportIdsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9772,15 +9642,13 @@ pub mod types {
     ///`UsersExportSegmentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExportSegmentRequest {
-        /**An address Braze POSTs to when the files are ready, with
-        `success: true` (and `url` when no bucket is configured).
-        */
+        /// An address Braze POSTs to when the files are ready, with
+        /// `success: true` (and `url` when no bucket is configured).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_endpoint: ::std::option::Option<::std::string::String>,
-        /**Names of the custom attributes to export. Ignored when
-        `fields_to_export` contains `custom_attributes`, which exports all
-        of them.
-        */
+        /// Names of the custom attributes to export. Ignored when
+        /// `fields_to_export` contains `custom_attributes`, which exports all
+        /// of them.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_attributes_to_export: ::std::vec::Vec<::std::string::String>,
         pub fields_to_export: ::std::vec::Vec<UserExportField>,
@@ -9794,12 +9662,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**The export runs in the background. Files of newline-delimited user
-    objects (about 5,000 users per file, zipped or gzipped) go to your S3,
-    Azure or Google Cloud Storage bucket under `object_prefix`, or, without
-    a bucket, are offered as one archive at `url`, which works once the
-    export is finished and for a few hours only.
-    */
+    /// The export runs in the background. Files of newline-delimited user
+    /// objects (about 5,000 users per file, zipped or gzipped) go to your S3,
+    /// Azure or Google Cloud Storage bucket under `object_prefix`, or, without
+    /// a bucket, are offered as one archive at `url`, which works once the
+    /// export is finished and for a few hours only.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExportSegmentResponse {
         ///`success` when the export was started.
@@ -9877,9 +9744,8 @@ pub mod types {
         pub aliases_to_identify: ::std::vec::Vec<UserAliasToIdentify>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub emails_to_identify: ::std::vec::Vec<UserEmailToIdentify>,
-        /**`merge` (the default) copies the fields found only on the
-        unidentified profile to the identified one; `none` copies nothing.
-        */
+        /// `merge` (the default) copies the fields found only on the
+        /// unidentified profile to the identified one; `none` copies nothing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merge_behavior: ::std::option::Option<UsersIdentifyRequestMergeBehavior>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9890,9 +9756,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**`merge` (the default) copies the fields found only on the
-    unidentified profile to the identified one; `none` copies nothing.
-    */
+    /// `merge` (the default) copies the fields found only on the
+    /// unidentified profile to the identified one; `none` copies nothing.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9981,9 +9846,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**Up to 75 attribute objects, 75 events and 75 purchases; each object
-    concerns one user, and several objects may concern the same user.
-    */
+    /// Up to 75 attribute objects, 75 events and 75 purchases; each object
+    /// concerns one user, and several objects may concern the same user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -9998,12 +9862,11 @@ pub mod types {
             Default::default()
         }
     }
-    /**What Braze queued. A request can succeed (`message` is `success`)
-    while `errors` lists objects that were rejected (for example one
-    invalid event among many): everything not named in `errors` is still
-    processed. The `*_processed` counts appear only for the arrays that
-    were sent.
-    */
+    /// What Braze queued. A request can succeed (`message` is `success`)
+    /// while `errors` lists objects that were rejected (for example one
+    /// invalid event among many): everything not named in `errors` is still
+    /// processed. The `*_processed` counts appear only for the arrays that
+    /// were sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersTrackResponse {
         ///Number of attribute objects queued.
@@ -10146,9 +10009,8 @@ pub mod types {
         ///With a `campaign_id`, the webhook variation to report this send under.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
-        /**Headers of the call. Set `Content-Type` explicitly; otherwise it
-        is guessed from the body.
-        */
+        /// Headers of the call. Set `Content-Type` explicitly; otherwise it
+        /// is guessed from the body.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
@@ -10224,9 +10086,8 @@ pub mod types {
             value.parse()
         }
     }
-    /**Values of the template's body variables, keyed by the variable's
-    zero-based index. Required when the body has variables.
-    */
+    /// Values of the template's body variables, keyed by the variable's
+    /// zero-based index. Required when the body has variables.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppBodyVariables(
@@ -10258,10 +10119,9 @@ pub mod types {
             Self(value)
         }
     }
-    /**Value of the template's button variable: the path part of a
-    call-to-action URL, keyed by that button's zero-based index in the
-    template. At most one.
-    */
+    /// Value of the template's button variable: the path part of a
+    /// call-to-action URL, keyed by that button's zero-based index in the
+    /// template. At most one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppButtonVariables(
@@ -10293,10 +10153,9 @@ pub mod types {
             Self(value)
         }
     }
-    /**Values of the template's header variables, keyed by the variable's
-    zero-based index. Required when the header has a variable; at most
-    one.
-    */
+    /// Values of the template's header variables, keyed by the variable's
+    /// zero-based index. Required when the header has a variable; at most
+    /// one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppHeaderVariables(
@@ -10422,10 +10281,9 @@ pub mod types {
             Self::ListResponseMessage(value)
         }
     }
-    /**A WhatsApp message: a pre-approved template, or one of the response
-    message types (usable only within WhatsApp's reply window).
-    `message` must have the shape of `message_type`.
-    */
+    /// A WhatsApp message: a pre-approved template, or one of the response
+    /// message types (usable only within WhatsApp's reply window).
+    /// `message` must have the shape of `message_type`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WhatsAppObject {
         ///API identifier of any app of the workspace.
@@ -10518,9 +10376,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A reply with quick-reply buttons (`quick_reply_response_message`). Use
-    either `header_image_uri` or `header_text`, not both.
-    */
+    /// A reply with quick-reply buttons (`quick_reply_response_message`). Use
+    /// either `header_image_uri` or `header_text`, not both.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct WhatsAppQuickReplyResponseMessage {
@@ -10596,9 +10453,8 @@ pub mod types {
             Default::default()
         }
     }
-    /**A Windows Phone 8 toast notification. Braze no longer lists this
-    channel in its messaging pages.
-    */
+    /// A Windows Phone 8 toast notification. Braze no longer lists this
+    /// channel in its messaging pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WindowsPhone8PushObject {
         ///With a `campaign_id`, the Windows Phone 8 variation to report this send under.
@@ -10671,10 +10527,9 @@ pub mod types {
             value.parse()
         }
     }
-    /**A Windows Universal toast notification built from one of Windows'
-    toast templates. Braze no longer lists this channel in its messaging
-    pages.
-    */
+    /// A Windows Universal toast notification built from one of Windows'
+    /// toast templates. Braze no longer lists this channel in its messaging
+    /// pages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WindowsUniversalPushObject {
         ///Extra values added to the launch string, for deep linking.
@@ -36149,29 +36004,29 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Braze REST API
-
-A hand-written, machine-readable description of the Braze REST API.
-
-Braze does not publish an OpenAPI document of its own. This one is written
-from Braze's public reference pages (linked from each operation's
-`externalDocs`); the wording is ours. Where the reference pages are silent
-or contradict each other, the decision taken is recorded next to the
-construct it concerns, in its `description` or in an `x-braze-decision`
-note.
-
-Vendor extensions used on operations:
-
-* `x-braze-rate-limit` - the documented rate limit: `requests` allowed per
-  `window_seconds`, and the `bucket` it is counted in (operations that
-  share a limit share a bucket name). `unlimited: true` where Braze states
-  there is no limit.
-* `x-braze-pagination` - how a list operation pages: `page` (a page
-  number), `offset` (offset and limit) or `cursor` (a `Link` header).
-* `x-braze-decision` - a choice made where Braze's pages disagree.
-
-
-Version: 2026-11-26*/
+/// Client for Braze REST API
+///
+/// A hand-written, machine-readable description of the Braze REST API.
+///
+/// Braze does not publish an OpenAPI document of its own. This one is written
+/// from Braze's public reference pages (linked from each operation's
+/// `externalDocs`); the wording is ours. Where the reference pages are silent
+/// or contradict each other, the decision taken is recorded next to the
+/// construct it concerns, in its `description` or in an `x-braze-decision`
+/// note.
+///
+/// Vendor extensions used on operations:
+///
+/// * `x-braze-rate-limit` - the documented rate limit: `requests` allowed per
+///   `window_seconds`, and the `bucket` it is counted in (operations that
+///   share a limit share a bucket name). `unlimited: true` where Braze states
+///   there is no limit.
+/// * `x-braze-pagination` - how a list operation pages: `page` (a page
+///   number), `offset` (offset and limit) or `cursor` (a `Link` header).
+/// * `x-braze-decision` - a choice made where Braze's pages disagree.
+///
+///
+/// Version: 2026-11-26
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -36236,2332 +36091,2332 @@ const _: () = {
     }
 };
 impl Client {
-    /**List the catalogs of a workspace
-
-    Returns every catalog defined in the workspace the API key belongs to,
-    with its field definitions, its item count and the time it last
-    changed.
-
-    The API key needs the `catalogs.get` permission.
-
-
-    Sends a `GET` request to `/catalogs`
-
-    ```ignore
-    let response = client.catalogs_list()
-        .send()
-        .await;
-    ```*/
+    /// List the catalogs of a workspace
+    ///
+    /// Returns every catalog defined in the workspace the API key belongs to,
+    /// with its field definitions, its item count and the time it last
+    /// changed.
+    ///
+    /// The API key needs the `catalogs.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/catalogs`
+    ///
+    /// ```text
+    /// let response = client.catalogs_list()
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalogs_list(&self) -> builder::CatalogsList<'_> {
         builder::CatalogsList::new(self)
     }
-    /**Create a catalog
-
-    Creates one catalog with its field definitions. The request wraps the
-    catalog in a `catalogs` array, but Braze accepts exactly one catalog
-    per call. The first field must be `id`, of type `string`; it holds
-    the item identifiers.
-
-    The API key needs the `catalogs.create` permission.
-
-
-    Sends a `POST` request to `/catalogs`
-
-    ```ignore
-    let response = client.catalogs_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a catalog
+    ///
+    /// Creates one catalog with its field definitions. The request wraps the
+    /// catalog in a `catalogs` array, but Braze accepts exactly one catalog
+    /// per call. The first field must be `id`, of type `string`; it holds
+    /// the item identifiers.
+    ///
+    /// The API key needs the `catalogs.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs`
+    ///
+    /// ```text
+    /// let response = client.catalogs_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalogs_create(&self) -> builder::CatalogsCreate<'_> {
         builder::CatalogsCreate::new(self)
     }
-    /**Delete a catalog
-
-    Deletes a catalog together with all of its items. This cannot be
-    undone.
-
-    The API key needs the `catalogs.delete` permission.
-
-
-    Sends a `DELETE` request to `/catalogs/{catalog_name}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    ```ignore
-    let response = client.catalogs_delete()
-        .catalog_name(catalog_name)
-        .send()
-        .await;
-    ```*/
+    /// Delete a catalog
+    ///
+    /// Deletes a catalog together with all of its items. This cannot be
+    /// undone.
+    ///
+    /// The API key needs the `catalogs.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// ```text
+    /// let response = client.catalogs_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalogs_delete(&self) -> builder::CatalogsDelete<'_> {
         builder::CatalogsDelete::new(self)
     }
-    /**List the items of a catalog
-
-    Returns the items of a catalog, 50 per page. When the catalog holds
-    more than 50 items the response carries a `Link` header with the URL
-    of the `next` page (absent on the last page) and of the `prev` page
-    (absent on the first); pass the `cursor` value found in those URLs to
-    fetch that page. A catalog of 50 items or fewer has no `Link` header.
-
-    The API key needs the `catalogs.get_items` permission.
-
-
-    Sends a `GET` request to `/catalogs/{catalog_name}/items`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `cursor`: Opaque position of the page to return, taken from the `cursor`
-    query parameter of a URL in the previous response's `Link`
-    header. Omit it for the first page.
-
-    ```ignore
-    let response = client.catalog_items_list()
-        .catalog_name(catalog_name)
-        .cursor(cursor)
-        .send()
-        .await;
-    ```*/
+    /// List the items of a catalog
+    ///
+    /// Returns the items of a catalog, 50 per page. When the catalog holds
+    /// more than 50 items the response carries a `Link` header with the URL
+    /// of the `next` page (absent on the last page) and of the `prev` page
+    /// (absent on the first); pass the `cursor` value found in those URLs to
+    /// fetch that page. A catalog of 50 items or fewer has no `Link` header.
+    ///
+    /// The API key needs the `catalogs.get_items` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/catalogs/{catalog_name}/items`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor`
+    /// query parameter of a URL in the previous response's `Link`
+    /// header. Omit it for the first page.
+    ///
+    /// ```text
+    /// let response = client.catalog_items_list()
+    ///     .catalog_name(catalog_name)
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_items_list(&self) -> builder::CatalogItemsList<'_> {
         builder::CatalogItemsList::new(self)
     }
-    /**Replace up to 50 catalog items (asynchronous)
-
-    Queues the replacement of up to 50 items: each item given here takes
-    the place of the stored item with the same `id`, and is created if
-    no such item exists. The answer (HTTP 202) only means the request was
-    accepted.
-
-    The API key needs the `catalogs.replace_items` permission.
-
-
-    Sends a `PUT` request to `/catalogs/{catalog_name}/items`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_items_replace()
-        .catalog_name(catalog_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace up to 50 catalog items (asynchronous)
+    ///
+    /// Queues the replacement of up to 50 items: each item given here takes
+    /// the place of the stored item with the same `id`, and is created if
+    /// no such item exists. The answer (HTTP 202) only means the request was
+    /// accepted.
+    ///
+    /// The API key needs the `catalogs.replace_items` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/catalogs/{catalog_name}/items`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_items_replace()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_items_replace(&self) -> builder::CatalogItemsReplace<'_> {
         builder::CatalogItemsReplace::new(self)
     }
-    /**Create up to 50 catalog items (asynchronous)
-
-    Queues the creation of up to 50 items. Each item carries its `id`
-    and a value for every field of the catalog. The answer (HTTP 202)
-    only means the request was accepted; the items are written later.
-
-    The API key needs the `catalogs.add_items` permission.
-
-
-    Sends a `POST` request to `/catalogs/{catalog_name}/items`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_items_create()
-        .catalog_name(catalog_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create up to 50 catalog items (asynchronous)
+    ///
+    /// Queues the creation of up to 50 items. Each item carries its `id`
+    /// and a value for every field of the catalog. The answer (HTTP 202)
+    /// only means the request was accepted; the items are written later.
+    ///
+    /// The API key needs the `catalogs.add_items` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/items`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_items_create()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_items_create(&self) -> builder::CatalogItemsCreate<'_> {
         builder::CatalogItemsCreate::new(self)
     }
-    /**Delete up to 50 catalog items (asynchronous)
-
-    Queues the deletion of up to 50 items, each named by its `id` in a
-    JSON request body. The answer (HTTP 202) only means the request was
-    accepted.
-
-    The API key needs the `catalogs.delete_items` permission.
-
-
-    Sends a `DELETE` request to `/catalogs/{catalog_name}/items`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_items_delete()
-        .catalog_name(catalog_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Delete up to 50 catalog items (asynchronous)
+    ///
+    /// Queues the deletion of up to 50 items, each named by its `id` in a
+    /// JSON request body. The answer (HTTP 202) only means the request was
+    /// accepted.
+    ///
+    /// The API key needs the `catalogs.delete_items` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/items`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_items_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_items_delete(&self) -> builder::CatalogItemsDelete<'_> {
         builder::CatalogItemsDelete::new(self)
     }
-    /**Edit up to 50 catalog items (asynchronous)
-
-    Queues a partial update of up to 50 existing items: each item names
-    its `id` and carries only the fields to change. An array field may
-    be given a new array, or an object with `$add` and/or `$remove`
-    arrays (see `CatalogItemArrayUpdate`) to add or remove single
-    values. The answer (HTTP 202) only means the request was accepted.
-
-    The API key needs the `catalogs.update_items` permission.
-
-
-    Sends a `PATCH` request to `/catalogs/{catalog_name}/items`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_items_update()
-        .catalog_name(catalog_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Edit up to 50 catalog items (asynchronous)
+    ///
+    /// Queues a partial update of up to 50 existing items: each item names
+    /// its `id` and carries only the fields to change. An array field may
+    /// be given a new array, or an object with `$add` and/or `$remove`
+    /// arrays (see `CatalogItemArrayUpdate`) to add or remove single
+    /// values. The answer (HTTP 202) only means the request was accepted.
+    ///
+    /// The API key needs the `catalogs.update_items` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/catalogs/{catalog_name}/items`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_items_update()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_items_update(&self) -> builder::CatalogItemsUpdate<'_> {
         builder::CatalogItemsUpdate::new(self)
     }
-    /**Get one catalog item
-
-    Returns one item of a catalog with all of its fields. The item comes
-    back as the only element of the `items` array.
-
-    The API key needs the `catalogs.get_item` permission.
-
-
-    Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
-    ```ignore
-    let response = client.catalog_item_get()
-        .catalog_name(catalog_name)
-        .item_id(item_id)
-        .send()
-        .await;
-    ```*/
+    /// Get one catalog item
+    ///
+    /// Returns one item of a catalog with all of its fields. The item comes
+    /// back as the only element of the `items` array.
+    ///
+    /// The API key needs the `catalogs.get_item` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
+    /// ```text
+    /// let response = client.catalog_item_get()
+    ///     .catalog_name(catalog_name)
+    ///     .item_id(item_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_item_get(&self) -> builder::CatalogItemGet<'_> {
         builder::CatalogItemGet::new(self)
     }
-    /**Replace one catalog item
-
-    Replaces the whole content of one item with the fields given (without
-    `id`, as the only element of the `items` array). If no item has this
-    `item_id` yet, it is created.
-
-    The API key needs the `catalogs.replace_item` permission.
-
-
-    Sends a `PUT` request to `/catalogs/{catalog_name}/items/{item_id}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_item_replace()
-        .catalog_name(catalog_name)
-        .item_id(item_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace one catalog item
+    ///
+    /// Replaces the whole content of one item with the fields given (without
+    /// `id`, as the only element of the `items` array). If no item has this
+    /// `item_id` yet, it is created.
+    ///
+    /// The API key needs the `catalogs.replace_item` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/catalogs/{catalog_name}/items/{item_id}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_item_replace()
+    ///     .catalog_name(catalog_name)
+    ///     .item_id(item_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_item_replace(&self) -> builder::CatalogItemReplace<'_> {
         builder::CatalogItemReplace::new(self)
     }
-    /**Create one catalog item
-
-    Creates one item whose `id` is the `item_id` in the path. The body
-    holds the item's fields, without `id`, as the only element of the
-    `items` array; every field of the catalog should be given.
-
-    The API key needs the `catalogs.create_item` permission.
-
-
-    Sends a `POST` request to `/catalogs/{catalog_name}/items/{item_id}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_item_create()
-        .catalog_name(catalog_name)
-        .item_id(item_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create one catalog item
+    ///
+    /// Creates one item whose `id` is the `item_id` in the path. The body
+    /// holds the item's fields, without `id`, as the only element of the
+    /// `items` array; every field of the catalog should be given.
+    ///
+    /// The API key needs the `catalogs.create_item` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/items/{item_id}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_item_create()
+    ///     .catalog_name(catalog_name)
+    ///     .item_id(item_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_item_create(&self) -> builder::CatalogItemCreate<'_> {
         builder::CatalogItemCreate::new(self)
     }
-    /**Delete one catalog item
-
-    Deletes one item of a catalog. There is no request body.
-
-    The API key needs the `catalogs.delete_item` permission.
-
-
-    Sends a `DELETE` request to `/catalogs/{catalog_name}/items/{item_id}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
-    ```ignore
-    let response = client.catalog_item_delete()
-        .catalog_name(catalog_name)
-        .item_id(item_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete one catalog item
+    ///
+    /// Deletes one item of a catalog. There is no request body.
+    ///
+    /// The API key needs the `catalogs.delete_item` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/items/{item_id}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
+    /// ```text
+    /// let response = client.catalog_item_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .item_id(item_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_item_delete(&self) -> builder::CatalogItemDelete<'_> {
         builder::CatalogItemDelete::new(self)
     }
-    /**Edit one catalog item
-
-    Changes some fields of an existing item. The body holds only the
-    fields to change, without `id`, as the only element of the `items`
-    array. An array field may be given a new array, or an object with
-    `$add` and/or `$remove` arrays (see `CatalogItemArrayUpdate`).
-
-    The API key needs the `catalogs.update_item` permission.
-
-
-    Sends a `PATCH` request to `/catalogs/{catalog_name}/items/{item_id}`
-
-    Arguments:
-    - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
-    - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
-    - `body`
-    ```ignore
-    let response = client.catalog_item_update()
-        .catalog_name(catalog_name)
-        .item_id(item_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Edit one catalog item
+    ///
+    /// Changes some fields of an existing item. The body holds only the
+    /// fields to change, without `id`, as the only element of the `items`
+    /// array. An array field may be given a new array, or an object with
+    /// `$add` and/or `$remove` arrays (see `CatalogItemArrayUpdate`).
+    ///
+    /// The API key needs the `catalogs.update_item` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/catalogs/{catalog_name}/items/{item_id}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_item_update()
+    ///     .catalog_name(catalog_name)
+    ///     .item_id(item_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn catalog_item_update(&self) -> builder::CatalogItemUpdate<'_> {
         builder::CatalogItemUpdate::new(self)
     }
-    /**Set the subscription group state of up to 50 users
-
-    Moves up to 50 users into (`subscribed`) or out of (`unsubscribed`)
-    one SMS, RCS or email subscription group.
-
-    Users are named by `external_id`, or by `email` for an email group,
-    or by `phone` for an SMS/RCS group. `email` and `phone` must not be
-    sent together: Braze rejects such a request. When an email address or
-    phone number is shared by several profiles, every one of them is
-    changed.
-
-    To create users and set their groups in one call, use `users_track`
-    with `subscription_groups` in the attributes object instead. For
-    several groups at once, see `subscription_status_set_v2`.
-
-
-    Sends a `POST` request to `/subscription/status/set`
-
-    ```ignore
-    let response = client.subscription_status_set()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set the subscription group state of up to 50 users
+    ///
+    /// Moves up to 50 users into (`subscribed`) or out of (`unsubscribed`)
+    /// one SMS, RCS or email subscription group.
+    ///
+    /// Users are named by `external_id`, or by `email` for an email group,
+    /// or by `phone` for an SMS/RCS group. `email` and `phone` must not be
+    /// sent together: Braze rejects such a request. When an email address or
+    /// phone number is shared by several profiles, every one of them is
+    /// changed.
+    ///
+    /// To create users and set their groups in one call, use `users_track`
+    /// with `subscription_groups` in the attributes object instead. For
+    /// several groups at once, see `subscription_status_set_v2`.
+    ///
+    ///
+    /// Sends a `POST` request to `/subscription/status/set`
+    ///
+    /// ```text
+    /// let response = client.subscription_status_set()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn subscription_status_set(&self) -> builder::SubscriptionStatusSet<'_> {
         builder::SubscriptionStatusSet::new(self)
     }
-    /**Set the state of users in several subscription groups at once
-
-    The batch form of `subscription_status_set`: each entry of
-    `subscription_groups` names one group, the state to apply and the
-    users it applies to (`external_ids`, `emails` or `phones`, up to 50
-    each). One call can therefore change email, SMS and WhatsApp groups
-    together.
-
-    An entry must not carry both `emails` and `phones`. Set
-    `use_double_opt_in_logic` to send newly subscribed phone numbers
-    through the SMS double opt-in flow.
-
-
-    Sends a `POST` request to `/v2/subscription/status/set`
-
-    ```ignore
-    let response = client.subscription_status_set_v2()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set the state of users in several subscription groups at once
+    ///
+    /// The batch form of `subscription_status_set`: each entry of
+    /// `subscription_groups` names one group, the state to apply and the
+    /// users it applies to (`external_ids`, `emails` or `phones`, up to 50
+    /// each). One call can therefore change email, SMS and WhatsApp groups
+    /// together.
+    ///
+    /// An entry must not carry both `emails` and `phones`. Set
+    /// `use_double_opt_in_logic` to send newly subscribed phone numbers
+    /// through the SMS double opt-in flow.
+    ///
+    ///
+    /// Sends a `POST` request to `/v2/subscription/status/set`
+    ///
+    /// ```text
+    /// let response = client.subscription_status_set_v2()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn subscription_status_set_v2(&self) -> builder::SubscriptionStatusSetV2<'_> {
         builder::SubscriptionStatusSetV2::new(self)
     }
-    /**Read users' state in one subscription group
-
-    Returns, for each user asked about, whether they are `Subscribed`,
-    `Unsubscribed` or `Unknown` in the given subscription group.
-
-    Name users by `external_id[]`, or by `email[]` (email groups) or
-    `phone[]` (SMS and WhatsApp groups), up to 50 values each. When
-    external IDs are given, only they are used for the lookup. Sending
-    emails and phone numbers together without external IDs is an error.
-
-    A user who unsubscribed globally still shows the last state they had
-    in the group, which Braze restores if they resubscribe globally.
-
-
-    Sends a `GET` request to `/subscription/status/get`
-
-    Arguments:
-    - `email`: Email addresses of the users (up to 50), for an email subscription group.
-    - `external_id`: External IDs of the users (up to 50). Takes precedence over `email[]` and `phone[]`.
-    - `phone`: Phone numbers in E.164 format (up to 50), for an SMS or WhatsApp subscription group.
-    - `subscription_group_id`: The subscription group to look in.
-    ```ignore
-    let response = client.subscription_status_get()
-        .email(email)
-        .external_id(external_id)
-        .phone(phone)
-        .subscription_group_id(subscription_group_id)
-        .send()
-        .await;
-    ```*/
+    /// Read users' state in one subscription group
+    ///
+    /// Returns, for each user asked about, whether they are `Subscribed`,
+    /// `Unsubscribed` or `Unknown` in the given subscription group.
+    ///
+    /// Name users by `external_id[]`, or by `email[]` (email groups) or
+    /// `phone[]` (SMS and WhatsApp groups), up to 50 values each. When
+    /// external IDs are given, only they are used for the lookup. Sending
+    /// emails and phone numbers together without external IDs is an error.
+    ///
+    /// A user who unsubscribed globally still shows the last state they had
+    /// in the group, which Braze restores if they resubscribe globally.
+    ///
+    ///
+    /// Sends a `GET` request to `/subscription/status/get`
+    ///
+    /// Arguments:
+    /// - `email`: Email addresses of the users (up to 50), for an email subscription group.
+    /// - `external_id`: External IDs of the users (up to 50). Takes precedence over `email[]` and `phone[]`.
+    /// - `phone`: Phone numbers in E.164 format (up to 50), for an SMS or WhatsApp subscription group.
+    /// - `subscription_group_id`: The subscription group to look in.
+    /// ```text
+    /// let response = client.subscription_status_get()
+    ///     .email(email)
+    ///     .external_id(external_id)
+    ///     .phone(phone)
+    ///     .subscription_group_id(subscription_group_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn subscription_status_get(&self) -> builder::SubscriptionStatusGet<'_> {
         builder::SubscriptionStatusGet::new(self)
     }
-    /**List the subscription groups a user has a history with
-
-    Lists the subscription groups whose state has ever been changed for
-    the given users, with the current state in each. Groups the users
-    never had a state change in (including newly created groups) are not
-    listed.
-
-    Name users by `external_id[]`, `email[]` or `phone[]` (up to 50
-    values each). Profiles sharing an email address are reported
-    separately. Results are paged with `limit` (at most 100) and
-    `offset`.
-
-
-    Sends a `GET` request to `/subscription/user/status`
-
-    Arguments:
-    - `email`: Email addresses of the users (up to 50).
-    - `external_id`: External IDs of the users (up to 50).
-    - `limit`: Most results to return; defaults to, and may not exceed, 100.
-    - `offset`: How many results to skip before the first one returned.
-    - `phone`: Phone numbers of the users in E.164 format (up to 50).
-    ```ignore
-    let response = client.subscription_user_status()
-        .email(email)
-        .external_id(external_id)
-        .limit(limit)
-        .offset(offset)
-        .phone(phone)
-        .send()
-        .await;
-    ```*/
+    /// List the subscription groups a user has a history with
+    ///
+    /// Lists the subscription groups whose state has ever been changed for
+    /// the given users, with the current state in each. Groups the users
+    /// never had a state change in (including newly created groups) are not
+    /// listed.
+    ///
+    /// Name users by `external_id[]`, `email[]` or `phone[]` (up to 50
+    /// values each). Profiles sharing an email address are reported
+    /// separately. Results are paged with `limit` (at most 100) and
+    /// `offset`.
+    ///
+    ///
+    /// Sends a `GET` request to `/subscription/user/status`
+    ///
+    /// Arguments:
+    /// - `email`: Email addresses of the users (up to 50).
+    /// - `external_id`: External IDs of the users (up to 50).
+    /// - `limit`: Most results to return; defaults to, and may not exceed, 100.
+    /// - `offset`: How many results to skip before the first one returned.
+    /// - `phone`: Phone numbers of the users in E.164 format (up to 50).
+    /// ```text
+    /// let response = client.subscription_user_status()
+    ///     .email(email)
+    ///     .external_id(external_id)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .phone(phone)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn subscription_user_status(&self) -> builder::SubscriptionUserStatus<'_> {
         builder::SubscriptionUserStatus::new(self)
     }
-    /**Block email addresses (old spelling of email_blocklist)
-
-    Deprecated: use `email_blocklist` (POST /email/blocklist), which Braze
-    published with identical behaviour and recommends instead.
-
-    Unsubscribes the given addresses from email and marks them as hard
-    bounced, so Braze no longer sends email to them. Accepts one address
-    or a list of up to 50.
-
-
-    Sends a `POST` request to `/email/blacklist`
-
-    ```ignore
-    let response = client.email_blacklist()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Block email addresses (old spelling of email_blocklist)
+    ///
+    /// Deprecated: use `email_blocklist` (POST /email/blocklist), which Braze
+    /// published with identical behaviour and recommends instead.
+    ///
+    /// Unsubscribes the given addresses from email and marks them as hard
+    /// bounced, so Braze no longer sends email to them. Accepts one address
+    /// or a list of up to 50.
+    ///
+    ///
+    /// Sends a `POST` request to `/email/blacklist`
+    ///
+    /// ```text
+    /// let response = client.email_blacklist()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_blacklist(&self) -> builder::EmailBlacklist<'_> {
         builder::EmailBlacklist::new(self)
     }
-    /**Block email addresses
-
-    Unsubscribes the given addresses from email and marks them as hard
-    bounced, so Braze no longer sends email to them. Accepts one address
-    or a list of up to 50. Replaces the deprecated `email_blacklist`.
-    The API key needs the `email.blacklist` permission.
-
-
-    Sends a `POST` request to `/email/blocklist`
-
-    ```ignore
-    let response = client.email_blocklist()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Block email addresses
+    ///
+    /// Unsubscribes the given addresses from email and marks them as hard
+    /// bounced, so Braze no longer sends email to them. Accepts one address
+    /// or a list of up to 50. Replaces the deprecated `email_blacklist`.
+    /// The API key needs the `email.blacklist` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/email/blocklist`
+    ///
+    /// ```text
+    /// let response = client.email_blocklist()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_blocklist(&self) -> builder::EmailBlocklist<'_> {
         builder::EmailBlocklist::new(self)
     }
-    /**Take email addresses off the hard-bounce list
-
-    Clears the hard-bounced mark on the given addresses, both in Braze
-    and on the bounce list kept by the email provider, so that email can
-    be sent to them again. Accepts one address or a list of up to 50.
-
-
-    Sends a `POST` request to `/email/bounce/remove`
-
-    ```ignore
-    let response = client.email_bounce_remove()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Take email addresses off the hard-bounce list
+    ///
+    /// Clears the hard-bounced mark on the given addresses, both in Braze
+    /// and on the bounce list kept by the email provider, so that email can
+    /// be sent to them again. Accepts one address or a list of up to 50.
+    ///
+    ///
+    /// Sends a `POST` request to `/email/bounce/remove`
+    ///
+    /// ```text
+    /// let response = client.email_bounce_remove()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_bounce_remove(&self) -> builder::EmailBounceRemove<'_> {
         builder::EmailBounceRemove::new(self)
     }
-    /**Take email addresses off the spam list
-
-    Clears the spam-report mark on the given addresses, both in Braze and
-    on the spam list kept by the email provider. Accepts one address or a
-    list of up to 50.
-
-
-    Sends a `POST` request to `/email/spam/remove`
-
-    ```ignore
-    let response = client.email_spam_remove()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Take email addresses off the spam list
+    ///
+    /// Clears the spam-report mark on the given addresses, both in Braze and
+    /// on the spam list kept by the email provider. Accepts one address or a
+    /// list of up to 50.
+    ///
+    ///
+    /// Sends a `POST` request to `/email/spam/remove`
+    ///
+    /// ```text
+    /// let response = client.email_spam_remove()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_spam_remove(&self) -> builder::EmailSpamRemove<'_> {
         builder::EmailSpamRemove::new(self)
     }
-    /**Set the global email subscription state of addresses
-
-    Sets the global email subscription state (`subscribed`, `opted_in` or
-    `unsubscribed`) of one address or of up to 50.
-
-    The address does not need to belong to a user yet: Braze keeps the
-    state and applies it to the profile the address is later attached
-    to.
-
-
-    Sends a `POST` request to `/email/status`
-
-    ```ignore
-    let response = client.email_status_set()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set the global email subscription state of addresses
+    ///
+    /// Sets the global email subscription state (`subscribed`, `opted_in` or
+    /// `unsubscribed`) of one address or of up to 50.
+    ///
+    /// The address does not need to belong to a user yet: Braze keeps the
+    /// state and applies it to the profile the address is later attached
+    /// to.
+    ///
+    ///
+    /// Sends a `POST` request to `/email/status`
+    ///
+    /// ```text
+    /// let response = client.email_status_set()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_status_set(&self) -> builder::EmailStatusSet<'_> {
         builder::EmailStatusSet::new(self)
     }
-    /**List hard-bounced email addresses
-
-    Lists the addresses that hard bounced between `start_date` and
-    `end_date` (both read as midnight UTC), newest first, or tells
-    whether one `email` has hard bounced.
-
-    `end_date` is always needed, plus `start_date` or `email`. If all
-    three are sent, the email wins and the dates are ignored. Page
-    through a long range by raising `offset` until a page holds fewer
-    than `limit` entries; paging parameters combined with `email` may
-    give an empty answer.
-
-
-    Sends a `GET` request to `/email/hard_bounces`
-
-    Arguments:
-    - `email`: One address to check; needed unless `start_date` is sent.
-    - `end_date`: Last day of the range (YYYY-MM-DD).
-    - `limit`: Most results to return; 100 by default, at most 500.
-    - `offset`: How many results to skip before the first one returned.
-    - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
-    ```ignore
-    let response = client.email_hard_bounces_list()
-        .email(email)
-        .end_date(end_date)
-        .limit(limit)
-        .offset(offset)
-        .start_date(start_date)
-        .send()
-        .await;
-    ```*/
+    /// List hard-bounced email addresses
+    ///
+    /// Lists the addresses that hard bounced between `start_date` and
+    /// `end_date` (both read as midnight UTC), newest first, or tells
+    /// whether one `email` has hard bounced.
+    ///
+    /// `end_date` is always needed, plus `start_date` or `email`. If all
+    /// three are sent, the email wins and the dates are ignored. Page
+    /// through a long range by raising `offset` until a page holds fewer
+    /// than `limit` entries; paging parameters combined with `email` may
+    /// give an empty answer.
+    ///
+    ///
+    /// Sends a `GET` request to `/email/hard_bounces`
+    ///
+    /// Arguments:
+    /// - `email`: One address to check; needed unless `start_date` is sent.
+    /// - `end_date`: Last day of the range (YYYY-MM-DD).
+    /// - `limit`: Most results to return; 100 by default, at most 500.
+    /// - `offset`: How many results to skip before the first one returned.
+    /// - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
+    /// ```text
+    /// let response = client.email_hard_bounces_list()
+    ///     .email(email)
+    ///     .end_date(end_date)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .start_date(start_date)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_hard_bounces_list(&self) -> builder::EmailHardBouncesList<'_> {
         builder::EmailHardBouncesList::new(self)
     }
-    /**List email addresses that unsubscribed
-
-    Lists the addresses whose latest change in the date range was an
-    unsubscribe, or tells whether one `email` has unsubscribed. Useful to
-    keep another email system in sync with Braze; for the full history
-    of changes use Currents.
-
-    `end_date` is always needed, plus `start_date` or `email`. Results
-    are newest first unless `sort_direction=asc`. Page through a long
-    range by raising `offset` until a page holds fewer than `limit`
-    entries.
-
-
-    Sends a `GET` request to `/email/unsubscribes`
-
-    Arguments:
-    - `email`: One address to check; needed unless `start_date` is sent.
-    - `end_date`: Last day of the range (YYYY-MM-DD).
-    - `limit`: Most results to return; 100 by default, at most 500.
-    - `offset`: How many results to skip before the first one returned.
-    - `sort_direction`: `desc` (the default) lists newest first, `asc` oldest first.
-    - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
-    ```ignore
-    let response = client.email_unsubscribes_list()
-        .email(email)
-        .end_date(end_date)
-        .limit(limit)
-        .offset(offset)
-        .sort_direction(sort_direction)
-        .start_date(start_date)
-        .send()
-        .await;
-    ```*/
+    /// List email addresses that unsubscribed
+    ///
+    /// Lists the addresses whose latest change in the date range was an
+    /// unsubscribe, or tells whether one `email` has unsubscribed. Useful to
+    /// keep another email system in sync with Braze; for the full history
+    /// of changes use Currents.
+    ///
+    /// `end_date` is always needed, plus `start_date` or `email`. Results
+    /// are newest first unless `sort_direction=asc`. Page through a long
+    /// range by raising `offset` until a page holds fewer than `limit`
+    /// entries.
+    ///
+    ///
+    /// Sends a `GET` request to `/email/unsubscribes`
+    ///
+    /// Arguments:
+    /// - `email`: One address to check; needed unless `start_date` is sent.
+    /// - `end_date`: Last day of the range (YYYY-MM-DD).
+    /// - `limit`: Most results to return; 100 by default, at most 500.
+    /// - `offset`: How many results to skip before the first one returned.
+    /// - `sort_direction`: `desc` (the default) lists newest first, `asc` oldest first.
+    /// - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
+    /// ```text
+    /// let response = client.email_unsubscribes_list()
+    ///     .email(email)
+    ///     .end_date(end_date)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .sort_direction(sort_direction)
+    ///     .start_date(start_date)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn email_unsubscribes_list(&self) -> builder::EmailUnsubscribesList<'_> {
         builder::EmailUnsubscribesList::new(self)
     }
-    /**Create an email template
-
-    Creates an HTML email template, shown in the dashboard's Templates &
-    Media section, and returns its `email_template_id` for later updates.
-    Tags must already exist in the workspace, and Content Blocks the body
-    refers to must exist too.
-
-
-    Sends a `POST` request to `/templates/email/create`
-
-    ```ignore
-    let response = client.templates_email_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an email template
+    ///
+    /// Creates an HTML email template, shown in the dashboard's Templates &
+    /// Media section, and returns its `email_template_id` for later updates.
+    /// Tags must already exist in the workspace, and Content Blocks the body
+    /// refers to must exist too.
+    ///
+    ///
+    /// Sends a `POST` request to `/templates/email/create`
+    ///
+    /// ```text
+    /// let response = client.templates_email_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn templates_email_create(&self) -> builder::TemplatesEmailCreate<'_> {
         builder::TemplatesEmailCreate::new(self)
     }
-    /**Update an email template
-
-    Changes an existing email template, named by `email_template_id`.
-    Only the fields sent are changed; at least one besides the ID must be
-    sent. Tags must already exist in the workspace.
-
-
-    Sends a `POST` request to `/templates/email/update`
-
-    ```ignore
-    let response = client.templates_email_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update an email template
+    ///
+    /// Changes an existing email template, named by `email_template_id`.
+    /// Only the fields sent are changed; at least one besides the ID must be
+    /// sent. Tags must already exist in the workspace.
+    ///
+    ///
+    /// Sends a `POST` request to `/templates/email/update`
+    ///
+    /// ```text
+    /// let response = client.templates_email_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn templates_email_update(&self) -> builder::TemplatesEmailUpdate<'_> {
         builder::TemplatesEmailUpdate::new(self)
     }
-    /**Get an email template
-
-    Returns one email template: its name, subject, preheader, HTML and
-    plain-text bodies (images appear as HTML in `body`), tags and
-    timestamps. Templates made with the drag-and-drop editor are not
-    available through this endpoint.
-
-
-    Sends a `GET` request to `/templates/email/info`
-
-    Arguments:
-    - `email_template_id`: The template's API identifier.
-    ```ignore
-    let response = client.templates_email_info()
-        .email_template_id(email_template_id)
-        .send()
-        .await;
-    ```*/
+    /// Get an email template
+    ///
+    /// Returns one email template: its name, subject, preheader, HTML and
+    /// plain-text bodies (images appear as HTML in `body`), tags and
+    /// timestamps. Templates made with the drag-and-drop editor are not
+    /// available through this endpoint.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/info`
+    ///
+    /// Arguments:
+    /// - `email_template_id`: The template's API identifier.
+    /// ```text
+    /// let response = client.templates_email_info()
+    ///     .email_template_id(email_template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn templates_email_info(&self) -> builder::TemplatesEmailInfo<'_> {
         builder::TemplatesEmailInfo::new(self)
     }
-    /**List email templates
-
-    Lists the workspace's email templates, optionally only those changed
-    within a time window. Templates made with the drag-and-drop editor
-    are left out. Paged with `limit` (100 by default, at most 1000) and
-    `offset`.
-
-
-    Sends a `GET` request to `/templates/email/list`
-
-    Arguments:
-    - `limit`: Most templates to return; 100 by default, at most 1000.
-    - `modified_after`: Only templates last changed at or after this time (ISO 8601).
-    - `modified_before`: Only templates last changed at or before this time (ISO 8601).
-    - `offset`: How many matching templates to skip.
-    ```ignore
-    let response = client.templates_email_list()
-        .limit(limit)
-        .modified_after(modified_after)
-        .modified_before(modified_before)
-        .offset(offset)
-        .send()
-        .await;
-    ```*/
+    /// List email templates
+    ///
+    /// Lists the workspace's email templates, optionally only those changed
+    /// within a time window. Templates made with the drag-and-drop editor
+    /// are left out. Paged with `limit` (100 by default, at most 1000) and
+    /// `offset`.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/list`
+    ///
+    /// Arguments:
+    /// - `limit`: Most templates to return; 100 by default, at most 1000.
+    /// - `modified_after`: Only templates last changed at or after this time (ISO 8601).
+    /// - `modified_before`: Only templates last changed at or before this time (ISO 8601).
+    /// - `offset`: How many matching templates to skip.
+    /// ```text
+    /// let response = client.templates_email_list()
+    ///     .limit(limit)
+    ///     .modified_after(modified_after)
+    ///     .modified_before(modified_before)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn templates_email_list(&self) -> builder::TemplatesEmailList<'_> {
         builder::TemplatesEmailList::new(self)
     }
-    /**Create a Content Block
-
-    Creates a reusable Content Block (HTML or text) and returns its ID and
-    the Liquid tag that includes it in messages. A block starts `active`
-    unless `state` is `draft`. Names are unique, under 100 characters and
-    limited to letters, digits, `-` and `_`; the content is limited to
-    50 KB and must be valid Liquid.
-
-
-    Sends a `POST` request to `/content_blocks/create`
-
-    ```ignore
-    let response = client.content_blocks_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a Content Block
+    ///
+    /// Creates a reusable Content Block (HTML or text) and returns its ID and
+    /// the Liquid tag that includes it in messages. A block starts `active`
+    /// unless `state` is `draft`. Names are unique, under 100 characters and
+    /// limited to letters, digits, `-` and `_`; the content is limited to
+    /// 50 KB and must be valid Liquid.
+    ///
+    ///
+    /// Sends a `POST` request to `/content_blocks/create`
+    ///
+    /// ```text
+    /// let response = client.content_blocks_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn content_blocks_create(&self) -> builder::ContentBlocksCreate<'_> {
         builder::ContentBlocksCreate::new(self)
     }
-    /**Update a Content Block
-
-    Changes an existing Content Block, named by `content_block_id`. Only
-    the fields sent are changed. An active block cannot be renamed and
-    cannot go back to `draft` (create a new block instead). The same
-    limits as on creation apply.
-
-
-    Sends a `POST` request to `/content_blocks/update`
-
-    ```ignore
-    let response = client.content_blocks_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a Content Block
+    ///
+    /// Changes an existing Content Block, named by `content_block_id`. Only
+    /// the fields sent are changed. An active block cannot be renamed and
+    /// cannot go back to `draft` (create a new block instead). The same
+    /// limits as on creation apply.
+    ///
+    ///
+    /// Sends a `POST` request to `/content_blocks/update`
+    ///
+    /// ```text
+    /// let response = client.content_blocks_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn content_blocks_update(&self) -> builder::ContentBlocksUpdate<'_> {
         builder::ContentBlocksUpdate::new(self)
     }
-    /**Get a Content Block
-
-    Returns one Content Block: name, description, content, type, tags,
-    timestamps and how many messages include it. With
-    `include_inclusion_data=true` it also lists the message variations
-    of campaigns and Canvases that include it (archived and deleted ones
-    left out).
-
-
-    Sends a `GET` request to `/content_blocks/info`
-
-    Arguments:
-    - `content_block_id`: The Content Block's API identifier.
-    - `include_inclusion_data`: Also return where the block is used.
-    ```ignore
-    let response = client.content_blocks_info()
-        .content_block_id(content_block_id)
-        .include_inclusion_data(include_inclusion_data)
-        .send()
-        .await;
-    ```*/
+    /// Get a Content Block
+    ///
+    /// Returns one Content Block: name, description, content, type, tags,
+    /// timestamps and how many messages include it. With
+    /// `include_inclusion_data=true` it also lists the message variations
+    /// of campaigns and Canvases that include it (archived and deleted ones
+    /// left out).
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/info`
+    ///
+    /// Arguments:
+    /// - `content_block_id`: The Content Block's API identifier.
+    /// - `include_inclusion_data`: Also return where the block is used.
+    /// ```text
+    /// let response = client.content_blocks_info()
+    ///     .content_block_id(content_block_id)
+    ///     .include_inclusion_data(include_inclusion_data)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn content_blocks_info(&self) -> builder::ContentBlocksInfo<'_> {
         builder::ContentBlocksInfo::new(self)
     }
-    /**List Content Blocks
-
-    Lists the workspace's Content Blocks, optionally only those changed
-    within a time window. Paged with `limit` (100 by default, at most
-    1000) and `offset`.
-
-
-    Sends a `GET` request to `/content_blocks/list`
-
-    Arguments:
-    - `limit`: Most blocks to return; 100 by default, at most 1000.
-    - `modified_after`: Only blocks last changed at or after this time (ISO 8601).
-    - `modified_before`: Only blocks last changed at or before this time (ISO 8601); not earlier than `modified_after`.
-    - `offset`: How many matching blocks to skip.
-    ```ignore
-    let response = client.content_blocks_list()
-        .limit(limit)
-        .modified_after(modified_after)
-        .modified_before(modified_before)
-        .offset(offset)
-        .send()
-        .await;
-    ```*/
+    /// List Content Blocks
+    ///
+    /// Lists the workspace's Content Blocks, optionally only those changed
+    /// within a time window. Paged with `limit` (100 by default, at most
+    /// 1000) and `offset`.
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/list`
+    ///
+    /// Arguments:
+    /// - `limit`: Most blocks to return; 100 by default, at most 1000.
+    /// - `modified_after`: Only blocks last changed at or after this time (ISO 8601).
+    /// - `modified_before`: Only blocks last changed at or before this time (ISO 8601); not earlier than `modified_after`.
+    /// - `offset`: How many matching blocks to skip.
+    /// ```text
+    /// let response = client.content_blocks_list()
+    ///     .limit(limit)
+    ///     .modified_after(modified_after)
+    ///     .modified_before(modified_before)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn content_blocks_list(&self) -> builder::ContentBlocksList<'_> {
         builder::ContentBlocksList::new(self)
     }
-    /**Take phone numbers off the invalid list
-
-    Removes up to 50 phone numbers from the list of numbers Braze has
-    marked invalid, so that they are treated as valid again (for example
-    after the user fixed their number's SMS capability).
-
-
-    Sends a `POST` request to `/sms/invalid_phone_numbers/remove`
-
-    ```ignore
-    let response = client.sms_invalid_phone_numbers_remove()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Take phone numbers off the invalid list
+    ///
+    /// Removes up to 50 phone numbers from the list of numbers Braze has
+    /// marked invalid, so that they are treated as valid again (for example
+    /// after the user fixed their number's SMS capability).
+    ///
+    ///
+    /// Sends a `POST` request to `/sms/invalid_phone_numbers/remove`
+    ///
+    /// ```text
+    /// let response = client.sms_invalid_phone_numbers_remove()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn sms_invalid_phone_numbers_remove(&self) -> builder::SmsInvalidPhoneNumbersRemove<'_> {
         builder::SmsInvalidPhoneNumbersRemove::new(self)
     }
-    /**List phone numbers marked invalid
-
-    Lists the phone numbers Braze marked invalid between `start_date` and
-    `end_date` (read as midnight UTC), newest first, or checks specific
-    numbers given in `phone_numbers[]`. Filter by `reason` to see only
-    provider errors or only deactivated numbers.
-
-    Send either both dates or `phone_numbers[]`; when both are sent the
-    numbers win and the dates are ignored. Page through a long range by
-    raising `offset` until a page holds fewer than `limit` entries.
-
-
-    Sends a `GET` request to `/sms/invalid_phone_numbers`
-
-    Arguments:
-    - `end_date`: Last day of the range (YYYY-MM-DD).
-    - `limit`: Most results to return; 100 by default, at most 500.
-    - `offset`: How many results to skip before the first one returned.
-    - `phone_numbers`: Phone numbers (E.164) to check; only those found invalid are returned.
-    - `reason`: Only numbers invalidated for this reason; all reasons when omitted.
-    - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`.
-    ```ignore
-    let response = client.sms_invalid_phone_numbers_list()
-        .end_date(end_date)
-        .limit(limit)
-        .offset(offset)
-        .phone_numbers(phone_numbers)
-        .reason(reason)
-        .start_date(start_date)
-        .send()
-        .await;
-    ```*/
+    /// List phone numbers marked invalid
+    ///
+    /// Lists the phone numbers Braze marked invalid between `start_date` and
+    /// `end_date` (read as midnight UTC), newest first, or checks specific
+    /// numbers given in `phone_numbers[]`. Filter by `reason` to see only
+    /// provider errors or only deactivated numbers.
+    ///
+    /// Send either both dates or `phone_numbers[]`; when both are sent the
+    /// numbers win and the dates are ignored. Page through a long range by
+    /// raising `offset` until a page holds fewer than `limit` entries.
+    ///
+    ///
+    /// Sends a `GET` request to `/sms/invalid_phone_numbers`
+    ///
+    /// Arguments:
+    /// - `end_date`: Last day of the range (YYYY-MM-DD).
+    /// - `limit`: Most results to return; 100 by default, at most 500.
+    /// - `offset`: How many results to skip before the first one returned.
+    /// - `phone_numbers`: Phone numbers (E.164) to check; only those found invalid are returned.
+    /// - `reason`: Only numbers invalidated for this reason; all reasons when omitted.
+    /// - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`.
+    /// ```text
+    /// let response = client.sms_invalid_phone_numbers_list()
+    ///     .end_date(end_date)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .phone_numbers(phone_numbers)
+    ///     .reason(reason)
+    ///     .start_date(start_date)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn sms_invalid_phone_numbers_list(&self) -> builder::SmsInvalidPhoneNumbersList<'_> {
         builder::SmsInvalidPhoneNumbersList::new(self)
     }
-    /**Export daily analytics for a campaign
-
-    Returns one point per day for a campaign: campaign-wide conversions,
-    unique recipients and revenue, and for each messaging channel one
-    statistics object per message variation (sends, opens, clicks,
-    deliveries, impressions and so on, depending on the channel).
-
-    Requires the `campaigns.data_series` permission.
-
-
-    Sends a `GET` request to `/campaigns/data_series`
-
-    Arguments:
-    - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    ```ignore
-    let response = client.campaigns_data_series()
-        .campaign_id(campaign_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send()
-        .await;
-    ```*/
+    /// Export daily analytics for a campaign
+    ///
+    /// Returns one point per day for a campaign: campaign-wide conversions,
+    /// unique recipients and revenue, and for each messaging channel one
+    /// statistics object per message variation (sends, opens, clicks,
+    /// deliveries, impressions and so on, depending on the channel).
+    ///
+    /// Requires the `campaigns.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/data_series`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// ```text
+    /// let response = client.campaigns_data_series()
+    ///     .campaign_id(campaign_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_data_series(&self) -> builder::CampaignsDataSeries<'_> {
         builder::CampaignsDataSeries::new(self)
     }
-    /**Export the settings and messages of a campaign
-
-    Returns a campaign's metadata (status flags, schedule type, channels,
-    tags, teams, first and last send), the content of each of its message
-    variations keyed by variation identifier, and its conversion event
-    behaviours in the order they are defined (A, B, C, D).
-
-    Requires the `campaigns.details` permission.
-
-
-    Sends a `GET` request to `/campaigns/details`
-
-    Arguments:
-    - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
-    - `post_launch_draft_version`: When `true` and the campaign has a post-launch draft, the draft's pending changes are returned instead of the live version.
-    ```ignore
-    let response = client.campaigns_details()
-        .campaign_id(campaign_id)
-        .post_launch_draft_version(post_launch_draft_version)
-        .send()
-        .await;
-    ```*/
+    /// Export the settings and messages of a campaign
+    ///
+    /// Returns a campaign's metadata (status flags, schedule type, channels,
+    /// tags, teams, first and last send), the content of each of its message
+    /// variations keyed by variation identifier, and its conversion event
+    /// behaviours in the order they are defined (A, B, C, D).
+    ///
+    /// Requires the `campaigns.details` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/details`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
+    /// - `post_launch_draft_version`: When `true` and the campaign has a post-launch draft, the draft's pending changes are returned instead of the live version.
+    /// ```text
+    /// let response = client.campaigns_details()
+    ///     .campaign_id(campaign_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_details(&self) -> builder::CampaignsDetails<'_> {
         builder::CampaignsDetails::new(self)
     }
-    /**List campaigns, 100 per page
-
-    Pages through the workspace's campaigns, 100 at a time, ordered by
-    creation time (oldest first unless `sort_direction` is `desc`). Each
-    entry carries the campaign identifier, name, last edit time, tags and
-    whether it is an API campaign. Archived campaigns are left out unless
-    `include_archived` is `true`.
-
-    Requires the `campaigns.list` permission.
-
-
-    Sends a `GET` request to `/campaigns/list`
-
-    Arguments:
-    - `include_archived`: Also list archived entries (`false` by default).
-    - `last_edit_time_gt`: Only list entries edited after this moment.
-    - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
-    - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
-    ```ignore
-    let response = client.campaigns_list()
-        .include_archived(include_archived)
-        .last_edit_time_gt(last_edit_time_gt)
-        .page(page)
-        .sort_direction(sort_direction)
-        .send()
-        .await;
-    ```*/
+    /// List campaigns, 100 per page
+    ///
+    /// Pages through the workspace's campaigns, 100 at a time, ordered by
+    /// creation time (oldest first unless `sort_direction` is `desc`). Each
+    /// entry carries the campaign identifier, name, last edit time, tags and
+    /// whether it is an API campaign. Archived campaigns are left out unless
+    /// `include_archived` is `true`.
+    ///
+    /// Requires the `campaigns.list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/list`
+    ///
+    /// Arguments:
+    /// - `include_archived`: Also list archived entries (`false` by default).
+    /// - `last_edit_time_gt`: Only list entries edited after this moment.
+    /// - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
+    /// - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
+    /// ```text
+    /// let response = client.campaigns_list()
+    ///     .include_archived(include_archived)
+    ///     .last_edit_time_gt(last_edit_time_gt)
+    ///     .page(page)
+    ///     .sort_direction(sort_direction)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_list(&self) -> builder::CampaignsList<'_> {
         builder::CampaignsList::new(self)
     }
-    /**Export daily analytics for one send of an API campaign
-
-    Returns one point per day for a single tracked send (`send_id`) of an
-    API campaign: per-channel, per-variation delivery and engagement
-    counts, plus conversions, unique recipients and revenue. Braze keeps
-    send analytics for 14 days after the send; a user's conversions count
-    toward the most recent send they received from the campaign.
-
-    Only available for API campaigns. Requires the `sends.data_series`
-    permission.
-
-
-    Sends a `GET` request to `/sends/data_series`
-
-    Arguments:
-    - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    - `send_id`: The send identifier the messages were tracked under.
-    ```ignore
-    let response = client.sends_data_series()
-        .campaign_id(campaign_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send_id(send_id)
-        .send()
-        .await;
-    ```*/
+    /// Export daily analytics for one send of an API campaign
+    ///
+    /// Returns one point per day for a single tracked send (`send_id`) of an
+    /// API campaign: per-channel, per-variation delivery and engagement
+    /// counts, plus conversions, unique recipients and revenue. Braze keeps
+    /// send analytics for 14 days after the send; a user's conversions count
+    /// toward the most recent send they received from the campaign.
+    ///
+    /// Only available for API campaigns. Requires the `sends.data_series`
+    /// permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/sends/data_series`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `send_id`: The send identifier the messages were tracked under.
+    /// ```text
+    /// let response = client.sends_data_series()
+    ///     .campaign_id(campaign_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send_id(send_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn sends_data_series(&self) -> builder::SendsDataSeries<'_> {
         builder::SendsDataSeries::new(self)
     }
-    /**Export daily analytics for a Canvas
-
-    Returns the Canvas name and one point per day with its total entries,
-    conversions and revenue; on request, the same figures per variant and
-    per step, the steps' figures including per-channel message
-    statistics.
-
-    The window is `ending_at` and either `starting_at` or `length` (1 to 14
-    days); send one of the two.
-
-    Requires the `canvas.data_series` permission.
-
-
-    Sends a `GET` request to `/canvas/data_series`
-
-    Arguments:
-    - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
-    - `ending_at`: Last moment covered by the export (ISO 8601).
-    - `include_deleted_step_data`: Include the figures of steps that have since been deleted from the Canvas; `false` by default.
-    - `include_step_breakdown`: Add per-step figures (`step_stats`); `false` by default.
-    - `include_variant_breakdown`: Add per-variant figures (`variant_stats`); `false` by default.
-    - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
-    - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
-    ```ignore
-    let response = client.canvas_data_series()
-        .canvas_id(canvas_id)
-        .ending_at(ending_at)
-        .include_deleted_step_data(include_deleted_step_data)
-        .include_step_breakdown(include_step_breakdown)
-        .include_variant_breakdown(include_variant_breakdown)
-        .length(length)
-        .starting_at(starting_at)
-        .send()
-        .await;
-    ```*/
+    /// Export daily analytics for a Canvas
+    ///
+    /// Returns the Canvas name and one point per day with its total entries,
+    /// conversions and revenue; on request, the same figures per variant and
+    /// per step, the steps' figures including per-channel message
+    /// statistics.
+    ///
+    /// The window is `ending_at` and either `starting_at` or `length` (1 to 14
+    /// days); send one of the two.
+    ///
+    /// Requires the `canvas.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/data_series`
+    ///
+    /// Arguments:
+    /// - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
+    /// - `ending_at`: Last moment covered by the export (ISO 8601).
+    /// - `include_deleted_step_data`: Include the figures of steps that have since been deleted from the Canvas; `false` by default.
+    /// - `include_step_breakdown`: Add per-step figures (`step_stats`); `false` by default.
+    /// - `include_variant_breakdown`: Add per-variant figures (`variant_stats`); `false` by default.
+    /// - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
+    /// - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
+    /// ```text
+    /// let response = client.canvas_data_series()
+    ///     .canvas_id(canvas_id)
+    ///     .ending_at(ending_at)
+    ///     .include_deleted_step_data(include_deleted_step_data)
+    ///     .include_step_breakdown(include_step_breakdown)
+    ///     .include_variant_breakdown(include_variant_breakdown)
+    ///     .length(length)
+    ///     .starting_at(starting_at)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_data_series(&self) -> builder::CanvasDataSeries<'_> {
         builder::CanvasDataSeries::new(self)
     }
-    /**Export summed analytics for a Canvas
-
-    Same window and options as the Canvas data series, but the figures
-    are added up over the whole window instead of given per day: total
-    entries, conversions and revenue, optionally per variant and per step
-    (with per-channel message statistics for steps).
-
-    The window is `ending_at` and either `starting_at` or `length` (1 to 14
-    days); send one of the two.
-
-    Requires the `canvas.data_summary` permission.
-
-
-    Sends a `GET` request to `/canvas/data_summary`
-
-    Arguments:
-    - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
-    - `ending_at`: Last moment covered by the export (ISO 8601).
-    - `include_deleted_step_data`: Include the figures of steps that have since been deleted from the Canvas; `false` by default.
-    - `include_step_breakdown`: Add per-step figures (`step_stats`); `false` by default.
-    - `include_variant_breakdown`: Add per-variant figures (`variant_stats`); `false` by default.
-    - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
-    - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
-    ```ignore
-    let response = client.canvas_data_summary()
-        .canvas_id(canvas_id)
-        .ending_at(ending_at)
-        .include_deleted_step_data(include_deleted_step_data)
-        .include_step_breakdown(include_step_breakdown)
-        .include_variant_breakdown(include_variant_breakdown)
-        .length(length)
-        .starting_at(starting_at)
-        .send()
-        .await;
-    ```*/
+    /// Export summed analytics for a Canvas
+    ///
+    /// Same window and options as the Canvas data series, but the figures
+    /// are added up over the whole window instead of given per day: total
+    /// entries, conversions and revenue, optionally per variant and per step
+    /// (with per-channel message statistics for steps).
+    ///
+    /// The window is `ending_at` and either `starting_at` or `length` (1 to 14
+    /// days); send one of the two.
+    ///
+    /// Requires the `canvas.data_summary` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/data_summary`
+    ///
+    /// Arguments:
+    /// - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
+    /// - `ending_at`: Last moment covered by the export (ISO 8601).
+    /// - `include_deleted_step_data`: Include the figures of steps that have since been deleted from the Canvas; `false` by default.
+    /// - `include_step_breakdown`: Add per-step figures (`step_stats`); `false` by default.
+    /// - `include_variant_breakdown`: Add per-variant figures (`variant_stats`); `false` by default.
+    /// - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
+    /// - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
+    /// ```text
+    /// let response = client.canvas_data_summary()
+    ///     .canvas_id(canvas_id)
+    ///     .ending_at(ending_at)
+    ///     .include_deleted_step_data(include_deleted_step_data)
+    ///     .include_step_breakdown(include_step_breakdown)
+    ///     .include_variant_breakdown(include_variant_breakdown)
+    ///     .length(length)
+    ///     .starting_at(starting_at)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_data_summary(&self) -> builder::CanvasDataSummary<'_> {
         builder::CanvasDataSummary::new(self)
     }
-    /**Export the settings, variants and steps of a Canvas
-
-    Returns a Canvas's metadata (status flags, schedule type, channels,
-    tags, teams, first and last entry), its variants with their first
-    steps, and every step with its type, following steps, paths and the
-    content of its messages keyed by message variation identifier.
-
-    Requires the `canvas.details` permission.
-
-
-    Sends a `GET` request to `/canvas/details`
-
-    Arguments:
-    - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
-    - `post_launch_draft_version`: When `true` and the Canvas has a post-launch draft, the draft's pending changes are returned instead of the live version.
-    ```ignore
-    let response = client.canvas_details()
-        .canvas_id(canvas_id)
-        .post_launch_draft_version(post_launch_draft_version)
-        .send()
-        .await;
-    ```*/
+    /// Export the settings, variants and steps of a Canvas
+    ///
+    /// Returns a Canvas's metadata (status flags, schedule type, channels,
+    /// tags, teams, first and last entry), its variants with their first
+    /// steps, and every step with its type, following steps, paths and the
+    /// content of its messages keyed by message variation identifier.
+    ///
+    /// Requires the `canvas.details` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/details`
+    ///
+    /// Arguments:
+    /// - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
+    /// - `post_launch_draft_version`: When `true` and the Canvas has a post-launch draft, the draft's pending changes are returned instead of the live version.
+    /// ```text
+    /// let response = client.canvas_details()
+    ///     .canvas_id(canvas_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_details(&self) -> builder::CanvasDetails<'_> {
         builder::CanvasDetails::new(self)
     }
-    /**List Canvases, 100 per page
-
-    Pages through the workspace's Canvases, 100 at a time, ordered by
-    creation time (oldest first unless `sort_direction` is `desc`). Each
-    entry carries the Canvas identifier, name, last edit time and tags.
-    Stopped Canvases are included; archived ones only when
-    `include_archived` is `true`.
-
-    Requires the `canvas.list` permission.
-
-
-    Sends a `GET` request to `/canvas/list`
-
-    Arguments:
-    - `include_archived`: Also list archived entries (`false` by default).
-    - `last_edit_time_gt`: Only list entries edited after this moment.
-    - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
-    - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
-    ```ignore
-    let response = client.canvas_list()
-        .include_archived(include_archived)
-        .last_edit_time_gt(last_edit_time_gt)
-        .page(page)
-        .sort_direction(sort_direction)
-        .send()
-        .await;
-    ```*/
+    /// List Canvases, 100 per page
+    ///
+    /// Pages through the workspace's Canvases, 100 at a time, ordered by
+    /// creation time (oldest first unless `sort_direction` is `desc`). Each
+    /// entry carries the Canvas identifier, name, last edit time and tags.
+    /// Stopped Canvases are included; archived ones only when
+    /// `include_archived` is `true`.
+    ///
+    /// Requires the `canvas.list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/list`
+    ///
+    /// Arguments:
+    /// - `include_archived`: Also list archived entries (`false` by default).
+    /// - `last_edit_time_gt`: Only list entries edited after this moment.
+    /// - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
+    /// - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
+    /// ```text
+    /// let response = client.canvas_list()
+    ///     .include_archived(include_archived)
+    ///     .last_edit_time_gt(last_edit_time_gt)
+    ///     .page(page)
+    ///     .sort_direction(sort_direction)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_list(&self) -> builder::CanvasList<'_> {
         builder::CanvasList::new(self)
     }
-    /**Export the daily estimated size of a segment
-
-    Returns one point per day with the estimated number of users in the
-    segment on that day.
-
-    Requires the `segments.data_series` permission.
-
-
-    Sends a `GET` request to `/segments/data_series`
-
-    Arguments:
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
-    ```ignore
-    let response = client.segments_data_series()
-        .ending_at(ending_at)
-        .length(length)
-        .segment_id(segment_id)
-        .send()
-        .await;
-    ```*/
+    /// Export the daily estimated size of a segment
+    ///
+    /// Returns one point per day with the estimated number of users in the
+    /// segment on that day.
+    ///
+    /// Requires the `segments.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/segments/data_series`
+    ///
+    /// Arguments:
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
+    /// ```text
+    /// let response = client.segments_data_series()
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .segment_id(segment_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn segments_data_series(&self) -> builder::SegmentsDataSeries<'_> {
         builder::SegmentsDataSeries::new(self)
     }
-    /**Export the details of a segment
-
-    Returns a segment's name, creation and update times, a readable
-    summary of its filters, its own description, tags and teams.
-
-    Requires the `segments.details` permission.
-
-
-    Sends a `GET` request to `/segments/details`
-
-    Arguments:
-    - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
-    ```ignore
-    let response = client.segments_details()
-        .segment_id(segment_id)
-        .send()
-        .await;
-    ```*/
+    /// Export the details of a segment
+    ///
+    /// Returns a segment's name, creation and update times, a readable
+    /// summary of its filters, its own description, tags and teams.
+    ///
+    /// Requires the `segments.details` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/segments/details`
+    ///
+    /// Arguments:
+    /// - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
+    /// ```text
+    /// let response = client.segments_details()
+    ///     .segment_id(segment_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn segments_details(&self) -> builder::SegmentsDetails<'_> {
         builder::SegmentsDetails::new(self)
     }
-    /**List segments, 100 per page
-
-    Pages through the workspace's segments, 100 at a time, ordered by
-    creation time (oldest first unless `sort_direction` is `desc`). Each
-    entry carries the segment identifier, name, tags and whether analytics
-    tracking is on. Archived segments are never listed.
-
-    Requires the `segments.list` permission.
-
-
-    Sends a `GET` request to `/segments/list`
-
-    Arguments:
-    - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
-    - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
-    ```ignore
-    let response = client.segments_list()
-        .page(page)
-        .sort_direction(sort_direction)
-        .send()
-        .await;
-    ```*/
+    /// List segments, 100 per page
+    ///
+    /// Pages through the workspace's segments, 100 at a time, ordered by
+    /// creation time (oldest first unless `sort_direction` is `desc`). Each
+    /// entry carries the segment identifier, name, tags and whether analytics
+    /// tracking is on. Archived segments are never listed.
+    ///
+    /// Requires the `segments.list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/segments/list`
+    ///
+    /// Arguments:
+    /// - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
+    /// - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
+    /// ```text
+    /// let response = client.segments_list()
+    ///     .page(page)
+    ///     .sort_direction(sort_direction)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn segments_list(&self) -> builder::SegmentsList<'_> {
         builder::SegmentsList::new(self)
     }
-    /**Export session counts over time
-
-    Returns the number of sessions per day or per hour, for the whole
-    workspace or limited to one app and/or one analytics-enabled segment.
-
-    Requires the `sessions.data_series` permission.
-
-
-    Sends a `GET` request to `/sessions/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
-    - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
-    - `unit`: Spacing of the points, `day` (the default) or `hour`.
-    ```ignore
-    let response = client.sessions_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .length(length)
-        .segment_id(segment_id)
-        .unit(unit)
-        .send()
-        .await;
-    ```*/
+    /// Export session counts over time
+    ///
+    /// Returns the number of sessions per day or per hour, for the whole
+    /// workspace or limited to one app and/or one analytics-enabled segment.
+    ///
+    /// Requires the `sessions.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/sessions/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
+    /// - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.sessions_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .segment_id(segment_id)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn sessions_data_series(&self) -> builder::SessionsDataSeries<'_> {
         builder::SessionsDataSeries::new(self)
     }
-    /**Export occurrences of a custom event over time
-
-    Returns how many times a custom event was logged per day or per hour,
-    for the whole workspace or limited to one app and/or one
-    analytics-enabled segment.
-
-    Requires the `events.data_series` permission.
-
-
-    Sends a `GET` request to `/events/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `event`: Name of the custom event to count.
-    - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
-    - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
-    - `unit`: Spacing of the points, `day` (the default) or `hour`.
-    ```ignore
-    let response = client.events_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .event(event)
-        .length(length)
-        .segment_id(segment_id)
-        .unit(unit)
-        .send()
-        .await;
-    ```*/
+    /// Export occurrences of a custom event over time
+    ///
+    /// Returns how many times a custom event was logged per day or per hour,
+    /// for the whole workspace or limited to one app and/or one
+    /// analytics-enabled segment.
+    ///
+    /// Requires the `events.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/events/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `event`: Name of the custom event to count.
+    /// - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
+    /// - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.events_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .event(event)
+    ///     .length(length)
+    ///     .segment_id(segment_id)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn events_data_series(&self) -> builder::EventsDataSeries<'_> {
         builder::EventsDataSeries::new(self)
     }
-    /**List custom event names, 250 per page
-
-    Pages through the names of the custom events recorded in the
-    workspace, 250 at a time, in alphabetical order.
-
-    Requires the `events.list` permission.
-
-
-    Sends a `GET` request to `/events/list`
-
-    Arguments:
-    - `page`: Zero-based page number; page 0 holds the first 250 names.
-    ```ignore
-    let response = client.events_list()
-        .page(page)
-        .send()
-        .await;
-    ```*/
+    /// List custom event names, 250 per page
+    ///
+    /// Pages through the names of the custom events recorded in the
+    /// workspace, 250 at a time, in alphabetical order.
+    ///
+    /// Requires the `events.list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/events/list`
+    ///
+    /// Arguments:
+    /// - `page`: Zero-based page number; page 0 holds the first 250 names.
+    /// ```text
+    /// let response = client.events_list()
+    ///     .page(page)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn events_list(&self) -> builder::EventsList<'_> {
         builder::EventsList::new(self)
     }
-    /**Export daily active users per day
-
-    Returns one point per day with the number of distinct users active on
-    that day, for all apps of the workspace or for one app.
-
-    Requires the `kpi.dau.data_series` permission.
-
-
-    Sends a `GET` request to `/kpi/dau/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    ```ignore
-    let response = client.kpi_dau_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send()
-        .await;
-    ```*/
+    /// Export daily active users per day
+    ///
+    /// Returns one point per day with the number of distinct users active on
+    /// that day, for all apps of the workspace or for one app.
+    ///
+    /// Requires the `kpi.dau.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/kpi/dau/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// ```text
+    /// let response = client.kpi_dau_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn kpi_dau_data_series(&self) -> builder::KpiDauDataSeries<'_> {
         builder::KpiDauDataSeries::new(self)
     }
-    /**Export monthly active users per day
-
-    Returns one point per day with the number of distinct users active in
-    the 30 days up to that day, for all apps of the workspace or for one
-    app.
-
-    Requires the `kpi.mau.data_series` permission.
-
-
-    Sends a `GET` request to `/kpi/mau/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    ```ignore
-    let response = client.kpi_mau_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send()
-        .await;
-    ```*/
+    /// Export monthly active users per day
+    ///
+    /// Returns one point per day with the number of distinct users active in
+    /// the 30 days up to that day, for all apps of the workspace or for one
+    /// app.
+    ///
+    /// Requires the `kpi.mau.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/kpi/mau/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// ```text
+    /// let response = client.kpi_mau_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn kpi_mau_data_series(&self) -> builder::KpiMauDataSeries<'_> {
         builder::KpiMauDataSeries::new(self)
     }
-    /**Export new users per day
-
-    Returns one point per day with the number of users first seen on
-    that day, for all apps of the workspace or for one app.
-
-    Requires the `kpi.new_users.data_series` permission.
-
-
-    Sends a `GET` request to `/kpi/new_users/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    ```ignore
-    let response = client.kpi_new_users_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send()
-        .await;
-    ```*/
+    /// Export new users per day
+    ///
+    /// Returns one point per day with the number of users first seen on
+    /// that day, for all apps of the workspace or for one app.
+    ///
+    /// Requires the `kpi.new_users.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/kpi/new_users/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// ```text
+    /// let response = client.kpi_new_users_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn kpi_new_users_data_series(&self) -> builder::KpiNewUsersDataSeries<'_> {
         builder::KpiNewUsersDataSeries::new(self)
     }
-    /**Export app uninstalls per day
-
-    Returns one point per day with the number of uninstalls detected on
-    that day, for all apps of the workspace or for one app.
-
-    Requires the `kpi.uninstalls.data_series` permission.
-
-
-    Sends a `GET` request to `/kpi/uninstalls/data_series`
-
-    Arguments:
-    - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many days before `ending_at` the series covers, from 1 to 100.
-    ```ignore
-    let response = client.kpi_uninstalls_data_series()
-        .app_id(app_id)
-        .ending_at(ending_at)
-        .length(length)
-        .send()
-        .await;
-    ```*/
+    /// Export app uninstalls per day
+    ///
+    /// Returns one point per day with the number of uninstalls detected on
+    /// that day, for all apps of the workspace or for one app.
+    ///
+    /// Requires the `kpi.uninstalls.data_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/kpi/uninstalls/data_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier; without it every app of the workspace is counted.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// ```text
+    /// let response = client.kpi_uninstalls_data_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn kpi_uninstalls_data_series(&self) -> builder::KpiUninstallsDataSeries<'_> {
         builder::KpiUninstallsDataSeries::new(self)
     }
-    /**Export engagement over time for a News Feed card
-
-    Deprecated: Braze has retired the News Feed in favour of Content
-    Cards; use Content Cards (and campaign analytics) for new work. The
-    endpoint still answers for existing cards.
-
-    Returns clicks, impressions, unique clicks and unique impressions of
-    one card per day or per hour.
-
-
-    Sends a `GET` request to `/feed/data_series`
-
-    Arguments:
-    - `card_id`: The News Feed card's API identifier (shown in the dashboard, or returned by the card list).
-    - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
-    - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
-    - `unit`: Spacing of the points, `day` (the default) or `hour`.
-    ```ignore
-    let response = client.feed_data_series()
-        .card_id(card_id)
-        .ending_at(ending_at)
-        .length(length)
-        .unit(unit)
-        .send()
-        .await;
-    ```*/
+    /// Export engagement over time for a News Feed card
+    ///
+    /// Deprecated: Braze has retired the News Feed in favour of Content
+    /// Cards; use Content Cards (and campaign analytics) for new work. The
+    /// endpoint still answers for existing cards.
+    ///
+    /// Returns clicks, impressions, unique clicks and unique impressions of
+    /// one card per day or per hour.
+    ///
+    ///
+    /// Sends a `GET` request to `/feed/data_series`
+    ///
+    /// Arguments:
+    /// - `card_id`: The News Feed card's API identifier (shown in the dashboard, or returned by the card list).
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.feed_data_series()
+    ///     .card_id(card_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn feed_data_series(&self) -> builder::FeedDataSeries<'_> {
         builder::FeedDataSeries::new(self)
     }
-    /**Export the details of a News Feed card
-
-    Deprecated: Braze has retired the News Feed in favour of Content
-    Cards; use Content Cards for new work. The endpoint still answers for
-    existing cards.
-
-    Returns a card's name, title, description, image, key-value extras,
-    tags, publication window and status flags.
-
-
-    Sends a `GET` request to `/feed/details`
-
-    Arguments:
-    - `card_id`: The News Feed card's API identifier (shown in the dashboard, or returned by the card list).
-    ```ignore
-    let response = client.feed_details()
-        .card_id(card_id)
-        .send()
-        .await;
-    ```*/
+    /// Export the details of a News Feed card
+    ///
+    /// Deprecated: Braze has retired the News Feed in favour of Content
+    /// Cards; use Content Cards for new work. The endpoint still answers for
+    /// existing cards.
+    ///
+    /// Returns a card's name, title, description, image, key-value extras,
+    /// tags, publication window and status flags.
+    ///
+    ///
+    /// Sends a `GET` request to `/feed/details`
+    ///
+    /// Arguments:
+    /// - `card_id`: The News Feed card's API identifier (shown in the dashboard, or returned by the card list).
+    /// ```text
+    /// let response = client.feed_details()
+    ///     .card_id(card_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn feed_details(&self) -> builder::FeedDetails<'_> {
         builder::FeedDetails::new(self)
     }
-    /**List News Feed cards, 100 per page
-
-    Deprecated: Braze has retired the News Feed in favour of Content
-    Cards; use Content Cards for new work. The endpoint still answers for
-    existing cards.
-
-    Pages through the workspace's News Feed cards, 100 at a time, ordered
-    by creation time (oldest first unless `sort_direction` is `desc`).
-    Each entry carries the card identifier, type, title and tags.
-
-
-    Sends a `GET` request to `/feed/list`
-
-    Arguments:
-    - `include_archived`: Also list archived entries (`false` by default).
-    - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
-    - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
-    ```ignore
-    let response = client.feed_list()
-        .include_archived(include_archived)
-        .page(page)
-        .sort_direction(sort_direction)
-        .send()
-        .await;
-    ```*/
+    /// List News Feed cards, 100 per page
+    ///
+    /// Deprecated: Braze has retired the News Feed in favour of Content
+    /// Cards; use Content Cards for new work. The endpoint still answers for
+    /// existing cards.
+    ///
+    /// Pages through the workspace's News Feed cards, 100 at a time, ordered
+    /// by creation time (oldest first unless `sort_direction` is `desc`).
+    /// Each entry carries the card identifier, type, title and tags.
+    ///
+    ///
+    /// Sends a `GET` request to `/feed/list`
+    ///
+    /// Arguments:
+    /// - `include_archived`: Also list archived entries (`false` by default).
+    /// - `page`: Zero-based page number; page 0 (the default) holds the first 100 entries.
+    /// - `sort_direction`: Order by creation time, `asc` (oldest first, the default) or `desc` (newest first).
+    /// ```text
+    /// let response = client.feed_list()
+    ///     .include_archived(include_archived)
+    ///     .page(page)
+    ///     .sort_direction(sort_direction)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn feed_list(&self) -> builder::FeedList<'_> {
         builder::FeedList::new(self)
     }
-    /**List product identifiers seen in purchases
-
-    Pages through the product identifiers that purchase events have
-    recorded in the workspace.
-
-    Requires the `purchases.product_list` permission.
-
-
-    Sends a `GET` request to `/purchases/product_list`
-
-    Arguments:
-    - `page`: Page number of the product list to return.
-    ```ignore
-    let response = client.purchases_product_list()
-        .page(page)
-        .send()
-        .await;
-    ```*/
+    /// List product identifiers seen in purchases
+    ///
+    /// Pages through the product identifiers that purchase events have
+    /// recorded in the workspace.
+    ///
+    /// Requires the `purchases.product_list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/purchases/product_list`
+    ///
+    /// Arguments:
+    /// - `page`: Page number of the product list to return.
+    /// ```text
+    /// let response = client.purchases_product_list()
+    ///     .page(page)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn purchases_product_list(&self) -> builder::PurchasesProductList<'_> {
         builder::PurchasesProductList::new(self)
     }
-    /**Send inline messages immediately
-
-    Delivers a message whose content is given in the request itself (one
-    object per channel under `messages`) right away. The audience is any
-    mix of explicit users (`external_user_ids`, `user_aliases`), a
-    dashboard segment (`segment_id`) and a connected audience filter
-    (`audience`); when both users and a segment are named, only the named
-    users who are in the segment receive it. Set `broadcast: true` to send
-    to a whole segment without naming users.
-
-    Pass a `campaign_id` (and each channel's `message_variation_id`) to
-    have the send counted in that API campaign's statistics. The answer
-    carries the `dispatch_id` of this transmission.
-
-    Needs the `messages.send` permission.
-
-
-    Sends a `POST` request to `/messages/send`
-
-    ```ignore
-    let response = client.messages_send()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send inline messages immediately
+    ///
+    /// Delivers a message whose content is given in the request itself (one
+    /// object per channel under `messages`) right away. The audience is any
+    /// mix of explicit users (`external_user_ids`, `user_aliases`), a
+    /// dashboard segment (`segment_id`) and a connected audience filter
+    /// (`audience`); when both users and a segment are named, only the named
+    /// users who are in the segment receive it. Set `broadcast: true` to send
+    /// to a whole segment without naming users.
+    ///
+    /// Pass a `campaign_id` (and each channel's `message_variation_id`) to
+    /// have the send counted in that API campaign's statistics. The answer
+    /// carries the `dispatch_id` of this transmission.
+    ///
+    /// Needs the `messages.send` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/send`
+    ///
+    /// ```text
+    /// let response = client.messages_send()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn messages_send(&self) -> builder::MessagesSend<'_> {
         builder::MessagesSend::new(self)
     }
-    /**Send an API-triggered campaign immediately
-
-    Fires an API-triggered campaign whose content lives in the dashboard.
-    The request decides who receives it and when: up to 50 `recipients`
-    (each named by exactly one identifier), a connected `audience`, or
-    the campaign's whole segment with `broadcast: true`.
-
-    `trigger_properties` values can be templated into the message under
-    `api_trigger_properties`; a recipient's own `trigger_properties`
-    override the request-wide ones key by key. A recipient's `attributes`
-    are written to the profile before the message is rendered, which
-    avoids races with a separate `/users/track` call. One `dispatch_id`
-    covers the whole batch.
-
-    Needs the `campaigns.trigger.send` permission.
-
-
-    Sends a `POST` request to `/campaigns/trigger/send`
-
-    ```ignore
-    let response = client.campaigns_trigger_send()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send an API-triggered campaign immediately
+    ///
+    /// Fires an API-triggered campaign whose content lives in the dashboard.
+    /// The request decides who receives it and when: up to 50 `recipients`
+    /// (each named by exactly one identifier), a connected `audience`, or
+    /// the campaign's whole segment with `broadcast: true`.
+    ///
+    /// `trigger_properties` values can be templated into the message under
+    /// `api_trigger_properties`; a recipient's own `trigger_properties`
+    /// override the request-wide ones key by key. A recipient's `attributes`
+    /// are written to the profile before the message is rendered, which
+    /// avoids races with a separate `/users/track` call. One `dispatch_id`
+    /// covers the whole batch.
+    ///
+    /// Needs the `campaigns.trigger.send` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/trigger/send`
+    ///
+    /// ```text
+    /// let response = client.campaigns_trigger_send()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_trigger_send(&self) -> builder::CampaignsTriggerSend<'_> {
         builder::CampaignsTriggerSend::new(self)
     }
-    /**Trigger an API-triggered Canvas immediately
-
-    Enters users into an API-triggered Canvas built in the dashboard: up
-    to 50 `recipients`, a connected `audience`, or the Canvas's whole
-    segment with `broadcast: true`. If the dashboard also targets a
-    segment, only named users who match it enter.
-
-    `context` (Canvas entry properties, at most 50 KB) is available to
-    every step under the `context` Liquid namespace; a recipient's own
-    `context` overrides the request-wide keys. When the Canvas is paused
-    or archived the call still succeeds but nobody enters, and the answer
-    carries a `notice` saying so.
-
-    Needs the `canvas.trigger.send` permission.
-
-
-    Sends a `POST` request to `/canvas/trigger/send`
-
-    ```ignore
-    let response = client.canvas_trigger_send()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Trigger an API-triggered Canvas immediately
+    ///
+    /// Enters users into an API-triggered Canvas built in the dashboard: up
+    /// to 50 `recipients`, a connected `audience`, or the Canvas's whole
+    /// segment with `broadcast: true`. If the dashboard also targets a
+    /// segment, only named users who match it enter.
+    ///
+    /// `context` (Canvas entry properties, at most 50 KB) is available to
+    /// every step under the `context` Liquid namespace; a recipient's own
+    /// `context` overrides the request-wide keys. When the Canvas is paused
+    /// or archived the call still succeeds but nobody enters, and the answer
+    /// carries a `notice` saying so.
+    ///
+    /// Needs the `canvas.trigger.send` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/trigger/send`
+    ///
+    /// ```text
+    /// let response = client.canvas_trigger_send()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_trigger_send(&self) -> builder::CanvasTriggerSend<'_> {
         builder::CanvasTriggerSend::new(self)
     }
-    /**Create a send identifier for a campaign
-
-    Registers a `send_id` under an API campaign so that messages sent
-    with it (through `/messages/send` or `/campaigns/trigger/send`) can be
-    tracked separately, without building one campaign per send. When
-    `send_id` is omitted Braze generates one; the answer returns it.
-
-    Needs the `sends.id.create` permission.
-
-
-    Sends a `POST` request to `/sends/id/create`
-
-    ```ignore
-    let response = client.sends_id_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a send identifier for a campaign
+    ///
+    /// Registers a `send_id` under an API campaign so that messages sent
+    /// with it (through `/messages/send` or `/campaigns/trigger/send`) can be
+    /// tracked separately, without building one campaign per send. When
+    /// `send_id` is omitted Braze generates one; the answer returns it.
+    ///
+    /// Needs the `sends.id.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/sends/id/create`
+    ///
+    /// ```text
+    /// let response = client.sends_id_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn sends_id_create(&self) -> builder::SendsIdCreate<'_> {
         builder::SendsIdCreate::new(self)
     }
-    /**Send a transactional email to one user
-
-    Sends the email of a Transactional Email campaign (a paid add-on) to a
-    single user, for one-to-one messages such as receipts or password
-    resets. The user is named by `external_user_id` or `user_alias`;
-    `attributes` given with it are written first, and create the profile
-    if the external ID is unknown.
-
-    `external_send_id` is echoed in the transactional HTTP event postback
-    and doubles as a deduplication key for 24 hours: repeating it within
-    that window does not send again. The answer carries the `dispatch_id`
-    that postback events refer to.
-
-    Needs the `transactional.send` permission.
-
-
-    Sends a `POST` request to `/transactional/v1/campaigns/{campaign_id}/send`
-
-    Arguments:
-    - `campaign_id`: Identifier of the Transactional Email campaign.
-    - `body`
-    ```ignore
-    let response = client.transactional_campaign_send()
-        .campaign_id(campaign_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send a transactional email to one user
+    ///
+    /// Sends the email of a Transactional Email campaign (a paid add-on) to a
+    /// single user, for one-to-one messages such as receipts or password
+    /// resets. The user is named by `external_user_id` or `user_alias`;
+    /// `attributes` given with it are written first, and create the profile
+    /// if the external ID is unknown.
+    ///
+    /// `external_send_id` is echoed in the transactional HTTP event postback
+    /// and doubles as a deduplication key for 24 hours: repeating it within
+    /// that window does not send again. The answer carries the `dispatch_id`
+    /// that postback events refer to.
+    ///
+    /// Needs the `transactional.send` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/transactional/v1/campaigns/{campaign_id}/send`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: Identifier of the Transactional Email campaign.
+    /// - `body`
+    /// ```text
+    /// let response = client.transactional_campaign_send()
+    ///     .campaign_id(campaign_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn transactional_campaign_send(&self) -> builder::TransactionalCampaignSend<'_> {
         builder::TransactionalCampaignSend::new(self)
     }
-    /**Schedule inline messages
-
-    The scheduled counterpart of `/messages/send`: the same audience and
-    `messages` fields, plus a required `schedule` saying when to deliver
-    (at a UTC time, in each user's local time, or at each user's optimal
-    time). Keep the returned `schedule_id` to update or cancel the send
-    later. Frequency capping is bypassed with `override_messaging_limits`
-    here (the immediate endpoint calls it `override_frequency_capping`).
-
-    Needs the `messages.schedule.create` permission.
-
-
-    Sends a `POST` request to `/messages/schedule/create`
-
-    ```ignore
-    let response = client.messages_schedule_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Schedule inline messages
+    ///
+    /// The scheduled counterpart of `/messages/send`: the same audience and
+    /// `messages` fields, plus a required `schedule` saying when to deliver
+    /// (at a UTC time, in each user's local time, or at each user's optimal
+    /// time). Keep the returned `schedule_id` to update or cancel the send
+    /// later. Frequency capping is bypassed with `override_messaging_limits`
+    /// here (the immediate endpoint calls it `override_frequency_capping`).
+    ///
+    /// Needs the `messages.schedule.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/schedule/create`
+    ///
+    /// ```text
+    /// let response = client.messages_schedule_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn messages_schedule_create(&self) -> builder::MessagesScheduleCreate<'_> {
         builder::MessagesScheduleCreate::new(self)
     }
-    /**Update scheduled inline messages
-
-    Changes the delivery time, the message content, or both, of a send
-    created with `/messages/schedule/create`. At least one of `schedule`
-    and `messages` must be present; a `schedule` replaces the previous one
-    entirely.
-
-    Needs the `messages.schedule.update` permission.
-
-
-    Sends a `POST` request to `/messages/schedule/update`
-
-    ```ignore
-    let response = client.messages_schedule_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update scheduled inline messages
+    ///
+    /// Changes the delivery time, the message content, or both, of a send
+    /// created with `/messages/schedule/create`. At least one of `schedule`
+    /// and `messages` must be present; a `schedule` replaces the previous one
+    /// entirely.
+    ///
+    /// Needs the `messages.schedule.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/schedule/update`
+    ///
+    /// ```text
+    /// let response = client.messages_schedule_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn messages_schedule_update(&self) -> builder::MessagesScheduleUpdate<'_> {
         builder::MessagesScheduleUpdate::new(self)
     }
-    /**Cancel scheduled inline messages
-
-    Cancels a send created with `/messages/schedule/create` that has not
-    gone out yet, identified by its `schedule_id`.
-
-    Needs the `messages.schedule.delete` permission.
-
-
-    Sends a `POST` request to `/messages/schedule/delete`
-
-    ```ignore
-    let response = client.messages_schedule_delete()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Cancel scheduled inline messages
+    ///
+    /// Cancels a send created with `/messages/schedule/create` that has not
+    /// gone out yet, identified by its `schedule_id`.
+    ///
+    /// Needs the `messages.schedule.delete` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/schedule/delete`
+    ///
+    /// ```text
+    /// let response = client.messages_schedule_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn messages_schedule_delete(&self) -> builder::MessagesScheduleDelete<'_> {
         builder::MessagesScheduleDelete::new(self)
     }
-    /**Schedule an API-triggered campaign
-
-    The scheduled counterpart of `/campaigns/trigger/send`: the same
-    recipients, audience and `trigger_properties`, delivered at the time
-    given in `schedule`. Keep the returned `schedule_id` to update or
-    cancel it later.
-
-    Needs the `campaigns.trigger.schedule.create` permission.
-
-
-    Sends a `POST` request to `/campaigns/trigger/schedule/create`
-
-    ```ignore
-    let response = client.campaigns_trigger_schedule_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Schedule an API-triggered campaign
+    ///
+    /// The scheduled counterpart of `/campaigns/trigger/send`: the same
+    /// recipients, audience and `trigger_properties`, delivered at the time
+    /// given in `schedule`. Keep the returned `schedule_id` to update or
+    /// cancel it later.
+    ///
+    /// Needs the `campaigns.trigger.schedule.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/trigger/schedule/create`
+    ///
+    /// ```text
+    /// let response = client.campaigns_trigger_schedule_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_trigger_schedule_create(&self) -> builder::CampaignsTriggerScheduleCreate<'_> {
         builder::CampaignsTriggerScheduleCreate::new(self)
     }
-    /**Reschedule an API-triggered campaign
-
-    Replaces the schedule of a campaign trigger created with
-    `/campaigns/trigger/schedule/create`. The new `schedule` overwrites
-    the old one completely: a field left out (such as `in_local_time`)
-    returns to its default. Changes made just before or during the send
-    apply on a best-effort basis, and a local-time schedule whose time has
-    already passed in some time zone can no longer be changed.
-
-    Needs the `campaigns.trigger.schedule.update` permission.
-
-
-    Sends a `POST` request to `/campaigns/trigger/schedule/update`
-
-    ```ignore
-    let response = client.campaigns_trigger_schedule_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Reschedule an API-triggered campaign
+    ///
+    /// Replaces the schedule of a campaign trigger created with
+    /// `/campaigns/trigger/schedule/create`. The new `schedule` overwrites
+    /// the old one completely: a field left out (such as `in_local_time`)
+    /// returns to its default. Changes made just before or during the send
+    /// apply on a best-effort basis, and a local-time schedule whose time has
+    /// already passed in some time zone can no longer be changed.
+    ///
+    /// Needs the `campaigns.trigger.schedule.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/trigger/schedule/update`
+    ///
+    /// ```text
+    /// let response = client.campaigns_trigger_schedule_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_trigger_schedule_update(&self) -> builder::CampaignsTriggerScheduleUpdate<'_> {
         builder::CampaignsTriggerScheduleUpdate::new(self)
     }
-    /**Cancel a scheduled API-triggered campaign
-
-    Cancels a campaign trigger created with
-    `/campaigns/trigger/schedule/create` before it is sent. A cancellation
-    that arrives at or just before the send time is applied on a
-    best-effort basis, so some users may still receive the message.
-
-    Needs the `campaigns.trigger.schedule.delete` permission.
-
-
-    Sends a `POST` request to `/campaigns/trigger/schedule/delete`
-
-    ```ignore
-    let response = client.campaigns_trigger_schedule_delete()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Cancel a scheduled API-triggered campaign
+    ///
+    /// Cancels a campaign trigger created with
+    /// `/campaigns/trigger/schedule/create` before it is sent. A cancellation
+    /// that arrives at or just before the send time is applied on a
+    /// best-effort basis, so some users may still receive the message.
+    ///
+    /// Needs the `campaigns.trigger.schedule.delete` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/trigger/schedule/delete`
+    ///
+    /// ```text
+    /// let response = client.campaigns_trigger_schedule_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn campaigns_trigger_schedule_delete(&self) -> builder::CampaignsTriggerScheduleDelete<'_> {
         builder::CampaignsTriggerScheduleDelete::new(self)
     }
-    /**Schedule an API-triggered Canvas
-
-    The scheduled counterpart of `/canvas/trigger/send`: the same
-    recipients and audience, with `canvas_entry_properties` available to
-    the Canvas's first steps, entered at the time given in `schedule`.
-    Keep the returned `schedule_id` to update or cancel it later.
-
-    Needs the `canvas.trigger.schedule.create` permission.
-
-
-    Sends a `POST` request to `/canvas/trigger/schedule/create`
-
-    ```ignore
-    let response = client.canvas_trigger_schedule_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Schedule an API-triggered Canvas
+    ///
+    /// The scheduled counterpart of `/canvas/trigger/send`: the same
+    /// recipients and audience, with `canvas_entry_properties` available to
+    /// the Canvas's first steps, entered at the time given in `schedule`.
+    /// Keep the returned `schedule_id` to update or cancel it later.
+    ///
+    /// Needs the `canvas.trigger.schedule.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/trigger/schedule/create`
+    ///
+    /// ```text
+    /// let response = client.canvas_trigger_schedule_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_trigger_schedule_create(&self) -> builder::CanvasTriggerScheduleCreate<'_> {
         builder::CanvasTriggerScheduleCreate::new(self)
     }
-    /**Reschedule an API-triggered Canvas
-
-    Replaces the schedule of a Canvas entry created with
-    `/canvas/trigger/schedule/create`. The new `schedule` overwrites the
-    old one completely: a field left out returns to its default. Changes
-    made just before or during the send apply on a best-effort basis.
-
-    Needs the `canvas.trigger.schedule.update` permission.
-
-
-    Sends a `POST` request to `/canvas/trigger/schedule/update`
-
-    ```ignore
-    let response = client.canvas_trigger_schedule_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Reschedule an API-triggered Canvas
+    ///
+    /// Replaces the schedule of a Canvas entry created with
+    /// `/canvas/trigger/schedule/create`. The new `schedule` overwrites the
+    /// old one completely: a field left out returns to its default. Changes
+    /// made just before or during the send apply on a best-effort basis.
+    ///
+    /// Needs the `canvas.trigger.schedule.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/trigger/schedule/update`
+    ///
+    /// ```text
+    /// let response = client.canvas_trigger_schedule_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_trigger_schedule_update(&self) -> builder::CanvasTriggerScheduleUpdate<'_> {
         builder::CanvasTriggerScheduleUpdate::new(self)
     }
-    /**Cancel a scheduled API-triggered Canvas
-
-    Cancels a Canvas entry created with `/canvas/trigger/schedule/create`
-    before it happens. A cancellation that arrives at or just before the
-    entry time is applied on a best-effort basis.
-
-    Needs the `canvas.trigger.schedule.delete` permission.
-
-
-    Sends a `POST` request to `/canvas/trigger/schedule/delete`
-
-    ```ignore
-    let response = client.canvas_trigger_schedule_delete()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Cancel a scheduled API-triggered Canvas
+    ///
+    /// Cancels a Canvas entry created with `/canvas/trigger/schedule/create`
+    /// before it happens. A cancellation that arrives at or just before the
+    /// entry time is applied on a best-effort basis.
+    ///
+    /// Needs the `canvas.trigger.schedule.delete` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/trigger/schedule/delete`
+    ///
+    /// ```text
+    /// let response = client.canvas_trigger_schedule_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn canvas_trigger_schedule_delete(&self) -> builder::CanvasTriggerScheduleDelete<'_> {
         builder::CanvasTriggerScheduleDelete::new(self)
     }
-    /**List upcoming scheduled campaigns and Canvases
-
-    Lists the campaigns and Canvases, scheduled in the dashboard, whose
-    next send falls between now and `end_time`. A recurring send appears
-    once, with its next occurrence only.
-
-    Needs the `messages.schedule_broadcasts` permission.
-
-
-    Sends a `GET` request to `/messages/scheduled_broadcasts`
-
-    Arguments:
-    - `end_time`: End of the window to list, as an ISO 8601 date-time. Braze reads
-    it as midnight UTC of that date.
-
-    ```ignore
-    let response = client.messages_scheduled_broadcasts_list()
-        .end_time(end_time)
-        .send()
-        .await;
-    ```*/
+    /// List upcoming scheduled campaigns and Canvases
+    ///
+    /// Lists the campaigns and Canvases, scheduled in the dashboard, whose
+    /// next send falls between now and `end_time`. A recurring send appears
+    /// once, with its next occurrence only.
+    ///
+    /// Needs the `messages.schedule_broadcasts` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/messages/scheduled_broadcasts`
+    ///
+    /// Arguments:
+    /// - `end_time`: End of the window to list, as an ISO 8601 date-time. Braze reads
+    /// it as midnight UTC of that date.
+    ///
+    /// ```text
+    /// let response = client.messages_scheduled_broadcasts_list()
+    ///     .end_time(end_time)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn messages_scheduled_broadcasts_list(
         &self,
     ) -> builder::MessagesScheduledBroadcastsList<'_> {
         builder::MessagesScheduledBroadcastsList::new(self)
     }
-    /**Update or end an iOS Live Activity
-
-    Pushes a new `content_state` to a Live Activity that the Braze Swift
-    SDK registered under `activity_id` (the push token tag given to
-    `launchActivity`), or ends it with `end_activity: true`. The content
-    state must have the shape the app declared for its `ContentState`.
-
-    An optional `notification` (an Apple push object) makes the update
-    alert the user: the activity slides down on an unlocked phone, lights
-    up the lock screen otherwise, and shows its alert on paired devices
-    such as an Apple Watch. Without `content-available` the APNs priority
-    is 10, with it 5.
-
-    Needs the `messages.live_activity.update` permission.
-
-
-    Sends a `POST` request to `/messages/live_activity/update`
-
-    ```ignore
-    let response = client.live_activity_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update or end an iOS Live Activity
+    ///
+    /// Pushes a new `content_state` to a Live Activity that the Braze Swift
+    /// SDK registered under `activity_id` (the push token tag given to
+    /// `launchActivity`), or ends it with `end_activity: true`. The content
+    /// state must have the shape the app declared for its `ContentState`.
+    ///
+    /// An optional `notification` (an Apple push object) makes the update
+    /// alert the user: the activity slides down on an unlocked phone, lights
+    /// up the lock screen otherwise, and shows its alert on paired devices
+    /// such as an Apple Watch. Without `content-available` the APNs priority
+    /// is 10, with it 5.
+    ///
+    /// Needs the `messages.live_activity.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/live_activity/update`
+    ///
+    /// ```text
+    /// let response = client.live_activity_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn live_activity_update(&self) -> builder::LiveActivityUpdate<'_> {
         builder::LiveActivityUpdate::new(self)
     }
-    /**Generate a user's preference center URL
-
-    Returns the address of a preference center personalised for one
-    user; every user gets a different URL. It works only for preference
-    centers built through the API or in the drag-and-drop editor.
-
-    The API key needs the `preference_center.user.get` permission.
-
-
-    Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}/url/{userID}`
-
-    Arguments:
-    - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
-    as returned by the create and list endpoints).
-
-    - `user_id`: The `external_id` of the user the URL is generated for.
-    ```ignore
-    let response = client.preference_center_url_generate()
-        .preference_center_external_id(preference_center_external_id)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+    /// Generate a user's preference center URL
+    ///
+    /// Returns the address of a preference center personalised for one
+    /// user; every user gets a different URL. It works only for preference
+    /// centers built through the API or in the drag-and-drop editor.
+    ///
+    /// The API key needs the `preference_center.user.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}/url/{userID}`
+    ///
+    /// Arguments:
+    /// - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
+    /// as returned by the create and list endpoints).
+    ///
+    /// - `user_id`: The `external_id` of the user the URL is generated for.
+    /// ```text
+    /// let response = client.preference_center_url_generate()
+    ///     .preference_center_external_id(preference_center_external_id)
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn preference_center_url_generate(&self) -> builder::PreferenceCenterUrlGenerate<'_> {
         builder::PreferenceCenterUrlGenerate::new(self)
     }
-    /**List preference centers
-
-    Returns the preference centers of the workspace with their API
-    identifiers and creation and update times. The list is not paged.
-
-    The API key needs the `preference_center.list` permission.
-
-
-    Sends a `GET` request to `/preference_center/v1/list`
-
-    ```ignore
-    let response = client.preference_centers_list()
-        .send()
-        .await;
-    ```*/
+    /// List preference centers
+    ///
+    /// Returns the preference centers of the workspace with their API
+    /// identifiers and creation and update times. The list is not paged.
+    ///
+    /// The API key needs the `preference_center.list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/preference_center/v1/list`
+    ///
+    /// ```text
+    /// let response = client.preference_centers_list()
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn preference_centers_list(&self) -> builder::PreferenceCentersList<'_> {
         builder::PreferenceCentersList::new(self)
     }
-    /**Get a preference center
-
-    Returns one preference center: its name and title, the HTML of its
-    preference and confirmation pages, its page options, its state and
-    when it was created and last updated.
-
-    The API key needs the `preference_center.get` permission.
-
-
-    Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}`
-
-    Arguments:
-    - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
-    as returned by the create and list endpoints).
-
-    ```ignore
-    let response = client.preference_center_get()
-        .preference_center_external_id(preference_center_external_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a preference center
+    ///
+    /// Returns one preference center: its name and title, the HTML of its
+    /// preference and confirmation pages, its page options, its state and
+    /// when it was created and last updated.
+    ///
+    /// The API key needs the `preference_center.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}`
+    ///
+    /// Arguments:
+    /// - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
+    /// as returned by the create and list endpoints).
+    ///
+    /// ```text
+    /// let response = client.preference_center_get()
+    ///     .preference_center_external_id(preference_center_external_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn preference_center_get(&self) -> builder::PreferenceCenterGet<'_> {
         builder::PreferenceCenterGet::new(self)
     }
-    /**Update a preference center
-
-    Replaces the title, page HTML, options and state of an existing
-    preference center. Its name cannot be changed.
-
-    The API key needs the `preference_center.update` permission.
-
-
-    Sends a `PUT` request to `/preference_center/v1/{preferenceCenterExternalID}`
-
-    Arguments:
-    - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
-    as returned by the create and list endpoints).
-
-    - `body`
-    ```ignore
-    let response = client.preference_center_update()
-        .preference_center_external_id(preference_center_external_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a preference center
+    ///
+    /// Replaces the title, page HTML, options and state of an existing
+    /// preference center. Its name cannot be changed.
+    ///
+    /// The API key needs the `preference_center.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/preference_center/v1/{preferenceCenterExternalID}`
+    ///
+    /// Arguments:
+    /// - `preference_center_external_id`: The preference center's API identifier (`preference_center_api_id`,
+    /// as returned by the create and list endpoints).
+    ///
+    /// - `body`
+    /// ```text
+    /// let response = client.preference_center_update()
+    ///     .preference_center_external_id(preference_center_external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn preference_center_update(&self) -> builder::PreferenceCenterUpdate<'_> {
         builder::PreferenceCenterUpdate::new(self)
     }
-    /**Create a preference center
-
-    Creates an email preference center from the HTML of its preference
-    page and of its confirmation page. The preference page HTML uses
-    Braze Liquid to show and submit the user's subscription states (for
-    example `{{subscribed_state.${email_global}}}`,
-    `{% form_field_name :subscription_group <id> %}` and
-    `{{preference_center_submit_url}}`). The answer gives the new
-    preference center's API identifier and the Liquid tag that links to
-    it from a message. The name cannot be changed later.
-
-    The API key needs the `preference_center.update` permission.
-
-
-    Sends a `POST` request to `/preference_center/v1`
-
-    ```ignore
-    let response = client.preference_center_create()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a preference center
+    ///
+    /// Creates an email preference center from the HTML of its preference
+    /// page and of its confirmation page. The preference page HTML uses
+    /// Braze Liquid to show and submit the user's subscription states (for
+    /// example `{{subscribed_state.${email_global}}}`,
+    /// `{% form_field_name :subscription_group <id> %}` and
+    /// `{{preference_center_submit_url}}`). The answer gives the new
+    /// preference center's API identifier and the Liquid tag that links to
+    /// it from a message. The name cannot be changed later.
+    ///
+    /// The API key needs the `preference_center.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/preference_center/v1`
+    ///
+    /// ```text
+    /// let response = client.preference_center_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn preference_center_create(&self) -> builder::PreferenceCenterCreate<'_> {
         builder::PreferenceCenterCreate::new(self)
     }
-    /**Find a dashboard user by email
-
-    Looks up dashboard user accounts with a SCIM filter on `userName`,
-    the account's email address: `userName eq "jane.doe@example.com"`.
-    The answer is a SCIM list response whose `Resources` hold the
-    matching accounts (at most one, since email addresses are unique).
-
-
-    Sends a `GET` request to `/scim/v2/Users`
-
-    Arguments:
-    - `filter`: A SCIM filter on the email address, of the form
-    `userName eq "<email>"` (sent URL-encoded).
-
-    - `x_request_origin`: The origin of the calling identity service, as registered with the
-    SCIM token in the dashboard (for example the identity provider's
-    domain).
-
-    ```ignore
-    let response = client.scim_users_search()
-        .filter(filter)
-        .x_request_origin(x_request_origin)
-        .send()
-        .await;
-    ```*/
+    /// Find a dashboard user by email
+    ///
+    /// Looks up dashboard user accounts with a SCIM filter on `userName`,
+    /// the account's email address: `userName eq "jane.doe@example.com"`.
+    /// The answer is a SCIM list response whose `Resources` hold the
+    /// matching accounts (at most one, since email addresses are unique).
+    ///
+    ///
+    /// Sends a `GET` request to `/scim/v2/Users`
+    ///
+    /// Arguments:
+    /// - `filter`: A SCIM filter on the email address, of the form
+    /// `userName eq "<email>"` (sent URL-encoded).
+    ///
+    /// - `x_request_origin`: The origin of the calling identity service, as registered with the
+    /// SCIM token in the dashboard (for example the identity provider's
+    /// domain).
+    ///
+    /// ```text
+    /// let response = client.scim_users_search()
+    ///     .filter(filter)
+    ///     .x_request_origin(x_request_origin)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn scim_users_search(&self) -> builder::ScimUsersSearch<'_> {
         builder::ScimUsersSearch::new(self)
     }
-    /**Create a dashboard user
-
-    Creates a dashboard user account from an email address (`userName`),
-    a given and a family name, a department and, optionally, the
-    permissions to grant at company, workspace and team level or through
-    roles. The answer is the new account, whose `id` identifies it in
-    the other SCIM endpoints. An existing `userName` gives HTTP 409.
-
-
-    Sends a `POST` request to `/scim/v2/Users`
-
-    Arguments:
-    - `x_request_origin`: The origin of the calling identity service, as registered with the
-    SCIM token in the dashboard (for example the identity provider's
-    domain).
-
-    - `body`
-    ```ignore
-    let response = client.scim_users_create()
-        .x_request_origin(x_request_origin)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a dashboard user
+    ///
+    /// Creates a dashboard user account from an email address (`userName`),
+    /// a given and a family name, a department and, optionally, the
+    /// permissions to grant at company, workspace and team level or through
+    /// roles. The answer is the new account, whose `id` identifies it in
+    /// the other SCIM endpoints. An existing `userName` gives HTTP 409.
+    ///
+    ///
+    /// Sends a `POST` request to `/scim/v2/Users`
+    ///
+    /// Arguments:
+    /// - `x_request_origin`: The origin of the calling identity service, as registered with the
+    /// SCIM token in the dashboard (for example the identity provider's
+    /// domain).
+    ///
+    /// - `body`
+    /// ```text
+    /// let response = client.scim_users_create()
+    ///     .x_request_origin(x_request_origin)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn scim_users_create(&self) -> builder::ScimUsersCreate<'_> {
         builder::ScimUsersCreate::new(self)
     }
-    /**Get a dashboard user
-
-    Returns one dashboard user account, named by the SCIM resource `id`
-    that the create and search endpoints return.
-
-
-    Sends a `GET` request to `/scim/v2/Users/{id}`
-
-    Arguments:
-    - `id`: The dashboard user's SCIM resource identifier, as returned by the
-    create and search endpoints.
-
-    - `x_request_origin`: The origin of the calling identity service, as registered with the
-    SCIM token in the dashboard (for example the identity provider's
-    domain).
-
-    ```ignore
-    let response = client.scim_user_get()
-        .id(id)
-        .x_request_origin(x_request_origin)
-        .send()
-        .await;
-    ```*/
+    /// Get a dashboard user
+    ///
+    /// Returns one dashboard user account, named by the SCIM resource `id`
+    /// that the create and search endpoints return.
+    ///
+    ///
+    /// Sends a `GET` request to `/scim/v2/Users/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The dashboard user's SCIM resource identifier, as returned by the
+    /// create and search endpoints.
+    ///
+    /// - `x_request_origin`: The origin of the calling identity service, as registered with the
+    /// SCIM token in the dashboard (for example the identity provider's
+    /// domain).
+    ///
+    /// ```text
+    /// let response = client.scim_user_get()
+    ///     .id(id)
+    ///     .x_request_origin(x_request_origin)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn scim_user_get(&self) -> builder::ScimUserGet<'_> {
         builder::ScimUserGet::new(self)
     }
-    /**Update a dashboard user
-
-    Replaces the given and family names, the department and the
-    permissions of a dashboard user account. The email address
-    (`userName`) cannot be changed here; Braze support must do it. The
-    answer is the updated account.
-
-
-    Sends a `PUT` request to `/scim/v2/Users/{id}`
-
-    Arguments:
-    - `id`: The dashboard user's SCIM resource identifier, as returned by the
-    create and search endpoints.
-
-    - `x_request_origin`: The origin of the calling identity service, as registered with the
-    SCIM token in the dashboard (for example the identity provider's
-    domain).
-
-    - `body`
-    ```ignore
-    let response = client.scim_user_update()
-        .id(id)
-        .x_request_origin(x_request_origin)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a dashboard user
+    ///
+    /// Replaces the given and family names, the department and the
+    /// permissions of a dashboard user account. The email address
+    /// (`userName`) cannot be changed here; Braze support must do it. The
+    /// answer is the updated account.
+    ///
+    ///
+    /// Sends a `PUT` request to `/scim/v2/Users/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The dashboard user's SCIM resource identifier, as returned by the
+    /// create and search endpoints.
+    ///
+    /// - `x_request_origin`: The origin of the calling identity service, as registered with the
+    /// SCIM token in the dashboard (for example the identity provider's
+    /// domain).
+    ///
+    /// - `body`
+    /// ```text
+    /// let response = client.scim_user_update()
+    ///     .id(id)
+    ///     .x_request_origin(x_request_origin)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn scim_user_update(&self) -> builder::ScimUserUpdate<'_> {
         builder::ScimUserUpdate::new(self)
     }
-    /**Delete a dashboard user
-
-    Permanently removes a dashboard user account, as deleting it from
-    the dashboard's company users page would. The answer is an empty
-    HTTP 204.
-
-
-    Sends a `DELETE` request to `/scim/v2/Users/{id}`
-
-    Arguments:
-    - `id`: The dashboard user's SCIM resource identifier, as returned by the
-    create and search endpoints.
-
-    - `x_request_origin`: The origin of the calling identity service, as registered with the
-    SCIM token in the dashboard (for example the identity provider's
-    domain).
-
-    ```ignore
-    let response = client.scim_user_delete()
-        .id(id)
-        .x_request_origin(x_request_origin)
-        .send()
-        .await;
-    ```*/
+    /// Delete a dashboard user
+    ///
+    /// Permanently removes a dashboard user account, as deleting it from
+    /// the dashboard's company users page would. The answer is an empty
+    /// HTTP 204.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/scim/v2/Users/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: The dashboard user's SCIM resource identifier, as returned by the
+    /// create and search endpoints.
+    ///
+    /// - `x_request_origin`: The origin of the calling identity service, as registered with the
+    /// SCIM token in the dashboard (for example the identity provider's
+    /// domain).
+    ///
+    /// ```text
+    /// let response = client.scim_user_delete()
+    ///     .id(id)
+    ///     .x_request_origin(x_request_origin)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn scim_user_delete(&self) -> builder::ScimUserDelete<'_> {
         builder::ScimUserDelete::new(self)
     }
-    /**Create user aliases
-
-    Adds aliases to users. An alias object with an `external_id` adds the
-    alias to that existing user (nothing happens if no user has that id); an
-    alias object without one creates a new alias-only user, which can later be
-    given attributes with `/users/track` and an `external_id` with
-    `/users/identify`. Up to 50 aliases per request.
-
-    Needs the `users.alias.new` permission.
-
-
-    Sends a `POST` request to `/users/alias/new`
-
-    ```ignore
-    let response = client.users_alias_new()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create user aliases
+    ///
+    /// Adds aliases to users. An alias object with an `external_id` adds the
+    /// alias to that existing user (nothing happens if no user has that id); an
+    /// alias object without one creates a new alias-only user, which can later be
+    /// given attributes with `/users/track` and an `external_id` with
+    /// `/users/identify`. Up to 50 aliases per request.
+    ///
+    /// Needs the `users.alias.new` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/alias/new`
+    ///
+    /// ```text
+    /// let response = client.users_alias_new()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_alias_new(&self) -> builder::UsersAliasNew<'_> {
         builder::UsersAliasNew::new(self)
     }
-    /**Rename user aliases
-
-    Changes the name of existing aliases: the alias `old_alias_name` under
-    `alias_label` becomes `new_alias_name`. An alias that does not exist is
-    left alone. Up to 50 updates per request, applied in no guaranteed order.
-
-    Needs the `users.alias.update` permission.
-
-
-    Sends a `POST` request to `/users/alias/update`
-
-    ```ignore
-    let response = client.users_alias_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Rename user aliases
+    ///
+    /// Changes the name of existing aliases: the alias `old_alias_name` under
+    /// `alias_label` becomes `new_alias_name`. An alias that does not exist is
+    /// left alone. Up to 50 updates per request, applied in no guaranteed order.
+    ///
+    /// Needs the `users.alias.update` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/alias/update`
+    ///
+    /// ```text
+    /// let response = client.users_alias_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_alias_update(&self) -> builder::UsersAliasUpdate<'_> {
         builder::UsersAliasUpdate::new(self)
     }
-    /**Delete user profiles
-
-    Permanently deletes up to 50 user profiles, named by one kind of
-    identifier per request: external ids, aliases, Braze ids, email addresses
-    or phone numbers (the last two with a `prioritization` to choose among
-    several matching profiles). The profile data (attributes, contact data,
-    identifiers) is erased and cannot be restored; aggregated statistics keep
-    counting the deleted users.
-
-    To drop only a deprecated external id, use `users_external_ids_remove`
-    instead: deleting by that id deletes the whole profile.
-
-    Needs the `users.delete` permission.
-
-
-    Sends a `POST` request to `/users/delete`
-
-    ```ignore
-    let response = client.users_delete()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Delete user profiles
+    ///
+    /// Permanently deletes up to 50 user profiles, named by one kind of
+    /// identifier per request: external ids, aliases, Braze ids, email addresses
+    /// or phone numbers (the last two with a `prioritization` to choose among
+    /// several matching profiles). The profile data (attributes, contact data,
+    /// identifiers) is erased and cannot be restored; aggregated statistics keep
+    /// counting the deleted users.
+    ///
+    /// To drop only a deprecated external id, use `users_external_ids_remove`
+    /// instead: deleting by that id deletes the whole profile.
+    ///
+    /// Needs the `users.delete` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/delete`
+    ///
+    /// ```text
+    /// let response = client.users_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_delete(&self) -> builder::UsersDelete<'_> {
         builder::UsersDelete::new(self)
     }
-    /**Export the Global Control Group
-
-    Starts an export of every user currently in the workspace's Global
-    Control Group (Braze keeps no history of who joined or left it). The
-    export runs in the background and writes files of newline-delimited
-    `ExportedUser` objects, usually one file per 5,000 users: to your S3 or
-    Azure bucket when one is configured (the default export destination),
-    otherwise to a single archive whose `url` is returned and becomes valid
-    when the export is done. Large exports can take an hour or more;
-    `callback_endpoint` is called when the files are ready. Without a bucket,
-    large exports may fail: ask only for the fields you need.
-
-    Needs the `users.export.global_control_group` permission.
-
-
-    Sends a `POST` request to `/users/export/global_control_group`
-
-    ```ignore
-    let response = client.users_export_global_control_group()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Export the Global Control Group
+    ///
+    /// Starts an export of every user currently in the workspace's Global
+    /// Control Group (Braze keeps no history of who joined or left it). The
+    /// export runs in the background and writes files of newline-delimited
+    /// `ExportedUser` objects, usually one file per 5,000 users: to your S3 or
+    /// Azure bucket when one is configured (the default export destination),
+    /// otherwise to a single archive whose `url` is returned and becomes valid
+    /// when the export is done. Large exports can take an hour or more;
+    /// `callback_endpoint` is called when the files are ready. Without a bucket,
+    /// large exports may fail: ask only for the fields you need.
+    ///
+    /// Needs the `users.export.global_control_group` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/export/global_control_group`
+    ///
+    /// ```text
+    /// let response = client.users_export_global_control_group()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_export_global_control_group(&self) -> builder::UsersExportGlobalControlGroup<'_> {
         builder::UsersExportGlobalControlGroup::new(self)
     }
-    /**Export user profiles by identifier
-
-    Returns the profiles of the named users synchronously: up to 50 external
-    ids and/or aliases, or a single device id, Braze id, email address or
-    phone number. Whole profiles (campaigns and Canvases received, events,
-    purchases, custom attributes) are slow to assemble: list the wanted
-    `fields_to_export` (mandatory for workspaces created on or after
-    2024-08-22). For many users, prefer the asynchronous segment export.
-
-    Needs the `users.export.ids` permission.
-
-
-    Sends a `POST` request to `/users/export/ids`
-
-    ```ignore
-    let response = client.users_export_ids()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Export user profiles by identifier
+    ///
+    /// Returns the profiles of the named users synchronously: up to 50 external
+    /// ids and/or aliases, or a single device id, Braze id, email address or
+    /// phone number. Whole profiles (campaigns and Canvases received, events,
+    /// purchases, custom attributes) are slow to assemble: list the wanted
+    /// `fields_to_export` (mandatory for workspaces created on or after
+    /// 2024-08-22). For many users, prefer the asynchronous segment export.
+    ///
+    /// Needs the `users.export.ids` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/export/ids`
+    ///
+    /// ```text
+    /// let response = client.users_export_ids()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_export_ids(&self) -> builder::UsersExportIds<'_> {
         builder::UsersExportIds::new(self)
     }
-    /**Export the users of a segment
-
-    Starts an export of every user in a segment. The export runs in the
-    background and writes files of newline-delimited `ExportedUser` objects,
-    usually one file per 5,000 users: to your S3, Azure or Google Cloud
-    Storage bucket when one is configured, otherwise to a single archive whose
-    `url` is returned and becomes valid when the export is done.
-    `callback_endpoint` is called when the files are ready. Events,
-    purchases, campaigns and Canvases only cover the last 90 days.
-
-    Only one export per segment may run at a time (a second one gets `429`),
-    and at most 100 exports run at once per company.
-
-    Needs the `users.export.segment` permission.
-
-
-    Sends a `POST` request to `/users/export/segment`
-
-    ```ignore
-    let response = client.users_export_segment()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Export the users of a segment
+    ///
+    /// Starts an export of every user in a segment. The export runs in the
+    /// background and writes files of newline-delimited `ExportedUser` objects,
+    /// usually one file per 5,000 users: to your S3, Azure or Google Cloud
+    /// Storage bucket when one is configured, otherwise to a single archive whose
+    /// `url` is returned and becomes valid when the export is done.
+    /// `callback_endpoint` is called when the files are ready. Events,
+    /// purchases, campaigns and Canvases only cover the last 90 days.
+    ///
+    /// Only one export per segment may run at a time (a second one gets `429`),
+    /// and at most 100 exports run at once per company.
+    ///
+    /// Needs the `users.export.segment` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/export/segment`
+    ///
+    /// ```text
+    /// let response = client.users_export_segment()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_export_segment(&self) -> builder::UsersExportSegment<'_> {
         builder::UsersExportSegment::new(self)
     }
-    /**Rename external ids
-
-    Gives users a new primary external id. The previous id becomes
-    deprecated but keeps identifying the user, so older app versions keep
-    working during a migration; remove it afterwards with
-    `users_external_ids_remove` (never with `users_delete`, which would delete
-    the profile). The current id must be a primary id, and the new one must
-    be unused and different. Up to 50 renames per request; failures are
-    reported per item in `rename_errors`, by their index in the request. No
-    data points are logged.
-
-    Needs the `users.external_ids.rename` permission.
-
-
-    Sends a `POST` request to `/users/external_ids/rename`
-
-    ```ignore
-    let response = client.users_external_ids_rename()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Rename external ids
+    ///
+    /// Gives users a new primary external id. The previous id becomes
+    /// deprecated but keeps identifying the user, so older app versions keep
+    /// working during a migration; remove it afterwards with
+    /// `users_external_ids_remove` (never with `users_delete`, which would delete
+    /// the profile). The current id must be a primary id, and the new one must
+    /// be unused and different. Up to 50 renames per request; failures are
+    /// reported per item in `rename_errors`, by their index in the request. No
+    /// data points are logged.
+    ///
+    /// Needs the `users.external_ids.rename` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/external_ids/rename`
+    ///
+    /// ```text
+    /// let response = client.users_external_ids_rename()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_external_ids_rename(&self) -> builder::UsersExternalIdsRename<'_> {
         builder::UsersExternalIdsRename::new(self)
     }
-    /**Remove deprecated external ids
-
-    Removes deprecated external ids left by `users_external_ids_rename`, for
-    good: a removed id no longer finds its user. Primary ids cannot be
-    removed. Up to 50 ids per request; failures are reported per item in
-    `removal_errors`, by their index in the request.
-
-    Needs the `users.external_ids.remove` permission.
-
-
-    Sends a `POST` request to `/users/external_ids/remove`
-
-    ```ignore
-    let response = client.users_external_ids_remove()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Remove deprecated external ids
+    ///
+    /// Removes deprecated external ids left by `users_external_ids_rename`, for
+    /// good: a removed id no longer finds its user. Primary ids cannot be
+    /// removed. Up to 50 ids per request; failures are reported per item in
+    /// `removal_errors`, by their index in the request.
+    ///
+    /// Needs the `users.external_ids.remove` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/external_ids/remove`
+    ///
+    /// ```text
+    /// let response = client.users_external_ids_remove()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_external_ids_remove(&self) -> builder::UsersExternalIdsRemove<'_> {
         builder::UsersExternalIdsRemove::new(self)
     }
-    /**Identify unidentified users
-
-    Attaches an `external_id` to profiles known only by an alias, an email
-    address or a phone number. If no user has that `external_id` yet, the
-    unidentified profile simply receives it. Otherwise the data found only
-    on the unidentified profile (names, contact data, custom attributes,
-    events, purchases, session and campaign summaries...) is copied to the
-    identified profile and the unidentified one is removed, unless the
-    identified user already has an alias with the same label.
-
-    Send at least one of `aliases_to_identify`, `emails_to_identify` and
-    `phone_numbers_to_identify` (up to 50 objects each). Emails and phone
-    numbers need a `prioritization` to pick one profile among several.
-
-    Needs the `users.identify` permission.
-
-
-    Sends a `POST` request to `/users/identify`
-
-    ```ignore
-    let response = client.users_identify()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Identify unidentified users
+    ///
+    /// Attaches an `external_id` to profiles known only by an alias, an email
+    /// address or a phone number. If no user has that `external_id` yet, the
+    /// unidentified profile simply receives it. Otherwise the data found only
+    /// on the unidentified profile (names, contact data, custom attributes,
+    /// events, purchases, session and campaign summaries...) is copied to the
+    /// identified profile and the unidentified one is removed, unless the
+    /// identified user already has an alias with the same label.
+    ///
+    /// Send at least one of `aliases_to_identify`, `emails_to_identify` and
+    /// `phone_numbers_to_identify` (up to 50 objects each). Emails and phone
+    /// numbers need a `prioritization` to pick one profile among several.
+    ///
+    /// Needs the `users.identify` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/identify`
+    ///
+    /// ```text
+    /// let response = client.users_identify()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_identify(&self) -> builder::UsersIdentify<'_> {
         builder::UsersIdentify::new(self)
     }
-    /**Record attributes, events and purchases
-
-    Creates or updates user profiles and records custom events and
-    purchases, in one call: up to 75 attribute objects, 75 events and 75
-    purchases, each naming its user (so up to 225 users per request). See
-    `UserAttributes` for the standard fields and the custom attribute shapes
-    (including `null` to unset, `inc`, array `add`/`remove`, nested objects).
-
-    Braze counts every value sent as a data point: send only what changed.
-    A `200` can still carry `errors` for rejected objects; everything else in
-    the request is processed. Users whose `external_id` is blocked as a dummy
-    user are refused.
-
-    Needs the `users.track` permission.
-
-
-    Sends a `POST` request to `/users/track`
-
-    ```ignore
-    let response = client.users_track()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Record attributes, events and purchases
+    ///
+    /// Creates or updates user profiles and records custom events and
+    /// purchases, in one call: up to 75 attribute objects, 75 events and 75
+    /// purchases, each naming its user (so up to 225 users per request). See
+    /// `UserAttributes` for the standard fields and the custom attribute shapes
+    /// (including `null` to unset, `inc`, array `add`/`remove`, nested objects).
+    ///
+    /// Braze counts every value sent as a data point: send only what changed.
+    /// A `200` can still carry `errors` for rejected objects; everything else in
+    /// the request is processed. Users whose `external_id` is blocked as a dummy
+    /// user are refused.
+    ///
+    /// Needs the `users.track` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/track`
+    ///
+    /// ```text
+    /// let response = client.users_track()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_track(&self) -> builder::UsersTrack<'_> {
         builder::UsersTrack::new(self)
     }
-    /**Merge user profiles
-
-    Merges one profile into another, asynchronously. Each update names the
-    profile to merge and the profile to keep, by external id, alias, email
-    or phone (email and phone with a `prioritization`). Fields missing on the
-    kept profile are filled from the merged one (names, contact data,
-    demographics, devices, custom attributes, events, purchases, campaign and
-    Canvas history...); counters are summed and first/last dates combined.
-    Up to 50 updates per request, in no guaranteed order. Snowflake-backed
-    features (messaging history, Segment Extensions, Query Builder, Currents)
-    do not reflect merges.
-
-    Needs the `users.merge` permission.
-
-
-    Sends a `POST` request to `/users/merge`
-
-    ```ignore
-    let response = client.users_merge()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Merge user profiles
+    ///
+    /// Merges one profile into another, asynchronously. Each update names the
+    /// profile to merge and the profile to keep, by external id, alias, email
+    /// or phone (email and phone with a `prioritization`). Fields missing on the
+    /// kept profile are filled from the merged one (names, contact data,
+    /// demographics, devices, custom attributes, events, purchases, campaign and
+    /// Canvas history...); counters are summed and first/last dates combined.
+    /// Up to 50 updates per request, in no guaranteed order. Snowflake-backed
+    /// features (messaging history, Segment Extensions, Query Builder, Currents)
+    /// do not reflect merges.
+    ///
+    /// Needs the `users.merge` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/merge`
+    ///
+    /// ```text
+    /// let response = client.users_merge()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn users_merge(&self) -> builder::UsersMerge<'_> {
         builder::UsersMerge::new(self)
     }
@@ -38575,9 +38430,9 @@ pub mod builder {
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue, encode_path,
     };
-    /**Builder for [`Client::catalogs_list`]
-
-    [`Client::catalogs_list`]: super::Client::catalogs_list*/
+    /// Builder for [`Client::catalogs_list`]
+    ///
+    /// [`Client::catalogs_list`]: super::Client::catalogs_list
     #[derive(Debug, Clone)]
     pub struct CatalogsList<'a> {
         client: &'a super::Client,
@@ -38634,9 +38489,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalogs_create`]
-
-    [`Client::catalogs_create`]: super::Client::catalogs_create*/
+    /// Builder for [`Client::catalogs_create`]
+    ///
+    /// [`Client::catalogs_create`]: super::Client::catalogs_create
     #[derive(Debug, Clone)]
     pub struct CatalogsCreate<'a> {
         client: &'a super::Client,
@@ -38724,9 +38579,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalogs_delete`]
-
-    [`Client::catalogs_delete`]: super::Client::catalogs_delete*/
+    /// Builder for [`Client::catalogs_delete`]
+    ///
+    /// [`Client::catalogs_delete`]: super::Client::catalogs_delete
     #[derive(Debug, Clone)]
     pub struct CatalogsDelete<'a> {
         client: &'a super::Client,
@@ -38804,9 +38659,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_items_list`]
-
-    [`Client::catalog_items_list`]: super::Client::catalog_items_list*/
+    /// Builder for [`Client::catalog_items_list`]
+    ///
+    /// [`Client::catalog_items_list`]: super::Client::catalog_items_list
     #[derive(Debug, Clone)]
     pub struct CatalogItemsList<'a> {
         client: &'a super::Client,
@@ -38899,9 +38754,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_items_replace`]
-
-    [`Client::catalog_items_replace`]: super::Client::catalog_items_replace*/
+    /// Builder for [`Client::catalog_items_replace`]
+    ///
+    /// [`Client::catalog_items_replace`]: super::Client::catalog_items_replace
     #[derive(Debug, Clone)]
     pub struct CatalogItemsReplace<'a> {
         client: &'a super::Client,
@@ -39011,9 +38866,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_items_create`]
-
-    [`Client::catalog_items_create`]: super::Client::catalog_items_create*/
+    /// Builder for [`Client::catalog_items_create`]
+    ///
+    /// [`Client::catalog_items_create`]: super::Client::catalog_items_create
     #[derive(Debug, Clone)]
     pub struct CatalogItemsCreate<'a> {
         client: &'a super::Client,
@@ -39123,9 +38978,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_items_delete`]
-
-    [`Client::catalog_items_delete`]: super::Client::catalog_items_delete*/
+    /// Builder for [`Client::catalog_items_delete`]
+    ///
+    /// [`Client::catalog_items_delete`]: super::Client::catalog_items_delete
     #[derive(Debug, Clone)]
     pub struct CatalogItemsDelete<'a> {
         client: &'a super::Client,
@@ -39235,9 +39090,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_items_update`]
-
-    [`Client::catalog_items_update`]: super::Client::catalog_items_update*/
+    /// Builder for [`Client::catalog_items_update`]
+    ///
+    /// [`Client::catalog_items_update`]: super::Client::catalog_items_update
     #[derive(Debug, Clone)]
     pub struct CatalogItemsUpdate<'a> {
         client: &'a super::Client,
@@ -39347,9 +39202,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_item_get`]
-
-    [`Client::catalog_item_get`]: super::Client::catalog_item_get*/
+    /// Builder for [`Client::catalog_item_get`]
+    ///
+    /// [`Client::catalog_item_get`]: super::Client::catalog_item_get
     #[derive(Debug, Clone)]
     pub struct CatalogItemGet<'a> {
         client: &'a super::Client,
@@ -39442,9 +39297,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_item_replace`]
-
-    [`Client::catalog_item_replace`]: super::Client::catalog_item_replace*/
+    /// Builder for [`Client::catalog_item_replace`]
+    ///
+    /// [`Client::catalog_item_replace`]: super::Client::catalog_item_replace
     #[derive(Debug, Clone)]
     pub struct CatalogItemReplace<'a> {
         client: &'a super::Client,
@@ -39568,9 +39423,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_item_create`]
-
-    [`Client::catalog_item_create`]: super::Client::catalog_item_create*/
+    /// Builder for [`Client::catalog_item_create`]
+    ///
+    /// [`Client::catalog_item_create`]: super::Client::catalog_item_create
     #[derive(Debug, Clone)]
     pub struct CatalogItemCreate<'a> {
         client: &'a super::Client,
@@ -39693,9 +39548,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_item_delete`]
-
-    [`Client::catalog_item_delete`]: super::Client::catalog_item_delete*/
+    /// Builder for [`Client::catalog_item_delete`]
+    ///
+    /// [`Client::catalog_item_delete`]: super::Client::catalog_item_delete
     #[derive(Debug, Clone)]
     pub struct CatalogItemDelete<'a> {
         client: &'a super::Client,
@@ -39787,9 +39642,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::catalog_item_update`]
-
-    [`Client::catalog_item_update`]: super::Client::catalog_item_update*/
+    /// Builder for [`Client::catalog_item_update`]
+    ///
+    /// [`Client::catalog_item_update`]: super::Client::catalog_item_update
     #[derive(Debug, Clone)]
     pub struct CatalogItemUpdate<'a> {
         client: &'a super::Client,
@@ -39912,9 +39767,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::subscription_status_set`]
-
-    [`Client::subscription_status_set`]: super::Client::subscription_status_set*/
+    /// Builder for [`Client::subscription_status_set`]
+    ///
+    /// [`Client::subscription_status_set`]: super::Client::subscription_status_set
     #[derive(Debug, Clone)]
     pub struct SubscriptionStatusSet<'a> {
         client: &'a super::Client,
@@ -40004,9 +39859,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::subscription_status_set_v2`]
-
-    [`Client::subscription_status_set_v2`]: super::Client::subscription_status_set_v2*/
+    /// Builder for [`Client::subscription_status_set_v2`]
+    ///
+    /// [`Client::subscription_status_set_v2`]: super::Client::subscription_status_set_v2
     #[derive(Debug, Clone)]
     pub struct SubscriptionStatusSetV2<'a> {
         client: &'a super::Client,
@@ -40096,9 +39951,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::subscription_status_get`]
-
-    [`Client::subscription_status_get`]: super::Client::subscription_status_get*/
+    /// Builder for [`Client::subscription_status_get`]
+    ///
+    /// [`Client::subscription_status_get`]: super::Client::subscription_status_get
     #[derive(Debug, Clone)]
     pub struct SubscriptionStatusGet<'a> {
         client: &'a super::Client,
@@ -40235,9 +40090,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::subscription_user_status`]
-
-    [`Client::subscription_user_status`]: super::Client::subscription_user_status*/
+    /// Builder for [`Client::subscription_user_status`]
+    ///
+    /// [`Client::subscription_user_status`]: super::Client::subscription_user_status
     #[derive(Debug, Clone)]
     pub struct SubscriptionUserStatus<'a> {
         client: &'a super::Client,
@@ -40385,9 +40240,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_blacklist`]
-
-    [`Client::email_blacklist`]: super::Client::email_blacklist*/
+    /// Builder for [`Client::email_blacklist`]
+    ///
+    /// [`Client::email_blacklist`]: super::Client::email_blacklist
     #[derive(Debug, Clone)]
     pub struct EmailBlacklist<'a> {
         client: &'a super::Client,
@@ -40474,9 +40329,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_blocklist`]
-
-    [`Client::email_blocklist`]: super::Client::email_blocklist*/
+    /// Builder for [`Client::email_blocklist`]
+    ///
+    /// [`Client::email_blocklist`]: super::Client::email_blocklist
     #[derive(Debug, Clone)]
     pub struct EmailBlocklist<'a> {
         client: &'a super::Client,
@@ -40563,9 +40418,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_bounce_remove`]
-
-    [`Client::email_bounce_remove`]: super::Client::email_bounce_remove*/
+    /// Builder for [`Client::email_bounce_remove`]
+    ///
+    /// [`Client::email_bounce_remove`]: super::Client::email_bounce_remove
     #[derive(Debug, Clone)]
     pub struct EmailBounceRemove<'a> {
         client: &'a super::Client,
@@ -40654,9 +40509,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_spam_remove`]
-
-    [`Client::email_spam_remove`]: super::Client::email_spam_remove*/
+    /// Builder for [`Client::email_spam_remove`]
+    ///
+    /// [`Client::email_spam_remove`]: super::Client::email_spam_remove
     #[derive(Debug, Clone)]
     pub struct EmailSpamRemove<'a> {
         client: &'a super::Client,
@@ -40743,9 +40598,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_status_set`]
-
-    [`Client::email_status_set`]: super::Client::email_status_set*/
+    /// Builder for [`Client::email_status_set`]
+    ///
+    /// [`Client::email_status_set`]: super::Client::email_status_set
     #[derive(Debug, Clone)]
     pub struct EmailStatusSet<'a> {
         client: &'a super::Client,
@@ -40832,9 +40687,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_hard_bounces_list`]
-
-    [`Client::email_hard_bounces_list`]: super::Client::email_hard_bounces_list*/
+    /// Builder for [`Client::email_hard_bounces_list`]
+    ///
+    /// [`Client::email_hard_bounces_list`]: super::Client::email_hard_bounces_list
     #[derive(Debug, Clone)]
     pub struct EmailHardBouncesList<'a> {
         client: &'a super::Client,
@@ -40970,9 +40825,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::email_unsubscribes_list`]
-
-    [`Client::email_unsubscribes_list`]: super::Client::email_unsubscribes_list*/
+    /// Builder for [`Client::email_unsubscribes_list`]
+    ///
+    /// [`Client::email_unsubscribes_list`]: super::Client::email_unsubscribes_list
     #[derive(Debug, Clone)]
     pub struct EmailUnsubscribesList<'a> {
         client: &'a super::Client,
@@ -41126,9 +40981,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::templates_email_create`]
-
-    [`Client::templates_email_create`]: super::Client::templates_email_create*/
+    /// Builder for [`Client::templates_email_create`]
+    ///
+    /// [`Client::templates_email_create`]: super::Client::templates_email_create
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailCreate<'a> {
         client: &'a super::Client,
@@ -41219,9 +41074,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::templates_email_update`]
-
-    [`Client::templates_email_update`]: super::Client::templates_email_update*/
+    /// Builder for [`Client::templates_email_update`]
+    ///
+    /// [`Client::templates_email_update`]: super::Client::templates_email_update
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailUpdate<'a> {
         client: &'a super::Client,
@@ -41311,9 +41166,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::templates_email_info`]
-
-    [`Client::templates_email_info`]: super::Client::templates_email_info*/
+    /// Builder for [`Client::templates_email_info`]
+    ///
+    /// [`Client::templates_email_info`]: super::Client::templates_email_info
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailInfo<'a> {
         client: &'a super::Client,
@@ -41393,9 +41248,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::templates_email_list`]
-
-    [`Client::templates_email_list`]: super::Client::templates_email_list*/
+    /// Builder for [`Client::templates_email_list`]
+    ///
+    /// [`Client::templates_email_list`]: super::Client::templates_email_list
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailList<'a> {
         client: &'a super::Client,
@@ -41528,9 +41383,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::content_blocks_create`]
-
-    [`Client::content_blocks_create`]: super::Client::content_blocks_create*/
+    /// Builder for [`Client::content_blocks_create`]
+    ///
+    /// [`Client::content_blocks_create`]: super::Client::content_blocks_create
     #[derive(Debug, Clone)]
     pub struct ContentBlocksCreate<'a> {
         client: &'a super::Client,
@@ -41621,9 +41476,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::content_blocks_update`]
-
-    [`Client::content_blocks_update`]: super::Client::content_blocks_update*/
+    /// Builder for [`Client::content_blocks_update`]
+    ///
+    /// [`Client::content_blocks_update`]: super::Client::content_blocks_update
     #[derive(Debug, Clone)]
     pub struct ContentBlocksUpdate<'a> {
         client: &'a super::Client,
@@ -41714,9 +41569,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::content_blocks_info`]
-
-    [`Client::content_blocks_info`]: super::Client::content_blocks_info*/
+    /// Builder for [`Client::content_blocks_info`]
+    ///
+    /// [`Client::content_blocks_info`]: super::Client::content_blocks_info
     #[derive(Debug, Clone)]
     pub struct ContentBlocksInfo<'a> {
         client: &'a super::Client,
@@ -41813,9 +41668,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::content_blocks_list`]
-
-    [`Client::content_blocks_list`]: super::Client::content_blocks_list*/
+    /// Builder for [`Client::content_blocks_list`]
+    ///
+    /// [`Client::content_blocks_list`]: super::Client::content_blocks_list
     #[derive(Debug, Clone)]
     pub struct ContentBlocksList<'a> {
         client: &'a super::Client,
@@ -41948,9 +41803,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::sms_invalid_phone_numbers_remove`]
-
-    [`Client::sms_invalid_phone_numbers_remove`]: super::Client::sms_invalid_phone_numbers_remove*/
+    /// Builder for [`Client::sms_invalid_phone_numbers_remove`]
+    ///
+    /// [`Client::sms_invalid_phone_numbers_remove`]: super::Client::sms_invalid_phone_numbers_remove
     #[derive(Debug, Clone)]
     pub struct SmsInvalidPhoneNumbersRemove<'a> {
         client: &'a super::Client,
@@ -42042,9 +41897,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::sms_invalid_phone_numbers_list`]
-
-    [`Client::sms_invalid_phone_numbers_list`]: super::Client::sms_invalid_phone_numbers_list*/
+    /// Builder for [`Client::sms_invalid_phone_numbers_list`]
+    ///
+    /// [`Client::sms_invalid_phone_numbers_list`]: super::Client::sms_invalid_phone_numbers_list
     #[derive(Debug, Clone)]
     pub struct SmsInvalidPhoneNumbersList<'a> {
         client: &'a super::Client,
@@ -42203,9 +42058,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_data_series`]
-
-    [`Client::campaigns_data_series`]: super::Client::campaigns_data_series*/
+    /// Builder for [`Client::campaigns_data_series`]
+    ///
+    /// [`Client::campaigns_data_series`]: super::Client::campaigns_data_series
     #[derive(Debug, Clone)]
     pub struct CampaignsDataSeries<'a> {
         client: &'a super::Client,
@@ -42316,9 +42171,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_details`]
-
-    [`Client::campaigns_details`]: super::Client::campaigns_details*/
+    /// Builder for [`Client::campaigns_details`]
+    ///
+    /// [`Client::campaigns_details`]: super::Client::campaigns_details
     #[derive(Debug, Clone)]
     pub struct CampaignsDetails<'a> {
         client: &'a super::Client,
@@ -42415,9 +42270,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_list`]
-
-    [`Client::campaigns_list`]: super::Client::campaigns_list*/
+    /// Builder for [`Client::campaigns_list`]
+    ///
+    /// [`Client::campaigns_list`]: super::Client::campaigns_list
     #[derive(Debug, Clone)]
     pub struct CampaignsList<'a> {
         client: &'a super::Client,
@@ -42549,9 +42404,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::sends_data_series`]
-
-    [`Client::sends_data_series`]: super::Client::sends_data_series*/
+    /// Builder for [`Client::sends_data_series`]
+    ///
+    /// [`Client::sends_data_series`]: super::Client::sends_data_series
     #[derive(Debug, Clone)]
     pub struct SendsDataSeries<'a> {
         client: &'a super::Client,
@@ -42676,9 +42531,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_data_series`]
-
-    [`Client::canvas_data_series`]: super::Client::canvas_data_series*/
+    /// Builder for [`Client::canvas_data_series`]
+    ///
+    /// [`Client::canvas_data_series`]: super::Client::canvas_data_series
     #[derive(Debug, Clone)]
     pub struct CanvasDataSeries<'a> {
         client: &'a super::Client,
@@ -42860,9 +42715,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_data_summary`]
-
-    [`Client::canvas_data_summary`]: super::Client::canvas_data_summary*/
+    /// Builder for [`Client::canvas_data_summary`]
+    ///
+    /// [`Client::canvas_data_summary`]: super::Client::canvas_data_summary
     #[derive(Debug, Clone)]
     pub struct CanvasDataSummary<'a> {
         client: &'a super::Client,
@@ -43044,9 +42899,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_details`]
-
-    [`Client::canvas_details`]: super::Client::canvas_details*/
+    /// Builder for [`Client::canvas_details`]
+    ///
+    /// [`Client::canvas_details`]: super::Client::canvas_details
     #[derive(Debug, Clone)]
     pub struct CanvasDetails<'a> {
         client: &'a super::Client,
@@ -43139,9 +42994,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_list`]
-
-    [`Client::canvas_list`]: super::Client::canvas_list*/
+    /// Builder for [`Client::canvas_list`]
+    ///
+    /// [`Client::canvas_list`]: super::Client::canvas_list
     #[derive(Debug, Clone)]
     pub struct CanvasList<'a> {
         client: &'a super::Client,
@@ -43273,9 +43128,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::segments_data_series`]
-
-    [`Client::segments_data_series`]: super::Client::segments_data_series*/
+    /// Builder for [`Client::segments_data_series`]
+    ///
+    /// [`Client::segments_data_series`]: super::Client::segments_data_series
     #[derive(Debug, Clone)]
     pub struct SegmentsDataSeries<'a> {
         client: &'a super::Client,
@@ -43386,9 +43241,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::segments_details`]
-
-    [`Client::segments_details`]: super::Client::segments_details*/
+    /// Builder for [`Client::segments_details`]
+    ///
+    /// [`Client::segments_details`]: super::Client::segments_details
     #[derive(Debug, Clone)]
     pub struct SegmentsDetails<'a> {
         client: &'a super::Client,
@@ -43464,9 +43319,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::segments_list`]
-
-    [`Client::segments_list`]: super::Client::segments_list*/
+    /// Builder for [`Client::segments_list`]
+    ///
+    /// [`Client::segments_list`]: super::Client::segments_list
     #[derive(Debug, Clone)]
     pub struct SegmentsList<'a> {
         client: &'a super::Client,
@@ -43559,9 +43414,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::sessions_data_series`]
-
-    [`Client::sessions_data_series`]: super::Client::sessions_data_series*/
+    /// Builder for [`Client::sessions_data_series`]
+    ///
+    /// [`Client::sessions_data_series`]: super::Client::sessions_data_series
     #[derive(Debug, Clone)]
     pub struct SessionsDataSeries<'a> {
         client: &'a super::Client,
@@ -43701,9 +43556,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::events_data_series`]
-
-    [`Client::events_data_series`]: super::Client::events_data_series*/
+    /// Builder for [`Client::events_data_series`]
+    ///
+    /// [`Client::events_data_series`]: super::Client::events_data_series
     #[derive(Debug, Clone)]
     pub struct EventsDataSeries<'a> {
         client: &'a super::Client,
@@ -43857,9 +43712,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::events_list`]
-
-    [`Client::events_list`]: super::Client::events_list*/
+    /// Builder for [`Client::events_list`]
+    ///
+    /// [`Client::events_list`]: super::Client::events_list
     #[derive(Debug, Clone)]
     pub struct EventsList<'a> {
         client: &'a super::Client,
@@ -43932,9 +43787,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::kpi_dau_data_series`]
-
-    [`Client::kpi_dau_data_series`]: super::Client::kpi_dau_data_series*/
+    /// Builder for [`Client::kpi_dau_data_series`]
+    ///
+    /// [`Client::kpi_dau_data_series`]: super::Client::kpi_dau_data_series
     #[derive(Debug, Clone)]
     pub struct KpiDauDataSeries<'a> {
         client: &'a super::Client,
@@ -44042,9 +43897,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::kpi_mau_data_series`]
-
-    [`Client::kpi_mau_data_series`]: super::Client::kpi_mau_data_series*/
+    /// Builder for [`Client::kpi_mau_data_series`]
+    ///
+    /// [`Client::kpi_mau_data_series`]: super::Client::kpi_mau_data_series
     #[derive(Debug, Clone)]
     pub struct KpiMauDataSeries<'a> {
         client: &'a super::Client,
@@ -44152,9 +44007,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::kpi_new_users_data_series`]
-
-    [`Client::kpi_new_users_data_series`]: super::Client::kpi_new_users_data_series*/
+    /// Builder for [`Client::kpi_new_users_data_series`]
+    ///
+    /// [`Client::kpi_new_users_data_series`]: super::Client::kpi_new_users_data_series
     #[derive(Debug, Clone)]
     pub struct KpiNewUsersDataSeries<'a> {
         client: &'a super::Client,
@@ -44262,9 +44117,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::kpi_uninstalls_data_series`]
-
-    [`Client::kpi_uninstalls_data_series`]: super::Client::kpi_uninstalls_data_series*/
+    /// Builder for [`Client::kpi_uninstalls_data_series`]
+    ///
+    /// [`Client::kpi_uninstalls_data_series`]: super::Client::kpi_uninstalls_data_series
     #[derive(Debug, Clone)]
     pub struct KpiUninstallsDataSeries<'a> {
         client: &'a super::Client,
@@ -44372,9 +44227,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::feed_data_series`]
-
-    [`Client::feed_data_series`]: super::Client::feed_data_series*/
+    /// Builder for [`Client::feed_data_series`]
+    ///
+    /// [`Client::feed_data_series`]: super::Client::feed_data_series
     #[derive(Debug, Clone)]
     pub struct FeedDataSeries<'a> {
         client: &'a super::Client,
@@ -44497,9 +44352,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::feed_details`]
-
-    [`Client::feed_details`]: super::Client::feed_details*/
+    /// Builder for [`Client::feed_details`]
+    ///
+    /// [`Client::feed_details`]: super::Client::feed_details
     #[derive(Debug, Clone)]
     pub struct FeedDetails<'a> {
         client: &'a super::Client,
@@ -44571,9 +44426,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::feed_list`]
-
-    [`Client::feed_list`]: super::Client::feed_list*/
+    /// Builder for [`Client::feed_list`]
+    ///
+    /// [`Client::feed_list`]: super::Client::feed_list
     #[derive(Debug, Clone)]
     pub struct FeedList<'a> {
         client: &'a super::Client,
@@ -44684,9 +44539,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::purchases_product_list`]
-
-    [`Client::purchases_product_list`]: super::Client::purchases_product_list*/
+    /// Builder for [`Client::purchases_product_list`]
+    ///
+    /// [`Client::purchases_product_list`]: super::Client::purchases_product_list
     #[derive(Debug, Clone)]
     pub struct PurchasesProductList<'a> {
         client: &'a super::Client,
@@ -44760,9 +44615,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::messages_send`]
-
-    [`Client::messages_send`]: super::Client::messages_send*/
+    /// Builder for [`Client::messages_send`]
+    ///
+    /// [`Client::messages_send`]: super::Client::messages_send
     #[derive(Debug, Clone)]
     pub struct MessagesSend<'a> {
         client: &'a super::Client,
@@ -44847,9 +44702,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_trigger_send`]
-
-    [`Client::campaigns_trigger_send`]: super::Client::campaigns_trigger_send*/
+    /// Builder for [`Client::campaigns_trigger_send`]
+    ///
+    /// [`Client::campaigns_trigger_send`]: super::Client::campaigns_trigger_send
     #[derive(Debug, Clone)]
     pub struct CampaignsTriggerSend<'a> {
         client: &'a super::Client,
@@ -44940,9 +44795,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_trigger_send`]
-
-    [`Client::canvas_trigger_send`]: super::Client::canvas_trigger_send*/
+    /// Builder for [`Client::canvas_trigger_send`]
+    ///
+    /// [`Client::canvas_trigger_send`]: super::Client::canvas_trigger_send
     #[derive(Debug, Clone)]
     pub struct CanvasTriggerSend<'a> {
         client: &'a super::Client,
@@ -45032,9 +44887,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::sends_id_create`]
-
-    [`Client::sends_id_create`]: super::Client::sends_id_create*/
+    /// Builder for [`Client::sends_id_create`]
+    ///
+    /// [`Client::sends_id_create`]: super::Client::sends_id_create
     #[derive(Debug, Clone)]
     pub struct SendsIdCreate<'a> {
         client: &'a super::Client,
@@ -45121,9 +44976,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::transactional_campaign_send`]
-
-    [`Client::transactional_campaign_send`]: super::Client::transactional_campaign_send*/
+    /// Builder for [`Client::transactional_campaign_send`]
+    ///
+    /// [`Client::transactional_campaign_send`]: super::Client::transactional_campaign_send
     #[derive(Debug, Clone)]
     pub struct TransactionalCampaignSend<'a> {
         client: &'a super::Client,
@@ -45235,9 +45090,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::messages_schedule_create`]
-
-    [`Client::messages_schedule_create`]: super::Client::messages_schedule_create*/
+    /// Builder for [`Client::messages_schedule_create`]
+    ///
+    /// [`Client::messages_schedule_create`]: super::Client::messages_schedule_create
     #[derive(Debug, Clone)]
     pub struct MessagesScheduleCreate<'a> {
         client: &'a super::Client,
@@ -45328,9 +45183,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::messages_schedule_update`]
-
-    [`Client::messages_schedule_update`]: super::Client::messages_schedule_update*/
+    /// Builder for [`Client::messages_schedule_update`]
+    ///
+    /// [`Client::messages_schedule_update`]: super::Client::messages_schedule_update
     #[derive(Debug, Clone)]
     pub struct MessagesScheduleUpdate<'a> {
         client: &'a super::Client,
@@ -45421,9 +45276,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::messages_schedule_delete`]
-
-    [`Client::messages_schedule_delete`]: super::Client::messages_schedule_delete*/
+    /// Builder for [`Client::messages_schedule_delete`]
+    ///
+    /// [`Client::messages_schedule_delete`]: super::Client::messages_schedule_delete
     #[derive(Debug, Clone)]
     pub struct MessagesScheduleDelete<'a> {
         client: &'a super::Client,
@@ -45514,9 +45369,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_trigger_schedule_create`]
-
-    [`Client::campaigns_trigger_schedule_create`]: super::Client::campaigns_trigger_schedule_create*/
+    /// Builder for [`Client::campaigns_trigger_schedule_create`]
+    ///
+    /// [`Client::campaigns_trigger_schedule_create`]: super::Client::campaigns_trigger_schedule_create
     #[derive(Debug, Clone)]
     pub struct CampaignsTriggerScheduleCreate<'a> {
         client: &'a super::Client,
@@ -45611,9 +45466,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_trigger_schedule_update`]
-
-    [`Client::campaigns_trigger_schedule_update`]: super::Client::campaigns_trigger_schedule_update*/
+    /// Builder for [`Client::campaigns_trigger_schedule_update`]
+    ///
+    /// [`Client::campaigns_trigger_schedule_update`]: super::Client::campaigns_trigger_schedule_update
     #[derive(Debug, Clone)]
     pub struct CampaignsTriggerScheduleUpdate<'a> {
         client: &'a super::Client,
@@ -45708,9 +45563,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::campaigns_trigger_schedule_delete`]
-
-    [`Client::campaigns_trigger_schedule_delete`]: super::Client::campaigns_trigger_schedule_delete*/
+    /// Builder for [`Client::campaigns_trigger_schedule_delete`]
+    ///
+    /// [`Client::campaigns_trigger_schedule_delete`]: super::Client::campaigns_trigger_schedule_delete
     #[derive(Debug, Clone)]
     pub struct CampaignsTriggerScheduleDelete<'a> {
         client: &'a super::Client,
@@ -45805,9 +45660,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_trigger_schedule_create`]
-
-    [`Client::canvas_trigger_schedule_create`]: super::Client::canvas_trigger_schedule_create*/
+    /// Builder for [`Client::canvas_trigger_schedule_create`]
+    ///
+    /// [`Client::canvas_trigger_schedule_create`]: super::Client::canvas_trigger_schedule_create
     #[derive(Debug, Clone)]
     pub struct CanvasTriggerScheduleCreate<'a> {
         client: &'a super::Client,
@@ -45902,9 +45757,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_trigger_schedule_update`]
-
-    [`Client::canvas_trigger_schedule_update`]: super::Client::canvas_trigger_schedule_update*/
+    /// Builder for [`Client::canvas_trigger_schedule_update`]
+    ///
+    /// [`Client::canvas_trigger_schedule_update`]: super::Client::canvas_trigger_schedule_update
     #[derive(Debug, Clone)]
     pub struct CanvasTriggerScheduleUpdate<'a> {
         client: &'a super::Client,
@@ -45999,9 +45854,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::canvas_trigger_schedule_delete`]
-
-    [`Client::canvas_trigger_schedule_delete`]: super::Client::canvas_trigger_schedule_delete*/
+    /// Builder for [`Client::canvas_trigger_schedule_delete`]
+    ///
+    /// [`Client::canvas_trigger_schedule_delete`]: super::Client::canvas_trigger_schedule_delete
     #[derive(Debug, Clone)]
     pub struct CanvasTriggerScheduleDelete<'a> {
         client: &'a super::Client,
@@ -46096,9 +45951,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::messages_scheduled_broadcasts_list`]
-
-    [`Client::messages_scheduled_broadcasts_list`]: super::Client::messages_scheduled_broadcasts_list*/
+    /// Builder for [`Client::messages_scheduled_broadcasts_list`]
+    ///
+    /// [`Client::messages_scheduled_broadcasts_list`]: super::Client::messages_scheduled_broadcasts_list
     #[derive(Debug, Clone)]
     pub struct MessagesScheduledBroadcastsList<'a> {
         client: &'a super::Client,
@@ -46176,9 +46031,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::live_activity_update`]
-
-    [`Client::live_activity_update`]: super::Client::live_activity_update*/
+    /// Builder for [`Client::live_activity_update`]
+    ///
+    /// [`Client::live_activity_update`]: super::Client::live_activity_update
     #[derive(Debug, Clone)]
     pub struct LiveActivityUpdate<'a> {
         client: &'a super::Client,
@@ -46269,9 +46124,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::preference_center_url_generate`]
-
-    [`Client::preference_center_url_generate`]: super::Client::preference_center_url_generate*/
+    /// Builder for [`Client::preference_center_url_generate`]
+    ///
+    /// [`Client::preference_center_url_generate`]: super::Client::preference_center_url_generate
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUrlGenerate<'a> {
         client: &'a super::Client,
@@ -46372,9 +46227,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::preference_centers_list`]
-
-    [`Client::preference_centers_list`]: super::Client::preference_centers_list*/
+    /// Builder for [`Client::preference_centers_list`]
+    ///
+    /// [`Client::preference_centers_list`]: super::Client::preference_centers_list
     #[derive(Debug, Clone)]
     pub struct PreferenceCentersList<'a> {
         client: &'a super::Client,
@@ -46432,9 +46287,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::preference_center_get`]
-
-    [`Client::preference_center_get`]: super::Client::preference_center_get*/
+    /// Builder for [`Client::preference_center_get`]
+    ///
+    /// [`Client::preference_center_get`]: super::Client::preference_center_get
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterGet<'a> {
         client: &'a super::Client,
@@ -46519,9 +46374,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::preference_center_update`]
-
-    [`Client::preference_center_update`]: super::Client::preference_center_update*/
+    /// Builder for [`Client::preference_center_update`]
+    ///
+    /// [`Client::preference_center_update`]: super::Client::preference_center_update
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUpdate<'a> {
         client: &'a super::Client,
@@ -46638,9 +46493,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::preference_center_create`]
-
-    [`Client::preference_center_create`]: super::Client::preference_center_create*/
+    /// Builder for [`Client::preference_center_create`]
+    ///
+    /// [`Client::preference_center_create`]: super::Client::preference_center_create
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterCreate<'a> {
         client: &'a super::Client,
@@ -46731,9 +46586,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::scim_users_search`]
-
-    [`Client::scim_users_search`]: super::Client::scim_users_search*/
+    /// Builder for [`Client::scim_users_search`]
+    ///
+    /// [`Client::scim_users_search`]: super::Client::scim_users_search
     #[derive(Debug, Clone)]
     pub struct ScimUsersSearch<'a> {
         client: &'a super::Client,
@@ -46823,9 +46678,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::scim_users_create`]
-
-    [`Client::scim_users_create`]: super::Client::scim_users_create*/
+    /// Builder for [`Client::scim_users_create`]
+    ///
+    /// [`Client::scim_users_create`]: super::Client::scim_users_create
     #[derive(Debug, Clone)]
     pub struct ScimUsersCreate<'a> {
         client: &'a super::Client,
@@ -46930,9 +46785,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::scim_user_get`]
-
-    [`Client::scim_user_get`]: super::Client::scim_user_get*/
+    /// Builder for [`Client::scim_user_get`]
+    ///
+    /// [`Client::scim_user_get`]: super::Client::scim_user_get
     #[derive(Debug, Clone)]
     pub struct ScimUserGet<'a> {
         client: &'a super::Client,
@@ -47022,9 +46877,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::scim_user_update`]
-
-    [`Client::scim_user_update`]: super::Client::scim_user_update*/
+    /// Builder for [`Client::scim_user_update`]
+    ///
+    /// [`Client::scim_user_update`]: super::Client::scim_user_update
     #[derive(Debug, Clone)]
     pub struct ScimUserUpdate<'a> {
         client: &'a super::Client,
@@ -47143,9 +46998,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::scim_user_delete`]
-
-    [`Client::scim_user_delete`]: super::Client::scim_user_delete*/
+    /// Builder for [`Client::scim_user_delete`]
+    ///
+    /// [`Client::scim_user_delete`]: super::Client::scim_user_delete
     #[derive(Debug, Clone)]
     pub struct ScimUserDelete<'a> {
         client: &'a super::Client,
@@ -47235,9 +47090,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_alias_new`]
-
-    [`Client::users_alias_new`]: super::Client::users_alias_new*/
+    /// Builder for [`Client::users_alias_new`]
+    ///
+    /// [`Client::users_alias_new`]: super::Client::users_alias_new
     #[derive(Debug, Clone)]
     pub struct UsersAliasNew<'a> {
         client: &'a super::Client,
@@ -47324,9 +47179,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_alias_update`]
-
-    [`Client::users_alias_update`]: super::Client::users_alias_update*/
+    /// Builder for [`Client::users_alias_update`]
+    ///
+    /// [`Client::users_alias_update`]: super::Client::users_alias_update
     #[derive(Debug, Clone)]
     pub struct UsersAliasUpdate<'a> {
         client: &'a super::Client,
@@ -47416,9 +47271,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_delete`]
-
-    [`Client::users_delete`]: super::Client::users_delete*/
+    /// Builder for [`Client::users_delete`]
+    ///
+    /// [`Client::users_delete`]: super::Client::users_delete
     #[derive(Debug, Clone)]
     pub struct UsersDelete<'a> {
         client: &'a super::Client,
@@ -47503,9 +47358,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_export_global_control_group`]
-
-    [`Client::users_export_global_control_group`]: super::Client::users_export_global_control_group*/
+    /// Builder for [`Client::users_export_global_control_group`]
+    ///
+    /// [`Client::users_export_global_control_group`]: super::Client::users_export_global_control_group
     #[derive(Debug, Clone)]
     pub struct UsersExportGlobalControlGroup<'a> {
         client: &'a super::Client,
@@ -47600,9 +47455,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_export_ids`]
-
-    [`Client::users_export_ids`]: super::Client::users_export_ids*/
+    /// Builder for [`Client::users_export_ids`]
+    ///
+    /// [`Client::users_export_ids`]: super::Client::users_export_ids
     #[derive(Debug, Clone)]
     pub struct UsersExportIds<'a> {
         client: &'a super::Client,
@@ -47690,9 +47545,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_export_segment`]
-
-    [`Client::users_export_segment`]: super::Client::users_export_segment*/
+    /// Builder for [`Client::users_export_segment`]
+    ///
+    /// [`Client::users_export_segment`]: super::Client::users_export_segment
     #[derive(Debug, Clone)]
     pub struct UsersExportSegment<'a> {
         client: &'a super::Client,
@@ -47783,9 +47638,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_external_ids_rename`]
-
-    [`Client::users_external_ids_rename`]: super::Client::users_external_ids_rename*/
+    /// Builder for [`Client::users_external_ids_rename`]
+    ///
+    /// [`Client::users_external_ids_rename`]: super::Client::users_external_ids_rename
     #[derive(Debug, Clone)]
     pub struct UsersExternalIdsRename<'a> {
         client: &'a super::Client,
@@ -47876,9 +47731,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_external_ids_remove`]
-
-    [`Client::users_external_ids_remove`]: super::Client::users_external_ids_remove*/
+    /// Builder for [`Client::users_external_ids_remove`]
+    ///
+    /// [`Client::users_external_ids_remove`]: super::Client::users_external_ids_remove
     #[derive(Debug, Clone)]
     pub struct UsersExternalIdsRemove<'a> {
         client: &'a super::Client,
@@ -47969,9 +47824,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_identify`]
-
-    [`Client::users_identify`]: super::Client::users_identify*/
+    /// Builder for [`Client::users_identify`]
+    ///
+    /// [`Client::users_identify`]: super::Client::users_identify
     #[derive(Debug, Clone)]
     pub struct UsersIdentify<'a> {
         client: &'a super::Client,
@@ -48058,9 +47913,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_track`]
-
-    [`Client::users_track`]: super::Client::users_track*/
+    /// Builder for [`Client::users_track`]
+    ///
+    /// [`Client::users_track`]: super::Client::users_track
     #[derive(Debug, Clone)]
     pub struct UsersTrack<'a> {
         client: &'a super::Client,
@@ -48145,9 +48000,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::users_merge`]
-
-    [`Client::users_merge`]: super::Client::users_merge*/
+    /// Builder for [`Client::users_merge`]
+    ///
+    /// [`Client::users_merge`]: super::Client::users_merge
     #[derive(Debug, Clone)]
     pub struct UsersMerge<'a> {
         client: &'a super::Client,
