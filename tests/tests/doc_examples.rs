@@ -151,7 +151,9 @@ impl Validators {
     fn get(&mut self, schema: &Value, label: &str) -> &jsonschema::Validator {
         let components = &self.components;
         self.compiled.entry(schema.to_string()).or_insert_with(|| {
-            jsonschema::validator_for(&json_schema_with(components, schema))
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&json_schema_with(components, schema))
                 .unwrap_or_else(|e| panic!("{label}: schema does not compile: {e}"))
         })
     }
