@@ -21,12 +21,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::rules::{operations, resolve};
+use crate::rules::{reachable_components, success_schemas};
 
 /// Returns the lowered copy of `document`.
 pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
-    let open_components = components_reachable_from_responses(document);
+    let open_components = reachable_components(document, success_schemas(document));
     let existing: BTreeSet<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -108,58 +108,6 @@ pub fn lower(document: &Value) -> Value {
         }
     }
     doc
-}
-
-/// Names of the component schemas that some success response can contain.
-fn components_reachable_from_responses(doc: &Value) -> BTreeSet<String> {
-    let mut todo: Vec<&Value> = Vec::new();
-    for op in operations(doc) {
-        let Some(responses) = op.operation.get("responses").and_then(Value::as_object) else {
-            continue;
-        };
-        for (code, r) in responses {
-            if !code.starts_with('2') {
-                continue;
-            }
-            if let Some(s) =
-                resolve(doc, r).and_then(|r| r.pointer("/content/application~1json/schema"))
-            {
-                todo.push(s);
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(v) = todo.pop() {
-        collect_refs(v, &mut |name| {
-            if seen.insert(name.to_string())
-                && let Some(s) = doc.pointer(&format!("/components/schemas/{name}"))
-            {
-                todo.push(s);
-            }
-        });
-    }
-    seen
-}
-
-fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
-    match v {
-        Value::Object(m) => {
-            if let Some(name) = m
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                found(name);
-            }
-            for (k, child) in m {
-                if k != "example" && k != "examples" {
-                    collect_refs(child, found);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, found)),
-        _ => {}
-    }
 }
 
 struct Lowerer {

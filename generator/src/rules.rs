@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, escape_token};
+use crate::diagnostics::{Diagnostics, escape_token, pointer};
 use crate::load::LoadedSpec;
 
 /// HTTP methods an OpenAPI path item may hold.
@@ -27,6 +27,7 @@ pub fn check(spec: &LoadedSpec) -> Diagnostics {
     c.check_refs(&spec.document, String::new());
     c.check_placeholder_objects(&spec.document, String::new(), false);
     c.check_operations();
+    c.check_request_defaults();
     c.diags.sort();
     c.diags
 }
@@ -65,6 +66,86 @@ pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
         }
     }
     out
+}
+
+/// The JSON schema of the success response of every operation.
+pub fn success_schemas(document: &Value) -> Vec<&Value> {
+    operation_schemas(document, |o| {
+        o.get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(code, _)| code.starts_with('2'))
+            .filter_map(|(_, r)| resolve(document, r))
+            .filter_map(|r| r.pointer("/content/application~1json/schema"))
+            .collect()
+    })
+}
+
+/// The JSON schema of the request body of every operation, with the pointer
+/// of each.
+pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
+    operations(document)
+        .into_iter()
+        .filter_map(|op| {
+            let body = resolve(document, op.operation.get("requestBody")?)?;
+            let schema = body.pointer("/content/application~1json/schema")?;
+            Some((
+                format!(
+                    "{}/requestBody/content/application~1json/schema",
+                    op.pointer
+                ),
+                schema,
+            ))
+        })
+        .collect()
+}
+
+fn operation_schemas<'v>(
+    document: &'v Value,
+    of: impl Fn(&'v Value) -> Vec<&'v Value>,
+) -> Vec<&'v Value> {
+    operations(document)
+        .into_iter()
+        .flat_map(|op| of(op.operation))
+        .collect()
+}
+
+/// Names of the component schemas reachable through `$ref`s from `roots`.
+pub fn reachable_components<'v>(document: &'v Value, roots: Vec<&'v Value>) -> BTreeSet<String> {
+    let mut todo = roots;
+    let mut seen = BTreeSet::new();
+    while let Some(v) = todo.pop() {
+        collect_refs(v, &mut |name| {
+            if seen.insert(name.to_string())
+                && let Some(s) = document.pointer(&format!("/components/schemas/{name}"))
+            {
+                todo.push(s);
+            }
+        });
+    }
+    seen
+}
+
+fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
+    match v {
+        Value::Object(m) => {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                found(name);
+            }
+            for (k, child) in m {
+                if k != "example" && k != "examples" {
+                    collect_refs(child, found);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, found)),
+        _ => {}
+    }
 }
 
 /// Follows a local `$ref` (`#/components/...`) if `value` is one.
@@ -145,6 +226,31 @@ impl Checker<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A `default` on a property of a request body would be sent on every
+    /// request (typify makes such a field always present), which changes
+    /// what Braze does: say the default in the description instead.
+    fn check_request_defaults(&mut self) {
+        let doc = self.doc();
+        let requests = request_schemas(doc);
+        let mut found = Vec::new();
+        for (at, schema) in &requests {
+            property_defaults(schema, at.clone(), &mut found);
+        }
+        let roots = requests.iter().map(|(_, s)| *s).collect();
+        for name in reachable_components(doc, roots) {
+            if let Some(schema) = doc.pointer(&format!("/components/schemas/{name}")) {
+                property_defaults(
+                    schema,
+                    pointer(["components", "schemas", &name]),
+                    &mut found,
+                );
+            }
+        }
+        for at in found {
+            self.error(&at, "a request body property must not have a `default` (it would be sent on every request); state the default in the description");
         }
     }
 
@@ -546,6 +652,38 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Pointers of the `default`s of properties in `schema` (not following refs).
+fn property_defaults(schema: &Value, at: String, found: &mut Vec<String>) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    if let Some(props) = map.get("properties").and_then(Value::as_object) {
+        for (name, prop) in props {
+            let prop_at = format!("{at}/properties/{}", escape_token(name));
+            if prop.get("default").is_some() {
+                found.push(format!("{prop_at}/default"));
+            }
+            property_defaults(prop, prop_at, found);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(child) = map.get(key) {
+            property_defaults(child, format!("{at}/{key}"), found);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for (i, child) in map
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            property_defaults(child, format!("{at}/{key}/{i}"), found);
         }
     }
 }

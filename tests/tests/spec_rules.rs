@@ -280,3 +280,22 @@ fn a_progenitor_panic_becomes_a_located_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_default_on_a_request_body_property_is_refused() {
+    let body = format!(
+        "{GOOD_OP}requestBody:\n  content:\n    application/json:\n      schema: {{type: object, properties: {{send_to_existing_only: {{type: boolean, default: true}}}}}}\n"
+    );
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains("#/paths/~1x/post/requestBody/content/application~1json/schema/properties/send_to_existing_only/default: a request body property must not have a `default`"),
+        "{p}"
+    );
+    // The same default in a response is fine.
+    let body = GOOD_OP.replacen(
+        "properties: {message: {type: string}}",
+        "properties: {message: {type: string, default: ok}}",
+        1,
+    );
+    assert_eq!(problems(&op("/x", &body)), "");
+}
