@@ -10,7 +10,8 @@
 //!   instead of being dropped.
 //! * an optional `nullable` property becomes `braze_sdk::Nullable<T>`, so the
 //!   SDK can send an explicit `null` (Braze's way to unset a value).
-//! * a string enum that a response can carry becomes `braze_sdk::Open<T>`:
+//! * a string enum that a response (success or error) can carry becomes
+//!   `braze_sdk::Open<T>`:
 //!   a value Braze adds later decodes as `Open::Unknown` instead of failing.
 //!
 //! typify cannot name an inline schema used as a type parameter, so inline
@@ -21,12 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::rules::{reachable_components, success_schemas};
+use crate::rules::{reachable_components, response_schemas};
 
 /// Returns the lowered copy of `document`.
 pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
-    let open_components = reachable_components(document, success_schemas(document));
+    let open_components = reachable_components(document, response_schemas(document));
     let existing: BTreeSet<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -90,9 +91,9 @@ pub fn lower(document: &Value) -> Value {
                     lowerer.schema(s, &format!("{base}Body"), false);
                 }
                 if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                    for (code, r) in responses.iter_mut() {
+                    for r in responses.values_mut() {
                         if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
-                            lowerer.schema(s, &format!("{base}Response"), code.starts_with('2'));
+                            lowerer.schema(s, &format!("{base}Response"), true);
                         }
                     }
                 }

@@ -17,6 +17,13 @@ pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The rate-limit headers Braze sends with every response.
+pub const RATE_LIMIT_HEADERS: [&str; 3] = [
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+];
+
 /// Runs every rule and returns all violations.
 pub fn check(spec: &LoadedSpec) -> Diagnostics {
     let mut c = Checker {
@@ -68,14 +75,14 @@ pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
     out
 }
 
-/// The JSON schema of the success response of every operation.
-pub fn success_schemas(document: &Value) -> Vec<&Value> {
+/// The JSON schema of every response (success and error) of every
+/// operation: everything the server sends.
+pub fn response_schemas(document: &Value) -> Vec<&Value> {
     operation_schemas(document, |o| {
         o.get("responses")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .filter(|(code, _)| code.starts_with('2'))
             .filter_map(|(_, r)| resolve(document, r))
             .filter_map(|r| r.pointer("/content/application~1json/schema"))
             .collect()
@@ -468,6 +475,30 @@ impl Checker<'_> {
             ),
             Some(rl) => rate_limit_problems(rl, &format!("{at}/x-braze-rate-limit"), &mut err),
         }
+        if let Some(ids) = o.get("x-braze-error-ids") {
+            let known: Vec<&Value> = self
+                .doc()
+                .pointer("/components/schemas/BrazeErrorId/enum")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().collect())
+                .unwrap_or_default();
+            match ids.as_array() {
+                Some(ids) => {
+                    for (i, id) in ids.iter().enumerate() {
+                        if !known.contains(&id) {
+                            err(
+                                format!("{at}/x-braze-error-ids/{i}"),
+                                format!("{id} is not a value of the BrazeErrorId schema"),
+                            );
+                        }
+                    }
+                }
+                None => err(
+                    format!("{at}/x-braze-error-ids"),
+                    "must be a list of error ids".into(),
+                ),
+            }
+        }
         if let Some(p) = o.get("x-braze-pagination") {
             self.pagination_problems(op, p, &mut err);
         }
@@ -524,6 +555,15 @@ impl Checker<'_> {
             let is_success = code.starts_with('2');
             if is_success {
                 successes.push(code.clone());
+                let headers = response.get("headers").and_then(Value::as_object);
+                for h in RATE_LIMIT_HEADERS {
+                    if !headers.is_some_and(|m| m.contains_key(h)) {
+                        err(
+                            format!("{ptr}/headers"),
+                            format!("the success response must declare the `{h}` header"),
+                        );
+                    }
+                }
                 let empty = content.is_none_or(|c| c.is_empty());
                 if code == "204" && !empty {
                     err(ptr.clone(), "a 204 response must not have content".into());

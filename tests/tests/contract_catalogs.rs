@@ -6,7 +6,7 @@
 
 mod common;
 
-use braze_sdk::types;
+use braze_sdk::{Open, types};
 use serde_json::{Map, Value, json};
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
@@ -238,7 +238,10 @@ async fn catalogs_delete_decodes_catalog_not_found() {
     assert_eq!(body.message.as_deref(), Some("Invalid Request"));
     match &body.errors[0] {
         types::BrazeErrorDetail::BrazeErrorObject(e) => {
-            assert_eq!(e.id.as_deref(), Some("catalog-not-found"));
+            assert_eq!(
+                e.id,
+                Some(Open::Known(types::BrazeErrorId::CatalogNotFound))
+            );
             assert_eq!(e.parameters, vec!["catalog_name".to_string()]);
         }
         other => panic!("expected an error object, got {other:?}"),
@@ -395,7 +398,7 @@ async fn catalog_item_get_decodes_item_not_found() {
     let body = err.error_body().expect("a documented error body");
     match &body.errors[0] {
         types::BrazeErrorDetail::BrazeErrorObject(e) => {
-            assert_eq!(e.id.as_deref(), Some("item-not-found"));
+            assert_eq!(e.id, Some(Open::Known(types::BrazeErrorId::ItemNotFound)));
             assert_eq!(e.parameter_values, vec![json!("store-gone")]);
         }
         other => panic!("expected an error object, got {other:?}"),

@@ -271,3 +271,37 @@ fn bad_keys_are_refused_without_echoing_them() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_error_id_braze_adds_later_still_decodes() {
+    let (server, client) = common::setup().await;
+    common::authorized("GET", "/catalogs")
+        .respond_with(common::json_response(
+            404,
+            json!({"message": "Invalid Request", "errors": [
+                {"id": "catalog-not-found", "message": "Could not find catalog"},
+                {"id": "catalog-archived", "message": "A newer error"}
+            ]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client.catalogs_list().send().await.unwrap_err();
+    let ids: Vec<_> = err
+        .error_body()
+        .expect("a documented 404")
+        .errors
+        .iter()
+        .map(|e| match e {
+            types::BrazeErrorDetail::BrazeErrorObject(o) => o.id.clone(),
+            other => panic!("expected an error object, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            Some(braze_sdk::Open::Known(types::BrazeErrorId::CatalogNotFound)),
+            Some(braze_sdk::Open::Unknown(json!("catalog-archived"))),
+        ]
+    );
+}

@@ -86,6 +86,10 @@ x-braze-rate-limit: {requests: 1, window_seconds: 60, bucket: default}
 responses:
   '200':
     description: ok
+    headers:
+      X-RateLimit-Limit: {schema: {type: integer}}
+      X-RateLimit-Remaining: {schema: {type: integer}}
+      X-RateLimit-Reset: {schema: {type: integer}}
     content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}
   '400':
     description: bad
@@ -298,4 +302,33 @@ fn a_default_on_a_request_body_property_is_refused() {
         1,
     );
     assert_eq!(problems(&op("/x", &body)), "");
+}
+
+#[test]
+fn a_success_response_without_rate_limit_headers_is_refused() {
+    let body = GOOD_OP.replace("      X-RateLimit-Reset: {schema: {type: integer}}\n", "");
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains("#/paths/~1x/post/responses/200/headers: the success response must declare the `X-RateLimit-Reset` header"),
+        "{p}"
+    );
+}
+
+#[test]
+fn an_error_id_outside_the_error_id_schema_is_refused() {
+    let root = format!(
+        "{ROOT}components:\n  schemas:\n    BrazeErrorId: {{type: string, enum: [catalog-not-found]}}\n"
+    );
+    let body = format!("{GOOD_OP}x-braze-error-ids: [catalog-not-found, catalog-gone]\n");
+    let spec = load::load_sources(&[
+        (PathBuf::from("spec/openapi.yaml"), root),
+        (PathBuf::from("spec/family.yaml"), op("/x", &body)),
+    ])
+    .unwrap();
+    let d = generator::check_loaded(spec).unwrap_err().to_string();
+    assert!(
+        d.contains("spec/family.yaml#/paths/~1x/post/x-braze-error-ids/1: \"catalog-gone\" is not a value of the BrazeErrorId schema"),
+        "{d}"
+    );
+    assert!(!d.contains("x-braze-error-ids/0"), "{d}");
 }

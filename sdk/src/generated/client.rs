@@ -981,14 +981,187 @@ pub mod types {
             Self::BrazeErrorObject(value)
         }
     }
+    /// A stable identifier of a problem, as the catalog endpoints send it in
+    /// `errors[].id`. Each catalog operation lists the ids it can return in
+    /// its `x-braze-error-ids` extension. The list is open: the SDK decodes
+    /// an id it does not know instead of failing.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum BrazeErrorId {
+        #[serde(rename = "arbitrary-error")]
+        ArbitraryError,
+        #[serde(rename = "catalog-array-invalid")]
+        CatalogArrayInvalid,
+        #[serde(rename = "catalog-name-already-exists")]
+        CatalogNameAlreadyExists,
+        #[serde(rename = "catalog-name-too-large")]
+        CatalogNameTooLarge,
+        #[serde(rename = "catalog-not-found")]
+        CatalogNotFound,
+        #[serde(rename = "description-too-long")]
+        DescriptionTooLong,
+        #[serde(rename = "field-names-not-unique")]
+        FieldNamesNotUnique,
+        #[serde(rename = "field-names-too-large")]
+        FieldNamesTooLarge,
+        #[serde(rename = "filtered-set-field-too-long")]
+        FilteredSetFieldTooLong,
+        #[serde(rename = "id-in-body")]
+        IdInBody,
+        #[serde(rename = "id-not-first-column")]
+        IdNotFirstColumn,
+        #[serde(rename = "ids-not-string")]
+        IdsNotString,
+        #[serde(rename = "ids-not-strings")]
+        IdsNotStrings,
+        #[serde(rename = "ids-not-unique")]
+        IdsNotUnique,
+        #[serde(rename = "ids-too-large")]
+        IdsTooLarge,
+        #[serde(rename = "invalid-catalog-name")]
+        InvalidCatalogName,
+        #[serde(rename = "invalid-cursor")]
+        InvalidCursor,
+        #[serde(rename = "invalid-field-names")]
+        InvalidFieldNames,
+        #[serde(rename = "invalid-field-types")]
+        InvalidFieldTypes,
+        #[serde(rename = "invalid-fields")]
+        InvalidFields,
+        #[serde(rename = "invalid-ids")]
+        InvalidIds,
+        #[serde(rename = "invalid-keys-in-value-object")]
+        InvalidKeysInValueObject,
+        #[serde(rename = "item-already-exists")]
+        ItemAlreadyExists,
+        #[serde(rename = "item-array-invalid")]
+        ItemArrayInvalid,
+        #[serde(rename = "item-not-found")]
+        ItemNotFound,
+        #[serde(rename = "items-missing-ids")]
+        ItemsMissingIds,
+        #[serde(rename = "items-too-large")]
+        ItemsTooLarge,
+        #[serde(rename = "request-includes-too-many-items")]
+        RequestIncludesTooManyItems,
+        #[serde(rename = "too-deep-nesting-in-value-object")]
+        TooDeepNestingInValueObject,
+        #[serde(rename = "too-many-catalog-atoms")]
+        TooManyCatalogAtoms,
+        #[serde(rename = "too-many-fields")]
+        TooManyFields,
+        #[serde(rename = "unable-to-coerce-value")]
+        UnableToCoerceValue,
+    }
+    impl ::std::fmt::Display for BrazeErrorId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ArbitraryError => f.write_str("arbitrary-error"),
+                Self::CatalogArrayInvalid => f.write_str("catalog-array-invalid"),
+                Self::CatalogNameAlreadyExists => f.write_str("catalog-name-already-exists"),
+                Self::CatalogNameTooLarge => f.write_str("catalog-name-too-large"),
+                Self::CatalogNotFound => f.write_str("catalog-not-found"),
+                Self::DescriptionTooLong => f.write_str("description-too-long"),
+                Self::FieldNamesNotUnique => f.write_str("field-names-not-unique"),
+                Self::FieldNamesTooLarge => f.write_str("field-names-too-large"),
+                Self::FilteredSetFieldTooLong => f.write_str("filtered-set-field-too-long"),
+                Self::IdInBody => f.write_str("id-in-body"),
+                Self::IdNotFirstColumn => f.write_str("id-not-first-column"),
+                Self::IdsNotString => f.write_str("ids-not-string"),
+                Self::IdsNotStrings => f.write_str("ids-not-strings"),
+                Self::IdsNotUnique => f.write_str("ids-not-unique"),
+                Self::IdsTooLarge => f.write_str("ids-too-large"),
+                Self::InvalidCatalogName => f.write_str("invalid-catalog-name"),
+                Self::InvalidCursor => f.write_str("invalid-cursor"),
+                Self::InvalidFieldNames => f.write_str("invalid-field-names"),
+                Self::InvalidFieldTypes => f.write_str("invalid-field-types"),
+                Self::InvalidFields => f.write_str("invalid-fields"),
+                Self::InvalidIds => f.write_str("invalid-ids"),
+                Self::InvalidKeysInValueObject => f.write_str("invalid-keys-in-value-object"),
+                Self::ItemAlreadyExists => f.write_str("item-already-exists"),
+                Self::ItemArrayInvalid => f.write_str("item-array-invalid"),
+                Self::ItemNotFound => f.write_str("item-not-found"),
+                Self::ItemsMissingIds => f.write_str("items-missing-ids"),
+                Self::ItemsTooLarge => f.write_str("items-too-large"),
+                Self::RequestIncludesTooManyItems => f.write_str("request-includes-too-many-items"),
+                Self::TooDeepNestingInValueObject => {
+                    f.write_str("too-deep-nesting-in-value-object")
+                }
+                Self::TooManyCatalogAtoms => f.write_str("too-many-catalog-atoms"),
+                Self::TooManyFields => f.write_str("too-many-fields"),
+                Self::UnableToCoerceValue => f.write_str("unable-to-coerce-value"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BrazeErrorId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "arbitrary-error" => Ok(Self::ArbitraryError),
+                "catalog-array-invalid" => Ok(Self::CatalogArrayInvalid),
+                "catalog-name-already-exists" => Ok(Self::CatalogNameAlreadyExists),
+                "catalog-name-too-large" => Ok(Self::CatalogNameTooLarge),
+                "catalog-not-found" => Ok(Self::CatalogNotFound),
+                "description-too-long" => Ok(Self::DescriptionTooLong),
+                "field-names-not-unique" => Ok(Self::FieldNamesNotUnique),
+                "field-names-too-large" => Ok(Self::FieldNamesTooLarge),
+                "filtered-set-field-too-long" => Ok(Self::FilteredSetFieldTooLong),
+                "id-in-body" => Ok(Self::IdInBody),
+                "id-not-first-column" => Ok(Self::IdNotFirstColumn),
+                "ids-not-string" => Ok(Self::IdsNotString),
+                "ids-not-strings" => Ok(Self::IdsNotStrings),
+                "ids-not-unique" => Ok(Self::IdsNotUnique),
+                "ids-too-large" => Ok(Self::IdsTooLarge),
+                "invalid-catalog-name" => Ok(Self::InvalidCatalogName),
+                "invalid-cursor" => Ok(Self::InvalidCursor),
+                "invalid-field-names" => Ok(Self::InvalidFieldNames),
+                "invalid-field-types" => Ok(Self::InvalidFieldTypes),
+                "invalid-fields" => Ok(Self::InvalidFields),
+                "invalid-ids" => Ok(Self::InvalidIds),
+                "invalid-keys-in-value-object" => Ok(Self::InvalidKeysInValueObject),
+                "item-already-exists" => Ok(Self::ItemAlreadyExists),
+                "item-array-invalid" => Ok(Self::ItemArrayInvalid),
+                "item-not-found" => Ok(Self::ItemNotFound),
+                "items-missing-ids" => Ok(Self::ItemsMissingIds),
+                "items-too-large" => Ok(Self::ItemsTooLarge),
+                "request-includes-too-many-items" => Ok(Self::RequestIncludesTooManyItems),
+                "too-deep-nesting-in-value-object" => Ok(Self::TooDeepNestingInValueObject),
+                "too-many-catalog-atoms" => Ok(Self::TooManyCatalogAtoms),
+                "too-many-fields" => Ok(Self::TooManyFields),
+                "unable-to-coerce-value" => Ok(Self::UnableToCoerceValue),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BrazeErrorId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BrazeErrorId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A structured problem report. Which fields are present depends on the endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BrazeErrorObject {
-        /// A stable identifier of the problem, such as `catalog-not-found` or
-        /// `item-not-found`. The catalog operations list the ids they can
-        /// return in their `x-braze-error-ids` extension.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::option::Option<::braze_sdk::Open<BrazeErrorId>>,
         ///Position of the rejected object within `input_array`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub index: ::std::option::Option<i64>,
@@ -12925,7 +13098,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BrazeErrorObject {
             id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::braze_sdk::Open<super::BrazeErrorId>>,
                 ::std::string::String,
             >,
             index: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -12969,7 +13142,9 @@ pub mod types {
         impl BrazeErrorObject {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Open<super::BrazeErrorId>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
