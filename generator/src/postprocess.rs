@@ -13,7 +13,10 @@
 //! 4. `Error::UnexpectedResponse(response)` becomes
 //!    `Error::from_unexpected(response).await`: the runtime reads the body so
 //!    that the error owns the status, headers and body.
-//! 5. Multi-line `#[doc = "..."]` attributes become one attribute per line.
+//! 5. Optional nullable fields (`Option<Nullable<T>>`) decode an explicit
+//!    `null` as `Some(Nullable::Null)` rather than `None`, so a response that
+//!    says "no value" is told apart from one that says nothing.
+//! 6. Multi-line `#[doc = "..."]` attributes become one attribute per line.
 //!    prettyplease prints a multi-line doc as an indented `/** */` block,
 //!    whose indented lines rustdoc then reads as code blocks. progenitor's
 //!    usage snippets (```` ```ignore ````) are fragments with free variables,
@@ -63,6 +66,11 @@ impl VisitMut for Rewriter {
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         split_doc_lines(&mut field.attrs);
+        if is_optional_nullable(&field.ty) {
+            field.attrs.push(syn::parse_quote!(
+                #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+            ));
+        }
         visit_mut::visit_field_mut(self, field);
     }
 
@@ -95,6 +103,32 @@ impl VisitMut for Rewriter {
         }
         visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// `Option<::braze_sdk::Nullable<T>>`: an optional nullable field.
+fn is_optional_nullable(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "Option" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    args.args.iter().any(|a| match a {
+        syn::GenericArgument::Type(syn::Type::Path(inner)) => {
+            let names: Vec<String> = inner
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            names.ends_with(&["braze_sdk".to_string(), "Nullable".to_string()])
+        }
+        _ => false,
+    })
 }
 
 /// Replaces each multi-line `#[doc = "..."]` by one `#[doc = " line"]` per
@@ -233,6 +267,25 @@ mod tests {
         assert!(out.contains("# [doc = \"one line\"]"), "{out}");
         assert!(
             out.contains("# [doc = \" ```text\"] # [doc = \" let x = y;\"]"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn optional_nullable_fields_keep_an_explicit_null() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct S {
+                pub a: ::std::option::Option<::braze_sdk::Nullable<String>>,
+                pub b: ::std::option::Option<String>,
+                c: Result<::std::option::Option<::braze_sdk::Nullable<String>>, String>,
+            }
+        };
+        apply(&mut file);
+        let out = quote::quote!(#file).to_string();
+        assert_eq!(out.matches("deserialize_present").count(), 1, "{out}");
+        assert!(
+            out.contains("deserialize_with = \"::braze_sdk::Nullable::deserialize_present\"")
+                && out.find("deserialize_present") < out.find("pub b"),
             "{out}"
         );
     }

@@ -4,6 +4,8 @@
 //! from leaving the field out. Optional nullable fields of the spec are
 //! therefore `Option<Nullable<T>>` in the SDK: `None` leaves the field out,
 //! `Some(Nullable::Null)` sends `null`, `Some(Nullable::Value(v))` sends `v`.
+//! Decoding mirrors it: an absent field is `None`, an explicit `null` is
+//! `Some(Nullable::Null)`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -31,6 +33,18 @@ impl<T> Nullable<T> {
             Nullable::Null => None,
             Nullable::Value(v) => Some(v),
         }
+    }
+
+    /// Deserializes a field that is present: `null` becomes
+    /// `Some(Nullable::Null)`. Generated types use it on every
+    /// `Option<Nullable<T>>` field (an absent field stays `None` through
+    /// `#[serde(default)]`).
+    pub fn deserialize_present<'de, D>(d: D) -> Result<Option<Self>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Self::deserialize(d).map(Some)
     }
 
     /// True for `Null`.

@@ -1561,7 +1561,11 @@ async fn feed_details_decodes_card_with_extras() {
             .copied(),
         Some(utc!("2023-06-01T00:00:00Z"))
     );
-    assert!(response.end_at.as_ref().and_then(|v| v.as_ref()).is_none());
+    assert_eq!(
+        response.end_at,
+        Some(braze_sdk::Nullable::Null),
+        "`end_at: null` is kept"
+    );
     assert_eq!(response.extras["catalogue_id"], "summer-2023");
     assert_eq!(response.extras["priority"], 2);
     assert_eq!(response.draft, Some(true));

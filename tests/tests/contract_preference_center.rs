@@ -142,14 +142,9 @@ async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
         response.confirmation_page_html.as_deref(),
         Some(CONFIRMATION_HTML)
     );
-    // `null` (no redirect page) decodes as no value.
-    assert!(
-        response
-            .redirect_page_html
-            .as_ref()
-            .and_then(|r| r.as_ref())
-            .is_none()
-    );
+    // An explicit `null` (no redirect page) is kept, not confused with an
+    // absent field.
+    assert_eq!(response.redirect_page_html, Some(braze_sdk::Nullable::Null));
     assert_eq!(
         response
             .preference_center_options

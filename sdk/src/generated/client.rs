@@ -806,6 +806,10 @@ pub mod types {
         pub placement_id: ::std::string::String,
         ///Custom properties of the banner, keyed by property name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub properties: ::std::option::Option<::braze_sdk::Nullable<BannerProperties>>,
     }
     impl Banner {
@@ -1246,6 +1250,10 @@ pub mod types {
     pub struct CampaignConversionBehavior {
         ///Apps counted, for `Upgrades App` and `Starts Session`; `null` means any app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub app_ids: ::std::option::Option<::braze_sdk::Nullable<CampaignConversionBehaviorAppIds>>,
         ///Custom event name, for `Performs Custom Event`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1562,6 +1570,10 @@ pub mod types {
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Large web push image for Chrome on Android and Windows; `null` otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub large_image_url: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///WhatsApp response message layout (text, media or quick-reply).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1876,6 +1888,10 @@ pub mod types {
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Campaign description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Whether the campaign is still a draft.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1885,6 +1901,10 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///When the campaign first sent (`null` if it never did).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub first_sent:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///Whether unpublished changes are pending on the launched campaign.
@@ -1892,6 +1912,10 @@ pub mod types {
         pub has_post_launch_draft: ::std::option::Option<bool>,
         ///When the campaign last sent (`null` if it never did).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub last_sent:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///`success` when the export completed.
@@ -2335,6 +2359,10 @@ pub mod types {
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Canvas description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Whether the Canvas is still a draft.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2344,6 +2372,10 @@ pub mod types {
         pub enabled: ::std::option::Option<bool>,
         ///When the first user entered (`null` if nobody has).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub first_entry:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///Whether unpublished changes are pending on the launched Canvas.
@@ -2351,6 +2383,10 @@ pub mod types {
         pub has_post_launch_draft: ::std::option::Option<bool>,
         ///When the last user entered (`null` if nobody has).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub last_entry:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///`success` when the export completed.
@@ -2519,6 +2555,10 @@ pub mod types {
         /// audience and action paths, the path name for experiment paths,
         /// `null` for other steps.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub name: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Step the path leads to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5314,6 +5354,10 @@ pub mod types {
         pub first_name: ::std::option::Option<::std::string::String>,
         ///`M`, `F`, `O` (other), `N` (not applicable), `P` (prefer not to say); absent or null when unknown.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub gender:
             ::std::option::Option<::braze_sdk::Nullable<::braze_sdk::Open<ExportedUserGender>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5439,6 +5483,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_entered: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub last_entered_control_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5489,6 +5537,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ad_tracking_enabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub carrier: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Braze device identifier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6039,12 +6091,20 @@ pub mod types {
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Card body text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Whether the card is a draft.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub draft: ::std::option::Option<bool>,
         ///When the card stops being shown.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub end_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///Key-value pairs attached to the card.
@@ -6052,6 +6112,10 @@ pub mod types {
         pub extras: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Image shown on the card.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub image_url: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
@@ -6060,6 +6124,10 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         ///When the card was published.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub publish_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///Tag names.
@@ -6692,6 +6760,10 @@ pub mod types {
         pub preference_center_title: ::std::option::Option<::std::string::String>,
         ///HTML of the redirect page, or `null` when there is none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub redirect_page_html: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::braze_sdk::Open<PreferenceCenterState>>,
@@ -7663,6 +7735,10 @@ pub mod types {
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Readable summary of the segment's filters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
@@ -7677,6 +7753,10 @@ pub mod types {
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///The description written for the segment in the dashboard.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub text_description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///When the segment was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8724,22 +8804,46 @@ pub mod types {
         /// spellings (such as a country name) and stores nothing when it
         /// cannot. Setting it stops the SDKs from detecting it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub country: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub current_location: ::std::option::Option<::braze_sdk::Nullable<UserLocation>>,
         ///When the user first used the app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub date_of_first_session:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///When the user last used the app.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub date_of_last_session:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///Date of birth (`YYYY-MM-DD`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub dob: ::std::option::Option<::braze_sdk::Nullable<::chrono::naive::NaiveDate>>,
         ///The email address; also usable as the identifier of an email-only profile.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub email: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///`true` stops click tracking of links in future emails to this user (SparkPost and SendGrid only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8752,24 +8856,52 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub facebook: ::std::option::Option<::braze_sdk::Nullable<UserFacebookData>>,
         ///Given name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub first_name: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub gender: ::std::option::Option<::braze_sdk::Nullable<UserGender>>,
         ///Home city.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub home_city: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         /// Language as an ISO 639-1 code, from Braze's list of accepted
         /// languages. A value set here wins over the device locale.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub language: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Family name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub last_name: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///When the user reported an email as spam.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub marked_email_as_spam_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         ///`true` merges nested object custom attributes into the stored objects instead of overwriting them.
@@ -8780,6 +8912,10 @@ pub mod types {
         pub merge_objects: ::std::option::Option<bool>,
         ///The phone number, preferably in E.164 format; also usable as the identifier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub phone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_subscribe: ::std::option::Option<UserSubscriptionState>,
@@ -8796,8 +8932,16 @@ pub mod types {
         /// `America/New_York`) or a Rails-style name (such as
         /// `Eastern Time (US & Canada)`). Unknown names are ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub time_zone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
         pub twitter: ::std::option::Option<::braze_sdk::Nullable<UserTwitterData>>,
         /// `true` only updates profiles that already exist. Defaults to `false`
         /// for `external_id`; for `user_alias` it must be set to `false` to
