@@ -228,15 +228,14 @@ fn merge_section(
         diags.push(Diagnostic::new(file, section_ptr, "must be a mapping"));
         return;
     };
-    let mut target = document;
+    let mut target = Some(document);
     for key in section {
-        target = target
-            .as_object_mut()
-            .expect("merge target is always a mapping")
-            .entry(key.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
+        target = target.and_then(Value::as_object_mut).map(|m| {
+            m.entry(key.to_string())
+                .or_insert_with(|| Value::Object(Map::new()))
+        });
     }
-    let Some(target) = target.as_object_mut() else {
+    let Some(target) = target.and_then(Value::as_object_mut) else {
         diags.push(Diagnostic::new(
             file,
             section_ptr,
