@@ -24,7 +24,8 @@ pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     format_file(&file)
 }
 
-fn rustfmt(source: &str) -> Result<String, String> {
+/// Runs rustfmt (edition 2024) on `source`.
+pub fn rustfmt(source: &str) -> Result<String, String> {
     let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
     let mut child = Command::new(&rustfmt)
         .args(["--edition", "2024", "--emit", "stdout", "--quiet"])

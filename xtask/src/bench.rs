@@ -8,7 +8,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use braze_openapi_generator::{self as generator, load, lower, rules};
+use braze_openapi_generator::{
+    self as generator, format, load, lower, postprocess, progenitor_run, rules,
+};
 
 const RUNS: usize = 9;
 
@@ -42,8 +44,30 @@ pub fn run(spec_dir: &Path) -> Result<(), String> {
         "lowering for progenitor",
         measure(|| lower::lower(&spec.document)),
     );
+    let lowered = lower::lower(&spec.document);
     row(
-        "progenitor + postprocess + rustfmt",
+        "  progenitor (tokens)",
+        measure(|| progenitor_run::generate(&lowered, &spec.origins).map(|t| t.is_empty())),
+    );
+    let tokens = progenitor_run::generate(&lowered, &spec.origins).map_err(|d| d.to_string())?;
+    let parse = || syn::parse2::<syn::File>(tokens.clone()).expect("progenitor's tokens parse");
+    row(
+        "  syn parse + postprocess",
+        measure(|| postprocess::apply(&mut parse())),
+    );
+    let mut file = parse();
+    postprocess::apply(&mut file);
+    row(
+        "  prettyplease",
+        measure(|| prettyplease::unparse(&file).len()),
+    );
+    let pretty = prettyplease::unparse(&file);
+    row(
+        "  rustfmt",
+        measure(|| format::rustfmt(&pretty).map(|s| s.len())),
+    );
+    row(
+        "progenitor + postprocess + format",
         measure(|| generator::generate_sdk(&spec).map(|o| o.len())),
     );
     row(
