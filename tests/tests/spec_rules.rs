@@ -332,3 +332,105 @@ fn an_error_id_outside_the_error_id_schema_is_refused() {
     );
     assert!(!d.contains("x-braze-error-ids/0"), "{d}");
 }
+
+#[test]
+fn rate_limits_match_brazes_table() {
+    use braze_tests::reference::parse_rate_limit;
+    let spec = generator::check(&spec_dir()).unwrap_or_else(|d| panic!("{d}"));
+    let (mut checked, mut conditional, mut unstated) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for row in endpoint_rows() {
+        let ptr = format!("/paths/{}/{}", row.path.replace('/', "~1"), row.method);
+        let rl = spec
+            .document
+            .pointer(&ptr)
+            .and_then(|op| op.get("x-braze-rate-limit"))
+            .unwrap_or_else(|| panic!("row {} has no x-braze-rate-limit", row.n));
+        let got = (
+            rl.get("requests").and_then(|v| v.as_u64()),
+            rl.get("window_seconds").and_then(|v| v.as_u64()),
+        );
+        let text = row.rate_limit.as_str();
+        if text.starts_with("not rate limited") {
+            assert_eq!(
+                rl.get("unlimited").and_then(|v| v.as_bool()),
+                Some(true),
+                "row {}: {text}",
+                row.n
+            );
+            checked += 1;
+        } else if text.contains(" when ") {
+            // Two limits depending on the request (e.g. 250/min for segment
+            // sends, else 250,000/hour): the spec carries the general one
+            // and a note naming the other.
+            conditional += 1;
+            assert!(
+                rl.get("note").is_some(),
+                "row {}: a conditional limit needs a note: {text}",
+                row.n
+            );
+        } else if let Some((requests, window)) = parse_rate_limit(text) {
+            checked += 1;
+            if got != (Some(requests), Some(window)) {
+                wrong.push(format!(
+                    "row {}: Braze says `{text}`, spec says {got:?}",
+                    row.n
+                ));
+            }
+        } else {
+            unstated += 1;
+        }
+    }
+    println!(
+        "rate limits: {checked} checked, {conditional} conditional, {unstated} not stated or not per time window"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked >= 80, "only {checked} rows could be checked");
+}
+
+#[test]
+fn endpoints_braze_says_share_a_limit_share_a_bucket() {
+    let spec = generator::check(&spec_dir()).unwrap_or_else(|d| panic!("{d}"));
+    let doc = &spec.document;
+    // The bucket of every operation on `path` (any method).
+    let buckets = |path: &str| -> Vec<String> {
+        doc.pointer(&format!("/paths/{}", path.replace('/', "~1")))
+            .and_then(|item| item.as_object())
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, op)| {
+                op.pointer("/x-braze-rate-limit/bucket")
+                    .and_then(|b| b.as_str())
+                    .map(str::to_string)
+            })
+            .collect()
+    };
+    let mut pairs = 0;
+    let mut wrong = Vec::new();
+    for row in endpoint_rows() {
+        let Some((_, shared)) = row.rate_limit.split_once("shared with") else {
+            continue;
+        };
+        let own = doc
+            .pointer(&format!(
+                "/paths/{}/{}/x-braze-rate-limit/bucket",
+                row.path.replace('/', "~1"),
+                row.method
+            ))
+            .and_then(|b| b.as_str())
+            .unwrap_or_default()
+            .to_string();
+        for other in shared.split([',', ' ']).filter(|w| w.starts_with('/')) {
+            for bucket in
+                buckets(other.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '}'))
+            {
+                pairs += 1;
+                if bucket != own {
+                    wrong.push(format!("row {} ({}): bucket `{own}`, but it shares its limit with {other} (bucket `{bucket}`)", row.n, row.path));
+                }
+            }
+        }
+    }
+    assert!(pairs >= 20, "only {pairs} shared-limit pairs found");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
