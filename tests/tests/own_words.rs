@@ -68,7 +68,7 @@ fn no_description_copies_a_run_of_braze_prose() {
     doc_files(&reference_dir().join("braze-docs"), &mut files);
     assert!(
         files.len() > 100,
-        "Braze's pages are missing from shared/reference"
+        "Braze's pages are missing from reference/"
     );
     let mut runs: HashSet<String> = HashSet::new();
     for file in &files {
