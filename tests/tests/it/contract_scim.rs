@@ -3,7 +3,7 @@
 //! `X-Request-Origin` header, method, path, query and body - and checks that
 //! the documented response shape (or SCIM error body) decodes.
 
-mod common;
+use crate::common;
 
 use braze_sdk::types;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@
 //! shape - with several variations, channels or steps where Braze has them -
 //! decodes into the typed fields.
 
-mod common;
+use crate::common;
 
 use braze_sdk::types;
 use serde_json::json;

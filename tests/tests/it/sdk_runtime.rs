@@ -2,7 +2,7 @@
 //! authentication, secrets kept out of Debug, typed errors that keep what
 //! Braze sent, retries.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

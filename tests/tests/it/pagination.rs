@@ -3,7 +3,7 @@
 //! `x-braze-pagination`, every page is requested once, and the walk stops
 //! where Braze's paging says it should.
 
-mod common;
+use crate::common;
 
 use braze_sdk::BrazeError;
 use braze_sdk::pagination::{collect_cursor, collect_offsets, collect_pages, max_limit, page_size};

@@ -3,7 +3,7 @@
 //! sends (method, path, body, auth) and checks that a documented response
 //! shape decodes into the typed fields.
 
-mod common;
+use crate::common;
 
 use braze_sdk::types;
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! exact request the SDK sends (method, path, query, body, auth) and checks
 //! that a documented response shape decodes into the typed fields.
 
-mod common;
+use crate::common;
 
 use braze_sdk::{chrono, types};
 use serde_json::json;

@@ -4,7 +4,7 @@
 //! Catalog item fields are user-defined: the tests check that they travel
 //! unchanged in both directions.
 
-mod common;
+use crate::common;
 
 use braze_sdk::{Open, types};
 use serde_json::{Map, Value, json};

@@ -3,7 +3,7 @@
 //! documented method, path, query and JSON body, with the bearer key, and
 //! decode Braze's answer into the typed response.
 
-mod common;
+use crate::common;
 
 use braze_sdk::types;
 use serde_json::json;

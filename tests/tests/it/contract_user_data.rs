@@ -5,7 +5,7 @@
 //! answers with a body shaped like Braze's documented response, and checks
 //! that the answer decodes into the typed fields.
 
-mod common;
+use crate::common;
 
 use braze_sdk::chrono::{DateTime, Utc};
 use braze_sdk::{Nullable, Open, types};
