@@ -27,6 +27,7 @@ pub mod metadata;
 pub mod postprocess;
 pub mod progenitor_run;
 pub mod rules;
+pub mod walk;
 
 use std::path::{Path, PathBuf};
 

@@ -11,11 +11,9 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, escape_token, pointer};
 use crate::load::LoadedSpec;
-
-/// HTTP methods an OpenAPI path item may hold.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::walk::{OperationRef, reachable_components, request_schemas, resolve};
+// xtask still names `rules::operations`; it moves to `walk` with xtask's rewrite.
+pub use crate::walk::operations;
 
 /// The rate-limit headers Braze sends with every response.
 pub const RATE_LIMIT_HEADERS: [&str; 3] = [
@@ -42,129 +40,6 @@ pub fn check(spec: &LoadedSpec) -> Diagnostics {
 struct Checker<'a> {
     spec: &'a LoadedSpec,
     diags: Diagnostics,
-}
-
-/// One operation of the document, with its location.
-pub struct OperationRef<'a> {
-    pub path: &'a str,
-    pub method: &'a str,
-    pub pointer: String,
-    pub operation: &'a Value,
-    pub path_item: &'a Value,
-}
-
-/// Every operation of `document`, in document order.
-pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
-    let mut out = Vec::new();
-    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            if let Some(operation) = item.get(method) {
-                out.push(OperationRef {
-                    path,
-                    method,
-                    pointer: format!("/paths/{}/{method}", escape_token(path)),
-                    operation,
-                    path_item: item,
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The JSON schema of every response (success and error) of every
-/// operation: everything the server sends.
-pub fn response_schemas(document: &Value) -> Vec<&Value> {
-    operation_schemas(document, |o| {
-        o.get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(_, r)| resolve(document, r))
-            .filter_map(|r| r.pointer("/content/application~1json/schema"))
-            .collect()
-    })
-}
-
-/// The JSON schema of the request body of every operation, with the pointer
-/// of each.
-pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
-    operations(document)
-        .into_iter()
-        .filter_map(|op| {
-            let body = resolve(document, op.operation.get("requestBody")?)?;
-            let schema = body.pointer("/content/application~1json/schema")?;
-            Some((
-                format!(
-                    "{}/requestBody/content/application~1json/schema",
-                    op.pointer
-                ),
-                schema,
-            ))
-        })
-        .collect()
-}
-
-fn operation_schemas<'v>(
-    document: &'v Value,
-    of: impl Fn(&'v Value) -> Vec<&'v Value>,
-) -> Vec<&'v Value> {
-    operations(document)
-        .into_iter()
-        .flat_map(|op| of(op.operation))
-        .collect()
-}
-
-/// Names of the component schemas reachable through `$ref`s from `roots`.
-pub fn reachable_components<'v>(document: &'v Value, roots: Vec<&'v Value>) -> BTreeSet<String> {
-    let mut todo = roots;
-    let mut seen = BTreeSet::new();
-    while let Some(v) = todo.pop() {
-        collect_refs(v, &mut |name| {
-            if seen.insert(name.to_string())
-                && let Some(s) = document.pointer(&format!("/components/schemas/{name}"))
-            {
-                todo.push(s);
-            }
-        });
-    }
-    seen
-}
-
-fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
-    match v {
-        Value::Object(m) => {
-            if let Some(name) = m
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                found(name);
-            }
-            for (k, child) in m {
-                if k != "example" && k != "examples" {
-                    collect_refs(child, found);
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, found)),
-        _ => {}
-    }
-}
-
-/// Follows a local `$ref` (`#/components/...`) if `value` is one.
-pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
-    let mut current = value;
-    for _ in 0..16 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => current = document.pointer(r.strip_prefix('#')?)?,
-            None => return Some(current),
-        }
-    }
-    None
 }
 
 impl Checker<'_> {

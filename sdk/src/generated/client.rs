@@ -2804,7 +2804,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The catalog's fields, `id` first.
-        pub fields: ::std::vec::Vec<CatalogField>,
+        pub fields: ::std::vec::Vec<CatalogFieldReceived>,
         ///The catalog name.
         pub name: ::std::string::String,
         ///How many items the catalog holds.
@@ -2944,7 +2944,7 @@ pub mod types {
         /// 250 characters, unique within the catalog.
         pub name: CatalogFieldName,
         #[serde(rename = "type")]
-        pub type_: ::braze_sdk::Open<CatalogFieldType>,
+        pub type_: CatalogFieldType,
     }
     impl CatalogField {
         pub fn builder() -> builder::CatalogField {
@@ -3000,6 +3000,20 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///One column of a catalog - its name and its data type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogFieldReceived {
+        /// Field name: letters, digits, hyphens and underscores only, at most
+        /// 250 characters, unique within the catalog.
+        pub name: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::braze_sdk::Open<CatalogFieldType>,
+    }
+    impl CatalogFieldReceived {
+        pub fn builder() -> builder::CatalogFieldReceived {
+            Default::default()
         }
     }
     ///The data type of a catalog field.
@@ -3156,7 +3170,7 @@ pub mod types {
     ///The requested item, as the single element of `items`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemGetResponse {
-        pub items: ::std::vec::Vec<CatalogItem>,
+        pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
     }
@@ -3214,6 +3228,24 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    /// One catalog item: its identifier plus one key per catalog field. The
+    /// field values are whatever the catalog declares: strings, numbers,
+    /// booleans, times (ISO 8601 strings), arrays or nested objects. A
+    /// whole item may not exceed 5,000 characters, nest deeper than 50
+    /// levels, or use `.` or `$` in the keys of nested objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogItemReceived {
+        /// The item identifier: letters, digits, hyphens and underscores only,
+        /// at most 250 characters, unique within the catalog.
+        pub id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CatalogItemReceived {
+        pub fn builder() -> builder::CatalogItemReceived {
+            Default::default()
         }
     }
     ///Names one catalog item by its identifier.
@@ -3322,7 +3354,7 @@ pub mod types {
     ///One page of catalog items (at most 50).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsListResponse {
-        pub items: ::std::vec::Vec<CatalogItem>,
+        pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
     }
@@ -6751,7 +6783,7 @@ pub mod types {
         ///Its API identifier.
         pub preference_center_api_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub preference_center_options: ::std::option::Option<PreferenceCenterOptions>,
+        pub preference_center_options: ::std::option::Option<PreferenceCenterOptionsReceived>,
         ///HTML of the preference page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_page_html: ::std::option::Option<::std::string::String>,
@@ -6785,6 +6817,30 @@ pub mod types {
         pub color: ::std::option::Option<::std::string::String>,
         ///Where the icon is hosted.
         pub href: ::std::string::String,
+        pub rel: PreferenceCenterLinkTagRel,
+        ///The icon's dimensions, as in the HTML `sizes` attribute.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sizes: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<PreferenceCenterLinkTagType>,
+    }
+    impl PreferenceCenterLinkTag {
+        pub fn builder() -> builder::PreferenceCenterLinkTag {
+            Default::default()
+        }
+    }
+    /// A `<link>` tag added to the preference center pages, used to give
+    /// them a favicon or touch icon.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PreferenceCenterLinkTagReceived {
+        ///The mask colour, used when `type` is `mask-icon`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        ///Where the icon is hosted.
+        pub href: ::std::string::String,
         ///The kind of icon the link declares.
         pub rel: ::braze_sdk::Open<PreferenceCenterLinkTagRel>,
         ///The icon's dimensions, as in the HTML `sizes` attribute.
@@ -6797,8 +6853,8 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<::braze_sdk::Open<PreferenceCenterLinkTagType>>,
     }
-    impl PreferenceCenterLinkTag {
-        pub fn builder() -> builder::PreferenceCenterLinkTag {
+    impl PreferenceCenterLinkTagReceived {
+        pub fn builder() -> builder::PreferenceCenterLinkTagReceived {
             Default::default()
         }
     }
@@ -6944,6 +7000,29 @@ pub mod types {
     }
     impl PreferenceCenterOptions {
         pub fn builder() -> builder::PreferenceCenterOptions {
+            Default::default()
+        }
+    }
+    ///Extra tags for the head of the preference center pages.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PreferenceCenterOptionsReceived {
+        ///Icon links to add to the pages.
+        #[serde(
+            rename = "links-tags",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub links_tags: ::std::vec::Vec<PreferenceCenterLinkTagReceived>,
+        /// When set, the pages get a `<meta name="viewport">` tag whose
+        /// `content` is this value (give only the content).
+        #[serde(
+            rename = "meta-viewport-content",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meta_viewport_content: ::std::option::Option<::std::string::String>,
+    }
+    impl PreferenceCenterOptionsReceived {
+        pub fn builder() -> builder::PreferenceCenterOptionsReceived {
             Default::default()
         }
     }
@@ -7422,6 +7501,31 @@ pub mod types {
             Default::default()
         }
     }
+    /// What a dashboard user may do: company-wide permissions, roles, and
+    /// per-workspace (and per-team) permissions. Braze still names
+    /// workspaces "app groups" in these keys.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScimPermissionsReceived {
+        ///Permissions per workspace.
+        #[serde(rename = "appGroup")]
+        pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
+        /// Company-level permissions, for example `admin`,
+        /// `manage_company_settings` or `add_remove_app_groups`.
+        #[serde(
+            rename = "companyPermissions",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub company_permissions: ::std::vec::Vec<::std::string::String>,
+        ///Roles granted to the user.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub roles: ::std::vec::Vec<ScimRoleReceived>,
+    }
+    impl ScimPermissionsReceived {
+        pub fn builder() -> builder::ScimPermissionsReceived {
+            Default::default()
+        }
+    }
     /// A role granted to a dashboard user, named by `roleName` or by
     /// `roleId` (one of them is required). In answers Braze also lists the
     /// workspaces the role covers.
@@ -7449,6 +7553,36 @@ pub mod types {
     }
     impl ScimRole {
         pub fn builder() -> builder::ScimRole {
+            Default::default()
+        }
+    }
+    /// A role granted to a dashboard user, named by `roleName` or by
+    /// `roleId` (one of them is required). In answers Braze also lists the
+    /// workspaces the role covers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimRoleReceived {
+        ///The workspaces and permission sets the role grants (in answers).
+        #[serde(
+            rename = "appGroup",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
+        ///Identifier of the role (required when `roleName` is absent).
+        #[serde(
+            rename = "roleId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_id: ::std::option::Option<::std::string::String>,
+        ///Name of the role.
+        #[serde(
+            rename = "roleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_name: ::std::option::Option<::std::string::String>,
+    }
+    impl ScimRoleReceived {
+        pub fn builder() -> builder::ScimRoleReceived {
             Default::default()
         }
     }
@@ -7499,7 +7633,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ScimName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub permissions: ::std::option::Option<ScimPermissions>,
+        pub permissions: ::std::option::Option<ScimPermissionsReceived>,
         ///The SCIM schema of the resource, `urn:ietf:params:scim:schemas:core:2.0:User`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub schemas: ::std::vec::Vec<::std::string::String>,
@@ -7629,6 +7763,48 @@ pub mod types {
     }
     impl ScimWorkspacePermissions {
         pub fn builder() -> builder::ScimWorkspacePermissions {
+            Default::default()
+        }
+    }
+    /// A user's permissions in one workspace, named by `appGroupName` or
+    /// by `appGroupId` (one of them is required): individual permissions in
+    /// `appGroupPermissions`, or a permission set in
+    /// `appGroupPermissionSets`, plus per-team permissions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimWorkspacePermissionsReceived {
+        ///Identifier of the workspace (required when `appGroupName` is absent).
+        #[serde(
+            rename = "appGroupId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_id: ::std::option::Option<::std::string::String>,
+        ///Name of the workspace.
+        #[serde(
+            rename = "appGroupName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_name: ::std::option::Option<::std::string::String>,
+        ///The workspace permission set granted, as a one-element array.
+        #[serde(
+            rename = "appGroupPermissionSets",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSet>,
+        /// Workspace-level permissions, for example `basic_access`,
+        /// `send_campaigns_canvases` or `export_user_data`.
+        #[serde(
+            rename = "appGroupPermissions",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group_permissions: ::std::vec::Vec<::std::string::String>,
+        ///Permissions per team of this workspace.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub team: ::std::vec::Vec<ScimTeamPermissions>,
+    }
+    impl ScimWorkspacePermissionsReceived {
+        pub fn builder() -> builder::ScimWorkspacePermissionsReceived {
             Default::default()
         }
     }
@@ -18403,8 +18579,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            fields:
-                ::std::result::Result<::std::vec::Vec<super::CatalogField>, ::std::string::String>,
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogFieldReceived>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             num_items: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             updated_at: ::std::result::Result<
@@ -18436,7 +18614,7 @@ pub mod types {
             }
             pub fn fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogField>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogFieldReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fields = value
@@ -18577,10 +18755,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CatalogField {
             name: ::std::result::Result<super::CatalogFieldName, ::std::string::String>,
-            type_: ::std::result::Result<
-                ::braze_sdk::Open<super::CatalogFieldType>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::CatalogFieldType, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogField {
             fn default() -> Self {
@@ -18603,7 +18778,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::braze_sdk::Open<super::CatalogFieldType>>,
+                T: ::std::convert::TryInto<super::CatalogFieldType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -18625,6 +18800,63 @@ pub mod types {
         }
         impl ::std::convert::From<super::CatalogField> for CatalogField {
             fn from(value: super::CatalogField) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogFieldReceived {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::braze_sdk::Open<super::CatalogFieldType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogFieldReceived {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CatalogFieldReceived {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::braze_sdk::Open<super::CatalogFieldType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogFieldReceived> for super::CatalogFieldReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogFieldReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogFieldReceived> for CatalogFieldReceived {
+            fn from(value: super::CatalogFieldReceived) -> Self {
                 Self {
                     name: Ok(value.name),
                     type_: Ok(value.type_),
@@ -18787,8 +19019,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CatalogItemGetResponse {
-            items:
-                ::std::result::Result<::std::vec::Vec<super::CatalogItem>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogItemReceived>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogItemGetResponse {
@@ -18802,7 +19036,7 @@ pub mod types {
         impl CatalogItemGetResponse {
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItemReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -18837,6 +19071,65 @@ pub mod types {
                 Self {
                     items: Ok(value.items),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogItemReceived {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogItemReceived {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CatalogItemReceived {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogItemReceived> for super::CatalogItemReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogItemReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogItemReceived> for CatalogItemReceived {
+            fn from(value: super::CatalogItemReceived) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -19042,8 +19335,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CatalogItemsListResponse {
-            items:
-                ::std::result::Result<::std::vec::Vec<super::CatalogItem>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogItemReceived>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogItemsListResponse {
@@ -19057,7 +19352,7 @@ pub mod types {
         impl CatalogItemsListResponse {
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItemReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -26930,7 +27225,7 @@ pub mod types {
             preference_center_api_id:
                 ::std::result::Result<::std::string::String, ::std::string::String>,
             preference_center_options: ::std::result::Result<
-                ::std::option::Option<super::PreferenceCenterOptions>,
+                ::std::option::Option<super::PreferenceCenterOptionsReceived>,
                 ::std::string::String,
             >,
             preference_center_page_html: ::std::result::Result<
@@ -27017,7 +27312,9 @@ pub mod types {
             }
             pub fn preference_center_options<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PreferenceCenterOptions>>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<super::PreferenceCenterOptionsReceived>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.preference_center_options = value.try_into().map_err(|e| {
@@ -27124,16 +27421,13 @@ pub mod types {
                 ::std::string::String,
             >,
             href: ::std::result::Result<::std::string::String, ::std::string::String>,
-            rel: ::std::result::Result<
-                ::braze_sdk::Open<super::PreferenceCenterLinkTagRel>,
-                ::std::string::String,
-            >,
+            rel: ::std::result::Result<super::PreferenceCenterLinkTagRel, ::std::string::String>,
             sizes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::braze_sdk::Open<super::PreferenceCenterLinkTagType>>,
+                ::std::option::Option<super::PreferenceCenterLinkTagType>,
                 ::std::string::String,
             >,
         }
@@ -27149,6 +27443,116 @@ pub mod types {
             }
         }
         impl PreferenceCenterLinkTag {
+            pub fn color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for color: {e}"));
+                self
+            }
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for href: {e}"));
+                self
+            }
+            pub fn rel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PreferenceCenterLinkTagRel>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rel = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rel: {e}"));
+                self
+            }
+            pub fn sizes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sizes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sizes: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<super::PreferenceCenterLinkTagType>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PreferenceCenterLinkTag> for super::PreferenceCenterLinkTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PreferenceCenterLinkTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    color: value.color?,
+                    href: value.href?,
+                    rel: value.rel?,
+                    sizes: value.sizes?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PreferenceCenterLinkTag> for PreferenceCenterLinkTag {
+            fn from(value: super::PreferenceCenterLinkTag) -> Self {
+                Self {
+                    color: Ok(value.color),
+                    href: Ok(value.href),
+                    rel: Ok(value.rel),
+                    sizes: Ok(value.sizes),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PreferenceCenterLinkTagReceived {
+            color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            href: ::std::result::Result<::std::string::String, ::std::string::String>,
+            rel: ::std::result::Result<
+                ::braze_sdk::Open<super::PreferenceCenterLinkTagRel>,
+                ::std::string::String,
+            >,
+            sizes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::PreferenceCenterLinkTagType>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PreferenceCenterLinkTagReceived {
+            fn default() -> Self {
+                Self {
+                    color: Ok(Default::default()),
+                    href: Err("no value supplied for href".to_string()),
+                    rel: Err("no value supplied for rel".to_string()),
+                    sizes: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl PreferenceCenterLinkTagReceived {
             pub fn color<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -27204,10 +27608,12 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<PreferenceCenterLinkTag> for super::PreferenceCenterLinkTag {
+        impl ::std::convert::TryFrom<PreferenceCenterLinkTagReceived>
+            for super::PreferenceCenterLinkTagReceived
+        {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PreferenceCenterLinkTag,
+                value: PreferenceCenterLinkTagReceived,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     color: value.color?,
@@ -27218,8 +27624,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PreferenceCenterLinkTag> for PreferenceCenterLinkTag {
-            fn from(value: super::PreferenceCenterLinkTag) -> Self {
+        impl ::std::convert::From<super::PreferenceCenterLinkTagReceived>
+            for PreferenceCenterLinkTagReceived
+        {
+            fn from(value: super::PreferenceCenterLinkTagReceived) -> Self {
                 Self {
                     color: Ok(value.color),
                     href: Ok(value.href),
@@ -27283,6 +27691,70 @@ pub mod types {
         }
         impl ::std::convert::From<super::PreferenceCenterOptions> for PreferenceCenterOptions {
             fn from(value: super::PreferenceCenterOptions) -> Self {
+                Self {
+                    links_tags: Ok(value.links_tags),
+                    meta_viewport_content: Ok(value.meta_viewport_content),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PreferenceCenterOptionsReceived {
+            links_tags: ::std::result::Result<
+                ::std::vec::Vec<super::PreferenceCenterLinkTagReceived>,
+                ::std::string::String,
+            >,
+            meta_viewport_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PreferenceCenterOptionsReceived {
+            fn default() -> Self {
+                Self {
+                    links_tags: Ok(Default::default()),
+                    meta_viewport_content: Ok(Default::default()),
+                }
+            }
+        }
+        impl PreferenceCenterOptionsReceived {
+            pub fn links_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PreferenceCenterLinkTagReceived>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links_tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for links_tags: {e}"));
+                self
+            }
+            pub fn meta_viewport_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.meta_viewport_content = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for meta_viewport_content: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PreferenceCenterOptionsReceived>
+            for super::PreferenceCenterOptionsReceived
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PreferenceCenterOptionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    links_tags: value.links_tags?,
+                    meta_viewport_content: value.meta_viewport_content?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PreferenceCenterOptionsReceived>
+            for PreferenceCenterOptionsReceived
+        {
+            fn from(value: super::PreferenceCenterOptionsReceived) -> Self {
                 Self {
                     links_tags: Ok(value.links_tags),
                     meta_viewport_content: Ok(value.meta_viewport_content),
@@ -28087,6 +28559,85 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ScimPermissionsReceived {
+            app_group: ::std::result::Result<
+                ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                ::std::string::String,
+            >,
+            company_permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            roles: ::std::result::Result<
+                ::std::vec::Vec<super::ScimRoleReceived>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimPermissionsReceived {
+            fn default() -> Self {
+                Self {
+                    app_group: Err("no value supplied for app_group".to_string()),
+                    company_permissions: Ok(Default::default()),
+                    roles: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimPermissionsReceived {
+            pub fn app_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group: {e}"));
+                self
+            }
+            pub fn company_permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_permissions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for company_permissions: {e}")
+                });
+                self
+            }
+            pub fn roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimRoleReceived>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.roles = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for roles: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimPermissionsReceived> for super::ScimPermissionsReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimPermissionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group: value.app_group?,
+                    company_permissions: value.company_permissions?,
+                    roles: value.roles?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimPermissionsReceived> for ScimPermissionsReceived {
+            fn from(value: super::ScimPermissionsReceived) -> Self {
+                Self {
+                    app_group: Ok(value.app_group),
+                    company_permissions: Ok(value.company_permissions),
+                    roles: Ok(value.roles),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ScimRole {
             app_group: ::std::result::Result<
                 ::std::vec::Vec<super::ScimWorkspacePermissions>,
@@ -28156,6 +28707,85 @@ pub mod types {
         }
         impl ::std::convert::From<super::ScimRole> for ScimRole {
             fn from(value: super::ScimRole) -> Self {
+                Self {
+                    app_group: Ok(value.app_group),
+                    role_id: Ok(value.role_id),
+                    role_name: Ok(value.role_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimRoleReceived {
+            app_group: ::std::result::Result<
+                ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimRoleReceived {
+            fn default() -> Self {
+                Self {
+                    app_group: Ok(Default::default()),
+                    role_id: Ok(Default::default()),
+                    role_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimRoleReceived {
+            pub fn app_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group: {e}"));
+                self
+            }
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for role_id: {e}"));
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for role_name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimRoleReceived> for super::ScimRoleReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimRoleReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group: value.app_group?,
+                    role_id: value.role_id?,
+                    role_name: value.role_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimRoleReceived> for ScimRoleReceived {
+            fn from(value: super::ScimRoleReceived) -> Self {
                 Self {
                     app_group: Ok(value.app_group),
                     role_id: Ok(value.role_id),
@@ -28260,7 +28890,7 @@ pub mod types {
                 ::std::string::String,
             >,
             permissions: ::std::result::Result<
-                ::std::option::Option<super::ScimPermissions>,
+                ::std::option::Option<super::ScimPermissionsReceived>,
                 ::std::string::String,
             >,
             schemas: ::std::result::Result<
@@ -28338,7 +28968,7 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScimPermissions>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScimPermissionsReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
@@ -28838,6 +29468,121 @@ pub mod types {
         }
         impl ::std::convert::From<super::ScimWorkspacePermissions> for ScimWorkspacePermissions {
             fn from(value: super::ScimWorkspacePermissions) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    app_group_name: Ok(value.app_group_name),
+                    app_group_permission_sets: Ok(value.app_group_permission_sets),
+                    app_group_permissions: Ok(value.app_group_permissions),
+                    team: Ok(value.team),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimWorkspacePermissionsReceived {
+            app_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_permission_sets: ::std::result::Result<
+                ::std::vec::Vec<super::ScimWorkspacePermissionSet>,
+                ::std::string::String,
+            >,
+            app_group_permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            team: ::std::result::Result<
+                ::std::vec::Vec<super::ScimTeamPermissions>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimWorkspacePermissionsReceived {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Ok(Default::default()),
+                    app_group_name: Ok(Default::default()),
+                    app_group_permission_sets: Ok(Default::default()),
+                    app_group_permissions: Ok(Default::default()),
+                    team: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimWorkspacePermissionsReceived {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn app_group_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_name: {e}")
+                });
+                self
+            }
+            pub fn app_group_permission_sets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimWorkspacePermissionSet>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_sets = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permission_sets: {e}")
+                });
+                self
+            }
+            pub fn app_group_permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permissions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permissions: {e}")
+                });
+                self
+            }
+            pub fn team<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimTeamPermissions>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.team = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for team: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionsReceived>
+            for super::ScimWorkspacePermissionsReceived
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimWorkspacePermissionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    app_group_name: value.app_group_name?,
+                    app_group_permission_sets: value.app_group_permission_sets?,
+                    app_group_permissions: value.app_group_permissions?,
+                    team: value.team?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimWorkspacePermissionsReceived>
+            for ScimWorkspacePermissionsReceived
+        {
+            fn from(value: super::ScimWorkspacePermissionsReceived) -> Self {
                 Self {
                     app_group_id: Ok(value.app_group_id),
                     app_group_name: Ok(value.app_group_name),
@@ -38785,7 +39530,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -38875,7 +39620,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -38955,7 +39700,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39050,7 +39795,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39162,7 +39907,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39274,7 +40019,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39386,7 +40131,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39498,7 +40243,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39593,7 +40338,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39719,7 +40464,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39844,7 +40589,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -39938,7 +40683,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -40063,7 +40808,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -40155,7 +40900,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -40386,7 +41131,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -40536,7 +41281,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41121,7 +41866,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41277,7 +42022,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41544,7 +42289,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41679,7 +42424,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -41964,7 +42709,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42099,7 +42844,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42354,7 +43099,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42467,7 +43212,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42566,7 +43311,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42700,7 +43445,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -42827,7 +43572,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43011,7 +43756,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43195,7 +43940,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43290,7 +44035,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43424,7 +44169,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43537,7 +44282,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43615,7 +44360,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43710,7 +44455,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -43852,7 +44597,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44008,7 +44753,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44083,7 +44828,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44193,7 +44938,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44303,7 +45048,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44413,7 +45158,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44523,7 +45268,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44648,7 +45393,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44722,7 +45467,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44835,7 +45580,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -44911,7 +45656,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45183,7 +45928,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46327,7 +47072,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46420,7 +47165,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46523,7 +47268,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46583,7 +47328,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46670,7 +47415,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46789,7 +47534,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46882,7 +47627,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46974,7 +47719,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47078,7 +47823,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47173,7 +47918,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47294,7 +48039,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47386,7 +48131,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200..=299 => Ok(ResponseValue::empty(response)),
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47475,7 +48220,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47567,7 +48312,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47654,7 +48399,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47751,7 +48496,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47841,7 +48586,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47934,7 +48679,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48027,7 +48772,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48120,7 +48865,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48209,7 +48954,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48296,7 +49041,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48383,7 +49128,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -14,6 +14,18 @@
 //!   `braze_sdk::Open<T>`:
 //!   a value Braze adds later decodes as `Open::Unknown` instead of failing.
 //!
+//! * a component that requests and responses share and that holds an enum is
+//!   split (see [`split`]): responses get an open copy, requests keep the
+//!   closed original.
+//! * response schemas lose their validation keywords (`maxLength`,
+//!   `pattern`, `maximum`...): the SDK checks what it sends, never what Braze
+//!   sends.
+//! * the one success response of each operation (`200`, `201`, `2XX`, ...)
+//!   becomes `2XX`: Braze documents "any 2xx means success" and often sends
+//!   another 2xx than a page names (`201` on `/users/track`), so the SDK
+//!   decodes every 2xx with the operation's success schema. A bodiless `204`
+//!   becomes a bodiless `2XX`.
+//!
 //! typify cannot name an inline schema used as a type parameter, so inline
 //! enums and objects wrapped this way are hoisted into named components first,
 //! under the name typify would have given them.
@@ -22,11 +34,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::rules::{reachable_components, response_schemas};
+use crate::walk::{METHODS, reachable_components, response_schemas};
+
+mod split;
+
+pub use split::{RECEIVED_SUFFIX, VALIDATION_KEYWORDS, components_to_split};
 
 /// Returns the lowered copy of `document`.
 pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
+    split::split_shared(&mut doc);
+    let document = &doc.clone();
     let open_components = reachable_components(document, response_schemas(document));
     let existing: BTreeSet<String> = document
         .pointer("/components/schemas")
@@ -79,7 +97,7 @@ pub fn lower(document: &Value) -> Value {
                 continue;
             };
             for (method, op) in item.iter_mut() {
-                if !crate::rules::METHODS.contains(&method.as_str()) {
+                if !METHODS.contains(&method.as_str()) {
                     continue;
                 }
                 let base = pascal(
@@ -96,6 +114,7 @@ pub fn lower(document: &Value) -> Value {
                             lowerer.schema(s, &format!("{base}Response"), true);
                         }
                     }
+                    any_success_status(responses);
                 }
             }
         }
@@ -109,6 +128,28 @@ pub fn lower(document: &Value) -> Value {
         }
     }
     doc
+}
+
+/// Renames the single success response (`200`, `201`, `202`, `204`, `2XX`)
+/// to `2XX`, keeping its place among the responses. The rules guarantee there
+/// is exactly one.
+fn any_success_status(responses: &mut Map<String, Value>) {
+    let success: Vec<String> = responses
+        .keys()
+        .filter(|k| k.starts_with('2') && k.as_str() != "2XX")
+        .cloned()
+        .collect();
+    if success.len() != 1 || responses.contains_key("2XX") {
+        return;
+    }
+    let old = std::mem::take(responses);
+    for (k, v) in old {
+        if k == success[0] {
+            responses.insert("2XX".into(), v);
+        } else {
+            responses.insert(k, v);
+        }
+    }
 }
 
 struct Lowerer {
@@ -133,6 +174,18 @@ impl Lowerer {
     /// whether a response can carry it.
     fn schema(&mut self, s: &mut Value, name: &str, open: bool) {
         let Some(map) = s.as_object_mut() else { return };
+        if open {
+            // What Braze sends is never refused: limits are for requests.
+            // `minimum: 0` on an integer stays: typify reads it as "unsigned",
+            // a type rather than a limit.
+            let unsigned = map.get("type").and_then(Value::as_str) == Some("integer")
+                && map.get("minimum").and_then(Value::as_f64) == Some(0.0);
+            for keyword in VALIDATION_KEYWORDS {
+                if !(unsigned && keyword == "minimum") {
+                    map.remove(keyword);
+                }
+            }
+        }
         for key in ["oneOf", "anyOf", "allOf"] {
             if let Some(Value::Array(subs)) = map.get_mut(key) {
                 for (i, sub) in subs.iter_mut().enumerate() {
@@ -140,12 +193,12 @@ impl Lowerer {
                 }
             }
         }
+        // Array items and map values are wrapped like optional properties:
+        // `Open` in responses, and `Nullable` when they may be `null` (an
+        // item `null` would otherwise fail to decode).
         if let Some(items) = map.get_mut("items") {
             self.schema(items, &format!("{name}Item"), open);
-            if open && self.is_enum(items) {
-                let inner = self.hoist(items.clone(), &format!("{name}Item"));
-                *items = rust_type("Open", inner);
-            }
+            self.wrap_property(items, &format!("{name}Item"), false, open);
         }
         match map.get_mut("additionalProperties") {
             Some(Value::Bool(true)) => {
@@ -153,10 +206,7 @@ impl Lowerer {
             }
             Some(ap @ Value::Object(_)) => {
                 self.schema(ap, &format!("{name}Value"), open);
-                if open && self.is_enum(ap) {
-                    let inner = self.hoist(ap.clone(), &format!("{name}Value"));
-                    *ap = rust_type("Open", inner);
-                }
+                self.wrap_property(ap, &format!("{name}Value"), false, open);
             }
             _ => {}
         }
@@ -280,6 +330,112 @@ pub fn pascal(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_success_response_accepts_any_2xx() {
+        let doc = json!({
+            "paths": {"/a": {
+                "post": {"operationId": "a", "responses": {
+                    "201": {"description": "created"},
+                    "400": {"description": "bad"}
+                }},
+                "delete": {"operationId": "b", "responses": {"204": {"description": "gone"}}}
+            }},
+            "components": {"schemas": {}}
+        });
+        let l = lower(&doc);
+        let post = l["paths"]["/a"]["post"]["responses"].as_object().unwrap();
+        assert_eq!(post.keys().collect::<Vec<_>>(), ["2XX", "400"]);
+        assert_eq!(post["2XX"]["description"], "created");
+        let delete = l["paths"]["/a"]["delete"]["responses"].as_object().unwrap();
+        assert_eq!(delete.keys().collect::<Vec<_>>(), ["2XX"]);
+        // The published document keeps the status Braze is known to send.
+        assert!(doc["paths"]["/a"]["post"]["responses"].get("201").is_some());
+    }
+
+    #[test]
+    fn nullable_array_items_and_map_values_keep_null() {
+        let doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "N": {"type": "string", "nullable": true},
+                "A": {"type": "object", "properties": {
+                    "list": {"type": "array", "items": {"$ref": "#/components/schemas/N"}},
+                    "inline": {"type": "array", "items": {"type": "integer", "nullable": true}},
+                    "map": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/N"}}
+                }}
+            }}
+        });
+        let l = lower(&doc);
+        let props = &l["components"]["schemas"]["A"]["properties"];
+        for item in [
+            &props["list"]["items"],
+            &props["inline"]["items"],
+            &props["map"]["additionalProperties"],
+        ] {
+            assert_eq!(item["x-rust-type"]["path"], "braze_sdk::Nullable", "{item}");
+        }
+        assert_eq!(
+            props["list"]["items"]["x-rust-type"]["parameters"][0]["$ref"],
+            "#/components/schemas/N"
+        );
+    }
+
+    #[test]
+    fn a_component_shared_by_requests_and_responses_is_open_only_in_responses() {
+        let schema = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let body = |s: Value| json!({"content": {"application/json": {"schema": s}}});
+        let doc = json!({
+            "paths": {"/f": {
+                "post": {"operationId": "create", "requestBody": body(json!({
+                    "type": "object", "properties": {"fields": {"type": "array", "items": schema("Field")}}
+                })), "responses": {"201": body(schema("Plain"))}},
+                "get": {"operationId": "list", "responses": {"200": body(json!({
+                    "type": "object", "properties": {"fields": {"type": "array", "items": schema("Field")}}
+                }))}}
+            }},
+            "components": {"schemas": {
+                "Field": {"type": "object", "properties": {
+                    "type": {"type": "string", "enum": ["string", "number"]},
+                    "name": {"type": "string", "maxLength": 10},
+                    "plain": schema("Plain")
+                }},
+                "Plain": {"type": "object", "properties": {"name": {"type": "string"}}}
+            }}
+        });
+        let l = lower(&doc);
+        let schemas = &l["components"]["schemas"];
+        // The request keeps the closed enum (hoisted, so both copies share it)...
+        assert_eq!(schemas["FieldType"]["enum"], json!(["string", "number"]));
+        assert_eq!(
+            schemas["Field"]["properties"]["type"]["$ref"],
+            "#/components/schemas/FieldType"
+        );
+        // ...the response refers to an open copy.
+        assert_eq!(
+            l["paths"]["/f"]["get"]["responses"]["2XX"]["content"]["application/json"]["schema"]["properties"]
+                ["fields"]["items"]["$ref"],
+            "#/components/schemas/FieldReceived"
+        );
+        let open = &schemas["FieldReceived"]["properties"]["type"]["x-rust-type"];
+        assert_eq!(open["path"], "braze_sdk::Open");
+        assert_eq!(
+            open["parameters"][0]["$ref"],
+            "#/components/schemas/FieldType"
+        );
+        assert_eq!(schemas["Field"]["properties"]["name"]["maxLength"], 10);
+        assert!(
+            schemas["FieldReceived"]["properties"]["name"]
+                .get("maxLength")
+                .is_none()
+        );
+        // A shared component without enums or limits is not copied.
+        assert!(schemas.get("PlainReceived").is_none());
+        assert_eq!(
+            components_to_split(&doc).into_iter().collect::<Vec<_>>(),
+            ["Field"]
+        );
+    }
 
     #[test]
     fn pascal_case_names() {
