@@ -33,6 +33,7 @@ pub fn check(spec: &LoadedSpec) -> Diagnostics {
     c.check_placeholder_objects(&spec.document, String::new(), false);
     c.check_operations();
     c.check_request_defaults();
+    c.check_required_strings();
     c.diags.sort();
     c.diags
 }
@@ -43,6 +44,57 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// A required string parameter must refuse the empty string: Braze
+    /// treats `?id=` or `/catalogs//items` as a different request, and the
+    /// SDK should fail before sending it.
+    fn check_required_strings(&mut self) {
+        let doc = self.doc();
+        let mut found = Vec::new();
+        let mut visit = |ptr: String, param: &Value| {
+            let Some(schema) = param.get("schema") else {
+                return;
+            };
+            let required = param.get("required").and_then(Value::as_bool) == Some(true);
+            let string = schema.get("type").and_then(Value::as_str) == Some("string");
+            let bounded = ["minLength", "enum", "pattern", "format"]
+                .iter()
+                .any(|k| schema.get(*k).is_some());
+            if required && string && !bounded {
+                found.push(format!("{ptr}/schema"));
+            }
+        };
+        if let Some(Value::Object(params)) = doc.pointer("/components/parameters") {
+            for (name, param) in params {
+                visit(
+                    format!("/components/parameters/{}", escape_token(name)),
+                    param,
+                );
+            }
+        }
+        for op in crate::walk::operations(doc) {
+            for (owner, base) in [
+                (op.path_item, format!("/paths/{}", escape_token(op.path))),
+                (op.operation, op.pointer.clone()),
+            ] {
+                if let Some(Value::Array(list)) = owner.get("parameters") {
+                    for (i, param) in list.iter().enumerate() {
+                        if param.get("$ref").is_none() {
+                            visit(format!("{base}/parameters/{i}"), param);
+                        }
+                    }
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        for ptr in found {
+            self.error(
+                &ptr,
+                "a required string parameter needs `minLength: 1` (or an enum, pattern or format): an empty value must fail before it is sent",
+            );
+        }
+    }
+
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         let d = self.spec.origins.diagnostic(pointer, message);
         self.diags.push(d);
@@ -70,6 +122,14 @@ impl Checker<'_> {
             {
                 self.error(&format!("/info/{key}"), format!("missing info.{key}"));
             }
+        }
+        if let Some(version) = self.doc().pointer("/info/version").and_then(Value::as_str)
+            && !is_package_version(version)
+        {
+            self.error(
+                "/info/version",
+                format!("info.version `{version}` is not MAJOR.MINOR.PATCH (digits, no leading zeros): generated packages (npm, PyPI) take it as their version, and semver and PEP 440 must both accept it"),
+            );
         }
     }
 
@@ -158,6 +218,27 @@ impl Checker<'_> {
                     });
                     if !described {
                         self.error(&at, "placeholder `type: object`: declare its `properties` or a typed `additionalProperties`");
+                    }
+                }
+                if in_schema && map.get("type").and_then(Value::as_str) == Some("array") {
+                    let typed = map
+                        .get("items")
+                        .and_then(Value::as_object)
+                        .is_some_and(|items| {
+                            [
+                                "$ref",
+                                "type",
+                                "allOf",
+                                "oneOf",
+                                "anyOf",
+                                "enum",
+                                "x-rust-type",
+                            ]
+                            .iter()
+                            .any(|k| items.contains_key(*k))
+                        });
+                    if !typed {
+                        self.error(&at, "untyped array: give `items` a type or a `$ref` (`#/components/schemas/JsonValue` for entries of unknown shape)");
                     }
                 }
                 for (k, v) in map {
@@ -647,4 +728,16 @@ fn rate_limit_problems(rl: &Value, at: &str, err: &mut impl FnMut(String, String
             );
         }
     }
+}
+
+/// `1.2.3`: three dot-separated numbers without leading zeros, the form that
+/// semver (npm, cargo) and PEP 440 (PyPI) both accept unchanged.
+pub fn is_package_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
 }

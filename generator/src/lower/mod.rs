@@ -38,11 +38,13 @@ use crate::walk::{METHODS, reachable_components, response_schemas};
 
 mod split;
 
-pub use split::{RECEIVED_SUFFIX, VALIDATION_KEYWORDS, components_to_split};
+pub use split::{RECEIVED_SUFFIX, VALIDATION_KEYWORDS, components_to_split, is_read_only};
 
 /// Returns the lowered copy of `document`.
 pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
+    inline_any_value_components(&mut doc);
+    fold_enum_case(&mut doc);
     split::split_shared(&mut doc);
     let document = &doc.clone();
     let open_components = reachable_components(document, response_schemas(document));
@@ -130,6 +132,90 @@ pub fn lower(document: &Value) -> Value {
     doc
 }
 
+/// Components that allow any JSON value (no `type`, `properties`, `enum`,
+/// composition...: only a description and notes) are replaced by `{}` where
+/// they are used, so that the SDK types them as `serde_json::Value` rather
+/// than a newtype around it; the component itself is dropped from the copy.
+fn inline_any_value_components(doc: &mut Value) {
+    let any: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, s)| {
+            s.as_object().is_some_and(|m| {
+                m.keys().all(|k| {
+                    matches!(k.as_str(), "description" | "nullable" | "example" | "title")
+                        || k.starts_with("x-")
+                })
+            })
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    if any.is_empty() {
+        return;
+    }
+    fn replace(v: &mut Value, any: &BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                let is_any_ref = m
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .is_some_and(|n| any.contains(n));
+                if is_any_ref {
+                    m.remove("$ref");
+                    return;
+                }
+                for (k, child) in m.iter_mut() {
+                    if k != "example" && k != "examples" {
+                        replace(child, any);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| replace(i, any)),
+            _ => {}
+        }
+    }
+    replace(doc, &any);
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        schemas.retain(|name, _| !any.contains(name));
+    }
+}
+
+/// Keeps one spelling of enum values that differ only by case (Braze sends
+/// `Subscribed` and `subscribed`; the spec lists both): the lower-case one
+/// when listed, else the first. typify cannot name two variants that differ
+/// by case, and `Open<T>` decodes any case of a value it knows.
+fn fold_enum_case(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(values)) = m.get_mut("enum") {
+                let mut kept: Vec<Value> = Vec::new();
+                for value in values.iter() {
+                    let folded = value.as_str().map(str::to_lowercase);
+                    let twin = kept.iter().position(|k| {
+                        folded.is_some() && k.as_str().map(str::to_lowercase) == folded
+                    });
+                    match twin {
+                        Some(i) if value.as_str() == folded.as_deref() => kept[i] = value.clone(),
+                        Some(_) => {}
+                        None => kept.push(value.clone()),
+                    }
+                }
+                *values = kept;
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" && k != "enum" {
+                    fold_enum_case(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(fold_enum_case),
+        _ => {}
+    }
+}
+
 /// Renames the single success response (`200`, `201`, `202`, `204`, `2XX`)
 /// to `2XX`, keeping its place among the responses. The rules guarantee there
 /// is exactly one.
@@ -209,6 +295,23 @@ impl Lowerer {
                 self.wrap_property(ap, &format!("{name}Value"), false, open);
             }
             _ => {}
+        }
+        if !open {
+            // Keys only Braze's answers carry are not part of a request type.
+            let read_only: Vec<String> = match map.get("properties") {
+                Some(Value::Object(props)) => props
+                    .iter()
+                    .filter(|(_, p)| is_read_only(p))
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                props.retain(|k, _| !read_only.contains(k));
+            }
+            if let Some(Value::Array(req)) = map.get_mut("required") {
+                req.retain(|r| !r.as_str().is_some_and(|r| read_only.iter().any(|k| k == r)));
+            }
         }
         let required: BTreeSet<String> = map
             .get("required")
@@ -398,6 +501,7 @@ mod tests {
                 "Field": {"type": "object", "properties": {
                     "type": {"type": "string", "enum": ["string", "number"]},
                     "name": {"type": "string", "maxLength": 10},
+                    "usage": {"type": "integer", "readOnly": true},
                     "plain": schema("Plain")
                 }},
                 "Plain": {"type": "object", "properties": {"name": {"type": "string"}}}
@@ -424,6 +528,13 @@ mod tests {
             "#/components/schemas/FieldType"
         );
         assert_eq!(schemas["Field"]["properties"]["name"]["maxLength"], 10);
+        // A read-only key is only in the response copy.
+        assert!(schemas["Field"]["properties"].get("usage").is_none());
+        assert!(
+            schemas["FieldReceived"]["properties"]
+                .get("usage")
+                .is_some()
+        );
         assert!(
             schemas["FieldReceived"]["properties"]["name"]
                 .get("maxLength")
@@ -434,6 +545,18 @@ mod tests {
         assert_eq!(
             components_to_split(&doc).into_iter().collect::<Vec<_>>(),
             ["Field"]
+        );
+    }
+
+    #[test]
+    fn enum_values_differing_by_case_keep_the_lower_case_spelling() {
+        let doc = json!({"paths": {}, "components": {"schemas": {
+            "S": {"type": "string", "enum": ["Subscribed", "Unknown", "subscribed", "unknown", "Other"]}
+        }}});
+        let l = lower(&doc);
+        assert_eq!(
+            l["components"]["schemas"]["S"]["enum"],
+            json!(["subscribed", "unknown", "Other"])
         );
     }
 

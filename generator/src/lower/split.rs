@@ -8,7 +8,11 @@
 //! (`maxLength`, `pattern`, `maximum`...) from response schemas, so that a
 //! value Braze sends is never refused on decode, while requests keep them.
 //!
-//! So each shared component that holds an enum or a validation keyword
+//! Properties marked `readOnly` (keys only Braze's answers carry) are dropped
+//! from request schemas.
+//!
+//! So each shared component that holds an enum, a validation keyword or a
+//! `readOnly` property
 //! (directly or through another such component) gets a response-side copy,
 //! named `<Name>Received`: responses refer to the copy, requests keep the
 //! original. Other shared components lower the same way on both sides.
@@ -201,6 +205,9 @@ fn lowers_differently(s: &Value, is_enum_component: &impl Fn(&str) -> bool) -> b
     if m.contains_key("enum") || VALIDATION_KEYWORDS.iter().any(|k| m.contains_key(*k)) {
         return true;
     }
+    if is_read_only(s) {
+        return true;
+    }
     if m.get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
@@ -222,6 +229,11 @@ fn lowers_differently(s: &Value, is_enum_component: &impl Fn(&str) -> bool) -> b
     }
     subs.into_iter()
         .any(|sub| lowers_differently(sub, is_enum_component))
+}
+
+/// `readOnly: true`: a property only responses carry (requests drop it).
+pub fn is_read_only(s: &Value) -> bool {
+    s.get("readOnly").and_then(Value::as_bool) == Some(true)
 }
 
 /// The JSON Schema keywords that make a decoder refuse values. Response

@@ -3128,6 +3128,112 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemCreateItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemCreateItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemCreateItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemCreateItemId> for ::std::string::String {
+        fn from(value: CatalogItemCreateItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemCreateItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemCreateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The new item's fields (all the catalog's fields except `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemCreateRequest {
@@ -3137,6 +3243,112 @@ pub mod types {
     impl CatalogItemCreateRequest {
         pub fn builder() -> builder::CatalogItemCreateRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemDeleteItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemDeleteItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemDeleteItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemDeleteItemId> for ::std::string::String {
+        fn from(value: CatalogItemDeleteItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemDeleteItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// The fields of one catalog item without its `id` (the synchronous
@@ -3165,6 +3377,112 @@ pub mod types {
     {
         fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
             Self(value)
+        }
+    }
+    ///`CatalogItemGetCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemGetCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemGetCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemGetCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemGetCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemGetCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemGetCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemGetItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemGetItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemGetItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemGetItemId> for ::std::string::String {
+        fn from(value: CatalogItemGetItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemGetItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemGetItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The requested item, as the single element of `items`.
@@ -3309,6 +3627,112 @@ pub mod types {
                 })
         }
     }
+    ///`CatalogItemReplaceCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemReplaceCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemReplaceCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemReplaceCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemReplaceCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemReplaceCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemReplaceItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemReplaceItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemReplaceItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemReplaceItemId> for ::std::string::String {
+        fn from(value: CatalogItemReplaceItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemReplaceItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The item's new content (without `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemReplaceRequest {
@@ -3318,6 +3742,112 @@ pub mod types {
     impl CatalogItemReplaceRequest {
         pub fn builder() -> builder::CatalogItemReplaceRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemUpdateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemUpdateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemUpdateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemUpdateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemUpdateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemUpdateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemUpdateItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemUpdateItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemUpdateItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemUpdateItemId> for ::std::string::String {
+        fn from(value: CatalogItemUpdateItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemUpdateItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The fields to change in the item (without `id`).
@@ -3331,6 +3861,59 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The items to create, each with its `id` and all of the catalog's fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsCreateRequest {
@@ -3341,6 +3924,59 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The items to delete, each named by its `id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsDeleteRequest {
@@ -3349,6 +3985,59 @@ pub mod types {
     impl CatalogItemsDeleteRequest {
         pub fn builder() -> builder::CatalogItemsDeleteRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemsListCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsListCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsListCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsListCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsListCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsListCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsListCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsListCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsListCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One page of catalog items (at most 50).
@@ -3363,6 +4052,59 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsReplaceCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsReplaceCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsReplaceCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsReplaceCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsReplaceCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsReplaceCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsReplaceCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The items to replace or create, each with its `id` and its new fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsReplaceRequest {
@@ -3371,6 +4113,59 @@ pub mod types {
     impl CatalogItemsReplaceRequest {
         pub fn builder() -> builder::CatalogItemsReplaceRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemsUpdateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsUpdateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsUpdateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsUpdateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsUpdateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsUpdateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsUpdateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// The items to edit, each with its `id` and the fields to change
@@ -3405,6 +4200,59 @@ pub mod types {
     impl CatalogsCreateResponse {
         pub fn builder() -> builder::CatalogsCreateResponse {
             Default::default()
+        }
+    }
+    ///`CatalogsDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogsDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogsDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogsDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogsDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogsDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogsDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The catalogs of the workspace.
@@ -4223,6 +5071,56 @@ pub mod types {
     impl ContentBlocksCreateResponse {
         pub fn builder() -> builder::ContentBlocksCreateResponse {
             Default::default()
+        }
+    }
+    ///`ContentBlocksInfoContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlocksInfoContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlocksInfoContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlocksInfoContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlocksInfoContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlocksInfoContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlocksInfoContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ContentBlocksInfoContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlocksInfoContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One Content Block.
@@ -5897,6 +6795,21 @@ pub mod types {
             Default::default()
         }
     }
+    ///One applied rename, as Braze reports it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExternalIdRenamed {
+        ///The id the user had before the rename (now deprecated).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_external_id: ::std::option::Option<::std::string::String>,
+        ///The user's primary id after the rename.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_external_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ExternalIdRenamed {
+        pub fn builder() -> builder::ExternalIdRenamed {
+            Default::default()
+        }
+    }
     ///A card in the News Feed card list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FeedCardListItem {
@@ -6769,6 +7682,58 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PreferenceCenterGetPreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterGetPreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterGetPreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterGetPreferenceCenterExternalId> for ::std::string::String {
+        fn from(value: PreferenceCenterGetPreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterGetPreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterGetPreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterGetPreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterGetPreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///One preference center with its content.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterGetResponse {
@@ -7096,6 +8061,60 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PreferenceCenterUpdatePreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUpdatePreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUpdatePreferenceCenterExternalId>
+        for ::std::string::String
+    {
+        fn from(value: PreferenceCenterUpdatePreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterUpdatePreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUpdatePreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The new content of an existing preference center.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUpdateRequest {
@@ -7140,6 +8159,60 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PreferenceCenterUrlGeneratePreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUrlGeneratePreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUrlGeneratePreferenceCenterExternalId>
+        for ::std::string::String
+    {
+        fn from(value: PreferenceCenterUrlGeneratePreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterUrlGeneratePreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The personalised preference center address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUrlGenerateResponse {
@@ -7149,6 +8222,56 @@ pub mod types {
     impl PreferenceCenterUrlGenerateResponse {
         pub fn builder() -> builder::PreferenceCenterUrlGenerateResponse {
             Default::default()
+        }
+    }
+    ///`PreferenceCenterUrlGenerateUserId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUrlGenerateUserId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUrlGenerateUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUrlGenerateUserId> for ::std::string::String {
+        fn from(value: PreferenceCenterUrlGenerateUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUrlGenerateUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUrlGenerateUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PreferenceCenterUrlGenerateUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGenerateUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The preference centers of the workspace.
@@ -7531,13 +8654,6 @@ pub mod types {
     /// workspaces the role covers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimRole {
-        ///The workspaces and permission sets the role grants (in answers).
-        #[serde(
-            rename = "appGroup",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub app_group: ::std::vec::Vec<ScimWorkspacePermissions>,
         ///Identifier of the role (required when `roleName` is absent).
         #[serde(
             rename = "roleId",
@@ -7561,7 +8677,7 @@ pub mod types {
     /// workspaces the role covers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimRoleReceived {
-        ///The workspaces and permission sets the role grants (in answers).
+        ///The workspaces and permission sets the role grants (in answers only).
         #[serde(
             rename = "appGroup",
             default,
@@ -7646,6 +8762,256 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ScimUserDeleteId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserDeleteId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserDeleteId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserDeleteId> for ::std::string::String {
+        fn from(value: ScimUserDeleteId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserDeleteId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserDeleteId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserDeleteXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserDeleteXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserDeleteXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserDeleteXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserDeleteXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserDeleteXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserDeleteXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserGetId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserGetId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserGetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserGetId> for ::std::string::String {
+        fn from(value: ScimUserGetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserGetId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserGetId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserGetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserGetXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserGetXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserGetXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserGetXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserGetXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserGetXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserGetXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserGetXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserUpdateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserUpdateId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserUpdateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserUpdateId> for ::std::string::String {
+        fn from(value: ScimUserUpdateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserUpdateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserUpdateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The new names, department and permissions of a dashboard user (the email cannot change).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ScimUserUpdateRequest {
@@ -7658,6 +9024,56 @@ pub mod types {
     impl ScimUserUpdateRequest {
         pub fn builder() -> builder::ScimUserUpdateRequest {
             Default::default()
+        }
+    }
+    ///`ScimUserUpdateXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserUpdateXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserUpdateXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserUpdateXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserUpdateXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserUpdateXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserUpdateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A new dashboard user account.
@@ -7676,6 +9092,106 @@ pub mod types {
     impl ScimUsersCreateRequest {
         pub fn builder() -> builder::ScimUsersCreateRequest {
             Default::default()
+        }
+    }
+    ///`ScimUsersCreateXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersCreateXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersCreateXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersCreateXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUsersCreateXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersCreateXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersCreateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersCreateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersCreateXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUsersSearchFilter`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersSearchFilter(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersSearchFilter {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersSearchFilter> for ::std::string::String {
+        fn from(value: ScimUsersSearchFilter) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersSearchFilter {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersSearchFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersSearchFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchFilter {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A SCIM list response holding the accounts that match the filter.
@@ -7699,6 +9215,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ScimUsersSearchXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersSearchXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersSearchXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersSearchXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUsersSearchXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersSearchXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersSearchXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersSearchXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// A workspace permission set, named by `appGroupPermissionSetName` or
     /// by `appGroupPermissionSetId` (one of them is required).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7715,12 +9281,34 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
-        ///The permissions the set contains (in answers).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
     }
     impl ScimWorkspacePermissionSet {
         pub fn builder() -> builder::ScimWorkspacePermissionSet {
+            Default::default()
+        }
+    }
+    /// A workspace permission set, named by `appGroupPermissionSetName` or
+    /// by `appGroupPermissionSetId` (one of them is required).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimWorkspacePermissionSetReceived {
+        ///Identifier of the permission set.
+        #[serde(
+            rename = "appGroupPermissionSetId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_permission_set_id: ::std::option::Option<::std::string::String>,
+        ///Name of the permission set.
+        #[serde(
+            rename = "appGroupPermissionSetName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
+        ///The permissions the set contains (in answers only).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ScimWorkspacePermissionSetReceived {
+        pub fn builder() -> builder::ScimWorkspacePermissionSetReceived {
             Default::default()
         }
     }
@@ -7790,7 +9378,7 @@ pub mod types {
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSet>,
+        pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSetReceived>,
         /// Workspace-level permissions, for example `basic_access`,
         /// `send_campaigns_canvases` or `export_user_data`.
         #[serde(
@@ -8357,7 +9945,8 @@ pub mod types {
             Self::Array(value)
         }
     }
-    ///A user's state in a subscription group, as /subscription/status/get reports it (capitalised).
+    /// A user's state in a subscription group, as /subscription/status/get
+    /// reports it. Braze spells it both capitalised and in lower case.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8371,16 +9960,19 @@ pub mod types {
         PartialOrd,
     )]
     pub enum SubscriptionGroupMembershipStatus {
+        #[serde(rename = "subscribed")]
         Subscribed,
+        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+        #[serde(rename = "unknown")]
         Unknown,
     }
     impl ::std::fmt::Display for SubscriptionGroupMembershipStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Subscribed => f.write_str("Subscribed"),
-                Self::Unsubscribed => f.write_str("Unsubscribed"),
-                Self::Unknown => f.write_str("Unknown"),
+                Self::Subscribed => f.write_str("subscribed"),
+                Self::Unsubscribed => f.write_str("unsubscribed"),
+                Self::Unknown => f.write_str("unknown"),
             }
         }
     }
@@ -8388,9 +9980,9 @@ pub mod types {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "Subscribed" => Ok(Self::Subscribed),
-                "Unsubscribed" => Ok(Self::Unsubscribed),
-                "Unknown" => Ok(Self::Unknown),
+                "subscribed" => Ok(Self::Subscribed),
+                "unsubscribed" => Ok(Self::Unsubscribed),
+                "unknown" => Ok(Self::Unknown),
                 _ => Err("invalid value".into()),
             }
         }
@@ -8477,6 +10069,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SubscriptionStatusGetSubscriptionGroupId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SubscriptionStatusGetSubscriptionGroupId(::std::string::String);
+    impl ::std::ops::Deref for SubscriptionStatusGetSubscriptionGroupId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SubscriptionStatusGetSubscriptionGroupId> for ::std::string::String {
+        fn from(value: SubscriptionStatusGetSubscriptionGroupId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionStatusGetSubscriptionGroupId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionStatusGetSubscriptionGroupId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionStatusGetSubscriptionGroupId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusGetSubscriptionGroupId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// One subscription group, the state to apply and the users to apply it
     /// to. At least one of `external_id`, `email` (email groups) or `phone`
     /// (SMS/RCS groups) is needed, and `email` and `phone` must not be sent
@@ -8495,6 +10137,9 @@ pub mod types {
         ///The subscription group's ID, as shown on the dashboard's Subscription Groups page.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: SubscriptionGroupState,
+        ///Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_double_opt_in_logic: ::std::option::Option<bool>,
     }
     impl SubscriptionStatusSetRequest {
         pub fn builder() -> builder::SubscriptionStatusSetRequest {
@@ -8538,20 +10183,36 @@ pub mod types {
             Default::default()
         }
     }
-    ///A subscription group and the user's current state in it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// A subscription group and the user's current state in it. Real
+    /// responses send `id`, `name`, `channel` and `status`; the page's
+    /// example sends `subscription_group_id` and `subscription_status`.
+    /// All are optional so that either form decodes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusGroup {
+        ///The group's channel.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::braze_sdk::Open<SubscriptionUserStatusGroupChannel>>,
         ///The subscription group's ID.
-        pub subscription_group_id: ::std::string::String,
-        ///The user's current state in the group.
-        pub subscription_status: ::braze_sdk::Open<SubscriptionUserStatusGroupSubscriptionStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The subscription group's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::braze_sdk::Open<SubscriptionGroupMembershipStatus>>,
+        ///The subscription group's ID (the page's example form).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_group_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_status:
+            ::std::option::Option<::braze_sdk::Open<SubscriptionGroupMembershipStatus>>,
     }
     impl SubscriptionUserStatusGroup {
         pub fn builder() -> builder::SubscriptionUserStatusGroup {
             Default::default()
         }
     }
-    ///`SubscriptionUserStatusGroupSubscriptionStatus`
+    ///`SubscriptionUserStatusGroupChannel`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -8564,39 +10225,45 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
-    pub enum SubscriptionUserStatusGroupSubscriptionStatus {
-        #[serde(rename = "subscribed")]
-        Subscribed,
-        #[serde(rename = "unsubscribed")]
-        Unsubscribed,
+    pub enum SubscriptionUserStatusGroupChannel {
+        #[serde(rename = "email")]
+        Email,
+        #[serde(rename = "sms")]
+        Sms,
+        #[serde(rename = "whats_app")]
+        WhatsApp,
+        #[serde(rename = "rcs")]
+        Rcs,
     }
-    impl ::std::fmt::Display for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::fmt::Display for SubscriptionUserStatusGroupChannel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Subscribed => f.write_str("subscribed"),
-                Self::Unsubscribed => f.write_str("unsubscribed"),
+                Self::Email => f.write_str("email"),
+                Self::Sms => f.write_str("sms"),
+                Self::WhatsApp => f.write_str("whats_app"),
+                Self::Rcs => f.write_str("rcs"),
             }
         }
     }
-    impl ::std::str::FromStr for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::str::FromStr for SubscriptionUserStatusGroupChannel {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "subscribed" => Ok(Self::Subscribed),
-                "unsubscribed" => Ok(Self::Unsubscribed),
+                "email" => Ok(Self::Email),
+                "sms" => Ok(Self::Sms),
+                "whats_app" => Ok(Self::WhatsApp),
+                "rcs" => Ok(Self::Rcs),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::convert::TryFrom<&str> for SubscriptionUserStatusGroupChannel {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for SubscriptionUserStatusGroupSubscriptionStatus
-    {
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionUserStatusGroupChannel {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -8604,21 +10271,60 @@ pub mod types {
             value.parse()
         }
     }
-    /// The subscription groups the users have a state history in. This
-    /// endpoint answers with `success` instead of the usual `message`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    ///The users asked about, each with the subscription groups they have a state history in.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusResponse {
-        ///Not documented for this endpoint; kept in case Braze sends it.
+        ///`success` when the lookup worked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///One entry per subscription group with a recorded state.
+        ///The page's example form; not seen in real responses.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
-        ///`true` when the lookup worked.
+        ///The page's example form; not seen in real responses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+        ///How many users matched, across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<u64>,
+        ///One entry per user found.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<SubscriptionUserStatusUser>,
     }
     impl SubscriptionUserStatusResponse {
         pub fn builder() -> builder::SubscriptionUserStatusResponse {
+            Default::default()
+        }
+    }
+    ///One user and their subscription groups.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SubscriptionUserStatusUser {
+        ///The user's email address, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub email: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The user's external ID, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub external_id: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The user's phone number, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub phone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The groups with a recorded state for this user.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
+    }
+    impl SubscriptionUserStatusUser {
+        pub fn builder() -> builder::SubscriptionUserStatusUser {
             Default::default()
         }
     }
@@ -8661,6 +10367,56 @@ pub mod types {
     impl TemplatesEmailCreateResponse {
         pub fn builder() -> builder::TemplatesEmailCreateResponse {
             Default::default()
+        }
+    }
+    ///`TemplatesEmailInfoEmailTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TemplatesEmailInfoEmailTemplateId(::std::string::String);
+    impl ::std::ops::Deref for TemplatesEmailInfoEmailTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TemplatesEmailInfoEmailTemplateId> for ::std::string::String {
+        fn from(value: TemplatesEmailInfoEmailTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TemplatesEmailInfoEmailTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TemplatesEmailInfoEmailTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TemplatesEmailInfoEmailTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TemplatesEmailInfoEmailTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One email template.
@@ -8755,6 +10511,56 @@ pub mod types {
     impl TemplatesEmailUpdateRequest {
         pub fn builder() -> builder::TemplatesEmailUpdateRequest {
             Default::default()
+        }
+    }
+    ///`TransactionalCampaignSendCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TransactionalCampaignSendCampaignId(::std::string::String);
+    impl ::std::ops::Deref for TransactionalCampaignSendCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TransactionalCampaignSendCampaignId> for ::std::string::String {
+        fn from(value: TransactionalCampaignSendCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TransactionalCampaignSendCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TransactionalCampaignSendCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TransactionalCampaignSendCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransactionalCampaignSendCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Body of `/transactional/v1/campaigns/{campaign_id}/send`.
@@ -9809,6 +11615,11 @@ pub mod types {
         ///Identifier of the subscription group.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: UserSubscriptionGroupStateSubscriptionState,
+        /// For an SMS group, `true` sends a newly subscribed user the group's
+        /// double opt-in prompt; their state becomes `subscribed` only once
+        /// they confirm. Off when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_double_opt_in_logic: ::std::option::Option<bool>,
     }
     impl UserSubscriptionGroupState {
         pub fn builder() -> builder::UserSubscriptionGroupState {
@@ -10216,9 +12027,9 @@ pub mod types {
     ///`UsersExternalIdsRenameResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRenameResponse {
-        ///The ids that were renamed.
+        ///The renames that were applied, one entry per rename.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub external_ids: ::std::vec::Vec<ExternalId>,
+        pub external_ids: ::std::vec::Vec<ExternalIdRenamed>,
         ///`success` for any valid request, even when some renames failed.
         pub message: ::std::string::String,
         ///The renames that failed.
@@ -24201,6 +26012,66 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExternalIdRenamed {
+            current_external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExternalIdRenamed {
+            fn default() -> Self {
+                Self {
+                    current_external_id: Ok(Default::default()),
+                    new_external_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExternalIdRenamed {
+            pub fn current_external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_external_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for current_external_id: {e}")
+                });
+                self
+            }
+            pub fn new_external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_external_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for new_external_id: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExternalIdRenamed> for super::ExternalIdRenamed {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExternalIdRenamed,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current_external_id: value.current_external_id?,
+                    new_external_id: value.new_external_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExternalIdRenamed> for ExternalIdRenamed {
+            fn from(value: super::ExternalIdRenamed) -> Self {
+                Self {
+                    current_external_id: Ok(value.current_external_id),
+                    new_external_id: Ok(value.new_external_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct FeedCardListItem {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             tags: ::std::result::Result<
@@ -28639,10 +30510,6 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ScimRole {
-            app_group: ::std::result::Result<
-                ::std::vec::Vec<super::ScimWorkspacePermissions>,
-                ::std::string::String,
-            >,
             role_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -28655,23 +30522,12 @@ pub mod types {
         impl ::std::default::Default for ScimRole {
             fn default() -> Self {
                 Self {
-                    app_group: Ok(Default::default()),
                     role_id: Ok(Default::default()),
                     role_name: Ok(Default::default()),
                 }
             }
         }
         impl ScimRole {
-            pub fn app_group<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimWorkspacePermissions>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.app_group = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for app_group: {e}"));
-                self
-            }
             pub fn role_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -28699,7 +30555,6 @@ pub mod types {
                 value: ScimRole,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    app_group: value.app_group?,
                     role_id: value.role_id?,
                     role_name: value.role_name?,
                 })
@@ -28708,7 +30563,6 @@ pub mod types {
         impl ::std::convert::From<super::ScimRole> for ScimRole {
             fn from(value: super::ScimRole) -> Self {
                 Self {
-                    app_group: Ok(value.app_group),
                     role_id: Ok(value.role_id),
                     role_name: Ok(value.role_name),
                 }
@@ -29297,12 +31151,74 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+        }
+        impl ::std::default::Default for ScimWorkspacePermissionSet {
+            fn default() -> Self {
+                Self {
+                    app_group_permission_set_id: Ok(Default::default()),
+                    app_group_permission_set_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimWorkspacePermissionSet {
+            pub fn app_group_permission_set_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_set_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permission_set_id: {e}")
+                });
+                self
+            }
+            pub fn app_group_permission_set_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_set_name = value.try_into().map_err(|e| {
+                    format!(
+                        "error converting supplied value for app_group_permission_set_name: {e}"
+                    )
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionSet> for super::ScimWorkspacePermissionSet {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimWorkspacePermissionSet,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_permission_set_id: value.app_group_permission_set_id?,
+                    app_group_permission_set_name: value.app_group_permission_set_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimWorkspacePermissionSet> for ScimWorkspacePermissionSet {
+            fn from(value: super::ScimWorkspacePermissionSet) -> Self {
+                Self {
+                    app_group_permission_set_id: Ok(value.app_group_permission_set_id),
+                    app_group_permission_set_name: Ok(value.app_group_permission_set_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimWorkspacePermissionSetReceived {
+            app_group_permission_set_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_permission_set_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ScimWorkspacePermissionSet {
+        impl ::std::default::Default for ScimWorkspacePermissionSetReceived {
             fn default() -> Self {
                 Self {
                     app_group_permission_set_id: Ok(Default::default()),
@@ -29311,7 +31227,7 @@ pub mod types {
                 }
             }
         }
-        impl ScimWorkspacePermissionSet {
+        impl ScimWorkspacePermissionSetReceived {
             pub fn app_group_permission_set_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -29345,10 +31261,12 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ScimWorkspacePermissionSet> for super::ScimWorkspacePermissionSet {
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionSetReceived>
+            for super::ScimWorkspacePermissionSetReceived
+        {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ScimWorkspacePermissionSet,
+                value: ScimWorkspacePermissionSetReceived,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     app_group_permission_set_id: value.app_group_permission_set_id?,
@@ -29357,8 +31275,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ScimWorkspacePermissionSet> for ScimWorkspacePermissionSet {
-            fn from(value: super::ScimWorkspacePermissionSet) -> Self {
+        impl ::std::convert::From<super::ScimWorkspacePermissionSetReceived>
+            for ScimWorkspacePermissionSetReceived
+        {
+            fn from(value: super::ScimWorkspacePermissionSetReceived) -> Self {
                 Self {
                     app_group_permission_set_id: Ok(value.app_group_permission_set_id),
                     app_group_permission_set_name: Ok(value.app_group_permission_set_name),
@@ -29488,7 +31408,7 @@ pub mod types {
                 ::std::string::String,
             >,
             app_group_permission_sets: ::std::result::Result<
-                ::std::vec::Vec<super::ScimWorkspacePermissionSet>,
+                ::std::vec::Vec<super::ScimWorkspacePermissionSetReceived>,
                 ::std::string::String,
             >,
             app_group_permissions: ::std::result::Result<
@@ -29534,7 +31454,9 @@ pub mod types {
             }
             pub fn app_group_permission_sets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimWorkspacePermissionSet>>,
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionSetReceived>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.app_group_permission_sets = value.try_into().map_err(|e| {
@@ -30704,6 +32626,8 @@ pub mod types {
                 ::std::result::Result<::std::string::String, ::std::string::String>,
             subscription_state:
                 ::std::result::Result<super::SubscriptionGroupState, ::std::string::String>,
+            use_double_opt_in_logic:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for SubscriptionStatusSetRequest {
             fn default() -> Self {
@@ -30715,6 +32639,7 @@ pub mod types {
                         "no value supplied for subscription_group_id".to_string()
                     ),
                     subscription_state: Err("no value supplied for subscription_state".to_string()),
+                    use_double_opt_in_logic: Ok(Default::default()),
                 }
             }
         }
@@ -30769,6 +32694,16 @@ pub mod types {
                 });
                 self
             }
+            pub fn use_double_opt_in_logic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_double_opt_in_logic = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for use_double_opt_in_logic: {e}")
+                });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SubscriptionStatusSetRequest> for super::SubscriptionStatusSetRequest {
             type Error = super::error::ConversionError;
@@ -30781,6 +32716,7 @@ pub mod types {
                     phone: value.phone?,
                     subscription_group_id: value.subscription_group_id?,
                     subscription_state: value.subscription_state?,
+                    use_double_opt_in_logic: value.use_double_opt_in_logic?,
                 })
             }
         }
@@ -30792,6 +32728,7 @@ pub mod types {
                     phone: Ok(value.phone),
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_state: Ok(value.subscription_state),
+                    use_double_opt_in_logic: Ok(value.use_double_opt_in_logic),
                 }
             }
         }
@@ -30970,29 +32907,95 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SubscriptionUserStatusGroup {
-            subscription_group_id:
-                ::std::result::Result<::std::string::String, ::std::string::String>,
+            channel: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionUserStatusGroupChannel>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>>,
+                ::std::string::String,
+            >,
+            subscription_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             subscription_status: ::std::result::Result<
-                ::braze_sdk::Open<super::SubscriptionUserStatusGroupSubscriptionStatus>,
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for SubscriptionUserStatusGroup {
             fn default() -> Self {
                 Self {
-                    subscription_group_id: Err(
-                        "no value supplied for subscription_group_id".to_string()
-                    ),
-                    subscription_status: Err(
-                        "no value supplied for subscription_status".to_string()
-                    ),
+                    channel: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    subscription_group_id: Ok(Default::default()),
+                    subscription_status: Ok(Default::default()),
                 }
             }
         }
         impl SubscriptionUserStatusGroup {
+            pub fn channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionUserStatusGroupChannel>,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for channel: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
             pub fn subscription_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_group_id = value.try_into().map_err(|e| {
@@ -31003,7 +33006,9 @@ pub mod types {
             pub fn subscription_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::braze_sdk::Open<super::SubscriptionUserStatusGroupSubscriptionStatus>,
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>,
+                        >,
                     >,
                 T::Error: ::std::fmt::Display,
             {
@@ -31019,6 +33024,10 @@ pub mod types {
                 value: SubscriptionUserStatusGroup,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    channel: value.channel?,
+                    id: value.id?,
+                    name: value.name?,
+                    status: value.status?,
                     subscription_group_id: value.subscription_group_id?,
                     subscription_status: value.subscription_status?,
                 })
@@ -31027,6 +33036,10 @@ pub mod types {
         impl ::std::convert::From<super::SubscriptionUserStatusGroup> for SubscriptionUserStatusGroup {
             fn from(value: super::SubscriptionUserStatusGroup) -> Self {
                 Self {
+                    channel: Ok(value.channel),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_status: Ok(value.subscription_status),
                 }
@@ -31043,15 +33056,20 @@ pub mod types {
                 ::std::string::String,
             >,
             success: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            users: ::std::result::Result<
+                ::std::vec::Vec<super::SubscriptionUserStatusUser>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SubscriptionUserStatusResponse {
             fn default() -> Self {
                 Self {
                     message: Ok(Default::default()),
-                    subscription_groups: Err(
-                        "no value supplied for subscription_groups".to_string()
-                    ),
+                    subscription_groups: Ok(Default::default()),
                     success: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                    users: Ok(Default::default()),
                 }
             }
         }
@@ -31086,6 +33104,26 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for success: {e}"));
                 self
             }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SubscriptionUserStatusUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for users: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<SubscriptionUserStatusResponse>
             for super::SubscriptionUserStatusResponse
@@ -31098,6 +33136,8 @@ pub mod types {
                     message: value.message?,
                     subscription_groups: value.subscription_groups?,
                     success: value.success?,
+                    total_count: value.total_count?,
+                    users: value.users?,
                 })
             }
         }
@@ -31109,6 +33149,108 @@ pub mod types {
                     message: Ok(value.message),
                     subscription_groups: Ok(value.subscription_groups),
                     success: Ok(value.success),
+                    total_count: Ok(value.total_count),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionUserStatusUser {
+            email: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            subscription_groups: ::std::result::Result<
+                ::std::vec::Vec<super::SubscriptionUserStatusGroup>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionUserStatusUser {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    subscription_groups: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionUserStatusUser {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for external_id: {e}"));
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                self
+            }
+            pub fn subscription_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SubscriptionUserStatusGroup>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_groups = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for subscription_groups: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionUserStatusUser> for super::SubscriptionUserStatusUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionUserStatusUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    external_id: value.external_id?,
+                    phone: value.phone?,
+                    subscription_groups: value.subscription_groups?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionUserStatusUser> for SubscriptionUserStatusUser {
+            fn from(value: super::SubscriptionUserStatusUser) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    external_id: Ok(value.external_id),
+                    phone: Ok(value.phone),
+                    subscription_groups: Ok(value.subscription_groups),
                 }
             }
         }
@@ -33777,6 +35919,8 @@ pub mod types {
                 super::UserSubscriptionGroupStateSubscriptionState,
                 ::std::string::String,
             >,
+            use_double_opt_in_logic:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for UserSubscriptionGroupState {
             fn default() -> Self {
@@ -33785,6 +35929,7 @@ pub mod types {
                         "no value supplied for subscription_group_id".to_string()
                     ),
                     subscription_state: Err("no value supplied for subscription_state".to_string()),
+                    use_double_opt_in_logic: Ok(Default::default()),
                 }
             }
         }
@@ -33809,6 +35954,16 @@ pub mod types {
                 });
                 self
             }
+            pub fn use_double_opt_in_logic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_double_opt_in_logic = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for use_double_opt_in_logic: {e}")
+                });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UserSubscriptionGroupState> for super::UserSubscriptionGroupState {
             type Error = super::error::ConversionError;
@@ -33818,6 +35973,7 @@ pub mod types {
                 Ok(Self {
                     subscription_group_id: value.subscription_group_id?,
                     subscription_state: value.subscription_state?,
+                    use_double_opt_in_logic: value.use_double_opt_in_logic?,
                 })
             }
         }
@@ -33826,6 +35982,7 @@ pub mod types {
                 Self {
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_state: Ok(value.subscription_state),
+                    use_double_opt_in_logic: Ok(value.use_double_opt_in_logic),
                 }
             }
         }
@@ -35133,8 +37290,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UsersExternalIdsRenameResponse {
-            external_ids:
-                ::std::result::Result<::std::vec::Vec<super::ExternalId>, ::std::string::String>,
+            external_ids: ::std::result::Result<
+                ::std::vec::Vec<super::ExternalIdRenamed>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             rename_errors: ::std::result::Result<
                 ::std::vec::Vec<super::ExternalIdMigrationError>,
@@ -35153,7 +37312,7 @@ pub mod types {
         impl UsersExternalIdsRenameResponse {
             pub fn external_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalId>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalIdRenamed>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_ids = value
@@ -37090,7 +39249,7 @@ pub mod types {
 /// * `x-braze-decision` - a choice made where Braze's pages disagree.
 ///
 ///
-/// Version: 2026-11-26
+/// Version: 2026.12.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -37134,7 +39293,7 @@ impl Client {
 }
 impl ClientInfo<crate::runtime::ClientState> for Client {
     fn api_version() -> &'static str {
-        "2026-11-26"
+        "2026.12.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -39649,7 +41808,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogsDeleteCatalogName, String>,
     }
     impl<'a> CatalogsDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -39660,10 +41819,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogsDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogsDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -39729,7 +41888,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsList<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsListCatalogName, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CatalogItemsList<'a> {
@@ -39742,10 +41901,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsListCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsListCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -39824,7 +41983,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsReplaceCatalogName, String>,
         body: Result<types::builder::CatalogItemsReplaceRequest, String>,
     }
     impl<'a> CatalogItemsReplace<'a> {
@@ -39837,10 +41996,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsReplaceCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsReplaceCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -39936,7 +42095,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsCreateCatalogName, String>,
         body: Result<types::builder::CatalogItemsCreateRequest, String>,
     }
     impl<'a> CatalogItemsCreate<'a> {
@@ -39949,10 +42108,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsCreateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -40048,7 +42207,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsDeleteCatalogName, String>,
         body: Result<types::builder::CatalogItemsDeleteRequest, String>,
     }
     impl<'a> CatalogItemsDelete<'a> {
@@ -40061,10 +42220,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -40160,7 +42319,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsUpdateCatalogName, String>,
         body: Result<types::builder::CatalogItemsUpdateRequest, String>,
     }
     impl<'a> CatalogItemsUpdate<'a> {
@@ -40173,10 +42332,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsUpdateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsUpdateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -40272,8 +42431,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemGet<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemGetCatalogName, String>,
+        item_id: Result<types::CatalogItemGetItemId, String>,
     }
     impl<'a> CatalogItemGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -40285,20 +42444,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemGetCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemGetCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemGetItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemGetItemId` for item_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
@@ -40367,8 +42526,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemReplaceCatalogName, String>,
+        item_id: Result<types::CatalogItemReplaceItemId, String>,
         body: Result<types::builder::CatalogItemReplaceRequest, String>,
     }
     impl<'a> CatalogItemReplace<'a> {
@@ -40382,19 +42541,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemReplaceCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemReplaceCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemReplaceItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemReplaceItemId` for item_id failed".to_string()
             });
             self
         }
@@ -40493,8 +42652,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemCreateCatalogName, String>,
+        item_id: Result<types::CatalogItemCreateItemId, String>,
         body: Result<types::builder::CatalogItemCreateRequest, String>,
     }
     impl<'a> CatalogItemCreate<'a> {
@@ -40508,19 +42667,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemCreateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemCreateItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemCreateItemId` for item_id failed".to_string()
             });
             self
         }
@@ -40618,8 +42777,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemDeleteCatalogName, String>,
+        item_id: Result<types::CatalogItemDeleteItemId, String>,
     }
     impl<'a> CatalogItemDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -40631,19 +42790,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemDeleteItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemDeleteItemId` for item_id failed".to_string()
             });
             self
         }
@@ -40712,8 +42871,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemUpdateCatalogName, String>,
+        item_id: Result<types::CatalogItemUpdateItemId, String>,
         body: Result<types::builder::CatalogItemUpdateRequest, String>,
     }
     impl<'a> CatalogItemUpdate<'a> {
@@ -40727,19 +42886,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemUpdateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemUpdateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemUpdateItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemUpdateItemId` for item_id failed".to_string()
             });
             self
         }
@@ -41024,7 +43183,7 @@ pub mod builder {
         email: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         external_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         phone: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        subscription_group_id: Result<::std::string::String, String>,
+        subscription_group_id: Result<types::SubscriptionStatusGetSubscriptionGroupId, String>,
     }
     impl<'a> SubscriptionStatusGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -41077,12 +43236,14 @@ pub mod builder {
         }
         pub fn subscription_group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::SubscriptionStatusGetSubscriptionGroupId>,
         {
-            self.subscription_group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for subscription_group_id failed"
-                    .to_string()
-            });
+            self.subscription_group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `SubscriptionStatusGetSubscriptionGroupId` for subscription_group_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/subscription/status/get`
@@ -42236,7 +44397,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailInfo<'a> {
         client: &'a super::Client,
-        email_template_id: Result<::std::string::String, String>,
+        email_template_id: Result<types::TemplatesEmailInfoEmailTemplateId, String>,
     }
     impl<'a> TemplatesEmailInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -42247,10 +44408,10 @@ pub mod builder {
         }
         pub fn email_template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TemplatesEmailInfoEmailTemplateId>,
         {
             self.email_template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for email_template_id failed"
+                "conversion to `TemplatesEmailInfoEmailTemplateId` for email_template_id failed"
                     .to_string()
             });
             self
@@ -42639,7 +44800,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ContentBlocksInfo<'a> {
         client: &'a super::Client,
-        content_block_id: Result<::std::string::String, String>,
+        content_block_id: Result<types::ContentBlocksInfoContentBlockId, String>,
         include_inclusion_data: Result<Option<bool>, String>,
     }
     impl<'a> ContentBlocksInfo<'a> {
@@ -42652,10 +44813,11 @@ pub mod builder {
         }
         pub fn content_block_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ContentBlocksInfoContentBlockId>,
         {
             self.content_block_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
+                "conversion to `ContentBlocksInfoContentBlockId` for content_block_id failed"
+                    .to_string()
             });
             self
         }
@@ -46046,7 +48208,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TransactionalCampaignSend<'a> {
         client: &'a super::Client,
-        campaign_id: Result<::std::string::String, String>,
+        campaign_id: Result<types::TransactionalCampaignSendCampaignId, String>,
         body: Result<types::builder::TransactionalCampaignSendRequest, String>,
     }
     impl<'a> TransactionalCampaignSend<'a> {
@@ -46059,10 +48221,11 @@ pub mod builder {
         }
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TransactionalCampaignSendCampaignId>,
         {
             self.campaign_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+                "conversion to `TransactionalCampaignSendCampaignId` for campaign_id failed"
+                    .to_string()
             });
             self
         }
@@ -47194,8 +49357,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUrlGenerate<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId, String>,
+        user_id: Result<types::PreferenceCenterUrlGenerateUserId, String>,
     }
     impl<'a> PreferenceCenterUrlGenerate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47209,22 +49373,22 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterUrlGeneratePreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUrlGenerateUserId>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `PreferenceCenterUrlGenerateUserId` for user_id failed".to_string()
             });
             self
         }
@@ -47357,7 +49521,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterGet<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterGetPreferenceCenterExternalId, String>,
     }
     impl<'a> PreferenceCenterGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47370,12 +49535,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterGetPreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterGetPreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
@@ -47444,7 +49609,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUpdate<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterUpdatePreferenceCenterExternalId, String>,
         body: Result<types::builder::PreferenceCenterUpdateRequest, String>,
     }
     impl<'a> PreferenceCenterUpdate<'a> {
@@ -47459,12 +49625,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUpdatePreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterUpdatePreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
@@ -47656,8 +49822,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUsersSearch<'a> {
         client: &'a super::Client,
-        filter: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        filter: Result<types::ScimUsersSearchFilter, String>,
+        x_request_origin: Result<types::ScimUsersSearchXRequestOrigin, String>,
     }
     impl<'a> ScimUsersSearch<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47669,19 +49835,20 @@ pub mod builder {
         }
         pub fn filter<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersSearchFilter>,
         {
-            self.filter = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter failed".to_string()
-            });
+            self.filter = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUsersSearchFilter` for filter failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersSearchXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUsersSearchXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -47748,7 +49915,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUsersCreate<'a> {
         client: &'a super::Client,
-        x_request_origin: Result<::std::string::String, String>,
+        x_request_origin: Result<types::ScimUsersCreateXRequestOrigin, String>,
         body: Result<types::builder::ScimUsersCreateRequest, String>,
     }
     impl<'a> ScimUsersCreate<'a> {
@@ -47761,10 +49928,11 @@ pub mod builder {
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersCreateXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUsersCreateXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -47855,8 +50023,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserGet<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserGetId, String>,
+        x_request_origin: Result<types::ScimUserGetXRequestOrigin, String>,
     }
     impl<'a> ScimUserGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47868,19 +50036,19 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserGetId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserGetId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserGetXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserGetXRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -47947,8 +50115,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserUpdate<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserUpdateId, String>,
+        x_request_origin: Result<types::ScimUserUpdateXRequestOrigin, String>,
         body: Result<types::builder::ScimUserUpdateRequest, String>,
     }
     impl<'a> ScimUserUpdate<'a> {
@@ -47962,19 +50130,20 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserUpdateId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserUpdateId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserUpdateXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserUpdateXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -48068,8 +50237,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserDelete<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserDeleteId, String>,
+        x_request_origin: Result<types::ScimUserDeleteXRequestOrigin, String>,
     }
     impl<'a> ScimUserDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48081,19 +50250,20 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserDeleteId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserDeleteId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserDeleteXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserDeleteXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
