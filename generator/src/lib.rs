@@ -20,6 +20,7 @@
 //! and the caller (xtask) writes them atomically.
 
 pub mod diagnostics;
+pub mod example_codecs;
 pub mod format;
 pub mod load;
 pub mod lower;
@@ -77,10 +78,23 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
     postprocess::apply(&mut file);
+    let codecs = example_codecs::example_codecs(&spec.document, &file).map_err(|problems| {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(spec.origins.root(), "/paths", p))
+                .collect(),
+        )
+    })?;
     let client = format::format_file(&file).map_err(fail)?;
     let operations =
         format::format_tokens(metadata::operations_table(&spec.document)).map_err(fail)?;
+    let codecs = format::format_tokens(codecs).map_err(fail)?;
     Ok(vec![
+        Output {
+            path: example_codecs::EXAMPLE_CODECS_FILE.into(),
+            content: codecs,
+        },
         Output {
             path: CLIENT_FILE.into(),
             content: client,

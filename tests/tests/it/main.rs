@@ -16,6 +16,7 @@ mod lowering_soundness;
 mod own_words;
 mod pagination;
 mod sdk_runtime;
+mod spec_examples;
 mod spec_robustness;
 mod spec_rules;
 mod success_status;
