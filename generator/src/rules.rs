@@ -34,6 +34,7 @@ pub fn check(spec: &LoadedSpec) -> Diagnostics {
     c.check_operations();
     c.check_request_defaults();
     c.check_required_strings();
+    c.check_nested_inline_schemas(&spec.document, String::new(), false);
     c.diags.sort();
     c.diags
 }
@@ -44,6 +45,67 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Objects with properties and `oneOf`/`anyOf` compositions nested in
+    /// another schema must be named components: other generators invent a
+    /// name for them (`CampaignMessageDetails_extras`), which then changes
+    /// from one toolchain (and version) to the next.
+    fn check_nested_inline_schemas(&mut self, value: &Value, at: String, nested: bool) {
+        match value {
+            Value::Object(map) => {
+                if nested {
+                    let has_props = map
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .is_some_and(|p| !p.is_empty());
+                    let composed = map.contains_key("oneOf")
+                        || map.contains_key("anyOf")
+                        || map
+                            .get("allOf")
+                            .and_then(Value::as_array)
+                            .is_some_and(|a| a.len() > 1);
+                    if has_props || composed {
+                        self.error(&at, "an inline object or composition inside another schema: make it a named component so that every toolchain names it the same");
+                    }
+                }
+                for (k, v) in map {
+                    if k == "example" || k == "examples" || k.starts_with("x-") {
+                        continue;
+                    }
+                    let at = format!("{at}/{}", escape_token(k));
+                    match k.as_str() {
+                        "properties" => {
+                            if let Value::Object(props) = v {
+                                for (name, p) in props {
+                                    let at = format!("{at}/{}", escape_token(name));
+                                    self.check_nested_inline_schemas(p, at, true);
+                                }
+                            }
+                        }
+                        "items" | "additionalProperties" => {
+                            self.check_nested_inline_schemas(v, at, true)
+                        }
+                        "oneOf" | "anyOf" | "allOf" => {
+                            if let Value::Array(subs) = v {
+                                for (i, s) in subs.iter().enumerate() {
+                                    // Members are not nested schemas themselves,
+                                    // but what they hold is.
+                                    self.check_nested_inline_schemas(s, format!("{at}/{i}"), false);
+                                }
+                            }
+                        }
+                        _ => self.check_nested_inline_schemas(v, at, false),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.check_nested_inline_schemas(v, format!("{at}/{i}"), false);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A required string parameter must refuse the empty string: Braze
     /// treats `?id=` or `/catalogs//items` as a different request, and the
     /// SDK should fail before sending it.

@@ -1447,6 +1447,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///The header of an in-app message page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CampaignInAppMessageHeader {
+        ///Header text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    impl CampaignInAppMessageHeader {
+        pub fn builder() -> builder::CampaignInAppMessageHeader {
+            Default::default()
+        }
+    }
     ///One page of an in-app survey.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessagePage {
@@ -1454,22 +1466,10 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub choices: ::std::vec::Vec<CampaignInAppMessageChoice>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub header: ::std::option::Option<CampaignInAppMessagePageHeader>,
+        pub header: ::std::option::Option<CampaignInAppMessageHeader>,
     }
     impl CampaignInAppMessagePage {
         pub fn builder() -> builder::CampaignInAppMessagePage {
-            Default::default()
-        }
-    }
-    ///The page's header.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CampaignInAppMessagePageHeader {
-        ///Header text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
-    }
-    impl CampaignInAppMessagePageHeader {
-        pub fn builder() -> builder::CampaignInAppMessagePageHeader {
             Default::default()
         }
     }
@@ -1541,15 +1541,13 @@ pub mod types {
         ///Custom email headers (Braze does not document the item shape).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub email_headers: ::std::vec::Vec<::serde_json::Value>,
-        ///Key-value pairs (push, Content Cards) or the list of email extras (email).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extras: ::std::option::Option<CampaignMessageDetailsExtras>,
+        pub extras: ::std::option::Option<CampaignMessageExtras>,
         ///WhatsApp response message footer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer_text: ::std::option::Option<::std::string::String>,
-        ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<CampaignMessageDetailsFrom>,
+        pub from: ::std::option::Option<CampaignMessageSender>,
         ///In-app message header text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
@@ -1630,37 +1628,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Key-value pairs (push, Content Cards) or the list of email extras (email).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum CampaignMessageDetailsExtras {
-        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        Array(::std::vec::Vec<::serde_json::Value>),
-    }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for CampaignMessageDetailsExtras
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
-            Self::Object(value)
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for CampaignMessageDetailsExtras {
-        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
-            Self::Array(value)
-        }
-    }
-    ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum CampaignMessageDetailsFrom {
-        String(::std::string::String),
-        Array(::std::vec::Vec<::std::string::String>),
-    }
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for CampaignMessageDetailsFrom {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-            Self::Array(value)
-        }
-    }
     ///`CampaignMessageDetailsMethod`
     #[derive(
         ::serde::Deserialize,
@@ -1710,6 +1677,37 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///Key-value pairs (push, Content Cards) or the list of email extras (email).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CampaignMessageExtras {
+        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Array(::std::vec::Vec<::serde_json::Value>),
+    }
+    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+        for CampaignMessageExtras
+    {
+        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+            Self::Object(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for CampaignMessageExtras {
+        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CampaignMessageSender {
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for CampaignMessageSender {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
         }
     }
     /// One user to message through an API-triggered campaign. Name the user
@@ -6741,45 +6739,21 @@ pub mod types {
     ///One failed item, as an array holding the item's index in the request and a description of the problem.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct ExternalIdMigrationError(pub ::std::vec::Vec<ExternalIdMigrationErrorItem>);
+    pub struct ExternalIdMigrationError(pub ::std::vec::Vec<IndexOrMessage>);
     impl ::std::ops::Deref for ExternalIdMigrationError {
-        type Target = ::std::vec::Vec<ExternalIdMigrationErrorItem>;
-        fn deref(&self) -> &::std::vec::Vec<ExternalIdMigrationErrorItem> {
+        type Target = ::std::vec::Vec<IndexOrMessage>;
+        fn deref(&self) -> &::std::vec::Vec<IndexOrMessage> {
             &self.0
         }
     }
-    impl ::std::convert::From<ExternalIdMigrationError>
-        for ::std::vec::Vec<ExternalIdMigrationErrorItem>
-    {
+    impl ::std::convert::From<ExternalIdMigrationError> for ::std::vec::Vec<IndexOrMessage> {
         fn from(value: ExternalIdMigrationError) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::std::vec::Vec<ExternalIdMigrationErrorItem>>
-        for ExternalIdMigrationError
-    {
-        fn from(value: ::std::vec::Vec<ExternalIdMigrationErrorItem>) -> Self {
+    impl ::std::convert::From<::std::vec::Vec<IndexOrMessage>> for ExternalIdMigrationError {
+        fn from(value: ::std::vec::Vec<IndexOrMessage>) -> Self {
             Self(value)
-        }
-    }
-    ///`ExternalIdMigrationErrorItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ExternalIdMigrationErrorItem {
-        Integer(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for ExternalIdMigrationErrorItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Integer(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for ExternalIdMigrationErrorItem {
-        fn from(value: i64) -> Self {
-            Self::Integer(value)
         }
     }
     /// Gives the user whose primary id is `current_external_id` the new
@@ -7101,6 +7075,26 @@ pub mod types {
     impl FeedListResponse {
         pub fn builder() -> builder::FeedListResponse {
             Default::default()
+        }
+    }
+    ///An element of a migration error - the item's index in the request, or the description of the problem.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum IndexOrMessage {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for IndexOrMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for IndexOrMessage {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
     ///A Kindle or FireOS push notification.
@@ -15916,13 +15910,54 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CampaignInAppMessageHeader {
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CampaignInAppMessageHeader {
+            fn default() -> Self {
+                Self {
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        impl CampaignInAppMessageHeader {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignInAppMessageHeader> for super::CampaignInAppMessageHeader {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignInAppMessageHeader,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+        impl ::std::convert::From<super::CampaignInAppMessageHeader> for CampaignInAppMessageHeader {
+            fn from(value: super::CampaignInAppMessageHeader) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CampaignInAppMessagePage {
             choices: ::std::result::Result<
                 ::std::vec::Vec<super::CampaignInAppMessageChoice>,
                 ::std::string::String,
             >,
             header: ::std::result::Result<
-                ::std::option::Option<super::CampaignInAppMessagePageHeader>,
+                ::std::option::Option<super::CampaignInAppMessageHeader>,
                 ::std::string::String,
             >,
         }
@@ -15948,7 +15983,7 @@ pub mod types {
             pub fn header<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignInAppMessagePageHeader>,
+                        ::std::option::Option<super::CampaignInAppMessageHeader>,
                     >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15974,51 +16009,6 @@ pub mod types {
                 Self {
                     choices: Ok(value.choices),
                     header: Ok(value.header),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CampaignInAppMessagePageHeader {
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CampaignInAppMessagePageHeader {
-            fn default() -> Self {
-                Self {
-                    text: Ok(Default::default()),
-                }
-            }
-        }
-        impl CampaignInAppMessagePageHeader {
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for text: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CampaignInAppMessagePageHeader>
-            for super::CampaignInAppMessagePageHeader
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CampaignInAppMessagePageHeader,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { text: value.text? })
-            }
-        }
-        impl ::std::convert::From<super::CampaignInAppMessagePageHeader>
-            for CampaignInAppMessagePageHeader
-        {
-            fn from(value: super::CampaignInAppMessagePageHeader) -> Self {
-                Self {
-                    text: Ok(value.text),
                 }
             }
         }
@@ -16178,7 +16168,7 @@ pub mod types {
             email_headers:
                 ::std::result::Result<::std::vec::Vec<::serde_json::Value>, ::std::string::String>,
             extras: ::std::result::Result<
-                ::std::option::Option<super::CampaignMessageDetailsExtras>,
+                ::std::option::Option<super::CampaignMessageExtras>,
                 ::std::string::String,
             >,
             footer_text: ::std::result::Result<
@@ -16186,7 +16176,7 @@ pub mod types {
                 ::std::string::String,
             >,
             from: ::std::result::Result<
-                ::std::option::Option<super::CampaignMessageDetailsFrom>,
+                ::std::option::Option<super::CampaignMessageSender>,
                 ::std::string::String,
             >,
             header: ::std::result::Result<
@@ -16450,9 +16440,7 @@ pub mod types {
             }
             pub fn extras<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignMessageDetailsExtras>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CampaignMessageExtras>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.extras = value
@@ -16472,9 +16460,7 @@ pub mod types {
             }
             pub fn from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignMessageDetailsFrom>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CampaignMessageSender>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.from = value

@@ -458,10 +458,8 @@ async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
     assert_eq!(
         response.rename_errors[0].0,
         vec![
-            types::ExternalIdMigrationErrorItem::Integer(1),
-            types::ExternalIdMigrationErrorItem::String(
-                "current_external_id does not exist".to_string()
-            ),
+            types::IndexOrMessage::Integer(1),
+            types::IndexOrMessage::String("current_external_id does not exist".to_string()),
         ]
     );
 }
@@ -499,7 +497,7 @@ async fn users_external_ids_remove_decodes_removed_ids_and_errors() {
     assert_eq!(response.removal_errors.len(), 1);
     assert_eq!(
         response.removal_errors[0].0[0],
-        types::ExternalIdMigrationErrorItem::Integer(1)
+        types::IndexOrMessage::Integer(1)
     );
 }
 

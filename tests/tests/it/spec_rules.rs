@@ -510,3 +510,25 @@ fn info_version_must_be_a_package_version() {
         );
     }
 }
+
+#[test]
+fn nested_inline_objects_and_compositions_must_be_named() {
+    let with_schema = |schema: &str| {
+        GOOD_OP.replacen(
+            "{type: object, properties: {message: {type: string}}}",
+            schema,
+            1,
+        )
+    };
+    for nested in [
+        "{type: object, properties: {a: {type: object, properties: {b: {type: string}}}}}",
+        "{type: object, properties: {a: {oneOf: [{type: string}, {type: integer}]}}}",
+        "{type: object, properties: {a: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}}}",
+    ] {
+        let p = problems(&op("/x", &with_schema(nested)));
+        assert!(p.contains("make it a named component"), "{nested}: {p}");
+    }
+    // A description wrapper around one reference, and the top-level body itself, are fine.
+    let fine = "{type: object, properties: {a: {allOf: [{type: string}], description: d}}}";
+    assert_eq!(problems(&op("/x", &with_schema(fine))), "");
+}
