@@ -618,6 +618,10 @@ pub mod types {
         pub custom_uri: ::std::option::Option<::std::string::String>,
         ///When the push expires if it has not been delivered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
@@ -1532,6 +1536,10 @@ pub mod types {
         pub channel: ::std::option::Option<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the message was created (Canvas step messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Hand-written plain-text email body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1618,6 +1626,10 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
         ///When the message was last changed (Canvas step messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Webhook URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1883,6 +1895,10 @@ pub mod types {
         pub conversion_behaviors: ::std::vec::Vec<CampaignConversionBehavior>,
         ///When the campaign was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Campaign description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1938,6 +1954,10 @@ pub mod types {
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the campaign was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl CampaignsDetailsResponse {
@@ -2354,6 +2374,10 @@ pub mod types {
         pub channels: ::std::vec::Vec<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the Canvas was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Canvas description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2406,6 +2430,10 @@ pub mod types {
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the Canvas was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Canvas's variants.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2810,6 +2838,10 @@ pub mod types {
         pub num_items: ::std::option::Option<u64>,
         ///When the catalog last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Catalog {
@@ -4525,6 +4557,7 @@ pub mod types {
     pub struct ConnectedAudienceLastUsedAppCondition {
         pub comparison: ConnectedAudienceLastUsedAppConditionComparison,
         ///The moment to compare with, as an ISO 8601 date-time.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub value: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl ConnectedAudienceLastUsedAppCondition {
@@ -5394,6 +5427,10 @@ pub mod types {
         pub description: ::std::string::String,
         ///When the card expires (at most 30 days ahead).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Apply `expire_at` in each user's local time. Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5521,6 +5558,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttributeTime {
         #[serde(rename = "$time")]
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl CustomAttributeTime {
@@ -6305,6 +6343,10 @@ pub mod types {
         pub purchases: ::std::vec::Vec<ExportedUserEventSummary>,
         ///When the user opted in to push.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub push_opted_in_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_subscribe: ::std::option::Option<::braze_sdk::Open<ExportedUserPushSubscribe>>,
@@ -6320,6 +6362,10 @@ pub mod types {
         pub total_revenue: ::std::option::Option<f64>,
         ///When the app was uninstalled; absent otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub uninstalled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
@@ -6333,8 +6379,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserApp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub first_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6363,6 +6417,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Conversion per conversion event, keyed by the event's label.
         #[serde(
@@ -6409,6 +6467,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_entered: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -6418,8 +6480,16 @@ pub mod types {
         pub last_entered_control_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_exited: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received_message: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6439,6 +6509,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_canvas_step_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6558,8 +6632,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub first: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -7007,6 +7089,10 @@ pub mod types {
         pub archived: ::std::option::Option<bool>,
         ///When the card was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Card body text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7057,6 +7143,10 @@ pub mod types {
         pub title: ::std::option::Option<::std::string::String>,
         ///When the card was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl FeedDetailsResponse {
@@ -7246,6 +7336,10 @@ pub mod types {
         /// removes it at once. Without `end_activity` it only updates the
         /// activity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`true` ends the Live Activity. Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7254,6 +7348,10 @@ pub mod types {
         pub notification: ::std::option::Option<ApplePushObject>,
         ///When the system marks the activity's content as outdated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl LiveActivityUpdateRequest {
@@ -7661,6 +7759,10 @@ pub mod types {
     pub struct PreferenceCenterCreateResponse {
         ///When the preference center was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Liquid tag that inserts a link to this preference center in a message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7736,6 +7838,10 @@ pub mod types {
         pub confirmation_page_html: ::std::option::Option<::std::string::String>,
         ///When it was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
@@ -7760,6 +7866,10 @@ pub mod types {
         pub state: ::std::option::Option<::braze_sdk::Open<PreferenceCenterState>>,
         ///When it was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterGetResponse {
@@ -8041,6 +8151,10 @@ pub mod types {
     pub struct PreferenceCenterSummary {
         ///When it was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
@@ -8048,6 +8162,10 @@ pub mod types {
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterSummary {
@@ -8138,6 +8256,10 @@ pub mod types {
     pub struct PreferenceCenterUpdateResponse {
         ///When the preference center was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`success` when it was updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8146,6 +8268,10 @@ pub mod types {
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated (now).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterUpdateResponse {
@@ -9490,6 +9616,10 @@ pub mod types {
     pub struct SegmentsDetailsResponse {
         ///When the segment was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Readable summary of the segment's filters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9518,6 +9648,10 @@ pub mod types {
         pub text_description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///When the segment was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl SegmentsDetailsResponse {
@@ -10971,6 +11105,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<EventProperties>,
         ///When the event happened; a future time is replaced by the current time.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
         #[serde(
@@ -11468,6 +11603,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
         ///When the purchase happened.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the purchase for profiles that already exist.
         #[serde(
