@@ -112,7 +112,8 @@ fn no_description_copies_a_run_of_braze_prose() {
 }
 
 /// A user's clone has nothing beside it: no test source may read
-/// `../shared` (the reference material is vendored in `reference/`).
+/// the shared folder beside the checkout (the reference material is vendored
+/// in `reference/`).
 #[test]
 fn the_tests_read_nothing_outside_the_repository() {
     let root = braze_tests::reference::repo_root();
