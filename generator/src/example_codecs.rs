@@ -59,8 +59,13 @@ pub fn example_codecs(document: &Value, client: &syn::File) -> Result<TokenStrea
         } else {
             quote!(Some(codec::<braze_sdk::#success>))
         };
+        let error = if is_unit(error) {
+            quote!(codec::<()>)
+        } else {
+            quote!(codec::<braze_sdk::#error>)
+        };
         rows.push(quote! {
-            ExampleCodecs { operation_id: #id, request: #body, success: #success, error: codec::<braze_sdk::#error> }
+            ExampleCodecs { operation_id: #id, request: #body, success: #success, error: #error }
         });
     }
     if !problems.is_empty() {

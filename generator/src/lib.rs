@@ -77,7 +77,14 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
-    postprocess::apply(&mut file);
+    postprocess::apply(&mut file).map_err(|problems| {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
+                .collect(),
+        )
+    })?;
     let codecs = example_codecs::example_codecs(&spec.document, &file).map_err(|problems| {
         Diagnostics(
             problems

@@ -52,6 +52,13 @@ impl Checker<'_> {
     fn check_nested_inline_schemas(&mut self, value: &Value, at: String, nested: bool) {
         match value {
             Value::Object(map) => {
+                if let (Some(Value::Object(props)), Some(ap)) =
+                    (map.get("properties"), map.get("additionalProperties"))
+                    && ap != &Value::Bool(false)
+                    && props.keys().any(|k| k.eq_ignore_ascii_case("extra"))
+                {
+                    self.error(&format!("{at}/properties"), "a property named `extra` beside `additionalProperties`: the SDK keeps the extra keys in a field named `extra`, and the two would collide (rename the property in the spec only if Braze allows, or drop `additionalProperties`)");
+                }
                 if nested {
                     let has_props = map
                         .get("properties")

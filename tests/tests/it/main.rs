@@ -12,6 +12,7 @@ mod contract_scim;
 mod contract_user_data;
 mod doc_examples;
 mod generated_code;
+mod generator_fixtures;
 mod lowering_soundness;
 mod own_words;
 mod pagination;

@@ -1,0 +1,161 @@
+//! Rewrites of progenitor's output, applied to the syntax tree.
+//!
+//! Each rewrite fixes one thing progenitor's settings cannot express. Each
+//! finds its targets by structure (item kinds, paths and types, never message
+//! text), counts what it changed, and states what it expects to find: when a
+//! rewrite that must apply finds nothing, or finds something it does not
+//! expect, generation fails with a message naming the rewrite, instead of
+//! silently emitting different code.
+//!
+//! | rewrite | what | expects |
+//! | --- | --- | --- |
+//! | [`imports`] | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
+//! | [`api_version`] | drop the `api-version` header progenitor adds (Braze has none) | one per operation |
+//! | [`flatten_defaults`] | builders of types with a flattened extra-keys map start with an empty map | one per flattened map field, each still `Err(..)` |
+//! | [`unexpected_response`] | `Error::UnexpectedResponse(r)` becomes `Error::from_unexpected(r).await`, which owns the body | one per operation |
+//! | [`constructors`] | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
+//! | [`field_decoders`] | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
+//! | [`docs`] | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
+
+mod api_version;
+mod constructors;
+mod docs;
+mod field_decoders;
+mod flatten_defaults;
+mod imports;
+mod unexpected_response;
+
+use std::fmt;
+
+/// What each rewrite changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub counts: Vec<(&'static str, usize)>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (name, n)) in self.counts.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{name}: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies every rewrite to `file`. On error, each message names the rewrite
+/// and what it found instead of what it expected.
+pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
+    let operations = operation_count(file);
+    let mut problems = Vec::new();
+    let mut report = Report::default();
+    let mut expect = |name: &'static str, result: Result<usize, String>, check: Expect| match result
+    {
+        Err(e) => problems.push(format!("rewrite `{name}`: {e}")),
+        Ok(n) => {
+            if let Some(e) = check.problem(n) {
+                problems.push(format!("rewrite `{name}`: {e}"));
+            }
+            report.counts.push((name, n));
+        }
+    };
+    expect("imports", Ok(imports::apply(file)), Expect::AtLeast(1));
+    expect(
+        "api_version",
+        Ok(api_version::apply(file)),
+        Expect::Exactly(operations),
+    );
+    expect(
+        "flatten_defaults",
+        flatten_defaults::apply(file),
+        Expect::Any,
+    );
+    expect(
+        "unexpected_response",
+        Ok(unexpected_response::apply(file)),
+        Expect::Exactly(operations),
+    );
+    expect(
+        "constructors",
+        constructors::apply(file),
+        Expect::Exactly(2),
+    );
+    expect(
+        "field_decoders",
+        Ok(field_decoders::apply(file)),
+        Expect::Any,
+    );
+    expect("docs", Ok(docs::apply(file)), Expect::Any);
+    if problems.is_empty() {
+        Ok(report)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What a rewrite must have changed.
+enum Expect {
+    Any,
+    AtLeast(usize),
+    Exactly(usize),
+}
+
+impl Expect {
+    fn problem(&self, n: usize) -> Option<String> {
+        match *self {
+            Expect::Any => None,
+            Expect::AtLeast(min) if n < min => Some(format!(
+                "changed {n} place(s), expected at least {min}: progenitor's output changed, update or remove the rewrite"
+            )),
+            Expect::Exactly(want) if n != want => Some(format!(
+                "changed {n} place(s), expected exactly {want}: progenitor's output changed, update or remove the rewrite"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The operation builders: `impl` blocks of the top-level `builder` module
+/// that have a `send` method.
+fn operation_count(file: &syn::File) -> usize {
+    module_items(&file.items, "builder")
+        .map(|items| {
+            items
+                .iter()
+                .filter(|i| match i {
+                    syn::Item::Impl(imp) => imp
+                        .items
+                        .iter()
+                        .any(|f| matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "send")),
+                    _ => false,
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// The items of the inline module `name` among `items`.
+fn module_items<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i),
+        _ => None,
+    })
+}
+
+/// The items of the inline module `name` among `items`, mutably.
+fn module_items_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, i)| i),
+        _ => None,
+    })
+}
+
+/// A path's segments as strings (`Error::UnexpectedResponse` -> ["Error", "UnexpectedResponse"]).
+fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests;
