@@ -56,7 +56,7 @@ pub fn run(spec_dir: &Path) -> Result<(), String> {
         measure(|| postprocess::apply(&mut parse())),
     );
     let mut file = parse();
-    postprocess::apply(&mut file);
+    postprocess::apply(&mut file).map_err(|p| p.join("\n"))?;
     row(
         "  prettyplease",
         measure(|| prettyplease::unparse(&file).len()),
