@@ -19,6 +19,7 @@
 //! Nothing here writes files: [`generate`] returns every output in memory,
 //! and the caller (xtask) writes them atomically.
 
+pub mod code_index;
 pub mod diagnostics;
 pub mod format;
 pub mod load;
@@ -27,6 +28,7 @@ pub mod metadata;
 pub mod postprocess;
 pub mod progenitor_run;
 pub mod rules;
+pub mod streams;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +39,8 @@ pub use load::LoadedSpec;
 pub const CLIENT_FILE: &str = "sdk/src/generated/client.rs";
 /// The operations table, relative to the repository root.
 pub const OPERATIONS_FILE: &str = "sdk/src/generated/operations.rs";
+/// `stream()` / `collect_all()` of the list operations (see [`streams`]).
+pub const STREAMS_FILE: &str = "sdk/src/generated/streams.rs";
 /// The exported spec, relative to the repository root.
 pub const EXPORT_JSON: &str = "spec/dist/braze.json";
 /// The exported spec as YAML, relative to the repository root.
@@ -86,6 +90,11 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         Output {
             path: OPERATIONS_FILE.into(),
             content: operations,
+        },
+        Output {
+            path: STREAMS_FILE.into(),
+            content: format::format_tokens(streams::streams(&spec.document, &file).map_err(fail)?)
+                .map_err(fail)?,
         },
     ])
 }

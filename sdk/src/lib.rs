@@ -46,6 +46,7 @@ extern crate self as braze_sdk;
 mod generated {
     pub mod client;
     pub mod operations;
+    pub mod streams;
 }
 
 mod client_builder;
@@ -57,6 +58,7 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+pub mod stream;
 
 pub use client_builder::{ApiKey, BuildError, ClientBuilder, DEFAULT_USER_AGENT};
 pub use generated::client::{Client, builder, prelude, types};
@@ -68,6 +70,8 @@ pub use runtime::{Error, ResponseValue};
 
 /// Re-exported: dates and times in generated types are chrono types.
 pub use chrono;
+/// Re-exported: `StreamExt` / `TryStreamExt` to consume [`stream::Items`].
+pub use futures_util;
 /// Re-exported: custom attributes and other free-form data are JSON values.
 pub use serde_json;
 
