@@ -19,6 +19,7 @@
 //! Nothing here writes files: [`generate`] returns every output in memory,
 //! and the caller (xtask) writes them atomically.
 
+pub mod batches;
 pub mod code_index;
 pub mod diagnostics;
 pub mod format;
@@ -41,6 +42,8 @@ pub const CLIENT_FILE: &str = "sdk/src/generated/client.rs";
 pub const OPERATIONS_FILE: &str = "sdk/src/generated/operations.rs";
 /// `stream()` / `collect_all()` of the list operations (see [`streams`]).
 pub const STREAMS_FILE: &str = "sdk/src/generated/streams.rs";
+/// `Batchable` bodies of the bulk operations (see [`batches`]).
+pub const BATCHES_FILE: &str = "sdk/src/generated/batches.rs";
 /// The exported spec, relative to the repository root.
 pub const EXPORT_JSON: &str = "spec/dist/braze.json";
 /// The exported spec as YAML, relative to the repository root.
@@ -94,6 +97,11 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         Output {
             path: STREAMS_FILE.into(),
             content: format::format_tokens(streams::streams(&spec.document, &file).map_err(fail)?)
+                .map_err(fail)?,
+        },
+        Output {
+            path: BATCHES_FILE.into(),
+            content: format::format_tokens(batches::batches(&spec.document, &file).map_err(fail)?)
                 .map_err(fail)?,
         },
     ])

@@ -44,11 +44,13 @@ extern crate self as braze_sdk;
     rustdoc::all
 )]
 mod generated {
+    pub mod batches;
     pub mod client;
     pub mod operations;
     pub mod streams;
 }
 
+pub mod batch;
 mod client_builder;
 pub mod instance;
 mod nullable;
