@@ -27,6 +27,7 @@ pub mod load;
 pub mod lower;
 pub mod metadata;
 pub mod postprocess;
+pub mod prepared;
 pub mod progenitor_run;
 pub mod rules;
 pub mod streams;
@@ -44,6 +45,8 @@ pub const OPERATIONS_FILE: &str = "sdk/src/generated/operations.rs";
 pub const STREAMS_FILE: &str = "sdk/src/generated/streams.rs";
 /// `Batchable` bodies of the bulk operations (see [`batches`]).
 pub const BATCHES_FILE: &str = "sdk/src/generated/batches.rs";
+/// Constructors of prepared requests (see [`prepared`]).
+pub const PREPARED_FILE: &str = "sdk/src/generated/prepared.rs";
 /// The exported spec, relative to the repository root.
 pub const EXPORT_JSON: &str = "spec/dist/braze.json";
 /// The exported spec as YAML, relative to the repository root.
@@ -103,6 +106,13 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
             path: BATCHES_FILE.into(),
             content: format::format_tokens(batches::batches(&spec.document, &file).map_err(fail)?)
                 .map_err(fail)?,
+        },
+        Output {
+            path: PREPARED_FILE.into(),
+            content: format::format_tokens(
+                prepared::prepared(&spec.document, &file).map_err(fail)?,
+            )
+            .map_err(fail)?,
         },
     ])
 }

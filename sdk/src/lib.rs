@@ -47,6 +47,7 @@ mod generated {
     pub mod batches;
     pub mod client;
     pub mod operations;
+    pub mod prepared;
     pub mod streams;
 }
 
@@ -57,6 +58,7 @@ mod nullable;
 mod open;
 pub mod operation;
 pub mod pagination;
+pub mod prepared;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;

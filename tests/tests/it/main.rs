@@ -15,6 +15,7 @@ mod doc_examples;
 mod generated_code;
 mod own_words;
 mod pagination;
+mod prepared;
 mod sdk_runtime;
 mod spec_robustness;
 mod spec_rules;
