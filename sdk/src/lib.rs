@@ -79,5 +79,10 @@ pub use futures_util;
 /// Re-exported: custom attributes and other free-form data are JSON values.
 pub use serde_json;
 
+/// The README's Rust examples, compiled as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The error type of every REST operation.
 pub type BrazeError = Error<types::BrazeError>;
