@@ -6,7 +6,10 @@
 //! with a `maxItems` (so a limit changed in the spec changes the splitting),
 //! and `InputErrors` on its response type (its non-fatal `errors`, if it has
 //! them). A body whose schema allows one property (`maxProperties: 1`, as
-//! `/users/delete`) is split one array per request.
+//! `/users/delete`) is split one array per request. A property that is one
+//! value or a list (`oneOf` string / array with `maxItems`, as in
+//! `/subscription/status/set`) counts one value as a list of one; its
+//! pieces always send lists.
 
 use std::collections::BTreeSet;
 
@@ -29,6 +32,7 @@ pub const BATCHED_OPERATIONS: &[&str] = &[
     "users_alias_update",
     "users_identify",
     "users_merge",
+    "subscription_status_set",
     "users_external_ids_rename",
     "users_external_ids_remove",
     "catalog_items_create",
@@ -100,32 +104,31 @@ fn batchable_impl(
         .and_then(Value::as_object)
         .ok_or("the body schema has no properties")?;
     for (key, property) in properties {
-        let property = resolve(document, property);
-        if property.get("type").and_then(Value::as_str) != Some("array") {
-            continue;
-        }
-        let Some(max) = property.get("maxItems").and_then(Value::as_u64) else {
+        let Some(max) = array_limit(document, property) else {
             continue;
         };
-        if max < 2 {
-            continue;
-        }
         let field = json_field(body_struct, key)
             .ok_or_else(|| format!("{body} has no field for `{key}`"))?;
         let name = field.ident.clone().ok_or("tuple struct body")?;
-        let list = ListField::of(&field.ty)
-            .ok_or_else(|| format!("{body}.{name} is not a Vec or Option<Vec>"))?;
+        let list = ListField::of(&field.ty);
+        let one_or_list = crate::code_index::generic_arg(&field.ty, "Option", 0)
+            .and_then(|inner| index.one_or_list(inner));
+        if list.is_none() && one_or_list.is_none() {
+            return Err(format!(
+                "{body}.{name} is not a Vec, an Option<Vec> or an optional one-or-list enum"
+            ));
+        }
         let n = names.len();
         let iter = format_ident!("{name}_items");
         names.push(key.clone());
         limits.push(max as usize);
-        match list {
-            ListField::Vec(_) => {
+        match (list, one_or_list) {
+            (Some(ListField::Vec(_)), _) => {
                 lens.push(quote!(self.#name.len()));
                 takes.push(quote!(let mut #iter = ::std::mem::take(&mut self.#name).into_iter();));
                 fills.push(quote!(body.#name = #iter.by_ref().take(ranges[#n].len()).collect();));
             }
-            ListField::OptionVec(_) => {
+            (Some(ListField::OptionVec(_)), _) => {
                 lens.push(quote!(self.#name.as_ref().map_or(0, ::std::vec::Vec::len)));
                 takes.push(
                     quote!(let mut #iter = self.#name.take().unwrap_or_default().into_iter();),
@@ -135,6 +138,29 @@ fn batchable_impl(
                     body.#name = (!chunk.is_empty()).then_some(chunk);
                 });
             }
+            (None, Some((e, single, many))) => {
+                // One value counts as a list of one; pieces always send lists.
+                lens.push(quote! {
+                    match &self.#name {
+                        Some(types::#e::#single(_)) => 1,
+                        Some(types::#e::#many(list)) => list.len(),
+                        None => 0,
+                    }
+                });
+                takes.push(quote! {
+                    let mut #iter = match self.#name.take() {
+                        Some(types::#e::#single(value)) => vec![value],
+                        Some(types::#e::#many(list)) => list,
+                        None => ::std::vec::Vec::new(),
+                    }
+                    .into_iter();
+                });
+                fills.push(quote! {
+                    let chunk: ::std::vec::Vec<_> = #iter.by_ref().take(ranges[#n].len()).collect();
+                    body.#name = (!chunk.is_empty()).then(|| types::#e::#many(chunk));
+                });
+            }
+            (None, None) => unreachable!("checked above"),
         }
     }
     if names.is_empty() {
@@ -204,6 +230,34 @@ fn input_errors_impl(index: &CodeIndex<'_>, response: &str) -> Result<TokenStrea
             }
         }
     })
+}
+
+/// The `maxItems` (at least 2) of a property that is an array, or one value
+/// or an array (`oneOf`, possibly behind an `allOf` of one schema).
+fn array_limit(document: &Value, property: &Value) -> Option<u64> {
+    let mut schema = resolve(document, property);
+    if let Some([only]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        schema = resolve(document, only);
+    }
+    let limit = |s: &Value| {
+        (s.get("type").and_then(Value::as_str) == Some("array"))
+            .then(|| s.get("maxItems").and_then(Value::as_u64))
+            .flatten()
+            .filter(|max| *max >= 2)
+    };
+    if let Some(max) = limit(schema) {
+        return Some(max);
+    }
+    let branches = schema.get("oneOf").and_then(Value::as_array)?;
+    let lists: Vec<u64> = branches
+        .iter()
+        .filter_map(|b| limit(resolve(document, b)))
+        .collect();
+    (branches.len() == 2 && lists.len() == 1).then(|| lists[0])
 }
 
 /// Follows `$ref`s to the schema they name.

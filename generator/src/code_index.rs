@@ -17,6 +17,7 @@ pub struct CodeIndex<'a> {
     builders: HashMap<String, &'a ItemStruct>,
     builder_methods: HashMap<String, Vec<&'a ImplItemFn>>,
     types: HashMap<String, &'a ItemStruct>,
+    enums: HashMap<String, &'a syn::ItemEnum>,
 }
 
 impl<'a> CodeIndex<'a> {
@@ -25,6 +26,7 @@ impl<'a> CodeIndex<'a> {
             builders: HashMap::new(),
             builder_methods: HashMap::new(),
             types: HashMap::new(),
+            enums: HashMap::new(),
         };
         for item in &file.items {
             let Item::Mod(m) = item else { continue };
@@ -54,8 +56,14 @@ impl<'a> CodeIndex<'a> {
                 }
                 "types" => {
                     for item in items {
-                        if let Item::Struct(s) = item {
-                            index.types.insert(s.ident.to_string(), s);
+                        match item {
+                            Item::Struct(s) => {
+                                index.types.insert(s.ident.to_string(), s);
+                            }
+                            Item::Enum(e) => {
+                                index.enums.insert(e.ident.to_string(), e);
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -145,6 +153,39 @@ impl<'a> CodeIndex<'a> {
             .get(name)
             .copied()
             .ok_or_else(|| format!("no struct `types::{name}` in the generated client"))
+    }
+}
+
+impl CodeIndex<'_> {
+    /// For an enum of the `types` module with one variant holding a value
+    /// and one holding a `Vec` of them (an untagged "one or a list"), the
+    /// names of the enum, the single variant and the list variant.
+    pub fn one_or_list(&self, ty: &Type) -> Option<(syn::Ident, syn::Ident, syn::Ident)> {
+        let name = type_name(ty)?;
+        let e = self.enums.get(&name)?;
+        if e.variants.len() != 2 {
+            return None;
+        }
+        let payload = |v: &syn::Variant| match &v.fields {
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => Some(f.unnamed[0].ty.clone()),
+            _ => None,
+        };
+        let (a, b) = (&e.variants[0], &e.variants[1]);
+        let (pa, pb) = (payload(a)?, payload(b)?);
+        let (single, list) = if generic_arg(&pb, "Vec", 0).is_some() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let (ps, pl) = if single.ident == a.ident {
+            (pa, pb)
+        } else {
+            (pb, pa)
+        };
+        let item = generic_arg(&pl, "Vec", 0)?;
+        (quote::ToTokens::to_token_stream(item).to_string()
+            == quote::ToTokens::to_token_stream(&ps).to_string())
+        .then(|| (e.ident.clone(), single.ident.clone(), list.ident.clone()))
     }
 }
 

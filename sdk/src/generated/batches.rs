@@ -108,6 +108,79 @@ impl Batchable for types::CatalogItemsUpdateRequest {
             .collect()
     }
 }
+/// `subscription_status_set`: splits `external_id` by 50, `email` by 50,
+/// `phone` by 50 (limits from the spec's maxItems), a request carrying the
+/// next chunk of each array.
+impl Batchable for types::SubscriptionStatusSetRequest {
+    const LISTS: &'static [(&'static str, usize)] = &[
+        ("external_id", 50usize),
+        ("email", 50usize),
+        ("phone", 50usize),
+    ];
+    const LISTS_TOGETHER: bool = true;
+    fn list_lens(&self) -> ::std::vec::Vec<usize> {
+        vec![
+            match &self.external_id {
+                Some(types::StringOrStringList50::String(_)) => 1,
+                Some(types::StringOrStringList50::Array(list)) => list.len(),
+                None => 0,
+            },
+            match &self.email {
+                Some(types::EmailAddressOrList50::Email(_)) => 1,
+                Some(types::EmailAddressOrList50::Array(list)) => list.len(),
+                None => 0,
+            },
+            match &self.phone {
+                Some(types::StringOrStringList50::String(_)) => 1,
+                Some(types::StringOrStringList50::Array(list)) => list.len(),
+                None => 0,
+            },
+        ]
+    }
+    fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
+        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
+        let mut external_id_items = match self.external_id.take() {
+            Some(types::StringOrStringList50::String(value)) => vec![value],
+            Some(types::StringOrStringList50::Array(list)) => list,
+            None => ::std::vec::Vec::new(),
+        }
+        .into_iter();
+        let mut email_items = match self.email.take() {
+            Some(types::EmailAddressOrList50::Email(value)) => vec![value],
+            Some(types::EmailAddressOrList50::Array(list)) => list,
+            None => ::std::vec::Vec::new(),
+        }
+        .into_iter();
+        let mut phone_items = match self.phone.take() {
+            Some(types::StringOrStringList50::String(value)) => vec![value],
+            Some(types::StringOrStringList50::Array(list)) => list,
+            None => ::std::vec::Vec::new(),
+        }
+        .into_iter();
+        plan.into_iter()
+            .map(|ranges| {
+                let mut body = self.clone();
+                let chunk: ::std::vec::Vec<_> = external_id_items
+                    .by_ref()
+                    .take(ranges[0usize].len())
+                    .collect();
+                body.external_id =
+                    (!chunk.is_empty()).then(|| types::StringOrStringList50::Array(chunk));
+                let chunk: ::std::vec::Vec<_> =
+                    email_items.by_ref().take(ranges[1usize].len()).collect();
+                body.email = (!chunk.is_empty()).then(|| types::EmailAddressOrList50::Array(chunk));
+                let chunk: ::std::vec::Vec<_> =
+                    phone_items.by_ref().take(ranges[2usize].len()).collect();
+                body.phone = (!chunk.is_empty()).then(|| types::StringOrStringList50::Array(chunk));
+                Batch {
+                    carried: crate::batch::carried(Self::LISTS, &ranges),
+                    body,
+                }
+            })
+            .collect()
+    }
+}
 /// `sms_invalid_phone_numbers_remove`: splits `phone_numbers` by 50 (limits
 /// from the spec's maxItems).
 impl Batchable for types::SmsInvalidPhoneNumbersRemoveRequest {

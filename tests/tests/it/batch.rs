@@ -303,3 +303,39 @@ async fn pieces_go_through_the_client_and_failures_keep_their_inputs() {
     assert!(retried.all_sent());
     assert_eq!(retried.sent[0].carried.range("events"), 75..150);
 }
+
+/// `/subscription/status/set` takes one identifier or a list of up to 50;
+/// pieces always send lists and copy the group and state.
+#[test]
+fn subscription_pieces_turn_one_or_a_list_into_lists_of_50() {
+    assert_eq!(
+        types::SubscriptionStatusSetRequest::LISTS,
+        &[("external_id", 50), ("email", 50), ("phone", 50)]
+    );
+    let ids: Vec<String> = (0..120).map(|i| format!("user-{i}")).collect();
+    let body: types::SubscriptionStatusSetRequest = from_json(json!({
+        "subscription_group_id": "group-1",
+        "subscription_state": "subscribed",
+        "external_id": ids,
+    }));
+    let pieces = body.split();
+    let sizes: Vec<usize> = pieces.iter().map(|p| p.carried.len()).collect();
+    assert_eq!(sizes, [50, 50, 20]);
+    let last = serde_json::to_value(&pieces[2].body).unwrap();
+    assert_eq!(last["subscription_group_id"], "group-1");
+    assert_eq!(last["subscription_state"], "subscribed");
+    assert_eq!(last["external_id"][0], "user-100");
+    assert_eq!(last["external_id"].as_array().unwrap().len(), 20);
+    assert!(last.get("email").is_none());
+
+    let one: types::SubscriptionStatusSetRequest = from_json(json!({
+        "subscription_group_id": "group-1",
+        "subscription_state": "unsubscribed",
+        "email": "ana@example.com",
+    }));
+    let pieces = one.split();
+    assert_eq!(pieces.len(), 1);
+    assert_eq!(pieces[0].carried.range("email"), 0..1);
+    let sent = serde_json::to_value(&pieces[0].body).unwrap();
+    assert_eq!(sent["email"], json!(["ana@example.com"]));
+}
