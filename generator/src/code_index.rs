@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use syn::{
-    FnArg, GenericArgument, ImplItem, ImplItemFn, Item, ItemStruct, PathArguments, ReturnType, Type,
+    GenericArgument, ImplItem, ImplItemFn, Item, ItemStruct, PathArguments, ReturnType, Type,
 };
 
 /// The structs and methods of the generated `builder` and `types` modules.
@@ -121,25 +121,31 @@ impl<'a> CodeIndex<'a> {
         Ok((name, err))
     }
 
-    /// The type of a body builder method's argument: `body<V>(value: V)
-    /// where V: TryInto<types::X>` gives `X`.
+    /// The body type of an operation: the last segment of the builder's
+    /// `body` field (`Result<types::builder::X, String>` gives `X`), or else
+    /// of `V: TryInto<types::X>` on its `body()` setter.
     pub fn body_type(&self, operation_id: &str) -> Result<String, String> {
+        if let Ok(ty) = self.builder_param_type(operation_id, "body")
+            && let Some(name) = type_name(ty)
+        {
+            return Ok(name);
+        }
         let body = self.builder_method(operation_id, "body")?;
-        let bad = || format!("{operation_id}: body() does not take `V: TryInto<types::X>`");
-        let has_value = body.sig.inputs.iter().any(|a| matches!(a, FnArg::Typed(_)));
+        let bad = || format!("{operation_id}: cannot tell the body type of the builder");
         let clause = body.sig.generics.where_clause.as_ref().ok_or_else(bad)?;
         let bound = clause.predicates.iter().find_map(|p| match p {
             syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
                 syn::TypeParamBound::Trait(t) => {
                     let last = t.path.segments.last()?;
-                    (last.ident == "TryInto").then_some(&last.arguments)
+                    matches!(last.ident.to_string().as_str(), "TryInto" | "Into")
+                        .then_some(&last.arguments)
                 }
                 _ => None,
             }),
             _ => None,
         });
-        match (has_value, bound) {
-            (true, Some(PathArguments::AngleBracketed(a))) => match a.args.first() {
+        match bound {
+            Some(PathArguments::AngleBracketed(a)) => match a.args.first() {
                 Some(GenericArgument::Type(t)) => type_name(t).ok_or_else(bad),
                 _ => Err(bad()),
             },
