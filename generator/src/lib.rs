@@ -19,6 +19,8 @@
 //! Nothing here writes files: [`generate`] returns every output in memory,
 //! and the caller (xtask) writes them atomically.
 
+pub mod batches;
+pub mod code_index;
 pub mod diagnostics;
 pub mod example_codecs;
 pub mod format;
@@ -26,8 +28,10 @@ pub mod load;
 pub mod lower;
 pub mod metadata;
 pub mod postprocess;
+pub mod prepared;
 pub mod progenitor_run;
 pub mod rules;
+pub mod streams;
 pub mod walk;
 pub mod yaml_emit;
 
@@ -40,6 +44,12 @@ pub use load::LoadedSpec;
 pub const CLIENT_FILE: &str = "sdk/src/generated/client.rs";
 /// The operations table, relative to the repository root.
 pub const OPERATIONS_FILE: &str = "sdk/src/generated/operations.rs";
+/// `stream()` / `collect_all()` of the list operations (see [`streams`]).
+pub const STREAMS_FILE: &str = "sdk/src/generated/streams.rs";
+/// `Batchable` bodies of the bulk operations (see [`batches`]).
+pub const BATCHES_FILE: &str = "sdk/src/generated/batches.rs";
+/// Constructors of prepared requests (see [`prepared`]).
+pub const PREPARED_FILE: &str = "sdk/src/generated/prepared.rs";
 /// The exported spec, relative to the repository root.
 pub const EXPORT_JSON: &str = "spec/dist/braze.json";
 /// The exported spec as YAML, relative to the repository root.
@@ -71,20 +81,9 @@ pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
 
 /// Generates the SDK sources from a checked spec.
 pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
-    let lowered = lower::lower(&spec.document);
-    let tokens = progenitor_run::generate(&lowered, &spec.origins)?;
     let fail =
         |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
-    postprocess::apply(&mut file).map_err(|problems| {
-        Diagnostics(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
-                .collect(),
-        )
-    })?;
+    let file = client_syntax(spec)?;
     let codecs = example_codecs::example_codecs(&spec.document, &file).map_err(|problems| {
         Diagnostics(
             problems
@@ -110,7 +109,45 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
             path: OPERATIONS_FILE.into(),
             content: operations,
         },
+        Output {
+            path: STREAMS_FILE.into(),
+            content: format::format_tokens(streams::streams(&spec.document, &file).map_err(fail)?)
+                .map_err(fail)?,
+        },
+        Output {
+            path: BATCHES_FILE.into(),
+            content: format::format_tokens(batches::batches(&spec.document, &file).map_err(fail)?)
+                .map_err(fail)?,
+        },
+        Output {
+            path: PREPARED_FILE.into(),
+            content: format::format_tokens(
+                prepared::prepared(&spec.document, &file).map_err(fail)?,
+            )
+            .map_err(fail)?,
+        },
     ])
+}
+
+/// The generated client's syntax tree: lowering, progenitor, rewrites. The
+/// tables derived from it (streams, batches, ...) are built by
+/// [`generate_sdk`]; fixtures of a single rule need only this.
+pub fn client_syntax(spec: &LoadedSpec) -> Result<syn::File, Diagnostics> {
+    let lowered = lower::lower(&spec.document);
+    let tokens = progenitor_run::generate(&lowered, &spec.origins)?;
+    let fail =
+        |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
+    postprocess::apply(&mut file).map_err(|problems| {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
+                .collect(),
+        )
+    })?;
+    Ok(file)
 }
 
 /// The merged spec as pretty JSON and YAML, for other toolchains.

@@ -44,19 +44,25 @@ extern crate self as braze_sdk;
     rustdoc::all
 )]
 mod generated {
+    pub mod batches;
     pub mod client;
     pub mod operations;
+    pub mod prepared;
+    pub mod streams;
 }
 
+pub mod batch;
 mod client_builder;
 pub mod instance;
 mod nullable;
 mod open;
 pub mod operation;
 pub mod pagination;
+pub mod prepared;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+pub mod stream;
 pub mod timestamp;
 
 pub use client_builder::{ApiKey, BuildError, ClientBuilder, DEFAULT_USER_AGENT};
@@ -69,8 +75,15 @@ pub use runtime::{Error, ResponseValue};
 
 /// Re-exported: dates and times in generated types are chrono types.
 pub use chrono;
+/// Re-exported: `StreamExt` / `TryStreamExt` to consume [`stream::Items`].
+pub use futures_util;
 /// Re-exported: custom attributes and other free-form data are JSON values.
 pub use serde_json;
+
+/// The README's Rust examples, compiled as doctests (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// The error type of every REST operation.
 pub type BrazeError = Error<types::BrazeError>;

@@ -1,31 +1,21 @@
-//! Paging through Braze's list operations.
+//! What the spec says about paging, and the `Link` header cursor.
 //!
 //! Braze pages its lists three ways, recorded per operation in the spec's
-//! `x-braze-pagination` (see [`crate::operation::Pagination`]):
+//! `x-braze-pagination` (see [`crate::operation::Pagination`]): a page
+//! number (`campaigns_list`: 100 per page, from page 0), an offset and a
+//! limit (`templates_email_list`), or a cursor carried by the `Link`
+//! header's `rel="next"` link (`catalog_items_list`).
 //!
-//! * a page number (`campaigns_list`: 100 per page, from page 0) -
-//!   [`collect_pages`];
-//! * an offset and a limit (`templates_email_list`) - [`collect_offsets`];
-//! * a cursor carried by the `Link` header's `rel="next"` link
-//!   (`catalog_items_list`) - [`collect_cursor`] and [`link_cursor`].
-//!
-//! The helpers take a closure that fetches one page with the generated
-//! builder, so every filter of the operation stays available:
+//! Walking a list is the builder's `stream()` or `collect_all()`
+//! (see [`crate::stream`]); this module holds what those walks read:
 //!
 //! ```no_run
 //! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::BrazeError> {
-//! use braze_sdk::pagination::{collect_pages, page_size};
-//! let client = &client;
-//! let campaigns = collect_pages(page_size("campaigns_list").unwrap(), |page| async move {
-//!     let response = client.campaigns_list().page(page).send().await?;
-//!     Ok::<_, braze_sdk::BrazeError>(response.into_inner().campaigns)
-//! })
-//! .await?;
+//! let campaigns = client.campaigns_list().include_archived(true).collect_all().await?;
+//! assert_eq!(braze_sdk::pagination::page_size("campaigns_list"), Some(100));
 //! println!("{} campaigns", campaigns.len());
 //! # Ok(()) }
 //! ```
-
-use std::future::Future;
 
 use reqwest::header::HeaderMap;
 
@@ -44,66 +34,6 @@ pub fn max_limit(operation_id: &str) -> Option<usize> {
     match operation::find(operation_id)?.pagination? {
         Pagination::Offset { max_limit, .. } => Some(max_limit as usize),
         _ => None,
-    }
-}
-
-/// Fetches pages 0, 1, 2... until one holds fewer than `page_size` items,
-/// and returns all items in order. The first error stops the walk.
-pub async fn collect_pages<T, E, F, Fut>(page_size: usize, mut fetch: F) -> Result<Vec<T>, E>
-where
-    F: FnMut(u64) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, E>>,
-{
-    let mut all = Vec::new();
-    for page in 0u64.. {
-        let items = fetch(page).await?;
-        let last = items.len() < page_size.max(1);
-        all.extend(items);
-        if last {
-            break;
-        }
-    }
-    Ok(all)
-}
-
-/// Fetches `(offset, limit)` windows of `limit` items, from offset 0, until
-/// one holds fewer than `limit` items; returns all items in order.
-pub async fn collect_offsets<T, E, F, Fut>(limit: usize, mut fetch: F) -> Result<Vec<T>, E>
-where
-    F: FnMut(u64, u64) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, E>>,
-{
-    let limit = limit.max(1);
-    let mut all = Vec::new();
-    loop {
-        let items = fetch(all.len() as u64, limit as u64).await?;
-        let last = items.len() < limit;
-        all.extend(items);
-        if last {
-            return Ok(all);
-        }
-    }
-}
-
-/// Fetches the first page (`None` cursor), then follows the next cursor each
-/// page returns until there is none; returns all items in order. A cursor
-/// the server already gave is not followed twice, so a server that repeats
-/// itself cannot loop the client forever.
-pub async fn collect_cursor<T, E, F, Fut>(mut fetch: F) -> Result<Vec<T>, E>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), E>>,
-{
-    let mut all = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut cursor = None;
-    loop {
-        let (items, next) = fetch(cursor).await?;
-        all.extend(items);
-        match next {
-            Some(next) if seen.insert(next.clone()) => cursor = Some(next),
-            _ => return Ok(all),
-        }
     }
 }
 
@@ -167,56 +97,6 @@ fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
-    #[test]
-    fn pages_stop_at_the_first_short_page() {
-        let mut asked = Vec::new();
-        let all: Result<Vec<u32>, ()> = block_on(collect_pages(2, |page| {
-            asked.push(page);
-            let items = match page {
-                0 => vec![1, 2],
-                1 => vec![3, 4],
-                _ => vec![5],
-            };
-            async move { Ok(items) }
-        }));
-        assert_eq!(all.unwrap(), [1, 2, 3, 4, 5]);
-        assert_eq!(asked, [0, 1, 2]);
-    }
-
-    #[test]
-    fn offsets_advance_by_what_came_back() {
-        let mut asked = Vec::new();
-        let all: Result<Vec<u64>, ()> = block_on(collect_offsets(3, |offset, limit| {
-            asked.push((offset, limit));
-            let items: Vec<u64> = (offset..(offset + limit).min(7)).collect();
-            async move { Ok(items) }
-        }));
-        assert_eq!(all.unwrap(), (0..7).collect::<Vec<_>>());
-        assert_eq!(asked, [(0, 3), (3, 3), (6, 3)]);
-    }
-
-    #[test]
-    fn a_repeated_cursor_ends_the_walk_and_errors_stop_it() {
-        let all: Result<Vec<u8>, ()> = block_on(collect_cursor(|cursor| {
-            let page = match cursor.as_deref() {
-                None => (vec![1], Some("a".to_string())),
-                Some("a") => (vec![2], Some("b".to_string())),
-                _ => (vec![3], Some("a".to_string())),
-            };
-            async move { Ok(page) }
-        }));
-        assert_eq!(all.unwrap(), [1, 2, 3]);
-        let failed: Result<Vec<u8>, &str> = block_on(collect_pages(1, |_| async { Err("boom") }));
-        assert_eq!(failed, Err("boom"));
-    }
 
     fn headers(link: &str) -> HeaderMap {
         let mut h = HeaderMap::new();

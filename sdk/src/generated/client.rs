@@ -3158,112 +3158,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemCreateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemCreateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemCreateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemCreateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemCreateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemCreateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemCreateItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemCreateItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemCreateItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemCreateItemId> for ::std::string::String {
-        fn from(value: CatalogItemCreateItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemCreateItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemCreateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The new item's fields (all the catalog's fields except `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemCreateRequest {
@@ -3273,112 +3167,6 @@ pub mod types {
     impl CatalogItemCreateRequest {
         pub fn builder() -> builder::CatalogItemCreateRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemDeleteItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemDeleteItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemDeleteItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemDeleteItemId> for ::std::string::String {
-        fn from(value: CatalogItemDeleteItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemDeleteItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /// The fields of one catalog item without its `id` (the synchronous
@@ -3409,112 +3197,6 @@ pub mod types {
             Self(value)
         }
     }
-    ///`CatalogItemGetCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemGetCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemGetCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemGetCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemGetCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemGetCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemGetCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemGetItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemGetItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemGetItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemGetItemId> for ::std::string::String {
-        fn from(value: CatalogItemGetItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemGetItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemGetItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The requested item, as the single element of `items`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemGetResponse {
@@ -3527,8 +3209,7 @@ pub mod types {
             Default::default()
         }
     }
-    /// The item identifier: letters, digits, hyphens and underscores only,
-    /// at most 250 characters, unique within the catalog.
+    ///A catalog item identifier (its `id` field).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CatalogItemId(::std::string::String);
@@ -3548,6 +3229,9 @@ pub mod types {
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 250usize {
                 return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -3657,112 +3341,6 @@ pub mod types {
                 })
         }
     }
-    ///`CatalogItemReplaceCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemReplaceCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemReplaceCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemReplaceCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemReplaceCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemReplaceCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemReplaceItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemReplaceItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemReplaceItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemReplaceItemId> for ::std::string::String {
-        fn from(value: CatalogItemReplaceItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemReplaceItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The item's new content (without `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemReplaceRequest {
@@ -3772,112 +3350,6 @@ pub mod types {
     impl CatalogItemReplaceRequest {
         pub fn builder() -> builder::CatalogItemReplaceRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemUpdateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemUpdateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemUpdateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemUpdateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemUpdateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemUpdateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`CatalogItemUpdateItemId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemUpdateItemId(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemUpdateItemId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemUpdateItemId> for ::std::string::String {
-        fn from(value: CatalogItemUpdateItemId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemUpdateItemId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateItemId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateItemId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The fields to change in the item (without `id`).
@@ -3891,59 +3363,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsCreateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsCreateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsCreateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsCreateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsCreateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsCreateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsCreateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsCreateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to create, each with its `id` and all of the catalog's fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsCreateRequest {
@@ -3954,59 +3373,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to delete, each named by its `id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsDeleteRequest {
@@ -4015,59 +3381,6 @@ pub mod types {
     impl CatalogItemsDeleteRequest {
         pub fn builder() -> builder::CatalogItemsDeleteRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemsListCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsListCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsListCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsListCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsListCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsListCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsListCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsListCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsListCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///One page of catalog items (at most 50).
@@ -4082,59 +3395,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CatalogItemsReplaceCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsReplaceCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsReplaceCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsReplaceCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsReplaceCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsReplaceCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsReplaceCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsReplaceCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The items to replace or create, each with its `id` and its new fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsReplaceRequest {
@@ -4143,59 +3403,6 @@ pub mod types {
     impl CatalogItemsReplaceRequest {
         pub fn builder() -> builder::CatalogItemsReplaceRequest {
             Default::default()
-        }
-    }
-    ///`CatalogItemsUpdateCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogItemsUpdateCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogItemsUpdateCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogItemsUpdateCatalogName> for ::std::string::String {
-        fn from(value: CatalogItemsUpdateCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogItemsUpdateCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogItemsUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsUpdateCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogItemsUpdateCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /// The items to edit, each with its `id` and the fields to change
@@ -4207,6 +3414,59 @@ pub mod types {
     impl CatalogItemsUpdateRequest {
         pub fn builder() -> builder::CatalogItemsUpdateRequest {
             Default::default()
+        }
+    }
+    ///A catalog name (its identifier in paths).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogName> for ::std::string::String {
+        fn from(value: CatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The catalog to create, wrapped in a one-element array.
@@ -4230,59 +3490,6 @@ pub mod types {
     impl CatalogsCreateResponse {
         pub fn builder() -> builder::CatalogsCreateResponse {
             Default::default()
-        }
-    }
-    ///`CatalogsDeleteCatalogName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CatalogsDeleteCatalogName(::std::string::String);
-    impl ::std::ops::Deref for CatalogsDeleteCatalogName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CatalogsDeleteCatalogName> for ::std::string::String {
-        fn from(value: CatalogsDeleteCatalogName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CatalogsDeleteCatalogName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 250usize {
-                return Err("longer than 250 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CatalogsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CatalogsDeleteCatalogName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CatalogsDeleteCatalogName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The catalogs of the workspace.
@@ -7731,6 +6938,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///A preference center's API identifier.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterApiId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterApiId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterApiId> for ::std::string::String {
+        fn from(value: PreferenceCenterApiId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterApiId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterApiId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PreferenceCenterApiId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterApiId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A new preference center.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterCreateRequest {
@@ -7776,58 +7033,6 @@ pub mod types {
     impl PreferenceCenterCreateResponse {
         pub fn builder() -> builder::PreferenceCenterCreateResponse {
             Default::default()
-        }
-    }
-    ///`PreferenceCenterGetPreferenceCenterExternalId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct PreferenceCenterGetPreferenceCenterExternalId(::std::string::String);
-    impl ::std::ops::Deref for PreferenceCenterGetPreferenceCenterExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PreferenceCenterGetPreferenceCenterExternalId> for ::std::string::String {
-        fn from(value: PreferenceCenterGetPreferenceCenterExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PreferenceCenterGetPreferenceCenterExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PreferenceCenterGetPreferenceCenterExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for PreferenceCenterGetPreferenceCenterExternalId
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterGetPreferenceCenterExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///One preference center with its content.
@@ -8173,60 +7378,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`PreferenceCenterUpdatePreferenceCenterExternalId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct PreferenceCenterUpdatePreferenceCenterExternalId(::std::string::String);
-    impl ::std::ops::Deref for PreferenceCenterUpdatePreferenceCenterExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PreferenceCenterUpdatePreferenceCenterExternalId>
-        for ::std::string::String
-    {
-        fn from(value: PreferenceCenterUpdatePreferenceCenterExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PreferenceCenterUpdatePreferenceCenterExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PreferenceCenterUpdatePreferenceCenterExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for PreferenceCenterUpdatePreferenceCenterExternalId
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUpdatePreferenceCenterExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///The new content of an existing preference center.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUpdateRequest {
@@ -8277,60 +7428,6 @@ pub mod types {
     impl PreferenceCenterUpdateResponse {
         pub fn builder() -> builder::PreferenceCenterUpdateResponse {
             Default::default()
-        }
-    }
-    ///`PreferenceCenterUrlGeneratePreferenceCenterExternalId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct PreferenceCenterUrlGeneratePreferenceCenterExternalId(::std::string::String);
-    impl ::std::ops::Deref for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<PreferenceCenterUrlGeneratePreferenceCenterExternalId>
-        for ::std::string::String
-    {
-        fn from(value: PreferenceCenterUrlGeneratePreferenceCenterExternalId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for PreferenceCenterUrlGeneratePreferenceCenterExternalId
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The personalised preference center address.
@@ -8769,6 +7866,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///The `X-Request-Origin` value, the identity provider's domain.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimRequestOrigin> for ::std::string::String {
+        fn from(value: ScimRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// A role granted to a dashboard user, named by `roleName` or by
     /// `roleId` (one of them is required). In answers Braze also lists the
     /// workspaces the role covers.
@@ -8882,22 +8029,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ScimUserDeleteId`
+    ///A dashboard user's SCIM resource identifier.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct ScimUserDeleteId(::std::string::String);
-    impl ::std::ops::Deref for ScimUserDeleteId {
+    pub struct ScimUserId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    impl ::std::convert::From<ScimUserDeleteId> for ::std::string::String {
-        fn from(value: ScimUserDeleteId) -> Self {
+    impl ::std::convert::From<ScimUserId> for ::std::string::String {
+        fn from(value: ScimUserId) -> Self {
             value.0
         }
     }
-    impl ::std::str::FromStr for ScimUserDeleteId {
+    impl ::std::str::FromStr for ScimUserId {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
@@ -8906,13 +8053,13 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for ScimUserDeleteId {
+    impl ::std::convert::TryFrom<&str> for ScimUserId {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteId {
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserId {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -8920,207 +8067,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ScimUserDeleteXRequestOrigin`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUserDeleteXRequestOrigin(::std::string::String);
-    impl ::std::ops::Deref for ScimUserDeleteXRequestOrigin {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUserDeleteXRequestOrigin> for ::std::string::String {
-        fn from(value: ScimUserDeleteXRequestOrigin) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUserDeleteXRequestOrigin {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUserDeleteXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteXRequestOrigin {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ScimUserGetId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUserGetId(::std::string::String);
-    impl ::std::ops::Deref for ScimUserGetId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUserGetId> for ::std::string::String {
-        fn from(value: ScimUserGetId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUserGetId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUserGetId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserGetId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ScimUserGetXRequestOrigin`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUserGetXRequestOrigin(::std::string::String);
-    impl ::std::ops::Deref for ScimUserGetXRequestOrigin {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUserGetXRequestOrigin> for ::std::string::String {
-        fn from(value: ScimUserGetXRequestOrigin) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUserGetXRequestOrigin {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUserGetXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserGetXRequestOrigin {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ScimUserUpdateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUserUpdateId(::std::string::String);
-    impl ::std::ops::Deref for ScimUserUpdateId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUserUpdateId> for ::std::string::String {
-        fn from(value: ScimUserUpdateId) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUserUpdateId {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUserUpdateId {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateId {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateId {
+    impl<'de> ::serde::Deserialize<'de> for ScimUserId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -9146,56 +8093,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ScimUserUpdateXRequestOrigin`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUserUpdateXRequestOrigin(::std::string::String);
-    impl ::std::ops::Deref for ScimUserUpdateXRequestOrigin {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUserUpdateXRequestOrigin> for ::std::string::String {
-        fn from(value: ScimUserUpdateXRequestOrigin) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUserUpdateXRequestOrigin {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUserUpdateXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateXRequestOrigin {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///A new dashboard user account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ScimUsersCreateRequest {
@@ -9212,56 +8109,6 @@ pub mod types {
     impl ScimUsersCreateRequest {
         pub fn builder() -> builder::ScimUsersCreateRequest {
             Default::default()
-        }
-    }
-    ///`ScimUsersCreateXRequestOrigin`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUsersCreateXRequestOrigin(::std::string::String);
-    impl ::std::ops::Deref for ScimUsersCreateXRequestOrigin {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUsersCreateXRequestOrigin> for ::std::string::String {
-        fn from(value: ScimUsersCreateXRequestOrigin) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUsersCreateXRequestOrigin {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUsersCreateXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersCreateXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUsersCreateXRequestOrigin {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///`ScimUsersSearchFilter`
@@ -9333,56 +8180,6 @@ pub mod types {
     impl ScimUsersSearchResponse {
         pub fn builder() -> builder::ScimUsersSearchResponse {
             Default::default()
-        }
-    }
-    ///`ScimUsersSearchXRequestOrigin`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ScimUsersSearchXRequestOrigin(::std::string::String);
-    impl ::std::ops::Deref for ScimUsersSearchXRequestOrigin {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ScimUsersSearchXRequestOrigin> for ::std::string::String {
-        fn from(value: ScimUsersSearchXRequestOrigin) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ScimUsersSearchXRequestOrigin {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScimUsersSearchXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersSearchXRequestOrigin {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchXRequestOrigin {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /// A workspace permission set, named by `appGroupPermissionSetName` or
@@ -41913,7 +40710,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogsDeleteCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
     }
     impl<'a> CatalogsDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -41924,11 +40721,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogsDeleteCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogsDeleteCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}`
@@ -41993,7 +40790,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsList<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsListCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CatalogItemsList<'a> {
@@ -42006,11 +40803,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsListCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsListCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
@@ -42088,7 +40885,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsReplaceCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
         body: Result<types::builder::CatalogItemsReplaceRequest, String>,
     }
     impl<'a> CatalogItemsReplace<'a> {
@@ -42101,11 +40898,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsReplaceCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsReplaceCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42200,7 +40997,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsCreateCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
         body: Result<types::builder::CatalogItemsCreateRequest, String>,
     }
     impl<'a> CatalogItemsCreate<'a> {
@@ -42213,11 +41010,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsCreateCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsCreateCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42312,7 +41109,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsDeleteCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
         body: Result<types::builder::CatalogItemsDeleteRequest, String>,
     }
     impl<'a> CatalogItemsDelete<'a> {
@@ -42325,11 +41122,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsDeleteCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsDeleteCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42424,7 +41221,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemsUpdateCatalogName, String>,
+        catalog_name: Result<types::CatalogName, String>,
         body: Result<types::builder::CatalogItemsUpdateRequest, String>,
     }
     impl<'a> CatalogItemsUpdate<'a> {
@@ -42437,11 +41234,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemsUpdateCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemsUpdateCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42536,8 +41333,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemGet<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemGetCatalogName, String>,
-        item_id: Result<types::CatalogItemGetItemId, String>,
+        catalog_name: Result<types::CatalogName, String>,
+        item_id: Result<types::CatalogItemId, String>,
     }
     impl<'a> CatalogItemGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -42549,20 +41346,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemGetCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemGetCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemGetItemId>,
+            V: std::convert::TryInto<types::CatalogItemId>,
         {
             self.item_id = value
                 .try_into()
-                .map_err(|_| "conversion to `CatalogItemGetItemId` for item_id failed".to_string());
+                .map_err(|_| "conversion to `CatalogItemId` for item_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
@@ -42631,8 +41428,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemReplaceCatalogName, String>,
-        item_id: Result<types::CatalogItemReplaceItemId, String>,
+        catalog_name: Result<types::CatalogName, String>,
+        item_id: Result<types::CatalogItemId, String>,
         body: Result<types::builder::CatalogItemReplaceRequest, String>,
     }
     impl<'a> CatalogItemReplace<'a> {
@@ -42646,20 +41443,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemReplaceCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemReplaceCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemReplaceItemId>,
+            V: std::convert::TryInto<types::CatalogItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemReplaceItemId` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemId` for item_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42757,8 +41554,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemCreateCatalogName, String>,
-        item_id: Result<types::CatalogItemCreateItemId, String>,
+        catalog_name: Result<types::CatalogName, String>,
+        item_id: Result<types::CatalogItemId, String>,
         body: Result<types::builder::CatalogItemCreateRequest, String>,
     }
     impl<'a> CatalogItemCreate<'a> {
@@ -42772,20 +41569,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemCreateCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemCreateCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemCreateItemId>,
+            V: std::convert::TryInto<types::CatalogItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemCreateItemId` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemId` for item_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -42882,8 +41679,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemDeleteCatalogName, String>,
-        item_id: Result<types::CatalogItemDeleteItemId, String>,
+        catalog_name: Result<types::CatalogName, String>,
+        item_id: Result<types::CatalogItemId, String>,
     }
     impl<'a> CatalogItemDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -42895,20 +41692,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemDeleteCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemDeleteCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemDeleteItemId>,
+            V: std::convert::TryInto<types::CatalogItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemDeleteItemId` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemId` for item_id failed".to_string());
             self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}/items/{item_id}`
@@ -42976,8 +41773,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<types::CatalogItemUpdateCatalogName, String>,
-        item_id: Result<types::CatalogItemUpdateItemId, String>,
+        catalog_name: Result<types::CatalogName, String>,
+        item_id: Result<types::CatalogItemId, String>,
         body: Result<types::builder::CatalogItemUpdateRequest, String>,
     }
     impl<'a> CatalogItemUpdate<'a> {
@@ -42991,20 +41788,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemUpdateCatalogName>,
+            V: std::convert::TryInto<types::CatalogName>,
         {
-            self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemUpdateCatalogName` for catalog_name failed".to_string()
-            });
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CatalogItemUpdateItemId>,
+            V: std::convert::TryInto<types::CatalogItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `CatalogItemUpdateItemId` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemId` for item_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -49462,8 +48259,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUrlGenerate<'a> {
         client: &'a super::Client,
-        preference_center_external_id:
-            Result<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId, String>,
+        preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
         user_id: Result<types::PreferenceCenterUrlGenerateUserId, String>,
     }
     impl<'a> PreferenceCenterUrlGenerate<'a> {
@@ -49478,14 +48274,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId>,
+            V: std::convert::TryInto<types::PreferenceCenterApiId>,
         {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterUrlGeneratePreferenceCenterExternalId` for preference_center_external_id failed"
-                        .to_string()
-                });
+            self.preference_center_external_id = value.try_into().map_err(|_| {
+                "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
+                    .to_string()
+            });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
@@ -49626,8 +48420,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterGet<'a> {
         client: &'a super::Client,
-        preference_center_external_id:
-            Result<types::PreferenceCenterGetPreferenceCenterExternalId, String>,
+        preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
     }
     impl<'a> PreferenceCenterGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -49640,14 +48433,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PreferenceCenterGetPreferenceCenterExternalId>,
+            V: std::convert::TryInto<types::PreferenceCenterApiId>,
         {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterGetPreferenceCenterExternalId` for preference_center_external_id failed"
-                        .to_string()
-                });
+            self.preference_center_external_id = value.try_into().map_err(|_| {
+                "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}`
@@ -49714,8 +48505,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUpdate<'a> {
         client: &'a super::Client,
-        preference_center_external_id:
-            Result<types::PreferenceCenterUpdatePreferenceCenterExternalId, String>,
+        preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
         body: Result<types::builder::PreferenceCenterUpdateRequest, String>,
     }
     impl<'a> PreferenceCenterUpdate<'a> {
@@ -49730,14 +48520,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PreferenceCenterUpdatePreferenceCenterExternalId>,
+            V: std::convert::TryInto<types::PreferenceCenterApiId>,
         {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterUpdatePreferenceCenterExternalId` for preference_center_external_id failed"
-                        .to_string()
-                });
+            self.preference_center_external_id = value.try_into().map_err(|_| {
+                "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
+                    .to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -49928,7 +48716,7 @@ pub mod builder {
     pub struct ScimUsersSearch<'a> {
         client: &'a super::Client,
         filter: Result<types::ScimUsersSearchFilter, String>,
-        x_request_origin: Result<types::ScimUsersSearchXRequestOrigin, String>,
+        x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     impl<'a> ScimUsersSearch<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -49949,11 +48737,10 @@ pub mod builder {
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUsersSearchXRequestOrigin>,
+            V: std::convert::TryInto<types::ScimRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `ScimUsersSearchXRequestOrigin` for x_request_origin failed"
-                    .to_string()
+                "conversion to `ScimRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -50020,7 +48807,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUsersCreate<'a> {
         client: &'a super::Client,
-        x_request_origin: Result<types::ScimUsersCreateXRequestOrigin, String>,
+        x_request_origin: Result<types::ScimRequestOrigin, String>,
         body: Result<types::builder::ScimUsersCreateRequest, String>,
     }
     impl<'a> ScimUsersCreate<'a> {
@@ -50033,11 +48820,10 @@ pub mod builder {
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUsersCreateXRequestOrigin>,
+            V: std::convert::TryInto<types::ScimRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `ScimUsersCreateXRequestOrigin` for x_request_origin failed"
-                    .to_string()
+                "conversion to `ScimRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -50128,8 +48914,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserGet<'a> {
         client: &'a super::Client,
-        id: Result<types::ScimUserGetId, String>,
-        x_request_origin: Result<types::ScimUserGetXRequestOrigin, String>,
+        id: Result<types::ScimUserId, String>,
+        x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     impl<'a> ScimUserGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -50141,19 +48927,19 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserGetId>,
+            V: std::convert::TryInto<types::ScimUserId>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `ScimUserGetId` for id failed".to_string());
+                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserGetXRequestOrigin>,
+            V: std::convert::TryInto<types::ScimRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `ScimUserGetXRequestOrigin` for x_request_origin failed".to_string()
+                "conversion to `ScimRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -50220,8 +49006,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserUpdate<'a> {
         client: &'a super::Client,
-        id: Result<types::ScimUserUpdateId, String>,
-        x_request_origin: Result<types::ScimUserUpdateXRequestOrigin, String>,
+        id: Result<types::ScimUserId, String>,
+        x_request_origin: Result<types::ScimRequestOrigin, String>,
         body: Result<types::builder::ScimUserUpdateRequest, String>,
     }
     impl<'a> ScimUserUpdate<'a> {
@@ -50235,20 +49021,19 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserUpdateId>,
+            V: std::convert::TryInto<types::ScimUserId>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `ScimUserUpdateId` for id failed".to_string());
+                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserUpdateXRequestOrigin>,
+            V: std::convert::TryInto<types::ScimRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `ScimUserUpdateXRequestOrigin` for x_request_origin failed"
-                    .to_string()
+                "conversion to `ScimRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -50342,8 +49127,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserDelete<'a> {
         client: &'a super::Client,
-        id: Result<types::ScimUserDeleteId, String>,
-        x_request_origin: Result<types::ScimUserDeleteXRequestOrigin, String>,
+        id: Result<types::ScimUserId, String>,
+        x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     impl<'a> ScimUserDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -50355,20 +49140,19 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserDeleteId>,
+            V: std::convert::TryInto<types::ScimUserId>,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `ScimUserDeleteId` for id failed".to_string());
+                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ScimUserDeleteXRequestOrigin>,
+            V: std::convert::TryInto<types::ScimRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `ScimUserDeleteXRequestOrigin` for x_request_origin failed"
-                    .to_string()
+                "conversion to `ScimRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }

@@ -24,12 +24,8 @@ fn load_fixture(name: &str) -> generator::LoadedSpec {
 /// The generated client for one fixture, as text.
 fn generate(name: &str) -> String {
     let spec = load_fixture(name);
-    let outputs = generator::generate_sdk(&spec).unwrap_or_else(|d| panic!("{name}: {d}"));
-    outputs
-        .into_iter()
-        .find(|o| o.path.ends_with("client.rs"))
-        .expect("a client")
-        .content
+    let file = generator::client_syntax(&spec).unwrap_or_else(|d| panic!("{name}: {d}"));
+    generator::format::format_file(&file).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The `types` module's structs and enums (without builders and impls), and

@@ -2,6 +2,7 @@
 //! linking the 48k-line SDK once instead of once per test file. Each module is
 //! one area; `common` holds the mock-server helpers the contract tests share.
 
+mod batch;
 mod common;
 mod contract_catalogs;
 mod contract_email;
@@ -16,6 +17,7 @@ mod generator_fixtures;
 mod lowering_soundness;
 mod own_words;
 mod pagination;
+mod prepared;
 mod sdk_runtime;
 mod spec_examples;
 mod spec_robustness;

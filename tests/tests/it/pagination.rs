@@ -1,27 +1,33 @@
-//! Paging through the three kinds of Braze lists with braze-sdk's helpers,
-//! against a local mock server: page sizes come from the spec's
-//! `x-braze-pagination`, every page is requested once, and the walk stops
-//! where Braze's paging says it should.
+//! Walking the three kinds of Braze lists with the generated `stream()` and
+//! `collect_all()`, against a local mock server: page sizes come from the
+//! spec's `x-braze-pagination`, the caller's filters reach every page, every
+//! page is requested once, the walk stops where Braze's paging says it
+//! should, and an error mid-way is yielded and ends the stream.
 
 use crate::common;
 
-use braze_sdk::BrazeError;
-use braze_sdk::pagination::{collect_cursor, collect_offsets, collect_pages, max_limit, page_size};
+use braze_sdk::futures_util::StreamExt;
+use braze_sdk::pagination::{max_limit, page_size};
 use serde_json::json;
 use wiremock::matchers::{query_param, query_param_is_missing};
 
+fn campaign(i: usize) -> serde_json::Value {
+    json!({"id": format!("c-{i}"), "name": format!("Campaign {i}"), "tags": []})
+}
+
 #[tokio::test]
-async fn page_numbered_lists_are_walked_until_a_short_page() {
+async fn page_numbered_lists_keep_the_filters_and_stop_at_a_short_page() {
     let (server, client) = common::setup().await;
     let size = page_size("campaigns_list").expect("campaigns_list pages by number");
     assert_eq!(size, 100, "the spec says 100 campaigns per page");
-    let campaign =
-        |i: usize| json!({"id": format!("c-{i}"), "name": format!("Campaign {i}"), "tags": []});
     let full: Vec<_> = (0..size).map(campaign).collect();
     let short: Vec<_> = (size..size + 3).map(campaign).collect();
+    let since = "2026-11-01T00:00:00Z";
     for (page, items) in [("0", full), ("1", short)] {
         common::authorized("GET", "/campaigns/list")
             .and(query_param("page", page))
+            .and(query_param("last_edit.time[gt]", since))
+            .and(query_param("include_archived", "true"))
             .respond_with(common::json_response(
                 200,
                 json!({"message": "success", "campaigns": items}),
@@ -30,20 +36,22 @@ async fn page_numbered_lists_are_walked_until_a_short_page() {
             .mount(&server)
             .await;
     }
-    let client = &client;
-    let campaigns = collect_pages(size, |page| async move {
-        let response = client.campaigns_list().page(page).send().await?;
-        Ok::<_, BrazeError>(response.into_inner().campaigns)
-    })
-    .await
-    .unwrap();
+    let since: braze_sdk::chrono::DateTime<braze_sdk::chrono::Utc> = since.parse().unwrap();
+    let campaigns = client
+        .campaigns_list()
+        .last_edit_time_gt(since)
+        .include_archived(true)
+        .page(7u64) // ignored: the stream sets the page itself
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(campaigns.len(), 103);
     assert_eq!(campaigns[0].id, "c-0");
     assert_eq!(campaigns[102].name, "Campaign 102");
 }
 
 #[tokio::test]
-async fn offset_lists_advance_by_the_limit() {
+async fn offset_lists_advance_by_the_largest_limit() {
     let (server, client) = common::setup().await;
     let limit = max_limit("templates_email_list").expect("templates_email_list pages by offset");
     let template =
@@ -54,6 +62,7 @@ async fn offset_lists_advance_by_the_limit() {
         common::authorized("GET", "/templates/email/list")
             .and(query_param("offset", offset.to_string()))
             .and(query_param("limit", limit.to_string()))
+            .and(query_param("modified_after", "2026-01-01T00:00:00Z"))
             .respond_with(common::json_response(
                 200,
                 json!({"count": items.len(), "templates": items}),
@@ -62,24 +71,17 @@ async fn offset_lists_advance_by_the_limit() {
             .mount(&server)
             .await;
     }
-    let client = &client;
-    let templates = collect_offsets(limit, |offset, limit| async move {
-        let limit = std::num::NonZeroU64::new(limit).expect("a positive limit");
-        let response = client
-            .templates_email_list()
-            .offset(offset)
-            .limit(limit)
-            .send()
-            .await?;
-        Ok::<_, BrazeError>(response.into_inner().templates)
-    })
-    .await
-    .unwrap();
+    let after: braze_sdk::chrono::DateTime<braze_sdk::chrono::Utc> =
+        "2026-01-01T00:00:00Z".parse().unwrap();
+    let templates: Vec<_> = client
+        .templates_email_list()
+        .modified_after(after)
+        .stream()
+        .collect()
+        .await;
     assert_eq!(templates.len(), limit + 2);
-    assert_eq!(
-        templates[limit + 1].email_template_id,
-        format!("t-{}", limit + 1)
-    );
+    let last = templates.last().unwrap().as_ref().unwrap();
+    assert_eq!(last.email_template_id, format!("t-{}", limit + 1));
 }
 
 #[tokio::test]
@@ -120,21 +122,58 @@ async fn cursor_lists_follow_the_link_header() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = &client;
-    let items = collect_cursor(|cursor| async move {
-        let mut request = client.catalog_items_list().catalog_name("stores");
-        if let Some(cursor) = cursor {
-            request = request.cursor(cursor);
-        }
-        let response = request.send().await?;
-        let next = response.next_cursor();
-        Ok::<_, BrazeError>((response.into_inner().items, next))
-    })
-    .await
-    .unwrap();
+    let items = client
+        .catalog_items_list()
+        .catalog_name("stores")
+        .collect_all()
+        .await
+        .unwrap();
     let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(items[1].extra.get("City"), Some(&json!("Lyon")));
+}
+
+#[tokio::test]
+async fn an_error_mid_way_is_yielded_once_and_ends_the_stream() {
+    let (server, client) = common::setup().await;
+    let full: Vec<_> = (0..100).map(campaign).collect();
+    common::authorized("GET", "/campaigns/list")
+        .and(query_param("page", "0"))
+        .respond_with(common::json_response(
+            200,
+            json!({"message": "success", "campaigns": full}),
+        ))
+        .expect(2) // the stream, then collect_all
+        .mount(&server)
+        .await;
+    common::authorized("GET", "/campaigns/list")
+        .and(query_param("page", "1"))
+        .respond_with(common::json_response(
+            401,
+            json!({"message": "Invalid API key: test-rest-api-key"}),
+        ))
+        .expect(2) // the stream, then collect_all
+        .mount(&server)
+        .await;
+    let mut stream = client.campaigns_list().stream();
+    // Pages are fetched as items are consumed: one item, one request.
+    assert_eq!(stream.next().await.unwrap().unwrap().id, "c-0");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let mut ok = 1;
+    let mut errors = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(_) => ok += 1,
+            Err(e) => errors.push(e),
+        }
+    }
+    assert_eq!(ok, 100);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].status().map(|s| s.as_u16()), Some(401));
+    assert!(stream.next().await.is_none(), "the stream stays ended");
+    // collect_all gives the error instead of a partial list.
+    let all = client.campaigns_list().collect_all().await;
+    assert_eq!(all.unwrap_err().status().map(|s| s.as_u16()), Some(401));
 }
 
 #[test]
