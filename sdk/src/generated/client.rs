@@ -3069,6 +3069,18 @@ pub mod types {
             value.parse()
         }
     }
+    ///The fields to add to a catalog, each with its name and data type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogFieldsCreateRequest {
+        /// The new fields, at most 50 per request; the catalog may hold at
+        /// most 500 fields in all.
+        pub fields: ::std::vec::Vec<CatalogField>,
+    }
+    impl CatalogFieldsCreateRequest {
+        pub fn builder() -> builder::CatalogFieldsCreateRequest {
+            Default::default()
+        }
+    }
     /// One catalog item: its identifier plus one key per catalog field. The
     /// field values are whatever the catalog declares: strings, numbers,
     /// booleans, times (ISO 8601 strings), arrays or nested objects. A
@@ -3352,6 +3364,168 @@ pub mod types {
             Default::default()
         }
     }
+    ///The body of a selection creation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionCreateRequest {
+        pub selection: CatalogSelectionDefinition,
+    }
+    impl CatalogSelectionCreateRequest {
+        pub fn builder() -> builder::CatalogSelectionCreateRequest {
+            Default::default()
+        }
+    }
+    ///A selection to create - its name, its filters and how its results are ordered.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionDefinition {
+        ///A free-text description of the selection.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Conditions an item must all meet; at most one of them may test an array field.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub filters: ::std::vec::Vec<CatalogSelectionFilter>,
+        ///Name of the selection, unique within the catalog.
+        pub name: ::std::string::String,
+        ///The most items the selection returns.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub results_limit: ::std::option::Option<::std::num::NonZeroU64>,
+        ///The field the selection's items are sorted on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_field: ::std::option::Option<::std::string::String>,
+        ///Direction of the sort on `sort_field`, for example `asc` or `desc`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    impl CatalogSelectionDefinition {
+        pub fn builder() -> builder::CatalogSelectionDefinition {
+            Default::default()
+        }
+    }
+    ///One condition an item must meet to be part of the selection.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionFilter {
+        ///The catalog field the condition tests.
+        pub field: ::std::string::String,
+        pub operator: CatalogSelectionFilterOperator,
+        /// The value compared with the field: a string, number or boolean
+        /// matching the field's type (a time is an ISO 8601 string).
+        pub value: CatalogSelectionFilterValue,
+    }
+    impl CatalogSelectionFilter {
+        pub fn builder() -> builder::CatalogSelectionFilter {
+            Default::default()
+        }
+    }
+    /// How a selection filter compares a field with its value. Which
+    /// operators apply depends on the field's type: `equals` and `does not
+    /// equal` for strings; those plus `greater than` and `less than` for
+    /// numbers; `is` for booleans; `before` and `after` for times;
+    /// `includes value` and `does not include value` for arrays.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum CatalogSelectionFilterOperator {
+        #[serde(rename = "equals")]
+        Equals,
+        #[serde(rename = "does not equal")]
+        DoesNotEqual,
+        #[serde(rename = "greater than")]
+        GreaterThan,
+        #[serde(rename = "less than")]
+        LessThan,
+        #[serde(rename = "is")]
+        Is,
+        #[serde(rename = "before")]
+        Before,
+        #[serde(rename = "after")]
+        After,
+        #[serde(rename = "includes value")]
+        IncludesValue,
+        #[serde(rename = "does not include value")]
+        DoesNotIncludeValue,
+    }
+    impl ::std::fmt::Display for CatalogSelectionFilterOperator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Equals => f.write_str("equals"),
+                Self::DoesNotEqual => f.write_str("does not equal"),
+                Self::GreaterThan => f.write_str("greater than"),
+                Self::LessThan => f.write_str("less than"),
+                Self::Is => f.write_str("is"),
+                Self::Before => f.write_str("before"),
+                Self::After => f.write_str("after"),
+                Self::IncludesValue => f.write_str("includes value"),
+                Self::DoesNotIncludeValue => f.write_str("does not include value"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionFilterOperator {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "equals" => Ok(Self::Equals),
+                "does not equal" => Ok(Self::DoesNotEqual),
+                "greater than" => Ok(Self::GreaterThan),
+                "less than" => Ok(Self::LessThan),
+                "is" => Ok(Self::Is),
+                "before" => Ok(Self::Before),
+                "after" => Ok(Self::After),
+                "includes value" => Ok(Self::IncludesValue),
+                "does not include value" => Ok(Self::DoesNotIncludeValue),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionFilterOperator {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionFilterOperator {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// The value compared with the field: a string, number or boolean
+    /// matching the field's type (a time is an ISO 8601 string).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CatalogSelectionFilterValue {
+        String(::std::string::String),
+        Number(f64),
+        Boolean(bool),
+    }
+    impl ::std::fmt::Display for CatalogSelectionFilterValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for CatalogSelectionFilterValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<bool> for CatalogSelectionFilterValue {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
+    }
     ///The catalog to create, wrapped in a one-element array.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogsCreateRequest {
@@ -3384,6 +3558,195 @@ pub mod types {
     }
     impl CatalogsListResponse {
         pub fn builder() -> builder::CatalogsListResponse {
+            Default::default()
+        }
+    }
+    /// One Cloud Data Ingestion integration and the state of its latest sync
+    /// run. Every field is optional: an integration that never ran has no
+    /// last run, and a manual-only one no next run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CdiIntegration {
+        ///Identifier of the workspace the integration writes to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_group_id: ::std::option::Option<::std::string::String>,
+        ///The address or addresses notified about the integration's sync results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_emails: ::std::option::Option<::std::string::String>,
+        ///Identifier of the integration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_id: ::std::option::Option<::std::string::String>,
+        ///The name given to the integration in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_name: ::std::option::Option<::std::string::String>,
+        ///Whether the integration is active, paused and so on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_status: ::std::option::Option<::std::string::String>,
+        ///What the integration syncs (for example user attributes, events or catalog items).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_type: ::std::option::Option<::std::string::String>,
+        ///ISO 8601 time the latest sync run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_job_start_time:
+            ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Outcome of the latest sync run (the values of a run's `job_status`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_job_status: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time of the latest data the integration synced.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_updated_at: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time of the next scheduled sync run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub next_scheduled_run: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The kind of data warehouse the integration reads (Snowflake, BigQuery, Redshift...).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub warehouse_type: ::std::option::Option<::std::string::String>,
+    }
+    impl CdiIntegration {
+        pub fn builder() -> builder::CdiIntegration {
+            Default::default()
+        }
+    }
+    ///One page of the workspace's Cloud Data Ingestion integrations.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CdiIntegrationsListResponse {
+        ///`success` when the list was returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The integrations of this page, at most 10.
+        pub results: ::std::vec::Vec<CdiIntegration>,
+    }
+    impl CdiIntegrationsListResponse {
+        pub fn builder() -> builder::CdiIntegrationsListResponse {
+            Default::default()
+        }
+    }
+    /// Outcome of a sync run: `running` (still going), `success` (every row
+    /// synced), `partial` (some rows rejected), `error` (no row synced),
+    /// `config_error` (the integration's set-up is wrong).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum CdiJobStatus {
+        #[serde(rename = "running")]
+        Running,
+        #[serde(rename = "success")]
+        Success,
+        #[serde(rename = "partial")]
+        Partial,
+        #[serde(rename = "error")]
+        Error,
+        #[serde(rename = "config_error")]
+        ConfigError,
+    }
+    impl ::std::fmt::Display for CdiJobStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Running => f.write_str("running"),
+                Self::Success => f.write_str("success"),
+                Self::Partial => f.write_str("partial"),
+                Self::Error => f.write_str("error"),
+                Self::ConfigError => f.write_str("config_error"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CdiJobStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "running" => Ok(Self::Running),
+                "success" => Ok(Self::Success),
+                "partial" => Ok(Self::Partial),
+                "error" => Ok(Self::Error),
+                "config_error" => Ok(Self::ConfigError),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One past or current sync run of an integration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CdiJobSyncStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_status: ::std::option::Option<::braze_sdk::Open<CdiJobStatus>>,
+        ///The latest `UPDATED_AT` value of the rows the run processed, ISO 8601.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_timestamp_synced:
+            ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Rows rejected because of errors.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rows_failed_with_errors: ::std::option::Option<u64>,
+        ///Rows written to Braze.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rows_synced: ::std::option::Option<u64>,
+        ///ISO 8601 time the run finished (absent or null while it runs).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub sync_finish_time: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time the run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sync_start_time: ::std::option::Option<::std::string::String>,
+    }
+    impl CdiJobSyncStatus {
+        pub fn builder() -> builder::CdiJobSyncStatus {
+            Default::default()
+        }
+    }
+    ///One page of an integration's sync runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CdiJobSyncStatusListResponse {
+        ///`success` when the list was returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The sync runs of this page, at most 10.
+        pub results: ::std::vec::Vec<CdiJobSyncStatus>,
+    }
+    impl CdiJobSyncStatusListResponse {
+        pub fn builder() -> builder::CdiJobSyncStatusListResponse {
             Default::default()
         }
     }
@@ -18632,6 +18995,47 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CatalogFieldsCreateRequest {
+            fields:
+                ::std::result::Result<::std::vec::Vec<super::CatalogField>, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogFieldsCreateRequest {
+            fn default() -> Self {
+                Self {
+                    fields: Err("no value supplied for fields".to_string()),
+                }
+            }
+        }
+        impl CatalogFieldsCreateRequest {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fields: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogFieldsCreateRequest> for super::CatalogFieldsCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogFieldsCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogFieldsCreateRequest> for CatalogFieldsCreateRequest {
+            fn from(value: super::CatalogFieldsCreateRequest) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CatalogItem {
             id: ::std::result::Result<super::CatalogItemId, ::std::string::String>,
             extra: ::std::result::Result<
@@ -19178,6 +19582,243 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CatalogSelectionCreateRequest {
+            selection:
+                ::std::result::Result<super::CatalogSelectionDefinition, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogSelectionCreateRequest {
+            fn default() -> Self {
+                Self {
+                    selection: Err("no value supplied for selection".to_string()),
+                }
+            }
+        }
+        impl CatalogSelectionCreateRequest {
+            pub fn selection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionDefinition>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for selection: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionCreateRequest>
+            for super::CatalogSelectionCreateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    selection: value.selection?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionCreateRequest> for CatalogSelectionCreateRequest {
+            fn from(value: super::CatalogSelectionCreateRequest) -> Self {
+                Self {
+                    selection: Ok(value.selection),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogSelectionDefinition {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filters: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogSelectionFilter>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            results_limit: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
+                ::std::string::String,
+            >,
+            sort_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogSelectionDefinition {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    filters: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    results_limit: Ok(Default::default()),
+                    sort_field: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl CatalogSelectionDefinition {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogSelectionFilter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filters: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results_limit: {e}"));
+                self
+            }
+            pub fn sort_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sort_field: {e}"));
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sort_order: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionDefinition> for super::CatalogSelectionDefinition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionDefinition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    filters: value.filters?,
+                    name: value.name?,
+                    results_limit: value.results_limit?,
+                    sort_field: value.sort_field?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionDefinition> for CatalogSelectionDefinition {
+            fn from(value: super::CatalogSelectionDefinition) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    filters: Ok(value.filters),
+                    name: Ok(value.name),
+                    results_limit: Ok(value.results_limit),
+                    sort_field: Ok(value.sort_field),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogSelectionFilter {
+            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            operator:
+                ::std::result::Result<super::CatalogSelectionFilterOperator, ::std::string::String>,
+            value: ::std::result::Result<super::CatalogSelectionFilterValue, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogSelectionFilter {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    operator: Err("no value supplied for operator".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl CatalogSelectionFilter {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn operator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionFilterOperator>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operator = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for operator: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionFilterValue>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionFilter> for super::CatalogSelectionFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    operator: value.operator?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionFilter> for CatalogSelectionFilter {
+            fn from(value: super::CatalogSelectionFilter) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    operator: Ok(value.operator),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CatalogsCreateRequest {
             catalogs: ::std::result::Result<
                 [super::CatalogCreateDefinition; 1usize],
@@ -19325,6 +19966,476 @@ pub mod types {
                 Self {
                     catalogs: Ok(value.catalogs),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiIntegration {
+            app_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_emails: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_job_start_time: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            last_job_status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            last_updated_at: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            next_scheduled_run: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            warehouse_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiIntegration {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Ok(Default::default()),
+                    contact_emails: Ok(Default::default()),
+                    integration_id: Ok(Default::default()),
+                    integration_name: Ok(Default::default()),
+                    integration_status: Ok(Default::default()),
+                    integration_type: Ok(Default::default()),
+                    last_job_start_time: Ok(Default::default()),
+                    last_job_status: Ok(Default::default()),
+                    last_updated_at: Ok(Default::default()),
+                    next_scheduled_run: Ok(Default::default()),
+                    warehouse_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl CdiIntegration {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn contact_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_emails = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for contact_emails: {e}")
+                });
+                self
+            }
+            pub fn integration_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_id: {e}")
+                });
+                self
+            }
+            pub fn integration_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_name: {e}")
+                });
+                self
+            }
+            pub fn integration_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_status: {e}")
+                });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_type: {e}")
+                });
+                self
+            }
+            pub fn last_job_start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_job_start_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_job_start_time: {e}")
+                });
+                self
+            }
+            pub fn last_job_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_job_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_job_status: {e}")
+                });
+                self
+            }
+            pub fn last_updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_updated_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_updated_at: {e}")
+                });
+                self
+            }
+            pub fn next_scheduled_run<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_scheduled_run = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for next_scheduled_run: {e}")
+                });
+                self
+            }
+            pub fn warehouse_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warehouse_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for warehouse_type: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiIntegration> for super::CdiIntegration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiIntegration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    contact_emails: value.contact_emails?,
+                    integration_id: value.integration_id?,
+                    integration_name: value.integration_name?,
+                    integration_status: value.integration_status?,
+                    integration_type: value.integration_type?,
+                    last_job_start_time: value.last_job_start_time?,
+                    last_job_status: value.last_job_status?,
+                    last_updated_at: value.last_updated_at?,
+                    next_scheduled_run: value.next_scheduled_run?,
+                    warehouse_type: value.warehouse_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiIntegration> for CdiIntegration {
+            fn from(value: super::CdiIntegration) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    contact_emails: Ok(value.contact_emails),
+                    integration_id: Ok(value.integration_id),
+                    integration_name: Ok(value.integration_name),
+                    integration_status: Ok(value.integration_status),
+                    integration_type: Ok(value.integration_type),
+                    last_job_start_time: Ok(value.last_job_start_time),
+                    last_job_status: Ok(value.last_job_status),
+                    last_updated_at: Ok(value.last_updated_at),
+                    next_scheduled_run: Ok(value.next_scheduled_run),
+                    warehouse_type: Ok(value.warehouse_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiIntegrationsListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CdiIntegration>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiIntegrationsListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl CdiIntegrationsListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CdiIntegration>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiIntegrationsListResponse> for super::CdiIntegrationsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiIntegrationsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiIntegrationsListResponse> for CdiIntegrationsListResponse {
+            fn from(value: super::CdiIntegrationsListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiJobSyncStatus {
+            job_status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::CdiJobStatus>>,
+                ::std::string::String,
+            >,
+            last_timestamp_synced: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            rows_failed_with_errors:
+                ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            rows_synced: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            sync_finish_time: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            sync_start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiJobSyncStatus {
+            fn default() -> Self {
+                Self {
+                    job_status: Ok(Default::default()),
+                    last_timestamp_synced: Ok(Default::default()),
+                    rows_failed_with_errors: Ok(Default::default()),
+                    rows_synced: Ok(Default::default()),
+                    sync_finish_time: Ok(Default::default()),
+                    sync_start_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl CdiJobSyncStatus {
+            pub fn job_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Open<super::CdiJobStatus>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for job_status: {e}"));
+                self
+            }
+            pub fn last_timestamp_synced<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_timestamp_synced = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_timestamp_synced: {e}")
+                });
+                self
+            }
+            pub fn rows_failed_with_errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rows_failed_with_errors = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rows_failed_with_errors: {e}")
+                });
+                self
+            }
+            pub fn rows_synced<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rows_synced = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rows_synced: {e}"));
+                self
+            }
+            pub fn sync_finish_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_finish_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sync_finish_time: {e}")
+                });
+                self
+            }
+            pub fn sync_start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_start_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sync_start_time: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiJobSyncStatus> for super::CdiJobSyncStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiJobSyncStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    job_status: value.job_status?,
+                    last_timestamp_synced: value.last_timestamp_synced?,
+                    rows_failed_with_errors: value.rows_failed_with_errors?,
+                    rows_synced: value.rows_synced?,
+                    sync_finish_time: value.sync_finish_time?,
+                    sync_start_time: value.sync_start_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiJobSyncStatus> for CdiJobSyncStatus {
+            fn from(value: super::CdiJobSyncStatus) -> Self {
+                Self {
+                    job_status: Ok(value.job_status),
+                    last_timestamp_synced: Ok(value.last_timestamp_synced),
+                    rows_failed_with_errors: Ok(value.rows_failed_with_errors),
+                    rows_synced: Ok(value.rows_synced),
+                    sync_finish_time: Ok(value.sync_finish_time),
+                    sync_start_time: Ok(value.sync_start_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiJobSyncStatusListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CdiJobSyncStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiJobSyncStatusListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl CdiJobSyncStatusListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CdiJobSyncStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiJobSyncStatusListResponse> for super::CdiJobSyncStatusListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiJobSyncStatusListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiJobSyncStatusListResponse> for CdiJobSyncStatusListResponse {
+            fn from(value: super::CdiJobSyncStatusListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    results: Ok(value.results),
                 }
             }
         }
@@ -36723,6 +37834,187 @@ impl Client {
     pub fn catalog_item_update(&self) -> builder::CatalogItemUpdate<'_> {
         builder::CatalogItemUpdate::new(self)
     }
+    /// Add fields to a catalog (asynchronous)
+    ///
+    /// Adds up to 50 new fields (columns) to an existing catalog, each with
+    /// its name and data type; a catalog holds at most 500 fields. Braze
+    /// answers HTTP 202 once the change is queued; the fields appear later.
+    ///
+    /// The API key needs the `catalogs.create_fields` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/fields`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_fields_create()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_fields_create(&self) -> builder::CatalogFieldsCreate<'_> {
+        builder::CatalogFieldsCreate::new(self)
+    }
+    /// Remove a field from a catalog (asynchronous)
+    ///
+    /// Removes one field (column) and its values from every item of a
+    /// catalog. A field that a selection filters or sorts on, or that serves
+    /// as an inventory field, cannot be removed. Braze answers HTTP 202 once
+    /// the removal is queued.
+    ///
+    /// The API key needs the `catalogs.delete_fields` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/fields/{field_name}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `field_name`: Name of the field to remove.
+    /// ```text
+    /// let response = client.catalog_field_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .field_name(field_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_field_delete(&self) -> builder::CatalogFieldDelete<'_> {
+        builder::CatalogFieldDelete::new(self)
+    }
+    /// Create a selection of catalog items (asynchronous)
+    ///
+    /// Defines a named selection: a saved subset of a catalog's items given
+    /// by filters on its fields, optionally sorted and capped in size.
+    /// Messages can then reference the selection instead of the whole
+    /// catalog. Only one array-typed field may be used in a selection's
+    /// filters. Braze answers HTTP 202 once the selection is queued for
+    /// creation.
+    ///
+    /// The API key needs the `catalogs.create_selection` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/selections`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_selection_create()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_selection_create(&self) -> builder::CatalogSelectionCreate<'_> {
+        builder::CatalogSelectionCreate::new(self)
+    }
+    /// Delete a catalog selection (asynchronous)
+    ///
+    /// Deletes one selection of a catalog; the catalog and its items stay.
+    /// Braze answers HTTP 202 once the deletion is queued.
+    ///
+    /// The API key needs the `catalogs.delete_selection` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/selections/{selection_name}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `selection_name`: Name of the selection to delete.
+    /// ```text
+    /// let response = client.catalog_selection_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .selection_name(selection_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_selection_delete(&self) -> builder::CatalogSelectionDelete<'_> {
+        builder::CatalogSelectionDelete::new(self)
+    }
+    /// List Cloud Data Ingestion integrations
+    ///
+    /// Returns the workspace's Cloud Data Ingestion integrations, 10 per
+    /// page, with the state of each one's latest sync run and when the next
+    /// scheduled one is due. When there are more than 10, the response's
+    /// `Link` header carries the URLs of the `next` and `prev` pages; pass
+    /// the `cursor` found in them to fetch that page.
+    ///
+    /// The API key needs the `cdi.integration_list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/cdi/integrations`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor` query
+    /// parameter of a URL in the previous response's `Link` header. Omit it
+    /// for the first page.
+    ///
+    /// ```text
+    /// let response = client.cdi_integrations_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_integrations_list(&self) -> builder::CdiIntegrationsList<'_> {
+        builder::CdiIntegrationsList::new(self)
+    }
+    /// List the past sync runs of an integration
+    ///
+    /// Returns the history of an integration's sync runs, newest first, 10
+    /// per page: each run's outcome, when it started and finished, the last
+    /// `UPDATED_AT` value it processed and how many rows it synced or
+    /// rejected. Further pages are linked from the `Link` header, as in the
+    /// integration list.
+    ///
+    /// The API key needs the `cdi.integration_job_status` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/cdi/integrations/{integration_id}/job_sync_status`
+    ///
+    /// Arguments:
+    /// - `integration_id`: Identifier of the integration, as the integration list reports it.
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor` query
+    /// parameter of a URL in the previous response's `Link` header. Omit it
+    /// for the first page.
+    ///
+    /// ```text
+    /// let response = client.cdi_job_sync_status_list()
+    ///     .integration_id(integration_id)
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_job_sync_status_list(&self) -> builder::CdiJobSyncStatusList<'_> {
+        builder::CdiJobSyncStatusList::new(self)
+    }
+    /// Start a sync run of an integration now
+    ///
+    /// Starts a sync run of the integration outside its schedule. The run
+    /// happens in the background (HTTP 202); follow it with the sync-status
+    /// list. The request has no body.
+    ///
+    /// Braze answers HTTP 429 with the message `Another job is in progress`
+    /// while a run of the same integration is still going: that 429 is not
+    /// the rate limit, and retrying only helps once the run has finished.
+    ///
+    /// The API key needs the `cdi.integration_sync` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/cdi/integrations/{integration_id}/sync`
+    ///
+    /// Arguments:
+    /// - `integration_id`: Identifier of the integration, as the integration list reports it.
+    /// ```text
+    /// let response = client.cdi_integration_sync()
+    ///     .integration_id(integration_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_integration_sync(&self) -> builder::CdiIntegrationSync<'_> {
+        builder::CdiIntegrationSync::new(self)
+    }
     /// Set the subscription group state of up to 50 users
     ///
     /// Moves up to 50 users into (`subscribed`) or out of (`unsubscribed`)
@@ -40064,6 +41356,668 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_fields_create`]
+    ///
+    /// [`Client::catalog_fields_create`]: super::Client::catalog_fields_create
+    #[derive(Debug, Clone)]
+    pub struct CatalogFieldsCreate<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<::std::string::String, String>,
+        body: Result<types::builder::CatalogFieldsCreateRequest, String>,
+    }
+    impl<'a> CatalogFieldsCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.catalog_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogFieldsCreateRequest>,
+            <V as std::convert::TryInto<types::CatalogFieldsCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CatalogFieldsCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CatalogFieldsCreateRequest,
+                ) -> types::builder::CatalogFieldsCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/catalogs/{catalog_name}/fields`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                body,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CatalogFieldsCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/fields",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_fields_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_field_delete`]
+    ///
+    /// [`Client::catalog_field_delete`]: super::Client::catalog_field_delete
+    #[derive(Debug, Clone)]
+    pub struct CatalogFieldDelete<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<::std::string::String, String>,
+        field_name: Result<::std::string::String, String>,
+    }
+    impl<'a> CatalogFieldDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                field_name: Err("field_name was not initialized".to_string()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.catalog_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+            });
+            self
+        }
+        pub fn field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.field_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for field_name failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/catalogs/{catalog_name}/fields/{field_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                field_name,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let field_name = field_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/fields/{}",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+                encode_path(&field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_field_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_selection_create`]
+    ///
+    /// [`Client::catalog_selection_create`]: super::Client::catalog_selection_create
+    #[derive(Debug, Clone)]
+    pub struct CatalogSelectionCreate<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<::std::string::String, String>,
+        body: Result<types::builder::CatalogSelectionCreateRequest, String>,
+    }
+    impl<'a> CatalogSelectionCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.catalog_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogSelectionCreateRequest>,
+            <V as std::convert::TryInto<types::CatalogSelectionCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CatalogSelectionCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CatalogSelectionCreateRequest,
+                ) -> types::builder::CatalogSelectionCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/catalogs/{catalog_name}/selections`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                body,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CatalogSelectionCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/selections",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_selection_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_selection_delete`]
+    ///
+    /// [`Client::catalog_selection_delete`]: super::Client::catalog_selection_delete
+    #[derive(Debug, Clone)]
+    pub struct CatalogSelectionDelete<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<::std::string::String, String>,
+        selection_name: Result<::std::string::String, String>,
+    }
+    impl<'a> CatalogSelectionDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                selection_name: Err("selection_name was not initialized".to_string()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.catalog_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+            });
+            self
+        }
+        pub fn selection_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.selection_name = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for selection_name failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/catalogs/{catalog_name}/selections/{selection_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                selection_name,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let selection_name = selection_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/selections/{}",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+                encode_path(&selection_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_selection_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_integrations_list`]
+    ///
+    /// [`Client::cdi_integrations_list`]: super::Client::cdi_integrations_list
+    #[derive(Debug, Clone)]
+    pub struct CdiIntegrationsList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CdiIntegrationsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/cdi/integrations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CdiIntegrationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/cdi/integrations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_integrations_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_job_sync_status_list`]
+    ///
+    /// [`Client::cdi_job_sync_status_list`]: super::Client::cdi_job_sync_status_list
+    #[derive(Debug, Clone)]
+    pub struct CdiJobSyncStatusList<'a> {
+        client: &'a super::Client,
+        integration_id: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CdiJobSyncStatusList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_id: Err("integration_id was not initialized".to_string()),
+                cursor: Ok(None),
+            }
+        }
+        pub fn integration_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for integration_id failed".to_string()
+            });
+            self
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/cdi/integrations/{integration_id}/job_sync_status`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CdiJobSyncStatusListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                integration_id,
+                cursor,
+            } = self;
+            let integration_id = integration_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/cdi/integrations/{}/job_sync_status",
+                client.baseurl,
+                encode_path(&integration_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_job_sync_status_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_integration_sync`]
+    ///
+    /// [`Client::cdi_integration_sync`]: super::Client::cdi_integration_sync
+    #[derive(Debug, Clone)]
+    pub struct CdiIntegrationSync<'a> {
+        client: &'a super::Client,
+        integration_id: Result<::std::string::String, String>,
+    }
+    impl<'a> CdiIntegrationSync<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_id: Err("integration_id was not initialized".to_string()),
+            }
+        }
+        pub fn integration_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for integration_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/cdi/integrations/{integration_id}/sync`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                integration_id,
+            } = self;
+            let integration_id = integration_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/cdi/integrations/{}/sync",
+                client.baseurl,
+                encode_path(&integration_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_integration_sync",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -4,7 +4,7 @@
 //! What the spec says about each operation, as data for the runtime.
 use crate::operation::{Operation, Pagination, RateLimit};
 /// Every operation of the spec, in spec order.
-pub static OPERATIONS: [Operation; 93usize] = [
+pub static OPERATIONS: [Operation; 100usize] = [
     Operation {
         id: "catalogs_list",
         method: "GET",
@@ -175,6 +175,105 @@ pub static OPERATIONS: [Operation; 93usize] = [
             requests: 50u32,
             window_seconds: 60u32,
             bucket: "catalog-items-sync",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "catalog_fields_create",
+        method: "POST",
+        path: "/catalogs/{catalog_name}/fields",
+        tag: "Catalogs",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "catalog-fields-selections-async",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "catalog_field_delete",
+        method: "DELETE",
+        path: "/catalogs/{catalog_name}/fields/{field_name}",
+        tag: "Catalogs",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "catalog-fields-selections-async",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "catalog_selection_create",
+        method: "POST",
+        path: "/catalogs/{catalog_name}/selections",
+        tag: "Catalogs",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "catalog-fields-selections-async",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "catalog_selection_delete",
+        method: "DELETE",
+        path: "/catalogs/{catalog_name}/selections/{selection_name}",
+        tag: "Catalogs",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "catalog-fields-selections-async",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "cdi_integrations_list",
+        method: "GET",
+        path: "/cdi/integrations",
+        tag: "Cloud Data Ingestion",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "cdi-integrations-list",
+        },
+        pagination: Some(Pagination::Cursor {
+            param: "cursor",
+            header: "Link",
+            items: "results",
+        }),
+    },
+    Operation {
+        id: "cdi_job_sync_status_list",
+        method: "GET",
+        path: "/cdi/integrations/{integration_id}/job_sync_status",
+        tag: "Cloud Data Ingestion",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 100u32,
+            window_seconds: 60u32,
+            bucket: "cdi-job-sync-status",
+        },
+        pagination: Some(Pagination::Cursor {
+            param: "cursor",
+            header: "Link",
+            items: "results",
+        }),
+    },
+    Operation {
+        id: "cdi_integration_sync",
+        method: "POST",
+        path: "/cdi/integrations/{integration_id}/sync",
+        tag: "Cloud Data Ingestion",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 20u32,
+            window_seconds: 60u32,
+            bucket: "cdi-sync",
         },
         pagination: None,
     },

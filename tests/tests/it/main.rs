@@ -4,8 +4,10 @@
 
 mod common;
 mod contract_catalogs;
+mod contract_cdi;
 mod contract_email;
 mod contract_export;
+mod contract_extra_catalogs;
 mod contract_messaging;
 mod contract_preference_center;
 mod contract_scim;
