@@ -1947,6 +1947,22 @@ pub mod types {
             Default::default()
         }
     }
+    ///The campaign to copy and the name of the copy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CampaignsDuplicateRequest {
+        ///Identifier of the campaign to duplicate.
+        pub campaign_id: ::std::string::String,
+        ///Description of the new campaign.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name of the new campaign.
+        pub name: ::std::string::String,
+    }
+    impl CampaignsDuplicateRequest {
+        pub fn builder() -> builder::CampaignsDuplicateRequest {
+            Default::default()
+        }
+    }
     ///One page of campaigns.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CampaignsListResponse {
@@ -2415,6 +2431,25 @@ pub mod types {
     }
     impl CanvasDetailsResponse {
         pub fn builder() -> builder::CanvasDetailsResponse {
+            Default::default()
+        }
+    }
+    ///The Canvas to copy, the name of the copy and, optionally, its description and tags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CanvasDuplicateRequest {
+        ///Identifier of the Canvas to duplicate.
+        pub canvas_id: ::std::string::String,
+        ///Description of the new Canvas.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name of the new Canvas.
+        pub name: ::std::string::String,
+        ///Existing tags to give the copy; when present they replace the original's tags.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CanvasDuplicateRequest {
+        pub fn builder() -> builder::CanvasDuplicateRequest {
             Default::default()
         }
     }
@@ -4941,6 +4976,40 @@ pub mod types {
             Default::default()
         }
     }
+    ///One custom attribute as the workspace records it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomAttributeDetails {
+        ///For an array attribute, the most elements it keeps; null for other types.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub array_length: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+        ///The attribute's data type as the dashboard names it (`Number`, `String`, `Array`, `Boolean`, `Date`, `Object`...).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_type: ::std::option::Option<::std::string::String>,
+        ///The description given in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The attribute's name.
+        pub name: ::std::string::String,
+        ///Whether the attribute is `Active` or blocklisted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Tags attached to the attribute.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CustomAttributeDetails {
+        pub fn builder() -> builder::CustomAttributeDetails {
+            Default::default()
+        }
+    }
     ///Adds `inc` (which may be negative) to an integer custom attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttributeIncrement {
@@ -4960,6 +5029,61 @@ pub mod types {
     }
     impl CustomAttributeTime {
         pub fn builder() -> builder::CustomAttributeTime {
+            Default::default()
+        }
+    }
+    ///One page of the workspace's custom attributes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomAttributesListResponse {
+        ///The attributes of this page, at most 50, in alphabetical order.
+        pub attributes: ::std::vec::Vec<CustomAttributeDetails>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomAttributesListResponse {
+        pub fn builder() -> builder::CustomAttributesListResponse {
+            Default::default()
+        }
+    }
+    ///One custom event as the workspace records it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomEventDetails {
+        ///The description given in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Whether the event is part of the workspace's analytics report.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub included_in_analytics_report: ::std::option::Option<bool>,
+        ///The event's name.
+        pub name: ::std::string::String,
+        ///Whether the event is `Active` or blocklisted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Tags attached to the event.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CustomEventDetails {
+        pub fn builder() -> builder::CustomEventDetails {
+            Default::default()
+        }
+    }
+    ///One page of the workspace's custom events.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomEventsListResponse {
+        ///The events of this page, at most 50, in alphabetical order.
+        pub events: ::std::vec::Vec<CustomEventDetails>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomEventsListResponse {
+        pub fn builder() -> builder::CustomEventsListResponse {
             Default::default()
         }
     }
@@ -5462,6 +5586,22 @@ pub mod types {
     }
     impl EventsListResponse {
         pub fn builder() -> builder::EventsListResponse {
+            Default::default()
+        }
+    }
+    /// The answer of an endpoint whose body Braze does not document: the
+    /// usual envelope, every field optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExportAcceptedResponse {
+        ///Non-fatal problems Braze may report.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<BrazeErrorDetail>,
+        ///`success` when the request was accepted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ExportAcceptedResponse {
+        pub fn builder() -> builder::ExportAcceptedResponse {
             Default::default()
         }
     }
@@ -7445,6 +7585,32 @@ pub mod types {
             Default::default()
         }
     }
+    ///Purchases in one day or hour.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchaseQuantityPoint {
+        ///Items purchased in the period.
+        pub purchase_quantity: u64,
+        ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
+        pub time: ::std::string::String,
+    }
+    impl PurchaseQuantityPoint {
+        pub fn builder() -> builder::PurchaseQuantityPoint {
+            Default::default()
+        }
+    }
+    ///Revenue in one day or hour.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchaseRevenuePoint {
+        ///Money spent in purchases during the period, in the workspace's currency.
+        pub revenue: f64,
+        ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
+        pub time: ::std::string::String,
+    }
+    impl PurchaseRevenuePoint {
+        pub fn builder() -> builder::PurchaseRevenuePoint {
+            Default::default()
+        }
+    }
     ///One page of product identifiers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PurchasesProductListResponse {
@@ -7455,6 +7621,34 @@ pub mod types {
     }
     impl PurchasesProductListResponse {
         pub fn builder() -> builder::PurchasesProductListResponse {
+            Default::default()
+        }
+    }
+    ///Purchase counts over time.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchasesQuantitySeriesResponse {
+        ///One entry per day or hour, oldest first.
+        pub data: ::std::vec::Vec<PurchaseQuantityPoint>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PurchasesQuantitySeriesResponse {
+        pub fn builder() -> builder::PurchasesQuantitySeriesResponse {
+            Default::default()
+        }
+    }
+    ///Purchase revenue over time.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchasesRevenueSeriesResponse {
+        ///One entry per day or hour, oldest first.
+        pub data: ::std::vec::Vec<PurchaseRevenuePoint>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PurchasesRevenueSeriesResponse {
+        pub fn builder() -> builder::PurchasesRevenueSeriesResponse {
             Default::default()
         }
     }
@@ -8178,6 +8372,17 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///The segment whose running exports to cancel.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SegmentsExportCancelRequest {
+        ///Identifier of the segment (from `GET /segments/list` or the dashboard).
+        pub segment_id: ::std::string::String,
+    }
+    impl SegmentsExportCancelRequest {
+        pub fn builder() -> builder::SegmentsExportCancelRequest {
+            Default::default()
         }
     }
     ///One page of segments.
@@ -15751,6 +15956,77 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CampaignsDuplicateRequest {
+            campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CampaignsDuplicateRequest {
+            fn default() -> Self {
+                Self {
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CampaignsDuplicateRequest {
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for campaign_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignsDuplicateRequest> for super::CampaignsDuplicateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignsDuplicateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_id: value.campaign_id?,
+                    description: value.description?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignsDuplicateRequest> for CampaignsDuplicateRequest {
+            fn from(value: super::CampaignsDuplicateRequest) -> Self {
+                Self {
+                    campaign_id: Ok(value.campaign_id),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CampaignsListResponse {
             campaigns: ::std::result::Result<
                 ::std::vec::Vec<super::CampaignListItem>,
@@ -17181,6 +17457,94 @@ pub mod types {
                     teams: Ok(value.teams),
                     updated_at: Ok(value.updated_at),
                     variants: Ok(value.variants),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CanvasDuplicateRequest {
+            canvas_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CanvasDuplicateRequest {
+            fn default() -> Self {
+                Self {
+                    canvas_id: Err("no value supplied for canvas_id".to_string()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CanvasDuplicateRequest {
+            pub fn canvas_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.canvas_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for canvas_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CanvasDuplicateRequest> for super::CanvasDuplicateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CanvasDuplicateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    canvas_id: value.canvas_id?,
+                    description: value.description?,
+                    name: value.name?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CanvasDuplicateRequest> for CanvasDuplicateRequest {
+            fn from(value: super::CanvasDuplicateRequest) -> Self {
+                Self {
+                    canvas_id: Ok(value.canvas_id),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    tag_names: Ok(value.tag_names),
                 }
             }
         }
@@ -22130,6 +22494,133 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomAttributeDetails {
+            array_length: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                ::std::string::String,
+            >,
+            data_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomAttributeDetails {
+            fn default() -> Self {
+                Self {
+                    array_length: Ok(Default::default()),
+                    data_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    status: Ok(Default::default()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomAttributeDetails {
+            pub fn array_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::braze_sdk::Nullable<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.array_length = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for array_length: {e}"));
+                self
+            }
+            pub fn data_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data_type: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomAttributeDetails> for super::CustomAttributeDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomAttributeDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    array_length: value.array_length?,
+                    data_type: value.data_type?,
+                    description: value.description?,
+                    name: value.name?,
+                    status: value.status?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomAttributeDetails> for CustomAttributeDetails {
+            fn from(value: super::CustomAttributeDetails) -> Self {
+                Self {
+                    array_length: Ok(value.array_length),
+                    data_type: Ok(value.data_type),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    tag_names: Ok(value.tag_names),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CustomAttributeIncrement {
             inc: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -22203,6 +22694,234 @@ pub mod types {
             fn from(value: super::CustomAttributeTime) -> Self {
                 Self {
                     time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomAttributesListResponse {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::CustomAttributeDetails>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomAttributesListResponse {
+            fn default() -> Self {
+                Self {
+                    attributes: Err("no value supplied for attributes".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomAttributesListResponse {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomAttributeDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomAttributesListResponse> for super::CustomAttributesListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomAttributesListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomAttributesListResponse> for CustomAttributesListResponse {
+            fn from(value: super::CustomAttributesListResponse) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomEventDetails {
+            description: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            included_in_analytics_report:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomEventDetails {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    included_in_analytics_report: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    status: Ok(Default::default()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomEventDetails {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn included_in_analytics_report<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.included_in_analytics_report = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for included_in_analytics_report: {e}")
+                });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomEventDetails> for super::CustomEventDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomEventDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    included_in_analytics_report: value.included_in_analytics_report?,
+                    name: value.name?,
+                    status: value.status?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomEventDetails> for CustomEventDetails {
+            fn from(value: super::CustomEventDetails) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    included_in_analytics_report: Ok(value.included_in_analytics_report),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    tag_names: Ok(value.tag_names),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomEventsListResponse {
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::CustomEventDetails>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomEventsListResponse {
+            fn default() -> Self {
+                Self {
+                    events: Err("no value supplied for events".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomEventsListResponse {
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomEventDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomEventsListResponse> for super::CustomEventsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomEventsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    events: value.events?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomEventsListResponse> for CustomEventsListResponse {
+            fn from(value: super::CustomEventsListResponse) -> Self {
+                Self {
+                    events: Ok(value.events),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -23260,6 +23979,66 @@ pub mod types {
             fn from(value: super::EventsListResponse) -> Self {
                 Self {
                     events: Ok(value.events),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExportAcceptedResponse {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::BrazeErrorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportAcceptedResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExportAcceptedResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BrazeErrorDetail>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportAcceptedResponse> for super::ExportAcceptedResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportAcceptedResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExportAcceptedResponse> for ExportAcceptedResponse {
+            fn from(value: super::ExportAcceptedResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
                     message: Ok(value.message),
                 }
             }
@@ -28820,6 +29599,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PurchaseQuantityPoint {
+            purchase_quantity: ::std::result::Result<u64, ::std::string::String>,
+            time: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PurchaseQuantityPoint {
+            fn default() -> Self {
+                Self {
+                    purchase_quantity: Err("no value supplied for purchase_quantity".to_string()),
+                    time: Err("no value supplied for time".to_string()),
+                }
+            }
+        }
+        impl PurchaseQuantityPoint {
+            pub fn purchase_quantity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_quantity = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for purchase_quantity: {e}")
+                });
+                self
+            }
+            pub fn time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchaseQuantityPoint> for super::PurchaseQuantityPoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchaseQuantityPoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    purchase_quantity: value.purchase_quantity?,
+                    time: value.time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchaseQuantityPoint> for PurchaseQuantityPoint {
+            fn from(value: super::PurchaseQuantityPoint) -> Self {
+                Self {
+                    purchase_quantity: Ok(value.purchase_quantity),
+                    time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchaseRevenuePoint {
+            revenue: ::std::result::Result<f64, ::std::string::String>,
+            time: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PurchaseRevenuePoint {
+            fn default() -> Self {
+                Self {
+                    revenue: Err("no value supplied for revenue".to_string()),
+                    time: Err("no value supplied for time".to_string()),
+                }
+            }
+        }
+        impl PurchaseRevenuePoint {
+            pub fn revenue<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revenue = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for revenue: {e}"));
+                self
+            }
+            pub fn time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchaseRevenuePoint> for super::PurchaseRevenuePoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchaseRevenuePoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    revenue: value.revenue?,
+                    time: value.time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchaseRevenuePoint> for PurchaseRevenuePoint {
+            fn from(value: super::PurchaseRevenuePoint) -> Self {
+                Self {
+                    revenue: Ok(value.revenue),
+                    time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PurchasesProductListResponse {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             products: ::std::result::Result<
@@ -28873,6 +29760,134 @@ pub mod types {
                 Self {
                     message: Ok(value.message),
                     products: Ok(value.products),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchasesQuantitySeriesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PurchaseQuantityPoint>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PurchasesQuantitySeriesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PurchasesQuantitySeriesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PurchaseQuantityPoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchasesQuantitySeriesResponse>
+            for super::PurchasesQuantitySeriesResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchasesQuantitySeriesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchasesQuantitySeriesResponse>
+            for PurchasesQuantitySeriesResponse
+        {
+            fn from(value: super::PurchasesQuantitySeriesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchasesRevenueSeriesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PurchaseRevenuePoint>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PurchasesRevenueSeriesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PurchasesRevenueSeriesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PurchaseRevenuePoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchasesRevenueSeriesResponse>
+            for super::PurchasesRevenueSeriesResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchasesRevenueSeriesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchasesRevenueSeriesResponse>
+            for PurchasesRevenueSeriesResponse
+        {
+            fn from(value: super::PurchasesRevenueSeriesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -30319,6 +31334,46 @@ pub mod types {
                     teams: Ok(value.teams),
                     text_description: Ok(value.text_description),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SegmentsExportCancelRequest {
+            segment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SegmentsExportCancelRequest {
+            fn default() -> Self {
+                Self {
+                    segment_id: Err("no value supplied for segment_id".to_string()),
+                }
+            }
+        }
+        impl SegmentsExportCancelRequest {
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for segment_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SegmentsExportCancelRequest> for super::SegmentsExportCancelRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SegmentsExportCancelRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    segment_id: value.segment_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SegmentsExportCancelRequest> for SegmentsExportCancelRequest {
+            fn from(value: super::SegmentsExportCancelRequest) -> Self {
+                Self {
+                    segment_id: Ok(value.segment_id),
                 }
             }
         }
@@ -39126,6 +40181,184 @@ impl Client {
     pub fn purchases_product_list(&self) -> builder::PurchasesProductList<'_> {
         builder::PurchasesProductList::new(self)
     }
+    /// List the workspace's custom attributes with their details
+    ///
+    /// Returns the custom attributes recorded in the workspace in
+    /// alphabetical order, 50 per page, each with its data type, its
+    /// description, its status and its tags. Further pages are linked from
+    /// the `Link` header (`rel="next"`); pass the `cursor` found there.
+    ///
+    /// Requires the `custom_attributes.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/custom_attributes`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor`
+    /// query parameter of the `rel="next"` URL in the previous
+    /// response's `Link` header. Omit it for the first page.
+    ///
+    /// ```text
+    /// let response = client.custom_attributes_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn custom_attributes_list(&self) -> builder::CustomAttributesList<'_> {
+        builder::CustomAttributesList::new(self)
+    }
+    /// List the workspace's custom events with their details
+    ///
+    /// Returns the custom events recorded in the workspace in alphabetical
+    /// order, 50 per page, each with its description, its status, its tags
+    /// and whether it is part of the analytics report. Unlike
+    /// `GET /events/list`, which only names the events, this list pages by
+    /// cursor through the `Link` header.
+    ///
+    /// Requires the `events.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/events`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor`
+    /// query parameter of the `rel="next"` URL in the previous
+    /// response's `Link` header. Omit it for the first page.
+    ///
+    /// ```text
+    /// let response = client.custom_events_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn custom_events_list(&self) -> builder::CustomEventsList<'_> {
+        builder::CustomEventsList::new(self)
+    }
+    /// Export the number of purchases over time
+    ///
+    /// Returns how many purchases were recorded per day or per hour, for
+    /// the whole workspace or limited to one app and/or one product.
+    ///
+    /// Requires the `purchases.quantity_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/purchases/quantity_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `product`: Restricts the figures to one product, by its product identifier.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.purchases_quantity_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .product(product)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn purchases_quantity_series(&self) -> builder::PurchasesQuantitySeries<'_> {
+        builder::PurchasesQuantitySeries::new(self)
+    }
+    /// Export purchase revenue over time
+    ///
+    /// Returns the money spent in purchases per day or per hour, for the
+    /// whole workspace or limited to one app and/or one product.
+    ///
+    /// Requires the `purchases.revenue_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/purchases/revenue_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `product`: Restricts the figures to one product, by its product identifier.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.purchases_revenue_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .product(product)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn purchases_revenue_series(&self) -> builder::PurchasesRevenueSeries<'_> {
+        builder::PurchasesRevenueSeries::new(self)
+    }
+    /// Cancel the running exports of a segment
+    ///
+    /// Stops every `/users/export/segment` export still in progress for the
+    /// given segment. Exports that already finished are not affected.
+    ///
+    /// Requires the `segments.list` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/export/segment/cancel`
+    ///
+    /// ```text
+    /// let response = client.segments_export_cancel()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn segments_export_cancel(&self) -> builder::SegmentsExportCancel<'_> {
+        builder::SegmentsExportCancel::new(self)
+    }
+    /// Duplicate a campaign (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Creates a copy of a campaign under a new name, like the dashboard's
+    /// duplicate action, optionally with a new description. The copy is
+    /// made in the background: the answer (HTTP 202) only confirms the
+    /// request, and the security event report of the dashboard records
+    /// the duplication and the API key that asked for it.
+    ///
+    /// Requires the `campaigns.duplicate` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/duplicate`
+    ///
+    /// ```text
+    /// let response = client.campaigns_duplicate()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaigns_duplicate(&self) -> builder::CampaignsDuplicate<'_> {
+        builder::CampaignsDuplicate::new(self)
+    }
+    /// Duplicate a Canvas (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Creates a copy of a Canvas under a new name, optionally with a new
+    /// description and tags. Tags must already exist in the workspace;
+    /// giving any replaces the tags copied from the original. The copy is
+    /// made in the background (HTTP 202); the dashboard's security event
+    /// report records it.
+    ///
+    /// Requires the `canvas.duplicate` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/duplicate`
+    ///
+    /// ```text
+    /// let response = client.canvas_duplicate()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_duplicate(&self) -> builder::CanvasDuplicate<'_> {
+        builder::CanvasDuplicate::new(self)
+    }
     /// Send inline messages immediately
     ///
     /// Delivers a message whose content is given in the request itself (one
@@ -46866,6 +48099,710 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::custom_attributes_list`]
+    ///
+    /// [`Client::custom_attributes_list`]: super::Client::custom_attributes_list
+    #[derive(Debug, Clone)]
+    pub struct CustomAttributesList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CustomAttributesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/custom_attributes`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CustomAttributesListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/custom_attributes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "custom_attributes_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::custom_events_list`]
+    ///
+    /// [`Client::custom_events_list`]: super::Client::custom_events_list
+    #[derive(Debug, Clone)]
+    pub struct CustomEventsList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CustomEventsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CustomEventsListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "custom_events_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::purchases_quantity_series`]
+    ///
+    /// [`Client::purchases_quantity_series`]: super::Client::purchases_quantity_series
+    #[derive(Debug, Clone)]
+    pub struct PurchasesQuantitySeries<'a> {
+        client: &'a super::Client,
+        app_id: Result<Option<::std::string::String>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        length: Result<::std::num::NonZeroU64, String>,
+        product: Result<Option<::std::string::String>, String>,
+        unit: Result<Option<types::ExportTimeUnit>, String>,
+    }
+    impl<'a> PurchasesQuantitySeries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Ok(None),
+                ending_at: Ok(None),
+                length: Err("length was not initialized".to_string()),
+                product: Ok(None),
+                unit: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.app_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+            });
+            self
+        }
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn length<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.length = value.try_into().map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for length failed".to_string()
+            });
+            self
+        }
+        pub fn product<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for product failed".to_string()
+            });
+            self
+        }
+        pub fn unit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportTimeUnit>,
+        {
+            self.unit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportTimeUnit` for unit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/purchases/quantity_series`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PurchasesQuantitySeriesResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                app_id,
+                ending_at,
+                length,
+                product,
+                unit,
+            } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let ending_at = ending_at.map_err(Error::InvalidRequest)?;
+            let length = length.map_err(Error::InvalidRequest)?;
+            let product = product.map_err(Error::InvalidRequest)?;
+            let unit = unit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/purchases/quantity_series", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
+                .query(&progenitor_client::QueryParam::new("length", &length))
+                .query(&progenitor_client::QueryParam::new("product", &product))
+                .query(&progenitor_client::QueryParam::new("unit", &unit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "purchases_quantity_series",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::purchases_revenue_series`]
+    ///
+    /// [`Client::purchases_revenue_series`]: super::Client::purchases_revenue_series
+    #[derive(Debug, Clone)]
+    pub struct PurchasesRevenueSeries<'a> {
+        client: &'a super::Client,
+        app_id: Result<Option<::std::string::String>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        length: Result<::std::num::NonZeroU64, String>,
+        product: Result<Option<::std::string::String>, String>,
+        unit: Result<Option<types::ExportTimeUnit>, String>,
+    }
+    impl<'a> PurchasesRevenueSeries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Ok(None),
+                ending_at: Ok(None),
+                length: Err("length was not initialized".to_string()),
+                product: Ok(None),
+                unit: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.app_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+            });
+            self
+        }
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn length<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.length = value.try_into().map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for length failed".to_string()
+            });
+            self
+        }
+        pub fn product<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for product failed".to_string()
+            });
+            self
+        }
+        pub fn unit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportTimeUnit>,
+        {
+            self.unit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportTimeUnit` for unit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/purchases/revenue_series`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PurchasesRevenueSeriesResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                app_id,
+                ending_at,
+                length,
+                product,
+                unit,
+            } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let ending_at = ending_at.map_err(Error::InvalidRequest)?;
+            let length = length.map_err(Error::InvalidRequest)?;
+            let product = product.map_err(Error::InvalidRequest)?;
+            let unit = unit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/purchases/revenue_series", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
+                .query(&progenitor_client::QueryParam::new("length", &length))
+                .query(&progenitor_client::QueryParam::new("product", &product))
+                .query(&progenitor_client::QueryParam::new("unit", &unit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "purchases_revenue_series",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::segments_export_cancel`]
+    ///
+    /// [`Client::segments_export_cancel`]: super::Client::segments_export_cancel
+    #[derive(Debug, Clone)]
+    pub struct SegmentsExportCancel<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SegmentsExportCancelRequest, String>,
+    }
+    impl<'a> SegmentsExportCancel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SegmentsExportCancelRequest>,
+            <V as std::convert::TryInto<types::SegmentsExportCancelRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SegmentsExportCancelRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SegmentsExportCancelRequest,
+                ) -> types::builder::SegmentsExportCancelRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/export/segment/cancel`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SegmentsExportCancelRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/export/segment/cancel", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "segments_export_cancel",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaigns_duplicate`]
+    ///
+    /// [`Client::campaigns_duplicate`]: super::Client::campaigns_duplicate
+    #[derive(Debug, Clone)]
+    pub struct CampaignsDuplicate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CampaignsDuplicateRequest, String>,
+    }
+    impl<'a> CampaignsDuplicate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignsDuplicateRequest>,
+            <V as std::convert::TryInto<types::CampaignsDuplicateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CampaignsDuplicateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CampaignsDuplicateRequest,
+                ) -> types::builder::CampaignsDuplicateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/campaigns/duplicate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CampaignsDuplicateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/duplicate", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaigns_duplicate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_duplicate`]
+    ///
+    /// [`Client::canvas_duplicate`]: super::Client::canvas_duplicate
+    #[derive(Debug, Clone)]
+    pub struct CanvasDuplicate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CanvasDuplicateRequest, String>,
+    }
+    impl<'a> CanvasDuplicate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasDuplicateRequest>,
+            <V as std::convert::TryInto<types::CanvasDuplicateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CanvasDuplicateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CanvasDuplicateRequest,
+                ) -> types::builder::CanvasDuplicateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/canvas/duplicate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CanvasDuplicateRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/duplicate", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_duplicate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -4,7 +4,7 @@
 //! What the spec says about each operation, as data for the runtime.
 use crate::operation::{Operation, Pagination, RateLimit};
 /// Every operation of the spec, in spec order.
-pub static OPERATIONS: [Operation; 100usize] = [
+pub static OPERATIONS: [Operation; 107usize] = [
     Operation {
         id: "catalogs_list",
         method: "GET",
@@ -889,6 +889,105 @@ pub static OPERATIONS: [Operation; 100usize] = [
             page_size: 250u32,
             items: "products",
         }),
+    },
+    Operation {
+        id: "custom_attributes_list",
+        method: "GET",
+        path: "/custom_attributes",
+        tag: "Custom Attributes",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 1000u32,
+            window_seconds: 3600u32,
+            bucket: "custom-data-export",
+        },
+        pagination: Some(Pagination::Cursor {
+            param: "cursor",
+            header: "Link",
+            items: "attributes",
+        }),
+    },
+    Operation {
+        id: "custom_events_list",
+        method: "GET",
+        path: "/events",
+        tag: "Custom Events",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 1000u32,
+            window_seconds: 3600u32,
+            bucket: "custom-data-export",
+        },
+        pagination: Some(Pagination::Cursor {
+            param: "cursor",
+            header: "Link",
+            items: "events",
+        }),
+    },
+    Operation {
+        id: "purchases_quantity_series",
+        method: "GET",
+        path: "/purchases/quantity_series",
+        tag: "Purchases",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 1000u32,
+            window_seconds: 3600u32,
+            bucket: "custom-data-export",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "purchases_revenue_series",
+        method: "GET",
+        path: "/purchases/revenue_series",
+        tag: "Purchases",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 1000u32,
+            window_seconds: 3600u32,
+            bucket: "custom-data-export",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "segments_export_cancel",
+        method: "POST",
+        path: "/export/segment/cancel",
+        tag: "Segments",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "campaigns_duplicate",
+        method: "POST",
+        path: "/campaigns/duplicate",
+        tag: "Campaigns",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 100u32,
+            window_seconds: 60u32,
+            bucket: "campaigns-duplicate",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "canvas_duplicate",
+        method: "POST",
+        path: "/canvas/duplicate",
+        tag: "Canvas",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 100u32,
+            window_seconds: 60u32,
+            bucket: "canvas-duplicate",
+        },
+        pagination: None,
     },
     Operation {
         id: "messages_send",

@@ -8,6 +8,7 @@ mod contract_cdi;
 mod contract_email;
 mod contract_export;
 mod contract_extra_catalogs;
+mod contract_extra_export;
 mod contract_messaging;
 mod contract_preference_center;
 mod contract_scim;
