@@ -450,6 +450,57 @@ pub mod types {
             value.parse()
         }
     }
+    ///The APNs environment the key is for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ApnsGateway {
+        #[serde(rename = "prod")]
+        Prod,
+        #[serde(rename = "dev")]
+        Dev,
+    }
+    impl ::std::fmt::Display for ApnsGateway {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Prod => f.write_str("prod"),
+                Self::Dev => f.write_str("dev"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ApnsGateway {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "prod" => Ok(Self::Prod),
+                "dev" => Ok(Self::Dev),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApnsGateway {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// What one push action button does. Braze's default categories
     /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
     /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
@@ -574,6 +625,24 @@ pub mod types {
     }
     impl ApplePushAlertObject {
         pub fn builder() -> builder::ApplePushAlertObject {
+            Default::default()
+        }
+    }
+    ///An APNs token-based (`.p8`) authentication key and what identifies it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ApplePushCredential {
+        pub apns_gateway: ApnsGateway,
+        ///The `.p8` key file, Base64-encoded (a secret).
+        pub certificate: ::std::string::String,
+        ///The app's bundle identifier.
+        pub jwt_bundle_id: ::std::string::String,
+        ///The key's identifier in the Apple developer account.
+        pub jwt_key_id: ::std::string::String,
+        ///The Apple developer team identifier.
+        pub jwt_team_id: ::std::string::String,
+    }
+    impl ApplePushCredential {
+        pub fn builder() -> builder::ApplePushCredential {
             Default::default()
         }
     }
@@ -6661,6 +6730,43 @@ pub mod types {
             Default::default()
         }
     }
+    ///Firebase Cloud Messaging credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FirebasePushCredential {
+        ///The Firebase service account JSON file, Base64-encoded (a secret).
+        pub credential: ::std::string::String,
+    }
+    impl FirebasePushCredential {
+        pub fn builder() -> builder::FirebasePushCredential {
+            Default::default()
+        }
+    }
+    ///Huawei Mobile Services credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct HuaweiPushCredential {
+        ///The app's identifier in Huawei's console.
+        pub app_id: ::std::string::String,
+        ///The app secret from Huawei's console (a secret).
+        pub app_secret: ::std::string::String,
+    }
+    impl HuaweiPushCredential {
+        pub fn builder() -> builder::HuaweiPushCredential {
+            Default::default()
+        }
+    }
+    ///Amazon Device Messaging credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct KindlePushCredential {
+        ///The ADM client identifier.
+        pub client_id: ::std::string::String,
+        ///The ADM client secret (a secret).
+        pub client_secret: ::std::string::String,
+    }
+    impl KindlePushCredential {
+        pub fn builder() -> builder::KindlePushCredential {
+            Default::default()
+        }
+    }
     ///A Kindle or FireOS push notification.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KindlePushObject {
@@ -6833,6 +6939,91 @@ pub mod types {
     }
     impl LiveActivityUpdateResponse {
         pub fn builder() -> builder::LiveActivityUpdateResponse {
+            Default::default()
+        }
+    }
+    ///A media library asset as stored after the replacement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MediaLibraryAsset {
+        ///The file extension, such as `png`, `jpg` or `gif`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ext: ::std::option::Option<::std::string::String>,
+        ///File name of the asset.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Size of the file in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<u64>,
+        ///The asset's URL (unchanged by a replacement).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl MediaLibraryAsset {
+        pub fn builder() -> builder::MediaLibraryAsset {
+            Default::default()
+        }
+    }
+    ///Where to download the asset from, its name and the workspace to add it to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryCreateRequest {
+        ///Identifier of the workspace whose media library receives the asset.
+        pub app_group_id: ::std::string::String,
+        ///A publicly reachable URL of the file.
+        pub asset_url: ::std::string::String,
+        ///The name the asset gets in the media library.
+        pub name: ::std::string::String,
+    }
+    impl MediaLibraryCreateRequest {
+        pub fn builder() -> builder::MediaLibraryCreateRequest {
+            Default::default()
+        }
+    }
+    /// The answer to an asset upload. Braze does not document its body:
+    /// the usual `message` is read when present and any other field is kept
+    /// as sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryCreateResponse {
+        ///A human-readable note about the result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<::std::string::String>,
+        ///`success` when the asset was added.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MediaLibraryCreateResponse {
+        pub fn builder() -> builder::MediaLibraryCreateResponse {
+            Default::default()
+        }
+    }
+    ///The asset to update and where to download its new file from.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryReplaceFileRequest {
+        ///Identifier of the asset whose file is replaced.
+        pub asset_id: ::std::string::String,
+        ///A publicly reachable URL of the new file; its extension must match the asset's.
+        pub asset_url: ::std::string::String,
+    }
+    impl MediaLibraryReplaceFileRequest {
+        pub fn builder() -> builder::MediaLibraryReplaceFileRequest {
+            Default::default()
+        }
+    }
+    ///The outcome of a file replacement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MediaLibraryReplaceFileResponse {
+        ///A human-readable confirmation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<::std::string::String>,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_image_asset: ::std::option::Option<MediaLibraryAsset>,
+    }
+    impl MediaLibraryReplaceFileResponse {
+        pub fn builder() -> builder::MediaLibraryReplaceFileResponse {
             Default::default()
         }
     }
@@ -7652,6 +7843,25 @@ pub mod types {
             Default::default()
         }
     }
+    ///An app and its new credentials for exactly one push platform.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PushCredentialUpdateRequest {
+        ///The app identifier (API key of the app in Settings > App Settings).
+        pub app_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub apple: ::std::option::Option<ApplePushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub firebase: ::std::option::Option<FirebasePushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub huawei: ::std::option::Option<HuaweiPushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kindle: ::std::option::Option<KindlePushCredential>,
+    }
+    impl PushCredentialUpdateRequest {
+        pub fn builder() -> builder::PushCredentialUpdateRequest {
+            Default::default()
+        }
+    }
     /// Your own key-value pairs delivered with a push notification to the
     /// app. Android "big picture" notifications read an image URL from the
     /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
@@ -8186,6 +8396,191 @@ pub mod types {
     }
     impl ScimWorkspacePermissions {
         pub fn builder() -> builder::ScimWorkspacePermissions {
+            Default::default()
+        }
+    }
+    ///One RSA public key registered for an app's SDK authentication.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKey {
+        ///The description given when the key was added.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Identifier of the key.
+        pub id: ::std::string::String,
+        ///Whether this is the key the app's SDK tokens are expected to be signed for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_primary: ::std::option::Option<bool>,
+        ///The RSA public key, PEM-encoded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rsa_public_key: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKey {
+        pub fn builder() -> builder::SdkAuthenticationKey {
+            Default::default()
+        }
+    }
+    ///A key to register for an app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyCreateRequest {
+        ///API identifier of the app.
+        pub app_id: ::std::string::String,
+        ///What the key is for; may not be empty.
+        pub description: SdkAuthenticationKeyCreateRequestDescription,
+        ///Make the new key the app's primary key at once (not done when left out).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub make_primary: ::std::option::Option<bool>,
+        ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
+        pub rsa_public_key_str: SdkAuthenticationKeyCreateRequestRsaPublicKeyStr,
+    }
+    impl SdkAuthenticationKeyCreateRequest {
+        pub fn builder() -> builder::SdkAuthenticationKeyCreateRequest {
+            Default::default()
+        }
+    }
+    ///What the key is for; may not be empty.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeyCreateRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeyCreateRequestDescription> for ::std::string::String {
+        fn from(value: SdkAuthenticationKeyCreateRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeyCreateRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeyCreateRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for SdkAuthenticationKeyCreateRequestDescription
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeyCreateRequestRsaPublicKeyStr(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeyCreateRequestRsaPublicKeyStr>
+        for ::std::string::String
+    {
+        fn from(value: SdkAuthenticationKeyCreateRequestRsaPublicKeyStr) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The identifier of the key just added.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyCreateResponse {
+        ///Identifier of the new key.
+        pub id: ::std::string::String,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKeyCreateResponse {
+        pub fn builder() -> builder::SdkAuthenticationKeyCreateResponse {
+            Default::default()
+        }
+    }
+    ///Names one key of one app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyReference {
+        ///API identifier of the app.
+        pub app_id: ::std::string::String,
+        ///Identifier of the key.
+        pub key_id: ::std::string::String,
+    }
+    impl SdkAuthenticationKeyReference {
+        pub fn builder() -> builder::SdkAuthenticationKeyReference {
+            Default::default()
+        }
+    }
+    ///Keys of one app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeysResponse {
+        ///The app's keys (at most three).
+        pub keys: ::std::vec::Vec<SdkAuthenticationKey>,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKeysResponse {
+        pub fn builder() -> builder::SdkAuthenticationKeysResponse {
             Default::default()
         }
     }
@@ -13077,6 +13472,102 @@ pub mod types {
                     title: Ok(value.title),
                     title_loc_args: Ok(value.title_loc_args),
                     title_loc_key: Ok(value.title_loc_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApplePushCredential {
+            apns_gateway: ::std::result::Result<super::ApnsGateway, ::std::string::String>,
+            certificate: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_bundle_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_team_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApplePushCredential {
+            fn default() -> Self {
+                Self {
+                    apns_gateway: Err("no value supplied for apns_gateway".to_string()),
+                    certificate: Err("no value supplied for certificate".to_string()),
+                    jwt_bundle_id: Err("no value supplied for jwt_bundle_id".to_string()),
+                    jwt_key_id: Err("no value supplied for jwt_key_id".to_string()),
+                    jwt_team_id: Err("no value supplied for jwt_team_id".to_string()),
+                }
+            }
+        }
+        impl ApplePushCredential {
+            pub fn apns_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApnsGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apns_gateway = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for apns_gateway: {e}"));
+                self
+            }
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for certificate: {e}"));
+                self
+            }
+            pub fn jwt_bundle_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_bundle_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_bundle_id: {e}"));
+                self
+            }
+            pub fn jwt_key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_key_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_key_id: {e}"));
+                self
+            }
+            pub fn jwt_team_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_team_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_team_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApplePushCredential> for super::ApplePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApplePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    apns_gateway: value.apns_gateway?,
+                    certificate: value.certificate?,
+                    jwt_bundle_id: value.jwt_bundle_id?,
+                    jwt_key_id: value.jwt_key_id?,
+                    jwt_team_id: value.jwt_team_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApplePushCredential> for ApplePushCredential {
+            fn from(value: super::ApplePushCredential) -> Self {
+                Self {
+                    apns_gateway: Ok(value.apns_gateway),
+                    certificate: Ok(value.certificate),
+                    jwt_bundle_id: Ok(value.jwt_bundle_id),
+                    jwt_key_id: Ok(value.jwt_key_id),
+                    jwt_team_id: Ok(value.jwt_team_id),
                 }
             }
         }
@@ -26360,6 +26851,154 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct FirebasePushCredential {
+            credential: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for FirebasePushCredential {
+            fn default() -> Self {
+                Self {
+                    credential: Err("no value supplied for credential".to_string()),
+                }
+            }
+        }
+        impl FirebasePushCredential {
+            pub fn credential<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credential = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for credential: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FirebasePushCredential> for super::FirebasePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirebasePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    credential: value.credential?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FirebasePushCredential> for FirebasePushCredential {
+            fn from(value: super::FirebasePushCredential) -> Self {
+                Self {
+                    credential: Ok(value.credential),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HuaweiPushCredential {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for HuaweiPushCredential {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    app_secret: Err("no value supplied for app_secret".to_string()),
+                }
+            }
+        }
+        impl HuaweiPushCredential {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn app_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_secret: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HuaweiPushCredential> for super::HuaweiPushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HuaweiPushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    app_secret: value.app_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HuaweiPushCredential> for HuaweiPushCredential {
+            fn from(value: super::HuaweiPushCredential) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    app_secret: Ok(value.app_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct KindlePushCredential {
+            client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for KindlePushCredential {
+            fn default() -> Self {
+                Self {
+                    client_id: Err("no value supplied for client_id".to_string()),
+                    client_secret: Err("no value supplied for client_secret".to_string()),
+                }
+            }
+        }
+        impl KindlePushCredential {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<KindlePushCredential> for super::KindlePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: KindlePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::KindlePushCredential> for KindlePushCredential {
+            fn from(value: super::KindlePushCredential) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct KindlePushObject {
             alert: ::std::result::Result<::std::string::String, ::std::string::String>,
             collapse_key: ::std::result::Result<
@@ -27135,6 +27774,383 @@ pub mod types {
             fn from(value: super::LiveActivityUpdateResponse) -> Self {
                 Self {
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryAsset {
+            ext: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryAsset {
+            fn default() -> Self {
+                Self {
+                    ext: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryAsset {
+            pub fn ext<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ext = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ext: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for size: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryAsset> for super::MediaLibraryAsset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ext: value.ext?,
+                    name: value.name?,
+                    size: value.size?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryAsset> for MediaLibraryAsset {
+            fn from(value: super::MediaLibraryAsset) -> Self {
+                Self {
+                    ext: Ok(value.ext),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryCreateRequest {
+            app_group_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            asset_url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MediaLibraryCreateRequest {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Err("no value supplied for app_group_id".to_string()),
+                    asset_url: Err("no value supplied for asset_url".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl MediaLibraryCreateRequest {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn asset_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_url: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryCreateRequest> for super::MediaLibraryCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    asset_url: value.asset_url?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryCreateRequest> for MediaLibraryCreateRequest {
+            fn from(value: super::MediaLibraryCreateRequest) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    asset_url: Ok(value.asset_url),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryCreateResponse {
+            info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryCreateResponse {
+            fn default() -> Self {
+                Self {
+                    info: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryCreateResponse {
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for info: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryCreateResponse> for super::MediaLibraryCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    info: value.info?,
+                    message: value.message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryCreateResponse> for MediaLibraryCreateResponse {
+            fn from(value: super::MediaLibraryCreateResponse) -> Self {
+                Self {
+                    info: Ok(value.info),
+                    message: Ok(value.message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryReplaceFileRequest {
+            asset_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            asset_url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MediaLibraryReplaceFileRequest {
+            fn default() -> Self {
+                Self {
+                    asset_id: Err("no value supplied for asset_id".to_string()),
+                    asset_url: Err("no value supplied for asset_url".to_string()),
+                }
+            }
+        }
+        impl MediaLibraryReplaceFileRequest {
+            pub fn asset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_id: {e}"));
+                self
+            }
+            pub fn asset_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryReplaceFileRequest>
+            for super::MediaLibraryReplaceFileRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryReplaceFileRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asset_id: value.asset_id?,
+                    asset_url: value.asset_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryReplaceFileRequest>
+            for MediaLibraryReplaceFileRequest
+        {
+            fn from(value: super::MediaLibraryReplaceFileRequest) -> Self {
+                Self {
+                    asset_id: Ok(value.asset_id),
+                    asset_url: Ok(value.asset_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryReplaceFileResponse {
+            info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_image_asset: ::std::result::Result<
+                ::std::option::Option<super::MediaLibraryAsset>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryReplaceFileResponse {
+            fn default() -> Self {
+                Self {
+                    info: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    new_image_asset: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryReplaceFileResponse {
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for info: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn new_image_asset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MediaLibraryAsset>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_image_asset = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for new_image_asset: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryReplaceFileResponse>
+            for super::MediaLibraryReplaceFileResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryReplaceFileResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    info: value.info?,
+                    message: value.message?,
+                    new_image_asset: value.new_image_asset?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryReplaceFileResponse>
+            for MediaLibraryReplaceFileResponse
+        {
+            fn from(value: super::MediaLibraryReplaceFileResponse) -> Self {
+                Self {
+                    info: Ok(value.info),
+                    message: Ok(value.message),
+                    new_image_asset: Ok(value.new_image_asset),
                 }
             }
         }
@@ -29892,6 +30908,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PushCredentialUpdateRequest {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            apple: ::std::result::Result<
+                ::std::option::Option<super::ApplePushCredential>,
+                ::std::string::String,
+            >,
+            firebase: ::std::result::Result<
+                ::std::option::Option<super::FirebasePushCredential>,
+                ::std::string::String,
+            >,
+            huawei: ::std::result::Result<
+                ::std::option::Option<super::HuaweiPushCredential>,
+                ::std::string::String,
+            >,
+            kindle: ::std::result::Result<
+                ::std::option::Option<super::KindlePushCredential>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PushCredentialUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    apple: Ok(Default::default()),
+                    firebase: Ok(Default::default()),
+                    huawei: Ok(Default::default()),
+                    kindle: Ok(Default::default()),
+                }
+            }
+        }
+        impl PushCredentialUpdateRequest {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn apple<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApplePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apple = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for apple: {e}"));
+                self
+            }
+            pub fn firebase<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FirebasePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.firebase = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for firebase: {e}"));
+                self
+            }
+            pub fn huawei<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::HuaweiPushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.huawei = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for huawei: {e}"));
+                self
+            }
+            pub fn kindle<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::KindlePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kindle = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for kindle: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PushCredentialUpdateRequest> for super::PushCredentialUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PushCredentialUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    apple: value.apple?,
+                    firebase: value.firebase?,
+                    huawei: value.huawei?,
+                    kindle: value.kindle?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PushCredentialUpdateRequest> for PushCredentialUpdateRequest {
+            fn from(value: super::PushCredentialUpdateRequest) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    apple: Ok(value.apple),
+                    firebase: Ok(value.firebase),
+                    huawei: Ok(value.huawei),
+                    kindle: Ok(value.kindle),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ScheduledBroadcast {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -30970,6 +32094,365 @@ pub mod types {
                     app_group_permission_sets: Ok(value.app_group_permission_sets),
                     app_group_permissions: Ok(value.app_group_permissions),
                     team: Ok(value.team),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKey {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_primary: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            rsa_public_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKey {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_primary: Ok(Default::default()),
+                    rsa_public_key: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKey {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_primary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_primary = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_primary: {e}"));
+                self
+            }
+            pub fn rsa_public_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rsa_public_key = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rsa_public_key: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKey> for super::SdkAuthenticationKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id: value.id?,
+                    is_primary: value.is_primary?,
+                    rsa_public_key: value.rsa_public_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKey> for SdkAuthenticationKey {
+            fn from(value: super::SdkAuthenticationKey) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    is_primary: Ok(value.is_primary),
+                    rsa_public_key: Ok(value.rsa_public_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyCreateRequest {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                super::SdkAuthenticationKeyCreateRequestDescription,
+                ::std::string::String,
+            >,
+            make_primary: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            rsa_public_key_str: ::std::result::Result<
+                super::SdkAuthenticationKeyCreateRequestRsaPublicKeyStr,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyCreateRequest {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    make_primary: Ok(Default::default()),
+                    rsa_public_key_str: Err("no value supplied for rsa_public_key_str".to_string()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyCreateRequest {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SdkAuthenticationKeyCreateRequestDescription>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn make_primary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.make_primary = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for make_primary: {e}"));
+                self
+            }
+            pub fn rsa_public_key_str<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SdkAuthenticationKeyCreateRequestRsaPublicKeyStr>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rsa_public_key_str = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rsa_public_key_str: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyCreateRequest>
+            for super::SdkAuthenticationKeyCreateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    description: value.description?,
+                    make_primary: value.make_primary?,
+                    rsa_public_key_str: value.rsa_public_key_str?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyCreateRequest>
+            for SdkAuthenticationKeyCreateRequest
+        {
+            fn from(value: super::SdkAuthenticationKeyCreateRequest) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    description: Ok(value.description),
+                    make_primary: Ok(value.make_primary),
+                    rsa_public_key_str: Ok(value.rsa_public_key_str),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyCreateResponse {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyCreateResponse {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyCreateResponse {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyCreateResponse>
+            for super::SdkAuthenticationKeyCreateResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyCreateResponse>
+            for SdkAuthenticationKeyCreateResponse
+        {
+            fn from(value: super::SdkAuthenticationKeyCreateResponse) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyReference {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyReference {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    key_id: Err("no value supplied for key_id".to_string()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyReference {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyReference>
+            for super::SdkAuthenticationKeyReference
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    key_id: value.key_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyReference> for SdkAuthenticationKeyReference {
+            fn from(value: super::SdkAuthenticationKeyReference) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    key_id: Ok(value.key_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeysResponse {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::SdkAuthenticationKey>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeysResponse {
+            fn default() -> Self {
+                Self {
+                    keys: Err("no value supplied for keys".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeysResponse {
+            pub fn keys<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SdkAuthenticationKey>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keys = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for keys: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeysResponse>
+            for super::SdkAuthenticationKeysResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    keys: value.keys?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeysResponse> for SdkAuthenticationKeysResponse {
+            fn from(value: super::SdkAuthenticationKeysResponse) -> Self {
+                Self {
+                    keys: Ok(value.keys),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -40359,6 +41842,54 @@ impl Client {
     pub fn canvas_duplicate(&self) -> builder::CanvasDuplicate<'_> {
         builder::CanvasDuplicate::new(self)
     }
+    /// Add an asset to the media library from a URL
+    ///
+    /// Downloads the file at a public URL into the workspace's media
+    /// library under the given name. Only URL sources are accepted: the
+    /// endpoint takes no file upload.
+    ///
+    /// The API key needs the `media_library.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/media_library/create`
+    ///
+    /// ```text
+    /// let response = client.media_library_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn media_library_create(&self) -> builder::MediaLibraryCreate<'_> {
+        builder::MediaLibraryCreate::new(self)
+    }
+    /// Replace the file of a media library asset
+    ///
+    /// Swaps the file behind an existing asset while keeping its asset id
+    /// and URL, so that messages using the URL show the new file. The new
+    /// file must have the same extension as the old one (a `.png` stays a
+    /// `.png`); images, SVGs, documents, fonts, contact cards and code
+    /// files can be replaced, videos cannot.
+    ///
+    /// Braze reports problems in two shapes: validation errors carry only
+    /// `message`; processing errors add an `error_code` (such as
+    /// `ASSET_NOT_FOUND`, `EXTENSION_MISMATCH` or
+    /// `ASSET_SIZE_EXCEEDS_LIMIT`) and a `meta` object with details, both
+    /// kept in the error body's extra fields.
+    ///
+    /// The API key needs the `media_library.replace` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/media_library/replace_file`
+    ///
+    /// ```text
+    /// let response = client.media_library_replace_file()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn media_library_replace_file(&self) -> builder::MediaLibraryReplaceFile<'_> {
+        builder::MediaLibraryReplaceFile::new(self)
+    }
     /// Send inline messages immediately
     ///
     /// Delivers a message whose content is given in the request itself (one
@@ -40855,6 +42386,31 @@ impl Client {
     pub fn preference_center_create(&self) -> builder::PreferenceCenterCreate<'_> {
         builder::PreferenceCenterCreate::new(self)
     }
+    /// Update the push credentials of an app
+    ///
+    /// Replaces one app's credentials for one push platform: send the app
+    /// identifier and exactly one of `apple` (a `.p8` APNs key with its key
+    /// id, team id, bundle id and gateway), `firebase` (a service account),
+    /// `huawei` or `kindle`. Credential files travel Base64-encoded inside
+    /// the JSON body. `.p12` and `.pem` APNs certificates are not accepted
+    /// here.
+    ///
+    /// The request carries secrets: do not log it.
+    ///
+    /// The API key needs the `apps.push_credential` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/apps/push_credential/update`
+    ///
+    /// ```text
+    /// let response = client.apps_push_credential_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn apps_push_credential_update(&self) -> builder::AppsPushCredentialUpdate<'_> {
+        builder::AppsPushCredentialUpdate::new(self)
+    }
     /// Find a dashboard user by email
     ///
     /// Looks up dashboard user accounts with a SCIM filter on `userName`,
@@ -40992,6 +42548,90 @@ impl Client {
     /// ```
     pub fn scim_user_delete(&self) -> builder::ScimUserDelete<'_> {
         builder::ScimUserDelete::new(self)
+    }
+    /// List an app's SDK authentication keys
+    ///
+    /// Returns every SDK authentication key of one app: its identifier, the
+    /// RSA public key, its description and whether it is the primary key.
+    ///
+    /// The API key needs the `sdk_authentication.keys` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/app_group/sdk_authentication/keys`
+    ///
+    /// Arguments:
+    /// - `app_id`: API identifier of the app, from the dashboard's API settings.
+    /// ```text
+    /// let response = client.sdk_authentication_keys_list()
+    ///     .app_id(app_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_keys_list(&self) -> builder::SdkAuthenticationKeysList<'_> {
+        builder::SdkAuthenticationKeysList::new(self)
+    }
+    /// Add an SDK authentication key to an app
+    ///
+    /// Registers a new RSA public key for an app's SDK authentication,
+    /// optionally making it the primary key at once. An app holds at most
+    /// three keys; the key text must be a valid RSA public key (PEM) and
+    /// the description may not be empty. Answers with the new key's
+    /// identifier.
+    ///
+    /// The API key needs the `sdk_authentication.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/app_group/sdk_authentication/create`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_create(&self) -> builder::SdkAuthenticationKeyCreate<'_> {
+        builder::SdkAuthenticationKeyCreate::new(self)
+    }
+    /// Make an SDK authentication key the app's primary key
+    ///
+    /// Marks one of an app's keys as primary (the previous primary key
+    /// stays registered) and answers with all of the app's keys.
+    ///
+    /// The API key needs the `sdk_authentication.primary` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/app_group/sdk_authentication/primary`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_set_primary()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_set_primary(
+        &self,
+    ) -> builder::SdkAuthenticationKeySetPrimary<'_> {
+        builder::SdkAuthenticationKeySetPrimary::new(self)
+    }
+    /// Remove an SDK authentication key from an app
+    ///
+    /// Deletes one of an app's keys, named in a JSON body (a DELETE with a
+    /// body), and answers with the keys that remain. The primary key cannot
+    /// be deleted: make another key primary first.
+    ///
+    /// The API key needs the `sdk_authentication.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/app_group/sdk_authentication/delete`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_delete(&self) -> builder::SdkAuthenticationKeyDelete<'_> {
+        builder::SdkAuthenticationKeyDelete::new(self)
     }
     /// Create user aliases
     ///
@@ -48825,6 +50465,192 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::media_library_create`]
+    ///
+    /// [`Client::media_library_create`]: super::Client::media_library_create
+    #[derive(Debug, Clone)]
+    pub struct MediaLibraryCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MediaLibraryCreateRequest, String>,
+    }
+    impl<'a> MediaLibraryCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MediaLibraryCreateRequest>,
+            <V as std::convert::TryInto<types::MediaLibraryCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MediaLibraryCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::MediaLibraryCreateRequest,
+                ) -> types::builder::MediaLibraryCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/media_library/create`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MediaLibraryCreateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MediaLibraryCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/media_library/create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "media_library_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::media_library_replace_file`]
+    ///
+    /// [`Client::media_library_replace_file`]: super::Client::media_library_replace_file
+    #[derive(Debug, Clone)]
+    pub struct MediaLibraryReplaceFile<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MediaLibraryReplaceFileRequest, String>,
+    }
+    impl<'a> MediaLibraryReplaceFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MediaLibraryReplaceFileRequest>,
+            <V as std::convert::TryInto<types::MediaLibraryReplaceFileRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MediaLibraryReplaceFileRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::MediaLibraryReplaceFileRequest,
+                ) -> types::builder::MediaLibraryReplaceFileRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/media_library/replace_file`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MediaLibraryReplaceFileResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MediaLibraryReplaceFileRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/media_library/replace_file", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "media_library_replace_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
     /// Builder for [`Client::messages_send`]
     ///
     /// [`Client::messages_send`]: super::Client::messages_send
@@ -50796,6 +52622,98 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::apps_push_credential_update`]
+    ///
+    /// [`Client::apps_push_credential_update`]: super::Client::apps_push_credential_update
+    #[derive(Debug, Clone)]
+    pub struct AppsPushCredentialUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::PushCredentialUpdateRequest, String>,
+    }
+    impl<'a> AppsPushCredentialUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PushCredentialUpdateRequest>,
+            <V as std::convert::TryInto<types::PushCredentialUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `PushCredentialUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::PushCredentialUpdateRequest,
+                ) -> types::builder::PushCredentialUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/apps/push_credential/update`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::PushCredentialUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/apps/push_credential/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "apps_push_credential_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
     /// Builder for [`Client::scim_users_search`]
     ///
     /// [`Client::scim_users_search`]: super::Client::scim_users_search
@@ -51278,6 +53196,363 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_keys_list`]
+    ///
+    /// [`Client::sdk_authentication_keys_list`]: super::Client::sdk_authentication_keys_list
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeysList<'a> {
+        client: &'a super::Client,
+        app_id: Result<::std::string::String, String>,
+    }
+    impl<'a> SdkAuthenticationKeysList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.app_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/app_group/sdk_authentication/keys`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, app_id } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_keys_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_create`]
+    ///
+    /// [`Client::sdk_authentication_key_create`]: super::Client::sdk_authentication_key_create
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeyCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyCreateRequest, String>,
+    }
+    impl<'a> SdkAuthenticationKeyCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyCreateRequest>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyCreateRequest,
+                )
+                    -> types::builder::SdkAuthenticationKeyCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/app_group/sdk_authentication/create`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SdkAuthenticationKeyCreateResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_set_primary`]
+    ///
+    /// [`Client::sdk_authentication_key_set_primary`]: super::Client::sdk_authentication_key_set_primary
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeySetPrimary<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyReference, String>,
+    }
+    impl<'a> SdkAuthenticationKeySetPrimary<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyReference>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyReference,
+                ) -> types::builder::SdkAuthenticationKeyReference,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/app_group/sdk_authentication/primary`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyReference::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/primary", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_set_primary",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_delete`]
+    ///
+    /// [`Client::sdk_authentication_key_delete`]: super::Client::sdk_authentication_key_delete
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeyDelete<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyReference, String>,
+    }
+    impl<'a> SdkAuthenticationKeyDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyReference>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyReference,
+                ) -> types::builder::SdkAuthenticationKeyReference,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/app_group/sdk_authentication/delete`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyReference::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/delete", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

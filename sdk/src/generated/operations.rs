@@ -4,7 +4,7 @@
 //! What the spec says about each operation, as data for the runtime.
 use crate::operation::{Operation, Pagination, RateLimit};
 /// Every operation of the spec, in spec order.
-pub static OPERATIONS: [Operation; 107usize] = [
+pub static OPERATIONS: [Operation; 114usize] = [
     Operation {
         id: "catalogs_list",
         method: "GET",
@@ -990,6 +990,32 @@ pub static OPERATIONS: [Operation; 107usize] = [
         pagination: None,
     },
     Operation {
+        id: "media_library_create",
+        method: "POST",
+        path: "/media_library/create",
+        tag: "Media Library",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 100u32,
+            window_seconds: 3600u32,
+            bucket: "media-library",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "media_library_replace_file",
+        method: "PUT",
+        path: "/media_library/replace_file",
+        tag: "Media Library",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 100u32,
+            window_seconds: 3600u32,
+            bucket: "media-library",
+        },
+        pagination: None,
+    },
+    Operation {
         id: "messages_send",
         method: "POST",
         path: "/messages/send",
@@ -1261,6 +1287,19 @@ pub static OPERATIONS: [Operation; 107usize] = [
         pagination: None,
     },
     Operation {
+        id: "apps_push_credential_update",
+        method: "POST",
+        path: "/apps/push_credential/update",
+        tag: "Push Credentials",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
         id: "scim_users_search",
         method: "GET",
         path: "/scim/v2/Users",
@@ -1322,6 +1361,58 @@ pub static OPERATIONS: [Operation; 107usize] = [
             requests: 5000u32,
             window_seconds: 86400u32,
             bucket: "scim-users",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "sdk_authentication_keys_list",
+        method: "GET",
+        path: "/app_group/sdk_authentication/keys",
+        tag: "SDK Authentication",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "sdk_authentication_key_create",
+        method: "POST",
+        path: "/app_group/sdk_authentication/create",
+        tag: "SDK Authentication",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "sdk_authentication_key_set_primary",
+        method: "PUT",
+        path: "/app_group/sdk_authentication/primary",
+        tag: "SDK Authentication",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "sdk_authentication_key_delete",
+        method: "DELETE",
+        path: "/app_group/sdk_authentication/delete",
+        tag: "SDK Authentication",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
         },
         pagination: None,
     },
