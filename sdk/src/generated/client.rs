@@ -1815,6 +1815,22 @@ pub mod types {
             Default::default()
         }
     }
+    ///New texts for one locale of one campaign message variation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CampaignTranslationUpdateRequest {
+        ///Identifier of the campaign.
+        pub campaign_id: ::std::string::String,
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the message variation.
+        pub message_variation_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl CampaignTranslationUpdateRequest {
+        pub fn builder() -> builder::CampaignTranslationUpdateRequest {
+            Default::default()
+        }
+    }
     ///A WhatsApp response message button.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignWhatsAppButton {
@@ -2714,6 +2730,24 @@ pub mod types {
     }
     impl CanvasTotalStats {
         pub fn builder() -> builder::CanvasTotalStats {
+            Default::default()
+        }
+    }
+    ///New texts for one locale of one Canvas step's message variation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CanvasTranslationUpdateRequest {
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the message variation.
+        pub message_variation_id: ::std::string::String,
+        ///Identifier of the Canvas step.
+        pub step_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+        ///Identifier of the Canvas.
+        pub workflow_id: ::std::string::String,
+    }
+    impl CanvasTranslationUpdateRequest {
+        pub fn builder() -> builder::CanvasTranslationUpdateRequest {
             Default::default()
         }
     }
@@ -4463,6 +4497,20 @@ pub mod types {
             Default::default()
         }
     }
+    ///New texts for one locale of a Content Block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ContentBlockTranslationUpdateRequest {
+        ///Identifier of the Content Block.
+        pub content_block_id: ::std::string::String,
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl ContentBlockTranslationUpdateRequest {
+        pub fn builder() -> builder::ContentBlockTranslationUpdateRequest {
+            Default::default()
+        }
+    }
     ///A new Content Block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentBlocksCreateRequest {
@@ -5452,6 +5500,21 @@ pub mod types {
     impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for EmailTemplateTags {
         fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
             Self::Array(value)
+        }
+    }
+    ///New texts for one locale of an email template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct EmailTemplateTranslationUpdateRequest {
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the email template.
+        pub template_id: ::std::string::String,
+        ///The new texts, as objects holding a `translation_map`.
+        pub translations: ::std::vec::Vec<TranslationSource>,
+    }
+    impl EmailTemplateTranslationUpdateRequest {
+        pub fn builder() -> builder::EmailTemplateTranslationUpdateRequest {
+            Default::default()
         }
     }
     ///An address and when it unsubscribed.
@@ -6939,6 +7002,18 @@ pub mod types {
     }
     impl LiveActivityUpdateResponse {
         pub fn builder() -> builder::LiveActivityUpdateResponse {
+            Default::default()
+        }
+    }
+    ///The translated texts of one locale.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LocaleTranslation {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<TranslationLocale>,
+        pub translation_map: TranslationMap,
+    }
+    impl LocaleTranslation {
+        pub fn builder() -> builder::LocaleTranslation {
             Default::default()
         }
     }
@@ -9654,6 +9729,112 @@ pub mod types {
             Default::default()
         }
     }
+    ///A locale of the workspace's multi-language settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TranslationLocale {
+        ///Country code of the locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///Language code of the locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///The key that selects the locale in Liquid and user profiles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale_key: ::std::option::Option<::std::string::String>,
+        ///Name of the locale as set up in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Identifier of the locale, the `locale_id` other calls take.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uuid: ::std::option::Option<::std::string::String>,
+    }
+    impl TranslationLocale {
+        pub fn builder() -> builder::TranslationLocale {
+            Default::default()
+        }
+    }
+    /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
+    /// gives each `translation` tag pair of a message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct TranslationMap(
+        pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    );
+    impl ::std::ops::Deref for TranslationMap {
+        type Target = ::std::collections::HashMap<::std::string::String, ::std::string::String>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TranslationMap>
+        for ::std::collections::HashMap<::std::string::String, ::std::string::String>
+    {
+        fn from(value: TranslationMap) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        > for TranslationMap
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///The source (default) texts of a message's translation tags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationSource {
+        pub translation_map: TranslationMap,
+    }
+    impl TranslationSource {
+        pub fn builder() -> builder::TranslationSource {
+            Default::default()
+        }
+    }
+    ///The source texts of a message or template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationSourceResponse {
+        ///`success` when the texts were read.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub translations: TranslationSource,
+    }
+    impl TranslationSourceResponse {
+        pub fn builder() -> builder::TranslationSourceResponse {
+            Default::default()
+        }
+    }
+    /// The answer to a translation update: `{"message": "success"}`, or an
+    /// empty object for webhook templates.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TranslationUpdateResponse {
+        ///`success` when the translations were saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl TranslationUpdateResponse {
+        pub fn builder() -> builder::TranslationUpdateResponse {
+            Default::default()
+        }
+    }
+    ///The translations of a message or template, one entry per locale.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationsListResponse {
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub translations: ::std::vec::Vec<LocaleTranslation>,
+    }
+    impl TranslationsListResponse {
+        pub fn builder() -> builder::TranslationsListResponse {
+            Default::default()
+        }
+    }
     /// Your own key-value pairs for an API-triggered campaign, usable in the
     /// message as `{{api_trigger_properties.${key}}}`. Values may be nested
     /// objects and arrays; the object may be at most 50 KB. They are not
@@ -11364,6 +11545,20 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///New texts for one locale of a webhook template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookTemplateTranslationUpdateRequest {
+        ///UUID of a locale already set up for the template.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the webhook template.
+        pub template_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl WebhookTemplateTranslationUpdateRequest {
+        pub fn builder() -> builder::WebhookTemplateTranslationUpdateRequest {
+            Default::default()
         }
     }
     /// Values of the template's body variables, keyed by the variable's
@@ -16023,6 +16218,95 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CampaignTranslationUpdateRequest {
+            campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message_variation_id:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for CampaignTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    message_variation_id: Err(
+                        "no value supplied for message_variation_id".to_string()
+                    ),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl CampaignTranslationUpdateRequest {
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for campaign_id: {e}"));
+                self
+            }
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn message_variation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_variation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_variation_id: {e}")
+                });
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignTranslationUpdateRequest>
+            for super::CampaignTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_id: value.campaign_id?,
+                    locale_id: value.locale_id?,
+                    message_variation_id: value.message_variation_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignTranslationUpdateRequest>
+            for CampaignTranslationUpdateRequest
+        {
+            fn from(value: super::CampaignTranslationUpdateRequest) -> Self {
+                Self {
+                    campaign_id: Ok(value.campaign_id),
+                    locale_id: Ok(value.locale_id),
+                    message_variation_id: Ok(value.message_variation_id),
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CampaignWhatsAppButton {
             text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18758,6 +19042,109 @@ pub mod types {
                     conversions_by_entry_time: Ok(value.conversions_by_entry_time),
                     entries: Ok(value.entries),
                     revenue: Ok(value.revenue),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CanvasTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message_variation_id:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            step_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+            workflow_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CanvasTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    message_variation_id: Err(
+                        "no value supplied for message_variation_id".to_string()
+                    ),
+                    step_id: Err("no value supplied for step_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                    workflow_id: Err("no value supplied for workflow_id".to_string()),
+                }
+            }
+        }
+        impl CanvasTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn message_variation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_variation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_variation_id: {e}")
+                });
+                self
+            }
+            pub fn step_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for step_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for workflow_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CanvasTranslationUpdateRequest>
+            for super::CanvasTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CanvasTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    message_variation_id: value.message_variation_id?,
+                    step_id: value.step_id?,
+                    translation_map: value.translation_map?,
+                    workflow_id: value.workflow_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CanvasTranslationUpdateRequest>
+            for CanvasTranslationUpdateRequest
+        {
+            fn from(value: super::CanvasTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    message_variation_id: Ok(value.message_variation_id),
+                    step_id: Ok(value.step_id),
+                    translation_map: Ok(value.translation_map),
+                    workflow_id: Ok(value.workflow_id),
                 }
             }
         }
@@ -21933,6 +22320,78 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ContentBlockTranslationUpdateRequest {
+            content_block_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for ContentBlockTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    content_block_id: Err("no value supplied for content_block_id".to_string()),
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl ContentBlockTranslationUpdateRequest {
+            pub fn content_block_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_block_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for content_block_id: {e}")
+                });
+                self
+            }
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ContentBlockTranslationUpdateRequest>
+            for super::ContentBlockTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ContentBlockTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_block_id: value.content_block_id?,
+                    locale_id: value.locale_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ContentBlockTranslationUpdateRequest>
+            for ContentBlockTranslationUpdateRequest
+        {
+            fn from(value: super::ContentBlockTranslationUpdateRequest) -> Self {
+                Self {
+                    content_block_id: Ok(value.content_block_id),
+                    locale_id: Ok(value.locale_id),
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ContentBlocksCreateRequest {
             content: ::std::result::Result<
                 super::ContentBlocksCreateRequestContent,
@@ -24184,6 +24643,81 @@ pub mod types {
                     tags: Ok(value.tags),
                     template_name: Ok(value.template_name),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct EmailTemplateTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            template_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translations: ::std::result::Result<
+                ::std::vec::Vec<super::TranslationSource>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailTemplateTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    template_id: Err("no value supplied for template_id".to_string()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl EmailTemplateTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template_id: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TranslationSource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailTemplateTranslationUpdateRequest>
+            for super::EmailTemplateTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailTemplateTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    template_id: value.template_id?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailTemplateTranslationUpdateRequest>
+            for EmailTemplateTranslationUpdateRequest
+        {
+            fn from(value: super::EmailTemplateTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    template_id: Ok(value.template_id),
+                    translations: Ok(value.translations),
                 }
             }
         }
@@ -27774,6 +28308,63 @@ pub mod types {
             fn from(value: super::LiveActivityUpdateResponse) -> Self {
                 Self {
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocaleTranslation {
+            locale: ::std::result::Result<
+                ::std::option::Option<super::TranslationLocale>,
+                ::std::string::String,
+            >,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for LocaleTranslation {
+            fn default() -> Self {
+                Self {
+                    locale: Ok(Default::default()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl LocaleTranslation {
+            pub fn locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TranslationLocale>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocaleTranslation> for super::LocaleTranslation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocaleTranslation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale: value.locale?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocaleTranslation> for LocaleTranslation {
+            fn from(value: super::LocaleTranslation) -> Self {
+                Self {
+                    locale: Ok(value.locale),
+                    translation_map: Ok(value.translation_map),
                 }
             }
         }
@@ -34903,6 +35494,317 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TranslationLocale {
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            locale_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uuid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationLocale {
+            fn default() -> Self {
+                Self {
+                    country: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    locale_key: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    uuid: Ok(Default::default()),
+                }
+            }
+        }
+        impl TranslationLocale {
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for country: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn locale_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_key: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn uuid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uuid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uuid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationLocale> for super::TranslationLocale {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationLocale,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    country: value.country?,
+                    language: value.language?,
+                    locale_key: value.locale_key?,
+                    name: value.name?,
+                    uuid: value.uuid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationLocale> for TranslationLocale {
+            fn from(value: super::TranslationLocale) -> Self {
+                Self {
+                    country: Ok(value.country),
+                    language: Ok(value.language),
+                    locale_key: Ok(value.locale_key),
+                    name: Ok(value.name),
+                    uuid: Ok(value.uuid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationSource {
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for TranslationSource {
+            fn default() -> Self {
+                Self {
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl TranslationSource {
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationSource> for super::TranslationSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationSource> for TranslationSource {
+            fn from(value: super::TranslationSource) -> Self {
+                Self {
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationSourceResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            translations: ::std::result::Result<super::TranslationSource, ::std::string::String>,
+        }
+        impl ::std::default::Default for TranslationSourceResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl TranslationSourceResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationSourceResponse> for super::TranslationSourceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationSourceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationSourceResponse> for TranslationSourceResponse {
+            fn from(value: super::TranslationSourceResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    translations: Ok(value.translations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationUpdateResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationUpdateResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl TranslationUpdateResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationUpdateResponse> for super::TranslationUpdateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationUpdateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationUpdateResponse> for TranslationUpdateResponse {
+            fn from(value: super::TranslationUpdateResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationsListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            translations: ::std::result::Result<
+                ::std::vec::Vec<super::LocaleTranslation>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationsListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl TranslationsListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::LocaleTranslation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationsListResponse> for super::TranslationsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationsListResponse> for TranslationsListResponse {
+            fn from(value: super::TranslationsListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    translations: Ok(value.translations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UserAlias {
             alias_label: ::std::result::Result<::std::string::String, ::std::string::String>,
             alias_name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -38921,6 +39823,78 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct WebhookTemplateTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            template_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookTemplateTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    template_id: Err("no value supplied for template_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl WebhookTemplateTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookTemplateTranslationUpdateRequest>
+            for super::WebhookTemplateTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookTemplateTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    template_id: value.template_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookTemplateTranslationUpdateRequest>
+            for WebhookTemplateTranslationUpdateRequest
+        {
+            fn from(value: super::WebhookTemplateTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    template_id: Ok(value.template_id),
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct WhatsAppList {
             list_button_text: ::std::result::Result<::std::string::String, ::std::string::String>,
             list_sections: ::std::result::Result<
@@ -42632,6 +43606,402 @@ impl Client {
     /// ```
     pub fn sdk_authentication_key_delete(&self) -> builder::SdkAuthenticationKeyDelete<'_> {
         builder::SdkAuthenticationKeyDelete::new(self)
+    }
+    /// Read the translations of a campaign message
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the campaign message variation for every
+    /// locale set up in the workspace's multi-language settings, or for one
+    /// locale when `locale_id` is given: for each locale, the translated text
+    /// of every translation tag, keyed by tag id.
+    ///
+    /// Requires the `campaigns.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/translations`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: Identifier of the campaign.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// ```text
+    /// let response = client.campaign_translations_get()
+    ///     .campaign_id(campaign_id)
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_get(&self) -> builder::CampaignTranslationsGet<'_> {
+        builder::CampaignTranslationsGet::new(self)
+    }
+    /// Update the translations of a campaign message for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the campaign message
+    /// variation: send the locale's UUID and, per translation tag id, its
+    /// translated text. A message that already launched must be saved as a
+    /// draft before its translations can change. The request may carry at
+    /// most 20 MB of translations, and must give a text for every tag of the
+    /// message.
+    ///
+    /// Requires the `campaigns.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/campaigns/translations`
+    ///
+    /// ```text
+    /// let response = client.campaign_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_update(&self) -> builder::CampaignTranslationsUpdate<'_> {
+        builder::CampaignTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a campaign message's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the campaign message variation's
+    /// translation tags: the default text written between each `translation`
+    /// tag pair, keyed by tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `campaigns.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/translations/source`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: Identifier of the campaign.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// ```text
+    /// let response = client.campaign_translations_source()
+    ///     .campaign_id(campaign_id)
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_source(&self) -> builder::CampaignTranslationsSource<'_> {
+        builder::CampaignTranslationsSource::new(self)
+    }
+    /// Read the translations of a Canvas step message
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the Canvas step's message variation for
+    /// every locale set up in the workspace's multi-language settings, or for
+    /// one locale when `locale_id` is given: for each locale, the translated
+    /// text of every translation tag, keyed by tag id.
+    ///
+    /// Requires the `canvas.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// - `step_id`: Identifier of the Canvas step.
+    /// - `workflow_id`: Identifier of the Canvas.
+    /// ```text
+    /// let response = client.canvas_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .step_id(step_id)
+    ///     .workflow_id(workflow_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_get(&self) -> builder::CanvasTranslationsGet<'_> {
+        builder::CanvasTranslationsGet::new(self)
+    }
+    /// Update the translations of a Canvas step message for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the Canvas step's message
+    /// variation: send the locale's UUID and, per translation tag id, its
+    /// translated text. A message that already launched must be saved as a
+    /// draft before its translations can change. The request may carry at
+    /// most 20 MB of translations, and must give a text for every tag of the
+    /// message.
+    ///
+    /// Requires the `canvas.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/canvas/translations`
+    ///
+    /// ```text
+    /// let response = client.canvas_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_update(&self) -> builder::CanvasTranslationsUpdate<'_> {
+        builder::CanvasTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a Canvas step message's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the Canvas step's message variation's
+    /// translation tags: the default text written between each `translation`
+    /// tag pair, keyed by tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `canvas.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/translations/source`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// - `step_id`: Identifier of the Canvas step.
+    /// - `workflow_id`: Identifier of the Canvas.
+    /// ```text
+    /// let response = client.canvas_translations_source()
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .step_id(step_id)
+    ///     .workflow_id(workflow_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_source(&self) -> builder::CanvasTranslationsSource<'_> {
+        builder::CanvasTranslationsSource::new(self)
+    }
+    /// Read the translations of a Content Block
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the Content Block for every locale set up
+    /// in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `content_blocks.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/translations`
+    ///
+    /// Arguments:
+    /// - `content_block_id`: Identifier of the Content Block.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// ```text
+    /// let response = client.content_block_translations_get()
+    ///     .content_block_id(content_block_id)
+    ///     .locale_id(locale_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_get(&self) -> builder::ContentBlockTranslationsGet<'_> {
+        builder::ContentBlockTranslationsGet::new(self)
+    }
+    /// Update the translations of a Content Block for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the Content Block: send the
+    /// locale's UUID and, per translation tag id, its translated text.
+    ///
+    /// Requires the `content_blocks.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/content_blocks/translations`
+    ///
+    /// ```text
+    /// let response = client.content_block_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_update(&self) -> builder::ContentBlockTranslationsUpdate<'_> {
+        builder::ContentBlockTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a Content Block's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the Content Block's translation tags: the
+    /// default text written between each `translation` tag pair, keyed by tag
+    /// id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `content_blocks.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/translations/source`
+    ///
+    /// Arguments:
+    /// - `content_block_id`: Identifier of the Content Block.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// ```text
+    /// let response = client.content_block_translations_source()
+    ///     .content_block_id(content_block_id)
+    ///     .locale_id(locale_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_source(&self) -> builder::ContentBlockTranslationsSource<'_> {
+        builder::ContentBlockTranslationsSource::new(self)
+    }
+    /// Read the translations of an email template
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the email template for every locale set up
+    /// in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.email_template_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_get(&self) -> builder::EmailTemplateTranslationsGet<'_> {
+        builder::EmailTemplateTranslationsGet::new(self)
+    }
+    /// Update the translations of an email template for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the email template. Unlike
+    /// the other resources, the texts travel in a `translations` array of
+    /// objects that each hold a `translation_map`.
+    ///
+    /// Requires the `templates.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/templates/email/translations`
+    ///
+    /// ```text
+    /// let response = client.email_template_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_update(
+        &self,
+    ) -> builder::EmailTemplateTranslationsUpdate<'_> {
+        builder::EmailTemplateTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of an email template's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the email template's translation tags: the
+    /// default text written between each `translation` tag pair, keyed by tag
+    /// id (`id_0`, `id_1`...).
+    ///
+    /// The page names the `templates.email.info` permission for this read.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/translations/source`
+    ///
+    /// Arguments:
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.email_template_translations_source()
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_source(
+        &self,
+    ) -> builder::EmailTemplateTranslationsSource<'_> {
+        builder::EmailTemplateTranslationsSource::new(self)
+    }
+    /// Read the translations of a webhook template
+    ///
+    /// Returns the translations of the webhook template for every locale set
+    /// up in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/webhook/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.webhook_template_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_get(&self) -> builder::WebhookTemplateTranslationsGet<'_> {
+        builder::WebhookTemplateTranslationsGet::new(self)
+    }
+    /// Update the translations of a webhook template for one locale
+    ///
+    /// Replaces the translations of one locale of the webhook template; the
+    /// locale must already be set up for the template. Braze answers with an
+    /// empty object.
+    ///
+    /// Requires the `templates.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/templates/webhook/translations`
+    ///
+    /// ```text
+    /// let response = client.webhook_template_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_update(
+        &self,
+    ) -> builder::WebhookTemplateTranslationsUpdate<'_> {
+        builder::WebhookTemplateTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a webhook template's translation tags
+    ///
+    /// Returns the source texts of the webhook template's translation tags:
+    /// the default text written between each `translation` tag pair, keyed by
+    /// tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/webhook/translations/source`
+    ///
+    /// Arguments:
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.webhook_template_translations_source()
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_source(
+        &self,
+    ) -> builder::WebhookTemplateTranslationsSource<'_> {
+        builder::WebhookTemplateTranslationsSource::new(self)
     }
     /// Create user aliases
     ///
@@ -53553,6 +54923,1554 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_get`]
+    ///
+    /// [`Client::campaign_translations_get`]: super::Client::campaign_translations_get
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsGet<'a> {
+        client: &'a super::Client,
+        campaign_id: Result<::std::string::String, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<::std::string::String, String>,
+    }
+    impl<'a> CampaignTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                campaign_id: Err("campaign_id was not initialized".to_string()),
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+            }
+        }
+        pub fn campaign_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.campaign_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.message_variation_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_variation_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/campaigns/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                campaign_id,
+                locale_id,
+                message_variation_id,
+            } = self;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "campaign_id",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_update`]
+    ///
+    /// [`Client::campaign_translations_update`]: super::Client::campaign_translations_update
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CampaignTranslationUpdateRequest, String>,
+    }
+    impl<'a> CampaignTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::CampaignTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CampaignTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CampaignTranslationUpdateRequest,
+                )
+                    -> types::builder::CampaignTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/campaigns/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CampaignTranslationUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_source`]
+    ///
+    /// [`Client::campaign_translations_source`]: super::Client::campaign_translations_source
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsSource<'a> {
+        client: &'a super::Client,
+        campaign_id: Result<::std::string::String, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<::std::string::String, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+    }
+    impl<'a> CampaignTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                campaign_id: Err("campaign_id was not initialized".to_string()),
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+            }
+        }
+        pub fn campaign_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.campaign_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.message_variation_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_variation_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/campaigns/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                campaign_id,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+            } = self;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "campaign_id",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_get`]
+    ///
+    /// [`Client::canvas_translations_get`]: super::Client::canvas_translations_get
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<::std::string::String, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+        step_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> CanvasTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+                step_id: Err("step_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.message_variation_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_variation_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        pub fn step_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.step_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for step_id failed".to_string()
+            });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for workflow_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/canvas/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+                step_id,
+                workflow_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let step_id = step_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .query(&progenitor_client::QueryParam::new("step_id", &step_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "workflow_id",
+                    &workflow_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_update`]
+    ///
+    /// [`Client::canvas_translations_update`]: super::Client::canvas_translations_update
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CanvasTranslationUpdateRequest, String>,
+    }
+    impl<'a> CanvasTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::CanvasTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CanvasTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CanvasTranslationUpdateRequest,
+                ) -> types::builder::CanvasTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/canvas/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CanvasTranslationUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_source`]
+    ///
+    /// [`Client::canvas_translations_source`]: super::Client::canvas_translations_source
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsSource<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<::std::string::String, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+        step_id: Result<::std::string::String, String>,
+        workflow_id: Result<::std::string::String, String>,
+    }
+    impl<'a> CanvasTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+                step_id: Err("step_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.message_variation_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_variation_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        pub fn step_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.step_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for step_id failed".to_string()
+            });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workflow_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for workflow_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/canvas/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+                step_id,
+                workflow_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let step_id = step_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .query(&progenitor_client::QueryParam::new("step_id", &step_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "workflow_id",
+                    &workflow_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_get`]
+    ///
+    /// [`Client::content_block_translations_get`]: super::Client::content_block_translations_get
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsGet<'a> {
+        client: &'a super::Client,
+        content_block_id: Result<::std::string::String, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ContentBlockTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                content_block_id: Err("content_block_id was not initialized".to_string()),
+                locale_id: Ok(None),
+            }
+        }
+        pub fn content_block_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.content_block_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/content_blocks/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                content_block_id,
+                locale_id,
+            } = self;
+            let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "content_block_id",
+                    &content_block_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_update`]
+    ///
+    /// [`Client::content_block_translations_update`]: super::Client::content_block_translations_update
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ContentBlockTranslationUpdateRequest, String>,
+    }
+    impl<'a> ContentBlockTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ContentBlockTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::ContentBlockTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ContentBlockTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::ContentBlockTranslationUpdateRequest,
+                )
+                    -> types::builder::ContentBlockTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/content_blocks/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ContentBlockTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_source`]
+    ///
+    /// [`Client::content_block_translations_source`]: super::Client::content_block_translations_source
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsSource<'a> {
+        client: &'a super::Client,
+        content_block_id: Result<::std::string::String, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ContentBlockTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                content_block_id: Err("content_block_id was not initialized".to_string()),
+                locale_id: Ok(None),
+            }
+        }
+        pub fn content_block_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.content_block_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/content_blocks/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                content_block_id,
+                locale_id,
+            } = self;
+            let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "content_block_id",
+                    &content_block_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_get`]
+    ///
+    /// [`Client::email_template_translations_get`]: super::Client::email_template_translations_get
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        template_id: Result<::std::string::String, String>,
+    }
+    impl<'a> EmailTemplateTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/email/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                template_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_update`]
+    ///
+    /// [`Client::email_template_translations_update`]: super::Client::email_template_translations_update
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::EmailTemplateTranslationUpdateRequest, String>,
+    }
+    impl<'a> EmailTemplateTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EmailTemplateTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::EmailTemplateTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `EmailTemplateTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::EmailTemplateTranslationUpdateRequest,
+                )
+                    -> types::builder::EmailTemplateTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/templates/email/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::EmailTemplateTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_source`]
+    ///
+    /// [`Client::email_template_translations_source`]: super::Client::email_template_translations_source
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsSource<'a> {
+        client: &'a super::Client,
+        template_id: Result<::std::string::String, String>,
+    }
+    impl<'a> EmailTemplateTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/email/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                template_id,
+            } = self;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_get`]
+    ///
+    /// [`Client::webhook_template_translations_get`]: super::Client::webhook_template_translations_get
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        template_id: Result<::std::string::String, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/webhook/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                template_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_update`]
+    ///
+    /// [`Client::webhook_template_translations_update`]: super::Client::webhook_template_translations_update
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::WebhookTemplateTranslationUpdateRequest, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WebhookTemplateTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::WebhookTemplateTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `WebhookTemplateTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::WebhookTemplateTranslationUpdateRequest,
+                )
+                    -> types::builder::WebhookTemplateTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/templates/webhook/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::WebhookTemplateTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_source`]
+    ///
+    /// [`Client::webhook_template_translations_source`]: super::Client::webhook_template_translations_source
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsSource<'a> {
+        client: &'a super::Client,
+        template_id: Result<::std::string::String, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/webhook/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                template_id,
+            } = self;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
