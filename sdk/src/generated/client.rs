@@ -6964,6 +6964,44 @@ pub mod types {
             Default::default()
         }
     }
+    /// Body of `/messages/live_activity/start`. Name the audience with
+    /// exactly one of `external_user_ids`, `segment_id` or
+    /// `custom_audience`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LiveActivityStartRequest {
+        /// The activity's static attribute values (the ones that never
+        /// change while it runs), in the shape the app declared.
+        pub activity_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The attributes type the app registered with `liveActivities.registerPushToStart`.
+        pub activity_attributes_type: ::std::string::String,
+        /// An identifier you choose for the activity; later updates and the
+        /// end event name it.
+        pub activity_id: ::std::string::String,
+        ///API identifier of the iOS app, from the API Keys page.
+        pub app_id: ::std::string::String,
+        ///The activity's first `ContentState`, in the shape the app declared.
+        pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_audience: ::std::option::Option<ConnectedAudience>,
+        ///When the activity leaves the user's screen; a past time removes it at once.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Up to 50 external user ids to start the activity for.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub external_user_ids: ::std::vec::Vec<ExternalId>,
+        pub notification: ApplePushObject,
+        ///Identifier of a segment whose users get the activity.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub segment_id: ::std::option::Option<::std::string::String>,
+        ///When the system marks the activity's content as outdated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl LiveActivityStartRequest {
+        pub fn builder() -> builder::LiveActivityStartRequest {
+            Default::default()
+        }
+    }
     ///Body of `/messages/live_activity/update`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LiveActivityUpdateRequest {
@@ -9619,6 +9657,31 @@ pub mod types {
             Default::default()
         }
     }
+    /// A custom event's or a purchase's totals for the user after the
+    /// request: when it first and last happened and how many times.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TrackedOccurrenceSummary {
+        ///How many times it happened in all.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<u64>,
+        ///When it first happened (ISO 8601 text, kept as sent).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first: ::std::option::Option<::std::string::String>,
+        ///When it last happened (ISO 8601 text, kept as sent).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last: ::std::option::Option<::std::string::String>,
+        ///Name of the custom event (event entries).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Product identifier (purchase entries).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_id: ::std::option::Option<::std::string::String>,
+    }
+    impl TrackedOccurrenceSummary {
+        pub fn builder() -> builder::TrackedOccurrenceSummary {
+            Default::default()
+        }
+    }
     ///Body of `/transactional/v1/campaigns/{campaign_id}/send`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionalCampaignSendRequest {
@@ -11307,6 +11370,23 @@ pub mod types {
             Default::default()
         }
     }
+    /// Up to 1,000 objects in all across the three arrays (the limit may be
+    /// lower under an account's bulk policy), at most 100 of them for any
+    /// one user, in at most 2 MB.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackBulkRequest {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attributes: ::std::vec::Vec<UserAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<UserEvent>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    impl UsersTrackBulkRequest {
+        pub fn builder() -> builder::UsersTrackBulkRequest {
+            Default::default()
+        }
+    }
     /// Up to 75 attribute objects, 75 events and 75 purchases; each object
     /// concerns one user, and several objects may concern the same user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -11347,6 +11427,72 @@ pub mod types {
     }
     impl UsersTrackResponse {
         pub fn builder() -> builder::UsersTrackResponse {
+            Default::default()
+        }
+    }
+    /// Exactly one object in all: one attribute object, or one event, or
+    /// one purchase, each in a one-element array.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncRequest {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attributes: ::std::vec::Vec<UserAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<UserEvent>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    impl UsersTrackSyncRequest {
+        pub fn builder() -> builder::UsersTrackSyncRequest {
+            Default::default()
+        }
+    }
+    /// The outcome of a synchronous track. `users` may be empty, for
+    /// example when `_update_existing_only` was set and the user does not
+    /// exist.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncResponse {
+        ///Problems Braze reports with the request.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<BrazeErrorDetail>,
+        ///`success` when the change was applied.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<UsersTrackSyncUser>,
+    }
+    impl UsersTrackSyncResponse {
+        pub fn builder() -> builder::UsersTrackSyncResponse {
+            Default::default()
+        }
+    }
+    /// The user the request touched - named by the identifier the request
+    /// used - and the resulting values of what it changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncUser {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub braze_id: ::std::option::Option<BrazeId>,
+        ///The custom attributes the request set, with their resulting values.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The custom event the request recorded, with its totals.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub custom_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
+        ///The user's email address, when the request named the user by it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<ExternalId>,
+        ///The user's phone number, when the request named the user by it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The purchase the request recorded, with its totals.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchase_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    impl UsersTrackSyncUser {
+        pub fn builder() -> builder::UsersTrackSyncUser {
             Default::default()
         }
     }
@@ -28130,6 +28276,218 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LiveActivityStartRequest {
+            activity_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            activity_attributes_type:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            activity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            content_state: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_audience: ::std::result::Result<
+                ::std::option::Option<super::ConnectedAudience>,
+                ::std::string::String,
+            >,
+            dismissal_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user_ids:
+                ::std::result::Result<::std::vec::Vec<super::ExternalId>, ::std::string::String>,
+            notification: ::std::result::Result<super::ApplePushObject, ::std::string::String>,
+            segment_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stale_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LiveActivityStartRequest {
+            fn default() -> Self {
+                Self {
+                    activity_attributes: Err(
+                        "no value supplied for activity_attributes".to_string()
+                    ),
+                    activity_attributes_type: Err(
+                        "no value supplied for activity_attributes_type".to_string()
+                    ),
+                    activity_id: Err("no value supplied for activity_id".to_string()),
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    content_state: Err("no value supplied for content_state".to_string()),
+                    custom_audience: Ok(Default::default()),
+                    dismissal_date: Ok(Default::default()),
+                    external_user_ids: Ok(Default::default()),
+                    notification: Err("no value supplied for notification".to_string()),
+                    segment_id: Ok(Default::default()),
+                    stale_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl LiveActivityStartRequest {
+            pub fn activity_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_attributes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for activity_attributes: {e}")
+                });
+                self
+            }
+            pub fn activity_attributes_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_attributes_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for activity_attributes_type: {e}")
+                });
+                self
+            }
+            pub fn activity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for activity_id: {e}"));
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn content_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_state = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content_state: {e}"));
+                self
+            }
+            pub fn custom_audience<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ConnectedAudience>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_audience = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for custom_audience: {e}")
+                });
+                self
+            }
+            pub fn dismissal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dismissal_date = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dismissal_date: {e}")
+                });
+                self
+            }
+            pub fn external_user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user_ids = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for external_user_ids: {e}")
+                });
+                self
+            }
+            pub fn notification<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApplePushObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notification = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for notification: {e}"));
+                self
+            }
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for segment_id: {e}"));
+                self
+            }
+            pub fn stale_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stale_date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for stale_date: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LiveActivityStartRequest> for super::LiveActivityStartRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LiveActivityStartRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_attributes: value.activity_attributes?,
+                    activity_attributes_type: value.activity_attributes_type?,
+                    activity_id: value.activity_id?,
+                    app_id: value.app_id?,
+                    content_state: value.content_state?,
+                    custom_audience: value.custom_audience?,
+                    dismissal_date: value.dismissal_date?,
+                    external_user_ids: value.external_user_ids?,
+                    notification: value.notification?,
+                    segment_id: value.segment_id?,
+                    stale_date: value.stale_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LiveActivityStartRequest> for LiveActivityStartRequest {
+            fn from(value: super::LiveActivityStartRequest) -> Self {
+                Self {
+                    activity_attributes: Ok(value.activity_attributes),
+                    activity_attributes_type: Ok(value.activity_attributes_type),
+                    activity_id: Ok(value.activity_id),
+                    app_id: Ok(value.app_id),
+                    content_state: Ok(value.content_state),
+                    custom_audience: Ok(value.custom_audience),
+                    dismissal_date: Ok(value.dismissal_date),
+                    external_user_ids: Ok(value.external_user_ids),
+                    notification: Ok(value.notification),
+                    segment_id: Ok(value.segment_id),
+                    stale_date: Ok(value.stale_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct LiveActivityUpdateRequest {
             activity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -35255,6 +35613,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TrackedOccurrenceSummary {
+            count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            first: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TrackedOccurrenceSummary {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    first: Ok(Default::default()),
+                    last: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    product_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl TrackedOccurrenceSummary {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for count: {e}"));
+                self
+            }
+            pub fn first<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for first: {e}"));
+                self
+            }
+            pub fn last<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TrackedOccurrenceSummary> for super::TrackedOccurrenceSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TrackedOccurrenceSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    first: value.first?,
+                    last: value.last?,
+                    name: value.name?,
+                    product_id: value.product_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TrackedOccurrenceSummary> for TrackedOccurrenceSummary {
+            fn from(value: super::TrackedOccurrenceSummary) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    first: Ok(value.first),
+                    last: Ok(value.last),
+                    name: Ok(value.name),
+                    product_id: Ok(value.product_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TransactionalCampaignSendRequest {
             external_send_id: ::std::result::Result<
                 ::std::option::Option<super::TransactionalCampaignSendRequestExternalSendId>,
@@ -39265,6 +39731,78 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UsersTrackBulkRequest {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::UserAttributes>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<::std::vec::Vec<super::UserEvent>, ::std::string::String>,
+            purchases:
+                ::std::result::Result<::std::vec::Vec<super::UserPurchase>, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsersTrackBulkRequest {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    purchases: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackBulkRequest {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAttributes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn purchases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserPurchase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchases = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for purchases: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackBulkRequest> for super::UsersTrackBulkRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackBulkRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    events: value.events?,
+                    purchases: value.purchases?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackBulkRequest> for UsersTrackBulkRequest {
+            fn from(value: super::UsersTrackBulkRequest) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    events: Ok(value.events),
+                    purchases: Ok(value.purchases),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UsersTrackRequest {
             attributes: ::std::result::Result<
                 ::std::vec::Vec<super::UserAttributes>,
@@ -39435,6 +39973,317 @@ pub mod types {
                     events_processed: Ok(value.events_processed),
                     message: Ok(value.message),
                     purchases_processed: Ok(value.purchases_processed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncRequest {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::UserAttributes>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<::std::vec::Vec<super::UserEvent>, ::std::string::String>,
+            purchases:
+                ::std::result::Result<::std::vec::Vec<super::UserPurchase>, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsersTrackSyncRequest {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    purchases: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncRequest {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAttributes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn purchases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserPurchase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchases = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for purchases: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncRequest> for super::UsersTrackSyncRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    events: value.events?,
+                    purchases: value.purchases?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncRequest> for UsersTrackSyncRequest {
+            fn from(value: super::UsersTrackSyncRequest) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    events: Ok(value.events),
+                    purchases: Ok(value.purchases),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncResponse {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::BrazeErrorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<super::UsersTrackSyncUser>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersTrackSyncResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BrazeErrorDetail>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UsersTrackSyncUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for users: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncResponse> for super::UsersTrackSyncResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    message: value.message?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncResponse> for UsersTrackSyncResponse {
+            fn from(value: super::UsersTrackSyncResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    message: Ok(value.message),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncUser {
+            braze_id:
+                ::std::result::Result<::std::option::Option<super::BrazeId>, ::std::string::String>,
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_events: ::std::result::Result<
+                ::std::vec::Vec<super::TrackedOccurrenceSummary>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<super::ExternalId>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            purchase_events: ::std::result::Result<
+                ::std::vec::Vec<super::TrackedOccurrenceSummary>,
+                ::std::string::String,
+            >,
+            user_alias: ::std::result::Result<
+                ::std::option::Option<super::UserAlias>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersTrackSyncUser {
+            fn default() -> Self {
+                Self {
+                    braze_id: Ok(Default::default()),
+                    custom_attributes: Ok(Default::default()),
+                    custom_events: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    purchase_events: Ok(Default::default()),
+                    user_alias: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncUser {
+            pub fn braze_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BrazeId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.braze_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for braze_id: {e}"));
+                self
+            }
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for custom_attributes: {e}")
+                });
+                self
+            }
+            pub fn custom_events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackedOccurrenceSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for custom_events: {e}"));
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ExternalId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for external_id: {e}"));
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                self
+            }
+            pub fn purchase_events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackedOccurrenceSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_events = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for purchase_events: {e}")
+                });
+                self
+            }
+            pub fn user_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserAlias>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_alias = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user_alias: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncUser> for super::UsersTrackSyncUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    braze_id: value.braze_id?,
+                    custom_attributes: value.custom_attributes?,
+                    custom_events: value.custom_events?,
+                    email: value.email?,
+                    external_id: value.external_id?,
+                    phone: value.phone?,
+                    purchase_events: value.purchase_events?,
+                    user_alias: value.user_alias?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncUser> for UsersTrackSyncUser {
+            fn from(value: super::UsersTrackSyncUser) -> Self {
+                Self {
+                    braze_id: Ok(value.braze_id),
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_events: Ok(value.custom_events),
+                    email: Ok(value.email),
+                    external_id: Ok(value.external_id),
+                    phone: Ok(value.phone),
+                    purchase_events: Ok(value.purchase_events),
+                    user_alias: Ok(value.user_alias),
                 }
             }
         }
@@ -43242,6 +44091,34 @@ impl Client {
     pub fn live_activity_update(&self) -> builder::LiveActivityUpdate<'_> {
         builder::LiveActivityUpdate::new(self)
     }
+    /// Start an iOS Live Activity remotely
+    ///
+    /// Starts a Live Activity on the devices of the chosen users (up to 50
+    /// external ids, a segment, or a connected audience: give exactly one)
+    /// through ActivityKit push-to-start. The app must have registered the
+    /// `activity_attributes_type` with the Braze Swift SDK; the static
+    /// `activity_attributes` and the first `content_state` must have the
+    /// shapes it declared. The `activity_id` chosen here is the one later
+    /// updates and the end event name. The required `notification` (an
+    /// Apple push object with an alert title and body) is what the user
+    /// sees, also on a paired Apple Watch.
+    ///
+    /// Without `content-available` the APNs priority is 10, with it 5.
+    ///
+    /// Needs the `messages.live_activity.start` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/live_activity/start`
+    ///
+    /// ```text
+    /// let response = client.live_activity_start()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn live_activity_start(&self) -> builder::LiveActivityStart<'_> {
+        builder::LiveActivityStart::new(self)
+    }
     /// Generate a user's preference center URL
     ///
     /// Returns the address of a preference center personalised for one
@@ -44273,6 +45150,62 @@ impl Client {
     /// ```
     pub fn users_merge(&self) -> builder::UsersMerge<'_> {
         builder::UsersMerge::new(self)
+    }
+    /// Record one attribute update, event or purchase and wait for it (beta)
+    ///
+    /// **Beta**: Braze enables this endpoint on request only.
+    ///
+    /// The synchronous form of `/users/track`: Braze answers (HTTP 201) only
+    /// once the change is applied, with the resulting values of what the
+    /// request touched for that user - its custom attributes, or the
+    /// first/last time and count of its custom event or purchase. Each
+    /// request carries a single object: one attribute object, one event or
+    /// one purchase, each naming its user by `external_id`, `user_alias`,
+    /// `braze_id`, `email` or `phone`. Use it to apply consecutive updates
+    /// of one user in order; `/users/track` remains the bulk path.
+    ///
+    /// A completed request does not guarantee the value changed (a value
+    /// over the length or array limits, or `_update_existing_only` for an
+    /// unknown user): compare the answer with what was sent.
+    ///
+    /// Needs the `users.track.sync` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/track/sync`
+    ///
+    /// ```text
+    /// let response = client.users_track_sync()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn users_track_sync(&self) -> builder::UsersTrackSync<'_> {
+        builder::UsersTrackSync::new(self)
+    }
+    /// Record attributes, events and purchases in bulk (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// The bulk form of `/users/track` for backfills and large daily syncs:
+    /// up to 1,000 objects in all across `attributes`, `events` and
+    /// `purchases` (each naming its user), at most 100 objects for any one
+    /// user, and a 2 MB body. Under peak load Braze serves `/users/track`
+    /// first. The answer is the one of `/users/track`: counts of what was
+    /// queued and any non-fatal `errors`.
+    ///
+    /// Needs the `users.track.bulk` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/track/bulk`
+    ///
+    /// ```text
+    /// let response = client.users_track_bulk()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn users_track_bulk(&self) -> builder::UsersTrackBulk<'_> {
+        builder::UsersTrackBulk::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -53530,6 +54463,98 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::live_activity_start`]
+    ///
+    /// [`Client::live_activity_start`]: super::Client::live_activity_start
+    #[derive(Debug, Clone)]
+    pub struct LiveActivityStart<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LiveActivityStartRequest, String>,
+    }
+    impl<'a> LiveActivityStart<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LiveActivityStartRequest>,
+            <V as std::convert::TryInto<types::LiveActivityStartRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `LiveActivityStartRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::LiveActivityStartRequest,
+                ) -> types::builder::LiveActivityStartRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/messages/live_activity/start`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LiveActivityUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LiveActivityStartRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/messages/live_activity/start", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "live_activity_start",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
     /// Builder for [`Client::preference_center_url_generate`]
     ///
     /// [`Client::preference_center_url_generate`]: super::Client::preference_center_url_generate
@@ -57468,6 +58493,185 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::users_track_sync`]
+    ///
+    /// [`Client::users_track_sync`]: super::Client::users_track_sync
+    #[derive(Debug, Clone)]
+    pub struct UsersTrackSync<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UsersTrackSyncRequest, String>,
+    }
+    impl<'a> UsersTrackSync<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersTrackSyncRequest>,
+            <V as std::convert::TryInto<types::UsersTrackSyncRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UsersTrackSyncRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UsersTrackSyncRequest,
+                ) -> types::builder::UsersTrackSyncRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/track/sync`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UsersTrackSyncResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UsersTrackSyncRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/track/sync", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_track_sync",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::users_track_bulk`]
+    ///
+    /// [`Client::users_track_bulk`]: super::Client::users_track_bulk
+    #[derive(Debug, Clone)]
+    pub struct UsersTrackBulk<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UsersTrackBulkRequest, String>,
+    }
+    impl<'a> UsersTrackBulk<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersTrackBulkRequest>,
+            <V as std::convert::TryInto<types::UsersTrackBulkRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UsersTrackBulkRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UsersTrackBulkRequest,
+                ) -> types::builder::UsersTrackBulkRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/track/bulk`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UsersTrackBulkRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/track/bulk", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_track_bulk",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

@@ -4,7 +4,7 @@
 //! What the spec says about each operation, as data for the runtime.
 use crate::operation::{Operation, Pagination, RateLimit};
 /// Every operation of the spec, in spec order.
-pub static OPERATIONS: [Operation; 129usize] = [
+pub static OPERATIONS: [Operation; 132usize] = [
     Operation {
         id: "catalogs_list",
         method: "GET",
@@ -1222,6 +1222,19 @@ pub static OPERATIONS: [Operation; 129usize] = [
         pagination: None,
     },
     Operation {
+        id: "live_activity_start",
+        method: "POST",
+        path: "/messages/live_activity/start",
+        tag: "Live Activities",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 250000u32,
+            window_seconds: 3600u32,
+            bucket: "default",
+        },
+        pagination: None,
+    },
+    Operation {
         id: "preference_center_url_generate",
         method: "GET",
         path: "/preference_center/v1/{preferenceCenterExternalID}/url/{userID}",
@@ -1751,6 +1764,32 @@ pub static OPERATIONS: [Operation; 129usize] = [
             requests: 20000u32,
             window_seconds: 60u32,
             bucket: "users-identity",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "users_track_sync",
+        method: "POST",
+        path: "/users/track/sync",
+        tag: "User Data",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 500u32,
+            window_seconds: 60u32,
+            bucket: "users-track-sync",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "users_track_bulk",
+        method: "POST",
+        path: "/users/track/bulk",
+        tag: "User Data",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 1u32,
+            bucket: "users-track-bulk",
         },
         pagination: None,
     },

@@ -9,6 +9,8 @@ mod contract_email;
 mod contract_export;
 mod contract_extra_catalogs;
 mod contract_extra_export;
+mod contract_extra_messaging;
+mod contract_extra_user_data;
 mod contract_media_library;
 mod contract_messaging;
 mod contract_preference_center;
