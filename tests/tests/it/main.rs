@@ -19,6 +19,7 @@ mod contract_scim;
 mod contract_sdk_authentication;
 mod contract_translations;
 mod contract_user_data;
+mod coverage;
 mod doc_examples;
 mod generated_code;
 mod own_words;
