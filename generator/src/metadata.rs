@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::rules::operations;
+use crate::walk::operations;
 
 /// Tokens of the operations table for `document` (the published spec, not
 /// the lowered one). Types come from the SDK's hand-written `operation` module.

@@ -66,10 +66,20 @@ impl VisitMut for Rewriter {
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         split_doc_lines(&mut field.attrs);
-        if is_optional_nullable(&field.ty) {
-            field.attrs.push(syn::parse_quote!(
+        match date_time_field(&field.ty) {
+            Some(DateTimeField::Plain) => field.attrs.push(syn::parse_quote!(
+                #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
+            )),
+            Some(DateTimeField::Optional) => field.attrs.push(syn::parse_quote!(
+                #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_option")]
+            )),
+            Some(DateTimeField::OptionalNullable) => field.attrs.push(syn::parse_quote!(
+                #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_nullable_present")]
+            )),
+            None if is_optional_nullable(&field.ty) => field.attrs.push(syn::parse_quote!(
                 #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
-            ));
+            )),
+            None => {}
         }
         visit_mut::visit_field_mut(self, field);
     }
@@ -102,6 +112,31 @@ impl VisitMut for Rewriter {
             }
         }
         visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// The shapes of date-time fields that decode through `braze_sdk::timestamp`.
+enum DateTimeField {
+    Plain,
+    Optional,
+    OptionalNullable,
+}
+
+/// Whether `ty` is `DateTime<Utc>`, `Option<DateTime<Utc>>` or
+/// `Option<Nullable<DateTime<Utc>>>` (by the paths typify writes).
+fn date_time_field(ty: &syn::Type) -> Option<DateTimeField> {
+    let text = quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(' ', "");
+    const DT: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+    if text == DT {
+        Some(DateTimeField::Plain)
+    } else if text == format!("::std::option::Option<{DT}>") {
+        Some(DateTimeField::Optional)
+    } else if text == format!("::std::option::Option<::braze_sdk::Nullable<{DT}>>") {
+        Some(DateTimeField::OptionalNullable)
+    } else {
+        None
     }
 }
 

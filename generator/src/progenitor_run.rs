@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Origins;
-use crate::rules::operations;
+use crate::walk::operations;
 
 /// The settings the SDK is generated with: builder interface, one `Client`,
 /// hooks implemented by the SDK's runtime, and the SDK's own crate allowed in

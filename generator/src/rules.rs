@@ -11,11 +11,9 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, escape_token, pointer};
 use crate::load::LoadedSpec;
-
-/// HTTP methods an OpenAPI path item may hold.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::walk::{OperationRef, reachable_components, request_schemas, resolve};
+// xtask still names `rules::operations`; it moves to `walk` with xtask's rewrite.
+pub use crate::walk::operations;
 
 /// The rate-limit headers Braze sends with every response.
 pub const RATE_LIMIT_HEADERS: [&str; 3] = [
@@ -35,6 +33,8 @@ pub fn check(spec: &LoadedSpec) -> Diagnostics {
     c.check_placeholder_objects(&spec.document, String::new(), false);
     c.check_operations();
     c.check_request_defaults();
+    c.check_required_strings();
+    c.check_nested_inline_schemas(&spec.document, String::new(), false);
     c.diags.sort();
     c.diags
 }
@@ -44,130 +44,119 @@ struct Checker<'a> {
     diags: Diagnostics,
 }
 
-/// One operation of the document, with its location.
-pub struct OperationRef<'a> {
-    pub path: &'a str,
-    pub method: &'a str,
-    pub pointer: String,
-    pub operation: &'a Value,
-    pub path_item: &'a Value,
-}
-
-/// Every operation of `document`, in document order.
-pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
-    let mut out = Vec::new();
-    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            if let Some(operation) = item.get(method) {
-                out.push(OperationRef {
-                    path,
-                    method,
-                    pointer: format!("/paths/{}/{method}", escape_token(path)),
-                    operation,
-                    path_item: item,
-                });
+impl Checker<'_> {
+    /// Objects with properties and `oneOf`/`anyOf` compositions nested in
+    /// another schema must be named components: other generators invent a
+    /// name for them (`CampaignMessageDetails_extras`), which then changes
+    /// from one toolchain (and version) to the next.
+    fn check_nested_inline_schemas(&mut self, value: &Value, at: String, nested: bool) {
+        match value {
+            Value::Object(map) => {
+                if nested {
+                    let has_props = map
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .is_some_and(|p| !p.is_empty());
+                    let composed = map.contains_key("oneOf")
+                        || map.contains_key("anyOf")
+                        || map
+                            .get("allOf")
+                            .and_then(Value::as_array)
+                            .is_some_and(|a| a.len() > 1);
+                    if has_props || composed {
+                        self.error(&at, "an inline object or composition inside another schema: make it a named component so that every toolchain names it the same");
+                    }
+                }
+                for (k, v) in map {
+                    if k == "example" || k == "examples" || k.starts_with("x-") {
+                        continue;
+                    }
+                    let at = format!("{at}/{}", escape_token(k));
+                    match k.as_str() {
+                        "properties" => {
+                            if let Value::Object(props) = v {
+                                for (name, p) in props {
+                                    let at = format!("{at}/{}", escape_token(name));
+                                    self.check_nested_inline_schemas(p, at, true);
+                                }
+                            }
+                        }
+                        "items" | "additionalProperties" => {
+                            self.check_nested_inline_schemas(v, at, true)
+                        }
+                        "oneOf" | "anyOf" | "allOf" => {
+                            if let Value::Array(subs) = v {
+                                for (i, s) in subs.iter().enumerate() {
+                                    // Members are not nested schemas themselves,
+                                    // but what they hold is.
+                                    self.check_nested_inline_schemas(s, format!("{at}/{i}"), false);
+                                }
+                            }
+                        }
+                        _ => self.check_nested_inline_schemas(v, at, false),
+                    }
+                }
             }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.check_nested_inline_schemas(v, format!("{at}/{i}"), false);
+                }
+            }
+            _ => {}
         }
     }
-    out
-}
 
-/// The JSON schema of every response (success and error) of every
-/// operation: everything the server sends.
-pub fn response_schemas(document: &Value) -> Vec<&Value> {
-    operation_schemas(document, |o| {
-        o.get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(_, r)| resolve(document, r))
-            .filter_map(|r| r.pointer("/content/application~1json/schema"))
-            .collect()
-    })
-}
-
-/// The JSON schema of the request body of every operation, with the pointer
-/// of each.
-pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
-    operations(document)
-        .into_iter()
-        .filter_map(|op| {
-            let body = resolve(document, op.operation.get("requestBody")?)?;
-            let schema = body.pointer("/content/application~1json/schema")?;
-            Some((
-                format!(
-                    "{}/requestBody/content/application~1json/schema",
-                    op.pointer
-                ),
-                schema,
-            ))
-        })
-        .collect()
-}
-
-fn operation_schemas<'v>(
-    document: &'v Value,
-    of: impl Fn(&'v Value) -> Vec<&'v Value>,
-) -> Vec<&'v Value> {
-    operations(document)
-        .into_iter()
-        .flat_map(|op| of(op.operation))
-        .collect()
-}
-
-/// Names of the component schemas reachable through `$ref`s from `roots`.
-pub fn reachable_components<'v>(document: &'v Value, roots: Vec<&'v Value>) -> BTreeSet<String> {
-    let mut todo = roots;
-    let mut seen = BTreeSet::new();
-    while let Some(v) = todo.pop() {
-        collect_refs(v, &mut |name| {
-            if seen.insert(name.to_string())
-                && let Some(s) = document.pointer(&format!("/components/schemas/{name}"))
-            {
-                todo.push(s);
+    /// A required string parameter must refuse the empty string: Braze
+    /// treats `?id=` or `/catalogs//items` as a different request, and the
+    /// SDK should fail before sending it.
+    fn check_required_strings(&mut self) {
+        let doc = self.doc();
+        let mut found = Vec::new();
+        let mut visit = |ptr: String, param: &Value| {
+            let Some(schema) = param.get("schema") else {
+                return;
+            };
+            let required = param.get("required").and_then(Value::as_bool) == Some(true);
+            let string = schema.get("type").and_then(Value::as_str) == Some("string");
+            let bounded = ["minLength", "enum", "pattern", "format"]
+                .iter()
+                .any(|k| schema.get(*k).is_some());
+            if required && string && !bounded {
+                found.push(format!("{ptr}/schema"));
             }
-        });
-    }
-    seen
-}
-
-fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
-    match v {
-        Value::Object(m) => {
-            if let Some(name) = m
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                found(name);
+        };
+        if let Some(Value::Object(params)) = doc.pointer("/components/parameters") {
+            for (name, param) in params {
+                visit(
+                    format!("/components/parameters/{}", escape_token(name)),
+                    param,
+                );
             }
-            for (k, child) in m {
-                if k != "example" && k != "examples" {
-                    collect_refs(child, found);
+        }
+        for op in crate::walk::operations(doc) {
+            for (owner, base) in [
+                (op.path_item, format!("/paths/{}", escape_token(op.path))),
+                (op.operation, op.pointer.clone()),
+            ] {
+                if let Some(Value::Array(list)) = owner.get("parameters") {
+                    for (i, param) in list.iter().enumerate() {
+                        if param.get("$ref").is_none() {
+                            visit(format!("{base}/parameters/{i}"), param);
+                        }
+                    }
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, found)),
-        _ => {}
-    }
-}
-
-/// Follows a local `$ref` (`#/components/...`) if `value` is one.
-pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
-    let mut current = value;
-    for _ in 0..16 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) => current = document.pointer(r.strip_prefix('#')?)?,
-            None => return Some(current),
+        found.sort();
+        found.dedup();
+        for ptr in found {
+            self.error(
+                &ptr,
+                "a required string parameter needs `minLength: 1` (or an enum, pattern or format): an empty value must fail before it is sent",
+            );
         }
     }
-    None
-}
 
-impl Checker<'_> {
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         let d = self.spec.origins.diagnostic(pointer, message);
         self.diags.push(d);
@@ -195,6 +184,14 @@ impl Checker<'_> {
             {
                 self.error(&format!("/info/{key}"), format!("missing info.{key}"));
             }
+        }
+        if let Some(version) = self.doc().pointer("/info/version").and_then(Value::as_str)
+            && !is_package_version(version)
+        {
+            self.error(
+                "/info/version",
+                format!("info.version `{version}` is not MAJOR.MINOR.PATCH (digits, no leading zeros): generated packages (npm, PyPI) take it as their version, and semver and PEP 440 must both accept it"),
+            );
         }
     }
 
@@ -283,6 +280,27 @@ impl Checker<'_> {
                     });
                     if !described {
                         self.error(&at, "placeholder `type: object`: declare its `properties` or a typed `additionalProperties`");
+                    }
+                }
+                if in_schema && map.get("type").and_then(Value::as_str) == Some("array") {
+                    let typed = map
+                        .get("items")
+                        .and_then(Value::as_object)
+                        .is_some_and(|items| {
+                            [
+                                "$ref",
+                                "type",
+                                "allOf",
+                                "oneOf",
+                                "anyOf",
+                                "enum",
+                                "x-rust-type",
+                            ]
+                            .iter()
+                            .any(|k| items.contains_key(*k))
+                        });
+                    if !typed {
+                        self.error(&at, "untyped array: give `items` a type or a `$ref` (`#/components/schemas/JsonValue` for entries of unknown shape)");
                     }
                 }
                 for (k, v) in map {
@@ -772,4 +790,16 @@ fn rate_limit_problems(rl: &Value, at: &str, err: &mut impl FnMut(String, String
             );
         }
     }
+}
+
+/// `1.2.3`: three dot-separated numbers without leading zeros, the form that
+/// semver (npm, cargo) and PEP 440 (PyPI) both accept unchanged.
+pub fn is_package_version(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
 }

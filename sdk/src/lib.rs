@@ -57,6 +57,7 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+pub mod timestamp;
 
 pub use client_builder::{ApiKey, BuildError, ClientBuilder, DEFAULT_USER_AGENT};
 pub use generated::client::{Client, builder, prelude, types};

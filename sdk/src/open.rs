@@ -52,10 +52,21 @@ impl<T: Serialize> Serialize for Open<T> {
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Open<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = serde_json::Value::deserialize(d)?;
-        Ok(match T::deserialize(&raw) {
-            Ok(v) => Open::Known(v),
-            Err(_) => Open::Unknown(raw),
-        })
+        if let Ok(v) = T::deserialize(&raw) {
+            return Ok(Open::Known(v));
+        }
+        // Braze spells some values in more than one case (`Subscribed` and
+        // `subscribed`); the spec lists every spelling and the lowering keeps
+        // the lower-case one, so a value that only differs by case is known.
+        if let serde_json::Value::String(s) = &raw {
+            let lower = serde_json::Value::String(s.to_lowercase());
+            if lower != raw
+                && let Ok(v) = T::deserialize(&lower)
+            {
+                return Ok(Open::Known(v));
+            }
+        }
+        Ok(Open::Unknown(raw))
     }
 }
 
@@ -87,5 +98,13 @@ mod tests {
         let unknown: Open<State> = serde_json::from_str("\"paused\"").unwrap();
         assert_eq!(unknown, Open::Unknown(serde_json::json!("paused")));
         assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"paused\"");
+    }
+
+    #[test]
+    fn a_value_in_another_case_is_known() {
+        let capitalised: Open<State> = serde_json::from_str("\"Subscribed\"").unwrap();
+        assert_eq!(capitalised, Open::Known(State::Subscribed));
+        let upper: Open<State> = serde_json::from_str("\"UNSUBSCRIBED\"").unwrap();
+        assert_eq!(upper, Open::Known(State::Unsubscribed));
     }
 }

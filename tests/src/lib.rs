@@ -2,4 +2,7 @@
 //! helpers several test files share and that need unit tests of their own.
 
 pub mod doc_examples;
+#[allow(clippy::all)]
+pub mod generated;
 pub mod reference;
+pub mod typed_examples;

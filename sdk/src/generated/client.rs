@@ -687,6 +687,10 @@ pub mod types {
         pub custom_uri: ::std::option::Option<::std::string::String>,
         ///When the push expires if it has not been delivered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
@@ -1516,6 +1520,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///The header of an in-app message page.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CampaignInAppMessageHeader {
+        ///Header text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<::std::string::String>,
+    }
+    impl CampaignInAppMessageHeader {
+        pub fn builder() -> builder::CampaignInAppMessageHeader {
+            Default::default()
+        }
+    }
     ///One page of an in-app survey.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessagePage {
@@ -1523,22 +1539,10 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub choices: ::std::vec::Vec<CampaignInAppMessageChoice>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub header: ::std::option::Option<CampaignInAppMessagePageHeader>,
+        pub header: ::std::option::Option<CampaignInAppMessageHeader>,
     }
     impl CampaignInAppMessagePage {
         pub fn builder() -> builder::CampaignInAppMessagePage {
-            Default::default()
-        }
-    }
-    ///The page's header.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    pub struct CampaignInAppMessagePageHeader {
-        ///Header text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<::std::string::String>,
-    }
-    impl CampaignInAppMessagePageHeader {
-        pub fn builder() -> builder::CampaignInAppMessagePageHeader {
             Default::default()
         }
     }
@@ -1601,6 +1605,10 @@ pub mod types {
         pub channel: ::std::option::Option<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the message was created (Canvas step messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Hand-written plain-text email body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1610,15 +1618,13 @@ pub mod types {
         ///Custom email headers (Braze does not document the item shape).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub email_headers: ::std::vec::Vec<::serde_json::Value>,
-        ///Key-value pairs (push, Content Cards) or the list of email extras (email).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub extras: ::std::option::Option<CampaignMessageDetailsExtras>,
+        pub extras: ::std::option::Option<CampaignMessageExtras>,
         ///WhatsApp response message footer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer_text: ::std::option::Option<::std::string::String>,
-        ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<CampaignMessageDetailsFrom>,
+        pub from: ::std::option::Option<CampaignMessageSender>,
         ///In-app message header text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
@@ -1689,6 +1695,10 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
         ///When the message was last changed (Canvas step messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Webhook URL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1697,37 +1707,6 @@ pub mod types {
     impl CampaignMessageDetails {
         pub fn builder() -> builder::CampaignMessageDetails {
             Default::default()
-        }
-    }
-    ///Key-value pairs (push, Content Cards) or the list of email extras (email).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum CampaignMessageDetailsExtras {
-        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        Array(::std::vec::Vec<::serde_json::Value>),
-    }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for CampaignMessageDetailsExtras
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
-            Self::Object(value)
-        }
-    }
-    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for CampaignMessageDetailsExtras {
-        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
-            Self::Array(value)
-        }
-    }
-    ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum CampaignMessageDetailsFrom {
-        String(::std::string::String),
-        Array(::std::vec::Vec<::std::string::String>),
-    }
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for CampaignMessageDetailsFrom {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-            Self::Array(value)
         }
     }
     ///`CampaignMessageDetailsMethod`
@@ -1781,6 +1760,37 @@ pub mod types {
             value.parse()
         }
     }
+    ///Key-value pairs (push, Content Cards) or the list of email extras (email).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CampaignMessageExtras {
+        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Array(::std::vec::Vec<::serde_json::Value>),
+    }
+    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+        for CampaignMessageExtras
+    {
+        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+            Self::Object(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for CampaignMessageExtras {
+        fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+            Self::Array(value)
+        }
+    }
+    ///Sender - email address and display name, SMS numbers, or the WhatsApp numbers as a list.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CampaignMessageSender {
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for CampaignMessageSender {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+            Self::Array(value)
+        }
+    }
     /// One user to message through an API-triggered campaign. Name the user
     /// with exactly one of `external_user_id`, `user_alias`, `braze_id` or
     /// `email` (the last one needs `prioritization`). When the same user is
@@ -1829,6 +1839,208 @@ pub mod types {
     impl CampaignTranslationUpdateRequest {
         pub fn builder() -> builder::CampaignTranslationUpdateRequest {
             Default::default()
+        }
+    }
+    ///`CampaignTranslationsGetCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsGetCampaignId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsGetCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsGetCampaignId> for ::std::string::String {
+        fn from(value: CampaignTranslationsGetCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsGetCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsGetCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsGetCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsGetCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsGetMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsGetMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsGetMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsGetMessageVariationId> for ::std::string::String {
+        fn from(value: CampaignTranslationsGetMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsGetMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsGetMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsSourceCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsSourceCampaignId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsSourceCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsSourceCampaignId> for ::std::string::String {
+        fn from(value: CampaignTranslationsSourceCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsSourceCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsSourceCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsSourceCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsSourceCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsSourceMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsSourceMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsSourceMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsSourceMessageVariationId> for ::std::string::String {
+        fn from(value: CampaignTranslationsSourceMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsSourceMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for CampaignTranslationsSourceMessageVariationId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsSourceMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A WhatsApp response message button.
@@ -1970,6 +2182,10 @@ pub mod types {
         pub conversion_behaviors: ::std::vec::Vec<CampaignConversionBehavior>,
         ///When the campaign was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Campaign description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2025,6 +2241,10 @@ pub mod types {
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the campaign was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl CampaignsDetailsResponse {
@@ -2457,6 +2677,10 @@ pub mod types {
         pub channels: ::std::vec::Vec<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the Canvas was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Canvas description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2509,6 +2733,10 @@ pub mod types {
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the Canvas was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Canvas's variants.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2751,6 +2979,306 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CanvasTranslationsGetMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetMessageVariationId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsGetStepId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetStepId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetStepId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetStepId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetStepId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetStepId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetStepId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsGetWorkflowId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetWorkflowId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceMessageVariationId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceStepId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceStepId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceStepId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceStepId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceStepId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceStepId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceStepId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceWorkflowId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceWorkflowId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// Body of `/canvas/trigger/schedule/create`. Without `recipients` and
     /// `audience`, `broadcast` must be `true` and the Canvas's own segment
     /// enters.
@@ -2942,7 +3470,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The catalog's fields, `id` first.
-        pub fields: ::std::vec::Vec<CatalogField>,
+        pub fields: ::std::vec::Vec<CatalogFieldReceived>,
         ///The catalog name.
         pub name: ::std::string::String,
         ///How many items the catalog holds.
@@ -2950,6 +3478,10 @@ pub mod types {
         pub num_items: ::std::option::Option<u64>,
         ///When the catalog last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Catalog {
@@ -3082,11 +3614,114 @@ pub mod types {
         /// 250 characters, unique within the catalog.
         pub name: CatalogFieldName,
         #[serde(rename = "type")]
-        pub type_: ::braze_sdk::Open<CatalogFieldType>,
+        pub type_: CatalogFieldType,
     }
     impl CatalogField {
         pub fn builder() -> builder::CatalogField {
             Default::default()
+        }
+    }
+    ///`CatalogFieldDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogFieldDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogFieldDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogFieldDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogFieldDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogFieldDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogFieldDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogFieldDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogFieldDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogFieldDeleteFieldName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogFieldDeleteFieldName(::std::string::String);
+    impl ::std::ops::Deref for CatalogFieldDeleteFieldName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogFieldDeleteFieldName> for ::std::string::String {
+        fn from(value: CatalogFieldDeleteFieldName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogFieldDeleteFieldName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogFieldDeleteFieldName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogFieldDeleteFieldName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogFieldDeleteFieldName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// Field name: letters, digits, hyphens and underscores only, at most
@@ -3138,6 +3773,20 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///One column of a catalog - its name and its data type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogFieldReceived {
+        /// Field name: letters, digits, hyphens and underscores only, at most
+        /// 250 characters, unique within the catalog.
+        pub name: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: ::braze_sdk::Open<CatalogFieldType>,
+    }
+    impl CatalogFieldReceived {
+        pub fn builder() -> builder::CatalogFieldReceived {
+            Default::default()
         }
     }
     ///The data type of a catalog field.
@@ -3207,6 +3856,59 @@ pub mod types {
             value.parse()
         }
     }
+    ///`CatalogFieldsCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogFieldsCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogFieldsCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogFieldsCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogFieldsCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogFieldsCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogFieldsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogFieldsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogFieldsCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The fields to add to a catalog, each with its name and data type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogFieldsCreateRequest {
@@ -3264,6 +3966,112 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemCreateItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemCreateItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemCreateItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemCreateItemId> for ::std::string::String {
+        fn from(value: CatalogItemCreateItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemCreateItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemCreateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemCreateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The new item's fields (all the catalog's fields except `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemCreateRequest {
@@ -3273,6 +4081,112 @@ pub mod types {
     impl CatalogItemCreateRequest {
         pub fn builder() -> builder::CatalogItemCreateRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemDeleteItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemDeleteItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemDeleteItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemDeleteItemId> for ::std::string::String {
+        fn from(value: CatalogItemDeleteItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemDeleteItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemDeleteItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemDeleteItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemDeleteItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// The fields of one catalog item without its `id` (the synchronous
@@ -3303,10 +4217,116 @@ pub mod types {
             Self(value)
         }
     }
+    ///`CatalogItemGetCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemGetCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemGetCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemGetCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemGetCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemGetCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemGetCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemGetItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemGetItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemGetItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemGetItemId> for ::std::string::String {
+        fn from(value: CatalogItemGetItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemGetItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemGetItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemGetItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemGetItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The requested item, as the single element of `items`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemGetResponse {
-        pub items: ::std::vec::Vec<CatalogItem>,
+        pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
     }
@@ -3364,6 +4384,24 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    /// One catalog item: its identifier plus one key per catalog field. The
+    /// field values are whatever the catalog declares: strings, numbers,
+    /// booleans, times (ISO 8601 strings), arrays or nested objects. A
+    /// whole item may not exceed 5,000 characters, nest deeper than 50
+    /// levels, or use `.` or `$` in the keys of nested objects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogItemReceived {
+        /// The item identifier: letters, digits, hyphens and underscores only,
+        /// at most 250 characters, unique within the catalog.
+        pub id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CatalogItemReceived {
+        pub fn builder() -> builder::CatalogItemReceived {
+            Default::default()
         }
     }
     ///Names one catalog item by its identifier.
@@ -3427,6 +4465,112 @@ pub mod types {
                 })
         }
     }
+    ///`CatalogItemReplaceCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemReplaceCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemReplaceCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemReplaceCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemReplaceCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemReplaceCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemReplaceItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemReplaceItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemReplaceItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemReplaceItemId> for ::std::string::String {
+        fn from(value: CatalogItemReplaceItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemReplaceItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemReplaceItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemReplaceItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The item's new content (without `id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemReplaceRequest {
@@ -3436,6 +4580,112 @@ pub mod types {
     impl CatalogItemReplaceRequest {
         pub fn builder() -> builder::CatalogItemReplaceRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemUpdateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemUpdateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemUpdateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemUpdateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemUpdateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemUpdateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogItemUpdateItemId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemUpdateItemId(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemUpdateItemId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemUpdateItemId> for ::std::string::String {
+        fn from(value: CatalogItemUpdateItemId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemUpdateItemId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemUpdateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemUpdateItemId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateItemId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The fields to change in the item (without `id`).
@@ -3449,6 +4699,59 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///The items to create, each with its `id` and all of the catalog's fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsCreateRequest {
@@ -3457,6 +4760,59 @@ pub mod types {
     impl CatalogItemsCreateRequest {
         pub fn builder() -> builder::CatalogItemsCreateRequest {
             Default::default()
+        }
+    }
+    ///`CatalogItemsDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The items to delete, each named by its `id`.
@@ -3469,16 +4825,122 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsListCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsListCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsListCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsListCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsListCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsListCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsListCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsListCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsListCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///One page of catalog items (at most 50).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogItemsListResponse {
-        pub items: ::std::vec::Vec<CatalogItem>,
+        pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
     }
     impl CatalogItemsListResponse {
         pub fn builder() -> builder::CatalogItemsListResponse {
             Default::default()
+        }
+    }
+    ///`CatalogItemsReplaceCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsReplaceCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsReplaceCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsReplaceCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsReplaceCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsReplaceCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsReplaceCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsReplaceCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The items to replace or create, each with its `id` and its new fields.
@@ -3491,6 +4953,59 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogItemsUpdateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogItemsUpdateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogItemsUpdateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogItemsUpdateCatalogName> for ::std::string::String {
+        fn from(value: CatalogItemsUpdateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogItemsUpdateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogItemsUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogItemsUpdateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogItemsUpdateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// The items to edit, each with its `id` and the fields to change
     /// (array fields may hold a `CatalogItemArrayUpdate`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3500,6 +5015,59 @@ pub mod types {
     impl CatalogItemsUpdateRequest {
         pub fn builder() -> builder::CatalogItemsUpdateRequest {
             Default::default()
+        }
+    }
+    ///`CatalogSelectionCreateCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogSelectionCreateCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogSelectionCreateCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogSelectionCreateCatalogName> for ::std::string::String {
+        fn from(value: CatalogSelectionCreateCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionCreateCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionCreateCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogSelectionCreateCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The body of a selection creation.
@@ -3538,14 +5106,115 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogSelectionDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogSelectionDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogSelectionDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogSelectionDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogSelectionDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogSelectionDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CatalogSelectionDeleteSelectionName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogSelectionDeleteSelectionName(::std::string::String);
+    impl ::std::ops::Deref for CatalogSelectionDeleteSelectionName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogSelectionDeleteSelectionName> for ::std::string::String {
+        fn from(value: CatalogSelectionDeleteSelectionName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionDeleteSelectionName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionDeleteSelectionName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionDeleteSelectionName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogSelectionDeleteSelectionName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///One condition an item must meet to be part of the selection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogSelectionFilter {
         ///The catalog field the condition tests.
         pub field: ::std::string::String,
         pub operator: CatalogSelectionFilterOperator,
-        /// The value compared with the field: a string, number or boolean
-        /// matching the field's type (a time is an ISO 8601 string).
         pub value: CatalogSelectionFilterValue,
     }
     impl CatalogSelectionFilter {
@@ -3636,8 +5305,9 @@ pub mod types {
             value.parse()
         }
     }
-    /// The value compared with the field: a string, number or boolean
-    /// matching the field's type (a time is an ISO 8601 string).
+    /// The value a selection filter compares the field with: a string,
+    /// number or boolean matching the field's type (a time is an ISO 8601
+    /// string).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum CatalogSelectionFilterValue {
@@ -3685,6 +5355,59 @@ pub mod types {
     impl CatalogsCreateResponse {
         pub fn builder() -> builder::CatalogsCreateResponse {
             Default::default()
+        }
+    }
+    ///`CatalogsDeleteCatalogName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogsDeleteCatalogName(::std::string::String);
+    impl ::std::ops::Deref for CatalogsDeleteCatalogName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogsDeleteCatalogName> for ::std::string::String {
+        fn from(value: CatalogsDeleteCatalogName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogsDeleteCatalogName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 250usize {
+                return Err("longer than 250 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogsDeleteCatalogName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogsDeleteCatalogName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The catalogs of the workspace.
@@ -3758,6 +5481,56 @@ pub mod types {
     impl CdiIntegration {
         pub fn builder() -> builder::CdiIntegration {
             Default::default()
+        }
+    }
+    ///`CdiIntegrationSyncIntegrationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CdiIntegrationSyncIntegrationId(::std::string::String);
+    impl ::std::ops::Deref for CdiIntegrationSyncIntegrationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CdiIntegrationSyncIntegrationId> for ::std::string::String {
+        fn from(value: CdiIntegrationSyncIntegrationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CdiIntegrationSyncIntegrationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiIntegrationSyncIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiIntegrationSyncIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CdiIntegrationSyncIntegrationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One page of the workspace's Cloud Data Ingestion integrations.
@@ -3872,6 +5645,56 @@ pub mod types {
     impl CdiJobSyncStatus {
         pub fn builder() -> builder::CdiJobSyncStatus {
             Default::default()
+        }
+    }
+    ///`CdiJobSyncStatusListIntegrationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CdiJobSyncStatusListIntegrationId(::std::string::String);
+    impl ::std::ops::Deref for CdiJobSyncStatusListIntegrationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CdiJobSyncStatusListIntegrationId> for ::std::string::String {
+        fn from(value: CdiJobSyncStatusListIntegrationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CdiJobSyncStatusListIntegrationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiJobSyncStatusListIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiJobSyncStatusListIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CdiJobSyncStatusListIntegrationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One page of an integration's sync runs.
@@ -4148,6 +5971,7 @@ pub mod types {
     pub struct ConnectedAudienceLastUsedAppCondition {
         pub comparison: ConnectedAudienceLastUsedAppConditionComparison,
         ///The moment to compare with, as an ISO 8601 date-time.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub value: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl ConnectedAudienceLastUsedAppCondition {
@@ -4511,6 +6335,108 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ContentBlockTranslationsGetContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlockTranslationsGetContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlockTranslationsGetContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlockTranslationsGetContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlockTranslationsGetContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlockTranslationsGetContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlockTranslationsGetContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ContentBlockTranslationsGetContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockTranslationsGetContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ContentBlockTranslationsSourceContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlockTranslationsSourceContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlockTranslationsSourceContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlockTranslationsSourceContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlockTranslationsSourceContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlockTranslationsSourceContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlockTranslationsSourceContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for ContentBlockTranslationsSourceContentBlockId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockTranslationsSourceContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A new Content Block.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentBlocksCreateRequest {
@@ -4706,6 +6632,56 @@ pub mod types {
     impl ContentBlocksCreateResponse {
         pub fn builder() -> builder::ContentBlocksCreateResponse {
             Default::default()
+        }
+    }
+    ///`ContentBlocksInfoContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlocksInfoContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlocksInfoContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlocksInfoContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlocksInfoContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlocksInfoContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlocksInfoContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ContentBlocksInfoContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlocksInfoContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One Content Block.
@@ -4981,6 +6957,10 @@ pub mod types {
         pub description: ::std::string::String,
         ///When the card expires (at most 30 days ahead).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Apply `expire_at` in each user's local time. Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5142,6 +7122,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttributeTime {
         #[serde(rename = "$time")]
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl CustomAttributeTime {
@@ -5515,6 +7496,106 @@ pub mod types {
     impl EmailTemplateTranslationUpdateRequest {
         pub fn builder() -> builder::EmailTemplateTranslationUpdateRequest {
             Default::default()
+        }
+    }
+    ///`EmailTemplateTranslationsGetTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EmailTemplateTranslationsGetTemplateId(::std::string::String);
+    impl ::std::ops::Deref for EmailTemplateTranslationsGetTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EmailTemplateTranslationsGetTemplateId> for ::std::string::String {
+        fn from(value: EmailTemplateTranslationsGetTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EmailTemplateTranslationsGetTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EmailTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EmailTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateTranslationsGetTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`EmailTemplateTranslationsSourceTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EmailTemplateTranslationsSourceTemplateId(::std::string::String);
+    impl ::std::ops::Deref for EmailTemplateTranslationsSourceTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EmailTemplateTranslationsSourceTemplateId> for ::std::string::String {
+        fn from(value: EmailTemplateTranslationsSourceTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EmailTemplateTranslationsSourceTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EmailTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EmailTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateTranslationsSourceTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///An address and when it unsubscribed.
@@ -6012,6 +8093,10 @@ pub mod types {
         pub purchases: ::std::vec::Vec<ExportedUserEventSummary>,
         ///When the user opted in to push.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub push_opted_in_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_subscribe: ::std::option::Option<::braze_sdk::Open<ExportedUserPushSubscribe>>,
@@ -6027,6 +8112,10 @@ pub mod types {
         pub total_revenue: ::std::option::Option<f64>,
         ///When the app was uninstalled; absent otherwise.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub uninstalled_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
@@ -6040,8 +8129,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserApp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub first_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6070,6 +8167,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Conversion per conversion event, keyed by the event's label.
         #[serde(
@@ -6116,6 +8217,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_entered: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -6125,8 +8230,16 @@ pub mod types {
         pub last_entered_control_at:
             ::std::option::Option<::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_exited: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received_message: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6146,6 +8259,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_canvas_step_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last_received: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6265,8 +8382,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub first: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub last: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6446,45 +8571,21 @@ pub mod types {
     ///One failed item, as an array holding the item's index in the request and a description of the problem.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct ExternalIdMigrationError(pub ::std::vec::Vec<ExternalIdMigrationErrorItem>);
+    pub struct ExternalIdMigrationError(pub ::std::vec::Vec<IndexOrMessage>);
     impl ::std::ops::Deref for ExternalIdMigrationError {
-        type Target = ::std::vec::Vec<ExternalIdMigrationErrorItem>;
-        fn deref(&self) -> &::std::vec::Vec<ExternalIdMigrationErrorItem> {
+        type Target = ::std::vec::Vec<IndexOrMessage>;
+        fn deref(&self) -> &::std::vec::Vec<IndexOrMessage> {
             &self.0
         }
     }
-    impl ::std::convert::From<ExternalIdMigrationError>
-        for ::std::vec::Vec<ExternalIdMigrationErrorItem>
-    {
+    impl ::std::convert::From<ExternalIdMigrationError> for ::std::vec::Vec<IndexOrMessage> {
         fn from(value: ExternalIdMigrationError) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::std::vec::Vec<ExternalIdMigrationErrorItem>>
-        for ExternalIdMigrationError
-    {
-        fn from(value: ::std::vec::Vec<ExternalIdMigrationErrorItem>) -> Self {
+    impl ::std::convert::From<::std::vec::Vec<IndexOrMessage>> for ExternalIdMigrationError {
+        fn from(value: ::std::vec::Vec<IndexOrMessage>) -> Self {
             Self(value)
-        }
-    }
-    ///`ExternalIdMigrationErrorItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    pub enum ExternalIdMigrationErrorItem {
-        Integer(i64),
-        String(::std::string::String),
-    }
-    impl ::std::fmt::Display for ExternalIdMigrationErrorItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::Integer(x) => x.fmt(f),
-                Self::String(x) => x.fmt(f),
-            }
-        }
-    }
-    impl ::std::convert::From<i64> for ExternalIdMigrationErrorItem {
-        fn from(value: i64) -> Self {
-            Self::Integer(value)
         }
     }
     /// Gives the user whose primary id is `current_external_id` the new
@@ -6497,6 +8598,21 @@ pub mod types {
     }
     impl ExternalIdRename {
         pub fn builder() -> builder::ExternalIdRename {
+            Default::default()
+        }
+    }
+    ///One applied rename, as Braze reports it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExternalIdRenamed {
+        ///The id the user had before the rename (now deprecated).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_external_id: ::std::option::Option<::std::string::String>,
+        ///The user's primary id after the rename.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_external_id: ::std::option::Option<::std::string::String>,
+    }
+    impl ExternalIdRenamed {
+        pub fn builder() -> builder::ExternalIdRenamed {
             Default::default()
         }
     }
@@ -6723,6 +8839,10 @@ pub mod types {
         pub archived: ::std::option::Option<bool>,
         ///When the card was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Card body text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6773,6 +8893,10 @@ pub mod types {
         pub title: ::std::option::Option<::std::string::String>,
         ///When the card was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl FeedDetailsResponse {
@@ -6815,6 +8939,26 @@ pub mod types {
     impl HuaweiPushCredential {
         pub fn builder() -> builder::HuaweiPushCredential {
             Default::default()
+        }
+    }
+    ///An element of a migration error - the item's index in the request, or the description of the problem.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum IndexOrMessage {
+        Integer(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for IndexOrMessage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Integer(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for IndexOrMessage {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
     ///Amazon Device Messaging credentials.
@@ -6985,6 +9129,10 @@ pub mod types {
         pub custom_audience: ::std::option::Option<ConnectedAudience>,
         ///When the activity leaves the user's screen; a past time removes it at once.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Up to 50 external user ids to start the activity for.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6995,6 +9143,10 @@ pub mod types {
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///When the system marks the activity's content as outdated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl LiveActivityStartRequest {
@@ -7017,6 +9169,10 @@ pub mod types {
         /// removes it at once. Without `end_activity` it only updates the
         /// activity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`true` ends the Live Activity. Defaults to `false`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7025,6 +9181,10 @@ pub mod types {
         pub notification: ::std::option::Option<ApplePushObject>,
         ///When the system marks the activity's content as outdated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl LiveActivityUpdateRequest {
@@ -7529,6 +9689,10 @@ pub mod types {
     pub struct PreferenceCenterCreateResponse {
         ///When the preference center was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Liquid tag that inserts a link to this preference center in a message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7544,6 +9708,58 @@ pub mod types {
             Default::default()
         }
     }
+    ///`PreferenceCenterGetPreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterGetPreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterGetPreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterGetPreferenceCenterExternalId> for ::std::string::String {
+        fn from(value: PreferenceCenterGetPreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterGetPreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterGetPreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterGetPreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterGetPreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///One preference center with its content.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterGetResponse {
@@ -7552,13 +9768,17 @@ pub mod types {
         pub confirmation_page_html: ::std::option::Option<::std::string::String>,
         ///When it was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
         ///Its API identifier.
         pub preference_center_api_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub preference_center_options: ::std::option::Option<PreferenceCenterOptions>,
+        pub preference_center_options: ::std::option::Option<PreferenceCenterOptionsReceived>,
         ///HTML of the preference page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_page_html: ::std::option::Option<::std::string::String>,
@@ -7576,6 +9796,10 @@ pub mod types {
         pub state: ::std::option::Option<::braze_sdk::Open<PreferenceCenterState>>,
         ///When it was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterGetResponse {
@@ -7587,6 +9811,30 @@ pub mod types {
     /// them a favicon or touch icon.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PreferenceCenterLinkTag {
+        ///The mask colour, used when `type` is `mask-icon`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        ///Where the icon is hosted.
+        pub href: ::std::string::String,
+        pub rel: PreferenceCenterLinkTagRel,
+        ///The icon's dimensions, as in the HTML `sizes` attribute.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sizes: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<PreferenceCenterLinkTagType>,
+    }
+    impl PreferenceCenterLinkTag {
+        pub fn builder() -> builder::PreferenceCenterLinkTag {
+            Default::default()
+        }
+    }
+    /// A `<link>` tag added to the preference center pages, used to give
+    /// them a favicon or touch icon.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PreferenceCenterLinkTagReceived {
         ///The mask colour, used when `type` is `mask-icon`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
@@ -7604,8 +9852,8 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<::braze_sdk::Open<PreferenceCenterLinkTagType>>,
     }
-    impl PreferenceCenterLinkTag {
-        pub fn builder() -> builder::PreferenceCenterLinkTag {
+    impl PreferenceCenterLinkTagReceived {
+        pub fn builder() -> builder::PreferenceCenterLinkTagReceived {
             Default::default()
         }
     }
@@ -7754,6 +10002,29 @@ pub mod types {
             Default::default()
         }
     }
+    ///Extra tags for the head of the preference center pages.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PreferenceCenterOptionsReceived {
+        ///Icon links to add to the pages.
+        #[serde(
+            rename = "links-tags",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub links_tags: ::std::vec::Vec<PreferenceCenterLinkTagReceived>,
+        /// When set, the pages get a `<meta name="viewport">` tag whose
+        /// `content` is this value (give only the content).
+        #[serde(
+            rename = "meta-viewport-content",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meta_viewport_content: ::std::option::Option<::std::string::String>,
+    }
+    impl PreferenceCenterOptionsReceived {
+        pub fn builder() -> builder::PreferenceCenterOptionsReceived {
+            Default::default()
+        }
+    }
     ///Whether the preference center is live (`active`) or still a `draft`.
     #[derive(
         ::serde::Deserialize,
@@ -7810,6 +10081,10 @@ pub mod types {
     pub struct PreferenceCenterSummary {
         ///When it was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
@@ -7817,11 +10092,69 @@ pub mod types {
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterSummary {
         pub fn builder() -> builder::PreferenceCenterSummary {
             Default::default()
+        }
+    }
+    ///`PreferenceCenterUpdatePreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUpdatePreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUpdatePreferenceCenterExternalId>
+        for ::std::string::String
+    {
+        fn from(value: PreferenceCenterUpdatePreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUpdatePreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterUpdatePreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUpdatePreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The new content of an existing preference center.
@@ -7853,6 +10186,10 @@ pub mod types {
     pub struct PreferenceCenterUpdateResponse {
         ///When the preference center was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`success` when it was updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7861,11 +10198,69 @@ pub mod types {
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated (now).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PreferenceCenterUpdateResponse {
         pub fn builder() -> builder::PreferenceCenterUpdateResponse {
             Default::default()
+        }
+    }
+    ///`PreferenceCenterUrlGeneratePreferenceCenterExternalId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUrlGeneratePreferenceCenterExternalId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUrlGeneratePreferenceCenterExternalId>
+        for ::std::string::String
+    {
+        fn from(value: PreferenceCenterUrlGeneratePreferenceCenterExternalId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for PreferenceCenterUrlGeneratePreferenceCenterExternalId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGeneratePreferenceCenterExternalId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The personalised preference center address.
@@ -7877,6 +10272,56 @@ pub mod types {
     impl PreferenceCenterUrlGenerateResponse {
         pub fn builder() -> builder::PreferenceCenterUrlGenerateResponse {
             Default::default()
+        }
+    }
+    ///`PreferenceCenterUrlGenerateUserId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct PreferenceCenterUrlGenerateUserId(::std::string::String);
+    impl ::std::ops::Deref for PreferenceCenterUrlGenerateUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PreferenceCenterUrlGenerateUserId> for ::std::string::String {
+        fn from(value: PreferenceCenterUrlGenerateUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for PreferenceCenterUrlGenerateUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PreferenceCenterUrlGenerateUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PreferenceCenterUrlGenerateUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGenerateUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The preference centers of the workspace.
@@ -8302,18 +10747,36 @@ pub mod types {
             Default::default()
         }
     }
+    /// What a dashboard user may do: company-wide permissions, roles, and
+    /// per-workspace (and per-team) permissions. Braze still names
+    /// workspaces "app groups" in these keys.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScimPermissionsReceived {
+        ///Permissions per workspace.
+        #[serde(rename = "appGroup")]
+        pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
+        /// Company-level permissions, for example `admin`,
+        /// `manage_company_settings` or `add_remove_app_groups`.
+        #[serde(
+            rename = "companyPermissions",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub company_permissions: ::std::vec::Vec<::std::string::String>,
+        ///Roles granted to the user.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub roles: ::std::vec::Vec<ScimRoleReceived>,
+    }
+    impl ScimPermissionsReceived {
+        pub fn builder() -> builder::ScimPermissionsReceived {
+            Default::default()
+        }
+    }
     /// A role granted to a dashboard user, named by `roleName` or by
     /// `roleId` (one of them is required). In answers Braze also lists the
     /// workspaces the role covers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScimRole {
-        ///The workspaces and permission sets the role grants (in answers).
-        #[serde(
-            rename = "appGroup",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub app_group: ::std::vec::Vec<ScimWorkspacePermissions>,
         ///Identifier of the role (required when `roleName` is absent).
         #[serde(
             rename = "roleId",
@@ -8329,6 +10792,36 @@ pub mod types {
     }
     impl ScimRole {
         pub fn builder() -> builder::ScimRole {
+            Default::default()
+        }
+    }
+    /// A role granted to a dashboard user, named by `roleName` or by
+    /// `roleId` (one of them is required). In answers Braze also lists the
+    /// workspaces the role covers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimRoleReceived {
+        ///The workspaces and permission sets the role grants (in answers only).
+        #[serde(
+            rename = "appGroup",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
+        ///Identifier of the role (required when `roleName` is absent).
+        #[serde(
+            rename = "roleId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_id: ::std::option::Option<::std::string::String>,
+        ///Name of the role.
+        #[serde(
+            rename = "roleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_name: ::std::option::Option<::std::string::String>,
+    }
+    impl ScimRoleReceived {
+        pub fn builder() -> builder::ScimRoleReceived {
             Default::default()
         }
     }
@@ -8379,7 +10872,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ScimName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub permissions: ::std::option::Option<ScimPermissions>,
+        pub permissions: ::std::option::Option<ScimPermissionsReceived>,
         ///The SCIM schema of the resource, `urn:ietf:params:scim:schemas:core:2.0:User`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub schemas: ::std::vec::Vec<::std::string::String>,
@@ -8390,6 +10883,256 @@ pub mod types {
     impl ScimUser {
         pub fn builder() -> builder::ScimUser {
             Default::default()
+        }
+    }
+    ///`ScimUserDeleteId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserDeleteId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserDeleteId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserDeleteId> for ::std::string::String {
+        fn from(value: ScimUserDeleteId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserDeleteId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserDeleteId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserDeleteXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserDeleteXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserDeleteXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserDeleteXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserDeleteXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserDeleteXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserDeleteXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserDeleteXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserDeleteXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserGetId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserGetId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserGetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserGetId> for ::std::string::String {
+        fn from(value: ScimUserGetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserGetId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserGetId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserGetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserGetXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserGetXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserGetXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserGetXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserGetXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserGetXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserGetXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserGetXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserGetXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUserUpdateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserUpdateId(::std::string::String);
+    impl ::std::ops::Deref for ScimUserUpdateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserUpdateId> for ::std::string::String {
+        fn from(value: ScimUserUpdateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserUpdateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserUpdateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The new names, department and permissions of a dashboard user (the email cannot change).
@@ -8404,6 +11147,56 @@ pub mod types {
     impl ScimUserUpdateRequest {
         pub fn builder() -> builder::ScimUserUpdateRequest {
             Default::default()
+        }
+    }
+    ///`ScimUserUpdateXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUserUpdateXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUserUpdateXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUserUpdateXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUserUpdateXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUserUpdateXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUserUpdateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUserUpdateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A new dashboard user account.
@@ -8422,6 +11215,106 @@ pub mod types {
     impl ScimUsersCreateRequest {
         pub fn builder() -> builder::ScimUsersCreateRequest {
             Default::default()
+        }
+    }
+    ///`ScimUsersCreateXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersCreateXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersCreateXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersCreateXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUsersCreateXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersCreateXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersCreateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersCreateXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersCreateXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ScimUsersSearchFilter`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersSearchFilter(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersSearchFilter {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersSearchFilter> for ::std::string::String {
+        fn from(value: ScimUsersSearchFilter) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersSearchFilter {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersSearchFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersSearchFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchFilter {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A SCIM list response holding the accounts that match the filter.
@@ -8445,6 +11338,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ScimUsersSearchXRequestOrigin`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ScimUsersSearchXRequestOrigin(::std::string::String);
+    impl ::std::ops::Deref for ScimUsersSearchXRequestOrigin {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ScimUsersSearchXRequestOrigin> for ::std::string::String {
+        fn from(value: ScimUsersSearchXRequestOrigin) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ScimUsersSearchXRequestOrigin {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ScimUsersSearchXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ScimUsersSearchXRequestOrigin {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchXRequestOrigin {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// A workspace permission set, named by `appGroupPermissionSetName` or
     /// by `appGroupPermissionSetId` (one of them is required).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -8461,12 +11404,34 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
-        ///The permissions the set contains (in answers).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub permissions: ::std::vec::Vec<::std::string::String>,
     }
     impl ScimWorkspacePermissionSet {
         pub fn builder() -> builder::ScimWorkspacePermissionSet {
+            Default::default()
+        }
+    }
+    /// A workspace permission set, named by `appGroupPermissionSetName` or
+    /// by `appGroupPermissionSetId` (one of them is required).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimWorkspacePermissionSetReceived {
+        ///Identifier of the permission set.
+        #[serde(
+            rename = "appGroupPermissionSetId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_permission_set_id: ::std::option::Option<::std::string::String>,
+        ///Name of the permission set.
+        #[serde(
+            rename = "appGroupPermissionSetName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
+        ///The permissions the set contains (in answers only).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub permissions: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ScimWorkspacePermissionSetReceived {
+        pub fn builder() -> builder::ScimWorkspacePermissionSetReceived {
             Default::default()
         }
     }
@@ -8509,6 +11474,48 @@ pub mod types {
     }
     impl ScimWorkspacePermissions {
         pub fn builder() -> builder::ScimWorkspacePermissions {
+            Default::default()
+        }
+    }
+    /// A user's permissions in one workspace, named by `appGroupName` or
+    /// by `appGroupId` (one of them is required): individual permissions in
+    /// `appGroupPermissions`, or a permission set in
+    /// `appGroupPermissionSets`, plus per-team permissions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ScimWorkspacePermissionsReceived {
+        ///Identifier of the workspace (required when `appGroupName` is absent).
+        #[serde(
+            rename = "appGroupId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_id: ::std::option::Option<::std::string::String>,
+        ///Name of the workspace.
+        #[serde(
+            rename = "appGroupName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_group_name: ::std::option::Option<::std::string::String>,
+        ///The workspace permission set granted, as a one-element array.
+        #[serde(
+            rename = "appGroupPermissionSets",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSetReceived>,
+        /// Workspace-level permissions, for example `basic_access`,
+        /// `send_campaigns_canvases` or `export_user_data`.
+        #[serde(
+            rename = "appGroupPermissions",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub app_group_permissions: ::std::vec::Vec<::std::string::String>,
+        ///Permissions per team of this workspace.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub team: ::std::vec::Vec<ScimTeamPermissions>,
+    }
+    impl ScimWorkspacePermissionsReceived {
+        pub fn builder() -> builder::ScimWorkspacePermissionsReceived {
             Default::default()
         }
     }
@@ -8683,6 +11690,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SdkAuthenticationKeysListAppId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeysListAppId(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeysListAppId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeysListAppId> for ::std::string::String {
+        fn from(value: SdkAuthenticationKeysListAppId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeysListAppId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeysListAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SdkAuthenticationKeysListAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeysListAppId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///Keys of one app.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKeysResponse {
@@ -8797,6 +11854,10 @@ pub mod types {
     pub struct SegmentsDetailsResponse {
         ///When the segment was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Readable summary of the segment's filters.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8825,6 +11886,10 @@ pub mod types {
         pub text_description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///When the segment was last changed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl SegmentsDetailsResponse {
@@ -9257,7 +12322,8 @@ pub mod types {
             Self::Array(value)
         }
     }
-    ///A user's state in a subscription group, as /subscription/status/get reports it (capitalised).
+    /// A user's state in a subscription group, as /subscription/status/get
+    /// reports it. Braze spells it both capitalised and in lower case.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9271,16 +12337,19 @@ pub mod types {
         PartialOrd,
     )]
     pub enum SubscriptionGroupMembershipStatus {
+        #[serde(rename = "subscribed")]
         Subscribed,
+        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+        #[serde(rename = "unknown")]
         Unknown,
     }
     impl ::std::fmt::Display for SubscriptionGroupMembershipStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Subscribed => f.write_str("Subscribed"),
-                Self::Unsubscribed => f.write_str("Unsubscribed"),
-                Self::Unknown => f.write_str("Unknown"),
+                Self::Subscribed => f.write_str("subscribed"),
+                Self::Unsubscribed => f.write_str("unsubscribed"),
+                Self::Unknown => f.write_str("unknown"),
             }
         }
     }
@@ -9288,9 +12357,9 @@ pub mod types {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "Subscribed" => Ok(Self::Subscribed),
-                "Unsubscribed" => Ok(Self::Unsubscribed),
-                "Unknown" => Ok(Self::Unknown),
+                "subscribed" => Ok(Self::Subscribed),
+                "unsubscribed" => Ok(Self::Unsubscribed),
+                "unknown" => Ok(Self::Unknown),
                 _ => Err("invalid value".into()),
             }
         }
@@ -9377,6 +12446,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`SubscriptionStatusGetSubscriptionGroupId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SubscriptionStatusGetSubscriptionGroupId(::std::string::String);
+    impl ::std::ops::Deref for SubscriptionStatusGetSubscriptionGroupId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SubscriptionStatusGetSubscriptionGroupId> for ::std::string::String {
+        fn from(value: SubscriptionStatusGetSubscriptionGroupId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionStatusGetSubscriptionGroupId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionStatusGetSubscriptionGroupId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionStatusGetSubscriptionGroupId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusGetSubscriptionGroupId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// One subscription group, the state to apply and the users to apply it
     /// to. At least one of `external_id`, `email` (email groups) or `phone`
     /// (SMS/RCS groups) is needed, and `email` and `phone` must not be sent
@@ -9395,6 +12514,9 @@ pub mod types {
         ///The subscription group's ID, as shown on the dashboard's Subscription Groups page.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: SubscriptionGroupState,
+        ///Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_double_opt_in_logic: ::std::option::Option<bool>,
     }
     impl SubscriptionStatusSetRequest {
         pub fn builder() -> builder::SubscriptionStatusSetRequest {
@@ -9438,20 +12560,36 @@ pub mod types {
             Default::default()
         }
     }
-    ///A subscription group and the user's current state in it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// A subscription group and the user's current state in it. Real
+    /// responses send `id`, `name`, `channel` and `status`; the page's
+    /// example sends `subscription_group_id` and `subscription_status`.
+    /// All are optional so that either form decodes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusGroup {
+        ///The group's channel.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channel: ::std::option::Option<::braze_sdk::Open<SubscriptionUserStatusGroupChannel>>,
         ///The subscription group's ID.
-        pub subscription_group_id: ::std::string::String,
-        ///The user's current state in the group.
-        pub subscription_status: ::braze_sdk::Open<SubscriptionUserStatusGroupSubscriptionStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The subscription group's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::braze_sdk::Open<SubscriptionGroupMembershipStatus>>,
+        ///The subscription group's ID (the page's example form).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_group_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscription_status:
+            ::std::option::Option<::braze_sdk::Open<SubscriptionGroupMembershipStatus>>,
     }
     impl SubscriptionUserStatusGroup {
         pub fn builder() -> builder::SubscriptionUserStatusGroup {
             Default::default()
         }
     }
-    ///`SubscriptionUserStatusGroupSubscriptionStatus`
+    ///`SubscriptionUserStatusGroupChannel`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -9464,39 +12602,45 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
-    pub enum SubscriptionUserStatusGroupSubscriptionStatus {
-        #[serde(rename = "subscribed")]
-        Subscribed,
-        #[serde(rename = "unsubscribed")]
-        Unsubscribed,
+    pub enum SubscriptionUserStatusGroupChannel {
+        #[serde(rename = "email")]
+        Email,
+        #[serde(rename = "sms")]
+        Sms,
+        #[serde(rename = "whats_app")]
+        WhatsApp,
+        #[serde(rename = "rcs")]
+        Rcs,
     }
-    impl ::std::fmt::Display for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::fmt::Display for SubscriptionUserStatusGroupChannel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::Subscribed => f.write_str("subscribed"),
-                Self::Unsubscribed => f.write_str("unsubscribed"),
+                Self::Email => f.write_str("email"),
+                Self::Sms => f.write_str("sms"),
+                Self::WhatsApp => f.write_str("whats_app"),
+                Self::Rcs => f.write_str("rcs"),
             }
         }
     }
-    impl ::std::str::FromStr for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::str::FromStr for SubscriptionUserStatusGroupChannel {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "subscribed" => Ok(Self::Subscribed),
-                "unsubscribed" => Ok(Self::Unsubscribed),
+                "email" => Ok(Self::Email),
+                "sms" => Ok(Self::Sms),
+                "whats_app" => Ok(Self::WhatsApp),
+                "rcs" => Ok(Self::Rcs),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SubscriptionUserStatusGroupSubscriptionStatus {
+    impl ::std::convert::TryFrom<&str> for SubscriptionUserStatusGroupChannel {
         type Error = self::error::ConversionError;
         fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for SubscriptionUserStatusGroupSubscriptionStatus
-    {
+    impl ::std::convert::TryFrom<::std::string::String> for SubscriptionUserStatusGroupChannel {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -9504,21 +12648,60 @@ pub mod types {
             value.parse()
         }
     }
-    /// The subscription groups the users have a state history in. This
-    /// endpoint answers with `success` instead of the usual `message`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    ///The users asked about, each with the subscription groups they have a state history in.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusResponse {
-        ///Not documented for this endpoint; kept in case Braze sends it.
+        ///`success` when the lookup worked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///One entry per subscription group with a recorded state.
+        ///The page's example form; not seen in real responses.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
-        ///`true` when the lookup worked.
+        ///The page's example form; not seen in real responses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+        ///How many users matched, across all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<u64>,
+        ///One entry per user found.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<SubscriptionUserStatusUser>,
     }
     impl SubscriptionUserStatusResponse {
         pub fn builder() -> builder::SubscriptionUserStatusResponse {
+            Default::default()
+        }
+    }
+    ///One user and their subscription groups.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SubscriptionUserStatusUser {
+        ///The user's email address, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub email: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The user's external ID, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub external_id: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The user's phone number, if the profile has one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub phone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The groups with a recorded state for this user.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
+    }
+    impl SubscriptionUserStatusUser {
+        pub fn builder() -> builder::SubscriptionUserStatusUser {
             Default::default()
         }
     }
@@ -9561,6 +12744,56 @@ pub mod types {
     impl TemplatesEmailCreateResponse {
         pub fn builder() -> builder::TemplatesEmailCreateResponse {
             Default::default()
+        }
+    }
+    ///`TemplatesEmailInfoEmailTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TemplatesEmailInfoEmailTemplateId(::std::string::String);
+    impl ::std::ops::Deref for TemplatesEmailInfoEmailTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TemplatesEmailInfoEmailTemplateId> for ::std::string::String {
+        fn from(value: TemplatesEmailInfoEmailTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TemplatesEmailInfoEmailTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TemplatesEmailInfoEmailTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TemplatesEmailInfoEmailTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TemplatesEmailInfoEmailTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One email template.
@@ -9680,6 +12913,56 @@ pub mod types {
     impl TrackedOccurrenceSummary {
         pub fn builder() -> builder::TrackedOccurrenceSummary {
             Default::default()
+        }
+    }
+    ///`TransactionalCampaignSendCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TransactionalCampaignSendCampaignId(::std::string::String);
+    impl ::std::ops::Deref for TransactionalCampaignSendCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TransactionalCampaignSendCampaignId> for ::std::string::String {
+        fn from(value: TransactionalCampaignSendCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for TransactionalCampaignSendCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TransactionalCampaignSendCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TransactionalCampaignSendCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransactionalCampaignSendCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Body of `/transactional/v1/campaigns/{campaign_id}/send`.
@@ -10202,6 +13485,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<EventProperties>,
         ///When the event happened; a future time is replaced by the current time.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
         #[serde(
@@ -10699,6 +13983,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
         ///When the purchase happened.
+        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the purchase for profiles that already exist.
         #[serde(
@@ -10840,6 +14125,11 @@ pub mod types {
         ///Identifier of the subscription group.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: UserSubscriptionGroupStateSubscriptionState,
+        /// For an SMS group, `true` sends a newly subscribed user the group's
+        /// double opt-in prompt; their state becomes `subscribed` only once
+        /// they confirm. Off when omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_double_opt_in_logic: ::std::option::Option<bool>,
     }
     impl UserSubscriptionGroupState {
         pub fn builder() -> builder::UserSubscriptionGroupState {
@@ -11247,9 +14537,9 @@ pub mod types {
     ///`UsersExternalIdsRenameResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRenameResponse {
-        ///The ids that were renamed.
+        ///The renames that were applied, one entry per rename.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub external_ids: ::std::vec::Vec<ExternalId>,
+        pub external_ids: ::std::vec::Vec<ExternalIdRenamed>,
         ///`success` for any valid request, even when some renames failed.
         pub message: ::std::string::String,
         ///The renames that failed.
@@ -11705,6 +14995,108 @@ pub mod types {
     impl WebhookTemplateTranslationUpdateRequest {
         pub fn builder() -> builder::WebhookTemplateTranslationUpdateRequest {
             Default::default()
+        }
+    }
+    ///`WebhookTemplateTranslationsGetTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct WebhookTemplateTranslationsGetTemplateId(::std::string::String);
+    impl ::std::ops::Deref for WebhookTemplateTranslationsGetTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookTemplateTranslationsGetTemplateId> for ::std::string::String {
+        fn from(value: WebhookTemplateTranslationsGetTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WebhookTemplateTranslationsGetTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebhookTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsGetTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`WebhookTemplateTranslationsSourceTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct WebhookTemplateTranslationsSourceTemplateId(::std::string::String);
+    impl ::std::ops::Deref for WebhookTemplateTranslationsSourceTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookTemplateTranslationsSourceTemplateId> for ::std::string::String {
+        fn from(value: WebhookTemplateTranslationsSourceTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WebhookTemplateTranslationsSourceTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for WebhookTemplateTranslationsSourceTemplateId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// Values of the template's body variables, keyed by the variable's
@@ -15329,13 +18721,54 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CampaignInAppMessageHeader {
+            text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CampaignInAppMessageHeader {
+            fn default() -> Self {
+                Self {
+                    text: Ok(Default::default()),
+                }
+            }
+        }
+        impl CampaignInAppMessageHeader {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignInAppMessageHeader> for super::CampaignInAppMessageHeader {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignInAppMessageHeader,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+        impl ::std::convert::From<super::CampaignInAppMessageHeader> for CampaignInAppMessageHeader {
+            fn from(value: super::CampaignInAppMessageHeader) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CampaignInAppMessagePage {
             choices: ::std::result::Result<
                 ::std::vec::Vec<super::CampaignInAppMessageChoice>,
                 ::std::string::String,
             >,
             header: ::std::result::Result<
-                ::std::option::Option<super::CampaignInAppMessagePageHeader>,
+                ::std::option::Option<super::CampaignInAppMessageHeader>,
                 ::std::string::String,
             >,
         }
@@ -15361,7 +18794,7 @@ pub mod types {
             pub fn header<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignInAppMessagePageHeader>,
+                        ::std::option::Option<super::CampaignInAppMessageHeader>,
                     >,
                 T::Error: ::std::fmt::Display,
             {
@@ -15387,51 +18820,6 @@ pub mod types {
                 Self {
                     choices: Ok(value.choices),
                     header: Ok(value.header),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CampaignInAppMessagePageHeader {
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CampaignInAppMessagePageHeader {
-            fn default() -> Self {
-                Self {
-                    text: Ok(Default::default()),
-                }
-            }
-        }
-        impl CampaignInAppMessagePageHeader {
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for text: {e}"));
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CampaignInAppMessagePageHeader>
-            for super::CampaignInAppMessagePageHeader
-        {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CampaignInAppMessagePageHeader,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { text: value.text? })
-            }
-        }
-        impl ::std::convert::From<super::CampaignInAppMessagePageHeader>
-            for CampaignInAppMessagePageHeader
-        {
-            fn from(value: super::CampaignInAppMessagePageHeader) -> Self {
-                Self {
-                    text: Ok(value.text),
                 }
             }
         }
@@ -15591,7 +18979,7 @@ pub mod types {
             email_headers:
                 ::std::result::Result<::std::vec::Vec<::serde_json::Value>, ::std::string::String>,
             extras: ::std::result::Result<
-                ::std::option::Option<super::CampaignMessageDetailsExtras>,
+                ::std::option::Option<super::CampaignMessageExtras>,
                 ::std::string::String,
             >,
             footer_text: ::std::result::Result<
@@ -15599,7 +18987,7 @@ pub mod types {
                 ::std::string::String,
             >,
             from: ::std::result::Result<
-                ::std::option::Option<super::CampaignMessageDetailsFrom>,
+                ::std::option::Option<super::CampaignMessageSender>,
                 ::std::string::String,
             >,
             header: ::std::result::Result<
@@ -15863,9 +19251,7 @@ pub mod types {
             }
             pub fn extras<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignMessageDetailsExtras>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CampaignMessageExtras>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.extras = value
@@ -15885,9 +19271,7 @@ pub mod types {
             }
             pub fn from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<super::CampaignMessageDetailsFrom>,
-                    >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CampaignMessageSender>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.from = value
@@ -20154,8 +23538,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            fields:
-                ::std::result::Result<::std::vec::Vec<super::CatalogField>, ::std::string::String>,
+            fields: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogFieldReceived>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             num_items: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             updated_at: ::std::result::Result<
@@ -20187,7 +23573,7 @@ pub mod types {
             }
             pub fn fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogField>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogFieldReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fields = value
@@ -20328,10 +23714,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CatalogField {
             name: ::std::result::Result<super::CatalogFieldName, ::std::string::String>,
-            type_: ::std::result::Result<
-                ::braze_sdk::Open<super::CatalogFieldType>,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::CatalogFieldType, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogField {
             fn default() -> Self {
@@ -20354,7 +23737,7 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::braze_sdk::Open<super::CatalogFieldType>>,
+                T: ::std::convert::TryInto<super::CatalogFieldType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -20376,6 +23759,63 @@ pub mod types {
         }
         impl ::std::convert::From<super::CatalogField> for CatalogField {
             fn from(value: super::CatalogField) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogFieldReceived {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                ::braze_sdk::Open<super::CatalogFieldType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogFieldReceived {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CatalogFieldReceived {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::braze_sdk::Open<super::CatalogFieldType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogFieldReceived> for super::CatalogFieldReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogFieldReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogFieldReceived> for CatalogFieldReceived {
+            fn from(value: super::CatalogFieldReceived) -> Self {
                 Self {
                     name: Ok(value.name),
                     type_: Ok(value.type_),
@@ -20579,8 +24019,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CatalogItemGetResponse {
-            items:
-                ::std::result::Result<::std::vec::Vec<super::CatalogItem>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogItemReceived>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogItemGetResponse {
@@ -20594,7 +24036,7 @@ pub mod types {
         impl CatalogItemGetResponse {
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItemReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -20629,6 +24071,65 @@ pub mod types {
                 Self {
                     items: Ok(value.items),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogItemReceived {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogItemReceived {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CatalogItemReceived {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogItemReceived> for super::CatalogItemReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogItemReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogItemReceived> for CatalogItemReceived {
+            fn from(value: super::CatalogItemReceived) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -20834,8 +24335,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CatalogItemsListResponse {
-            items:
-                ::std::result::Result<::std::vec::Vec<super::CatalogItem>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogItemReceived>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CatalogItemsListResponse {
@@ -20849,7 +24352,7 @@ pub mod types {
         impl CatalogItemsListResponse {
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItem>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogItemReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -26967,6 +30470,66 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExternalIdRenamed {
+            current_external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExternalIdRenamed {
+            fn default() -> Self {
+                Self {
+                    current_external_id: Ok(Default::default()),
+                    new_external_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExternalIdRenamed {
+            pub fn current_external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_external_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for current_external_id: {e}")
+                });
+                self
+            }
+            pub fn new_external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_external_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for new_external_id: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExternalIdRenamed> for super::ExternalIdRenamed {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExternalIdRenamed,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    current_external_id: value.current_external_id?,
+                    new_external_id: value.new_external_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExternalIdRenamed> for ExternalIdRenamed {
+            fn from(value: super::ExternalIdRenamed) -> Self {
+                Self {
+                    current_external_id: Ok(value.current_external_id),
+                    new_external_id: Ok(value.new_external_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct FeedCardListItem {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             tags: ::std::result::Result<
@@ -30785,7 +34348,7 @@ pub mod types {
             preference_center_api_id:
                 ::std::result::Result<::std::string::String, ::std::string::String>,
             preference_center_options: ::std::result::Result<
-                ::std::option::Option<super::PreferenceCenterOptions>,
+                ::std::option::Option<super::PreferenceCenterOptionsReceived>,
                 ::std::string::String,
             >,
             preference_center_page_html: ::std::result::Result<
@@ -30872,7 +34435,9 @@ pub mod types {
             }
             pub fn preference_center_options<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PreferenceCenterOptions>>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<super::PreferenceCenterOptionsReceived>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.preference_center_options = value.try_into().map_err(|e| {
@@ -30979,16 +34544,13 @@ pub mod types {
                 ::std::string::String,
             >,
             href: ::std::result::Result<::std::string::String, ::std::string::String>,
-            rel: ::std::result::Result<
-                ::braze_sdk::Open<super::PreferenceCenterLinkTagRel>,
-                ::std::string::String,
-            >,
+            rel: ::std::result::Result<super::PreferenceCenterLinkTagRel, ::std::string::String>,
             sizes: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<::braze_sdk::Open<super::PreferenceCenterLinkTagType>>,
+                ::std::option::Option<super::PreferenceCenterLinkTagType>,
                 ::std::string::String,
             >,
         }
@@ -31004,6 +34566,116 @@ pub mod types {
             }
         }
         impl PreferenceCenterLinkTag {
+            pub fn color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for color: {e}"));
+                self
+            }
+            pub fn href<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.href = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for href: {e}"));
+                self
+            }
+            pub fn rel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PreferenceCenterLinkTagRel>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rel = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rel: {e}"));
+                self
+            }
+            pub fn sizes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sizes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sizes: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<super::PreferenceCenterLinkTagType>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PreferenceCenterLinkTag> for super::PreferenceCenterLinkTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PreferenceCenterLinkTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    color: value.color?,
+                    href: value.href?,
+                    rel: value.rel?,
+                    sizes: value.sizes?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PreferenceCenterLinkTag> for PreferenceCenterLinkTag {
+            fn from(value: super::PreferenceCenterLinkTag) -> Self {
+                Self {
+                    color: Ok(value.color),
+                    href: Ok(value.href),
+                    rel: Ok(value.rel),
+                    sizes: Ok(value.sizes),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PreferenceCenterLinkTagReceived {
+            color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            href: ::std::result::Result<::std::string::String, ::std::string::String>,
+            rel: ::std::result::Result<
+                ::braze_sdk::Open<super::PreferenceCenterLinkTagRel>,
+                ::std::string::String,
+            >,
+            sizes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::PreferenceCenterLinkTagType>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PreferenceCenterLinkTagReceived {
+            fn default() -> Self {
+                Self {
+                    color: Ok(Default::default()),
+                    href: Err("no value supplied for href".to_string()),
+                    rel: Err("no value supplied for rel".to_string()),
+                    sizes: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl PreferenceCenterLinkTagReceived {
             pub fn color<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -31059,10 +34731,12 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<PreferenceCenterLinkTag> for super::PreferenceCenterLinkTag {
+        impl ::std::convert::TryFrom<PreferenceCenterLinkTagReceived>
+            for super::PreferenceCenterLinkTagReceived
+        {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: PreferenceCenterLinkTag,
+                value: PreferenceCenterLinkTagReceived,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     color: value.color?,
@@ -31073,8 +34747,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PreferenceCenterLinkTag> for PreferenceCenterLinkTag {
-            fn from(value: super::PreferenceCenterLinkTag) -> Self {
+        impl ::std::convert::From<super::PreferenceCenterLinkTagReceived>
+            for PreferenceCenterLinkTagReceived
+        {
+            fn from(value: super::PreferenceCenterLinkTagReceived) -> Self {
                 Self {
                     color: Ok(value.color),
                     href: Ok(value.href),
@@ -31138,6 +34814,70 @@ pub mod types {
         }
         impl ::std::convert::From<super::PreferenceCenterOptions> for PreferenceCenterOptions {
             fn from(value: super::PreferenceCenterOptions) -> Self {
+                Self {
+                    links_tags: Ok(value.links_tags),
+                    meta_viewport_content: Ok(value.meta_viewport_content),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PreferenceCenterOptionsReceived {
+            links_tags: ::std::result::Result<
+                ::std::vec::Vec<super::PreferenceCenterLinkTagReceived>,
+                ::std::string::String,
+            >,
+            meta_viewport_content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PreferenceCenterOptionsReceived {
+            fn default() -> Self {
+                Self {
+                    links_tags: Ok(Default::default()),
+                    meta_viewport_content: Ok(Default::default()),
+                }
+            }
+        }
+        impl PreferenceCenterOptionsReceived {
+            pub fn links_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PreferenceCenterLinkTagReceived>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links_tags = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for links_tags: {e}"));
+                self
+            }
+            pub fn meta_viewport_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.meta_viewport_content = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for meta_viewport_content: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PreferenceCenterOptionsReceived>
+            for super::PreferenceCenterOptionsReceived
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PreferenceCenterOptionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    links_tags: value.links_tags?,
+                    meta_viewport_content: value.meta_viewport_content?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PreferenceCenterOptionsReceived>
+            for PreferenceCenterOptionsReceived
+        {
+            fn from(value: super::PreferenceCenterOptionsReceived) -> Self {
                 Self {
                     links_tags: Ok(value.links_tags),
                     meta_viewport_content: Ok(value.meta_viewport_content),
@@ -32286,11 +36026,86 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ScimRole {
+        pub struct ScimPermissionsReceived {
             app_group: ::std::result::Result<
-                ::std::vec::Vec<super::ScimWorkspacePermissions>,
+                ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
                 ::std::string::String,
             >,
+            company_permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            roles: ::std::result::Result<
+                ::std::vec::Vec<super::ScimRoleReceived>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimPermissionsReceived {
+            fn default() -> Self {
+                Self {
+                    app_group: Err("no value supplied for app_group".to_string()),
+                    company_permissions: Ok(Default::default()),
+                    roles: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimPermissionsReceived {
+            pub fn app_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group: {e}"));
+                self
+            }
+            pub fn company_permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_permissions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for company_permissions: {e}")
+                });
+                self
+            }
+            pub fn roles<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimRoleReceived>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.roles = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for roles: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimPermissionsReceived> for super::ScimPermissionsReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimPermissionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group: value.app_group?,
+                    company_permissions: value.company_permissions?,
+                    roles: value.roles?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimPermissionsReceived> for ScimPermissionsReceived {
+            fn from(value: super::ScimPermissionsReceived) -> Self {
+                Self {
+                    app_group: Ok(value.app_group),
+                    company_permissions: Ok(value.company_permissions),
+                    roles: Ok(value.roles),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimRole {
             role_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -32303,16 +36118,82 @@ pub mod types {
         impl ::std::default::Default for ScimRole {
             fn default() -> Self {
                 Self {
-                    app_group: Ok(Default::default()),
                     role_id: Ok(Default::default()),
                     role_name: Ok(Default::default()),
                 }
             }
         }
         impl ScimRole {
+            pub fn role_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for role_id: {e}"));
+                self
+            }
+            pub fn role_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.role_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for role_name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimRole> for super::ScimRole {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimRole,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    role_id: value.role_id?,
+                    role_name: value.role_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimRole> for ScimRole {
+            fn from(value: super::ScimRole) -> Self {
+                Self {
+                    role_id: Ok(value.role_id),
+                    role_name: Ok(value.role_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimRoleReceived {
+            app_group: ::std::result::Result<
+                ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                ::std::string::String,
+            >,
+            role_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            role_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimRoleReceived {
+            fn default() -> Self {
+                Self {
+                    app_group: Ok(Default::default()),
+                    role_id: Ok(Default::default()),
+                    role_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimRoleReceived {
             pub fn app_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimWorkspacePermissions>>,
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionsReceived>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.app_group = value
@@ -32341,10 +36222,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ScimRole> for super::ScimRole {
+        impl ::std::convert::TryFrom<ScimRoleReceived> for super::ScimRoleReceived {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ScimRole,
+                value: ScimRoleReceived,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     app_group: value.app_group?,
@@ -32353,8 +36234,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ScimRole> for ScimRole {
-            fn from(value: super::ScimRole) -> Self {
+        impl ::std::convert::From<super::ScimRoleReceived> for ScimRoleReceived {
+            fn from(value: super::ScimRoleReceived) -> Self {
                 Self {
                     app_group: Ok(value.app_group),
                     role_id: Ok(value.role_id),
@@ -32459,7 +36340,7 @@ pub mod types {
                 ::std::string::String,
             >,
             permissions: ::std::result::Result<
-                ::std::option::Option<super::ScimPermissions>,
+                ::std::option::Option<super::ScimPermissionsReceived>,
                 ::std::string::String,
             >,
             schemas: ::std::result::Result<
@@ -32537,7 +36418,7 @@ pub mod types {
             }
             pub fn permissions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ScimPermissions>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ScimPermissionsReceived>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.permissions = value
@@ -32866,12 +36747,74 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+        }
+        impl ::std::default::Default for ScimWorkspacePermissionSet {
+            fn default() -> Self {
+                Self {
+                    app_group_permission_set_id: Ok(Default::default()),
+                    app_group_permission_set_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimWorkspacePermissionSet {
+            pub fn app_group_permission_set_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_set_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permission_set_id: {e}")
+                });
+                self
+            }
+            pub fn app_group_permission_set_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_set_name = value.try_into().map_err(|e| {
+                    format!(
+                        "error converting supplied value for app_group_permission_set_name: {e}"
+                    )
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionSet> for super::ScimWorkspacePermissionSet {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimWorkspacePermissionSet,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_permission_set_id: value.app_group_permission_set_id?,
+                    app_group_permission_set_name: value.app_group_permission_set_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimWorkspacePermissionSet> for ScimWorkspacePermissionSet {
+            fn from(value: super::ScimWorkspacePermissionSet) -> Self {
+                Self {
+                    app_group_permission_set_id: Ok(value.app_group_permission_set_id),
+                    app_group_permission_set_name: Ok(value.app_group_permission_set_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimWorkspacePermissionSetReceived {
+            app_group_permission_set_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_permission_set_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ScimWorkspacePermissionSet {
+        impl ::std::default::Default for ScimWorkspacePermissionSetReceived {
             fn default() -> Self {
                 Self {
                     app_group_permission_set_id: Ok(Default::default()),
@@ -32880,7 +36823,7 @@ pub mod types {
                 }
             }
         }
-        impl ScimWorkspacePermissionSet {
+        impl ScimWorkspacePermissionSetReceived {
             pub fn app_group_permission_set_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -32914,10 +36857,12 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<ScimWorkspacePermissionSet> for super::ScimWorkspacePermissionSet {
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionSetReceived>
+            for super::ScimWorkspacePermissionSetReceived
+        {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ScimWorkspacePermissionSet,
+                value: ScimWorkspacePermissionSetReceived,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     app_group_permission_set_id: value.app_group_permission_set_id?,
@@ -32926,8 +36871,10 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ScimWorkspacePermissionSet> for ScimWorkspacePermissionSet {
-            fn from(value: super::ScimWorkspacePermissionSet) -> Self {
+        impl ::std::convert::From<super::ScimWorkspacePermissionSetReceived>
+            for ScimWorkspacePermissionSetReceived
+        {
+            fn from(value: super::ScimWorkspacePermissionSetReceived) -> Self {
                 Self {
                     app_group_permission_set_id: Ok(value.app_group_permission_set_id),
                     app_group_permission_set_name: Ok(value.app_group_permission_set_name),
@@ -33037,6 +36984,123 @@ pub mod types {
         }
         impl ::std::convert::From<super::ScimWorkspacePermissions> for ScimWorkspacePermissions {
             fn from(value: super::ScimWorkspacePermissions) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    app_group_name: Ok(value.app_group_name),
+                    app_group_permission_sets: Ok(value.app_group_permission_sets),
+                    app_group_permissions: Ok(value.app_group_permissions),
+                    team: Ok(value.team),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScimWorkspacePermissionsReceived {
+            app_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            app_group_permission_sets: ::std::result::Result<
+                ::std::vec::Vec<super::ScimWorkspacePermissionSetReceived>,
+                ::std::string::String,
+            >,
+            app_group_permissions: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            team: ::std::result::Result<
+                ::std::vec::Vec<super::ScimTeamPermissions>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScimWorkspacePermissionsReceived {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Ok(Default::default()),
+                    app_group_name: Ok(Default::default()),
+                    app_group_permission_sets: Ok(Default::default()),
+                    app_group_permissions: Ok(Default::default()),
+                    team: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScimWorkspacePermissionsReceived {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn app_group_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_name: {e}")
+                });
+                self
+            }
+            pub fn app_group_permission_sets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::vec::Vec<super::ScimWorkspacePermissionSetReceived>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permission_sets = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permission_sets: {e}")
+                });
+                self
+            }
+            pub fn app_group_permissions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_permissions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for app_group_permissions: {e}")
+                });
+                self
+            }
+            pub fn team<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ScimTeamPermissions>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.team = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for team: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScimWorkspacePermissionsReceived>
+            for super::ScimWorkspacePermissionsReceived
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScimWorkspacePermissionsReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    app_group_name: value.app_group_name?,
+                    app_group_permission_sets: value.app_group_permission_sets?,
+                    app_group_permissions: value.app_group_permissions?,
+                    team: value.team?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScimWorkspacePermissionsReceived>
+            for ScimWorkspacePermissionsReceived
+        {
+            fn from(value: super::ScimWorkspacePermissionsReceived) -> Self {
                 Self {
                     app_group_id: Ok(value.app_group_id),
                     app_group_name: Ok(value.app_group_name),
@@ -34557,6 +38621,8 @@ pub mod types {
                 ::std::result::Result<::std::string::String, ::std::string::String>,
             subscription_state:
                 ::std::result::Result<super::SubscriptionGroupState, ::std::string::String>,
+            use_double_opt_in_logic:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for SubscriptionStatusSetRequest {
             fn default() -> Self {
@@ -34568,6 +38634,7 @@ pub mod types {
                         "no value supplied for subscription_group_id".to_string()
                     ),
                     subscription_state: Err("no value supplied for subscription_state".to_string()),
+                    use_double_opt_in_logic: Ok(Default::default()),
                 }
             }
         }
@@ -34622,6 +38689,16 @@ pub mod types {
                 });
                 self
             }
+            pub fn use_double_opt_in_logic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_double_opt_in_logic = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for use_double_opt_in_logic: {e}")
+                });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SubscriptionStatusSetRequest> for super::SubscriptionStatusSetRequest {
             type Error = super::error::ConversionError;
@@ -34634,6 +38711,7 @@ pub mod types {
                     phone: value.phone?,
                     subscription_group_id: value.subscription_group_id?,
                     subscription_state: value.subscription_state?,
+                    use_double_opt_in_logic: value.use_double_opt_in_logic?,
                 })
             }
         }
@@ -34645,6 +38723,7 @@ pub mod types {
                     phone: Ok(value.phone),
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_state: Ok(value.subscription_state),
+                    use_double_opt_in_logic: Ok(value.use_double_opt_in_logic),
                 }
             }
         }
@@ -34823,29 +38902,95 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SubscriptionUserStatusGroup {
-            subscription_group_id:
-                ::std::result::Result<::std::string::String, ::std::string::String>,
+            channel: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionUserStatusGroupChannel>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>>,
+                ::std::string::String,
+            >,
+            subscription_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             subscription_status: ::std::result::Result<
-                ::braze_sdk::Open<super::SubscriptionUserStatusGroupSubscriptionStatus>,
+                ::std::option::Option<::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for SubscriptionUserStatusGroup {
             fn default() -> Self {
                 Self {
-                    subscription_group_id: Err(
-                        "no value supplied for subscription_group_id".to_string()
-                    ),
-                    subscription_status: Err(
-                        "no value supplied for subscription_status".to_string()
-                    ),
+                    channel: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    subscription_group_id: Ok(Default::default()),
+                    subscription_status: Ok(Default::default()),
                 }
             }
         }
         impl SubscriptionUserStatusGroup {
+            pub fn channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionUserStatusGroupChannel>,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for channel: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
             pub fn subscription_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.subscription_group_id = value.try_into().map_err(|e| {
@@ -34856,7 +39001,9 @@ pub mod types {
             pub fn subscription_status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::braze_sdk::Open<super::SubscriptionUserStatusGroupSubscriptionStatus>,
+                        ::std::option::Option<
+                            ::braze_sdk::Open<super::SubscriptionGroupMembershipStatus>,
+                        >,
                     >,
                 T::Error: ::std::fmt::Display,
             {
@@ -34872,6 +39019,10 @@ pub mod types {
                 value: SubscriptionUserStatusGroup,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    channel: value.channel?,
+                    id: value.id?,
+                    name: value.name?,
+                    status: value.status?,
                     subscription_group_id: value.subscription_group_id?,
                     subscription_status: value.subscription_status?,
                 })
@@ -34880,6 +39031,10 @@ pub mod types {
         impl ::std::convert::From<super::SubscriptionUserStatusGroup> for SubscriptionUserStatusGroup {
             fn from(value: super::SubscriptionUserStatusGroup) -> Self {
                 Self {
+                    channel: Ok(value.channel),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_status: Ok(value.subscription_status),
                 }
@@ -34896,15 +39051,20 @@ pub mod types {
                 ::std::string::String,
             >,
             success: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            total_count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            users: ::std::result::Result<
+                ::std::vec::Vec<super::SubscriptionUserStatusUser>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SubscriptionUserStatusResponse {
             fn default() -> Self {
                 Self {
                     message: Ok(Default::default()),
-                    subscription_groups: Err(
-                        "no value supplied for subscription_groups".to_string()
-                    ),
+                    subscription_groups: Ok(Default::default()),
                     success: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                    users: Ok(Default::default()),
                 }
             }
         }
@@ -34939,6 +39099,26 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for success: {e}"));
                 self
             }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_count: {e}"));
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SubscriptionUserStatusUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for users: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<SubscriptionUserStatusResponse>
             for super::SubscriptionUserStatusResponse
@@ -34951,6 +39131,8 @@ pub mod types {
                     message: value.message?,
                     subscription_groups: value.subscription_groups?,
                     success: value.success?,
+                    total_count: value.total_count?,
+                    users: value.users?,
                 })
             }
         }
@@ -34962,6 +39144,108 @@ pub mod types {
                     message: Ok(value.message),
                     subscription_groups: Ok(value.subscription_groups),
                     success: Ok(value.success),
+                    total_count: Ok(value.total_count),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionUserStatusUser {
+            email: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            subscription_groups: ::std::result::Result<
+                ::std::vec::Vec<super::SubscriptionUserStatusGroup>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionUserStatusUser {
+            fn default() -> Self {
+                Self {
+                    email: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    subscription_groups: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionUserStatusUser {
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for external_id: {e}"));
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                self
+            }
+            pub fn subscription_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SubscriptionUserStatusGroup>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_groups = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for subscription_groups: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionUserStatusUser> for super::SubscriptionUserStatusUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionUserStatusUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email: value.email?,
+                    external_id: value.external_id?,
+                    phone: value.phone?,
+                    subscription_groups: value.subscription_groups?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionUserStatusUser> for SubscriptionUserStatusUser {
+            fn from(value: super::SubscriptionUserStatusUser) -> Self {
+                Self {
+                    email: Ok(value.email),
+                    external_id: Ok(value.external_id),
+                    phone: Ok(value.phone),
+                    subscription_groups: Ok(value.subscription_groups),
                 }
             }
         }
@@ -38049,6 +42333,8 @@ pub mod types {
                 super::UserSubscriptionGroupStateSubscriptionState,
                 ::std::string::String,
             >,
+            use_double_opt_in_logic:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
         }
         impl ::std::default::Default for UserSubscriptionGroupState {
             fn default() -> Self {
@@ -38057,6 +42343,7 @@ pub mod types {
                         "no value supplied for subscription_group_id".to_string()
                     ),
                     subscription_state: Err("no value supplied for subscription_state".to_string()),
+                    use_double_opt_in_logic: Ok(Default::default()),
                 }
             }
         }
@@ -38081,6 +42368,16 @@ pub mod types {
                 });
                 self
             }
+            pub fn use_double_opt_in_logic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.use_double_opt_in_logic = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for use_double_opt_in_logic: {e}")
+                });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UserSubscriptionGroupState> for super::UserSubscriptionGroupState {
             type Error = super::error::ConversionError;
@@ -38090,6 +42387,7 @@ pub mod types {
                 Ok(Self {
                     subscription_group_id: value.subscription_group_id?,
                     subscription_state: value.subscription_state?,
+                    use_double_opt_in_logic: value.use_double_opt_in_logic?,
                 })
             }
         }
@@ -38098,6 +42396,7 @@ pub mod types {
                 Self {
                     subscription_group_id: Ok(value.subscription_group_id),
                     subscription_state: Ok(value.subscription_state),
+                    use_double_opt_in_logic: Ok(value.use_double_opt_in_logic),
                 }
             }
         }
@@ -39405,8 +43704,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UsersExternalIdsRenameResponse {
-            external_ids:
-                ::std::result::Result<::std::vec::Vec<super::ExternalId>, ::std::string::String>,
+            external_ids: ::std::result::Result<
+                ::std::vec::Vec<super::ExternalIdRenamed>,
+                ::std::string::String,
+            >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             rename_errors: ::std::result::Result<
                 ::std::vec::Vec<super::ExternalIdMigrationError>,
@@ -39425,7 +43726,7 @@ pub mod types {
         impl UsersExternalIdsRenameResponse {
             pub fn external_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalId>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalIdRenamed>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_ids = value
@@ -41817,7 +46118,7 @@ pub mod types {
 /// * `x-braze-decision` - a choice made where Braze's pages disagree.
 ///
 ///
-/// Version: 2026-11-26
+/// Version: 2026.12.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -41861,7 +46162,7 @@ impl Client {
 }
 impl ClientInfo<crate::runtime::ClientState> for Client {
     fn api_version() -> &'static str {
-        "2026-11-26"
+        "2026.12.1"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -45253,7 +49554,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45343,7 +49644,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45372,7 +49673,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogsDeleteCatalogName, String>,
     }
     impl<'a> CatalogsDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -45383,10 +49684,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogsDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogsDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45423,7 +49724,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45452,7 +49753,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsList<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsListCatalogName, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CatalogItemsList<'a> {
@@ -45465,10 +49766,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsListCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsListCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45518,7 +49819,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45547,7 +49848,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsReplaceCatalogName, String>,
         body: Result<types::builder::CatalogItemsReplaceRequest, String>,
     }
     impl<'a> CatalogItemsReplace<'a> {
@@ -45560,10 +49861,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsReplaceCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsReplaceCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45630,7 +49931,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45659,7 +49960,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsCreateCatalogName, String>,
         body: Result<types::builder::CatalogItemsCreateRequest, String>,
     }
     impl<'a> CatalogItemsCreate<'a> {
@@ -45672,10 +49973,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsCreateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45742,7 +50043,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45771,7 +50072,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsDeleteCatalogName, String>,
         body: Result<types::builder::CatalogItemsDeleteRequest, String>,
     }
     impl<'a> CatalogItemsDelete<'a> {
@@ -45784,10 +50085,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45854,7 +50155,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45883,7 +50184,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemsUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemsUpdateCatalogName, String>,
         body: Result<types::builder::CatalogItemsUpdateRequest, String>,
     }
     impl<'a> CatalogItemsUpdate<'a> {
@@ -45896,10 +50197,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemsUpdateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemsUpdateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -45966,7 +50267,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -45995,8 +50296,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemGet<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemGetCatalogName, String>,
+        item_id: Result<types::CatalogItemGetItemId, String>,
     }
     impl<'a> CatalogItemGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -46008,20 +50309,20 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemGetCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemGetCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemGetItemId>,
         {
-            self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
-            });
+            self.item_id = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogItemGetItemId` for item_id failed".to_string());
             self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
@@ -46061,7 +50362,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46090,8 +50391,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemReplace<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemReplaceCatalogName, String>,
+        item_id: Result<types::CatalogItemReplaceItemId, String>,
         body: Result<types::builder::CatalogItemReplaceRequest, String>,
     }
     impl<'a> CatalogItemReplace<'a> {
@@ -46105,19 +50406,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemReplaceCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemReplaceCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemReplaceItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemReplaceItemId` for item_id failed".to_string()
             });
             self
         }
@@ -46187,7 +50488,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46216,8 +50517,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemCreateCatalogName, String>,
+        item_id: Result<types::CatalogItemCreateItemId, String>,
         body: Result<types::builder::CatalogItemCreateRequest, String>,
     }
     impl<'a> CatalogItemCreate<'a> {
@@ -46231,19 +50532,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemCreateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemCreateItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemCreateItemId` for item_id failed".to_string()
             });
             self
         }
@@ -46312,7 +50613,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46341,8 +50642,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemDeleteCatalogName, String>,
+        item_id: Result<types::CatalogItemDeleteItemId, String>,
     }
     impl<'a> CatalogItemDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -46354,19 +50655,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemDeleteItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemDeleteItemId` for item_id failed".to_string()
             });
             self
         }
@@ -46406,7 +50707,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46435,8 +50736,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogItemUpdate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        item_id: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogItemUpdateCatalogName, String>,
+        item_id: Result<types::CatalogItemUpdateItemId, String>,
         body: Result<types::builder::CatalogItemUpdateRequest, String>,
     }
     impl<'a> CatalogItemUpdate<'a> {
@@ -46450,19 +50751,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemUpdateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogItemUpdateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn item_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogItemUpdateItemId>,
         {
             self.item_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for item_id failed".to_string()
+                "conversion to `CatalogItemUpdateItemId` for item_id failed".to_string()
             });
             self
         }
@@ -46531,7 +50832,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46560,7 +50861,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogFieldsCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogFieldsCreateCatalogName, String>,
         body: Result<types::builder::CatalogFieldsCreateRequest, String>,
     }
     impl<'a> CatalogFieldsCreate<'a> {
@@ -46573,10 +50874,10 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogFieldsCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogFieldsCreateCatalogName` for catalog_name failed".to_string()
             });
             self
         }
@@ -46643,7 +50944,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46672,8 +50973,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogFieldDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        field_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogFieldDeleteCatalogName, String>,
+        field_name: Result<types::CatalogFieldDeleteFieldName, String>,
     }
     impl<'a> CatalogFieldDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -46685,19 +50986,19 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogFieldDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogFieldDeleteCatalogName` for catalog_name failed".to_string()
             });
             self
         }
         pub fn field_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogFieldDeleteFieldName>,
         {
             self.field_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for field_name failed".to_string()
+                "conversion to `CatalogFieldDeleteFieldName` for field_name failed".to_string()
             });
             self
         }
@@ -46737,7 +51038,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46766,7 +51067,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogSelectionCreate<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogSelectionCreateCatalogName, String>,
         body: Result<types::builder::CatalogSelectionCreateRequest, String>,
     }
     impl<'a> CatalogSelectionCreate<'a> {
@@ -46779,10 +51080,11 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogSelectionCreateCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogSelectionCreateCatalogName` for catalog_name failed"
+                    .to_string()
             });
             self
         }
@@ -46849,7 +51151,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -46878,8 +51180,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CatalogSelectionDelete<'a> {
         client: &'a super::Client,
-        catalog_name: Result<::std::string::String, String>,
-        selection_name: Result<::std::string::String, String>,
+        catalog_name: Result<types::CatalogSelectionDeleteCatalogName, String>,
+        selection_name: Result<types::CatalogSelectionDeleteSelectionName, String>,
     }
     impl<'a> CatalogSelectionDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -46891,19 +51193,21 @@ pub mod builder {
         }
         pub fn catalog_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogSelectionDeleteCatalogName>,
         {
             self.catalog_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for catalog_name failed".to_string()
+                "conversion to `CatalogSelectionDeleteCatalogName` for catalog_name failed"
+                    .to_string()
             });
             self
         }
         pub fn selection_name<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CatalogSelectionDeleteSelectionName>,
         {
             self.selection_name = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for selection_name failed".to_string()
+                "conversion to `CatalogSelectionDeleteSelectionName` for selection_name failed"
+                    .to_string()
             });
             self
         }
@@ -46943,7 +51247,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47018,7 +51322,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47047,7 +51351,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdiJobSyncStatusList<'a> {
         client: &'a super::Client,
-        integration_id: Result<::std::string::String, String>,
+        integration_id: Result<types::CdiJobSyncStatusListIntegrationId, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     impl<'a> CdiJobSyncStatusList<'a> {
@@ -47060,10 +51364,11 @@ pub mod builder {
         }
         pub fn integration_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CdiJobSyncStatusListIntegrationId>,
         {
             self.integration_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for integration_id failed".to_string()
+                "conversion to `CdiJobSyncStatusListIntegrationId` for integration_id failed"
+                    .to_string()
             });
             self
         }
@@ -47113,7 +51418,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47142,7 +51447,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CdiIntegrationSync<'a> {
         client: &'a super::Client,
-        integration_id: Result<::std::string::String, String>,
+        integration_id: Result<types::CdiIntegrationSyncIntegrationId, String>,
     }
     impl<'a> CdiIntegrationSync<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47153,10 +51458,11 @@ pub mod builder {
         }
         pub fn integration_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CdiIntegrationSyncIntegrationId>,
         {
             self.integration_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for integration_id failed".to_string()
+                "conversion to `CdiIntegrationSyncIntegrationId` for integration_id failed"
+                    .to_string()
             });
             self
         }
@@ -47193,7 +51499,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47285,7 +51591,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47409,7 +51715,7 @@ pub mod builder {
         email: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         external_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         phone: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-        subscription_group_id: Result<::std::string::String, String>,
+        subscription_group_id: Result<types::SubscriptionStatusGetSubscriptionGroupId, String>,
     }
     impl<'a> SubscriptionStatusGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -47462,12 +51768,14 @@ pub mod builder {
         }
         pub fn subscription_group_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::SubscriptionStatusGetSubscriptionGroupId>,
         {
-            self.subscription_group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for subscription_group_id failed"
-                    .to_string()
-            });
+            self.subscription_group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `SubscriptionStatusGetSubscriptionGroupId` for subscription_group_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/subscription/status/get`
@@ -47516,7 +51824,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -47666,7 +51974,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48251,7 +52559,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48407,7 +52715,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48621,7 +52929,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TemplatesEmailInfo<'a> {
         client: &'a super::Client,
-        email_template_id: Result<::std::string::String, String>,
+        email_template_id: Result<types::TemplatesEmailInfoEmailTemplateId, String>,
     }
     impl<'a> TemplatesEmailInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -48632,10 +52940,10 @@ pub mod builder {
         }
         pub fn email_template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TemplatesEmailInfoEmailTemplateId>,
         {
             self.email_template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for email_template_id failed"
+                "conversion to `TemplatesEmailInfoEmailTemplateId` for email_template_id failed"
                     .to_string()
             });
             self
@@ -48674,7 +52982,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -48809,7 +53117,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49024,7 +53332,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ContentBlocksInfo<'a> {
         client: &'a super::Client,
-        content_block_id: Result<::std::string::String, String>,
+        content_block_id: Result<types::ContentBlocksInfoContentBlockId, String>,
         include_inclusion_data: Result<Option<bool>, String>,
     }
     impl<'a> ContentBlocksInfo<'a> {
@@ -49037,10 +53345,11 @@ pub mod builder {
         }
         pub fn content_block_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ContentBlocksInfoContentBlockId>,
         {
             self.content_block_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
+                "conversion to `ContentBlocksInfoContentBlockId` for content_block_id failed"
+                    .to_string()
             });
             self
         }
@@ -49094,7 +53403,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49229,7 +53538,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49484,7 +53793,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49597,7 +53906,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49696,7 +54005,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49830,7 +54139,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -49957,7 +54266,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50141,7 +54450,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50325,7 +54634,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50420,7 +54729,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50554,7 +54863,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50667,7 +54976,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50745,7 +55054,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50840,7 +55149,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50982,7 +55291,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51138,7 +55447,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51213,7 +55522,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51323,7 +55632,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51433,7 +55742,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51543,7 +55852,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51653,7 +55962,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51778,7 +56087,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51852,7 +56161,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -51965,7 +56274,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52041,7 +56350,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52116,7 +56425,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52191,7 +56500,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52330,7 +56639,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52469,7 +56778,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52655,7 +56964,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52745,7 +57054,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52838,7 +57147,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -52931,7 +57240,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -53203,7 +57512,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -53321,7 +57630,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct TransactionalCampaignSend<'a> {
         client: &'a super::Client,
-        campaign_id: Result<::std::string::String, String>,
+        campaign_id: Result<types::TransactionalCampaignSendCampaignId, String>,
         body: Result<types::builder::TransactionalCampaignSendRequest, String>,
     }
     impl<'a> TransactionalCampaignSend<'a> {
@@ -53334,10 +57643,11 @@ pub mod builder {
         }
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::TransactionalCampaignSendCampaignId>,
         {
             self.campaign_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+                "conversion to `TransactionalCampaignSendCampaignId` for campaign_id failed"
+                    .to_string()
             });
             self
         }
@@ -54347,7 +58657,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54440,7 +58750,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54532,7 +58842,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54561,8 +58871,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUrlGenerate<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
-        user_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId, String>,
+        user_id: Result<types::PreferenceCenterUrlGenerateUserId, String>,
     }
     impl<'a> PreferenceCenterUrlGenerate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -54576,22 +58887,22 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUrlGeneratePreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterUrlGeneratePreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
         }
         pub fn user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUrlGenerateUserId>,
         {
             self.user_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for user_id failed".to_string()
+                "conversion to `PreferenceCenterUrlGenerateUserId` for user_id failed".to_string()
             });
             self
         }
@@ -54635,7 +58946,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54695,7 +59006,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54724,7 +59035,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterGet<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterGetPreferenceCenterExternalId, String>,
     }
     impl<'a> PreferenceCenterGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -54737,12 +59049,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterGetPreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterGetPreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
@@ -54782,7 +59094,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54811,7 +59123,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct PreferenceCenterUpdate<'a> {
         client: &'a super::Client,
-        preference_center_external_id: Result<::std::string::String, String>,
+        preference_center_external_id:
+            Result<types::PreferenceCenterUpdatePreferenceCenterExternalId, String>,
         body: Result<types::builder::PreferenceCenterUpdateRequest, String>,
     }
     impl<'a> PreferenceCenterUpdate<'a> {
@@ -54826,12 +59139,12 @@ pub mod builder {
         }
         pub fn preference_center_external_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::PreferenceCenterUpdatePreferenceCenterExternalId>,
         {
             self.preference_center_external_id = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for preference_center_external_id failed"
+                    "conversion to `PreferenceCenterUpdatePreferenceCenterExternalId` for preference_center_external_id failed"
                         .to_string()
                 });
             self
@@ -54901,7 +59214,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -54994,7 +59307,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55086,7 +59399,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55115,8 +59428,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUsersSearch<'a> {
         client: &'a super::Client,
-        filter: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        filter: Result<types::ScimUsersSearchFilter, String>,
+        x_request_origin: Result<types::ScimUsersSearchXRequestOrigin, String>,
     }
     impl<'a> ScimUsersSearch<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55128,19 +59441,20 @@ pub mod builder {
         }
         pub fn filter<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersSearchFilter>,
         {
-            self.filter = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter failed".to_string()
-            });
+            self.filter = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUsersSearchFilter` for filter failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersSearchXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUsersSearchXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -55178,7 +59492,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55207,7 +59521,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUsersCreate<'a> {
         client: &'a super::Client,
-        x_request_origin: Result<::std::string::String, String>,
+        x_request_origin: Result<types::ScimUsersCreateXRequestOrigin, String>,
         body: Result<types::builder::ScimUsersCreateRequest, String>,
     }
     impl<'a> ScimUsersCreate<'a> {
@@ -55220,10 +59534,11 @@ pub mod builder {
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUsersCreateXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUsersCreateXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -55282,7 +59597,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55314,8 +59629,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserGet<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserGetId, String>,
+        x_request_origin: Result<types::ScimUserGetXRequestOrigin, String>,
     }
     impl<'a> ScimUserGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55327,19 +59642,19 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserGetId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserGetId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserGetXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserGetXRequestOrigin` for x_request_origin failed".to_string()
             });
             self
         }
@@ -55377,7 +59692,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55406,8 +59721,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserUpdate<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserUpdateId, String>,
+        x_request_origin: Result<types::ScimUserUpdateXRequestOrigin, String>,
         body: Result<types::builder::ScimUserUpdateRequest, String>,
     }
     impl<'a> ScimUserUpdate<'a> {
@@ -55421,19 +59736,20 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserUpdateId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserUpdateId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserUpdateXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserUpdateXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -55498,7 +59814,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55527,8 +59843,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ScimUserDelete<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        x_request_origin: Result<::std::string::String, String>,
+        id: Result<types::ScimUserDeleteId, String>,
+        x_request_origin: Result<types::ScimUserDeleteXRequestOrigin, String>,
     }
     impl<'a> ScimUserDelete<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55540,19 +59856,20 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserDeleteId>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `ScimUserDeleteId` for id failed".to_string());
             self
         }
         pub fn x_request_origin<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ScimUserDeleteXRequestOrigin>,
         {
             self.x_request_origin = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for x_request_origin failed".to_string()
+                "conversion to `ScimUserDeleteXRequestOrigin` for x_request_origin failed"
+                    .to_string()
             });
             self
         }
@@ -55590,7 +59907,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                200..=299 => Ok(ResponseValue::empty(response)),
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -55619,7 +59936,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SdkAuthenticationKeysList<'a> {
         client: &'a super::Client,
-        app_id: Result<::std::string::String, String>,
+        app_id: Result<types::SdkAuthenticationKeysListAppId, String>,
     }
     impl<'a> SdkAuthenticationKeysList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55630,10 +59947,10 @@ pub mod builder {
         }
         pub fn app_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::SdkAuthenticationKeysListAppId>,
         {
             self.app_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+                "conversion to `SdkAuthenticationKeysListAppId` for app_id failed".to_string()
             });
             self
         }
@@ -55976,9 +60293,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CampaignTranslationsGet<'a> {
         client: &'a super::Client,
-        campaign_id: Result<::std::string::String, String>,
+        campaign_id: Result<types::CampaignTranslationsGetCampaignId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
-        message_variation_id: Result<::std::string::String, String>,
+        message_variation_id: Result<types::CampaignTranslationsGetMessageVariationId, String>,
     }
     impl<'a> CampaignTranslationsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -55991,10 +60308,11 @@ pub mod builder {
         }
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CampaignTranslationsGetCampaignId>,
         {
             self.campaign_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+                "conversion to `CampaignTranslationsGetCampaignId` for campaign_id failed"
+                    .to_string()
             });
             self
         }
@@ -56009,12 +60327,14 @@ pub mod builder {
         }
         pub fn message_variation_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CampaignTranslationsGetMessageVariationId>,
         {
-            self.message_variation_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for message_variation_id failed"
-                    .to_string()
-            });
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CampaignTranslationsGetMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/campaigns/translations`
@@ -56060,7 +60380,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56154,7 +60474,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56183,9 +60503,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CampaignTranslationsSource<'a> {
         client: &'a super::Client,
-        campaign_id: Result<::std::string::String, String>,
+        campaign_id: Result<types::CampaignTranslationsSourceCampaignId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
-        message_variation_id: Result<::std::string::String, String>,
+        message_variation_id: Result<types::CampaignTranslationsSourceMessageVariationId, String>,
         post_launch_draft_version: Result<Option<bool>, String>,
     }
     impl<'a> CampaignTranslationsSource<'a> {
@@ -56200,10 +60520,11 @@ pub mod builder {
         }
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CampaignTranslationsSourceCampaignId>,
         {
             self.campaign_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for campaign_id failed".to_string()
+                "conversion to `CampaignTranslationsSourceCampaignId` for campaign_id failed"
+                    .to_string()
             });
             self
         }
@@ -56218,12 +60539,14 @@ pub mod builder {
         }
         pub fn message_variation_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CampaignTranslationsSourceMessageVariationId>,
         {
-            self.message_variation_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for message_variation_id failed"
-                    .to_string()
-            });
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CampaignTranslationsSourceMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
@@ -56285,7 +60608,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56315,10 +60638,10 @@ pub mod builder {
     pub struct CanvasTranslationsGet<'a> {
         client: &'a super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
-        message_variation_id: Result<::std::string::String, String>,
+        message_variation_id: Result<types::CanvasTranslationsGetMessageVariationId, String>,
         post_launch_draft_version: Result<Option<bool>, String>,
-        step_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
+        step_id: Result<types::CanvasTranslationsGetStepId, String>,
+        workflow_id: Result<types::CanvasTranslationsGetWorkflowId, String>,
     }
     impl<'a> CanvasTranslationsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -56342,12 +60665,14 @@ pub mod builder {
         }
         pub fn message_variation_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsGetMessageVariationId>,
         {
-            self.message_variation_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for message_variation_id failed"
-                    .to_string()
-            });
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CanvasTranslationsGetMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
@@ -56361,19 +60686,19 @@ pub mod builder {
         }
         pub fn step_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsGetStepId>,
         {
             self.step_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for step_id failed".to_string()
+                "conversion to `CanvasTranslationsGetStepId` for step_id failed".to_string()
             });
             self
         }
         pub fn workflow_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsGetWorkflowId>,
         {
             self.workflow_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for workflow_id failed".to_string()
+                "conversion to `CanvasTranslationsGetWorkflowId` for workflow_id failed".to_string()
             });
             self
         }
@@ -56430,7 +60755,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56523,7 +60848,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56553,10 +60878,10 @@ pub mod builder {
     pub struct CanvasTranslationsSource<'a> {
         client: &'a super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
-        message_variation_id: Result<::std::string::String, String>,
+        message_variation_id: Result<types::CanvasTranslationsSourceMessageVariationId, String>,
         post_launch_draft_version: Result<Option<bool>, String>,
-        step_id: Result<::std::string::String, String>,
-        workflow_id: Result<::std::string::String, String>,
+        step_id: Result<types::CanvasTranslationsSourceStepId, String>,
+        workflow_id: Result<types::CanvasTranslationsSourceWorkflowId, String>,
     }
     impl<'a> CanvasTranslationsSource<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -56580,12 +60905,14 @@ pub mod builder {
         }
         pub fn message_variation_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsSourceMessageVariationId>,
         {
-            self.message_variation_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for message_variation_id failed"
-                    .to_string()
-            });
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CanvasTranslationsSourceMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
@@ -56599,19 +60926,20 @@ pub mod builder {
         }
         pub fn step_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsSourceStepId>,
         {
             self.step_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for step_id failed".to_string()
+                "conversion to `CanvasTranslationsSourceStepId` for step_id failed".to_string()
             });
             self
         }
         pub fn workflow_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::CanvasTranslationsSourceWorkflowId>,
         {
             self.workflow_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for workflow_id failed".to_string()
+                "conversion to `CanvasTranslationsSourceWorkflowId` for workflow_id failed"
+                    .to_string()
             });
             self
         }
@@ -56668,7 +60996,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56697,7 +61025,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ContentBlockTranslationsGet<'a> {
         client: &'a super::Client,
-        content_block_id: Result<::std::string::String, String>,
+        content_block_id: Result<types::ContentBlockTranslationsGetContentBlockId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContentBlockTranslationsGet<'a> {
@@ -56710,11 +61038,14 @@ pub mod builder {
         }
         pub fn content_block_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ContentBlockTranslationsGetContentBlockId>,
         {
-            self.content_block_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
-            });
+            self.content_block_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ContentBlockTranslationsGetContentBlockId` for content_block_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
@@ -56763,7 +61094,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56858,7 +61189,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56887,7 +61218,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ContentBlockTranslationsSource<'a> {
         client: &'a super::Client,
-        content_block_id: Result<::std::string::String, String>,
+        content_block_id: Result<types::ContentBlockTranslationsSourceContentBlockId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ContentBlockTranslationsSource<'a> {
@@ -56900,11 +61231,14 @@ pub mod builder {
         }
         pub fn content_block_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::ContentBlockTranslationsSourceContentBlockId>,
         {
-            self.content_block_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for content_block_id failed".to_string()
-            });
+            self.content_block_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ContentBlockTranslationsSourceContentBlockId` for content_block_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
@@ -56953,7 +61287,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -56983,7 +61317,7 @@ pub mod builder {
     pub struct EmailTemplateTranslationsGet<'a> {
         client: &'a super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
-        template_id: Result<::std::string::String, String>,
+        template_id: Result<types::EmailTemplateTranslationsGetTemplateId, String>,
     }
     impl<'a> EmailTemplateTranslationsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57004,10 +61338,11 @@ pub mod builder {
         }
         pub fn template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::EmailTemplateTranslationsGetTemplateId>,
         {
             self.template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+                "conversion to `EmailTemplateTranslationsGetTemplateId` for template_id failed"
+                    .to_string()
             });
             self
         }
@@ -57048,7 +61383,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57143,7 +61478,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57172,7 +61507,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct EmailTemplateTranslationsSource<'a> {
         client: &'a super::Client,
-        template_id: Result<::std::string::String, String>,
+        template_id: Result<types::EmailTemplateTranslationsSourceTemplateId, String>,
     }
     impl<'a> EmailTemplateTranslationsSource<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57183,10 +61518,11 @@ pub mod builder {
         }
         pub fn template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::EmailTemplateTranslationsSourceTemplateId>,
         {
             self.template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+                "conversion to `EmailTemplateTranslationsSourceTemplateId` for template_id failed"
+                    .to_string()
             });
             self
         }
@@ -57224,7 +61560,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57254,7 +61590,7 @@ pub mod builder {
     pub struct WebhookTemplateTranslationsGet<'a> {
         client: &'a super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
-        template_id: Result<::std::string::String, String>,
+        template_id: Result<types::WebhookTemplateTranslationsGetTemplateId, String>,
     }
     impl<'a> WebhookTemplateTranslationsGet<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57275,10 +61611,11 @@ pub mod builder {
         }
         pub fn template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::WebhookTemplateTranslationsGetTemplateId>,
         {
             self.template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+                "conversion to `WebhookTemplateTranslationsGetTemplateId` for template_id failed"
+                    .to_string()
             });
             self
         }
@@ -57319,7 +61656,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57414,7 +61751,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57443,7 +61780,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct WebhookTemplateTranslationsSource<'a> {
         client: &'a super::Client,
-        template_id: Result<::std::string::String, String>,
+        template_id: Result<types::WebhookTemplateTranslationsSourceTemplateId, String>,
     }
     impl<'a> WebhookTemplateTranslationsSource<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -57454,10 +61791,11 @@ pub mod builder {
         }
         pub fn template_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::WebhookTemplateTranslationsSourceTemplateId>,
         {
             self.template_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for template_id failed".to_string()
+                "conversion to `WebhookTemplateTranslationsSourceTemplateId` for template_id failed"
+                    .to_string()
             });
             self
         }
@@ -57495,7 +61833,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57584,7 +61922,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57676,7 +62014,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57763,7 +62101,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57860,7 +62198,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -57950,7 +62288,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58043,7 +62381,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58136,7 +62474,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58229,7 +62567,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58318,7 +62656,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58405,7 +62743,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58492,7 +62830,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -58582,7 +62920,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),

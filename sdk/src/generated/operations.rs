@@ -331,7 +331,7 @@ pub static OPERATIONS: [Operation; 132usize] = [
             offset_param: "offset",
             limit_param: "limit",
             max_limit: 100u32,
-            items: "subscription_groups",
+            items: "users",
         }),
     },
     Operation {

@@ -155,7 +155,7 @@ async fn catalogs_create_sends_one_catalog_and_decodes_201() {
 
     let field = |name: &str, t: types::CatalogFieldType| types::CatalogField {
         name: name.parse().expect("a valid field name"),
-        type_: t.into(),
+        type_: t,
     };
     let response = client
         .catalogs_create()

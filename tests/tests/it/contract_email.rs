@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use braze_sdk::{chrono, types};
+use braze_sdk::{Nullable, chrono, types};
 use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
@@ -57,6 +57,7 @@ async fn subscription_status_set_sends_emails_and_decodes_201() {
                 "li.wei@example.com".to_string(),
             ])),
             phone: None,
+            use_double_opt_in_logic: None,
         })
         .send()
         .await
@@ -166,7 +167,9 @@ async fn subscription_status_get_by_phone_keeps_plus_sign() {
         .and(query_param_is_missing("external_id[]"))
         .respond_with(common::json_response(
             200,
-            json!({ "status": { "+12125551212": "Unknown" }, "message": "success" }),
+            // Real responses spell the state in lower case; the page's
+            // examples capitalise it. Both decode to the same variant.
+            json!({ "status": { "+12125551212": "unknown", "+12125551313": "Subscribed" }, "message": "success" }),
         ))
         .expect(1)
         .mount(&server)
@@ -180,6 +183,9 @@ async fn subscription_status_get_by_phone_keeps_plus_sign() {
         .await
         .expect("the answer decodes");
     assert!(response.status["+12125551212"] == types::SubscriptionGroupMembershipStatus::Unknown);
+    assert!(
+        response.status["+12125551313"] == types::SubscriptionGroupMembershipStatus::Subscribed
+    );
 }
 
 #[tokio::test]
@@ -192,12 +198,19 @@ async fn subscription_user_status_pages_and_decodes_groups() {
         .and(query_param("offset", "0"))
         .respond_with(common::json_response(
             200,
+            // What Braze really sends (not the page's example shape).
             json!({
-                "success": true,
-                "subscription_groups": [
-                    { "subscription_group_id": "group_id_1", "subscription_status": "subscribed" },
-                    { "subscription_group_id": "group_id_2", "subscription_status": "unsubscribed" }
-                ]
+                "users": [{
+                    "email": "ana.souza@example.com",
+                    "phone": null,
+                    "external_id": "user-1234",
+                    "subscription_groups": [
+                        { "id": "group_id_1", "name": "Newsletter", "channel": "email", "status": "subscribed" },
+                        { "id": "group_id_2", "name": "Promos", "channel": "sms", "status": "Unsubscribed" }
+                    ]
+                }],
+                "total_count": 1,
+                "message": "success"
             }),
         ))
         .expect(1)
@@ -213,18 +226,50 @@ async fn subscription_user_status_pages_and_decodes_groups() {
         .send()
         .await
         .expect("the answer decodes");
-    assert_eq!(response.success, Some(true));
-    assert_eq!(response.message, None);
-    let groups = &response.subscription_groups;
+    assert_eq!(response.message.as_deref(), Some("success"));
+    assert_eq!(response.total_count, Some(1));
+    let user = &response.users[0];
+    assert_eq!(user.external_id, Some(Nullable::Value("user-1234".into())));
+    assert_eq!(user.phone, Some(Nullable::Null));
+    let groups = &user.subscription_groups;
     assert_eq!(groups.len(), 2);
-    assert_eq!(groups[0].subscription_group_id, "group_id_1");
+    assert_eq!(groups[0].id.as_deref(), Some("group_id_1"));
+    assert!(groups[0].channel == Some(types::SubscriptionUserStatusGroupChannel::Email.into()));
+    assert!(groups[0].status == Some(types::SubscriptionGroupMembershipStatus::Subscribed.into()));
     assert!(
-        groups[0].subscription_status
-            == types::SubscriptionUserStatusGroupSubscriptionStatus::Subscribed
+        groups[1].status == Some(types::SubscriptionGroupMembershipStatus::Unsubscribed.into())
     );
-    assert!(
-        groups[1].subscription_status
-            == types::SubscriptionUserStatusGroupSubscriptionStatus::Unsubscribed
+}
+
+#[tokio::test]
+async fn subscription_user_status_still_decodes_the_pages_example_shape() {
+    let (server, client) = common::setup().await;
+    common::authorized("GET", "/subscription/user/status")
+        .respond_with(common::json_response(
+            200,
+            json!({
+                "success": true,
+                "subscription_groups": [
+                    { "subscription_group_id": "group_id_1", "subscription_status": "subscribed" }
+                ]
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client
+        .subscription_user_status()
+        .external_id(vec!["user-1234".to_string()])
+        .send()
+        .await
+        .expect("the older shape decodes too");
+    assert_eq!(response.success, Some(true));
+    assert!(response.users.is_empty());
+    assert_eq!(
+        response.subscription_groups[0]
+            .subscription_group_id
+            .as_deref(),
+        Some("group_id_1")
     );
 }
 

@@ -401,15 +401,13 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
         Some("Spring sale: 20% off everything")
     );
     assert!(
-        matches!(&email.from, Some(types::CampaignMessageDetailsFrom::String(s)) if s.contains("news@acme.example"))
+        matches!(&email.from, Some(types::CampaignMessageSender::String(s)) if s.contains("news@acme.example"))
     );
-    assert!(
-        matches!(&email.extras, Some(types::CampaignMessageDetailsExtras::Array(a)) if a.is_empty())
-    );
+    assert!(matches!(&email.extras, Some(types::CampaignMessageExtras::Array(a)) if a.is_empty()));
     let push = &response.messages["5a8b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"];
     assert_eq!(push.alert.as_deref(), Some("The spring sale starts now"));
     assert!(
-        matches!(&push.extras, Some(types::CampaignMessageDetailsExtras::Object(m)) if m["deep_link_target"] == "sale")
+        matches!(&push.extras, Some(types::CampaignMessageExtras::Object(m)) if m["deep_link_target"] == "sale")
     );
     assert!(
         push.large_image_url
@@ -428,9 +426,7 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
         &types::CampaignMessageDetailsMethod::Post
     );
     let whatsapp = &response.messages["8d9e0f1a-2b3c-4d5e-9f6a-7b8c9d0e1f2a"];
-    assert!(
-        matches!(&whatsapp.from, Some(types::CampaignMessageDetailsFrom::Array(n)) if n.len() == 2)
-    );
+    assert!(matches!(&whatsapp.from, Some(types::CampaignMessageSender::Array(n)) if n.len() == 2));
     assert_eq!(whatsapp.template_name.as_deref(), Some("spring_sale"));
     let control = &response.messages["8f7e6d5c-4b3a-4291-8e7d-6c5b4a392817"];
     assert_eq!(control.type_.as_deref(), Some("control"));

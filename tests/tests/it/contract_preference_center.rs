@@ -211,15 +211,15 @@ async fn preference_center_create_sends_html_and_options() {
                 meta_viewport_content: Some("width=device-width, initial-scale=1".to_string()),
                 links_tags: vec![
                     types::PreferenceCenterLinkTag {
-                        rel: types::PreferenceCenterLinkTagRel::Icon.into(),
-                        type_: Some(types::PreferenceCenterLinkTagType::ImagePng.into()),
+                        rel: types::PreferenceCenterLinkTagRel::Icon,
+                        type_: Some(types::PreferenceCenterLinkTagType::ImagePng),
                         sizes: Some("32x32".to_string()),
                         color: None,
                         href: "https://news.example.com/favicon-32.png".to_string(),
                     },
                     types::PreferenceCenterLinkTag {
-                        rel: types::PreferenceCenterLinkTagRel::ShortcutIcon.into(),
-                        type_: Some(types::PreferenceCenterLinkTagType::MaskIcon.into()),
+                        rel: types::PreferenceCenterLinkTagRel::ShortcutIcon,
+                        type_: Some(types::PreferenceCenterLinkTagType::MaskIcon),
                         sizes: None,
                         color: Some("#1a73e8".to_string()),
                         href: "https://news.example.com/mask.svg".to_string(),

@@ -418,7 +418,11 @@ async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
         200,
         json!({
             "message": "success",
-            "external_ids": ["user-1234"],
+            // Real responses list each applied rename as an object (the page's
+            // sketch shows strings).
+            "external_ids": [
+                {"current_external_id": "user-1234", "new_external_id": "c0a8f3e2-user-1234"}
+            ],
             "rename_errors": [[1, "current_external_id does not exist"]]
         }),
     ))
@@ -443,15 +447,19 @@ async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
         .expect("a 200 answer decodes");
 
     assert_eq!(response.message, "success");
-    assert_eq!(response.external_ids, vec![external_id("user-1234")]);
+    assert_eq!(
+        response.external_ids,
+        vec![types::ExternalIdRenamed {
+            current_external_id: Some("user-1234".into()),
+            new_external_id: Some("c0a8f3e2-user-1234".into()),
+        }]
+    );
     assert_eq!(response.rename_errors.len(), 1);
     assert_eq!(
         response.rename_errors[0].0,
         vec![
-            types::ExternalIdMigrationErrorItem::Integer(1),
-            types::ExternalIdMigrationErrorItem::String(
-                "current_external_id does not exist".to_string()
-            ),
+            types::IndexOrMessage::Integer(1),
+            types::IndexOrMessage::String("current_external_id does not exist".to_string()),
         ]
     );
 }
@@ -489,7 +497,7 @@ async fn users_external_ids_remove_decodes_removed_ids_and_errors() {
     assert_eq!(response.removal_errors.len(), 1);
     assert_eq!(
         response.removal_errors[0].0[0],
-        types::ExternalIdMigrationErrorItem::Integer(1)
+        types::IndexOrMessage::Integer(1)
     );
 }
 

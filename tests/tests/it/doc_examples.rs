@@ -101,7 +101,7 @@ fn operation_schemas(document: &Value, method: &str, path: &str) -> Option<Opera
         path.replace('~', "~0").replace('/', "~1")
     );
     let op = document.pointer(&ptr)?;
-    let resolve = |v: &Value| generator::rules::resolve(document, v).cloned();
+    let resolve = |v: &Value| generator::walk::resolve(document, v).cloned();
     let request = op
         .get("requestBody")
         .and_then(resolve)

@@ -38,22 +38,26 @@ fn committed_generated_files_are_fresh_and_generation_is_deterministic() {
     }
 }
 
-/// The generated client, parsed. The source is generated once for all the
-/// tests of this file that only read it (syntax trees cannot be shared
-/// between test threads, so each test parses its own).
-fn client_file() -> syn::File {
+/// The generated client's source, generated once per test run and shared by
+/// every module that reads it.
+pub fn generated_client_source() -> &'static str {
     static CLIENT: OnceLock<String> = OnceLock::new();
-    let source = CLIENT.get_or_init(|| {
+    CLIENT.get_or_init(|| {
         generate()
             .into_iter()
             .find(|o| o.path.ends_with("client.rs"))
             .expect("client.rs is generated")
             .content
-    });
-    syn::parse_file(source).expect("generated client parses")
+    })
 }
 
-fn module<'a>(file: &'a syn::File, name: &str) -> &'a [syn::Item] {
+/// The generated client, parsed (syntax trees cannot be shared between test
+/// threads, so each test parses its own).
+fn client_file() -> syn::File {
+    syn::parse_file(generated_client_source()).expect("generated client parses")
+}
+
+pub fn module<'a>(file: &'a syn::File, name: &str) -> &'a [syn::Item] {
     file.items
         .iter()
         .find_map(|item| match item {

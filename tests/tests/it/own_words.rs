@@ -110,3 +110,39 @@ fn no_description_copies_a_run_of_braze_prose() {
         "an ALLOWED entry no longer matches: remove it"
     );
 }
+
+/// A user's clone has nothing beside it: no test source may read
+/// the shared folder beside the checkout (the reference material is vendored
+/// in `reference/`).
+#[test]
+fn the_tests_read_nothing_outside_the_repository() {
+    let root = braze_tests::reference::repo_root();
+    let mut offenders = Vec::new();
+    for dir in [
+        "tests/src",
+        "tests/tests",
+        "generator/src",
+        "xtask/src",
+        "sdk/src",
+    ] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    let needle = ["..", "/shared"].concat();
+                    if text.contains(&needle) {
+                        offenders.push(p.display().to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "these read outside the repository: {offenders:?}"
+    );
+}

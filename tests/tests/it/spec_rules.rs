@@ -69,7 +69,8 @@ fn coverage_of_the_glossary_endpoints() {
     );
 }
 
-const ROOT: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ntags: [{name: T}]\npaths: {}\n";
+const ROOT: &str =
+    "openapi: 3.0.3\ninfo: {title: t, version: '1.0.0'}\ntags: [{name: T}]\npaths: {}\n";
 
 /// A fragment holding one operation at `path` with the given YAML body.
 fn op(path: &str, body: &str) -> String {
@@ -433,4 +434,101 @@ fn endpoints_braze_says_share_a_limit_share_a_bucket() {
     }
     assert!(pairs >= 20, "only {pairs} shared-limit pairs found");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn untyped_arrays_are_refused() {
+    let with_schema = |schema: &str| {
+        GOOD_OP.replacen(
+            "{type: object, properties: {message: {type: string}}}",
+            schema,
+            1,
+        )
+    };
+    for untyped in [
+        "{type: object, properties: {list: {type: array, items: {}}}}",
+        "{type: object, properties: {list: {type: array}}}",
+    ] {
+        let p = problems(&op("/x", &with_schema(untyped)));
+        assert!(
+            p.contains("schema/properties/list: untyped array"),
+            "{untyped}: {p}"
+        );
+    }
+    let typed = "{type: object, properties: {list: {type: array, items: {type: string}}}}";
+    assert_eq!(problems(&op("/x", &with_schema(typed))), "");
+}
+
+#[test]
+fn a_required_string_parameter_must_refuse_the_empty_string() {
+    let with_param = |schema: &str| {
+        format!(
+            "parameters:\n  - {{name: id, in: query, required: true, schema: {schema}}}\n{GOOD_OP}"
+        )
+    };
+    let p = problems(&op("/x", &with_param("{type: string}")));
+    assert!(
+        p.contains(
+            "#/paths/~1x/post/parameters/0/schema: a required string parameter needs `minLength: 1`"
+        ),
+        "{p}"
+    );
+    assert_eq!(
+        problems(&op("/x", &with_param("{type: string, minLength: 1}"))),
+        ""
+    );
+    // An optional one may be empty (it is simply not sent).
+    let optional =
+        format!("parameters:\n  - {{name: id, in: query, schema: {{type: string}}}}\n{GOOD_OP}");
+    assert_eq!(problems(&op("/x", &optional)), "");
+}
+
+#[test]
+fn info_version_must_be_a_package_version() {
+    for (version, ok) in [
+        ("2026.12.1", true),
+        ("1.0.0", true),
+        ("2026-11-26", false),
+        ("2026.01.1", false),
+        ("1.0", false),
+        ("1.0.0-beta", false),
+    ] {
+        let root = ROOT.replacen("version: '1.0.0'", &format!("version: '{version}'"), 1);
+        let spec = load::load_sources(&[
+            (PathBuf::from("spec/openapi.yaml"), root),
+            (PathBuf::from("spec/family.yaml"), op("/x", GOOD_OP)),
+        ])
+        .expect("loads");
+        let d = generator::check_loaded(spec)
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            d.contains("spec/openapi.yaml#/info/version: info.version"),
+            !ok,
+            "{version}: {d}"
+        );
+    }
+}
+
+#[test]
+fn nested_inline_objects_and_compositions_must_be_named() {
+    let with_schema = |schema: &str| {
+        GOOD_OP.replacen(
+            "{type: object, properties: {message: {type: string}}}",
+            schema,
+            1,
+        )
+    };
+    for nested in [
+        "{type: object, properties: {a: {type: object, properties: {b: {type: string}}}}}",
+        "{type: object, properties: {a: {oneOf: [{type: string}, {type: integer}]}}}",
+        "{type: object, properties: {a: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}}}",
+    ] {
+        let p = problems(&op("/x", &with_schema(nested)));
+        assert!(p.contains("make it a named component"), "{nested}: {p}");
+    }
+    // A description wrapper around one reference, and the top-level body itself, are fine.
+    let fine = "{type: object, properties: {a: {allOf: [{type: string}], description: d}}}";
+    assert_eq!(problems(&op("/x", &with_schema(fine))), "");
 }

@@ -1,0 +1,157 @@
+//! Walking the OpenAPI document: its operations, the schemas they send and
+//! receive, the components those reach, and local `$ref`s.
+//!
+//! Shared by every step that reads the merged document as JSON (rules,
+//! lowering, metadata, progenitor's safety net), so that "what is an
+//! operation" and "what does a response reach" are answered in one place.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::diagnostics::escape_token;
+
+/// HTTP methods an OpenAPI path item may hold.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation of the document, with its location.
+pub struct OperationRef<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    pub pointer: String,
+    pub operation: &'a Value,
+    pub path_item: &'a Value,
+}
+
+/// Every operation of `document`, in document order.
+pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                out.push(OperationRef {
+                    path,
+                    method,
+                    pointer: format!("/paths/{}/{method}", escape_token(path)),
+                    operation,
+                    path_item: item,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The JSON schema of every response (success and error) of every
+/// operation: everything the server sends.
+pub fn response_schemas(document: &Value) -> Vec<&Value> {
+    operation_schemas(document, |o| {
+        o.get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, r)| resolve(document, r))
+            .filter_map(|r| r.pointer("/content/application~1json/schema"))
+            .collect()
+    })
+}
+
+/// The JSON schema of the request body of every operation, with the pointer
+/// of each.
+pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
+    operations(document)
+        .into_iter()
+        .filter_map(|op| {
+            let body = resolve(document, op.operation.get("requestBody")?)?;
+            let schema = body.pointer("/content/application~1json/schema")?;
+            Some((
+                format!(
+                    "{}/requestBody/content/application~1json/schema",
+                    op.pointer
+                ),
+                schema,
+            ))
+        })
+        .collect()
+}
+
+/// The schema of every parameter (path, query, header) of every operation,
+/// including path-level parameters.
+pub fn parameter_schemas(document: &Value) -> Vec<&Value> {
+    operations(document)
+        .into_iter()
+        .flat_map(|op| {
+            let of_item = op.path_item.get("parameters").and_then(Value::as_array);
+            let of_op = op.operation.get("parameters").and_then(Value::as_array);
+            of_item.into_iter().chain(of_op).flatten()
+        })
+        .filter_map(|p| resolve(document, p))
+        .filter_map(|p| p.get("schema"))
+        .collect()
+}
+
+fn operation_schemas<'v>(
+    document: &'v Value,
+    of: impl Fn(&'v Value) -> Vec<&'v Value>,
+) -> Vec<&'v Value> {
+    operations(document)
+        .into_iter()
+        .flat_map(|op| of(op.operation))
+        .collect()
+}
+
+/// Names of the component schemas reachable through `$ref`s from `roots`.
+pub fn reachable_components<'v>(document: &'v Value, roots: Vec<&'v Value>) -> BTreeSet<String> {
+    let mut todo = roots;
+    let mut seen = BTreeSet::new();
+    while let Some(v) = todo.pop() {
+        collect_refs(v, &mut |name| {
+            if seen.insert(name.to_string())
+                && let Some(s) = document.pointer(&format!("/components/schemas/{name}"))
+            {
+                todo.push(s);
+            }
+        });
+    }
+    seen
+}
+
+/// Calls `found` with the component name of every `#/components/schemas/`
+/// `$ref` in `v`, examples aside.
+pub fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
+    match v {
+        Value::Object(m) => {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                found(name);
+            }
+            for (k, child) in m {
+                if k != "example" && k != "examples" {
+                    collect_refs(child, found);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, found)),
+        _ => {}
+    }
+}
+
+/// Follows a local `$ref` (`#/components/...`) if `value` is one.
+pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
+    let mut current = value;
+    for _ in 0..16 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) => current = document.pointer(r.strip_prefix('#')?)?,
+            None => return Some(current),
+        }
+    }
+    None
+}

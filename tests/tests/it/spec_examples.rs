@@ -1,0 +1,211 @@
+//! Every example written in the spec is proven twice:
+//!
+//! * against its schema (JSON Schema, formats checked): schema examples,
+//!   parameter examples and media-type examples alike;
+//! * through the generated Rust types: each operation's request example
+//!   decodes into the request type and encodes back to the same JSON, and
+//!   each response example (success and error) decodes into its type. A
+//!   mismatch names the operation and the JSON path.
+
+use std::collections::HashMap;
+
+use braze_openapi_generator as generator;
+use braze_tests::doc_examples::{converted_components, json_schema_with};
+use braze_tests::generated::example_codecs::EXAMPLE_CODECS;
+use braze_tests::reference::spec_dir;
+use braze_tests::typed_examples::first_difference;
+use serde_json::Value;
+
+fn document() -> Value {
+    generator::check(&spec_dir())
+        .unwrap_or_else(|d| panic!("{d}"))
+        .document
+}
+
+/// (pointer of the example, the example, the schema it must satisfy).
+fn examples_with_schemas(v: &Value, at: String, out: &mut Vec<(String, Value, Value)>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(example) = m.get("example") {
+                // A media type or a parameter holds its schema under `schema`;
+                // a schema object is its own schema.
+                let schema = m.get("schema").cloned().unwrap_or_else(|| {
+                    let mut s = m.clone();
+                    s.remove("example");
+                    Value::Object(s)
+                });
+                out.push((format!("{at}/example"), example.clone(), schema));
+            }
+            if let (Some(Value::Object(examples)), Some(schema)) =
+                (m.get("examples"), m.get("schema"))
+            {
+                for (name, e) in examples {
+                    if let Some(value) = e.get("value") {
+                        out.push((
+                            format!("{at}/examples/{name}/value"),
+                            value.clone(),
+                            schema.clone(),
+                        ));
+                    }
+                }
+            }
+            for (k, child) in m {
+                if k != "example" && k != "examples" && !k.starts_with("x-") {
+                    examples_with_schemas(
+                        child,
+                        format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                examples_with_schemas(child, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_example_in_the_spec_validates_against_its_schema() {
+    let doc = document();
+    let components = converted_components(&doc);
+    let mut examples = Vec::new();
+    examples_with_schemas(&doc, String::new(), &mut examples);
+    assert!(
+        examples.len() > 200,
+        "only {} examples found",
+        examples.len()
+    );
+    let mut compiled: HashMap<String, jsonschema::Validator> = HashMap::new();
+    let mut failures = Vec::new();
+    for (at, example, schema) in &examples {
+        let validator = compiled.entry(schema.to_string()).or_insert_with(|| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&json_schema_with(&components, schema))
+                .unwrap_or_else(|e| panic!("{at}: schema does not compile: {e}"))
+        });
+        for e in validator.iter_errors(example).take(3) {
+            failures.push(format!("{at}: {e} at `{}`", e.instance_path()));
+        }
+    }
+    println!("{} examples validated", examples.len());
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Each operation's media-type examples: (kind, pointer, example).
+fn operation_examples(
+    doc: &Value,
+    op: &generator::walk::OperationRef<'_>,
+) -> Vec<(&'static str, String, Value)> {
+    let mut out = Vec::new();
+    let resolve = |v: &Value| generator::walk::resolve(doc, v).cloned();
+    let mut push = |kind, at: String, media: &Value| {
+        if let Some(e) = media.get("example") {
+            out.push((kind, format!("{at}/example"), e.clone()));
+        }
+        if let Some(Value::Object(examples)) = media.get("examples") {
+            for (name, e) in examples {
+                if let Some(v) = e.get("value") {
+                    out.push((kind, format!("{at}/examples/{name}/value"), v.clone()));
+                }
+            }
+        }
+    };
+    if let Some(body) = op.operation.get("requestBody").and_then(resolve)
+        && let Some(media) = body.pointer("/content/application~1json")
+    {
+        push(
+            "request",
+            format!("{}/requestBody/content/application~1json", op.pointer),
+            media,
+        );
+    }
+    if let Some(Value::Object(responses)) = op.operation.get("responses") {
+        for (code, r) in responses {
+            let Some(r) = resolve(r) else { continue };
+            let Some(media) = r.pointer("/content/application~1json") else {
+                continue;
+            };
+            let kind = if code.starts_with('2') {
+                "success"
+            } else {
+                "error"
+            };
+            push(
+                kind,
+                format!("{}/responses/{code}/content/application~1json", op.pointer),
+                media,
+            );
+        }
+    }
+    out
+}
+
+/// Request examples that knowingly do not survive the round trip, with why.
+/// Each must still differ, or the entry is stale.
+const ROUND_TRIP_EXCEPTIONS: [(&str, &str, &str); 1] = [(
+    "scim_user_update",
+    "/permissions/companyPermissions",
+    "an empty optional list is left out of the request (typify skips empty Vecs); \
+     SCIM PUT replaces the whole user, so an omitted companyPermissions clears it \
+     just as `[]` does",
+)];
+
+#[test]
+fn every_operation_example_goes_through_the_generated_types() {
+    let doc = document();
+    let ops = generator::walk::operations(&doc);
+    assert_eq!(ops.len(), EXAMPLE_CODECS.len(), "the codec table is stale");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (op, codecs) in ops.iter().zip(EXAMPLE_CODECS.iter()) {
+        let id = op.operation["operationId"].as_str().unwrap_or_default();
+        assert_eq!(id, codecs.operation_id, "the codec table is out of order");
+        for (kind, at, example) in operation_examples(&doc, op) {
+            let codec = match kind {
+                "request" => codecs.request,
+                "success" => codecs.success,
+                _ => Some(codecs.error),
+            };
+            let Some(codec) = codec else {
+                failures.push(format!("{id}: {at}: an example, but no {kind} type"));
+                continue;
+            };
+            checked += 1;
+            match codec(&example) {
+                Err(e) => failures.push(format!("{id}: {kind} example {at} does not decode {e}")),
+                Ok(encoded) if kind == "request" => {
+                    let expected = ROUND_TRIP_EXCEPTIONS.iter().find(|(op, _, _)| *op == id);
+                    match (first_difference(&example, &encoded), expected) {
+                        (None, None) => {}
+                        (Some(d), Some((_, path, _))) if d.starts_with(&format!("{path}:")) => {}
+                        (Some(d), _) => failures.push(format!(
+                            "{id}: request example {at} changes when re-encoded: {d}"
+                        )),
+                        (None, Some((_, path, _))) => failures.push(format!(
+                            "{id}: the round-trip exception for {path} is stale: remove it"
+                        )),
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    println!("{checked} operation examples went through the generated types");
+    assert!(checked >= 140, "only {checked} operation examples found");
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

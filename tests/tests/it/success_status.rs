@@ -1,0 +1,138 @@
+//! Any 2xx is a success (Braze's errors page: "2XX" means the request was
+//! accepted), whichever 2xx the spec records for the operation.
+//!
+//! * Structurally, for every operation: the generated `send` decodes every
+//!   status from 200 to 299 with the success schema, and names no single 2xx.
+//! * Behaviourally: JSON operations answered with other 2xx codes, and the
+//!   bodiless SCIM delete answered 200, return `Ok`; a 2xx without the JSON
+//!   body the schema needs is a typed error that keeps status, headers, body.
+
+use crate::common;
+use braze_sdk::types;
+use quote::ToTokens;
+use serde_json::json;
+use wiremock::{Mock, ResponseTemplate, matchers};
+
+/// The `match response.status().as_u16()` arms of each operation's `send`.
+fn success_arms_per_operation() -> Vec<(String, Vec<String>)> {
+    let source = crate::generated_code::generated_client_source();
+    let file = syn::parse_file(source).expect("generated client parses");
+    let mut out = Vec::new();
+    for item in crate::generated_code::module(&file, "builder") {
+        let syn::Item::Impl(imp) = item else { continue };
+        for f in &imp.items {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let name = imp.self_ty.to_token_stream().to_string();
+            let body = f.block.to_token_stream().to_string();
+            let arms = body
+                .split("=>")
+                .filter_map(|piece| piece.rsplit([',', '{']).next())
+                .map(|pat| pat.trim().to_string())
+                .filter(|pat| pat.starts_with('2'))
+                .collect();
+            out.push((name, arms));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_operation_decodes_every_2xx_as_success() {
+    let ops = success_arms_per_operation();
+    let spec_ops = braze_sdk::operation::OPERATIONS.len();
+    assert_eq!(ops.len(), spec_ops, "one send per operation of the spec");
+    for (name, arms) in ops {
+        assert_eq!(
+            arms,
+            ["200 ..= 299"],
+            "{name}: its success arms are {arms:?}, not the whole 2xx range"
+        );
+    }
+}
+
+async fn track_answered(status: u16) -> Result<u16, braze_sdk::Error<types::BrazeError>> {
+    let (server, client) = common::setup().await;
+    common::authorized("POST", "/users/track")
+        .respond_with(common::json_response(
+            status,
+            json!({"message": "success", "attributes_processed": 1}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let attributes = types::UserAttributes::builder()
+        .external_id(Some(types::ExternalId("user-1234".into())))
+        .try_into()
+        .expect("valid attributes");
+    client
+        .users_track()
+        .body(types::UsersTrackRequest::builder().attributes(vec![attributes]))
+        .send()
+        .await
+        .map(|r| {
+            assert_eq!(r.attributes_processed, Some(1));
+            r.status().as_u16()
+        })
+}
+
+#[tokio::test]
+async fn users_track_succeeds_on_the_201_braze_sends_and_on_any_other_2xx() {
+    for status in [201, 200, 202, 299] {
+        assert_eq!(
+            track_answered(status).await.expect("a 2xx is a success"),
+            status
+        );
+    }
+    // The range really ends at 299: a 3xx is not a success.
+    let err = track_answered(304).await.expect_err("304 is not a success");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(304));
+}
+
+#[tokio::test]
+async fn the_bodiless_scim_delete_also_succeeds_on_200_with_a_body() {
+    let (server, client) = common::setup_with_key("scim-token").await;
+    Mock::given(matchers::method("DELETE"))
+        .and(matchers::path("/scim/v2/Users/u-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client
+        .scim_user_delete()
+        .id("u-1")
+        .x_request_origin("https://acme.example")
+        .send()
+        .await
+        .expect("a 200 is a success too");
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn a_2xx_without_the_json_body_keeps_status_headers_and_body() {
+    let (server, client) = common::setup().await;
+    common::authorized("GET", "/catalogs")
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-ratelimit-remaining", "41")
+                .set_body_string(""),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client
+        .catalogs_list()
+        .send()
+        .await
+        .expect_err("no body to decode");
+    assert!(
+        matches!(err, braze_sdk::Error::InvalidResponsePayload(_)),
+        "{err:?}"
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(201));
+    let headers = err.headers().expect("headers kept");
+    assert_eq!(headers["x-ratelimit-remaining"], "41");
+    assert_eq!(err.body().map(|b| b.len()), Some(0));
+}
