@@ -450,6 +450,57 @@ pub mod types {
             value.parse()
         }
     }
+    ///The APNs environment the key is for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ApnsGateway {
+        #[serde(rename = "prod")]
+        Prod,
+        #[serde(rename = "dev")]
+        Dev,
+    }
+    impl ::std::fmt::Display for ApnsGateway {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Prod => f.write_str("prod"),
+                Self::Dev => f.write_str("dev"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ApnsGateway {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "prod" => Ok(Self::Prod),
+                "dev" => Ok(Self::Dev),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ApnsGateway {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// What one push action button does. Braze's default categories
     /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
     /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
@@ -574,6 +625,24 @@ pub mod types {
     }
     impl ApplePushAlertObject {
         pub fn builder() -> builder::ApplePushAlertObject {
+            Default::default()
+        }
+    }
+    ///An APNs token-based (`.p8`) authentication key and what identifies it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ApplePushCredential {
+        pub apns_gateway: ApnsGateway,
+        ///The `.p8` key file, Base64-encoded (a secret).
+        pub certificate: ::std::string::String,
+        ///The app's bundle identifier.
+        pub jwt_bundle_id: ::std::string::String,
+        ///The key's identifier in the Apple developer account.
+        pub jwt_key_id: ::std::string::String,
+        ///The Apple developer team identifier.
+        pub jwt_team_id: ::std::string::String,
+    }
+    impl ApplePushCredential {
+        pub fn builder() -> builder::ApplePushCredential {
             Default::default()
         }
     }
@@ -1756,6 +1825,224 @@ pub mod types {
             Default::default()
         }
     }
+    ///New texts for one locale of one campaign message variation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CampaignTranslationUpdateRequest {
+        ///Identifier of the campaign.
+        pub campaign_id: ::std::string::String,
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the message variation.
+        pub message_variation_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl CampaignTranslationUpdateRequest {
+        pub fn builder() -> builder::CampaignTranslationUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`CampaignTranslationsGetCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsGetCampaignId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsGetCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsGetCampaignId> for ::std::string::String {
+        fn from(value: CampaignTranslationsGetCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsGetCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsGetCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsGetCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsGetCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsGetMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsGetMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsGetMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsGetMessageVariationId> for ::std::string::String {
+        fn from(value: CampaignTranslationsGetMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsGetMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsGetMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsSourceCampaignId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsSourceCampaignId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsSourceCampaignId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsSourceCampaignId> for ::std::string::String {
+        fn from(value: CampaignTranslationsSourceCampaignId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsSourceCampaignId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsSourceCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CampaignTranslationsSourceCampaignId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsSourceCampaignId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CampaignTranslationsSourceMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CampaignTranslationsSourceMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CampaignTranslationsSourceMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CampaignTranslationsSourceMessageVariationId> for ::std::string::String {
+        fn from(value: CampaignTranslationsSourceMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CampaignTranslationsSourceMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for CampaignTranslationsSourceMessageVariationId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CampaignTranslationsSourceMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///A WhatsApp response message button.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CampaignWhatsAppButton {
@@ -1962,6 +2249,22 @@ pub mod types {
     }
     impl CampaignsDetailsResponse {
         pub fn builder() -> builder::CampaignsDetailsResponse {
+            Default::default()
+        }
+    }
+    ///The campaign to copy and the name of the copy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CampaignsDuplicateRequest {
+        ///Identifier of the campaign to duplicate.
+        pub campaign_id: ::std::string::String,
+        ///Description of the new campaign.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name of the new campaign.
+        pub name: ::std::string::String,
+    }
+    impl CampaignsDuplicateRequest {
+        pub fn builder() -> builder::CampaignsDuplicateRequest {
             Default::default()
         }
     }
@@ -2444,6 +2747,25 @@ pub mod types {
             Default::default()
         }
     }
+    ///The Canvas to copy, the name of the copy and, optionally, its description and tags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CanvasDuplicateRequest {
+        ///Identifier of the Canvas to duplicate.
+        pub canvas_id: ::std::string::String,
+        ///Description of the new Canvas.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Name of the new Canvas.
+        pub name: ::std::string::String,
+        ///Existing tags to give the copy; when present they replace the original's tags.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CanvasDuplicateRequest {
+        pub fn builder() -> builder::CanvasDuplicateRequest {
+            Default::default()
+        }
+    }
     /// Your own key-value pairs for an API-triggered Canvas (`context`,
     /// formerly `canvas_entry_properties`), usable in its steps under the
     /// Liquid namespace of the same name. At most 50 KB.
@@ -2637,6 +2959,324 @@ pub mod types {
     impl CanvasTotalStats {
         pub fn builder() -> builder::CanvasTotalStats {
             Default::default()
+        }
+    }
+    ///New texts for one locale of one Canvas step's message variation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CanvasTranslationUpdateRequest {
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the message variation.
+        pub message_variation_id: ::std::string::String,
+        ///Identifier of the Canvas step.
+        pub step_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+        ///Identifier of the Canvas.
+        pub workflow_id: ::std::string::String,
+    }
+    impl CanvasTranslationUpdateRequest {
+        pub fn builder() -> builder::CanvasTranslationUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`CanvasTranslationsGetMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetMessageVariationId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsGetStepId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetStepId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetStepId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetStepId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetStepId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetStepId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetStepId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsGetWorkflowId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsGetWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsGetWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsGetWorkflowId> for ::std::string::String {
+        fn from(value: CanvasTranslationsGetWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsGetWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsGetWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsGetWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsGetWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceMessageVariationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceMessageVariationId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceMessageVariationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceMessageVariationId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceMessageVariationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceMessageVariationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceMessageVariationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceMessageVariationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceStepId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceStepId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceStepId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceStepId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceStepId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceStepId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceStepId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceStepId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CanvasTranslationsSourceWorkflowId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CanvasTranslationsSourceWorkflowId(::std::string::String);
+    impl ::std::ops::Deref for CanvasTranslationsSourceWorkflowId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CanvasTranslationsSourceWorkflowId> for ::std::string::String {
+        fn from(value: CanvasTranslationsSourceWorkflowId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CanvasTranslationsSourceWorkflowId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CanvasTranslationsSourceWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CanvasTranslationsSourceWorkflowId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CanvasTranslationsSourceWorkflowId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// Body of `/canvas/trigger/schedule/create`. Without `recipients` and
@@ -2981,6 +3621,56 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CatalogFieldDeleteFieldName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogFieldDeleteFieldName(::std::string::String);
+    impl ::std::ops::Deref for CatalogFieldDeleteFieldName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogFieldDeleteFieldName> for ::std::string::String {
+        fn from(value: CatalogFieldDeleteFieldName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogFieldDeleteFieldName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogFieldDeleteFieldName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogFieldDeleteFieldName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogFieldDeleteFieldName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// Field name: letters, digits, hyphens and underscores only, at most
     /// 250 characters, unique within the catalog.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3111,6 +3801,18 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///The fields to add to a catalog, each with its name and data type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogFieldsCreateRequest {
+        /// The new fields, at most 50 per request; the catalog may hold at
+        /// most 500 fields in all.
+        pub fields: ::std::vec::Vec<CatalogField>,
+    }
+    impl CatalogFieldsCreateRequest {
+        pub fn builder() -> builder::CatalogFieldsCreateRequest {
+            Default::default()
         }
     }
     /// One catalog item: its identifier plus one key per catalog field. The
@@ -3469,6 +4171,217 @@ pub mod types {
                 })
         }
     }
+    ///The body of a selection creation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionCreateRequest {
+        pub selection: CatalogSelectionDefinition,
+    }
+    impl CatalogSelectionCreateRequest {
+        pub fn builder() -> builder::CatalogSelectionCreateRequest {
+            Default::default()
+        }
+    }
+    ///A selection to create - its name, its filters and how its results are ordered.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionDefinition {
+        ///A free-text description of the selection.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Conditions an item must all meet; at most one of them may test an array field.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub filters: ::std::vec::Vec<CatalogSelectionFilter>,
+        ///Name of the selection, unique within the catalog.
+        pub name: ::std::string::String,
+        ///The most items the selection returns.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub results_limit: ::std::option::Option<::std::num::NonZeroU64>,
+        ///The field the selection's items are sorted on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_field: ::std::option::Option<::std::string::String>,
+        ///Direction of the sort on `sort_field`, for example `asc` or `desc`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    impl CatalogSelectionDefinition {
+        pub fn builder() -> builder::CatalogSelectionDefinition {
+            Default::default()
+        }
+    }
+    ///`CatalogSelectionDeleteSelectionName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CatalogSelectionDeleteSelectionName(::std::string::String);
+    impl ::std::ops::Deref for CatalogSelectionDeleteSelectionName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CatalogSelectionDeleteSelectionName> for ::std::string::String {
+        fn from(value: CatalogSelectionDeleteSelectionName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionDeleteSelectionName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionDeleteSelectionName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionDeleteSelectionName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CatalogSelectionDeleteSelectionName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One condition an item must meet to be part of the selection.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CatalogSelectionFilter {
+        ///The catalog field the condition tests.
+        pub field: ::std::string::String,
+        pub operator: CatalogSelectionFilterOperator,
+        pub value: CatalogSelectionFilterValue,
+    }
+    impl CatalogSelectionFilter {
+        pub fn builder() -> builder::CatalogSelectionFilter {
+            Default::default()
+        }
+    }
+    /// How a selection filter compares a field with its value. Which
+    /// operators apply depends on the field's type: `equals` and `does not
+    /// equal` for strings; those plus `greater than` and `less than` for
+    /// numbers; `is` for booleans; `before` and `after` for times;
+    /// `includes value` and `does not include value` for arrays.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum CatalogSelectionFilterOperator {
+        #[serde(rename = "equals")]
+        Equals,
+        #[serde(rename = "does not equal")]
+        DoesNotEqual,
+        #[serde(rename = "greater than")]
+        GreaterThan,
+        #[serde(rename = "less than")]
+        LessThan,
+        #[serde(rename = "is")]
+        Is,
+        #[serde(rename = "before")]
+        Before,
+        #[serde(rename = "after")]
+        After,
+        #[serde(rename = "includes value")]
+        IncludesValue,
+        #[serde(rename = "does not include value")]
+        DoesNotIncludeValue,
+    }
+    impl ::std::fmt::Display for CatalogSelectionFilterOperator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Equals => f.write_str("equals"),
+                Self::DoesNotEqual => f.write_str("does not equal"),
+                Self::GreaterThan => f.write_str("greater than"),
+                Self::LessThan => f.write_str("less than"),
+                Self::Is => f.write_str("is"),
+                Self::Before => f.write_str("before"),
+                Self::After => f.write_str("after"),
+                Self::IncludesValue => f.write_str("includes value"),
+                Self::DoesNotIncludeValue => f.write_str("does not include value"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CatalogSelectionFilterOperator {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "equals" => Ok(Self::Equals),
+                "does not equal" => Ok(Self::DoesNotEqual),
+                "greater than" => Ok(Self::GreaterThan),
+                "less than" => Ok(Self::LessThan),
+                "is" => Ok(Self::Is),
+                "before" => Ok(Self::Before),
+                "after" => Ok(Self::After),
+                "includes value" => Ok(Self::IncludesValue),
+                "does not include value" => Ok(Self::DoesNotIncludeValue),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CatalogSelectionFilterOperator {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CatalogSelectionFilterOperator {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// The value a selection filter compares the field with: a string,
+    /// number or boolean matching the field's type (a time is an ISO 8601
+    /// string).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CatalogSelectionFilterValue {
+        String(::std::string::String),
+        Number(f64),
+        Boolean(bool),
+    }
+    impl ::std::fmt::Display for CatalogSelectionFilterValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+                Self::Boolean(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for CatalogSelectionFilterValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    impl ::std::convert::From<bool> for CatalogSelectionFilterValue {
+        fn from(value: bool) -> Self {
+            Self::Boolean(value)
+        }
+    }
     ///The catalog to create, wrapped in a one-element array.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CatalogsCreateRequest {
@@ -3501,6 +4414,295 @@ pub mod types {
     }
     impl CatalogsListResponse {
         pub fn builder() -> builder::CatalogsListResponse {
+            Default::default()
+        }
+    }
+    /// One Cloud Data Ingestion integration and the state of its latest sync
+    /// run. Every field is optional: an integration that never ran has no
+    /// last run, and a manual-only one no next run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CdiIntegration {
+        ///Identifier of the workspace the integration writes to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_group_id: ::std::option::Option<::std::string::String>,
+        ///The address or addresses notified about the integration's sync results.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_emails: ::std::option::Option<::std::string::String>,
+        ///Identifier of the integration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_id: ::std::option::Option<::std::string::String>,
+        ///The name given to the integration in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_name: ::std::option::Option<::std::string::String>,
+        ///Whether the integration is active, paused and so on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_status: ::std::option::Option<::std::string::String>,
+        ///What the integration syncs (for example user attributes, events or catalog items).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_type: ::std::option::Option<::std::string::String>,
+        ///ISO 8601 time the latest sync run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_job_start_time:
+            ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Outcome of the latest sync run (the values of a run's `job_status`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_job_status: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time of the latest data the integration synced.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_updated_at: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time of the next scheduled sync run.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub next_scheduled_run: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The kind of data warehouse the integration reads (Snowflake, BigQuery, Redshift...).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub warehouse_type: ::std::option::Option<::std::string::String>,
+    }
+    impl CdiIntegration {
+        pub fn builder() -> builder::CdiIntegration {
+            Default::default()
+        }
+    }
+    ///`CdiIntegrationSyncIntegrationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CdiIntegrationSyncIntegrationId(::std::string::String);
+    impl ::std::ops::Deref for CdiIntegrationSyncIntegrationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CdiIntegrationSyncIntegrationId> for ::std::string::String {
+        fn from(value: CdiIntegrationSyncIntegrationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CdiIntegrationSyncIntegrationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiIntegrationSyncIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiIntegrationSyncIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CdiIntegrationSyncIntegrationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One page of the workspace's Cloud Data Ingestion integrations.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CdiIntegrationsListResponse {
+        ///`success` when the list was returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The integrations of this page, at most 10.
+        pub results: ::std::vec::Vec<CdiIntegration>,
+    }
+    impl CdiIntegrationsListResponse {
+        pub fn builder() -> builder::CdiIntegrationsListResponse {
+            Default::default()
+        }
+    }
+    /// Outcome of a sync run: `running` (still going), `success` (every row
+    /// synced), `partial` (some rows rejected), `error` (no row synced),
+    /// `config_error` (the integration's set-up is wrong).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum CdiJobStatus {
+        #[serde(rename = "running")]
+        Running,
+        #[serde(rename = "success")]
+        Success,
+        #[serde(rename = "partial")]
+        Partial,
+        #[serde(rename = "error")]
+        Error,
+        #[serde(rename = "config_error")]
+        ConfigError,
+    }
+    impl ::std::fmt::Display for CdiJobStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Running => f.write_str("running"),
+                Self::Success => f.write_str("success"),
+                Self::Partial => f.write_str("partial"),
+                Self::Error => f.write_str("error"),
+                Self::ConfigError => f.write_str("config_error"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CdiJobStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "running" => Ok(Self::Running),
+                "success" => Ok(Self::Success),
+                "partial" => Ok(Self::Partial),
+                "error" => Ok(Self::Error),
+                "config_error" => Ok(Self::ConfigError),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One past or current sync run of an integration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct CdiJobSyncStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_status: ::std::option::Option<::braze_sdk::Open<CdiJobStatus>>,
+        ///The latest `UPDATED_AT` value of the rows the run processed, ISO 8601.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub last_timestamp_synced:
+            ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Rows rejected because of errors.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rows_failed_with_errors: ::std::option::Option<u64>,
+        ///Rows written to Braze.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rows_synced: ::std::option::Option<u64>,
+        ///ISO 8601 time the run finished (absent or null while it runs).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub sync_finish_time: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///ISO 8601 time the run started.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sync_start_time: ::std::option::Option<::std::string::String>,
+    }
+    impl CdiJobSyncStatus {
+        pub fn builder() -> builder::CdiJobSyncStatus {
+            Default::default()
+        }
+    }
+    ///`CdiJobSyncStatusListIntegrationId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CdiJobSyncStatusListIntegrationId(::std::string::String);
+    impl ::std::ops::Deref for CdiJobSyncStatusListIntegrationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CdiJobSyncStatusListIntegrationId> for ::std::string::String {
+        fn from(value: CdiJobSyncStatusListIntegrationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CdiJobSyncStatusListIntegrationId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CdiJobSyncStatusListIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CdiJobSyncStatusListIntegrationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CdiJobSyncStatusListIntegrationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One page of an integration's sync runs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CdiJobSyncStatusListResponse {
+        ///`success` when the list was returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The sync runs of this page, at most 10.
+        pub results: ::std::vec::Vec<CdiJobSyncStatus>,
+    }
+    impl CdiJobSyncStatusListResponse {
+        pub fn builder() -> builder::CdiJobSyncStatusListResponse {
             Default::default()
         }
     }
@@ -4112,6 +5314,122 @@ pub mod types {
     impl ContentBlockSummary {
         pub fn builder() -> builder::ContentBlockSummary {
             Default::default()
+        }
+    }
+    ///New texts for one locale of a Content Block.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ContentBlockTranslationUpdateRequest {
+        ///Identifier of the Content Block.
+        pub content_block_id: ::std::string::String,
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl ContentBlockTranslationUpdateRequest {
+        pub fn builder() -> builder::ContentBlockTranslationUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`ContentBlockTranslationsGetContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlockTranslationsGetContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlockTranslationsGetContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlockTranslationsGetContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlockTranslationsGetContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlockTranslationsGetContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlockTranslationsGetContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ContentBlockTranslationsGetContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockTranslationsGetContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ContentBlockTranslationsSourceContentBlockId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ContentBlockTranslationsSourceContentBlockId(::std::string::String);
+    impl ::std::ops::Deref for ContentBlockTranslationsSourceContentBlockId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ContentBlockTranslationsSourceContentBlockId> for ::std::string::String {
+        fn from(value: ContentBlockTranslationsSourceContentBlockId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ContentBlockTranslationsSourceContentBlockId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ContentBlockTranslationsSourceContentBlockId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for ContentBlockTranslationsSourceContentBlockId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockTranslationsSourceContentBlockId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A new Content Block.
@@ -4750,6 +6068,40 @@ pub mod types {
             Default::default()
         }
     }
+    ///One custom attribute as the workspace records it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomAttributeDetails {
+        ///For an array attribute, the most elements it keeps; null for other types.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub array_length: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+        ///The attribute's data type as the dashboard names it (`Number`, `String`, `Array`, `Boolean`, `Date`, `Object`...).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_type: ::std::option::Option<::std::string::String>,
+        ///The description given in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///The attribute's name.
+        pub name: ::std::string::String,
+        ///Whether the attribute is `Active` or blocklisted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Tags attached to the attribute.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CustomAttributeDetails {
+        pub fn builder() -> builder::CustomAttributeDetails {
+            Default::default()
+        }
+    }
     ///Adds `inc` (which may be negative) to an integer custom attribute.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CustomAttributeIncrement {
@@ -4770,6 +6122,61 @@ pub mod types {
     }
     impl CustomAttributeTime {
         pub fn builder() -> builder::CustomAttributeTime {
+            Default::default()
+        }
+    }
+    ///One page of the workspace's custom attributes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomAttributesListResponse {
+        ///The attributes of this page, at most 50, in alphabetical order.
+        pub attributes: ::std::vec::Vec<CustomAttributeDetails>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomAttributesListResponse {
+        pub fn builder() -> builder::CustomAttributesListResponse {
+            Default::default()
+        }
+    }
+    ///One custom event as the workspace records it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomEventDetails {
+        ///The description given in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
+        )]
+        pub description: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+        ///Whether the event is part of the workspace's analytics report.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub included_in_analytics_report: ::std::option::Option<bool>,
+        ///The event's name.
+        pub name: ::std::string::String,
+        ///Whether the event is `Active` or blocklisted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///Tags attached to the event.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    impl CustomEventDetails {
+        pub fn builder() -> builder::CustomEventDetails {
+            Default::default()
+        }
+    }
+    ///One page of the workspace's custom events.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CustomEventsListResponse {
+        ///The events of this page, at most 50, in alphabetical order.
+        pub events: ::std::vec::Vec<CustomEventDetails>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomEventsListResponse {
+        pub fn builder() -> builder::CustomEventsListResponse {
             Default::default()
         }
     }
@@ -5071,6 +6478,121 @@ pub mod types {
             Self::Array(value)
         }
     }
+    ///New texts for one locale of an email template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct EmailTemplateTranslationUpdateRequest {
+        ///UUID of the locale whose texts are replaced.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the email template.
+        pub template_id: ::std::string::String,
+        ///The new texts, as objects holding a `translation_map`.
+        pub translations: ::std::vec::Vec<TranslationSource>,
+    }
+    impl EmailTemplateTranslationUpdateRequest {
+        pub fn builder() -> builder::EmailTemplateTranslationUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`EmailTemplateTranslationsGetTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EmailTemplateTranslationsGetTemplateId(::std::string::String);
+    impl ::std::ops::Deref for EmailTemplateTranslationsGetTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EmailTemplateTranslationsGetTemplateId> for ::std::string::String {
+        fn from(value: EmailTemplateTranslationsGetTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EmailTemplateTranslationsGetTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EmailTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EmailTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateTranslationsGetTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`EmailTemplateTranslationsSourceTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct EmailTemplateTranslationsSourceTemplateId(::std::string::String);
+    impl ::std::ops::Deref for EmailTemplateTranslationsSourceTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EmailTemplateTranslationsSourceTemplateId> for ::std::string::String {
+        fn from(value: EmailTemplateTranslationsSourceTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for EmailTemplateTranslationsSourceTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for EmailTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for EmailTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EmailTemplateTranslationsSourceTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///An address and when it unsubscribed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmailUnsubscribe {
@@ -5272,6 +6794,22 @@ pub mod types {
     }
     impl EventsListResponse {
         pub fn builder() -> builder::EventsListResponse {
+            Default::default()
+        }
+    }
+    /// The answer of an endpoint whose body Braze does not document: the
+    /// usual envelope, every field optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ExportAcceptedResponse {
+        ///Non-fatal problems Braze may report.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<BrazeErrorDetail>,
+        ///`success` when the request was accepted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl ExportAcceptedResponse {
+        pub fn builder() -> builder::ExportAcceptedResponse {
             Default::default()
         }
     }
@@ -6374,6 +7912,30 @@ pub mod types {
             Default::default()
         }
     }
+    ///Firebase Cloud Messaging credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FirebasePushCredential {
+        ///The Firebase service account JSON file, Base64-encoded (a secret).
+        pub credential: ::std::string::String,
+    }
+    impl FirebasePushCredential {
+        pub fn builder() -> builder::FirebasePushCredential {
+            Default::default()
+        }
+    }
+    ///Huawei Mobile Services credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct HuaweiPushCredential {
+        ///The app's identifier in Huawei's console.
+        pub app_id: ::std::string::String,
+        ///The app secret from Huawei's console (a secret).
+        pub app_secret: ::std::string::String,
+    }
+    impl HuaweiPushCredential {
+        pub fn builder() -> builder::HuaweiPushCredential {
+            Default::default()
+        }
+    }
     ///An element of a migration error - the item's index in the request, or the description of the problem.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -6392,6 +7954,19 @@ pub mod types {
     impl ::std::convert::From<i64> for IndexOrMessage {
         fn from(value: i64) -> Self {
             Self::Integer(value)
+        }
+    }
+    ///Amazon Device Messaging credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct KindlePushCredential {
+        ///The ADM client identifier.
+        pub client_id: ::std::string::String,
+        ///The ADM client secret (a secret).
+        pub client_secret: ::std::string::String,
+    }
+    impl KindlePushCredential {
+        pub fn builder() -> builder::KindlePushCredential {
+            Default::default()
         }
     }
     ///A Kindle or FireOS push notification.
@@ -6528,6 +8103,52 @@ pub mod types {
             Default::default()
         }
     }
+    /// Body of `/messages/live_activity/start`. Name the audience with
+    /// exactly one of `external_user_ids`, `segment_id` or
+    /// `custom_audience`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LiveActivityStartRequest {
+        /// The activity's static attribute values (the ones that never
+        /// change while it runs), in the shape the app declared.
+        pub activity_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The attributes type the app registered with `liveActivities.registerPushToStart`.
+        pub activity_attributes_type: ::std::string::String,
+        /// An identifier you choose for the activity; later updates and the
+        /// end event name it.
+        pub activity_id: ::std::string::String,
+        ///API identifier of the iOS app, from the API Keys page.
+        pub app_id: ::std::string::String,
+        ///The activity's first `ContentState`, in the shape the app declared.
+        pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub custom_audience: ::std::option::Option<ConnectedAudience>,
+        ///When the activity leaves the user's screen; a past time removes it at once.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
+        pub dismissal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Up to 50 external user ids to start the activity for.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub external_user_ids: ::std::vec::Vec<ExternalId>,
+        pub notification: ApplePushObject,
+        ///Identifier of a segment whose users get the activity.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub segment_id: ::std::option::Option<::std::string::String>,
+        ///When the system marks the activity's content as outdated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
+        )]
+        pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl LiveActivityStartRequest {
+        pub fn builder() -> builder::LiveActivityStartRequest {
+            Default::default()
+        }
+    }
     ///Body of `/messages/live_activity/update`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LiveActivityUpdateRequest {
@@ -6574,6 +8195,103 @@ pub mod types {
     }
     impl LiveActivityUpdateResponse {
         pub fn builder() -> builder::LiveActivityUpdateResponse {
+            Default::default()
+        }
+    }
+    ///The translated texts of one locale.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct LocaleTranslation {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale: ::std::option::Option<TranslationLocale>,
+        pub translation_map: TranslationMap,
+    }
+    impl LocaleTranslation {
+        pub fn builder() -> builder::LocaleTranslation {
+            Default::default()
+        }
+    }
+    ///A media library asset as stored after the replacement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MediaLibraryAsset {
+        ///The file extension, such as `png`, `jpg` or `gif`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ext: ::std::option::Option<::std::string::String>,
+        ///File name of the asset.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Size of the file in bytes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<u64>,
+        ///The asset's URL (unchanged by a replacement).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl MediaLibraryAsset {
+        pub fn builder() -> builder::MediaLibraryAsset {
+            Default::default()
+        }
+    }
+    ///Where to download the asset from, its name and the workspace to add it to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryCreateRequest {
+        ///Identifier of the workspace whose media library receives the asset.
+        pub app_group_id: ::std::string::String,
+        ///A publicly reachable URL of the file.
+        pub asset_url: ::std::string::String,
+        ///The name the asset gets in the media library.
+        pub name: ::std::string::String,
+    }
+    impl MediaLibraryCreateRequest {
+        pub fn builder() -> builder::MediaLibraryCreateRequest {
+            Default::default()
+        }
+    }
+    /// The answer to an asset upload. Braze does not document its body:
+    /// the usual `message` is read when present and any other field is kept
+    /// as sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryCreateResponse {
+        ///A human-readable note about the result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<::std::string::String>,
+        ///`success` when the asset was added.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MediaLibraryCreateResponse {
+        pub fn builder() -> builder::MediaLibraryCreateResponse {
+            Default::default()
+        }
+    }
+    ///The asset to update and where to download its new file from.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct MediaLibraryReplaceFileRequest {
+        ///Identifier of the asset whose file is replaced.
+        pub asset_id: ::std::string::String,
+        ///A publicly reachable URL of the new file; its extension must match the asset's.
+        pub asset_url: ::std::string::String,
+    }
+    impl MediaLibraryReplaceFileRequest {
+        pub fn builder() -> builder::MediaLibraryReplaceFileRequest {
+            Default::default()
+        }
+    }
+    ///The outcome of a file replacement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MediaLibraryReplaceFileResponse {
+        ///A human-readable confirmation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<::std::string::String>,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub new_image_asset: ::std::option::Option<MediaLibraryAsset>,
+    }
+    impl MediaLibraryReplaceFileResponse {
+        pub fn builder() -> builder::MediaLibraryReplaceFileResponse {
             Default::default()
         }
     }
@@ -7501,6 +9219,32 @@ pub mod types {
             Default::default()
         }
     }
+    ///Purchases in one day or hour.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchaseQuantityPoint {
+        ///Items purchased in the period.
+        pub purchase_quantity: u64,
+        ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
+        pub time: ::std::string::String,
+    }
+    impl PurchaseQuantityPoint {
+        pub fn builder() -> builder::PurchaseQuantityPoint {
+            Default::default()
+        }
+    }
+    ///Revenue in one day or hour.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchaseRevenuePoint {
+        ///Money spent in purchases during the period, in the workspace's currency.
+        pub revenue: f64,
+        ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
+        pub time: ::std::string::String,
+    }
+    impl PurchaseRevenuePoint {
+        pub fn builder() -> builder::PurchaseRevenuePoint {
+            Default::default()
+        }
+    }
     ///One page of product identifiers.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PurchasesProductListResponse {
@@ -7511,6 +9255,53 @@ pub mod types {
     }
     impl PurchasesProductListResponse {
         pub fn builder() -> builder::PurchasesProductListResponse {
+            Default::default()
+        }
+    }
+    ///Purchase counts over time.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchasesQuantitySeriesResponse {
+        ///One entry per day or hour, oldest first.
+        pub data: ::std::vec::Vec<PurchaseQuantityPoint>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PurchasesQuantitySeriesResponse {
+        pub fn builder() -> builder::PurchasesQuantitySeriesResponse {
+            Default::default()
+        }
+    }
+    ///Purchase revenue over time.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PurchasesRevenueSeriesResponse {
+        ///One entry per day or hour, oldest first.
+        pub data: ::std::vec::Vec<PurchaseRevenuePoint>,
+        ///`success` when the export completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl PurchasesRevenueSeriesResponse {
+        pub fn builder() -> builder::PurchasesRevenueSeriesResponse {
+            Default::default()
+        }
+    }
+    ///An app and its new credentials for exactly one push platform.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PushCredentialUpdateRequest {
+        ///The app identifier (API key of the app in Settings > App Settings).
+        pub app_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub apple: ::std::option::Option<ApplePushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub firebase: ::std::option::Option<FirebasePushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub huawei: ::std::option::Option<HuaweiPushCredential>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kindle: ::std::option::Option<KindlePushCredential>,
+    }
+    impl PushCredentialUpdateRequest {
+        pub fn builder() -> builder::PushCredentialUpdateRequest {
             Default::default()
         }
     }
@@ -8313,6 +10104,241 @@ pub mod types {
             Default::default()
         }
     }
+    ///One RSA public key registered for an app's SDK authentication.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKey {
+        ///The description given when the key was added.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Identifier of the key.
+        pub id: ::std::string::String,
+        ///Whether this is the key the app's SDK tokens are expected to be signed for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_primary: ::std::option::Option<bool>,
+        ///The RSA public key, PEM-encoded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rsa_public_key: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKey {
+        pub fn builder() -> builder::SdkAuthenticationKey {
+            Default::default()
+        }
+    }
+    ///A key to register for an app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyCreateRequest {
+        ///API identifier of the app.
+        pub app_id: ::std::string::String,
+        ///What the key is for; may not be empty.
+        pub description: SdkAuthenticationKeyCreateRequestDescription,
+        ///Make the new key the app's primary key at once (not done when left out).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub make_primary: ::std::option::Option<bool>,
+        ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
+        pub rsa_public_key_str: SdkAuthenticationKeyCreateRequestRsaPublicKeyStr,
+    }
+    impl SdkAuthenticationKeyCreateRequest {
+        pub fn builder() -> builder::SdkAuthenticationKeyCreateRequest {
+            Default::default()
+        }
+    }
+    ///What the key is for; may not be empty.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeyCreateRequestDescription(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestDescription {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeyCreateRequestDescription> for ::std::string::String {
+        fn from(value: SdkAuthenticationKeyCreateRequestDescription) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeyCreateRequestDescription {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeyCreateRequestDescription {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for SdkAuthenticationKeyCreateRequestDescription
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateRequestDescription {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeyCreateRequestRsaPublicKeyStr(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeyCreateRequestRsaPublicKeyStr>
+        for ::std::string::String
+    {
+        fn from(value: SdkAuthenticationKeyCreateRequestRsaPublicKeyStr) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The identifier of the key just added.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyCreateResponse {
+        ///Identifier of the new key.
+        pub id: ::std::string::String,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKeyCreateResponse {
+        pub fn builder() -> builder::SdkAuthenticationKeyCreateResponse {
+            Default::default()
+        }
+    }
+    ///Names one key of one app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeyReference {
+        ///API identifier of the app.
+        pub app_id: ::std::string::String,
+        ///Identifier of the key.
+        pub key_id: ::std::string::String,
+    }
+    impl SdkAuthenticationKeyReference {
+        pub fn builder() -> builder::SdkAuthenticationKeyReference {
+            Default::default()
+        }
+    }
+    ///`SdkAuthenticationKeysListAppId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct SdkAuthenticationKeysListAppId(::std::string::String);
+    impl ::std::ops::Deref for SdkAuthenticationKeysListAppId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SdkAuthenticationKeysListAppId> for ::std::string::String {
+        fn from(value: SdkAuthenticationKeysListAppId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SdkAuthenticationKeysListAppId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SdkAuthenticationKeysListAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SdkAuthenticationKeysListAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeysListAppId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Keys of one app.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SdkAuthenticationKeysResponse {
+        ///The app's keys (at most three).
+        pub keys: ::std::vec::Vec<SdkAuthenticationKey>,
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl SdkAuthenticationKeysResponse {
+        pub fn builder() -> builder::SdkAuthenticationKeysResponse {
+            Default::default()
+        }
+    }
     ///A segment in the segment list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SegmentListItem {
@@ -8504,6 +10530,17 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///The segment whose running exports to cancel.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SegmentsExportCancelRequest {
+        ///Identifier of the segment (from `GET /segments/list` or the dashboard).
+        pub segment_id: ::std::string::String,
+    }
+    impl SegmentsExportCancelRequest {
+        pub fn builder() -> builder::SegmentsExportCancelRequest {
+            Default::default()
         }
     }
     ///One page of segments.
@@ -9438,6 +11475,31 @@ pub mod types {
             Default::default()
         }
     }
+    /// A custom event's or a purchase's totals for the user after the
+    /// request: when it first and last happened and how many times.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TrackedOccurrenceSummary {
+        ///How many times it happened in all.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<u64>,
+        ///When it first happened (ISO 8601 text, kept as sent).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first: ::std::option::Option<::std::string::String>,
+        ///When it last happened (ISO 8601 text, kept as sent).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last: ::std::option::Option<::std::string::String>,
+        ///Name of the custom event (event entries).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Product identifier (purchase entries).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_id: ::std::option::Option<::std::string::String>,
+    }
+    impl TrackedOccurrenceSummary {
+        pub fn builder() -> builder::TrackedOccurrenceSummary {
+            Default::default()
+        }
+    }
     ///`TransactionalCampaignSendCampaignId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -9595,6 +11657,112 @@ pub mod types {
     }
     impl TransactionalRecipient {
         pub fn builder() -> builder::TransactionalRecipient {
+            Default::default()
+        }
+    }
+    ///A locale of the workspace's multi-language settings.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TranslationLocale {
+        ///Country code of the locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///Language code of the locale.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///The key that selects the locale in Liquid and user profiles.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub locale_key: ::std::option::Option<::std::string::String>,
+        ///Name of the locale as set up in the dashboard.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Identifier of the locale, the `locale_id` other calls take.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uuid: ::std::option::Option<::std::string::String>,
+    }
+    impl TranslationLocale {
+        pub fn builder() -> builder::TranslationLocale {
+            Default::default()
+        }
+    }
+    /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
+    /// gives each `translation` tag pair of a message.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct TranslationMap(
+        pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    );
+    impl ::std::ops::Deref for TranslationMap {
+        type Target = ::std::collections::HashMap<::std::string::String, ::std::string::String>;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<TranslationMap>
+        for ::std::collections::HashMap<::std::string::String, ::std::string::String>
+    {
+        fn from(value: TranslationMap) -> Self {
+            value.0
+        }
+    }
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        > for TranslationMap
+    {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///The source (default) texts of a message's translation tags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationSource {
+        pub translation_map: TranslationMap,
+    }
+    impl TranslationSource {
+        pub fn builder() -> builder::TranslationSource {
+            Default::default()
+        }
+    }
+    ///The source texts of a message or template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationSourceResponse {
+        ///`success` when the texts were read.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub translations: TranslationSource,
+    }
+    impl TranslationSourceResponse {
+        pub fn builder() -> builder::TranslationSourceResponse {
+            Default::default()
+        }
+    }
+    /// The answer to a translation update: `{"message": "success"}`, or an
+    /// empty object for webhook templates.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TranslationUpdateResponse {
+        ///`success` when the translations were saved.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+    }
+    impl TranslationUpdateResponse {
+        pub fn builder() -> builder::TranslationUpdateResponse {
+            Default::default()
+        }
+    }
+    ///The translations of a message or template, one entry per locale.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct TranslationsListResponse {
+        ///`success`, where Braze adds the usual envelope field.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        pub translations: ::std::vec::Vec<LocaleTranslation>,
+    }
+    impl TranslationsListResponse {
+        pub fn builder() -> builder::TranslationsListResponse {
             Default::default()
         }
     }
@@ -11077,6 +13245,23 @@ pub mod types {
             Default::default()
         }
     }
+    /// Up to 1,000 objects in all across the three arrays (the limit may be
+    /// lower under an account's bulk policy), at most 100 of them for any
+    /// one user, in at most 2 MB.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackBulkRequest {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attributes: ::std::vec::Vec<UserAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<UserEvent>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    impl UsersTrackBulkRequest {
+        pub fn builder() -> builder::UsersTrackBulkRequest {
+            Default::default()
+        }
+    }
     /// Up to 75 attribute objects, 75 events and 75 purchases; each object
     /// concerns one user, and several objects may concern the same user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -11117,6 +13302,72 @@ pub mod types {
     }
     impl UsersTrackResponse {
         pub fn builder() -> builder::UsersTrackResponse {
+            Default::default()
+        }
+    }
+    /// Exactly one object in all: one attribute object, or one event, or
+    /// one purchase, each in a one-element array.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncRequest {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attributes: ::std::vec::Vec<UserAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub events: ::std::vec::Vec<UserEvent>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    impl UsersTrackSyncRequest {
+        pub fn builder() -> builder::UsersTrackSyncRequest {
+            Default::default()
+        }
+    }
+    /// The outcome of a synchronous track. `users` may be empty, for
+    /// example when `_update_existing_only` was set and the user does not
+    /// exist.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncResponse {
+        ///Problems Braze reports with the request.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub errors: ::std::vec::Vec<BrazeErrorDetail>,
+        ///`success` when the change was applied.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub users: ::std::vec::Vec<UsersTrackSyncUser>,
+    }
+    impl UsersTrackSyncResponse {
+        pub fn builder() -> builder::UsersTrackSyncResponse {
+            Default::default()
+        }
+    }
+    /// The user the request touched - named by the identifier the request
+    /// used - and the resulting values of what it changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UsersTrackSyncUser {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub braze_id: ::std::option::Option<BrazeId>,
+        ///The custom attributes the request set, with their resulting values.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The custom event the request recorded, with its totals.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub custom_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
+        ///The user's email address, when the request named the user by it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external_id: ::std::option::Option<ExternalId>,
+        ///The user's phone number, when the request named the user by it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The purchase the request recorded, with its totals.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub purchase_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    impl UsersTrackSyncUser {
+        pub fn builder() -> builder::UsersTrackSyncUser {
             Default::default()
         }
     }
@@ -11315,6 +13566,122 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///New texts for one locale of a webhook template.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WebhookTemplateTranslationUpdateRequest {
+        ///UUID of a locale already set up for the template.
+        pub locale_id: ::std::string::String,
+        ///Identifier of the webhook template.
+        pub template_id: ::std::string::String,
+        pub translation_map: TranslationMap,
+    }
+    impl WebhookTemplateTranslationUpdateRequest {
+        pub fn builder() -> builder::WebhookTemplateTranslationUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`WebhookTemplateTranslationsGetTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct WebhookTemplateTranslationsGetTemplateId(::std::string::String);
+    impl ::std::ops::Deref for WebhookTemplateTranslationsGetTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookTemplateTranslationsGetTemplateId> for ::std::string::String {
+        fn from(value: WebhookTemplateTranslationsGetTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WebhookTemplateTranslationsGetTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WebhookTemplateTranslationsGetTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsGetTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`WebhookTemplateTranslationsSourceTemplateId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct WebhookTemplateTranslationsSourceTemplateId(::std::string::String);
+    impl ::std::ops::Deref for WebhookTemplateTranslationsSourceTemplateId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookTemplateTranslationsSourceTemplateId> for ::std::string::String {
+        fn from(value: WebhookTemplateTranslationsSourceTemplateId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for WebhookTemplateTranslationsSourceTemplateId {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WebhookTemplateTranslationsSourceTemplateId {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+        for WebhookTemplateTranslationsSourceTemplateId
+    {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplateId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     /// Values of the template's body variables, keyed by the variable's
@@ -13423,6 +15790,102 @@ pub mod types {
                     title: Ok(value.title),
                     title_loc_args: Ok(value.title_loc_args),
                     title_loc_key: Ok(value.title_loc_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ApplePushCredential {
+            apns_gateway: ::std::result::Result<super::ApnsGateway, ::std::string::String>,
+            certificate: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_bundle_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jwt_team_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ApplePushCredential {
+            fn default() -> Self {
+                Self {
+                    apns_gateway: Err("no value supplied for apns_gateway".to_string()),
+                    certificate: Err("no value supplied for certificate".to_string()),
+                    jwt_bundle_id: Err("no value supplied for jwt_bundle_id".to_string()),
+                    jwt_key_id: Err("no value supplied for jwt_key_id".to_string()),
+                    jwt_team_id: Err("no value supplied for jwt_team_id".to_string()),
+                }
+            }
+        }
+        impl ApplePushCredential {
+            pub fn apns_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApnsGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apns_gateway = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for apns_gateway: {e}"));
+                self
+            }
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for certificate: {e}"));
+                self
+            }
+            pub fn jwt_bundle_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_bundle_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_bundle_id: {e}"));
+                self
+            }
+            pub fn jwt_key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_key_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_key_id: {e}"));
+                self
+            }
+            pub fn jwt_team_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jwt_team_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jwt_team_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ApplePushCredential> for super::ApplePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ApplePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    apns_gateway: value.apns_gateway?,
+                    certificate: value.certificate?,
+                    jwt_bundle_id: value.jwt_bundle_id?,
+                    jwt_key_id: value.jwt_key_id?,
+                    jwt_team_id: value.jwt_team_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ApplePushCredential> for ApplePushCredential {
+            fn from(value: super::ApplePushCredential) -> Self {
+                Self {
+                    apns_gateway: Ok(value.apns_gateway),
+                    certificate: Ok(value.certificate),
+                    jwt_bundle_id: Ok(value.jwt_bundle_id),
+                    jwt_key_id: Ok(value.jwt_key_id),
+                    jwt_team_id: Ok(value.jwt_team_id),
                 }
             }
         }
@@ -15870,6 +18333,95 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CampaignTranslationUpdateRequest {
+            campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message_variation_id:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for CampaignTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    message_variation_id: Err(
+                        "no value supplied for message_variation_id".to_string()
+                    ),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl CampaignTranslationUpdateRequest {
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for campaign_id: {e}"));
+                self
+            }
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn message_variation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_variation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_variation_id: {e}")
+                });
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignTranslationUpdateRequest>
+            for super::CampaignTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_id: value.campaign_id?,
+                    locale_id: value.locale_id?,
+                    message_variation_id: value.message_variation_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignTranslationUpdateRequest>
+            for CampaignTranslationUpdateRequest
+        {
+            fn from(value: super::CampaignTranslationUpdateRequest) -> Self {
+                Self {
+                    campaign_id: Ok(value.campaign_id),
+                    locale_id: Ok(value.locale_id),
+                    message_variation_id: Ok(value.message_variation_id),
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CampaignWhatsAppButton {
             text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16290,6 +18842,77 @@ pub mod types {
                     tags: Ok(value.tags),
                     teams: Ok(value.teams),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CampaignsDuplicateRequest {
+            campaign_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CampaignsDuplicateRequest {
+            fn default() -> Self {
+                Self {
+                    campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CampaignsDuplicateRequest {
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for campaign_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CampaignsDuplicateRequest> for super::CampaignsDuplicateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CampaignsDuplicateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    campaign_id: value.campaign_id?,
+                    description: value.description?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CampaignsDuplicateRequest> for CampaignsDuplicateRequest {
+            fn from(value: super::CampaignsDuplicateRequest) -> Self {
+                Self {
+                    campaign_id: Ok(value.campaign_id),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
                 }
             }
         }
@@ -17728,6 +20351,94 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CanvasDuplicateRequest {
+            canvas_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CanvasDuplicateRequest {
+            fn default() -> Self {
+                Self {
+                    canvas_id: Err("no value supplied for canvas_id".to_string()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CanvasDuplicateRequest {
+            pub fn canvas_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.canvas_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for canvas_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CanvasDuplicateRequest> for super::CanvasDuplicateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CanvasDuplicateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    canvas_id: value.canvas_id?,
+                    description: value.description?,
+                    name: value.name?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CanvasDuplicateRequest> for CanvasDuplicateRequest {
+            fn from(value: super::CanvasDuplicateRequest) -> Self {
+                Self {
+                    canvas_id: Ok(value.canvas_id),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    tag_names: Ok(value.tag_names),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CanvasListItem {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             last_edited: ::std::result::Result<
@@ -18446,6 +21157,109 @@ pub mod types {
                     conversions_by_entry_time: Ok(value.conversions_by_entry_time),
                     entries: Ok(value.entries),
                     revenue: Ok(value.revenue),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CanvasTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message_variation_id:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            step_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+            workflow_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CanvasTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    message_variation_id: Err(
+                        "no value supplied for message_variation_id".to_string()
+                    ),
+                    step_id: Err("no value supplied for step_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                    workflow_id: Err("no value supplied for workflow_id".to_string()),
+                }
+            }
+        }
+        impl CanvasTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn message_variation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_variation_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_variation_id: {e}")
+                });
+                self
+            }
+            pub fn step_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for step_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+            pub fn workflow_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workflow_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for workflow_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CanvasTranslationUpdateRequest>
+            for super::CanvasTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CanvasTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    message_variation_id: value.message_variation_id?,
+                    step_id: value.step_id?,
+                    translation_map: value.translation_map?,
+                    workflow_id: value.workflow_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CanvasTranslationUpdateRequest>
+            for CanvasTranslationUpdateRequest
+        {
+            fn from(value: super::CanvasTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    message_variation_id: Ok(value.message_variation_id),
+                    step_id: Ok(value.step_id),
+                    translation_map: Ok(value.translation_map),
+                    workflow_id: Ok(value.workflow_id),
                 }
             }
         }
@@ -19594,6 +22408,47 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CatalogFieldsCreateRequest {
+            fields:
+                ::std::result::Result<::std::vec::Vec<super::CatalogField>, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogFieldsCreateRequest {
+            fn default() -> Self {
+                Self {
+                    fields: Err("no value supplied for fields".to_string()),
+                }
+            }
+        }
+        impl CatalogFieldsCreateRequest {
+            pub fn fields<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fields = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fields: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogFieldsCreateRequest> for super::CatalogFieldsCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogFieldsCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    fields: value.fields?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogFieldsCreateRequest> for CatalogFieldsCreateRequest {
+            fn from(value: super::CatalogFieldsCreateRequest) -> Self {
+                Self {
+                    fields: Ok(value.fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CatalogItem {
             id: ::std::result::Result<super::CatalogItemId, ::std::string::String>,
             extra: ::std::result::Result<
@@ -20203,6 +23058,243 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CatalogSelectionCreateRequest {
+            selection:
+                ::std::result::Result<super::CatalogSelectionDefinition, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogSelectionCreateRequest {
+            fn default() -> Self {
+                Self {
+                    selection: Err("no value supplied for selection".to_string()),
+                }
+            }
+        }
+        impl CatalogSelectionCreateRequest {
+            pub fn selection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionDefinition>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.selection = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for selection: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionCreateRequest>
+            for super::CatalogSelectionCreateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    selection: value.selection?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionCreateRequest> for CatalogSelectionCreateRequest {
+            fn from(value: super::CatalogSelectionCreateRequest) -> Self {
+                Self {
+                    selection: Ok(value.selection),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogSelectionDefinition {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            filters: ::std::result::Result<
+                ::std::vec::Vec<super::CatalogSelectionFilter>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            results_limit: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
+                ::std::string::String,
+            >,
+            sort_field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sort_order: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CatalogSelectionDefinition {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    filters: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    results_limit: Ok(Default::default()),
+                    sort_field: Ok(Default::default()),
+                    sort_order: Ok(Default::default()),
+                }
+            }
+        }
+        impl CatalogSelectionDefinition {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CatalogSelectionFilter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filters: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn results_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results_limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results_limit: {e}"));
+                self
+            }
+            pub fn sort_field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sort_field: {e}"));
+                self
+            }
+            pub fn sort_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sort_order = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sort_order: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionDefinition> for super::CatalogSelectionDefinition {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionDefinition,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    filters: value.filters?,
+                    name: value.name?,
+                    results_limit: value.results_limit?,
+                    sort_field: value.sort_field?,
+                    sort_order: value.sort_order?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionDefinition> for CatalogSelectionDefinition {
+            fn from(value: super::CatalogSelectionDefinition) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    filters: Ok(value.filters),
+                    name: Ok(value.name),
+                    results_limit: Ok(value.results_limit),
+                    sort_field: Ok(value.sort_field),
+                    sort_order: Ok(value.sort_order),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CatalogSelectionFilter {
+            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            operator:
+                ::std::result::Result<super::CatalogSelectionFilterOperator, ::std::string::String>,
+            value: ::std::result::Result<super::CatalogSelectionFilterValue, ::std::string::String>,
+        }
+        impl ::std::default::Default for CatalogSelectionFilter {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    operator: Err("no value supplied for operator".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl CatalogSelectionFilter {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn operator<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionFilterOperator>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.operator = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for operator: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CatalogSelectionFilterValue>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CatalogSelectionFilter> for super::CatalogSelectionFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CatalogSelectionFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    operator: value.operator?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CatalogSelectionFilter> for CatalogSelectionFilter {
+            fn from(value: super::CatalogSelectionFilter) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    operator: Ok(value.operator),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CatalogsCreateRequest {
             catalogs: ::std::result::Result<
                 [super::CatalogCreateDefinition; 1usize],
@@ -20350,6 +23442,476 @@ pub mod types {
                 Self {
                     catalogs: Ok(value.catalogs),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiIntegration {
+            app_group_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            contact_emails: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_job_start_time: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            last_job_status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            last_updated_at: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            next_scheduled_run: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            warehouse_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiIntegration {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Ok(Default::default()),
+                    contact_emails: Ok(Default::default()),
+                    integration_id: Ok(Default::default()),
+                    integration_name: Ok(Default::default()),
+                    integration_status: Ok(Default::default()),
+                    integration_type: Ok(Default::default()),
+                    last_job_start_time: Ok(Default::default()),
+                    last_job_status: Ok(Default::default()),
+                    last_updated_at: Ok(Default::default()),
+                    next_scheduled_run: Ok(Default::default()),
+                    warehouse_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl CdiIntegration {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn contact_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.contact_emails = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for contact_emails: {e}")
+                });
+                self
+            }
+            pub fn integration_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_id: {e}")
+                });
+                self
+            }
+            pub fn integration_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_name: {e}")
+                });
+                self
+            }
+            pub fn integration_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_status: {e}")
+                });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for integration_type: {e}")
+                });
+                self
+            }
+            pub fn last_job_start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_job_start_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_job_start_time: {e}")
+                });
+                self
+            }
+            pub fn last_job_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_job_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_job_status: {e}")
+                });
+                self
+            }
+            pub fn last_updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_updated_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_updated_at: {e}")
+                });
+                self
+            }
+            pub fn next_scheduled_run<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_scheduled_run = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for next_scheduled_run: {e}")
+                });
+                self
+            }
+            pub fn warehouse_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warehouse_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for warehouse_type: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiIntegration> for super::CdiIntegration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiIntegration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    contact_emails: value.contact_emails?,
+                    integration_id: value.integration_id?,
+                    integration_name: value.integration_name?,
+                    integration_status: value.integration_status?,
+                    integration_type: value.integration_type?,
+                    last_job_start_time: value.last_job_start_time?,
+                    last_job_status: value.last_job_status?,
+                    last_updated_at: value.last_updated_at?,
+                    next_scheduled_run: value.next_scheduled_run?,
+                    warehouse_type: value.warehouse_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiIntegration> for CdiIntegration {
+            fn from(value: super::CdiIntegration) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    contact_emails: Ok(value.contact_emails),
+                    integration_id: Ok(value.integration_id),
+                    integration_name: Ok(value.integration_name),
+                    integration_status: Ok(value.integration_status),
+                    integration_type: Ok(value.integration_type),
+                    last_job_start_time: Ok(value.last_job_start_time),
+                    last_job_status: Ok(value.last_job_status),
+                    last_updated_at: Ok(value.last_updated_at),
+                    next_scheduled_run: Ok(value.next_scheduled_run),
+                    warehouse_type: Ok(value.warehouse_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiIntegrationsListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CdiIntegration>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiIntegrationsListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl CdiIntegrationsListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CdiIntegration>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiIntegrationsListResponse> for super::CdiIntegrationsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiIntegrationsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiIntegrationsListResponse> for CdiIntegrationsListResponse {
+            fn from(value: super::CdiIntegrationsListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiJobSyncStatus {
+            job_status: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Open<super::CdiJobStatus>>,
+                ::std::string::String,
+            >,
+            last_timestamp_synced: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            rows_failed_with_errors:
+                ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            rows_synced: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            sync_finish_time: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            sync_start_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiJobSyncStatus {
+            fn default() -> Self {
+                Self {
+                    job_status: Ok(Default::default()),
+                    last_timestamp_synced: Ok(Default::default()),
+                    rows_failed_with_errors: Ok(Default::default()),
+                    rows_synced: Ok(Default::default()),
+                    sync_finish_time: Ok(Default::default()),
+                    sync_start_time: Ok(Default::default()),
+                }
+            }
+        }
+        impl CdiJobSyncStatus {
+            pub fn job_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Open<super::CdiJobStatus>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for job_status: {e}"));
+                self
+            }
+            pub fn last_timestamp_synced<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_timestamp_synced = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_timestamp_synced: {e}")
+                });
+                self
+            }
+            pub fn rows_failed_with_errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rows_failed_with_errors = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rows_failed_with_errors: {e}")
+                });
+                self
+            }
+            pub fn rows_synced<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rows_synced = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rows_synced: {e}"));
+                self
+            }
+            pub fn sync_finish_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_finish_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sync_finish_time: {e}")
+                });
+                self
+            }
+            pub fn sync_start_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sync_start_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for sync_start_time: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiJobSyncStatus> for super::CdiJobSyncStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiJobSyncStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    job_status: value.job_status?,
+                    last_timestamp_synced: value.last_timestamp_synced?,
+                    rows_failed_with_errors: value.rows_failed_with_errors?,
+                    rows_synced: value.rows_synced?,
+                    sync_finish_time: value.sync_finish_time?,
+                    sync_start_time: value.sync_start_time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiJobSyncStatus> for CdiJobSyncStatus {
+            fn from(value: super::CdiJobSyncStatus) -> Self {
+                Self {
+                    job_status: Ok(value.job_status),
+                    last_timestamp_synced: Ok(value.last_timestamp_synced),
+                    rows_failed_with_errors: Ok(value.rows_failed_with_errors),
+                    rows_synced: Ok(value.rows_synced),
+                    sync_finish_time: Ok(value.sync_finish_time),
+                    sync_start_time: Ok(value.sync_start_time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CdiJobSyncStatusListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CdiJobSyncStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CdiJobSyncStatusListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl CdiJobSyncStatusListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CdiJobSyncStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for results: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CdiJobSyncStatusListResponse> for super::CdiJobSyncStatusListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CdiJobSyncStatusListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CdiJobSyncStatusListResponse> for CdiJobSyncStatusListResponse {
+            fn from(value: super::CdiJobSyncStatusListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    results: Ok(value.results),
                 }
             }
         }
@@ -20988,6 +24550,78 @@ pub mod types {
                     liquid_tag: Ok(value.liquid_tag),
                     name: Ok(value.name),
                     tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ContentBlockTranslationUpdateRequest {
+            content_block_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for ContentBlockTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    content_block_id: Err("no value supplied for content_block_id".to_string()),
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl ContentBlockTranslationUpdateRequest {
+            pub fn content_block_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_block_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for content_block_id: {e}")
+                });
+                self
+            }
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ContentBlockTranslationUpdateRequest>
+            for super::ContentBlockTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ContentBlockTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content_block_id: value.content_block_id?,
+                    locale_id: value.locale_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ContentBlockTranslationUpdateRequest>
+            for ContentBlockTranslationUpdateRequest
+        {
+            fn from(value: super::ContentBlockTranslationUpdateRequest) -> Self {
+                Self {
+                    content_block_id: Ok(value.content_block_id),
+                    locale_id: Ok(value.locale_id),
+                    translation_map: Ok(value.translation_map),
                 }
             }
         }
@@ -22044,6 +25678,133 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomAttributeDetails {
+            array_length: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                ::std::string::String,
+            >,
+            data_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomAttributeDetails {
+            fn default() -> Self {
+                Self {
+                    array_length: Ok(Default::default()),
+                    data_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    status: Ok(Default::default()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomAttributeDetails {
+            pub fn array_length<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::braze_sdk::Nullable<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.array_length = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for array_length: {e}"));
+                self
+            }
+            pub fn data_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data_type: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomAttributeDetails> for super::CustomAttributeDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomAttributeDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    array_length: value.array_length?,
+                    data_type: value.data_type?,
+                    description: value.description?,
+                    name: value.name?,
+                    status: value.status?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomAttributeDetails> for CustomAttributeDetails {
+            fn from(value: super::CustomAttributeDetails) -> Self {
+                Self {
+                    array_length: Ok(value.array_length),
+                    data_type: Ok(value.data_type),
+                    description: Ok(value.description),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    tag_names: Ok(value.tag_names),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CustomAttributeIncrement {
             inc: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -22117,6 +25878,234 @@ pub mod types {
             fn from(value: super::CustomAttributeTime) -> Self {
                 Self {
                     time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomAttributesListResponse {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::CustomAttributeDetails>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomAttributesListResponse {
+            fn default() -> Self {
+                Self {
+                    attributes: Err("no value supplied for attributes".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomAttributesListResponse {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomAttributeDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomAttributesListResponse> for super::CustomAttributesListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomAttributesListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomAttributesListResponse> for CustomAttributesListResponse {
+            fn from(value: super::CustomAttributesListResponse) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomEventDetails {
+            description: ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                ::std::string::String,
+            >,
+            included_in_analytics_report:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tag_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomEventDetails {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    included_in_analytics_report: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    status: Ok(Default::default()),
+                    tag_names: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomEventDetails {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn included_in_analytics_report<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.included_in_analytics_report = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for included_in_analytics_report: {e}")
+                });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn tag_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag_names = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tag_names: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomEventDetails> for super::CustomEventDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomEventDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    included_in_analytics_report: value.included_in_analytics_report?,
+                    name: value.name?,
+                    status: value.status?,
+                    tag_names: value.tag_names?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomEventDetails> for CustomEventDetails {
+            fn from(value: super::CustomEventDetails) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    included_in_analytics_report: Ok(value.included_in_analytics_report),
+                    name: Ok(value.name),
+                    status: Ok(value.status),
+                    tag_names: Ok(value.tag_names),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomEventsListResponse {
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::CustomEventDetails>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomEventsListResponse {
+            fn default() -> Self {
+                Self {
+                    events: Err("no value supplied for events".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomEventsListResponse {
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomEventDetails>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomEventsListResponse> for super::CustomEventsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomEventsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    events: value.events?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomEventsListResponse> for CustomEventsListResponse {
+            fn from(value: super::CustomEventsListResponse) -> Self {
+                Self {
+                    events: Ok(value.events),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -22892,6 +26881,81 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct EmailTemplateTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            template_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translations: ::std::result::Result<
+                ::std::vec::Vec<super::TranslationSource>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for EmailTemplateTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    template_id: Err("no value supplied for template_id".to_string()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl EmailTemplateTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template_id: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TranslationSource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<EmailTemplateTranslationUpdateRequest>
+            for super::EmailTemplateTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EmailTemplateTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    template_id: value.template_id?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::EmailTemplateTranslationUpdateRequest>
+            for EmailTemplateTranslationUpdateRequest
+        {
+            fn from(value: super::EmailTemplateTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    template_id: Ok(value.template_id),
+                    translations: Ok(value.translations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmailUnsubscribe {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             unsubscribed_at: ::std::result::Result<
@@ -23174,6 +27238,66 @@ pub mod types {
             fn from(value: super::EventsListResponse) -> Self {
                 Self {
                     events: Ok(value.events),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExportAcceptedResponse {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::BrazeErrorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExportAcceptedResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExportAcceptedResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BrazeErrorDetail>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportAcceptedResponse> for super::ExportAcceptedResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportAcceptedResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExportAcceptedResponse> for ExportAcceptedResponse {
+            fn from(value: super::ExportAcceptedResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
                     message: Ok(value.message),
                 }
             }
@@ -25555,6 +29679,154 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct FirebasePushCredential {
+            credential: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for FirebasePushCredential {
+            fn default() -> Self {
+                Self {
+                    credential: Err("no value supplied for credential".to_string()),
+                }
+            }
+        }
+        impl FirebasePushCredential {
+            pub fn credential<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credential = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for credential: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FirebasePushCredential> for super::FirebasePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FirebasePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    credential: value.credential?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FirebasePushCredential> for FirebasePushCredential {
+            fn from(value: super::FirebasePushCredential) -> Self {
+                Self {
+                    credential: Ok(value.credential),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct HuaweiPushCredential {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for HuaweiPushCredential {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    app_secret: Err("no value supplied for app_secret".to_string()),
+                }
+            }
+        }
+        impl HuaweiPushCredential {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn app_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_secret: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HuaweiPushCredential> for super::HuaweiPushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HuaweiPushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    app_secret: value.app_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::HuaweiPushCredential> for HuaweiPushCredential {
+            fn from(value: super::HuaweiPushCredential) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    app_secret: Ok(value.app_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct KindlePushCredential {
+            client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for KindlePushCredential {
+            fn default() -> Self {
+                Self {
+                    client_id: Err("no value supplied for client_id".to_string()),
+                    client_secret: Err("no value supplied for client_secret".to_string()),
+                }
+            }
+        }
+        impl KindlePushCredential {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<KindlePushCredential> for super::KindlePushCredential {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: KindlePushCredential,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::KindlePushCredential> for KindlePushCredential {
+            fn from(value: super::KindlePushCredential) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct KindlePushObject {
             alert: ::std::result::Result<::std::string::String, ::std::string::String>,
             collapse_key: ::std::result::Result<
@@ -26152,6 +30424,218 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct LiveActivityStartRequest {
+            activity_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            activity_attributes_type:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            activity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            content_state: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_audience: ::std::result::Result<
+                ::std::option::Option<super::ConnectedAudience>,
+                ::std::string::String,
+            >,
+            dismissal_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            external_user_ids:
+                ::std::result::Result<::std::vec::Vec<super::ExternalId>, ::std::string::String>,
+            notification: ::std::result::Result<super::ApplePushObject, ::std::string::String>,
+            segment_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stale_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for LiveActivityStartRequest {
+            fn default() -> Self {
+                Self {
+                    activity_attributes: Err(
+                        "no value supplied for activity_attributes".to_string()
+                    ),
+                    activity_attributes_type: Err(
+                        "no value supplied for activity_attributes_type".to_string()
+                    ),
+                    activity_id: Err("no value supplied for activity_id".to_string()),
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    content_state: Err("no value supplied for content_state".to_string()),
+                    custom_audience: Ok(Default::default()),
+                    dismissal_date: Ok(Default::default()),
+                    external_user_ids: Ok(Default::default()),
+                    notification: Err("no value supplied for notification".to_string()),
+                    segment_id: Ok(Default::default()),
+                    stale_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl LiveActivityStartRequest {
+            pub fn activity_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_attributes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for activity_attributes: {e}")
+                });
+                self
+            }
+            pub fn activity_attributes_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_attributes_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for activity_attributes_type: {e}")
+                });
+                self
+            }
+            pub fn activity_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.activity_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for activity_id: {e}"));
+                self
+            }
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn content_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content_state = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for content_state: {e}"));
+                self
+            }
+            pub fn custom_audience<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ConnectedAudience>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_audience = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for custom_audience: {e}")
+                });
+                self
+            }
+            pub fn dismissal_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dismissal_date = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dismissal_date: {e}")
+                });
+                self
+            }
+            pub fn external_user_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ExternalId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_user_ids = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for external_user_ids: {e}")
+                });
+                self
+            }
+            pub fn notification<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ApplePushObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notification = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for notification: {e}"));
+                self
+            }
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for segment_id: {e}"));
+                self
+            }
+            pub fn stale_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stale_date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for stale_date: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LiveActivityStartRequest> for super::LiveActivityStartRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LiveActivityStartRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    activity_attributes: value.activity_attributes?,
+                    activity_attributes_type: value.activity_attributes_type?,
+                    activity_id: value.activity_id?,
+                    app_id: value.app_id?,
+                    content_state: value.content_state?,
+                    custom_audience: value.custom_audience?,
+                    dismissal_date: value.dismissal_date?,
+                    external_user_ids: value.external_user_ids?,
+                    notification: value.notification?,
+                    segment_id: value.segment_id?,
+                    stale_date: value.stale_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LiveActivityStartRequest> for LiveActivityStartRequest {
+            fn from(value: super::LiveActivityStartRequest) -> Self {
+                Self {
+                    activity_attributes: Ok(value.activity_attributes),
+                    activity_attributes_type: Ok(value.activity_attributes_type),
+                    activity_id: Ok(value.activity_id),
+                    app_id: Ok(value.app_id),
+                    content_state: Ok(value.content_state),
+                    custom_audience: Ok(value.custom_audience),
+                    dismissal_date: Ok(value.dismissal_date),
+                    external_user_ids: Ok(value.external_user_ids),
+                    notification: Ok(value.notification),
+                    segment_id: Ok(value.segment_id),
+                    stale_date: Ok(value.stale_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct LiveActivityUpdateRequest {
             activity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -26330,6 +30814,440 @@ pub mod types {
             fn from(value: super::LiveActivityUpdateResponse) -> Self {
                 Self {
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct LocaleTranslation {
+            locale: ::std::result::Result<
+                ::std::option::Option<super::TranslationLocale>,
+                ::std::string::String,
+            >,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for LocaleTranslation {
+            fn default() -> Self {
+                Self {
+                    locale: Ok(Default::default()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl LocaleTranslation {
+            pub fn locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TranslationLocale>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<LocaleTranslation> for super::LocaleTranslation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LocaleTranslation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale: value.locale?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::LocaleTranslation> for LocaleTranslation {
+            fn from(value: super::LocaleTranslation) -> Self {
+                Self {
+                    locale: Ok(value.locale),
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryAsset {
+            ext: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            size: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryAsset {
+            fn default() -> Self {
+                Self {
+                    ext: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    size: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryAsset {
+            pub fn ext<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ext = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for ext: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.size = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for size: {e}"));
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryAsset> for super::MediaLibraryAsset {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryAsset,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ext: value.ext?,
+                    name: value.name?,
+                    size: value.size?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryAsset> for MediaLibraryAsset {
+            fn from(value: super::MediaLibraryAsset) -> Self {
+                Self {
+                    ext: Ok(value.ext),
+                    name: Ok(value.name),
+                    size: Ok(value.size),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryCreateRequest {
+            app_group_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            asset_url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MediaLibraryCreateRequest {
+            fn default() -> Self {
+                Self {
+                    app_group_id: Err("no value supplied for app_group_id".to_string()),
+                    asset_url: Err("no value supplied for asset_url".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl MediaLibraryCreateRequest {
+            pub fn app_group_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_group_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_group_id: {e}"));
+                self
+            }
+            pub fn asset_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_url: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryCreateRequest> for super::MediaLibraryCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_group_id: value.app_group_id?,
+                    asset_url: value.asset_url?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryCreateRequest> for MediaLibraryCreateRequest {
+            fn from(value: super::MediaLibraryCreateRequest) -> Self {
+                Self {
+                    app_group_id: Ok(value.app_group_id),
+                    asset_url: Ok(value.asset_url),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryCreateResponse {
+            info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryCreateResponse {
+            fn default() -> Self {
+                Self {
+                    info: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryCreateResponse {
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for info: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryCreateResponse> for super::MediaLibraryCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    info: value.info?,
+                    message: value.message?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryCreateResponse> for MediaLibraryCreateResponse {
+            fn from(value: super::MediaLibraryCreateResponse) -> Self {
+                Self {
+                    info: Ok(value.info),
+                    message: Ok(value.message),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryReplaceFileRequest {
+            asset_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            asset_url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for MediaLibraryReplaceFileRequest {
+            fn default() -> Self {
+                Self {
+                    asset_id: Err("no value supplied for asset_id".to_string()),
+                    asset_url: Err("no value supplied for asset_url".to_string()),
+                }
+            }
+        }
+        impl MediaLibraryReplaceFileRequest {
+            pub fn asset_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_id: {e}"));
+                self
+            }
+            pub fn asset_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for asset_url: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryReplaceFileRequest>
+            for super::MediaLibraryReplaceFileRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryReplaceFileRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asset_id: value.asset_id?,
+                    asset_url: value.asset_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryReplaceFileRequest>
+            for MediaLibraryReplaceFileRequest
+        {
+            fn from(value: super::MediaLibraryReplaceFileRequest) -> Self {
+                Self {
+                    asset_id: Ok(value.asset_id),
+                    asset_url: Ok(value.asset_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct MediaLibraryReplaceFileResponse {
+            info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            new_image_asset: ::std::result::Result<
+                ::std::option::Option<super::MediaLibraryAsset>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MediaLibraryReplaceFileResponse {
+            fn default() -> Self {
+                Self {
+                    info: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    new_image_asset: Ok(Default::default()),
+                }
+            }
+        }
+        impl MediaLibraryReplaceFileResponse {
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for info: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn new_image_asset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MediaLibraryAsset>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_image_asset = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for new_image_asset: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MediaLibraryReplaceFileResponse>
+            for super::MediaLibraryReplaceFileResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MediaLibraryReplaceFileResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    info: value.info?,
+                    message: value.message?,
+                    new_image_asset: value.new_image_asset?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MediaLibraryReplaceFileResponse>
+            for MediaLibraryReplaceFileResponse
+        {
+            fn from(value: super::MediaLibraryReplaceFileResponse) -> Self {
+                Self {
+                    info: Ok(value.info),
+                    message: Ok(value.message),
+                    new_image_asset: Ok(value.new_image_asset),
                 }
             }
         }
@@ -28971,6 +33889,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PurchaseQuantityPoint {
+            purchase_quantity: ::std::result::Result<u64, ::std::string::String>,
+            time: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PurchaseQuantityPoint {
+            fn default() -> Self {
+                Self {
+                    purchase_quantity: Err("no value supplied for purchase_quantity".to_string()),
+                    time: Err("no value supplied for time".to_string()),
+                }
+            }
+        }
+        impl PurchaseQuantityPoint {
+            pub fn purchase_quantity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_quantity = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for purchase_quantity: {e}")
+                });
+                self
+            }
+            pub fn time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchaseQuantityPoint> for super::PurchaseQuantityPoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchaseQuantityPoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    purchase_quantity: value.purchase_quantity?,
+                    time: value.time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchaseQuantityPoint> for PurchaseQuantityPoint {
+            fn from(value: super::PurchaseQuantityPoint) -> Self {
+                Self {
+                    purchase_quantity: Ok(value.purchase_quantity),
+                    time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchaseRevenuePoint {
+            revenue: ::std::result::Result<f64, ::std::string::String>,
+            time: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for PurchaseRevenuePoint {
+            fn default() -> Self {
+                Self {
+                    revenue: Err("no value supplied for revenue".to_string()),
+                    time: Err("no value supplied for time".to_string()),
+                }
+            }
+        }
+        impl PurchaseRevenuePoint {
+            pub fn revenue<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.revenue = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for revenue: {e}"));
+                self
+            }
+            pub fn time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchaseRevenuePoint> for super::PurchaseRevenuePoint {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchaseRevenuePoint,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    revenue: value.revenue?,
+                    time: value.time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchaseRevenuePoint> for PurchaseRevenuePoint {
+            fn from(value: super::PurchaseRevenuePoint) -> Self {
+                Self {
+                    revenue: Ok(value.revenue),
+                    time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PurchasesProductListResponse {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             products: ::std::result::Result<
@@ -29024,6 +34050,242 @@ pub mod types {
                 Self {
                     message: Ok(value.message),
                     products: Ok(value.products),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchasesQuantitySeriesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PurchaseQuantityPoint>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PurchasesQuantitySeriesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PurchasesQuantitySeriesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PurchaseQuantityPoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchasesQuantitySeriesResponse>
+            for super::PurchasesQuantitySeriesResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchasesQuantitySeriesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchasesQuantitySeriesResponse>
+            for PurchasesQuantitySeriesResponse
+        {
+            fn from(value: super::PurchasesQuantitySeriesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PurchasesRevenueSeriesResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::PurchaseRevenuePoint>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PurchasesRevenueSeriesResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl PurchasesRevenueSeriesResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PurchaseRevenuePoint>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PurchasesRevenueSeriesResponse>
+            for super::PurchasesRevenueSeriesResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PurchasesRevenueSeriesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PurchasesRevenueSeriesResponse>
+            for PurchasesRevenueSeriesResponse
+        {
+            fn from(value: super::PurchasesRevenueSeriesResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PushCredentialUpdateRequest {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            apple: ::std::result::Result<
+                ::std::option::Option<super::ApplePushCredential>,
+                ::std::string::String,
+            >,
+            firebase: ::std::result::Result<
+                ::std::option::Option<super::FirebasePushCredential>,
+                ::std::string::String,
+            >,
+            huawei: ::std::result::Result<
+                ::std::option::Option<super::HuaweiPushCredential>,
+                ::std::string::String,
+            >,
+            kindle: ::std::result::Result<
+                ::std::option::Option<super::KindlePushCredential>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PushCredentialUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    apple: Ok(Default::default()),
+                    firebase: Ok(Default::default()),
+                    huawei: Ok(Default::default()),
+                    kindle: Ok(Default::default()),
+                }
+            }
+        }
+        impl PushCredentialUpdateRequest {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn apple<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ApplePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apple = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for apple: {e}"));
+                self
+            }
+            pub fn firebase<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::FirebasePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.firebase = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for firebase: {e}"));
+                self
+            }
+            pub fn huawei<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::HuaweiPushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.huawei = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for huawei: {e}"));
+                self
+            }
+            pub fn kindle<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::KindlePushCredential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kindle = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for kindle: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PushCredentialUpdateRequest> for super::PushCredentialUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PushCredentialUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    apple: value.apple?,
+                    firebase: value.firebase?,
+                    huawei: value.huawei?,
+                    kindle: value.kindle?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PushCredentialUpdateRequest> for PushCredentialUpdateRequest {
+            fn from(value: super::PushCredentialUpdateRequest) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    apple: Ok(value.apple),
+                    firebase: Ok(value.firebase),
+                    huawei: Ok(value.huawei),
+                    kindle: Ok(value.kindle),
                 }
             }
         }
@@ -30434,6 +35696,365 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKey {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            is_primary: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            rsa_public_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKey {
+            fn default() -> Self {
+                Self {
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_primary: Ok(Default::default()),
+                    rsa_public_key: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKey {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_primary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_primary = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for is_primary: {e}"));
+                self
+            }
+            pub fn rsa_public_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rsa_public_key = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rsa_public_key: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKey> for super::SdkAuthenticationKey {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKey,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id: value.id?,
+                    is_primary: value.is_primary?,
+                    rsa_public_key: value.rsa_public_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKey> for SdkAuthenticationKey {
+            fn from(value: super::SdkAuthenticationKey) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    is_primary: Ok(value.is_primary),
+                    rsa_public_key: Ok(value.rsa_public_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyCreateRequest {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            description: ::std::result::Result<
+                super::SdkAuthenticationKeyCreateRequestDescription,
+                ::std::string::String,
+            >,
+            make_primary: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            rsa_public_key_str: ::std::result::Result<
+                super::SdkAuthenticationKeyCreateRequestRsaPublicKeyStr,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyCreateRequest {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    make_primary: Ok(Default::default()),
+                    rsa_public_key_str: Err("no value supplied for rsa_public_key_str".to_string()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyCreateRequest {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SdkAuthenticationKeyCreateRequestDescription>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                self
+            }
+            pub fn make_primary<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.make_primary = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for make_primary: {e}"));
+                self
+            }
+            pub fn rsa_public_key_str<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SdkAuthenticationKeyCreateRequestRsaPublicKeyStr>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rsa_public_key_str = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rsa_public_key_str: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyCreateRequest>
+            for super::SdkAuthenticationKeyCreateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    description: value.description?,
+                    make_primary: value.make_primary?,
+                    rsa_public_key_str: value.rsa_public_key_str?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyCreateRequest>
+            for SdkAuthenticationKeyCreateRequest
+        {
+            fn from(value: super::SdkAuthenticationKeyCreateRequest) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    description: Ok(value.description),
+                    make_primary: Ok(value.make_primary),
+                    rsa_public_key_str: Ok(value.rsa_public_key_str),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyCreateResponse {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyCreateResponse {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyCreateResponse {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyCreateResponse>
+            for super::SdkAuthenticationKeyCreateResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyCreateResponse>
+            for SdkAuthenticationKeyCreateResponse
+        {
+            fn from(value: super::SdkAuthenticationKeyCreateResponse) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeyReference {
+            app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeyReference {
+            fn default() -> Self {
+                Self {
+                    app_id: Err("no value supplied for app_id".to_string()),
+                    key_id: Err("no value supplied for key_id".to_string()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeyReference {
+            pub fn app_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for app_id: {e}"));
+                self
+            }
+            pub fn key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeyReference>
+            for super::SdkAuthenticationKeyReference
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeyReference,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_id: value.app_id?,
+                    key_id: value.key_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeyReference> for SdkAuthenticationKeyReference {
+            fn from(value: super::SdkAuthenticationKeyReference) -> Self {
+                Self {
+                    app_id: Ok(value.app_id),
+                    key_id: Ok(value.key_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SdkAuthenticationKeysResponse {
+            keys: ::std::result::Result<
+                ::std::vec::Vec<super::SdkAuthenticationKey>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SdkAuthenticationKeysResponse {
+            fn default() -> Self {
+                Self {
+                    keys: Err("no value supplied for keys".to_string()),
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl SdkAuthenticationKeysResponse {
+            pub fn keys<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SdkAuthenticationKey>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.keys = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for keys: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SdkAuthenticationKeysResponse>
+            for super::SdkAuthenticationKeysResponse
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SdkAuthenticationKeysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    keys: value.keys?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SdkAuthenticationKeysResponse> for SdkAuthenticationKeysResponse {
+            fn from(value: super::SdkAuthenticationKeysResponse) -> Self {
+                Self {
+                    keys: Ok(value.keys),
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SegmentListItem {
             analytics_tracking_enabled:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -30794,6 +36415,46 @@ pub mod types {
                     teams: Ok(value.teams),
                     text_description: Ok(value.text_description),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SegmentsExportCancelRequest {
+            segment_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for SegmentsExportCancelRequest {
+            fn default() -> Self {
+                Self {
+                    segment_id: Err("no value supplied for segment_id".to_string()),
+                }
+            }
+        }
+        impl SegmentsExportCancelRequest {
+            pub fn segment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.segment_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for segment_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SegmentsExportCancelRequest> for super::SegmentsExportCancelRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SegmentsExportCancelRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    segment_id: value.segment_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SegmentsExportCancelRequest> for SegmentsExportCancelRequest {
+            fn from(value: super::SegmentsExportCancelRequest) -> Self {
+                Self {
+                    segment_id: Ok(value.segment_id),
                 }
             }
         }
@@ -32821,6 +38482,114 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TrackedOccurrenceSummary {
+            count: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            first: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TrackedOccurrenceSummary {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    first: Ok(Default::default()),
+                    last: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    product_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl TrackedOccurrenceSummary {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for count: {e}"));
+                self
+            }
+            pub fn first<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for first: {e}"));
+                self
+            }
+            pub fn last<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn product_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for product_id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TrackedOccurrenceSummary> for super::TrackedOccurrenceSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TrackedOccurrenceSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    first: value.first?,
+                    last: value.last?,
+                    name: value.name?,
+                    product_id: value.product_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TrackedOccurrenceSummary> for TrackedOccurrenceSummary {
+            fn from(value: super::TrackedOccurrenceSummary) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    first: Ok(value.first),
+                    last: Ok(value.last),
+                    name: Ok(value.name),
+                    product_id: Ok(value.product_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TransactionalCampaignSendRequest {
             external_send_id: ::std::result::Result<
                 ::std::option::Option<super::TransactionalCampaignSendRequestExternalSendId>,
@@ -33056,6 +38825,317 @@ pub mod types {
                     attributes: Ok(value.attributes),
                     external_user_id: Ok(value.external_user_id),
                     user_alias: Ok(value.user_alias),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationLocale {
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            locale_key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uuid: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationLocale {
+            fn default() -> Self {
+                Self {
+                    country: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    locale_key: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    uuid: Ok(Default::default()),
+                }
+            }
+        }
+        impl TranslationLocale {
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for country: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn locale_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_key: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn uuid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uuid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uuid: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationLocale> for super::TranslationLocale {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationLocale,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    country: value.country?,
+                    language: value.language?,
+                    locale_key: value.locale_key?,
+                    name: value.name?,
+                    uuid: value.uuid?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationLocale> for TranslationLocale {
+            fn from(value: super::TranslationLocale) -> Self {
+                Self {
+                    country: Ok(value.country),
+                    language: Ok(value.language),
+                    locale_key: Ok(value.locale_key),
+                    name: Ok(value.name),
+                    uuid: Ok(value.uuid),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationSource {
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for TranslationSource {
+            fn default() -> Self {
+                Self {
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl TranslationSource {
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationSource> for super::TranslationSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationSource> for TranslationSource {
+            fn from(value: super::TranslationSource) -> Self {
+                Self {
+                    translation_map: Ok(value.translation_map),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationSourceResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            translations: ::std::result::Result<super::TranslationSource, ::std::string::String>,
+        }
+        impl ::std::default::Default for TranslationSourceResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl TranslationSourceResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationSourceResponse> for super::TranslationSourceResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationSourceResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationSourceResponse> for TranslationSourceResponse {
+            fn from(value: super::TranslationSourceResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    translations: Ok(value.translations),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationUpdateResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationUpdateResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                }
+            }
+        }
+        impl TranslationUpdateResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationUpdateResponse> for super::TranslationUpdateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationUpdateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationUpdateResponse> for TranslationUpdateResponse {
+            fn from(value: super::TranslationUpdateResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TranslationsListResponse {
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            translations: ::std::result::Result<
+                ::std::vec::Vec<super::LocaleTranslation>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TranslationsListResponse {
+            fn default() -> Self {
+                Self {
+                    message: Ok(Default::default()),
+                    translations: Err("no value supplied for translations".to_string()),
+                }
+            }
+        }
+        impl TranslationsListResponse {
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn translations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::LocaleTranslation>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translations = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for translations: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TranslationsListResponse> for super::TranslationsListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TranslationsListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    message: value.message?,
+                    translations: value.translations?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TranslationsListResponse> for TranslationsListResponse {
+            fn from(value: super::TranslationsListResponse) -> Self {
+                Self {
+                    message: Ok(value.message),
+                    translations: Ok(value.translations),
                 }
             }
         }
@@ -36537,6 +42617,78 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UsersTrackBulkRequest {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::UserAttributes>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<::std::vec::Vec<super::UserEvent>, ::std::string::String>,
+            purchases:
+                ::std::result::Result<::std::vec::Vec<super::UserPurchase>, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsersTrackBulkRequest {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    purchases: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackBulkRequest {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAttributes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn purchases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserPurchase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchases = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for purchases: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackBulkRequest> for super::UsersTrackBulkRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackBulkRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    events: value.events?,
+                    purchases: value.purchases?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackBulkRequest> for UsersTrackBulkRequest {
+            fn from(value: super::UsersTrackBulkRequest) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    events: Ok(value.events),
+                    purchases: Ok(value.purchases),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UsersTrackRequest {
             attributes: ::std::result::Result<
                 ::std::vec::Vec<super::UserAttributes>,
@@ -36707,6 +42859,317 @@ pub mod types {
                     events_processed: Ok(value.events_processed),
                     message: Ok(value.message),
                     purchases_processed: Ok(value.purchases_processed),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncRequest {
+            attributes: ::std::result::Result<
+                ::std::vec::Vec<super::UserAttributes>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<::std::vec::Vec<super::UserEvent>, ::std::string::String>,
+            purchases:
+                ::std::result::Result<::std::vec::Vec<super::UserPurchase>, ::std::string::String>,
+        }
+        impl ::std::default::Default for UsersTrackSyncRequest {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    purchases: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncRequest {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserAttributes>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserEvent>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for events: {e}"));
+                self
+            }
+            pub fn purchases<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UserPurchase>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchases = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for purchases: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncRequest> for super::UsersTrackSyncRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    events: value.events?,
+                    purchases: value.purchases?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncRequest> for UsersTrackSyncRequest {
+            fn from(value: super::UsersTrackSyncRequest) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    events: Ok(value.events),
+                    purchases: Ok(value.purchases),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncResponse {
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::BrazeErrorDetail>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            users: ::std::result::Result<
+                ::std::vec::Vec<super::UsersTrackSyncUser>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersTrackSyncResponse {
+            fn default() -> Self {
+                Self {
+                    errors: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    users: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncResponse {
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BrazeErrorDetail>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn users<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UsersTrackSyncUser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.users = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for users: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncResponse> for super::UsersTrackSyncResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    errors: value.errors?,
+                    message: value.message?,
+                    users: value.users?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncResponse> for UsersTrackSyncResponse {
+            fn from(value: super::UsersTrackSyncResponse) -> Self {
+                Self {
+                    errors: Ok(value.errors),
+                    message: Ok(value.message),
+                    users: Ok(value.users),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsersTrackSyncUser {
+            braze_id:
+                ::std::result::Result<::std::option::Option<super::BrazeId>, ::std::string::String>,
+            custom_attributes: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            custom_events: ::std::result::Result<
+                ::std::vec::Vec<super::TrackedOccurrenceSummary>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                ::std::option::Option<super::ExternalId>,
+                ::std::string::String,
+            >,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            purchase_events: ::std::result::Result<
+                ::std::vec::Vec<super::TrackedOccurrenceSummary>,
+                ::std::string::String,
+            >,
+            user_alias: ::std::result::Result<
+                ::std::option::Option<super::UserAlias>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsersTrackSyncUser {
+            fn default() -> Self {
+                Self {
+                    braze_id: Ok(Default::default()),
+                    custom_attributes: Ok(Default::default()),
+                    custom_events: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    external_id: Ok(Default::default()),
+                    phone: Ok(Default::default()),
+                    purchase_events: Ok(Default::default()),
+                    user_alias: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsersTrackSyncUser {
+            pub fn braze_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::BrazeId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.braze_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for braze_id: {e}"));
+                self
+            }
+            pub fn custom_attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_attributes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for custom_attributes: {e}")
+                });
+                self
+            }
+            pub fn custom_events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackedOccurrenceSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_events = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for custom_events: {e}"));
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                self
+            }
+            pub fn external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ExternalId>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.external_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for external_id: {e}"));
+                self
+            }
+            pub fn phone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for phone: {e}"));
+                self
+            }
+            pub fn purchase_events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TrackedOccurrenceSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.purchase_events = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for purchase_events: {e}")
+                });
+                self
+            }
+            pub fn user_alias<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::UserAlias>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_alias = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user_alias: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsersTrackSyncUser> for super::UsersTrackSyncUser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsersTrackSyncUser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    braze_id: value.braze_id?,
+                    custom_attributes: value.custom_attributes?,
+                    custom_events: value.custom_events?,
+                    email: value.email?,
+                    external_id: value.external_id?,
+                    phone: value.phone?,
+                    purchase_events: value.purchase_events?,
+                    user_alias: value.user_alias?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsersTrackSyncUser> for UsersTrackSyncUser {
+            fn from(value: super::UsersTrackSyncUser) -> Self {
+                Self {
+                    braze_id: Ok(value.braze_id),
+                    custom_attributes: Ok(value.custom_attributes),
+                    custom_events: Ok(value.custom_events),
+                    email: Ok(value.email),
+                    external_id: Ok(value.external_id),
+                    phone: Ok(value.phone),
+                    purchase_events: Ok(value.purchase_events),
+                    user_alias: Ok(value.user_alias),
                 }
             }
         }
@@ -37091,6 +43554,78 @@ pub mod types {
                     request_headers: Ok(value.request_headers),
                     request_method: Ok(value.request_method),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookTemplateTranslationUpdateRequest {
+            locale_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            template_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            translation_map: ::std::result::Result<super::TranslationMap, ::std::string::String>,
+        }
+        impl ::std::default::Default for WebhookTemplateTranslationUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    locale_id: Err("no value supplied for locale_id".to_string()),
+                    template_id: Err("no value supplied for template_id".to_string()),
+                    translation_map: Err("no value supplied for translation_map".to_string()),
+                }
+            }
+        }
+        impl WebhookTemplateTranslationUpdateRequest {
+            pub fn locale_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.locale_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for locale_id: {e}"));
+                self
+            }
+            pub fn template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.template_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for template_id: {e}"));
+                self
+            }
+            pub fn translation_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TranslationMap>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.translation_map = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for translation_map: {e}")
+                });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookTemplateTranslationUpdateRequest>
+            for super::WebhookTemplateTranslationUpdateRequest
+        {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookTemplateTranslationUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    locale_id: value.locale_id?,
+                    template_id: value.template_id?,
+                    translation_map: value.translation_map?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookTemplateTranslationUpdateRequest>
+            for WebhookTemplateTranslationUpdateRequest
+        {
+            fn from(value: super::WebhookTemplateTranslationUpdateRequest) -> Self {
+                Self {
+                    locale_id: Ok(value.locale_id),
+                    template_id: Ok(value.template_id),
+                    translation_map: Ok(value.translation_map),
                 }
             }
         }
@@ -38529,6 +45064,187 @@ impl Client {
     pub fn catalog_item_update(&self) -> builder::CatalogItemUpdate<'_> {
         builder::CatalogItemUpdate::new(self)
     }
+    /// Add fields to a catalog (asynchronous)
+    ///
+    /// Adds up to 50 new fields (columns) to an existing catalog, each with
+    /// its name and data type; a catalog holds at most 500 fields. Braze
+    /// answers HTTP 202 once the change is queued; the fields appear later.
+    ///
+    /// The API key needs the `catalogs.create_fields` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/fields`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_fields_create()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_fields_create(&self) -> builder::CatalogFieldsCreate<'_> {
+        builder::CatalogFieldsCreate::new(self)
+    }
+    /// Remove a field from a catalog (asynchronous)
+    ///
+    /// Removes one field (column) and its values from every item of a
+    /// catalog. A field that a selection filters or sorts on, or that serves
+    /// as an inventory field, cannot be removed. Braze answers HTTP 202 once
+    /// the removal is queued.
+    ///
+    /// The API key needs the `catalogs.delete_fields` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/fields/{field_name}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `field_name`: Name of the field to remove.
+    /// ```text
+    /// let response = client.catalog_field_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .field_name(field_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_field_delete(&self) -> builder::CatalogFieldDelete<'_> {
+        builder::CatalogFieldDelete::new(self)
+    }
+    /// Create a selection of catalog items (asynchronous)
+    ///
+    /// Defines a named selection: a saved subset of a catalog's items given
+    /// by filters on its fields, optionally sorted and capped in size.
+    /// Messages can then reference the selection instead of the whole
+    /// catalog. Only one array-typed field may be used in a selection's
+    /// filters. Braze answers HTTP 202 once the selection is queued for
+    /// creation.
+    ///
+    /// The API key needs the `catalogs.create_selection` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/catalogs/{catalog_name}/selections`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `body`
+    /// ```text
+    /// let response = client.catalog_selection_create()
+    ///     .catalog_name(catalog_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_selection_create(&self) -> builder::CatalogSelectionCreate<'_> {
+        builder::CatalogSelectionCreate::new(self)
+    }
+    /// Delete a catalog selection (asynchronous)
+    ///
+    /// Deletes one selection of a catalog; the catalog and its items stay.
+    /// Braze answers HTTP 202 once the deletion is queued.
+    ///
+    /// The API key needs the `catalogs.delete_selection` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/catalogs/{catalog_name}/selections/{selection_name}`
+    ///
+    /// Arguments:
+    /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
+    /// - `selection_name`: Name of the selection to delete.
+    /// ```text
+    /// let response = client.catalog_selection_delete()
+    ///     .catalog_name(catalog_name)
+    ///     .selection_name(selection_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn catalog_selection_delete(&self) -> builder::CatalogSelectionDelete<'_> {
+        builder::CatalogSelectionDelete::new(self)
+    }
+    /// List Cloud Data Ingestion integrations
+    ///
+    /// Returns the workspace's Cloud Data Ingestion integrations, 10 per
+    /// page, with the state of each one's latest sync run and when the next
+    /// scheduled one is due. When there are more than 10, the response's
+    /// `Link` header carries the URLs of the `next` and `prev` pages; pass
+    /// the `cursor` found in them to fetch that page.
+    ///
+    /// The API key needs the `cdi.integration_list` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/cdi/integrations`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor` query
+    /// parameter of a URL in the previous response's `Link` header. Omit it
+    /// for the first page.
+    ///
+    /// ```text
+    /// let response = client.cdi_integrations_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_integrations_list(&self) -> builder::CdiIntegrationsList<'_> {
+        builder::CdiIntegrationsList::new(self)
+    }
+    /// List the past sync runs of an integration
+    ///
+    /// Returns the history of an integration's sync runs, newest first, 10
+    /// per page: each run's outcome, when it started and finished, the last
+    /// `UPDATED_AT` value it processed and how many rows it synced or
+    /// rejected. Further pages are linked from the `Link` header, as in the
+    /// integration list.
+    ///
+    /// The API key needs the `cdi.integration_job_status` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/cdi/integrations/{integration_id}/job_sync_status`
+    ///
+    /// Arguments:
+    /// - `integration_id`: Identifier of the integration, as the integration list reports it.
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor` query
+    /// parameter of a URL in the previous response's `Link` header. Omit it
+    /// for the first page.
+    ///
+    /// ```text
+    /// let response = client.cdi_job_sync_status_list()
+    ///     .integration_id(integration_id)
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_job_sync_status_list(&self) -> builder::CdiJobSyncStatusList<'_> {
+        builder::CdiJobSyncStatusList::new(self)
+    }
+    /// Start a sync run of an integration now
+    ///
+    /// Starts a sync run of the integration outside its schedule. The run
+    /// happens in the background (HTTP 202); follow it with the sync-status
+    /// list. The request has no body.
+    ///
+    /// Braze answers HTTP 429 with the message `Another job is in progress`
+    /// while a run of the same integration is still going: that 429 is not
+    /// the rate limit, and retrying only helps once the run has finished.
+    ///
+    /// The API key needs the `cdi.integration_sync` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/cdi/integrations/{integration_id}/sync`
+    ///
+    /// Arguments:
+    /// - `integration_id`: Identifier of the integration, as the integration list reports it.
+    /// ```text
+    /// let response = client.cdi_integration_sync()
+    ///     .integration_id(integration_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cdi_integration_sync(&self) -> builder::CdiIntegrationSync<'_> {
+        builder::CdiIntegrationSync::new(self)
+    }
     /// Set the subscription group state of up to 50 users
     ///
     /// Moves up to 50 users into (`subscribed`) or out of (`unsubscribed`)
@@ -39640,6 +46356,232 @@ impl Client {
     pub fn purchases_product_list(&self) -> builder::PurchasesProductList<'_> {
         builder::PurchasesProductList::new(self)
     }
+    /// List the workspace's custom attributes with their details
+    ///
+    /// Returns the custom attributes recorded in the workspace in
+    /// alphabetical order, 50 per page, each with its data type, its
+    /// description, its status and its tags. Further pages are linked from
+    /// the `Link` header (`rel="next"`); pass the `cursor` found there.
+    ///
+    /// Requires the `custom_attributes.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/custom_attributes`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor`
+    /// query parameter of the `rel="next"` URL in the previous
+    /// response's `Link` header. Omit it for the first page.
+    ///
+    /// ```text
+    /// let response = client.custom_attributes_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn custom_attributes_list(&self) -> builder::CustomAttributesList<'_> {
+        builder::CustomAttributesList::new(self)
+    }
+    /// List the workspace's custom events with their details
+    ///
+    /// Returns the custom events recorded in the workspace in alphabetical
+    /// order, 50 per page, each with its description, its status, its tags
+    /// and whether it is part of the analytics report. Unlike
+    /// `GET /events/list`, which only names the events, this list pages by
+    /// cursor through the `Link` header.
+    ///
+    /// Requires the `events.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/events`
+    ///
+    /// Arguments:
+    /// - `cursor`: Opaque position of the page to return, taken from the `cursor`
+    /// query parameter of the `rel="next"` URL in the previous
+    /// response's `Link` header. Omit it for the first page.
+    ///
+    /// ```text
+    /// let response = client.custom_events_list()
+    ///     .cursor(cursor)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn custom_events_list(&self) -> builder::CustomEventsList<'_> {
+        builder::CustomEventsList::new(self)
+    }
+    /// Export the number of purchases over time
+    ///
+    /// Returns how many purchases were recorded per day or per hour, for
+    /// the whole workspace or limited to one app and/or one product.
+    ///
+    /// Requires the `purchases.quantity_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/purchases/quantity_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `product`: Restricts the figures to one product, by its product identifier.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.purchases_quantity_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .product(product)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn purchases_quantity_series(&self) -> builder::PurchasesQuantitySeries<'_> {
+        builder::PurchasesQuantitySeries::new(self)
+    }
+    /// Export purchase revenue over time
+    ///
+    /// Returns the money spent in purchases per day or per hour, for the
+    /// whole workspace or limited to one app and/or one product.
+    ///
+    /// Requires the `purchases.revenue_series` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/purchases/revenue_series`
+    ///
+    /// Arguments:
+    /// - `app_id`: Restricts the figures to one app, by its API identifier from the dashboard's API settings.
+    /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
+    /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
+    /// - `product`: Restricts the figures to one product, by its product identifier.
+    /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
+    /// ```text
+    /// let response = client.purchases_revenue_series()
+    ///     .app_id(app_id)
+    ///     .ending_at(ending_at)
+    ///     .length(length)
+    ///     .product(product)
+    ///     .unit(unit)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn purchases_revenue_series(&self) -> builder::PurchasesRevenueSeries<'_> {
+        builder::PurchasesRevenueSeries::new(self)
+    }
+    /// Cancel the running exports of a segment
+    ///
+    /// Stops every `/users/export/segment` export still in progress for the
+    /// given segment. Exports that already finished are not affected.
+    ///
+    /// Requires the `segments.list` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/export/segment/cancel`
+    ///
+    /// ```text
+    /// let response = client.segments_export_cancel()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn segments_export_cancel(&self) -> builder::SegmentsExportCancel<'_> {
+        builder::SegmentsExportCancel::new(self)
+    }
+    /// Duplicate a campaign (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Creates a copy of a campaign under a new name, like the dashboard's
+    /// duplicate action, optionally with a new description. The copy is
+    /// made in the background: the answer (HTTP 202) only confirms the
+    /// request, and the security event report of the dashboard records
+    /// the duplication and the API key that asked for it.
+    ///
+    /// Requires the `campaigns.duplicate` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/campaigns/duplicate`
+    ///
+    /// ```text
+    /// let response = client.campaigns_duplicate()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaigns_duplicate(&self) -> builder::CampaignsDuplicate<'_> {
+        builder::CampaignsDuplicate::new(self)
+    }
+    /// Duplicate a Canvas (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Creates a copy of a Canvas under a new name, optionally with a new
+    /// description and tags. Tags must already exist in the workspace;
+    /// giving any replaces the tags copied from the original. The copy is
+    /// made in the background (HTTP 202); the dashboard's security event
+    /// report records it.
+    ///
+    /// Requires the `canvas.duplicate` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/canvas/duplicate`
+    ///
+    /// ```text
+    /// let response = client.canvas_duplicate()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_duplicate(&self) -> builder::CanvasDuplicate<'_> {
+        builder::CanvasDuplicate::new(self)
+    }
+    /// Add an asset to the media library from a URL
+    ///
+    /// Downloads the file at a public URL into the workspace's media
+    /// library under the given name. Only URL sources are accepted: the
+    /// endpoint takes no file upload.
+    ///
+    /// The API key needs the `media_library.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/media_library/create`
+    ///
+    /// ```text
+    /// let response = client.media_library_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn media_library_create(&self) -> builder::MediaLibraryCreate<'_> {
+        builder::MediaLibraryCreate::new(self)
+    }
+    /// Replace the file of a media library asset
+    ///
+    /// Swaps the file behind an existing asset while keeping its asset id
+    /// and URL, so that messages using the URL show the new file. The new
+    /// file must have the same extension as the old one (a `.png` stays a
+    /// `.png`); images, SVGs, documents, fonts, contact cards and code
+    /// files can be replaced, videos cannot.
+    ///
+    /// Braze reports problems in two shapes: validation errors carry only
+    /// `message`; processing errors add an `error_code` (such as
+    /// `ASSET_NOT_FOUND`, `EXTENSION_MISMATCH` or
+    /// `ASSET_SIZE_EXCEEDS_LIMIT`) and a `meta` object with details, both
+    /// kept in the error body's extra fields.
+    ///
+    /// The API key needs the `media_library.replace` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/media_library/replace_file`
+    ///
+    /// ```text
+    /// let response = client.media_library_replace_file()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn media_library_replace_file(&self) -> builder::MediaLibraryReplaceFile<'_> {
+        builder::MediaLibraryReplaceFile::new(self)
+    }
     /// Send inline messages immediately
     ///
     /// Delivers a message whose content is given in the request itself (one
@@ -40018,6 +46960,34 @@ impl Client {
     pub fn live_activity_update(&self) -> builder::LiveActivityUpdate<'_> {
         builder::LiveActivityUpdate::new(self)
     }
+    /// Start an iOS Live Activity remotely
+    ///
+    /// Starts a Live Activity on the devices of the chosen users (up to 50
+    /// external ids, a segment, or a connected audience: give exactly one)
+    /// through ActivityKit push-to-start. The app must have registered the
+    /// `activity_attributes_type` with the Braze Swift SDK; the static
+    /// `activity_attributes` and the first `content_state` must have the
+    /// shapes it declared. The `activity_id` chosen here is the one later
+    /// updates and the end event name. The required `notification` (an
+    /// Apple push object with an alert title and body) is what the user
+    /// sees, also on a paired Apple Watch.
+    ///
+    /// Without `content-available` the APNs priority is 10, with it 5.
+    ///
+    /// Needs the `messages.live_activity.start` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/messages/live_activity/start`
+    ///
+    /// ```text
+    /// let response = client.live_activity_start()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn live_activity_start(&self) -> builder::LiveActivityStart<'_> {
+        builder::LiveActivityStart::new(self)
+    }
     /// Generate a user's preference center URL
     ///
     /// Returns the address of a preference center personalised for one
@@ -40135,6 +47105,31 @@ impl Client {
     /// ```
     pub fn preference_center_create(&self) -> builder::PreferenceCenterCreate<'_> {
         builder::PreferenceCenterCreate::new(self)
+    }
+    /// Update the push credentials of an app
+    ///
+    /// Replaces one app's credentials for one push platform: send the app
+    /// identifier and exactly one of `apple` (a `.p8` APNs key with its key
+    /// id, team id, bundle id and gateway), `firebase` (a service account),
+    /// `huawei` or `kindle`. Credential files travel Base64-encoded inside
+    /// the JSON body. `.p12` and `.pem` APNs certificates are not accepted
+    /// here.
+    ///
+    /// The request carries secrets: do not log it.
+    ///
+    /// The API key needs the `apps.push_credential` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/apps/push_credential/update`
+    ///
+    /// ```text
+    /// let response = client.apps_push_credential_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn apps_push_credential_update(&self) -> builder::AppsPushCredentialUpdate<'_> {
+        builder::AppsPushCredentialUpdate::new(self)
     }
     /// Find a dashboard user by email
     ///
@@ -40273,6 +47268,486 @@ impl Client {
     /// ```
     pub fn scim_user_delete(&self) -> builder::ScimUserDelete<'_> {
         builder::ScimUserDelete::new(self)
+    }
+    /// List an app's SDK authentication keys
+    ///
+    /// Returns every SDK authentication key of one app: its identifier, the
+    /// RSA public key, its description and whether it is the primary key.
+    ///
+    /// The API key needs the `sdk_authentication.keys` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/app_group/sdk_authentication/keys`
+    ///
+    /// Arguments:
+    /// - `app_id`: API identifier of the app, from the dashboard's API settings.
+    /// ```text
+    /// let response = client.sdk_authentication_keys_list()
+    ///     .app_id(app_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_keys_list(&self) -> builder::SdkAuthenticationKeysList<'_> {
+        builder::SdkAuthenticationKeysList::new(self)
+    }
+    /// Add an SDK authentication key to an app
+    ///
+    /// Registers a new RSA public key for an app's SDK authentication,
+    /// optionally making it the primary key at once. An app holds at most
+    /// three keys; the key text must be a valid RSA public key (PEM) and
+    /// the description may not be empty. Answers with the new key's
+    /// identifier.
+    ///
+    /// The API key needs the `sdk_authentication.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/app_group/sdk_authentication/create`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_create()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_create(&self) -> builder::SdkAuthenticationKeyCreate<'_> {
+        builder::SdkAuthenticationKeyCreate::new(self)
+    }
+    /// Make an SDK authentication key the app's primary key
+    ///
+    /// Marks one of an app's keys as primary (the previous primary key
+    /// stays registered) and answers with all of the app's keys.
+    ///
+    /// The API key needs the `sdk_authentication.primary` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/app_group/sdk_authentication/primary`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_set_primary()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_set_primary(
+        &self,
+    ) -> builder::SdkAuthenticationKeySetPrimary<'_> {
+        builder::SdkAuthenticationKeySetPrimary::new(self)
+    }
+    /// Remove an SDK authentication key from an app
+    ///
+    /// Deletes one of an app's keys, named in a JSON body (a DELETE with a
+    /// body), and answers with the keys that remain. The primary key cannot
+    /// be deleted: make another key primary first.
+    ///
+    /// The API key needs the `sdk_authentication.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/app_group/sdk_authentication/delete`
+    ///
+    /// ```text
+    /// let response = client.sdk_authentication_key_delete()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn sdk_authentication_key_delete(&self) -> builder::SdkAuthenticationKeyDelete<'_> {
+        builder::SdkAuthenticationKeyDelete::new(self)
+    }
+    /// Read the translations of a campaign message
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the campaign message variation for every
+    /// locale set up in the workspace's multi-language settings, or for one
+    /// locale when `locale_id` is given: for each locale, the translated text
+    /// of every translation tag, keyed by tag id.
+    ///
+    /// Requires the `campaigns.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/translations`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: Identifier of the campaign.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// ```text
+    /// let response = client.campaign_translations_get()
+    ///     .campaign_id(campaign_id)
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_get(&self) -> builder::CampaignTranslationsGet<'_> {
+        builder::CampaignTranslationsGet::new(self)
+    }
+    /// Update the translations of a campaign message for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the campaign message
+    /// variation: send the locale's UUID and, per translation tag id, its
+    /// translated text. A message that already launched must be saved as a
+    /// draft before its translations can change. The request may carry at
+    /// most 20 MB of translations, and must give a text for every tag of the
+    /// message.
+    ///
+    /// Requires the `campaigns.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/campaigns/translations`
+    ///
+    /// ```text
+    /// let response = client.campaign_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_update(&self) -> builder::CampaignTranslationsUpdate<'_> {
+        builder::CampaignTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a campaign message's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the campaign message variation's
+    /// translation tags: the default text written between each `translation`
+    /// tag pair, keyed by tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `campaigns.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/campaigns/translations/source`
+    ///
+    /// Arguments:
+    /// - `campaign_id`: Identifier of the campaign.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// ```text
+    /// let response = client.campaign_translations_source()
+    ///     .campaign_id(campaign_id)
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn campaign_translations_source(&self) -> builder::CampaignTranslationsSource<'_> {
+        builder::CampaignTranslationsSource::new(self)
+    }
+    /// Read the translations of a Canvas step message
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the Canvas step's message variation for
+    /// every locale set up in the workspace's multi-language settings, or for
+    /// one locale when `locale_id` is given: for each locale, the translated
+    /// text of every translation tag, keyed by tag id.
+    ///
+    /// Requires the `canvas.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// - `step_id`: Identifier of the Canvas step.
+    /// - `workflow_id`: Identifier of the Canvas.
+    /// ```text
+    /// let response = client.canvas_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .step_id(step_id)
+    ///     .workflow_id(workflow_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_get(&self) -> builder::CanvasTranslationsGet<'_> {
+        builder::CanvasTranslationsGet::new(self)
+    }
+    /// Update the translations of a Canvas step message for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the Canvas step's message
+    /// variation: send the locale's UUID and, per translation tag id, its
+    /// translated text. A message that already launched must be saved as a
+    /// draft before its translations can change. The request may carry at
+    /// most 20 MB of translations, and must give a text for every tag of the
+    /// message.
+    ///
+    /// Requires the `canvas.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/canvas/translations`
+    ///
+    /// ```text
+    /// let response = client.canvas_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_update(&self) -> builder::CanvasTranslationsUpdate<'_> {
+        builder::CanvasTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a Canvas step message's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the Canvas step's message variation's
+    /// translation tags: the default text written between each `translation`
+    /// tag pair, keyed by tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `canvas.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/canvas/translations/source`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// - `message_variation_id`: Identifier of the message variation whose translations are read.
+    /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
+    /// - `step_id`: Identifier of the Canvas step.
+    /// - `workflow_id`: Identifier of the Canvas.
+    /// ```text
+    /// let response = client.canvas_translations_source()
+    ///     .locale_id(locale_id)
+    ///     .message_variation_id(message_variation_id)
+    ///     .post_launch_draft_version(post_launch_draft_version)
+    ///     .step_id(step_id)
+    ///     .workflow_id(workflow_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn canvas_translations_source(&self) -> builder::CanvasTranslationsSource<'_> {
+        builder::CanvasTranslationsSource::new(self)
+    }
+    /// Read the translations of a Content Block
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the Content Block for every locale set up
+    /// in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `content_blocks.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/translations`
+    ///
+    /// Arguments:
+    /// - `content_block_id`: Identifier of the Content Block.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// ```text
+    /// let response = client.content_block_translations_get()
+    ///     .content_block_id(content_block_id)
+    ///     .locale_id(locale_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_get(&self) -> builder::ContentBlockTranslationsGet<'_> {
+        builder::ContentBlockTranslationsGet::new(self)
+    }
+    /// Update the translations of a Content Block for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the Content Block: send the
+    /// locale's UUID and, per translation tag id, its translated text.
+    ///
+    /// Requires the `content_blocks.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/content_blocks/translations`
+    ///
+    /// ```text
+    /// let response = client.content_block_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_update(&self) -> builder::ContentBlockTranslationsUpdate<'_> {
+        builder::ContentBlockTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a Content Block's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the Content Block's translation tags: the
+    /// default text written between each `translation` tag pair, keyed by tag
+    /// id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `content_blocks.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/content_blocks/translations/source`
+    ///
+    /// Arguments:
+    /// - `content_block_id`: Identifier of the Content Block.
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID.
+    /// ```text
+    /// let response = client.content_block_translations_source()
+    ///     .content_block_id(content_block_id)
+    ///     .locale_id(locale_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn content_block_translations_source(&self) -> builder::ContentBlockTranslationsSource<'_> {
+        builder::ContentBlockTranslationsSource::new(self)
+    }
+    /// Read the translations of an email template
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the translations of the email template for every locale set up
+    /// in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.email_template_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_get(&self) -> builder::EmailTemplateTranslationsGet<'_> {
+        builder::EmailTemplateTranslationsGet::new(self)
+    }
+    /// Update the translations of an email template for one locale
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Replaces the translations of one locale of the email template. Unlike
+    /// the other resources, the texts travel in a `translations` array of
+    /// objects that each hold a `translation_map`.
+    ///
+    /// Requires the `templates.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/templates/email/translations`
+    ///
+    /// ```text
+    /// let response = client.email_template_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_update(
+        &self,
+    ) -> builder::EmailTemplateTranslationsUpdate<'_> {
+        builder::EmailTemplateTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of an email template's translation tags
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// Returns the source texts of the email template's translation tags: the
+    /// default text written between each `translation` tag pair, keyed by tag
+    /// id (`id_0`, `id_1`...).
+    ///
+    /// The page names the `templates.email.info` permission for this read.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/email/translations/source`
+    ///
+    /// Arguments:
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.email_template_translations_source()
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn email_template_translations_source(
+        &self,
+    ) -> builder::EmailTemplateTranslationsSource<'_> {
+        builder::EmailTemplateTranslationsSource::new(self)
+    }
+    /// Read the translations of a webhook template
+    ///
+    /// Returns the translations of the webhook template for every locale set
+    /// up in the workspace's multi-language settings, or for one locale when
+    /// `locale_id` is given: for each locale, the translated text of every
+    /// translation tag, keyed by tag id.
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/webhook/translations`
+    ///
+    /// Arguments:
+    /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.webhook_template_translations_get()
+    ///     .locale_id(locale_id)
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_get(&self) -> builder::WebhookTemplateTranslationsGet<'_> {
+        builder::WebhookTemplateTranslationsGet::new(self)
+    }
+    /// Update the translations of a webhook template for one locale
+    ///
+    /// Replaces the translations of one locale of the webhook template; the
+    /// locale must already be set up for the template. Braze answers with an
+    /// empty object.
+    ///
+    /// Requires the `templates.translations.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/templates/webhook/translations`
+    ///
+    /// ```text
+    /// let response = client.webhook_template_translations_update()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_update(
+        &self,
+    ) -> builder::WebhookTemplateTranslationsUpdate<'_> {
+        builder::WebhookTemplateTranslationsUpdate::new(self)
+    }
+    /// Read the source texts of a webhook template's translation tags
+    ///
+    /// Returns the source texts of the webhook template's translation tags:
+    /// the default text written between each `translation` tag pair, keyed by
+    /// tag id (`id_0`, `id_1`...).
+    ///
+    /// Requires the `templates.translations.get` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/templates/webhook/translations/source`
+    ///
+    /// Arguments:
+    /// - `template_id`: Identifier of the template.
+    /// ```text
+    /// let response = client.webhook_template_translations_source()
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn webhook_template_translations_source(
+        &self,
+    ) -> builder::WebhookTemplateTranslationsSource<'_> {
+        builder::WebhookTemplateTranslationsSource::new(self)
     }
     /// Create user aliases
     ///
@@ -40544,6 +48019,62 @@ impl Client {
     /// ```
     pub fn users_merge(&self) -> builder::UsersMerge<'_> {
         builder::UsersMerge::new(self)
+    }
+    /// Record one attribute update, event or purchase and wait for it (beta)
+    ///
+    /// **Beta**: Braze enables this endpoint on request only.
+    ///
+    /// The synchronous form of `/users/track`: Braze answers (HTTP 201) only
+    /// once the change is applied, with the resulting values of what the
+    /// request touched for that user - its custom attributes, or the
+    /// first/last time and count of its custom event or purchase. Each
+    /// request carries a single object: one attribute object, one event or
+    /// one purchase, each naming its user by `external_id`, `user_alias`,
+    /// `braze_id`, `email` or `phone`. Use it to apply consecutive updates
+    /// of one user in order; `/users/track` remains the bulk path.
+    ///
+    /// A completed request does not guarantee the value changed (a value
+    /// over the length or array limits, or `_update_existing_only` for an
+    /// unknown user): compare the answer with what was sent.
+    ///
+    /// Needs the `users.track.sync` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/track/sync`
+    ///
+    /// ```text
+    /// let response = client.users_track_sync()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn users_track_sync(&self) -> builder::UsersTrackSync<'_> {
+        builder::UsersTrackSync::new(self)
+    }
+    /// Record attributes, events and purchases in bulk (early access)
+    ///
+    /// **Early access**: Braze enables this endpoint on request only.
+    ///
+    /// The bulk form of `/users/track` for backfills and large daily syncs:
+    /// up to 1,000 objects in all across `attributes`, `events` and
+    /// `purchases` (each naming its user), at most 100 objects for any one
+    /// user, and a 2 MB body. Under peak load Braze serves `/users/track`
+    /// first. The answer is the one of `/users/track`: counts of what was
+    /// queued and any non-fatal `errors`.
+    ///
+    /// Needs the `users.track.bulk` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/users/track/bulk`
+    ///
+    /// ```text
+    /// let response = client.users_track_bulk()
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn users_track_bulk(&self) -> builder::UsersTrackBulk<'_> {
+        builder::UsersTrackBulk::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -41863,6 +49394,671 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_fields_create`]
+    ///
+    /// [`Client::catalog_fields_create`]: super::Client::catalog_fields_create
+    #[derive(Debug, Clone)]
+    pub struct CatalogFieldsCreate<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<types::CatalogName, String>,
+        body: Result<types::builder::CatalogFieldsCreateRequest, String>,
+    }
+    impl<'a> CatalogFieldsCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogName>,
+        {
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogFieldsCreateRequest>,
+            <V as std::convert::TryInto<types::CatalogFieldsCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CatalogFieldsCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CatalogFieldsCreateRequest,
+                ) -> types::builder::CatalogFieldsCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/catalogs/{catalog_name}/fields`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                body,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CatalogFieldsCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/fields",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_fields_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_field_delete`]
+    ///
+    /// [`Client::catalog_field_delete`]: super::Client::catalog_field_delete
+    #[derive(Debug, Clone)]
+    pub struct CatalogFieldDelete<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<types::CatalogName, String>,
+        field_name: Result<types::CatalogFieldDeleteFieldName, String>,
+    }
+    impl<'a> CatalogFieldDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                field_name: Err("field_name was not initialized".to_string()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogName>,
+        {
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
+            self
+        }
+        pub fn field_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogFieldDeleteFieldName>,
+        {
+            self.field_name = value.try_into().map_err(|_| {
+                "conversion to `CatalogFieldDeleteFieldName` for field_name failed".to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/catalogs/{catalog_name}/fields/{field_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                field_name,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let field_name = field_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/fields/{}",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+                encode_path(&field_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_field_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_selection_create`]
+    ///
+    /// [`Client::catalog_selection_create`]: super::Client::catalog_selection_create
+    #[derive(Debug, Clone)]
+    pub struct CatalogSelectionCreate<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<types::CatalogName, String>,
+        body: Result<types::builder::CatalogSelectionCreateRequest, String>,
+    }
+    impl<'a> CatalogSelectionCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogName>,
+        {
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogSelectionCreateRequest>,
+            <V as std::convert::TryInto<types::CatalogSelectionCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CatalogSelectionCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CatalogSelectionCreateRequest,
+                ) -> types::builder::CatalogSelectionCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/catalogs/{catalog_name}/selections`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                body,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CatalogSelectionCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/selections",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_selection_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::catalog_selection_delete`]
+    ///
+    /// [`Client::catalog_selection_delete`]: super::Client::catalog_selection_delete
+    #[derive(Debug, Clone)]
+    pub struct CatalogSelectionDelete<'a> {
+        client: &'a super::Client,
+        catalog_name: Result<types::CatalogName, String>,
+        selection_name: Result<types::CatalogSelectionDeleteSelectionName, String>,
+    }
+    impl<'a> CatalogSelectionDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                catalog_name: Err("catalog_name was not initialized".to_string()),
+                selection_name: Err("selection_name was not initialized".to_string()),
+            }
+        }
+        pub fn catalog_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogName>,
+        {
+            self.catalog_name = value
+                .try_into()
+                .map_err(|_| "conversion to `CatalogName` for catalog_name failed".to_string());
+            self
+        }
+        pub fn selection_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CatalogSelectionDeleteSelectionName>,
+        {
+            self.selection_name = value.try_into().map_err(|_| {
+                "conversion to `CatalogSelectionDeleteSelectionName` for selection_name failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `DELETE` request to `/catalogs/{catalog_name}/selections/{selection_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                catalog_name,
+                selection_name,
+            } = self;
+            let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
+            let selection_name = selection_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/catalogs/{}/selections/{}",
+                client.baseurl,
+                encode_path(&catalog_name.to_string()),
+                encode_path(&selection_name.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "catalog_selection_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_integrations_list`]
+    ///
+    /// [`Client::cdi_integrations_list`]: super::Client::cdi_integrations_list
+    #[derive(Debug, Clone)]
+    pub struct CdiIntegrationsList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CdiIntegrationsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/cdi/integrations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CdiIntegrationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/cdi/integrations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_integrations_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_job_sync_status_list`]
+    ///
+    /// [`Client::cdi_job_sync_status_list`]: super::Client::cdi_job_sync_status_list
+    #[derive(Debug, Clone)]
+    pub struct CdiJobSyncStatusList<'a> {
+        client: &'a super::Client,
+        integration_id: Result<types::CdiJobSyncStatusListIntegrationId, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CdiJobSyncStatusList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_id: Err("integration_id was not initialized".to_string()),
+                cursor: Ok(None),
+            }
+        }
+        pub fn integration_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CdiJobSyncStatusListIntegrationId>,
+        {
+            self.integration_id = value.try_into().map_err(|_| {
+                "conversion to `CdiJobSyncStatusListIntegrationId` for integration_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/cdi/integrations/{integration_id}/job_sync_status`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CdiJobSyncStatusListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                integration_id,
+                cursor,
+            } = self;
+            let integration_id = integration_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/cdi/integrations/{}/job_sync_status",
+                client.baseurl,
+                encode_path(&integration_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_job_sync_status_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::cdi_integration_sync`]
+    ///
+    /// [`Client::cdi_integration_sync`]: super::Client::cdi_integration_sync
+    #[derive(Debug, Clone)]
+    pub struct CdiIntegrationSync<'a> {
+        client: &'a super::Client,
+        integration_id: Result<types::CdiIntegrationSyncIntegrationId, String>,
+    }
+    impl<'a> CdiIntegrationSync<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_id: Err("integration_id was not initialized".to_string()),
+            }
+        }
+        pub fn integration_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CdiIntegrationSyncIntegrationId>,
+        {
+            self.integration_id = value.try_into().map_err(|_| {
+                "conversion to `CdiIntegrationSyncIntegrationId` for integration_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `POST` request to `/cdi/integrations/{integration_id}/sync`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self {
+                client,
+                integration_id,
+            } = self;
+            let integration_id = integration_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/cdi/integrations/{}/sync",
+                client.baseurl,
+                encode_path(&integration_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "cdi_integration_sync",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -46743,6 +54939,896 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::custom_attributes_list`]
+    ///
+    /// [`Client::custom_attributes_list`]: super::Client::custom_attributes_list
+    #[derive(Debug, Clone)]
+    pub struct CustomAttributesList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CustomAttributesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/custom_attributes`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CustomAttributesListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/custom_attributes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "custom_attributes_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::custom_events_list`]
+    ///
+    /// [`Client::custom_events_list`]: super::Client::custom_events_list
+    #[derive(Debug, Clone)]
+    pub struct CustomEventsList<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> CustomEventsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+            }
+        }
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/events`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CustomEventsListResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, cursor } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/events", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "custom_events_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::purchases_quantity_series`]
+    ///
+    /// [`Client::purchases_quantity_series`]: super::Client::purchases_quantity_series
+    #[derive(Debug, Clone)]
+    pub struct PurchasesQuantitySeries<'a> {
+        client: &'a super::Client,
+        app_id: Result<Option<::std::string::String>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        length: Result<::std::num::NonZeroU64, String>,
+        product: Result<Option<::std::string::String>, String>,
+        unit: Result<Option<types::ExportTimeUnit>, String>,
+    }
+    impl<'a> PurchasesQuantitySeries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Ok(None),
+                ending_at: Ok(None),
+                length: Err("length was not initialized".to_string()),
+                product: Ok(None),
+                unit: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.app_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+            });
+            self
+        }
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn length<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.length = value.try_into().map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for length failed".to_string()
+            });
+            self
+        }
+        pub fn product<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for product failed".to_string()
+            });
+            self
+        }
+        pub fn unit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportTimeUnit>,
+        {
+            self.unit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportTimeUnit` for unit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/purchases/quantity_series`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PurchasesQuantitySeriesResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                app_id,
+                ending_at,
+                length,
+                product,
+                unit,
+            } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let ending_at = ending_at.map_err(Error::InvalidRequest)?;
+            let length = length.map_err(Error::InvalidRequest)?;
+            let product = product.map_err(Error::InvalidRequest)?;
+            let unit = unit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/purchases/quantity_series", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
+                .query(&progenitor_client::QueryParam::new("length", &length))
+                .query(&progenitor_client::QueryParam::new("product", &product))
+                .query(&progenitor_client::QueryParam::new("unit", &unit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "purchases_quantity_series",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::purchases_revenue_series`]
+    ///
+    /// [`Client::purchases_revenue_series`]: super::Client::purchases_revenue_series
+    #[derive(Debug, Clone)]
+    pub struct PurchasesRevenueSeries<'a> {
+        client: &'a super::Client,
+        app_id: Result<Option<::std::string::String>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        length: Result<::std::num::NonZeroU64, String>,
+        product: Result<Option<::std::string::String>, String>,
+        unit: Result<Option<types::ExportTimeUnit>, String>,
+    }
+    impl<'a> PurchasesRevenueSeries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Ok(None),
+                ending_at: Ok(None),
+                length: Err("length was not initialized".to_string()),
+                product: Ok(None),
+                unit: Ok(None),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.app_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed".to_string()
+            });
+            self
+        }
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn length<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.length = value.try_into().map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for length failed".to_string()
+            });
+            self
+        }
+        pub fn product<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.product = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for product failed".to_string()
+            });
+            self
+        }
+        pub fn unit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportTimeUnit>,
+        {
+            self.unit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportTimeUnit` for unit failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/purchases/revenue_series`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PurchasesRevenueSeriesResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                app_id,
+                ending_at,
+                length,
+                product,
+                unit,
+            } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let ending_at = ending_at.map_err(Error::InvalidRequest)?;
+            let length = length.map_err(Error::InvalidRequest)?;
+            let product = product.map_err(Error::InvalidRequest)?;
+            let unit = unit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/purchases/revenue_series", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
+                .query(&progenitor_client::QueryParam::new("length", &length))
+                .query(&progenitor_client::QueryParam::new("product", &product))
+                .query(&progenitor_client::QueryParam::new("unit", &unit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "purchases_revenue_series",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::segments_export_cancel`]
+    ///
+    /// [`Client::segments_export_cancel`]: super::Client::segments_export_cancel
+    #[derive(Debug, Clone)]
+    pub struct SegmentsExportCancel<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SegmentsExportCancelRequest, String>,
+    }
+    impl<'a> SegmentsExportCancel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SegmentsExportCancelRequest>,
+            <V as std::convert::TryInto<types::SegmentsExportCancelRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SegmentsExportCancelRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SegmentsExportCancelRequest,
+                ) -> types::builder::SegmentsExportCancelRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/export/segment/cancel`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SegmentsExportCancelRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/export/segment/cancel", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "segments_export_cancel",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaigns_duplicate`]
+    ///
+    /// [`Client::campaigns_duplicate`]: super::Client::campaigns_duplicate
+    #[derive(Debug, Clone)]
+    pub struct CampaignsDuplicate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CampaignsDuplicateRequest, String>,
+    }
+    impl<'a> CampaignsDuplicate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignsDuplicateRequest>,
+            <V as std::convert::TryInto<types::CampaignsDuplicateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CampaignsDuplicateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CampaignsDuplicateRequest,
+                ) -> types::builder::CampaignsDuplicateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/campaigns/duplicate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CampaignsDuplicateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/duplicate", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaigns_duplicate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_duplicate`]
+    ///
+    /// [`Client::canvas_duplicate`]: super::Client::canvas_duplicate
+    #[derive(Debug, Clone)]
+    pub struct CanvasDuplicate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CanvasDuplicateRequest, String>,
+    }
+    impl<'a> CanvasDuplicate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasDuplicateRequest>,
+            <V as std::convert::TryInto<types::CanvasDuplicateRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CanvasDuplicateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CanvasDuplicateRequest,
+                ) -> types::builder::CanvasDuplicateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/canvas/duplicate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExportAcceptedResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CanvasDuplicateRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/duplicate", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_duplicate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::media_library_create`]
+    ///
+    /// [`Client::media_library_create`]: super::Client::media_library_create
+    #[derive(Debug, Clone)]
+    pub struct MediaLibraryCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MediaLibraryCreateRequest, String>,
+    }
+    impl<'a> MediaLibraryCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MediaLibraryCreateRequest>,
+            <V as std::convert::TryInto<types::MediaLibraryCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MediaLibraryCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::MediaLibraryCreateRequest,
+                ) -> types::builder::MediaLibraryCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/media_library/create`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MediaLibraryCreateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MediaLibraryCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/media_library/create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "media_library_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::media_library_replace_file`]
+    ///
+    /// [`Client::media_library_replace_file`]: super::Client::media_library_replace_file
+    #[derive(Debug, Clone)]
+    pub struct MediaLibraryReplaceFile<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::MediaLibraryReplaceFileRequest, String>,
+    }
+    impl<'a> MediaLibraryReplaceFile<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MediaLibraryReplaceFileRequest>,
+            <V as std::convert::TryInto<types::MediaLibraryReplaceFileRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `MediaLibraryReplaceFileRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::MediaLibraryReplaceFileRequest,
+                ) -> types::builder::MediaLibraryReplaceFileRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/media_library/replace_file`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MediaLibraryReplaceFileResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::MediaLibraryReplaceFileRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/media_library/replace_file", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "media_library_replace_file",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
     /// Builder for [`Client::messages_send`]
     ///
     /// [`Client::messages_send`]: super::Client::messages_send
@@ -48253,6 +57339,98 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Client::live_activity_start`]
+    ///
+    /// [`Client::live_activity_start`]: super::Client::live_activity_start
+    #[derive(Debug, Clone)]
+    pub struct LiveActivityStart<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::LiveActivityStartRequest, String>,
+    }
+    impl<'a> LiveActivityStart<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::LiveActivityStartRequest>,
+            <V as std::convert::TryInto<types::LiveActivityStartRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `LiveActivityStartRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::LiveActivityStartRequest,
+                ) -> types::builder::LiveActivityStartRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/messages/live_activity/start`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LiveActivityUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::LiveActivityStartRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/messages/live_activity/start", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "live_activity_start",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
     /// Builder for [`Client::preference_center_url_generate`]
     ///
     /// [`Client::preference_center_url_generate`]: super::Client::preference_center_url_generate
@@ -48680,6 +57858,98 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::apps_push_credential_update`]
+    ///
+    /// [`Client::apps_push_credential_update`]: super::Client::apps_push_credential_update
+    #[derive(Debug, Clone)]
+    pub struct AppsPushCredentialUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::PushCredentialUpdateRequest, String>,
+    }
+    impl<'a> AppsPushCredentialUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PushCredentialUpdateRequest>,
+            <V as std::convert::TryInto<types::PushCredentialUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `PushCredentialUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::PushCredentialUpdateRequest,
+                ) -> types::builder::PushCredentialUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/apps/push_credential/update`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::PushCredentialUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/apps/push_credential/update", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "apps_push_credential_update",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -49191,6 +58461,1932 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200..=299 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_keys_list`]
+    ///
+    /// [`Client::sdk_authentication_keys_list`]: super::Client::sdk_authentication_keys_list
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeysList<'a> {
+        client: &'a super::Client,
+        app_id: Result<types::SdkAuthenticationKeysListAppId, String>,
+    }
+    impl<'a> SdkAuthenticationKeysList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                app_id: Err("app_id was not initialized".to_string()),
+            }
+        }
+        pub fn app_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeysListAppId>,
+        {
+            self.app_id = value.try_into().map_err(|_| {
+                "conversion to `SdkAuthenticationKeysListAppId` for app_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/app_group/sdk_authentication/keys`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, app_id } = self;
+            let app_id = app_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/keys", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("app_id", &app_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_keys_list",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_create`]
+    ///
+    /// [`Client::sdk_authentication_key_create`]: super::Client::sdk_authentication_key_create
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeyCreate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyCreateRequest, String>,
+    }
+    impl<'a> SdkAuthenticationKeyCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyCreateRequest>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyCreateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyCreateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyCreateRequest,
+                )
+                    -> types::builder::SdkAuthenticationKeyCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/app_group/sdk_authentication/create`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SdkAuthenticationKeyCreateResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/create", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_create",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_set_primary`]
+    ///
+    /// [`Client::sdk_authentication_key_set_primary`]: super::Client::sdk_authentication_key_set_primary
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeySetPrimary<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyReference, String>,
+    }
+    impl<'a> SdkAuthenticationKeySetPrimary<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyReference>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyReference,
+                ) -> types::builder::SdkAuthenticationKeyReference,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/app_group/sdk_authentication/primary`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyReference::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/primary", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_set_primary",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::sdk_authentication_key_delete`]
+    ///
+    /// [`Client::sdk_authentication_key_delete`]: super::Client::sdk_authentication_key_delete
+    #[derive(Debug, Clone)]
+    pub struct SdkAuthenticationKeyDelete<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SdkAuthenticationKeyReference, String>,
+    }
+    impl<'a> SdkAuthenticationKeyDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
+            <V as std::convert::TryInto<types::SdkAuthenticationKeyReference>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::SdkAuthenticationKeyReference,
+                ) -> types::builder::SdkAuthenticationKeyReference,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/app_group/sdk_authentication/delete`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SdkAuthenticationKeyReference::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/app_group/sdk_authentication/delete", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "sdk_authentication_key_delete",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_get`]
+    ///
+    /// [`Client::campaign_translations_get`]: super::Client::campaign_translations_get
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsGet<'a> {
+        client: &'a super::Client,
+        campaign_id: Result<types::CampaignTranslationsGetCampaignId, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<types::CampaignTranslationsGetMessageVariationId, String>,
+    }
+    impl<'a> CampaignTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                campaign_id: Err("campaign_id was not initialized".to_string()),
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+            }
+        }
+        pub fn campaign_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationsGetCampaignId>,
+        {
+            self.campaign_id = value.try_into().map_err(|_| {
+                "conversion to `CampaignTranslationsGetCampaignId` for campaign_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationsGetMessageVariationId>,
+        {
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CampaignTranslationsGetMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/campaigns/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                campaign_id,
+                locale_id,
+                message_variation_id,
+            } = self;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "campaign_id",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_update`]
+    ///
+    /// [`Client::campaign_translations_update`]: super::Client::campaign_translations_update
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CampaignTranslationUpdateRequest, String>,
+    }
+    impl<'a> CampaignTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::CampaignTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CampaignTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CampaignTranslationUpdateRequest,
+                )
+                    -> types::builder::CampaignTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/campaigns/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CampaignTranslationUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::campaign_translations_source`]
+    ///
+    /// [`Client::campaign_translations_source`]: super::Client::campaign_translations_source
+    #[derive(Debug, Clone)]
+    pub struct CampaignTranslationsSource<'a> {
+        client: &'a super::Client,
+        campaign_id: Result<types::CampaignTranslationsSourceCampaignId, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<types::CampaignTranslationsSourceMessageVariationId, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+    }
+    impl<'a> CampaignTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                campaign_id: Err("campaign_id was not initialized".to_string()),
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+            }
+        }
+        pub fn campaign_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationsSourceCampaignId>,
+        {
+            self.campaign_id = value.try_into().map_err(|_| {
+                "conversion to `CampaignTranslationsSourceCampaignId` for campaign_id failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CampaignTranslationsSourceMessageVariationId>,
+        {
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CampaignTranslationsSourceMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/campaigns/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                campaign_id,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+            } = self;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "campaign_id",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "campaign_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_get`]
+    ///
+    /// [`Client::canvas_translations_get`]: super::Client::canvas_translations_get
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<types::CanvasTranslationsGetMessageVariationId, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+        step_id: Result<types::CanvasTranslationsGetStepId, String>,
+        workflow_id: Result<types::CanvasTranslationsGetWorkflowId, String>,
+    }
+    impl<'a> CanvasTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+                step_id: Err("step_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsGetMessageVariationId>,
+        {
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CanvasTranslationsGetMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        pub fn step_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsGetStepId>,
+        {
+            self.step_id = value.try_into().map_err(|_| {
+                "conversion to `CanvasTranslationsGetStepId` for step_id failed".to_string()
+            });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsGetWorkflowId>,
+        {
+            self.workflow_id = value.try_into().map_err(|_| {
+                "conversion to `CanvasTranslationsGetWorkflowId` for workflow_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/canvas/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+                step_id,
+                workflow_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let step_id = step_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .query(&progenitor_client::QueryParam::new("step_id", &step_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "workflow_id",
+                    &workflow_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_update`]
+    ///
+    /// [`Client::canvas_translations_update`]: super::Client::canvas_translations_update
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CanvasTranslationUpdateRequest, String>,
+    }
+    impl<'a> CanvasTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::CanvasTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CanvasTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CanvasTranslationUpdateRequest,
+                ) -> types::builder::CanvasTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/canvas/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CanvasTranslationUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::canvas_translations_source`]
+    ///
+    /// [`Client::canvas_translations_source`]: super::Client::canvas_translations_source
+    #[derive(Debug, Clone)]
+    pub struct CanvasTranslationsSource<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        message_variation_id: Result<types::CanvasTranslationsSourceMessageVariationId, String>,
+        post_launch_draft_version: Result<Option<bool>, String>,
+        step_id: Result<types::CanvasTranslationsSourceStepId, String>,
+        workflow_id: Result<types::CanvasTranslationsSourceWorkflowId, String>,
+    }
+    impl<'a> CanvasTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                message_variation_id: Err("message_variation_id was not initialized".to_string()),
+                post_launch_draft_version: Ok(None),
+                step_id: Err("step_id was not initialized".to_string()),
+                workflow_id: Err("workflow_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn message_variation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsSourceMessageVariationId>,
+        {
+            self.message_variation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `CanvasTranslationsSourceMessageVariationId` for message_variation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.post_launch_draft_version = value.try_into().map(Some).map_err(|_| {
+                "conversion to `bool` for post_launch_draft_version failed".to_string()
+            });
+            self
+        }
+        pub fn step_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsSourceStepId>,
+        {
+            self.step_id = value.try_into().map_err(|_| {
+                "conversion to `CanvasTranslationsSourceStepId` for step_id failed".to_string()
+            });
+            self
+        }
+        pub fn workflow_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CanvasTranslationsSourceWorkflowId>,
+        {
+            self.workflow_id = value.try_into().map_err(|_| {
+                "conversion to `CanvasTranslationsSourceWorkflowId` for workflow_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/canvas/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                message_variation_id,
+                post_launch_draft_version,
+                step_id,
+                workflow_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let message_variation_id = message_variation_id.map_err(Error::InvalidRequest)?;
+            let post_launch_draft_version =
+                post_launch_draft_version.map_err(Error::InvalidRequest)?;
+            let step_id = step_id.map_err(Error::InvalidRequest)?;
+            let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/canvas/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "message_variation_id",
+                    &message_variation_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "post_launch_draft_version",
+                    &post_launch_draft_version,
+                ))
+                .query(&progenitor_client::QueryParam::new("step_id", &step_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "workflow_id",
+                    &workflow_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "canvas_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_get`]
+    ///
+    /// [`Client::content_block_translations_get`]: super::Client::content_block_translations_get
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsGet<'a> {
+        client: &'a super::Client,
+        content_block_id: Result<types::ContentBlockTranslationsGetContentBlockId, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ContentBlockTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                content_block_id: Err("content_block_id was not initialized".to_string()),
+                locale_id: Ok(None),
+            }
+        }
+        pub fn content_block_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ContentBlockTranslationsGetContentBlockId>,
+        {
+            self.content_block_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ContentBlockTranslationsGetContentBlockId` for content_block_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/content_blocks/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                content_block_id,
+                locale_id,
+            } = self;
+            let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "content_block_id",
+                    &content_block_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_update`]
+    ///
+    /// [`Client::content_block_translations_update`]: super::Client::content_block_translations_update
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ContentBlockTranslationUpdateRequest, String>,
+    }
+    impl<'a> ContentBlockTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ContentBlockTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::ContentBlockTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ContentBlockTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::ContentBlockTranslationUpdateRequest,
+                )
+                    -> types::builder::ContentBlockTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/content_blocks/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ContentBlockTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::content_block_translations_source`]
+    ///
+    /// [`Client::content_block_translations_source`]: super::Client::content_block_translations_source
+    #[derive(Debug, Clone)]
+    pub struct ContentBlockTranslationsSource<'a> {
+        client: &'a super::Client,
+        content_block_id: Result<types::ContentBlockTranslationsSourceContentBlockId, String>,
+        locale_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ContentBlockTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                content_block_id: Err("content_block_id was not initialized".to_string()),
+                locale_id: Ok(None),
+            }
+        }
+        pub fn content_block_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ContentBlockTranslationsSourceContentBlockId>,
+        {
+            self.content_block_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ContentBlockTranslationsSourceContentBlockId` for content_block_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/content_blocks/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                content_block_id,
+                locale_id,
+            } = self;
+            let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/content_blocks/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "content_block_id",
+                    &content_block_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "content_block_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_get`]
+    ///
+    /// [`Client::email_template_translations_get`]: super::Client::email_template_translations_get
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        template_id: Result<types::EmailTemplateTranslationsGetTemplateId, String>,
+    }
+    impl<'a> EmailTemplateTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EmailTemplateTranslationsGetTemplateId>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `EmailTemplateTranslationsGetTemplateId` for template_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/email/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                template_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_update`]
+    ///
+    /// [`Client::email_template_translations_update`]: super::Client::email_template_translations_update
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::EmailTemplateTranslationUpdateRequest, String>,
+    }
+    impl<'a> EmailTemplateTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EmailTemplateTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::EmailTemplateTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `EmailTemplateTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::EmailTemplateTranslationUpdateRequest,
+                )
+                    -> types::builder::EmailTemplateTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/templates/email/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::EmailTemplateTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::email_template_translations_source`]
+    ///
+    /// [`Client::email_template_translations_source`]: super::Client::email_template_translations_source
+    #[derive(Debug, Clone)]
+    pub struct EmailTemplateTranslationsSource<'a> {
+        client: &'a super::Client,
+        template_id: Result<types::EmailTemplateTranslationsSourceTemplateId, String>,
+    }
+    impl<'a> EmailTemplateTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::EmailTemplateTranslationsSourceTemplateId>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `EmailTemplateTranslationsSourceTemplateId` for template_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/email/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                template_id,
+            } = self;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/email/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "email_template_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_get`]
+    ///
+    /// [`Client::webhook_template_translations_get`]: super::Client::webhook_template_translations_get
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsGet<'a> {
+        client: &'a super::Client,
+        locale_id: Result<Option<::std::string::String>, String>,
+        template_id: Result<types::WebhookTemplateTranslationsGetTemplateId, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                locale_id: Ok(None),
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn locale_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.locale_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for locale_id failed".to_string()
+            });
+            self
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WebhookTemplateTranslationsGetTemplateId>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `WebhookTemplateTranslationsGetTemplateId` for template_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/webhook/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationsListResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                locale_id,
+                template_id,
+            } = self;
+            let locale_id = locale_id.map_err(Error::InvalidRequest)?;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_get",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_update`]
+    ///
+    /// [`Client::webhook_template_translations_update`]: super::Client::webhook_template_translations_update
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsUpdate<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::WebhookTemplateTranslationUpdateRequest, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WebhookTemplateTranslationUpdateRequest>,
+            <V as std::convert::TryInto<types::WebhookTemplateTranslationUpdateRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `WebhookTemplateTranslationUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::WebhookTemplateTranslationUpdateRequest,
+                )
+                    -> types::builder::WebhookTemplateTranslationUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/templates/webhook/translations`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationUpdateResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::WebhookTemplateTranslationUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_update",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::webhook_template_translations_source`]
+    ///
+    /// [`Client::webhook_template_translations_source`]: super::Client::webhook_template_translations_source
+    #[derive(Debug, Clone)]
+    pub struct WebhookTemplateTranslationsSource<'a> {
+        client: &'a super::Client,
+        template_id: Result<types::WebhookTemplateTranslationsSourceTemplateId, String>,
+    }
+    impl<'a> WebhookTemplateTranslationsSource<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                template_id: Err("template_id was not initialized".to_string()),
+            }
+        }
+        pub fn template_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::WebhookTemplateTranslationsSourceTemplateId>,
+        {
+            self.template_id = value.try_into().map_err(|_| {
+                "conversion to `WebhookTemplateTranslationsSourceTemplateId` for template_id failed"
+                    .to_string()
+            });
+            self
+        }
+        ///Sends a `GET` request to `/templates/webhook/translations/source`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TranslationSourceResponse>, Error<types::BrazeError>>
+        {
+            let Self {
+                client,
+                template_id,
+            } = self;
+            let template_id = template_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/templates/webhook/translations/source", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "template_id",
+                    &template_id,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "webhook_template_translations_source",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -50181,6 +61377,185 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_merge",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::users_track_sync`]
+    ///
+    /// [`Client::users_track_sync`]: super::Client::users_track_sync
+    #[derive(Debug, Clone)]
+    pub struct UsersTrackSync<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UsersTrackSyncRequest, String>,
+    }
+    impl<'a> UsersTrackSync<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersTrackSyncRequest>,
+            <V as std::convert::TryInto<types::UsersTrackSyncRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UsersTrackSyncRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UsersTrackSyncRequest,
+                ) -> types::builder::UsersTrackSyncRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/track/sync`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UsersTrackSyncResponse>, Error<types::BrazeError>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UsersTrackSyncRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/track/sync", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_track_sync",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200..=299 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16..=599u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::from_unexpected(response).await),
+            }
+        }
+    }
+    /// Builder for [`Client::users_track_bulk`]
+    ///
+    /// [`Client::users_track_bulk`]: super::Client::users_track_bulk
+    #[derive(Debug, Clone)]
+    pub struct UsersTrackBulk<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UsersTrackBulkRequest, String>,
+    }
+    impl<'a> UsersTrackBulk<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsersTrackBulkRequest>,
+            <V as std::convert::TryInto<types::UsersTrackBulkRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UsersTrackBulkRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UsersTrackBulkRequest,
+                ) -> types::builder::UsersTrackBulkRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/users/track/bulk`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::UsersTrackBulkRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/users/track/bulk", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "users_track_bulk",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -214,6 +214,58 @@ pub fn catalog_item_update(
         ],
     )
 }
+/// `POST /catalogs/{catalog_name}/fields` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn catalog_fields_create(
+    catalog_name: &types::CatalogName,
+    body: &types::CatalogFieldsCreateRequest,
+) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "catalog_fields_create",
+        "POST",
+        format!(
+            "/catalogs/{}/fields",
+            crate::runtime::encode_path(&catalog_name.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /catalogs/{catalog_name}/selections` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn catalog_selection_create(
+    catalog_name: &types::CatalogName,
+    body: &types::CatalogSelectionCreateRequest,
+) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "catalog_selection_create",
+        "POST",
+        format!(
+            "/catalogs/{}/selections",
+            crate::runtime::encode_path(&catalog_name.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
 /// `POST /subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -465,6 +517,116 @@ pub fn sms_invalid_phone_numbers_remove(
         "sms_invalid_phone_numbers_remove",
         "POST",
         format!("/sms/invalid_phone_numbers/remove",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /export/segment/cancel` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn segments_export_cancel(
+    body: &types::SegmentsExportCancelRequest,
+) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "segments_export_cancel",
+        "POST",
+        format!("/export/segment/cancel",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /campaigns/duplicate` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn campaigns_duplicate(
+    body: &types::CampaignsDuplicateRequest,
+) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "campaigns_duplicate",
+        "POST",
+        format!("/campaigns/duplicate",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /canvas/duplicate` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn canvas_duplicate(
+    body: &types::CanvasDuplicateRequest,
+) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "canvas_duplicate",
+        "POST",
+        format!("/canvas/duplicate",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /media_library/create` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn media_library_create(
+    body: &types::MediaLibraryCreateRequest,
+) -> Result<Prepared<types::MediaLibraryCreateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "media_library_create",
+        "POST",
+        format!("/media_library/create",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /media_library/replace_file` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn media_library_replace_file(
+    body: &types::MediaLibraryReplaceFileRequest,
+) -> Result<Prepared<types::MediaLibraryReplaceFileResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "media_library_replace_file",
+        "PUT",
+        format!("/media_library/replace_file",),
         body,
         &[(200u16, 299u16)],
         &[
@@ -811,6 +973,28 @@ pub fn live_activity_update(
         ],
     )
 }
+/// `POST /messages/live_activity/start` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn live_activity_start(
+    body: &types::LiveActivityStartRequest,
+) -> Result<Prepared<types::LiveActivityUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "live_activity_start",
+        "POST",
+        format!("/messages/live_activity/start",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
 /// `PUT /preference_center/v1/{preferenceCenterExternalID}` with `body`
 /// serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -847,6 +1031,204 @@ pub fn preference_center_create(
         "preference_center_create",
         "POST",
         format!("/preference_center/v1",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /apps/push_credential/update` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn apps_push_credential_update(
+    body: &types::PushCredentialUpdateRequest,
+) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "apps_push_credential_update",
+        "POST",
+        format!("/apps/push_credential/update",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /app_group/sdk_authentication/create` with `body` serialised once
+/// (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn sdk_authentication_key_create(
+    body: &types::SdkAuthenticationKeyCreateRequest,
+) -> Result<Prepared<types::SdkAuthenticationKeyCreateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "sdk_authentication_key_create",
+        "POST",
+        format!("/app_group/sdk_authentication/create",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /app_group/sdk_authentication/primary` with `body` serialised once
+/// (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn sdk_authentication_key_set_primary(
+    body: &types::SdkAuthenticationKeyReference,
+) -> Result<Prepared<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "sdk_authentication_key_set_primary",
+        "PUT",
+        format!("/app_group/sdk_authentication/primary",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `DELETE /app_group/sdk_authentication/delete` with `body` serialised once
+/// (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn sdk_authentication_key_delete(
+    body: &types::SdkAuthenticationKeyReference,
+) -> Result<Prepared<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "sdk_authentication_key_delete",
+        "DELETE",
+        format!("/app_group/sdk_authentication/delete",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /campaigns/translations` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn campaign_translations_update(
+    body: &types::CampaignTranslationUpdateRequest,
+) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "campaign_translations_update",
+        "PUT",
+        format!("/campaigns/translations",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /canvas/translations` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn canvas_translations_update(
+    body: &types::CanvasTranslationUpdateRequest,
+) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "canvas_translations_update",
+        "PUT",
+        format!("/canvas/translations",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /content_blocks/translations` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn content_block_translations_update(
+    body: &types::ContentBlockTranslationUpdateRequest,
+) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "content_block_translations_update",
+        "PUT",
+        format!("/content_blocks/translations",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /templates/email/translations` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn email_template_translations_update(
+    body: &types::EmailTemplateTranslationUpdateRequest,
+) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "email_template_translations_update",
+        "PUT",
+        format!("/templates/email/translations",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `PUT /templates/webhook/translations` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn webhook_template_translations_update(
+    body: &types::WebhookTemplateTranslationUpdateRequest,
+) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "webhook_template_translations_update",
+        "PUT",
+        format!("/templates/webhook/translations",),
         body,
         &[(200u16, 299u16)],
         &[
@@ -1086,6 +1468,50 @@ pub fn users_merge(
         "users_merge",
         "POST",
         format!("/users/merge",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /users/track/sync` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn users_track_sync(
+    body: &types::UsersTrackSyncRequest,
+) -> Result<Prepared<types::UsersTrackSyncResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "users_track_sync",
+        "POST",
+        format!("/users/track/sync",),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+/// `POST /users/track/bulk` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+pub fn users_track_bulk(
+    body: &types::UsersTrackBulkRequest,
+) -> Result<Prepared<types::UsersTrackResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "users_track_bulk",
+        "POST",
+        format!("/users/track/bulk",),
         body,
         &[(200u16, 299u16)],
         &[

@@ -34,6 +34,58 @@ impl<'a> crate::builder::CatalogItemsList<'a> {
         self.stream().collect_all().await
     }
 }
+impl<'a> crate::builder::CdiIntegrationsList<'a> {
+    /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
+    /// from page to page until a page has none; the other parameters set on this
+    /// builder apply to every page.
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    pub fn stream(self) -> Items<'a, CdiIntegration, types::BrazeError> {
+        crate::stream::by_cursor(move |cursor: Option<String>| {
+            let request = match cursor {
+                Some(cursor) => self.clone().cursor(cursor),
+                None => self.clone(),
+            };
+            async move {
+                let response = request.send().await?;
+                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                Ok((response.into_inner().results, next))
+            }
+        })
+    }
+    /// The whole list of `cdi_integrations_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(self) -> Result<Vec<CdiIntegration>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
+    /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
+    /// from page to page until a page has none; the other parameters set on this
+    /// builder apply to every page.
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    pub fn stream(self) -> Items<'a, CdiJobSyncStatus, types::BrazeError> {
+        crate::stream::by_cursor(move |cursor: Option<String>| {
+            let request = match cursor {
+                Some(cursor) => self.clone().cursor(cursor),
+                None => self.clone(),
+            };
+            async move {
+                let response = request.send().await?;
+                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                Ok((response.into_inner().results, next))
+            }
+        })
+    }
+    /// The whole list of `cdi_job_sync_status_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(self) -> Result<Vec<CdiJobSyncStatus>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
 impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     /// Every item of the list, requesting windows of 100 (`limit`, the largest
     /// Braze allows) at `offset` 0, 100, ... until a window holds fewer; the other
@@ -351,6 +403,60 @@ impl<'a> crate::builder::PurchasesProductList<'a> {
     /// The whole list of `purchases_product_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
     pub async fn collect_all(self) -> Result<Vec<::std::string::String>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+impl<'a> crate::builder::CustomAttributesList<'a> {
+    /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
+    /// from page to page until a page has none; the other parameters set on this
+    /// builder apply to every page.
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    pub fn stream(self) -> Items<'a, CustomAttributeDetails, types::BrazeError> {
+        crate::stream::by_cursor(move |cursor: Option<String>| {
+            let request = match cursor {
+                Some(cursor) => self.clone().cursor(cursor),
+                None => self.clone(),
+            };
+            async move {
+                let response = request.send().await?;
+                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                Ok((response.into_inner().attributes, next))
+            }
+        })
+    }
+    /// The whole list of `custom_attributes_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CustomAttributeDetails>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+impl<'a> crate::builder::CustomEventsList<'a> {
+    /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
+    /// from page to page until a page has none; the other parameters set on this
+    /// builder apply to every page.
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    pub fn stream(self) -> Items<'a, CustomEventDetails, types::BrazeError> {
+        crate::stream::by_cursor(move |cursor: Option<String>| {
+            let request = match cursor {
+                Some(cursor) => self.clone().cursor(cursor),
+                None => self.clone(),
+            };
+            async move {
+                let response = request.send().await?;
+                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                Ok((response.into_inner().events, next))
+            }
+        })
+    }
+    /// The whole list of `custom_events_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(self) -> Result<Vec<CustomEventDetails>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }

@@ -5,7 +5,7 @@
 //! into. Read from the generated client by the generator.
 use super::{ExampleCodecs, codec};
 /// One entry per operation of the spec, in spec order.
-pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
+pub static EXAMPLE_CODECS: [ExampleCodecs; 132usize] = [
     ExampleCodecs {
         operation_id: "catalogs_list",
         request: None,
@@ -81,6 +81,48 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
     ExampleCodecs {
         operation_id: "catalog_item_update",
         request: Some(codec::<braze_sdk::types::CatalogItemUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "catalog_fields_create",
+        request: Some(codec::<braze_sdk::types::CatalogFieldsCreateRequest>),
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "catalog_field_delete",
+        request: None,
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "catalog_selection_create",
+        request: Some(codec::<braze_sdk::types::CatalogSelectionCreateRequest>),
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "catalog_selection_delete",
+        request: None,
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "cdi_integrations_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::CdiIntegrationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "cdi_job_sync_status_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::CdiJobSyncStatusListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "cdi_integration_sync",
+        request: None,
         success: Some(codec::<braze_sdk::types::BrazeResponse>),
         error: codec::<braze_sdk::types::BrazeError>,
     },
@@ -343,6 +385,60 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
         error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {
+        operation_id: "custom_attributes_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::CustomAttributesListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "custom_events_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::CustomEventsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "purchases_quantity_series",
+        request: None,
+        success: Some(codec::<braze_sdk::types::PurchasesQuantitySeriesResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "purchases_revenue_series",
+        request: None,
+        success: Some(codec::<braze_sdk::types::PurchasesRevenueSeriesResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "segments_export_cancel",
+        request: Some(codec::<braze_sdk::types::SegmentsExportCancelRequest>),
+        success: Some(codec::<braze_sdk::types::ExportAcceptedResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "campaigns_duplicate",
+        request: Some(codec::<braze_sdk::types::CampaignsDuplicateRequest>),
+        success: Some(codec::<braze_sdk::types::ExportAcceptedResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "canvas_duplicate",
+        request: Some(codec::<braze_sdk::types::CanvasDuplicateRequest>),
+        success: Some(codec::<braze_sdk::types::ExportAcceptedResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "media_library_create",
+        request: Some(codec::<braze_sdk::types::MediaLibraryCreateRequest>),
+        success: Some(codec::<braze_sdk::types::MediaLibraryCreateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "media_library_replace_file",
+        request: Some(codec::<braze_sdk::types::MediaLibraryReplaceFileRequest>),
+        success: Some(codec::<braze_sdk::types::MediaLibraryReplaceFileResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
         operation_id: "messages_send",
         request: Some(codec::<braze_sdk::types::MessagesSendRequest>),
         success: Some(codec::<braze_sdk::types::MessagesSendResponse>),
@@ -439,6 +535,12 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
         error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {
+        operation_id: "live_activity_start",
+        request: Some(codec::<braze_sdk::types::LiveActivityStartRequest>),
+        success: Some(codec::<braze_sdk::types::LiveActivityUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
         operation_id: "preference_center_url_generate",
         request: None,
         success: Some(codec::<braze_sdk::types::PreferenceCenterUrlGenerateResponse>),
@@ -466,6 +568,12 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
         operation_id: "preference_center_create",
         request: Some(codec::<braze_sdk::types::PreferenceCenterCreateRequest>),
         success: Some(codec::<braze_sdk::types::PreferenceCenterCreateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "apps_push_credential_update",
+        request: Some(codec::<braze_sdk::types::PushCredentialUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::BrazeResponse>),
         error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {
@@ -497,6 +605,120 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
         request: None,
         success: None,
         error: codec::<braze_sdk::types::ScimError>,
+    },
+    ExampleCodecs {
+        operation_id: "sdk_authentication_keys_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::SdkAuthenticationKeysResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "sdk_authentication_key_create",
+        request: Some(codec::<braze_sdk::types::SdkAuthenticationKeyCreateRequest>),
+        success: Some(codec::<braze_sdk::types::SdkAuthenticationKeyCreateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "sdk_authentication_key_set_primary",
+        request: Some(codec::<braze_sdk::types::SdkAuthenticationKeyReference>),
+        success: Some(codec::<braze_sdk::types::SdkAuthenticationKeysResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "sdk_authentication_key_delete",
+        request: Some(codec::<braze_sdk::types::SdkAuthenticationKeyReference>),
+        success: Some(codec::<braze_sdk::types::SdkAuthenticationKeysResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "campaign_translations_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "campaign_translations_update",
+        request: Some(codec::<braze_sdk::types::CampaignTranslationUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "campaign_translations_source",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationSourceResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "canvas_translations_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "canvas_translations_update",
+        request: Some(codec::<braze_sdk::types::CanvasTranslationUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "canvas_translations_source",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationSourceResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "content_block_translations_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "content_block_translations_update",
+        request: Some(codec::<braze_sdk::types::ContentBlockTranslationUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "content_block_translations_source",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationSourceResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "email_template_translations_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "email_template_translations_update",
+        request: Some(codec::<braze_sdk::types::EmailTemplateTranslationUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "email_template_translations_source",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationSourceResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "webhook_template_translations_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationsListResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "webhook_template_translations_update",
+        request: Some(codec::<braze_sdk::types::WebhookTemplateTranslationUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "webhook_template_translations_source",
+        request: None,
+        success: Some(codec::<braze_sdk::types::TranslationSourceResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {
         operation_id: "users_alias_new",
@@ -562,6 +784,18 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 93usize] = [
         operation_id: "users_merge",
         request: Some(codec::<braze_sdk::types::UsersMergeRequest>),
         success: Some(codec::<braze_sdk::types::UsersMergeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "users_track_sync",
+        request: Some(codec::<braze_sdk::types::UsersTrackSyncRequest>),
+        success: Some(codec::<braze_sdk::types::UsersTrackSyncResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "users_track_bulk",
+        request: Some(codec::<braze_sdk::types::UsersTrackBulkRequest>),
+        success: Some(codec::<braze_sdk::types::UsersTrackResponse>),
         error: codec::<braze_sdk::types::BrazeError>,
     },
 ];

@@ -70,3 +70,46 @@ pub async fn assert_no_api_version_header(server: &MockServer) {
         );
     }
 }
+
+/// The one request `server` received (fails if it saw none or several): for
+/// the checks that matchers cannot express, such as "no other query
+/// parameter" or "no body".
+pub async fn only_request(server: &MockServer) -> wiremock::Request {
+    let mut requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
+    assert_eq!(requests.len(), 1, "exactly one request");
+    requests.remove(0)
+}
+
+/// Asserts that the one request `server` received had exactly the query
+/// pairs `expected` (in any order): nothing missing, nothing extra, no empty
+/// parameter for an unset option.
+pub async fn assert_exact_query(server: &MockServer, expected: &[(&str, &str)]) {
+    let request = only_request(server).await;
+    let mut got: Vec<(String, String)> = request
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "query string of {}", request.url);
+}
+
+/// Asserts that the one request `server` received carried no body.
+pub async fn assert_no_body(server: &MockServer) {
+    let request = only_request(server).await;
+    assert!(
+        request.body.is_empty(),
+        "{} {} carried a body: {}",
+        request.method,
+        request.url,
+        String::from_utf8_lossy(&request.body)
+    );
+}

@@ -1,7 +1,8 @@
 //! Every JSON example of the Braze doc pages behind the spec validates
 //! against the spec's schemas, or is listed with the reason it does not.
 //!
-//! Pages: the doc page of each covered endpoint (`endpoints.tsv`), plus the
+//! Pages: the doc page of each covered endpoint (`endpoints.tsv`, and the
+//! two extra-endpoint tables for the endpoints beyond the glossary), plus the
 //! object pages named in `tests/doc_examples/*.yaml`. Decisions (skip,
 //! retarget) live in those YAML files; see `tests/doc_examples/README.md`.
 
@@ -10,7 +11,9 @@ use std::fmt::Write as _;
 
 use braze_openapi_generator as generator;
 use braze_tests::doc_examples::{Example, Target, converted_components, extract, json_schema_with};
-use braze_tests::reference::{endpoint_rows, reference_dir, repo_root, spec_dir};
+use braze_tests::reference::{
+    endpoint_rows, extra_endpoint_rows, reference_dir, repo_root, spec_dir,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -235,19 +238,43 @@ fn doc_examples_validate_against_the_spec() {
             ));
         }
     }
+    // The pages of the endpoints beyond the glossary (both extra tables) that
+    // the spec covers. Their keys are relative to `braze-docs/` like the
+    // glossary's; a fork page keeps its `braze-docs-forks/<owner>/` prefix.
+    for row in extra_endpoint_rows() {
+        if document
+            .pointer(&format!(
+                "/paths/{}/{}",
+                row.path.replace('~', "~0").replace('/', "~1"),
+                row.method
+            ))
+            .is_some()
+        {
+            let page = row
+                .page
+                .strip_prefix("braze-docs/")
+                .unwrap_or(&row.page)
+                .to_string();
+            pages.push((page, Some((row.method.clone(), row.path.clone()))));
+        }
+    }
     for (page, d) in &decisions {
         if d.schema.is_some() && !pages.iter().any(|(p, _)| p == page) {
             pages.push((page.clone(), None));
         }
     }
-    // Extra endpoints (beyond the glossary) documented in decisions by their
-    // operation are covered through `endpoints.tsv` only; pages may repeat
-    // (two rows share a page): check each page once per operation.
+    // Pages may repeat (two rows share a page): check each page once per
+    // operation.
     pages.dedup();
 
     for (page, op) in &pages {
-        let text = std::fs::read_to_string(docs.join(page))
-            .unwrap_or_else(|e| panic!("cannot read {page}: {e}"));
+        let file = if page.starts_with("braze-docs-forks/") {
+            reference_dir().join(page)
+        } else {
+            docs.join(page)
+        };
+        let text =
+            std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {page}: {e}"));
         let examples = extract(&text);
         let page_decisions = decisions.remove(page).unwrap_or_default();
         let schemas = op

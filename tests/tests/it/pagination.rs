@@ -203,5 +203,8 @@ fn every_list_operation_of_the_spec_has_a_usable_paging_rule() {
         styles.get("offset").copied().unwrap_or(0) >= 5,
         "{styles:?}"
     );
-    assert_eq!(styles.get("cursor").copied(), Some(1), "{styles:?}");
+    assert!(
+        styles.get("cursor").copied().unwrap_or(0) >= 1,
+        "{styles:?}"
+    );
 }
