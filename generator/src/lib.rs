@@ -23,6 +23,7 @@ pub mod batches;
 pub mod code_index;
 pub mod diagnostics;
 pub mod example_codecs;
+pub mod extensions;
 pub mod format;
 pub mod load;
 pub mod lower;
@@ -93,8 +94,15 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         )
     })?;
     let client = format::format_file(&file).map_err(fail)?;
-    let operations =
-        format::format_tokens(metadata::operations_table(&spec.document)).map_err(fail)?;
+    let table = metadata::operations_table(&spec.document).map_err(|problems| {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
+                .collect(),
+        )
+    })?;
+    let operations = format::format_tokens(table).map_err(fail)?;
     let codecs = format::format_tokens(codecs).map_err(fail)?;
     Ok(vec![
         Output {

@@ -9,18 +9,32 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use crate::extensions::{Pagination, RateLimit};
 use crate::walk::operations;
 
 /// Tokens of the operations table for `document` (the published spec, not
 /// the lowered one). Types come from the SDK's hand-written `operation` module.
-pub fn operations_table(document: &Value) -> TokenStream {
+/// The extensions are read through [`crate::extensions`]: an operation whose
+/// extensions do not parse is an error here too, never a silent default.
+pub fn operations_table(document: &Value) -> Result<TokenStream, Vec<String>> {
     let mut ops: Vec<TokenStream> = Vec::new();
+    let mut problems = Vec::new();
     for op in operations(document) {
         let o = op.operation;
-        let id = o
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let Some(id) = o.get("operationId").and_then(Value::as_str) else {
+            problems.push(format!("{}: no operationId", op.pointer));
+            continue;
+        };
+        let ext = match crate::extensions::operation_extensions(o) {
+            Ok(ext) => ext,
+            Err(p) => {
+                problems.extend(
+                    p.into_iter()
+                        .map(|(at, m)| format!("{}{at}: {m}", op.pointer)),
+                );
+                continue;
+            }
+        };
         let method = op.method.to_ascii_uppercase();
         let path = op.path;
         let tag = o
@@ -31,8 +45,8 @@ pub fn operations_table(document: &Value) -> TokenStream {
             .get("deprecated")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let rate_limit = rate_limit(o.get("x-braze-rate-limit"));
-        let pagination = pagination(o.get("x-braze-pagination"));
+        let rate_limit = rate_limit(&ext.rate_limit);
+        let pagination = pagination(ext.pagination.as_ref());
         ops.push(quote! {
             Operation {
                 id: #id,
@@ -45,62 +59,59 @@ pub fn operations_table(document: &Value) -> TokenStream {
             }
         });
     }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let count = ops.len();
-    quote! {
+    Ok(quote! {
         //! What the spec says about each operation, as data for the runtime.
         use crate::operation::{Operation, Pagination, RateLimit};
 
         /// Every operation of the spec, in spec order.
         pub static OPERATIONS: [Operation; #count] = [ #(#ops),* ];
+    })
+}
+
+fn rate_limit(rl: &RateLimit) -> TokenStream {
+    match rl {
+        RateLimit::Unlimited { bucket, .. } => quote!(RateLimit::Unlimited { bucket: #bucket }),
+        RateLimit::Limited {
+            requests,
+            window_seconds,
+            bucket,
+            ..
+        } => {
+            let (requests, window) = (requests.get(), window_seconds.get());
+            quote!(RateLimit::Limited { requests: #requests, window_seconds: #window, bucket: #bucket })
+        }
     }
 }
 
-fn rate_limit(rl: Option<&Value>) -> TokenStream {
-    let Some(rl) = rl else {
-        return quote!(RateLimit::Unknown);
-    };
-    let bucket = rl
-        .get("bucket")
-        .and_then(Value::as_str)
-        .unwrap_or("default");
-    if rl
-        .get("unlimited")
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-    {
-        return quote!(RateLimit::Unlimited { bucket: #bucket });
-    }
-    let requests = rl.get("requests").and_then(Value::as_u64).unwrap_or(0) as u32;
-    let window = rl
-        .get("window_seconds")
-        .and_then(Value::as_u64)
-        .unwrap_or(0) as u32;
-    quote!(RateLimit::Limited { requests: #requests, window_seconds: #window, bucket: #bucket })
-}
-
-fn pagination(p: Option<&Value>) -> TokenStream {
-    let Some(p) = p else { return quote!(None) };
-    let s = |k: &str| {
-        p.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let n = |k: &str| p.get(k).and_then(Value::as_u64).unwrap_or(0) as u32;
-    let items = s("items");
-    match p.get("style").and_then(Value::as_str) {
-        Some("page") => {
-            let (param, size) = (s("param"), n("page_size"));
+fn pagination(p: Option<&Pagination>) -> TokenStream {
+    match p {
+        None => quote!(None),
+        Some(Pagination::Page {
+            param,
+            page_size,
+            items,
+        }) => {
+            let size = page_size.get();
             quote!(Some(Pagination::Page { param: #param, page_size: #size, items: #items }))
         }
-        Some("offset") => {
-            let (offset, limit, max) = (s("offset_param"), s("limit_param"), n("max_limit"));
-            quote!(Some(Pagination::Offset { offset_param: #offset, limit_param: #limit, max_limit: #max, items: #items }))
+        Some(Pagination::Offset {
+            offset_param,
+            limit_param,
+            max_limit,
+            items,
+            ..
+        }) => {
+            let max = max_limit.get();
+            quote!(Some(Pagination::Offset { offset_param: #offset_param, limit_param: #limit_param, max_limit: #max, items: #items }))
         }
-        Some("cursor") => {
-            let (param, header) = (s("param"), s("header"));
-            quote!(Some(Pagination::Cursor { param: #param, header: #header, items: #items }))
-        }
-        _ => quote!(None),
+        Some(Pagination::Cursor {
+            param,
+            header,
+            items,
+        }) => quote!(Some(Pagination::Cursor { param: #param, header: #header, items: #items })),
     }
 }

@@ -492,40 +492,49 @@ impl Checker<'_> {
         // Responses: one success, one error schema.
         self.response_problems(op, &mut err);
 
-        // Vendor extensions the SDK runtime depends on.
-        match o.get("x-braze-rate-limit") {
-            None => err(
-                format!("{at}/x-braze-rate-limit"),
-                "missing x-braze-rate-limit".into(),
-            ),
-            Some(rl) => rate_limit_problems(rl, &format!("{at}/x-braze-rate-limit"), &mut err),
-        }
-        if let Some(ids) = o.get("x-braze-error-ids") {
-            let known: Vec<&Value> = self
-                .doc()
-                .pointer("/components/schemas/BrazeErrorId/enum")
-                .and_then(Value::as_array)
-                .map(|v| v.iter().collect())
-                .unwrap_or_default();
-            match ids.as_array() {
-                Some(ids) => {
-                    for (i, id) in ids.iter().enumerate() {
-                        if !known.contains(&id) {
-                            err(
-                                format!("{at}/x-braze-error-ids/{i}"),
-                                format!("{id} is not a value of the BrazeErrorId schema"),
-                            );
-                        }
+        // Vendor extensions the SDK runtime depends on: their shape (one
+        // typed model, see `extensions`), then what they refer to.
+        match crate::extensions::operation_extensions(o) {
+            Err(problems) => {
+                for (ptr, message) in problems {
+                    err(format!("{at}{ptr}"), message);
+                }
+            }
+            Ok(ext) => {
+                let known: Vec<&str> = self
+                    .doc()
+                    .pointer("/components/schemas/BrazeErrorId/enum")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                for (i, id) in ext.error_ids.iter().enumerate() {
+                    if !known.contains(&id.as_str()) {
+                        err(
+                            format!("{at}/x-braze-error-ids/{i}"),
+                            format!("\"{id}\" is not a value of the BrazeErrorId schema"),
+                        );
                     }
                 }
-                None => err(
-                    format!("{at}/x-braze-error-ids"),
-                    "must be a list of error ids".into(),
-                ),
+                if let Some(p) = &ext.pagination {
+                    self.pagination_problems(op, p, &mut err);
+                }
+                if ext.availability.is_some() {
+                    let description = o
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    if !description.contains("Beta")
+                        && !description.contains("Early access")
+                        && !description.contains("early access")
+                        && !description.contains("beta")
+                    {
+                        err(
+                            format!("{at}/description"),
+                            "an operation with x-braze-availability must say so in its description (the SDK's docs come from it)".into(),
+                        );
+                    }
+                }
             }
-        }
-        if let Some(p) = o.get("x-braze-pagination") {
-            self.pagination_problems(op, p, &mut err);
         }
         out
     }
@@ -642,7 +651,7 @@ impl Checker<'_> {
     fn pagination_problems(
         &self,
         op: &OperationRef<'_>,
-        p: &Value,
+        p: &crate::extensions::Pagination,
         err: &mut impl FnMut(String, String),
     ) {
         let at = format!("{}/x-braze-pagination", op.pointer);
@@ -651,72 +660,33 @@ impl Checker<'_> {
             .into_iter()
             .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
             .collect();
-        let style = p.get("style").and_then(Value::as_str).unwrap_or_default();
-        let (param_keys, int_keys): (&[&str], &[&str]) = match style {
-            "page" => (&["param"], &["page_size"]),
-            "offset" => (&["offset_param", "limit_param"], &["max_limit"]),
-            "cursor" => (&["param"], &[]),
-            other => {
+        for (key, name) in p.parameters() {
+            if !params.contains(name) {
                 err(
-                    format!("{at}/style"),
-                    format!("pagination style `{other}` is not one of page, offset, cursor"),
-                );
-                return;
-            }
-        };
-        for key in param_keys {
-            match p.get(*key).and_then(Value::as_str) {
-                Some(name) if params.contains(name) => {}
-                Some(name) => err(
                     format!("{at}/{key}"),
                     format!("`{name}` is not a parameter of this operation"),
-                ),
-                None => err(
-                    format!("{at}/{key}"),
-                    format!("missing `{key}` for style {style}"),
-                ),
-            }
-        }
-        for key in int_keys {
-            if p.get(*key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
-                err(
-                    format!("{at}/{key}"),
-                    format!("`{key}` must be a positive integer for style {style}"),
                 );
             }
         }
-        if style == "cursor" && p.get("header").and_then(Value::as_str).is_none() {
-            err(
-                format!("{at}/header"),
-                "cursor pagination must name the response header carrying the cursor".into(),
-            );
-        }
         // The items property must exist in the success schema.
-        match p.get("items").and_then(Value::as_str) {
-            None => err(
+        let items = p.items();
+        let success = op
+            .operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
+            .and_then(|(_, r)| resolve(self.doc(), r))
+            .and_then(|r| r.pointer("/content/application~1json/schema"))
+            .and_then(|s| resolve(self.doc(), s));
+        let has = success
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .is_some_and(|props| props.contains_key(items));
+        if !has {
+            err(
                 format!("{at}/items"),
-                "missing `items`: the response property holding the page".into(),
-            ),
-            Some(items) => {
-                let success = op
-                    .operation
-                    .get("responses")
-                    .and_then(Value::as_object)
-                    .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
-                    .and_then(|(_, r)| resolve(self.doc(), r))
-                    .and_then(|r| r.pointer("/content/application~1json/schema"))
-                    .and_then(|s| resolve(self.doc(), s));
-                let has = success
-                    .and_then(|s| s.get("properties"))
-                    .and_then(Value::as_object)
-                    .is_some_and(|props| props.contains_key(items));
-                if !has {
-                    err(
-                        format!("{at}/items"),
-                        format!("the success schema has no property `{items}`"),
-                    );
-                }
-            }
+                format!("the success schema has no property `{items}`"),
+            );
         }
     }
 }
@@ -749,52 +719,6 @@ fn property_defaults(schema: &Value, at: String, found: &mut Vec<String>) {
             .enumerate()
         {
             property_defaults(child, format!("{at}/{key}/{i}"), found);
-        }
-    }
-}
-
-fn rate_limit_problems(rl: &Value, at: &str, err: &mut impl FnMut(String, String)) {
-    let Some(map) = rl.as_object() else {
-        err(at.to_string(), "must be a mapping".into());
-        return;
-    };
-    match map.get("bucket").and_then(Value::as_str) {
-        Some(b)
-            if !b.is_empty()
-                && b.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') => {}
-        _ => err(
-            format!("{at}/bucket"),
-            "`bucket` must be a kebab-case name".into(),
-        ),
-    }
-    let unlimited = map
-        .get("unlimited")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    if unlimited {
-        if map.contains_key("requests") || map.contains_key("window_seconds") {
-            err(
-                at.to_string(),
-                "`unlimited: true` excludes `requests` and `window_seconds`".into(),
-            );
-        }
-        return;
-    }
-    for key in ["requests", "window_seconds"] {
-        if map.get(key).and_then(Value::as_u64).is_none_or(|n| n == 0) {
-            err(
-                format!("{at}/{key}"),
-                format!("`{key}` must be a positive integer"),
-            );
-        }
-    }
-    for key in map.keys() {
-        if !["requests", "window_seconds", "bucket", "note", "unlimited"].contains(&key.as_str()) {
-            err(
-                format!("{at}/{}", escape_token(key)),
-                format!("unknown key `{key}`"),
-            );
         }
     }
 }

@@ -13,14 +13,21 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::code_index::{CodeIndex, ListField, json_field};
-use crate::rules::operations;
+use crate::extensions::Pagination;
+use crate::walk::operations;
 
 /// Tokens of the streams module.
 pub fn streams(document: &Value, client: &syn::File) -> Result<TokenStream, String> {
     let index = CodeIndex::new(client);
     let mut impls = Vec::new();
     for op in operations(document) {
-        let Some(paging) = op.operation.get("x-braze-pagination") else {
+        let ext = crate::extensions::operation_extensions(op.operation).map_err(|p| {
+            p.into_iter()
+                .map(|(at, m)| format!("{}{at}: {m}", op.pointer))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let Some(paging) = ext.pagination else {
             continue;
         };
         let id = op
@@ -28,7 +35,7 @@ pub fn streams(document: &Value, client: &syn::File) -> Result<TokenStream, Stri
             .get("operationId")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        impls.push(stream_impl(&index, id, paging).map_err(|e| format!("{}: {e}", op.pointer))?);
+        impls.push(stream_impl(&index, id, &paging).map_err(|e| format!("{}: {e}", op.pointer))?);
     }
     Ok(quote! {
         //! `stream()` and `collect_all()` on the builder of every list
@@ -43,13 +50,15 @@ pub fn streams(document: &Value, client: &syn::File) -> Result<TokenStream, Stri
     })
 }
 
-fn stream_impl(index: &CodeIndex<'_>, id: &str, paging: &Value) -> Result<TokenStream, String> {
-    let s = |k: &str| paging.get(k).and_then(Value::as_str).unwrap_or_default();
-    let n = |k: &str| paging.get(k).and_then(Value::as_u64).unwrap_or(0);
+fn stream_impl(
+    index: &CodeIndex<'_>,
+    id: &str,
+    paging: &Pagination,
+) -> Result<TokenStream, String> {
     let builder = format_ident!("{}", index.builder(id)?.ident.to_string());
     let (response, error) = index.send_types(id)?;
     let response_struct = index.type_struct(&response)?;
-    let items_key = s("items");
+    let items_key = paging.items();
     let field = json_field(response_struct, items_key)
         .ok_or_else(|| format!("{response} has no field for `{items_key}`"))?;
     let field_name = field.ident.clone().ok_or("tuple struct response")?;
@@ -62,10 +71,12 @@ fn stream_impl(index: &CodeIndex<'_>, id: &str, paging: &Value) -> Result<TokenS
     };
     let error_body = crate::code_index::generic_arg(error, "Error", 0)
         .ok_or_else(|| format!("{id}: send() error is not Error<_>"))?;
-    let (walk, doc) = match s("style") {
-        "page" => {
-            let param = s("param");
-            let size = n("page_size");
+    let (walk, doc) = match paging {
+        Pagination::Page {
+            param, page_size, ..
+        } => {
+            let param = param.as_str();
+            let size = u64::from(page_size.get());
             let setter = format_ident!("{param}");
             let ty = index.builder_param_type(id, param)?;
             let walk = quote! {
@@ -85,9 +96,14 @@ fn stream_impl(index: &CodeIndex<'_>, id: &str, paging: &Value) -> Result<TokenS
             );
             (walk, doc)
         }
-        "offset" => {
-            let (offset, limit) = (s("offset_param"), s("limit_param"));
-            let max = n("max_limit");
+        Pagination::Offset {
+            offset_param,
+            limit_param,
+            max_limit,
+            ..
+        } => {
+            let (offset, limit) = (offset_param.as_str(), limit_param.as_str());
+            let max = u64::from(max_limit.get());
             let (offset_setter, limit_setter) =
                 (format_ident!("{offset}"), format_ident!("{limit}"));
             let offset_ty = index.builder_param_type(id, offset)?;
@@ -111,10 +127,10 @@ fn stream_impl(index: &CodeIndex<'_>, id: &str, paging: &Value) -> Result<TokenS
             );
             (walk, doc)
         }
-        "cursor" => {
-            let param = s("param");
-            if !s("header").eq_ignore_ascii_case("link") {
-                return Err(format!("cursor header `{}` is not `Link`", s("header")));
+        Pagination::Cursor { param, header, .. } => {
+            let param = param.as_str();
+            if !header.eq_ignore_ascii_case("link") {
+                return Err(format!("cursor header `{header}` is not `Link`"));
             }
             let setter = format_ident!("{param}");
             let walk = quote! {
@@ -137,7 +153,6 @@ fn stream_impl(index: &CodeIndex<'_>, id: &str, paging: &Value) -> Result<TokenS
             );
             (walk, doc)
         }
-        other => return Err(format!("unknown pagination style `{other}`")),
     };
     let stream_doc = format!(
         "{doc}\n\nThe stream requests a page only once the previous one is consumed; an error \

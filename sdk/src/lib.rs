@@ -62,6 +62,7 @@ pub mod prepared;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+mod secret;
 pub mod stream;
 pub mod timestamp;
 
@@ -72,6 +73,7 @@ pub use nullable::Nullable;
 pub use open::Open;
 pub use retry::RetryPolicy;
 pub use runtime::{Error, ResponseValue};
+pub use secret::Secret;
 
 /// Re-exported: dates and times in generated types are chrono types.
 pub use chrono;

@@ -44,6 +44,7 @@ pub use split::{RECEIVED_SUFFIX, VALIDATION_KEYWORDS, components_to_split, is_re
 pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
     inline_any_value_components(&mut doc);
+    secrets(&mut doc);
     fold_enum_case(&mut doc);
     split::split_shared(&mut doc);
     let document = &doc.clone();
@@ -180,6 +181,38 @@ fn inline_any_value_components(doc: &mut Value) {
     replace(doc, &any);
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
         schemas.retain(|name, _| !any.contains(name));
+    }
+}
+
+/// Strings marked `format: password` (credentials in bodies) become
+/// `braze_sdk::Secret`, whose `Debug` never prints the value.
+fn secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let is_secret = m.get("type").and_then(Value::as_str) == Some("string")
+                && m.get("format").and_then(Value::as_str) == Some("password");
+            if is_secret {
+                let description = m.get("description").cloned();
+                let mut secret = rust_type("Secret", Value::Null);
+                if let Some(s) = secret.as_object_mut() {
+                    if let Some(p) = s.get_mut("x-rust-type").and_then(Value::as_object_mut) {
+                        p.insert("parameters".into(), json!([]));
+                    }
+                    if let Some(d) = description {
+                        s.insert("description".into(), d);
+                    }
+                }
+                *v = secret;
+                return;
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    secrets(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(secrets),
+        _ => {}
     }
 }
 

@@ -633,7 +633,7 @@ pub mod types {
     pub struct ApplePushCredential {
         pub apns_gateway: ApnsGateway,
         ///The `.p8` key file, Base64-encoded (a secret).
-        pub certificate: ::std::string::String,
+        pub certificate: ::braze_sdk::Secret,
         ///The app's bundle identifier.
         pub jwt_bundle_id: ::std::string::String,
         ///The key's identifier in the Apple developer account.
@@ -1079,18 +1079,26 @@ pub mod types {
         ArbitraryError,
         #[serde(rename = "catalog-array-invalid")]
         CatalogArrayInvalid,
+        #[serde(rename = "catalog-exceeds-fields-limit")]
+        CatalogExceedsFieldsLimit,
         #[serde(rename = "catalog-name-already-exists")]
         CatalogNameAlreadyExists,
         #[serde(rename = "catalog-name-too-large")]
         CatalogNameTooLarge,
         #[serde(rename = "catalog-not-found")]
         CatalogNotFound,
+        #[serde(rename = "company-size-limit-already-reached")]
+        CompanySizeLimitAlreadyReached,
         #[serde(rename = "description-too-long")]
         DescriptionTooLong,
+        #[serde(rename = "field-is-inventory")]
+        FieldIsInventory,
         #[serde(rename = "field-names-not-unique")]
         FieldNamesNotUnique,
         #[serde(rename = "field-names-too-large")]
         FieldNamesTooLarge,
+        #[serde(rename = "field-referenced-by-selection")]
+        FieldReferencedBySelection,
         #[serde(rename = "filtered-set-field-too-long")]
         FilteredSetFieldTooLong,
         #[serde(rename = "id-in-body")]
@@ -1109,6 +1117,8 @@ pub mod types {
         InvalidCatalogName,
         #[serde(rename = "invalid-cursor")]
         InvalidCursor,
+        #[serde(rename = "invalid-field-name")]
+        InvalidFieldName,
         #[serde(rename = "invalid-field-names")]
         InvalidFieldNames,
         #[serde(rename = "invalid-field-types")]
@@ -1119,6 +1129,14 @@ pub mod types {
         InvalidIds,
         #[serde(rename = "invalid-keys-in-value-object")]
         InvalidKeysInValueObject,
+        #[serde(rename = "invalid-selection")]
+        InvalidSelection,
+        #[serde(rename = "invalid-sort-field")]
+        InvalidSortField,
+        #[serde(rename = "invalid-sort-order")]
+        InvalidSortOrder,
+        #[serde(rename = "invalid-sorting")]
+        InvalidSorting,
         #[serde(rename = "item-already-exists")]
         ItemAlreadyExists,
         #[serde(rename = "item-array-invalid")]
@@ -1129,14 +1147,28 @@ pub mod types {
         ItemsMissingIds,
         #[serde(rename = "items-too-large")]
         ItemsTooLarge,
+        #[serde(rename = "request-includes-too-many-fields")]
+        RequestIncludesTooManyFields,
         #[serde(rename = "request-includes-too-many-items")]
         RequestIncludesTooManyItems,
+        #[serde(rename = "selection-contains-too-many-arrays")]
+        SelectionContainsTooManyArrays,
+        #[serde(rename = "selection-has-invalid-filter")]
+        SelectionHasInvalidFilter,
+        #[serde(rename = "selection-invalid-results-limit")]
+        SelectionInvalidResultsLimit,
+        #[serde(rename = "selection-limit-reached")]
+        SelectionLimitReached,
+        #[serde(rename = "selection-name-already-exists")]
+        SelectionNameAlreadyExists,
         #[serde(rename = "too-deep-nesting-in-value-object")]
         TooDeepNestingInValueObject,
         #[serde(rename = "too-many-catalog-atoms")]
         TooManyCatalogAtoms,
         #[serde(rename = "too-many-fields")]
         TooManyFields,
+        #[serde(rename = "too-many-filters")]
+        TooManyFilters,
         #[serde(rename = "unable-to-coerce-value")]
         UnableToCoerceValue,
     }
@@ -1145,12 +1177,18 @@ pub mod types {
             match *self {
                 Self::ArbitraryError => f.write_str("arbitrary-error"),
                 Self::CatalogArrayInvalid => f.write_str("catalog-array-invalid"),
+                Self::CatalogExceedsFieldsLimit => f.write_str("catalog-exceeds-fields-limit"),
                 Self::CatalogNameAlreadyExists => f.write_str("catalog-name-already-exists"),
                 Self::CatalogNameTooLarge => f.write_str("catalog-name-too-large"),
                 Self::CatalogNotFound => f.write_str("catalog-not-found"),
+                Self::CompanySizeLimitAlreadyReached => {
+                    f.write_str("company-size-limit-already-reached")
+                }
                 Self::DescriptionTooLong => f.write_str("description-too-long"),
+                Self::FieldIsInventory => f.write_str("field-is-inventory"),
                 Self::FieldNamesNotUnique => f.write_str("field-names-not-unique"),
                 Self::FieldNamesTooLarge => f.write_str("field-names-too-large"),
+                Self::FieldReferencedBySelection => f.write_str("field-referenced-by-selection"),
                 Self::FilteredSetFieldTooLong => f.write_str("filtered-set-field-too-long"),
                 Self::IdInBody => f.write_str("id-in-body"),
                 Self::IdNotFirstColumn => f.write_str("id-not-first-column"),
@@ -1160,22 +1198,40 @@ pub mod types {
                 Self::IdsTooLarge => f.write_str("ids-too-large"),
                 Self::InvalidCatalogName => f.write_str("invalid-catalog-name"),
                 Self::InvalidCursor => f.write_str("invalid-cursor"),
+                Self::InvalidFieldName => f.write_str("invalid-field-name"),
                 Self::InvalidFieldNames => f.write_str("invalid-field-names"),
                 Self::InvalidFieldTypes => f.write_str("invalid-field-types"),
                 Self::InvalidFields => f.write_str("invalid-fields"),
                 Self::InvalidIds => f.write_str("invalid-ids"),
                 Self::InvalidKeysInValueObject => f.write_str("invalid-keys-in-value-object"),
+                Self::InvalidSelection => f.write_str("invalid-selection"),
+                Self::InvalidSortField => f.write_str("invalid-sort-field"),
+                Self::InvalidSortOrder => f.write_str("invalid-sort-order"),
+                Self::InvalidSorting => f.write_str("invalid-sorting"),
                 Self::ItemAlreadyExists => f.write_str("item-already-exists"),
                 Self::ItemArrayInvalid => f.write_str("item-array-invalid"),
                 Self::ItemNotFound => f.write_str("item-not-found"),
                 Self::ItemsMissingIds => f.write_str("items-missing-ids"),
                 Self::ItemsTooLarge => f.write_str("items-too-large"),
+                Self::RequestIncludesTooManyFields => {
+                    f.write_str("request-includes-too-many-fields")
+                }
                 Self::RequestIncludesTooManyItems => f.write_str("request-includes-too-many-items"),
+                Self::SelectionContainsTooManyArrays => {
+                    f.write_str("selection-contains-too-many-arrays")
+                }
+                Self::SelectionHasInvalidFilter => f.write_str("selection-has-invalid-filter"),
+                Self::SelectionInvalidResultsLimit => {
+                    f.write_str("selection-invalid-results-limit")
+                }
+                Self::SelectionLimitReached => f.write_str("selection-limit-reached"),
+                Self::SelectionNameAlreadyExists => f.write_str("selection-name-already-exists"),
                 Self::TooDeepNestingInValueObject => {
                     f.write_str("too-deep-nesting-in-value-object")
                 }
                 Self::TooManyCatalogAtoms => f.write_str("too-many-catalog-atoms"),
                 Self::TooManyFields => f.write_str("too-many-fields"),
+                Self::TooManyFilters => f.write_str("too-many-filters"),
                 Self::UnableToCoerceValue => f.write_str("unable-to-coerce-value"),
             }
         }
@@ -1186,12 +1242,16 @@ pub mod types {
             match value {
                 "arbitrary-error" => Ok(Self::ArbitraryError),
                 "catalog-array-invalid" => Ok(Self::CatalogArrayInvalid),
+                "catalog-exceeds-fields-limit" => Ok(Self::CatalogExceedsFieldsLimit),
                 "catalog-name-already-exists" => Ok(Self::CatalogNameAlreadyExists),
                 "catalog-name-too-large" => Ok(Self::CatalogNameTooLarge),
                 "catalog-not-found" => Ok(Self::CatalogNotFound),
+                "company-size-limit-already-reached" => Ok(Self::CompanySizeLimitAlreadyReached),
                 "description-too-long" => Ok(Self::DescriptionTooLong),
+                "field-is-inventory" => Ok(Self::FieldIsInventory),
                 "field-names-not-unique" => Ok(Self::FieldNamesNotUnique),
                 "field-names-too-large" => Ok(Self::FieldNamesTooLarge),
+                "field-referenced-by-selection" => Ok(Self::FieldReferencedBySelection),
                 "filtered-set-field-too-long" => Ok(Self::FilteredSetFieldTooLong),
                 "id-in-body" => Ok(Self::IdInBody),
                 "id-not-first-column" => Ok(Self::IdNotFirstColumn),
@@ -1201,20 +1261,32 @@ pub mod types {
                 "ids-too-large" => Ok(Self::IdsTooLarge),
                 "invalid-catalog-name" => Ok(Self::InvalidCatalogName),
                 "invalid-cursor" => Ok(Self::InvalidCursor),
+                "invalid-field-name" => Ok(Self::InvalidFieldName),
                 "invalid-field-names" => Ok(Self::InvalidFieldNames),
                 "invalid-field-types" => Ok(Self::InvalidFieldTypes),
                 "invalid-fields" => Ok(Self::InvalidFields),
                 "invalid-ids" => Ok(Self::InvalidIds),
                 "invalid-keys-in-value-object" => Ok(Self::InvalidKeysInValueObject),
+                "invalid-selection" => Ok(Self::InvalidSelection),
+                "invalid-sort-field" => Ok(Self::InvalidSortField),
+                "invalid-sort-order" => Ok(Self::InvalidSortOrder),
+                "invalid-sorting" => Ok(Self::InvalidSorting),
                 "item-already-exists" => Ok(Self::ItemAlreadyExists),
                 "item-array-invalid" => Ok(Self::ItemArrayInvalid),
                 "item-not-found" => Ok(Self::ItemNotFound),
                 "items-missing-ids" => Ok(Self::ItemsMissingIds),
                 "items-too-large" => Ok(Self::ItemsTooLarge),
+                "request-includes-too-many-fields" => Ok(Self::RequestIncludesTooManyFields),
                 "request-includes-too-many-items" => Ok(Self::RequestIncludesTooManyItems),
+                "selection-contains-too-many-arrays" => Ok(Self::SelectionContainsTooManyArrays),
+                "selection-has-invalid-filter" => Ok(Self::SelectionHasInvalidFilter),
+                "selection-invalid-results-limit" => Ok(Self::SelectionInvalidResultsLimit),
+                "selection-limit-reached" => Ok(Self::SelectionLimitReached),
+                "selection-name-already-exists" => Ok(Self::SelectionNameAlreadyExists),
                 "too-deep-nesting-in-value-object" => Ok(Self::TooDeepNestingInValueObject),
                 "too-many-catalog-atoms" => Ok(Self::TooManyCatalogAtoms),
                 "too-many-fields" => Ok(Self::TooManyFields),
+                "too-many-filters" => Ok(Self::TooManyFilters),
                 "unable-to-coerce-value" => Ok(Self::UnableToCoerceValue),
                 _ => Err("invalid value".into()),
             }
@@ -7916,7 +7988,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FirebasePushCredential {
         ///The Firebase service account JSON file, Base64-encoded (a secret).
-        pub credential: ::std::string::String,
+        pub credential: ::braze_sdk::Secret,
     }
     impl FirebasePushCredential {
         pub fn builder() -> builder::FirebasePushCredential {
@@ -7929,7 +8001,7 @@ pub mod types {
         ///The app's identifier in Huawei's console.
         pub app_id: ::std::string::String,
         ///The app secret from Huawei's console (a secret).
-        pub app_secret: ::std::string::String,
+        pub app_secret: ::braze_sdk::Secret,
     }
     impl HuaweiPushCredential {
         pub fn builder() -> builder::HuaweiPushCredential {
@@ -7962,7 +8034,7 @@ pub mod types {
         ///The ADM client identifier.
         pub client_id: ::std::string::String,
         ///The ADM client secret (a secret).
-        pub client_secret: ::std::string::String,
+        pub client_secret: ::braze_sdk::Secret,
     }
     impl KindlePushCredential {
         pub fn builder() -> builder::KindlePushCredential {
@@ -15796,7 +15868,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ApplePushCredential {
             apns_gateway: ::std::result::Result<super::ApnsGateway, ::std::string::String>,
-            certificate: ::std::result::Result<::std::string::String, ::std::string::String>,
+            certificate: ::std::result::Result<::braze_sdk::Secret, ::std::string::String>,
             jwt_bundle_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             jwt_key_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             jwt_team_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -15825,7 +15897,7 @@ pub mod types {
             }
             pub fn certificate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::braze_sdk::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.certificate = value
@@ -29680,7 +29752,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct FirebasePushCredential {
-            credential: ::std::result::Result<::std::string::String, ::std::string::String>,
+            credential: ::std::result::Result<::braze_sdk::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for FirebasePushCredential {
             fn default() -> Self {
@@ -29692,7 +29764,7 @@ pub mod types {
         impl FirebasePushCredential {
             pub fn credential<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::braze_sdk::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.credential = value
@@ -29721,7 +29793,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct HuaweiPushCredential {
             app_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            app_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            app_secret: ::std::result::Result<::braze_sdk::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for HuaweiPushCredential {
             fn default() -> Self {
@@ -29744,7 +29816,7 @@ pub mod types {
             }
             pub fn app_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::braze_sdk::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.app_secret = value
@@ -29775,7 +29847,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct KindlePushCredential {
             client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            client_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<::braze_sdk::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for KindlePushCredential {
             fn default() -> Self {
@@ -29798,7 +29870,7 @@ pub mod types {
             }
             pub fn client_secret<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::braze_sdk::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.client_secret = value
@@ -44701,6 +44773,10 @@ pub mod types {
 /// * `x-braze-pagination` - how a list operation pages: `page` (a page
 ///   number), `offset` (offset and limit) or `cursor` (a `Link` header).
 /// * `x-braze-decision` - a choice made where Braze's pages disagree.
+/// * `x-braze-availability` - `beta` or `early-access` for endpoints Braze
+///   only turns on for some workspaces.
+/// * `x-braze-error-ids` - the catalog error ids (`BrazeErrorId`) an
+///   operation can answer with.
 ///
 ///
 /// Version: 2026.12.1

@@ -98,7 +98,10 @@ async fn catalog_field_delete_names_catalog_and_field_and_decodes_404() {
     match &body.errors[0] {
         types::BrazeErrorDetail::BrazeErrorObject(e) => {
             let id = e.id.as_ref().expect("an id");
-            assert_eq!(id.known(), None, "an id outside the enum stays decodable");
+            assert_eq!(
+                id.known(),
+                Some(&types::BrazeErrorId::FieldReferencedBySelection)
+            );
             assert_eq!(id.to_string(), "field-referenced-by-selection");
             assert_eq!(e.parameter_values, vec![json!("Parking_Spaces")]);
         }

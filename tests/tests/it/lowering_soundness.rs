@@ -98,3 +98,17 @@ fn a_response_date_without_a_zone_decodes_as_utc() {
         braze_sdk::timestamp::parse("2026-12-01T12:00:00Z")
     );
 }
+
+/// Credentials in bodies (`format: password`) are sent unchanged but never
+/// printed by `Debug`, so a logged request or error does not leak them.
+#[test]
+fn credentials_in_bodies_never_appear_in_debug() {
+    let secret = "hms-app-secret-7f3a9c";
+    let body = json!({"app_id": "104523687", "app_secret": secret});
+    let credential: types::HuaweiPushCredential =
+        serde_json::from_value(body.clone()).expect("decodes");
+    let debug = format!("{credential:?}");
+    assert!(!debug.contains(secret), "{debug}");
+    assert!(debug.contains("104523687"), "{debug}");
+    assert_eq!(serde_json::to_value(&credential).expect("encodes"), body);
+}

@@ -250,25 +250,59 @@ fn placeholder_objects_and_dangling_refs_are_refused() {
 
 #[test]
 fn bad_vendor_extensions_are_refused() {
-    let body = GOOD_OP.replace(
-        "{requests: 1, window_seconds: 60, bucket: default}",
-        "{requests: 0, bucket: Default Bucket}",
-    ) + "x-braze-pagination: {style: page, param: page, page_size: 100, items: things}\n";
-    let p = problems(&op("/x", &body));
+    let with_rate_limit = |rl: &str| {
+        problems(&op(
+            "/x",
+            &GOOD_OP.replace("{requests: 1, window_seconds: 60, bucket: default}", rl),
+        ))
+    };
+    // Each malformed extension is one diagnostic at the exact key.
+    let p = with_rate_limit("{requests: 0, window_seconds: 60, bucket: b}");
+    assert!(
+        p.contains(
+            "x-braze-rate-limit/requests: invalid value: integer `0`, expected a nonzero u32"
+        ),
+        "{p}"
+    );
+    let p = with_rate_limit("{requests: 1, window_seconds: 60, bucket: Default Bucket}");
     assert!(
         p.contains("x-braze-rate-limit/bucket: `bucket` must be a kebab-case name"),
         "{p}"
     );
+    let p = with_rate_limit("{window_seconds: 60, bucket: b}");
     assert!(
         p.contains("x-braze-rate-limit/requests: `requests` must be a positive integer"),
         "{p}"
     );
+    let p = with_rate_limit("{requests: 1, window_seconds: 60, bucket: b, per: user}");
+    assert!(
+        p.contains("x-braze-rate-limit/per: unknown field `per`"),
+        "{p}"
+    );
+
+    let with_paging = |paging: &str| {
+        problems(&op(
+            "/x",
+            &format!("{GOOD_OP}x-braze-pagination: {paging}\n"),
+        ))
+    };
+    let p = with_paging("{style: page, param: page, page_size: 100, items: things}");
     assert!(
         p.contains("x-braze-pagination/param: `page` is not a parameter of this operation"),
         "{p}"
     );
     assert!(
         p.contains("x-braze-pagination/items: the success schema has no property `things`"),
+        "{p}"
+    );
+    let p = with_paging("{style: page, param: page, page_size: 100, items: message, size: 3}");
+    assert!(
+        p.contains("x-braze-pagination: unknown field `size`"),
+        "{p}"
+    );
+    let p = with_paging("{style: offset, offset_param: o, limit_param: l, items: message}");
+    assert!(
+        p.contains("x-braze-pagination: missing field `max_limit`"),
         "{p}"
     );
 }
