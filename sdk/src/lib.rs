@@ -48,7 +48,10 @@ mod generated {
     pub mod operations;
 }
 
+mod call_options;
 mod client_builder;
+pub mod error;
+mod execute;
 pub mod instance;
 mod nullable;
 mod open;
@@ -57,19 +60,25 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+pub mod throttle;
 
-pub use client_builder::{ApiKey, BuildError, ClientBuilder, DEFAULT_USER_AGENT};
+pub use client_builder::{
+    ApiKey, BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE, DEFAULT_USER_AGENT,
+};
 pub use generated::client::{Client, builder, prelude, types};
 pub use instance::Instance;
 pub use nullable::Nullable;
 pub use open::Open;
 pub use retry::RetryPolicy;
-pub use runtime::{Error, ResponseValue};
+pub use runtime::{CallReport, Error, ResponseValue};
+pub use throttle::{BucketLimit, ThrottleConfig};
 
 /// Re-exported: dates and times in generated types are chrono types.
 pub use chrono;
 /// Re-exported: custom attributes and other free-form data are JSON values.
 pub use serde_json;
 
-/// The error type of every REST operation.
-pub type BrazeError = Error<types::BrazeError>;
+/// The error type of every REST operation: [`Error`] with Braze's documented
+/// error body ([`types::BrazeError`]).
+pub type ApiError = Error<types::BrazeError>;

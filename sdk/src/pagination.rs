@@ -13,12 +13,12 @@
 //! builder, so every filter of the operation stays available:
 //!
 //! ```no_run
-//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::BrazeError> {
+//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::ApiError> {
 //! use braze_sdk::pagination::{collect_pages, page_size};
 //! let client = &client;
 //! let campaigns = collect_pages(page_size("campaigns_list").unwrap(), |page| async move {
 //!     let response = client.campaigns_list().page(page).send().await?;
-//!     Ok::<_, braze_sdk::BrazeError>(response.into_inner().campaigns)
+//!     Ok::<_, braze_sdk::ApiError>(response.into_inner().campaigns)
 //! })
 //! .await?;
 //! println!("{} campaigns", campaigns.len());

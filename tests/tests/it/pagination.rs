@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use braze_sdk::BrazeError;
+use braze_sdk::ApiError;
 use braze_sdk::pagination::{collect_cursor, collect_offsets, collect_pages, max_limit, page_size};
 use serde_json::json;
 use wiremock::matchers::{query_param, query_param_is_missing};
@@ -33,7 +33,7 @@ async fn page_numbered_lists_are_walked_until_a_short_page() {
     let client = &client;
     let campaigns = collect_pages(size, |page| async move {
         let response = client.campaigns_list().page(page).send().await?;
-        Ok::<_, BrazeError>(response.into_inner().campaigns)
+        Ok::<_, ApiError>(response.into_inner().campaigns)
     })
     .await
     .unwrap();
@@ -71,7 +71,7 @@ async fn offset_lists_advance_by_the_limit() {
             .limit(limit)
             .send()
             .await?;
-        Ok::<_, BrazeError>(response.into_inner().templates)
+        Ok::<_, ApiError>(response.into_inner().templates)
     })
     .await
     .unwrap();
@@ -128,7 +128,7 @@ async fn cursor_lists_follow_the_link_header() {
         }
         let response = request.send().await?;
         let next = response.next_cursor();
-        Ok::<_, BrazeError>((response.into_inner().items, next))
+        Ok::<_, ApiError>((response.into_inner().items, next))
     })
     .await
     .unwrap();

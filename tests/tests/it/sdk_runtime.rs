@@ -145,7 +145,7 @@ async fn an_empty_error_body_still_decodes() {
 
 /// Calls `catalogs_list` against a server that answers `answer`; the call
 /// must fail, and its error is returned.
-async fn catalogs_list_failing_with(answer: ResponseTemplate) -> braze_sdk::BrazeError {
+async fn catalogs_list_failing_with(answer: ResponseTemplate) -> braze_sdk::ApiError {
     let (server, client) = common::setup().await;
     Mock::given(method("GET"))
         .and(path("/catalogs"))
@@ -171,7 +171,7 @@ fn fast_retries() -> RetryPolicy {
         max_retries: 2,
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
-        retry_non_idempotent: false,
+        ..RetryPolicy::default()
     }
 }
 
