@@ -18,8 +18,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{ResponseBuilderExt, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -30,6 +30,7 @@ use crate::runtime::{ClientInfo, OperationInfo};
 
 /// A response read to the end.
 struct Received {
+    url: reqwest::Url,
     status: StatusCode,
     version: reqwest::Version,
     headers: HeaderMap,
@@ -114,8 +115,9 @@ async fn run(
         let attempt_started = Instant::now();
         let outcome = send_and_read(client.client(), current).await;
         if let Ok(r) = &outcome {
-            permit.observe(r.status, &r.headers);
-            report.rate_limit = RateLimitStatus::from_headers(&r.headers).or(report.rate_limit);
+            let rate_limit = RateLimitStatus::from_headers(&r.headers);
+            permit.observe(r.status, &r.headers, rate_limit);
+            report.rate_limit = rate_limit.or(report.rate_limit);
         }
         drop(permit);
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
@@ -210,11 +212,24 @@ async fn run(
         return match outcome {
             Ok(r) => {
                 span.record("status", r.status.as_u16());
-                let mut response = http::Response::new(reqwest::Body::from(r.body));
-                *response.status_mut() = r.status;
-                *response.version_mut() = r.version;
-                *response.headers_mut() = r.headers;
+                // The URL goes along (reqwest would otherwise parse a
+                // placeholder URL for every response). The builder cannot
+                // fail with typed parts; the fallback only avoids a panic path.
+                let built = http::Response::builder()
+                    .status(r.status)
+                    .version(r.version)
+                    .url(r.url)
+                    .body(());
+                let mut response = match built {
+                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body)),
+                    Err(_) => {
+                        let mut plain = http::Response::new(reqwest::Body::from(r.body));
+                        *plain.status_mut() = r.status;
+                        plain
+                    }
+                };
                 response.extensions_mut().insert(report);
+                *response.headers_mut() = r.headers;
                 Ok(reqwest::Response::from(response))
             }
             Err(AttemptError::Send(e)) => Err(finish(report, FailureKind::Transport(e))),
@@ -253,9 +268,11 @@ async fn send_and_read(
     let mut response = http.execute(request).await.map_err(AttemptError::Send)?;
     let status = response.status();
     let version = response.version();
+    let url = response.url().clone();
     let headers = std::mem::take(response.headers_mut());
     match read_body(response).await {
         Ok(body) => Ok(Received {
+            url,
             status,
             version,
             headers,

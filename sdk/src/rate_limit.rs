@@ -6,7 +6,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
+
+/// `X-RateLimit-Limit` (names are built once, not parsed per response).
+pub const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+/// `X-RateLimit-Remaining`.
+pub const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+/// `X-RateLimit-Reset`.
+pub const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// The rate-limit headers of one response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,16 +29,16 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let get = |name: &str| {
+        let get = |name: &HeaderName| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|s| s.trim().parse::<u64>().ok())
         };
         let status = Self {
-            limit: get("x-ratelimit-limit"),
-            remaining: get("x-ratelimit-remaining"),
-            reset_epoch_seconds: get("x-ratelimit-reset"),
+            limit: get(&LIMIT),
+            remaining: get(&REMAINING),
+            reset_epoch_seconds: get(&RESET),
         };
         (status.limit.is_some()
             || status.remaining.is_some()

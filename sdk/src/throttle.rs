@@ -8,7 +8,8 @@
 //!
 //! * **the documented budget**: a [governor] GCRA limiter seeded from the
 //!   spec's `requests` per `window_seconds` (or a per-bucket override), which
-//!   paces requests when nothing better is known;
+//!   paces requests while the server's current window is not known (no
+//!   response yet, or responses without the headers);
 //! * **the server's word**: every response's `X-RateLimit-Limit`,
 //!   `-Remaining` and `-Reset` headers. The limit replaces the documented one
 //!   (a workspace's real limit can differ from the docs); the remaining count,
@@ -243,20 +244,27 @@ impl Throttle {
 
 /// A request's place in its bucket, from before sending until its response
 /// (or failure). Dropping it frees the place.
-pub(crate) struct Permit(Option<Arc<Bucket>>);
+/// The bucket and the request's send number in it.
+pub(crate) struct Permit(Option<(Arc<Bucket>, u64)>);
 
 impl Permit {
-    /// Records what the response said about the bucket.
-    pub(crate) fn observe(&self, status: StatusCode, headers: &HeaderMap) {
-        if let Some(bucket) = &self.0 {
-            bucket.observe(status, headers);
+    /// Records what the response said about the bucket (`rate_limit`: its
+    /// parsed `X-RateLimit-*` headers).
+    pub(crate) fn observe(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        rate_limit: Option<RateLimitStatus>,
+    ) {
+        if let Some((bucket, seq)) = &self.0 {
+            bucket.observe(*seq, status, headers, rate_limit);
         }
     }
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        if let Some(bucket) = &self.0 {
+        if let Some((bucket, _)) = &self.0 {
             bucket.lock().in_flight -= 1;
             bucket.changed.notify_waiters();
         }
@@ -288,6 +296,8 @@ struct State {
     pace: Option<Pace>,
     /// Requests sent and not yet answered.
     in_flight: u32,
+    /// Requests sent so far (numbers the permits).
+    sent: u64,
     /// No response of this bucket has been seen yet.
     probing: bool,
     /// Requests that may still be sent before `reset` (server's count minus
@@ -295,6 +305,10 @@ struct State {
     remaining: Option<u32>,
     /// The end of the server's current window.
     reset: Option<Reset>,
+    /// The last window this bucket rolled past: answers that still name it
+    /// (sent before the rollover, answered after) say nothing of the
+    /// current window.
+    passed_epoch: u64,
     /// No request before this instant (after a 429).
     hold_until: Option<Instant>,
 }
@@ -313,7 +327,8 @@ fn pace_for(limit: Option<BucketLimit>) -> Option<Pace> {
 }
 
 enum Decision {
-    Go,
+    /// Send; the request's send number in the bucket.
+    Go(u64),
     WaitUntil(Instant, WaitReason),
     WaitForChange(WaitReason),
 }
@@ -328,9 +343,11 @@ impl Bucket {
                 limit,
                 pace: pace_for(limit),
                 in_flight: 0,
+                sent: 0,
                 probing: true,
                 remaining: None,
                 reset: None,
+                passed_epoch: 0,
                 hold_until: None,
             }),
             margin,
@@ -358,18 +375,29 @@ impl Bucket {
         deadline: Instant,
     ) -> Result<(Permit, Duration), ThrottleWait> {
         let started = Instant::now();
-        let gate = tokio::time::timeout_at(deadline, self.gate.lock())
-            .await
-            .map_err(|_| self.wait_error(None, WaitReason::Pace))?;
+        // Fast path: nobody is waiting and the bucket has room; no queueing,
+        // no notification registered.
+        let gate = match self.gate.try_lock() {
+            Ok(gate) => {
+                if let Decision::Go(seq) = self.decide(started) {
+                    drop(gate);
+                    return Ok((Permit(Some((self.clone(), seq))), Duration::ZERO));
+                }
+                gate
+            }
+            Err(_) => tokio::time::timeout_at(deadline, self.gate.lock())
+                .await
+                .map_err(|_| self.wait_error(None, WaitReason::Pace))?,
+        };
         loop {
             let changed = self.changed.notified();
             tokio::pin!(changed);
             changed.as_mut().enable();
             let now = Instant::now();
             match self.decide(now) {
-                Decision::Go => {
+                Decision::Go(seq) => {
                     drop(gate);
-                    return Ok((Permit(Some(self.clone())), now - started));
+                    return Ok((Permit(Some((self.clone(), seq))), now - started));
                 }
                 Decision::WaitUntil(at, reason) => {
                     if at > deadline {
@@ -404,6 +432,7 @@ impl Bucket {
             // A new server window: what the limit allows, minus what is in
             // flight (those may be counted in the new window).
             s.reset = None;
+            s.passed_epoch = reset.epoch_seconds;
             let in_flight = s.in_flight;
             s.remaining = s.limit.map(|l| l.requests.saturating_sub(in_flight));
         }
@@ -425,26 +454,44 @@ impl Bucket {
                 None => s.remaining = None,
             }
         }
-        if let Some(pace) = &s.pace
+        // The documented pace applies while the server's window is unknown;
+        // once a response told the remaining count and the reset, that
+        // count is the better bound (pacing on top of it would waste the
+        // start of each window after a burst).
+        let window_known = s.reset.is_some() && s.remaining.is_some();
+        if !window_known
+            && let Some(pace) = &s.pace
             && let Err(not_until) = pace.check()
         {
             let wait = not_until.wait_time_from(self.clock.now());
             return Decision::WaitUntil(now + wait, WaitReason::Pace);
         }
         s.in_flight += 1;
+        s.sent += 1;
         if let Some(r) = &mut s.remaining {
             *r = r.saturating_sub(1);
         }
-        Decision::Go
+        Decision::Go(s.sent)
     }
 
-    fn observe(&self, status: StatusCode, header_map: &HeaderMap) {
-        let headers = RateLimitStatus::from_headers(header_map);
+    fn observe(
+        &self,
+        seq: u64,
+        status: StatusCode,
+        header_map: &HeaderMap,
+        headers: Option<RateLimitStatus>,
+    ) {
         let now = Instant::now();
         let mut s = self.lock();
         s.probing = false;
-        // This request is still counted in `in_flight` until its permit drops.
-        let others = s.in_flight.saturating_sub(1);
+        // Requests the server may not have counted yet when it answered this
+        // one: those still in flight (this one is counted in `in_flight`
+        // until its permit drops) and sent after it. The ones sent before it
+        // were, in all likelihood, counted; the local count of the window
+        // (`remaining` decremented per send) bounds the estimate anyway.
+        let in_flight_others = u64::from(s.in_flight.saturating_sub(1));
+        let others =
+            u32::try_from(in_flight_others.min(s.sent.saturating_sub(seq))).unwrap_or(u32::MAX);
         if let Some(h) = headers {
             if let Some(limit) = h.limit.and_then(|l| u32::try_from(l).ok())
                 && limit > 0
@@ -465,6 +512,7 @@ impl Bucket {
                     epoch_seconds: reset_epoch,
                 };
                 match s.reset {
+                    _ if reset_epoch <= s.passed_epoch => {} // from a past window
                     Some(known) if reset_epoch < known.epoch_seconds => {} // a late answer
                     Some(known) if reset_epoch == known.epoch_seconds => {
                         s.remaining = Some(s.remaining.map_or(fresh, |r| r.min(fresh)));
@@ -516,6 +564,10 @@ mod tests {
         h
     }
 
+    fn see(permit: &Permit, status: StatusCode, h: HeaderMap) {
+        permit.observe(status, &h, RateLimitStatus::from_headers(&h));
+    }
+
     fn epoch_now() -> u64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -547,7 +599,7 @@ mod tests {
         let (first, _) = t.acquire("users-track", far).await.unwrap();
         let err = t.acquire("users-track", far).await.err().unwrap();
         assert_eq!(err.reason, WaitReason::FirstResponse);
-        first.observe(StatusCode::OK, &headers(300, 299, epoch_now() + 3));
+        see(&first, StatusCode::OK, headers(300, 299, epoch_now() + 3));
         drop(first);
         assert_eq!(t.snapshot("users-track"), Some((Some(299), 0)));
         let (_second, _) = t.acquire("users-track", far).await.unwrap();
@@ -559,7 +611,7 @@ mod tests {
         let t = Throttle::new(&ThrottleConfig::default().reset_margin(Duration::ZERO));
         let deadline = Instant::now() + Duration::from_millis(200);
         let (p, _) = t.acquire("users-track", deadline).await.unwrap();
-        p.observe(StatusCode::OK, &headers(300, 0, epoch_now() + 30));
+        see(&p, StatusCode::OK, headers(300, 0, epoch_now() + 30));
         drop(p);
         let started = std::time::Instant::now();
         let err = t.acquire("users-track", deadline).await.err().unwrap();
@@ -572,13 +624,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_late_answer_from_a_past_window_does_not_reopen_the_new_one() {
+        let t = Throttle::new(&ThrottleConfig::default().reset_margin(Duration::ZERO));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (probe, _) = t.acquire("users-track", deadline).await.unwrap();
+        // The window ended a moment ago.
+        let past = epoch_now() - 1;
+        see(&probe, StatusCode::OK, headers(10, 5, past));
+        drop(probe);
+        let (late, _) = t.acquire("users-track", deadline).await.unwrap();
+        // Rolled over: 10 allowed, 1 in flight; 3 more sent.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(t.acquire("users-track", deadline).await.unwrap().0);
+        }
+        assert_eq!(t.snapshot("users-track"), Some((Some(6), 4)));
+        // An answer naming the past window changes nothing.
+        see(&late, StatusCode::OK, headers(10, 0, past));
+        drop(late);
+        assert_eq!(t.snapshot("users-track"), Some((Some(6), 3)));
+    }
+
+    #[tokio::test]
     async fn a_429_holds_the_bucket() {
         let t = Throttle::new(&ThrottleConfig::default().reset_margin(Duration::ZERO));
         let deadline = Instant::now() + Duration::from_secs(5);
         let (p, _) = t.acquire("default", deadline).await.unwrap();
         let mut h = HeaderMap::new();
         h.insert("retry-after", HeaderValue::from_static("1"));
-        p.observe(StatusCode::TOO_MANY_REQUESTS, &h);
+        see(&p, StatusCode::TOO_MANY_REQUESTS, h);
         drop(p);
         let (_, waited) = t.acquire("default", deadline).await.unwrap();
         assert!(waited >= Duration::from_millis(900), "{waited:?}");
@@ -594,7 +668,7 @@ mod tests {
         let started = std::time::Instant::now();
         for _ in 0..4 {
             let (p, _) = t.acquire("default", deadline).await.unwrap();
-            p.observe(StatusCode::OK, &HeaderMap::new());
+            see(&p, StatusCode::OK, HeaderMap::new());
         }
         // A burst of 2, then one per 200 ms.
         let elapsed = started.elapsed();
