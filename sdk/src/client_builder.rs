@@ -1,18 +1,4 @@
 //! Building a [`Client`]: instance, key, timeouts, retries, throttle.
-//!
-//! The defaults, in one place (also in the README's "Limits, retries and
-//! errors"):
-//!
-//! | setting | default | change with |
-//! |---|---|---|
-//! | deadline of one call (throttle waits, attempts, backoff) | 60 s | [`ClientBuilder::deadline`], [`Client::with_deadline`] |
-//! | timeout of one attempt (connect, send, whole body) | 30 s | [`ClientBuilder::timeout`], [`Client::with_attempt_timeout`] |
-//! | connect timeout | 10 s | [`ClientBuilder::connect_timeout`] |
-//! | retries | 3 ([`RetryPolicy::default`]) | [`ClientBuilder::retry_policy`], [`Client::with_retry_policy`] |
-//! | backoff | 500 ms doubling, jittered, at most 30 s per wait | [`RetryPolicy`] |
-//! | POST/PATCH retried | on connect errors and 429 only | [`RetryPolicy::retry_operation`], [`Client::retrying_non_idempotent`] |
-//! | throttle | on, the spec's limits, corrected by `X-RateLimit-*` | [`ClientBuilder::throttle`] |
-//! | TLS | rustls with ring and the platform's roots, for this client only | [`ClientBuilder::http_client`] |
 
 use std::fmt;
 use std::sync::Arc;
@@ -108,6 +94,20 @@ impl std::error::Error for BuildError {
 }
 
 /// Configures a [`Client`]. Start with [`Client::builder`].
+///
+/// The defaults, in one place (also in the README's "Limits, retries and
+/// errors"):
+///
+/// | setting | default | change with |
+/// |---|---|---|
+/// | deadline of one call (throttle waits, attempts, backoff) | 60 s | [`ClientBuilder::deadline`], [`Client::with_deadline`] |
+/// | timeout of one attempt (connect, send, whole body) | 30 s | [`ClientBuilder::timeout`], [`Client::with_attempt_timeout`] |
+/// | connect timeout | 10 s | [`ClientBuilder::connect_timeout`] |
+/// | retries | 3 ([`RetryPolicy::default`]) | [`ClientBuilder::retry_policy`], [`Client::with_retry_policy`] |
+/// | backoff | 500 ms doubling, jittered, at most 30 s per wait | [`RetryPolicy`] |
+/// | POST/PATCH retried | on connect errors and 429 only | [`RetryPolicy::retry_operation`], [`Client::retrying_non_idempotent`] |
+/// | throttle | on, the spec's limits, corrected by `X-RateLimit-*` | [`ClientBuilder::throttle`] |
+/// | TLS | rustls with ring and the platform's roots, for this client only | [`ClientBuilder::http_client`] |
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
     instance: Instance,
@@ -209,7 +209,7 @@ impl ClientBuilder {
     }
 
     /// Sends through this `reqwest::Client` (a proxy, extra root
-    /// certificates, ...). The key, user agent and default headers are still
+    /// certificates, ...; see [`tls_client_config`] for its TLS). The key, user agent and default headers are still
     /// added to every request, and the attempt timeout still applies; the
     /// client's own connect timeout and TLS settings are used.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -249,7 +249,7 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config()?)
+                .tls_backend_preconfigured(tls_client_config()?)
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(BuildError::Http)?,
@@ -267,16 +267,38 @@ impl ClientBuilder {
     }
 }
 
-/// This client's own TLS: rustls with the ring provider and the platform's
-/// certificate verifier, without installing a process-wide default provider
-/// (that choice belongs to the application).
-fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
+/// The TLS configuration [`ClientBuilder::build`] gives its HTTP client:
+/// rustls with the ring provider and the platform's certificate verifier,
+/// without installing a process-wide default provider (that choice belongs
+/// to the application). For an own `reqwest::Client` (a proxy, ...), pass it
+/// to `reqwest::ClientBuilder::tls_backend_preconfigured`:
+///
+/// ```
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = reqwest::Client::builder()
+///     .tls_backend_preconfigured(braze_sdk::tls_client_config()?)
+///     .build()?;
+/// let client = braze_sdk::Client::builder(braze_sdk::Instance::Us03, "key")
+///     .http_client(http)
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+pub fn tls_client_config() -> Result<rustls::ClientConfig, BuildError> {
+    // Loading the platform's roots costs milliseconds; clients share one
+    // configuration (a ClientConfig clone shares its parts).
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| new_tls_config().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(BuildError::Tls)
+}
+
+fn new_tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map_err(|e| BuildError::Tls(e.to_string()))?;
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
     let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| BuildError::Tls(e.to_string()))?
+        .with_safe_default_protocol_versions()?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();

@@ -64,7 +64,7 @@ pub mod throttle;
 
 pub use client_builder::{
     ApiKey, BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_DEADLINE, DEFAULT_USER_AGENT,
+    DEFAULT_DEADLINE, DEFAULT_USER_AGENT, tls_client_config,
 };
 pub use generated::client::{Client, builder, prelude, types};
 pub use instance::Instance;
