@@ -1,14 +1,16 @@
-//! Building a [`Client`]: instance, key, timeouts, retries.
+//! Building a [`Client`]: instance, key, timeouts, retries, throttle.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::Client;
 use crate::instance::Instance;
 use crate::retry::RetryPolicy;
-use crate::runtime::ClientState;
+use crate::runtime::{ClientState, Settings};
+use crate::throttle::{Throttle, ThrottleConfig};
 
 /// The user agent sent unless [`ClientBuilder::user_agent`] replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!("braze-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -54,6 +56,8 @@ pub enum BuildError {
     InvalidBaseUrl(String),
     /// The HTTP client could not be created.
     Http(reqwest::Error),
+    /// The TLS configuration could not be created.
+    Tls(String),
 }
 
 impl fmt::Display for BuildError {
@@ -70,14 +74,40 @@ impl fmt::Display for BuildError {
                 f.write_str("the user agent is not a valid header value")
             }
             BuildError::InvalidBaseUrl(u) => write!(f, "`{u}` is not an absolute http(s) URL"),
-            BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
+            BuildError::Http(e) => write!(
+                f,
+                "cannot create the HTTP client: {}",
+                crate::error::chain(e)
+            ),
+            BuildError::Tls(e) => write!(f, "cannot set up TLS: {e}"),
         }
     }
 }
 
-impl std::error::Error for BuildError {}
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Configures a [`Client`]. Start with [`Client::builder`].
+///
+/// The defaults, in one place (also in the README's "Limits, retries and
+/// errors"):
+///
+/// | setting | default | change with |
+/// |---|---|---|
+/// | deadline of one call (throttle waits, attempts, backoff) | 60 s | [`ClientBuilder::deadline`], [`Client::with_deadline`] |
+/// | timeout of one attempt (connect, send, whole body) | 30 s | [`ClientBuilder::timeout`], [`Client::with_attempt_timeout`] |
+/// | connect timeout | 10 s | [`ClientBuilder::connect_timeout`] |
+/// | retries | 3 ([`RetryPolicy::default`]) | [`ClientBuilder::retry_policy`], [`Client::with_retry_policy`] |
+/// | backoff | 500 ms doubling, jittered, at most 30 s per wait | [`RetryPolicy`] |
+/// | POST/PATCH retried | on connect errors and 429 only | [`RetryPolicy::retry_operation`], [`Client::retrying_non_idempotent`] |
+/// | throttle | on, the spec's limits, corrected by `X-RateLimit-*` | [`ClientBuilder::throttle`] |
+/// | TLS | rustls with ring and the platform's roots, for this client only | [`ClientBuilder::http_client`] |
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
     instance: Instance,
@@ -85,9 +115,19 @@ pub struct ClientBuilder {
     user_agent: String,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Duration,
     retry: RetryPolicy,
+    throttle: ThrottleConfig,
     extra_headers: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
 }
+
+/// Default timeout of one attempt.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default deadline of one call, retries and waits included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 impl Client {
     /// Starts building a client for `instance`, authenticated with a REST API
@@ -104,10 +144,13 @@ impl Client {
             instance,
             key: key.into(),
             user_agent: DEFAULT_USER_AGENT.to_string(),
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             retry: RetryPolicy::default(),
+            throttle: ThrottleConfig::default(),
             extra_headers: Vec::new(),
+            http: None,
         }
     }
 
@@ -124,15 +167,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Total time allowed for one attempt of a request (default 30 s).
+    /// Total time allowed for one attempt of a request, from connecting to
+    /// the end of the body (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to connect (default 10 s).
+    /// Time allowed to connect (default 10 s). Not used with
+    /// [`ClientBuilder::http_client`]: that client's own setting applies.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Longest total time of one call: throttle waits, every attempt and the
+    /// waits between them (default 60 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -142,10 +194,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Replaces the client-side throttle's configuration
+    /// ([`ThrottleConfig::disabled`] turns it off).
+    pub fn throttle(mut self, throttle: ThrottleConfig) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
     /// Adds a header sent with every request (e.g. `X-Request-Origin` for a
     /// client used for SCIM calls).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (a proxy, extra root
+    /// certificates, ...; see [`tls_client_config`] for its TLS). The key, user agent and default headers are still
+    /// added to every request, and the attempt timeout still applies; the
+    /// client's own connect timeout and TLS settings are used.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
         self
     }
 
@@ -166,37 +234,73 @@ impl ClientBuilder {
         // Sensitive values are shown as `Sensitive` by HeaderMap's Debug.
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
+        headers.insert(USER_AGENT, user_agent);
         for (name, value) in &self.extra_headers {
             let invalid = || BuildError::InvalidHeader(name.clone());
             let header =
                 reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
-            let value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+            let mut value = HeaderValue::from_str(value).map_err(|_| invalid())?;
+            // A default header may carry a secret too.
+            value.set_sensitive(true);
             headers.append(header, value);
         }
-        let user_agent =
-            HeaderValue::from_str(&self.user_agent).map_err(|_| BuildError::InvalidUserAgent)?;
-        install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(user_agent)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(BuildError::Http)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .tls_backend_preconfigured(tls_client_config()?)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
         let state = ClientState {
-            retry: self.retry,
-            limiter: Default::default(),
+            settings: Arc::new(Settings {
+                retry: self.retry,
+                deadline: self.deadline,
+                attempt_timeout: self.timeout,
+            }),
+            throttle: Arc::new(Throttle::new(&self.throttle)),
+            headers: Arc::new(headers),
         };
         Ok(Client::new_with_client(base, http, state))
     }
 }
 
-/// reqwest is built without a default TLS crypto provider (ring builds much
-/// faster than aws-lc); install ring as the process default unless the
-/// application already chose one.
-fn install_crypto_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race with another thread installing one is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
+/// The TLS configuration [`ClientBuilder::build`] gives its HTTP client:
+/// rustls with the ring provider and the platform's certificate verifier,
+/// without installing a process-wide default provider (that choice belongs
+/// to the application). For an own `reqwest::Client` (a proxy, ...), pass it
+/// to `reqwest::ClientBuilder::tls_backend_preconfigured`:
+///
+/// ```
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = reqwest::Client::builder()
+///     .tls_backend_preconfigured(braze_sdk::tls_client_config()?)
+///     .build()?;
+/// let client = braze_sdk::Client::builder(braze_sdk::Instance::Us03, "key")
+///     .http_client(http)
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+pub fn tls_client_config() -> Result<rustls::ClientConfig, BuildError> {
+    // Loading the platform's roots costs milliseconds; clients share one
+    // configuration (a ClientConfig clone shares its parts).
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| new_tls_config().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(BuildError::Tls)
+}
+
+fn new_tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(config)
 }

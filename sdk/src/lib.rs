@@ -52,7 +52,10 @@ mod generated {
 }
 
 pub mod batch;
+mod call_options;
 mod client_builder;
+pub mod error;
+mod execute;
 pub mod instance;
 mod nullable;
 mod open;
@@ -64,16 +67,21 @@ pub mod retry;
 pub mod runtime;
 mod secret;
 pub mod stream;
+pub mod throttle;
 pub mod timestamp;
 
-pub use client_builder::{ApiKey, BuildError, ClientBuilder, DEFAULT_USER_AGENT};
+pub use client_builder::{
+    ApiKey, BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_DEADLINE, DEFAULT_USER_AGENT, tls_client_config,
+};
 pub use generated::client::{Client, builder, prelude, types};
 pub use instance::Instance;
 pub use nullable::Nullable;
 pub use open::Open;
 pub use retry::RetryPolicy;
-pub use runtime::{Error, ResponseValue};
+pub use runtime::{CallReport, Error, ResponseValue};
 pub use secret::Secret;
+pub use throttle::{BucketLimit, ThrottleConfig};
 
 /// Re-exported: dates and times in generated types are chrono types.
 pub use chrono;
@@ -87,5 +95,6 @@ pub use serde_json;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
-/// The error type of every REST operation.
-pub type BrazeError = Error<types::BrazeError>;
+/// The error type of every REST operation: [`Error`] with Braze's documented
+/// error body ([`types::BrazeError`]).
+pub type ApiError = Error<types::BrazeError>;

@@ -76,7 +76,17 @@ pub enum Pagination {
     },
 }
 
-/// Looks an operation up by its `operationId`.
+/// Looks an operation up by its `operationId` (a hash lookup: the runtime
+/// does it for every request).
 pub fn find(id: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.id == id)
+    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| {
+        OPERATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, op)| (op.id, i))
+            .collect()
+    });
+    by_id.get(id).map(|&i| &OPERATIONS[i])
 }

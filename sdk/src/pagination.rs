@@ -10,7 +10,7 @@
 //! (see [`crate::stream`]); this module holds what those walks read:
 //!
 //! ```no_run
-//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::BrazeError> {
+//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::ApiError> {
 //! let campaigns = client.campaigns_list().include_archived(true).collect_all().await?;
 //! assert_eq!(braze_sdk::pagination::page_size("campaigns_list"), Some(100));
 //! println!("{} campaigns", campaigns.len());

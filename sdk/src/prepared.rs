@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: braze_sdk::Client, body: braze_sdk::types::UsersTrackRequest)
-//! # -> Result<(), braze_sdk::BrazeError> {
+//! # -> Result<(), braze_sdk::ApiError> {
 //! let request = braze_sdk::prepared::users_track(&body)?;
 //! let first = client.send_prepared(&request).await?;
 //! let again = client.send_prepared(&request).await?; // no clone, no re-encoding

@@ -1,31 +1,53 @@
-//! Sending a request with retries.
+//! What is retried, and how long to wait before the next attempt.
 //!
-//! Braze asks clients to retry 5XX answers with exponential backoff, and a
-//! 429 means the request was refused before any work was done. What is safe
-//! to retry depends on the method: a `POST /messages/send` that failed with a
-//! 500 may still have sent its messages, so by default only idempotent
-//! methods are retried on server errors and transport failures, while 429
-//! and 502 (the request never reached Braze's servers) are retried for all.
+//! What is safe to retry depends on whether the request may have taken
+//! effect. A `POST /messages/send` that timed out or got a 500 may still have
+//! sent its messages, so a non-idempotent request (POST, PATCH) is retried
+//! only when it provably did not arrive (the connection could not be made)
+//! or Braze refused it (429), unless the caller opted in. Idempotent methods
+//! (GET, HEAD, PUT, DELETE, OPTIONS) are also retried on transport failures,
+//! a connection closed before or during the response, 408 and 5xx.
+//!
+//! Waits: a 429 (or a 503 with `Retry-After`) waits what the server asks
+//! (`Retry-After`, else `X-RateLimit-Reset`); anything else waits an
+//! exponential backoff with jitter ([backon]). No single wait is longer than
+//! [`RetryPolicy::max_backoff`]: when the server asks for more, the call
+//! gives up at once (retrying sooner would only collect another refusal),
+//! and the error says when the bucket resets.
+//!
+//! [backon]: https://docs.rs/backon
 
 use std::time::{Duration, SystemTime};
 
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
-use crate::operation;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::RateLimitStatus;
 
 /// How a client retries failed requests.
+///
+/// The defaults: 3 retries (4 attempts), backoff from 500 ms doubling, at
+/// most 30 s for any single wait, POST/PATCH retried only on connect errors
+/// and 429.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 disables retrying).
     pub max_retries: u32,
-    /// Backoff before the first retry; doubled on each further retry.
+    /// Backoff before the first retry; doubled on each further retry. Retry
+    /// `n` waits a random time between `initial_backoff * 2^(n-1)` and twice
+    /// that, never more than `max_backoff`.
     pub initial_backoff: Duration,
-    /// Upper bound of one backoff, and of one wait for a rate-limit reset.
+    /// Upper bound of any single wait between attempts, including one the
+    /// server asks for with `Retry-After` or `X-RateLimit-Reset`.
     pub max_backoff: Duration,
-    /// Also retry non-idempotent methods (POST, PATCH) on 500/503/504 and
-    /// transport errors. Off by default: such a request may have taken effect.
+    /// Also retry non-idempotent requests (POST, PATCH) of every operation
+    /// after failures that may have taken effect (timeouts, a connection
+    /// closed mid-request, 408, 5xx). Off by default.
     pub retry_non_idempotent: bool,
+    /// Operation ids (e.g. `users_track`) whose requests are retried like
+    /// idempotent ones: the caller knows that sending them twice is harmless.
+    pub retry_operations: Vec<String>,
 }
 
 impl Default for RetryPolicy {
@@ -35,6 +57,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             retry_non_idempotent: false,
+            retry_operations: Vec::new(),
         }
     }
 }
@@ -48,127 +71,147 @@ impl RetryPolicy {
         }
     }
 
-    /// Whether a response with `status` to a `method` request is retried.
-    pub fn retries_status(&self, method: &Method, status: StatusCode) -> bool {
+    /// Retries `operation_id`'s requests like idempotent ones.
+    pub fn retry_operation(mut self, operation_id: impl Into<String>) -> Self {
+        self.retry_operations.push(operation_id.into());
+        self
+    }
+
+    /// Whether a request of `method` for `operation_id` may be sent again
+    /// after a failure that may have reached Braze.
+    pub fn replay_safe(&self, method: &Method, operation_id: &str) -> bool {
+        is_idempotent(method)
+            || self.retry_non_idempotent
+            || self.retry_operations.iter().any(|o| o == operation_id)
+    }
+
+    /// Whether a response with `status` is retried (`replay_safe` from
+    /// [`RetryPolicy::replay_safe`]).
+    pub fn retries_status(&self, status: StatusCode, replay_safe: bool) -> bool {
         match status {
-            StatusCode::TOO_MANY_REQUESTS | StatusCode::BAD_GATEWAY => true,
-            StatusCode::INTERNAL_SERVER_ERROR
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT => self.retry_non_idempotent || is_idempotent(method),
+            StatusCode::TOO_MANY_REQUESTS => true,
+            StatusCode::REQUEST_TIMEOUT => replay_safe,
+            StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED => false,
+            s if s.is_server_error() => replay_safe,
             _ => false,
         }
     }
 
-    /// Whether a transport error for a `method` request is retried.
-    pub fn retries_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
-        let before_sending = error.is_connect();
-        (error.is_timeout() || before_sending)
-            && (before_sending || self.retry_non_idempotent || is_idempotent(method))
+    /// Whether a transport error is retried.
+    pub fn retries_transport(&self, error: &reqwest::Error, replay_safe: bool) -> bool {
+        if error.is_connect() {
+            // The request never left: safe for every method.
+            return true;
+        }
+        replay_safe && (error.is_timeout() || error.is_request() || error.is_body())
     }
 
-    /// Backoff before retry number `retry` (1-based), capped.
-    pub fn backoff(&self, retry: u32) -> Duration {
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        self.initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
+    /// The backoff waits of retries 1, 2, ... (jittered, capped).
+    pub(crate) fn backoffs(&self) -> impl Iterator<Item = Duration> + use<> {
+        let cap = self.max_backoff;
+        // backon adds a jitter of up to 100% of the delay; capping its delay
+        // at half the cap keeps every jittered wait within the cap.
+        ExponentialBuilder::default()
+            .with_min_delay(self.initial_backoff.min(cap / 2))
+            .with_max_delay(cap / 2)
+            .with_jitter()
+            .without_max_times()
+            .build()
+            .map(move |d| d.min(cap))
     }
 }
 
-fn is_idempotent(method: &Method) -> bool {
+/// Whether `method` is idempotent.
+pub fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
     )
 }
 
-/// Sends `request`, waiting out an exhausted rate-limit bucket first and
-/// retrying as `policy` allows. The last response or error is returned as is:
-/// decoding and error typing happen in the generated code.
-pub async fn execute(
-    client: &reqwest::Client,
-    policy: &RetryPolicy,
-    limiter: &RateLimiter,
-    request: reqwest::Request,
-    operation_id: &'static str,
-) -> reqwest::Result<reqwest::Response> {
-    let bucket = operation::find(operation_id)
-        .map(|op| op.rate_limit.bucket())
-        .unwrap_or("default");
-    let method = request.method().clone();
-    let mut pending = Some(request);
-    let mut retry = 0;
-    loop {
-        let current = pending
-            .take()
-            .expect("a request is pending at each attempt");
-        // Keep a copy for a possible retry; streaming bodies cannot be copied
-        // and are sent once.
-        let spare = if retry < policy.max_retries {
-            current.try_clone()
-        } else {
-            None
-        };
-        let wait = limiter
-            .wait_before(bucket, SystemTime::now())
-            .min(policy.max_backoff);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+/// How long the server asked to wait: `Retry-After` (seconds or an HTTP
+/// date), else the time until `X-RateLimit-Reset`.
+pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(value) = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    {
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
         }
-        let result = client.execute(current).await;
-        let again = match &result {
-            Ok(response) => {
-                limiter.observe(bucket, response.headers());
-                policy.retries_status(&method, response.status())
-            }
-            Err(e) => policy.retries_transport(&method, e),
-        };
-        match spare {
-            Some(next) if again => {
-                retry += 1;
-                let delay = match &result {
-                    Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => limiter
-                        .wait_before(bucket, SystemTime::now())
-                        .max(policy.backoff(retry)),
-                    _ => policy.backoff(retry),
-                };
-                tokio::time::sleep(delay.min(policy.max_backoff)).await;
-                pending = Some(next);
-            }
-            _ => return result,
+        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
+            let at: SystemTime = date.with_timezone(&chrono::Utc).into();
+            return Some(at.duration_since(now).unwrap_or_default());
         }
     }
+    RateLimitStatus::from_headers(headers)?.until_reset(now)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
+    use std::time::UNIX_EPOCH;
 
     #[test]
-    fn post_is_not_retried_on_500_unless_asked() {
+    fn post_is_retried_only_when_refused_unless_opted_in() {
         let p = RetryPolicy::default();
-        assert!(!p.retries_status(&Method::POST, StatusCode::INTERNAL_SERVER_ERROR));
-        assert!(p.retries_status(&Method::GET, StatusCode::INTERNAL_SERVER_ERROR));
-        assert!(p.retries_status(&Method::POST, StatusCode::TOO_MANY_REQUESTS));
-        assert!(p.retries_status(&Method::POST, StatusCode::BAD_GATEWAY));
-        assert!(!p.retries_status(&Method::GET, StatusCode::BAD_REQUEST));
-        let eager = RetryPolicy {
+        let post = p.replay_safe(&Method::POST, "users_track");
+        assert!(!post);
+        assert!(p.replay_safe(&Method::GET, "catalogs_list"));
+        assert!(!p.retries_status(StatusCode::INTERNAL_SERVER_ERROR, post));
+        assert!(!p.retries_status(StatusCode::BAD_GATEWAY, post));
+        assert!(p.retries_status(StatusCode::TOO_MANY_REQUESTS, post));
+        assert!(p.retries_status(StatusCode::INTERNAL_SERVER_ERROR, true));
+        assert!(p.retries_status(StatusCode::REQUEST_TIMEOUT, true));
+        assert!(!p.retries_status(StatusCode::NOT_IMPLEMENTED, true));
+        assert!(!p.retries_status(StatusCode::BAD_REQUEST, true));
+        let opted = RetryPolicy::default().retry_operation("users_track");
+        assert!(opted.replay_safe(&Method::POST, "users_track"));
+        assert!(!opted.replay_safe(&Method::POST, "messages_send"));
+        let all = RetryPolicy {
             retry_non_idempotent: true,
-            ..p
+            ..RetryPolicy::default()
         };
-        assert!(eager.retries_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
+        assert!(all.replay_safe(&Method::PATCH, "anything"));
     }
 
     #[test]
-    fn backoff_doubles_and_is_capped() {
+    fn backoff_grows_with_jitter_and_never_passes_the_cap() {
         let p = RetryPolicy {
             initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_millis(350),
+            max_backoff: Duration::from_millis(700),
             ..RetryPolicy::default()
         };
-        assert_eq!(p.backoff(1), Duration::from_millis(100));
-        assert_eq!(p.backoff(2), Duration::from_millis(200));
-        assert_eq!(p.backoff(3), Duration::from_millis(350));
-        assert_eq!(p.backoff(40), Duration::from_millis(350));
+        for _ in 0..50 {
+            let waits: Vec<_> = p.backoffs().take(6).collect();
+            assert!(
+                waits[0] >= Duration::from_millis(100) && waits[0] < Duration::from_millis(200)
+            );
+            assert!(
+                waits[1] >= Duration::from_millis(200) && waits[1] < Duration::from_millis(400)
+            );
+            assert!(
+                waits.iter().all(|w| *w <= Duration::from_millis(700)),
+                "{waits:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_wait_reads_retry_after_then_the_reset() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        let mut h = HeaderMap::new();
+        assert_eq!(server_wait(&h, now), None);
+        h.insert("x-ratelimit-reset", HeaderValue::from_static("1012"));
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(12)));
+        h.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(3)));
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("Thu, 01 Jan 1970 00:16:50 GMT"),
+        );
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(10)));
     }
 }

@@ -2,17 +2,15 @@
 //!
 //! progenitor's generated code imports a handful of names (`Error`,
 //! `ResponseValue`, `ClientHooks`, ...). The generator points those imports
-//! here instead of at `progenitor_client`, so that the SDK owns two things
-//! users depend on:
-//!
-//! * errors: every failure keeps what is needed to act on it - the status,
-//!   headers and raw body of a response that could not be decoded or was not
-//!   expected, not just a parse error;
-//! * request execution: retries with backoff and waiting out rate limits,
-//!   driven by the operations table generated from the spec.
+//! here instead of at `progenitor_client`, so that the SDK owns what users
+//! depend on: request execution (throttle, retries, deadlines, tracing: see
+//! [`crate::execute`]), decoding that keeps everything Braze sent, and
+//! [errors](crate::error) a person can act on.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -22,8 +20,13 @@ use serde::de::DeserializeOwned;
 
 pub use progenitor_client::{ByteStream, encode_path};
 
-use crate::rate_limit::{RateLimitStatus, RateLimiter};
+pub use crate::error::{
+    BodyError, CallReport, CommunicationError, Error, ExecFailure, GaveUp, InvalidPayload,
+    Throttled, UnexpectedResponse,
+};
+use crate::rate_limit::RateLimitStatus;
 use crate::retry::RetryPolicy;
+use crate::throttle::Throttle;
 
 /// Identifies the operation a request belongs to (its spec `operationId`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +52,7 @@ pub trait ClientHooks<Inner>
 where
     Self: ClientInfo<Inner>,
 {
-    /// Runs before the request is sent.
+    /// Runs before the request is sent: adds the key and default headers.
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -58,37 +61,71 @@ where
     /// Runs after the request completed (after any retries).
     async fn post<E>(
         &self,
-        result: &reqwest::Result<reqwest::Response>,
+        result: &Result<reqwest::Response, ExecFailure>,
         info: &OperationInfo,
     ) -> Result<(), Error<E>>;
-    /// Sends the request; retries and rate-limit waits live here.
+    /// Sends the request: throttle, retries, deadline, tracing.
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response>;
+    ) -> Result<reqwest::Response, ExecFailure>;
 }
 
-/// State shared by all requests of one client: retry policy and the
-/// rate-limit buckets. Cheap to clone (the buckets are shared).
-#[derive(Clone, Debug, Default)]
-pub struct ClientState {
+/// The settings a call runs with; [`crate::Client::with_deadline`] and
+/// friends make a clone of the client with other ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
-    pub(crate) limiter: RateLimiter,
+    /// Longest total time of one call: throttle waits, attempts, backoff.
+    pub(crate) deadline: Duration,
+    /// Longest time of one attempt, body included.
+    pub(crate) attempt_timeout: Duration,
+}
+
+/// State shared by all requests of one client. Cheap to clone: the
+/// rate-limit buckets and headers are shared by every clone.
+#[derive(Clone)]
+pub struct ClientState {
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) throttle: Arc<Throttle>,
+    /// Authorization (marked sensitive), user agent and default headers,
+    /// added to every request that does not set them itself.
+    pub(crate) headers: Arc<HeaderMap>,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header names only: the values hold the key.
+        f.debug_struct("ClientState")
+            .field("settings", &self.settings)
+            .field("throttle", &self.throttle)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl ClientHooks<ClientState> for crate::Client {
     async fn pre<E>(
         &self,
-        _request: &mut reqwest::Request,
+        request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        let defaults = &self.inner().headers;
+        let headers = request.headers_mut();
+        for name in defaults.keys() {
+            if !headers.contains_key(name) {
+                for value in defaults.get_all(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+        }
         Ok(())
     }
 
     async fn post<E>(
         &self,
-        _result: &reqwest::Result<reqwest::Response>,
+        _result: &Result<reqwest::Response, ExecFailure>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         Ok(())
@@ -98,80 +135,171 @@ impl ClientHooks<ClientState> for crate::Client {
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let state = self.inner();
-        crate::retry::execute(
-            self.client(),
-            &state.retry,
-            &state.limiter,
-            request,
-            info.operation_id,
-        )
-        .await
+    ) -> Result<reqwest::Response, ExecFailure> {
+        crate::execute::execute(self, request, info).await
     }
 }
 
-/// A decoded success (or documented error) response, with its status and
-/// headers. Dereferences to the decoded value.
+/// A decoded success (or documented error) response, with its status,
+/// headers and the report of the call. Dereferences to the decoded value.
 #[derive(Clone)]
 pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
     headers: HeaderMap,
+    /// The raw body of a non-2xx response (kept for errors).
+    raw: Option<Bytes>,
+    report: Option<Box<CallReport>>,
+    non_fatal: Vec<serde_json::Value>,
+}
+
+/// Status, headers, call report and the whole body of a response (or the
+/// bytes received before reading failed).
+pub(crate) async fn take_response(
+    mut response: reqwest::Response,
+) -> (
+    StatusCode,
+    HeaderMap,
+    Option<Box<CallReport>>,
+    Result<Bytes, (Bytes, reqwest::Error)>,
+) {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let report = response
+        .extensions_mut()
+        .remove::<CallReport>()
+        .map(Box::new);
+    let body = crate::execute::read_body(response).await;
+    (status, headers, report, body)
 }
 
 impl<T: DeserializeOwned> ResponseValue<T> {
     #[doc(hidden)]
     pub async fn from_response<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+        let (status, headers, report, body) = take_response(response).await;
+        let body = match body {
+            Ok(body) => body,
+            Err((body, source)) => {
+                return Err(Error::ResponseBodyError(BodyError {
+                    status,
+                    headers,
+                    body,
+                    source,
+                    report,
+                }));
+            }
+        };
         match decode(status, &body) {
-            Ok(inner) => Ok(Self {
-                inner,
-                status,
-                headers,
-            }),
-            Err(source) => Err(Error::InvalidResponsePayload(InvalidPayload {
+            Ok(inner) => {
+                let non_fatal = if status.is_success() {
+                    non_fatal_errors(&body)
+                } else {
+                    Vec::new()
+                };
+                if !non_fatal.is_empty() {
+                    tracing::warn!(
+                        operation = report.as_ref().map_or("?", |r| r.operation_id),
+                        status = status.as_u16(),
+                        non_fatal_errors = non_fatal.len(),
+                        "Braze accepted the request and reported non-fatal errors"
+                    );
+                }
+                Ok(Self {
+                    inner,
+                    status,
+                    headers,
+                    raw: (!status.is_success()).then_some(body),
+                    report,
+                    non_fatal,
+                })
+            }
+            Err((path, source)) => Err(Error::InvalidResponsePayload(InvalidPayload {
                 status,
                 headers,
                 body,
+                path,
                 source,
+                report,
             })),
         }
     }
 }
 
-/// Decodes a body. A non-2xx answer with an empty body decodes as `{}`:
-/// Braze sometimes sends no body with an error status, and the error schema
-/// has only optional fields.
-fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, serde_json::Error> {
-    if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) {
-        return serde_json::from_slice(b"{}");
+/// Decodes a body; on failure, says where in the document. A non-2xx answer
+/// with an empty body decodes as `{}`: Braze sometimes sends no body with an
+/// error status, and the error schema has only optional fields.
+fn decode<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, (String, serde_json::Error)> {
+    let body: &[u8] = if !status.is_success() && body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    // The fast path; the path-tracking decoder runs only to explain a failure.
+    serde_json::from_slice(body).map_err(|plain| {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.into_inner()),
+            Ok(_) => (".".to_string(), plain),
+        }
+    })
+}
+
+/// The top-level `errors` of a 2xx body, when Braze accepted a request and
+/// still reported problems (e.g. `/users/track` rejecting one attribute).
+fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
+    const KEY: &[u8] = b"\"errors\"";
+    if !body.windows(KEY.len()).any(|w| w == KEY) {
+        return Vec::new();
     }
-    serde_json::from_slice(body)
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        errors: serde_json::Value,
+    }
+    match serde_json::from_slice::<Probe>(body).map(|p| p.errors) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(serde_json::Value::Null) | Err(_) => Vec::new(),
+        Ok(other) => vec![other],
+    }
 }
 
 impl ResponseValue<()> {
     #[doc(hidden)]
-    pub fn empty(response: reqwest::Response) -> Self {
+    pub fn empty(mut response: reqwest::Response) -> Self {
+        let report = response
+            .extensions_mut()
+            .remove::<CallReport>()
+            .map(Box::new);
         Self {
             inner: (),
             status: response.status(),
-            headers: response.headers().clone(),
+            headers: std::mem::take(response.headers_mut()),
+            raw: None,
+            report,
+            non_fatal: Vec::new(),
         }
     }
 }
 
 impl ResponseValue<ByteStream> {
     #[doc(hidden)]
-    pub fn stream(response: reqwest::Response) -> Self {
+    pub fn stream(mut response: reqwest::Response) -> Self {
+        let report = response
+            .extensions_mut()
+            .remove::<CallReport>()
+            .map(Box::new);
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         Self {
             inner: ByteStream::new(Box::pin(response.bytes_stream())),
             status,
             headers,
+            raw: None,
+            report,
+            non_fatal: Vec::new(),
         }
     }
 }
@@ -183,6 +311,9 @@ impl<T> ResponseValue<T> {
             inner,
             status,
             headers,
+            raw: None,
+            report: None,
+            non_fatal: Vec::new(),
         }
     }
     /// The decoded body.
@@ -197,6 +328,19 @@ impl<T> ResponseValue<T> {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
+    /// The raw body, kept for error statuses.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        self.raw.as_ref()
+    }
+    /// Attempts, waits and rate-limit state of the call.
+    pub fn report(&self) -> Option<&CallReport> {
+        self.report.as_deref()
+    }
+    /// The `errors` Braze listed in a 2xx body: it accepted the request but
+    /// rejected part of it. Also logged as a `tracing` warning.
+    pub fn non_fatal_errors(&self) -> &[serde_json::Value] {
+        &self.non_fatal
+    }
     /// The `X-RateLimit-*` headers of this response, if Braze sent them.
     pub fn rate_limit(&self) -> Option<RateLimitStatus> {
         RateLimitStatus::from_headers(&self.headers)
@@ -206,12 +350,15 @@ impl<T> ResponseValue<T> {
     pub fn next_cursor(&self) -> Option<String> {
         crate::pagination::link_cursor(&self.headers, "next", "cursor")
     }
-    /// Converts the decoded body, keeping status and headers.
+    /// Converts the decoded body, keeping status, headers and report.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
         ResponseValue {
             inner: f(self.inner),
             status: self.status,
             headers: self.headers,
+            raw: self.raw,
+            report: self.report,
+            non_fatal: self.non_fatal,
         }
     }
 }
@@ -235,180 +382,6 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
             .field("status", &self.status)
             .field("inner", &self.inner)
             .finish_non_exhaustive()
-    }
-}
-
-/// A response whose body is not what the spec says: the status, headers and
-/// raw body are kept so that nothing Braze sent is lost.
-#[derive(Debug)]
-pub struct InvalidPayload {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    pub source: serde_json::Error,
-}
-
-/// A response with a status the spec does not list for the operation.
-#[derive(Clone, Debug)]
-pub struct UnexpectedResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-/// Every way a call can fail. `E` is the operation's documented error body
-/// (`types::BrazeError` for the REST API).
-pub enum Error<E = ()> {
-    /// The request could not be built (a builder field was missing or invalid).
-    InvalidRequest(String),
-    /// The request did not reach Braze or no response came back.
-    CommunicationError(reqwest::Error),
-    /// Braze answered with a documented error status; the body is decoded.
-    ErrorResponse(ResponseValue<E>),
-    /// The body of the response could not be read.
-    ResponseBodyError(reqwest::Error),
-    /// The body did not match the spec; status, headers and raw body are kept.
-    InvalidResponsePayload(InvalidPayload),
-    /// A status the spec does not list; status, headers and raw body are kept.
-    UnexpectedResponse(UnexpectedResponse),
-    /// An error raised by a hook.
-    Custom(String),
-}
-
-impl<E> Error<E> {
-    /// Reads the body of an unexpected response into an owned error.
-    #[doc(hidden)]
-    pub async fn from_unexpected(response: reqwest::Response) -> Self {
-        let status = response.status();
-        let headers = response.headers().clone();
-        match response.bytes().await {
-            Ok(body) => Error::UnexpectedResponse(UnexpectedResponse {
-                status,
-                headers,
-                body,
-            }),
-            Err(e) => Error::ResponseBodyError(e),
-        }
-    }
-
-    /// The HTTP status, when the error comes from a response.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::ErrorResponse(rv) => Some(rv.status()),
-            Error::InvalidResponsePayload(p) => Some(p.status),
-            Error::UnexpectedResponse(r) => Some(r.status),
-            Error::CommunicationError(e) | Error::ResponseBodyError(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Custom(_) => None,
-        }
-    }
-
-    /// The raw body, when Braze's answer could not be decoded or was unexpected.
-    pub fn body(&self) -> Option<&Bytes> {
-        match self {
-            Error::InvalidResponsePayload(p) => Some(&p.body),
-            Error::UnexpectedResponse(r) => Some(&r.body),
-            _ => None,
-        }
-    }
-
-    /// The headers of the response, when there was one.
-    pub fn headers(&self) -> Option<&HeaderMap> {
-        match self {
-            Error::ErrorResponse(rv) => Some(rv.headers()),
-            Error::InvalidResponsePayload(p) => Some(&p.headers),
-            Error::UnexpectedResponse(r) => Some(&r.headers),
-            _ => None,
-        }
-    }
-
-    /// The documented error body, for [`Error::ErrorResponse`].
-    pub fn error_body(&self) -> Option<&E> {
-        match self {
-            Error::ErrorResponse(rv) => Some(rv),
-            _ => None,
-        }
-    }
-
-    /// True for failures worth retrying later: rate limits, Braze-side
-    /// errors and transport failures. (The client already retried them as
-    /// its [`RetryPolicy`] allows.)
-    pub fn is_retryable(&self) -> bool {
-        match self.status() {
-            Some(s) => s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error(),
-            None => {
-                matches!(self, Error::CommunicationError(e) if e.is_timeout() || e.is_connect())
-            }
-        }
-    }
-}
-
-impl<E> From<reqwest::Error> for Error<E> {
-    fn from(e: reqwest::Error) -> Self {
-        Error::CommunicationError(e)
-    }
-}
-
-impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
-    fn from(e: reqwest::header::InvalidHeaderValue) -> Self {
-        Error::InvalidRequest(e.to_string())
-    }
-}
-
-impl<E> From<std::convert::Infallible> for Error<E> {
-    fn from(e: std::convert::Infallible) -> Self {
-        match e {}
-    }
-}
-
-/// Shows at most this many bytes of a body in messages.
-const BODY_PREVIEW: usize = 512;
-
-fn preview(body: &[u8]) -> String {
-    let end = body.len().min(BODY_PREVIEW);
-    let mut s = String::from_utf8_lossy(&body[..end]).into_owned();
-    if body.len() > BODY_PREVIEW {
-        s.push_str("...");
-    }
-    s
-}
-
-impl<E: fmt::Debug> fmt::Display for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidRequest(s) => write!(f, "invalid request: {s}"),
-            Error::CommunicationError(e) => write!(f, "communication error: {e}"),
-            Error::ErrorResponse(rv) => write!(f, "Braze answered {}: {:?}", rv.status(), rv.inner),
-            Error::ResponseBodyError(e) => write!(f, "cannot read the response body: {e}"),
-            Error::InvalidResponsePayload(p) => {
-                write!(
-                    f,
-                    "Braze answered {} with a body that does not match the spec ({}): {}",
-                    p.status,
-                    p.source,
-                    preview(&p.body)
-                )
-            }
-            Error::UnexpectedResponse(r) => {
-                write!(f, "unexpected status {}: {}", r.status, preview(&r.body))
-            }
-            Error::Custom(s) => write!(f, "{s}"),
-        }
-    }
-}
-
-impl<E: fmt::Debug> fmt::Debug for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl<E: fmt::Debug> std::error::Error for Error<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::CommunicationError(e) | Error::ResponseBodyError(e) => Some(e),
-            Error::InvalidResponsePayload(p) => Some(&p.source),
-            _ => None,
-        }
     }
 }
 

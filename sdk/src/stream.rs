@@ -6,7 +6,7 @@
 //! every filter set on the builder:
 //!
 //! ```no_run
-//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::BrazeError> {
+//! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::ApiError> {
 //! use braze_sdk::futures_util::TryStreamExt;
 //! let since = braze_sdk::chrono::Utc::now() - braze_sdk::chrono::Duration::days(30);
 //! let mut campaigns = client.campaigns_list().last_edit_time_gt(since).stream();

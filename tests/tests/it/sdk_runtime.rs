@@ -145,7 +145,7 @@ async fn an_empty_error_body_still_decodes() {
 
 /// Calls `catalogs_list` against a server that answers `answer`; the call
 /// must fail, and its error is returned.
-async fn catalogs_list_failing_with(answer: ResponseTemplate) -> braze_sdk::BrazeError {
+async fn catalogs_list_failing_with(answer: ResponseTemplate) -> braze_sdk::ApiError {
     let (server, client) = common::setup().await;
     Mock::given(method("GET"))
         .and(path("/catalogs"))
@@ -171,7 +171,7 @@ fn fast_retries() -> RetryPolicy {
         max_retries: 2,
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
-        retry_non_idempotent: false,
+        ..RetryPolicy::default()
     }
 }
 
@@ -303,5 +303,68 @@ async fn an_error_id_braze_adds_later_still_decodes() {
             Some(braze_sdk::Open::Known(types::BrazeErrorId::CatalogNotFound)),
             Some(braze_sdk::Open::Unknown(json!("catalog-archived"))),
         ]
+    );
+}
+
+#[tokio::test]
+async fn a_callers_own_http_client_still_sends_the_key_and_headers() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/catalogs"))
+        .and(header("authorization", common::bearer(SECRET).as_str()))
+        .and(header("user-agent", braze_sdk::DEFAULT_USER_AGENT))
+        .and(header("x-request-origin", "https://example.com"))
+        .respond_with(common::json_response(
+            200,
+            json!({"catalogs": [], "message": "success"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let own = reqwest::Client::builder()
+        .tls_backend_preconfigured(braze_sdk::tls_client_config().unwrap())
+        .build()
+        .unwrap();
+    let client = Client::builder(Instance::custom(server.uri()), SECRET)
+        .http_client(own)
+        .default_header("X-Request-Origin", "https://example.com")
+        .build()
+        .unwrap();
+    let response = client.catalogs_list().send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[test]
+fn build_installs_no_process_wide_tls_provider() {
+    // Every test of this binary builds clients; none may have installed a
+    // default provider (that choice belongs to the application).
+    for instance in [Instance::Us03, Instance::Eu01] {
+        Client::builder(instance, SECRET).build().unwrap();
+    }
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
+
+#[test]
+fn the_defaults_are_the_documented_ones() {
+    let client = Client::builder(Instance::Us03, SECRET).build().unwrap();
+    assert_eq!(client.deadline(), Duration::from_secs(60));
+    assert_eq!(braze_sdk::DEFAULT_DEADLINE, Duration::from_secs(60));
+    assert_eq!(braze_sdk::DEFAULT_ATTEMPT_TIMEOUT, Duration::from_secs(30));
+    assert_eq!(braze_sdk::DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(10));
+    let retry = client.retry_policy();
+    assert_eq!(retry.max_retries, 3);
+    assert_eq!(retry.initial_backoff, Duration::from_millis(500));
+    assert_eq!(retry.max_backoff, Duration::from_secs(30));
+    assert!(!retry.retry_non_idempotent);
+    assert!(braze_sdk::ThrottleConfig::default().is_enabled());
+    // Per-call settings are a clone; the original keeps its own.
+    let quick = client.with_deadline(Duration::from_secs(2));
+    assert_eq!(quick.deadline(), Duration::from_secs(2));
+    assert_eq!(client.deadline(), Duration::from_secs(60));
+    assert!(
+        client
+            .retrying_non_idempotent()
+            .retry_policy()
+            .retry_non_idempotent
     );
 }

@@ -1,0 +1,316 @@
+//! Running one call: throttle, attempts, retries, deadline, tracing.
+//!
+//! Each attempt waits for the client-side throttle ([`crate::throttle`]),
+//! is sent with a timeout of `min(attempt timeout, time left before the
+//! deadline)`, and its whole body is read inside the attempt, so that a
+//! connection closed mid-body or a body shorter than its `Content-Length`
+//! is a failed attempt (retried for idempotent requests) with its status and
+//! headers kept. What is retried and how long to wait is
+//! [`crate::retry`]'s. The call ends with the last response, handed to the
+//! generated code with a [`CallReport`] in its extensions, or with an
+//! [`ExecFailure`].
+//!
+//! Tracing: one `braze.request` span per call (operation, method, path
+//! template, bucket; at the end attempts, status, throttle and backoff
+//! waits), a debug event per attempt and a warning per retry. Header values
+//! are never recorded, so the API key cannot reach a subscriber.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::HeaderMap;
+use reqwest::{ResponseBuilderExt, StatusCode};
+use tokio::time::Instant;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::error::{CallReport, ExecFailure, FailureKind, GaveUp};
+use crate::rate_limit::RateLimitStatus;
+use crate::runtime::{ClientInfo, OperationInfo};
+
+/// A response read to the end.
+struct Received {
+    url: reqwest::Url,
+    status: StatusCode,
+    version: reqwest::Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+enum AttemptError {
+    /// No response (connect error, timeout, connection closed before it).
+    Send(reqwest::Error),
+    /// A response whose body could not be read to the end.
+    Body {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        source: reqwest::Error,
+    },
+}
+
+pub(crate) async fn execute(
+    client: &crate::Client,
+    request: reqwest::Request,
+    info: &OperationInfo,
+) -> Result<reqwest::Response, ExecFailure> {
+    let report = CallReport::new(info.operation_id);
+    let span = tracing::info_span!(
+        "braze.request",
+        operation = report.operation_id,
+        method = report.method,
+        path = report.path,
+        bucket = report.bucket,
+        attempts = Empty,
+        status = Empty,
+        throttle_wait_ms = Empty,
+        backoff_ms = Empty,
+    );
+    run(client, request, report).instrument(span).await
+}
+
+async fn run(
+    client: &crate::Client,
+    request: reqwest::Request,
+    mut report: CallReport,
+) -> Result<reqwest::Response, ExecFailure> {
+    let state = client.inner();
+    let settings = &*state.settings;
+    let policy = &settings.retry;
+    let started = Instant::now();
+    let deadline = started + settings.deadline;
+    let replay_safe = policy.replay_safe(request.method(), report.operation_id);
+    let mut backoffs = policy.backoffs();
+    let mut pending = request;
+    loop {
+        let acquire_started = Instant::now();
+        let (permit, waited) = match state.throttle.acquire(report.bucket, deadline).await {
+            Ok(p) => p,
+            Err(wait) => {
+                report.throttle_wait += acquire_started.elapsed();
+                report.elapsed = started.elapsed();
+                report.gave_up = Some(GaveUp::Deadline {
+                    deadline: settings.deadline,
+                });
+                tracing::warn!(bucket = wait.bucket, reason = %wait.reason, "throttled past the deadline");
+                return Err(finish(report, FailureKind::Throttled(wait)));
+            }
+        };
+        report.throttle_wait += waited;
+        report.attempts += 1;
+        let attempt = report.attempts;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let attempt_timeout = settings
+            .attempt_timeout
+            .min(left)
+            .max(Duration::from_millis(1));
+        let cut_by_deadline = attempt_timeout < settings.attempt_timeout;
+        let spare = if attempt <= policy.max_retries {
+            pending.try_clone()
+        } else {
+            None
+        };
+        let mut current = pending;
+        *current.timeout_mut() = Some(attempt_timeout);
+        let attempt_started = Instant::now();
+        let outcome = send_and_read(client.client(), current).await;
+        if let Ok(r) = &outcome {
+            let rate_limit = RateLimitStatus::from_headers(&r.headers);
+            permit.observe(r.status, &r.headers, rate_limit);
+            report.rate_limit = rate_limit.or(report.rate_limit);
+        }
+        drop(permit);
+        let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+        let (retryable, server_wait) = match &outcome {
+            Ok(r) => {
+                tracing::debug!(
+                    attempt,
+                    status = r.status.as_u16(),
+                    elapsed_ms,
+                    "braze response"
+                );
+                let asks = r.status == StatusCode::TOO_MANY_REQUESTS
+                    || r.status == StatusCode::SERVICE_UNAVAILABLE;
+                (
+                    policy.retries_status(r.status, replay_safe),
+                    asks.then(|| crate::retry::server_wait(&r.headers, SystemTime::now()))
+                        .flatten(),
+                )
+            }
+            Err(AttemptError::Send(e)) => {
+                let cause = crate::error::chain(e);
+                tracing::debug!(attempt, elapsed_ms, error = %cause, "braze request failed");
+                (policy.retries_transport(e, replay_safe), None)
+            }
+            Err(AttemptError::Body { status, source, .. }) => {
+                let cause = crate::error::chain(source);
+                tracing::debug!(attempt, status = status.as_u16(), elapsed_ms, error = %cause, "braze response body failed");
+                (replay_safe, None)
+            }
+        };
+        let failed = match &outcome {
+            Ok(r) => !r.status.is_success(),
+            Err(_) => true,
+        };
+        let would_retry_if_safe = match &outcome {
+            Ok(r) => policy.retries_status(r.status, true),
+            Err(AttemptError::Send(e)) => policy.retries_transport(e, true),
+            Err(AttemptError::Body { .. }) => true,
+        };
+        let timed_out_by_deadline = cut_by_deadline
+            && match &outcome {
+                Err(AttemptError::Send(e)) => e.is_timeout(),
+                Err(AttemptError::Body { source, .. }) => source.is_timeout(),
+                Ok(_) => false,
+            };
+        let gave_up = if !failed {
+            None
+        } else if timed_out_by_deadline {
+            Some(GaveUp::Deadline {
+                deadline: settings.deadline,
+            })
+        } else if !retryable {
+            would_retry_if_safe.then_some(GaveUp::NotReplaySafe)
+        } else if attempt > policy.max_retries {
+            Some(GaveUp::RetriesExhausted {
+                max_retries: policy.max_retries,
+            })
+        } else if let Some(next) = spare {
+            let wait = server_wait
+                .or_else(|| backoffs.next())
+                .unwrap_or(policy.max_backoff);
+            if wait > policy.max_backoff {
+                Some(GaveUp::WaitTooLong {
+                    wait,
+                    max_backoff: policy.max_backoff,
+                })
+            } else if Instant::now() + wait >= deadline {
+                Some(GaveUp::Deadline {
+                    deadline: settings.deadline,
+                })
+            } else {
+                tracing::warn!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    status = outcome.as_ref().ok().map(|r| r.status.as_u16()),
+                    "retrying braze request"
+                );
+                tokio::time::sleep(wait).await;
+                report.backoff_wait += wait;
+                pending = next;
+                continue;
+            }
+        } else {
+            Some(GaveUp::BodyNotReplayable)
+        };
+        report.gave_up = gave_up;
+        report.elapsed = started.elapsed();
+        let span = tracing::Span::current();
+        span.record("attempts", report.attempts);
+        span.record("throttle_wait_ms", report.throttle_wait.as_millis() as u64);
+        span.record("backoff_ms", report.backoff_wait.as_millis() as u64);
+        return match outcome {
+            Ok(r) => {
+                span.record("status", r.status.as_u16());
+                // The URL goes along (reqwest would otherwise parse a
+                // placeholder URL for every response). The builder cannot
+                // fail with typed parts; the fallback only avoids a panic path.
+                let built = http::Response::builder()
+                    .status(r.status)
+                    .version(r.version)
+                    .url(r.url)
+                    .body(());
+                let mut response = match built {
+                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body)),
+                    Err(_) => {
+                        let mut plain = http::Response::new(reqwest::Body::from(r.body));
+                        *plain.status_mut() = r.status;
+                        plain
+                    }
+                };
+                response.extensions_mut().insert(report);
+                *response.headers_mut() = r.headers;
+                Ok(reqwest::Response::from(response))
+            }
+            Err(AttemptError::Send(e)) => Err(finish(report, FailureKind::Transport(e))),
+            Err(AttemptError::Body {
+                status,
+                headers,
+                body,
+                source,
+            }) => {
+                span.record("status", status.as_u16());
+                Err(finish(
+                    report,
+                    FailureKind::Body {
+                        status,
+                        headers,
+                        body,
+                        source,
+                    },
+                ))
+            }
+        };
+    }
+}
+
+fn finish(report: CallReport, kind: FailureKind) -> ExecFailure {
+    ExecFailure {
+        kind,
+        report: Box::new(report),
+    }
+}
+
+async fn send_and_read(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<Received, AttemptError> {
+    let mut response = http.execute(request).await.map_err(AttemptError::Send)?;
+    let status = response.status();
+    let version = response.version();
+    let url = response.url().clone();
+    let headers = std::mem::take(response.headers_mut());
+    match read_body(response).await {
+        Ok(body) => Ok(Received {
+            url,
+            status,
+            version,
+            headers,
+            body,
+        }),
+        Err((body, source)) => Err(AttemptError::Body {
+            status,
+            headers,
+            body,
+            source,
+        }),
+    }
+}
+
+/// Reads a body to the end; on failure, returns the bytes received so far.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+) -> Result<Bytes, (Bytes, reqwest::Error)> {
+    let mut first: Option<Bytes> = None;
+    let mut rest: Option<BytesMut> = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => match (&first, &mut rest) {
+                (None, _) => first = Some(chunk),
+                (Some(f), None) => {
+                    let mut buf = BytesMut::with_capacity(f.len() + chunk.len());
+                    buf.extend_from_slice(f);
+                    buf.extend_from_slice(&chunk);
+                    rest = Some(buf);
+                }
+                (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
+            },
+            Ok(None) => break,
+            Err(e) => {
+                let partial = rest.map(BytesMut::freeze).or(first).unwrap_or_default();
+                return Err((partial, e));
+            }
+        }
+    }
+    Ok(rest.map(BytesMut::freeze).or(first).unwrap_or_default())
+}

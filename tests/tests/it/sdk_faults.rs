@@ -1,0 +1,409 @@
+//! Retries, deadlines and errors under faults, against local servers:
+//! attempts and elapsed-time bounds are asserted; no test waits for more
+//! than a few seconds (windows and deadlines are scaled down).
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use braze_sdk::error::GaveUp;
+use braze_sdk::{Client, Error, Instance, RetryPolicy, types};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::fault_server::{self, Fault};
+
+const KEY: &str = "fault-test-key-7f3a";
+const CATALOGS_OK: &str = r#"{"catalogs": [], "message": "success"}"#;
+const DELETED: &str = r#"{"deleted": 1, "message": "success"}"#;
+
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 3,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_secs(2),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(url: &str) -> Client {
+    Client::builder(Instance::custom(url), KEY)
+        .retry_policy(quick_retries())
+        .timeout(Duration::from_secs(2))
+        .deadline(Duration::from_secs(8))
+        .build()
+        .unwrap()
+}
+
+fn delete_body() -> types::UsersDeleteRequest {
+    types::UsersDeleteRequest::builder()
+        .external_ids(vec![types::ExternalId("user-1".to_string())])
+        .try_into()
+        .unwrap()
+}
+
+async fn delete(
+    client: &Client,
+) -> Result<braze_sdk::ResponseValue<types::UsersDeleteResponse>, braze_sdk::ApiError> {
+    client.users_delete().body(delete_body()).send().await
+}
+
+fn epoch_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn a_get_is_retried_after_a_connection_closed_before_the_response() {
+    let server = fault_server::start(|n| {
+        if n < 2 {
+            Fault::CloseBeforeResponse
+        } else {
+            Fault::Json(200, CATALOGS_OK)
+        }
+    })
+    .await;
+    let response = client(&server.url).catalogs_list().send().await.unwrap();
+    assert_eq!(server.hits(), 3);
+    assert_eq!(response.report().unwrap().attempts, 3);
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_after_a_connection_closed_unless_opted_in() {
+    let server = fault_server::start(|_| Fault::CloseBeforeResponse).await;
+    let c = client(&server.url);
+    let err = delete(&c).await.unwrap_err();
+    assert_eq!(
+        server.hits(),
+        1,
+        "a POST that may have arrived is sent once"
+    );
+    assert!(matches!(err, Error::CommunicationError(_)), "{err}");
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(err.report().unwrap().gave_up, Some(GaveUp::NotReplaySafe));
+    let text = err.to_string();
+    assert!(
+        text.starts_with("POST /users/delete: no response"),
+        "{text}"
+    );
+    // The cause chain is shown, not only "error sending request".
+    assert!(
+        text.contains("connection closed") || text.contains("message"),
+        "{text}"
+    );
+
+    let err = delete(&c.retrying_non_idempotent()).await.unwrap_err();
+    assert_eq!(server.hits(), 1 + 4, "opted in: 4 attempts");
+    assert_eq!(err.attempts(), Some(4));
+    assert_eq!(
+        err.report().unwrap().gave_up,
+        Some(GaveUp::RetriesExhausted { max_retries: 3 })
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_every_method_and_shows_its_cause() {
+    let url = fault_server::refused_url().await;
+    let c = client(&url);
+    let started = Instant::now();
+    let err = c.catalogs_list().send().await.unwrap_err();
+    assert_eq!(err.attempts(), Some(4));
+    let err_post = delete(&c).await.unwrap_err();
+    assert_eq!(
+        err_post.attempts(),
+        Some(4),
+        "a connect error never reached Braze"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let text = err.to_string();
+    assert!(
+        text.contains("GET /catalogs: no response after 4 attempts"),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+}
+
+#[tokio::test]
+async fn a_truncated_body_keeps_status_headers_and_bytes_and_is_retried_for_a_get() {
+    let server = fault_server::start(|_| Fault::TruncatedBody).await;
+    let c = client(&server.url);
+    let err = c.catalogs_list().send().await.unwrap_err();
+    assert_eq!(server.hits(), 4);
+    match &err {
+        Error::ResponseBodyError(b) => {
+            assert_eq!(b.status, 200);
+            assert_eq!(b.headers.get("x-probe").unwrap(), "kept");
+            assert_eq!(&b.body[..], b"{\"catalogs\"");
+        }
+        other => panic!("expected ResponseBodyError, got {other}"),
+    }
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.to_string().contains("11 bytes received"), "{err}");
+
+    let err = delete(&c).await.unwrap_err();
+    assert_eq!(
+        server.hits(),
+        5,
+        "a POST whose response arrived is not replayed"
+    );
+    assert!(matches!(err, Error::ResponseBodyError(_)), "{err}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_cannot_outlast_the_deadline() {
+    let server = fault_server::start(|_| Fault::NeverAnswer).await;
+    let c = client(&server.url)
+        .with_deadline(Duration::from_millis(1500))
+        .with_attempt_timeout(Duration::from_millis(500));
+    let started = Instant::now();
+    let err = c.catalogs_list().send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1400), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(2300), "{elapsed:?}");
+    assert_eq!(err.attempts(), Some(3), "{err}");
+    assert_eq!(
+        err.report().unwrap().gave_up,
+        Some(GaveUp::Deadline {
+            deadline: Duration::from_millis(1500)
+        })
+    );
+    assert!(err.to_string().contains("deadline of 1.5 s"), "{err}");
+}
+
+async fn mock(server: &MockServer, verb: &str, route: &str, answer: ResponseTemplate, times: u64) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(answer)
+        .up_to_n_times(times)
+        .mount(server)
+        .await;
+}
+
+fn ok_catalogs() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(CATALOGS_OK, "application/json")
+}
+
+fn refused(retry_after: Option<&str>, reset: u64) -> ResponseTemplate {
+    let t = ResponseTemplate::new(429)
+        .insert_header("x-ratelimit-limit", "50")
+        .insert_header("x-ratelimit-remaining", "0")
+        .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+        .set_body_raw(
+            r#"{"message": "API rate limit exceeded"}"#,
+            "application/json",
+        );
+    match retry_after {
+        Some(r) => t.insert_header("retry-after", r),
+        None => t,
+    }
+}
+
+#[tokio::test]
+async fn a_429_waits_for_the_reset_then_succeeds() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        "/catalogs",
+        refused(Some("1"), epoch_now() + 1),
+        1,
+    )
+    .await;
+    mock(&server, "GET", "/catalogs", ok_catalogs(), 10).await;
+    let started = Instant::now();
+    let response = client(&server.uri()).catalogs_list().send().await.unwrap();
+    let elapsed = started.elapsed();
+    let report = response.report().unwrap();
+    assert_eq!(report.attempts, 2);
+    assert!(elapsed >= Duration::from_millis(1000), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(2000), "{elapsed:?}");
+    assert!(report.backoff_wait >= Duration::from_millis(1000));
+}
+
+#[tokio::test]
+async fn a_429_storm_gives_up_before_the_deadline_and_says_why() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        "/catalogs",
+        refused(Some("1"), epoch_now() + 1),
+        100,
+    )
+    .await;
+    let c = client(&server.uri()).with_deadline(Duration::from_millis(2500));
+    let started = Instant::now();
+    let err = c.catalogs_list().send().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    let attempts = err.attempts().unwrap();
+    assert!((2..=3).contains(&attempts), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.rate_limit().unwrap().remaining, Some(0));
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "GET /catalogs: 429 Too Many Requests after {attempts} attempts over "
+        )),
+        "{text}"
+    );
+    assert!(text.contains("bucket catalogs-sync resets at "), "{text}");
+    assert!(
+        text.contains(r#"Braze said: "API rate limit exceeded""#),
+        "{text}"
+    );
+    assert!(text.contains("deadline of 2.5 s"), "{text}");
+}
+
+#[tokio::test]
+async fn a_reset_further_than_max_backoff_fails_at_once() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        "/catalogs",
+        refused(None, epoch_now() + 120),
+        100,
+    )
+    .await;
+    let started = Instant::now();
+    let err = client(&server.uri())
+        .catalogs_list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(500));
+    assert_eq!(err.attempts(), Some(1));
+    assert!(
+        matches!(
+            err.report().unwrap().gave_up,
+            Some(GaveUp::WaitTooLong { .. })
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("longer than max_backoff (2.0 s)"),
+        "{err}"
+    );
+}
+
+fn server_error() -> ResponseTemplate {
+    ResponseTemplate::new(500).set_body_raw(r#"{"message": "internal"}"#, "application/json")
+}
+
+#[tokio::test]
+async fn a_500_is_retried_for_a_get() {
+    let server = MockServer::start().await;
+    mock(&server, "GET", "/catalogs", server_error(), 1).await;
+    mock(&server, "GET", "/catalogs", ok_catalogs(), 10).await;
+    let response = client(&server.uri()).catalogs_list().send().await.unwrap();
+    assert_eq!(response.report().unwrap().attempts, 2);
+}
+
+async fn first_500(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/users/delete"))
+        .respond_with(server_error())
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_500_is_retried_for_a_post_only_when_opted_in() {
+    let server = MockServer::start().await;
+    let deleted = || ResponseTemplate::new(200).set_body_raw(DELETED, "application/json");
+    mock(&server, "POST", "/users/delete", server_error(), 1).await;
+    mock(&server, "POST", "/users/delete", deleted(), 100).await;
+    let c = client(&server.uri());
+    let err = delete(&c).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(err.attempts(), Some(1));
+    assert!(err.to_string().contains("not idempotent"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Opted in for this call... (priority 1: before the 200 mounted above)
+    first_500(&server).await;
+    let ok = delete(&c.retrying_non_idempotent()).await.unwrap();
+    assert_eq!(ok.report().unwrap().attempts, 2);
+    // ... or for the operation.
+    first_500(&server).await;
+    let per_op = c.with_retry_policy(quick_retries().retry_operation("users_delete"));
+    let ok = delete(&per_op).await.unwrap();
+    assert_eq!(ok.report().unwrap().attempts, 2);
+}
+
+#[tokio::test]
+async fn malformed_json_and_a_wrong_shape_name_the_operation_and_the_path() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        "/catalogs",
+        ResponseTemplate::new(200).set_body_raw(r#"{"catalogs": [oops"#, "application/json"),
+        1,
+    )
+    .await;
+    mock(
+        &server,
+        "GET",
+        "/catalogs",
+        ResponseTemplate::new(200).set_body_raw(
+            r#"{"catalogs": [{"name": 5, "fields": []}], "message": "success"}"#,
+            "application/json",
+        ),
+        1,
+    )
+    .await;
+    let c = client(&server.uri());
+    let err = c.catalogs_list().send().await.unwrap_err();
+    match &err {
+        Error::InvalidResponsePayload(p) => {
+            assert_eq!(p.status, 200);
+            assert_eq!(&p.body[..], br#"{"catalogs": [oops"#);
+        }
+        other => panic!("expected InvalidResponsePayload, got {other}"),
+    }
+    assert!(
+        err.to_string()
+            .starts_with("GET /catalogs: 200 OK: the body does not match"),
+        "{err}"
+    );
+    let err = c.catalogs_list().send().await.unwrap_err();
+    match &err {
+        Error::InvalidResponsePayload(p) => assert_eq!(p.path, "catalogs[0].name"),
+        other => panic!("expected InvalidResponsePayload, got {other}"),
+    }
+    assert!(err.to_string().contains("at `catalogs[0].name`"), "{err}");
+}
+
+#[tokio::test]
+async fn non_fatal_errors_in_a_2xx_are_surfaced() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "POST",
+        "/users/track",
+        ResponseTemplate::new(200).set_body_raw(
+            r#"{"message": "success", "attributes_processed": 1, "errors": [{"type": "invalid", "input_array": "attributes", "index": 1}]}"#,
+            "application/json",
+        ),
+        1,
+    )
+    .await;
+    let body = types::UsersTrackRequest::builder().attributes(vec![
+        types::UserAttributes::builder()
+            .external_id(Some(types::ExternalId("u1".into())))
+            .try_into()
+            .unwrap(),
+    ]);
+    let response = client(&server.uri())
+        .users_track()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.non_fatal_errors().len(), 1);
+    assert_eq!(response.non_fatal_errors()[0]["index"], 1);
+}
