@@ -19,6 +19,7 @@
 //! Nothing here writes files: [`generate`] returns every output in memory,
 //! and the caller (xtask) writes them atomically.
 
+pub mod breaking;
 pub mod diagnostics;
 pub mod format;
 pub mod load;

@@ -2,6 +2,7 @@
 //! linking the 48k-line SDK once instead of once per test file. Each module is
 //! one area; `common` holds the mock-server helpers the contract tests share.
 
+mod breaking;
 mod common;
 mod contract_catalogs;
 mod contract_email;
