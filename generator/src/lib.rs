@@ -21,6 +21,7 @@
 
 pub mod breaking;
 pub mod diagnostics;
+pub mod dispatch;
 pub mod format;
 pub mod load;
 pub mod lower;

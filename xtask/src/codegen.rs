@@ -17,13 +17,25 @@ fn report(diags: &Diagnostics) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Everything `generate` writes: the generator's outputs (SDK sources,
+/// exported spec) plus the contract dispatcher for the tests crate, which is
+/// read off the first two.
+fn all_outputs(spec_dir: &Path) -> Result<Vec<Output>, String> {
+    let mut outputs = generator::generate(spec_dir).map_err(|d| d.to_string())?;
+    let dispatch = generator::dispatch::output(&outputs)
+        .map_err(|e| format!("{}: {e}", generator::dispatch::FILE))?;
+    outputs.push(dispatch);
+    Ok(outputs)
+}
+
 pub fn generate(root: &Path, spec_dir: &Path) -> ExitCode {
     let started = Instant::now();
-    let outputs = match generator::generate(spec_dir) {
+    let outputs = match all_outputs(spec_dir) {
         Ok(o) => o,
-        Err(d) => {
+        Err(e) => {
             eprintln!("generation failed; no file was written.");
-            return report(&d);
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
         }
     };
     write_all(root, &outputs, started)
@@ -79,9 +91,12 @@ pub fn lint(spec_dir: &Path) -> ExitCode {
 
 /// Compares every output with the committed file; writes nothing.
 pub fn check(root: &Path, spec_dir: &Path, max_diff_lines: usize) -> ExitCode {
-    let outputs = match generator::generate(spec_dir) {
+    let outputs = match all_outputs(spec_dir) {
         Ok(o) => o,
-        Err(d) => return report(&d),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
     };
     let mut stale = 0;
     for o in &outputs {

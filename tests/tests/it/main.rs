@@ -5,6 +5,7 @@
 mod breaking;
 mod common;
 mod contract_catalogs;
+mod contract_dispatch;
 mod contract_email;
 mod contract_export;
 mod contract_messaging;
