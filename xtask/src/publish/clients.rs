@@ -33,13 +33,18 @@ pub fn operation_ids() -> Result<Vec<String>, String> {
     Ok(ids)
 }
 
-/// Files under `dir` (recursively), relative to it.
+/// Files under `dir` (recursively), relative to it; tool caches
+/// (`.ruff_cache`, `__pycache__`) are not part of a generated tree.
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = entry.path();
+            let name = entry.file_name();
+            if name == ".ruff_cache" || name == "__pycache__" {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else if let Ok(rel) = p.strip_prefix(dir) {
