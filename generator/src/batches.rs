@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::code_index::{CodeIndex, ListField, json_field, type_name};
-use crate::rules::operations;
+use crate::walk::operations;
 
 /// The operations whose bodies are split. A choice, not a fact of the spec:
 /// these are the bulk endpoints where one request is only a transport unit.

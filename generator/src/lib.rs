@@ -20,8 +20,10 @@
 //! and the caller (xtask) writes them atomically.
 
 pub mod batches;
+pub mod breaking;
 pub mod code_index;
 pub mod diagnostics;
+pub mod dispatch;
 pub mod example_codecs;
 pub mod extensions;
 pub mod format;

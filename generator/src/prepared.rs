@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::code_index::{CodeIndex, generic_arg, type_name};
-use crate::rules::operations;
+use crate::walk::operations;
 
 /// Tokens of the prepared-request constructors.
 pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, String> {

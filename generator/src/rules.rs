@@ -11,9 +11,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, escape_token, pointer};
 use crate::load::LoadedSpec;
-use crate::walk::{OperationRef, reachable_components, request_schemas, resolve};
-// xtask still names `rules::operations`; it moves to `walk` with xtask's rewrite.
-pub use crate::walk::operations;
+use crate::walk::{OperationRef, operations, reachable_components, request_schemas, resolve};
 
 /// The rate-limit headers Braze sends with every response.
 pub const RATE_LIMIT_HEADERS: [&str; 3] = [

@@ -33,7 +33,7 @@ fn row(name: &str, (min, median, max): (Duration, Duration, Duration)) {
 
 pub fn run(spec_dir: &Path) -> Result<(), String> {
     let spec = generator::check(spec_dir).map_err(|d| d.to_string())?;
-    let ops = rules::operations(&spec.document).len();
+    let ops = braze_openapi_generator::walk::operations(&spec.document).len();
     println!("spec: {ops} operations; {RUNS} runs per stage");
     row(
         "load + merge YAML fragments",

@@ -3,9 +3,11 @@
 //! one area; `common` holds the mock-server helpers the contract tests share.
 
 mod batch;
+mod breaking;
 mod common;
 mod contract_catalogs;
 mod contract_cdi;
+mod contract_dispatch;
 mod contract_email;
 mod contract_export;
 mod contract_extra_catalogs;

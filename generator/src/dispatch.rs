@@ -1,0 +1,360 @@
+//! The contract dispatcher: one generated function that calls any operation
+//! of braze-sdk by its operationId, from JSON inputs.
+//!
+//! The Prism contract run (`cargo xtask publish-check --only contract`) calls
+//! every operation of the exported spec through the SDK with the spec's own
+//! request examples. Doing that generically needs per-operation code: which
+//! builder method sets which parameter, what Rust type each takes, which type
+//! the body deserialises into and what `send()` returns. This module reads
+//! those facts off the generated client (its `builder::<Operation>` structs
+//! and their setters) and the spec's parameter lists, and emits
+//! [`FILE`] for the tests crate, where
+//! `braze_tests::contract` supplies the helpers it calls.
+//!
+//! An operation it cannot call (a spec parameter with no builder setter, no
+//! builder at all) is listed in the generated `UNCALLABLE` table with the
+//! reason, never left out silently.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::{CLIENT_FILE, EXPORT_JSON, Output};
+
+/// Where the dispatcher goes, relative to the repository root.
+pub const FILE: &str = "tests/src/generated/dispatch.rs";
+
+/// The dispatcher, from the client and exported spec among `outputs` (what
+/// [`crate::generate`] returns), formatted like every generated file.
+pub fn output(outputs: &[Output]) -> Result<Output, String> {
+    let find = |path: &str| {
+        outputs
+            .iter()
+            .find(|o| o.path.as_path() == std::path::Path::new(path))
+            .map(|o| o.content.as_str())
+            .ok_or_else(|| format!("the generator produced no {path}"))
+    };
+    let doc: Value = serde_json::from_str(find(EXPORT_JSON)?)
+        .map_err(|e| format!("{EXPORT_JSON} does not parse: {e}"))?;
+    let client: syn::File = syn::parse_str(find(CLIENT_FILE)?)
+        .map_err(|e| format!("{CLIENT_FILE} does not parse: {e}"))?;
+    let content = crate::format::format_tokens(dispatcher(&doc, &client))?;
+    Ok(Output {
+        path: FILE.into(),
+        content,
+    })
+}
+
+/// What `send()` of an operation returns on success.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Returns {
+    Json,
+    Unit,
+    Stream,
+}
+
+/// A builder's setters (method name -> the type its argument converts into)
+/// and what its `send()` returns.
+#[derive(Default)]
+struct Builder {
+    setters: BTreeMap<String, syn::Type>,
+    returns: Option<Returns>,
+}
+
+/// `users_track` -> `UsersTrack`, as progenitor names builder structs.
+fn camel(id: &str) -> String {
+    id.split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Letters and digits only, lower-cased: how a spec parameter name and a
+/// builder setter are matched (`X-Request-Origin` ~ `x_request_origin`).
+fn normal(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// `T` of a `where V: std::convert::TryInto<T>` bound.
+fn try_into_target(generics: &syn::Generics) -> Option<syn::Type> {
+    let wc = generics.where_clause.as_ref()?;
+    for pred in &wc.predicates {
+        let syn::WherePredicate::Type(pt) = pred else {
+            continue;
+        };
+        // Only the bound on the type parameter itself (`V: TryInto<T>`).
+        if !matches!(&pt.bounded_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1)
+        {
+            continue;
+        }
+        for bound in &pt.bounds {
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                continue;
+            };
+            let last = tb.path.segments.last()?;
+            if last.ident != "TryInto" {
+                continue;
+            }
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments
+                && let Some(syn::GenericArgument::Type(t)) = args.args.first()
+            {
+                return Some(t.clone());
+            }
+        }
+    }
+    None
+}
+
+fn returns_of(sig: &syn::Signature) -> Option<Returns> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let text = ty.to_token_stream().to_string().replace(' ', "");
+    let ok = text.strip_prefix("Result<ResponseValue<")?;
+    Some(if ok.starts_with("()>") {
+        Returns::Unit
+    } else if ok.starts_with("ByteStream>") {
+        Returns::Stream
+    } else {
+        Returns::Json
+    })
+}
+
+/// The builder structs of the generated client, by struct name.
+fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
+    let mut out: BTreeMap<String, Builder> = BTreeMap::new();
+    for item in &client.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Impl(imp) = item else { continue };
+            let syn::Type::Path(tp) = &*imp.self_ty else {
+                continue;
+            };
+            let Some(name) = tp.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            let b = out.entry(name).or_default();
+            for it in &imp.items {
+                let syn::ImplItem::Fn(f) = it else { continue };
+                let method = f.sig.ident.to_string();
+                if method == "send" {
+                    b.returns = returns_of(&f.sig);
+                } else if let Some(t) = try_into_target(&f.sig.generics) {
+                    b.setters.insert(method, t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Rewrites `::chrono::...` and `::serde_json::...` paths to the SDK's
+/// re-exports, so the tests crate needs no extra dependency for them.
+struct ReExports;
+
+impl VisitMut for ReExports {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if path.leading_colon.is_some()
+            && path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == "chrono" || s.ident == "serde_json")
+        {
+            path.leading_colon = None;
+            path.segments.insert(
+                0,
+                syn::PathSegment::from(Ident::new("braze_sdk", Span::call_site())),
+            );
+        }
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+}
+
+fn sdk_type(t: &syn::Type) -> syn::Type {
+    let mut t = t.clone();
+    ReExports.visit_type_mut(&mut t);
+    t
+}
+
+/// One operation of the spec: its id and its parameter names.
+struct SpecOperation {
+    id: String,
+    params: Vec<String>,
+    has_body: bool,
+}
+
+fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
+    let resolve = |v: &Value| -> Value {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with("#/") => doc.pointer(&r[1..]).cloned().unwrap_or(Value::Null),
+            _ => v.clone(),
+        }
+    };
+    let mut ops = Vec::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            let op = &item[method];
+            let Some(id) = op["operationId"].as_str() else {
+                continue;
+            };
+            let mut params = Vec::new();
+            for list in [&item["parameters"], &op["parameters"]] {
+                for p in list.as_array().into_iter().flatten() {
+                    if let Some(n) = resolve(p)["name"].as_str() {
+                        params.push(n.to_string());
+                    }
+                }
+            }
+            ops.push(SpecOperation {
+                id: id.to_string(),
+                params,
+                has_body: !op["requestBody"].is_null(),
+            });
+        }
+    }
+    ops.sort_by(|a, b| a.id.cmp(&b.id));
+    ops
+}
+
+/// The dispatcher's source for the exported spec `doc` and the generated
+/// client `client`.
+pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
+    let builders = builders(client);
+    let mut arms = Vec::new();
+    let mut body_arms = Vec::new();
+    let mut callable = Vec::new();
+    let mut uncallable: Vec<(String, String)> = Vec::new();
+    for op in spec_operations(doc) {
+        let Some(b) = builders.get(&camel(&op.id)) else {
+            uncallable.push((op.id, "no builder in the generated client".into()));
+            continue;
+        };
+        let Some(returns) = b.returns else {
+            uncallable.push((op.id, "its builder has no send()".into()));
+            continue;
+        };
+        let setters: BTreeMap<String, (&String, &syn::Type)> = b
+            .setters
+            .iter()
+            .filter(|(m, _)| m.as_str() != "body")
+            .map(|(m, t)| (normal(m.trim_start_matches("r#")), (m, t)))
+            .collect();
+        let mut sets = Vec::new();
+        let mut missing = Vec::new();
+        for p in &op.params {
+            match setters.get(&normal(p)) {
+                Some((method, ty)) => {
+                    let method = syn::parse_str::<syn::Ident>(method)
+                        .unwrap_or_else(|_| Ident::new_raw(method, Span::call_site()));
+                    let ty = sdk_type(ty);
+                    sets.push(quote! {
+                        if let Some(v) = call.param(#p) {
+                            b = b.#method(arg::<#ty>(#p, v)?);
+                        }
+                    });
+                }
+                None => missing.push(p.clone()),
+            }
+        }
+        if !missing.is_empty() {
+            uncallable.push((
+                op.id,
+                format!("no builder setter for parameter(s) {}", missing.join(", ")),
+            ));
+            continue;
+        }
+        let id = &op.id;
+        if op.has_body {
+            let Some(body_ty) = b.setters.get("body").map(sdk_type) else {
+                uncallable.push((op.id, "the spec has a body, the builder no body()".into()));
+                continue;
+            };
+            sets.push(quote! {
+                if let Some(v) = call.body.as_ref() {
+                    b = b.body(typed_body::<#body_ty>(#id, v)?);
+                }
+            });
+            body_arms.push(quote! {
+                #id => reencode::<#body_ty>(#id, json).map(Some),
+            });
+        }
+        let method = Ident::new(id, Span::call_site());
+        let reply = match returns {
+            Returns::Json => quote! { reply_json(b.send().await) },
+            Returns::Unit => quote! { reply_unit(b.send().await) },
+            Returns::Stream => quote! { reply_stream(b.send().await).await },
+        };
+        arms.push(quote! {
+            #id => {
+                #[allow(unused_mut)]
+                let mut b = client.#method();
+                #(#sets)*
+                #reply
+            }
+        });
+        callable.push(op.id);
+    }
+    // Import only the reply helpers some arm uses (a spec with no streaming
+    // operation needs no `reply_stream`).
+    let code = quote!(#(#arms)*).to_string();
+    let helpers: Vec<Ident> = ["reply_json", "reply_stream", "reply_unit"]
+        .into_iter()
+        .filter(|h| code.contains(h))
+        .map(|h| Ident::new(h, Span::call_site()))
+        .collect();
+    let un_ids = uncallable.iter().map(|(i, _)| i);
+    let un_why = uncallable.iter().map(|(_, w)| w);
+    quote! {
+        //! Calls any braze-sdk operation by operationId from JSON inputs, for
+        //! the Prism contract run (see `braze_tests::contract`). Generated
+        //! from the SDK's builders by `generator::dispatch`.
+
+        use braze_sdk::{Client, types};
+        use braze_sdk::serde_json::Value;
+
+        use crate::contract::{arg, reencode, #(#helpers,)* typed_body, Call, CallError, Reply};
+
+        /// Every operation [`call`] can call.
+        pub const CALLABLE: &[&str] = &[#(#callable),*];
+
+        /// Operations [`call`] cannot call, with the reason.
+        pub const UNCALLABLE: &[(&str, &str)] = &[#((#un_ids, #un_why)),*];
+
+        /// Calls `operation` through the SDK with the parameters and body of
+        /// `call`; the reply holds the decoded response re-encoded as JSON.
+        pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply, CallError> {
+            match operation {
+                #(#arms)*
+                other => Err(CallError::UnknownOperation(other.to_string())),
+            }
+        }
+
+        /// The JSON body the SDK sends for `json` as the body of `operation`:
+        /// `json` deserialised into the typed body and serialised again, as
+        /// the SDK's `send()` does. `None` for an operation without a body.
+        pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallError> {
+            match operation {
+                #(#body_arms)*
+                _ => Ok(None),
+            }
+        }
+    }
+}
