@@ -1,20 +1,33 @@
 //! Loads and checks the braze-openapi spec, then drives progenitor to
 //! generate the `braze-sdk` crate's generated modules.
 //!
-//! The pipeline, one module per step:
+//! ```text
+//! spec/*.yaml --load--> merged JSON --rules--> checked --lower--> progenitor's copy
+//!      --progenitor_run--> tokens --postprocess--> syn::File --format--> client.rs
+//!                                       |
+//!                                       +--> metadata, streams, batches, prepared,
+//!                                            example_codecs, dispatch (tables read
+//!                                            off the spec and the generated client)
+//! merged JSON --export_spec (yaml_emit)--> spec/dist/braze.{json,yaml}
+//! xtask writes every output atomically; nothing here touches the disk.
+//! ```
 //!
-//! 1. [`load`] reads `spec/openapi.yaml` and the family fragments and merges
-//!    them, remembering which file defined what;
-//! 2. [`rules`] checks the project's rules and reports every violation with
-//!    its file and JSON pointer;
-//! 3. [`lower`] rewrites a copy of the spec for progenitor (custom attributes,
-//!    explicit nulls, open enums);
-//! 4. [`progenitor_run`] runs progenitor, turning its panics into located
-//!    errors;
-//! 5. [`postprocess`] applies the few rewrites progenitor's settings cannot
-//!    express, and [`format`] formats the result;
-//! 6. [`metadata`] turns the spec's `x-braze-*` extensions into a table the
-//!    SDK runtime reads.
+//! | module | holds |
+//! | --- | --- |
+//! | [`load`] | reading `spec/openapi.yaml` and the fragments, merging them, remembering which file defined what |
+//! | [`walk`] | walking the document: operations, request/response/parameter schemas, reachable components, `$ref`s |
+//! | [`extensions`] | the typed model of every `x-braze-*` extension |
+//! | [`rules`] | the project's rules, each violation with its file and JSON pointer |
+//! | [`lower`] | the copy of the spec progenitor sees (open enums, nulls, extra keys, any 2xx, shared-component split, secrets) |
+//! | [`progenitor_run`] | running progenitor without ever panicking |
+//! | [`postprocess`] | structural rewrites of progenitor's output, counted and checked |
+//! | [`format`](mod@format) | prettyplease + rustfmt, the `@generated` header |
+//! | [`metadata`], [`streams`], [`batches`], [`prepared`] | the SDK's generated tables: operations, list streams, batch limits, prepared bodies |
+//! | [`code_index`] | finding builders, fields and types in the generated client |
+//! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher |
+//! | [`yaml_emit`] | the YAML export every loader (YAML 1.1 and 1.2) reads the same |
+//! | [`breaking`] | comparing two exported specs for breaking changes |
+//! | [`diagnostics`] | `file#/json/pointer: message` errors |
 //!
 //! Nothing here writes files: [`generate`] returns every output in memory,
 //! and the caller (xtask) writes them atomically.

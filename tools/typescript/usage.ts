@@ -24,9 +24,9 @@ export const track: Schemas["UsersTrackRequest"] = {
   ],
 };
 
-// The success body of the operation, reached through `paths`.
+// The success body of the operation (the 201 Braze sends), reached through `paths`.
 type TrackResponse =
-  paths["/users/track"]["post"]["responses"]["200"]["content"]["application/json"];
+  paths["/users/track"]["post"]["responses"]["201"]["content"]["application/json"];
 export function processed(r: TrackResponse): number {
   return (r.attributes_processed ?? 0) + (r.events_processed ?? 0) + (r.purchases_processed ?? 0);
 }

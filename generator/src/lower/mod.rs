@@ -15,7 +15,7 @@
 //!   a value Braze adds later decodes as `Open::Unknown` instead of failing.
 //!
 //! * a component that requests and responses share and that holds an enum is
-//!   split (see [`split`]): responses get an open copy, requests keep the
+//!   split (see the `split` module): responses get an open copy, requests keep the
 //!   closed original.
 //! * response schemas lose their validation keywords (`maxLength`,
 //!   `pattern`, `maximum`...): the SDK checks what it sends, never what Braze

@@ -9,13 +9,13 @@
 //!
 //! | rewrite | what | expects |
 //! | --- | --- | --- |
-//! | [`imports`] | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
-//! | [`api_version`] | drop the `api-version` header progenitor adds (Braze has none) | one per operation |
-//! | [`flatten_defaults`] | builders of types with a flattened extra-keys map start with an empty map | one per flattened map field, each still `Err(..)` |
-//! | [`unexpected_response`] | `Error::UnexpectedResponse(r)` becomes `Error::from_unexpected(r).await`, which owns the body | one per operation |
-//! | [`constructors`] | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
-//! | [`field_decoders`] | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
-//! | [`docs`] | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
+//! | `imports` | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
+//! | `api_version` | drop the `api-version` header progenitor adds (Braze has none) | one per operation |
+//! | `flatten_defaults` | builders of types with a flattened extra-keys map start with an empty map | one per flattened map field, each still `Err(..)` |
+//! | `unexpected_response` | `Error::UnexpectedResponse(r)` becomes `Error::from_unexpected(r).await`, which owns the body | one per operation |
+//! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
+//! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
+//! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
 mod api_version;
 mod constructors;
