@@ -27,6 +27,7 @@
 //! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher |
 //! | [`yaml_emit`] | the YAML export every loader (YAML 1.1 and 1.2) reads the same |
 //! | [`breaking`] | comparing two exported specs for breaking changes |
+//! | [`standard_responses`] | `x-braze-responses: standard`, expanded when the fragments are merged |
 //! | [`diagnostics`] | `file#/json/pointer: message` errors |
 //!
 //! Nothing here writes files: [`generate`] returns every output in memory,
@@ -47,6 +48,7 @@ pub mod postprocess;
 pub mod prepared;
 pub mod progenitor_run;
 pub mod rules;
+pub mod standard_responses;
 pub mod streams;
 pub mod walk;
 pub mod yaml_emit;

@@ -173,14 +173,15 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<LoadedSpec, Diagnos
         }
     }
 
+    let origins = Origins {
+        root: root_path.clone(),
+        owners,
+    };
+    for problem in crate::standard_responses::expand(&mut document) {
+        diags.push(crate::standard_responses::diagnostic(&origins, problem));
+    }
     if diags.is_empty() {
-        Ok(LoadedSpec {
-            document,
-            origins: Origins {
-                root: root_path.clone(),
-                owners,
-            },
-        })
+        Ok(LoadedSpec { document, origins })
     } else {
         diags.sort();
         Err(diags)
