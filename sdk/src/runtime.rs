@@ -113,6 +113,9 @@ impl ClientHooks<ClientState> for crate::Client {
     ) -> Result<(), Error<E>> {
         let defaults = &self.inner().headers;
         let headers = request.headers_mut();
+        // progenitor sends the spec's `info.version` as an `api-version`
+        // header on every request; Braze defines no such header.
+        headers.remove("api-version");
         for name in defaults.keys() {
             if !headers.contains_key(name) {
                 for value in defaults.get_all(name) {

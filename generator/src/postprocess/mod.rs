@@ -1,6 +1,8 @@
 //! Rewrites of progenitor's output, applied to the syntax tree.
 //!
-//! Each rewrite fixes one thing progenitor's settings cannot express. Each
+//! Each rewrite fixes one thing progenitor's settings cannot express (the
+//! `api-version` header progenitor adds is dropped by the SDK's
+//! `ClientHooks::pre`, not here). Each
 //! finds its targets by structure (item kinds, paths and types, never message
 //! text), counts what it changed, and states what it expects to find: when a
 //! rewrite that must apply finds nothing, or finds something it does not
@@ -10,14 +12,12 @@
 //! | rewrite | what | expects |
 //! | --- | --- | --- |
 //! | `imports` | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
-//! | `api_version` | drop the `api-version` header progenitor adds (Braze has none) | one per operation |
 //! | `flatten_defaults` | builders of types with a flattened extra-keys map start with an empty map | one per flattened map field, each still `Err(..)` |
 //! | `unexpected_response` | `Error::UnexpectedResponse(r)` becomes `Error::from_unexpected(r).await`, which owns the body | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
-mod api_version;
 mod constructors;
 mod docs;
 mod field_decoders;
@@ -62,11 +62,6 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
         }
     };
     expect("imports", Ok(imports::apply(file)), Expect::AtLeast(1));
-    expect(
-        "api_version",
-        Ok(api_version::apply(file)),
-        Expect::Exactly(operations),
-    );
     expect(
         "flatten_defaults",
         flatten_defaults::apply(file),

@@ -66,7 +66,6 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
         out.contains("use crate :: runtime :: { encode_path , ClientHooks }"),
         "{out}"
     );
-    assert!(!out.contains("api-version"), "{out}");
     assert!(out.contains("x-request-origin"), "{out}");
     assert!(
         out.contains("Error :: from_unexpected (response) . await"),
@@ -79,7 +78,6 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
         counts,
         [
             ("imports", 1),
-            ("api_version", 1),
             ("flatten_defaults", 1),
             ("unexpected_response", 1),
             ("constructors", 2),
@@ -106,7 +104,7 @@ fn only_the_flattened_map_gets_an_empty_default_a_declared_extra_stays_required(
 
 #[test]
 fn a_rewrite_that_finds_nothing_fails_generation() {
-    // No progenitor_client import, no api-version header, no unexpected arm.
+    // No progenitor_client import, no unexpected arm, no public constructor.
     let mut file: syn::File = syn::parse_quote! {
         pub mod types { pub mod builder {} }
         pub struct Client;
@@ -116,12 +114,7 @@ fn a_rewrite_that_finds_nothing_fails_generation() {
         }
     };
     let problems = apply(&mut file).unwrap_err().join("\n");
-    for name in [
-        "imports",
-        "api_version",
-        "unexpected_response",
-        "constructors",
-    ] {
+    for name in ["imports", "unexpected_response", "constructors"] {
         assert!(
             problems.contains(&format!("rewrite `{name}`")),
             "{name}: {problems}"
