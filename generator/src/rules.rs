@@ -50,6 +50,14 @@ impl Checker<'_> {
     fn check_nested_inline_schemas(&mut self, value: &Value, at: String, nested: bool) {
         match value {
             Value::Object(map) => {
+                if let Some(Value::Array(values)) = map.get("enum") {
+                    let mut seen = BTreeSet::new();
+                    for v in values.iter().filter_map(Value::as_str) {
+                        if !seen.insert(v.to_ascii_lowercase()) {
+                            self.error(&format!("{at}/enum"), format!("`{v}` differs from another value only by case: other generators (Python) cannot name both; list one spelling and say in the description that Braze sends the other (the Rust SDK decodes any case)"));
+                        }
+                    }
+                }
                 if let (Some(Value::Object(props)), Some(ap)) =
                     (map.get("properties"), map.get("additionalProperties"))
                     && ap != &Value::Bool(false)

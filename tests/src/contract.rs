@@ -502,11 +502,12 @@ fn with_body(rb: reqwest::RequestBuilder, call: &Call) -> reqwest::RequestBuilde
 /// spec `doc`.
 pub async fn run(doc: &Value, base_url: &str) -> Report {
     let components = converted_components(doc);
-    // Building an SDK client installs the TLS crypto provider reqwest needs
-    // (the workspace's reqwest has none by default); the raw client below
-    // for the wrong requests relies on it.
-    let _ = Client::builder(Instance::custom(base_url), "contract-run-key").build();
+    // The workspace's reqwest has no process-wide TLS provider (the SDK
+    // configures each client's own): the raw client for the wrong requests
+    // takes the SDK's TLS configuration.
+    let tls = braze_sdk::tls_client_config().expect("the SDK's TLS configuration");
     let http = reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("a plain reqwest client builds");

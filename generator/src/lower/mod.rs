@@ -45,7 +45,6 @@ pub fn lower(document: &Value) -> Value {
     let mut doc = document.clone();
     inline_any_value_components(&mut doc);
     secrets(&mut doc);
-    fold_enum_case(&mut doc);
     split::split_shared(&mut doc);
     let document = &doc.clone();
     let open_components = reachable_components(document, response_schemas(document));
@@ -212,39 +211,6 @@ fn secrets(v: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(secrets),
-        _ => {}
-    }
-}
-
-/// Keeps one spelling of enum values that differ only by case (Braze sends
-/// `Subscribed` and `subscribed`; the spec lists both): the lower-case one
-/// when listed, else the first. typify cannot name two variants that differ
-/// by case, and `Open<T>` decodes any case of a value it knows.
-fn fold_enum_case(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::Array(values)) = m.get_mut("enum") {
-                let mut kept: Vec<Value> = Vec::new();
-                for value in values.iter() {
-                    let folded = value.as_str().map(str::to_lowercase);
-                    let twin = kept.iter().position(|k| {
-                        folded.is_some() && k.as_str().map(str::to_lowercase) == folded
-                    });
-                    match twin {
-                        Some(i) if value.as_str() == folded.as_deref() => kept[i] = value.clone(),
-                        Some(_) => {}
-                        None => kept.push(value.clone()),
-                    }
-                }
-                *values = kept;
-            }
-            for (k, child) in m.iter_mut() {
-                if k != "example" && k != "examples" && k != "enum" {
-                    fold_enum_case(child);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(fold_enum_case),
         _ => {}
     }
 }
@@ -578,18 +544,6 @@ mod tests {
         assert_eq!(
             components_to_split(&doc).into_iter().collect::<Vec<_>>(),
             ["Field"]
-        );
-    }
-
-    #[test]
-    fn enum_values_differing_by_case_keep_the_lower_case_spelling() {
-        let doc = json!({"paths": {}, "components": {"schemas": {
-            "S": {"type": "string", "enum": ["Subscribed", "Unknown", "subscribed", "unknown", "Other"]}
-        }}});
-        let l = lower(&doc);
-        assert_eq!(
-            l["components"]["schemas"]["S"]["enum"],
-            json!(["subscribed", "unknown", "Other"])
         );
     }
 

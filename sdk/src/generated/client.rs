@@ -10980,7 +10980,9 @@ pub mod types {
         }
     }
     /// A user's state in a subscription group, as /subscription/status/get
-    /// reports it. Braze spells it both capitalised and in lower case.
+    /// reports it. Real responses spell it in lower case; the page's
+    /// examples capitalise it (`Subscribed`), and clients should accept
+    /// either spelling.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,

@@ -566,3 +566,17 @@ fn nested_inline_objects_and_compositions_must_be_named() {
     let fine = "{type: object, properties: {a: {allOf: [{type: string}], description: d}}}";
     assert_eq!(problems(&op("/x", &with_schema(fine))), "");
 }
+
+#[test]
+fn enum_values_differing_only_by_case_are_refused() {
+    let body = GOOD_OP.replacen(
+        "{type: object, properties: {message: {type: string}}}",
+        "{type: object, properties: {state: {type: string, enum: [Subscribed, subscribed]}}}",
+        1,
+    );
+    let p = problems(&op("/x", &body));
+    assert!(
+        p.contains("properties/state/enum: `subscribed` differs from another value only by case"),
+        "{p}"
+    );
+}
