@@ -84,6 +84,30 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// The JSON pointer of a `serde_path_to_error` path (`/paths/~1x/get/0`).
+pub fn pointer_of_path(path: &serde_path_to_error::Path) -> String {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Map { key } => Some(pointer([key.as_str()])),
+            serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Diagnostics {
+    /// Messages that belong to no single place of the spec, reported at
+    /// `pointer` in the root file.
+    pub fn at_root(root: &Path, pointer: &str, messages: impl IntoIterator<Item = String>) -> Self {
+        Diagnostics(
+            messages
+                .into_iter()
+                .map(|m| Diagnostic::new(root, pointer, m))
+                .collect(),
+        )
+    }
+}
+
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

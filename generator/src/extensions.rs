@@ -217,17 +217,7 @@ fn rate_limit(v: &Value) -> Result<RateLimit, Vec<Problem>> {
 /// the first mismatch.
 fn parse<T: for<'de> Deserialize<'de>>(v: &Value, at: &str) -> Result<T, Problem> {
     serde_path_to_error::deserialize(v).map_err(|e| {
-        let path: String = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key } => {
-                    Some(format!("/{}", crate::diagnostics::escape_token(key)))
-                }
-                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
-                _ => None,
-            })
-            .collect();
+        let path = crate::diagnostics::pointer_of_path(e.path());
         (format!("{at}{path}"), e.inner().to_string())
     })
 }

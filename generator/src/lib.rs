@@ -99,26 +99,14 @@ pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
 
 /// Generates the SDK sources from a checked spec.
 pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
-    let fail =
-        |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
+    let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
     let file = client_syntax(spec)?;
-    let codecs = example_codecs::example_codecs(&spec.document, &file).map_err(|problems| {
-        Diagnostics(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic::new(spec.origins.root(), "/paths", p))
-                .collect(),
-        )
-    })?;
+    let root = spec.origins.root();
+    let codecs = example_codecs::example_codecs(&spec.document, &file)
+        .map_err(|problems| Diagnostics::at_root(root, "/paths", problems))?;
     let client = format::format_file(&file).map_err(fail)?;
-    let table = metadata::operations_table(&spec.document).map_err(|problems| {
-        Diagnostics(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
-                .collect(),
-        )
-    })?;
+    let table = metadata::operations_table(&spec.document)
+        .map_err(|problems| Diagnostics::at_root(root, "", problems))?;
     let operations = format::format_tokens(table).map_err(fail)?;
     let codecs = format::format_tokens(codecs).map_err(fail)?;
     Ok(vec![
@@ -160,25 +148,17 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
 pub fn client_syntax(spec: &LoadedSpec) -> Result<syn::File, Diagnostics> {
     let lowered = lower::lower(&spec.document);
     let tokens = progenitor_run::generate(&lowered, &spec.origins)?;
-    let fail =
-        |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
+    let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
-    postprocess::apply(&mut file).map_err(|problems| {
-        Diagnostics(
-            problems
-                .into_iter()
-                .map(|p| Diagnostic::new(spec.origins.root(), "", p))
-                .collect(),
-        )
-    })?;
+    postprocess::apply(&mut file)
+        .map_err(|problems| Diagnostics::at_root(spec.origins.root(), "", problems))?;
     Ok(file)
 }
 
 /// The merged spec as pretty JSON and YAML, for other toolchains.
 pub fn export_spec(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
-    let fail =
-        |message: String| Diagnostics(vec![Diagnostic::new(spec.origins.root(), "", message)]);
+    let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
     let json =
         serde_json::to_string_pretty(&spec.document).map_err(|e| fail(e.to_string()))? + "\n";
     let yaml = yaml_emit::to_yaml(&spec.document);

@@ -177,8 +177,8 @@ pub fn load_sources(sources: &[(PathBuf, String)]) -> Result<LoadedSpec, Diagnos
         root: root_path.clone(),
         owners,
     };
-    for problem in crate::standard_responses::expand(&mut document) {
-        diags.push(crate::standard_responses::diagnostic(&origins, problem));
+    for (at, message) in crate::standard_responses::expand(&mut document) {
+        diags.push(origins.diagnostic(&at, message));
     }
     if diags.is_empty() {
         Ok(LoadedSpec { document, origins })

@@ -74,7 +74,6 @@ pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, Str
             if (200..300).contains(&lo) {
                 // Any 2xx is a success, whichever one the spec records (as
                 // the lowering does for the builders' `send()`).
-                let _ = hi;
                 json_success &= has_json;
                 if success.is_empty() {
                     success.push(quote!((200u16, 299u16)));

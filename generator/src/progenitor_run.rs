@@ -89,17 +89,7 @@ fn run_progenitor(spec: &OpenAPI) -> Run {
 /// pointer of any mismatch.
 pub fn to_openapi(document: &Value, origins: &Origins) -> Result<OpenAPI, Diagnostics> {
     serde_path_to_error::deserialize(document).map_err(|e| {
-        let ptr: String = e
-            .path()
-            .iter()
-            .filter_map(|seg| match seg {
-                serde_path_to_error::Segment::Map { key } => {
-                    Some(crate::diagnostics::pointer([key.as_str()]))
-                }
-                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
-                _ => None,
-            })
-            .collect();
+        let ptr = crate::diagnostics::pointer_of_path(e.path());
         Diagnostics(vec![origins.diagnostic(
             &ptr,
             format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),

@@ -12,7 +12,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diagnostics::{Diagnostic, escape_token};
+use crate::diagnostics::escape_token;
 use crate::walk::METHODS;
 
 /// The extension key.
@@ -119,11 +119,6 @@ fn rate_limit_headers() -> Value {
         );
     }
     Value::Object(headers)
-}
-
-/// A located diagnostic for one expansion problem.
-pub fn diagnostic(origins: &crate::load::Origins, (at, message): (String, String)) -> Diagnostic {
-    origins.diagnostic(&at, message)
 }
 
 #[cfg(test)]
