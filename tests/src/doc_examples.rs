@@ -8,6 +8,8 @@
 //! above them, and turns the spec's OpenAPI 3.0 schemas into JSON Schema for a
 //! validator.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 /// What an example illustrates.
@@ -294,6 +296,34 @@ fn convert(schema: &Value) -> Value {
             }
         }
         other => other.clone(),
+    }
+}
+
+/// Compiled validators, one per distinct schema: many examples share one,
+/// and the spec's components are converted only once.
+pub struct Validators {
+    components: Value,
+    compiled: HashMap<String, jsonschema::Validator>,
+}
+
+impl Validators {
+    pub fn new(document: &Value) -> Self {
+        Self {
+            components: converted_components(document),
+            compiled: HashMap::new(),
+        }
+    }
+
+    /// The validator of `schema` (formats checked), compiled on first use;
+    /// `label` names the example in the panic if the schema does not compile.
+    pub fn get(&mut self, schema: &Value, label: &str) -> &jsonschema::Validator {
+        let components = &self.components;
+        self.compiled.entry(schema.to_string()).or_insert_with(|| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&json_schema_with(components, schema))
+                .unwrap_or_else(|e| panic!("{label}: schema does not compile: {e}"))
+        })
     }
 }
 

@@ -10,12 +10,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use braze_openapi_generator as generator;
-use braze_tests::doc_examples::{Example, Target, converted_components, extract, json_schema_with};
+use braze_tests::doc_examples::{Example, Target, Validators, extract};
 use braze_tests::reference::{
     endpoint_rows, extra_endpoint_rows, reference_dir, repo_root, spec_dir,
 };
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// A decision about one example.
 #[derive(Default, Debug, Clone)]
@@ -134,32 +133,6 @@ struct Tally {
     unparsable: Vec<String>,
     failures: Vec<String>,
     report: String,
-}
-
-/// Compiled validators, one per distinct schema: many examples share one,
-/// and the spec's components are converted only once.
-struct Validators {
-    components: Value,
-    compiled: HashMap<String, jsonschema::Validator>,
-}
-
-impl Validators {
-    fn new(document: &Value) -> Self {
-        Self {
-            components: converted_components(document),
-            compiled: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, schema: &Value, label: &str) -> &jsonschema::Validator {
-        let components = &self.components;
-        self.compiled.entry(schema.to_string()).or_insert_with(|| {
-            jsonschema::options()
-                .should_validate_formats(true)
-                .build(&json_schema_with(components, schema))
-                .unwrap_or_else(|e| panic!("{label}: schema does not compile: {e}"))
-        })
-    }
 }
 
 fn check_example(

@@ -7,10 +7,8 @@
 //!   each response example (success and error) decodes into its type. A
 //!   mismatch names the operation and the JSON path.
 
-use std::collections::HashMap;
-
 use braze_openapi_generator as generator;
-use braze_tests::doc_examples::{converted_components, json_schema_with};
+use braze_tests::doc_examples::Validators;
 use braze_tests::generated::example_codecs::EXAMPLE_CODECS;
 use braze_tests::reference::spec_dir;
 use braze_tests::typed_examples::first_difference;
@@ -71,7 +69,7 @@ fn examples_with_schemas(v: &Value, at: String, out: &mut Vec<(String, Value, Va
 #[test]
 fn every_example_in_the_spec_validates_against_its_schema() {
     let doc = document();
-    let components = converted_components(&doc);
+    let mut validators = Validators::new(&doc);
     let mut examples = Vec::new();
     examples_with_schemas(&doc, String::new(), &mut examples);
     assert!(
@@ -79,15 +77,9 @@ fn every_example_in_the_spec_validates_against_its_schema() {
         "only {} examples found",
         examples.len()
     );
-    let mut compiled: HashMap<String, jsonschema::Validator> = HashMap::new();
     let mut failures = Vec::new();
     for (at, example, schema) in &examples {
-        let validator = compiled.entry(schema.to_string()).or_insert_with(|| {
-            jsonschema::options()
-                .should_validate_formats(true)
-                .build(&json_schema_with(&components, schema))
-                .unwrap_or_else(|e| panic!("{at}: schema does not compile: {e}"))
-        });
+        let validator = validators.get(schema, at);
         for e in validator.iter_errors(example).take(3) {
             failures.push(format!("{at}: {e} at `{}`", e.instance_path()));
         }
