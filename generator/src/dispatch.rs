@@ -297,10 +297,13 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
             });
         }
         let method = Ident::new(id, Span::call_site());
+        // Each operation's future is boxed: unboxed, the 132 arms' futures
+        // and results each took a slot of the dispatcher's (unoptimised)
+        // poll frame, close to a test thread's 2 MB stack.
         let reply = match returns {
-            Returns::Json => quote! { reply_json(b.send().await) },
-            Returns::Unit => quote! { reply_unit(b.send().await) },
-            Returns::Stream => quote! { reply_stream(b.send().await).await },
+            Returns::Json => quote! { reply_json(Box::pin(b.send()).await) },
+            Returns::Unit => quote! { reply_unit(Box::pin(b.send()).await) },
+            Returns::Stream => quote! { reply_stream(Box::pin(b.send()).await).await },
         };
         arms.push(quote! {
             #id => {

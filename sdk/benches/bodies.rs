@@ -28,13 +28,11 @@ fn body() -> types::UsersTrackRequest {
             custom.insert("visits".into(), json!({ "inc": 1 }));
             custom.insert("favorite_genres".into(), json!({ "add": ["jazz", "soul"] }));
             custom.insert("address".into(), json!({ "city": "Lyon", "zip": "69001" }));
-            types::UserAttributes::builder()
+            types::UserAttributes::default()
                 .external_id(Some(types::ExternalId(format!("user-{i:05}"))))
                 .first_name(Some(Nullable::Value(format!("Name {i}"))))
                 .home_city(Some(Nullable::Null))
                 .extra(custom)
-                .try_into()
-                .unwrap()
         })
         .collect();
     types::UsersTrackRequest {

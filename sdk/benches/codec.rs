@@ -25,43 +25,31 @@ fn batch() -> types::UsersTrackRequest {
             custom.insert("visits".into(), json!({ "inc": 1 }));
             custom.insert("favorite_genres".into(), json!({ "add": ["jazz", "soul"] }));
             custom.insert("address".into(), json!({ "city": "Lyon", "zip": "69001" }));
-            types::UserAttributes::builder()
+            types::UserAttributes::default()
                 .external_id(id(i))
                 .first_name(Some(Nullable::Value(format!("Name {i}"))))
                 .home_city(Some(Nullable::Null))
                 .extra(custom)
-                .try_into()
-                .unwrap()
         })
         .collect();
     let events: Vec<types::UserEvent> = (0..BATCH)
-        .map(|i| {
-            types::UserEvent::builder()
-                .external_id(id(i))
-                .name("played_song")
-                .time(when)
-                .try_into()
-                .unwrap()
-        })
+        .map(|i| types::UserEvent::new("played_song", when).external_id(id(i)))
         .collect();
     let purchases: Vec<types::UserPurchase> = (0..BATCH)
         .map(|i| {
-            types::UserPurchase::builder()
-                .external_id(id(i))
-                .product_id("premium-monthly")
-                .currency("EUR")
-                .price(9.99)
-                .time(when)
-                .try_into()
-                .unwrap()
+            types::UserPurchase::new(
+                types::UserPurchaseCurrency::try_from("EUR").unwrap(),
+                9.99,
+                types::UserPurchaseProductId::try_from("premium-monthly").unwrap(),
+                when,
+            )
+            .external_id(id(i))
         })
         .collect();
-    types::UsersTrackRequest::builder()
+    types::UsersTrackRequest::default()
         .attributes(attributes)
         .events(events)
         .purchases(purchases)
-        .try_into()
-        .unwrap()
 }
 
 fn measure(name: &str, bytes: Option<usize>, mut f: impl FnMut()) {

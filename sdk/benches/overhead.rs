@@ -32,16 +32,11 @@ const CALLS_PER_ROUND: usize = 2_000;
 fn body() -> types::UsersTrackRequest {
     let attributes = (0..10)
         .map(|i| {
-            types::UserAttributes::builder()
+            types::UserAttributes::default()
                 .external_id(Some(types::ExternalId(format!("user-{i}"))))
-                .try_into()
-                .unwrap()
         })
         .collect::<Vec<types::UserAttributes>>();
-    types::UsersTrackRequest::builder()
-        .attributes(attributes)
-        .try_into()
-        .unwrap()
+    types::UsersTrackRequest::default().attributes(attributes)
 }
 
 async fn sdk_call(client: &Client, body: &types::UsersTrackRequest) {

@@ -23,15 +23,9 @@ const LIMIT: u64 = 300;
 const WINDOW_SECS: u64 = 3;
 
 fn body() -> types::UsersTrackRequest {
-    types::UsersTrackRequest::builder()
-        .attributes(vec![
-            types::UserAttributes::builder()
-                .external_id(Some(types::ExternalId("user-1".into())))
-                .try_into()
-                .unwrap(),
-        ])
-        .try_into()
-        .unwrap()
+    types::UsersTrackRequest::default().attributes(vec![
+        types::UserAttributes::default().external_id(Some(types::ExternalId("user-1".into()))),
+    ])
 }
 
 struct Outcome {

@@ -13,15 +13,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let segment_id = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "3f6c2b1a-8e4d-4c7b-9a2e-5d1f0b3c6e8a".into());
-    let body: types::UsersExportSegmentRequest = types::UsersExportSegmentRequest::builder()
-        .segment_id(segment_id)
-        .fields_to_export(vec![
+    let body: types::UsersExportSegmentRequest = types::UsersExportSegmentRequest::new(
+        vec![
             types::UserExportField::ExternalId,
             types::UserExportField::Email,
             types::UserExportField::CustomAttributes,
-        ])
-        .custom_attributes_to_export(vec!["loyalty_tier".to_string()])
-        .try_into()?;
+        ],
+        segment_id,
+    )
+    .custom_attributes_to_export(vec!["loyalty_tier".to_string()]);
     let (Ok(instance), Ok(key)) = (
         std::env::var("BRAZE_INSTANCE"),
         std::env::var("BRAZE_API_KEY"),

@@ -20,32 +20,33 @@ fn request() -> Result<types::UsersTrackRequest, Box<dyn std::error::Error>> {
     custom.insert("legacy_segment".into(), json!(null));
     custom.insert("address".into(), json!({ "city": "Lyon", "zip": "69001" }));
 
-    let attributes: types::UserAttributes = types::UserAttributes::builder()
-        .external_id(Some(types::ExternalId("user-1234".into())))
-        .first_name(Some(Nullable::Value("Ada".to_string())))
-        .home_city(Some(Nullable::Null))
-        .extra(custom)
-        .try_into()?;
+    let attributes = types::UserAttributes::default()
+        .external_id("user-1234")
+        .first_name("Ada")
+        .home_city(Nullable::Null)
+        .extra(custom);
 
-    let event: types::UserEvent = types::UserEvent::builder()
-        .external_id(Some(types::ExternalId("user-1234".into())))
-        .name("played_song")
-        .time(Utc.with_ymd_and_hms(2026, 11, 26, 18, 30, 0).unwrap())
-        .try_into()?;
+    // Required fields are the constructor's arguments: leaving one out does
+    // not compile.
+    let played = Utc.with_ymd_and_hms(2026, 11, 26, 18, 30, 0).unwrap();
+    let event = types::UserEvent::new("played_song", played).external_id("user-1234");
 
-    let purchase: types::UserPurchase = types::UserPurchase::builder()
-        .external_id(Some(types::ExternalId("user-1234".into())))
-        .product_id("premium-monthly")
-        .currency("EUR")
-        .price(9.99)
-        .time(Utc.with_ymd_and_hms(2026, 11, 26, 18, 31, 0).unwrap())
-        .try_into()?;
+    // Fields with limits (a 3-letter currency, a product id of at most 255
+    // characters) are built with `try_from`; `?` turns a refusal into an
+    // error instead of a request Braze would reject.
+    let bought = Utc.with_ymd_and_hms(2026, 11, 26, 18, 31, 0).unwrap();
+    let purchase = types::UserPurchase::new(
+        types::UserPurchaseCurrency::try_from("EUR")?,
+        9.99,
+        types::UserPurchaseProductId::try_from("premium-monthly")?,
+        bought,
+    )
+    .external_id("user-1234");
 
-    Ok(types::UsersTrackRequest::builder()
+    Ok(types::UsersTrackRequest::default()
         .attributes(vec![attributes])
         .events(vec![event])
-        .purchases(vec![purchase])
-        .try_into()?)
+        .purchases(vec![purchase]))
 }
 
 #[tokio::main]

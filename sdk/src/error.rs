@@ -407,6 +407,15 @@ impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
     }
 }
 
+/// A value that does not fit its type's limits (an id longer than allowed,
+/// an empty name, ...), from `TryFrom`: `types::CatalogName::try_from(name)?`
+/// inside a function returning `Result<_, braze_sdk::Error<_>>`.
+impl<E> From<crate::types::error::ConversionError> for Error<E> {
+    fn from(e: crate::types::error::ConversionError) -> Self {
+        Error::InvalidRequest(e.to_string())
+    }
+}
+
 impl<E> From<std::convert::Infallible> for Error<E> {
     fn from(e: std::convert::Infallible) -> Self {
         match e {}

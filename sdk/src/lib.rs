@@ -12,10 +12,8 @@
 //! let client = Client::builder(Instance::Us03, std::env::var("BRAZE_API_KEY")?).build()?;
 //! let response = client
 //!     .users_track()
-//!     .body(types::UsersTrackRequest::builder().attributes(vec![
-//!         types::UserAttributes::builder()
-//!             .external_id(Some(types::ExternalId("user-1234".into())))
-//!             .try_into()?,
+//!     .body(types::UsersTrackRequest::default().attributes(vec![
+//!         types::UserAttributes::default().external_id("user-1234").first_name("Ada"),
 //!     ]))
 //!     .send()
 //!     .await?;
@@ -56,6 +54,7 @@ mod call_options;
 mod client_builder;
 pub mod error;
 mod execute;
+pub mod field;
 pub mod instance;
 mod nullable;
 mod open;
@@ -65,6 +64,7 @@ pub mod prepared;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
+mod runtime_send;
 mod secret;
 pub mod stream;
 pub mod throttle;
@@ -74,6 +74,7 @@ pub use client_builder::{
     ApiKey, BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_USER_AGENT, tls_client_config,
 };
+pub use field::{IntoField, StringNewtype};
 pub use generated::client::{Client, builder, prelude, types};
 pub use instance::Instance;
 pub use nullable::Nullable;

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod bench_build;
 mod breaking;
 mod codegen;
 mod process;
@@ -52,8 +53,16 @@ enum Command {
     Lint,
     /// Export the merged spec to spec/dist/braze.{json,yaml}.
     Spec,
-    /// Time each generation stage (use --release).
-    Bench,
+    /// Time each generation stage (use --release); with --build, the build
+    /// figures instead: `cargo xtask generate` as a user runs it (P1) and a
+    /// braze-sdk rebuild in debug and release with its peak memory (P4).
+    Bench {
+        #[arg(long)]
+        build: bool,
+        /// Internal: run this command and print its time and peak memory.
+        #[arg(long, num_args = 1.., allow_hyphen_values = true, hide = true)]
+        child: Vec<String>,
+    },
     /// Print breaking changes of spec/dist/braze.json against an earlier revision;
     /// fail unless each one is acknowledged or the major version went up.
     Breaking {
@@ -88,7 +97,9 @@ fn main() -> ExitCode {
         Command::Check { max_diff_lines } => codegen::check(&root, &spec_dir, max_diff_lines),
         Command::Lint => codegen::lint(&spec_dir),
         Command::Spec => codegen::export(&root, &spec_dir),
-        Command::Bench => match bench::run(&spec_dir) {
+        Command::Bench { child, .. } if !child.is_empty() => report(bench_build::child(&child)),
+        Command::Bench { build: true, .. } => report(bench_build::run(&root)),
+        Command::Bench { .. } => match bench::run(&spec_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{e}");
@@ -97,6 +108,16 @@ fn main() -> ExitCode {
         },
         Command::Breaking { against } => breaking::run(&root, against.as_deref()),
         Command::PublishCheck { only } => publish::run(&root, &only),
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

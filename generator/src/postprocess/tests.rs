@@ -8,35 +8,42 @@ fn text(file: &syn::File) -> String {
     quote!(#file).to_string()
 }
 
-/// A minimal file shaped like progenitor's output: one type with a
-/// flattened map, one operation builder, the client's constructors.
+/// A minimal file shaped like progenitor's output: request types (one with
+/// a flattened map, one with a required field, one newtype over any
+/// string), a response-only type, typify's builders, two operation
+/// builders (one whose body has required fields), the client's
+/// constructors.
 fn sample() -> syn::File {
     syn::parse_quote! {
         use progenitor_client::{encode_path, ClientHooks};
         pub mod types {
+            #[derive(Clone, Debug)]
             pub struct Attrs {
                 #[serde(skip_serializing_if = "Option::is_none")]
-                pub extra_id: Option<String>,
+                pub external_id: Option<Id>,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tags: ::std::vec::Vec<String>,
                 #[serde(flatten)]
                 pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
-            pub struct Declared {
-                pub extra: String,
+            #[derive(Clone, Debug)]
+            pub struct Event {
+                pub name: String,
+                pub properties: Option<Attrs>,
+                pub labels: ::std::vec::Vec<String>,
             }
+            #[derive(Clone, Debug)]
+            pub struct Id(pub ::std::string::String);
+            impl ::std::convert::From<::std::string::String> for Id {
+                fn from(value: ::std::string::String) -> Self { Self(value) }
+            }
+            #[derive(Clone, Debug)]
+            pub struct Reply { pub message: Option<String> }
+            impl Attrs { pub fn builder() -> builder::Attrs { Default::default() } }
+            impl Event { pub fn builder() -> builder::Event { Default::default() } }
+            impl Reply { pub fn builder() -> builder::Reply { Default::default() } }
             pub mod builder {
-                impl ::std::default::Default for Attrs {
-                    fn default() -> Self {
-                        Self {
-                            extra_id: Ok(Default::default()),
-                            extra: Err("no value supplied for extra".to_string()),
-                        }
-                    }
-                }
-                impl ::std::default::Default for Declared {
-                    fn default() -> Self {
-                        Self { extra: Err("no value supplied for extra".to_string()) }
-                    }
-                }
+                pub struct Attrs { external_id: Result<Option<super::Id>, String> }
             }
         }
         pub struct Client;
@@ -45,12 +52,67 @@ fn sample() -> syn::File {
             pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: State) -> Self { todo!() }
         }
         pub mod builder {
-            impl<'a> DoIt<'a> {
-                pub async fn send(self) -> Result<(), ()> {
+            pub struct Track<'a> {
+                client: &'a super::Client,
+                body: Result<types::builder::Attrs, String>,
+            }
+            impl<'a> Track<'a> {
+                pub fn new(client: &'a super::Client) -> Self {
+                    Self { client: client, body: Ok(::std::default::Default::default()) }
+                }
+                pub fn body_map<F>(mut self, f: F) -> Self
+                where F: std::ops::FnOnce(types::builder::Attrs) -> types::builder::Attrs {
+                    self.body = self.body.map(f);
+                    self
+                }
+                pub async fn send(self) -> Result<ResponseValue<types::Reply>, Error<types::Reply>> {
+                    let Self { client, body } = self;
+                    let body = body
+                        .and_then(|v| types::Attrs::try_from(v).map_err(|e| e.to_string()))
+                        .map_err(Error::InvalidRequest)?;
                     let mut header_map = HeaderMap::with_capacity(1usize);
-                    header_map.append(::reqwest::header::HeaderName::from_static("api-version"), HeaderValue::from_static("1"));
                     header_map.append(::reqwest::header::HeaderName::from_static("x-request-origin"), v);
-                    match s { _ => Err(Error::UnexpectedResponse(response)) }
+                    let info = OperationInfo { operation_id: "track" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200..=299 => ResponseValue::from_response(response).await,
+                        400u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                        500u16..=599u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+            pub struct Log<'a> {
+                client: &'a super::Client,
+                body: Result<types::builder::Event, String>,
+            }
+            impl<'a> Log<'a> {
+                pub fn new(client: &'a super::Client) -> Self {
+                    Self { client: client, body: Ok(::std::default::Default::default()) }
+                }
+                pub fn body_map<F>(mut self, f: F) -> Self
+                where F: std::ops::FnOnce(types::builder::Event) -> types::builder::Event {
+                    self.body = self.body.map(f);
+                    self
+                }
+                pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Reply>> {
+                    let Self { client, body } = self;
+                    let body = body
+                        .and_then(|v| types::Event::try_from(v).map_err(|e| e.to_string()))
+                        .map_err(Error::InvalidRequest)?;
+                    let info = OperationInfo { operation_id: "log" };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200..=299 => Ok(ResponseValue::empty(response)),
+                        404u16 => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
                 }
             }
         }
@@ -67,19 +129,16 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
         "{out}"
     );
     assert!(out.contains("x-request-origin"), "{out}");
-    assert!(
-        out.contains("Error :: from_unexpected (response) . await"),
-        "{out}"
-    );
-    assert!(!out.contains("pub fn new ("), "{out}");
+    assert!(!out.contains("pub fn new (baseurl"), "{out}");
     assert!(out.contains("pub (crate) fn new_with_client"), "{out}");
     let counts: Vec<(&str, usize)> = report.counts.clone();
     assert_eq!(
         counts,
         [
             ("imports", 1),
-            ("flatten_defaults", 1),
-            ("unexpected_response", 1),
+            ("setters", 2),
+            ("type_builders", 2),
+            ("send_tail", 2),
             ("constructors", 2),
             ("field_decoders", 0),
             ("docs", 0),
@@ -88,25 +147,97 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
 }
 
 #[test]
-fn only_the_flattened_map_gets_an_empty_default_a_declared_extra_stays_required() {
+fn request_types_get_setters_default_or_new_and_response_types_nothing() {
     let mut file = sample();
     apply(&mut file).expect("rewrites");
     let out = text(&file);
-    // Attrs.extra (the flattened map) starts empty...
-    assert!(out.contains("extra : Ok (Default :: default ())"), "{out}");
-    // ...Declared.extra (a declared required property) still must be set.
-    assert_eq!(
-        out.matches("no value supplied for extra").count(),
-        1,
+    // Attrs: every field optional -> Default, one setter per field, extra_value.
+    assert!(
+        out.contains("# [derive (Clone , Debug , Default)] pub struct Attrs"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub fn external_id (mut self , value : impl :: braze_sdk :: IntoField < Option < Id > >) -> Self"),
+        "{out}"
+    );
+    assert!(out.contains("pub fn tags (mut self"), "{out}");
+    assert!(out.contains("pub fn extra_value (mut self"), "{out}");
+    // Event: `name` and `labels` (a Vec without serde default) are required.
+    assert!(
+        out.contains("# [derive (Clone , Debug)] pub struct Event"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub fn new (name : impl :: braze_sdk :: IntoField < String > , labels : impl :: braze_sdk :: IntoField < :: std :: vec :: Vec < String > >) -> Self"),
+        "{out}"
+    );
+    assert!(
+        out.contains("properties : :: std :: default :: Default :: default ()"),
+        "{out}"
+    );
+    // Id holds any string.
+    assert!(
+        out.contains("impl :: braze_sdk :: StringNewtype for Id { }"),
+        "{out}"
+    );
+    // Reply is only ever received: no setters, no Default.
+    assert!(!out.contains("pub fn message ("), "{out}");
+    assert!(
+        out.contains("# [derive (Clone , Debug)] pub struct Reply"),
         "{out}"
     );
 }
 
 #[test]
+fn typify_builders_are_gone_and_bodies_hold_the_type_itself() {
+    let mut file = sample();
+    apply(&mut file).expect("rewrites");
+    let out = text(&file);
+    assert!(!out.contains("builder :: Attrs"), "{out}");
+    assert!(!out.contains("fn builder ()"), "{out}");
+    assert!(!out.contains("try_from"), "{out}");
+    assert!(
+        out.contains("body : Result < types :: Attrs , String >"),
+        "{out}"
+    );
+    assert!(
+        out.contains("F : std :: ops :: FnOnce (types :: Attrs) -> types :: Attrs"),
+        "{out}"
+    );
+    // Attrs has Default: the Track body starts empty; Event has required
+    // fields: the Log body must be set.
+    assert!(
+        out.contains("body : Ok (:: std :: default :: Default :: default ())"),
+        "{out}"
+    );
+    assert!(
+        out.contains("body : Err (\"body was not initialized\" . to_string ())"),
+        "{out}"
+    );
+}
+
+#[test]
+fn send_tails_become_one_generic_call_with_the_documented_statuses() {
+    let mut file = sample();
+    apply(&mut file).expect("rewrites");
+    let out = text(&file);
+    assert!(
+        out.contains("crate :: runtime_send :: finish (client , request , info , & [(400u16 , 400u16) , (500u16 , 599u16)]) . await"),
+        "{out}"
+    );
+    assert!(
+        out.contains("crate :: runtime_send :: finish_empty (client , request , info , & [(404u16 , 404u16)]) . await"),
+        "{out}"
+    );
+    assert!(!out.contains("match response"), "{out}");
+}
+
+#[test]
 fn a_rewrite_that_finds_nothing_fails_generation() {
-    // No progenitor_client import, no unexpected arm, no public constructor.
+    // No progenitor_client import, no typify builders, no send tail, no
+    // public constructor. (`setters` finds no request type, which is fine.)
     let mut file: syn::File = syn::parse_quote! {
-        pub mod types { pub mod builder {} }
+        pub mod types { pub struct A { pub a: Option<String> } }
         pub struct Client;
         impl Client { pub fn new_with_client() -> Self { todo!() } }
         pub mod builder {
@@ -114,7 +245,7 @@ fn a_rewrite_that_finds_nothing_fails_generation() {
         }
     };
     let problems = apply(&mut file).unwrap_err().join("\n");
-    for name in ["imports", "unexpected_response", "constructors"] {
+    for name in ["imports", "type_builders", "send_tail", "constructors"] {
         assert!(
             problems.contains(&format!("rewrite `{name}`")),
             "{name}: {problems}"
@@ -123,19 +254,34 @@ fn a_rewrite_that_finds_nothing_fails_generation() {
 }
 
 #[test]
-fn a_flattened_map_whose_builder_changed_fails_generation() {
+fn a_send_tail_of_another_shape_fails_generation_naming_the_operation() {
     let mut file = sample();
-    let syn::Item::Mod(types) = &mut file.items[1] else {
-        panic!("types")
-    };
-    let items = &mut types.content.as_mut().unwrap().1;
-    let syn::Item::Mod(builder) = items.last_mut().unwrap() else {
+    let syn::Item::Mod(ops) = file.items.last_mut().unwrap() else {
         panic!("builder")
     };
-    builder.content.as_mut().unwrap().1.remove(0);
+    let text_before = quote!(#ops).to_string();
+    let changed = text_before.replace(
+        "_ => Err (Error :: UnexpectedResponse (response)) ,",
+        "_ => todo ! () ,",
+    );
+    *ops = syn::parse_str(&changed).expect("still parses");
     let problems = apply(&mut file).unwrap_err().join("\n");
     assert!(
-        problems.contains("no builder default found for the flattened map `Attrs.extra`"),
+        problems
+            .contains("rewrite `send_tail`: `Track < 'a >::send`: unexpected arm `_ => todo!()`"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_setter_that_would_shadow_clone_fails_generation() {
+    let file = sample();
+    let text_before = quote!(#file).to_string();
+    let changed = text_before.replace("pub tags :", "pub clone :");
+    let mut file: syn::File = syn::parse_str(&changed).expect("still parses");
+    let problems = apply(&mut file).unwrap_err().join("\n");
+    assert!(
+        problems.contains("`Attrs.clone`: a setter named `clone` would shadow"),
         "{problems}"
     );
 }
@@ -183,5 +329,28 @@ fn nullable_and_date_time_fields_get_their_decoders() {
     assert!(
         out.contains("timestamp::deserialize_nullable_present"),
         "{out}"
+    );
+}
+
+#[test]
+fn a_from_setter_is_refused_only_beside_a_from_impl() {
+    let file = sample();
+    let renamed = quote!(#file)
+        .to_string()
+        .replace("pub tags :", "pub from :");
+    // Without a `From` impl on Attrs, `from` is a fine setter name.
+    let mut plain: syn::File = syn::parse_str(&renamed).expect("parses");
+    apply(&mut plain).expect("rewrites");
+    assert!(text(&plain).contains("pub fn from (mut self"));
+    // With one, the setter would shadow `Attrs::from`.
+    let with_impl = renamed.replace(
+        "pub struct Reply",
+        "impl From < u8 > for Attrs { fn from (_ : u8) -> Self { todo ! () } } pub struct Reply",
+    );
+    let mut file: syn::File = syn::parse_str(&with_impl).expect("parses");
+    let problems = apply(&mut file).unwrap_err().join("\n");
+    assert!(
+        problems.contains("`Attrs.from`: a setter named `from` would shadow `Attrs::from`"),
+        "{problems}"
     );
 }

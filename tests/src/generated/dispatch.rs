@@ -157,7 +157,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaign_translations_get" => {
             #[allow(unused_mut)]
@@ -179,7 +179,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaign_translations_source" => {
             #[allow(unused_mut)]
@@ -201,7 +201,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaign_translations_update" => {
             #[allow(unused_mut)]
@@ -212,7 +212,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_data_series" => {
             #[allow(unused_mut)]
@@ -231,7 +231,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("ending_at", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_details" => {
             #[allow(unused_mut)]
@@ -242,7 +242,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_duplicate" => {
             #[allow(unused_mut)]
@@ -253,7 +253,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_list" => {
             #[allow(unused_mut)]
@@ -272,7 +272,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("last_edit.time[gt]", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_schedule_create" => {
             #[allow(unused_mut)]
@@ -283,7 +283,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_schedule_delete" => {
             #[allow(unused_mut)]
@@ -294,7 +294,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_schedule_update" => {
             #[allow(unused_mut)]
@@ -305,7 +305,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_send" => {
             #[allow(unused_mut)]
@@ -316,7 +316,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_data_series" => {
             #[allow(unused_mut)]
@@ -346,7 +346,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("include_deleted_step_data") {
                 b = b.include_deleted_step_data(arg::<bool>("include_deleted_step_data", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_data_summary" => {
             #[allow(unused_mut)]
@@ -376,7 +376,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("include_deleted_step_data") {
                 b = b.include_deleted_step_data(arg::<bool>("include_deleted_step_data", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_details" => {
             #[allow(unused_mut)]
@@ -387,7 +387,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_duplicate" => {
             #[allow(unused_mut)]
@@ -398,7 +398,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_list" => {
             #[allow(unused_mut)]
@@ -417,7 +417,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("last_edit.time[gt]", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_translations_get" => {
             #[allow(unused_mut)]
@@ -443,7 +443,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_translations_source" => {
             #[allow(unused_mut)]
@@ -471,7 +471,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_translations_update" => {
             #[allow(unused_mut)]
@@ -482,7 +482,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_create" => {
             #[allow(unused_mut)]
@@ -493,7 +493,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_delete" => {
             #[allow(unused_mut)]
@@ -504,7 +504,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_update" => {
             #[allow(unused_mut)]
@@ -515,7 +515,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_send" => {
             #[allow(unused_mut)]
@@ -526,7 +526,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_field_delete" => {
             #[allow(unused_mut)]
@@ -537,7 +537,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("field_name") {
                 b = b.field_name(arg::<types::CatalogFieldDeleteFieldName>("field_name", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_fields_create" => {
             #[allow(unused_mut)]
@@ -551,7 +551,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_create" => {
             #[allow(unused_mut)]
@@ -568,7 +568,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_delete" => {
             #[allow(unused_mut)]
@@ -579,7 +579,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("item_id") {
                 b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_get" => {
             #[allow(unused_mut)]
@@ -590,7 +590,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("item_id") {
                 b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_replace" => {
             #[allow(unused_mut)]
@@ -607,7 +607,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_update" => {
             #[allow(unused_mut)]
@@ -624,7 +624,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_create" => {
             #[allow(unused_mut)]
@@ -638,7 +638,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_delete" => {
             #[allow(unused_mut)]
@@ -652,7 +652,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_list" => {
             #[allow(unused_mut)]
@@ -663,7 +663,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_replace" => {
             #[allow(unused_mut)]
@@ -677,7 +677,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_update" => {
             #[allow(unused_mut)]
@@ -691,7 +691,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_selection_create" => {
             #[allow(unused_mut)]
@@ -705,7 +705,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalog_selection_delete" => {
             #[allow(unused_mut)]
@@ -719,7 +719,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalogs_create" => {
             #[allow(unused_mut)]
@@ -730,7 +730,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalogs_delete" => {
             #[allow(unused_mut)]
@@ -738,12 +738,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("catalog_name") {
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "catalogs_list" => {
             #[allow(unused_mut)]
             let mut b = client.catalogs_list();
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "cdi_integration_sync" => {
             #[allow(unused_mut)]
@@ -754,7 +754,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "cdi_integrations_list" => {
             #[allow(unused_mut)]
@@ -762,7 +762,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "cdi_job_sync_status_list" => {
             #[allow(unused_mut)]
@@ -776,7 +776,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_block_translations_get" => {
             #[allow(unused_mut)]
@@ -790,7 +790,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_block_translations_source" => {
             #[allow(unused_mut)]
@@ -804,7 +804,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_block_translations_update" => {
             #[allow(unused_mut)]
@@ -815,7 +815,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_create" => {
             #[allow(unused_mut)]
@@ -826,7 +826,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_info" => {
             #[allow(unused_mut)]
@@ -840,7 +840,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("include_inclusion_data") {
                 b = b.include_inclusion_data(arg::<bool>("include_inclusion_data", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_list" => {
             #[allow(unused_mut)]
@@ -861,7 +861,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("offset") {
                 b = b.offset(arg::<u64>("offset", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_update" => {
             #[allow(unused_mut)]
@@ -872,7 +872,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "custom_attributes_list" => {
             #[allow(unused_mut)]
@@ -880,7 +880,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "custom_events_list" => {
             #[allow(unused_mut)]
@@ -888,7 +888,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_blacklist" => {
             #[allow(unused_mut)]
@@ -899,7 +899,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_blocklist" => {
             #[allow(unused_mut)]
@@ -910,7 +910,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_bounce_remove" => {
             #[allow(unused_mut)]
@@ -921,7 +921,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_hard_bounces_list" => {
             #[allow(unused_mut)]
@@ -941,7 +941,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("email") {
                 b = b.email(arg::<::std::string::String>("email", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_spam_remove" => {
             #[allow(unused_mut)]
@@ -952,7 +952,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_status_set" => {
             #[allow(unused_mut)]
@@ -963,7 +963,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_template_translations_get" => {
             #[allow(unused_mut)]
@@ -977,7 +977,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_template_translations_source" => {
             #[allow(unused_mut)]
@@ -988,7 +988,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_template_translations_update" => {
             #[allow(unused_mut)]
@@ -999,7 +999,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "email_unsubscribes_list" => {
             #[allow(unused_mut)]
@@ -1025,7 +1025,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("email") {
                 b = b.email(arg::<::std::string::String>("email", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "events_data_series" => {
             #[allow(unused_mut)]
@@ -1050,7 +1050,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("segment_id") {
                 b = b.segment_id(arg::<::std::string::String>("segment_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "events_list" => {
             #[allow(unused_mut)]
@@ -1058,7 +1058,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("page") {
                 b = b.page(arg::<u64>("page", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "feed_data_series" => {
             #[allow(unused_mut)]
@@ -1077,7 +1077,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("ending_at", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "feed_details" => {
             #[allow(unused_mut)]
@@ -1085,7 +1085,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("card_id") {
                 b = b.card_id(arg::<types::FeedDetailsCardId>("card_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "feed_list" => {
             #[allow(unused_mut)]
@@ -1099,7 +1099,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("sort_direction") {
                 b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "kpi_dau_data_series" => {
             #[allow(unused_mut)]
@@ -1115,7 +1115,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "kpi_mau_data_series" => {
             #[allow(unused_mut)]
@@ -1131,7 +1131,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "kpi_new_users_data_series" => {
             #[allow(unused_mut)]
@@ -1147,7 +1147,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "kpi_uninstalls_data_series" => {
             #[allow(unused_mut)]
@@ -1163,7 +1163,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "live_activity_start" => {
             #[allow(unused_mut)]
@@ -1174,7 +1174,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "live_activity_update" => {
             #[allow(unused_mut)]
@@ -1185,7 +1185,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "media_library_create" => {
             #[allow(unused_mut)]
@@ -1196,7 +1196,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "media_library_replace_file" => {
             #[allow(unused_mut)]
@@ -1207,7 +1207,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_create" => {
             #[allow(unused_mut)]
@@ -1218,7 +1218,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_delete" => {
             #[allow(unused_mut)]
@@ -1229,7 +1229,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_update" => {
             #[allow(unused_mut)]
@@ -1240,7 +1240,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "messages_scheduled_broadcasts_list" => {
             #[allow(unused_mut)]
@@ -1250,7 +1250,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("end_time", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "messages_send" => {
             #[allow(unused_mut)]
@@ -1261,7 +1261,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "preference_center_create" => {
             #[allow(unused_mut)]
@@ -1272,7 +1272,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "preference_center_get" => {
             #[allow(unused_mut)]
@@ -1283,7 +1283,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "preference_center_update" => {
             #[allow(unused_mut)]
@@ -1300,7 +1300,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "preference_center_url_generate" => {
             #[allow(unused_mut)]
@@ -1316,12 +1316,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     "userID", v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "preference_centers_list" => {
             #[allow(unused_mut)]
             let mut b = client.preference_centers_list();
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "purchases_product_list" => {
             #[allow(unused_mut)]
@@ -1329,7 +1329,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("page") {
                 b = b.page(arg::<u64>("page", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "purchases_quantity_series" => {
             #[allow(unused_mut)]
@@ -1351,7 +1351,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("product") {
                 b = b.product(arg::<::std::string::String>("product", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "purchases_revenue_series" => {
             #[allow(unused_mut)]
@@ -1373,7 +1373,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("product") {
                 b = b.product(arg::<::std::string::String>("product", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "scim_user_delete" => {
             #[allow(unused_mut)]
@@ -1384,7 +1384,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("id") {
                 b = b.id(arg::<types::ScimUserId>("id", v)?);
             }
-            reply_unit(b.send().await)
+            reply_unit(Box::pin(b.send()).await)
         }
         "scim_user_get" => {
             #[allow(unused_mut)]
@@ -1395,7 +1395,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("id") {
                 b = b.id(arg::<types::ScimUserId>("id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "scim_user_update" => {
             #[allow(unused_mut)]
@@ -1412,7 +1412,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "scim_users_create" => {
             #[allow(unused_mut)]
@@ -1426,7 +1426,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "scim_users_search" => {
             #[allow(unused_mut)]
@@ -1437,7 +1437,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("filter") {
                 b = b.filter(arg::<types::ScimUsersSearchFilter>("filter", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_create" => {
             #[allow(unused_mut)]
@@ -1448,7 +1448,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_delete" => {
             #[allow(unused_mut)]
@@ -1459,7 +1459,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_set_primary" => {
             #[allow(unused_mut)]
@@ -1470,7 +1470,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_keys_list" => {
             #[allow(unused_mut)]
@@ -1478,7 +1478,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<types::SdkAuthenticationKeysListAppId>("app_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "segments_data_series" => {
             #[allow(unused_mut)]
@@ -1494,7 +1494,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("ending_at", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "segments_details" => {
             #[allow(unused_mut)]
@@ -1502,7 +1502,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("segment_id") {
                 b = b.segment_id(arg::<types::SegmentsDetailsSegmentId>("segment_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "segments_export_cancel" => {
             #[allow(unused_mut)]
@@ -1513,7 +1513,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "segments_list" => {
             #[allow(unused_mut)]
@@ -1524,7 +1524,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("sort_direction") {
                 b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sends_data_series" => {
             #[allow(unused_mut)]
@@ -1543,7 +1543,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
                 >("ending_at", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sends_id_create" => {
             #[allow(unused_mut)]
@@ -1554,7 +1554,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sessions_data_series" => {
             #[allow(unused_mut)]
@@ -1576,7 +1576,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("segment_id") {
                 b = b.segment_id(arg::<::std::string::String>("segment_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sms_invalid_phone_numbers_list" => {
             #[allow(unused_mut)]
@@ -1602,7 +1602,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("reason") {
                 b = b.reason(arg::<types::SmsInvalidPhoneNumbersListReason>("reason", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "sms_invalid_phone_numbers_remove" => {
             #[allow(unused_mut)]
@@ -1613,7 +1613,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "subscription_status_get" => {
             #[allow(unused_mut)]
@@ -1638,7 +1638,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("phone[]") {
                 b = b.phone(arg::<::std::vec::Vec<::std::string::String>>("phone[]", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "subscription_status_set" => {
             #[allow(unused_mut)]
@@ -1649,7 +1649,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "subscription_status_set_v2" => {
             #[allow(unused_mut)]
@@ -1660,7 +1660,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "subscription_user_status" => {
             #[allow(unused_mut)]
@@ -1683,7 +1683,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("offset") {
                 b = b.offset(arg::<u64>("offset", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "templates_email_create" => {
             #[allow(unused_mut)]
@@ -1694,7 +1694,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "templates_email_info" => {
             #[allow(unused_mut)]
@@ -1705,7 +1705,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "templates_email_list" => {
             #[allow(unused_mut)]
@@ -1726,7 +1726,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("offset") {
                 b = b.offset(arg::<u64>("offset", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "templates_email_update" => {
             #[allow(unused_mut)]
@@ -1737,7 +1737,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "transactional_campaign_send" => {
             #[allow(unused_mut)]
@@ -1754,7 +1754,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_alias_new" => {
             #[allow(unused_mut)]
@@ -1765,7 +1765,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_alias_update" => {
             #[allow(unused_mut)]
@@ -1776,7 +1776,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_delete" => {
             #[allow(unused_mut)]
@@ -1784,7 +1784,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.body.as_ref() {
                 b = b.body(typed_body::<types::UsersDeleteRequest>("users_delete", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_export_global_control_group" => {
             #[allow(unused_mut)]
@@ -1795,7 +1795,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_export_ids" => {
             #[allow(unused_mut)]
@@ -1806,7 +1806,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_export_segment" => {
             #[allow(unused_mut)]
@@ -1817,7 +1817,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_external_ids_remove" => {
             #[allow(unused_mut)]
@@ -1828,7 +1828,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_external_ids_rename" => {
             #[allow(unused_mut)]
@@ -1839,7 +1839,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_identify" => {
             #[allow(unused_mut)]
@@ -1850,7 +1850,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_merge" => {
             #[allow(unused_mut)]
@@ -1858,7 +1858,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.body.as_ref() {
                 b = b.body(typed_body::<types::UsersMergeRequest>("users_merge", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_track" => {
             #[allow(unused_mut)]
@@ -1866,7 +1866,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.body.as_ref() {
                 b = b.body(typed_body::<types::UsersTrackRequest>("users_track", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_track_bulk" => {
             #[allow(unused_mut)]
@@ -1877,7 +1877,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "users_track_sync" => {
             #[allow(unused_mut)]
@@ -1888,7 +1888,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "webhook_template_translations_get" => {
             #[allow(unused_mut)]
@@ -1902,7 +1902,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "webhook_template_translations_source" => {
             #[allow(unused_mut)]
@@ -1913,7 +1913,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     v,
                 )?);
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         "webhook_template_translations_update" => {
             #[allow(unused_mut)]
@@ -1926,7 +1926,7 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                     )?,
                 );
             }
-            reply_json(b.send().await)
+            reply_json(Box::pin(b.send()).await)
         }
         other => Err(CallError::UnknownOperation(other.to_string())),
     }

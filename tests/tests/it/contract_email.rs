@@ -92,22 +92,21 @@ async fn subscription_status_set_v2_sends_several_groups() {
         .mount(&server)
         .await;
 
-    let email_group = types::SubscriptionStatusSetV2Group::builder()
-        .subscription_group_id("4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01")
-        .subscription_state(types::SubscriptionGroupState::Subscribed)
-        .external_ids(vec!["user-1234".to_string(), "user-5678".to_string()]);
-    let sms_group = types::SubscriptionStatusSetV2Group::builder()
-        .subscription_group_id("9e0f3d21-6a4b-4c7e-8d12-5f3a0b6c2e44")
-        .subscription_state(types::SubscriptionGroupState::Subscribed)
-        .phones(Some(types::StringOrStringList50::Array(vec![
-            "+12125551212".to_string(),
-            "+447700900123".to_string(),
-        ])))
-        .use_double_opt_in_logic(Some(true));
-    let groups: Vec<types::SubscriptionStatusSetV2Group> = vec![
-        email_group.try_into().expect("a valid group"),
-        sms_group.try_into().expect("a valid group"),
-    ];
+    let email_group = types::SubscriptionStatusSetV2Group::new(
+        "4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01",
+        types::SubscriptionGroupState::Subscribed,
+    )
+    .external_ids(vec!["user-1234".to_string(), "user-5678".to_string()]);
+    let sms_group = types::SubscriptionStatusSetV2Group::new(
+        "9e0f3d21-6a4b-4c7e-8d12-5f3a0b6c2e44",
+        types::SubscriptionGroupState::Subscribed,
+    )
+    .phones(Some(types::StringOrStringList50::Array(vec![
+        "+12125551212".to_string(),
+        "+447700900123".to_string(),
+    ])))
+    .use_double_opt_in_logic(Some(true));
+    let groups = vec![email_group, sms_group];
     let response = client
         .subscription_status_set_v2()
         .body(types::SubscriptionStatusSetV2Request {
@@ -572,8 +571,7 @@ async fn templates_email_update_sends_only_changed_fields() {
     let response = client
         .templates_email_update()
         .body(
-            types::TemplatesEmailUpdateRequest::builder()
-                .email_template_id("7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630")
+            types::TemplatesEmailUpdateRequest::new("7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630")
                 .subject(Some("Last days of our autumn sale".to_string())),
         )
         .send()
@@ -704,12 +702,16 @@ async fn content_blocks_create_sends_block_and_decodes_tag() {
     let response = client
         .content_blocks_create()
         .body(
-            types::ContentBlocksCreateRequest::builder()
-                .name("footer_legal")
-                .description(Some("Legal footer".try_into().unwrap()))
-                .content("<p>Example Corp, 1 Main Street</p>")
-                .state(Some(types::ContentBlockState::Draft))
-                .tags(vec!["marketing".to_string()]),
+            types::ContentBlocksCreateRequest::new(
+                types::ContentBlocksCreateRequestContent::try_from(
+                    "<p>Example Corp, 1 Main Street</p>",
+                )
+                .unwrap(),
+                types::ContentBlocksCreateRequestName::try_from("footer_legal").unwrap(),
+            )
+            .description(Some("Legal footer".try_into().unwrap()))
+            .state(Some(types::ContentBlockState::Draft))
+            .tags(vec!["marketing".to_string()]),
         )
         .send()
         .await
@@ -762,8 +764,7 @@ async fn content_blocks_update_sends_changed_fields() {
     let response = client
         .content_blocks_update()
         .body(
-            types::ContentBlocksUpdateRequest::builder()
-                .content_block_id("3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85")
+            types::ContentBlocksUpdateRequest::new("3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85")
                 .content(Some(
                     "<p>Example Corp, 20 Harbour Road</p>".try_into().unwrap(),
                 ))

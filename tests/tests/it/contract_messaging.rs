@@ -32,11 +32,7 @@ macro_rules! utc {
 }
 
 fn alias(name: &str, label: &str) -> types::UserAlias {
-    types::UserAlias::builder()
-        .alias_name(name.to_string())
-        .alias_label(label.to_string())
-        .try_into()
-        .expect("a complete alias")
+    types::UserAlias::new(label.to_string(), name.to_string())
 }
 
 #[tokio::test]
@@ -73,34 +69,28 @@ async fn messages_send_posts_inline_push_messages() {
         .mount(&server)
         .await;
 
-    let apple: types::ApplePushObject = types::ApplePushObject::builder()
+    let apple: types::ApplePushObject = types::ApplePushObject::default()
         .alert(Some(types::ApplePushAlert::String(
             "Your order has shipped".to_string(),
         )))
         .badge(Some(1))
         .interruption_level(Some(types::ApplePushObjectInterruptionLevel::TimeSensitive))
-        .message_variation_id(Some("ios-push-7781".to_string()))
-        .try_into()
-        .unwrap();
-    let android: types::AndroidPushObject = types::AndroidPushObject::builder()
+        .message_variation_id(Some("ios-push-7781".to_string()));
+    let android: types::AndroidPushObject = types::AndroidPushObject::default()
         .title(Some("Order update".to_string()))
         .alert(Some("Your order has shipped".to_string()))
         .priority(Some(1))
         .android_priority(Some(types::AndroidPushObjectAndroidPriority::High))
         .extra(Some(from_json!(types::PushExtra, ({"order_id": "4821"}),
-        )))
-        .try_into()
-        .unwrap();
-    let messages: types::Messages = types::Messages::builder()
+        )));
+    let messages: types::Messages = types::Messages::default()
         .apple_push(Some(apple))
-        .android_push(Some(android))
-        .try_into()
-        .unwrap();
+        .android_push(Some(android));
 
     let response = client
         .messages_send()
         .body(
-            types::MessagesSendRequest::builder()
+            types::MessagesSendRequest::default()
                 .external_user_ids(vec![
                     types::ExternalId::from("user-1234".to_string()),
                     types::ExternalId::from("user-5678".to_string()),
@@ -158,7 +148,7 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
         .mount(&server)
         .await;
 
-    let first: types::CampaignRecipient = types::CampaignRecipient::builder()
+    let first: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
         .trigger_properties(Some(
             from_json!(types::TriggerProperties, ({"first_item": "Trail running shoes"}),
@@ -168,35 +158,31 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
         .attributes(Some(
             from_json!(types::UserAttributes, ({"first_name": "Alex", "loyalty_tier": "gold"}),
             ),
-        ))
-        .try_into()
-        .unwrap();
-    let second: types::CampaignRecipient = types::CampaignRecipient::builder()
+        ));
+    let second: types::CampaignRecipient = types::CampaignRecipient::default()
         .email(Some("sam@example.com".to_string()))
         .prioritization(vec![
             types::UserMatchPrioritization::Identified,
             types::UserMatchPrioritization::MostRecentlyUpdated,
-        ])
-        .try_into()
-        .unwrap();
-    let attachment: types::EmailAttachment = types::EmailAttachment::builder()
-        .file_name("receipt-4821".to_string())
-        .url("https://files.example.com/receipts/4821.pdf".to_string())
-        .try_into()
-        .unwrap();
+        ]);
+    let attachment: types::EmailAttachment = types::EmailAttachment::new(
+        "receipt-4821".to_string(),
+        "https://files.example.com/receipts/4821.pdf".to_string(),
+    );
 
     let response = client
         .campaigns_trigger_send()
         .body(
-            types::CampaignsTriggerSendRequest::builder()
-                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
-                .send_id(Some("spring-sale-2026-wave-1".to_string()))
-                .trigger_properties(Some(
-                    from_json!(types::TriggerProperties, ({"order_number": "4821", "total": 59.9}),
-                    ),
-                ))
-                .recipients(vec![first, second])
-                .attachments(vec![attachment]),
+            types::CampaignsTriggerSendRequest::new(
+                "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+            )
+            .send_id(Some("spring-sale-2026-wave-1".to_string()))
+            .trigger_properties(Some(
+                from_json!(types::TriggerProperties, ({"order_number": "4821", "total": 59.9}),
+                ),
+            ))
+            .recipients(vec![first, second])
+            .attachments(vec![attachment]),
         )
         .send()
         .await
@@ -236,19 +222,16 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
         .mount(&server)
         .await;
 
-    let recipient: types::CanvasRecipient = types::CanvasRecipient::builder()
+    let recipient: types::CanvasRecipient = types::CanvasRecipient::default()
         .user_alias(Some(alias("998877", "crm_id")))
         .context(Some(
             from_json!(types::CanvasEntryProperties, ({"cart_value": 42}),
             ),
-        ))
-        .try_into()
-        .unwrap();
+        ));
     let response = client
         .canvas_trigger_send()
         .body(
-            types::CanvasTriggerSendRequest::builder()
-                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+            types::CanvasTriggerSendRequest::new("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
                 .context(Some(from_json!(types::CanvasEntryProperties, ({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
                 )))
                 .recipients(vec![recipient]),
@@ -286,8 +269,7 @@ async fn sends_id_create_posts_campaign_and_send_id() {
     let response = client
         .sends_id_create()
         .body(
-            types::SendsIdCreateRequest::builder()
-                .campaign_id("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string())
+            types::SendsIdCreateRequest::new("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string())
                 .send_id(Some("spring-sale-2026-wave-1".to_string())),
         )
         .send()
@@ -326,27 +308,24 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
         .mount(&server)
         .await;
 
-    let recipient: types::TransactionalRecipient = types::TransactionalRecipient::builder()
+    let recipient: types::TransactionalRecipient = types::TransactionalRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
         .attributes(Some(
             from_json!(types::UserAttributes, ({"email": "alex@example.com"}),
             ),
-        ))
-        .try_into()
-        .unwrap();
+        ));
     let send_id: types::TransactionalCampaignSendRequestExternalSendId =
         "b3JkZXItNDgyMQ==".parse().expect("a Base64-compatible id");
     let response = client
         .transactional_campaign_send()
         .campaign_id("5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9")
         .body(
-            types::TransactionalCampaignSendRequest::builder()
+            types::TransactionalCampaignSendRequest::new(recipient)
                 .external_send_id(Some(send_id))
                 .trigger_properties(Some(
                     from_json!(types::TriggerProperties, ({"order_number": "4821", "items": 3}),
                     ),
-                ))
-                .recipient(recipient),
+                )),
         )
         .send()
         .await
@@ -533,133 +512,103 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
     });
 
     // One object per channel.
-    let apple: types::ApplePushObject = types::ApplePushObject::builder()
+    let apple: types::ApplePushObject = types::ApplePushObject::default()
         .alert(Some(types::ApplePushAlert::ApplePushAlertObject(
-            types::ApplePushAlertObject::builder()
+            types::ApplePushAlertObject::default()
                 .title(Some("Winter sale".to_string()))
-                .body(Some("20% off outerwear until Sunday.".to_string()))
-                .try_into()
-                .unwrap(),
+                .body(Some("20% off outerwear until Sunday.".to_string())),
         )))
         .category(Some("ab_cat_accept_decline".to_string()))
         .buttons(vec![
-            types::ApplePushActionButton::builder()
-                .action_id("ab_pb_accept".to_string())
+            types::ApplePushActionButton::new("ab_pb_accept".to_string())
                 .action(Some(types::ApplePushActionButtonAction::DeepLink))
-                .uri(Some("acme://sale".to_string()))
-                .try_into()
-                .unwrap(),
+                .uri(Some("acme://sale".to_string())),
         ])
         .apns_priority(Some(std::num::NonZeroU64::new(10).unwrap()))
-        .message_variation_id(Some("ios-push-5530".to_string()))
-        .try_into()
-        .unwrap();
-    let android: types::AndroidPushObject = types::AndroidPushObject::builder()
+        .message_variation_id(Some("ios-push-5530".to_string()));
+    let android: types::AndroidPushObject = types::AndroidPushObject::default()
         .title(Some("Winter sale".to_string()))
         .alert(Some("20% off outerwear until Sunday.".to_string()))
         .buttons(vec![
-            types::AndroidPushActionButton::builder()
-                .text("Shop now".to_string())
+            types::AndroidPushActionButton::new("Shop now".to_string())
                 .action(Some(types::AndroidPushActionButtonAction::Uri))
-                .uri(Some("https://acme.example/sale".to_string()))
-                .try_into()
-                .unwrap(),
+                .uri(Some("https://acme.example/sale".to_string())),
         ])
-        .message_variation_id(Some("android-push-5529".to_string()))
-        .try_into()
-        .unwrap();
-    let email: types::EmailObject = types::EmailObject::builder()
-        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
-        .from("Acme Outfitters <news@mail.acme.example>".to_string())
-        .subject(Some("Winter sale".to_string()))
-        .body(Some("<p>20% off outerwear until Sunday.</p>".to_string()))
-        .headers(
-            [("X-Campaign".to_string(), "winter-sale".to_string())]
-                .into_iter()
-                .collect::<std::collections::HashMap<_, _>>(),
-        )
-        .attachments(vec![
-            types::EmailAttachment::builder()
-                .file_name("lookbook".to_string())
-                .url("https://files.acme.example/lookbook.pdf".to_string())
-                .try_into()
-                .unwrap(),
-        ])
-        .message_variation_id(Some("email-5531".to_string()))
-        .try_into()
-        .unwrap();
-    let sms: types::SmsObject = types::SmsObject::builder()
-        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
-        .subscription_group_id("6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string())
-        .body("Winter sale: 20% off outerwear until Sunday.".to_string())
-        .link_shortening_enabled(Some(true))
-        .try_into()
-        .unwrap();
-    let whats_app: types::WhatsAppObject = types::WhatsAppObject::builder()
-        .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
-        .subscription_group_id("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string())
-        .message_type(types::WhatsAppObjectMessageType::TemplateMessage)
-        .message(types::WhatsAppMessageContent::TemplateMessage(
-            types::WhatsAppTemplateMessage::builder()
-                .template_name("winter_sale".to_string())
-                .template_language_code("en_US".to_string())
+        .message_variation_id(Some("android-push-5529".to_string()));
+    let email: types::EmailObject = types::EmailObject::new(
+        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        "Acme Outfitters <news@mail.acme.example>".to_string(),
+    )
+    .subject(Some("Winter sale".to_string()))
+    .body(Some("<p>20% off outerwear until Sunday.</p>".to_string()))
+    .headers(
+        [("X-Campaign".to_string(), "winter-sale".to_string())]
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>(),
+    )
+    .attachments(vec![types::EmailAttachment::new(
+        "lookbook".to_string(),
+        "https://files.acme.example/lookbook.pdf".to_string(),
+    )])
+    .message_variation_id(Some("email-5531".to_string()));
+    let sms: types::SmsObject = types::SmsObject::new(
+        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        "Winter sale: 20% off outerwear until Sunday.".to_string(),
+        "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string(),
+    )
+    .link_shortening_enabled(Some(true));
+    let whats_app: types::WhatsAppObject = types::WhatsAppObject::new(
+        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        types::WhatsAppMessageContent::TemplateMessage(
+            types::WhatsAppTemplateMessage::new("en_US".to_string(), "winter_sale".to_string())
                 .body_variables(Some(
                     from_json!(types::WhatsAppBodyVariables, ({"0": "Alex", "1": "20%"}),
                     ),
-                ))
-                .try_into()
-                .unwrap(),
-        ))
-        .try_into()
-        .unwrap();
-    let content_card: types::ContentCardObject = types::ContentCardObject::builder()
-        .type_(types::ContentCardObjectType::CaptionedImage)
-        .title("Winter sale".to_string())
-        .description("20% off outerwear until Sunday.".to_string())
-        .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
-        .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
-        .pinned(Some(true))
-        .try_into()
-        .unwrap();
-    let webhook: types::WebhookObject = types::WebhookObject::builder()
-        .url("https://hooks.acme.example/braze".to_string())
-        .request_method(types::WebhookObjectRequestMethod::Post)
-        .request_headers(
-            [("Content-Type".to_string(), "application/json".to_string())]
-                .into_iter()
-                .collect::<std::collections::HashMap<_, _>>(),
-        )
-        .body(Some("{\"campaign\":\"winter-sale\"}".to_string()))
-        .try_into()
-        .unwrap();
-    let messages: types::Messages = types::Messages::builder()
+                )),
+        ),
+        types::WhatsAppObjectMessageType::TemplateMessage,
+        "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
+    );
+    let content_card: types::ContentCardObject = types::ContentCardObject::new(
+        "20% off outerwear until Sunday.".to_string(),
+        "Winter sale".to_string(),
+        types::ContentCardObjectType::CaptionedImage,
+    )
+    .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
+    .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
+    .pinned(Some(true));
+    let webhook: types::WebhookObject = types::WebhookObject::new(
+        types::WebhookObjectRequestMethod::Post,
+        "https://hooks.acme.example/braze".to_string(),
+    )
+    .request_headers(
+        [("Content-Type".to_string(), "application/json".to_string())]
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>(),
+    )
+    .body(Some("{\"campaign\":\"winter-sale\"}".to_string()));
+    let messages: types::Messages = types::Messages::default()
         .apple_push(Some(apple))
         .android_push(Some(android))
         .email(Some(email))
         .sms(Some(sms))
         .whats_app(Some(whats_app))
         .content_card(Some(content_card))
-        .webhook(Some(webhook))
-        .try_into()
-        .unwrap();
+        .webhook(Some(webhook));
 
-    let schedule: types::MessageSchedule = types::MessageSchedule::builder()
-        .time("2026-12-01T09:00:00".to_string())
-        .in_local_time(Some(true))
-        .try_into()
-        .unwrap();
+    let schedule: types::MessageSchedule =
+        types::MessageSchedule::new("2026-12-01T09:00:00".to_string()).in_local_time(Some(true));
 
     let response = client
         .messages_schedule_create()
         .body(
-            types::MessagesScheduleCreateRequest::builder()
+            types::MessagesScheduleCreateRequest::new(schedule)
                 .broadcast(Some(true))
                 .segment_id(Some("3c9a7e51-4b2d-4f80-8e6a-1d5b9c7f3a2e".to_string()))
                 .campaign_id(Some("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string()))
                 .override_messaging_limits(Some(false))
                 .recipient_subscription_state(Some(types::RecipientSubscriptionState::Subscribed))
                 .audience(Some(audience))
-                .schedule(schedule)
                 .messages(Some(messages)),
         )
         .send()
@@ -699,45 +648,30 @@ async fn messages_schedule_update_posts_new_time_and_content() {
         .mount(&server)
         .await;
 
-    let web: types::WebPushObject = types::WebPushObject::builder()
-        .title("Winter sale".to_string())
-        .alert("Starts tomorrow".to_string())
-        .require_interaction(Some(true))
-        .buttons(vec![
-            types::WebPushActionButton::builder()
-                .text("Remind me".to_string())
-                .action(Some(types::WebPushActionButtonAction::OpenApp))
-                .try_into()
-                .unwrap(),
-        ])
-        .try_into()
-        .unwrap();
-    let kindle: types::KindlePushObject = types::KindlePushObject::builder()
-        .title("Winter sale".to_string())
-        .alert("Starts tomorrow".to_string())
-        .priority(Some(-1))
-        .try_into()
-        .unwrap();
+    let web: types::WebPushObject =
+        types::WebPushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
+            .require_interaction(Some(true))
+            .buttons(vec![
+                types::WebPushActionButton::new("Remind me".to_string())
+                    .action(Some(types::WebPushActionButtonAction::OpenApp)),
+            ]);
+    let kindle: types::KindlePushObject =
+        types::KindlePushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
+            .priority(Some(-1));
     let response = client
         .messages_schedule_update()
         .body(
-            types::MessagesScheduleUpdateRequest::builder()
-                .schedule_id(types::ScheduleId::from(
-                    "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string(),
-                ))
-                .schedule(Some(
-                    types::MessageSchedule::builder()
-                        .time("2026-12-02T09:00:00Z".to_string())
-                        .try_into()
-                        .unwrap(),
-                ))
-                .messages(Some(
-                    types::Messages::builder()
-                        .web_push(Some(web))
-                        .kindle_push(Some(kindle))
-                        .try_into()
-                        .unwrap(),
-                )),
+            types::MessagesScheduleUpdateRequest::new(types::ScheduleId::from(
+                "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string(),
+            ))
+            .schedule(Some(types::MessageSchedule::new(
+                "2026-12-02T09:00:00Z".to_string(),
+            )))
+            .messages(Some(
+                types::Messages::default()
+                    .web_push(Some(web))
+                    .kindle_push(Some(kindle)),
+            )),
         )
         .send()
         .await
@@ -758,15 +692,14 @@ async fn messages_schedule_delete_posts_schedule_id() {
         .mount(&server)
         .await;
 
-    let response =
-        client
-            .messages_schedule_delete()
-            .body(types::MessagesScheduleDeleteRequest::builder().schedule_id(
-                types::ScheduleId::from("5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string()),
-            ))
-            .send()
-            .await
-            .expect("messages_schedule_delete succeeds");
+    let response = client
+        .messages_schedule_delete()
+        .body(types::MessagesScheduleDeleteRequest::new(
+            types::ScheduleId::from("5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string()),
+        ))
+        .send()
+        .await
+        .expect("messages_schedule_delete succeeds");
 
     assert_eq!(response.message, "success");
 }
@@ -795,29 +728,25 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
         .mount(&server)
         .await;
 
-    let recipient: types::CampaignRecipient = types::CampaignRecipient::builder()
+    let recipient: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
         .trigger_properties(Some(
             from_json!(types::TriggerProperties, ({"reminder": "Your trial ends in 3 days"}),
             ),
-        ))
-        .try_into()
-        .unwrap();
+        ));
     let response = client
         .campaigns_trigger_schedule_create()
         .body(
-            types::CampaignsTriggerScheduleCreateRequest::builder()
-                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
-                .recipients(vec![recipient])
-                .trigger_properties(Some(
-                    from_json!(types::TriggerProperties, ({"plan": "pro"}),
-                    ),
-                ))
-                .schedule(
-                    types::MessageSchedule::builder()
-                        .time("2026-12-01T17:30:00".to_string())
-                        .at_optimal_time(Some(true)),
+            types::CampaignsTriggerScheduleCreateRequest::new(
+                "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+                types::MessageSchedule::new("2026-12-01T17:30:00".to_string())
+                    .at_optimal_time(Some(true)),
+            )
+            .recipients(vec![recipient])
+            .trigger_properties(Some(
+                from_json!(types::TriggerProperties, ({"plan": "pro"}),
                 ),
+            )),
         )
         .send()
         .await
@@ -846,18 +775,12 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .campaigns_trigger_schedule_update()
-        .body(
-            types::CampaignsTriggerScheduleUpdateRequest::builder()
-                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
-                .schedule_id(types::ScheduleId::from(
-                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
-                ))
-                .schedule(
-                    types::MessageSchedule::builder()
-                        .time("2026-12-01T18:00:00".to_string())
-                        .in_local_time(Some(true)),
-                ),
-        )
+        .body(types::CampaignsTriggerScheduleUpdateRequest::new(
+            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+            types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
+                .in_local_time(Some(true)),
+            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+        ))
         .send()
         .await
         .expect("campaigns_trigger_schedule_update succeeds");
@@ -880,13 +803,10 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
 
     let response = client
         .campaigns_trigger_schedule_delete()
-        .body(
-            types::CampaignsTriggerScheduleDeleteRequest::builder()
-                .campaign_id("0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string())
-                .schedule_id(types::ScheduleId::from(
-                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
-                )),
-        )
+        .body(types::CampaignsTriggerScheduleDeleteRequest::new(
+            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+        ))
         .send()
         .await
         .expect("campaigns_trigger_schedule_delete succeeds");
@@ -932,16 +852,15 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
     let response = client
         .canvas_trigger_schedule_create()
         .body(
-            types::CanvasTriggerScheduleCreateRequest::builder()
-                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
-                .audience(Some(audience))
-                .canvas_entry_properties(Some(
-                    from_json!(types::CanvasEntryProperties, ({"event_name": "Winter gala"}),
-                    ),
-                ))
-                .schedule(
-                    types::MessageSchedule::builder().time("2026-12-05T10:00:00Z".to_string()),
+            types::CanvasTriggerScheduleCreateRequest::new(
+                "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+                types::MessageSchedule::new("2026-12-05T10:00:00Z".to_string()),
+            )
+            .audience(Some(audience))
+            .canvas_entry_properties(Some(
+                from_json!(types::CanvasEntryProperties, ({"event_name": "Winter gala"}),
                 ),
+            )),
         )
         .send()
         .await
@@ -973,16 +892,11 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .canvas_trigger_schedule_update()
-        .body(
-            types::CanvasTriggerScheduleUpdateRequest::builder()
-                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
-                .schedule_id(types::ScheduleId::from(
-                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
-                ))
-                .schedule(
-                    types::MessageSchedule::builder().time("2026-12-06T10:00:00Z".to_string()),
-                ),
-        )
+        .body(types::CanvasTriggerScheduleUpdateRequest::new(
+            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+            types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
+            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+        ))
         .send()
         .await
         .expect("canvas_trigger_schedule_update succeeds");
@@ -1005,13 +919,10 @@ async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
 
     let response = client
         .canvas_trigger_schedule_delete()
-        .body(
-            types::CanvasTriggerScheduleDeleteRequest::builder()
-                .canvas_id("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
-                .schedule_id(types::ScheduleId::from(
-                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
-                )),
-        )
+        .body(types::CanvasTriggerScheduleDeleteRequest::new(
+            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+        ))
         .send()
         .await
         .expect("canvas_trigger_schedule_delete succeeds");
@@ -1088,17 +999,13 @@ async fn live_activity_update_posts_content_state_and_notification() {
         .mount(&server)
         .await;
 
-    let notification: types::ApplePushObject = types::ApplePushObject::builder()
-        .alert(Some(types::ApplePushAlert::ApplePushAlertObject(
-            types::ApplePushAlertObject::builder()
+    let notification: types::ApplePushObject =
+        types::ApplePushObject::default().alert(Some(types::ApplePushAlert::ApplePushAlertObject(
+            types::ApplePushAlertObject::default()
                 .title(Some("Delivered".to_string()))
                 .body(Some("Your parcel is at your door.".to_string()))
-                .sound(Some("chime.caf".to_string()))
-                .try_into()
-                .unwrap(),
-        )))
-        .try_into()
-        .unwrap();
+                .sound(Some("chime.caf".to_string())),
+        )));
     let content_state = json!({"stage": "out_for_delivery", "eta_minutes": 12})
         .as_object()
         .cloned()
@@ -1106,13 +1013,14 @@ async fn live_activity_update_posts_content_state_and_notification() {
     let response = client
         .live_activity_update()
         .body(
-            types::LiveActivityUpdateRequest::builder()
-                .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
-                .activity_id("order-4821-delivery".to_string())
-                .content_state(content_state)
-                .end_activity(Some(true))
-                .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
-                .notification(Some(notification)),
+            types::LiveActivityUpdateRequest::new(
+                "order-4821-delivery".to_string(),
+                "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+                content_state,
+            )
+            .end_activity(Some(true))
+            .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
+            .notification(Some(notification)),
         )
         .send()
         .await
@@ -1136,12 +1044,11 @@ async fn live_activity_update_decodes_error_key_of_a_400() {
 
     let error = client
         .live_activity_update()
-        .body(
-            types::LiveActivityUpdateRequest::builder()
-                .app_id("9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string())
-                .activity_id("order-4821-delivery".to_string())
-                .content_state(serde_json::Map::new()),
-        )
+        .body(types::LiveActivityUpdateRequest::new(
+            "order-4821-delivery".to_string(),
+            "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+            serde_json::Map::new(),
+        ))
         .send()
         .await
         .expect_err("a 400 is an error");

@@ -102,35 +102,34 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
             "checked_out": { "$time": "2025-11-02T11:00:00Z" }
         }
     }));
-    let attributes = types::UserAttributes::builder()
+    let attributes = types::UserAttributes::default()
         .external_id(Some(external_id("user-1234")))
         .first_name(Some(Nullable::Value("Maria".to_string())))
         // A standard attribute is unset with an explicit `null`.
         .home_city(Some(Nullable::Null))
         .email_subscribe(Some(types::UserSubscriptionState::OptedIn))
         .extra(custom);
-    let event = types::UserEvent::builder()
+    let event = types::UserEvent::new("booked_class", utc("2025-11-20T08:45:00+01:00"))
         .external_id(Some(external_id("user-1234")))
-        .name("booked_class")
-        .time(utc("2025-11-20T08:45:00+01:00"))
         .properties(Some(types::EventProperties(common::json_object(
             json!({ "class_type": "vinyasa", "spots_left": 4 }),
         ))));
-    let purchase = types::UserPurchase::builder()
-        .external_id(Some(external_id("user-1234")))
-        .product_id("yoga_mat")
-        .currency("EUR")
-        .price(34.9)
-        .quantity(Some(std::num::NonZeroU64::new(2).unwrap()))
-        .time(utc("2025-11-20T09:02:13Z"));
+    let purchase = types::UserPurchase::new(
+        types::UserPurchaseCurrency::try_from("EUR").unwrap(),
+        34.9,
+        types::UserPurchaseProductId::try_from("yoga_mat").unwrap(),
+        utc("2025-11-20T09:02:13Z"),
+    )
+    .external_id(Some(external_id("user-1234")))
+    .quantity(Some(std::num::NonZeroU64::new(2).unwrap()));
 
     let response = client
         .users_track()
         .body(
-            types::UsersTrackRequest::builder()
-                .attributes(vec![attributes.try_into().expect("valid attributes")])
-                .events(vec![event.try_into().expect("a valid event")])
-                .purchases(vec![purchase.try_into().expect("a valid purchase")]),
+            types::UsersTrackRequest::default()
+                .attributes(vec![attributes])
+                .events(vec![event])
+                .purchases(vec![purchase]),
         )
         .send()
         .await
@@ -260,7 +259,7 @@ async fn users_delete_sends_only_email_addresses_with_prioritization() {
 
     let response = client
         .users_delete()
-        .body(types::UsersDeleteRequest::builder().email_addresses(vec![
+        .body(types::UsersDeleteRequest::default().email_addresses(vec![
             types::UsersDeleteEmailAddress {
                 email: "maria.lopez@example.com".to_string(),
                 prioritization: vec![
@@ -306,7 +305,7 @@ async fn users_identify_sends_aliases_emails_and_merge_behavior() {
     let response = client
         .users_identify()
         .body(
-            types::UsersIdentifyRequest::builder()
+            types::UsersIdentifyRequest::default()
                 .aliases_to_identify(vec![types::UserAliasToIdentify {
                     external_id: external_id("user-1234"),
                     user_alias: alias("a9f3c2e1", "anonymous_web_id"),
@@ -358,23 +357,16 @@ async fn users_merge_sends_merge_updates_and_decodes_202() {
     .await;
 
     let by_external_id = |id: &str| -> types::UserMergeIdentifier {
-        types::UserMergeIdentifier::builder()
-            .external_id(Some(external_id(id)))
-            .try_into()
-            .expect("a valid identifier")
+        types::UserMergeIdentifier::default().external_id(Some(external_id(id)))
     };
-    let by_email: types::UserMergeIdentifier = types::UserMergeIdentifier::builder()
+    let by_email: types::UserMergeIdentifier = types::UserMergeIdentifier::default()
         .email(Some("sam.carter@example.com".to_string()))
         .prioritization(vec![
             types::UserMatchPrioritization::Unidentified,
             types::UserMatchPrioritization::MostRecentlyUpdated,
-        ])
-        .try_into()
-        .expect("a valid identifier");
-    let by_alias: types::UserMergeIdentifier = types::UserMergeIdentifier::builder()
-        .user_alias(Some(alias("zd-90017", "zendesk_id")))
-        .try_into()
-        .expect("a valid identifier");
+        ]);
+    let by_alias: types::UserMergeIdentifier =
+        types::UserMergeIdentifier::default().user_alias(Some(alias("zd-90017", "zendesk_id")));
 
     let response = client
         .users_merge()
@@ -554,7 +546,7 @@ async fn users_export_ids_sends_identifiers_and_decodes_exported_profiles() {
     let response = client
         .users_export_ids()
         .body(
-            types::UsersExportIdsRequest::builder()
+            types::UsersExportIdsRequest::default()
                 .external_ids(vec![external_id("user-1234"), external_id("user-5678")])
                 .user_aliases(vec![alias("zd-90017", "zendesk_id")])
                 .fields_to_export(vec![
@@ -625,16 +617,17 @@ async fn users_export_segment_sends_fields_and_decodes_object_prefix() {
     let response = client
         .users_export_segment()
         .body(
-            types::UsersExportSegmentRequest::builder()
-                .segment_id("7c1e9a52-3d4b-4f6e-8a0c-5b2d9e1f4a63")
-                .callback_endpoint(Some("https://hooks.example.com/braze/exports".to_string()))
-                .fields_to_export(vec![
+            types::UsersExportSegmentRequest::new(
+                vec![
                     types::UserExportField::ExternalId,
                     types::UserExportField::Email,
                     types::UserExportField::CustomEvents,
-                ])
-                .custom_attributes_to_export(vec!["loyalty_tier".to_string()])
-                .output_format(Some(types::UserExportOutputFormat::Gzip)),
+                ],
+                "7c1e9a52-3d4b-4f6e-8a0c-5b2d9e1f4a63",
+            )
+            .callback_endpoint(Some("https://hooks.example.com/braze/exports".to_string()))
+            .custom_attributes_to_export(vec!["loyalty_tier".to_string()])
+            .output_format(Some(types::UserExportOutputFormat::Gzip)),
         )
         .send()
         .await
@@ -674,13 +667,12 @@ async fn users_export_global_control_group_decodes_download_url() {
     let response = client
         .users_export_global_control_group()
         .body(
-            types::UsersExportGlobalControlGroupRequest::builder()
-                .fields_to_export(vec![
-                    types::UserExportField::ExternalId,
-                    types::UserExportField::Email,
-                    types::UserExportField::RandomBucket,
-                ])
-                .output_format(Some(types::UserExportOutputFormat::Zip)),
+            types::UsersExportGlobalControlGroupRequest::new(vec![
+                types::UserExportField::ExternalId,
+                types::UserExportField::Email,
+                types::UserExportField::RandomBucket,
+            ])
+            .output_format(Some(types::UserExportOutputFormat::Zip)),
         )
         .send()
         .await

@@ -34,10 +34,7 @@ fn client(url: &str) -> Client {
 }
 
 fn delete_body() -> types::UsersDeleteRequest {
-    types::UsersDeleteRequest::builder()
-        .external_ids(vec![types::ExternalId("user-1".to_string())])
-        .try_into()
-        .unwrap()
+    types::UsersDeleteRequest::default().external_ids(vec![types::ExternalId("user-1".to_string())])
 }
 
 async fn delete(
@@ -392,11 +389,8 @@ async fn non_fatal_errors_in_a_2xx_are_surfaced() {
         1,
     )
     .await;
-    let body = types::UsersTrackRequest::builder().attributes(vec![
-        types::UserAttributes::builder()
-            .external_id(Some(types::ExternalId("u1".into())))
-            .try_into()
-            .unwrap(),
+    let body = types::UsersTrackRequest::default().attributes(vec![
+        types::UserAttributes::default().external_id(Some(types::ExternalId("u1".into()))),
     ]);
     let response = client(&server.uri())
         .users_track()

@@ -14,10 +14,7 @@ use wiremock::{Mock, ResponseTemplate};
 const SECRET: &str = "super-secret-rest-key-123";
 
 fn users_delete_body() -> types::UsersDeleteRequest {
-    types::UsersDeleteRequest::builder()
-        .external_ids(vec![types::ExternalId("user-1".to_string())])
-        .try_into()
-        .unwrap()
+    types::UsersDeleteRequest::default().external_ids(vec![types::ExternalId("user-1".to_string())])
 }
 
 #[tokio::test]

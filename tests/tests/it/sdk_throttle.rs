@@ -67,13 +67,9 @@ impl Respond for LimitingServer {
     }
 }
 
-fn track_body() -> types::builder::UsersTrackRequest {
-    types::UsersTrackRequest::builder().attributes(vec![
-        types::UserAttributes::builder()
-            .external_id(Some(types::ExternalId("u1".into())))
-            .try_into()
-            .unwrap(),
-    ])
+fn track_body() -> types::UsersTrackRequest {
+    types::UsersTrackRequest::default()
+        .attributes(vec![types::UserAttributes::default().external_id("u1")])
 }
 
 async fn run(

@@ -1,8 +1,10 @@
 //! Any 2xx is a success (Braze's errors page: "2XX" means the request was
 //! accepted), whichever 2xx the spec records for the operation.
 //!
-//! * Structurally, for every operation: the generated `send` decodes every
-//!   status from 200 to 299 with the success schema, and names no single 2xx.
+//! * Structurally, for every operation: the generated `send` ends in the
+//!   runtime's `finish` (which decodes every status from 200 to 299 with the
+//!   success type), and the statuses it decodes as errors are the spec's
+//!   documented errors, none of them a 2xx.
 //! * Behaviourally: JSON operations answered with other 2xx codes, and the
 //!   bodiless SCIM delete answered 200, return `Ok`; a 2xx without the JSON
 //!   body the schema needs is a typed error that keeps status, headers, body.
@@ -13,8 +15,16 @@ use quote::ToTokens;
 use serde_json::json;
 use wiremock::{Mock, ResponseTemplate, matchers};
 
-/// The `match response.status().as_u16()` arms of each operation's `send`.
-fn success_arms_per_operation() -> Vec<(String, Vec<String>)> {
+/// The end of one operation's `send`.
+struct SendTail {
+    operation: String,
+    /// The runtime function its last expression calls.
+    function: String,
+    /// The `(lo, hi)` status ranges it passes as the documented errors.
+    errors: Vec<(u16, u16)>,
+}
+
+fn send_tails() -> Vec<SendTail> {
     let source = crate::generated_code::generated_client_source();
     let file = syn::parse_file(source).expect("generated client parses");
     let mut out = Vec::new();
@@ -26,14 +36,30 @@ fn success_arms_per_operation() -> Vec<(String, Vec<String>)> {
                 continue;
             }
             let name = imp.self_ty.to_token_stream().to_string();
-            let body = f.block.to_token_stream().to_string();
-            let arms = body
-                .split("=>")
-                .filter_map(|piece| piece.rsplit([',', '{']).next())
-                .map(|pat| pat.trim().to_string())
-                .filter(|pat| pat.starts_with('2'))
+            let Some(syn::Stmt::Expr(syn::Expr::Await(tail), None)) = f.block.stmts.last() else {
+                panic!("{name}: send does not end in an awaited call");
+            };
+            let syn::Expr::Call(call) = &*tail.base else {
+                panic!("{name}: send does not end in a function call");
+            };
+            let function = call.func.to_token_stream().to_string().replace(' ', "");
+            let table = call
+                .args
+                .last()
+                .expect("a status table")
+                .to_token_stream()
+                .to_string();
+            let numbers: Vec<u16> = table
+                .split(|c: char| !c.is_ascii_digit() && c != 'u')
+                .filter_map(|t| t.strip_suffix("u16"))
+                .map(|n| n.parse().expect("a status"))
                 .collect();
-            out.push((name, arms));
+            let ranges = numbers.chunks(2).map(|p| (p[0], p[1])).collect();
+            out.push(SendTail {
+                operation: name,
+                function,
+                errors: ranges,
+            });
         }
     }
     out
@@ -41,15 +67,27 @@ fn success_arms_per_operation() -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn every_operation_decodes_every_2xx_as_success() {
-    let ops = success_arms_per_operation();
+    let ops = send_tails();
     let spec_ops = braze_sdk::operation::OPERATIONS.len();
     assert_eq!(ops.len(), spec_ops, "one send per operation of the spec");
-    for (name, arms) in ops {
-        assert_eq!(
-            arms,
-            ["200 ..= 299"],
-            "{name}: its success arms are {arms:?}, not the whole 2xx range"
+    for SendTail {
+        operation: name,
+        function,
+        errors,
+    } in ops
+    {
+        assert!(
+            function == "crate::runtime_send::finish"
+                || function == "crate::runtime_send::finish_empty",
+            "{name}: send ends in {function}"
         );
+        assert!(!errors.is_empty(), "{name}: no documented error statuses");
+        for (lo, hi) in errors {
+            assert!(
+                lo <= hi && (lo >= 300 || hi < 200),
+                "{name}: {lo}..={hi} overlaps the 2xx range"
+            );
+        }
     }
 }
 
@@ -63,13 +101,11 @@ async fn track_answered(status: u16) -> Result<u16, braze_sdk::Error<types::Braz
         .expect(1)
         .mount(&server)
         .await;
-    let attributes = types::UserAttributes::builder()
-        .external_id(Some(types::ExternalId("user-1234".into())))
-        .try_into()
-        .expect("valid attributes");
+    let attributes =
+        types::UserAttributes::default().external_id(Some(types::ExternalId("user-1234".into())));
     client
         .users_track()
-        .body(types::UsersTrackRequest::builder().attributes(vec![attributes]))
+        .body(types::UsersTrackRequest::default().attributes(vec![attributes]))
         .send()
         .await
         .map(|r| {

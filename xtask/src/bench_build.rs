@@ -1,0 +1,138 @@
+//! `cargo xtask bench --build`: the two build figures of the build-speed
+//! targets, measured as a user meets them.
+//!
+//! * P1: `cargo xtask generate` as the README runs it (debug xtask, warm,
+//!   nothing to rewrite), whole process, median of several runs.
+//! * P4: rebuilding the `braze-sdk` crate alone, its dependencies built, in
+//!   debug and in release, with `CARGO_INCREMENTAL=0` (how cargo builds a
+//!   dependency from crates.io), and the peak memory of the compiler.
+//!
+//! The peak memory comes from `getrusage(RUSAGE_CHILDREN)` in a child
+//! process per measurement (`xtask bench --child <cmd..>`), since the value
+//! accumulates over every child a process ever waited for.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs of `cargo xtask generate` for P1.
+const GENERATE_RUNS: usize = 7;
+/// Rebuilds per profile for P4.
+const BUILD_RUNS: usize = 3;
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Warm: build the debug xtask and the SDK once, regenerate once.
+    status(Command::new(&cargo).args(["build", "-q", "-p", "xtask"]))?;
+    status(
+        Command::new(&cargo)
+            .args(["xtask", "generate"])
+            .current_dir(root),
+    )?;
+    let mut times: Vec<Duration> = (0..GENERATE_RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            status(
+                Command::new(&cargo)
+                    .args(["xtask", "generate"])
+                    .current_dir(root),
+            )
+            .map(|()| start.elapsed())
+        })
+        .collect::<Result<_, _>>()?;
+    times.sort();
+    println!(
+        "P1 `cargo xtask generate` (debug, warm)     median {:>8.2?}   min {:>8.2?}   max {:>8.2?}   target < 1 s",
+        times[GENERATE_RUNS / 2],
+        times[0],
+        times[GENERATE_RUNS - 1]
+    );
+    for (profile, flag, target) in [
+        ("debug", None, "<= 10 s"),
+        ("release", Some("--release"), "<= 15 s"),
+    ] {
+        let mut build = vec!["build", "-q", "-p", "braze-sdk"];
+        build.extend(flag);
+        // Dependencies first, outside the measurement.
+        status(
+            Command::new(&cargo)
+                .args(&build)
+                .env("CARGO_INCREMENTAL", "0"),
+        )?;
+        let mut runs = Vec::new();
+        for _ in 0..BUILD_RUNS {
+            touch(&root.join("sdk/src/lib.rs"))?;
+            runs.push(child_measure(&cargo, &build)?);
+        }
+        runs.sort_by_key(|r| r.0);
+        let (median, rss) = runs[BUILD_RUNS / 2];
+        let peak = runs.iter().map(|r| r.1).max().unwrap_or(rss);
+        println!(
+            "P4 braze-sdk rebuild ({profile:<7})          median {median:>8.2?}   peak {:>5} MB   target {target}, <= 600 MB",
+            peak / 1024
+        );
+    }
+    Ok(())
+}
+
+/// `xtask bench --child <program> <args..>`: runs the command, prints
+/// `<nanoseconds> <peak KB of the largest descendant>`.
+pub fn child(args: &[String]) -> Result<(), String> {
+    let (program, rest) = args.split_first().ok_or("--child needs a command")?;
+    let start = Instant::now();
+    let mut cmd = Command::new(program);
+    cmd.args(rest).env("CARGO_INCREMENTAL", "0");
+    status(&mut cmd)?;
+    let elapsed = start.elapsed();
+    // SAFETY: getrusage writes into the zeroed struct we pass.
+    let peak_kb = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
+            return Err("getrusage failed".into());
+        }
+        usage.ru_maxrss
+    };
+    println!("{} {peak_kb}", elapsed.as_nanos());
+    Ok(())
+}
+
+/// Runs `cargo <build..>` in a fresh `xtask bench --child` process; returns
+/// its wall time and the compiler's peak memory in KB.
+fn child_measure(cargo: &str, build: &[&str]) -> Result<(Duration, u64), String> {
+    let me = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
+    let out = Command::new(me)
+        .args(["bench", "--child", cargo])
+        .args(build)
+        .output()
+        .map_err(|e| format!("cannot run the measuring child: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(str::parse::<u64>);
+    match (fields.next(), fields.next()) {
+        (Some(Ok(ns)), Some(Ok(kb))) => Ok((Duration::from_nanos(ns), kb)),
+        _ => Err(format!("the measuring child printed {text:?}")),
+    }
+}
+
+fn status(cmd: &mut Command) -> Result<(), String> {
+    let s = cmd
+        .status()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if s.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {s}"))
+    }
+}
+
+/// Sets the file's modification time to now, so cargo rebuilds its crate.
+fn touch(path: &Path) -> Result<(), String> {
+    let file = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    file.set_modified(std::time::SystemTime::now())
+        .map_err(|e| format!("cannot touch {}: {e}", path.display()))
+}
