@@ -22,26 +22,16 @@ use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::{CLIENT_FILE, EXPORT_JSON, Output};
+use crate::Output;
 
 /// Where the dispatcher goes, relative to the repository root.
 pub const FILE: &str = "tests/src/generated/dispatch.rs";
 
-/// The dispatcher, from the client and exported spec among `outputs` (what
-/// [`crate::generate`] returns), formatted like every generated file.
-pub fn output(outputs: &[Output]) -> Result<Output, String> {
-    let find = |path: &str| {
-        outputs
-            .iter()
-            .find(|o| o.path.as_path() == std::path::Path::new(path))
-            .map(|o| o.content.as_str())
-            .ok_or_else(|| format!("the generator produced no {path}"))
-    };
-    let doc: Value = serde_json::from_str(find(EXPORT_JSON)?)
-        .map_err(|e| format!("{EXPORT_JSON} does not parse: {e}"))?;
-    let client: syn::File = syn::parse_str(find(CLIENT_FILE)?)
-        .map_err(|e| format!("{CLIENT_FILE} does not parse: {e}"))?;
-    let content = crate::format::format_tokens(dispatcher(&doc, &client))?;
+/// The dispatcher, from the merged spec (the document that is exported) and
+/// the generated client's syntax tree (the one that is written to
+/// [`crate::CLIENT_FILE`]), formatted like every generated file.
+pub fn output(doc: &Value, client: &syn::File) -> Result<Output, String> {
+    let content = crate::format::format_tokens(dispatcher(doc, client))?;
     Ok(Output {
         path: FILE.into(),
         content,

@@ -21,7 +21,7 @@
 //! | [`lower`] | the copy of the spec progenitor sees (open enums, nulls, extra keys, any 2xx, shared-component split, secrets) |
 //! | [`progenitor_run`] | running progenitor without ever panicking |
 //! | [`postprocess`] | structural rewrites of progenitor's output, counted and checked |
-//! | [`format`](mod@format) | prettyplease + rustfmt, the `@generated` header |
+//! | [`format`](mod@format) | prettyplease (no rustfmt: see the module), the `@generated` header |
 //! | [`metadata`], [`streams`], [`batches`], [`prepared`] | the SDK's generated tables: operations, list streams, batch limits, prepared bodies |
 //! | [`code_index`] | finding builders, fields and types in the generated client |
 //! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher |
@@ -40,6 +40,7 @@ pub mod diagnostics;
 pub mod dispatch;
 pub mod example_codecs;
 pub mod extensions;
+pub mod features;
 pub mod format;
 pub mod load;
 pub mod lower;
@@ -100,16 +101,32 @@ pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
 /// Generates the SDK sources from a checked spec.
 pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
     let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
-    let file = client_syntax(spec)?;
+    let mut file = client_syntax(spec)?;
     let root = spec.origins.root();
+    // The tables and impls derived from the client are read off the client
+    // before it is gated by feature; those in the SDK are gated like it.
+    let plan = features::plan(&spec.document, &file).map_err(fail)?;
+    let gated = |tokens: proc_macro2::TokenStream| -> Result<String, String> {
+        let mut f: syn::File =
+            syn::parse2(tokens).map_err(|e| format!("generated tokens do not parse: {e}"))?;
+        features::gate(&mut f, &plan);
+        format::format_file(&f)
+    };
     let codecs = example_codecs::example_codecs(&spec.document, &file)
         .map_err(|problems| Diagnostics::at_root(root, "/paths", problems))?;
-    let client = format::format_file(&file).map_err(fail)?;
+    let codecs = format::format_tokens(codecs).map_err(fail)?;
+    let dispatch = dispatch::output(&spec.document, &file)
+        .map_err(|e| fail(format!("{}: {e}", dispatch::FILE)))?;
     let table = metadata::operations_table(&spec.document)
         .map_err(|problems| Diagnostics::at_root(root, "", problems))?;
     let operations = format::format_tokens(table).map_err(fail)?;
-    let codecs = format::format_tokens(codecs).map_err(fail)?;
+    let streams = gated(streams::streams(&spec.document, &file).map_err(fail)?).map_err(fail)?;
+    let batches = gated(batches::batches(&spec.document, &file).map_err(fail)?).map_err(fail)?;
+    let prepared = gated(prepared::prepared(&spec.document, &file).map_err(fail)?).map_err(fail)?;
+    features::gate(&mut file, &plan);
+    let client = format::format_file(&file).map_err(fail)?;
     Ok(vec![
+        dispatch,
         Output {
             path: example_codecs::EXAMPLE_CODECS_FILE.into(),
             content: codecs,
@@ -124,20 +141,15 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         },
         Output {
             path: STREAMS_FILE.into(),
-            content: format::format_tokens(streams::streams(&spec.document, &file).map_err(fail)?)
-                .map_err(fail)?,
+            content: streams,
         },
         Output {
             path: BATCHES_FILE.into(),
-            content: format::format_tokens(batches::batches(&spec.document, &file).map_err(fail)?)
-                .map_err(fail)?,
+            content: batches,
         },
         Output {
             path: PREPARED_FILE.into(),
-            content: format::format_tokens(
-                prepared::prepared(&spec.document, &file).map_err(fail)?,
-            )
-            .map_err(fail)?,
+            content: prepared,
         },
     ])
 }

@@ -41,11 +41,18 @@ extern crate self as braze_sdk;
     missing_docs,
     rustdoc::all
 )]
+// Formatted by prettyplease when generated; `cargo fmt` leaves them as
+// written (see generator/src/format.rs).
 mod generated {
+    #[rustfmt::skip]
     pub mod batches;
+    #[rustfmt::skip]
     pub mod client;
+    #[rustfmt::skip]
     pub mod operations;
+    #[rustfmt::skip]
     pub mod prepared;
+    #[rustfmt::skip]
     pub mod streams;
 }
 

@@ -144,4 +144,6 @@ impl crate::Client {
     }
 }
 
+// Empty when the enabled features have no operation with a JSON body.
+#[allow(unused_imports)]
 pub use crate::generated::prepared::*;

@@ -8,9 +8,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use braze_openapi_generator::{
-    self as generator, format, load, lower, postprocess, progenitor_run, rules,
-};
+use braze_openapi_generator::{self as generator, load, lower, postprocess, progenitor_run, rules};
 
 const RUNS: usize = 9;
 
@@ -60,11 +58,6 @@ pub fn run(spec_dir: &Path) -> Result<(), String> {
     row(
         "  prettyplease",
         measure(|| prettyplease::unparse(&file).len()),
-    );
-    let pretty = prettyplease::unparse(&file);
-    row(
-        "  rustfmt",
-        measure(|| format::rustfmt(&pretty).map(|s| s.len())),
     );
     row(
         "progenitor + postprocess + format",

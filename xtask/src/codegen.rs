@@ -17,15 +17,10 @@ fn report(diags: &Diagnostics) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Everything `generate` writes: the generator's outputs (SDK sources,
-/// exported spec) plus the contract dispatcher for the tests crate, which is
-/// read off the first two.
+/// Everything `generate` writes: SDK sources, the tests crate's tables and
+/// contract dispatcher, the exported spec.
 fn all_outputs(spec_dir: &Path) -> Result<Vec<Output>, String> {
-    let mut outputs = generator::generate(spec_dir).map_err(|d| d.to_string())?;
-    let dispatch = generator::dispatch::output(&outputs)
-        .map_err(|e| format!("{}: {e}", generator::dispatch::FILE))?;
-    outputs.push(dispatch);
-    Ok(outputs)
+    generator::generate(spec_dir).map_err(|d| d.to_string())
 }
 
 pub fn generate(root: &Path, spec_dir: &Path) -> ExitCode {

@@ -156,6 +156,11 @@ fn module_items<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::I
     })
 }
 
+/// The items of the top-level inline module `name` of `file`.
+pub(crate) fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a Vec<syn::Item>> {
+    module_items(&file.items, name)
+}
+
 /// The items of the inline module `name` among `items`, mutably.
 fn module_items_mut<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
     items.iter_mut().find_map(|item| match item {

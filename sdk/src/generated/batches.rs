@@ -3,10 +3,11 @@
 
 //! `Batchable` request bodies and `InputErrors` responses of the
 //! bulk operations, from the spec's `maxItems`.
-use crate::batch::{Batch, Batchable, InputErrors};
-use crate::types;
 #[allow(unused_imports)]
 use crate::types::*;
+use crate::types;
+use crate::batch::{Batch, Batchable, InputErrors};
+#[cfg(feature = "catalogs")]
 /// `catalog_items_replace`: splits `items` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::CatalogItemsReplaceRequest {
@@ -16,7 +17,10 @@ impl Batchable for types::CatalogItemsReplaceRequest {
         vec![self.items.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut items_items = ::std::mem::take(&mut self.items).into_iter();
         plan.into_iter()
@@ -31,11 +35,23 @@ impl Batchable for types::CatalogItemsReplaceRequest {
             .collect()
     }
 }
+#[cfg(
+    any(
+        feature = "catalogs",
+        feature = "cloud-data-ingestion",
+        feature = "email-lists",
+        feature = "email-templates",
+        feature = "push-credentials",
+        feature = "sms",
+        feature = "subscription-groups"
+    )
+)]
 impl InputErrors for types::BrazeResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &self.errors
     }
 }
+#[cfg(feature = "catalogs")]
 /// `catalog_items_create`: splits `items` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::CatalogItemsCreateRequest {
@@ -45,7 +61,10 @@ impl Batchable for types::CatalogItemsCreateRequest {
         vec![self.items.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut items_items = ::std::mem::take(&mut self.items).into_iter();
         plan.into_iter()
@@ -60,6 +79,7 @@ impl Batchable for types::CatalogItemsCreateRequest {
             .collect()
     }
 }
+#[cfg(feature = "catalogs")]
 /// `catalog_items_delete`: splits `items` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::CatalogItemsDeleteRequest {
@@ -69,7 +89,10 @@ impl Batchable for types::CatalogItemsDeleteRequest {
         vec![self.items.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut items_items = ::std::mem::take(&mut self.items).into_iter();
         plan.into_iter()
@@ -84,6 +107,7 @@ impl Batchable for types::CatalogItemsDeleteRequest {
             .collect()
     }
 }
+#[cfg(feature = "catalogs")]
 /// `catalog_items_update`: splits `items` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::CatalogItemsUpdateRequest {
@@ -93,7 +117,10 @@ impl Batchable for types::CatalogItemsUpdateRequest {
         vec![self.items.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut items_items = ::std::mem::take(&mut self.items).into_iter();
         plan.into_iter()
@@ -108,6 +135,7 @@ impl Batchable for types::CatalogItemsUpdateRequest {
             .collect()
     }
 }
+#[cfg(feature = "subscription-groups")]
 /// `subscription_status_set`: splits `external_id` by 50, `email` by 50,
 /// `phone` by 50 (limits from the spec's maxItems), a request carrying the
 /// next chunk of each array.
@@ -120,44 +148,38 @@ impl Batchable for types::SubscriptionStatusSetRequest {
     const LISTS_TOGETHER: bool = true;
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![
-            match &self.external_id {
-                Some(types::StringOrStringList50::String(_)) => 1,
-                Some(types::StringOrStringList50::Array(list)) => list.len(),
-                None => 0,
-            },
-            match &self.email {
-                Some(types::EmailAddressOrList50::Email(_)) => 1,
-                Some(types::EmailAddressOrList50::Array(list)) => list.len(),
-                None => 0,
-            },
-            match &self.phone {
-                Some(types::StringOrStringList50::String(_)) => 1,
-                Some(types::StringOrStringList50::Array(list)) => list.len(),
-                None => 0,
-            },
+            match & self.external_id { Some(types::StringOrStringList50::String(_)) => 1,
+            Some(types::StringOrStringList50::Array(list)) => list.len(), None => 0, },
+            match & self.email { Some(types::EmailAddressOrList50::Email(_)) => 1,
+            Some(types::EmailAddressOrList50::Array(list)) => list.len(), None => 0, },
+            match & self.phone { Some(types::StringOrStringList50::String(_)) => 1,
+            Some(types::StringOrStringList50::Array(list)) => list.len(), None => 0, }
         ]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut external_id_items = match self.external_id.take() {
             Some(types::StringOrStringList50::String(value)) => vec![value],
             Some(types::StringOrStringList50::Array(list)) => list,
             None => ::std::vec::Vec::new(),
         }
-        .into_iter();
+            .into_iter();
         let mut email_items = match self.email.take() {
             Some(types::EmailAddressOrList50::Email(value)) => vec![value],
             Some(types::EmailAddressOrList50::Array(list)) => list,
             None => ::std::vec::Vec::new(),
         }
-        .into_iter();
+            .into_iter();
         let mut phone_items = match self.phone.take() {
             Some(types::StringOrStringList50::String(value)) => vec![value],
             Some(types::StringOrStringList50::Array(list)) => list,
             None => ::std::vec::Vec::new(),
         }
-        .into_iter();
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -165,14 +187,20 @@ impl Batchable for types::SubscriptionStatusSetRequest {
                     .by_ref()
                     .take(ranges[0usize].len())
                     .collect();
-                body.external_id =
-                    (!chunk.is_empty()).then(|| types::StringOrStringList50::Array(chunk));
-                let chunk: ::std::vec::Vec<_> =
-                    email_items.by_ref().take(ranges[1usize].len()).collect();
-                body.email = (!chunk.is_empty()).then(|| types::EmailAddressOrList50::Array(chunk));
-                let chunk: ::std::vec::Vec<_> =
-                    phone_items.by_ref().take(ranges[2usize].len()).collect();
-                body.phone = (!chunk.is_empty()).then(|| types::StringOrStringList50::Array(chunk));
+                body.external_id = (!chunk.is_empty())
+                    .then(|| types::StringOrStringList50::Array(chunk));
+                let chunk: ::std::vec::Vec<_> = email_items
+                    .by_ref()
+                    .take(ranges[1usize].len())
+                    .collect();
+                body.email = (!chunk.is_empty())
+                    .then(|| types::EmailAddressOrList50::Array(chunk));
+                let chunk: ::std::vec::Vec<_> = phone_items
+                    .by_ref()
+                    .take(ranges[2usize].len())
+                    .collect();
+                body.phone = (!chunk.is_empty())
+                    .then(|| types::StringOrStringList50::Array(chunk));
                 Batch {
                     carried: crate::batch::carried(Self::LISTS, &ranges),
                     body,
@@ -181,6 +209,7 @@ impl Batchable for types::SubscriptionStatusSetRequest {
             .collect()
     }
 }
+#[cfg(feature = "sms")]
 /// `sms_invalid_phone_numbers_remove`: splits `phone_numbers` by 50 (limits
 /// from the spec's maxItems).
 impl Batchable for types::SmsInvalidPhoneNumbersRemoveRequest {
@@ -190,9 +219,13 @@ impl Batchable for types::SmsInvalidPhoneNumbersRemoveRequest {
         vec![self.phone_numbers.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut phone_numbers_items = ::std::mem::take(&mut self.phone_numbers).into_iter();
+        let mut phone_numbers_items = ::std::mem::take(&mut self.phone_numbers)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -208,6 +241,7 @@ impl Batchable for types::SmsInvalidPhoneNumbersRemoveRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_alias_new`: splits `user_aliases` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::UsersAliasNewRequest {
@@ -217,9 +251,13 @@ impl Batchable for types::UsersAliasNewRequest {
         vec![self.user_aliases.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut user_aliases_items = ::std::mem::take(&mut self.user_aliases).into_iter();
+        let mut user_aliases_items = ::std::mem::take(&mut self.user_aliases)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -235,11 +273,13 @@ impl Batchable for types::UsersAliasNewRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersAliasNewResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &self.errors
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_alias_update`: splits `alias_updates` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::UsersAliasUpdateRequest {
@@ -249,9 +289,13 @@ impl Batchable for types::UsersAliasUpdateRequest {
         vec![self.alias_updates.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut alias_updates_items = ::std::mem::take(&mut self.alias_updates).into_iter();
+        let mut alias_updates_items = ::std::mem::take(&mut self.alias_updates)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -267,11 +311,13 @@ impl Batchable for types::UsersAliasUpdateRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersAliasUpdateResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &self.errors
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_delete`: splits `external_ids` by 50, `user_aliases` by 50,
 /// `braze_ids` by 50, `email_addresses` by 50, `phone_numbers` by 50 (limits
 /// from the spec's maxItems), one array per request (the spec allows one
@@ -287,21 +333,25 @@ impl Batchable for types::UsersDeleteRequest {
     const LISTS_TOGETHER: bool = false;
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![
-            self.external_ids.len(),
-            self.user_aliases.len(),
-            self.braze_ids.len(),
-            self.email_addresses.len(),
-            self.phone_numbers.len(),
+            self.external_ids.len(), self.user_aliases.len(), self.braze_ids.len(), self
+            .email_addresses.len(), self.phone_numbers.len()
         ]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut external_ids_items = ::std::mem::take(&mut self.external_ids).into_iter();
-        let mut user_aliases_items = ::std::mem::take(&mut self.user_aliases).into_iter();
+        let mut external_ids_items = ::std::mem::take(&mut self.external_ids)
+            .into_iter();
+        let mut user_aliases_items = ::std::mem::take(&mut self.user_aliases)
+            .into_iter();
         let mut braze_ids_items = ::std::mem::take(&mut self.braze_ids).into_iter();
-        let mut email_addresses_items = ::std::mem::take(&mut self.email_addresses).into_iter();
-        let mut phone_numbers_items = ::std::mem::take(&mut self.phone_numbers).into_iter();
+        let mut email_addresses_items = ::std::mem::take(&mut self.email_addresses)
+            .into_iter();
+        let mut phone_numbers_items = ::std::mem::take(&mut self.phone_numbers)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -333,11 +383,13 @@ impl Batchable for types::UsersDeleteRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersDeleteResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &[]
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_external_ids_rename`: splits `external_id_renames` by 50 (limits
 /// from the spec's maxItems).
 impl Batchable for types::UsersExternalIdsRenameRequest {
@@ -347,10 +399,15 @@ impl Batchable for types::UsersExternalIdsRenameRequest {
         vec![self.external_id_renames.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut external_id_renames_items =
-            ::std::mem::take(&mut self.external_id_renames).into_iter();
+        let mut external_id_renames_items = ::std::mem::take(
+                &mut self.external_id_renames,
+            )
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -366,11 +423,13 @@ impl Batchable for types::UsersExternalIdsRenameRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersExternalIdsRenameResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &[]
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_external_ids_remove`: splits `external_ids` by 50 (limits from the
 /// spec's maxItems).
 impl Batchable for types::UsersExternalIdsRemoveRequest {
@@ -380,9 +439,13 @@ impl Batchable for types::UsersExternalIdsRemoveRequest {
         vec![self.external_ids.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut external_ids_items = ::std::mem::take(&mut self.external_ids).into_iter();
+        let mut external_ids_items = ::std::mem::take(&mut self.external_ids)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -398,11 +461,13 @@ impl Batchable for types::UsersExternalIdsRemoveRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersExternalIdsRemoveResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &[]
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_identify`: splits `aliases_to_identify` by 50, `emails_to_identify`
 /// by 50, `phone_numbers_to_identify` by 50 (limits from the spec's maxItems),
 /// a request carrying the next chunk of each array.
@@ -415,20 +480,26 @@ impl Batchable for types::UsersIdentifyRequest {
     const LISTS_TOGETHER: bool = true;
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![
-            self.aliases_to_identify.len(),
-            self.emails_to_identify.len(),
-            self.phone_numbers_to_identify.len(),
+            self.aliases_to_identify.len(), self.emails_to_identify.len(), self
+            .phone_numbers_to_identify.len()
         ]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut aliases_to_identify_items =
-            ::std::mem::take(&mut self.aliases_to_identify).into_iter();
-        let mut emails_to_identify_items =
-            ::std::mem::take(&mut self.emails_to_identify).into_iter();
-        let mut phone_numbers_to_identify_items =
-            ::std::mem::take(&mut self.phone_numbers_to_identify).into_iter();
+        let mut aliases_to_identify_items = ::std::mem::take(
+                &mut self.aliases_to_identify,
+            )
+            .into_iter();
+        let mut emails_to_identify_items = ::std::mem::take(&mut self.emails_to_identify)
+            .into_iter();
+        let mut phone_numbers_to_identify_items = ::std::mem::take(
+                &mut self.phone_numbers_to_identify,
+            )
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -452,11 +523,13 @@ impl Batchable for types::UsersIdentifyRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersIdentifyResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &self.errors
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_track`: splits `attributes` by 75, `events` by 75, `purchases` by 75
 /// (limits from the spec's maxItems), a request carrying the next chunk of
 /// each array.
@@ -468,14 +541,13 @@ impl Batchable for types::UsersTrackRequest {
     ];
     const LISTS_TOGETHER: bool = true;
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
-        vec![
-            self.attributes.len(),
-            self.events.len(),
-            self.purchases.len(),
-        ]
+        vec![self.attributes.len(), self.events.len(), self.purchases.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
         let mut attributes_items = ::std::mem::take(&mut self.attributes).into_iter();
         let mut events_items = ::std::mem::take(&mut self.events).into_iter();
@@ -500,11 +572,13 @@ impl Batchable for types::UsersTrackRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersTrackResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &self.errors
     }
 }
+#[cfg(feature = "user-data")]
 /// `users_merge`: splits `merge_updates` by 50 (limits from the spec's
 /// maxItems).
 impl Batchable for types::UsersMergeRequest {
@@ -514,9 +588,13 @@ impl Batchable for types::UsersMergeRequest {
         vec![self.merge_updates.len()]
     }
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
-        let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
+        let limits: ::std::vec::Vec<usize> = Self::LISTS
+            .iter()
+            .map(|(_, l)| *l)
+            .collect();
         let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);
-        let mut merge_updates_items = ::std::mem::take(&mut self.merge_updates).into_iter();
+        let mut merge_updates_items = ::std::mem::take(&mut self.merge_updates)
+            .into_iter();
         plan.into_iter()
             .map(|ranges| {
                 let mut body = self.clone();
@@ -532,6 +610,7 @@ impl Batchable for types::UsersMergeRequest {
             .collect()
     }
 }
+#[cfg(feature = "user-data")]
 impl InputErrors for types::UsersMergeResponse {
     fn input_errors(&self) -> &[types::BrazeErrorDetail] {
         &[]

@@ -5,6 +5,7 @@
 use crate::prepared::Prepared;
 use crate::runtime::Error;
 use crate::types;
+#[cfg(feature = "catalogs")]
 /// `POST /catalogs` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn catalogs_create(
@@ -26,6 +27,7 @@ pub fn catalogs_create(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `PUT /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -37,8 +39,8 @@ pub fn catalog_items_replace(
         "catalog_items_replace",
         "PUT",
         format!(
-            "/catalogs/{}/items",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/items", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -52,6 +54,7 @@ pub fn catalog_items_replace(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `POST /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -63,8 +66,8 @@ pub fn catalog_items_create(
         "catalog_items_create",
         "POST",
         format!(
-            "/catalogs/{}/items",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/items", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -78,6 +81,7 @@ pub fn catalog_items_create(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `DELETE /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -89,8 +93,8 @@ pub fn catalog_items_delete(
         "catalog_items_delete",
         "DELETE",
         format!(
-            "/catalogs/{}/items",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/items", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -104,6 +108,7 @@ pub fn catalog_items_delete(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `PATCH /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -115,8 +120,8 @@ pub fn catalog_items_update(
         "catalog_items_update",
         "PATCH",
         format!(
-            "/catalogs/{}/items",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/items", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -130,6 +135,7 @@ pub fn catalog_items_update(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `PUT /catalogs/{catalog_name}/items/{item_id}` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -142,9 +148,8 @@ pub fn catalog_item_replace(
         "catalog_item_replace",
         "PUT",
         format!(
-            "/catalogs/{}/items/{}",
-            crate::runtime::encode_path(&catalog_name.to_string()),
-            crate::runtime::encode_path(&item_id.to_string())
+            "/catalogs/{}/items/{}", crate ::runtime::encode_path(& catalog_name
+            .to_string()), crate ::runtime::encode_path(& item_id.to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -158,6 +163,7 @@ pub fn catalog_item_replace(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `POST /catalogs/{catalog_name}/items/{item_id}` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -170,9 +176,8 @@ pub fn catalog_item_create(
         "catalog_item_create",
         "POST",
         format!(
-            "/catalogs/{}/items/{}",
-            crate::runtime::encode_path(&catalog_name.to_string()),
-            crate::runtime::encode_path(&item_id.to_string())
+            "/catalogs/{}/items/{}", crate ::runtime::encode_path(& catalog_name
+            .to_string()), crate ::runtime::encode_path(& item_id.to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -186,6 +191,7 @@ pub fn catalog_item_create(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `PATCH /catalogs/{catalog_name}/items/{item_id}` with `body` serialised
 /// once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -198,9 +204,8 @@ pub fn catalog_item_update(
         "catalog_item_update",
         "PATCH",
         format!(
-            "/catalogs/{}/items/{}",
-            crate::runtime::encode_path(&catalog_name.to_string()),
-            crate::runtime::encode_path(&item_id.to_string())
+            "/catalogs/{}/items/{}", crate ::runtime::encode_path(& catalog_name
+            .to_string()), crate ::runtime::encode_path(& item_id.to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -214,6 +219,7 @@ pub fn catalog_item_update(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `POST /catalogs/{catalog_name}/fields` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -225,8 +231,8 @@ pub fn catalog_fields_create(
         "catalog_fields_create",
         "POST",
         format!(
-            "/catalogs/{}/fields",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/fields", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -240,6 +246,7 @@ pub fn catalog_fields_create(
         ],
     )
 }
+#[cfg(feature = "catalogs")]
 /// `POST /catalogs/{catalog_name}/selections` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -251,8 +258,8 @@ pub fn catalog_selection_create(
         "catalog_selection_create",
         "POST",
         format!(
-            "/catalogs/{}/selections",
-            crate::runtime::encode_path(&catalog_name.to_string())
+            "/catalogs/{}/selections", crate ::runtime::encode_path(& catalog_name
+            .to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -266,6 +273,7 @@ pub fn catalog_selection_create(
         ],
     )
 }
+#[cfg(feature = "subscription-groups")]
 /// `POST /subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -288,6 +296,7 @@ pub fn subscription_status_set(
         ],
     )
 }
+#[cfg(feature = "subscription-groups")]
 /// `POST /v2/subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -310,6 +319,7 @@ pub fn subscription_status_set_v2(
         ],
     )
 }
+#[cfg(feature = "email-lists")]
 /// `POST /email/blacklist` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -332,6 +342,7 @@ pub fn email_blacklist(
         ],
     )
 }
+#[cfg(feature = "email-lists")]
 /// `POST /email/blocklist` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -354,6 +365,7 @@ pub fn email_blocklist(
         ],
     )
 }
+#[cfg(feature = "email-lists")]
 /// `POST /email/bounce/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -376,6 +388,7 @@ pub fn email_bounce_remove(
         ],
     )
 }
+#[cfg(feature = "email-lists")]
 /// `POST /email/spam/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -398,6 +411,7 @@ pub fn email_spam_remove(
         ],
     )
 }
+#[cfg(feature = "email-lists")]
 /// `POST /email/status` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn email_status_set(
@@ -419,6 +433,7 @@ pub fn email_status_set(
         ],
     )
 }
+#[cfg(feature = "email-templates")]
 /// `POST /templates/email/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -441,6 +456,7 @@ pub fn templates_email_create(
         ],
     )
 }
+#[cfg(feature = "email-templates")]
 /// `POST /templates/email/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -463,6 +479,7 @@ pub fn templates_email_update(
         ],
     )
 }
+#[cfg(feature = "content-blocks")]
 /// `POST /content_blocks/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -485,6 +502,7 @@ pub fn content_blocks_create(
         ],
     )
 }
+#[cfg(feature = "content-blocks")]
 /// `POST /content_blocks/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -507,6 +525,7 @@ pub fn content_blocks_update(
         ],
     )
 }
+#[cfg(feature = "sms")]
 /// `POST /sms/invalid_phone_numbers/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -529,6 +548,7 @@ pub fn sms_invalid_phone_numbers_remove(
         ],
     )
 }
+#[cfg(feature = "segments")]
 /// `POST /export/segment/cancel` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -551,6 +571,7 @@ pub fn segments_export_cancel(
         ],
     )
 }
+#[cfg(feature = "campaigns")]
 /// `POST /campaigns/duplicate` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -573,6 +594,7 @@ pub fn campaigns_duplicate(
         ],
     )
 }
+#[cfg(feature = "canvas")]
 /// `POST /canvas/duplicate` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -595,6 +617,7 @@ pub fn canvas_duplicate(
         ],
     )
 }
+#[cfg(feature = "media-library")]
 /// `POST /media_library/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -617,6 +640,7 @@ pub fn media_library_create(
         ],
     )
 }
+#[cfg(feature = "media-library")]
 /// `PUT /media_library/replace_file` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -639,6 +663,7 @@ pub fn media_library_replace_file(
         ],
     )
 }
+#[cfg(feature = "send-messages")]
 /// `POST /messages/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -661,6 +686,7 @@ pub fn messages_send(
         ],
     )
 }
+#[cfg(feature = "send-messages")]
 /// `POST /campaigns/trigger/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -683,6 +709,7 @@ pub fn campaigns_trigger_send(
         ],
     )
 }
+#[cfg(feature = "send-messages")]
 /// `POST /canvas/trigger/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -705,6 +732,7 @@ pub fn canvas_trigger_send(
         ],
     )
 }
+#[cfg(feature = "send-messages")]
 /// `POST /sends/id/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -727,19 +755,23 @@ pub fn sends_id_create(
         ],
     )
 }
+#[cfg(feature = "send-messages")]
 /// `POST /transactional/v1/campaigns/{campaign_id}/send` with `body`
 /// serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn transactional_campaign_send(
     campaign_id: &types::TransactionalCampaignSendCampaignId,
     body: &types::TransactionalCampaignSendRequest,
-) -> Result<Prepared<types::TransactionalCampaignSendResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::TransactionalCampaignSendResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "transactional_campaign_send",
         "POST",
         format!(
-            "/transactional/v1/campaigns/{}/send",
-            crate::runtime::encode_path(&campaign_id.to_string())
+            "/transactional/v1/campaigns/{}/send", crate ::runtime::encode_path(&
+            campaign_id.to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -753,6 +785,7 @@ pub fn transactional_campaign_send(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /messages/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -775,6 +808,7 @@ pub fn messages_schedule_create(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /messages/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -797,6 +831,7 @@ pub fn messages_schedule_update(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /messages/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -819,12 +854,16 @@ pub fn messages_schedule_delete(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /campaigns/trigger/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn campaigns_trigger_schedule_create(
     body: &types::CampaignsTriggerScheduleCreateRequest,
-) -> Result<Prepared<types::CampaignsTriggerScheduleCreateResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CampaignsTriggerScheduleCreateResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "campaigns_trigger_schedule_create",
         "POST",
@@ -841,12 +880,16 @@ pub fn campaigns_trigger_schedule_create(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /campaigns/trigger/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn campaigns_trigger_schedule_update(
     body: &types::CampaignsTriggerScheduleUpdateRequest,
-) -> Result<Prepared<types::CampaignsTriggerScheduleUpdateResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CampaignsTriggerScheduleUpdateResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "campaigns_trigger_schedule_update",
         "POST",
@@ -863,12 +906,16 @@ pub fn campaigns_trigger_schedule_update(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /campaigns/trigger/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn campaigns_trigger_schedule_delete(
     body: &types::CampaignsTriggerScheduleDeleteRequest,
-) -> Result<Prepared<types::CampaignsTriggerScheduleDeleteResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CampaignsTriggerScheduleDeleteResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "campaigns_trigger_schedule_delete",
         "POST",
@@ -885,12 +932,16 @@ pub fn campaigns_trigger_schedule_delete(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /canvas/trigger/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn canvas_trigger_schedule_create(
     body: &types::CanvasTriggerScheduleCreateRequest,
-) -> Result<Prepared<types::CanvasTriggerScheduleCreateResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CanvasTriggerScheduleCreateResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "canvas_trigger_schedule_create",
         "POST",
@@ -907,12 +958,16 @@ pub fn canvas_trigger_schedule_create(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /canvas/trigger/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn canvas_trigger_schedule_update(
     body: &types::CanvasTriggerScheduleUpdateRequest,
-) -> Result<Prepared<types::CanvasTriggerScheduleUpdateResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CanvasTriggerScheduleUpdateResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "canvas_trigger_schedule_update",
         "POST",
@@ -929,12 +984,16 @@ pub fn canvas_trigger_schedule_update(
         ],
     )
 }
+#[cfg(feature = "schedule-messages")]
 /// `POST /canvas/trigger/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn canvas_trigger_schedule_delete(
     body: &types::CanvasTriggerScheduleDeleteRequest,
-) -> Result<Prepared<types::CanvasTriggerScheduleDeleteResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::CanvasTriggerScheduleDeleteResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "canvas_trigger_schedule_delete",
         "POST",
@@ -951,6 +1010,7 @@ pub fn canvas_trigger_schedule_delete(
         ],
     )
 }
+#[cfg(feature = "live-activities")]
 /// `POST /messages/live_activity/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -973,6 +1033,7 @@ pub fn live_activity_update(
         ],
     )
 }
+#[cfg(feature = "live-activities")]
 /// `POST /messages/live_activity/start` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -995,6 +1056,7 @@ pub fn live_activity_start(
         ],
     )
 }
+#[cfg(feature = "preference-center")]
 /// `PUT /preference_center/v1/{preferenceCenterExternalID}` with `body`
 /// serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1006,8 +1068,8 @@ pub fn preference_center_update(
         "preference_center_update",
         "PUT",
         format!(
-            "/preference_center/v1/{}",
-            crate::runtime::encode_path(&preference_center_external_id.to_string())
+            "/preference_center/v1/{}", crate ::runtime::encode_path(&
+            preference_center_external_id.to_string())
         ),
         body,
         &[(200u16, 299u16)],
@@ -1021,6 +1083,7 @@ pub fn preference_center_update(
         ],
     )
 }
+#[cfg(feature = "preference-center")]
 /// `POST /preference_center/v1` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1043,6 +1106,7 @@ pub fn preference_center_create(
         ],
     )
 }
+#[cfg(feature = "push-credentials")]
 /// `POST /apps/push_credential/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1065,12 +1129,16 @@ pub fn apps_push_credential_update(
         ],
     )
 }
+#[cfg(feature = "sdk-authentication")]
 /// `POST /app_group/sdk_authentication/create` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn sdk_authentication_key_create(
     body: &types::SdkAuthenticationKeyCreateRequest,
-) -> Result<Prepared<types::SdkAuthenticationKeyCreateResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::SdkAuthenticationKeyCreateResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "sdk_authentication_key_create",
         "POST",
@@ -1087,6 +1155,7 @@ pub fn sdk_authentication_key_create(
         ],
     )
 }
+#[cfg(feature = "sdk-authentication")]
 /// `PUT /app_group/sdk_authentication/primary` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1109,6 +1178,7 @@ pub fn sdk_authentication_key_set_primary(
         ],
     )
 }
+#[cfg(feature = "sdk-authentication")]
 /// `DELETE /app_group/sdk_authentication/delete` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1131,6 +1201,7 @@ pub fn sdk_authentication_key_delete(
         ],
     )
 }
+#[cfg(feature = "translations")]
 /// `PUT /campaigns/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1153,6 +1224,7 @@ pub fn campaign_translations_update(
         ],
     )
 }
+#[cfg(feature = "translations")]
 /// `PUT /canvas/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1175,6 +1247,7 @@ pub fn canvas_translations_update(
         ],
     )
 }
+#[cfg(feature = "translations")]
 /// `PUT /content_blocks/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1197,6 +1270,7 @@ pub fn content_block_translations_update(
         ],
     )
 }
+#[cfg(feature = "translations")]
 /// `PUT /templates/email/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1219,6 +1293,7 @@ pub fn email_template_translations_update(
         ],
     )
 }
+#[cfg(feature = "translations")]
 /// `PUT /templates/webhook/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1241,6 +1316,7 @@ pub fn webhook_template_translations_update(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/alias/new` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1263,6 +1339,7 @@ pub fn users_alias_new(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/alias/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1285,6 +1362,7 @@ pub fn users_alias_update(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/delete` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn users_delete(
@@ -1306,12 +1384,16 @@ pub fn users_delete(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/export/global_control_group` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn users_export_global_control_group(
     body: &types::UsersExportGlobalControlGroupRequest,
-) -> Result<Prepared<types::UsersExportGlobalControlGroupResponse>, Error<types::BrazeError>> {
+) -> Result<
+    Prepared<types::UsersExportGlobalControlGroupResponse>,
+    Error<types::BrazeError>,
+> {
     Prepared::new(
         "users_export_global_control_group",
         "POST",
@@ -1328,6 +1410,7 @@ pub fn users_export_global_control_group(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/export/ids` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1350,6 +1433,7 @@ pub fn users_export_ids(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/export/segment` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1372,6 +1456,7 @@ pub fn users_export_segment(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/external_ids/rename` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1394,6 +1479,7 @@ pub fn users_external_ids_rename(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/external_ids/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1416,6 +1502,7 @@ pub fn users_external_ids_remove(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/identify` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1438,6 +1525,7 @@ pub fn users_identify(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/track` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn users_track(
@@ -1459,6 +1547,7 @@ pub fn users_track(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/merge` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
 pub fn users_merge(
@@ -1480,6 +1569,7 @@ pub fn users_merge(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/track/sync` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
@@ -1502,6 +1592,7 @@ pub fn users_track_sync(
         ],
     )
 }
+#[cfg(feature = "user-data")]
 /// `POST /users/track/bulk` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]

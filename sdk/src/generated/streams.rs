@@ -3,11 +3,12 @@
 
 //! `stream()` and `collect_all()` on the builder of every list
 //! operation, from the spec's `x-braze-pagination`.
-use crate::runtime::Error;
-use crate::stream::Items;
-use crate::types;
 #[allow(unused_imports)]
 use crate::types::*;
+use crate::types;
+use crate::runtime::Error;
+use crate::stream::Items;
+#[cfg(feature = "catalogs")]
 impl<'a> crate::builder::CatalogItemsList<'a> {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
@@ -23,17 +24,24 @@ impl<'a> crate::builder::CatalogItemsList<'a> {
             };
             async move {
                 let response = request.send().await?;
-                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                let next = crate::pagination::link_cursor(
+                    response.headers(),
+                    "next",
+                    "cursor",
+                );
                 Ok((response.into_inner().items, next))
             }
         })
     }
     /// The whole list of `catalog_items_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CatalogItemReceived>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CatalogItemReceived>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "cloud-data-ingestion")]
 impl<'a> crate::builder::CdiIntegrationsList<'a> {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
@@ -49,17 +57,24 @@ impl<'a> crate::builder::CdiIntegrationsList<'a> {
             };
             async move {
                 let response = request.send().await?;
-                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                let next = crate::pagination::link_cursor(
+                    response.headers(),
+                    "next",
+                    "cursor",
+                );
                 Ok((response.into_inner().results, next))
             }
         })
     }
     /// The whole list of `cdi_integrations_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CdiIntegration>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CdiIntegration>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "cloud-data-ingestion")]
 impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
@@ -75,17 +90,24 @@ impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
             };
             async move {
                 let response = request.send().await?;
-                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                let next = crate::pagination::link_cursor(
+                    response.headers(),
+                    "next",
+                    "cursor",
+                );
                 Ok((response.into_inner().results, next))
             }
         })
     }
     /// The whole list of `cdi_job_sync_status_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CdiJobSyncStatus>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CdiJobSyncStatus>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "subscription-groups")]
 impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     /// Every item of the list, requesting windows of 100 (`limit`, the largest
     /// Braze allows) at `offset` 0, 100, ... until a window holds fewer; the other
@@ -95,20 +117,24 @@ impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, SubscriptionUserStatusUser, types::BrazeError> {
-        crate::stream::by_offset(100u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            100u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().users)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().users)
+                }
+            },
+        )
     }
     /// The whole list of `subscription_user_status` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
@@ -118,6 +144,7 @@ impl<'a> crate::builder::SubscriptionUserStatus<'a> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "email-lists")]
 impl<'a> crate::builder::EmailHardBouncesList<'a> {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
@@ -127,27 +154,34 @@ impl<'a> crate::builder::EmailHardBouncesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, EmailHardBounce, types::BrazeError> {
-        crate::stream::by_offset(500u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            500u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().emails)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().emails)
+                }
+            },
+        )
     }
     /// The whole list of `email_hard_bounces_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<EmailHardBounce>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<EmailHardBounce>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "email-lists")]
 impl<'a> crate::builder::EmailUnsubscribesList<'a> {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
@@ -157,27 +191,34 @@ impl<'a> crate::builder::EmailUnsubscribesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, EmailUnsubscribe, types::BrazeError> {
-        crate::stream::by_offset(500u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            500u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().emails)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().emails)
+                }
+            },
+        )
     }
     /// The whole list of `email_unsubscribes_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<EmailUnsubscribe>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<EmailUnsubscribe>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "email-templates")]
 impl<'a> crate::builder::TemplatesEmailList<'a> {
     /// Every item of the list, requesting windows of 1000 (`limit`, the largest
     /// Braze allows) at `offset` 0, 1000, ... until a window holds fewer; the
@@ -187,27 +228,34 @@ impl<'a> crate::builder::TemplatesEmailList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, EmailTemplateSummary, types::BrazeError> {
-        crate::stream::by_offset(1000u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            1000u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().templates)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().templates)
+                }
+            },
+        )
     }
     /// The whole list of `templates_email_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<EmailTemplateSummary>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<EmailTemplateSummary>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "content-blocks")]
 impl<'a> crate::builder::ContentBlocksList<'a> {
     /// Every item of the list, requesting windows of 1000 (`limit`, the largest
     /// Braze allows) at `offset` 0, 1000, ... until a window holds fewer; the
@@ -217,27 +265,34 @@ impl<'a> crate::builder::ContentBlocksList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, ContentBlockSummary, types::BrazeError> {
-        crate::stream::by_offset(1000u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            1000u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().content_blocks)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().content_blocks)
+                }
+            },
+        )
     }
     /// The whole list of `content_blocks_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<ContentBlockSummary>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<ContentBlockSummary>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "sms")]
 impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
@@ -247,27 +302,34 @@ impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, SmsInvalidPhoneNumber, types::BrazeError> {
-        crate::stream::by_offset(500u64, move |offset, limit| {
-            let request = crate::stream::position::<u64, _>(offset, "offset")
-                .and_then(|offset| {
-                    Ok((
+        crate::stream::by_offset(
+            500u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
                         offset,
-                        crate::stream::position::<::std::num::NonZeroU64, _>(limit, "limit")?,
-                    ))
-                })
-                .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().sms)
-            }
-        })
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().sms)
+                }
+            },
+        )
     }
     /// The whole list of `sms_invalid_phone_numbers_list` in memory:
     /// [`Self::stream`] collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<SmsInvalidPhoneNumber>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<SmsInvalidPhoneNumber>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "campaigns")]
 impl<'a> crate::builder::CampaignsList<'a> {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -276,21 +338,27 @@ impl<'a> crate::builder::CampaignsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, CampaignListItem, types::BrazeError> {
-        crate::stream::by_page(100u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().campaigns)
-            }
-        })
+        crate::stream::by_page(
+            100u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().campaigns)
+                }
+            },
+        )
     }
     /// The whole list of `campaigns_list` in memory: [`Self::stream`] collected;
     /// the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CampaignListItem>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CampaignListItem>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "canvas")]
 impl<'a> crate::builder::CanvasList<'a> {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -299,21 +367,27 @@ impl<'a> crate::builder::CanvasList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, CanvasListItem, types::BrazeError> {
-        crate::stream::by_page(100u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().canvases)
-            }
-        })
+        crate::stream::by_page(
+            100u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().canvases)
+                }
+            },
+        )
     }
     /// The whole list of `canvas_list` in memory: [`Self::stream`] collected; the
     /// first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CanvasListItem>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CanvasListItem>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "segments")]
 impl<'a> crate::builder::SegmentsList<'a> {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -322,21 +396,27 @@ impl<'a> crate::builder::SegmentsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, SegmentListItem, types::BrazeError> {
-        crate::stream::by_page(100u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().segments)
-            }
-        })
+        crate::stream::by_page(
+            100u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().segments)
+                }
+            },
+        )
     }
     /// The whole list of `segments_list` in memory: [`Self::stream`] collected;
     /// the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<SegmentListItem>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<SegmentListItem>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "custom-events")]
 impl<'a> crate::builder::EventsList<'a> {
     /// Every item of the list, requesting pages of 250 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -345,21 +425,27 @@ impl<'a> crate::builder::EventsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
-        crate::stream::by_page(250u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().events)
-            }
-        })
+        crate::stream::by_page(
+            250u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().events)
+                }
+            },
+        )
     }
     /// The whole list of `events_list` in memory: [`Self::stream`] collected; the
     /// first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<::std::string::String>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<::std::string::String>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "news-feed")]
 impl<'a> crate::builder::FeedList<'a> {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -368,21 +454,27 @@ impl<'a> crate::builder::FeedList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, FeedCardListItem, types::BrazeError> {
-        crate::stream::by_page(100u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().cards)
-            }
-        })
+        crate::stream::by_page(
+            100u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().cards)
+                }
+            },
+        )
     }
     /// The whole list of `feed_list` in memory: [`Self::stream`] collected; the
     /// first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<FeedCardListItem>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<FeedCardListItem>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "purchases")]
 impl<'a> crate::builder::PurchasesProductList<'a> {
     /// Every item of the list, requesting pages of 250 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
@@ -391,21 +483,27 @@ impl<'a> crate::builder::PurchasesProductList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
-        crate::stream::by_page(250u64, move |page| {
-            let request =
-                crate::stream::position::<u64, _>(page, "page").map(|page| self.clone().page(page));
-            async move {
-                let response = request?.send().await?;
-                Ok(response.into_inner().products)
-            }
-        })
+        crate::stream::by_page(
+            250u64,
+            move |page| {
+                let request = crate::stream::position::<u64, _>(page, "page")
+                    .map(|page| self.clone().page(page));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().products)
+                }
+            },
+        )
     }
     /// The whole list of `purchases_product_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<::std::string::String>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<::std::string::String>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "custom-attributes")]
 impl<'a> crate::builder::CustomAttributesList<'a> {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
@@ -421,7 +519,11 @@ impl<'a> crate::builder::CustomAttributesList<'a> {
             };
             async move {
                 let response = request.send().await?;
-                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                let next = crate::pagination::link_cursor(
+                    response.headers(),
+                    "next",
+                    "cursor",
+                );
                 Ok((response.into_inner().attributes, next))
             }
         })
@@ -434,6 +536,7 @@ impl<'a> crate::builder::CustomAttributesList<'a> {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "custom-events")]
 impl<'a> crate::builder::CustomEventsList<'a> {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
@@ -449,14 +552,20 @@ impl<'a> crate::builder::CustomEventsList<'a> {
             };
             async move {
                 let response = request.send().await?;
-                let next = crate::pagination::link_cursor(response.headers(), "next", "cursor");
+                let next = crate::pagination::link_cursor(
+                    response.headers(),
+                    "next",
+                    "cursor",
+                );
                 Ok((response.into_inner().events, next))
             }
         })
     }
     /// The whole list of `custom_events_list` in memory: [`Self::stream`]
     /// collected; the first error is returned instead.
-    pub async fn collect_all(self) -> Result<Vec<CustomEventDetails>, Error<types::BrazeError>> {
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<CustomEventDetails>, Error<types::BrazeError>> {
         self.stream().collect_all().await
     }
 }

@@ -4,9 +4,11 @@
 //! Calls any braze-sdk operation by operationId from JSON inputs, for
 //! the Prism contract run (see `braze_tests::contract`). Generated
 //! from the SDK's builders by `generator::dispatch`.
-use crate::contract::{Call, CallError, Reply, arg, reencode, reply_json, reply_unit, typed_body};
-use braze_sdk::serde_json::Value;
 use braze_sdk::{Client, types};
+use braze_sdk::serde_json::Value;
+use crate::contract::{
+    arg, reencode, reply_json, reply_unit, typed_body, Call, CallError, Reply,
+};
 /// Every operation [`call`] can call.
 pub const CALLABLE: &[&str] = &[
     "apps_push_credential_update",
@@ -146,16 +148,22 @@ pub const CALLABLE: &[&str] = &[
 pub const UNCALLABLE: &[(&str, &str)] = &[];
 /// Calls `operation` through the SDK with the parameters and body of
 /// `call`; the reply holds the decoded response re-encoded as JSON.
-pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply, CallError> {
+pub async fn call(
+    client: &Client,
+    operation: &str,
+    call: &Call,
+) -> Result<Reply, CallError> {
     match operation {
         "apps_push_credential_update" => {
             #[allow(unused_mut)]
             let mut b = client.apps_push_credential_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::PushCredentialUpdateRequest>(
-                    "apps_push_credential_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::PushCredentialUpdateRequest,
+                        >("apps_push_credential_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -163,18 +171,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaign_translations_get();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::CampaignTranslationsGetCampaignId>(
-                    "campaign_id",
-                    v,
-                )?);
+                b = b
+                    .campaign_id(
+                        arg::<
+                            types::CampaignTranslationsGetCampaignId,
+                        >("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.param("message_variation_id") {
-                b = b.message_variation_id(
-                    arg::<types::CampaignTranslationsGetMessageVariationId>(
-                        "message_variation_id",
-                        v,
-                    )?,
-                );
+                b = b
+                    .message_variation_id(
+                        arg::<
+                            types::CampaignTranslationsGetMessageVariationId,
+                        >("message_variation_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
@@ -185,21 +195,29 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaign_translations_source();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::CampaignTranslationsSourceCampaignId>(
-                    "campaign_id",
-                    v,
-                )?);
+                b = b
+                    .campaign_id(
+                        arg::<
+                            types::CampaignTranslationsSourceCampaignId,
+                        >("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.param("message_variation_id") {
-                b = b.message_variation_id(arg::<
-                    types::CampaignTranslationsSourceMessageVariationId,
-                >("message_variation_id", v)?);
+                b = b
+                    .message_variation_id(
+                        arg::<
+                            types::CampaignTranslationsSourceMessageVariationId,
+                        >("message_variation_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
             if let Some(v) = call.param("post_launch_draft_version") {
-                b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
+                b = b
+                    .post_launch_draft_version(
+                        arg::<bool>("post_launch_draft_version", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -207,10 +225,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaign_translations_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignTranslationUpdateRequest>(
-                    "campaign_translations_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignTranslationUpdateRequest,
+                        >("campaign_translations_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -218,18 +238,21 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_data_series();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::CampaignsDataSeriesCampaignId>(
-                    "campaign_id",
-                    v,
-                )?);
+                b = b
+                    .campaign_id(
+                        arg::<types::CampaignsDataSeriesCampaignId>("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.param("length") {
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -237,10 +260,16 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_details();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::CampaignsDetailsCampaignId>("campaign_id", v)?);
+                b = b
+                    .campaign_id(
+                        arg::<types::CampaignsDetailsCampaignId>("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.param("post_launch_draft_version") {
-                b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
+                b = b
+                    .post_launch_draft_version(
+                        arg::<bool>("post_launch_draft_version", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -248,10 +277,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_duplicate();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignsDuplicateRequest>(
-                    "campaigns_duplicate",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignsDuplicateRequest,
+                        >("campaigns_duplicate", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -265,12 +296,18 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.include_archived(arg::<bool>("include_archived", v)?);
             }
             if let Some(v) = call.param("sort_direction") {
-                b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
+                b = b
+                    .sort_direction(
+                        arg::<types::ExportSortDirection>("sort_direction", v)?,
+                    );
             }
             if let Some(v) = call.param("last_edit.time[gt]") {
-                b = b.last_edit_time_gt(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("last_edit.time[gt]", v)?);
+                b = b
+                    .last_edit_time_gt(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("last_edit.time[gt]", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -278,10 +315,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_trigger_schedule_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignsTriggerScheduleCreateRequest>(
-                    "campaigns_trigger_schedule_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignsTriggerScheduleCreateRequest,
+                        >("campaigns_trigger_schedule_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -289,10 +328,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_trigger_schedule_delete();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignsTriggerScheduleDeleteRequest>(
-                    "campaigns_trigger_schedule_delete",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignsTriggerScheduleDeleteRequest,
+                        >("campaigns_trigger_schedule_delete", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -300,10 +341,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_trigger_schedule_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignsTriggerScheduleUpdateRequest>(
-                    "campaigns_trigger_schedule_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignsTriggerScheduleUpdateRequest,
+                        >("campaigns_trigger_schedule_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -311,10 +354,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.campaigns_trigger_send();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CampaignsTriggerSendRequest>(
-                    "campaigns_trigger_send",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CampaignsTriggerSendRequest,
+                        >("campaigns_trigger_send", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -325,26 +370,38 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.canvas_id(arg::<types::CanvasDataSeriesCanvasId>("canvas_id", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("starting_at") {
-                b = b.starting_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("starting_at", v)?);
+                b = b
+                    .starting_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("starting_at", v)?,
+                    );
             }
             if let Some(v) = call.param("length") {
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("include_variant_breakdown") {
-                b = b.include_variant_breakdown(arg::<bool>("include_variant_breakdown", v)?);
+                b = b
+                    .include_variant_breakdown(
+                        arg::<bool>("include_variant_breakdown", v)?,
+                    );
             }
             if let Some(v) = call.param("include_step_breakdown") {
                 b = b.include_step_breakdown(arg::<bool>("include_step_breakdown", v)?);
             }
             if let Some(v) = call.param("include_deleted_step_data") {
-                b = b.include_deleted_step_data(arg::<bool>("include_deleted_step_data", v)?);
+                b = b
+                    .include_deleted_step_data(
+                        arg::<bool>("include_deleted_step_data", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -352,29 +409,42 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_data_summary();
             if let Some(v) = call.param("canvas_id") {
-                b = b.canvas_id(arg::<types::CanvasDataSummaryCanvasId>("canvas_id", v)?);
+                b = b
+                    .canvas_id(arg::<types::CanvasDataSummaryCanvasId>("canvas_id", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("starting_at") {
-                b = b.starting_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("starting_at", v)?);
+                b = b
+                    .starting_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("starting_at", v)?,
+                    );
             }
             if let Some(v) = call.param("length") {
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("include_variant_breakdown") {
-                b = b.include_variant_breakdown(arg::<bool>("include_variant_breakdown", v)?);
+                b = b
+                    .include_variant_breakdown(
+                        arg::<bool>("include_variant_breakdown", v)?,
+                    );
             }
             if let Some(v) = call.param("include_step_breakdown") {
                 b = b.include_step_breakdown(arg::<bool>("include_step_breakdown", v)?);
             }
             if let Some(v) = call.param("include_deleted_step_data") {
-                b = b.include_deleted_step_data(arg::<bool>("include_deleted_step_data", v)?);
+                b = b
+                    .include_deleted_step_data(
+                        arg::<bool>("include_deleted_step_data", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -385,7 +455,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.canvas_id(arg::<types::CanvasDetailsCanvasId>("canvas_id", v)?);
             }
             if let Some(v) = call.param("post_launch_draft_version") {
-                b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
+                b = b
+                    .post_launch_draft_version(
+                        arg::<bool>("post_launch_draft_version", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -393,10 +466,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_duplicate();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasDuplicateRequest>(
-                    "canvas_duplicate",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasDuplicateRequest,
+                        >("canvas_duplicate", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -410,12 +485,18 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.include_archived(arg::<bool>("include_archived", v)?);
             }
             if let Some(v) = call.param("sort_direction") {
-                b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
+                b = b
+                    .sort_direction(
+                        arg::<types::ExportSortDirection>("sort_direction", v)?,
+                    );
             }
             if let Some(v) = call.param("last_edit.time[gt]") {
-                b = b.last_edit_time_gt(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("last_edit.time[gt]", v)?);
+                b = b
+                    .last_edit_time_gt(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("last_edit.time[gt]", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -423,25 +504,30 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_translations_get();
             if let Some(v) = call.param("workflow_id") {
-                b = b.workflow_id(arg::<types::CanvasTranslationsGetWorkflowId>(
-                    "workflow_id",
-                    v,
-                )?);
+                b = b
+                    .workflow_id(
+                        arg::<types::CanvasTranslationsGetWorkflowId>("workflow_id", v)?,
+                    );
             }
             if let Some(v) = call.param("step_id") {
                 b = b.step_id(arg::<types::CanvasTranslationsGetStepId>("step_id", v)?);
             }
             if let Some(v) = call.param("message_variation_id") {
-                b = b.message_variation_id(arg::<types::CanvasTranslationsGetMessageVariationId>(
-                    "message_variation_id",
-                    v,
-                )?);
+                b = b
+                    .message_variation_id(
+                        arg::<
+                            types::CanvasTranslationsGetMessageVariationId,
+                        >("message_variation_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
             if let Some(v) = call.param("post_launch_draft_version") {
-                b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
+                b = b
+                    .post_launch_draft_version(
+                        arg::<bool>("post_launch_draft_version", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -449,27 +535,35 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_translations_source();
             if let Some(v) = call.param("workflow_id") {
-                b = b.workflow_id(arg::<types::CanvasTranslationsSourceWorkflowId>(
-                    "workflow_id",
-                    v,
-                )?);
+                b = b
+                    .workflow_id(
+                        arg::<
+                            types::CanvasTranslationsSourceWorkflowId,
+                        >("workflow_id", v)?,
+                    );
             }
             if let Some(v) = call.param("step_id") {
-                b = b.step_id(arg::<types::CanvasTranslationsSourceStepId>("step_id", v)?);
+                b = b
+                    .step_id(
+                        arg::<types::CanvasTranslationsSourceStepId>("step_id", v)?,
+                    );
             }
             if let Some(v) = call.param("message_variation_id") {
-                b = b.message_variation_id(
-                    arg::<types::CanvasTranslationsSourceMessageVariationId>(
-                        "message_variation_id",
-                        v,
-                    )?,
-                );
+                b = b
+                    .message_variation_id(
+                        arg::<
+                            types::CanvasTranslationsSourceMessageVariationId,
+                        >("message_variation_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
             if let Some(v) = call.param("post_launch_draft_version") {
-                b = b.post_launch_draft_version(arg::<bool>("post_launch_draft_version", v)?);
+                b = b
+                    .post_launch_draft_version(
+                        arg::<bool>("post_launch_draft_version", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -477,10 +571,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_translations_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasTranslationUpdateRequest>(
-                    "canvas_translations_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasTranslationUpdateRequest,
+                        >("canvas_translations_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -488,10 +584,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_trigger_schedule_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasTriggerScheduleCreateRequest>(
-                    "canvas_trigger_schedule_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasTriggerScheduleCreateRequest,
+                        >("canvas_trigger_schedule_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -499,10 +597,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_trigger_schedule_delete();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasTriggerScheduleDeleteRequest>(
-                    "canvas_trigger_schedule_delete",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasTriggerScheduleDeleteRequest,
+                        >("canvas_trigger_schedule_delete", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -510,10 +610,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_trigger_schedule_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasTriggerScheduleUpdateRequest>(
-                    "canvas_trigger_schedule_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasTriggerScheduleUpdateRequest,
+                        >("canvas_trigger_schedule_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -521,10 +623,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.canvas_trigger_send();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CanvasTriggerSendRequest>(
-                    "canvas_trigger_send",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CanvasTriggerSendRequest,
+                        >("canvas_trigger_send", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -535,7 +639,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.param("field_name") {
-                b = b.field_name(arg::<types::CatalogFieldDeleteFieldName>("field_name", v)?);
+                b = b
+                    .field_name(
+                        arg::<types::CatalogFieldDeleteFieldName>("field_name", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -546,10 +653,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogFieldsCreateRequest>(
-                    "catalog_fields_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogFieldsCreateRequest,
+                        >("catalog_fields_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -563,10 +672,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemCreateRequest>(
-                    "catalog_item_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemCreateRequest,
+                        >("catalog_item_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -602,10 +713,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemReplaceRequest>(
-                    "catalog_item_replace",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemReplaceRequest,
+                        >("catalog_item_replace", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -619,10 +732,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemUpdateRequest>(
-                    "catalog_item_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemUpdateRequest,
+                        >("catalog_item_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -633,10 +748,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemsCreateRequest>(
-                    "catalog_items_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemsCreateRequest,
+                        >("catalog_items_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -647,10 +764,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemsDeleteRequest>(
-                    "catalog_items_delete",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemsDeleteRequest,
+                        >("catalog_items_delete", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -672,10 +791,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemsReplaceRequest>(
-                    "catalog_items_replace",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemsReplaceRequest,
+                        >("catalog_items_replace", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -686,10 +807,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogItemsUpdateRequest>(
-                    "catalog_items_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogItemsUpdateRequest,
+                        >("catalog_items_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -700,10 +823,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogSelectionCreateRequest>(
-                    "catalog_selection_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::CatalogSelectionCreateRequest,
+                        >("catalog_selection_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -714,10 +839,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
             }
             if let Some(v) = call.param("selection_name") {
-                b = b.selection_name(arg::<types::CatalogSelectionDeleteSelectionName>(
-                    "selection_name",
-                    v,
-                )?);
+                b = b
+                    .selection_name(
+                        arg::<
+                            types::CatalogSelectionDeleteSelectionName,
+                        >("selection_name", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -725,10 +852,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.catalogs_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::CatalogsCreateRequest>(
-                    "catalogs_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::CatalogsCreateRequest>("catalogs_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -749,10 +876,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.cdi_integration_sync();
             if let Some(v) = call.param("integration_id") {
-                b = b.integration_id(arg::<types::CdiIntegrationSyncIntegrationId>(
-                    "integration_id",
-                    v,
-                )?);
+                b = b
+                    .integration_id(
+                        arg::<
+                            types::CdiIntegrationSyncIntegrationId,
+                        >("integration_id", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -768,10 +897,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.cdi_job_sync_status_list();
             if let Some(v) = call.param("integration_id") {
-                b = b.integration_id(arg::<types::CdiJobSyncStatusListIntegrationId>(
-                    "integration_id",
-                    v,
-                )?);
+                b = b
+                    .integration_id(
+                        arg::<
+                            types::CdiJobSyncStatusListIntegrationId,
+                        >("integration_id", v)?,
+                    );
             }
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
@@ -782,10 +913,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_block_translations_get();
             if let Some(v) = call.param("content_block_id") {
-                b = b.content_block_id(arg::<types::ContentBlockTranslationsGetContentBlockId>(
-                    "content_block_id",
-                    v,
-                )?);
+                b = b
+                    .content_block_id(
+                        arg::<
+                            types::ContentBlockTranslationsGetContentBlockId,
+                        >("content_block_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
@@ -796,10 +929,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_block_translations_source();
             if let Some(v) = call.param("content_block_id") {
-                b = b.content_block_id(arg::<types::ContentBlockTranslationsSourceContentBlockId>(
-                    "content_block_id",
-                    v,
-                )?);
+                b = b
+                    .content_block_id(
+                        arg::<
+                            types::ContentBlockTranslationsSourceContentBlockId,
+                        >("content_block_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
@@ -810,10 +945,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_block_translations_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::ContentBlockTranslationUpdateRequest>(
-                    "content_block_translations_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::ContentBlockTranslationUpdateRequest,
+                        >("content_block_translations_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -821,10 +958,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_blocks_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::ContentBlocksCreateRequest>(
-                    "content_blocks_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::ContentBlocksCreateRequest,
+                        >("content_blocks_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -832,10 +971,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_blocks_info();
             if let Some(v) = call.param("content_block_id") {
-                b = b.content_block_id(arg::<types::ContentBlocksInfoContentBlockId>(
-                    "content_block_id",
-                    v,
-                )?);
+                b = b
+                    .content_block_id(
+                        arg::<
+                            types::ContentBlocksInfoContentBlockId,
+                        >("content_block_id", v)?,
+                    );
             }
             if let Some(v) = call.param("include_inclusion_data") {
                 b = b.include_inclusion_data(arg::<bool>("include_inclusion_data", v)?);
@@ -846,14 +987,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_blocks_list();
             if let Some(v) = call.param("modified_after") {
-                b = b.modified_after(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("modified_after", v)?);
+                b = b
+                    .modified_after(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("modified_after", v)?,
+                    );
             }
             if let Some(v) = call.param("modified_before") {
-                b = b.modified_before(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("modified_before", v)?);
+                b = b
+                    .modified_before(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("modified_before", v)?,
+                    );
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -867,10 +1014,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.content_blocks_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::ContentBlocksUpdateRequest>(
-                    "content_blocks_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::ContentBlocksUpdateRequest,
+                        >("content_blocks_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -894,10 +1043,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_blacklist();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailBlacklistRequest>(
-                    "email_blacklist",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::EmailBlacklistRequest>("email_blacklist", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -905,10 +1054,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_blocklist();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailBlocklistRequest>(
-                    "email_blocklist",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::EmailBlocklistRequest>("email_blocklist", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -916,10 +1065,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_bounce_remove();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailBounceRemoveRequest>(
-                    "email_bounce_remove",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::EmailBounceRemoveRequest,
+                        >("email_bounce_remove", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -927,10 +1078,16 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_hard_bounces_list();
             if let Some(v) = call.param("start_date") {
-                b = b.start_date(arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?);
+                b = b
+                    .start_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
+                    );
             }
             if let Some(v) = call.param("end_date") {
-                b = b.end_date(arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?);
+                b = b
+                    .end_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
+                    );
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -947,10 +1104,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_spam_remove();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailSpamRemoveRequest>(
-                    "email_spam_remove",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::EmailSpamRemoveRequest,
+                        >("email_spam_remove", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -958,10 +1117,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_status_set();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailStatusSetRequest>(
-                    "email_status_set",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::EmailStatusSetRequest,
+                        >("email_status_set", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -969,10 +1130,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_template_translations_get();
             if let Some(v) = call.param("template_id") {
-                b = b.template_id(arg::<types::EmailTemplateTranslationsGetTemplateId>(
-                    "template_id",
-                    v,
-                )?);
+                b = b
+                    .template_id(
+                        arg::<
+                            types::EmailTemplateTranslationsGetTemplateId,
+                        >("template_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
@@ -983,10 +1146,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_template_translations_source();
             if let Some(v) = call.param("template_id") {
-                b = b.template_id(arg::<types::EmailTemplateTranslationsSourceTemplateId>(
-                    "template_id",
-                    v,
-                )?);
+                b = b
+                    .template_id(
+                        arg::<
+                            types::EmailTemplateTranslationsSourceTemplateId,
+                        >("template_id", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -994,10 +1159,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_template_translations_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::EmailTemplateTranslationUpdateRequest>(
-                    "email_template_translations_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::EmailTemplateTranslationUpdateRequest,
+                        >("email_template_translations_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1005,10 +1172,16 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.email_unsubscribes_list();
             if let Some(v) = call.param("start_date") {
-                b = b.start_date(arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?);
+                b = b
+                    .start_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
+                    );
             }
             if let Some(v) = call.param("end_date") {
-                b = b.end_date(arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?);
+                b = b
+                    .end_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
+                    );
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -1017,10 +1190,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.offset(arg::<u64>("offset", v)?);
             }
             if let Some(v) = call.param("sort_direction") {
-                b = b.sort_direction(arg::<types::EmailUnsubscribesListSortDirection>(
-                    "sort_direction",
-                    v,
-                )?);
+                b = b
+                    .sort_direction(
+                        arg::<
+                            types::EmailUnsubscribesListSortDirection,
+                        >("sort_direction", v)?,
+                    );
             }
             if let Some(v) = call.param("email") {
                 b = b.email(arg::<::std::string::String>("email", v)?);
@@ -1040,9 +1215,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1073,9 +1251,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1097,7 +1278,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.include_archived(arg::<bool>("include_archived", v)?);
             }
             if let Some(v) = call.param("sort_direction") {
-                b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
+                b = b
+                    .sort_direction(
+                        arg::<types::ExportSortDirection>("sort_direction", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1108,9 +1292,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1124,9 +1311,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1140,9 +1330,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1156,9 +1349,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1169,10 +1365,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.live_activity_start();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::LiveActivityStartRequest>(
-                    "live_activity_start",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::LiveActivityStartRequest,
+                        >("live_activity_start", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1180,10 +1378,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.live_activity_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::LiveActivityUpdateRequest>(
-                    "live_activity_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::LiveActivityUpdateRequest,
+                        >("live_activity_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1191,10 +1391,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.media_library_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MediaLibraryCreateRequest>(
-                    "media_library_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::MediaLibraryCreateRequest,
+                        >("media_library_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1202,10 +1404,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.media_library_replace_file();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MediaLibraryReplaceFileRequest>(
-                    "media_library_replace_file",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::MediaLibraryReplaceFileRequest,
+                        >("media_library_replace_file", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1213,10 +1417,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.messages_schedule_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MessagesScheduleCreateRequest>(
-                    "messages_schedule_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::MessagesScheduleCreateRequest,
+                        >("messages_schedule_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1224,10 +1430,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.messages_schedule_delete();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MessagesScheduleDeleteRequest>(
-                    "messages_schedule_delete",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::MessagesScheduleDeleteRequest,
+                        >("messages_schedule_delete", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1235,10 +1443,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.messages_schedule_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MessagesScheduleUpdateRequest>(
-                    "messages_schedule_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::MessagesScheduleUpdateRequest,
+                        >("messages_schedule_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1246,9 +1456,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.messages_scheduled_broadcasts_list();
             if let Some(v) = call.param("end_time") {
-                b = b.end_time(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("end_time", v)?);
+                b = b
+                    .end_time(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("end_time", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1256,10 +1469,8 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.messages_send();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::MessagesSendRequest>(
-                    "messages_send",
-                    v,
-                )?);
+                b = b
+                    .body(typed_body::<types::MessagesSendRequest>("messages_send", v)?);
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1267,10 +1478,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.preference_center_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::PreferenceCenterCreateRequest>(
-                    "preference_center_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::PreferenceCenterCreateRequest,
+                        >("preference_center_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1278,10 +1491,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.preference_center_get();
             if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b.preference_center_external_id(arg::<types::PreferenceCenterApiId>(
-                    "preferenceCenterExternalID",
-                    v,
-                )?);
+                b = b
+                    .preference_center_external_id(
+                        arg::<
+                            types::PreferenceCenterApiId,
+                        >("preferenceCenterExternalID", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1289,16 +1504,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.preference_center_update();
             if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b.preference_center_external_id(arg::<types::PreferenceCenterApiId>(
-                    "preferenceCenterExternalID",
-                    v,
-                )?);
+                b = b
+                    .preference_center_external_id(
+                        arg::<
+                            types::PreferenceCenterApiId,
+                        >("preferenceCenterExternalID", v)?,
+                    );
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::PreferenceCenterUpdateRequest>(
-                    "preference_center_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::PreferenceCenterUpdateRequest,
+                        >("preference_center_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1306,15 +1525,18 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.preference_center_url_generate();
             if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b.preference_center_external_id(arg::<types::PreferenceCenterApiId>(
-                    "preferenceCenterExternalID",
-                    v,
-                )?);
+                b = b
+                    .preference_center_external_id(
+                        arg::<
+                            types::PreferenceCenterApiId,
+                        >("preferenceCenterExternalID", v)?,
+                    );
             }
             if let Some(v) = call.param("userID") {
-                b = b.user_id(arg::<types::PreferenceCenterUrlGenerateUserId>(
-                    "userID", v,
-                )?);
+                b = b
+                    .user_id(
+                        arg::<types::PreferenceCenterUrlGenerateUserId>("userID", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1341,9 +1563,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1363,9 +1588,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1379,7 +1607,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.scim_user_delete();
             if let Some(v) = call.param("X-Request-Origin") {
-                b = b.x_request_origin(arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?);
+                b = b
+                    .x_request_origin(
+                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
+                    );
             }
             if let Some(v) = call.param("id") {
                 b = b.id(arg::<types::ScimUserId>("id", v)?);
@@ -1390,7 +1621,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.scim_user_get();
             if let Some(v) = call.param("X-Request-Origin") {
-                b = b.x_request_origin(arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?);
+                b = b
+                    .x_request_origin(
+                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
+                    );
             }
             if let Some(v) = call.param("id") {
                 b = b.id(arg::<types::ScimUserId>("id", v)?);
@@ -1401,16 +1635,21 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.scim_user_update();
             if let Some(v) = call.param("X-Request-Origin") {
-                b = b.x_request_origin(arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?);
+                b = b
+                    .x_request_origin(
+                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
+                    );
             }
             if let Some(v) = call.param("id") {
                 b = b.id(arg::<types::ScimUserId>("id", v)?);
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::ScimUserUpdateRequest>(
-                    "scim_user_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::ScimUserUpdateRequest,
+                        >("scim_user_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1418,13 +1657,18 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.scim_users_create();
             if let Some(v) = call.param("X-Request-Origin") {
-                b = b.x_request_origin(arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?);
+                b = b
+                    .x_request_origin(
+                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
+                    );
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::ScimUsersCreateRequest>(
-                    "scim_users_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::ScimUsersCreateRequest,
+                        >("scim_users_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1432,7 +1676,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.scim_users_search();
             if let Some(v) = call.param("X-Request-Origin") {
-                b = b.x_request_origin(arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?);
+                b = b
+                    .x_request_origin(
+                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
+                    );
             }
             if let Some(v) = call.param("filter") {
                 b = b.filter(arg::<types::ScimUsersSearchFilter>("filter", v)?);
@@ -1443,10 +1690,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sdk_authentication_key_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SdkAuthenticationKeyCreateRequest>(
-                    "sdk_authentication_key_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SdkAuthenticationKeyCreateRequest,
+                        >("sdk_authentication_key_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1454,10 +1703,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sdk_authentication_key_delete();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SdkAuthenticationKeyReference>(
-                    "sdk_authentication_key_delete",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SdkAuthenticationKeyReference,
+                        >("sdk_authentication_key_delete", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1465,10 +1716,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sdk_authentication_key_set_primary();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SdkAuthenticationKeyReference>(
-                    "sdk_authentication_key_set_primary",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SdkAuthenticationKeyReference,
+                        >("sdk_authentication_key_set_primary", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1484,15 +1737,21 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.segments_data_series();
             if let Some(v) = call.param("segment_id") {
-                b = b.segment_id(arg::<types::SegmentsDataSeriesSegmentId>("segment_id", v)?);
+                b = b
+                    .segment_id(
+                        arg::<types::SegmentsDataSeriesSegmentId>("segment_id", v)?,
+                    );
             }
             if let Some(v) = call.param("length") {
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1500,7 +1759,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.segments_details();
             if let Some(v) = call.param("segment_id") {
-                b = b.segment_id(arg::<types::SegmentsDetailsSegmentId>("segment_id", v)?);
+                b = b
+                    .segment_id(
+                        arg::<types::SegmentsDetailsSegmentId>("segment_id", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1508,10 +1770,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.segments_export_cancel();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SegmentsExportCancelRequest>(
-                    "segments_export_cancel",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SegmentsExportCancelRequest,
+                        >("segments_export_cancel", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1522,7 +1786,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.page(arg::<u64>("page", v)?);
             }
             if let Some(v) = call.param("sort_direction") {
-                b = b.sort_direction(arg::<types::ExportSortDirection>("sort_direction", v)?);
+                b = b
+                    .sort_direction(
+                        arg::<types::ExportSortDirection>("sort_direction", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1530,7 +1797,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sends_data_series();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::SendsDataSeriesCampaignId>("campaign_id", v)?);
+                b = b
+                    .campaign_id(
+                        arg::<types::SendsDataSeriesCampaignId>("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.param("send_id") {
                 b = b.send_id(arg::<types::SendsDataSeriesSendId>("send_id", v)?);
@@ -1539,9 +1809,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1549,10 +1822,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sends_id_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SendsIdCreateRequest>(
-                    "sends_id_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::SendsIdCreateRequest>("sends_id_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1566,9 +1839,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
             if let Some(v) = call.param("ending_at") {
-                b = b.ending_at(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("ending_at", v)?);
+                b = b
+                    .ending_at(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("ending_at", v)?,
+                    );
             }
             if let Some(v) = call.param("app_id") {
                 b = b.app_id(arg::<::std::string::String>("app_id", v)?);
@@ -1582,10 +1858,16 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sms_invalid_phone_numbers_list();
             if let Some(v) = call.param("start_date") {
-                b = b.start_date(arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?);
+                b = b
+                    .start_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
+                    );
             }
             if let Some(v) = call.param("end_date") {
-                b = b.end_date(arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?);
+                b = b
+                    .end_date(
+                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
+                    );
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -1594,13 +1876,18 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
                 b = b.offset(arg::<u64>("offset", v)?);
             }
             if let Some(v) = call.param("phone_numbers[]") {
-                b = b.phone_numbers(arg::<::std::vec::Vec<::std::string::String>>(
-                    "phone_numbers[]",
-                    v,
-                )?);
+                b = b
+                    .phone_numbers(
+                        arg::<
+                            ::std::vec::Vec<::std::string::String>,
+                        >("phone_numbers[]", v)?,
+                    );
             }
             if let Some(v) = call.param("reason") {
-                b = b.reason(arg::<types::SmsInvalidPhoneNumbersListReason>("reason", v)?);
+                b = b
+                    .reason(
+                        arg::<types::SmsInvalidPhoneNumbersListReason>("reason", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1608,10 +1895,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.sms_invalid_phone_numbers_remove();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SmsInvalidPhoneNumbersRemoveRequest>(
-                    "sms_invalid_phone_numbers_remove",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SmsInvalidPhoneNumbersRemoveRequest,
+                        >("sms_invalid_phone_numbers_remove", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1619,24 +1908,28 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.subscription_status_get();
             if let Some(v) = call.param("subscription_group_id") {
-                b = b.subscription_group_id(
-                    arg::<types::SubscriptionStatusGetSubscriptionGroupId>(
-                        "subscription_group_id",
-                        v,
-                    )?,
-                );
+                b = b
+                    .subscription_group_id(
+                        arg::<
+                            types::SubscriptionStatusGetSubscriptionGroupId,
+                        >("subscription_group_id", v)?,
+                    );
             }
             if let Some(v) = call.param("external_id[]") {
-                b = b.external_id(arg::<::std::vec::Vec<::std::string::String>>(
-                    "external_id[]",
-                    v,
-                )?);
+                b = b
+                    .external_id(
+                        arg::<
+                            ::std::vec::Vec<::std::string::String>,
+                        >("external_id[]", v)?,
+                    );
             }
             if let Some(v) = call.param("email[]") {
-                b = b.email(arg::<::std::vec::Vec<::std::string::String>>("email[]", v)?);
+                b = b
+                    .email(arg::<::std::vec::Vec<::std::string::String>>("email[]", v)?);
             }
             if let Some(v) = call.param("phone[]") {
-                b = b.phone(arg::<::std::vec::Vec<::std::string::String>>("phone[]", v)?);
+                b = b
+                    .phone(arg::<::std::vec::Vec<::std::string::String>>("phone[]", v)?);
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1644,10 +1937,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.subscription_status_set();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SubscriptionStatusSetRequest>(
-                    "subscription_status_set",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SubscriptionStatusSetRequest,
+                        >("subscription_status_set", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1655,10 +1950,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.subscription_status_set_v2();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::SubscriptionStatusSetV2Request>(
-                    "subscription_status_set_v2",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::SubscriptionStatusSetV2Request,
+                        >("subscription_status_set_v2", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1666,16 +1963,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.subscription_user_status();
             if let Some(v) = call.param("external_id[]") {
-                b = b.external_id(arg::<::std::vec::Vec<::std::string::String>>(
-                    "external_id[]",
-                    v,
-                )?);
+                b = b
+                    .external_id(
+                        arg::<
+                            ::std::vec::Vec<::std::string::String>,
+                        >("external_id[]", v)?,
+                    );
             }
             if let Some(v) = call.param("email[]") {
-                b = b.email(arg::<::std::vec::Vec<::std::string::String>>("email[]", v)?);
+                b = b
+                    .email(arg::<::std::vec::Vec<::std::string::String>>("email[]", v)?);
             }
             if let Some(v) = call.param("phone[]") {
-                b = b.phone(arg::<::std::vec::Vec<::std::string::String>>("phone[]", v)?);
+                b = b
+                    .phone(arg::<::std::vec::Vec<::std::string::String>>("phone[]", v)?);
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -1689,10 +1990,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.templates_email_create();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::TemplatesEmailCreateRequest>(
-                    "templates_email_create",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::TemplatesEmailCreateRequest,
+                        >("templates_email_create", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1700,10 +2003,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.templates_email_info();
             if let Some(v) = call.param("email_template_id") {
-                b = b.email_template_id(arg::<types::TemplatesEmailInfoEmailTemplateId>(
-                    "email_template_id",
-                    v,
-                )?);
+                b = b
+                    .email_template_id(
+                        arg::<
+                            types::TemplatesEmailInfoEmailTemplateId,
+                        >("email_template_id", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1711,14 +2016,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.templates_email_list();
             if let Some(v) = call.param("modified_after") {
-                b = b.modified_after(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("modified_after", v)?);
+                b = b
+                    .modified_after(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("modified_after", v)?,
+                    );
             }
             if let Some(v) = call.param("modified_before") {
-                b = b.modified_before(arg::<
-                    braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                >("modified_before", v)?);
+                b = b
+                    .modified_before(
+                        arg::<
+                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                        >("modified_before", v)?,
+                    );
             }
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
@@ -1732,10 +2043,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.templates_email_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::TemplatesEmailUpdateRequest>(
-                    "templates_email_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::TemplatesEmailUpdateRequest,
+                        >("templates_email_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1743,16 +2056,20 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.transactional_campaign_send();
             if let Some(v) = call.param("campaign_id") {
-                b = b.campaign_id(arg::<types::TransactionalCampaignSendCampaignId>(
-                    "campaign_id",
-                    v,
-                )?);
+                b = b
+                    .campaign_id(
+                        arg::<
+                            types::TransactionalCampaignSendCampaignId,
+                        >("campaign_id", v)?,
+                    );
             }
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::TransactionalCampaignSendRequest>(
-                    "transactional_campaign_send",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::TransactionalCampaignSendRequest,
+                        >("transactional_campaign_send", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1760,10 +2077,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_alias_new();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersAliasNewRequest>(
-                    "users_alias_new",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::UsersAliasNewRequest>("users_alias_new", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1771,10 +2088,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_alias_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersAliasUpdateRequest>(
-                    "users_alias_update",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersAliasUpdateRequest,
+                        >("users_alias_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1790,10 +2109,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_export_global_control_group();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersExportGlobalControlGroupRequest>(
-                    "users_export_global_control_group",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersExportGlobalControlGroupRequest,
+                        >("users_export_global_control_group", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1801,10 +2122,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_export_ids();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersExportIdsRequest>(
-                    "users_export_ids",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersExportIdsRequest,
+                        >("users_export_ids", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1812,10 +2135,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_export_segment();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersExportSegmentRequest>(
-                    "users_export_segment",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersExportSegmentRequest,
+                        >("users_export_segment", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1823,10 +2148,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_external_ids_remove();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersExternalIdsRemoveRequest>(
-                    "users_external_ids_remove",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersExternalIdsRemoveRequest,
+                        >("users_external_ids_remove", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1834,10 +2161,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_external_ids_rename();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersExternalIdsRenameRequest>(
-                    "users_external_ids_rename",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersExternalIdsRenameRequest,
+                        >("users_external_ids_rename", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1845,10 +2174,10 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_identify();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersIdentifyRequest>(
-                    "users_identify",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<types::UsersIdentifyRequest>("users_identify", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1872,10 +2201,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_track_bulk();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersTrackBulkRequest>(
-                    "users_track_bulk",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersTrackBulkRequest,
+                        >("users_track_bulk", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1883,10 +2214,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.users_track_sync();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersTrackSyncRequest>(
-                    "users_track_sync",
-                    v,
-                )?);
+                b = b
+                    .body(
+                        typed_body::<
+                            types::UsersTrackSyncRequest,
+                        >("users_track_sync", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1894,10 +2227,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.webhook_template_translations_get();
             if let Some(v) = call.param("template_id") {
-                b = b.template_id(arg::<types::WebhookTemplateTranslationsGetTemplateId>(
-                    "template_id",
-                    v,
-                )?);
+                b = b
+                    .template_id(
+                        arg::<
+                            types::WebhookTemplateTranslationsGetTemplateId,
+                        >("template_id", v)?,
+                    );
             }
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
@@ -1908,10 +2243,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.webhook_template_translations_source();
             if let Some(v) = call.param("template_id") {
-                b = b.template_id(arg::<types::WebhookTemplateTranslationsSourceTemplateId>(
-                    "template_id",
-                    v,
-                )?);
+                b = b
+                    .template_id(
+                        arg::<
+                            types::WebhookTemplateTranslationsSourceTemplateId,
+                        >("template_id", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1919,12 +2256,12 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
             #[allow(unused_mut)]
             let mut b = client.webhook_template_translations_update();
             if let Some(v) = call.body.as_ref() {
-                b = b.body(
-                    typed_body::<types::WebhookTemplateTranslationUpdateRequest>(
-                        "webhook_template_translations_update",
-                        v,
-                    )?,
-                );
+                b = b
+                    .body(
+                        typed_body::<
+                            types::WebhookTemplateTranslationUpdateRequest,
+                        >("webhook_template_translations_update", v)?,
+                    );
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -1937,97 +2274,130 @@ pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply
 pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallError> {
     match operation {
         "apps_push_credential_update" => {
-            reencode::<types::PushCredentialUpdateRequest>("apps_push_credential_update", json)
+            reencode::<
+                types::PushCredentialUpdateRequest,
+            >("apps_push_credential_update", json)
                 .map(Some)
         }
-        "campaign_translations_update" => reencode::<types::CampaignTranslationUpdateRequest>(
-            "campaign_translations_update",
-            json,
-        )
-        .map(Some),
-        "campaigns_duplicate" => {
-            reencode::<types::CampaignsDuplicateRequest>("campaigns_duplicate", json).map(Some)
+        "campaign_translations_update" => {
+            reencode::<
+                types::CampaignTranslationUpdateRequest,
+            >("campaign_translations_update", json)
+                .map(Some)
         }
-        "campaigns_trigger_schedule_create" => reencode::<
-            types::CampaignsTriggerScheduleCreateRequest,
-        >("campaigns_trigger_schedule_create", json)
-        .map(Some),
-        "campaigns_trigger_schedule_delete" => reencode::<
-            types::CampaignsTriggerScheduleDeleteRequest,
-        >("campaigns_trigger_schedule_delete", json)
-        .map(Some),
-        "campaigns_trigger_schedule_update" => reencode::<
-            types::CampaignsTriggerScheduleUpdateRequest,
-        >("campaigns_trigger_schedule_update", json)
-        .map(Some),
+        "campaigns_duplicate" => {
+            reencode::<types::CampaignsDuplicateRequest>("campaigns_duplicate", json)
+                .map(Some)
+        }
+        "campaigns_trigger_schedule_create" => {
+            reencode::<
+                types::CampaignsTriggerScheduleCreateRequest,
+            >("campaigns_trigger_schedule_create", json)
+                .map(Some)
+        }
+        "campaigns_trigger_schedule_delete" => {
+            reencode::<
+                types::CampaignsTriggerScheduleDeleteRequest,
+            >("campaigns_trigger_schedule_delete", json)
+                .map(Some)
+        }
+        "campaigns_trigger_schedule_update" => {
+            reencode::<
+                types::CampaignsTriggerScheduleUpdateRequest,
+            >("campaigns_trigger_schedule_update", json)
+                .map(Some)
+        }
         "campaigns_trigger_send" => {
-            reencode::<types::CampaignsTriggerSendRequest>("campaigns_trigger_send", json).map(Some)
+            reencode::<
+                types::CampaignsTriggerSendRequest,
+            >("campaigns_trigger_send", json)
+                .map(Some)
         }
         "canvas_duplicate" => {
             reencode::<types::CanvasDuplicateRequest>("canvas_duplicate", json).map(Some)
         }
         "canvas_translations_update" => {
-            reencode::<types::CanvasTranslationUpdateRequest>("canvas_translations_update", json)
+            reencode::<
+                types::CanvasTranslationUpdateRequest,
+            >("canvas_translations_update", json)
                 .map(Some)
         }
-        "canvas_trigger_schedule_create" => reencode::<types::CanvasTriggerScheduleCreateRequest>(
-            "canvas_trigger_schedule_create",
-            json,
-        )
-        .map(Some),
-        "canvas_trigger_schedule_delete" => reencode::<types::CanvasTriggerScheduleDeleteRequest>(
-            "canvas_trigger_schedule_delete",
-            json,
-        )
-        .map(Some),
-        "canvas_trigger_schedule_update" => reencode::<types::CanvasTriggerScheduleUpdateRequest>(
-            "canvas_trigger_schedule_update",
-            json,
-        )
-        .map(Some),
+        "canvas_trigger_schedule_create" => {
+            reencode::<
+                types::CanvasTriggerScheduleCreateRequest,
+            >("canvas_trigger_schedule_create", json)
+                .map(Some)
+        }
+        "canvas_trigger_schedule_delete" => {
+            reencode::<
+                types::CanvasTriggerScheduleDeleteRequest,
+            >("canvas_trigger_schedule_delete", json)
+                .map(Some)
+        }
+        "canvas_trigger_schedule_update" => {
+            reencode::<
+                types::CanvasTriggerScheduleUpdateRequest,
+            >("canvas_trigger_schedule_update", json)
+                .map(Some)
+        }
         "canvas_trigger_send" => {
-            reencode::<types::CanvasTriggerSendRequest>("canvas_trigger_send", json).map(Some)
+            reencode::<types::CanvasTriggerSendRequest>("canvas_trigger_send", json)
+                .map(Some)
         }
         "catalog_fields_create" => {
-            reencode::<types::CatalogFieldsCreateRequest>("catalog_fields_create", json).map(Some)
+            reencode::<types::CatalogFieldsCreateRequest>("catalog_fields_create", json)
+                .map(Some)
         }
         "catalog_item_create" => {
-            reencode::<types::CatalogItemCreateRequest>("catalog_item_create", json).map(Some)
+            reencode::<types::CatalogItemCreateRequest>("catalog_item_create", json)
+                .map(Some)
         }
         "catalog_item_replace" => {
-            reencode::<types::CatalogItemReplaceRequest>("catalog_item_replace", json).map(Some)
+            reencode::<types::CatalogItemReplaceRequest>("catalog_item_replace", json)
+                .map(Some)
         }
         "catalog_item_update" => {
-            reencode::<types::CatalogItemUpdateRequest>("catalog_item_update", json).map(Some)
+            reencode::<types::CatalogItemUpdateRequest>("catalog_item_update", json)
+                .map(Some)
         }
         "catalog_items_create" => {
-            reencode::<types::CatalogItemsCreateRequest>("catalog_items_create", json).map(Some)
+            reencode::<types::CatalogItemsCreateRequest>("catalog_items_create", json)
+                .map(Some)
         }
         "catalog_items_delete" => {
-            reencode::<types::CatalogItemsDeleteRequest>("catalog_items_delete", json).map(Some)
+            reencode::<types::CatalogItemsDeleteRequest>("catalog_items_delete", json)
+                .map(Some)
         }
         "catalog_items_replace" => {
-            reencode::<types::CatalogItemsReplaceRequest>("catalog_items_replace", json).map(Some)
+            reencode::<types::CatalogItemsReplaceRequest>("catalog_items_replace", json)
+                .map(Some)
         }
         "catalog_items_update" => {
-            reencode::<types::CatalogItemsUpdateRequest>("catalog_items_update", json).map(Some)
+            reencode::<types::CatalogItemsUpdateRequest>("catalog_items_update", json)
+                .map(Some)
         }
         "catalog_selection_create" => {
-            reencode::<types::CatalogSelectionCreateRequest>("catalog_selection_create", json)
+            reencode::<
+                types::CatalogSelectionCreateRequest,
+            >("catalog_selection_create", json)
                 .map(Some)
         }
         "catalogs_create" => {
             reencode::<types::CatalogsCreateRequest>("catalogs_create", json).map(Some)
         }
-        "content_block_translations_update" => reencode::<
-            types::ContentBlockTranslationUpdateRequest,
-        >("content_block_translations_update", json)
-        .map(Some),
+        "content_block_translations_update" => {
+            reencode::<
+                types::ContentBlockTranslationUpdateRequest,
+            >("content_block_translations_update", json)
+                .map(Some)
+        }
         "content_blocks_create" => {
-            reencode::<types::ContentBlocksCreateRequest>("content_blocks_create", json).map(Some)
+            reencode::<types::ContentBlocksCreateRequest>("content_blocks_create", json)
+                .map(Some)
         }
         "content_blocks_update" => {
-            reencode::<types::ContentBlocksUpdateRequest>("content_blocks_update", json).map(Some)
+            reencode::<types::ContentBlocksUpdateRequest>("content_blocks_update", json)
+                .map(Some)
         }
         "email_blacklist" => {
             reencode::<types::EmailBlacklistRequest>("email_blacklist", json).map(Some)
@@ -2036,147 +2406,199 @@ pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallE
             reencode::<types::EmailBlocklistRequest>("email_blocklist", json).map(Some)
         }
         "email_bounce_remove" => {
-            reencode::<types::EmailBounceRemoveRequest>("email_bounce_remove", json).map(Some)
+            reencode::<types::EmailBounceRemoveRequest>("email_bounce_remove", json)
+                .map(Some)
         }
         "email_spam_remove" => {
-            reencode::<types::EmailSpamRemoveRequest>("email_spam_remove", json).map(Some)
+            reencode::<types::EmailSpamRemoveRequest>("email_spam_remove", json)
+                .map(Some)
         }
         "email_status_set" => {
             reencode::<types::EmailStatusSetRequest>("email_status_set", json).map(Some)
         }
-        "email_template_translations_update" => reencode::<
-            types::EmailTemplateTranslationUpdateRequest,
-        >(
-            "email_template_translations_update", json
-        )
-        .map(Some),
+        "email_template_translations_update" => {
+            reencode::<
+                types::EmailTemplateTranslationUpdateRequest,
+            >("email_template_translations_update", json)
+                .map(Some)
+        }
         "live_activity_start" => {
-            reencode::<types::LiveActivityStartRequest>("live_activity_start", json).map(Some)
+            reencode::<types::LiveActivityStartRequest>("live_activity_start", json)
+                .map(Some)
         }
         "live_activity_update" => {
-            reencode::<types::LiveActivityUpdateRequest>("live_activity_update", json).map(Some)
+            reencode::<types::LiveActivityUpdateRequest>("live_activity_update", json)
+                .map(Some)
         }
         "media_library_create" => {
-            reencode::<types::MediaLibraryCreateRequest>("media_library_create", json).map(Some)
+            reencode::<types::MediaLibraryCreateRequest>("media_library_create", json)
+                .map(Some)
         }
         "media_library_replace_file" => {
-            reencode::<types::MediaLibraryReplaceFileRequest>("media_library_replace_file", json)
+            reencode::<
+                types::MediaLibraryReplaceFileRequest,
+            >("media_library_replace_file", json)
                 .map(Some)
         }
         "messages_schedule_create" => {
-            reencode::<types::MessagesScheduleCreateRequest>("messages_schedule_create", json)
+            reencode::<
+                types::MessagesScheduleCreateRequest,
+            >("messages_schedule_create", json)
                 .map(Some)
         }
         "messages_schedule_delete" => {
-            reencode::<types::MessagesScheduleDeleteRequest>("messages_schedule_delete", json)
+            reencode::<
+                types::MessagesScheduleDeleteRequest,
+            >("messages_schedule_delete", json)
                 .map(Some)
         }
         "messages_schedule_update" => {
-            reencode::<types::MessagesScheduleUpdateRequest>("messages_schedule_update", json)
+            reencode::<
+                types::MessagesScheduleUpdateRequest,
+            >("messages_schedule_update", json)
                 .map(Some)
         }
-        "messages_send" => reencode::<types::MessagesSendRequest>("messages_send", json).map(Some),
+        "messages_send" => {
+            reencode::<types::MessagesSendRequest>("messages_send", json).map(Some)
+        }
         "preference_center_create" => {
-            reencode::<types::PreferenceCenterCreateRequest>("preference_center_create", json)
+            reencode::<
+                types::PreferenceCenterCreateRequest,
+            >("preference_center_create", json)
                 .map(Some)
         }
         "preference_center_update" => {
-            reencode::<types::PreferenceCenterUpdateRequest>("preference_center_update", json)
+            reencode::<
+                types::PreferenceCenterUpdateRequest,
+            >("preference_center_update", json)
                 .map(Some)
         }
         "scim_user_update" => {
             reencode::<types::ScimUserUpdateRequest>("scim_user_update", json).map(Some)
         }
         "scim_users_create" => {
-            reencode::<types::ScimUsersCreateRequest>("scim_users_create", json).map(Some)
-        }
-        "sdk_authentication_key_create" => reencode::<types::SdkAuthenticationKeyCreateRequest>(
-            "sdk_authentication_key_create",
-            json,
-        )
-        .map(Some),
-        "sdk_authentication_key_delete" => {
-            reencode::<types::SdkAuthenticationKeyReference>("sdk_authentication_key_delete", json)
+            reencode::<types::ScimUsersCreateRequest>("scim_users_create", json)
                 .map(Some)
         }
-        "sdk_authentication_key_set_primary" => reencode::<types::SdkAuthenticationKeyReference>(
-            "sdk_authentication_key_set_primary",
-            json,
-        )
-        .map(Some),
+        "sdk_authentication_key_create" => {
+            reencode::<
+                types::SdkAuthenticationKeyCreateRequest,
+            >("sdk_authentication_key_create", json)
+                .map(Some)
+        }
+        "sdk_authentication_key_delete" => {
+            reencode::<
+                types::SdkAuthenticationKeyReference,
+            >("sdk_authentication_key_delete", json)
+                .map(Some)
+        }
+        "sdk_authentication_key_set_primary" => {
+            reencode::<
+                types::SdkAuthenticationKeyReference,
+            >("sdk_authentication_key_set_primary", json)
+                .map(Some)
+        }
         "segments_export_cancel" => {
-            reencode::<types::SegmentsExportCancelRequest>("segments_export_cancel", json).map(Some)
+            reencode::<
+                types::SegmentsExportCancelRequest,
+            >("segments_export_cancel", json)
+                .map(Some)
         }
         "sends_id_create" => {
             reencode::<types::SendsIdCreateRequest>("sends_id_create", json).map(Some)
         }
         "sms_invalid_phone_numbers_remove" => {
-            reencode::<types::SmsInvalidPhoneNumbersRemoveRequest>(
-                "sms_invalid_phone_numbers_remove",
-                json,
-            )
-            .map(Some)
+            reencode::<
+                types::SmsInvalidPhoneNumbersRemoveRequest,
+            >("sms_invalid_phone_numbers_remove", json)
+                .map(Some)
         }
         "subscription_status_set" => {
-            reencode::<types::SubscriptionStatusSetRequest>("subscription_status_set", json)
+            reencode::<
+                types::SubscriptionStatusSetRequest,
+            >("subscription_status_set", json)
                 .map(Some)
         }
         "subscription_status_set_v2" => {
-            reencode::<types::SubscriptionStatusSetV2Request>("subscription_status_set_v2", json)
+            reencode::<
+                types::SubscriptionStatusSetV2Request,
+            >("subscription_status_set_v2", json)
                 .map(Some)
         }
         "templates_email_create" => {
-            reencode::<types::TemplatesEmailCreateRequest>("templates_email_create", json).map(Some)
+            reencode::<
+                types::TemplatesEmailCreateRequest,
+            >("templates_email_create", json)
+                .map(Some)
         }
         "templates_email_update" => {
-            reencode::<types::TemplatesEmailUpdateRequest>("templates_email_update", json).map(Some)
+            reencode::<
+                types::TemplatesEmailUpdateRequest,
+            >("templates_email_update", json)
+                .map(Some)
         }
         "transactional_campaign_send" => {
-            reencode::<types::TransactionalCampaignSendRequest>("transactional_campaign_send", json)
+            reencode::<
+                types::TransactionalCampaignSendRequest,
+            >("transactional_campaign_send", json)
                 .map(Some)
         }
         "users_alias_new" => {
             reencode::<types::UsersAliasNewRequest>("users_alias_new", json).map(Some)
         }
         "users_alias_update" => {
-            reencode::<types::UsersAliasUpdateRequest>("users_alias_update", json).map(Some)
+            reencode::<types::UsersAliasUpdateRequest>("users_alias_update", json)
+                .map(Some)
         }
-        "users_delete" => reencode::<types::UsersDeleteRequest>("users_delete", json).map(Some),
-        "users_export_global_control_group" => reencode::<
-            types::UsersExportGlobalControlGroupRequest,
-        >("users_export_global_control_group", json)
-        .map(Some),
+        "users_delete" => {
+            reencode::<types::UsersDeleteRequest>("users_delete", json).map(Some)
+        }
+        "users_export_global_control_group" => {
+            reencode::<
+                types::UsersExportGlobalControlGroupRequest,
+            >("users_export_global_control_group", json)
+                .map(Some)
+        }
         "users_export_ids" => {
             reencode::<types::UsersExportIdsRequest>("users_export_ids", json).map(Some)
         }
         "users_export_segment" => {
-            reencode::<types::UsersExportSegmentRequest>("users_export_segment", json).map(Some)
+            reencode::<types::UsersExportSegmentRequest>("users_export_segment", json)
+                .map(Some)
         }
         "users_external_ids_remove" => {
-            reencode::<types::UsersExternalIdsRemoveRequest>("users_external_ids_remove", json)
+            reencode::<
+                types::UsersExternalIdsRemoveRequest,
+            >("users_external_ids_remove", json)
                 .map(Some)
         }
         "users_external_ids_rename" => {
-            reencode::<types::UsersExternalIdsRenameRequest>("users_external_ids_rename", json)
+            reencode::<
+                types::UsersExternalIdsRenameRequest,
+            >("users_external_ids_rename", json)
                 .map(Some)
         }
         "users_identify" => {
             reencode::<types::UsersIdentifyRequest>("users_identify", json).map(Some)
         }
-        "users_merge" => reencode::<types::UsersMergeRequest>("users_merge", json).map(Some),
-        "users_track" => reencode::<types::UsersTrackRequest>("users_track", json).map(Some),
+        "users_merge" => {
+            reencode::<types::UsersMergeRequest>("users_merge", json).map(Some)
+        }
+        "users_track" => {
+            reencode::<types::UsersTrackRequest>("users_track", json).map(Some)
+        }
         "users_track_bulk" => {
             reencode::<types::UsersTrackBulkRequest>("users_track_bulk", json).map(Some)
         }
         "users_track_sync" => {
             reencode::<types::UsersTrackSyncRequest>("users_track_sync", json).map(Some)
         }
-        "webhook_template_translations_update" => reencode::<
-            types::WebhookTemplateTranslationUpdateRequest,
-        >(
-            "webhook_template_translations_update", json
-        )
-        .map(Some),
+        "webhook_template_translations_update" => {
+            reencode::<
+                types::WebhookTemplateTranslationUpdateRequest,
+            >("webhook_template_translations_update", json)
+                .map(Some)
+        }
         _ => Ok(None),
     }
 }

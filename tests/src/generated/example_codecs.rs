@@ -525,7 +525,9 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 132usize] = [
     ExampleCodecs {
         operation_id: "messages_scheduled_broadcasts_list",
         request: None,
-        success: Some(codec::<braze_sdk::types::MessagesScheduledBroadcastsListResponse>),
+        success: Some(
+            codec::<braze_sdk::types::MessagesScheduledBroadcastsListResponse>,
+        ),
         error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {
@@ -710,7 +712,9 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 132usize] = [
     },
     ExampleCodecs {
         operation_id: "webhook_template_translations_update",
-        request: Some(codec::<braze_sdk::types::WebhookTemplateTranslationUpdateRequest>),
+        request: Some(
+            codec::<braze_sdk::types::WebhookTemplateTranslationUpdateRequest>,
+        ),
         success: Some(codec::<braze_sdk::types::TranslationUpdateResponse>),
         error: codec::<braze_sdk::types::BrazeError>,
     },

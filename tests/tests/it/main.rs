@@ -25,6 +25,7 @@ mod contract_user_data;
 mod coverage;
 mod doc_examples;
 mod fault_server;
+mod features;
 mod generated_code;
 mod generator_fixtures;
 mod lowering_soundness;
