@@ -27,6 +27,7 @@ use tracing::field::Empty;
 use crate::error::{CallReport, ExecFailure, FailureKind, GaveUp};
 use crate::rate_limit::RateLimitStatus;
 use crate::runtime::{ClientInfo, OperationInfo};
+use crate::throttle::Permit;
 
 /// A response read to the end.
 struct Received {
@@ -54,7 +55,11 @@ pub(crate) async fn execute(
     request: reqwest::Request,
     info: &OperationInfo,
 ) -> Result<reqwest::Response, ExecFailure> {
-    let report = CallReport::new(info.operation_id);
+    let index = crate::operation::index(info.operation_id);
+    let report = CallReport::new(
+        info.operation_id,
+        index.map(|i| &crate::operation::OPERATIONS[i]),
+    );
     let span = tracing::info_span!(
         "braze.request",
         operation = report.operation_id,
@@ -66,25 +71,35 @@ pub(crate) async fn execute(
         throttle_wait_ms = Empty,
         backoff_ms = Empty,
     );
-    run(client, request, report).instrument(span).await
+    run(client, request, report, index).instrument(span).await
 }
 
 async fn run(
     client: &crate::Client,
     request: reqwest::Request,
     mut report: CallReport,
+    operation_index: Option<usize>,
 ) -> Result<reqwest::Response, ExecFailure> {
     let state = client.inner();
     let settings = &*state.settings;
     let policy = &settings.retry;
+    // Clock reads are few on purpose (they show in the per-request cost):
+    // one when the call starts, one when each response is in, one after
+    // each wait.
     let started = Instant::now();
     let deadline = started + settings.deadline;
     let replay_safe = policy.replay_safe(request.method(), report.operation_id);
-    let mut backoffs = policy.backoffs();
+    // The backoff schedule is built when the first retry needs it.
+    let mut backoffs = None;
+    let bucket = state.throttle.bucket(operation_index, report.bucket);
     let mut pending = request;
+    let mut acquire_started = started;
     loop {
-        let acquire_started = Instant::now();
-        let (permit, waited) = match state.throttle.acquire(report.bucket, deadline).await {
+        let acquired = match bucket {
+            Some(b) => b.acquire(acquire_started, deadline).await,
+            None => Ok((Permit::NONE, Duration::ZERO)),
+        };
+        let (permit, waited) = match acquired {
             Ok(p) => p,
             Err(wait) => {
                 report.throttle_wait += acquire_started.elapsed();
@@ -99,7 +114,8 @@ async fn run(
         report.throttle_wait += waited;
         report.attempts += 1;
         let attempt = report.attempts;
-        let left = deadline.saturating_duration_since(Instant::now());
+        let attempt_started = acquire_started + waited;
+        let left = deadline.saturating_duration_since(attempt_started);
         let attempt_timeout = settings
             .attempt_timeout
             .min(left)
@@ -112,15 +128,15 @@ async fn run(
         };
         let mut current = pending;
         *current.timeout_mut() = Some(attempt_timeout);
-        let attempt_started = Instant::now();
         let outcome = send_and_read(client.client(), current).await;
+        let answered = Instant::now();
         if let Ok(r) = &outcome {
             let rate_limit = RateLimitStatus::from_headers(&r.headers);
-            permit.observe(r.status, &r.headers, rate_limit);
+            permit.observe_at(answered, r.status, &r.headers, rate_limit);
             report.rate_limit = rate_limit.or(report.rate_limit);
         }
         drop(permit);
-        let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+        let elapsed_ms = answered.saturating_duration_since(attempt_started).as_millis() as u64;
         let (retryable, server_wait) = match &outcome {
             Ok(r) => {
                 tracing::debug!(
@@ -177,14 +193,14 @@ async fn run(
             })
         } else if let Some(next) = spare {
             let wait = server_wait
-                .or_else(|| backoffs.next())
+                .or_else(|| backoffs.get_or_insert_with(|| policy.backoffs()).next())
                 .unwrap_or(policy.max_backoff);
             if wait > policy.max_backoff {
                 Some(GaveUp::WaitTooLong {
                     wait,
                     max_backoff: policy.max_backoff,
                 })
-            } else if Instant::now() + wait >= deadline {
+            } else if answered + wait >= deadline {
                 Some(GaveUp::Deadline {
                     deadline: settings.deadline,
                 })
@@ -198,13 +214,14 @@ async fn run(
                 tokio::time::sleep(wait).await;
                 report.backoff_wait += wait;
                 pending = next;
+                acquire_started = Instant::now();
                 continue;
             }
         } else {
             Some(GaveUp::BodyNotReplayable)
         };
         report.gave_up = gave_up;
-        report.elapsed = started.elapsed();
+        report.elapsed = answered.saturating_duration_since(started);
         let span = tracing::Span::current();
         span.record("attempts", report.attempts);
         span.record("throttle_wait_ms", report.throttle_wait.as_millis() as u64);

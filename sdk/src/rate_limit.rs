@@ -29,12 +29,9 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let get = |name: &HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|s| s.trim().parse::<u64>().ok())
-        };
+        // Read for every response: digits are parsed from the bytes, without
+        // a UTF-8 check and a `str::parse` per header.
+        let get = |name: &HeaderName| headers.get(name).and_then(|v| parse_u64(v.as_bytes()));
         let status = Self {
             limit: get(&LIMIT),
             remaining: get(&REMAINING),
@@ -53,6 +50,23 @@ impl RateLimitStatus {
     }
 }
 
+/// A decimal number with optional surrounding whitespace, as `str::parse`
+/// would read it after `trim` (a leading `+` included).
+fn parse_u64(bytes: &[u8]) -> Option<u64> {
+    let bytes = bytes.trim_ascii();
+    let digits = bytes.strip_prefix(b"+").unwrap_or(bytes);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +78,19 @@ mod tests {
         assert_eq!(RateLimitStatus::from_headers(&h), None);
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("lots"));
         assert_eq!(RateLimitStatus::from_headers(&h), None);
+    }
+
+    #[test]
+    fn numbers_are_read_like_str_parse_after_trim() {
+        for text in [
+            "0", "42", " 42 ", "+7", "18446744073709551615", "18446744073709551616", "", " ", "+",
+            "-1", "4 2", "1e3", "0x10", "\t12\t", "١٢",
+        ] {
+            assert_eq!(
+                parse_u64(text.as_bytes()),
+                text.trim().parse::<u64>().ok(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -111,15 +111,26 @@ impl ClientHooks<ClientState> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        const API_VERSION: reqwest::header::HeaderName =
+            reqwest::header::HeaderName::from_static("api-version");
         let defaults = &self.inner().headers;
         let headers = request.headers_mut();
         // progenitor sends the spec's `info.version` as an `api-version`
         // header on every request; Braze defines no such header.
-        headers.remove("api-version");
-        for name in defaults.keys() {
-            if !headers.contains_key(name) {
-                for value in defaults.get_all(name) {
-                    headers.append(name.clone(), value.clone());
+        headers.remove(API_VERSION);
+        // One lookup per default header name; a name's values are adjacent.
+        let mut defaults = defaults.iter().peekable();
+        while let Some((name, value)) = defaults.next() {
+            let same_name = |(n, _): &(&reqwest::header::HeaderName, _)| *n == name;
+            match headers.entry(name) {
+                reqwest::header::Entry::Vacant(slot) => {
+                    let mut slot = slot.insert_entry(value.clone());
+                    while let Some((_, more)) = defaults.next_if(same_name) {
+                        slot.append(more.clone());
+                    }
+                }
+                reqwest::header::Entry::Occupied(_) => {
+                    while defaults.next_if(same_name).is_some() {}
                 }
             }
         }
@@ -253,8 +264,7 @@ fn decode<T: DeserializeOwned>(
 /// The top-level `errors` of a 2xx body, when Braze accepted a request and
 /// still reported problems (e.g. `/users/track` rejecting one attribute).
 fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
-    const KEY: &[u8] = b"\"errors\"";
-    if !body.windows(KEY.len()).any(|w| w == KEY) {
+    if memchr::memmem::find(body, b"\"errors\"").is_none() {
         return Vec::new();
     }
     #[derive(serde::Deserialize)]
