@@ -29,6 +29,14 @@ use crate::rate_limit::RateLimitStatus;
 use crate::runtime::{ClientInfo, OperationInfo};
 use crate::throttle::Permit;
 
+/// What the runtime attaches to the response it hands to the generated
+/// code: the call's report and the body it already read.
+#[derive(Clone)]
+pub(crate) struct Prefetched {
+    pub(crate) report: CallReport,
+    pub(crate) body: Bytes,
+}
+
 /// A response read to the end.
 struct Received {
     url: reqwest::Url,
@@ -50,11 +58,13 @@ enum AttemptError {
     },
 }
 
-pub(crate) async fn execute(
-    client: &crate::Client,
+/// Runs one call. Not an `async fn`: the returned future is the call's own
+/// (no outer future holding a second copy of the request).
+pub(crate) fn execute<'a>(
+    client: &'a crate::Client,
     request: reqwest::Request,
     info: &OperationInfo,
-) -> Result<reqwest::Response, ExecFailure> {
+) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> + use<'a> {
     let index = crate::operation::index(info.operation_id);
     let report = CallReport::new(
         info.operation_id,
@@ -71,12 +81,12 @@ pub(crate) async fn execute(
         throttle_wait_ms = Empty,
         backoff_ms = Empty,
     );
-    run(client, request, report, index).instrument(span).await
+    run(client, request, report, index).instrument(span)
 }
 
 async fn run(
     client: &crate::Client,
-    request: reqwest::Request,
+    mut pending: reqwest::Request,
     mut report: CallReport,
     operation_index: Option<usize>,
 ) -> Result<reqwest::Response, ExecFailure> {
@@ -88,11 +98,10 @@ async fn run(
     // each wait.
     let started = Instant::now();
     let deadline = started + settings.deadline;
-    let replay_safe = policy.replay_safe(request.method(), report.operation_id);
+    let replay_safe = policy.replay_safe(pending.method(), report.operation_id);
     // The backoff schedule is built when the first retry needs it.
     let mut backoffs = None;
     let bucket = state.throttle.bucket(operation_index, report.bucket);
-    let mut pending = request;
     let mut acquire_started = started;
     loop {
         let acquired = match bucket {
@@ -126,9 +135,8 @@ async fn run(
         } else {
             None
         };
-        let mut current = pending;
-        *current.timeout_mut() = Some(attempt_timeout);
-        let outcome = send_and_read(client.client(), current).await;
+        *pending.timeout_mut() = Some(attempt_timeout);
+        let outcome = send_and_read(client.client().execute(pending)).await;
         let answered = Instant::now();
         if let Ok(r) = &outcome {
             let rate_limit = RateLimitStatus::from_headers(&r.headers);
@@ -211,7 +219,9 @@ async fn run(
                     status = outcome.as_ref().ok().map(|r| r.status.as_u16()),
                     "retrying braze request"
                 );
-                tokio::time::sleep(wait).await;
+                // Boxed: a timer only a retry needs would otherwise sit in
+                // every call's future.
+                Box::pin(tokio::time::sleep(wait)).await;
                 report.backoff_wait += wait;
                 pending = next;
                 acquire_started = Instant::now();
@@ -238,14 +248,21 @@ async fn run(
                     .url(r.url)
                     .body(());
                 let mut response = match built {
-                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body)),
+                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body.clone())),
                     Err(_) => {
-                        let mut plain = http::Response::new(reqwest::Body::from(r.body));
+                        let mut plain = http::Response::new(reqwest::Body::from(r.body.clone()));
                         *plain.status_mut() = r.status;
                         plain
                     }
                 };
-                response.extensions_mut().insert(report);
+                // The body stays in the response (a caller of `exec` may
+                // read it); the runtime's decoders take the same bytes (a
+                // shared buffer, not a copy) from this extension instead of
+                // reading the body a second time.
+                response.extensions_mut().insert(Prefetched {
+                    report,
+                    body: r.body,
+                });
                 *response.headers_mut() = r.headers;
                 Ok(reqwest::Response::from(response))
             }
@@ -278,11 +295,12 @@ fn finish(report: CallReport, kind: FailureKind) -> ExecFailure {
     }
 }
 
+/// Awaits a sent request (`sent`: reqwest's future, small, rather than the
+/// request itself in this future) and reads its response to the end.
 async fn send_and_read(
-    http: &reqwest::Client,
-    request: reqwest::Request,
+    sent: impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
 ) -> Result<Received, AttemptError> {
-    let mut response = http.execute(request).await.map_err(AttemptError::Send)?;
+    let mut response = sent.await.map_err(AttemptError::Send)?;
     let status = response.status();
     let version = response.version();
     let url = response.url().clone();

@@ -29,13 +29,28 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        // Read for every response: digits are parsed from the bytes, without
-        // a UTF-8 check and a `str::parse` per header.
-        let get = |name: &HeaderName| headers.get(name).and_then(|v| parse_u64(v.as_bytes()));
+        // Read for every response: one pass over the headers (cheaper than
+        // three hashed lookups), digits parsed from the bytes. As with
+        // `HeaderMap::get`, only a name's first value counts.
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        let mut last: Option<&HeaderName> = None;
+        for (name, value) in headers {
+            if last == Some(name) {
+                continue;
+            }
+            last = Some(name);
+            let slot = match name.as_str() {
+                "x-ratelimit-limit" => &mut limit,
+                "x-ratelimit-remaining" => &mut remaining,
+                "x-ratelimit-reset" => &mut reset,
+                _ => continue,
+            };
+            *slot = parse_u64(value.as_bytes());
+        }
         let status = Self {
-            limit: get(&LIMIT),
-            remaining: get(&REMAINING),
-            reset_epoch_seconds: get(&RESET),
+            limit,
+            remaining,
+            reset_epoch_seconds: reset,
         };
         (status.limit.is_some()
             || status.remaining.is_some()
@@ -78,6 +93,25 @@ mod tests {
         assert_eq!(RateLimitStatus::from_headers(&h), None);
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("lots"));
         assert_eq!(RateLimitStatus::from_headers(&h), None);
+    }
+
+    #[test]
+    fn the_first_value_of_each_header_counts() {
+        let mut h = HeaderMap::new();
+        h.insert("content-type", HeaderValue::from_static("application/json"));
+        h.append(&LIMIT, HeaderValue::from_static("300"));
+        h.append(&LIMIT, HeaderValue::from_static("5"));
+        h.insert(&RESET, HeaderValue::from_static(" 1700000000 "));
+        h.append(&REMAINING, HeaderValue::from_static("x"));
+        h.append(&REMAINING, HeaderValue::from_static("7"));
+        assert_eq!(
+            RateLimitStatus::from_headers(&h),
+            Some(RateLimitStatus {
+                limit: Some(300),
+                remaining: None,
+                reset_epoch_seconds: Some(1_700_000_000),
+            })
+        );
     }
 
     #[test]

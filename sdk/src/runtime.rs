@@ -24,6 +24,7 @@ pub use crate::error::{
     BodyError, CallReport, CommunicationError, Error, ExecFailure, GaveUp, InvalidPayload,
     Throttled, UnexpectedResponse,
 };
+use crate::execute::Prefetched;
 use crate::rate_limit::RateLimitStatus;
 use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
@@ -145,12 +146,14 @@ impl ClientHooks<ClientState> for crate::Client {
         Ok(())
     }
 
-    async fn exec(
+    // Not an `async fn`: the call's future is returned as it is, without a
+    // wrapper holding another copy of the request.
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> Result<reqwest::Response, ExecFailure> {
-        crate::execute::execute(self, request, info).await
+    ) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> {
+        crate::execute::execute(self, request, info)
     }
 }
 
@@ -168,7 +171,8 @@ pub struct ResponseValue<T> {
 }
 
 /// Status, headers, call report and the whole body of a response (or the
-/// bytes received before reading failed).
+/// bytes received before reading failed). A response of
+/// [`crate::execute`] carries its body already read.
 pub(crate) async fn take_response(
     mut response: reqwest::Response,
 ) -> (
@@ -179,12 +183,21 @@ pub(crate) async fn take_response(
 ) {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let report = response
+    match response.extensions_mut().remove::<Prefetched>() {
+        Some(p) => (status, headers, Some(Box::new(p.report)), Ok(p.body)),
+        None => {
+            let body = crate::execute::read_body(response).await;
+            (status, headers, None, body)
+        }
+    }
+}
+
+/// The report a response of [`crate::execute`] carries.
+fn take_report(response: &mut reqwest::Response) -> Option<Box<CallReport>> {
+    response
         .extensions_mut()
-        .remove::<CallReport>()
-        .map(Box::new);
-    let body = crate::execute::read_body(response).await;
-    (status, headers, report, body)
+        .remove::<Prefetched>()
+        .map(|p| Box::new(p.report))
 }
 
 impl<T: DeserializeOwned> ResponseValue<T> {
@@ -264,7 +277,9 @@ fn decode<T: DeserializeOwned>(
 /// The top-level `errors` of a 2xx body, when Braze accepted a request and
 /// still reported problems (e.g. `/users/track` rejecting one attribute).
 fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
-    if memchr::memmem::find(body, b"\"errors\"").is_none() {
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errors\""));
+    if KEY.find(body).is_none() {
         return Vec::new();
     }
     #[derive(serde::Deserialize)]
@@ -282,10 +297,7 @@ fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
 impl ResponseValue<()> {
     #[doc(hidden)]
     pub fn empty(mut response: reqwest::Response) -> Self {
-        let report = response
-            .extensions_mut()
-            .remove::<CallReport>()
-            .map(Box::new);
+        let report = take_report(&mut response);
         Self {
             inner: (),
             status: response.status(),
@@ -300,10 +312,7 @@ impl ResponseValue<()> {
 impl ResponseValue<ByteStream> {
     #[doc(hidden)]
     pub fn stream(mut response: reqwest::Response) -> Self {
-        let report = response
-            .extensions_mut()
-            .remove::<CallReport>()
-            .map(Box::new);
+        let report = take_report(&mut response);
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         Self {

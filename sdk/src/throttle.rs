@@ -435,7 +435,9 @@ impl Bucket {
             }
         }
         let _queued = Queued(self);
-        self.wait_in_queue(now, deadline).await
+        // Boxed: the queue's futures (gate, notification, timers) would
+        // otherwise make every call's future larger, waiting or not.
+        Box::pin(self.wait_in_queue(now, deadline)).await
     }
 
     async fn wait_in_queue(
