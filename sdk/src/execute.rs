@@ -7,8 +7,8 @@
 //! is a failed attempt (retried for idempotent requests) with its status and
 //! headers kept. What is retried and how long to wait is
 //! [`crate::retry`]'s. The call ends with the last response, handed to the
-//! generated code with a [`CallReport`] in its extensions, or with an
-//! [`ExecFailure`].
+//! generated code with its body and a [`CallReport`] in its extensions
+//! ([`Prefetched`]), or with an [`ExecFailure`].
 //!
 //! Tracing: one `braze.request` span per call (operation, method, path
 //! template, bucket; at the end attempts, status, throttle and backoff
@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
-use reqwest::{ResponseBuilderExt, StatusCode};
+use reqwest::StatusCode;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -30,20 +30,29 @@ use crate::runtime::{ClientInfo, OperationInfo};
 use crate::throttle::Permit;
 
 /// What the runtime attaches to the response it hands to the generated
-/// code: the call's report and the body it already read.
+/// code: the call's report and the body, already read to the end (the
+/// response's own body is consumed). [`crate::runtime::take_response`]
+/// and the other decoders take both from here.
 #[derive(Clone)]
 pub(crate) struct Prefetched {
     pub(crate) report: CallReport,
     pub(crate) body: Bytes,
 }
 
-/// A response read to the end.
+/// A response read to the end: reqwest's response (status, headers, URL,
+/// connection information; its body consumed) and the body.
 struct Received {
-    url: reqwest::Url,
-    status: StatusCode,
-    version: reqwest::Version,
-    headers: HeaderMap,
+    response: reqwest::Response,
     body: Bytes,
+}
+
+impl Received {
+    fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
 }
 
 enum AttemptError {
@@ -139,8 +148,8 @@ async fn run(
         let outcome = send_and_read(client.client().execute(pending)).await;
         let answered = Instant::now();
         if let Ok(r) = &outcome {
-            let rate_limit = RateLimitStatus::from_headers(&r.headers);
-            permit.observe_at(answered, r.status, &r.headers, rate_limit);
+            let rate_limit = RateLimitStatus::from_headers(r.headers());
+            permit.observe_at(answered, r.status(), r.headers(), rate_limit);
             report.rate_limit = rate_limit.or(report.rate_limit);
         }
         drop(permit);
@@ -149,15 +158,15 @@ async fn run(
             Ok(r) => {
                 tracing::debug!(
                     attempt,
-                    status = r.status.as_u16(),
+                    status = r.status().as_u16(),
                     elapsed_ms,
                     "braze response"
                 );
-                let asks = r.status == StatusCode::TOO_MANY_REQUESTS
-                    || r.status == StatusCode::SERVICE_UNAVAILABLE;
+                let asks = r.status() == StatusCode::TOO_MANY_REQUESTS
+                    || r.status() == StatusCode::SERVICE_UNAVAILABLE;
                 (
-                    policy.retries_status(r.status, replay_safe),
-                    asks.then(|| crate::retry::server_wait(&r.headers, SystemTime::now()))
+                    policy.retries_status(r.status(), replay_safe),
+                    asks.then(|| crate::retry::server_wait(r.headers(), SystemTime::now()))
                         .flatten(),
                 )
             }
@@ -173,11 +182,11 @@ async fn run(
             }
         };
         let failed = match &outcome {
-            Ok(r) => !r.status.is_success(),
+            Ok(r) => !r.status().is_success(),
             Err(_) => true,
         };
         let would_retry_if_safe = match &outcome {
-            Ok(r) => policy.retries_status(r.status, true),
+            Ok(r) => policy.retries_status(r.status(), true),
             Err(AttemptError::Send(e)) => policy.retries_transport(e, true),
             Err(AttemptError::Body { .. }) => true,
         };
@@ -216,7 +225,7 @@ async fn run(
                 tracing::warn!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,
-                    status = outcome.as_ref().ok().map(|r| r.status.as_u16()),
+                    status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
                     "retrying braze request"
                 );
                 // Boxed: a timer only a retry needs would otherwise sit in
@@ -238,33 +247,16 @@ async fn run(
         span.record("backoff_ms", report.backoff_wait.as_millis() as u64);
         return match outcome {
             Ok(r) => {
-                span.record("status", r.status.as_u16());
-                // The URL goes along (reqwest would otherwise parse a
-                // placeholder URL for every response). The builder cannot
-                // fail with typed parts; the fallback only avoids a panic path.
-                let built = http::Response::builder()
-                    .status(r.status)
-                    .version(r.version)
-                    .url(r.url)
-                    .body(());
-                let mut response = match built {
-                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body.clone())),
-                    Err(_) => {
-                        let mut plain = http::Response::new(reqwest::Body::from(r.body.clone()));
-                        *plain.status_mut() = r.status;
-                        plain
-                    }
-                };
-                // The body stays in the response (a caller of `exec` may
-                // read it); the runtime's decoders take the same bytes (a
-                // shared buffer, not a copy) from this extension instead of
-                // reading the body a second time.
+                span.record("status", r.status().as_u16());
+                // reqwest's own response goes back (status, headers, URL and
+                // connection information as it read them), its body with it
+                // in the one extension the decoders take it from.
+                let mut response = r.response;
                 response.extensions_mut().insert(Prefetched {
                     report,
                     body: r.body,
                 });
-                *response.headers_mut() = r.headers;
-                Ok(reqwest::Response::from(response))
+                Ok(response)
             }
             Err(AttemptError::Send(e)) => Err(finish(report, FailureKind::Transport(e))),
             Err(AttemptError::Body {
@@ -301,21 +293,11 @@ async fn send_and_read(
     sent: impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
 ) -> Result<Received, AttemptError> {
     let mut response = sent.await.map_err(AttemptError::Send)?;
-    let status = response.status();
-    let version = response.version();
-    let url = response.url().clone();
-    let headers = std::mem::take(response.headers_mut());
-    match read_body(response).await {
-        Ok(body) => Ok(Received {
-            url,
-            status,
-            version,
-            headers,
-            body,
-        }),
+    match read_to_end(&mut response).await {
+        Ok(body) => Ok(Received { response, body }),
         Err((body, source)) => Err(AttemptError::Body {
-            status,
-            headers,
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
             body,
             source,
         }),
@@ -325,6 +307,12 @@ async fn send_and_read(
 /// Reads a body to the end; on failure, returns the bytes received so far.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
+) -> Result<Bytes, (Bytes, reqwest::Error)> {
+    read_to_end(&mut response).await
+}
+
+async fn read_to_end(
+    response: &mut reqwest::Response,
 ) -> Result<Bytes, (Bytes, reqwest::Error)> {
     let mut first: Option<Bytes> = None;
     let mut rest: Option<BytesMut> = None;

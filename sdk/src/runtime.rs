@@ -65,7 +65,11 @@ where
         result: &Result<reqwest::Response, ExecFailure>,
         info: &OperationInfo,
     ) -> Result<(), Error<E>>;
-    /// Sends the request: throttle, retries, deadline, tracing.
+    /// Sends the request: throttle, retries, deadline, tracing. The
+    /// response's body has been read to the end inside the last attempt;
+    /// [`ResponseValue::from_response`], [`ResponseValue::stream`] and
+    /// [`Error::from_unexpected`] take it from the response's extensions
+    /// (reading the body itself again yields nothing).
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -312,11 +316,19 @@ impl ResponseValue<()> {
 impl ResponseValue<ByteStream> {
     #[doc(hidden)]
     pub fn stream(mut response: reqwest::Response) -> Self {
-        let report = take_report(&mut response);
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        let prefetched = response.extensions_mut().remove::<Prefetched>();
+        let (report, inner) = match prefetched {
+            Some(p) => {
+                let body: reqwest::Result<Bytes> = Ok(p.body);
+                let once = futures_util::stream::iter(std::iter::once(body));
+                (Some(Box::new(p.report)), ByteStream::new(Box::pin(once)))
+            }
+            None => (None, ByteStream::new(Box::pin(response.bytes_stream()))),
+        };
         Self {
-            inner: ByteStream::new(Box::pin(response.bytes_stream())),
+            inner,
             status,
             headers,
             raw: None,
@@ -426,5 +438,45 @@ impl<E> RequestBuilderExt<E> for RequestBuilder {
                 reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
             )
             .body(encoded))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn response(body: &'static str, prefetched: Option<&'static str>) -> reqwest::Response {
+        let mut r = http::Response::new(reqwest::Body::from(body));
+        if let Some(p) = prefetched {
+            r.extensions_mut().insert(Prefetched {
+                report: CallReport::new("users_track", crate::operation::find("users_track")),
+                body: Bytes::from_static(p.as_bytes()),
+            });
+        }
+        reqwest::Response::from(r)
+    }
+
+    #[tokio::test]
+    async fn decoders_take_the_body_execute_read_else_read_it() {
+        let (_, _, report, body) = take_response(response("", Some("{\"a\":1}"))).await;
+        assert_eq!(body.unwrap(), "{\"a\":1}");
+        assert_eq!(report.unwrap().operation_id, "users_track");
+        let (_, _, report, body) = take_response(response("{\"b\":2}", None)).await;
+        assert_eq!(body.unwrap(), "{\"b\":2}");
+        assert!(report.is_none());
+
+        for (r, expected) in [
+            (response("", Some("bytes")), "bytes"),
+            (response("own", None), "own"),
+        ] {
+            let value = ResponseValue::stream(r);
+            let mut stream = value.into_inner().into_inner();
+            let mut all = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                all.extend_from_slice(&chunk.unwrap());
+            }
+            assert_eq!(all, expected.as_bytes());
+        }
     }
 }
