@@ -49,7 +49,10 @@ pub struct CallReport {
 impl CallReport {
     /// The report of a call of `operation_id`, described by `op` (its
     /// entry in the operation table, when it has one).
-    pub(crate) fn new(operation_id: &'static str, op: Option<&crate::operation::Operation>) -> Self {
+    pub(crate) fn new(
+        operation_id: &'static str,
+        op: Option<&crate::operation::Operation>,
+    ) -> Self {
         Self {
             operation_id,
             method: op.map_or("?", |o| o.method),

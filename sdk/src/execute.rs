@@ -18,8 +18,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -153,7 +153,9 @@ async fn run(
             report.rate_limit = rate_limit.or(report.rate_limit);
         }
         drop(permit);
-        let elapsed_ms = answered.saturating_duration_since(attempt_started).as_millis() as u64;
+        let elapsed_ms = answered
+            .saturating_duration_since(attempt_started)
+            .as_millis() as u64;
         let (retryable, server_wait) = match &outcome {
             Ok(r) => {
                 tracing::debug!(
@@ -311,9 +313,7 @@ pub(crate) async fn read_body(
     read_to_end(&mut response).await
 }
 
-async fn read_to_end(
-    response: &mut reqwest::Response,
-) -> Result<Bytes, (Bytes, reqwest::Error)> {
+async fn read_to_end(response: &mut reqwest::Response) -> Result<Bytes, (Bytes, reqwest::Error)> {
     let mut first: Option<Bytes> = None;
     let mut rest: Option<BytesMut> = None;
     loop {

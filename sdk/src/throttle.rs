@@ -290,7 +290,12 @@ impl Permit<'_> {
     /// Records what the response said about the bucket (`rate_limit`: its
     /// parsed `X-RateLimit-*` headers).
     #[cfg(test)]
-    fn observe(&self, status: StatusCode, headers: &HeaderMap, rate_limit: Option<RateLimitStatus>) {
+    fn observe(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        rate_limit: Option<RateLimitStatus>,
+    ) {
         self.observe_at(Instant::now(), status, headers, rate_limit);
     }
 }
