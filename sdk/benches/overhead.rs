@@ -13,6 +13,9 @@
 //! instructions under `valgrind --tool=callgrind` (repeatable on a noisy
 //! machine): the difference between two values of `n`, divided by their
 //! difference, is the instructions per request, server side included.
+//! `P2_RUNTIME=current-thread` runs that mode on tokio's current-thread
+//! runtime: the same work, without the thread interleavings that make the
+//! multi-thread counts of the SDK vary by about 2% from run to run.
 //!
 //! A bench binary (no harness): its figures go in the closing notes.
 
@@ -109,8 +112,20 @@ fn summary(label: &str, mut ratios: Vec<f64>) -> String {
     )
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    let current = std::env::var("P2_RUNTIME").is_ok_and(|r| r == "current-thread");
+    let runtime = if current {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    }
+    .enable_all()
+    .build()
+    .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
     let server = server::start(Mode::Open).await;
     let client = Client::builder(Instance::custom(&server.url), "bench-key")
         .build()

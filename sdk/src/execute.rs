@@ -144,7 +144,9 @@ async fn run(
         } else {
             None
         };
-        *pending.timeout_mut() = Some(attempt_timeout);
+        if state.http_timeout != Some(attempt_timeout) {
+            *pending.timeout_mut() = Some(attempt_timeout);
+        }
         let outcome = send_and_read(client.client().execute(pending)).await;
         let answered = Instant::now();
         if let Ok(r) = &outcome {

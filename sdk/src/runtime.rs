@@ -97,6 +97,11 @@ pub struct ClientState {
     /// Authorization (marked sensitive), user agent and default headers,
     /// added to every request that does not set them itself.
     pub(crate) headers: Arc<HeaderMap>,
+    /// The total timeout the HTTP client itself applies to each request
+    /// (set when the SDK built that client, to the attempt timeout): an
+    /// attempt with the same timeout needs no per-request one, which
+    /// reqwest keeps in an extension map allocated per request.
+    pub(crate) http_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientState {
