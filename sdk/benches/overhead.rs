@@ -8,7 +8,8 @@
 //! every round, and the median of the per-round ratios is printed (the
 //! machine is shared and noisy; absolute times mean little).
 //!
-//! With `P2_VARIANT=reqwest|reqwest-timeout|sdk|sdk-plain` and `P2_CALLS=n`
+//! With `P2_VARIANT=reqwest|reqwest-timeout|sdk|sdk-plain` (or
+//! `sdk-throttle-only`, `sdk-retries-only`) and `P2_CALLS=n`
 //! it instead makes `n` sequential calls of that variant only, for counting
 //! instructions under `valgrind --tool=callgrind` (repeatable on a noisy
 //! machine): the difference between two values of `n`, divided by their
@@ -136,6 +137,15 @@ async fn run() {
         .retry_policy(braze_sdk::RetryPolicy::none())
         .build()
         .unwrap();
+    // For the instruction-count breakdown: one of the two at a time.
+    let throttle_only = Client::builder(Instance::custom(&server.url), "bench-key")
+        .retry_policy(braze_sdk::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let retries_only = Client::builder(Instance::custom(&server.url), "bench-key")
+        .throttle(braze_sdk::ThrottleConfig::disabled())
+        .build()
+        .unwrap();
     let bare = reqwest::Client::builder()
         .user_agent(braze_sdk::DEFAULT_USER_AGENT)
         .tls_backend_preconfigured(braze_sdk::tls_client_config().unwrap())
@@ -160,6 +170,8 @@ async fn run() {
                 "reqwest-timeout" => raw_call(&timed, &url, &body).await,
                 "sdk" => sdk_call(&client, &body).await,
                 "sdk-plain" => sdk_call(&plain, &body).await,
+                "sdk-throttle-only" => sdk_call(&throttle_only, &body).await,
+                "sdk-retries-only" => sdk_call(&retries_only, &body).await,
                 other => panic!("unknown P2_VARIANT {other}"),
             }
         }

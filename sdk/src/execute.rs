@@ -149,12 +149,14 @@ async fn run(
         }
         let outcome = send_and_read(client.client().execute(pending)).await;
         let answered = Instant::now();
-        if let Ok(r) = &outcome {
-            let rate_limit = RateLimitStatus::from_headers(r.headers());
-            permit.observe_at(answered, r.status(), r.headers(), rate_limit);
-            report.rate_limit = rate_limit.or(report.rate_limit);
+        match &outcome {
+            Ok(r) => {
+                let rate_limit = RateLimitStatus::from_headers(r.headers());
+                permit.finish(answered, r.status(), r.headers(), rate_limit);
+                report.rate_limit = rate_limit.or(report.rate_limit);
+            }
+            Err(_) => drop(permit),
         }
-        drop(permit);
         let elapsed_ms = answered
             .saturating_duration_since(attempt_started)
             .as_millis() as u64;

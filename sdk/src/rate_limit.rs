@@ -32,21 +32,20 @@ impl RateLimitStatus {
         // Read for every response: one pass over the headers (cheaper than
         // three hashed lookups), digits parsed from the bytes. As with
         // `HeaderMap::get`, only a name's first value counts.
+        // `Some(parsed)` once a name's first value was seen.
         let (mut limit, mut remaining, mut reset) = (None, None, None);
-        let mut last: Option<&HeaderName> = None;
         for (name, value) in headers {
-            if last == Some(name) {
-                continue;
-            }
-            last = Some(name);
             let slot = match name.as_str() {
                 "x-ratelimit-limit" => &mut limit,
                 "x-ratelimit-remaining" => &mut remaining,
                 "x-ratelimit-reset" => &mut reset,
                 _ => continue,
             };
-            *slot = parse_u64(value.as_bytes());
+            if slot.is_none() {
+                *slot = Some(parse_u64(value.as_bytes()));
+            }
         }
+        let (limit, remaining, reset) = (limit.flatten(), remaining.flatten(), reset.flatten());
         let status = Self {
             limit,
             remaining,

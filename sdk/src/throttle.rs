@@ -274,16 +274,17 @@ impl Permit<'_> {
     pub(crate) const NONE: Permit<'static> = Permit(None);
 
     /// Records what the response said about the bucket (`rate_limit`: its
-    /// parsed `X-RateLimit-*` headers) at `now`.
-    pub(crate) fn observe_at(
-        &self,
+    /// parsed `X-RateLimit-*` headers) at `now`, and frees the place (one
+    /// lock of the bucket for both).
+    pub(crate) fn finish(
+        mut self,
         now: Instant,
         status: StatusCode,
         headers: &HeaderMap,
         rate_limit: Option<RateLimitStatus>,
     ) {
-        if let Some((bucket, seq)) = &self.0 {
-            bucket.observe(now, *seq, status, headers, rate_limit);
+        if let Some((bucket, seq)) = self.0.take() {
+            bucket.observe(now, seq, status, headers, rate_limit, true);
         }
     }
 
@@ -296,7 +297,9 @@ impl Permit<'_> {
         headers: &HeaderMap,
         rate_limit: Option<RateLimitStatus>,
     ) {
-        self.observe_at(Instant::now(), status, headers, rate_limit);
+        if let Some((bucket, seq)) = &self.0 {
+            bucket.observe(Instant::now(), *seq, status, headers, rate_limit, false);
+        }
     }
 }
 
@@ -556,6 +559,8 @@ impl Bucket {
         Decision::Go(s.sent)
     }
 
+    /// Takes in a response of the request numbered `seq`; with `release`,
+    /// also frees its place.
     fn observe(
         &self,
         now: Instant,
@@ -563,6 +568,7 @@ impl Bucket {
         status: StatusCode,
         header_map: &HeaderMap,
         headers: Option<RateLimitStatus>,
+        release: bool,
     ) {
         let mut s = self.lock();
         s.probing = false;
@@ -619,6 +625,9 @@ impl Bucket {
             if let Some(until) = until {
                 s.hold_until = Some(s.hold_until.map_or(until, |h| h.max(until)));
             }
+        }
+        if release {
+            s.in_flight -= 1;
         }
         let queued = s.queued > 0;
         drop(s);
