@@ -294,7 +294,9 @@ async fn run(
 fn replay_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
     let body = match request.body() {
         None => None,
-        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(body.as_bytes()?))),
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
+            body.as_bytes()?,
+        ))),
     };
     let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
     *copy.headers_mut() = request.headers().clone();
