@@ -702,6 +702,44 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_queued_request_is_woken_by_the_answer_and_a_dropped_one_leaves_the_queue() {
+        let t = Arc::new(Throttle::new(&ThrottleConfig::default()));
+        let queued = |t: &Throttle| t.buckets["users-track"].lock().queued;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (first, _) = t.acquire("users-track", deadline).await.unwrap();
+        // A second request waits for the first answer; a third, cancelled
+        // while waiting, must not stay counted in the queue.
+        let t2 = t.clone();
+        let waiter = tokio::spawn(async move {
+            let (permit, waited) = t2.acquire("users-track", deadline).await.unwrap();
+            drop(permit);
+            waited
+        });
+        let t3 = t.clone();
+        let cancelled = tokio::spawn(async move {
+            let _ = t3.acquire("users-track", deadline).await;
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(queued(&t), 2);
+        cancelled.abort();
+        let _ = cancelled.await;
+        assert_eq!(queued(&t), 1);
+        let answered = std::time::Instant::now();
+        let h = headers(300, 299, epoch_now() + 3);
+        first.finish(
+            Instant::now(),
+            StatusCode::OK,
+            &h,
+            RateLimitStatus::from_headers(&h),
+        );
+        let waited = waiter.await.unwrap();
+        assert!(answered.elapsed() < Duration::from_millis(500), "not woken");
+        assert!(waited >= Duration::from_millis(40), "{waited:?}");
+        assert_eq!(queued(&t), 0);
+        assert_eq!(t.snapshot("users-track"), Some((Some(298), 0)));
+    }
+
+    #[tokio::test]
     async fn an_exhausted_window_waits_for_the_reset_and_fails_fast_past_the_deadline() {
         let t = Throttle::new(&ThrottleConfig::default().reset_margin(Duration::ZERO));
         let deadline = Instant::now() + Duration::from_millis(200);
