@@ -8,11 +8,15 @@
 //! every round, and the median of the per-round ratios is printed (the
 //! machine is shared and noisy; absolute times mean little).
 //!
-//! With `P2_VARIANT=reqwest|reqwest-timeout|sdk|sdk-plain` and `P2_CALLS=n`
+//! With `P2_VARIANT=reqwest|reqwest-timeout|sdk|sdk-plain` (or
+//! `sdk-throttle-only`, `sdk-retries-only`) and `P2_CALLS=n`
 //! it instead makes `n` sequential calls of that variant only, for counting
 //! instructions under `valgrind --tool=callgrind` (repeatable on a noisy
 //! machine): the difference between two values of `n`, divided by their
 //! difference, is the instructions per request, server side included.
+//! `P2_RUNTIME=current-thread` runs that mode on tokio's current-thread
+//! runtime: the same work, without the thread interleavings that make the
+//! multi-thread counts of the SDK vary by about 2% from run to run.
 //!
 //! A bench binary (no harness): its figures go in the closing notes.
 
@@ -104,8 +108,20 @@ fn summary(label: &str, mut ratios: Vec<f64>) -> String {
     )
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    let current = std::env::var("P2_RUNTIME").is_ok_and(|r| r == "current-thread");
+    let runtime = if current {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    }
+    .enable_all()
+    .build()
+    .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
     let server = server::start(Mode::Open).await;
     let client = Client::builder(Instance::custom(&server.url), "bench-key")
         .build()
@@ -114,6 +130,15 @@ async fn main() {
     let plain = Client::builder(Instance::custom(&server.url), "bench-key")
         .throttle(braze_sdk::ThrottleConfig::disabled())
         .retry_policy(braze_sdk::RetryPolicy::none())
+        .build()
+        .unwrap();
+    // For the instruction-count breakdown: one of the two at a time.
+    let throttle_only = Client::builder(Instance::custom(&server.url), "bench-key")
+        .retry_policy(braze_sdk::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let retries_only = Client::builder(Instance::custom(&server.url), "bench-key")
+        .throttle(braze_sdk::ThrottleConfig::disabled())
         .build()
         .unwrap();
     let bare = reqwest::Client::builder()
@@ -140,6 +165,8 @@ async fn main() {
                 "reqwest-timeout" => raw_call(&timed, &url, &body).await,
                 "sdk" => sdk_call(&client, &body).await,
                 "sdk-plain" => sdk_call(&plain, &body).await,
+                "sdk-throttle-only" => sdk_call(&throttle_only, &body).await,
+                "sdk-retries-only" => sdk_call(&retries_only, &body).await,
                 other => panic!("unknown P2_VARIANT {other}"),
             }
         }

@@ -246,13 +246,17 @@ impl ClientBuilder {
             value.set_sensitive(true);
             headers.append(header, value);
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_client_config()?)
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(BuildError::Http)?,
+        let (http, http_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => (
+                reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls_client_config()?)
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(BuildError::Http)?,
+                Some(self.timeout),
+            ),
         };
         let state = ClientState {
             settings: Arc::new(Settings {
@@ -262,6 +266,7 @@ impl ClientBuilder {
             }),
             throttle: Arc::new(Throttle::new(&self.throttle)),
             headers: Arc::new(headers),
+            http_timeout,
         };
         Ok(Client::new_with_client(base, http, state))
     }

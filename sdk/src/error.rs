@@ -47,8 +47,12 @@ pub struct CallReport {
 }
 
 impl CallReport {
-    pub(crate) fn new(operation_id: &'static str) -> Self {
-        let op = crate::operation::find(operation_id);
+    /// The report of a call of `operation_id`, described by `op` (its
+    /// entry in the operation table, when it has one).
+    pub(crate) fn new(
+        operation_id: &'static str,
+        op: Option<&crate::operation::Operation>,
+    ) -> Self {
         Self {
             operation_id,
             method: op.map_or("?", |o| o.method),

@@ -7,8 +7,8 @@
 //! is a failed attempt (retried for idempotent requests) with its status and
 //! headers kept. What is retried and how long to wait is
 //! [`crate::retry`]'s. The call ends with the last response, handed to the
-//! generated code with a [`CallReport`] in its extensions, or with an
-//! [`ExecFailure`].
+//! generated code with its body and a [`CallReport`] in its extensions
+//! ([`Prefetched`]), or with an [`ExecFailure`].
 //!
 //! Tracing: one `braze.request` span per call (operation, method, path
 //! template, bucket; at the end attempts, status, throttle and backoff
@@ -18,8 +18,8 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use reqwest::{ResponseBuilderExt, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -27,14 +27,32 @@ use tracing::field::Empty;
 use crate::error::{CallReport, ExecFailure, FailureKind, GaveUp};
 use crate::rate_limit::RateLimitStatus;
 use crate::runtime::{ClientInfo, OperationInfo};
+use crate::throttle::Permit;
 
-/// A response read to the end.
+/// What the runtime attaches to the response it hands to the generated
+/// code: the call's report and the body, already read to the end (the
+/// response's own body is consumed). [`crate::runtime::take_response`]
+/// and the other decoders take both from here.
+#[derive(Clone)]
+pub(crate) struct Prefetched {
+    pub(crate) report: CallReport,
+    pub(crate) body: Bytes,
+}
+
+/// A response read to the end: reqwest's response (status, headers, URL,
+/// connection information; its body consumed) and the body.
 struct Received {
-    url: reqwest::Url,
-    status: StatusCode,
-    version: reqwest::Version,
-    headers: HeaderMap,
+    response: reqwest::Response,
     body: Bytes,
+}
+
+impl Received {
+    fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
 }
 
 enum AttemptError {
@@ -49,12 +67,18 @@ enum AttemptError {
     },
 }
 
-pub(crate) async fn execute(
-    client: &crate::Client,
+/// Runs one call. Not an `async fn`: the returned future is the call's own
+/// (no outer future holding a second copy of the request).
+pub(crate) fn execute<'a>(
+    client: &'a crate::Client,
     request: reqwest::Request,
     info: &OperationInfo,
-) -> Result<reqwest::Response, ExecFailure> {
-    let report = CallReport::new(info.operation_id);
+) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> + use<'a> {
+    let index = crate::operation::index(info.operation_id);
+    let report = CallReport::new(
+        info.operation_id,
+        index.map(|i| &crate::operation::OPERATIONS[i]),
+    );
     let span = tracing::info_span!(
         "braze.request",
         operation = report.operation_id,
@@ -66,25 +90,34 @@ pub(crate) async fn execute(
         throttle_wait_ms = Empty,
         backoff_ms = Empty,
     );
-    run(client, request, report).instrument(span).await
+    run(client, request, report, index).instrument(span)
 }
 
 async fn run(
     client: &crate::Client,
-    request: reqwest::Request,
+    mut pending: reqwest::Request,
     mut report: CallReport,
+    operation_index: Option<usize>,
 ) -> Result<reqwest::Response, ExecFailure> {
     let state = client.inner();
     let settings = &*state.settings;
     let policy = &settings.retry;
+    // Clock reads are few on purpose (they show in the per-request cost):
+    // one when the call starts, one when each response is in, one after
+    // each wait.
     let started = Instant::now();
     let deadline = started + settings.deadline;
-    let replay_safe = policy.replay_safe(request.method(), report.operation_id);
-    let mut backoffs = policy.backoffs();
-    let mut pending = request;
+    let replay_safe = policy.replay_safe(pending.method(), report.operation_id);
+    // The backoff schedule is built when the first retry needs it.
+    let mut backoffs = None;
+    let bucket = state.throttle.bucket(operation_index, report.bucket);
+    let mut acquire_started = started;
     loop {
-        let acquire_started = Instant::now();
-        let (permit, waited) = match state.throttle.acquire(report.bucket, deadline).await {
+        let acquired = match bucket {
+            Some(b) => b.acquire(acquire_started, deadline).await,
+            None => Ok((Permit::NONE, Duration::ZERO)),
+        };
+        let (permit, waited) = match acquired {
             Ok(p) => p,
             Err(wait) => {
                 report.throttle_wait += acquire_started.elapsed();
@@ -99,41 +132,47 @@ async fn run(
         report.throttle_wait += waited;
         report.attempts += 1;
         let attempt = report.attempts;
-        let left = deadline.saturating_duration_since(Instant::now());
+        let attempt_started = acquire_started + waited;
+        let left = deadline.saturating_duration_since(attempt_started);
         let attempt_timeout = settings
             .attempt_timeout
             .min(left)
             .max(Duration::from_millis(1));
         let cut_by_deadline = attempt_timeout < settings.attempt_timeout;
         let spare = if attempt <= policy.max_retries {
-            pending.try_clone()
+            replay_copy(&pending)
         } else {
             None
         };
-        let mut current = pending;
-        *current.timeout_mut() = Some(attempt_timeout);
-        let attempt_started = Instant::now();
-        let outcome = send_and_read(client.client(), current).await;
-        if let Ok(r) = &outcome {
-            let rate_limit = RateLimitStatus::from_headers(&r.headers);
-            permit.observe(r.status, &r.headers, rate_limit);
-            report.rate_limit = rate_limit.or(report.rate_limit);
+        if state.http_timeout != Some(attempt_timeout) {
+            *pending.timeout_mut() = Some(attempt_timeout);
         }
-        drop(permit);
-        let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+        let outcome = send_and_read(client.client().execute(pending)).await;
+        let answered = Instant::now();
+        match &outcome {
+            Ok(r) => {
+                let rate_limit = RateLimitStatus::from_headers(r.headers());
+                permit.finish(answered, r.status(), r.headers(), rate_limit);
+                report.rate_limit = rate_limit.or(report.rate_limit);
+            }
+            Err(_) => drop(permit),
+        }
+        let elapsed_ms = answered
+            .saturating_duration_since(attempt_started)
+            .as_millis() as u64;
         let (retryable, server_wait) = match &outcome {
             Ok(r) => {
                 tracing::debug!(
                     attempt,
-                    status = r.status.as_u16(),
+                    status = r.status().as_u16(),
                     elapsed_ms,
                     "braze response"
                 );
-                let asks = r.status == StatusCode::TOO_MANY_REQUESTS
-                    || r.status == StatusCode::SERVICE_UNAVAILABLE;
+                let asks = r.status() == StatusCode::TOO_MANY_REQUESTS
+                    || r.status() == StatusCode::SERVICE_UNAVAILABLE;
                 (
-                    policy.retries_status(r.status, replay_safe),
-                    asks.then(|| crate::retry::server_wait(&r.headers, SystemTime::now()))
+                    policy.retries_status(r.status(), replay_safe),
+                    asks.then(|| crate::retry::server_wait(r.headers(), SystemTime::now()))
                         .flatten(),
                 )
             }
@@ -149,11 +188,11 @@ async fn run(
             }
         };
         let failed = match &outcome {
-            Ok(r) => !r.status.is_success(),
+            Ok(r) => !r.status().is_success(),
             Err(_) => true,
         };
         let would_retry_if_safe = match &outcome {
-            Ok(r) => policy.retries_status(r.status, true),
+            Ok(r) => policy.retries_status(r.status(), true),
             Err(AttemptError::Send(e)) => policy.retries_transport(e, true),
             Err(AttemptError::Body { .. }) => true,
         };
@@ -177,14 +216,14 @@ async fn run(
             })
         } else if let Some(next) = spare {
             let wait = server_wait
-                .or_else(|| backoffs.next())
+                .or_else(|| backoffs.get_or_insert_with(|| policy.backoffs()).next())
                 .unwrap_or(policy.max_backoff);
             if wait > policy.max_backoff {
                 Some(GaveUp::WaitTooLong {
                     wait,
                     max_backoff: policy.max_backoff,
                 })
-            } else if Instant::now() + wait >= deadline {
+            } else if answered + wait >= deadline {
                 Some(GaveUp::Deadline {
                     deadline: settings.deadline,
                 })
@@ -192,45 +231,38 @@ async fn run(
                 tracing::warn!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,
-                    status = outcome.as_ref().ok().map(|r| r.status.as_u16()),
+                    status = outcome.as_ref().ok().map(|r| r.status().as_u16()),
                     "retrying braze request"
                 );
-                tokio::time::sleep(wait).await;
+                // Boxed: a timer only a retry needs would otherwise sit in
+                // every call's future.
+                Box::pin(tokio::time::sleep(wait)).await;
                 report.backoff_wait += wait;
                 pending = next;
+                acquire_started = Instant::now();
                 continue;
             }
         } else {
             Some(GaveUp::BodyNotReplayable)
         };
         report.gave_up = gave_up;
-        report.elapsed = started.elapsed();
+        report.elapsed = answered.saturating_duration_since(started);
         let span = tracing::Span::current();
         span.record("attempts", report.attempts);
         span.record("throttle_wait_ms", report.throttle_wait.as_millis() as u64);
         span.record("backoff_ms", report.backoff_wait.as_millis() as u64);
         return match outcome {
             Ok(r) => {
-                span.record("status", r.status.as_u16());
-                // The URL goes along (reqwest would otherwise parse a
-                // placeholder URL for every response). The builder cannot
-                // fail with typed parts; the fallback only avoids a panic path.
-                let built = http::Response::builder()
-                    .status(r.status)
-                    .version(r.version)
-                    .url(r.url)
-                    .body(());
-                let mut response = match built {
-                    Ok(empty) => empty.map(|()| reqwest::Body::from(r.body)),
-                    Err(_) => {
-                        let mut plain = http::Response::new(reqwest::Body::from(r.body));
-                        *plain.status_mut() = r.status;
-                        plain
-                    }
-                };
-                response.extensions_mut().insert(report);
-                *response.headers_mut() = r.headers;
-                Ok(reqwest::Response::from(response))
+                span.record("status", r.status().as_u16());
+                // reqwest's own response goes back (status, headers, URL and
+                // connection information as it read them), its body with it
+                // in the one extension the decoders take it from.
+                let mut response = r.response;
+                response.extensions_mut().insert(Prefetched {
+                    report,
+                    body: r.body,
+                });
+                Ok(response)
             }
             Err(AttemptError::Send(e)) => Err(finish(report, FailureKind::Transport(e))),
             Err(AttemptError::Body {
@@ -254,6 +286,28 @@ async fn run(
     }
 }
 
+/// A copy of `request` to send again if this attempt fails in a way that is
+/// retried; `None` for a streaming body. Not `Request::try_clone`: that one
+/// allocates a timeout extension for the copy only to replace it (about 600
+/// instructions per call); a request built by the generated code has no
+/// other extension.
+fn replay_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    let body = match request.body() {
+        None => None,
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
+            body.as_bytes()?,
+        ))),
+    };
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.body_mut() = body;
+    Some(copy)
+}
+
 fn finish(report: CallReport, kind: FailureKind) -> ExecFailure {
     ExecFailure {
         kind,
@@ -261,26 +315,17 @@ fn finish(report: CallReport, kind: FailureKind) -> ExecFailure {
     }
 }
 
+/// Awaits a sent request (`sent`: reqwest's future, small, rather than the
+/// request itself in this future) and reads its response to the end.
 async fn send_and_read(
-    http: &reqwest::Client,
-    request: reqwest::Request,
+    sent: impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
 ) -> Result<Received, AttemptError> {
-    let mut response = http.execute(request).await.map_err(AttemptError::Send)?;
-    let status = response.status();
-    let version = response.version();
-    let url = response.url().clone();
-    let headers = std::mem::take(response.headers_mut());
-    match read_body(response).await {
-        Ok(body) => Ok(Received {
-            url,
-            status,
-            version,
-            headers,
-            body,
-        }),
+    let mut response = sent.await.map_err(AttemptError::Send)?;
+    match read_to_end(&mut response).await {
+        Ok(body) => Ok(Received { response, body }),
         Err((body, source)) => Err(AttemptError::Body {
-            status,
-            headers,
+            status: response.status(),
+            headers: std::mem::take(response.headers_mut()),
             body,
             source,
         }),
@@ -291,6 +336,10 @@ async fn send_and_read(
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
 ) -> Result<Bytes, (Bytes, reqwest::Error)> {
+    read_to_end(&mut response).await
+}
+
+async fn read_to_end(response: &mut reqwest::Response) -> Result<Bytes, (Bytes, reqwest::Error)> {
     let mut first: Option<Bytes> = None;
     let mut rest: Option<BytesMut> = None;
     loop {

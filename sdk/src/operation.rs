@@ -79,8 +79,15 @@ pub enum Pagination {
 /// Looks an operation up by its `operationId` (a hash lookup: the runtime
 /// does it for every request).
 pub fn find(id: &str) -> Option<&'static Operation> {
-    static BY_ID: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
-        std::sync::OnceLock::new();
+    index(id).map(|i| &OPERATIONS[i])
+}
+
+/// The index in [`OPERATIONS`] of the operation `id`. The keys are the
+/// spec's own operation ids, not input from the network, so a fast
+/// unkeyed hash (foldhash) serves better than std's SipHash.
+pub(crate) fn index(id: &str) -> Option<usize> {
+    type ById = std::collections::HashMap<&'static str, usize, foldhash::fast::FixedState>;
+    static BY_ID: std::sync::OnceLock<ById> = std::sync::OnceLock::new();
     let by_id = BY_ID.get_or_init(|| {
         OPERATIONS
             .iter()
@@ -88,5 +95,5 @@ pub fn find(id: &str) -> Option<&'static Operation> {
             .map(|(i, op)| (op.id, i))
             .collect()
     });
-    by_id.get(id).map(|&i| &OPERATIONS[i])
+    by_id.get(id).copied()
 }

@@ -29,16 +29,27 @@ pub struct RateLimitStatus {
 impl RateLimitStatus {
     /// Reads the headers; `None` when none of them is present.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let get = |name: &HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|s| s.trim().parse::<u64>().ok())
-        };
+        // Read for every response: one pass over the headers (cheaper than
+        // three hashed lookups), digits parsed from the bytes. As with
+        // `HeaderMap::get`, only a name's first value counts.
+        // `Some(parsed)` once a name's first value was seen.
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "x-ratelimit-limit" => &mut limit,
+                "x-ratelimit-remaining" => &mut remaining,
+                "x-ratelimit-reset" => &mut reset,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(parse_u64(value.as_bytes()));
+            }
+        }
+        let (limit, remaining, reset) = (limit.flatten(), remaining.flatten(), reset.flatten());
         let status = Self {
-            limit: get(&LIMIT),
-            remaining: get(&REMAINING),
-            reset_epoch_seconds: get(&RESET),
+            limit,
+            remaining,
+            reset_epoch_seconds: reset,
         };
         (status.limit.is_some()
             || status.remaining.is_some()
@@ -53,6 +64,23 @@ impl RateLimitStatus {
     }
 }
 
+/// A decimal number with optional surrounding whitespace, as `str::parse`
+/// would read it after `trim` (a leading `+` included).
+fn parse_u64(bytes: &[u8]) -> Option<u64> {
+    let bytes = bytes.trim_ascii();
+    let digits = bytes.strip_prefix(b"+").unwrap_or(bytes);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +92,51 @@ mod tests {
         assert_eq!(RateLimitStatus::from_headers(&h), None);
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("lots"));
         assert_eq!(RateLimitStatus::from_headers(&h), None);
+    }
+
+    #[test]
+    fn the_first_value_of_each_header_counts() {
+        let mut h = HeaderMap::new();
+        h.insert("content-type", HeaderValue::from_static("application/json"));
+        h.append(&LIMIT, HeaderValue::from_static("300"));
+        h.append(&LIMIT, HeaderValue::from_static("5"));
+        h.insert(&RESET, HeaderValue::from_static(" 1700000000 "));
+        h.append(&REMAINING, HeaderValue::from_static("x"));
+        h.append(&REMAINING, HeaderValue::from_static("7"));
+        assert_eq!(
+            RateLimitStatus::from_headers(&h),
+            Some(RateLimitStatus {
+                limit: Some(300),
+                remaining: None,
+                reset_epoch_seconds: Some(1_700_000_000),
+            })
+        );
+    }
+
+    #[test]
+    fn numbers_are_read_like_str_parse_after_trim() {
+        for text in [
+            "0",
+            "42",
+            " 42 ",
+            "+7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            " ",
+            "+",
+            "-1",
+            "4 2",
+            "1e3",
+            "0x10",
+            "\t12\t",
+            "١٢",
+        ] {
+            assert_eq!(
+                parse_u64(text.as_bytes()),
+                text.trim().parse::<u64>().ok(),
+                "{text:?}"
+            );
+        }
     }
 }

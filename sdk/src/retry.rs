@@ -6,7 +6,9 @@
 //! only when it provably did not arrive (the connection could not be made)
 //! or Braze refused it (429), unless the caller opted in. Idempotent methods
 //! (GET, HEAD, PUT, DELETE, OPTIONS) are also retried on transport failures,
-//! a connection closed before or during the response, 408 and 5xx.
+//! a connection closed before or during the response, 408 and 5xx. A
+//! server certificate the client refuses is not retried: it would be
+//! refused again.
 //!
 //! Waits: a 429 (or a 503 with `Retry-After`) waits what the server asks
 //! (`Retry-After`, else `X-RateLimit-Reset`); anything else waits an
@@ -100,8 +102,9 @@ impl RetryPolicy {
     /// Whether a transport error is retried.
     pub fn retries_transport(&self, error: &reqwest::Error, replay_safe: bool) -> bool {
         if error.is_connect() {
-            // The request never left: safe for every method.
-            return true;
+            // The request never left: safe for every method; but a
+            // certificate this client refuses is refused again next time.
+            return !refused_certificate(error);
         }
         replay_safe && (error.is_timeout() || error.is_request() || error.is_body())
     }
@@ -119,6 +122,33 @@ impl RetryPolicy {
             .build()
             .map(move |d| d.min(cap))
     }
+}
+
+/// Whether TLS failed because the server's certificate is not acceptable
+/// (unknown issuer, expired, wrong name, ...): rustls's error, found in the
+/// cause chain.
+fn refused_certificate(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::UnsupportedNameType
+            );
+        }
+        // An `io::Error` (reqwest's connector nests two) hides its inner
+        // error from `source()`.
+        cause = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// Whether `method` is idempotent.

@@ -24,6 +24,7 @@ pub use crate::error::{
     BodyError, CallReport, CommunicationError, Error, ExecFailure, GaveUp, InvalidPayload,
     Throttled, UnexpectedResponse,
 };
+use crate::execute::Prefetched;
 use crate::rate_limit::RateLimitStatus;
 use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
@@ -64,7 +65,11 @@ where
         result: &Result<reqwest::Response, ExecFailure>,
         info: &OperationInfo,
     ) -> Result<(), Error<E>>;
-    /// Sends the request: throttle, retries, deadline, tracing.
+    /// Sends the request: throttle, retries, deadline, tracing. The
+    /// response's body has been read to the end inside the last attempt;
+    /// [`ResponseValue::from_response`], [`ResponseValue::stream`] and
+    /// [`Error::from_unexpected`] take it from the response's extensions
+    /// (reading the body itself again yields nothing).
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -92,6 +97,11 @@ pub struct ClientState {
     /// Authorization (marked sensitive), user agent and default headers,
     /// added to every request that does not set them itself.
     pub(crate) headers: Arc<HeaderMap>,
+    /// The total timeout the HTTP client itself applies to each request
+    /// (set when the SDK built that client, to the attempt timeout): an
+    /// attempt with the same timeout needs no per-request one, which
+    /// reqwest keeps in an extension map allocated per request.
+    pub(crate) http_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientState {
@@ -111,15 +121,26 @@ impl ClientHooks<ClientState> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        const API_VERSION: reqwest::header::HeaderName =
+            reqwest::header::HeaderName::from_static("api-version");
         let defaults = &self.inner().headers;
         let headers = request.headers_mut();
         // progenitor sends the spec's `info.version` as an `api-version`
         // header on every request; Braze defines no such header.
-        headers.remove("api-version");
-        for name in defaults.keys() {
-            if !headers.contains_key(name) {
-                for value in defaults.get_all(name) {
-                    headers.append(name.clone(), value.clone());
+        headers.remove(API_VERSION);
+        // One lookup per default header name; a name's values are adjacent.
+        let mut defaults = defaults.iter().peekable();
+        while let Some((name, value)) = defaults.next() {
+            let same_name = |(n, _): &(&reqwest::header::HeaderName, _)| *n == name;
+            match headers.entry(name) {
+                reqwest::header::Entry::Vacant(slot) => {
+                    let mut slot = slot.insert_entry(value.clone());
+                    while let Some((_, more)) = defaults.next_if(same_name) {
+                        slot.append(more.clone());
+                    }
+                }
+                reqwest::header::Entry::Occupied(_) => {
+                    while defaults.next_if(same_name).is_some() {}
                 }
             }
         }
@@ -134,12 +155,14 @@ impl ClientHooks<ClientState> for crate::Client {
         Ok(())
     }
 
-    async fn exec(
+    // Not an `async fn`: the call's future is returned as it is, without a
+    // wrapper holding another copy of the request.
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> Result<reqwest::Response, ExecFailure> {
-        crate::execute::execute(self, request, info).await
+    ) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> {
+        crate::execute::execute(self, request, info)
     }
 }
 
@@ -157,7 +180,8 @@ pub struct ResponseValue<T> {
 }
 
 /// Status, headers, call report and the whole body of a response (or the
-/// bytes received before reading failed).
+/// bytes received before reading failed). A response of
+/// [`crate::execute`] carries its body already read.
 pub(crate) async fn take_response(
     mut response: reqwest::Response,
 ) -> (
@@ -168,12 +192,21 @@ pub(crate) async fn take_response(
 ) {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let report = response
+    match response.extensions_mut().remove::<Prefetched>() {
+        Some(p) => (status, headers, Some(Box::new(p.report)), Ok(p.body)),
+        None => {
+            let body = crate::execute::read_body(response).await;
+            (status, headers, None, body)
+        }
+    }
+}
+
+/// The report a response of [`crate::execute`] carries.
+fn take_report(response: &mut reqwest::Response) -> Option<Box<CallReport>> {
+    response
         .extensions_mut()
-        .remove::<CallReport>()
-        .map(Box::new);
-    let body = crate::execute::read_body(response).await;
-    (status, headers, report, body)
+        .remove::<Prefetched>()
+        .map(|p| Box::new(p.report))
 }
 
 impl<T: DeserializeOwned> ResponseValue<T> {
@@ -253,8 +286,9 @@ fn decode<T: DeserializeOwned>(
 /// The top-level `errors` of a 2xx body, when Braze accepted a request and
 /// still reported problems (e.g. `/users/track` rejecting one attribute).
 fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
-    const KEY: &[u8] = b"\"errors\"";
-    if !body.windows(KEY.len()).any(|w| w == KEY) {
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"errors\""));
+    if KEY.find(body).is_none() {
         return Vec::new();
     }
     #[derive(serde::Deserialize)]
@@ -272,10 +306,7 @@ fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
 impl ResponseValue<()> {
     #[doc(hidden)]
     pub fn empty(mut response: reqwest::Response) -> Self {
-        let report = response
-            .extensions_mut()
-            .remove::<CallReport>()
-            .map(Box::new);
+        let report = take_report(&mut response);
         Self {
             inner: (),
             status: response.status(),
@@ -290,14 +321,19 @@ impl ResponseValue<()> {
 impl ResponseValue<ByteStream> {
     #[doc(hidden)]
     pub fn stream(mut response: reqwest::Response) -> Self {
-        let report = response
-            .extensions_mut()
-            .remove::<CallReport>()
-            .map(Box::new);
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        let prefetched = response.extensions_mut().remove::<Prefetched>();
+        let (report, inner) = match prefetched {
+            Some(p) => {
+                let body: reqwest::Result<Bytes> = Ok(p.body);
+                let once = futures_util::stream::iter(std::iter::once(body));
+                (Some(Box::new(p.report)), ByteStream::new(Box::pin(once)))
+            }
+            None => (None, ByteStream::new(Box::pin(response.bytes_stream()))),
+        };
         Self {
-            inner: ByteStream::new(Box::pin(response.bytes_stream())),
+            inner,
             status,
             headers,
             raw: None,
@@ -407,5 +443,45 @@ impl<E> RequestBuilderExt<E> for RequestBuilder {
                 reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
             )
             .body(encoded))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn response(body: &'static str, prefetched: Option<&'static str>) -> reqwest::Response {
+        let mut r = http::Response::new(reqwest::Body::from(body));
+        if let Some(p) = prefetched {
+            r.extensions_mut().insert(Prefetched {
+                report: CallReport::new("users_track", crate::operation::find("users_track")),
+                body: Bytes::from_static(p.as_bytes()),
+            });
+        }
+        reqwest::Response::from(r)
+    }
+
+    #[tokio::test]
+    async fn decoders_take_the_body_execute_read_else_read_it() {
+        let (_, _, report, body) = take_response(response("", Some("{\"a\":1}"))).await;
+        assert_eq!(body.unwrap(), "{\"a\":1}");
+        assert_eq!(report.unwrap().operation_id, "users_track");
+        let (_, _, report, body) = take_response(response("{\"b\":2}", None)).await;
+        assert_eq!(body.unwrap(), "{\"b\":2}");
+        assert!(report.is_none());
+
+        for (r, expected) in [
+            (response("", Some("bytes")), "bytes"),
+            (response("own", None), "own"),
+        ] {
+            let value = ResponseValue::stream(r);
+            let mut stream = value.into_inner().into_inner();
+            let mut all = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                all.extend_from_slice(&chunk.unwrap());
+            }
+            assert_eq!(all, expected.as_bytes());
+        }
     }
 }

@@ -126,6 +126,9 @@ impl ThrottleConfig {
 pub(crate) struct Throttle {
     enabled: bool,
     buckets: HashMap<&'static str, Arc<Bucket>>,
+    /// The bucket of each operation, by its index in [`OPERATIONS`] (a
+    /// request finds its bucket without hashing the bucket's name).
+    by_operation: Box<[Arc<Bucket>]>,
 }
 
 impl fmt::Debug for Throttle {
@@ -204,7 +207,7 @@ impl Throttle {
                 limits.insert(bucket, *limit);
             }
         }
-        let buckets = limits
+        let buckets: HashMap<&'static str, Arc<Bucket>> = limits
             .into_iter()
             .map(|(name, limit)| {
                 (
@@ -213,23 +216,42 @@ impl Throttle {
                 )
             })
             .collect();
+        let by_operation = OPERATIONS
+            .iter()
+            .map(|op| buckets[op.rate_limit.bucket()].clone())
+            .collect();
         Self {
             enabled: config.enabled,
             buckets,
+            by_operation,
+        }
+    }
+
+    /// The bucket a request counts in: the one of operation `index` (in
+    /// [`OPERATIONS`]) when known, else the one named `bucket`; `None` when
+    /// the throttle is off.
+    pub(crate) fn bucket(&self, index: Option<usize>, bucket: &str) -> Option<&Bucket> {
+        if !self.enabled {
+            return None;
+        }
+        match index.and_then(|i| self.by_operation.get(i)) {
+            Some(b) => Some(b),
+            None => self.buckets.get(bucket).map(|b| &**b),
         }
     }
 
     /// Waits until a request of `bucket` may be sent, but not past
     /// `deadline`. Returns the permit (hold it until the response's headers
     /// are observed) and how long it waited.
-    pub(crate) async fn acquire(
+    #[cfg(test)]
+    async fn acquire(
         &self,
         bucket: &str,
         deadline: Instant,
-    ) -> Result<(Permit, Duration), ThrottleWait> {
-        match self.buckets.get(bucket) {
-            Some(b) if self.enabled => b.clone().acquire(deadline).await,
-            _ => Ok((Permit(None), Duration::ZERO)),
+    ) -> Result<(Permit<'_>, Duration), ThrottleWait> {
+        match self.bucket(None, bucket) {
+            Some(b) => b.acquire(Instant::now(), deadline).await,
+            None => Ok((Permit::NONE, Duration::ZERO)),
         }
     }
 
@@ -245,28 +267,52 @@ impl Throttle {
 /// A request's place in its bucket, from before sending until its response
 /// (or failure). Dropping it frees the place.
 /// The bucket and the request's send number in it.
-pub(crate) struct Permit(Option<(Arc<Bucket>, u64)>);
+pub(crate) struct Permit<'a>(Option<(&'a Bucket, u64)>);
 
-impl Permit {
+impl Permit<'_> {
+    /// The permit of a request no bucket paces.
+    pub(crate) const NONE: Permit<'static> = Permit(None);
+
+    /// Records what the response said about the bucket (`rate_limit`: its
+    /// parsed `X-RateLimit-*` headers) at `now`, and frees the place (one
+    /// lock of the bucket for both).
+    pub(crate) fn finish(
+        mut self,
+        now: Instant,
+        status: StatusCode,
+        headers: &HeaderMap,
+        rate_limit: Option<RateLimitStatus>,
+    ) {
+        if let Some((bucket, seq)) = self.0.take() {
+            bucket.observe(now, seq, status, headers, rate_limit, true);
+        }
+    }
+
     /// Records what the response said about the bucket (`rate_limit`: its
     /// parsed `X-RateLimit-*` headers).
-    pub(crate) fn observe(
+    #[cfg(test)]
+    fn observe(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
         rate_limit: Option<RateLimitStatus>,
     ) {
         if let Some((bucket, seq)) = &self.0 {
-            bucket.observe(*seq, status, headers, rate_limit);
+            bucket.observe(Instant::now(), *seq, status, headers, rate_limit, false);
         }
     }
 }
 
-impl Drop for Permit {
+impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if let Some((bucket, _)) = &self.0 {
-            bucket.lock().in_flight -= 1;
-            bucket.changed.notify_waiters();
+            let mut s = bucket.lock();
+            s.in_flight -= 1;
+            let queued = s.queued > 0;
+            drop(s);
+            if queued {
+                bucket.changed.notify_waiters();
+            }
         }
     }
 }
@@ -278,7 +324,7 @@ type Pace = RateLimiter<
     governor::middleware::NoOpMiddleware<<MonotonicClock as Clock>::Instant>,
 >;
 
-struct Bucket {
+pub(crate) struct Bucket {
     name: &'static str,
     /// Held by the one request currently waiting for a slot (FIFO).
     gate: tokio::sync::Mutex<()>,
@@ -296,6 +342,11 @@ struct State {
     pace: Option<Pace>,
     /// Requests sent and not yet answered.
     in_flight: u32,
+    /// Requests waiting in the queue (for the gate, or holding it). While
+    /// there are some, a new request queues behind them, and a response or
+    /// a freed permit wakes the gate holder; while there are none, a request
+    /// with room goes at once and nobody is notified.
+    queued: u32,
     /// Requests sent so far (numbers the permits).
     sent: u64,
     /// No response of this bucket has been seen yet.
@@ -343,6 +394,7 @@ impl Bucket {
                 limit,
                 pace: pace_for(limit),
                 in_flight: 0,
+                queued: 0,
                 sent: 0,
                 probing: true,
                 remaining: None,
@@ -370,25 +422,40 @@ impl Bucket {
         }
     }
 
-    async fn acquire(
-        self: Arc<Self>,
+    /// Waits until a request may be sent (`now`: the time of the call), but
+    /// not past `deadline`. Returns the permit and how long it waited.
+    pub(crate) async fn acquire(
+        &self,
+        now: Instant,
         deadline: Instant,
-    ) -> Result<(Permit, Duration), ThrottleWait> {
-        let started = Instant::now();
-        // Fast path: nobody is waiting and the bucket has room; no queueing,
-        // no notification registered.
-        let gate = match self.gate.try_lock() {
-            Ok(gate) => {
-                if let Decision::Go(seq) = self.decide(started) {
-                    drop(gate);
-                    return Ok((Permit(Some((self.clone(), seq))), Duration::ZERO));
-                }
-                gate
+    ) -> Result<(Permit<'_>, Duration), ThrottleWait> {
+        // Fast path: nobody is queued and the bucket has room: no clock
+        // read, no queueing, no notification registered.
+        if let Some(seq) = self.go_or_queue(now) {
+            return Ok((Permit(Some((self, seq))), Duration::ZERO));
+        }
+        // Leaves the queue however the wait ends (also when the caller drops
+        // the future).
+        struct Queued<'a>(&'a Bucket);
+        impl Drop for Queued<'_> {
+            fn drop(&mut self) {
+                self.0.lock().queued -= 1;
             }
-            Err(_) => tokio::time::timeout_at(deadline, self.gate.lock())
-                .await
-                .map_err(|_| self.wait_error(None, WaitReason::Pace))?,
-        };
+        }
+        let _queued = Queued(self);
+        // Boxed: the queue's futures (gate, notification, timers) would
+        // otherwise make every call's future larger, waiting or not.
+        Box::pin(self.wait_in_queue(now, deadline)).await
+    }
+
+    async fn wait_in_queue(
+        &self,
+        started: Instant,
+        deadline: Instant,
+    ) -> Result<(Permit<'_>, Duration), ThrottleWait> {
+        let gate = tokio::time::timeout_at(deadline, self.gate.lock())
+            .await
+            .map_err(|_| self.wait_error(None, WaitReason::Pace))?;
         loop {
             let changed = self.changed.notified();
             tokio::pin!(changed);
@@ -397,7 +464,7 @@ impl Bucket {
             match self.decide(now) {
                 Decision::Go(seq) => {
                     drop(gate);
-                    return Ok((Permit(Some((self.clone(), seq))), now - started));
+                    return Ok((Permit(Some((self, seq))), now - started));
                 }
                 Decision::WaitUntil(at, reason) => {
                     if at > deadline {
@@ -417,9 +484,27 @@ impl Bucket {
         }
     }
 
-    /// Whether a request may go now; if it may, counts it as sent.
-    fn decide(&self, now: Instant) -> Decision {
+    /// For a request not yet queued: its send number if it may go now (no
+    /// one is queued and the bucket has room); otherwise it is counted as
+    /// queued and must wait in the queue.
+    fn go_or_queue(&self, now: Instant) -> Option<u64> {
         let mut s = self.lock();
+        if s.queued == 0
+            && let Decision::Go(seq) = self.decide_locked(&mut s, now)
+        {
+            return Some(seq);
+        }
+        s.queued += 1;
+        None
+    }
+
+    /// Whether the request at the head of the queue may go now; if it may,
+    /// counts it as sent.
+    fn decide(&self, now: Instant) -> Decision {
+        self.decide_locked(&mut self.lock(), now)
+    }
+
+    fn decide_locked(&self, s: &mut State, now: Instant) -> Decision {
         if let Some(hold) = s.hold_until {
             if hold > now {
                 return Decision::WaitUntil(hold, WaitReason::RateLimited);
@@ -474,14 +559,17 @@ impl Bucket {
         Decision::Go(s.sent)
     }
 
+    /// Takes in a response of the request numbered `seq`; with `release`,
+    /// also frees its place.
     fn observe(
         &self,
+        now: Instant,
         seq: u64,
         status: StatusCode,
         header_map: &HeaderMap,
         headers: Option<RateLimitStatus>,
+        release: bool,
     ) {
-        let now = Instant::now();
         let mut s = self.lock();
         s.probing = false;
         // Requests the server may not have counted yet when it answered this
@@ -507,7 +595,8 @@ impl Bucket {
             if let (Some(remaining), Some(reset_epoch)) = (h.remaining, h.reset_epoch_seconds) {
                 let remaining = u32::try_from(remaining).unwrap_or(u32::MAX);
                 let fresh = remaining.saturating_sub(others);
-                let reset = Reset {
+                // Read the wall clock only for a window not seen before.
+                let reset = || Reset {
                     at: instant_of_epoch(reset_epoch, now),
                     epoch_seconds: reset_epoch,
                 };
@@ -518,11 +607,11 @@ impl Bucket {
                         s.remaining = Some(s.remaining.map_or(fresh, |r| r.min(fresh)));
                     }
                     Some(_) => {
-                        s.reset = Some(reset);
+                        s.reset = Some(reset());
                         s.remaining = Some(fresh);
                     }
                     None => {
-                        s.reset = Some(reset);
+                        s.reset = Some(reset());
                         s.remaining = Some(s.remaining.map_or(fresh, |r| r.min(fresh)));
                     }
                 }
@@ -537,8 +626,14 @@ impl Bucket {
                 s.hold_until = Some(s.hold_until.map_or(until, |h| h.max(until)));
             }
         }
+        if release {
+            s.in_flight -= 1;
+        }
+        let queued = s.queued > 0;
         drop(s);
-        self.changed.notify_waiters();
+        if queued {
+            self.changed.notify_waiters();
+        }
     }
 }
 
@@ -604,6 +699,44 @@ mod tests {
         assert_eq!(t.snapshot("users-track"), Some((Some(299), 0)));
         let (_second, _) = t.acquire("users-track", far).await.unwrap();
         assert_eq!(t.snapshot("users-track"), Some((Some(298), 1)));
+    }
+
+    #[tokio::test]
+    async fn a_queued_request_is_woken_by_the_answer_and_a_dropped_one_leaves_the_queue() {
+        let t = Arc::new(Throttle::new(&ThrottleConfig::default()));
+        let queued = |t: &Throttle| t.buckets["users-track"].lock().queued;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (first, _) = t.acquire("users-track", deadline).await.unwrap();
+        // A second request waits for the first answer; a third, cancelled
+        // while waiting, must not stay counted in the queue.
+        let t2 = t.clone();
+        let waiter = tokio::spawn(async move {
+            let (permit, waited) = t2.acquire("users-track", deadline).await.unwrap();
+            drop(permit);
+            waited
+        });
+        let t3 = t.clone();
+        let cancelled = tokio::spawn(async move {
+            let _ = t3.acquire("users-track", deadline).await;
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(queued(&t), 2);
+        cancelled.abort();
+        let _ = cancelled.await;
+        assert_eq!(queued(&t), 1);
+        let answered = std::time::Instant::now();
+        let h = headers(300, 299, epoch_now() + 3);
+        first.finish(
+            Instant::now(),
+            StatusCode::OK,
+            &h,
+            RateLimitStatus::from_headers(&h),
+        );
+        let waited = waiter.await.unwrap();
+        assert!(answered.elapsed() < Duration::from_millis(500), "not woken");
+        assert!(waited >= Duration::from_millis(40), "{waited:?}");
+        assert_eq!(queued(&t), 0);
+        assert_eq!(t.snapshot("users-track"), Some((Some(298), 0)));
     }
 
     #[tokio::test]

@@ -35,6 +35,7 @@ mod prepared;
 mod sdk_faults;
 mod sdk_runtime;
 mod sdk_throttle;
+mod sdk_tls;
 mod sdk_tracing;
 mod spec_examples;
 mod spec_robustness;
