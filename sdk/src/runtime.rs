@@ -121,13 +121,10 @@ impl ClientHooks<ClientState> for crate::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        const API_VERSION: reqwest::header::HeaderName =
-            reqwest::header::HeaderName::from_static("api-version");
         let defaults = &self.inner().headers;
         let headers = request.headers_mut();
-        // progenitor sends the spec's `info.version` as an `api-version`
-        // header on every request; Braze defines no such header.
-        headers.remove(API_VERSION);
+        // (progenitor's `api-version` header is removed at generation:
+        // generator/src/postprocess/request_parts.rs.)
         // One lookup per default header name; a name's values are adjacent.
         let mut defaults = defaults.iter().peekable();
         while let Some((name, value)) = defaults.next() {

@@ -1,8 +1,6 @@
 //! Rewrites of progenitor's output, applied to the syntax tree.
 //!
-//! Each rewrite fixes one thing progenitor's settings cannot express (the
-//! `api-version` header progenitor adds is dropped by the SDK's
-//! `ClientHooks::pre`, not here). Each
+//! Each rewrite fixes one thing progenitor's settings cannot express. Each
 //! finds its targets by structure (item kinds, paths and types, never message
 //! text), counts what it changed, and states what it expects to find: when a
 //! rewrite that must apply finds nothing, or finds something it does not
@@ -15,6 +13,7 @@
 //! | `setters` | request types (reachable from an operation's parameters or body) get `Default` or `new(required..)`, a setter per field taking `IntoField`, `extra_value`; plain string newtypes get `StringNewtype` | any number (none when no operation carries a struct); fails on a setter that would shadow a method |
 //! | `type_builders` | typify's `types::builder` module and `X::builder()` are removed; operation builders hold the body type itself, start a body without `Default` as not initialized, and send it without converting | typify's builder module and `builder()` found; per body: its paths, start and conversion |
 //! | `send_tail` | the end of each `send()` (hooks, exec, status `match`) becomes one call of the generic `runtime_send::finish` with the documented error statuses; an unexpected status reads the body into the error | one per operation |
+//! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
@@ -23,6 +22,7 @@ mod constructors;
 mod docs;
 mod field_decoders;
 mod imports;
+mod request_parts;
 mod send_tail;
 mod setters;
 mod type_builders;
@@ -87,6 +87,11 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
     expect(
         "send_tail",
         send_tail::apply(file),
+        Expect::Exactly(operations),
+    );
+    expect(
+        "request_parts",
+        request_parts::apply(file),
         Expect::Exactly(operations),
     );
     expect(

@@ -70,8 +70,11 @@ fn sample() -> syn::File {
                     let body = body
                         .and_then(|v| types::Attrs::try_from(v).map_err(|e| e.to_string()))
                         .map_err(Error::InvalidRequest)?;
-                    let mut header_map = HeaderMap::with_capacity(1usize);
+                    let url = format!("{}/things/{}/track", client.baseurl, encode_path(&id.to_string()),);
+                    let mut header_map = HeaderMap::with_capacity(2usize);
+                    header_map.append(::reqwest::header::HeaderName::from_static("api-version"), HeaderValue::from_static(super::Client::api_version()));
                     header_map.append(::reqwest::header::HeaderName::from_static("x-request-origin"), v);
+                    let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
                     let info = OperationInfo { operation_id: "track" };
                     client.pre(&mut request, &info).await?;
                     let result = client.exec(request, &info).await;
@@ -103,6 +106,11 @@ fn sample() -> syn::File {
                     let body = body
                         .and_then(|v| types::Event::try_from(v).map_err(|e| e.to_string()))
                         .map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/log", client.baseurl,);
+                    let mut header_map = HeaderMap::with_capacity(1usize);
+                    header_map.append(::reqwest::header::HeaderName::from_static("api-version"), HeaderValue::from_static(super::Client::api_version()));
+                    #[allow(unused_mut)]
+                    let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
                     let info = OperationInfo { operation_id: "log" };
                     client.pre(&mut request, &info).await?;
                     let result = client.exec(request, &info).await;
@@ -139,6 +147,7 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
             ("setters", 2),
             ("type_builders", 2),
             ("send_tail", 2),
+            ("request_parts", 2),
             ("constructors", 2),
             ("field_decoders", 0),
             ("docs", 0),
@@ -233,6 +242,42 @@ fn send_tails_become_one_generic_call_with_the_documented_statuses() {
 }
 
 #[test]
+fn the_api_version_header_goes_and_urls_are_concatenated() {
+    let mut file = sample();
+    apply(&mut file).expect("rewrites");
+    let out = text(&file);
+    assert!(!out.contains("api-version"), "{out}");
+    // Track keeps its map for X-Request-Origin; Log had nothing else in it.
+    assert!(out.contains("x-request-origin"), "{out}");
+    assert_eq!(out.matches("let mut header_map").count(), 1, "{out}");
+    assert_eq!(out.matches(". headers (header_map)").count(), 1, "{out}");
+    assert!(
+        out.contains("let url = [client . baseurl . as_str () , \"/things/\" , & * (encode_path (& id . to_string ())) , \"/track\"] . concat () ;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("let url = [client . baseurl . as_str () , \"/log\"] . concat () ;"),
+        "{out}"
+    );
+    assert!(!out.contains("format !"), "{out}");
+}
+
+#[test]
+fn a_url_format_with_a_named_placeholder_fails_generation() {
+    let file = sample();
+    let changed = quote!(#file)
+        .to_string()
+        .replace("\"{}/log\"", "\"{}/log/{id}\"");
+    let mut file: syn::File = syn::parse_str(&changed).expect("parses");
+    let problems = apply(&mut file).unwrap_err().join("\n");
+    assert!(
+        problems
+            .contains("rewrite `request_parts`: `Log < 'a >::send`: URL template `{}/log/{id}`"),
+        "{problems}"
+    );
+}
+
+#[test]
 fn a_rewrite_that_finds_nothing_fails_generation() {
     // No progenitor_client import, no typify builders, no send tail, no
     // public constructor. (`setters` finds no request type, which is fine.)
@@ -245,7 +290,13 @@ fn a_rewrite_that_finds_nothing_fails_generation() {
         }
     };
     let problems = apply(&mut file).unwrap_err().join("\n");
-    for name in ["imports", "type_builders", "send_tail", "constructors"] {
+    for name in [
+        "imports",
+        "type_builders",
+        "send_tail",
+        "request_parts",
+        "constructors",
+    ] {
         assert!(
             problems.contains(&format!("rewrite `{name}`")),
             "{name}: {problems}"

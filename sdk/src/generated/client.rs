@@ -26192,15 +26192,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client } = self;
-            let url = format!("{}/catalogs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/catalogs"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26209,7 +26201,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalogs_list",
@@ -26282,15 +26273,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/catalogs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/catalogs"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26300,7 +26283,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalogs_create",
@@ -26355,18 +26337,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26375,7 +26351,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalogs_delete",
@@ -26449,18 +26424,13 @@ pub mod builder {
             let Self { client, catalog_name, cursor } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26470,7 +26440,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_list",
@@ -26555,18 +26524,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26576,7 +26540,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
@@ -26661,18 +26624,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26682,7 +26640,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
@@ -26767,18 +26724,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26788,7 +26740,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
@@ -26873,18 +26824,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26894,7 +26840,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
@@ -26966,18 +26911,14 @@ pub mod builder {
             let Self { client, catalog_name, item_id } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& item_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items/",
+                &*(encode_path(&item_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26986,7 +26927,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_get",
@@ -27085,18 +27025,14 @@ pub mod builder {
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& item_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items/",
+                &*(encode_path(&item_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27106,7 +27042,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
@@ -27204,18 +27139,14 @@ pub mod builder {
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& item_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items/",
+                &*(encode_path(&item_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27225,7 +27156,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
@@ -27294,18 +27224,14 @@ pub mod builder {
             let Self { client, catalog_name, item_id } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& item_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items/",
+                &*(encode_path(&item_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27314,7 +27240,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_delete",
@@ -27412,18 +27337,14 @@ pub mod builder {
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/items/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& item_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/items/",
+                &*(encode_path(&item_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27433,7 +27354,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
@@ -27518,18 +27438,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/fields", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/fields",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27539,7 +27454,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
@@ -27609,18 +27523,14 @@ pub mod builder {
             let Self { client, catalog_name, field_name } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let field_name = field_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/fields/{}", client.baseurl, encode_path(& catalog_name
-                .to_string()), encode_path(& field_name.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/fields/",
+                &*(encode_path(&field_name.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27629,7 +27539,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_field_delete",
@@ -27714,18 +27623,13 @@ pub mod builder {
             let Self { client, catalog_name, body } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/selections", client.baseurl, encode_path(& catalog_name
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/selections",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27735,7 +27639,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
@@ -27805,18 +27708,14 @@ pub mod builder {
             let Self { client, catalog_name, selection_name } = self;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let selection_name = selection_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalogs/{}/selections/{}", client.baseurl, encode_path(&
-                catalog_name.to_string()), encode_path(& selection_name.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/catalogs/",
+                &*(encode_path(&catalog_name.to_string())),
+                "/selections/",
+                &*(encode_path(&selection_name.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27825,7 +27724,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_selection_delete",
@@ -27885,15 +27783,7 @@ pub mod builder {
         > {
             let Self { client, cursor } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/cdi/integrations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/cdi/integrations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27903,7 +27793,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cdi_integrations_list",
@@ -27978,18 +27867,13 @@ pub mod builder {
             let Self { client, integration_id, cursor } = self;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/cdi/integrations/{}/job_sync_status", client.baseurl, encode_path(&
-                integration_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/cdi/integrations/",
+                &*(encode_path(&integration_id.to_string())),
+                "/job_sync_status",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -27999,7 +27883,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cdi_job_sync_status_list",
@@ -28055,18 +27938,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, integration_id } = self;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/cdi/integrations/{}/sync", client.baseurl, encode_path(&
-                integration_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/cdi/integrations/",
+                &*(encode_path(&integration_id.to_string())),
+                "/sync",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28075,7 +27953,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
@@ -28146,15 +28023,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/subscription/status/set", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/subscription/status/set"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28164,7 +28033,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
@@ -28235,15 +28103,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v2/subscription/status/set", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/v2/subscription/status/set"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28253,7 +28113,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
@@ -28366,15 +28225,7 @@ pub mod builder {
             let phone = phone.map_err(Error::InvalidRequest)?;
             let subscription_group_id = subscription_group_id
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/subscription/status/get", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/subscription/status/get"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28394,7 +28245,6 @@ pub mod builder {
                         &subscription_group_id,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_status_get",
@@ -28515,15 +28365,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let phone = phone.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/subscription/user/status", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/subscription/user/status"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28539,7 +28381,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(&progenitor_client::QueryParam::new("phone[]", &phone))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_user_status",
@@ -28609,15 +28450,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/blacklist", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/blacklist"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28627,7 +28460,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_blacklist",
@@ -28697,15 +28529,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/blocklist", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/blocklist"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28715,7 +28539,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_blocklist",
@@ -28785,15 +28608,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/bounce/remove", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/bounce/remove"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28803,7 +28618,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
@@ -28873,15 +28687,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/spam/remove", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/spam/remove"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28891,7 +28697,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
@@ -28961,15 +28766,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/status", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/status"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -28979,7 +28776,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_status_set",
@@ -29099,15 +28895,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/hard_bounces", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/hard_bounces"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29121,7 +28909,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(&progenitor_client::QueryParam::new("start_date", &start_date))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_hard_bounces_list",
@@ -29268,15 +29055,7 @@ pub mod builder {
             let offset = offset.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/email/unsubscribes", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/email/unsubscribes"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29296,7 +29075,6 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("start_date", &start_date))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_unsubscribes_list",
@@ -29370,15 +29148,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/create"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29388,7 +29158,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_create",
@@ -29459,15 +29228,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/update"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29477,7 +29238,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_update",
@@ -29538,15 +29298,7 @@ pub mod builder {
         > {
             let Self { client, email_template_id } = self;
             let email_template_id = email_template_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/info"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29561,7 +29313,6 @@ pub mod builder {
                         &email_template_id,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_info",
@@ -29672,15 +29423,7 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let modified_before = modified_before.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29703,7 +29446,6 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_list",
@@ -29777,15 +29519,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/create"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29795,7 +29529,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
@@ -29869,15 +29602,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/update"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29887,7 +29612,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
@@ -29964,15 +29688,7 @@ pub mod builder {
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let include_inclusion_data = include_inclusion_data
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/info", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/info"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -29993,7 +29709,6 @@ pub mod builder {
                         &include_inclusion_data,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_info",
@@ -30104,15 +29819,7 @@ pub mod builder {
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let modified_before = modified_before.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30135,7 +29842,6 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_list",
@@ -30206,15 +29912,8 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sms/invalid_phone_numbers/remove", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/sms/invalid_phone_numbers/remove"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30224,7 +29923,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
@@ -30369,15 +30067,7 @@ pub mod builder {
             let phone_numbers = phone_numbers.map_err(Error::InvalidRequest)?;
             let reason = reason.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sms/invalid_phone_numbers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/sms/invalid_phone_numbers"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30397,7 +30087,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("reason", &reason))
                 .query(&progenitor_client::QueryParam::new("start_date", &start_date))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_list",
@@ -30487,15 +30176,7 @@ pub mod builder {
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30507,7 +30188,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("campaign_id", &campaign_id))
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_data_series",
@@ -30583,15 +30263,7 @@ pub mod builder {
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let post_launch_draft_version = post_launch_draft_version
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/details", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/details"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30607,7 +30279,6 @@ pub mod builder {
                         &post_launch_draft_version,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_details",
@@ -30720,15 +30391,7 @@ pub mod builder {
             let last_edit_time_gt = last_edit_time_gt.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30756,7 +30419,6 @@ pub mod builder {
                         &sort_direction,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_list",
@@ -30861,15 +30523,7 @@ pub mod builder {
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let send_id = send_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sends/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/sends/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -30882,7 +30536,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("send_id", &send_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sends_data_series",
@@ -31047,15 +30700,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let starting_at = starting_at.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31086,7 +30731,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("starting_at", &starting_at))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_data_series",
@@ -31251,15 +30895,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let starting_at = starting_at.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/data_summary", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/data_summary"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31290,7 +30926,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("starting_at", &starting_at))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_data_summary",
@@ -31366,15 +31001,7 @@ pub mod builder {
             let canvas_id = canvas_id.map_err(Error::InvalidRequest)?;
             let post_launch_draft_version = post_launch_draft_version
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/details", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/details"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31390,7 +31017,6 @@ pub mod builder {
                         &post_launch_draft_version,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_details",
@@ -31500,15 +31126,7 @@ pub mod builder {
             let last_edit_time_gt = last_edit_time_gt.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31536,7 +31154,6 @@ pub mod builder {
                         &sort_direction,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_list",
@@ -31626,15 +31243,7 @@ pub mod builder {
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/segments/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/segments/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31646,7 +31255,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("segment_id", &segment_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "segments_data_series",
@@ -31705,15 +31313,7 @@ pub mod builder {
         > {
             let Self { client, segment_id } = self;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/segments/details", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/segments/details"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31723,7 +31323,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("segment_id", &segment_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "segments_details",
@@ -31796,15 +31395,7 @@ pub mod builder {
             let Self { client, page, sort_direction } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/segments/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/segments/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31820,7 +31411,6 @@ pub mod builder {
                         &sort_direction,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "segments_list",
@@ -31942,15 +31532,7 @@ pub mod builder {
             let length = length.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
             let unit = unit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sessions/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/sessions/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -31964,7 +31546,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("segment_id", &segment_id))
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sessions_data_series",
@@ -32100,15 +31681,7 @@ pub mod builder {
             let length = length.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
             let unit = unit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/events/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32123,7 +31696,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("segment_id", &segment_id))
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "events_data_series",
@@ -32177,15 +31749,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EventsListResponse>, Error<types::BrazeError>> {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/events/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32195,7 +31759,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "events_list",
@@ -32286,15 +31849,7 @@ pub mod builder {
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/kpi/dau/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/kpi/dau/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32306,7 +31861,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("app_id", &app_id))
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "kpi_dau_data_series",
@@ -32397,15 +31951,7 @@ pub mod builder {
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/kpi/mau/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/kpi/mau/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32417,7 +31963,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("app_id", &app_id))
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "kpi_mau_data_series",
@@ -32508,15 +32053,7 @@ pub mod builder {
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/kpi/new_users/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/kpi/new_users/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32528,7 +32065,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("app_id", &app_id))
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "kpi_new_users_data_series",
@@ -32619,15 +32155,7 @@ pub mod builder {
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/kpi/uninstalls/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/kpi/uninstalls/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32639,7 +32167,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("app_id", &app_id))
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "kpi_uninstalls_data_series",
@@ -32743,15 +32270,7 @@ pub mod builder {
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let unit = unit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/feed/data_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/feed/data_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32764,7 +32283,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("ending_at", &ending_at))
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "feed_data_series",
@@ -32822,15 +32340,7 @@ pub mod builder {
         > {
             let Self { client, card_id } = self;
             let card_id = card_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/feed/details", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/feed/details"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32840,7 +32350,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("card_id", &card_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "feed_details",
@@ -32925,15 +32434,7 @@ pub mod builder {
             let include_archived = include_archived.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/feed/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/feed/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -32955,7 +32456,6 @@ pub mod builder {
                         &sort_direction,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "feed_list",
@@ -33012,15 +32512,7 @@ pub mod builder {
         > {
             let Self { client, page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/purchases/product_list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/purchases/product_list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33030,7 +32522,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "purchases_product_list",
@@ -33090,15 +32581,7 @@ pub mod builder {
         > {
             let Self { client, cursor } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/custom_attributes", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/custom_attributes"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33108,7 +32591,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "custom_attributes_list",
@@ -33168,15 +32650,7 @@ pub mod builder {
         > {
             let Self { client, cursor } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/events", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/events"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33186,7 +32660,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "custom_events_list",
@@ -33308,15 +32781,7 @@ pub mod builder {
             let length = length.map_err(Error::InvalidRequest)?;
             let product = product.map_err(Error::InvalidRequest)?;
             let unit = unit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/purchases/quantity_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/purchases/quantity_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33330,7 +32795,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("product", &product))
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "purchases_quantity_series",
@@ -33452,15 +32916,7 @@ pub mod builder {
             let length = length.map_err(Error::InvalidRequest)?;
             let product = product.map_err(Error::InvalidRequest)?;
             let unit = unit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/purchases/revenue_series", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/purchases/revenue_series"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33474,7 +32930,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("length", &length))
                 .query(&progenitor_client::QueryParam::new("product", &product))
                 .query(&progenitor_client::QueryParam::new("unit", &unit))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "purchases_revenue_series",
@@ -33548,15 +33003,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/export/segment/cancel", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/export/segment/cancel"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33566,7 +33013,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
@@ -33640,15 +33086,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/duplicate", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/duplicate"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33658,7 +33096,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
@@ -33731,15 +33168,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/duplicate", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/duplicate"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33749,7 +33178,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
@@ -33823,15 +33251,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/media_library/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/media_library/create"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33841,7 +33261,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "media_library_create",
@@ -33915,15 +33334,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/media_library/replace_file", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/media_library/replace_file"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -33933,7 +33344,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
@@ -34004,15 +33414,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/send"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34022,7 +33424,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_send",
@@ -34096,15 +33497,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/trigger/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/trigger/send"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34114,7 +33507,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
@@ -34187,15 +33579,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/trigger/send", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/trigger/send"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34205,7 +33589,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
@@ -34278,15 +33661,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/sends/id/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/sends/id/create"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34296,7 +33671,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sends_id_create",
@@ -34385,18 +33759,13 @@ pub mod builder {
             let Self { client, campaign_id, body } = self;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/transactional/v1/campaigns/{}/send", client.baseurl, encode_path(&
-                campaign_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/transactional/v1/campaigns/",
+                &*(encode_path(&campaign_id.to_string())),
+                "/send",
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34406,7 +33775,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
@@ -34480,15 +33848,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/schedule/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/schedule/create"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34498,7 +33858,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
@@ -34572,15 +33931,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/schedule/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/schedule/update"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34590,7 +33941,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
@@ -34664,15 +34014,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/schedule/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/schedule/delete"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34682,7 +34024,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
@@ -34756,15 +34097,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/trigger/schedule/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/create"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34774,7 +34108,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
@@ -34848,15 +34181,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/trigger/schedule/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/update"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34866,7 +34192,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
@@ -34940,15 +34265,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/trigger/schedule/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/delete"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -34958,7 +34276,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
@@ -35032,15 +34349,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/trigger/schedule/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/create"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35050,7 +34360,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
@@ -35124,15 +34433,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/trigger/schedule/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/update"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35142,7 +34444,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
@@ -35216,15 +34517,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/trigger/schedule/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/delete"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35234,7 +34528,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
@@ -35293,15 +34586,8 @@ pub mod builder {
         > {
             let Self { client, end_time } = self;
             let end_time = end_time.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/scheduled_broadcasts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/scheduled_broadcasts"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35311,7 +34597,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_scheduled_broadcasts_list",
@@ -35385,15 +34670,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/live_activity/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/live_activity/update"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35403,7 +34681,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "live_activity_update",
@@ -35476,15 +34753,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages/live_activity/start", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/messages/live_activity/start"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35494,7 +34764,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "live_activity_start",
@@ -35571,19 +34840,14 @@ pub mod builder {
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/preference_center/v1/{}/url/{}", client.baseurl, encode_path(&
-                preference_center_external_id.to_string()), encode_path(& user_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/preference_center/v1/",
+                &*(encode_path(&preference_center_external_id.to_string())),
+                "/url/",
+                &*(encode_path(&user_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35592,7 +34856,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_url_generate",
@@ -35634,15 +34897,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client } = self;
-            let url = format!("{}/preference_center/v1/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/preference_center/v1/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35651,7 +34906,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_centers_list",
@@ -35713,18 +34967,12 @@ pub mod builder {
             let Self { client, preference_center_external_id } = self;
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/preference_center/v1/{}", client.baseurl, encode_path(&
-                preference_center_external_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/preference_center/v1/",
+                &*(encode_path(&preference_center_external_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35733,7 +34981,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_get",
@@ -35825,18 +35072,12 @@ pub mod builder {
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/preference_center/v1/{}", client.baseurl, encode_path(&
-                preference_center_external_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [
+                client.baseurl.as_str(),
+                "/preference_center/v1/",
+                &*(encode_path(&preference_center_external_id.to_string())),
+            ]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35846,7 +35087,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_update",
@@ -35920,15 +35160,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/preference_center/v1", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/preference_center/v1"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -35938,7 +35170,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_create",
@@ -36009,15 +35240,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/apps/push_credential/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/apps/push_credential/update"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36027,7 +35250,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
@@ -36100,15 +35322,8 @@ pub mod builder {
             let Self { client, filter, x_request_origin } = self;
             let filter = filter.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/scim/v2/Users", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/scim/v2/Users"].concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map
                 .append("X-Request-Origin", x_request_origin.to_string().try_into()?);
             #[allow(unused_mut)]
@@ -36207,15 +35422,8 @@ pub mod builder {
             let Self { client, x_request_origin, body } = self;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/scim/v2/Users", client.baseurl,);
+            let url = [client.baseurl.as_str(), "/scim/v2/Users"].concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map
                 .append("X-Request-Origin", x_request_origin.to_string().try_into()?);
             #[allow(unused_mut)]
@@ -36296,17 +35504,13 @@ pub mod builder {
             let Self { client, id, x_request_origin } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scim/v2/Users/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/scim/v2/Users/",
+                &*(encode_path(&id.to_string())),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map
                 .append("X-Request-Origin", x_request_origin.to_string().try_into()?);
             #[allow(unused_mut)]
@@ -36416,17 +35620,13 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scim/v2/Users/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/scim/v2/Users/",
+                &*(encode_path(&id.to_string())),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map
                 .append("X-Request-Origin", x_request_origin.to_string().try_into()?);
             #[allow(unused_mut)]
@@ -36504,17 +35704,13 @@ pub mod builder {
             let Self { client, id, x_request_origin } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/scim/v2/Users/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = [
+                client.baseurl.as_str(),
+                "/scim/v2/Users/",
+                &*(encode_path(&id.to_string())),
+            ]
+                .concat();
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map
                 .append("X-Request-Origin", x_request_origin.to_string().try_into()?);
             #[allow(unused_mut)]
@@ -36584,15 +35780,8 @@ pub mod builder {
         > {
             let Self { client, app_id } = self;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/app_group/sdk_authentication/keys", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/keys"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36602,7 +35791,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("app_id", &app_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_keys_list",
@@ -36676,15 +35864,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/app_group/sdk_authentication/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/create"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36694,7 +35875,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
@@ -36768,17 +35948,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/app_group/sdk_authentication/primary", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/primary"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36788,7 +35959,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
@@ -36862,15 +36032,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/app_group/sdk_authentication/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/delete"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -36880,7 +36043,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
@@ -36976,15 +36138,7 @@ pub mod builder {
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let message_variation_id = message_variation_id
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37001,7 +36155,6 @@ pub mod builder {
                         &message_variation_id,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaign_translations_get",
@@ -37075,15 +36228,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37093,7 +36238,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
@@ -37214,15 +36358,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let post_launch_draft_version = post_launch_draft_version
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/translations/source", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/campaigns/translations/source"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37245,7 +36382,6 @@ pub mod builder {
                         &post_launch_draft_version,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaign_translations_source",
@@ -37380,15 +36516,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let step_id = step_id.map_err(Error::InvalidRequest)?;
             let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37412,7 +36540,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("step_id", &step_id))
                 .query(&progenitor_client::QueryParam::new("workflow_id", &workflow_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_translations_get",
@@ -37486,15 +36613,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37504,7 +36623,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
@@ -37639,15 +36757,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let step_id = step_id.map_err(Error::InvalidRequest)?;
             let workflow_id = workflow_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/canvas/translations/source", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/canvas/translations/source"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37671,7 +36781,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("step_id", &step_id))
                 .query(&progenitor_client::QueryParam::new("workflow_id", &workflow_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_translations_source",
@@ -37751,15 +36860,7 @@ pub mod builder {
             let Self { client, content_block_id, locale_id } = self;
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37775,7 +36876,6 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_block_translations_get",
@@ -37849,15 +36949,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/translations"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37867,7 +36959,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
@@ -37949,15 +37040,8 @@ pub mod builder {
             let Self { client, content_block_id, locale_id } = self;
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/content_blocks/translations/source", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/content_blocks/translations/source"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -37973,7 +37057,6 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_block_translations_source",
@@ -38048,15 +37131,8 @@ pub mod builder {
             let Self { client, locale_id, template_id } = self;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/translations"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38067,7 +37143,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
                 .query(&progenitor_client::QueryParam::new("template_id", &template_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_template_translations_get",
@@ -38141,15 +37216,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/translations"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38159,7 +37227,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
@@ -38218,15 +37285,8 @@ pub mod builder {
         > {
             let Self { client, template_id } = self;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/email/translations/source", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/email/translations/source"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38236,7 +37296,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("template_id", &template_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_template_translations_source",
@@ -38311,15 +37370,8 @@ pub mod builder {
             let Self { client, locale_id, template_id } = self;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/webhook/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/webhook/translations"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38330,7 +37382,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("locale_id", &locale_id))
                 .query(&progenitor_client::QueryParam::new("template_id", &template_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_get",
@@ -38404,15 +37455,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/templates/webhook/translations", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/webhook/translations"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38422,7 +37466,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
@@ -38481,17 +37524,8 @@ pub mod builder {
         > {
             let Self { client, template_id } = self;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/templates/webhook/translations/source", client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/templates/webhook/translations/source"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38501,7 +37535,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("template_id", &template_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_source",
@@ -38574,15 +37607,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/alias/new", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/alias/new"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38592,7 +37617,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_alias_new",
@@ -38665,15 +37689,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/alias/update", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/alias/update"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38683,7 +37699,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_alias_update",
@@ -38752,15 +37767,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/delete"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38770,7 +37777,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_delete",
@@ -38844,15 +37850,8 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/export/global_control_group", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/export/global_control_group"]
+                .concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38862,7 +37861,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
@@ -38935,15 +37933,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/export/ids", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/export/ids"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -38953,7 +37943,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_ids",
@@ -39027,15 +38016,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/export/segment", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/export/segment"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39045,7 +38026,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_segment",
@@ -39119,15 +38099,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/external_ids/rename", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/external_ids/rename"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39137,7 +38109,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
@@ -39211,15 +38182,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/external_ids/remove", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/external_ids/remove"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39229,7 +38192,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
@@ -39302,15 +38264,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/identify", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/identify"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39320,7 +38274,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_identify",
@@ -39386,15 +38339,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/track", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/track"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39404,7 +38349,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track",
@@ -39470,15 +38414,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UsersMergeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/merge", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/merge"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39488,7 +38424,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_merge",
@@ -39561,15 +38496,7 @@ pub mod builder {
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/track/sync", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/track/sync"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39579,7 +38506,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track_sync",
@@ -39649,15 +38575,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users/track/bulk", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let url = [client.baseurl.as_str(), "/users/track/bulk"].concat();
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -39667,7 +38585,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track_bulk",

@@ -45,6 +45,18 @@ fn one_feature_per_tag_and_all_on_by_default() {
 }
 
 #[test]
+fn the_readme_names_every_feature() {
+    let readme = std::fs::read_to_string(braze_tests::reference::repo_root().join("README.md"))
+        .expect("README.md");
+    for f in spec_features() {
+        assert!(
+            readme.contains(&format!("`{f}`")),
+            "README.md does not name the feature `{f}`"
+        );
+    }
+}
+
+#[test]
 fn the_generated_code_is_gated_by_those_features_only() {
     let spec = spec_features();
     let source = generated_client_source();
