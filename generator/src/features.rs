@@ -312,3 +312,89 @@ fn attrs_of(item: &mut Item) -> Option<&mut Vec<syn::Attribute>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_becomes_a_lower_case_feature() {
+        assert_eq!(feature_of_tag("User Data"), "user-data");
+        assert_eq!(feature_of_tag("SDK Authentication"), "sdk-authentication");
+        assert_eq!(feature_of_tag("KPIs"), "kpis");
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn items_are_gated_by_what_they_mention() {
+        let plan = Plan {
+            builders: [("Track".to_string(), "user-data".to_string())].into(),
+            types: [
+                ("Attrs".to_string(), set(&["user-data"])),
+                ("Shared".to_string(), set(&["catalogs", "user-data"])),
+            ]
+            .into(),
+            all: set(&["catalogs", "scim", "user-data"]),
+        };
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Attrs { pub s: Shared }
+                pub struct Shared { pub n: u8 }
+                pub struct Error { pub m: String }
+                impl From<Attrs> for String { fn from(_: Attrs) -> String { todo!() } }
+                impl Attrs { pub fn s(self) -> Self { self } }
+            }
+            impl Client {
+                pub fn track(&self) -> builder::Track<'_> { todo!() }
+                pub fn baseurl(&self) -> &str { todo!() }
+            }
+            pub mod builder {
+                pub struct Track<'a> { body: Result<types::Attrs, String> }
+            }
+            pub fn uses_both(a: &types::Attrs, s: &types::Shared) {}
+        };
+        let n = gate(&mut file, &plan);
+        let out = quote!(#file).to_string();
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] pub struct Attrs"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "# [cfg (any (feature = \"catalogs\" , feature = \"user-data\"))] pub struct Shared"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("pub mod types { # [cfg"), "{out}");
+        // Error is in no plan set (every feature uses it): no attribute.
+        assert!(out.contains("pub n : u8 } pub struct Error"), "{out}");
+        // A trait impl and an inherent impl of a gated type follow the type.
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] impl From < Attrs > for String"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] impl Attrs"),
+            "{out}"
+        );
+        // impl Client: the operation's method only.
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] pub fn track"),
+            "{out}"
+        );
+        assert!(out.contains("} pub fn baseurl"), "{out}");
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] pub struct Track"),
+            "{out}"
+        );
+        // Shared ⊇ Attrs's set, so `user-data` alone implies both.
+        assert!(
+            out.contains("# [cfg (feature = \"user-data\")] pub fn uses_both"),
+            "{out}"
+        );
+        assert_eq!(n, 7, "{out}");
+    }
+}
