@@ -161,6 +161,49 @@ fn module_items<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::I
     })
 }
 
+/// Applies `rewrite` to the statements of every operation's `send()` (the
+/// `impl` blocks of the top-level `builder` module). Returns how many it
+/// rewrote; fails naming each operation whose `send()` it refused (the
+/// first three, and how many more).
+fn each_send(
+    file: &mut syn::File,
+    mut rewrite: impl FnMut(&mut Vec<syn::Stmt>) -> Result<(), String>,
+) -> Result<usize, String> {
+    let ops =
+        module_items_mut(&mut file.items, "builder").ok_or("no operation `builder` module")?;
+    let mut changed = 0;
+    let mut problems = Vec::new();
+    for item in ops.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let op = quote::ToTokens::to_token_stream(&imp.self_ty).to_string();
+        for f in &mut imp.items {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            match rewrite(&mut f.block.stmts) {
+                Ok(()) => changed += 1,
+                Err(e) => problems.push(format!("`{op}::send`: {e}")),
+            }
+        }
+    }
+    match problems.len() {
+        0 => Ok(changed),
+        n if n > 3 => Err(format!("{}; and {} more", problems[..3].join("; "), n - 3)),
+        _ => Err(problems.join("; ")),
+    }
+}
+
+/// The tokens of `t` with all whitespace removed, for comparing against the
+/// code progenitor writes.
+fn compact(t: &impl quote::ToTokens) -> String {
+    t.to_token_stream()
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// The items of the top-level inline module `name` of `file`.
 pub(crate) fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a Vec<syn::Item>> {
     module_items(&file.items, name)

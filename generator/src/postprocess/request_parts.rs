@@ -15,42 +15,15 @@
 //! `let url = format!(..)` with only `{}` placeholders; anything else fails
 //! generation, naming the operation.
 
-use quote::ToTokens;
-use syn::{Expr, Item, Stmt};
+use syn::{Expr, Stmt};
+
+use super::compact;
 
 pub fn apply(file: &mut syn::File) -> Result<usize, String> {
-    let ops = super::module_items_mut(&mut file.items, "builder")
-        .ok_or("no operation `builder` module")?;
-    let mut changed = 0;
-    let mut problems = Vec::new();
-    for item in ops.iter_mut() {
-        let Item::Impl(imp) = item else { continue };
-        let op = imp.self_ty.to_token_stream().to_string();
-        for f in &mut imp.items {
-            let syn::ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident != "send" {
-                continue;
-            }
-            match drop_api_version(&mut f.block.stmts).and_then(|()| concat_url(&mut f.block.stmts))
-            {
-                Ok(()) => changed += 1,
-                Err(e) => problems.push(format!("`{op}::send`: {e}")),
-            }
-        }
-    }
-    match problems.len() {
-        0 => Ok(changed),
-        n if n > 3 => Err(format!("{}; and {} more", problems[..3].join("; "), n - 3)),
-        _ => Err(problems.join("; ")),
-    }
-}
-
-fn compact(t: &impl ToTokens) -> String {
-    t.to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    super::each_send(file, |stmts| {
+        drop_api_version(stmts)?;
+        concat_url(stmts)
+    })
 }
 
 fn drop_api_version(stmts: &mut Vec<Stmt>) -> Result<(), String> {

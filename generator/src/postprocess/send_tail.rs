@@ -19,43 +19,13 @@
 //! generation, naming the operation.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
-use syn::{Expr, Item, Pat, Stmt};
+use quote::quote;
+use syn::{Expr, Pat, Stmt};
+
+use super::compact;
 
 pub fn apply(file: &mut syn::File) -> Result<usize, String> {
-    let ops = super::module_items_mut(&mut file.items, "builder")
-        .ok_or("no operation `builder` module")?;
-    let mut changed = 0;
-    let mut problems = Vec::new();
-    for item in ops.iter_mut() {
-        let Item::Impl(imp) = item else { continue };
-        let op = imp.self_ty.to_token_stream().to_string();
-        for f in &mut imp.items {
-            let syn::ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident != "send" {
-                continue;
-            }
-            match rewrite(&mut f.block.stmts) {
-                Ok(()) => changed += 1,
-                Err(e) => problems.push(format!("`{op}::send`: {e}")),
-            }
-        }
-    }
-    match problems.len() {
-        0 => Ok(changed),
-        n if n > 3 => Err(format!("{}; and {} more", problems[..3].join("; "), n - 3)),
-        _ => Err(problems.join("; ")),
-    }
-}
-
-/// The text of a statement with all whitespace removed, for comparing
-/// against the statements progenitor writes.
-fn compact(t: &impl ToTokens) -> String {
-    t.to_token_stream()
-        .to_string()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    super::each_send(file, rewrite)
 }
 
 fn rewrite(stmts: &mut Vec<Stmt>) -> Result<(), String> {
