@@ -246,17 +246,32 @@ impl ClientBuilder {
             value.set_sensitive(true);
             headers.append(header, value);
         }
-        let (http, http_timeout) = match self.http {
-            Some(http) => (http, None),
-            None => (
-                reqwest::Client::builder()
+        // A client the SDK builds adds the key and default headers itself
+        // (reqwest merges its default headers into each request as it
+        // sends it): the request a retry keeps a copy of is then smaller,
+        // and nothing is merged twice. A caller's own client gets them per
+        // request, from `ClientState::headers`; so does a default header
+        // given several values (reqwest's merge keeps only a name's first).
+        let names = headers.keys_len();
+        let repeated = headers.len() != names;
+        let (http, http_timeout, per_request) = match self.http {
+            Some(http) => (http, None, headers),
+            None => {
+                let builder = reqwest::Client::builder()
                     .tls_backend_preconfigured(tls_client_config()?)
                     .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(BuildError::Http)?,
-                Some(self.timeout),
-            ),
+                    .timeout(self.timeout);
+                let (builder, per_request) = if repeated {
+                    (builder, headers)
+                } else {
+                    (builder.default_headers(headers), HeaderMap::new())
+                };
+                (
+                    builder.build().map_err(BuildError::Http)?,
+                    Some(self.timeout),
+                    per_request,
+                )
+            }
         };
         let state = ClientState {
             settings: Arc::new(Settings {
@@ -265,7 +280,7 @@ impl ClientBuilder {
                 attempt_timeout: self.timeout,
             }),
             throttle: Arc::new(Throttle::new(&self.throttle)),
-            headers: Arc::new(headers),
+            headers: Arc::new(per_request),
             http_timeout,
         };
         Ok(Client::new_with_client(base, http, state))

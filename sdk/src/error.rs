@@ -247,22 +247,33 @@ impl<E> Error<E> {
     /// Reads the body of an unexpected response into an owned error.
     #[doc(hidden)]
     pub async fn from_unexpected(response: reqwest::Response) -> Self {
-        let (status, headers, report, body) = crate::runtime::take_response(response).await;
+        let (status, headers, body) = crate::runtime::take_response(response).await;
         match body {
             Ok(body) => Error::UnexpectedResponse(UnexpectedResponse {
                 status,
                 headers,
                 body,
-                report,
+                report: None,
             }),
             Err((body, source)) => Error::ResponseBodyError(BodyError {
                 status,
                 headers,
                 body,
                 source,
-                report,
+                report: None,
             }),
         }
+    }
+
+    /// A call the client made got a status the spec does not list.
+    pub(crate) fn unexpected_exchange(exchange: crate::execute::Exchange) -> Self {
+        let (status, headers, body, report) = exchange.into_parts();
+        Error::UnexpectedResponse(UnexpectedResponse {
+            status,
+            headers,
+            body,
+            report: Some(Box::new(report)),
+        })
     }
 
     /// The HTTP status, when the error comes from a response.

@@ -6,9 +6,8 @@
 //! connection closed mid-body or a body shorter than its `Content-Length`
 //! is a failed attempt (retried for idempotent requests) with its status and
 //! headers kept. What is retried and how long to wait is
-//! [`crate::retry`]'s. The call ends with the last response, handed to the
-//! generated code with its body and a [`CallReport`] in its extensions
-//! ([`Prefetched`]), or with an [`ExecFailure`].
+//! [`crate::retry`]'s. The call ends with the last response, its body and a
+//! [`CallReport`] ([`Exchange`]), or with an [`ExecFailure`].
 //!
 //! Tracing: one `braze.request` span per call (operation, method, path
 //! template, bucket; at the end attempts, status, throttle and backoff
@@ -29,14 +28,40 @@ use crate::rate_limit::RateLimitStatus;
 use crate::runtime::{ClientInfo, OperationInfo};
 use crate::throttle::Permit;
 
-/// What the runtime attaches to the response it hands to the generated
-/// code: the call's report and the body, already read to the end (the
-/// response's own body is consumed). [`crate::runtime::take_response`]
-/// and the other decoders take both from here.
-#[derive(Clone)]
-pub(crate) struct Prefetched {
-    pub(crate) report: CallReport,
+/// The outcome of a call that got a response: the last response (status,
+/// headers, URL; its own body already consumed), its whole body, and the
+/// report of the call. What [`crate::runtime::ClientHooks::exec`] returns
+/// and the decoders take (a value, not a response extension: an extension
+/// map is an allocation per request).
+#[derive(Debug)]
+pub struct Exchange {
+    pub(crate) response: reqwest::Response,
     pub(crate) body: Bytes,
+    pub(crate) report: CallReport,
+}
+
+impl Exchange {
+    /// The HTTP status of the last response.
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+    /// Its headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+    /// Its whole body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+    /// Attempts, waits and rate-limit state of the call.
+    pub fn report(&self) -> &CallReport {
+        &self.report
+    }
+    /// Status, headers, body and report, owned.
+    pub(crate) fn into_parts(mut self) -> (StatusCode, HeaderMap, Bytes, CallReport) {
+        let headers = std::mem::take(self.response.headers_mut());
+        (self.response.status(), headers, self.body, self.report)
+    }
 }
 
 /// A response read to the end: reqwest's response (status, headers, URL,
@@ -73,7 +98,7 @@ pub(crate) fn execute<'a>(
     client: &'a crate::Client,
     request: reqwest::Request,
     info: &OperationInfo,
-) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> + use<'a> {
+) -> impl std::future::Future<Output = Result<Exchange, ExecFailure>> + use<'a> {
     let index = crate::operation::index(info.operation_id);
     let report = CallReport::new(
         info.operation_id,
@@ -98,7 +123,7 @@ async fn run(
     mut pending: reqwest::Request,
     mut report: CallReport,
     operation_index: Option<usize>,
-) -> Result<reqwest::Response, ExecFailure> {
+) -> Result<Exchange, ExecFailure> {
     let state = client.inner();
     let settings = &*state.settings;
     let policy = &settings.retry;
@@ -255,14 +280,12 @@ async fn run(
             Ok(r) => {
                 span.record("status", r.status().as_u16());
                 // reqwest's own response goes back (status, headers, URL and
-                // connection information as it read them), its body with it
-                // in the one extension the decoders take it from.
-                let mut response = r.response;
-                response.extensions_mut().insert(Prefetched {
-                    report,
+                // connection information as it read them), with its body.
+                Ok(Exchange {
+                    response: r.response,
                     body: r.body,
-                });
-                Ok(response)
+                    report,
+                })
             }
             Err(AttemptError::Send(e)) => Err(finish(report, FailureKind::Transport(e))),
             Err(AttemptError::Body {

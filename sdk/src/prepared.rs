@@ -128,18 +128,18 @@ impl crate::Client {
         self.pre(&mut built, &info).await?;
         let result = self.exec(built, &info).await;
         self.post(&result, &info).await?;
-        let response = result?;
-        let status = response.status().as_u16();
+        let exchange = result?;
+        let status = exchange.status().as_u16();
         let listed =
             |ranges: &[(u16, u16)]| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&status));
         if listed(request.success) {
-            ResponseValue::from_response(response).await
+            ResponseValue::from_exchange(exchange)
         } else if listed(request.documented_errors) {
-            Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            ))
+            Err(Error::ErrorResponse(ResponseValue::from_exchange(
+                exchange,
+            )?))
         } else {
-            Err(Error::from_unexpected(response).await)
+            Err(Error::unexpected_exchange(exchange))
         }
     }
 }

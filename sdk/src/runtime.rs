@@ -24,7 +24,7 @@ pub use crate::error::{
     BodyError, CallReport, CommunicationError, Error, ExecFailure, GaveUp, InvalidPayload,
     Throttled, UnexpectedResponse,
 };
-use crate::execute::Prefetched;
+pub use crate::execute::Exchange;
 use crate::rate_limit::RateLimitStatus;
 use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
@@ -62,19 +62,16 @@ where
     /// Runs after the request completed (after any retries).
     async fn post<E>(
         &self,
-        result: &Result<reqwest::Response, ExecFailure>,
+        result: &Result<Exchange, ExecFailure>,
         info: &OperationInfo,
     ) -> Result<(), Error<E>>;
-    /// Sends the request: throttle, retries, deadline, tracing. The
-    /// response's body has been read to the end inside the last attempt;
-    /// [`ResponseValue::from_response`], [`ResponseValue::stream`] and
-    /// [`Error::from_unexpected`] take it from the response's extensions
-    /// (reading the body itself again yields nothing).
+    /// Sends the request: throttle, retries, deadline, tracing. The body of
+    /// the last response has been read to the end inside its attempt.
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> Result<reqwest::Response, ExecFailure>;
+    ) -> Result<Exchange, ExecFailure>;
 }
 
 /// The settings a call runs with; [`crate::Client::with_deadline`] and
@@ -95,7 +92,9 @@ pub struct ClientState {
     pub(crate) settings: Arc<Settings>,
     pub(crate) throttle: Arc<Throttle>,
     /// Authorization (marked sensitive), user agent and default headers,
-    /// added to every request that does not set them itself.
+    /// added to every request that does not set them itself: by the
+    /// runtime's `pre` hook for a caller's own `reqwest::Client`; empty when
+    /// the SDK built the HTTP client, which adds them itself.
     pub(crate) headers: Arc<HeaderMap>,
     /// The total timeout the HTTP client itself applies to each request
     /// (set when the SDK built that client, to the attempt timeout): an
@@ -146,7 +145,7 @@ impl ClientHooks<ClientState> for crate::Client {
 
     async fn post<E>(
         &self,
-        _result: &Result<reqwest::Response, ExecFailure>,
+        _result: &Result<Exchange, ExecFailure>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         Ok(())
@@ -158,7 +157,7 @@ impl ClientHooks<ClientState> for crate::Client {
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> impl std::future::Future<Output = Result<reqwest::Response, ExecFailure>> {
+    ) -> impl std::future::Future<Output = Result<Exchange, ExecFailure>> {
         crate::execute::execute(self, request, info)
     }
 }
@@ -176,52 +175,53 @@ pub struct ResponseValue<T> {
     non_fatal: Vec<serde_json::Value>,
 }
 
-/// Status, headers, call report and the whole body of a response (or the
-/// bytes received before reading failed). A response of
-/// [`crate::execute`] carries its body already read.
+/// Status, headers and the whole body of a response that did not go
+/// through [`crate::execute`] (or the bytes received before reading failed).
 pub(crate) async fn take_response(
     mut response: reqwest::Response,
 ) -> (
     StatusCode,
     HeaderMap,
-    Option<Box<CallReport>>,
     Result<Bytes, (Bytes, reqwest::Error)>,
 ) {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    match response.extensions_mut().remove::<Prefetched>() {
-        Some(p) => (status, headers, Some(Box::new(p.report)), Ok(p.body)),
-        None => {
-            let body = crate::execute::read_body(response).await;
-            (status, headers, None, body)
-        }
-    }
-}
-
-/// The report a response of [`crate::execute`] carries.
-fn take_report(response: &mut reqwest::Response) -> Option<Box<CallReport>> {
-    response
-        .extensions_mut()
-        .remove::<Prefetched>()
-        .map(|p| Box::new(p.report))
+    let body = crate::execute::read_body(response).await;
+    (status, headers, body)
 }
 
 impl<T: DeserializeOwned> ResponseValue<T> {
+    /// Reads and decodes a response that did not go through the client.
     #[doc(hidden)]
     pub async fn from_response<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let (status, headers, report, body) = take_response(response).await;
-        let body = match body {
-            Ok(body) => body,
-            Err((body, source)) => {
-                return Err(Error::ResponseBodyError(BodyError {
-                    status,
-                    headers,
-                    body,
-                    source,
-                    report,
-                }));
-            }
-        };
+        let (status, headers, body) = take_response(response).await;
+        match body {
+            Ok(body) => Self::decoded(status, headers, body, None),
+            Err((body, source)) => Err(Error::ResponseBodyError(BodyError {
+                status,
+                headers,
+                body,
+                source,
+                report: None,
+            })),
+        }
+    }
+
+    /// Decodes the response of a call the client made.
+    // The error keeps the whole response: see `RequestBuilderExt` below.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn from_exchange<E>(exchange: Exchange) -> Result<Self, Error<E>> {
+        let (status, headers, body, report) = exchange.into_parts();
+        Self::decoded(status, headers, body, Some(Box::new(report)))
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn decoded<E>(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        report: Option<Box<CallReport>>,
+    ) -> Result<Self, Error<E>> {
         match decode(status, &body) {
             Ok(inner) => {
                 let non_fatal = if status.is_success() {
@@ -301,15 +301,28 @@ fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
 }
 
 impl ResponseValue<()> {
+    /// A response whose body is not read.
     #[doc(hidden)]
     pub fn empty(mut response: reqwest::Response) -> Self {
-        let report = take_report(&mut response);
         Self {
             inner: (),
             status: response.status(),
             headers: std::mem::take(response.headers_mut()),
             raw: None,
-            report,
+            report: None,
+            non_fatal: Vec::new(),
+        }
+    }
+
+    /// The bodiless success of a call the client made.
+    pub(crate) fn empty_exchange(exchange: Exchange) -> Self {
+        let (status, headers, _, report) = exchange.into_parts();
+        Self {
+            inner: (),
+            status,
+            headers,
+            raw: None,
+            report: Some(Box::new(report)),
             non_fatal: Vec::new(),
         }
     }
@@ -320,21 +333,12 @@ impl ResponseValue<ByteStream> {
     pub fn stream(mut response: reqwest::Response) -> Self {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let prefetched = response.extensions_mut().remove::<Prefetched>();
-        let (report, inner) = match prefetched {
-            Some(p) => {
-                let body: reqwest::Result<Bytes> = Ok(p.body);
-                let once = futures_util::stream::iter(std::iter::once(body));
-                (Some(Box::new(p.report)), ByteStream::new(Box::pin(once)))
-            }
-            None => (None, ByteStream::new(Box::pin(response.bytes_stream()))),
-        };
         Self {
-            inner,
+            inner: ByteStream::new(Box::pin(response.bytes_stream())),
             status,
             headers,
             raw: None,
-            report,
+            report: None,
             non_fatal: Vec::new(),
         }
     }
@@ -448,37 +452,46 @@ mod tests {
     use super::*;
     use futures_util::StreamExt;
 
-    fn response(body: &'static str, prefetched: Option<&'static str>) -> reqwest::Response {
-        let mut r = http::Response::new(reqwest::Body::from(body));
-        if let Some(p) = prefetched {
-            r.extensions_mut().insert(Prefetched {
-                report: CallReport::new("users_track", crate::operation::find("users_track")),
-                body: Bytes::from_static(p.as_bytes()),
-            });
-        }
-        reqwest::Response::from(r)
+    fn response(body: &'static str) -> reqwest::Response {
+        reqwest::Response::from(http::Response::new(reqwest::Body::from(body)))
     }
 
     #[tokio::test]
-    async fn decoders_take_the_body_execute_read_else_read_it() {
-        let (_, _, report, body) = take_response(response("", Some("{\"a\":1}"))).await;
-        assert_eq!(body.unwrap(), "{\"a\":1}");
-        assert_eq!(report.unwrap().operation_id, "users_track");
-        let (_, _, report, body) = take_response(response("{\"b\":2}", None)).await;
-        assert_eq!(body.unwrap(), "{\"b\":2}");
-        assert!(report.is_none());
+    async fn decoders_of_a_plain_response_read_its_body() {
+        let (status, _, body) = take_response(response("{\"b\":2}")).await;
+        assert_eq!(
+            (status, body.unwrap()),
+            (StatusCode::OK, Bytes::from("{\"b\":2}"))
+        );
+        let value: ResponseValue<serde_json::Value> =
+            ResponseValue::from_response::<()>(response("{\"a\":1}"))
+                .await
+                .unwrap();
+        assert_eq!(value.into_inner(), serde_json::json!({"a": 1}));
+        assert!(matches!(
+            ResponseValue::<serde_json::Value>::from_response::<()>(response("{")).await,
+            Err(Error::InvalidResponsePayload(_))
+        ));
 
-        for (r, expected) in [
-            (response("", Some("bytes")), "bytes"),
-            (response("own", None), "own"),
-        ] {
-            let value = ResponseValue::stream(r);
-            let mut stream = value.into_inner().into_inner();
-            let mut all = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                all.extend_from_slice(&chunk.unwrap());
-            }
-            assert_eq!(all, expected.as_bytes());
+        let value = ResponseValue::stream(response("own"));
+        let mut stream = value.into_inner().into_inner();
+        let mut all = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            all.extend_from_slice(&chunk.unwrap());
         }
+        assert_eq!(all, b"own");
+    }
+
+    #[test]
+    fn an_exchange_decodes_with_its_report() {
+        let exchange = Exchange {
+            response: response(""),
+            body: Bytes::from_static(b"{\"a\":1}"),
+            report: CallReport::new("users_track", crate::operation::find("users_track")),
+        };
+        let value: ResponseValue<serde_json::Value> =
+            ResponseValue::from_exchange::<()>(exchange).unwrap();
+        assert_eq!(value.report().unwrap().operation_id, "users_track");
+        assert_eq!(*value, serde_json::json!({"a": 1}));
     }
 }

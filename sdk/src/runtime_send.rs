@@ -28,16 +28,16 @@ pub(crate) async fn finish<T: DeserializeOwned, E: DeserializeOwned>(
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
     client.post(&result, &info).await?;
-    let response = result?;
-    let status = response.status().as_u16();
+    let exchange = result?;
+    let status = exchange.status().as_u16();
     if (200..=299).contains(&status) {
-        ResponseValue::from_response(response).await
+        ResponseValue::from_exchange(exchange)
     } else if documented(errors, status) {
-        Err(Error::ErrorResponse(
-            ResponseValue::from_response(response).await?,
-        ))
+        Err(Error::ErrorResponse(ResponseValue::from_exchange(
+            exchange,
+        )?))
     } else {
-        Err(Error::from_unexpected(response).await)
+        Err(Error::unexpected_exchange(exchange))
     }
 }
 
@@ -53,16 +53,16 @@ pub(crate) async fn finish_empty<E: DeserializeOwned>(
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
     client.post(&result, &info).await?;
-    let response = result?;
-    let status = response.status().as_u16();
+    let exchange = result?;
+    let status = exchange.status().as_u16();
     if (200..=299).contains(&status) {
-        Ok(ResponseValue::empty(response))
+        Ok(ResponseValue::empty_exchange(exchange))
     } else if documented(errors, status) {
-        Err(Error::ErrorResponse(
-            ResponseValue::from_response(response).await?,
-        ))
+        Err(Error::ErrorResponse(ResponseValue::from_exchange(
+            exchange,
+        )?))
     } else {
-        Err(Error::from_unexpected(response).await)
+        Err(Error::unexpected_exchange(exchange))
     }
 }
 

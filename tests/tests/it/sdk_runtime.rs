@@ -331,6 +331,52 @@ async fn a_callers_own_http_client_still_sends_the_key_and_headers() {
     assert_eq!(response.status(), 200);
 }
 
+/// The client the SDK builds adds the key and default headers through
+/// reqwest's own default headers, except when a name has several values
+/// (reqwest's merge would keep only the first): then they are added per
+/// request. Either way every value arrives, and a header the request sets
+/// itself (`accept`) is not doubled.
+#[tokio::test]
+async fn the_sdks_own_http_client_sends_the_key_and_every_default_header_value() {
+    for repeated in [false, true] {
+        let server = wiremock::MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/catalogs"))
+            .and(header("authorization", common::bearer(SECRET).as_str()))
+            .and(header("user-agent", braze_sdk::DEFAULT_USER_AGENT))
+            .and(header("accept", "application/json"))
+            .respond_with(common::json_response(
+                200,
+                json!({"catalogs": [], "message": "success"}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut builder = Client::builder(Instance::custom(server.uri()), SECRET)
+            .default_header("X-Request-Origin", "https://example.com");
+        if repeated {
+            builder = builder.default_header("X-Request-Origin", "https://second.example.com");
+        }
+        let client = builder.build().unwrap();
+        client.catalogs_list().send().await.unwrap();
+        let received = server.received_requests().await.unwrap();
+        let headers = &received[0].headers;
+        let origins: Vec<_> = headers
+            .get_all("x-request-origin")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let mut expected = vec!["https://example.com".to_string()];
+        if repeated {
+            expected.push("https://second.example.com".to_string());
+        }
+        assert_eq!(origins, expected, "repeated: {repeated}");
+        assert_eq!(headers.get_all("accept").iter().count(), 1);
+        assert_eq!(headers.get_all("authorization").iter().count(), 1);
+        assert!(!format!("{client:?}").contains(SECRET));
+    }
+}
+
 #[test]
 fn build_installs_no_process_wide_tls_provider() {
     // Every test of this binary builds clients; none may have installed a
