@@ -8,6 +8,8 @@
 //! every round, and the median of the per-round ratios is printed (the
 //! machine is shared and noisy; absolute times mean little).
 //!
+//! `P2_ROUNDS=n` runs n rounds instead of 21.
+//!
 //! With `P2_VARIANT=reqwest|reqwest-timeout|sdk|sdk-plain` (or
 //! `sdk-throttle-only`, `sdk-retries-only`) and `P2_CALLS=n`
 //! it instead makes `n` sequential calls of that variant only, for counting
@@ -30,6 +32,8 @@ use std::time::{Duration, Instant};
 use braze_sdk::{Client, Instance, types};
 use server::Mode;
 
+/// Rounds per measurement; `P2_ROUNDS` sets another count (more rounds,
+/// a steadier median on a busy machine).
 const ROUNDS: usize = 21;
 const CALLS_PER_ROUND: usize = 2_000;
 
@@ -173,13 +177,18 @@ async fn run() {
         println!("{variant}: {calls} calls");
         return;
     }
+    let rounds = std::env::var("P2_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse::<usize>().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(ROUNDS);
     println!(
-        "P2: time per /users/track request, SDK vs hand-written reqwest, {ROUNDS} rounds of {CALLS_PER_ROUND}"
+        "P2: time per /users/track request, SDK vs hand-written reqwest, {rounds} rounds of {CALLS_PER_ROUND}"
     );
     for in_flight in [1, 64] {
         let mut times: [Vec<Duration>; 4] = Default::default();
         let (mut vs_bare, mut vs_timed) = (Vec::new(), Vec::new());
-        for r in 0..ROUNDS {
+        for r in 0..rounds {
             let mut this = [Duration::ZERO; 4];
             for k in 0..4 {
                 let which = (k + r) % 4;

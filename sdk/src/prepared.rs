@@ -30,7 +30,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::runtime::{ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+use crate::runtime::{ClientInfo, Error, OperationInfo, ResponseValue};
 use crate::types::BrazeError;
 
 /// A request of operation `operation_id` whose body is already JSON.
@@ -115,7 +115,7 @@ impl crate::Client {
     ) -> Result<ResponseValue<R>, Error<BrazeError>> {
         let url = format!("{}{}", self.baseurl(), request.path);
         let json = HeaderValue::from_static("application/json");
-        let mut built = self
+        let built = self
             .client()
             .request(request.method.clone(), url)
             .header(ACCEPT, json.clone())
@@ -125,10 +125,7 @@ impl crate::Client {
         let info = OperationInfo {
             operation_id: request.operation_id,
         };
-        self.pre(&mut built, &info).await?;
-        let result = self.exec(built, &info).await;
-        self.post(&result, &info).await?;
-        let exchange = result?;
+        let exchange = crate::execute::execute(self, built, &info).await?;
         let status = exchange.status().as_u16();
         let listed =
             |ranges: &[(u16, u16)]| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&status));

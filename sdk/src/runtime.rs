@@ -53,7 +53,8 @@ pub trait ClientHooks<Inner>
 where
     Self: ClientInfo<Inner>,
 {
-    /// Runs before the request is sent: adds the key and default headers.
+    /// Runs before the request is sent (the key and default headers are
+    /// added by `exec`).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -114,32 +115,41 @@ impl fmt::Debug for ClientState {
     }
 }
 
-impl ClientHooks<ClientState> for crate::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        let defaults = &self.inner().headers;
-        let headers = request.headers_mut();
-        // (progenitor's `api-version` header is removed at generation:
-        // generator/src/postprocess/request_parts.rs.)
-        // One lookup per default header name; a name's values are adjacent.
-        let mut defaults = defaults.iter().peekable();
-        while let Some((name, value)) = defaults.next() {
-            let same_name = |(n, _): &(&reqwest::header::HeaderName, _)| *n == name;
-            match headers.entry(name) {
-                reqwest::header::Entry::Vacant(slot) => {
-                    let mut slot = slot.insert_entry(value.clone());
-                    while let Some((_, more)) = defaults.next_if(same_name) {
-                        slot.append(more.clone());
-                    }
-                }
-                reqwest::header::Entry::Occupied(_) => {
-                    while defaults.next_if(same_name).is_some() {}
+/// Adds the client's default headers (key, user agent, ...) that the
+/// request does not set itself; [`crate::execute`] does it for every call.
+/// Empty, hence free, when the SDK built the HTTP client (which adds them).
+pub(crate) fn add_default_headers(state: &ClientState, request: &mut reqwest::Request) {
+    if state.headers.is_empty() {
+        return;
+    }
+    let defaults = &state.headers;
+    let headers = request.headers_mut();
+    // (progenitor's `api-version` header is removed at generation:
+    // generator/src/postprocess/request_parts.rs.)
+    // One lookup per default header name; a name's values are adjacent.
+    let mut defaults = defaults.iter().peekable();
+    while let Some((name, value)) = defaults.next() {
+        let same_name = |(n, _): &(&reqwest::header::HeaderName, _)| *n == name;
+        match headers.entry(name) {
+            reqwest::header::Entry::Vacant(slot) => {
+                let mut slot = slot.insert_entry(value.clone());
+                while let Some((_, more)) = defaults.next_if(same_name) {
+                    slot.append(more.clone());
                 }
             }
+            reqwest::header::Entry::Occupied(_) => while defaults.next_if(same_name).is_some() {},
         }
+    }
+}
+
+impl ClientHooks<ClientState> for crate::Client {
+    // The defaults are added by `exec` (see `add_default_headers`), so that
+    // a call is one future rather than three awaited in turn.
+    async fn pre<E>(
+        &self,
+        _request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
         Ok(())
     }
 

@@ -48,8 +48,12 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<
     ) {
         values.record(&mut Fields(&mut self.0.lock().unwrap()));
     }
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        event.record(&mut Fields(&mut self.0.lock().unwrap()));
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        let mut seen = self.0.lock().unwrap();
+        // The span the event belongs to (explicit parent or current one).
+        let within = ctx.event_span(event).map(|s| s.name()).unwrap_or("none");
+        seen.push(format!("event within {within}"));
+        event.record(&mut Fields(&mut seen));
     }
 }
 
@@ -108,6 +112,12 @@ async fn spans_name_the_call_and_never_carry_the_key() {
     let all = seen.join("\n");
     for expected in [
         "span braze.request",
+        // The per-attempt and retry events belong to the call's span, and
+        // so do hyper's own (its connection pool), the span being entered
+        // while the call is polled.
+        "event within braze.request\nmessage=braze response",
+        "event within braze.request\nmessage=retrying braze request",
+        "event within braze.request\nmessage=reuse idle connection",
         "operation=catalogs_list",
         "method=GET",
         "path=/catalogs",
