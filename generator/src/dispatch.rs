@@ -22,21 +22,8 @@ use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::Output;
-
 /// Where the dispatcher goes, relative to the repository root.
 pub const FILE: &str = "tests/src/generated/dispatch.rs";
-
-/// The dispatcher, from the merged spec (the document that is exported) and
-/// the generated client's syntax tree (the one that is written to
-/// [`crate::CLIENT_FILE`]), formatted like every generated file.
-pub fn output(doc: &Value, client: &syn::File) -> Result<Output, String> {
-    let content = crate::format::format_tokens(dispatcher(doc, client))?;
-    Ok(Output {
-        path: FILE.into(),
-        content,
-    })
-}
 
 /// What `send()` of an operation returns on success.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -88,17 +88,16 @@ pub fn plan(document: &Value, client: &syn::File) -> Result<Plan, String> {
         let mut roots = BTreeSet::new();
         let mut found = false;
         for item in builder_items {
-            let mentions = match item {
-                Item::Struct(s) if s.ident == builder => quote!(#s),
+            match item {
+                Item::Struct(s) if s.ident == builder => idents(s, &mut roots),
                 Item::Impl(i)
                     if crate::code_index::type_name(&i.self_ty).as_deref() == Some(&builder) =>
                 {
-                    quote!(#i)
+                    idents(i, &mut roots)
                 }
                 _ => continue,
             };
             found = true;
-            idents(mentions, &mut roots);
         }
         if !found {
             return Err(format!(
@@ -138,14 +137,13 @@ pub fn plan(document: &Value, client: &syn::File) -> Result<Plan, String> {
 fn type_references(types: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
     let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in types {
-        let (name, tokens) = match item {
-            Item::Struct(s) => (s.ident.to_string(), quote!(#s)),
-            Item::Enum(e) => (e.ident.to_string(), quote!(#e)),
-            Item::Type(t) => (t.ident.to_string(), quote!(#t)),
+        let mut named = BTreeSet::new();
+        let name = match item {
+            Item::Struct(s) => (s.ident.to_string(), idents(s, &mut named)).0,
+            Item::Enum(e) => (e.ident.to_string(), idents(e, &mut named)).0,
+            Item::Type(t) => (t.ident.to_string(), idents(t, &mut named)).0,
             _ => continue,
         };
-        let mut named = BTreeSet::new();
-        idents(tokens, &mut named);
         refs.insert(name, named);
     }
     let known: BTreeSet<String> = refs.keys().cloned().collect();
@@ -167,15 +165,95 @@ fn closure(refs: &BTreeMap<String, BTreeSet<String>>, roots: BTreeSet<String>) -
     seen
 }
 
-/// Every identifier in `tokens`.
-fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
-    for tt in tokens {
-        match tt {
-            proc_macro2::TokenTree::Ident(i) => {
-                out.insert(i.to_string());
+/// A syntax node whose identifiers [`idents`] collects.
+trait Node {
+    fn visit(&self, v: &mut Idents<'_>);
+}
+
+macro_rules! node {
+    ($($ty:ty => $method:ident),* $(,)?) => {
+        $(impl Node for $ty {
+            fn visit(&self, v: &mut Idents<'_>) {
+                syn::visit::Visit::$method(v, self)
             }
-            proc_macro2::TokenTree::Group(g) => idents(g.stream(), out),
-            _ => {}
+        })*
+    };
+}
+
+node!(
+    syn::Item => visit_item,
+    syn::ItemStruct => visit_item_struct,
+    syn::ItemEnum => visit_item_enum,
+    syn::ItemType => visit_item_type,
+    syn::ItemImpl => visit_item_impl,
+    syn::ImplItem => visit_impl_item,
+);
+
+/// Every identifier in `node`, as its tokens would list them (also those
+/// inside attribute arguments and macro calls, which syn keeps as tokens).
+/// Walks the syntax tree instead of printing it to tokens first: that
+/// printing and one allocation per identifier were most of the cost of
+/// feature gating.
+fn idents(node: &impl Node, out: &mut BTreeSet<String>) {
+    node.visit(&mut Idents {
+        buf: String::new(),
+        out,
+    });
+}
+
+struct Idents<'a> {
+    buf: String,
+    out: &'a mut BTreeSet<String>,
+}
+
+impl Idents<'_> {
+    fn add(&mut self, i: &proc_macro2::Ident) {
+        use std::fmt::Write;
+        self.buf.clear();
+        let _ = write!(self.buf, "{i}");
+        if !self.out.contains(self.buf.as_str()) {
+            self.out.insert(self.buf.clone());
+        }
+    }
+    fn tokens(&mut self, tokens: &TokenStream) {
+        for tt in tokens.clone() {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => self.add(&i),
+                proc_macro2::TokenTree::Group(g) => self.tokens(&g.stream()),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Idents<'_> {
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        self.add(i);
+    }
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        syn::visit::visit_macro(self, m);
+        self.tokens(&m.tokens);
+    }
+    fn visit_meta_list(&mut self, m: &'ast syn::MetaList) {
+        syn::visit::visit_meta_list(self, m);
+        self.tokens(&m.tokens);
+    }
+    fn visit_item(&mut self, i: &'ast Item) {
+        match i {
+            Item::Verbatim(t) => self.tokens(t),
+            _ => syn::visit::visit_item(self, i),
+        }
+    }
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        match e {
+            syn::Expr::Verbatim(t) => self.tokens(t),
+            _ => syn::visit::visit_expr(self, e),
+        }
+    }
+    fn visit_type(&mut self, t: &'ast syn::Type) {
+        match t {
+            syn::Type::Verbatim(v) => self.tokens(v),
+            _ => syn::visit::visit_type(self, t),
         }
     }
 }
@@ -200,7 +278,7 @@ fn gate_items(items: &mut [Item], plan: &Plan) -> usize {
                 let own = own_name(other);
                 let cfg = match own.as_deref().and_then(|n| plan.types.get(n)) {
                     Some(set) => Some(any(set)),
-                    None => cfg_for(quote!(#other), plan, own.as_deref()),
+                    None => cfg_for(other, plan, own.as_deref()),
                 };
                 push_cfg(attrs_of(other), cfg)
             }
@@ -218,13 +296,13 @@ fn gate_impl(imp: &mut ItemImpl, plan: &Plan) -> usize {
         .as_deref()
         .is_some_and(|n| plan.builders.contains_key(n));
     if imp.trait_.is_some() || self_is_builder {
-        let cfg = cfg_for(quote!(#imp), plan, None);
+        let cfg = cfg_for(&*imp, plan, None);
         return push_cfg(Some(&mut imp.attrs), cfg);
     }
     // An inherent impl of an ungated type (`impl Client`): gate each item.
     let mut n = 0;
     for inner in &mut imp.items {
-        let cfg = cfg_for(quote!(#inner), plan, None);
+        let cfg = cfg_for(inner, plan, None);
         n += match inner {
             syn::ImplItem::Fn(f) => push_cfg(Some(&mut f.attrs), cfg),
             syn::ImplItem::Const(c) => push_cfg(Some(&mut c.attrs), cfg),
@@ -235,11 +313,11 @@ fn gate_impl(imp: &mut ItemImpl, plan: &Plan) -> usize {
     n
 }
 
-/// The condition for an item that mentions `tokens`: its builder's feature
+/// The condition for an item that mentions `node`'s identifiers: its builder's feature
 /// if it mentions an operation builder, else every gated type's set.
-fn cfg_for(tokens: TokenStream, plan: &Plan, own: Option<&str>) -> Option<TokenStream> {
+fn cfg_for(node: &impl Node, plan: &Plan, own: Option<&str>) -> Option<TokenStream> {
     let mut named = BTreeSet::new();
-    idents(tokens, &mut named);
+    idents(node, &mut named);
     let builders: BTreeSet<&String> = named.iter().filter_map(|n| plan.builders.get(n)).collect();
     if !builders.is_empty() {
         let parts = builders.iter().map(|f| quote!(feature = #f));

@@ -54,6 +54,7 @@ pub mod streams;
 pub mod walk;
 pub mod yaml_emit;
 
+use proc_macro2::TokenStream;
 use std::path::{Path, PathBuf};
 
 pub use diagnostics::{Diagnostic, Diagnostics};
@@ -99,6 +100,11 @@ pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
 }
 
 /// Generates the SDK sources from a checked spec.
+///
+/// The client's syntax tree cannot leave this thread (proc-macro2's tokens
+/// are not `Send`), so the smaller outputs derived from it are handed to a
+/// second thread as source text, to be parsed, gated and pretty-printed
+/// there while this one gates and prints the client.
 pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
     let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
     let mut file = client_syntax(spec)?;
@@ -106,52 +112,72 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
     // The tables and impls derived from the client are read off the client
     // before it is gated by feature; those in the SDK are gated like it.
     let plan = features::plan(&spec.document, &file).map_err(fail)?;
-    let gated = |tokens: proc_macro2::TokenStream| -> Result<String, String> {
-        let mut f: syn::File =
-            syn::parse2(tokens).map_err(|e| format!("generated tokens do not parse: {e}"))?;
-        features::gate(&mut f, &plan);
-        format::format_file(&f)
-    };
     let codecs = example_codecs::example_codecs(&spec.document, &file)
         .map_err(|problems| Diagnostics::at_root(root, "/paths", problems))?;
-    let codecs = format::format_tokens(codecs).map_err(fail)?;
-    let dispatch = dispatch::output(&spec.document, &file)
-        .map_err(|e| fail(format!("{}: {e}", dispatch::FILE)))?;
     let table = metadata::operations_table(&spec.document)
         .map_err(|problems| Diagnostics::at_root(root, "", problems))?;
-    let operations = format::format_tokens(table).map_err(fail)?;
-    let streams = gated(streams::streams(&spec.document, &file).map_err(fail)?).map_err(fail)?;
-    let batches = gated(batches::batches(&spec.document, &file).map_err(fail)?).map_err(fail)?;
-    let prepared = gated(prepared::prepared(&spec.document, &file).map_err(fail)?).map_err(fail)?;
-    features::gate(&mut file, &plan);
-    let client = format::format_file(&file).map_err(fail)?;
-    Ok(vec![
-        dispatch,
-        Output {
-            path: example_codecs::EXAMPLE_CODECS_FILE.into(),
-            content: codecs,
-        },
+    // (path, source text, gated by feature)
+    let jobs: Vec<(&str, TokenStream, bool)> = vec![
+        (
+            dispatch::FILE,
+            dispatch::dispatcher(&spec.document, &file),
+            false,
+        ),
+        (example_codecs::EXAMPLE_CODECS_FILE, codecs, false),
+        (OPERATIONS_FILE, table, false),
+        (
+            STREAMS_FILE,
+            streams::streams(&spec.document, &file).map_err(fail)?,
+            true,
+        ),
+        (
+            BATCHES_FILE,
+            batches::batches(&spec.document, &file).map_err(fail)?,
+            true,
+        ),
+        (
+            PREPARED_FILE,
+            prepared::prepared(&spec.document, &file).map_err(fail)?,
+            true,
+        ),
+    ];
+    let jobs: Vec<(&str, String, bool)> = jobs
+        .into_iter()
+        .map(|(path, tokens, gated)| (path, tokens.to_string(), gated))
+        .collect();
+    let plan = &plan;
+    let (client, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(move || {
+            jobs.into_iter()
+                .map(|(path, text, gated)| {
+                    let mut f = syn::parse_file(&text)
+                        .map_err(|e| format!("{path}: generated code does not parse: {e}"))?;
+                    if gated {
+                        features::gate(&mut f, plan);
+                    }
+                    Ok(Output {
+                        path: path.into(),
+                        content: format::format_file(&f)?,
+                    })
+                })
+                .collect::<Result<Vec<Output>, String>>()
+        });
+        features::gate(&mut file, plan);
+        let client = format::format_file(&file);
+        match others.join() {
+            Ok(others) => (client, others),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let mut outputs = others.map_err(fail)?;
+    outputs.insert(
+        2,
         Output {
             path: CLIENT_FILE.into(),
-            content: client,
+            content: client.map_err(fail)?,
         },
-        Output {
-            path: OPERATIONS_FILE.into(),
-            content: operations,
-        },
-        Output {
-            path: STREAMS_FILE.into(),
-            content: streams,
-        },
-        Output {
-            path: BATCHES_FILE.into(),
-            content: batches,
-        },
-        Output {
-            path: PREPARED_FILE.into(),
-            content: prepared,
-        },
-    ])
+    );
+    Ok(outputs)
 }
 
 /// The generated client's syntax tree: lowering, progenitor, rewrites. The
@@ -161,8 +187,7 @@ pub fn client_syntax(spec: &LoadedSpec) -> Result<syn::File, Diagnostics> {
     let lowered = lower::lower(&spec.document);
     let tokens = progenitor_run::generate(&lowered, &spec.origins)?;
     let fail = |message: String| Diagnostics::at_root(spec.origins.root(), "", [message]);
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| fail(format!("progenitor produced unparsable code: {e}")))?;
+    let mut file = postprocess::parse(tokens).map_err(fail)?;
     postprocess::apply(&mut file)
         .map_err(|problems| Diagnostics::at_root(spec.origins.root(), "", problems))?;
     Ok(file)
@@ -192,8 +217,28 @@ pub fn export_spec(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
 /// Everything `cargo xtask generate` writes: the SDK sources and the
 /// exported spec.
 pub fn generate(spec_dir: &Path) -> Result<Vec<Output>, Diagnostics> {
-    let spec = check(spec_dir)?;
-    let mut outputs = generate_sdk(&spec)?;
-    outputs.extend(export_spec(&spec)?);
+    let spec = load::load_dir(spec_dir)?;
+    // The checks and the export read only the JSON document; the SDK is
+    // built from syntax trees that cannot leave their thread. They run side
+    // by side, and the checks' verdict comes first: a spec that breaks a
+    // rule reports that, not what generating from it tripped over.
+    let (checked, sdk) = std::thread::scope(|scope| {
+        let checked = scope.spawn(|| {
+            let problems = rules::check(&spec);
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            progenitor_run::to_openapi(&spec.document, &spec.origins)?;
+            export_spec(&spec)
+        });
+        let sdk = generate_sdk(&spec);
+        match checked.join() {
+            Ok(checked) => (checked, sdk),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let export = checked?;
+    let mut outputs = sdk?;
+    outputs.extend(export);
     Ok(outputs)
 }

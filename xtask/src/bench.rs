@@ -48,9 +48,9 @@ pub fn run(spec_dir: &Path) -> Result<(), String> {
         measure(|| progenitor_run::generate(&lowered, &spec.origins).map(|t| t.is_empty())),
     );
     let tokens = progenitor_run::generate(&lowered, &spec.origins).map_err(|d| d.to_string())?;
-    let parse = || syn::parse2::<syn::File>(tokens.clone()).expect("progenitor's tokens parse");
+    let parse = || postprocess::parse(tokens.clone()).expect("progenitor's tokens parse");
     row(
-        "  syn parse + postprocess",
+        "  drop builders, syn parse + postprocess",
         measure(|| postprocess::apply(&mut parse())),
     );
     let mut file = parse();

@@ -11,7 +11,7 @@
 //! | --- | --- | --- |
 //! | `imports` | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
 //! | `setters` | request types (reachable from an operation's parameters or body) get `Default` or `new(required..)`, a setter per field taking `IntoField`, `extra_value`; plain string newtypes get `StringNewtype` | any number (none when no operation carries a struct); fails on a setter that would shadow a method |
-//! | `type_builders` | typify's `types::builder` module and `X::builder()` are removed; operation builders hold the body type itself, start a body without `Default` as not initialized, and send it without converting | typify's builder module and `builder()` found; per body: its paths, start and conversion |
+//! | `type_builders` | typify's `types::builder` module is dropped from the tokens before they are parsed (`parse`), `X::builder()` is removed; operation builders hold the body type itself, start a body without `Default` as not initialized, and send it without converting | typify's builder module and `builder()` found; per body: its paths, start and conversion |
 //! | `send_tail` | the end of each `send()` (hooks, exec, status `match`) becomes one call of the generic `runtime_send::finish` with the documented error statuses; an unexpected status reads the body into the error | one per operation |
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
@@ -28,6 +28,14 @@ mod setters;
 mod type_builders;
 
 use std::fmt;
+
+/// progenitor's tokens as a syntax tree, without what the rewrites would
+/// only drop (typify's builder module: see `type_builders`).
+pub fn parse(tokens: proc_macro2::TokenStream) -> Result<syn::File, String> {
+    let tokens = type_builders::drop_builder_tokens(tokens)
+        .map_err(|e| format!("rewrite `type_builders`: {e}"))?;
+    syn::parse2(tokens).map_err(|e| format!("progenitor produced unparsable code: {e}"))
+}
 
 /// What each rewrite changed.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -27,22 +27,30 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
 }
 
 fn drop_api_version(stmts: &mut Vec<Stmt>) -> Result<(), String> {
-    let is_append = |s: &Stmt| compact(s).starts_with("header_map.append(");
+    // Statements are told apart by their shape first and printed only when
+    // they are `header_map.append(..)` calls: printing every statement (the
+    // request-building one is long) was most of this rewrite's time.
+    let is_append = |s: &Stmt| {
+        matches!(s, Stmt::Expr(Expr::MethodCall(c), _)
+            if c.method == "append" && compact(&c.receiver) == "header_map")
+    };
     let api = stmts
         .iter()
         .position(|s| is_append(s) && compact(s).contains("from_static(\"api-version\")"))
         .ok_or("no `header_map.append(\"api-version\", ..)`")?;
     stmts.remove(api);
-    if stmts
-        .iter()
-        .any(|s| compact(s).contains("header_map.append("))
-    {
+    // Another append anywhere, also nested (an optional header parameter's
+    // `if let Some(..) { header_map.append(..) }`), keeps the map.
+    if stmts.iter().any(appends_to_header_map) {
         return Ok(());
     }
     // Nothing else goes into the map: drop it and its use.
     let decl = stmts
         .iter()
-        .position(|s| compact(s).starts_with("letmutheader_map="))
+        .position(|s| {
+            matches!(s, Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(p)
+                if p.ident == "header_map" && p.mutability.is_some()))
+        })
         .ok_or("no `let mut header_map = ..`")?;
     stmts.remove(decl);
     let mut removed = 0;
@@ -59,6 +67,24 @@ fn drop_api_version(stmts: &mut Vec<Stmt>) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Whether `s` calls `header_map.append(..)` anywhere inside it.
+fn appends_to_header_map(s: &Stmt) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
+            if c.method == "append"
+                && matches!(&*c.receiver, Expr::Path(p) if p.path.is_ident("header_map"))
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_method_call(self, c);
+        }
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_stmt(&mut find, s);
+    find.0
 }
 
 /// Removes `.headers(header_map)` from a method-call chain; returns how many.

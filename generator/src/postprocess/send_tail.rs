@@ -29,10 +29,13 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
 }
 
 fn rewrite(stmts: &mut Vec<Stmt>) -> Result<(), String> {
+    // The tail is the last five statements: `pre`, the three below and the
+    // `match` (only those are printed to be compared).
     let pre = stmts
-        .iter()
-        .position(|s| compact(s) == "client.pre(&mutrequest,&info).await?;")
-        .ok_or("no `client.pre(&mut request, &info).await?;`")?;
+        .len()
+        .checked_sub(5)
+        .filter(|&i| compact(&stmts[i]) == "client.pre(&mutrequest,&info).await?;")
+        .ok_or("no `client.pre(&mut request, &info).await?;` fifth from the end")?;
     let tail = &stmts[pre + 1..];
     let expected = [
         "letresult=client.exec(request,&info).await;",

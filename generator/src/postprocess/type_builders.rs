@@ -18,16 +18,91 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Item};
 
+/// Removes typify's `builder` module (and its attributes) from the `types`
+/// module of progenitor's tokens, before they are parsed: it is half of the
+/// tokens, and parsing it only for [`apply`] to drop it was the largest
+/// single cost of `cargo xtask generate`. Fails unless exactly one such
+/// module is found.
+pub fn drop_builder_tokens(tokens: TokenStream) -> Result<TokenStream, String> {
+    let mut dropped = 0;
+    let out = in_module(tokens, "types", &mut |inner| {
+        remove_module(inner, "builder", &mut dropped)
+    });
+    match dropped {
+        1 => Ok(out),
+        0 => Err("`types` has no `builder` module (typify's struct builders)".into()),
+        n => Err(format!("{n} `builder` modules in `types`, expected one")),
+    }
+}
+
+/// `tokens` with the body of each top-level `mod name { .. }` rewritten.
+fn in_module(
+    tokens: TokenStream,
+    name: &str,
+    f: &mut dyn FnMut(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    for tree in tokens {
+        if let TokenTree::Group(g) = &tree
+            && g.delimiter() == Delimiter::Brace
+            && is_mod_header(&out, name)
+        {
+            let mut body = Group::new(Delimiter::Brace, f(g.stream()));
+            body.set_span(g.span());
+            out.push(TokenTree::Group(body));
+            continue;
+        }
+        out.push(tree);
+    }
+    out.into_iter().collect()
+}
+
+/// `tokens` without their top-level `mod name { .. }` items (attributes
+/// and visibility included); counts them in `dropped`.
+fn remove_module(tokens: TokenStream, name: &str, dropped: &mut usize) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    for tree in tokens {
+        if let TokenTree::Group(g) = &tree
+            && g.delimiter() == Delimiter::Brace
+            && is_mod_header(&out, name)
+        {
+            // `mod name`, then the visibility and the attributes before it.
+            out.truncate(out.len() - 2);
+            if matches!(out.last(), Some(TokenTree::Group(v)) if v.delimiter() == Delimiter::Parenthesis)
+                && matches!(out.iter().rev().nth(1), Some(TokenTree::Ident(i)) if i == "pub")
+            {
+                out.truncate(out.len() - 2);
+            } else if matches!(out.last(), Some(TokenTree::Ident(i)) if i == "pub") {
+                out.pop();
+            }
+            while out.len() >= 2
+                && matches!(&out[out.len() - 1], TokenTree::Group(a) if a.delimiter() == Delimiter::Bracket)
+                && matches!(&out[out.len() - 2], TokenTree::Punct(p) if p.as_char() == '#')
+            {
+                out.truncate(out.len() - 2);
+            }
+            *dropped += 1;
+            continue;
+        }
+        out.push(tree);
+    }
+    out.into_iter().collect()
+}
+
+/// Whether `before` ends with `mod name` (the brace group comes next).
+fn is_mod_header(before: &[TokenTree], name: &str) -> bool {
+    matches!(before, [.., TokenTree::Ident(m), TokenTree::Ident(n)] if m == "mod" && n == name)
+}
+
 pub fn apply(file: &mut syn::File, defaults: &BTreeSet<String>) -> Result<usize, String> {
     let types = super::module_items_mut(&mut file.items, "types").ok_or("no `types` module")?;
-    let before = types.len();
+    // Normally gone already (`drop_builder_tokens`, which fails when it is
+    // missing); a syntax tree built another way may still have it.
     types.retain(|i| !matches!(i, Item::Mod(m) if m.ident == "builder"));
-    if types.len() + 1 != before {
-        return Err("`types` has no `builder` module (typify's struct builders)".into());
-    }
     let mut builder_fns = 0;
     for item in types.iter_mut() {
         if let Item::Impl(imp) = item
@@ -166,5 +241,50 @@ impl VisitMut for DropConversion {
             return;
         }
         visit_mut::visit_expr_mut(self, e);
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::drop_builder_tokens;
+    use quote::quote;
+
+    #[test]
+    fn the_builder_module_goes_with_its_attributes_and_nothing_else() {
+        let tokens = quote! {
+            pub mod types {
+                pub struct A;
+                #[doc = "typify's builders"]
+                #[allow(clippy::all)]
+                pub mod builder { pub struct A { a: u8 } }
+                pub mod defaults { pub fn x() {} }
+            }
+            pub mod builder { pub struct Op; }
+        };
+        let out = drop_builder_tokens(tokens).unwrap().to_string();
+        let expected = quote! {
+            pub mod types {
+                pub struct A;
+                pub mod defaults { pub fn x() {} }
+            }
+            pub mod builder { pub struct Op; }
+        };
+        assert_eq!(out, expected.to_string());
+    }
+
+    #[test]
+    fn a_missing_or_repeated_builder_module_fails() {
+        let none = quote! { pub mod types { pub struct A; } };
+        assert!(
+            drop_builder_tokens(none)
+                .unwrap_err()
+                .contains("no `builder` module")
+        );
+        let two = quote! { pub mod types { pub mod builder {} mod builder {} } };
+        assert!(
+            drop_builder_tokens(two)
+                .unwrap_err()
+                .contains("2 `builder` modules")
+        );
     }
 }
