@@ -63,6 +63,8 @@ pub mod error;
 mod execute;
 pub mod field;
 pub mod instance;
+#[doc(hidden)]
+pub mod lean_de;
 mod nullable;
 mod open;
 pub mod operation;

@@ -16,12 +16,14 @@
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
+//! | `lean_deserialize` | a struct of `types` whose serde attributes it understands gets a lean `Deserialize` impl calling `braze_sdk::lean_de` instead of `#[derive(Deserialize)]` | any number; fails on a struct deriving Deserialize twice |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
 mod constructors;
 mod docs;
 mod field_decoders;
 mod imports;
+mod lean_deserialize;
 mod request_parts;
 mod send_tail;
 mod setters;
@@ -110,6 +112,12 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
     expect(
         "field_decoders",
         Ok(field_decoders::apply(file)),
+        Expect::Any,
+    );
+    // Runs after `field_decoders`, whose `deserialize_with`s it reads.
+    expect(
+        "lean_deserialize",
+        lean_deserialize::apply(file),
         Expect::Any,
     );
     expect("docs", Ok(docs::apply(file)), Expect::Any);

@@ -17,7 +17,7 @@ fn sample() -> syn::File {
     syn::parse_quote! {
         use progenitor_client::{encode_path, ClientHooks};
         pub mod types {
-            #[derive(Clone, Debug)]
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
             pub struct Attrs {
                 #[serde(skip_serializing_if = "Option::is_none")]
                 pub external_id: Option<Id>,
@@ -37,7 +37,7 @@ fn sample() -> syn::File {
             impl ::std::convert::From<::std::string::String> for Id {
                 fn from(value: ::std::string::String) -> Self { Self(value) }
             }
-            #[derive(Clone, Debug)]
+            #[derive(::serde::Deserialize, Clone, Debug)]
             pub struct Reply { pub message: Option<String> }
             impl Attrs { pub fn builder() -> builder::Attrs { Default::default() } }
             impl Event { pub fn builder() -> builder::Event { Default::default() } }
@@ -150,6 +150,7 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
             ("request_parts", 2),
             ("constructors", 2),
             ("field_decoders", 0),
+            ("lean_deserialize", 2),
             ("docs", 0),
         ]
     );
@@ -162,7 +163,9 @@ fn request_types_get_setters_default_or_new_and_response_types_nothing() {
     let out = text(&file);
     // Attrs: every field optional -> Default, one setter per field, extra_value.
     assert!(
-        out.contains("# [derive (Clone , Debug , Default)] pub struct Attrs"),
+        out.contains(
+            "# [derive (:: serde :: Serialize , Clone , Debug , Default)] pub struct Attrs"
+        ),
         "{out}"
     );
     assert!(
@@ -403,5 +406,76 @@ fn a_from_setter_is_refused_only_beside_a_from_impl() {
     assert!(
         problems.contains("`Attrs.from`: a setter named `from` would shadow `Attrs::from`"),
         "{problems}"
+    );
+}
+
+#[test]
+fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+            #[serde(deny_unknown_fields)]
+            pub struct Lean {
+                #[serde(rename = "type", default)]
+                pub type_: Option<String>,
+                #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_option")]
+                pub at: Option<Stamp>,
+                pub name: String,
+            }
+            #[derive(::serde::Deserialize, Clone)]
+            pub struct Flat {
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+            #[derive(::serde::Deserialize, Clone)]
+            pub struct Aliased {
+                #[serde(alias = "old")]
+                pub name: String,
+            }
+            #[derive(::serde::Deserialize, Clone)]
+            pub enum Kind { A }
+        }
+    };
+    assert_eq!(lean_deserialize::apply(&mut file), Ok(2));
+    let out = text(&file);
+    // The derive goes, the other derives and the serde attributes stay.
+    assert!(out.contains("# [derive (:: serde :: Serialize , Clone)] # [serde (deny_unknown_fields)] pub struct Lean"), "{out}");
+    assert!(
+        out.contains("const FIELDS : & [& str] = & [\"type\" , \"at\" , \"name\"]"),
+        "{out}"
+    );
+    assert!(out.contains("Unknown :: Deny"), "{out}");
+    assert!(
+        out.contains("type_ : field0 . unwrap_or_default ()"),
+        "{out}"
+    );
+    assert!(out.contains("type Value = Option < Stamp >"), "{out}");
+    assert!(
+        out.contains(":: braze_sdk :: timestamp :: deserialize_option (deserializer)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("name : :: braze_sdk :: lean_de :: required (field2 , \"name\") ?"),
+        "{out}"
+    );
+    assert!(out.contains("Unknown :: Keep"), "{out}");
+    assert!(
+        out.contains("deserialize_map (deserializer , Visitor)"),
+        "{out}"
+    );
+    // Unknown attributes and enums keep serde_derive.
+    assert!(
+        out.contains("# [derive (:: serde :: Deserialize , Clone)] pub struct Aliased"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# [derive (:: serde :: Deserialize , Clone)] pub enum Kind"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("impl < \'de > :: serde :: Deserialize < \'de > for")
+            .count(),
+        2,
+        "{out}"
     );
 }

@@ -1,0 +1,294 @@
+//! The structs of `types` decode through a lean `Deserialize` impl instead
+//! of `#[derive(Deserialize)]`.
+//!
+//! serde_derive's expansion (a field enum with its own visitor, `visit_seq`
+//! and `visit_map`) was half of the SDK's expanded code and most of what
+//! rustc spent checking it. The impl written here is one `visit_map` whose
+//! per-field steps call `braze_sdk::lean_de` (see there for the behaviour,
+//! which is serde_derive's, tested side by side).
+//!
+//! A struct is rewritten only when every serde attribute on it is one this
+//! rewrite understands: on the struct `deny_unknown_fields`; on a field
+//! `rename`, `default` (with or without a path), `deserialize_with`,
+//! `skip_serializing_if` (serialization only) and `flatten` of a
+//! `serde_json::Map<String, Value>`. Anything else keeps the derive. The
+//! other derives (`Serialize`, ...) and the serde attributes stay as they
+//! are.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::punctuated::Punctuated;
+use syn::{Fields, Item, ItemStruct, LitStr, Token};
+
+/// Returns how many structs were rewritten.
+pub fn apply(file: &mut syn::File) -> Result<usize, String> {
+    let types = super::module_items_mut(&mut file.items, "types").ok_or("no `types` module")?;
+    let mut out = Vec::with_capacity(types.len() + types.len() / 2);
+    let mut rewritten = 0;
+    for mut item in types.drain(..) {
+        let lean = match &mut item {
+            Item::Struct(s) if derives_deserialize(s) => match plan(s) {
+                Some(plan) => {
+                    remove_deserialize_derive(s)?;
+                    Some(lean_impl(s, &plan)?)
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        out.push(item);
+        if let Some(imp) = lean {
+            out.push(imp);
+            rewritten += 1;
+        }
+    }
+    *types = out;
+    Ok(rewritten)
+}
+
+/// What a field's serde attributes ask of decoding.
+#[derive(Default)]
+struct FieldPlan {
+    json: Option<String>,
+    default: Option<Option<syn::ExprPath>>,
+    with: Option<syn::ExprPath>,
+    flatten: bool,
+}
+
+struct Plan {
+    deny_unknown: bool,
+    fields: Vec<FieldPlan>,
+}
+
+fn is_serde_deserialize(p: &syn::Path) -> bool {
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    segs == ["serde", "Deserialize"]
+}
+
+fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
+    if !attr.path().is_ident("derive") {
+        return None;
+    }
+    attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        .ok()
+}
+
+fn derives_deserialize(s: &ItemStruct) -> bool {
+    s.generics.params.is_empty()
+        && matches!(s.fields, Fields::Named(_))
+        && s.attrs
+            .iter()
+            .filter_map(derive_paths)
+            .any(|paths| paths.iter().any(is_serde_deserialize))
+}
+
+/// The struct's decoding plan, or `None` when an attribute is one this
+/// rewrite does not handle (the derive then stays).
+fn plan(s: &ItemStruct) -> Option<Plan> {
+    let mut deny_unknown = false;
+    for attr in s.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("deny_unknown_fields") {
+                deny_unknown = true;
+                Ok(())
+            } else {
+                Err(meta.error("not handled"))
+            }
+        })
+        .ok()?;
+    }
+    let Fields::Named(named) = &s.fields else {
+        return None;
+    };
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let mut plan = FieldPlan::default();
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            attr.parse_nested_meta(|meta| {
+                let path = &meta.path;
+                if path.is_ident("rename") {
+                    plan.json = Some(meta.value()?.parse::<LitStr>()?.value());
+                } else if path.is_ident("default") {
+                    plan.default = Some(if meta.input.peek(Token![=]) {
+                        Some(meta.value()?.parse::<LitStr>()?.parse()?)
+                    } else {
+                        None
+                    });
+                } else if path.is_ident("deserialize_with") {
+                    plan.with = Some(meta.value()?.parse::<LitStr>()?.parse()?);
+                } else if path.is_ident("skip_serializing_if") {
+                    meta.value()?.parse::<LitStr>()?;
+                } else if path.is_ident("flatten") {
+                    plan.flatten = true;
+                } else {
+                    return Err(meta.error("not handled"));
+                }
+                Ok(())
+            })
+            .ok()?;
+        }
+        if plan.flatten {
+            let ty = &field.ty;
+            let map = quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+            if quote!(#ty).to_string() != map.to_string()
+                || plan.json.is_some()
+                || plan.default.is_some()
+                || plan.with.is_some()
+            {
+                return None;
+            }
+        }
+        fields.push(plan);
+    }
+    if fields.iter().filter(|f| f.flatten).count() > 1
+        || (deny_unknown && fields.iter().any(|f| f.flatten))
+    {
+        return None;
+    }
+    Some(Plan {
+        deny_unknown,
+        fields,
+    })
+}
+
+fn remove_deserialize_derive(s: &mut ItemStruct) -> Result<(), String> {
+    let mut removed = 0;
+    for attr in &mut s.attrs {
+        let Some(paths) = derive_paths(attr) else {
+            continue;
+        };
+        if !paths.iter().any(is_serde_deserialize) {
+            continue;
+        }
+        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_serde_deserialize(p)).collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        removed += 1;
+    }
+    match removed {
+        1 => Ok(()),
+        n => Err(format!("`{}`: {n} derives of Deserialize", s.ident)),
+    }
+}
+
+fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
+    let ident = &s.ident;
+    let Fields::Named(named) = &s.fields else {
+        return Err(format!("`{ident}` has no named fields"));
+    };
+    let lean = quote!(::braze_sdk::lean_de);
+    let mut names = Vec::new();
+    let mut slots = Vec::new();
+    let mut arms = Vec::new();
+    let mut seeds = Vec::new();
+    let mut inits = Vec::new();
+    let mut flatten = None;
+    for (i, (field, fp)) in named.named.iter().zip(&plan.fields).enumerate() {
+        let name = field.ident.as_ref().ok_or("a named field has no name")?;
+        if fp.flatten {
+            flatten = Some(name);
+            inits.push(quote!(#name: extra));
+            continue;
+        }
+        let json = fp.json.clone().unwrap_or_else(|| {
+            let n = name.to_string();
+            n.strip_prefix("r#").map(str::to_string).unwrap_or(n)
+        });
+        let index = names.len();
+        names.push(json.clone());
+        let slot = format_ident!("field{i}");
+        slots.push(quote!(let mut #slot = ::std::option::Option::None;));
+        match &fp.with {
+            Some(path) => {
+                let seed = format_ident!("With{i}");
+                let ty = &field.ty;
+                seeds.push(quote! {
+                    struct #seed;
+                    impl<'de> ::serde::de::DeserializeSeed<'de> for #seed {
+                        type Value = #ty;
+                        fn deserialize<D: ::serde::Deserializer<'de>>(
+                            self,
+                            deserializer: D,
+                        ) -> ::std::result::Result<#ty, D::Error> {
+                            #path(deserializer)
+                        }
+                    }
+                });
+                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot_seed(&mut #slot, &mut map, #json, #seed)?,));
+            }
+            None => {
+                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot(&mut #slot, &mut map, #json)?,));
+            }
+        }
+        inits.push(match (&fp.default, &fp.with) {
+            (Some(None), _) => quote!(#name: #slot.unwrap_or_default()),
+            (Some(Some(path)), _) => quote!(#name: #slot.unwrap_or_else(#path)),
+            (None, Some(_)) => quote!(#name: #lean::required_with(#slot, #json)?),
+            (None, None) => quote!(#name: #lean::required(#slot, #json)?),
+        });
+    }
+    let unknown = match (plan.deny_unknown, flatten.is_some()) {
+        (true, _) => quote!(Deny),
+        (false, true) => quote!(Keep),
+        (false, false) => quote!(Ignore),
+    };
+    let (extra, other_arm) = match flatten {
+        Some(_) => (
+            quote!(let mut extra = ::serde_json::Map::new();),
+            quote! {
+                #lean::Field::Other(key) => {
+                    extra.insert(key, ::serde::de::MapAccess::next_value(&mut map)?);
+                }
+            },
+        ),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let type_name = ident.to_string();
+    let expecting = format!("struct {type_name}");
+    // serde_derive reads a struct with a flattened field as a map.
+    let call = match flatten {
+        Some(_) => quote!(::serde::Deserializer::deserialize_map(
+            deserializer,
+            Visitor
+        )),
+        None => {
+            quote!(::serde::Deserializer::deserialize_struct(deserializer, #type_name, FIELDS, Visitor))
+        }
+    };
+    let tokens = quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#names),*];
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<#ident, A::Error> {
+                        #(#slots)*
+                        #extra
+                        #(#seeds)*
+                        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
+                            &mut map,
+                            #lean::Key { fields: FIELDS, unknown: #lean::Unknown::#unknown },
+                        )? {
+                            match key {
+                                #(#arms)*
+                                #other_arm
+                                _ => #lean::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(#ident { #(#inits),* })
+                    }
+                }
+                #call
+            }
+        }
+    };
+    syn::parse2(tokens).map_err(|e| format!("`{ident}`: the lean Deserialize does not parse: {e}"))
+}
