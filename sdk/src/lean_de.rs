@@ -142,6 +142,69 @@ pub fn required_with<T, E: de::Error>(value: Option<T>, name: &'static str) -> R
     value.ok_or_else(|| E::missing_field(name))
 }
 
+/// The index in `variants` of a unit variant, read as serde_derive reads
+/// an enum of unit variants (`"name"` in JSON; an unknown one is an
+/// `unknown variant` error listing the others).
+pub fn unit_variant<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    variants: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    deserializer.deserialize_enum(name, variants, UnitEnum { name, variants })
+}
+
+struct UnitEnum {
+    name: &'static str,
+    variants: &'static [&'static str],
+}
+
+impl<'de> Visitor<'de> for UnitEnum {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "enum {}", self.name)
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<usize, A::Error> {
+        let (index, variant) = data.variant_seed(VariantKey(self.variants))?;
+        de::VariantAccess::unit_variant(variant)?;
+        Ok(index)
+    }
+}
+
+/// A variant name, looked up among the enum's.
+struct VariantKey(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for VariantKey {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for VariantKey {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("variant identifier")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|name| *name == v)
+            .ok_or_else(|| E::unknown_variant(v, self.0))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<usize, E> {
+        self.visit_str(&String::from_utf8_lossy(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
+        match usize::try_from(v) {
+            Ok(i) if i < self.0.len() => Ok(i),
+            _ => Err(E::invalid_value(
+                de::Unexpected::Unsigned(v),
+                &"a variant index in range",
+            )),
+        }
+    }
+}
+
 /// The value of an absent field: `None` to an `Option`, an error to
 /// anything else.
 struct Missing<E>(&'static str, PhantomData<E>);
@@ -245,6 +308,39 @@ mod tests {
                         "{json}"
                     )
                 }
+                _ => panic!("{json}: lean {lean:?}, derived {derived:?}"),
+            }
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    enum Derived2 {
+        #[serde(rename = "one")]
+        One,
+        #[serde(rename = "two")]
+        Two,
+    }
+
+    #[test]
+    fn unit_variants_decode_and_fail_like_serde_derive() {
+        const VARIANTS: &[&str] = &["one", "two"];
+        for json in [
+            r#""one""#,
+            r#""two""#,
+            r#""three""#,
+            "1",
+            "null",
+            r#"{"two": null}"#,
+        ] {
+            let lean = unit_variant(
+                &mut serde_json::Deserializer::from_str(json),
+                "Derived2",
+                VARIANTS,
+            );
+            let derived = serde_json::from_str::<Derived2>(json);
+            match (&lean, &derived) {
+                (Ok(i), Ok(d)) => assert_eq!([Derived2::One, Derived2::Two][*i], *d, "{json}"),
+                (Err(l), Err(d)) => assert_eq!(l.to_string(), d.to_string(), "{json}"),
                 _ => panic!("{json}: lean {lean:?}, derived {derived:?}"),
             }
         }

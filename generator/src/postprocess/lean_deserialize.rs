@@ -7,6 +7,9 @@
 //! per-field steps call `braze_sdk::lean_de` (see there for the behaviour,
 //! which is serde_derive's, tested side by side).
 //!
+//! Enums of unit variants (typify's string enums) get one too: the
+//! variant's index from `lean_de::unit_variant`, then the variant.
+//!
 //! A struct is rewritten only when every serde attribute on it is one this
 //! rewrite understands: on the struct `deny_unknown_fields`; on a field
 //! `rename`, `default` (with or without a path), `deserialize_with`,
@@ -27,10 +30,17 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
     let mut rewritten = 0;
     for mut item in types.drain(..) {
         let lean = match &mut item {
-            Item::Struct(s) if derives_deserialize(s) => match plan(s) {
+            Item::Struct(s) if derives_deserialize(&s.attrs, &s.generics) => match plan(s) {
                 Some(plan) => {
-                    remove_deserialize_derive(s)?;
+                    remove_deserialize_derive(&mut s.attrs, &s.ident)?;
                     Some(lean_impl(s, &plan)?)
+                }
+                None => None,
+            },
+            Item::Enum(e) if derives_deserialize(&e.attrs, &e.generics) => match unit_names(e) {
+                Some(names) => {
+                    remove_deserialize_derive(&mut e.attrs, &e.ident)?;
+                    Some(lean_enum_impl(e, &names)?)
                 }
                 None => None,
             },
@@ -73,18 +83,74 @@ fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]
         .ok()
 }
 
-fn derives_deserialize(s: &ItemStruct) -> bool {
-    s.generics.params.is_empty()
-        && matches!(s.fields, Fields::Named(_))
-        && s.attrs
+fn derives_deserialize(attrs: &[syn::Attribute], generics: &syn::Generics) -> bool {
+    generics.params.is_empty()
+        && attrs
             .iter()
             .filter_map(derive_paths)
             .any(|paths| paths.iter().any(is_serde_deserialize))
 }
 
+/// The JSON names of an enum's variants when they are all unit variants
+/// whose only serde attribute is `rename`, and the enum has none.
+fn unit_names(e: &syn::ItemEnum) -> Option<Vec<String>> {
+    if e.attrs.iter().any(|a| a.path().is_ident("serde")) || e.variants.is_empty() {
+        return None;
+    }
+    let mut names = Vec::new();
+    for v in &e.variants {
+        if !matches!(v.fields, Fields::Unit) || v.discriminant.is_some() {
+            return None;
+        }
+        let mut name = v.ident.to_string();
+        for attr in v.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    name = meta.value()?.parse::<LitStr>()?.value();
+                    Ok(())
+                } else {
+                    Err(meta.error("not handled"))
+                }
+            })
+            .ok()?;
+        }
+        names.push(name);
+    }
+    Some(names)
+}
+
+/// `Deserialize` of an enum of unit variants: the variant's index, then
+/// the variant (the last one under `_`: the index is always in range).
+fn lean_enum_impl(e: &syn::ItemEnum, names: &[String]) -> Result<Item, String> {
+    let ident = &e.ident;
+    let type_name = ident.to_string();
+    let variants: Vec<&syn::Ident> = e.variants.iter().map(|v| &v.ident).collect();
+    let (last, rest) = variants.split_last().ok_or("an enum without variants")?;
+    let indices = 0..rest.len();
+    let tokens = quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const VARIANTS: &[&str] = &[#(#names),*];
+                ::std::result::Result::Ok(
+                    match ::braze_sdk::lean_de::unit_variant(deserializer, #type_name, VARIANTS)? {
+                        #(#indices => Self::#rest,)*
+                        _ => Self::#last,
+                    },
+                )
+            }
+        }
+    };
+    syn::parse2(tokens).map_err(|e| format!("`{ident}`: the lean Deserialize does not parse: {e}"))
+}
+
 /// The struct's decoding plan, or `None` when an attribute is one this
 /// rewrite does not handle (the derive then stays).
 fn plan(s: &ItemStruct) -> Option<Plan> {
+    if !matches!(s.fields, Fields::Named(_)) {
+        return None;
+    }
     let mut deny_unknown = false;
     for attr in s.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {
@@ -151,9 +217,12 @@ fn plan(s: &ItemStruct) -> Option<Plan> {
     })
 }
 
-fn remove_deserialize_derive(s: &mut ItemStruct) -> Result<(), String> {
+fn remove_deserialize_derive(
+    attrs: &mut [syn::Attribute],
+    ident: &syn::Ident,
+) -> Result<(), String> {
     let mut removed = 0;
-    for attr in &mut s.attrs {
+    for attr in attrs {
         let Some(paths) = derive_paths(attr) else {
             continue;
         };
@@ -166,7 +235,7 @@ fn remove_deserialize_derive(s: &mut ItemStruct) -> Result<(), String> {
     }
     match removed {
         1 => Ok(()),
-        n => Err(format!("`{}`: {n} derives of Deserialize", s.ident)),
+        n => Err(format!("`{ident}`: {n} derives of Deserialize")),
     }
 }
 

@@ -433,10 +433,13 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
                 pub name: String,
             }
             #[derive(::serde::Deserialize, Clone)]
-            pub enum Kind { A }
+            pub enum Kind { #[serde(rename = "a")] A, B }
+            #[derive(::serde::Deserialize, Clone)]
+            #[serde(untagged)]
+            pub enum Either { A(String), B(u8) }
         }
     };
-    assert_eq!(lean_deserialize::apply(&mut file), Ok(2));
+    assert_eq!(lean_deserialize::apply(&mut file), Ok(3));
     let out = text(&file);
     // The derive goes, the other derives and the serde attributes stay.
     assert!(out.contains("# [derive (:: serde :: Serialize , Clone)] # [serde (deny_unknown_fields)] pub struct Lean"), "{out}");
@@ -463,19 +466,30 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
         out.contains("deserialize_map (deserializer , Visitor)"),
         "{out}"
     );
-    // Unknown attributes and enums keep serde_derive.
+    // A unit enum: names, then index -> variant.
+    assert!(
+        out.contains("const VARIANTS : & [& str] = & [\"a\" , \"B\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0usize => Self :: A , _ => Self :: B"),
+        "{out}"
+    );
+    // Unknown attributes and other enums keep serde_derive.
     assert!(
         out.contains("# [derive (:: serde :: Deserialize , Clone)] pub struct Aliased"),
         "{out}"
     );
     assert!(
-        out.contains("# [derive (:: serde :: Deserialize , Clone)] pub enum Kind"),
+        out.contains(
+            "# [derive (:: serde :: Deserialize , Clone)] # [serde (untagged)] pub enum Either"
+        ),
         "{out}"
     );
     assert_eq!(
         out.matches("impl < \'de > :: serde :: Deserialize < \'de > for")
             .count(),
-        2,
+        3,
         "{out}"
     );
 }

@@ -1073,7 +1073,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///What tapping does. Defaults to `OPEN_APP`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1093,6 +1092,26 @@ pub mod types {
         DeepLink,
         #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for AndroidPushActionButtonAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["OPEN_APP", "URI", "DEEP_LINK", "CLOSE"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "AndroidPushActionButtonAction",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OpenApp,
+                    1usize => Self::Uri,
+                    2usize => Self::DeepLink,
+                    _ => Self::Close,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for AndroidPushActionButtonAction {
@@ -1476,7 +1495,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///FCM sender priority; the app's push settings decide when omitted.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1492,6 +1510,24 @@ pub mod types {
         Normal,
         #[serde(rename = "high")]
         High,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for AndroidPushObjectAndroidPriority {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["normal", "high"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "AndroidPushObjectAndroidPriority",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Normal,
+                    _ => Self::High,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for AndroidPushObjectAndroidPriority {
@@ -1537,7 +1573,6 @@ pub mod types {
     #[cfg(feature = "push-credentials")]
     ///The APNs environment the key is for.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1553,6 +1588,24 @@ pub mod types {
         Prod,
         #[serde(rename = "dev")]
         Dev,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["prod", "dev"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ApnsGateway",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Prod,
+                    _ => Self::Dev,
+                },
+            )
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl ::std::fmt::Display for ApnsGateway {
@@ -1707,7 +1760,6 @@ pub mod types {
     )]
     ///What tapping does; the default depends on the button.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1727,6 +1779,32 @@ pub mod types {
         DeepLink,
         #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ApplePushActionButtonAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["OPEN_APP", "URI", "DEEP_LINK", "CLOSE"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ApplePushActionButtonAction",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OpenApp,
+                    1usize => Self::Uri,
+                    2usize => Self::DeepLink,
+                    _ => Self::Close,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -2478,7 +2556,6 @@ pub mod types {
     )]
     ///File type of `asset_url`; required when `asset_url` is set.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -2506,6 +2583,45 @@ pub mod types {
         Png,
         #[serde(rename = "wav")]
         Wav,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ApplePushObjectAssetFileType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "aif",
+                "gif",
+                "jpg",
+                "m4a",
+                "mp3",
+                "mp4",
+                "png",
+                "wav",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ApplePushObjectAssetFileType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Aif,
+                    1usize => Self::Gif,
+                    2usize => Self::Jpg,
+                    3usize => Self::M4a,
+                    4usize => Self::Mp3,
+                    5usize => Self::Mp4,
+                    6usize => Self::Png,
+                    _ => Self::Wav,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -2593,7 +2709,6 @@ pub mod types {
     )]
     ///How urgently iOS 15 and later present the notification.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -2613,6 +2728,37 @@ pub mod types {
         TimeSensitive,
         #[serde(rename = "critical")]
         Critical,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ApplePushObjectInterruptionLevel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "passive",
+                "active",
+                "time-sensitive",
+                "critical",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ApplePushObjectInterruptionLevel",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Passive,
+                    1usize => Self::Active,
+                    2usize => Self::TimeSensitive,
+                    _ => Self::Critical,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -2988,7 +3134,6 @@ pub mod types {
     /// Type of `value`: a string, number or boolean, a `datetime` (Unix
     /// seconds), a `jsonobject`, or an `image` URL.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3012,6 +3157,34 @@ pub mod types {
         Jsonobject,
         #[serde(rename = "image")]
         Image,
+    }
+    impl<'de> ::serde::Deserialize<'de> for BannerPropertyType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "string",
+                "number",
+                "boolean",
+                "datetime",
+                "jsonobject",
+                "image",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "BannerPropertyType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::String,
+                    1usize => Self::Number,
+                    2usize => Self::Boolean,
+                    3usize => Self::Datetime,
+                    4usize => Self::Jsonobject,
+                    _ => Self::Image,
+                },
+            )
+        }
     }
     impl ::std::fmt::Display for BannerPropertyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3212,7 +3385,6 @@ pub mod types {
     /// its `x-braze-error-ids` extension. The list is open: the SDK decodes
     /// an id it does not know instead of failing.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3320,6 +3492,118 @@ pub mod types {
         TooManyFilters,
         #[serde(rename = "unable-to-coerce-value")]
         UnableToCoerceValue,
+    }
+    impl<'de> ::serde::Deserialize<'de> for BrazeErrorId {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "arbitrary-error",
+                "catalog-array-invalid",
+                "catalog-exceeds-fields-limit",
+                "catalog-name-already-exists",
+                "catalog-name-too-large",
+                "catalog-not-found",
+                "company-size-limit-already-reached",
+                "description-too-long",
+                "field-is-inventory",
+                "field-names-not-unique",
+                "field-names-too-large",
+                "field-referenced-by-selection",
+                "filtered-set-field-too-long",
+                "id-in-body",
+                "id-not-first-column",
+                "ids-not-string",
+                "ids-not-strings",
+                "ids-not-unique",
+                "ids-too-large",
+                "invalid-catalog-name",
+                "invalid-cursor",
+                "invalid-field-name",
+                "invalid-field-names",
+                "invalid-field-types",
+                "invalid-fields",
+                "invalid-ids",
+                "invalid-keys-in-value-object",
+                "invalid-selection",
+                "invalid-sort-field",
+                "invalid-sort-order",
+                "invalid-sorting",
+                "item-already-exists",
+                "item-array-invalid",
+                "item-not-found",
+                "items-missing-ids",
+                "items-too-large",
+                "request-includes-too-many-fields",
+                "request-includes-too-many-items",
+                "selection-contains-too-many-arrays",
+                "selection-has-invalid-filter",
+                "selection-invalid-results-limit",
+                "selection-limit-reached",
+                "selection-name-already-exists",
+                "too-deep-nesting-in-value-object",
+                "too-many-catalog-atoms",
+                "too-many-fields",
+                "too-many-filters",
+                "unable-to-coerce-value",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "BrazeErrorId",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ArbitraryError,
+                    1usize => Self::CatalogArrayInvalid,
+                    2usize => Self::CatalogExceedsFieldsLimit,
+                    3usize => Self::CatalogNameAlreadyExists,
+                    4usize => Self::CatalogNameTooLarge,
+                    5usize => Self::CatalogNotFound,
+                    6usize => Self::CompanySizeLimitAlreadyReached,
+                    7usize => Self::DescriptionTooLong,
+                    8usize => Self::FieldIsInventory,
+                    9usize => Self::FieldNamesNotUnique,
+                    10usize => Self::FieldNamesTooLarge,
+                    11usize => Self::FieldReferencedBySelection,
+                    12usize => Self::FilteredSetFieldTooLong,
+                    13usize => Self::IdInBody,
+                    14usize => Self::IdNotFirstColumn,
+                    15usize => Self::IdsNotString,
+                    16usize => Self::IdsNotStrings,
+                    17usize => Self::IdsNotUnique,
+                    18usize => Self::IdsTooLarge,
+                    19usize => Self::InvalidCatalogName,
+                    20usize => Self::InvalidCursor,
+                    21usize => Self::InvalidFieldName,
+                    22usize => Self::InvalidFieldNames,
+                    23usize => Self::InvalidFieldTypes,
+                    24usize => Self::InvalidFields,
+                    25usize => Self::InvalidIds,
+                    26usize => Self::InvalidKeysInValueObject,
+                    27usize => Self::InvalidSelection,
+                    28usize => Self::InvalidSortField,
+                    29usize => Self::InvalidSortOrder,
+                    30usize => Self::InvalidSorting,
+                    31usize => Self::ItemAlreadyExists,
+                    32usize => Self::ItemArrayInvalid,
+                    33usize => Self::ItemNotFound,
+                    34usize => Self::ItemsMissingIds,
+                    35usize => Self::ItemsTooLarge,
+                    36usize => Self::RequestIncludesTooManyFields,
+                    37usize => Self::RequestIncludesTooManyItems,
+                    38usize => Self::SelectionContainsTooManyArrays,
+                    39usize => Self::SelectionHasInvalidFilter,
+                    40usize => Self::SelectionInvalidResultsLimit,
+                    41usize => Self::SelectionLimitReached,
+                    42usize => Self::SelectionNameAlreadyExists,
+                    43usize => Self::TooDeepNestingInValueObject,
+                    44usize => Self::TooManyCatalogAtoms,
+                    45usize => Self::TooManyFields,
+                    46usize => Self::TooManyFilters,
+                    _ => Self::UnableToCoerceValue,
+                },
+            )
+        }
     }
     impl ::std::fmt::Display for BrazeErrorId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3910,7 +4194,6 @@ pub mod types {
     #[cfg(feature = "campaigns")]
     ///`CampaignConversionBehaviorType`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3936,6 +4219,37 @@ pub mod types {
         UpgradesApp,
         #[serde(rename = "Starts Session")]
         StartsSession,
+    }
+    #[cfg(feature = "campaigns")]
+    impl<'de> ::serde::Deserialize<'de> for CampaignConversionBehaviorType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "Clicks Email",
+                "Opens Email",
+                "Makes Any Purchase",
+                "Makes Specific Purchase",
+                "Performs Custom Event",
+                "Upgrades App",
+                "Starts Session",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "CampaignConversionBehaviorType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ClicksEmail,
+                    1usize => Self::OpensEmail,
+                    2usize => Self::MakesAnyPurchase,
+                    3usize => Self::MakesSpecificPurchase,
+                    4usize => Self::PerformsCustomEvent,
+                    5usize => Self::UpgradesApp,
+                    _ => Self::StartsSession,
+                },
+            )
+        }
     }
     #[cfg(feature = "campaigns")]
     impl ::std::fmt::Display for CampaignConversionBehaviorType {
@@ -5208,7 +5522,6 @@ pub mod types {
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///`CampaignMessageDetailsMethod`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -5224,6 +5537,24 @@ pub mod types {
         Post,
         #[serde(rename = "GET")]
         Get,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl<'de> ::serde::Deserialize<'de> for CampaignMessageDetailsMethod {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["POST", "GET"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "CampaignMessageDetailsMethod",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Post,
+                    _ => Self::Get,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl ::std::fmt::Display for CampaignMessageDetailsMethod {
@@ -11250,7 +11581,6 @@ pub mod types {
     #[cfg(feature = "catalogs")]
     ///The data type of a catalog field.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -11274,6 +11604,35 @@ pub mod types {
         Object,
         #[serde(rename = "array")]
         Array,
+    }
+    #[cfg(feature = "catalogs")]
+    impl<'de> ::serde::Deserialize<'de> for CatalogFieldType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "string",
+                "number",
+                "boolean",
+                "time",
+                "object",
+                "array",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "CatalogFieldType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::String,
+                    1usize => Self::Number,
+                    2usize => Self::Boolean,
+                    3usize => Self::Time,
+                    4usize => Self::Object,
+                    _ => Self::Array,
+                },
+            )
+        }
     }
     #[cfg(feature = "catalogs")]
     impl ::std::fmt::Display for CatalogFieldType {
@@ -12689,7 +13048,6 @@ pub mod types {
     /// numbers; `is` for booleans; `before` and `after` for times;
     /// `includes value` and `does not include value` for arrays.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -12719,6 +13077,41 @@ pub mod types {
         IncludesValue,
         #[serde(rename = "does not include value")]
         DoesNotIncludeValue,
+    }
+    #[cfg(feature = "catalogs")]
+    impl<'de> ::serde::Deserialize<'de> for CatalogSelectionFilterOperator {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "equals",
+                "does not equal",
+                "greater than",
+                "less than",
+                "is",
+                "before",
+                "after",
+                "includes value",
+                "does not include value",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "CatalogSelectionFilterOperator",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Equals,
+                    1usize => Self::DoesNotEqual,
+                    2usize => Self::GreaterThan,
+                    3usize => Self::LessThan,
+                    4usize => Self::Is,
+                    5usize => Self::Before,
+                    6usize => Self::After,
+                    7usize => Self::IncludesValue,
+                    _ => Self::DoesNotIncludeValue,
+                },
+            )
+        }
     }
     #[cfg(feature = "catalogs")]
     impl ::std::fmt::Display for CatalogSelectionFilterOperator {
@@ -13450,7 +13843,6 @@ pub mod types {
     /// synced), `partial` (some rows rejected), `error` (no row synced),
     /// `config_error` (the integration's set-up is wrong).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -13472,6 +13864,33 @@ pub mod types {
         Error,
         #[serde(rename = "config_error")]
         ConfigError,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl<'de> ::serde::Deserialize<'de> for CdiJobStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "running",
+                "success",
+                "partial",
+                "error",
+                "config_error",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "CdiJobStatus",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Running,
+                    1usize => Self::Success,
+                    2usize => Self::Partial,
+                    3usize => Self::Error,
+                    _ => Self::ConfigError,
+                },
+            )
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl ::std::fmt::Display for CdiJobStatus {
@@ -14068,7 +14487,6 @@ pub mod types {
     )]
     ///A custom attribute comparison (see `ConnectedAudienceCustomAttributeCondition`).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14118,6 +14536,67 @@ pub mod types {
         After,
         #[serde(rename = "before")]
         Before,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ConnectedAudienceComparison {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "equals",
+                "not_equal",
+                "does_not_equal",
+                "matches_regex",
+                "does_not_match_regex",
+                "exists",
+                "does_not_exist",
+                "includes_value",
+                "does_not_include_value",
+                "greater_than",
+                "greater_than_or_equal_to",
+                "less_than",
+                "less_than_or_equal_to",
+                "less_than_x_days_ago",
+                "greater_than_x_days_ago",
+                "less_than_x_days_in_the_future",
+                "greater_than_x_days_in_the_future",
+                "after",
+                "before",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ConnectedAudienceComparison",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Equals,
+                    1usize => Self::NotEqual,
+                    2usize => Self::DoesNotEqual,
+                    3usize => Self::MatchesRegex,
+                    4usize => Self::DoesNotMatchRegex,
+                    5usize => Self::Exists,
+                    6usize => Self::DoesNotExist,
+                    7usize => Self::IncludesValue,
+                    8usize => Self::DoesNotIncludeValue,
+                    9usize => Self::GreaterThan,
+                    10usize => Self::GreaterThanOrEqualTo,
+                    11usize => Self::LessThan,
+                    12usize => Self::LessThanOrEqualTo,
+                    13usize => Self::LessThanXDaysAgo,
+                    14usize => Self::GreaterThanXDaysAgo,
+                    15usize => Self::LessThanXDaysInTheFuture,
+                    16usize => Self::GreaterThanXDaysInTheFuture,
+                    17usize => Self::After,
+                    _ => Self::Before,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -14592,7 +15071,6 @@ pub mod types {
     )]
     ///`ConnectedAudienceLastUsedAppConditionComparison`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14608,6 +15086,31 @@ pub mod types {
         After,
         #[serde(rename = "before")]
         Before,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de>
+    for ConnectedAudienceLastUsedAppConditionComparison {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["after", "before"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ConnectedAudienceLastUsedAppConditionComparison",
+                    VARIANTS,
+                )? {
+                    0usize => Self::After,
+                    _ => Self::Before,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -14985,7 +15488,6 @@ pub mod types {
     )]
     ///`ConnectedAudienceSubscriptionConditionComparison`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -15001,6 +15503,31 @@ pub mod types {
         Is,
         #[serde(rename = "is_not")]
         IsNot,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de>
+    for ConnectedAudienceSubscriptionConditionComparison {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["is", "is_not"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ConnectedAudienceSubscriptionConditionComparison",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Is,
+                    _ => Self::IsNot,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -15077,7 +15604,6 @@ pub mod types {
     )]
     ///`ConnectedAudienceSubscriptionConditionValue`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -15095,6 +15621,31 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ConnectedAudienceSubscriptionConditionValue {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["opted_in", "subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ConnectedAudienceSubscriptionConditionValue",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OptedIn,
+                    1usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -15166,7 +15717,6 @@ pub mod types {
     #[cfg(feature = "content-blocks")]
     ///Whether a Content Block holds HTML or plain text.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -15182,6 +15732,24 @@ pub mod types {
         Html,
         #[serde(rename = "text")]
         Text,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockContentType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["html", "text"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ContentBlockContentType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Html,
+                    _ => Self::Text,
+                },
+            )
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl ::std::fmt::Display for ContentBlockContentType {
@@ -15226,7 +15794,6 @@ pub mod types {
     #[cfg(feature = "content-blocks")]
     ///`active` blocks can be used in messages; `draft` blocks cannot yet. An active block cannot go back to draft.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -15242,6 +15809,24 @@ pub mod types {
         Active,
         #[serde(rename = "draft")]
         Draft,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl<'de> ::serde::Deserialize<'de> for ContentBlockState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["active", "draft"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ContentBlockState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Active,
+                    _ => Self::Draft,
+                },
+            )
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl ::std::fmt::Display for ContentBlockState {
@@ -17116,7 +17701,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -17134,6 +17718,25 @@ pub mod types {
         CaptionedImage,
         #[serde(rename = "BANNER")]
         Banner,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["CLASSIC", "CAPTIONED_IMAGE", "BANNER"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ContentCardObjectType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Classic,
+                    1usize => Self::CaptionedImage,
+                    _ => Self::Banner,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for ContentCardObjectType {
@@ -18589,7 +19192,6 @@ pub mod types {
     /// agreed to email), `subscribed` (neither opted in nor out) or
     /// `unsubscribed`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -18607,6 +19209,25 @@ pub mod types {
         Unsubscribed,
         #[serde(rename = "opted_in")]
         OptedIn,
+    }
+    #[cfg(feature = "email-lists")]
+    impl<'de> ::serde::Deserialize<'de> for EmailSubscriptionState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["subscribed", "unsubscribed", "opted_in"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "EmailSubscriptionState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Subscribed,
+                    1usize => Self::Unsubscribed,
+                    _ => Self::OptedIn,
+                },
+            )
+        }
     }
     #[cfg(feature = "email-lists")]
     impl ::std::fmt::Display for EmailSubscriptionState {
@@ -19136,7 +19757,6 @@ pub mod types {
     #[cfg(feature = "email-lists")]
     ///`EmailUnsubscribesListSortDirection`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -19152,6 +19772,24 @@ pub mod types {
         Asc,
         #[serde(rename = "desc")]
         Desc,
+    }
+    #[cfg(feature = "email-lists")]
+    impl<'de> ::serde::Deserialize<'de> for EmailUnsubscribesListSortDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["asc", "desc"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "EmailUnsubscribesListSortDirection",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Asc,
+                    _ => Self::Desc,
+                },
+            )
+        }
     }
     #[cfg(feature = "email-lists")]
     impl ::std::fmt::Display for EmailUnsubscribesListSortDirection {
@@ -19565,7 +20203,6 @@ pub mod types {
     /// are platform-specific (`ios_push`, `android_push`, `kindle_push`,
     /// `web_push`); Canvas steps may also report a plain `push`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -19603,6 +20240,49 @@ pub mod types {
         Sms,
         #[serde(rename = "whats_app")]
         WhatsApp,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl<'de> ::serde::Deserialize<'de> for ExportMessageChannel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "email",
+                "ios_push",
+                "android_push",
+                "kindle_push",
+                "web_push",
+                "push",
+                "webhook",
+                "content_cards",
+                "content_card",
+                "in_app_message",
+                "trigger_in_app_message",
+                "sms",
+                "whats_app",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportMessageChannel",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Email,
+                    1usize => Self::IosPush,
+                    2usize => Self::AndroidPush,
+                    3usize => Self::KindlePush,
+                    4usize => Self::WebPush,
+                    5usize => Self::Push,
+                    6usize => Self::Webhook,
+                    7usize => Self::ContentCards,
+                    8usize => Self::ContentCard,
+                    9usize => Self::InAppMessage,
+                    10usize => Self::TriggerInAppMessage,
+                    11usize => Self::Sms,
+                    _ => Self::WhatsApp,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl ::std::fmt::Display for ExportMessageChannel {
@@ -19676,7 +20356,6 @@ pub mod types {
     )]
     ///Creation-time order of a list export.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -19692,6 +20371,31 @@ pub mod types {
         Asc,
         #[serde(rename = "desc")]
         Desc,
+    }
+    #[cfg(
+        any(
+            feature = "campaigns",
+            feature = "canvas",
+            feature = "news-feed",
+            feature = "segments"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ExportSortDirection {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["asc", "desc"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportSortDirection",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Asc,
+                    _ => Self::Desc,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -19771,7 +20475,6 @@ pub mod types {
     )]
     ///Spacing of the points of a time series.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -19787,6 +20490,31 @@ pub mod types {
         Day,
         #[serde(rename = "hour")]
         Hour,
+    }
+    #[cfg(
+        any(
+            feature = "custom-events",
+            feature = "news-feed",
+            feature = "purchases",
+            feature = "sessions"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for ExportTimeUnit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["day", "hour"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportTimeUnit",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Day,
+                    _ => Self::Hour,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -21483,7 +22211,6 @@ pub mod types {
     #[cfg(feature = "user-data")]
     ///`ExportedUserEmailSubscribe`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -21501,6 +22228,25 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for ExportedUserEmailSubscribe {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["opted_in", "subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportedUserEmailSubscribe",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OptedIn,
+                    1usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for ExportedUserEmailSubscribe {
@@ -21676,7 +22422,6 @@ pub mod types {
     #[cfg(feature = "user-data")]
     ///`ExportedUserGender`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -21693,6 +22438,27 @@ pub mod types {
         O,
         N,
         P,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for ExportedUserGender {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["M", "F", "O", "N", "P"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportedUserGender",
+                    VARIANTS,
+                )? {
+                    0usize => Self::M,
+                    1usize => Self::F,
+                    2usize => Self::O,
+                    3usize => Self::N,
+                    _ => Self::P,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for ExportedUserGender {
@@ -21743,7 +22509,6 @@ pub mod types {
     #[cfg(feature = "user-data")]
     ///`ExportedUserPushSubscribe`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -21761,6 +22526,25 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for ExportedUserPushSubscribe {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["opted_in", "subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ExportedUserPushSubscribe",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OptedIn,
+                    1usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for ExportedUserPushSubscribe {
@@ -22209,7 +22993,6 @@ pub mod types {
     #[cfg(feature = "news-feed")]
     ///`FeedCardListItemType`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -22225,6 +23008,31 @@ pub mod types {
         CaptionedImage,
         Banner,
         DevPick,
+    }
+    #[cfg(feature = "news-feed")]
+    impl<'de> ::serde::Deserialize<'de> for FeedCardListItemType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "NewsItem",
+                "CaptionedImage",
+                "Banner",
+                "DevPick",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "FeedCardListItemType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::NewsItem,
+                    1usize => Self::CaptionedImage,
+                    2usize => Self::Banner,
+                    _ => Self::DevPick,
+                },
+            )
+        }
     }
     #[cfg(feature = "news-feed")]
     impl ::std::fmt::Display for FeedCardListItemType {
@@ -27140,7 +27948,6 @@ pub mod types {
     #[cfg(feature = "preference-center")]
     ///`PreferenceCenterLinkTagRel`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -27158,6 +27965,25 @@ pub mod types {
         ShortcutIcon,
         #[serde(rename = "apple-touch-icon")]
         AppleTouchIcon,
+    }
+    #[cfg(feature = "preference-center")]
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTagRel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["icon", "shortcut icon", "apple-touch-icon"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "PreferenceCenterLinkTagRel",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Icon,
+                    1usize => Self::ShortcutIcon,
+                    _ => Self::AppleTouchIcon,
+                },
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl ::std::fmt::Display for PreferenceCenterLinkTagRel {
@@ -27204,7 +28030,6 @@ pub mod types {
     #[cfg(feature = "preference-center")]
     ///`PreferenceCenterLinkTagType`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -27228,6 +28053,35 @@ pub mod types {
         ImageSvgXml,
         #[serde(rename = "mask-icon")]
         MaskIcon,
+    }
+    #[cfg(feature = "preference-center")]
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTagType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "image/png",
+                "image/svg",
+                "image/gif",
+                "image/x-icon",
+                "image/svg+xml",
+                "mask-icon",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "PreferenceCenterLinkTagType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ImagePng,
+                    1usize => Self::ImageSvg,
+                    2usize => Self::ImageGif,
+                    3usize => Self::ImageXIcon,
+                    4usize => Self::ImageSvgXml,
+                    _ => Self::MaskIcon,
+                },
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl ::std::fmt::Display for PreferenceCenterLinkTagType {
@@ -27444,7 +28298,6 @@ pub mod types {
     #[cfg(feature = "preference-center")]
     ///Whether the preference center is live (`active`) or still a `draft`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -27460,6 +28313,24 @@ pub mod types {
         Active,
         #[serde(rename = "draft")]
         Draft,
+    }
+    #[cfg(feature = "preference-center")]
+    impl<'de> ::serde::Deserialize<'de> for PreferenceCenterState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["active", "draft"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "PreferenceCenterState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Active,
+                    _ => Self::Draft,
+                },
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl ::std::fmt::Display for PreferenceCenterState {
@@ -28584,7 +29455,6 @@ pub mod types {
     /// default), or everyone including unsubscribed users (`all`, meant for
     /// transactional email).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -28602,6 +29472,25 @@ pub mod types {
         Subscribed,
         #[serde(rename = "all")]
         All,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for RecipientSubscriptionState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["opted_in", "subscribed", "all"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "RecipientSubscriptionState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OptedIn,
+                    1usize => Self::Subscribed,
+                    _ => Self::All,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for RecipientSubscriptionState {
@@ -28811,7 +29700,6 @@ pub mod types {
     #[cfg(feature = "schedule-messages")]
     ///`ScheduledBroadcastType`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -28825,6 +29713,24 @@ pub mod types {
     pub enum ScheduledBroadcastType {
         Campaign,
         Canvas,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl<'de> ::serde::Deserialize<'de> for ScheduledBroadcastType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["Campaign", "Canvas"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ScheduledBroadcastType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Campaign,
+                    _ => Self::Canvas,
+                },
+            )
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl ::std::fmt::Display for ScheduledBroadcastType {
@@ -28872,7 +29778,6 @@ pub mod types {
     /// `finance`, `marketing` (marketing, editorial) or `pm` (product
     /// management).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -28898,6 +29803,37 @@ pub mod types {
         Marketing,
         #[serde(rename = "pm")]
         Pm,
+    }
+    #[cfg(feature = "scim")]
+    impl<'de> ::serde::Deserialize<'de> for ScimDepartment {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "agency",
+                "bi",
+                "c_suite",
+                "engineering",
+                "finance",
+                "marketing",
+                "pm",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "ScimDepartment",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Agency,
+                    1usize => Self::Bi,
+                    2usize => Self::CSuite,
+                    3usize => Self::Engineering,
+                    4usize => Self::Finance,
+                    5usize => Self::Marketing,
+                    _ => Self::Pm,
+                },
+            )
+        }
     }
     #[cfg(feature = "scim")]
     impl ::std::fmt::Display for ScimDepartment {
@@ -32441,7 +33377,6 @@ pub mod types {
     #[cfg(feature = "sms")]
     ///`SmsInvalidPhoneNumberReason`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -32457,6 +33392,24 @@ pub mod types {
         ProviderError,
         #[serde(rename = "deactivated")]
         Deactivated,
+    }
+    #[cfg(feature = "sms")]
+    impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumberReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["provider_error", "deactivated"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "SmsInvalidPhoneNumberReason",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ProviderError,
+                    _ => Self::Deactivated,
+                },
+            )
+        }
     }
     #[cfg(feature = "sms")]
     impl ::std::fmt::Display for SmsInvalidPhoneNumberReason {
@@ -32501,7 +33454,6 @@ pub mod types {
     #[cfg(feature = "sms")]
     ///`SmsInvalidPhoneNumbersListReason`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -32517,6 +33469,24 @@ pub mod types {
         ProviderError,
         #[serde(rename = "deactivated")]
         Deactivated,
+    }
+    #[cfg(feature = "sms")]
+    impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumbersListReason {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["provider_error", "deactivated"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "SmsInvalidPhoneNumbersListReason",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ProviderError,
+                    _ => Self::Deactivated,
+                },
+            )
+        }
     }
     #[cfg(feature = "sms")]
     impl ::std::fmt::Display for SmsInvalidPhoneNumbersListReason {
@@ -32854,7 +33824,6 @@ pub mod types {
     /// examples capitalise it (`Subscribed`), and clients should accept
     /// either spelling.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -32872,6 +33841,25 @@ pub mod types {
         Unsubscribed,
         #[serde(rename = "unknown")]
         Unknown,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionGroupMembershipStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["subscribed", "unsubscribed", "unknown"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "SubscriptionGroupMembershipStatus",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Subscribed,
+                    1usize => Self::Unsubscribed,
+                    _ => Self::Unknown,
+                },
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl ::std::fmt::Display for SubscriptionGroupMembershipStatus {
@@ -32919,7 +33907,6 @@ pub mod types {
     #[cfg(feature = "subscription-groups")]
     ///Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -32935,6 +33922,24 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionGroupState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "SubscriptionGroupState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl ::std::fmt::Display for SubscriptionGroupState {
@@ -33555,7 +34560,6 @@ pub mod types {
     #[cfg(feature = "subscription-groups")]
     ///`SubscriptionUserStatusGroupChannel`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -33575,6 +34579,26 @@ pub mod types {
         WhatsApp,
         #[serde(rename = "rcs")]
         Rcs,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl<'de> ::serde::Deserialize<'de> for SubscriptionUserStatusGroupChannel {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["email", "sms", "whats_app", "rcs"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "SubscriptionUserStatusGroupChannel",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Email,
+                    1usize => Self::Sms,
+                    2usize => Self::WhatsApp,
+                    _ => Self::Rcs,
+                },
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl ::std::fmt::Display for SubscriptionUserStatusGroupChannel {
@@ -36931,7 +37955,6 @@ pub mod types {
     /// `purchases`, `campaigns_received` and `canvases_received` cover the
     /// last 90 days.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -37009,6 +38032,89 @@ pub mod types {
         UninstalledAt,
         #[serde(rename = "user_aliases")]
         UserAliases,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for UserExportField {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "apps",
+                "attributed_campaign",
+                "attributed_source",
+                "attributed_adgroup",
+                "attributed_ad",
+                "braze_id",
+                "campaigns_received",
+                "canvases_received",
+                "cards_clicked",
+                "country",
+                "created_at",
+                "custom_attributes",
+                "custom_events",
+                "devices",
+                "dob",
+                "email",
+                "email_subscribe",
+                "external_id",
+                "first_name",
+                "gender",
+                "home_city",
+                "language",
+                "last_coordinates",
+                "last_name",
+                "phone",
+                "purchases",
+                "push_subscribe",
+                "push_tokens",
+                "random_bucket",
+                "time_zone",
+                "total_revenue",
+                "uninstalled_at",
+                "user_aliases",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserExportField",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Apps,
+                    1usize => Self::AttributedCampaign,
+                    2usize => Self::AttributedSource,
+                    3usize => Self::AttributedAdgroup,
+                    4usize => Self::AttributedAd,
+                    5usize => Self::BrazeId,
+                    6usize => Self::CampaignsReceived,
+                    7usize => Self::CanvasesReceived,
+                    8usize => Self::CardsClicked,
+                    9usize => Self::Country,
+                    10usize => Self::CreatedAt,
+                    11usize => Self::CustomAttributes,
+                    12usize => Self::CustomEvents,
+                    13usize => Self::Devices,
+                    14usize => Self::Dob,
+                    15usize => Self::Email,
+                    16usize => Self::EmailSubscribe,
+                    17usize => Self::ExternalId,
+                    18usize => Self::FirstName,
+                    19usize => Self::Gender,
+                    20usize => Self::HomeCity,
+                    21usize => Self::Language,
+                    22usize => Self::LastCoordinates,
+                    23usize => Self::LastName,
+                    24usize => Self::Phone,
+                    25usize => Self::Purchases,
+                    26usize => Self::PushSubscribe,
+                    27usize => Self::PushTokens,
+                    28usize => Self::RandomBucket,
+                    29usize => Self::TimeZone,
+                    30usize => Self::TotalRevenue,
+                    31usize => Self::UninstalledAt,
+                    _ => Self::UserAliases,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for UserExportField {
@@ -37116,7 +38222,6 @@ pub mod types {
     /// Archive format of the export files when they go to your own bucket:
     /// `zip` (the default) or `gzip` (files end in `.gz`).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -37132,6 +38237,24 @@ pub mod types {
         Zip,
         #[serde(rename = "gzip")]
         Gzip,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for UserExportOutputFormat {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["zip", "gzip"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserExportOutputFormat",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Zip,
+                    _ => Self::Gzip,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for UserExportOutputFormat {
@@ -37273,7 +38396,6 @@ pub mod types {
     /// `M` (male), `F` (female), `O` (other), `N` (not applicable), `P`
     /// (prefer not to say); `null` means unknown and clears the field.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -37290,6 +38412,33 @@ pub mod types {
         O,
         N,
         P,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for UserGender {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["M", "F", "O", "N", "P"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserGender",
+                    VARIANTS,
+                )? {
+                    0usize => Self::M,
+                    1usize => Self::F,
+                    2usize => Self::O,
+                    3usize => Self::N,
+                    _ => Self::P,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -37557,7 +38706,6 @@ pub mod types {
     /// ordered; `identified` and `unidentified` exclude each other. If the
     /// array still leaves more than one profile, nothing happens.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -37577,6 +38725,37 @@ pub mod types {
         MostRecentlyUpdated,
         #[serde(rename = "least_recently_updated")]
         LeastRecentlyUpdated,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for UserMatchPrioritization {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "identified",
+                "unidentified",
+                "most_recently_updated",
+                "least_recently_updated",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserMatchPrioritization",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Identified,
+                    1usize => Self::Unidentified,
+                    2usize => Self::MostRecentlyUpdated,
+                    _ => Self::LeastRecentlyUpdated,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -38462,7 +39641,6 @@ pub mod types {
     )]
     ///`UserSubscriptionGroupStateSubscriptionState`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -38478,6 +39656,30 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for UserSubscriptionGroupStateSubscriptionState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserSubscriptionGroupStateSubscriptionState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -38555,7 +39757,6 @@ pub mod types {
     /// receive messages), `subscribed` (neither opted in nor out) or
     /// `unsubscribed` (explicitly opted out).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -38573,6 +39774,31 @@ pub mod types {
         Subscribed,
         #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl<'de> ::serde::Deserialize<'de> for UserSubscriptionState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["opted_in", "subscribed", "unsubscribed"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UserSubscriptionState",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OptedIn,
+                    1usize => Self::Subscribed,
+                    _ => Self::Unsubscribed,
+                },
+            )
+        }
     }
     #[cfg(
         any(
@@ -40339,7 +41565,6 @@ pub mod types {
     /// `merge` (the default) copies the fields found only on the
     /// unidentified profile to the identified one; `none` copies nothing.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -40355,6 +41580,24 @@ pub mod types {
         None,
         #[serde(rename = "merge")]
         Merge,
+    }
+    #[cfg(feature = "user-data")]
+    impl<'de> ::serde::Deserialize<'de> for UsersIdentifyRequestMergeBehavior {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["none", "merge"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "UsersIdentifyRequestMergeBehavior",
+                    VARIANTS,
+                )? {
+                    0usize => Self::None,
+                    _ => Self::Merge,
+                },
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl ::std::fmt::Display for UsersIdentifyRequestMergeBehavior {
@@ -41246,7 +42489,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///What clicking does. Defaults to `OPEN_APP`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -41264,6 +42506,25 @@ pub mod types {
         Uri,
         #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for WebPushActionButtonAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["OPEN_APP", "URI", "CLOSE"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "WebPushActionButtonAction",
+                    VARIANTS,
+                )? {
+                    0usize => Self::OpenApp,
+                    1usize => Self::Uri,
+                    _ => Self::Close,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for WebPushActionButtonAction {
@@ -41620,7 +42881,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///HTTP method of the call.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -41640,6 +42900,26 @@ pub mod types {
         Delete,
         #[serde(rename = "GET")]
         Get,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for WebhookObjectRequestMethod {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["POST", "PUT", "DELETE", "GET"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "WebhookObjectRequestMethod",
+                    VARIANTS,
+                )? {
+                    0usize => Self::Post,
+                    1usize => Self::Put,
+                    2usize => Self::Delete,
+                    _ => Self::Get,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for WebhookObjectRequestMethod {
@@ -42479,7 +43759,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Which kind of message `message` holds.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -42501,6 +43780,33 @@ pub mod types {
         QuickReplyResponseMessage,
         #[serde(rename = "list_response_message")]
         ListResponseMessage,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "template_message",
+                "text_response_message",
+                "text_image_response_message",
+                "quick_reply_response_message",
+                "list_response_message",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "WhatsAppObjectMessageType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::TemplateMessage,
+                    1usize => Self::TextResponseMessage,
+                    2usize => Self::TextImageResponseMessage,
+                    3usize => Self::QuickReplyResponseMessage,
+                    _ => Self::ListResponseMessage,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for WhatsAppObjectMessageType {
@@ -43139,7 +44445,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Kind of notification; only `toast` exists.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -43153,6 +44458,23 @@ pub mod types {
     pub enum WindowsPhone8PushObjectPushType {
         #[serde(rename = "toast")]
         Toast,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for WindowsPhone8PushObjectPushType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &["toast"];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "WindowsPhone8PushObjectPushType",
+                    VARIANTS,
+                )? {
+                    _ => Self::Toast,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for WindowsPhone8PushObjectPushType {
@@ -43353,7 +44675,6 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///The Windows toast template to use.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -43381,6 +44702,39 @@ pub mod types {
         ToastImageAndText03,
         #[serde(rename = "toast_image_and_text_04")]
         ToastImageAndText04,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl<'de> ::serde::Deserialize<'de> for WindowsUniversalPushObjectPushType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            const VARIANTS: &[&str] = &[
+                "toast_text_01",
+                "toast_text_02",
+                "toast_text_03",
+                "toast_text_04",
+                "toast_image_and_text_01",
+                "toast_image_and_text_02",
+                "toast_image_and_text_03",
+                "toast_image_and_text_04",
+            ];
+            ::std::result::Result::Ok(
+                match ::braze_sdk::lean_de::unit_variant(
+                    deserializer,
+                    "WindowsUniversalPushObjectPushType",
+                    VARIANTS,
+                )? {
+                    0usize => Self::ToastText01,
+                    1usize => Self::ToastText02,
+                    2usize => Self::ToastText03,
+                    3usize => Self::ToastText04,
+                    4usize => Self::ToastImageAndText01,
+                    5usize => Self::ToastImageAndText02,
+                    6usize => Self::ToastImageAndText03,
+                    _ => Self::ToastImageAndText04,
+                },
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::fmt::Display for WindowsUniversalPushObjectPushType {
