@@ -56,6 +56,16 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
     Ok(rewritten)
 }
 
+/// Whether [`apply`] would rewrite `item` (a struct or enum still deriving
+/// `Deserialize`): for tests that check no such item is left behind.
+pub fn would_rewrite(item: &Item) -> bool {
+    match item {
+        Item::Struct(s) => derives_deserialize(&s.attrs, &s.generics) && plan(s).is_some(),
+        Item::Enum(e) => derives_deserialize(&e.attrs, &e.generics) && unit_names(e).is_some(),
+        _ => false,
+    }
+}
+
 /// What a field's serde attributes ask of decoding.
 #[derive(Default)]
 struct FieldPlan {

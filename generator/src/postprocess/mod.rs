@@ -24,6 +24,7 @@ mod docs;
 mod field_decoders;
 mod imports;
 mod lean_deserialize;
+pub use lean_deserialize::would_rewrite as lean_deserialize_would_rewrite;
 mod request_parts;
 mod send_tail;
 mod setters;

@@ -148,6 +148,50 @@ fn types_surface(file: &syn::File) -> String {
     out
 }
 
+/// The lean `Deserialize` rewrite left no struct or enum it could handle
+/// on serde_derive, and handled most of them: if it stopped applying, the
+/// SDK would still build, only slower.
+#[test]
+fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
+    let file = client_file();
+    let types = module(&file, "types");
+    let left: Vec<String> = types
+        .iter()
+        .filter(|item| generator::postprocess::lean_deserialize_would_rewrite(item))
+        .map(|item| match item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert!(left.is_empty(), "still on serde_derive: {left:?}");
+    let lean = types
+        .iter()
+        .filter(|item| {
+            matches!(item, syn::Item::Impl(i)
+                if i.trait_.as_ref().is_some_and(|(p, _)| tokens(p) == ":: serde :: Deserialize < 'de >")
+                && tokens(i).contains("lean_de"))
+        })
+        .count();
+    let derived = types
+        .iter()
+        .filter(|item| {
+            let attrs = match item {
+                syn::Item::Struct(s) => &s.attrs,
+                syn::Item::Enum(e) => &e.attrs,
+                _ => return false,
+            };
+            attrs
+                .iter()
+                .any(|a| a.path().is_ident("derive") && tokens(a).contains("Deserialize"))
+        })
+        .count();
+    assert!(
+        lean > derived * 3,
+        "{lean} lean impls, {derived} serde_derive ones"
+    );
+}
+
 #[test]
 fn snapshot_of_generated_operations() {
     insta::assert_snapshot!("operations", operations_surface(&client_file()));
