@@ -16,7 +16,7 @@
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
-//! | `lean_deserialize` | a struct of `types` whose serde attributes it understands gets a lean `Deserialize` impl calling `braze_sdk::lean_de` instead of `#[derive(Deserialize)]` | any number; fails on a struct deriving Deserialize twice |
+//! | `lean_deserialize` | a struct of `types` whose serde attributes it understands, and an enum of unit variants, get a lean `Deserialize` impl calling `braze_sdk::lean_de` instead of `#[derive(Deserialize)]` | any number; fails on a type deriving Deserialize twice; `tests/it/generated_code.rs` fails if one it could handle is left |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
 mod constructors;
