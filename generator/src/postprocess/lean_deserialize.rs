@@ -254,7 +254,9 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
     let Fields::Named(named) = &s.fields else {
         return Err(format!("`{ident}` has no named fields"));
     };
-    let lean = quote!(::braze_sdk::lean_de);
+    // Short names (`l::`, `None`, `Ok`) come from `use`s inside the impl:
+    // every token here is parsed again by syn, 400 times over.
+    let lean = quote!(l);
     let mut names = Vec::new();
     let mut slots = Vec::new();
     let mut arms = Vec::new();
@@ -275,7 +277,7 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
         let index = names.len();
         names.push(json.clone());
         let slot = format_ident!("field{i}");
-        slots.push(quote!(let mut #slot = ::std::option::Option::None;));
+        slots.push(quote!(let mut #slot = None;));
         match &fp.with {
             Some(path) => {
                 let seed = format_ident!("With{i}");
@@ -315,7 +317,7 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
             quote!(let mut extra = ::serde_json::Map::new();),
             quote! {
                 #lean::Field::Other(key) => {
-                    extra.insert(key, ::serde::de::MapAccess::next_value(&mut map)?);
+                    extra.insert(key, map.next_value()?);
                 }
             },
         ),
@@ -340,6 +342,10 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
             ) -> ::std::result::Result<Self, D::Error> {
                 const FIELDS: &[&str] = &[#(#names),*];
                 struct Visitor;
+                use ::braze_sdk::lean_de as l;
+                use ::serde::de::MapAccess as _;
+                use ::std::option::Option::{None, Some};
+                use ::std::result::Result::{self, Ok};
                 impl<'de> ::serde::de::Visitor<'de> for Visitor {
                     type Value = #ident;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -348,13 +354,12 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(
                         self,
                         mut map: A,
-                    ) -> ::std::result::Result<#ident, A::Error> {
+                    ) -> Result<#ident, A::Error> {
                         #(#slots)*
                         #extra
                         #(#seeds)*
-                        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-                            &mut map,
-                            #lean::Key { fields: FIELDS, unknown: #lean::Unknown::#unknown },
+                        while let Some(key) = map.next_key_seed(
+                            l::Key { fields: FIELDS, unknown: l::Unknown::#unknown },
                         )? {
                             match key {
                                 #(#arms)*
@@ -362,7 +367,7 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
                                 _ => #lean::skip(&mut map)?,
                             }
                         }
-                        ::std::result::Result::Ok(#ident { #(#inits),* })
+                        Ok(#ident { #(#inits),* })
                     }
                 }
                 #call

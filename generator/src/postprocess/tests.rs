@@ -458,10 +458,11 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
         "{out}"
     );
     assert!(
-        out.contains("name : :: braze_sdk :: lean_de :: required (field2 , \"name\") ?"),
+        out.contains("name : l :: required (field2 , \"name\") ?"),
         "{out}"
     );
     assert!(out.contains("Unknown :: Keep"), "{out}");
+    assert!(out.contains("use :: braze_sdk :: lean_de as l ;"), "{out}");
     assert!(
         out.contains("deserialize_map (deserializer , Visitor)"),
         "{out}"
