@@ -91,12 +91,27 @@ pub fn check(spec_dir: &Path) -> Result<LoadedSpec, Diagnostics> {
 
 /// Checks an already merged spec (see [`load::load_sources`]).
 pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
-    let problems = rules::check(&spec);
+    check_rules(&spec)?;
+    Ok(spec)
+}
+
+/// Every rule, and that progenitor's OpenAPI types accept the document.
+fn check_rules(spec: &LoadedSpec) -> Result<(), Diagnostics> {
+    let problems = rules::check(spec);
     if !problems.is_empty() {
         return Err(problems);
     }
     progenitor_run::to_openapi(&spec.document, &spec.origins)?;
-    Ok(spec)
+    Ok(())
+}
+
+/// The value of a scoped thread; its panic, if it panicked, continues here
+/// (a panic in the generator is a bug, reported where it happened).
+pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// Generates the SDK sources from a checked spec.
@@ -164,10 +179,7 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         });
         features::gate(&mut file, plan);
         let client = format::format_file(&file);
-        match others.join() {
-            Ok(others) => (client, others),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        (client, joined(others))
     });
     let mut outputs = others.map_err(fail)?;
     outputs.insert(
@@ -223,19 +235,9 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<Output>, Diagnostics> {
     // by side, and the checks' verdict comes first: a spec that breaks a
     // rule reports that, not what generating from it tripped over.
     let (checked, sdk) = std::thread::scope(|scope| {
-        let checked = scope.spawn(|| {
-            let problems = rules::check(&spec);
-            if !problems.is_empty() {
-                return Err(problems);
-            }
-            progenitor_run::to_openapi(&spec.document, &spec.origins)?;
-            export_spec(&spec)
-        });
+        let checked = scope.spawn(|| check_rules(&spec).and_then(|()| export_spec(&spec)));
         let sdk = generate_sdk(&spec);
-        match checked.join() {
-            Ok(checked) => (checked, sdk),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        (joined(checked), sdk)
     });
     let export = checked?;
     let mut outputs = sdk?;

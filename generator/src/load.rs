@@ -285,11 +285,7 @@ fn parse_all(sources: &[(PathBuf, String)]) -> Vec<Result<Value, Diagnostic>> {
     std::thread::scope(|scope| {
         let other = scope.spawn(|| parse(first));
         let mut later = parse(rest);
-        let mut all = match other.join() {
-            Ok(results) => results,
-            // A panic in the parser is a bug; surface it where it happened.
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+        let mut all = crate::joined(other);
         all.append(&mut later);
         all
     })

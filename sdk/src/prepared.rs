@@ -126,18 +126,7 @@ impl crate::Client {
             operation_id: request.operation_id,
         };
         let exchange = crate::execute::execute(self, built, &info).await?;
-        let status = exchange.status().as_u16();
-        let listed =
-            |ranges: &[(u16, u16)]| ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&status));
-        if listed(request.success) {
-            ResponseValue::from_exchange(exchange)
-        } else if listed(request.documented_errors) {
-            Err(Error::ErrorResponse(ResponseValue::from_exchange(
-                exchange,
-            )?))
-        } else {
-            Err(Error::unexpected_exchange(exchange))
-        }
+        crate::runtime_send::by_status(exchange, request.success, request.documented_errors)
     }
 }
 

@@ -93,9 +93,9 @@ pub struct ClientState {
     pub(crate) settings: Arc<Settings>,
     pub(crate) throttle: Arc<Throttle>,
     /// Authorization (marked sensitive), user agent and default headers,
-    /// added to every request that does not set them itself: by the
-    /// runtime's `pre` hook for a caller's own `reqwest::Client`; empty when
-    /// the SDK built the HTTP client, which adds them itself.
+    /// added to every request that does not set them itself: by
+    /// [`add_default_headers`] for a caller's own `reqwest::Client`; empty
+    /// when the SDK built the HTTP client, which adds them itself.
     pub(crate) headers: Arc<HeaderMap>,
     /// The total timeout the HTTP client itself applies to each request
     /// (set when the SDK built that client, to the attempt timeout): an

@@ -28,10 +28,24 @@ pub(crate) async fn finish<T: DeserializeOwned, E: DeserializeOwned>(
     errors: &'static [(u16, u16)],
 ) -> Result<ResponseValue<T>, Error<E>> {
     let exchange = crate::execute::execute(client, request, &info).await?;
+    by_status(exchange, &[(200, 299)], errors)
+}
+
+/// The response by status: one of `success` decodes as `T`, one of
+/// `errors` as `Error::ErrorResponse(E)`, any other is
+/// `Error::UnexpectedResponse`. Shared by [`finish`] and
+/// `Client::send_prepared`, whose success statuses come with the request.
+// The error keeps the whole response: see `runtime::RequestBuilderExt`.
+#[allow(clippy::result_large_err)]
+pub(crate) fn by_status<T: DeserializeOwned, E: DeserializeOwned>(
+    exchange: crate::execute::Exchange,
+    success: &[(u16, u16)],
+    errors: &[(u16, u16)],
+) -> Result<ResponseValue<T>, Error<E>> {
     let status = exchange.status().as_u16();
-    if (200..=299).contains(&status) {
+    if listed(success, status) {
         ResponseValue::from_exchange(exchange)
-    } else if documented(errors, status) {
+    } else if listed(errors, status) {
         Err(Error::ErrorResponse(ResponseValue::from_exchange(
             exchange,
         )?))
@@ -53,7 +67,7 @@ pub(crate) async fn finish_empty<E: DeserializeOwned>(
     let status = exchange.status().as_u16();
     if (200..=299).contains(&status) {
         Ok(ResponseValue::empty_exchange(exchange))
-    } else if documented(errors, status) {
+    } else if listed(errors, status) {
         Err(Error::ErrorResponse(ResponseValue::from_exchange(
             exchange,
         )?))
@@ -62,6 +76,6 @@ pub(crate) async fn finish_empty<E: DeserializeOwned>(
     }
 }
 
-fn documented(errors: &[(u16, u16)], status: u16) -> bool {
-    errors.iter().any(|&(lo, hi)| (lo..=hi).contains(&status))
+fn listed(ranges: &[(u16, u16)], status: u16) -> bool {
+    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&status))
 }
