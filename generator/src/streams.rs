@@ -167,6 +167,10 @@ fn stream_impl(
     Ok(quote! {
         impl<'a> crate::builder::#builder<'a> {
             #(#[doc = #stream_doc])*
+            // Compiled where it is called: the stream instantiates the
+            // operation's request and decoder, which braze-sdk need not
+            // build for every list a user never walks (issue 15).
+            #[inline]
             pub fn stream(self) -> Items<'a, #item, #error_body> {
                 #walk
             }

@@ -8,6 +8,7 @@ use crate::types;
 #[cfg(feature = "catalogs")]
 /// `POST /catalogs` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalogs_create(
     body: &types::CatalogsCreateRequest,
 ) -> Result<Prepared<types::CatalogsCreateResponse>, Error<types::BrazeError>> {
@@ -31,6 +32,7 @@ pub fn catalogs_create(
 /// `PUT /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_items_replace(
     catalog_name: &types::CatalogName,
     body: &types::CatalogItemsReplaceRequest,
@@ -58,6 +60,7 @@ pub fn catalog_items_replace(
 /// `POST /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_items_create(
     catalog_name: &types::CatalogName,
     body: &types::CatalogItemsCreateRequest,
@@ -85,6 +88,7 @@ pub fn catalog_items_create(
 /// `DELETE /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_items_delete(
     catalog_name: &types::CatalogName,
     body: &types::CatalogItemsDeleteRequest,
@@ -112,6 +116,7 @@ pub fn catalog_items_delete(
 /// `PATCH /catalogs/{catalog_name}/items` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_items_update(
     catalog_name: &types::CatalogName,
     body: &types::CatalogItemsUpdateRequest,
@@ -139,6 +144,7 @@ pub fn catalog_items_update(
 /// `PUT /catalogs/{catalog_name}/items/{item_id}` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_item_replace(
     catalog_name: &types::CatalogName,
     item_id: &types::CatalogItemId,
@@ -167,6 +173,7 @@ pub fn catalog_item_replace(
 /// `POST /catalogs/{catalog_name}/items/{item_id}` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_item_create(
     catalog_name: &types::CatalogName,
     item_id: &types::CatalogItemId,
@@ -195,6 +202,7 @@ pub fn catalog_item_create(
 /// `PATCH /catalogs/{catalog_name}/items/{item_id}` with `body` serialised
 /// once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_item_update(
     catalog_name: &types::CatalogName,
     item_id: &types::CatalogItemId,
@@ -223,6 +231,7 @@ pub fn catalog_item_update(
 /// `POST /catalogs/{catalog_name}/fields` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_fields_create(
     catalog_name: &types::CatalogName,
     body: &types::CatalogFieldsCreateRequest,
@@ -250,6 +259,7 @@ pub fn catalog_fields_create(
 /// `POST /catalogs/{catalog_name}/selections` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn catalog_selection_create(
     catalog_name: &types::CatalogName,
     body: &types::CatalogSelectionCreateRequest,
@@ -277,6 +287,7 @@ pub fn catalog_selection_create(
 /// `POST /subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn subscription_status_set(
     body: &types::SubscriptionStatusSetRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -300,6 +311,7 @@ pub fn subscription_status_set(
 /// `POST /v2/subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn subscription_status_set_v2(
     body: &types::SubscriptionStatusSetV2Request,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -323,6 +335,7 @@ pub fn subscription_status_set_v2(
 /// `POST /email/blacklist` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_blacklist(
     body: &types::EmailBlacklistRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -346,6 +359,7 @@ pub fn email_blacklist(
 /// `POST /email/blocklist` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_blocklist(
     body: &types::EmailBlocklistRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -369,6 +383,7 @@ pub fn email_blocklist(
 /// `POST /email/bounce/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_bounce_remove(
     body: &types::EmailBounceRemoveRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -392,6 +407,7 @@ pub fn email_bounce_remove(
 /// `POST /email/spam/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_spam_remove(
     body: &types::EmailSpamRemoveRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -414,6 +430,7 @@ pub fn email_spam_remove(
 #[cfg(feature = "email-lists")]
 /// `POST /email/status` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_status_set(
     body: &types::EmailStatusSetRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -437,6 +454,7 @@ pub fn email_status_set(
 /// `POST /templates/email/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn templates_email_create(
     body: &types::TemplatesEmailCreateRequest,
 ) -> Result<Prepared<types::TemplatesEmailCreateResponse>, Error<types::BrazeError>> {
@@ -460,6 +478,7 @@ pub fn templates_email_create(
 /// `POST /templates/email/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn templates_email_update(
     body: &types::TemplatesEmailUpdateRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -483,6 +502,7 @@ pub fn templates_email_update(
 /// `POST /content_blocks/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn content_blocks_create(
     body: &types::ContentBlocksCreateRequest,
 ) -> Result<Prepared<types::ContentBlocksCreateResponse>, Error<types::BrazeError>> {
@@ -506,6 +526,7 @@ pub fn content_blocks_create(
 /// `POST /content_blocks/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn content_blocks_update(
     body: &types::ContentBlocksUpdateRequest,
 ) -> Result<Prepared<types::ContentBlocksUpdateResponse>, Error<types::BrazeError>> {
@@ -529,6 +550,7 @@ pub fn content_blocks_update(
 /// `POST /sms/invalid_phone_numbers/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn sms_invalid_phone_numbers_remove(
     body: &types::SmsInvalidPhoneNumbersRemoveRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -552,6 +574,7 @@ pub fn sms_invalid_phone_numbers_remove(
 /// `POST /export/segment/cancel` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn segments_export_cancel(
     body: &types::SegmentsExportCancelRequest,
 ) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
@@ -575,6 +598,7 @@ pub fn segments_export_cancel(
 /// `POST /campaigns/duplicate` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaigns_duplicate(
     body: &types::CampaignsDuplicateRequest,
 ) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
@@ -598,6 +622,7 @@ pub fn campaigns_duplicate(
 /// `POST /canvas/duplicate` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_duplicate(
     body: &types::CanvasDuplicateRequest,
 ) -> Result<Prepared<types::ExportAcceptedResponse>, Error<types::BrazeError>> {
@@ -621,6 +646,7 @@ pub fn canvas_duplicate(
 /// `POST /media_library/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn media_library_create(
     body: &types::MediaLibraryCreateRequest,
 ) -> Result<Prepared<types::MediaLibraryCreateResponse>, Error<types::BrazeError>> {
@@ -644,6 +670,7 @@ pub fn media_library_create(
 /// `PUT /media_library/replace_file` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn media_library_replace_file(
     body: &types::MediaLibraryReplaceFileRequest,
 ) -> Result<Prepared<types::MediaLibraryReplaceFileResponse>, Error<types::BrazeError>> {
@@ -667,6 +694,7 @@ pub fn media_library_replace_file(
 /// `POST /messages/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn messages_send(
     body: &types::MessagesSendRequest,
 ) -> Result<Prepared<types::MessagesSendResponse>, Error<types::BrazeError>> {
@@ -690,6 +718,7 @@ pub fn messages_send(
 /// `POST /campaigns/trigger/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaigns_trigger_send(
     body: &types::CampaignsTriggerSendRequest,
 ) -> Result<Prepared<types::CampaignsTriggerSendResponse>, Error<types::BrazeError>> {
@@ -713,6 +742,7 @@ pub fn campaigns_trigger_send(
 /// `POST /canvas/trigger/send` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_trigger_send(
     body: &types::CanvasTriggerSendRequest,
 ) -> Result<Prepared<types::CanvasTriggerSendResponse>, Error<types::BrazeError>> {
@@ -736,6 +766,7 @@ pub fn canvas_trigger_send(
 /// `POST /sends/id/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn sends_id_create(
     body: &types::SendsIdCreateRequest,
 ) -> Result<Prepared<types::SendsIdCreateResponse>, Error<types::BrazeError>> {
@@ -759,6 +790,7 @@ pub fn sends_id_create(
 /// `POST /transactional/v1/campaigns/{campaign_id}/send` with `body`
 /// serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn transactional_campaign_send(
     campaign_id: &types::TransactionalCampaignSendCampaignId,
     body: &types::TransactionalCampaignSendRequest,
@@ -789,6 +821,7 @@ pub fn transactional_campaign_send(
 /// `POST /messages/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn messages_schedule_create(
     body: &types::MessagesScheduleCreateRequest,
 ) -> Result<Prepared<types::MessagesScheduleCreateResponse>, Error<types::BrazeError>> {
@@ -812,6 +845,7 @@ pub fn messages_schedule_create(
 /// `POST /messages/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn messages_schedule_update(
     body: &types::MessagesScheduleUpdateRequest,
 ) -> Result<Prepared<types::MessagesScheduleUpdateResponse>, Error<types::BrazeError>> {
@@ -835,6 +869,7 @@ pub fn messages_schedule_update(
 /// `POST /messages/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn messages_schedule_delete(
     body: &types::MessagesScheduleDeleteRequest,
 ) -> Result<Prepared<types::MessagesScheduleDeleteResponse>, Error<types::BrazeError>> {
@@ -858,6 +893,7 @@ pub fn messages_schedule_delete(
 /// `POST /campaigns/trigger/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaigns_trigger_schedule_create(
     body: &types::CampaignsTriggerScheduleCreateRequest,
 ) -> Result<
@@ -884,6 +920,7 @@ pub fn campaigns_trigger_schedule_create(
 /// `POST /campaigns/trigger/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaigns_trigger_schedule_update(
     body: &types::CampaignsTriggerScheduleUpdateRequest,
 ) -> Result<
@@ -910,6 +947,7 @@ pub fn campaigns_trigger_schedule_update(
 /// `POST /campaigns/trigger/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaigns_trigger_schedule_delete(
     body: &types::CampaignsTriggerScheduleDeleteRequest,
 ) -> Result<
@@ -936,6 +974,7 @@ pub fn campaigns_trigger_schedule_delete(
 /// `POST /canvas/trigger/schedule/create` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_trigger_schedule_create(
     body: &types::CanvasTriggerScheduleCreateRequest,
 ) -> Result<
@@ -962,6 +1001,7 @@ pub fn canvas_trigger_schedule_create(
 /// `POST /canvas/trigger/schedule/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_trigger_schedule_update(
     body: &types::CanvasTriggerScheduleUpdateRequest,
 ) -> Result<
@@ -988,6 +1028,7 @@ pub fn canvas_trigger_schedule_update(
 /// `POST /canvas/trigger/schedule/delete` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_trigger_schedule_delete(
     body: &types::CanvasTriggerScheduleDeleteRequest,
 ) -> Result<
@@ -1014,6 +1055,7 @@ pub fn canvas_trigger_schedule_delete(
 /// `POST /messages/live_activity/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn live_activity_update(
     body: &types::LiveActivityUpdateRequest,
 ) -> Result<Prepared<types::LiveActivityUpdateResponse>, Error<types::BrazeError>> {
@@ -1037,6 +1079,7 @@ pub fn live_activity_update(
 /// `POST /messages/live_activity/start` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn live_activity_start(
     body: &types::LiveActivityStartRequest,
 ) -> Result<Prepared<types::LiveActivityUpdateResponse>, Error<types::BrazeError>> {
@@ -1060,6 +1103,7 @@ pub fn live_activity_start(
 /// `PUT /preference_center/v1/{preferenceCenterExternalID}` with `body`
 /// serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn preference_center_update(
     preference_center_external_id: &types::PreferenceCenterApiId,
     body: &types::PreferenceCenterUpdateRequest,
@@ -1087,6 +1131,7 @@ pub fn preference_center_update(
 /// `POST /preference_center/v1` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn preference_center_create(
     body: &types::PreferenceCenterCreateRequest,
 ) -> Result<Prepared<types::PreferenceCenterCreateResponse>, Error<types::BrazeError>> {
@@ -1110,6 +1155,7 @@ pub fn preference_center_create(
 /// `POST /apps/push_credential/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn apps_push_credential_update(
     body: &types::PushCredentialUpdateRequest,
 ) -> Result<Prepared<types::BrazeResponse>, Error<types::BrazeError>> {
@@ -1133,6 +1179,7 @@ pub fn apps_push_credential_update(
 /// `POST /app_group/sdk_authentication/create` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn sdk_authentication_key_create(
     body: &types::SdkAuthenticationKeyCreateRequest,
 ) -> Result<
@@ -1159,6 +1206,7 @@ pub fn sdk_authentication_key_create(
 /// `PUT /app_group/sdk_authentication/primary` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn sdk_authentication_key_set_primary(
     body: &types::SdkAuthenticationKeyReference,
 ) -> Result<Prepared<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>> {
@@ -1182,6 +1230,7 @@ pub fn sdk_authentication_key_set_primary(
 /// `DELETE /app_group/sdk_authentication/delete` with `body` serialised once
 /// (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn sdk_authentication_key_delete(
     body: &types::SdkAuthenticationKeyReference,
 ) -> Result<Prepared<types::SdkAuthenticationKeysResponse>, Error<types::BrazeError>> {
@@ -1205,6 +1254,7 @@ pub fn sdk_authentication_key_delete(
 /// `PUT /campaigns/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn campaign_translations_update(
     body: &types::CampaignTranslationUpdateRequest,
 ) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
@@ -1228,6 +1278,7 @@ pub fn campaign_translations_update(
 /// `PUT /canvas/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn canvas_translations_update(
     body: &types::CanvasTranslationUpdateRequest,
 ) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
@@ -1251,6 +1302,7 @@ pub fn canvas_translations_update(
 /// `PUT /content_blocks/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn content_block_translations_update(
     body: &types::ContentBlockTranslationUpdateRequest,
 ) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
@@ -1274,6 +1326,7 @@ pub fn content_block_translations_update(
 /// `PUT /templates/email/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn email_template_translations_update(
     body: &types::EmailTemplateTranslationUpdateRequest,
 ) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
@@ -1297,6 +1350,7 @@ pub fn email_template_translations_update(
 /// `PUT /templates/webhook/translations` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn webhook_template_translations_update(
     body: &types::WebhookTemplateTranslationUpdateRequest,
 ) -> Result<Prepared<types::TranslationUpdateResponse>, Error<types::BrazeError>> {
@@ -1320,6 +1374,7 @@ pub fn webhook_template_translations_update(
 /// `POST /users/alias/new` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_alias_new(
     body: &types::UsersAliasNewRequest,
 ) -> Result<Prepared<types::UsersAliasNewResponse>, Error<types::BrazeError>> {
@@ -1343,6 +1398,7 @@ pub fn users_alias_new(
 /// `POST /users/alias/update` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_alias_update(
     body: &types::UsersAliasUpdateRequest,
 ) -> Result<Prepared<types::UsersAliasUpdateResponse>, Error<types::BrazeError>> {
@@ -1365,6 +1421,7 @@ pub fn users_alias_update(
 #[cfg(feature = "user-data")]
 /// `POST /users/delete` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_delete(
     body: &types::UsersDeleteRequest,
 ) -> Result<Prepared<types::UsersDeleteResponse>, Error<types::BrazeError>> {
@@ -1388,6 +1445,7 @@ pub fn users_delete(
 /// `POST /users/export/global_control_group` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_export_global_control_group(
     body: &types::UsersExportGlobalControlGroupRequest,
 ) -> Result<
@@ -1414,6 +1472,7 @@ pub fn users_export_global_control_group(
 /// `POST /users/export/ids` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_export_ids(
     body: &types::UsersExportIdsRequest,
 ) -> Result<Prepared<types::UsersExportIdsResponse>, Error<types::BrazeError>> {
@@ -1437,6 +1496,7 @@ pub fn users_export_ids(
 /// `POST /users/export/segment` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_export_segment(
     body: &types::UsersExportSegmentRequest,
 ) -> Result<Prepared<types::UsersExportSegmentResponse>, Error<types::BrazeError>> {
@@ -1460,6 +1520,7 @@ pub fn users_export_segment(
 /// `POST /users/external_ids/rename` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_external_ids_rename(
     body: &types::UsersExternalIdsRenameRequest,
 ) -> Result<Prepared<types::UsersExternalIdsRenameResponse>, Error<types::BrazeError>> {
@@ -1483,6 +1544,7 @@ pub fn users_external_ids_rename(
 /// `POST /users/external_ids/remove` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_external_ids_remove(
     body: &types::UsersExternalIdsRemoveRequest,
 ) -> Result<Prepared<types::UsersExternalIdsRemoveResponse>, Error<types::BrazeError>> {
@@ -1506,6 +1568,7 @@ pub fn users_external_ids_remove(
 /// `POST /users/identify` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_identify(
     body: &types::UsersIdentifyRequest,
 ) -> Result<Prepared<types::UsersIdentifyResponse>, Error<types::BrazeError>> {
@@ -1528,6 +1591,7 @@ pub fn users_identify(
 #[cfg(feature = "user-data")]
 /// `POST /users/track` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_track(
     body: &types::UsersTrackRequest,
 ) -> Result<Prepared<types::UsersTrackResponse>, Error<types::BrazeError>> {
@@ -1550,6 +1614,7 @@ pub fn users_track(
 #[cfg(feature = "user-data")]
 /// `POST /users/merge` with `body` serialised once (see [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_merge(
     body: &types::UsersMergeRequest,
 ) -> Result<Prepared<types::UsersMergeResponse>, Error<types::BrazeError>> {
@@ -1573,6 +1638,7 @@ pub fn users_merge(
 /// `POST /users/track/sync` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_track_sync(
     body: &types::UsersTrackSyncRequest,
 ) -> Result<Prepared<types::UsersTrackSyncResponse>, Error<types::BrazeError>> {
@@ -1596,6 +1662,7 @@ pub fn users_track_sync(
 /// `POST /users/track/bulk` with `body` serialised once (see
 /// [`crate::prepared`]).
 #[allow(clippy::result_large_err)]
+#[inline]
 pub fn users_track_bulk(
     body: &types::UsersTrackBulkRequest,
 ) -> Result<Prepared<types::UsersTrackResponse>, Error<types::BrazeError>> {

@@ -16,6 +16,7 @@ impl<'a> crate::builder::CatalogItemsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CatalogItemReceived, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
@@ -49,6 +50,7 @@ impl<'a> crate::builder::CdiIntegrationsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CdiIntegration, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
@@ -82,6 +84,7 @@ impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CdiJobSyncStatus, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
@@ -116,6 +119,7 @@ impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, SubscriptionUserStatusUser, types::BrazeError> {
         crate::stream::by_offset(
             100u64,
@@ -153,6 +157,7 @@ impl<'a> crate::builder::EmailHardBouncesList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, EmailHardBounce, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
@@ -190,6 +195,7 @@ impl<'a> crate::builder::EmailUnsubscribesList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, EmailUnsubscribe, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
@@ -227,6 +233,7 @@ impl<'a> crate::builder::TemplatesEmailList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, EmailTemplateSummary, types::BrazeError> {
         crate::stream::by_offset(
             1000u64,
@@ -264,6 +271,7 @@ impl<'a> crate::builder::ContentBlocksList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, ContentBlockSummary, types::BrazeError> {
         crate::stream::by_offset(
             1000u64,
@@ -301,6 +309,7 @@ impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, SmsInvalidPhoneNumber, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
@@ -337,6 +346,7 @@ impl<'a> crate::builder::CampaignsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CampaignListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
@@ -366,6 +376,7 @@ impl<'a> crate::builder::CanvasList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CanvasListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
@@ -395,6 +406,7 @@ impl<'a> crate::builder::SegmentsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, SegmentListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
@@ -424,6 +436,7 @@ impl<'a> crate::builder::EventsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
         crate::stream::by_page(
             250u64,
@@ -453,6 +466,7 @@ impl<'a> crate::builder::FeedList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, FeedCardListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
@@ -482,6 +496,7 @@ impl<'a> crate::builder::PurchasesProductList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
         crate::stream::by_page(
             250u64,
@@ -511,6 +526,7 @@ impl<'a> crate::builder::CustomAttributesList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CustomAttributeDetails, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
@@ -544,6 +560,7 @@ impl<'a> crate::builder::CustomEventsList<'a> {
     ///
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
+    #[inline]
     pub fn stream(self) -> Items<'a, CustomEventDetails, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
