@@ -65,6 +65,8 @@ pub mod field;
 pub mod instance;
 #[doc(hidden)]
 pub mod lean_de;
+#[doc(hidden)]
+pub mod lean_ser;
 mod nullable;
 mod open;
 pub mod operation;

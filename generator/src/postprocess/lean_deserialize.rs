@@ -85,7 +85,7 @@ fn is_serde_deserialize(p: &syn::Path) -> bool {
     segs == ["serde", "Deserialize"]
 }
 
-fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
+pub(super) fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
     if !attr.path().is_ident("derive") {
         return None;
     }
@@ -103,7 +103,7 @@ fn derives_deserialize(attrs: &[syn::Attribute], generics: &syn::Generics) -> bo
 
 /// The JSON names of an enum's variants when they are all unit variants
 /// whose only serde attribute is `rename`, and the enum has none.
-fn unit_names(e: &syn::ItemEnum) -> Option<Vec<String>> {
+pub(super) fn unit_names(e: &syn::ItemEnum) -> Option<Vec<String>> {
     if e.attrs.iter().any(|a| a.path().is_ident("serde")) || e.variants.is_empty() {
         return None;
     }

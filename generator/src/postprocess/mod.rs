@@ -17,6 +17,7 @@
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
 //! | `lean_deserialize` | a struct of `types` whose serde attributes it understands, and an enum of unit variants, get a lean `Deserialize` impl calling `braze_sdk::lean_de` instead of `#[derive(Deserialize)]` | any number; fails on a type deriving Deserialize twice; `tests/it/generated_code.rs` fails if one it could handle is left |
+//! | `lean_serialize` | a struct of `types` whose serde attributes it understands, an enum of unit variants and a transparent newtype get a lean `Serialize` impl calling `braze_sdk::lean_ser` instead of `#[derive(Serialize)]`; a type left with no serde derive loses its `#[serde]` attributes in `generate_sdk`, once the tables are read (`strip_serde_attrs`) | any number; fails on a type deriving Serialize twice; `tests/it/generated_code.rs` fails if one it could handle is left |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
 mod constructors;
@@ -25,6 +26,9 @@ mod field_decoders;
 mod imports;
 mod lean_deserialize;
 pub use lean_deserialize::would_rewrite as lean_deserialize_would_rewrite;
+mod lean_serialize;
+pub use lean_serialize::strip_serde_attrs;
+pub use lean_serialize::would_rewrite as lean_serialize_would_rewrite;
 mod request_parts;
 mod send_tail;
 mod setters;
@@ -121,6 +125,8 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
         lean_deserialize::apply(file),
         Expect::Any,
     );
+    // Reads the same attributes; the derives it leaves are checked there.
+    expect("lean_serialize", lean_serialize::apply(file), Expect::Any);
     expect("docs", Ok(docs::apply(file)), Expect::Any);
     if problems.is_empty() {
         Ok(report)

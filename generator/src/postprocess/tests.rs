@@ -151,6 +151,9 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
             ("constructors", 2),
             ("field_decoders", 0),
             ("lean_deserialize", 2),
+            // The sample's serialised types have a flattened map or a
+            // shortened predicate path: see the test of the rewrite.
+            ("lean_serialize", 0),
             ("docs", 0),
         ]
     );
@@ -492,5 +495,135 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
             .count(),
         3,
         "{out}"
+    );
+}
+
+#[test]
+fn types_encode_through_the_lean_impl_unless_an_attribute_is_unknown() {
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            #[derive(::serde::Serialize, Clone)]
+            #[serde(deny_unknown_fields)]
+            pub struct Lean {
+                #[serde(rename = "type", default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub type_: Option<String>,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub tags: Vec<String>,
+                #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+                pub counts: ::std::collections::HashMap<String, u8>,
+                #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_option")]
+                pub at: Option<Stamp>,
+                pub name: String,
+            }
+            #[derive(::serde::Serialize, Clone)]
+            pub struct Required { pub a: u8 }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+            pub enum Kind { #[serde(rename = "a")] A, B }
+            #[derive(::serde::Serialize, Clone)]
+            #[serde(transparent)]
+            pub struct Id(pub String);
+            #[derive(::serde::Serialize, Clone)]
+            pub struct Flat {
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+            #[derive(::serde::Serialize, Clone)]
+            pub struct Shortened {
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub a: Option<u8>,
+            }
+            #[derive(::serde::Serialize, Clone)]
+            #[serde(untagged)]
+            pub enum Either { A(String), B(u8) }
+        }
+    };
+    assert_eq!(lean_serialize::apply(&mut file), Ok(4));
+    let out = text(&file);
+    assert!(
+        out.contains("# [derive (Clone)] # [serde (deny_unknown_fields)] pub struct Lean"),
+        "{out}"
+    );
+    // Two fields always written, two that may be skipped.
+    assert!(
+        out.contains("l :: begin (serializer , \"Lean\" , 2usize + l :: count (& [self . type_ . is_some () , ! self . tags . is_empty () , ! self . counts . is_empty ()]))"),
+        "{out}"
+    );
+    assert!(
+        out.contains(". opt (\"type\" , & self . type_) . vec (\"tags\" , & self . tags) . hash_map (\"counts\" , & self . counts) . field (\"at\" , & self . at) . field (\"name\" , & self . name) . end ()"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "l :: begin (serializer , \"Required\" , 1usize) . field (\"a\" , & self . a) . end ()"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Self :: A => (0u32 , \"a\") , Self :: B => (1u32 , \"B\") ,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("serialize_unit_variant (serializer , \"Kind\" , index , name)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":: serde :: Serialize :: serialize (& self . 0 , serializer)"),
+        "{out}"
+    );
+    // Unknown attributes and predicates keep serde_derive.
+    for kept in [
+        "pub struct Flat",
+        "pub struct Shortened",
+        "# [serde (untagged)] pub enum Either",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "# [derive (:: serde :: Serialize , Clone)] {kept}"
+            )),
+            "{kept}: {out}"
+        );
+    }
+    assert_eq!(
+        out.matches("impl :: serde :: Serialize for").count(),
+        4,
+        "{out}"
+    );
+
+    // Then the types left with no serde derive lose their serde
+    // attributes (Lean and Id; Required has none); Kind (still deriving
+    // Deserialize) and the kept ones keep theirs.
+    assert_eq!(lean_serialize::strip_serde_attrs(&mut file), 2);
+    let out = text(&file);
+    assert!(
+        out.contains(
+            "# [derive (Clone)] pub struct Lean { pub type_ : Option < String > , pub tags"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("# [derive (Clone)] pub struct Id (pub String)"),
+        "{out}"
+    );
+    assert!(out.contains("# [derive (:: serde :: Deserialize , Clone)] pub enum Kind { # [serde (rename = \"a\")] A"), "{out}");
+    assert!(out.contains("# [serde (flatten)]"), "{out}");
+    assert!(
+        out.contains("# [serde (skip_serializing_if = \"Option::is_none\")]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_type_deriving_serialize_twice_is_refused() {
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            #[derive(::serde::Serialize)]
+            #[derive(::serde::Serialize)]
+            pub struct Twice { pub a: u8 }
+        }
+    };
+    let problem = lean_serialize::apply(&mut file).unwrap_err();
+    assert!(
+        problem.contains("`Twice`: 2 derives of Serialize"),
+        "{problem}"
     );
 }

@@ -16,137 +16,198 @@ pub mod types {
     /// opt-outs, WhatsApp reads, Content Cards impressions and dismissals,
     /// in-app messages impressions and button clicks, webhooks errors.
     /// Conversion counters appear on multivariate and send exports.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AnalyticsMessageStats {
         ///Clicks on the push body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_clicks: ::std::option::Option<u64>,
         ///Bounced messages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bounces: ::std::option::Option<u64>,
         ///Clicks (email links, SMS short links, in-app messages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicks: ::std::option::Option<u64>,
         ///Conversions on the primary conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<u64>,
         ///Conversions on the second conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions1: ::std::option::Option<u64>,
         ///Second-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions1_by_send_time: ::std::option::Option<u64>,
         ///Conversions on the third conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions2: ::std::option::Option<u64>,
         ///Third-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions2_by_send_time: ::std::option::Option<u64>,
         ///Conversions on the fourth conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions3: ::std::option::Option<u64>,
         ///Fourth-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions3_by_send_time: ::std::option::Option<u64>,
         ///Primary conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions_by_send_time: ::std::option::Option<u64>,
         ///Messages delivered.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delivered: ::std::option::Option<u64>,
         ///Deliveries that failed or were rejected downstream.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delivery_failed: ::std::option::Option<u64>,
         ///Push notifications opened by tapping them.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub direct_opens: ::std::option::Option<u64>,
         ///Users enrolled (control groups of multivariate campaigns).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enrolled: ::std::option::Option<u64>,
         ///Webhook calls that failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<u64>,
         ///WhatsApp messages that failed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failed: ::std::option::Option<u64>,
         ///Clicks on an in-app message's first button.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_button_clicks: ::std::option::Option<u64>,
         ///SMS help replies.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub help: ::std::option::Option<u64>,
         ///In-app message impressions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub impressions: ::std::option::Option<u64>,
         ///App opens attributed to a push without a direct tap.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub influenced_opens: ::std::option::Option<u64>,
         ///Opens (email, push in Canvas summaries).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub opens: ::std::option::Option<u64>,
         ///SMS opt-out replies.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub opt_out: ::std::option::Option<u64>,
         ///WhatsApp messages read.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub read: ::std::option::Option<u64>,
         ///SMS rejected.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rejected: ::std::option::Option<u64>,
         ///Emails reported as spam.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reported_spam: ::std::option::Option<u64>,
         ///Revenue attributed, in US dollars.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revenue: ::std::option::Option<f64>,
         ///Clicks on an in-app message's second button.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub second_button_clicks: ::std::option::Option<u64>,
         ///Messages sent.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sent: ::std::option::Option<u64>,
         ///SMS handed to the carrier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sent_to_carrier: ::std::option::Option<u64>,
         ///Content Card clicks.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_clicks: ::std::option::Option<u64>,
         ///Content Card dismissals.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_dismissals: ::std::option::Option<u64>,
         ///Content Card impressions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_impressions: ::std::option::Option<u64>,
         ///Push opens, direct and influenced.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_opens: ::std::option::Option<u64>,
         ///Messages not delivered.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub undelivered: ::std::option::Option<u64>,
         ///Distinct users who clicked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_clicks: ::std::option::Option<u64>,
         ///Distinct users who dismissed the Content Card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_dismissals: ::std::option::Option<u64>,
         ///Distinct users who saw the Content Card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_impressions: ::std::option::Option<u64>,
         ///Distinct users who opened.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_opens: ::std::option::Option<u64>,
         ///Distinct users who received the variation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_recipients: ::std::option::Option<u64>,
         ///Email unsubscribes.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribes: ::std::option::Option<u64>,
         ///API identifier of the message variation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variation_api_id: ::std::option::Option<::std::string::String>,
         ///Name of the message variation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variation_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for AnalyticsMessageStats {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "AnalyticsMessageStats",
+                    l::count(
+                        &[
+                            self.body_clicks.is_some(),
+                            self.bounces.is_some(),
+                            self.clicks.is_some(),
+                            self.conversions.is_some(),
+                            self.conversions1.is_some(),
+                            self.conversions1_by_send_time.is_some(),
+                            self.conversions2.is_some(),
+                            self.conversions2_by_send_time.is_some(),
+                            self.conversions3.is_some(),
+                            self.conversions3_by_send_time.is_some(),
+                            self.conversions_by_send_time.is_some(),
+                            self.delivered.is_some(),
+                            self.delivery_failed.is_some(),
+                            self.direct_opens.is_some(),
+                            self.enrolled.is_some(),
+                            self.errors.is_some(),
+                            self.failed.is_some(),
+                            self.first_button_clicks.is_some(),
+                            self.help.is_some(),
+                            self.impressions.is_some(),
+                            self.influenced_opens.is_some(),
+                            self.opens.is_some(),
+                            self.opt_out.is_some(),
+                            self.read.is_some(),
+                            self.rejected.is_some(),
+                            self.reported_spam.is_some(),
+                            self.revenue.is_some(),
+                            self.second_button_clicks.is_some(),
+                            self.sent.is_some(),
+                            self.sent_to_carrier.is_some(),
+                            self.total_clicks.is_some(),
+                            self.total_dismissals.is_some(),
+                            self.total_impressions.is_some(),
+                            self.total_opens.is_some(),
+                            self.undelivered.is_some(),
+                            self.unique_clicks.is_some(),
+                            self.unique_dismissals.is_some(),
+                            self.unique_impressions.is_some(),
+                            self.unique_opens.is_some(),
+                            self.unique_recipients.is_some(),
+                            self.unsubscribes.is_some(),
+                            self.variation_api_id.is_some(),
+                            self.variation_name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("body_clicks", &self.body_clicks)
+                .opt("bounces", &self.bounces)
+                .opt("clicks", &self.clicks)
+                .opt("conversions", &self.conversions)
+                .opt("conversions1", &self.conversions1)
+                .opt("conversions1_by_send_time", &self.conversions1_by_send_time)
+                .opt("conversions2", &self.conversions2)
+                .opt("conversions2_by_send_time", &self.conversions2_by_send_time)
+                .opt("conversions3", &self.conversions3)
+                .opt("conversions3_by_send_time", &self.conversions3_by_send_time)
+                .opt("conversions_by_send_time", &self.conversions_by_send_time)
+                .opt("delivered", &self.delivered)
+                .opt("delivery_failed", &self.delivery_failed)
+                .opt("direct_opens", &self.direct_opens)
+                .opt("enrolled", &self.enrolled)
+                .opt("errors", &self.errors)
+                .opt("failed", &self.failed)
+                .opt("first_button_clicks", &self.first_button_clicks)
+                .opt("help", &self.help)
+                .opt("impressions", &self.impressions)
+                .opt("influenced_opens", &self.influenced_opens)
+                .opt("opens", &self.opens)
+                .opt("opt_out", &self.opt_out)
+                .opt("read", &self.read)
+                .opt("rejected", &self.rejected)
+                .opt("reported_spam", &self.reported_spam)
+                .opt("revenue", &self.revenue)
+                .opt("second_button_clicks", &self.second_button_clicks)
+                .opt("sent", &self.sent)
+                .opt("sent_to_carrier", &self.sent_to_carrier)
+                .opt("total_clicks", &self.total_clicks)
+                .opt("total_dismissals", &self.total_dismissals)
+                .opt("total_impressions", &self.total_impressions)
+                .opt("total_opens", &self.total_opens)
+                .opt("undelivered", &self.undelivered)
+                .opt("unique_clicks", &self.unique_clicks)
+                .opt("unique_dismissals", &self.unique_dismissals)
+                .opt("unique_impressions", &self.unique_impressions)
+                .opt("unique_opens", &self.unique_opens)
+                .opt("unique_recipients", &self.unique_recipients)
+                .opt("unsubscribes", &self.unsubscribes)
+                .opt("variation_api_id", &self.variation_api_id)
+                .opt("variation_name", &self.variation_name)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for AnalyticsMessageStats {
@@ -475,7 +536,7 @@ pub mod types {
     /// `android_push`, `webhook`, `sms`, `whats_app`, `content_cards`,
     /// `trigger_in_app_message`, ...), each with one entry per message
     /// variation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct AnalyticsMessagesByChannel(
         pub ::std::collections::HashMap<
@@ -483,6 +544,15 @@ pub mod types {
             ::std::vec::Vec<AnalyticsMessageStats>,
         >,
     );
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for AnalyticsMessagesByChannel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl ::std::ops::Deref for AnalyticsMessagesByChannel {
         type Target = ::std::collections::HashMap<
@@ -526,7 +596,7 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///One message of a conversation notification.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AndroidConversationPushMessage {
         ///Identifier of the sender (a `persons` entry).
         pub person_id: ::std::string::String,
@@ -534,6 +604,20 @@ pub mod types {
         pub text: ::std::string::String,
         ///When the message was sent, in seconds since the Unix epoch.
         pub timestamp: i64,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidConversationPushMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "AndroidConversationPushMessage", 3usize)
+                .field("person_id", &self.person_id)
+                .field("text", &self.text)
+                .field("timestamp", &self.timestamp)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushMessage {
@@ -598,7 +682,7 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// Content of an Android conversation notification (People and
     /// Conversations API; Braze Android SDK 15.0.0 or later).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AndroidConversationPushObject {
         ///Messages of the conversation.
         pub messages: ::std::vec::Vec<AndroidConversationPushMessage>,
@@ -608,6 +692,21 @@ pub mod types {
         pub reply_person_id: ::std::string::String,
         ///The sharing shortcut the conversation belongs to.
         pub shortcut_id: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidConversationPushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "AndroidConversationPushObject", 4usize)
+                .field("messages", &self.messages)
+                .field("persons", &self.persons)
+                .field("reply_person_id", &self.reply_person_id)
+                .field("shortcut_id", &self.shortcut_id)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushObject {
@@ -681,12 +780,25 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///One participant of a conversation notification.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AndroidConversationPushPerson {
         ///Identifier of the person.
         pub id: ::std::string::String,
         ///Display name of the person.
         pub name: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidConversationPushPerson {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "AndroidConversationPushPerson", 2usize)
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushPerson {
@@ -745,19 +857,42 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///An Android push action button.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct AndroidPushActionButton {
         ///What tapping does. Defaults to `OPEN_APP`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<AndroidPushActionButtonAction>,
         ///Label of the button.
         pub text: ::std::string::String,
         ///Web URL or deep link for `URI` and `DEEP_LINK`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app. Defaults to `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_webview: ::std::option::Option<bool>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidPushActionButton {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "AndroidPushActionButton",
+                    1usize
+                        + l::count(
+                            &[
+                                self.action.is_some(),
+                                self.uri.is_some(),
+                                self.use_webview.is_some(),
+                            ],
+                        ),
+                )
+                .opt("action", &self.action)
+                .field("text", &self.text)
+                .opt("uri", &self.uri)
+                .opt("use_webview", &self.use_webview)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidPushActionButton {
@@ -826,26 +961,32 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///What tapping does. Defaults to `OPEN_APP`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AndroidPushActionButtonAction {
-        #[serde(rename = "OPEN_APP")]
         OpenApp,
-        #[serde(rename = "URI")]
         Uri,
-        #[serde(rename = "DEEP_LINK")]
         DeepLink,
-        #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidPushActionButtonAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OpenApp => (0u32, "OPEN_APP"),
+                Self::Uri => (1u32, "URI"),
+                Self::DeepLink => (2u32, "DEEP_LINK"),
+                Self::Close => (3u32, "CLOSE"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "AndroidPushActionButtonAction",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidPushActionButtonAction {
@@ -915,67 +1056,108 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// An Android (FCM) push notification. The `alert` and `extra` together
     /// may not exceed 4,000 bytes.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct AndroidPushObject {
         ///Accent color as an RGB integer.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accent_color: ::std::option::Option<i64>,
         ///Notification text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alert: ::std::option::Option<::std::string::String>,
         ///FCM sender priority; the app's push settings decide when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android_priority: ::std::option::Option<AndroidPushObjectAndroidPriority>,
         ///Action buttons to show.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub buttons: ::std::vec::Vec<AndroidPushActionButton>,
         /// FCM collapse key. A device keeps at most four, one of which
         /// Braze uses, so use at most three of your own.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversation_data: ::std::option::Option<AndroidConversationPushObject>,
         ///A web URL or deep link opened on tap.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_uri: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
         ///With a `campaign_id`, the Android push variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Notification channel; the dashboard's fallback channel is used when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_channel_id: ::std::option::Option<::std::string::String>,
         ///Notification identifier; reusing one replaces the earlier notification.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_id: ::std::option::Option<i64>,
         ///Notification priority, from -2 (minimum) to 2 (maximum). Defaults to `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<i64>,
         ///Large icon image (1:1, at least 40x40 px).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_icon_image_url: ::std::option::Option<::std::string::String>,
         ///Send only to the user's most recently used Android device. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///A silent (data-only) push; it must not set `alert` or `title`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_sync: ::std::option::Option<bool>,
         ///Custom sound in the app; `default` plays the system sound.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
         ///Summary line shown with the notification.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary_text: ::std::option::Option<::std::string::String>,
         ///Seconds FCM keeps trying to deliver (at most 28 days).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<i64>,
         ///Title shown in the notification drawer.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_webview: ::std::option::Option<bool>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidPushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "AndroidPushObject",
+                    l::count(
+                        &[
+                            self.accent_color.is_some(),
+                            self.alert.is_some(),
+                            self.android_priority.is_some(),
+                            !self.buttons.is_empty(),
+                            self.collapse_key.is_some(),
+                            self.conversation_data.is_some(),
+                            self.custom_uri.is_some(),
+                            self.extra.is_some(),
+                            self.message_variation_id.is_some(),
+                            self.notification_channel_id.is_some(),
+                            self.notification_id.is_some(),
+                            self.priority.is_some(),
+                            self.push_icon_image_url.is_some(),
+                            self.send_to_most_recent_device_only.is_some(),
+                            self.send_to_sync.is_some(),
+                            self.sound.is_some(),
+                            self.summary_text.is_some(),
+                            self.time_to_live.is_some(),
+                            self.title.is_some(),
+                            self.use_webview.is_some(),
+                        ],
+                    ),
+                )
+                .opt("accent_color", &self.accent_color)
+                .opt("alert", &self.alert)
+                .opt("android_priority", &self.android_priority)
+                .vec("buttons", &self.buttons)
+                .opt("collapse_key", &self.collapse_key)
+                .opt("conversation_data", &self.conversation_data)
+                .opt("custom_uri", &self.custom_uri)
+                .opt("extra", &self.extra)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("notification_channel_id", &self.notification_channel_id)
+                .opt("notification_id", &self.notification_id)
+                .opt("priority", &self.priority)
+                .opt("push_icon_image_url", &self.push_icon_image_url)
+                .opt(
+                    "send_to_most_recent_device_only",
+                    &self.send_to_most_recent_device_only,
+                )
+                .opt("send_to_sync", &self.send_to_sync)
+                .opt("sound", &self.sound)
+                .opt("summary_text", &self.summary_text)
+                .opt("time_to_live", &self.time_to_live)
+                .opt("title", &self.title)
+                .opt("use_webview", &self.use_webview)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidPushObject {
@@ -1161,22 +1343,28 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///FCM sender priority; the app's push settings decide when omitted.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AndroidPushObjectAndroidPriority {
-        #[serde(rename = "normal")]
         Normal,
-        #[serde(rename = "high")]
         High,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for AndroidPushObjectAndroidPriority {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Normal => (0u32, "normal"),
+                Self::High => (1u32, "high"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "AndroidPushObjectAndroidPriority",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for AndroidPushObjectAndroidPriority {
@@ -1239,22 +1427,28 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///The APNs environment the key is for.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApnsGateway {
-        #[serde(rename = "prod")]
         Prod,
-        #[serde(rename = "dev")]
         Dev,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for ApnsGateway {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Prod => (0u32, "prod"),
+                Self::Dev => (1u32, "dev"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ApnsGateway",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
@@ -1325,19 +1519,48 @@ pub mod types {
     /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
     /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
     /// your app registers, `action` and `uri` are required.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ApplePushActionButton {
         ///What tapping does; the default depends on the button.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<ApplePushActionButtonAction>,
         ///Identifier of the button's action.
         pub action_id: ::std::string::String,
         ///Web URL or deep link for `URI` and `DEEP_LINK`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app. Defaults to `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_webview: ::std::option::Option<bool>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushActionButton {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ApplePushActionButton",
+                    1usize
+                        + l::count(
+                            &[
+                                self.action.is_some(),
+                                self.uri.is_some(),
+                                self.use_webview.is_some(),
+                            ],
+                        ),
+                )
+                .opt("action", &self.action)
+                .field("action_id", &self.action_id)
+                .opt("uri", &self.uri)
+                .opt("use_webview", &self.use_webview)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -1418,26 +1641,38 @@ pub mod types {
         )
     )]
     ///What tapping does; the default depends on the button.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApplePushActionButtonAction {
-        #[serde(rename = "OPEN_APP")]
         OpenApp,
-        #[serde(rename = "URI")]
         Uri,
-        #[serde(rename = "DEEP_LINK")]
         DeepLink,
-        #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushActionButtonAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OpenApp => (0u32, "OPEN_APP"),
+                Self::Uri => (1u32, "URI"),
+                Self::DeepLink => (2u32, "DEEP_LINK"),
+                Self::Close => (3u32, "CLOSE"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ApplePushActionButtonAction",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -1567,32 +1802,64 @@ pub mod types {
         )
     )]
     ///A structured iOS alert.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ApplePushAlertObject {
         ///Key of a localized label for the alert's action button (instead of "View").
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action_loc_key: ::std::option::Option<::std::string::String>,
         ///Text of the alert.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///Values for the format specifiers of `loc_key`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub loc_args: ::std::vec::Vec<::std::string::String>,
         ///Key of a localized alert text in `Localizable.strings`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub loc_key: ::std::option::Option<::std::string::String>,
         ///Custom sound; used by Live Activity alerts only.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
         ///Short title, also shown on Apple Watch.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Values for the format specifiers of `title_loc_key`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub title_loc_args: ::std::vec::Vec<::std::string::String>,
         ///Key of a localized title in the app's `Localizable.strings`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title_loc_key: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushAlertObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ApplePushAlertObject",
+                    l::count(
+                        &[
+                            self.action_loc_key.is_some(),
+                            self.body.is_some(),
+                            !self.loc_args.is_empty(),
+                            self.loc_key.is_some(),
+                            self.sound.is_some(),
+                            self.title.is_some(),
+                            !self.title_loc_args.is_empty(),
+                            self.title_loc_key.is_some(),
+                        ],
+                    ),
+                )
+                .opt("action_loc_key", &self.action_loc_key)
+                .opt("body", &self.body)
+                .vec("loc_args", &self.loc_args)
+                .opt("loc_key", &self.loc_key)
+                .opt("sound", &self.sound)
+                .opt("title", &self.title)
+                .vec("title_loc_args", &self.title_loc_args)
+                .opt("title_loc_key", &self.title_loc_key)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -1696,7 +1963,7 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///An APNs token-based (`.p8`) authentication key and what identifies it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ApplePushCredential {
         pub apns_gateway: ApnsGateway,
         ///The `.p8` key file, Base64-encoded (a secret).
@@ -1707,6 +1974,22 @@ pub mod types {
         pub jwt_key_id: ::std::string::String,
         ///The Apple developer team identifier.
         pub jwt_team_id: ::std::string::String,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for ApplePushCredential {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ApplePushCredential", 5usize)
+                .field("apns_gateway", &self.apns_gateway)
+                .field("certificate", &self.certificate)
+                .field("jwt_bundle_id", &self.jwt_bundle_id)
+                .field("jwt_key_id", &self.jwt_key_id)
+                .field("jwt_team_id", &self.jwt_team_id)
+                .end()
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for ApplePushCredential {
@@ -1795,74 +2078,114 @@ pub mod types {
     /// together must fit in 1,912 bytes, and `extra` may not use the keys
     /// `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
     /// object.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ApplePushObject {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alert: ::std::option::Option<ApplePushAlert>,
         /// APNs priority override: 10 delivers at once, 5 in a power-aware
         /// way, 1 avoids waking the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apns_priority: ::std::option::Option<::std::num::NonZeroU64>,
         ///File type of `asset_url`; required when `asset_url` is set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub asset_file_type: ::std::option::Option<ApplePushObjectAssetFileType>,
         ///Media for a rich notification (iOS 10 and later).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub asset_url: ::std::option::Option<::std::string::String>,
         ///Badge count to show on the app icon after this message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub badge: ::std::option::Option<i64>,
         ///Click actions of the category's buttons.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub buttons: ::std::vec::Vec<ApplePushActionButton>,
         ///Notification category identifier; needed for action buttons.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<::std::string::String>,
         ///Reuse an earlier notification's collapse ID to replace it on the device.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_id: ::std::option::Option<::std::string::String>,
         ///Adds the `content-available` flag to wake the app in the background.
-        #[serde(
-            rename = "content-available",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub content_available: ::std::option::Option<bool>,
         ///A web URL or deep link opened on tap.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_uri: ::std::option::Option<::std::string::String>,
         ///When the push expires if it has not been delivered.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
         ///How urgently iOS 15 and later present the notification.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interruption_level: ::std::option::Option<ApplePushObjectInterruptionLevel>,
         ///With a `campaign_id`, the iOS push variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Sets `mutable-content` to 1 (always set for rich notifications).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mutable_content: ::std::option::Option<bool>,
         ///Thread identifier that groups notifications together.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification_group_thread_id: ::std::option::Option<::std::string::String>,
         ///Rank of the notification within an iOS 15 notification summary.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relevance_score: ::std::option::Option<f64>,
         ///Send only to the user's most recently used iOS device. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///Path of a custom sound in the app bundle; `default` plays the system sound.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app rather than the browser. Defaults to `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_webview: ::std::option::Option<bool>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ApplePushObject",
+                    l::count(
+                        &[
+                            self.alert.is_some(),
+                            self.apns_priority.is_some(),
+                            self.asset_file_type.is_some(),
+                            self.asset_url.is_some(),
+                            self.badge.is_some(),
+                            !self.buttons.is_empty(),
+                            self.category.is_some(),
+                            self.collapse_id.is_some(),
+                            self.content_available.is_some(),
+                            self.custom_uri.is_some(),
+                            self.expiry.is_some(),
+                            self.extra.is_some(),
+                            self.interruption_level.is_some(),
+                            self.message_variation_id.is_some(),
+                            self.mutable_content.is_some(),
+                            self.notification_group_thread_id.is_some(),
+                            self.relevance_score.is_some(),
+                            self.send_to_most_recent_device_only.is_some(),
+                            self.sound.is_some(),
+                            self.use_webview.is_some(),
+                        ],
+                    ),
+                )
+                .opt("alert", &self.alert)
+                .opt("apns_priority", &self.apns_priority)
+                .opt("asset_file_type", &self.asset_file_type)
+                .opt("asset_url", &self.asset_url)
+                .opt("badge", &self.badge)
+                .vec("buttons", &self.buttons)
+                .opt("category", &self.category)
+                .opt("collapse_id", &self.collapse_id)
+                .opt("content-available", &self.content_available)
+                .opt("custom_uri", &self.custom_uri)
+                .opt("expiry", &self.expiry)
+                .opt("extra", &self.extra)
+                .opt("interruption_level", &self.interruption_level)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("mutable_content", &self.mutable_content)
+                .opt("notification_group_thread_id", &self.notification_group_thread_id)
+                .opt("relevance_score", &self.relevance_score)
+                .opt(
+                    "send_to_most_recent_device_only",
+                    &self.send_to_most_recent_device_only,
+                )
+                .opt("sound", &self.sound)
+                .opt("use_webview", &self.use_webview)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -2078,34 +2401,46 @@ pub mod types {
         )
     )]
     ///File type of `asset_url`; required when `asset_url` is set.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApplePushObjectAssetFileType {
-        #[serde(rename = "aif")]
         Aif,
-        #[serde(rename = "gif")]
         Gif,
-        #[serde(rename = "jpg")]
         Jpg,
-        #[serde(rename = "m4a")]
         M4a,
-        #[serde(rename = "mp3")]
         Mp3,
-        #[serde(rename = "mp4")]
         Mp4,
-        #[serde(rename = "png")]
         Png,
-        #[serde(rename = "wav")]
         Wav,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushObjectAssetFileType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Aif => (0u32, "aif"),
+                Self::Gif => (1u32, "gif"),
+                Self::Jpg => (2u32, "jpg"),
+                Self::M4a => (3u32, "m4a"),
+                Self::Mp3 => (4u32, "mp3"),
+                Self::Mp4 => (5u32, "mp4"),
+                Self::Png => (6u32, "png"),
+                Self::Wav => (7u32, "wav"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ApplePushObjectAssetFileType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -2231,26 +2566,38 @@ pub mod types {
         )
     )]
     ///How urgently iOS 15 and later present the notification.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ApplePushObjectInterruptionLevel {
-        #[serde(rename = "passive")]
         Passive,
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "time-sensitive")]
         TimeSensitive,
-        #[serde(rename = "critical")]
         Critical,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ApplePushObjectInterruptionLevel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Passive => (0u32, "passive"),
+                Self::Active => (1u32, "active"),
+                Self::TimeSensitive => (2u32, "time-sensitive"),
+                Self::Critical => (3u32, "critical"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ApplePushObjectInterruptionLevel",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -2353,31 +2700,52 @@ pub mod types {
         }
     }
     ///One banner instance.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Banner {
         ///Expiry in seconds since the Unix epoch, or -1 for none.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<i64>,
         ///HTML content of the banner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub html: ::std::option::Option<::std::string::String>,
         ///Identifier of this banner instance.
         pub id: ::std::string::String,
         ///Whether the user is in the control group; `html` is then usually empty.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_control: ::std::option::Option<bool>,
         ///Whether this is a test send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_test_send: ::std::option::Option<bool>,
         ///The placement it appears in.
         pub placement_id: ::std::string::String,
         ///Custom properties of the banner, keyed by property name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub properties: ::std::option::Option<::braze_sdk::Nullable<BannerProperties>>,
+    }
+    impl ::serde::Serialize for Banner {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "Banner",
+                    2usize
+                        + l::count(
+                            &[
+                                self.expires_at.is_some(),
+                                self.html.is_some(),
+                                self.is_control.is_some(),
+                                self.is_test_send.is_some(),
+                                self.properties.is_some(),
+                            ],
+                        ),
+                )
+                .opt("expires_at", &self.expires_at)
+                .opt("html", &self.html)
+                .field("id", &self.id)
+                .opt("is_control", &self.is_control)
+                .opt("is_test_send", &self.is_test_send)
+                .field("placement_id", &self.placement_id)
+                .opt("properties", &self.properties)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for Banner {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2484,9 +2852,20 @@ pub mod types {
         }
     }
     ///The banner shown in one placement.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BannerPlacement {
         pub banner: Banner,
+    }
+    impl ::serde::Serialize for BannerPlacement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "BannerPlacement", 1usize)
+                .field("banner", &self.banner)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for BannerPlacement {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2538,11 +2917,19 @@ pub mod types {
         }
     }
     ///`BannerProperties`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct BannerProperties(
         pub ::std::collections::HashMap<::std::string::String, BannerProperty>,
     );
+    impl ::serde::Serialize for BannerProperties {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     impl ::std::ops::Deref for BannerProperties {
         type Target = ::std::collections::HashMap<::std::string::String, BannerProperty>;
         fn deref(
@@ -2567,14 +2954,25 @@ pub mod types {
         }
     }
     ///One typed custom property of a banner.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BannerProperty {
         /// Type of `value`: a string, number or boolean, a `datetime` (Unix
         /// seconds), a `jsonobject`, or an `image` URL.
-        #[serde(rename = "type")]
         pub type_: BannerPropertyType,
         ///The value, of the type named by `type`.
         pub value: ::serde_json::Value,
+    }
+    impl ::serde::Serialize for BannerProperty {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "BannerProperty", 2usize)
+                .field("type", &self.type_)
+                .field("value", &self.value)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for BannerProperty {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2632,30 +3030,35 @@ pub mod types {
     }
     /// Type of `value`: a string, number or boolean, a `datetime` (Unix
     /// seconds), a `jsonobject`, or an `image` URL.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum BannerPropertyType {
-        #[serde(rename = "string")]
         String,
-        #[serde(rename = "number")]
         Number,
-        #[serde(rename = "boolean")]
         Boolean,
-        #[serde(rename = "datetime")]
         Datetime,
-        #[serde(rename = "jsonobject")]
         Jsonobject,
-        #[serde(rename = "image")]
         Image,
+    }
+    impl ::serde::Serialize for BannerPropertyType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::String => (0u32, "string"),
+                Self::Number => (1u32, "number"),
+                Self::Boolean => (2u32, "boolean"),
+                Self::Datetime => (3u32, "datetime"),
+                Self::Jsonobject => (4u32, "jsonobject"),
+                Self::Image => (5u32, "image"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "BannerPropertyType",
+                index,
+                name,
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for BannerPropertyType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2732,10 +3135,21 @@ pub mod types {
     /// The banner placements an app receives from Braze, keyed by placement
     /// ID. No REST operation of this spec sends or returns it; it is
     /// described so that SDK-side code can decode it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BannersObject {
         ///One entry per placement ID.
         pub banners: ::std::collections::HashMap<::std::string::String, BannerPlacement>,
+    }
+    impl ::serde::Serialize for BannersObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "BannersObject", 1usize)
+                .field("banners", &self.banners)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for BannersObject {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2880,114 +3294,137 @@ pub mod types {
     /// `errors[].id`. Each catalog operation lists the ids it can return in
     /// its `x-braze-error-ids` extension. The list is open: the SDK decodes
     /// an id it does not know instead of failing.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum BrazeErrorId {
-        #[serde(rename = "arbitrary-error")]
         ArbitraryError,
-        #[serde(rename = "catalog-array-invalid")]
         CatalogArrayInvalid,
-        #[serde(rename = "catalog-exceeds-fields-limit")]
         CatalogExceedsFieldsLimit,
-        #[serde(rename = "catalog-name-already-exists")]
         CatalogNameAlreadyExists,
-        #[serde(rename = "catalog-name-too-large")]
         CatalogNameTooLarge,
-        #[serde(rename = "catalog-not-found")]
         CatalogNotFound,
-        #[serde(rename = "company-size-limit-already-reached")]
         CompanySizeLimitAlreadyReached,
-        #[serde(rename = "description-too-long")]
         DescriptionTooLong,
-        #[serde(rename = "field-is-inventory")]
         FieldIsInventory,
-        #[serde(rename = "field-names-not-unique")]
         FieldNamesNotUnique,
-        #[serde(rename = "field-names-too-large")]
         FieldNamesTooLarge,
-        #[serde(rename = "field-referenced-by-selection")]
         FieldReferencedBySelection,
-        #[serde(rename = "filtered-set-field-too-long")]
         FilteredSetFieldTooLong,
-        #[serde(rename = "id-in-body")]
         IdInBody,
-        #[serde(rename = "id-not-first-column")]
         IdNotFirstColumn,
-        #[serde(rename = "ids-not-string")]
         IdsNotString,
-        #[serde(rename = "ids-not-strings")]
         IdsNotStrings,
-        #[serde(rename = "ids-not-unique")]
         IdsNotUnique,
-        #[serde(rename = "ids-too-large")]
         IdsTooLarge,
-        #[serde(rename = "invalid-catalog-name")]
         InvalidCatalogName,
-        #[serde(rename = "invalid-cursor")]
         InvalidCursor,
-        #[serde(rename = "invalid-field-name")]
         InvalidFieldName,
-        #[serde(rename = "invalid-field-names")]
         InvalidFieldNames,
-        #[serde(rename = "invalid-field-types")]
         InvalidFieldTypes,
-        #[serde(rename = "invalid-fields")]
         InvalidFields,
-        #[serde(rename = "invalid-ids")]
         InvalidIds,
-        #[serde(rename = "invalid-keys-in-value-object")]
         InvalidKeysInValueObject,
-        #[serde(rename = "invalid-selection")]
         InvalidSelection,
-        #[serde(rename = "invalid-sort-field")]
         InvalidSortField,
-        #[serde(rename = "invalid-sort-order")]
         InvalidSortOrder,
-        #[serde(rename = "invalid-sorting")]
         InvalidSorting,
-        #[serde(rename = "item-already-exists")]
         ItemAlreadyExists,
-        #[serde(rename = "item-array-invalid")]
         ItemArrayInvalid,
-        #[serde(rename = "item-not-found")]
         ItemNotFound,
-        #[serde(rename = "items-missing-ids")]
         ItemsMissingIds,
-        #[serde(rename = "items-too-large")]
         ItemsTooLarge,
-        #[serde(rename = "request-includes-too-many-fields")]
         RequestIncludesTooManyFields,
-        #[serde(rename = "request-includes-too-many-items")]
         RequestIncludesTooManyItems,
-        #[serde(rename = "selection-contains-too-many-arrays")]
         SelectionContainsTooManyArrays,
-        #[serde(rename = "selection-has-invalid-filter")]
         SelectionHasInvalidFilter,
-        #[serde(rename = "selection-invalid-results-limit")]
         SelectionInvalidResultsLimit,
-        #[serde(rename = "selection-limit-reached")]
         SelectionLimitReached,
-        #[serde(rename = "selection-name-already-exists")]
         SelectionNameAlreadyExists,
-        #[serde(rename = "too-deep-nesting-in-value-object")]
         TooDeepNestingInValueObject,
-        #[serde(rename = "too-many-catalog-atoms")]
         TooManyCatalogAtoms,
-        #[serde(rename = "too-many-fields")]
         TooManyFields,
-        #[serde(rename = "too-many-filters")]
         TooManyFilters,
-        #[serde(rename = "unable-to-coerce-value")]
         UnableToCoerceValue,
+    }
+    impl ::serde::Serialize for BrazeErrorId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ArbitraryError => (0u32, "arbitrary-error"),
+                Self::CatalogArrayInvalid => (1u32, "catalog-array-invalid"),
+                Self::CatalogExceedsFieldsLimit => (2u32, "catalog-exceeds-fields-limit"),
+                Self::CatalogNameAlreadyExists => (3u32, "catalog-name-already-exists"),
+                Self::CatalogNameTooLarge => (4u32, "catalog-name-too-large"),
+                Self::CatalogNotFound => (5u32, "catalog-not-found"),
+                Self::CompanySizeLimitAlreadyReached => {
+                    (6u32, "company-size-limit-already-reached")
+                }
+                Self::DescriptionTooLong => (7u32, "description-too-long"),
+                Self::FieldIsInventory => (8u32, "field-is-inventory"),
+                Self::FieldNamesNotUnique => (9u32, "field-names-not-unique"),
+                Self::FieldNamesTooLarge => (10u32, "field-names-too-large"),
+                Self::FieldReferencedBySelection => {
+                    (11u32, "field-referenced-by-selection")
+                }
+                Self::FilteredSetFieldTooLong => (12u32, "filtered-set-field-too-long"),
+                Self::IdInBody => (13u32, "id-in-body"),
+                Self::IdNotFirstColumn => (14u32, "id-not-first-column"),
+                Self::IdsNotString => (15u32, "ids-not-string"),
+                Self::IdsNotStrings => (16u32, "ids-not-strings"),
+                Self::IdsNotUnique => (17u32, "ids-not-unique"),
+                Self::IdsTooLarge => (18u32, "ids-too-large"),
+                Self::InvalidCatalogName => (19u32, "invalid-catalog-name"),
+                Self::InvalidCursor => (20u32, "invalid-cursor"),
+                Self::InvalidFieldName => (21u32, "invalid-field-name"),
+                Self::InvalidFieldNames => (22u32, "invalid-field-names"),
+                Self::InvalidFieldTypes => (23u32, "invalid-field-types"),
+                Self::InvalidFields => (24u32, "invalid-fields"),
+                Self::InvalidIds => (25u32, "invalid-ids"),
+                Self::InvalidKeysInValueObject => (26u32, "invalid-keys-in-value-object"),
+                Self::InvalidSelection => (27u32, "invalid-selection"),
+                Self::InvalidSortField => (28u32, "invalid-sort-field"),
+                Self::InvalidSortOrder => (29u32, "invalid-sort-order"),
+                Self::InvalidSorting => (30u32, "invalid-sorting"),
+                Self::ItemAlreadyExists => (31u32, "item-already-exists"),
+                Self::ItemArrayInvalid => (32u32, "item-array-invalid"),
+                Self::ItemNotFound => (33u32, "item-not-found"),
+                Self::ItemsMissingIds => (34u32, "items-missing-ids"),
+                Self::ItemsTooLarge => (35u32, "items-too-large"),
+                Self::RequestIncludesTooManyFields => {
+                    (36u32, "request-includes-too-many-fields")
+                }
+                Self::RequestIncludesTooManyItems => {
+                    (37u32, "request-includes-too-many-items")
+                }
+                Self::SelectionContainsTooManyArrays => {
+                    (38u32, "selection-contains-too-many-arrays")
+                }
+                Self::SelectionHasInvalidFilter => {
+                    (39u32, "selection-has-invalid-filter")
+                }
+                Self::SelectionInvalidResultsLimit => {
+                    (40u32, "selection-invalid-results-limit")
+                }
+                Self::SelectionLimitReached => (41u32, "selection-limit-reached"),
+                Self::SelectionNameAlreadyExists => {
+                    (42u32, "selection-name-already-exists")
+                }
+                Self::TooDeepNestingInValueObject => {
+                    (43u32, "too-deep-nesting-in-value-object")
+                }
+                Self::TooManyCatalogAtoms => (44u32, "too-many-catalog-atoms"),
+                Self::TooManyFields => (45u32, "too-many-fields"),
+                Self::TooManyFilters => (46u32, "too-many-filters"),
+                Self::UnableToCoerceValue => (47u32, "unable-to-coerce-value"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "BrazeErrorId",
+                index,
+                name,
+            )
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for BrazeErrorId {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3381,19 +3818,17 @@ pub mod types {
         }
     }
     ///The identifier Braze assigned to a user profile.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BrazeId(pub ::std::string::String);
+    impl ::serde::Serialize for BrazeId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     impl ::std::ops::Deref for BrazeId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -3435,13 +3870,39 @@ pub mod types {
     /// The envelope most Braze endpoints answer with. `message` is `success`
     /// when the request was accepted; `errors` may still list non-fatal
     /// problems with parts of the request that were skipped.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct BrazeResponse {
         ///Non-fatal problems with parts of an accepted request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success`, or a description of what went wrong.
         pub message: ::std::string::String,
+    }
+    #[cfg(
+        any(
+            feature = "catalogs",
+            feature = "cloud-data-ingestion",
+            feature = "email-lists",
+            feature = "email-templates",
+            feature = "push-credentials",
+            feature = "sms",
+            feature = "subscription-groups"
+        )
+    )]
+    impl ::serde::Serialize for BrazeResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "BrazeResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -3511,29 +3972,48 @@ pub mod types {
     #[cfg(feature = "campaigns")]
     /// One conversion event of a campaign: what counts as converting and
     /// within how many seconds of receiving the message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignConversionBehavior {
         ///Apps counted, for `Upgrades App` and `Starts Session`; `null` means any app.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub app_ids: ::std::option::Option<
             ::braze_sdk::Nullable<CampaignConversionBehaviorAppIds>,
         >,
         ///Custom event name, for `Performs Custom Event`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_event_name: ::std::option::Option<::std::string::String>,
         ///Product name, for `Makes Specific Purchase`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product: ::std::option::Option<::std::string::String>,
         ///The kind of conversion event.
-        #[serde(rename = "type")]
         pub type_: ::braze_sdk::Open<CampaignConversionBehaviorType>,
         ///Conversion window in seconds (86400 is one day).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub window: ::std::option::Option<u64>,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignConversionBehavior {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignConversionBehavior",
+                    1usize
+                        + l::count(
+                            &[
+                                self.app_ids.is_some(),
+                                self.custom_event_name.is_some(),
+                                self.product.is_some(),
+                                self.window.is_some(),
+                            ],
+                        ),
+                )
+                .opt("app_ids", &self.app_ids)
+                .opt("custom_event_name", &self.custom_event_name)
+                .opt("product", &self.product)
+                .field("type", &self.type_)
+                .opt("window", &self.window)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignConversionBehavior {
@@ -3630,11 +4110,20 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`CampaignConversionBehaviorAppIds`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CampaignConversionBehaviorAppIds(
         pub ::std::vec::Vec<::std::string::String>,
     );
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignConversionBehaviorAppIds {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "campaigns")]
     impl ::std::ops::Deref for CampaignConversionBehaviorAppIds {
         type Target = ::std::vec::Vec<::std::string::String>;
@@ -3658,32 +4147,38 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`CampaignConversionBehaviorType`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CampaignConversionBehaviorType {
-        #[serde(rename = "Clicks Email")]
         ClicksEmail,
-        #[serde(rename = "Opens Email")]
         OpensEmail,
-        #[serde(rename = "Makes Any Purchase")]
         MakesAnyPurchase,
-        #[serde(rename = "Makes Specific Purchase")]
         MakesSpecificPurchase,
-        #[serde(rename = "Performs Custom Event")]
         PerformsCustomEvent,
-        #[serde(rename = "Upgrades App")]
         UpgradesApp,
-        #[serde(rename = "Starts Session")]
         StartsSession,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignConversionBehaviorType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ClicksEmail => (0u32, "Clicks Email"),
+                Self::OpensEmail => (1u32, "Opens Email"),
+                Self::MakesAnyPurchase => (2u32, "Makes Any Purchase"),
+                Self::MakesSpecificPurchase => (3u32, "Makes Specific Purchase"),
+                Self::PerformsCustomEvent => (4u32, "Performs Custom Event"),
+                Self::UpgradesApp => (5u32, "Upgrades App"),
+                Self::StartsSession => (6u32, "Starts Session"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "CampaignConversionBehaviorType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignConversionBehaviorType {
@@ -3769,42 +4264,73 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///A campaign's statistics for one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignDataSeriesPoint {
         ///Conversions on the primary conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<u64>,
         ///Conversions on the second conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions1: ::std::option::Option<u64>,
         ///Second-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions1_by_send_time: ::std::option::Option<u64>,
         ///Conversions on the third conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions2: ::std::option::Option<u64>,
         ///Third-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions2_by_send_time: ::std::option::Option<u64>,
         ///Conversions on the fourth conversion event.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions3: ::std::option::Option<u64>,
         ///Fourth-event conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions3_by_send_time: ::std::option::Option<u64>,
         ///Primary conversions, counted on the day of the send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions_by_send_time: ::std::option::Option<u64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<AnalyticsMessagesByChannel>,
         ///Revenue attributed to the campaign, in US dollars.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revenue: ::std::option::Option<f64>,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
         ///Distinct users who received a message that day.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_recipients: ::std::option::Option<u64>,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignDataSeriesPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignDataSeriesPoint",
+                    1usize
+                        + l::count(
+                            &[
+                                self.conversions.is_some(),
+                                self.conversions1.is_some(),
+                                self.conversions1_by_send_time.is_some(),
+                                self.conversions2.is_some(),
+                                self.conversions2_by_send_time.is_some(),
+                                self.conversions3.is_some(),
+                                self.conversions3_by_send_time.is_some(),
+                                self.conversions_by_send_time.is_some(),
+                                self.messages.is_some(),
+                                self.revenue.is_some(),
+                                self.unique_recipients.is_some(),
+                            ],
+                        ),
+                )
+                .opt("conversions", &self.conversions)
+                .opt("conversions1", &self.conversions1)
+                .opt("conversions1_by_send_time", &self.conversions1_by_send_time)
+                .opt("conversions2", &self.conversions2)
+                .opt("conversions2_by_send_time", &self.conversions2_by_send_time)
+                .opt("conversions3", &self.conversions3)
+                .opt("conversions3_by_send_time", &self.conversions3_by_send_time)
+                .opt("conversions_by_send_time", &self.conversions_by_send_time)
+                .opt("messages", &self.messages)
+                .opt("revenue", &self.revenue)
+                .field("time", &self.time)
+                .opt("unique_recipients", &self.unique_recipients)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignDataSeriesPoint {
@@ -3938,23 +4464,46 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///One answer of an in-app survey.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessageChoice {
         ///Choice identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub choice_id: ::std::option::Option<::std::string::String>,
         ///Custom attribute set when the choice is picked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_attribute_key: ::std::option::Option<::std::string::String>,
         ///Value given to that custom attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_attribute_value: ::std::option::Option<::std::string::String>,
         ///Whether the choice was removed from the live campaign.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deleted: ::std::option::Option<bool>,
         ///Text shown.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignInAppMessageChoice {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignInAppMessageChoice",
+                    l::count(
+                        &[
+                            self.choice_id.is_some(),
+                            self.custom_attribute_key.is_some(),
+                            self.custom_attribute_value.is_some(),
+                            self.deleted.is_some(),
+                            self.text.is_some(),
+                        ],
+                    ),
+                )
+                .opt("choice_id", &self.choice_id)
+                .opt("custom_attribute_key", &self.custom_attribute_key)
+                .opt("custom_attribute_value", &self.custom_attribute_value)
+                .opt("deleted", &self.deleted)
+                .opt("text", &self.text)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignInAppMessageChoice {
@@ -4040,11 +4589,26 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///Content of an in-app survey.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessageData {
         ///Survey pages.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub pages: ::std::vec::Vec<CampaignInAppMessagePage>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignInAppMessageData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignInAppMessageData",
+                    l::count(&[!self.pages.is_empty()]),
+                )
+                .vec("pages", &self.pages)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignInAppMessageData {
@@ -4098,11 +4662,26 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///The header of an in-app message page.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessageHeader {
         ///Header text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignInAppMessageHeader {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignInAppMessageHeader",
+                    l::count(&[self.text.is_some()]),
+                )
+                .opt("text", &self.text)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignInAppMessageHeader {
@@ -4156,13 +4735,28 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///One page of an in-app survey.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignInAppMessagePage {
         ///Answers offered on the page.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub choices: ::std::vec::Vec<CampaignInAppMessageChoice>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<CampaignInAppMessageHeader>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignInAppMessagePage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignInAppMessagePage",
+                    l::count(&[!self.choices.is_empty(), self.header.is_some()]),
+                )
+                .vec("choices", &self.choices)
+                .opt("header", &self.header)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignInAppMessagePage {
@@ -4221,21 +4815,45 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///A campaign in the campaign list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignListItem {
         ///Campaign API identifier.
         pub id: ::std::string::String,
         ///Whether it is an API campaign.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_api_campaign: ::std::option::Option<bool>,
         ///When the campaign was last edited (ISO 8601).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_edited: ::std::option::Option<::std::string::String>,
         ///Campaign name.
         pub name: ::std::string::String,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignListItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignListItem",
+                    2usize
+                        + l::count(
+                            &[
+                                self.is_api_campaign.is_some(),
+                                self.last_edited.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .field("id", &self.id)
+                .opt("is_api_campaign", &self.is_api_campaign)
+                .opt("last_edited", &self.last_edited)
+                .field("name", &self.name)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignListItem {
@@ -4321,138 +4939,178 @@ pub mod types {
     /// (URL, method, headers, body), SMS (body, sender numbers, subscription
     /// group), WhatsApp (template or response message fields). A control
     /// variation has only `channel` and `type: control`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignMessageDetails {
         ///Push on-click action link.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<::std::string::String>,
         ///Push alert body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alert: ::std::option::Option<::std::string::String>,
         ///AMP for Email body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amp_body: ::std::option::Option<::std::string::String>,
         ///Email HTML body, SMS text, webhook payload or message body text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///WhatsApp response message body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_text: ::std::option::Option<::std::string::String>,
         ///Liquid variables inserted into the WhatsApp template body.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub body_variables: ::std::vec::Vec<::std::string::String>,
         ///Liquid variables inserted into the WhatsApp template buttons.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub button_variables: ::std::vec::Vec<::std::string::String>,
         ///WhatsApp response message buttons.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub buttons: ::std::vec::Vec<CampaignWhatsAppButton>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub channel: ::std::option::Option<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the message was created (Canvas step messages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Hand-written plain-text email body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_plain_text: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CampaignInAppMessageData>,
         ///Custom email headers (Braze does not document the item shape).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub email_headers: ::std::vec::Vec<::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<CampaignMessageExtras>,
         ///WhatsApp response message footer.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer_text: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<CampaignMessageSender>,
         ///In-app message header text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
         ///WhatsApp response message header.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header_text: ::std::option::Option<::std::string::String>,
         ///Liquid variables inserted into the WhatsApp template header.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub header_variables: ::std::vec::Vec<::std::string::String>,
         ///Webhook request headers.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub headers: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
         ///Push notification image (Android, iOS) or web push icon.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Large web push image for Chrome on Android and Windows; `null` otherwise.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub large_image_url: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///WhatsApp response message layout (text, media or quick-reply).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub layout: ::std::option::Option<::std::string::String>,
         ///Webhook HTTP method (Braze documents `POST` and `GET`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub method: ::std::option::Option<
             ::braze_sdk::Open<CampaignMessageDetailsMethod>,
         >,
         ///Variation name shown in the dashboard (for example `Variant 1`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Email preheader.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
         ///Email reply-to address when it differs from the sender.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::string::String>,
         ///Whether CSS is inlined into the email.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_inline_css: ::std::option::Option<bool>,
         ///Whether the email gets a whitespace header.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_whitespace_header: ::std::option::Option<bool>,
         ///Email subject.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///API identifier of the SMS or WhatsApp subscription group used.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscription_group_id: ::std::option::Option<::std::string::String>,
         ///WhatsApp template language code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template_language_code: ::std::option::Option<::std::string::String>,
         ///WhatsApp template name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template_name: ::std::option::Option<::std::string::String>,
         ///Push alert title; for email, the email's internal name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         /// In-app messages: the message type (such as `survey`). Webhooks:
         /// the body's content type. Control variations: `control`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When the message was last changed (Canvas step messages).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Webhook URL.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignMessageDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignMessageDetails",
+                    l::count(
+                        &[
+                            self.action.is_some(),
+                            self.alert.is_some(),
+                            self.amp_body.is_some(),
+                            self.body.is_some(),
+                            self.body_text.is_some(),
+                            !self.body_variables.is_empty(),
+                            !self.button_variables.is_empty(),
+                            !self.buttons.is_empty(),
+                            self.channel.is_some(),
+                            self.created_at.is_some(),
+                            self.custom_plain_text.is_some(),
+                            self.data.is_some(),
+                            !self.email_headers.is_empty(),
+                            self.extras.is_some(),
+                            self.footer_text.is_some(),
+                            self.from.is_some(),
+                            self.header.is_some(),
+                            self.header_text.is_some(),
+                            !self.header_variables.is_empty(),
+                            !self.headers.is_empty(),
+                            self.image_url.is_some(),
+                            self.large_image_url.is_some(),
+                            self.layout.is_some(),
+                            self.method.is_some(),
+                            self.name.is_some(),
+                            self.preheader.is_some(),
+                            self.reply_to.is_some(),
+                            self.should_inline_css.is_some(),
+                            self.should_whitespace_header.is_some(),
+                            self.subject.is_some(),
+                            self.subscription_group_id.is_some(),
+                            self.template_language_code.is_some(),
+                            self.template_name.is_some(),
+                            self.title.is_some(),
+                            self.type_.is_some(),
+                            self.updated_at.is_some(),
+                            self.url.is_some(),
+                        ],
+                    ),
+                )
+                .opt("action", &self.action)
+                .opt("alert", &self.alert)
+                .opt("amp_body", &self.amp_body)
+                .opt("body", &self.body)
+                .opt("body_text", &self.body_text)
+                .vec("body_variables", &self.body_variables)
+                .vec("button_variables", &self.button_variables)
+                .vec("buttons", &self.buttons)
+                .opt("channel", &self.channel)
+                .opt("created_at", &self.created_at)
+                .opt("custom_plain_text", &self.custom_plain_text)
+                .opt("data", &self.data)
+                .vec("email_headers", &self.email_headers)
+                .opt("extras", &self.extras)
+                .opt("footer_text", &self.footer_text)
+                .opt("from", &self.from)
+                .opt("header", &self.header)
+                .opt("header_text", &self.header_text)
+                .vec("header_variables", &self.header_variables)
+                .hash_map("headers", &self.headers)
+                .opt("image_url", &self.image_url)
+                .opt("large_image_url", &self.large_image_url)
+                .opt("layout", &self.layout)
+                .opt("method", &self.method)
+                .opt("name", &self.name)
+                .opt("preheader", &self.preheader)
+                .opt("reply_to", &self.reply_to)
+                .opt("should_inline_css", &self.should_inline_css)
+                .opt("should_whitespace_header", &self.should_whitespace_header)
+                .opt("subject", &self.subject)
+                .opt("subscription_group_id", &self.subscription_group_id)
+                .opt("template_language_code", &self.template_language_code)
+                .opt("template_name", &self.template_name)
+                .opt("title", &self.title)
+                .opt("type", &self.type_)
+                .opt("updated_at", &self.updated_at)
+                .opt("url", &self.url)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignMessageDetails {
@@ -4789,22 +5447,28 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///`CampaignMessageDetailsMethod`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CampaignMessageDetailsMethod {
-        #[serde(rename = "POST")]
         Post,
-        #[serde(rename = "GET")]
         Get,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignMessageDetailsMethod {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Post => (0u32, "POST"),
+                Self::Get => (1u32, "GET"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "CampaignMessageDetailsMethod",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignMessageDetailsMethod {
@@ -4910,30 +5574,56 @@ pub mod types {
     /// with exactly one of `external_user_id`, `user_alias`, `braze_id` or
     /// `email` (the last one needs `prioritization`). When the same user is
     /// listed twice Braze sends only once.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignRecipient {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<UserAttributes>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///Email address of the user; requires `prioritization`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_user_id: ::std::option::Option<ExternalId>,
         ///Ordered rules that pick one profile when `email` matches several users.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
         /// `true` (the default) messages the user only if the profile
         /// exists. `false` creates a missing profile from `attributes`
         /// (which are then required) before sending; not available with
         /// `user_alias`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_existing_only: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger_properties: ::std::option::Option<TriggerProperties>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for CampaignRecipient {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignRecipient",
+                    l::count(
+                        &[
+                            self.attributes.is_some(),
+                            self.braze_id.is_some(),
+                            self.email.is_some(),
+                            self.external_user_id.is_some(),
+                            !self.prioritization.is_empty(),
+                            self.send_to_existing_only.is_some(),
+                            self.trigger_properties.is_some(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("attributes", &self.attributes)
+                .opt("braze_id", &self.braze_id)
+                .opt("email", &self.email)
+                .opt("external_user_id", &self.external_user_id)
+                .vec("prioritization", &self.prioritization)
+                .opt("send_to_existing_only", &self.send_to_existing_only)
+                .opt("trigger_properties", &self.trigger_properties)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignRecipient {
@@ -5034,7 +5724,7 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///New texts for one locale of one campaign message variation.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignTranslationUpdateRequest {
         ///Identifier of the campaign.
         pub campaign_id: ::std::string::String,
@@ -5043,6 +5733,21 @@ pub mod types {
         ///Identifier of the message variation.
         pub message_variation_id: ::std::string::String,
         pub translation_map: TranslationMap,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CampaignTranslationUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CampaignTranslationUpdateRequest", 4usize)
+                .field("campaign_id", &self.campaign_id)
+                .field("locale_id", &self.locale_id)
+                .field("message_variation_id", &self.message_variation_id)
+                .field("translation_map", &self.translation_map)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for CampaignTranslationUpdateRequest {
@@ -5119,9 +5824,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CampaignTranslationsGetCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignTranslationsGetCampaignId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CampaignTranslationsGetCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CampaignTranslationsGetCampaignId {
         type Target = ::std::string::String;
@@ -5182,9 +5895,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CampaignTranslationsGetMessageVariationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignTranslationsGetMessageVariationId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CampaignTranslationsGetMessageVariationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CampaignTranslationsGetMessageVariationId {
         type Target = ::std::string::String;
@@ -5245,9 +5966,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CampaignTranslationsSourceCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignTranslationsSourceCampaignId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CampaignTranslationsSourceCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CampaignTranslationsSourceCampaignId {
         type Target = ::std::string::String;
@@ -5308,9 +6037,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CampaignTranslationsSourceMessageVariationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignTranslationsSourceMessageVariationId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CampaignTranslationsSourceMessageVariationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CampaignTranslationsSourceMessageVariationId {
         type Target = ::std::string::String;
@@ -5372,11 +6109,26 @@ pub mod types {
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     ///A WhatsApp response message button.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CampaignWhatsAppButton {
         ///Button label.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for CampaignWhatsAppButton {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignWhatsAppButton",
+                    l::count(&[self.text.is_some()]),
+                )
+                .opt("text", &self.text)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for CampaignWhatsAppButton {
@@ -5430,9 +6182,17 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`CampaignsDataSeriesCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignsDataSeriesCampaignId(::std::string::String);
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsDataSeriesCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "campaigns")]
     impl ::std::ops::Deref for CampaignsDataSeriesCampaignId {
         type Target = ::std::string::String;
@@ -5492,12 +6252,25 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///Daily statistics of a campaign.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<CampaignDataSeriesPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CampaignsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsDataSeriesResponse {
@@ -5556,9 +6329,17 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`CampaignsDetailsCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CampaignsDetailsCampaignId(::std::string::String);
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsDetailsCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "campaigns")]
     impl ::std::ops::Deref for CampaignsDetailsCampaignId {
         type Target = ::std::string::String;
@@ -5617,90 +6398,103 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///A campaign's settings, message variations and conversion behaviours.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsDetailsResponse {
         ///Whether the campaign is archived.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub archived: ::std::option::Option<bool>,
         ///Channels the campaign sends through.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<::braze_sdk::Open<ExportMessageChannel>>,
         ///Conversion events in their defined order (event A first).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub conversion_behaviors: ::std::vec::Vec<CampaignConversionBehavior>,
         ///When the campaign was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Campaign description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Whether the campaign is still a draft.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub draft: ::std::option::Option<bool>,
         ///Whether the campaign is active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
         ///When the campaign first sent (`null` if it never did).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub first_sent: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///Whether unpublished changes are pending on the launched campaign.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_post_launch_draft: ::std::option::Option<bool>,
         ///When the campaign last sent (`null` if it never did).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_sent: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Message variations keyed by message variation identifier.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub messages: ::std::collections::HashMap<
             ::std::string::String,
             CampaignMessageDetails,
         >,
         ///Campaign name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///How the campaign is scheduled (time-based, action-based, API-triggered, ...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule_type: ::std::option::Option<::std::string::String>,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Names of the Teams the campaign belongs to.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the campaign was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsDetailsResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsDetailsResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.archived.is_some(),
+                                !self.channels.is_empty(),
+                                !self.conversion_behaviors.is_empty(),
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.draft.is_some(),
+                                self.enabled.is_some(),
+                                self.first_sent.is_some(),
+                                self.has_post_launch_draft.is_some(),
+                                self.last_sent.is_some(),
+                                !self.messages.is_empty(),
+                                self.name.is_some(),
+                                self.schedule_type.is_some(),
+                                !self.tags.is_empty(),
+                                !self.teams.is_empty(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("archived", &self.archived)
+                .vec("channels", &self.channels)
+                .vec("conversion_behaviors", &self.conversion_behaviors)
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .opt("draft", &self.draft)
+                .opt("enabled", &self.enabled)
+                .opt("first_sent", &self.first_sent)
+                .opt("has_post_launch_draft", &self.has_post_launch_draft)
+                .opt("last_sent", &self.last_sent)
+                .field("message", &self.message)
+                .hash_map("messages", &self.messages)
+                .opt("name", &self.name)
+                .opt("schedule_type", &self.schedule_type)
+                .vec("tags", &self.tags)
+                .vec("teams", &self.teams)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsDetailsResponse {
@@ -5948,15 +6742,32 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///The campaign to copy and the name of the copy.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsDuplicateRequest {
         ///Identifier of the campaign to duplicate.
         pub campaign_id: ::std::string::String,
         ///Description of the new campaign.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Name of the new campaign.
         pub name: ::std::string::String,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsDuplicateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsDuplicateRequest",
+                    2usize + l::count(&[self.description.is_some()]),
+                )
+                .field("campaign_id", &self.campaign_id)
+                .opt("description", &self.description)
+                .field("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsDuplicateRequest {
@@ -6020,12 +6831,25 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///One page of campaigns.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsListResponse {
         ///Up to 100 campaigns.
         pub campaigns: ::std::vec::Vec<CampaignListItem>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for CampaignsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CampaignsListResponse", 2usize)
+                .field("campaigns", &self.campaigns)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsListResponse {
@@ -6086,26 +6910,52 @@ pub mod types {
     /// Body of `/campaigns/trigger/schedule/create`. Without `recipients`
     /// and `audience`, `broadcast` must be `true` and the campaign's own
     /// segment receives the message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         ///Must be `true` to send to the whole segment when no `recipients` are given. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to schedule.
         pub campaign_id: ::std::string::String,
         /// The users to message. Only those who are in the campaign's
         /// segment receive it; their `trigger_properties` win over the
         /// request-wide ones.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CampaignRecipient>,
         pub schedule: MessageSchedule,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerScheduleCreateRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.audience.is_some(),
+                                self.broadcast.is_some(),
+                                !self.recipients.is_empty(),
+                                self.send_id.is_some(),
+                                self.trigger_properties.is_some(),
+                            ],
+                        ),
+                )
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .field("campaign_id", &self.campaign_id)
+                .vec("recipients", &self.recipients)
+                .field("schedule", &self.schedule)
+                .opt("send_id", &self.send_id)
+                .opt("trigger_properties", &self.trigger_properties)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleCreateRequest {
@@ -6197,16 +7047,36 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/campaigns/trigger/schedule/create`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dispatch_id: ::std::option::Option<DispatchId>,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the trigger was scheduled.
         pub message: ::std::string::String,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerScheduleCreateResponse",
+                    2usize
+                        + l::count(
+                            &[self.dispatch_id.is_some(), !self.errors.is_empty()],
+                        ),
+                )
+                .opt("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleCreateResponse {
@@ -6275,11 +7145,24 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Body of `/campaigns/trigger/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleDeleteRequest {
         ///The API-triggered campaign the schedule belongs to.
         pub campaign_id: ::std::string::String,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleDeleteRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CampaignsTriggerScheduleDeleteRequest", 2usize)
+                .field("campaign_id", &self.campaign_id)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleDeleteRequest {
@@ -6338,13 +7221,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/campaigns/trigger/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleDeleteResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the scheduled trigger was cancelled.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleDeleteResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerScheduleDeleteResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleDeleteResponse {
@@ -6403,12 +7302,26 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Body of `/campaigns/trigger/schedule/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleUpdateRequest {
         ///The API-triggered campaign the schedule belongs to.
         pub campaign_id: ::std::string::String,
         pub schedule: MessageSchedule,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CampaignsTriggerScheduleUpdateRequest", 3usize)
+                .field("campaign_id", &self.campaign_id)
+                .field("schedule", &self.schedule)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleUpdateRequest {
@@ -6472,13 +7385,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/campaigns/trigger/schedule/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerScheduleUpdateResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the schedule was replaced.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CampaignsTriggerScheduleUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerScheduleUpdateResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerScheduleUpdateResponse {
@@ -6539,29 +7468,55 @@ pub mod types {
     /// Body of `/campaigns/trigger/send`. Without `recipients` and
     /// `audience`, `broadcast` must be `true` and the campaign's own segment
     /// receives the message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerSendRequest {
         ///Files to attach when the campaign sends email. Not allowed with `broadcast`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<EmailAttachment>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         /// Must be `true` to send to the campaign's whole segment when no
         /// `recipients` are given; cannot be combined with `recipients` or
         /// `attachments`.
         /// Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered campaign to send.
         pub campaign_id: ::std::string::String,
         ///The users to message, each with optional personalization.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CampaignRecipient>,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for CampaignsTriggerSendRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerSendRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.attachments.is_empty(),
+                                self.audience.is_some(),
+                                self.broadcast.is_some(),
+                                !self.recipients.is_empty(),
+                                self.send_id.is_some(),
+                                self.trigger_properties.is_some(),
+                            ],
+                        ),
+                )
+                .vec("attachments", &self.attachments)
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .field("campaign_id", &self.campaign_id)
+                .vec("recipients", &self.recipients)
+                .opt("send_id", &self.send_id)
+                .opt("trigger_properties", &self.trigger_properties)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerSendRequest {
@@ -6653,14 +7608,31 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Answer of `/campaigns/trigger/send`. One `dispatch_id` covers the whole batch.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CampaignsTriggerSendResponse {
         pub dispatch_id: DispatchId,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for CampaignsTriggerSendResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CampaignsTriggerSendResponse",
+                    2usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .field("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for CampaignsTriggerSendResponse {
@@ -6724,9 +7696,17 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///`CanvasDataSeriesCanvasId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasDataSeriesCanvasId(::std::string::String);
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSeriesCanvasId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "canvas")]
     impl ::std::ops::Deref for CanvasDataSeriesCanvasId {
         type Target = ::std::string::String;
@@ -6785,13 +7765,29 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///The Canvas name and its daily points.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDataSeriesData {
         ///Canvas name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///One entry per day, oldest first.
         pub stats: ::std::vec::Vec<CanvasDataSeriesPoint>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSeriesData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasDataSeriesData",
+                    1usize + l::count(&[self.name.is_some()]),
+                )
+                .opt("name", &self.name)
+                .field("stats", &self.stats)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDataSeriesData {
@@ -6850,30 +7846,47 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///A Canvas's figures for one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDataSeriesPoint {
         ///Per-step figures keyed by step API identifier (with `include_step_breakdown`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub step_stats: ::std::collections::HashMap<
             ::std::string::String,
             CanvasStepStats,
         >,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_stats: ::std::option::Option<CanvasTotalStats>,
         ///Per-variant figures keyed by variant API identifier (with `include_variant_breakdown`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub variant_stats: ::std::collections::HashMap<
             ::std::string::String,
             CanvasVariantStats,
         >,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSeriesPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasDataSeriesPoint",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.step_stats.is_empty(),
+                                self.total_stats.is_some(),
+                                !self.variant_stats.is_empty(),
+                            ],
+                        ),
+                )
+                .hash_map("step_stats", &self.step_stats)
+                .field("time", &self.time)
+                .opt("total_stats", &self.total_stats)
+                .hash_map("variant_stats", &self.variant_stats)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDataSeriesPoint {
@@ -6947,11 +7960,24 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///Daily statistics of a Canvas.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDataSeriesResponse {
         pub data: CanvasDataSeriesData,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDataSeriesResponse {
@@ -7010,9 +8036,17 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///`CanvasDataSummaryCanvasId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasDataSummaryCanvasId(::std::string::String);
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSummaryCanvasId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "canvas")]
     impl ::std::ops::Deref for CanvasDataSummaryCanvasId {
         type Target = ::std::string::String;
@@ -7071,31 +8105,47 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///The Canvas name and its summed figures.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasDataSummaryData {
         ///Canvas name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Per-step figures keyed by step API identifier (with `include_step_breakdown`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub step_stats: ::std::collections::HashMap<
             ::std::string::String,
             CanvasStepStats,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_stats: ::std::option::Option<CanvasTotalStats>,
         ///Per-variant figures keyed by variant API identifier (with `include_variant_breakdown`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub variant_stats: ::std::collections::HashMap<
             ::std::string::String,
             CanvasVariantStats,
         >,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSummaryData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasDataSummaryData",
+                    l::count(
+                        &[
+                            self.name.is_some(),
+                            !self.step_stats.is_empty(),
+                            self.total_stats.is_some(),
+                            !self.variant_stats.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("name", &self.name)
+                .hash_map("step_stats", &self.step_stats)
+                .opt("total_stats", &self.total_stats)
+                .hash_map("variant_stats", &self.variant_stats)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDataSummaryData {
@@ -7169,11 +8219,24 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///A Canvas's statistics summed over the requested window.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDataSummaryResponse {
         pub data: CanvasDataSummaryData,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDataSummaryResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasDataSummaryResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDataSummaryResponse {
@@ -7232,9 +8295,17 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///`CanvasDetailsCanvasId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasDetailsCanvasId(::std::string::String);
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDetailsCanvasId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "canvas")]
     impl ::std::ops::Deref for CanvasDetailsCanvasId {
         type Target = ::std::string::String;
@@ -7293,84 +8364,100 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///A Canvas's settings, variants and steps.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDetailsResponse {
         ///Whether the Canvas is archived.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub archived: ::std::option::Option<bool>,
         ///Channels used by the Canvas's steps.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<::braze_sdk::Open<ExportMessageChannel>>,
         ///When the Canvas was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Canvas description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Whether the Canvas is still a draft.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub draft: ::std::option::Option<bool>,
         ///Whether the Canvas is active.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
         ///When the first user entered (`null` if nobody has).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub first_entry: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///Whether unpublished changes are pending on the launched Canvas.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_post_launch_draft: ::std::option::Option<bool>,
         ///When the last user entered (`null` if nobody has).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_entry: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Canvas name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///How users enter the Canvas (scheduled, action-based, API-triggered, ...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule_type: ::std::option::Option<::std::string::String>,
         ///Every step of the Canvas.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub steps: ::std::vec::Vec<CanvasStep>,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Names of the Teams the Canvas belongs to.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///When the Canvas was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Canvas's variants.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub variants: ::std::vec::Vec<CanvasVariant>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDetailsResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasDetailsResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.archived.is_some(),
+                                !self.channels.is_empty(),
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.draft.is_some(),
+                                self.enabled.is_some(),
+                                self.first_entry.is_some(),
+                                self.has_post_launch_draft.is_some(),
+                                self.last_entry.is_some(),
+                                self.name.is_some(),
+                                self.schedule_type.is_some(),
+                                !self.steps.is_empty(),
+                                !self.tags.is_empty(),
+                                !self.teams.is_empty(),
+                                self.updated_at.is_some(),
+                                !self.variants.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("archived", &self.archived)
+                .vec("channels", &self.channels)
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .opt("draft", &self.draft)
+                .opt("enabled", &self.enabled)
+                .opt("first_entry", &self.first_entry)
+                .opt("has_post_launch_draft", &self.has_post_launch_draft)
+                .opt("last_entry", &self.last_entry)
+                .field("message", &self.message)
+                .opt("name", &self.name)
+                .opt("schedule_type", &self.schedule_type)
+                .vec("steps", &self.steps)
+                .vec("tags", &self.tags)
+                .vec("teams", &self.teams)
+                .opt("updated_at", &self.updated_at)
+                .vec("variants", &self.variants)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDetailsResponse {
@@ -7618,18 +8705,38 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///The Canvas to copy, the name of the copy and, optionally, its description and tags.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasDuplicateRequest {
         ///Identifier of the Canvas to duplicate.
         pub canvas_id: ::std::string::String,
         ///Description of the new Canvas.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Name of the new Canvas.
         pub name: ::std::string::String,
         ///Existing tags to give the copy; when present they replace the original's tags.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasDuplicateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasDuplicateRequest",
+                    2usize
+                        + l::count(
+                            &[self.description.is_some(), !self.tag_names.is_empty()],
+                        ),
+                )
+                .field("canvas_id", &self.canvas_id)
+                .opt("description", &self.description)
+                .field("name", &self.name)
+                .vec("tag_names", &self.tag_names)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasDuplicateRequest {
@@ -7700,11 +8807,20 @@ pub mod types {
     /// Your own key-value pairs for an API-triggered Canvas (`context`,
     /// formerly `canvas_entry_properties`), usable in its steps under the
     /// Liquid namespace of the same name. At most 50 KB.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CanvasEntryProperties(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for CanvasEntryProperties {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for CanvasEntryProperties {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -7733,18 +8849,36 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///A Canvas in the Canvas list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasListItem {
         ///Canvas API identifier.
         pub id: ::std::string::String,
         ///When the Canvas was last edited (ISO 8601).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_edited: ::std::option::Option<::std::string::String>,
         ///Canvas name.
         pub name: ::std::string::String,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasListItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasListItem",
+                    2usize
+                        + l::count(&[self.last_edited.is_some(), !self.tags.is_empty()]),
+                )
+                .field("id", &self.id)
+                .opt("last_edited", &self.last_edited)
+                .field("name", &self.name)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasListItem {
@@ -7813,12 +8947,25 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///One page of Canvases.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasListResponse {
         ///Up to 100 Canvases.
         pub canvases: ::std::vec::Vec<CanvasListItem>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasListResponse", 2usize)
+                .field("canvases", &self.canvases)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasListResponse {
@@ -7879,31 +9026,58 @@ pub mod types {
     /// One user to enter into an API-triggered Canvas. Name the user with
     /// exactly one of `external_user_id`, `user_alias`, `braze_id` or `email`
     /// (the last one needs `prioritization`).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasRecipient {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<UserAttributes>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<CanvasEntryProperties>,
         ///Email address of the user; requires `prioritization`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_user_id: ::std::option::Option<ExternalId>,
         ///Ordered rules that pick one profile when `email` matches several users.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
         /// `true` (the default) enters the user only if the profile exists.
         /// `false` creates a missing profile from `attributes` (which are
         /// then required) first; not available with `user_alias`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_existing_only: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for CanvasRecipient {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasRecipient",
+                    l::count(
+                        &[
+                            self.attributes.is_some(),
+                            self.braze_id.is_some(),
+                            self.canvas_entry_properties.is_some(),
+                            self.context.is_some(),
+                            self.email.is_some(),
+                            self.external_user_id.is_some(),
+                            !self.prioritization.is_empty(),
+                            self.send_to_existing_only.is_some(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("attributes", &self.attributes)
+                .opt("braze_id", &self.braze_id)
+                .opt("canvas_entry_properties", &self.canvas_entry_properties)
+                .opt("context", &self.context)
+                .opt("email", &self.email)
+                .opt("external_user_id", &self.external_user_id)
+                .vec("prioritization", &self.prioritization)
+                .opt("send_to_existing_only", &self.send_to_existing_only)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for CanvasRecipient {
@@ -8013,35 +9187,57 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///One step of a Canvas.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasStep {
         ///Channels the step sends through.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<::braze_sdk::Open<ExportMessageChannel>>,
         ///Step API identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///The step's messages keyed by message variation identifier.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub messages: ::std::collections::HashMap<
             ::std::string::String,
             CampaignMessageDetails,
         >,
         ///Step name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Outgoing paths of the step.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub next_paths: ::std::vec::Vec<CanvasStepNextPath>,
         ///Full or Message steps that follow this one.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub next_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Kind of Canvas component (message, delay, decision split, audience paths, ...).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasStep {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasStep",
+                    l::count(
+                        &[
+                            !self.channels.is_empty(),
+                            self.id.is_some(),
+                            !self.messages.is_empty(),
+                            self.name.is_some(),
+                            !self.next_paths.is_empty(),
+                            !self.next_step_ids.is_empty(),
+                            self.type_.is_some(),
+                        ],
+                    ),
+                )
+                .vec("channels", &self.channels)
+                .opt("id", &self.id)
+                .hash_map("messages", &self.messages)
+                .opt("name", &self.name)
+                .vec("next_paths", &self.next_paths)
+                .vec("next_step_ids", &self.next_step_ids)
+                .opt("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasStep {
@@ -8133,20 +9329,31 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///An outgoing path of a Canvas step.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasStepNextPath {
         /// Path label: `Yes`/`No` for decision splits, the group name for
         /// audience and action paths, the path name for experiment paths,
         /// `null` for other steps.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub name: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Step the path leads to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_step_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasStepNextPath {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasStepNextPath",
+                    l::count(&[self.name.is_some(), self.next_step_id.is_some()]),
+                )
+                .opt("name", &self.name)
+                .opt("next_step_id", &self.next_step_id)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasStepNextPath {
@@ -8222,22 +9429,45 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///Figures of one Canvas step, with its message statistics per channel.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasStepStats {
         ///Conversions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<u64>,
         ///Conversions, counted on the day the user entered the Canvas.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions_by_entry_time: ::std::option::Option<u64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<AnalyticsMessagesByChannel>,
         ///Step name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Revenue attributed, in US dollars.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revenue: ::std::option::Option<f64>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasStepStats {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasStepStats",
+                    l::count(
+                        &[
+                            self.conversions.is_some(),
+                            self.conversions_by_entry_time.is_some(),
+                            self.messages.is_some(),
+                            self.name.is_some(),
+                            self.revenue.is_some(),
+                        ],
+                    ),
+                )
+                .opt("conversions", &self.conversions)
+                .opt("conversions_by_entry_time", &self.conversions_by_entry_time)
+                .opt("messages", &self.messages)
+                .opt("name", &self.name)
+                .opt("revenue", &self.revenue)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasStepStats {
@@ -8320,20 +9550,42 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///Canvas-wide figures.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasTotalStats {
         ///Conversions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<u64>,
         ///Conversions, counted on the day the user entered the Canvas.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions_by_entry_time: ::std::option::Option<u64>,
         ///Canvas entries.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entries: ::std::option::Option<u64>,
         ///Revenue attributed, in US dollars.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revenue: ::std::option::Option<f64>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasTotalStats {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTotalStats",
+                    l::count(
+                        &[
+                            self.conversions.is_some(),
+                            self.conversions_by_entry_time.is_some(),
+                            self.entries.is_some(),
+                            self.revenue.is_some(),
+                        ],
+                    ),
+                )
+                .opt("conversions", &self.conversions)
+                .opt("conversions_by_entry_time", &self.conversions_by_entry_time)
+                .opt("entries", &self.entries)
+                .opt("revenue", &self.revenue)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTotalStats {
@@ -8410,7 +9662,7 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///New texts for one locale of one Canvas step's message variation.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTranslationUpdateRequest {
         ///UUID of the locale whose texts are replaced.
         pub locale_id: ::std::string::String,
@@ -8421,6 +9673,22 @@ pub mod types {
         pub translation_map: TranslationMap,
         ///Identifier of the Canvas.
         pub workflow_id: ::std::string::String,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasTranslationUpdateRequest", 5usize)
+                .field("locale_id", &self.locale_id)
+                .field("message_variation_id", &self.message_variation_id)
+                .field("step_id", &self.step_id)
+                .field("translation_map", &self.translation_map)
+                .field("workflow_id", &self.workflow_id)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTranslationUpdateRequest {
@@ -8503,9 +9771,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsGetMessageVariationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsGetMessageVariationId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsGetMessageVariationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsGetMessageVariationId {
         type Target = ::std::string::String;
@@ -8566,9 +9842,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsGetStepId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsGetStepId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsGetStepId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsGetStepId {
         type Target = ::std::string::String;
@@ -8627,9 +9911,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsGetWorkflowId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsGetWorkflowId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsGetWorkflowId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsGetWorkflowId {
         type Target = ::std::string::String;
@@ -8690,9 +9982,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsSourceMessageVariationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsSourceMessageVariationId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsSourceMessageVariationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsSourceMessageVariationId {
         type Target = ::std::string::String;
@@ -8753,9 +10053,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsSourceStepId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsSourceStepId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsSourceStepId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsSourceStepId {
         type Target = ::std::string::String;
@@ -8815,9 +10123,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`CanvasTranslationsSourceWorkflowId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CanvasTranslationsSourceWorkflowId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for CanvasTranslationsSourceWorkflowId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for CanvasTranslationsSourceWorkflowId {
         type Target = ::std::string::String;
@@ -8880,22 +10196,47 @@ pub mod types {
     /// Body of `/canvas/trigger/schedule/create`. Without `recipients` and
     /// `audience`, `broadcast` must be `true` and the Canvas's own segment
     /// enters.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         ///Must be `true` to enter the whole segment when no `recipients` are given. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
         ///The API-triggered Canvas to schedule.
         pub canvas_id: ::std::string::String,
         /// The users to enter. Only those who are in the Canvas's segment
         /// enter; their own entry properties win over the request-wide ones.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CanvasRecipient>,
         pub schedule: MessageSchedule,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerScheduleCreateRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.audience.is_some(),
+                                self.broadcast.is_some(),
+                                self.canvas_entry_properties.is_some(),
+                                !self.recipients.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .opt("canvas_entry_properties", &self.canvas_entry_properties)
+                .field("canvas_id", &self.canvas_id)
+                .vec("recipients", &self.recipients)
+                .field("schedule", &self.schedule)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleCreateRequest {
@@ -8984,16 +10325,36 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/canvas/trigger/schedule/create`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dispatch_id: ::std::option::Option<DispatchId>,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the entry was scheduled.
         pub message: ::std::string::String,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerScheduleCreateResponse",
+                    2usize
+                        + l::count(
+                            &[self.dispatch_id.is_some(), !self.errors.is_empty()],
+                        ),
+                )
+                .opt("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleCreateResponse {
@@ -9062,11 +10423,24 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Body of `/canvas/trigger/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleDeleteRequest {
         ///The API-triggered Canvas the schedule belongs to.
         pub canvas_id: ::std::string::String,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleDeleteRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasTriggerScheduleDeleteRequest", 2usize)
+                .field("canvas_id", &self.canvas_id)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleDeleteRequest {
@@ -9125,13 +10499,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/canvas/trigger/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleDeleteResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the scheduled entry was cancelled.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleDeleteResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerScheduleDeleteResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleDeleteResponse {
@@ -9190,12 +10580,26 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Body of `/canvas/trigger/schedule/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleUpdateRequest {
         ///The API-triggered Canvas the schedule belongs to.
         pub canvas_id: ::std::string::String,
         pub schedule: MessageSchedule,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CanvasTriggerScheduleUpdateRequest", 3usize)
+                .field("canvas_id", &self.canvas_id)
+                .field("schedule", &self.schedule)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleUpdateRequest {
@@ -9259,13 +10663,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/canvas/trigger/schedule/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerScheduleUpdateResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the schedule was replaced.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for CanvasTriggerScheduleUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerScheduleUpdateResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerScheduleUpdateResponse {
@@ -9325,22 +10745,46 @@ pub mod types {
     #[cfg(feature = "send-messages")]
     /// Body of `/canvas/trigger/send`. Without `recipients` and `audience`,
     /// `broadcast` must be `true` and the Canvas's own segment enters.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerSendRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         /// Must be `true` to enter the Canvas's whole segment when no
         /// `recipients` are given; cannot be combined with `recipients`.
         /// Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///The API-triggered Canvas to enter users into.
         pub canvas_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context: ::std::option::Option<CanvasEntryProperties>,
         ///The users to enter, each with optional personalization.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub recipients: ::std::vec::Vec<CanvasRecipient>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for CanvasTriggerSendRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerSendRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.audience.is_some(),
+                                self.broadcast.is_some(),
+                                self.context.is_some(),
+                                !self.recipients.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .field("canvas_id", &self.canvas_id)
+                .opt("context", &self.context)
+                .vec("recipients", &self.recipients)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerSendRequest {
@@ -9420,19 +10864,36 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Answer of `/canvas/trigger/send`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CanvasTriggerSendResponse {
         pub dispatch_id: DispatchId,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
         /// Present when the Canvas is paused or archived: the trigger was
         /// accepted but nobody will enter until the Canvas is resumed or
         /// unarchived.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notice: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for CanvasTriggerSendResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasTriggerSendResponse",
+                    2usize + l::count(&[!self.errors.is_empty(), self.notice.is_some()]),
+                )
+                .field("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .opt("notice", &self.notice)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for CanvasTriggerSendResponse {
@@ -9501,20 +10962,42 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///One variant of a Canvas.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasVariant {
         ///The single first step; Braze only sends it when there is exactly one (superseded by `first_step_ids`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_step_id: ::std::option::Option<::std::string::String>,
         ///Steps a user reaches first in this variant.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub first_step_ids: ::std::vec::Vec<::std::string::String>,
         ///Variant API identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Variant name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasVariant {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasVariant",
+                    l::count(
+                        &[
+                            self.first_step_id.is_some(),
+                            !self.first_step_ids.is_empty(),
+                            self.id.is_some(),
+                            self.name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("first_step_id", &self.first_step_id)
+                .vec("first_step_ids", &self.first_step_ids)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasVariant {
@@ -9583,23 +11066,46 @@ pub mod types {
     }
     #[cfg(feature = "canvas")]
     ///Figures of one Canvas variant.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CanvasVariantStats {
         ///Conversions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions: ::std::option::Option<u64>,
         ///Conversions, counted on the day the user entered the Canvas.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversions_by_entry_time: ::std::option::Option<u64>,
         ///Entries into the variant.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub entries: ::std::option::Option<u64>,
         ///Variant name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Revenue attributed, in US dollars.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revenue: ::std::option::Option<f64>,
+    }
+    #[cfg(feature = "canvas")]
+    impl ::serde::Serialize for CanvasVariantStats {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CanvasVariantStats",
+                    l::count(
+                        &[
+                            self.conversions.is_some(),
+                            self.conversions_by_entry_time.is_some(),
+                            self.entries.is_some(),
+                            self.name.is_some(),
+                            self.revenue.is_some(),
+                        ],
+                    ),
+                )
+                .opt("conversions", &self.conversions)
+                .opt("conversions_by_entry_time", &self.conversions_by_entry_time)
+                .opt("entries", &self.entries)
+                .opt("name", &self.name)
+                .opt("revenue", &self.revenue)
+                .end()
+        }
     }
     #[cfg(feature = "canvas")]
     impl<'de> ::serde::Deserialize<'de> for CanvasVariantStats {
@@ -9682,25 +11188,45 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///A catalog as Braze reports it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct Catalog {
         ///The catalog description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The catalog's fields, `id` first.
         pub fields: ::std::vec::Vec<CatalogFieldReceived>,
         ///The catalog name.
         pub name: ::std::string::String,
         ///How many items the catalog holds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_items: ::std::option::Option<u64>,
         ///When the catalog last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for Catalog {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "Catalog",
+                    2usize
+                        + l::count(
+                            &[
+                                self.description.is_some(),
+                                self.num_items.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("description", &self.description)
+                .field("fields", &self.fields)
+                .field("name", &self.name)
+                .opt("num_items", &self.num_items)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for Catalog {
@@ -9797,7 +11323,7 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The catalog to create - its name, a description and its fields.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogCreateDefinition {
         ///A free-text description of the catalog (at most 250 characters).
         pub description: CatalogCreateDefinitionDescription,
@@ -9807,6 +11333,20 @@ pub mod types {
         /// Catalog name: letters, digits, hyphens and underscores only, at
         /// most 250 characters, unique within the workspace.
         pub name: CatalogCreateDefinitionName,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogCreateDefinition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogCreateDefinition", 3usize)
+                .field("description", &self.description)
+                .field("fields", &self.fields)
+                .field("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogCreateDefinition {
@@ -9870,9 +11410,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///A free-text description of the catalog (at most 250 characters).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogCreateDefinitionDescription(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogCreateDefinitionDescription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogCreateDefinitionDescription {
         type Target = ::std::string::String;
@@ -9934,9 +11482,17 @@ pub mod types {
     #[cfg(feature = "catalogs")]
     /// Catalog name: letters, digits, hyphens and underscores only, at
     /// most 250 characters, unique within the workspace.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogCreateDefinitionName(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogCreateDefinitionName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogCreateDefinitionName {
         type Target = ::std::string::String;
@@ -9995,13 +11551,25 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///One column of a catalog - its name and its data type.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogField {
         /// Field name: letters, digits, hyphens and underscores only, at most
         /// 250 characters, unique within the catalog.
         pub name: CatalogFieldName,
-        #[serde(rename = "type")]
         pub type_: CatalogFieldType,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogField", 2usize)
+                .field("name", &self.name)
+                .field("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogField {
@@ -10060,9 +11628,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///`CatalogFieldDeleteFieldName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogFieldDeleteFieldName(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogFieldDeleteFieldName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogFieldDeleteFieldName {
         type Target = ::std::string::String;
@@ -10122,9 +11698,17 @@ pub mod types {
     #[cfg(feature = "catalogs")]
     /// Field name: letters, digits, hyphens and underscores only, at most
     /// 250 characters, unique within the catalog.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogFieldName(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogFieldName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogFieldName {
         type Target = ::std::string::String;
@@ -10183,13 +11767,25 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///One column of a catalog - its name and its data type.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogFieldReceived {
         /// Field name: letters, digits, hyphens and underscores only, at most
         /// 250 characters, unique within the catalog.
         pub name: ::std::string::String,
-        #[serde(rename = "type")]
         pub type_: ::braze_sdk::Open<CatalogFieldType>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogFieldReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogFieldReceived", 2usize)
+                .field("name", &self.name)
+                .field("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogFieldReceived {
@@ -10248,30 +11844,36 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The data type of a catalog field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CatalogFieldType {
-        #[serde(rename = "string")]
         String,
-        #[serde(rename = "number")]
         Number,
-        #[serde(rename = "boolean")]
         Boolean,
-        #[serde(rename = "time")]
         Time,
-        #[serde(rename = "object")]
         Object,
-        #[serde(rename = "array")]
         Array,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogFieldType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::String => (0u32, "string"),
+                Self::Number => (1u32, "number"),
+                Self::Boolean => (2u32, "boolean"),
+                Self::Time => (3u32, "time"),
+                Self::Object => (4u32, "object"),
+                Self::Array => (5u32, "array"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "CatalogFieldType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogFieldType {
@@ -10352,11 +11954,23 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The fields to add to a catalog, each with its name and data type.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogFieldsCreateRequest {
         /// The new fields, at most 50 per request; the catalog may hold at
         /// most 500 fields in all.
         pub fields: ::std::vec::Vec<CatalogField>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogFieldsCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogFieldsCreateRequest", 1usize)
+                .field("fields", &self.fields)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogFieldsCreateRequest {
@@ -10477,22 +12091,28 @@ pub mod types {
     /// `$remove` are taken out. Only edits accept it, and only for fields
     /// of type `array`. Build it, then put it in the item's fields under the
     /// array field's name.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CatalogItemArrayUpdate {
         ///Values to add to the array.
-        #[serde(
-            rename = "$add",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub add: ::std::vec::Vec<::serde_json::Value>,
         ///Values to remove from the array.
-        #[serde(
-            rename = "$remove",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub remove: ::std::vec::Vec<::serde_json::Value>,
+    }
+    impl ::serde::Serialize for CatalogItemArrayUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CatalogItemArrayUpdate",
+                    l::count(&[!self.add.is_empty(), !self.remove.is_empty()]),
+                )
+                .vec("$add", &self.add)
+                .vec("$remove", &self.remove)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for CatalogItemArrayUpdate {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10550,10 +12170,22 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The new item's fields (all the catalog's fields except `id`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemCreateRequest {
         ///Exactly one element, the item's fields.
         pub items: [CatalogItemFields; 1usize],
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemCreateRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemCreateRequest {
@@ -10611,11 +12243,20 @@ pub mod types {
     /// the body). Keys are catalog field names; values are the field
     /// values. In an edit (PATCH), an array field may instead hold a
     /// `CatalogItemArrayUpdate`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct CatalogItemFields(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemFields {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogItemFields {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -10644,11 +12285,24 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The requested item, as the single element of `items`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemGetResponse {
         pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemGetResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemGetResponse", 2usize)
+                .field("items", &self.items)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemGetResponse {
@@ -10707,9 +12361,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///A catalog item identifier (its `id` field).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogItemId(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogItemId {
         type Target = ::std::string::String;
@@ -10835,10 +12497,22 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///Names one catalog item by its identifier.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemReference {
         ///The item identifier.
         pub id: CatalogItemReferenceId,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemReference {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemReference", 1usize)
+                .field("id", &self.id)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemReference {
@@ -10892,9 +12566,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The item identifier.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogItemReferenceId(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemReferenceId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogItemReferenceId {
         type Target = ::std::string::String;
@@ -10953,10 +12635,22 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The item's new content (without `id`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemReplaceRequest {
         ///Exactly one element, the item's new fields.
         pub items: [CatalogItemFields; 1usize],
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemReplaceRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemReplaceRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemReplaceRequest {
@@ -11010,10 +12704,22 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The fields to change in the item (without `id`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemUpdateRequest {
         ///Exactly one element, the fields to change.
         pub items: [CatalogItemFields; 1usize],
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemUpdateRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemUpdateRequest {
@@ -11067,9 +12773,21 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The items to create, each with its `id` and all of the catalog's fields.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemsCreateRequest {
         pub items: ::std::vec::Vec<CatalogItem>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemsCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemsCreateRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemsCreateRequest {
@@ -11123,9 +12841,21 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The items to delete, each named by its `id`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemsDeleteRequest {
         pub items: ::std::vec::Vec<CatalogItemReference>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemsDeleteRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemsDeleteRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemsDeleteRequest {
@@ -11179,11 +12909,24 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///One page of catalog items (at most 50).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemsListResponse {
         pub items: ::std::vec::Vec<CatalogItemReceived>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemsListResponse", 2usize)
+                .field("items", &self.items)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemsListResponse {
@@ -11242,9 +12985,21 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The items to replace or create, each with its `id` and its new fields.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemsReplaceRequest {
         pub items: ::std::vec::Vec<CatalogItem>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemsReplaceRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemsReplaceRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemsReplaceRequest {
@@ -11299,9 +13054,21 @@ pub mod types {
     #[cfg(feature = "catalogs")]
     /// The items to edit, each with its `id` and the fields to change
     /// (array fields may hold a `CatalogItemArrayUpdate`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogItemsUpdateRequest {
         pub items: ::std::vec::Vec<CatalogItem>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogItemsUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogItemsUpdateRequest", 1usize)
+                .field("items", &self.items)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogItemsUpdateRequest {
@@ -11355,9 +13122,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///A catalog name (its identifier in paths).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogName(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogName {
         type Target = ::std::string::String;
@@ -11419,9 +13194,21 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The body of a selection creation.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogSelectionCreateRequest {
         pub selection: CatalogSelectionDefinition,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogSelectionCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogSelectionCreateRequest", 1usize)
+                .field("selection", &self.selection)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogSelectionCreateRequest {
@@ -11475,25 +13262,50 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///A selection to create - its name, its filters and how its results are ordered.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogSelectionDefinition {
         ///A free-text description of the selection.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Conditions an item must all meet; at most one of them may test an array field.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub filters: ::std::vec::Vec<CatalogSelectionFilter>,
         ///Name of the selection, unique within the catalog.
         pub name: ::std::string::String,
         ///The most items the selection returns.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub results_limit: ::std::option::Option<::std::num::NonZeroU64>,
         ///The field the selection's items are sorted on.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort_field: ::std::option::Option<::std::string::String>,
         ///Direction of the sort on `sort_field`, for example `asc` or `desc`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort_order: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogSelectionDefinition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CatalogSelectionDefinition",
+                    1usize
+                        + l::count(
+                            &[
+                                self.description.is_some(),
+                                !self.filters.is_empty(),
+                                self.results_limit.is_some(),
+                                self.sort_field.is_some(),
+                                self.sort_order.is_some(),
+                            ],
+                        ),
+                )
+                .opt("description", &self.description)
+                .vec("filters", &self.filters)
+                .field("name", &self.name)
+                .opt("results_limit", &self.results_limit)
+                .opt("sort_field", &self.sort_field)
+                .opt("sort_order", &self.sort_order)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogSelectionDefinition {
@@ -11579,9 +13391,17 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///`CatalogSelectionDeleteSelectionName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CatalogSelectionDeleteSelectionName(::std::string::String);
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogSelectionDeleteSelectionName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "catalogs")]
     impl ::std::ops::Deref for CatalogSelectionDeleteSelectionName {
         type Target = ::std::string::String;
@@ -11642,12 +13462,26 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///One condition an item must meet to be part of the selection.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogSelectionFilter {
         ///The catalog field the condition tests.
         pub field: ::std::string::String,
         pub operator: CatalogSelectionFilterOperator,
         pub value: CatalogSelectionFilterValue,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogSelectionFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogSelectionFilter", 3usize)
+                .field("field", &self.field)
+                .field("operator", &self.operator)
+                .field("value", &self.value)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogSelectionFilter {
@@ -11715,36 +13549,42 @@ pub mod types {
     /// equal` for strings; those plus `greater than` and `less than` for
     /// numbers; `is` for booleans; `before` and `after` for times;
     /// `includes value` and `does not include value` for arrays.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CatalogSelectionFilterOperator {
-        #[serde(rename = "equals")]
         Equals,
-        #[serde(rename = "does not equal")]
         DoesNotEqual,
-        #[serde(rename = "greater than")]
         GreaterThan,
-        #[serde(rename = "less than")]
         LessThan,
-        #[serde(rename = "is")]
         Is,
-        #[serde(rename = "before")]
         Before,
-        #[serde(rename = "after")]
         After,
-        #[serde(rename = "includes value")]
         IncludesValue,
-        #[serde(rename = "does not include value")]
         DoesNotIncludeValue,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogSelectionFilterOperator {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Equals => (0u32, "equals"),
+                Self::DoesNotEqual => (1u32, "does not equal"),
+                Self::GreaterThan => (2u32, "greater than"),
+                Self::LessThan => (3u32, "less than"),
+                Self::Is => (4u32, "is"),
+                Self::Before => (5u32, "before"),
+                Self::After => (6u32, "after"),
+                Self::IncludesValue => (7u32, "includes value"),
+                Self::DoesNotIncludeValue => (8u32, "does not include value"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "CatalogSelectionFilterOperator",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogSelectionFilterOperator {
@@ -11871,10 +13711,22 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The catalog to create, wrapped in a one-element array.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogsCreateRequest {
         ///Exactly one catalog definition.
         pub catalogs: [CatalogCreateDefinition; 1usize],
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogsCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogsCreateRequest", 1usize)
+                .field("catalogs", &self.catalogs)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogsCreateRequest {
@@ -11928,11 +13780,24 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The catalog just created.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogsCreateResponse {
         pub catalogs: ::std::vec::Vec<Catalog>,
         ///`success` when the catalog was created.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogsCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogsCreateResponse", 2usize)
+                .field("catalogs", &self.catalogs)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogsCreateResponse {
@@ -11991,11 +13856,24 @@ pub mod types {
     }
     #[cfg(feature = "catalogs")]
     ///The catalogs of the workspace.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CatalogsListResponse {
         pub catalogs: ::std::vec::Vec<Catalog>,
         ///`success` when the request succeeded.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "catalogs")]
+    impl ::serde::Serialize for CatalogsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CatalogsListResponse", 2usize)
+                .field("catalogs", &self.catalogs)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "catalogs")]
     impl<'de> ::serde::Deserialize<'de> for CatalogsListResponse {
@@ -12056,65 +13934,78 @@ pub mod types {
     /// One Cloud Data Ingestion integration and the state of its latest sync
     /// run. Every field is optional: an integration that never ran has no
     /// last run, and a manual-only one no next run.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CdiIntegration {
         ///Identifier of the workspace the integration writes to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_group_id: ::std::option::Option<::std::string::String>,
         ///The address or addresses notified about the integration's sync results.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contact_emails: ::std::option::Option<::std::string::String>,
         ///Identifier of the integration.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_id: ::std::option::Option<::std::string::String>,
         ///The name given to the integration in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_name: ::std::option::Option<::std::string::String>,
         ///Whether the integration is active, paused and so on.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_status: ::std::option::Option<::std::string::String>,
         ///What the integration syncs (for example user attributes, events or catalog items).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub integration_type: ::std::option::Option<::std::string::String>,
         ///ISO 8601 time the latest sync run started.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_job_start_time: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Outcome of the latest sync run (the values of a run's `job_status`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_job_status: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///ISO 8601 time of the latest data the integration synced.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_updated_at: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///ISO 8601 time of the next scheduled sync run.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub next_scheduled_run: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///The kind of data warehouse the integration reads (Snowflake, BigQuery, Redshift...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub warehouse_type: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiIntegration {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CdiIntegration",
+                    l::count(
+                        &[
+                            self.app_group_id.is_some(),
+                            self.contact_emails.is_some(),
+                            self.integration_id.is_some(),
+                            self.integration_name.is_some(),
+                            self.integration_status.is_some(),
+                            self.integration_type.is_some(),
+                            self.last_job_start_time.is_some(),
+                            self.last_job_status.is_some(),
+                            self.last_updated_at.is_some(),
+                            self.next_scheduled_run.is_some(),
+                            self.warehouse_type.is_some(),
+                        ],
+                    ),
+                )
+                .opt("app_group_id", &self.app_group_id)
+                .opt("contact_emails", &self.contact_emails)
+                .opt("integration_id", &self.integration_id)
+                .opt("integration_name", &self.integration_name)
+                .opt("integration_status", &self.integration_status)
+                .opt("integration_type", &self.integration_type)
+                .opt("last_job_start_time", &self.last_job_start_time)
+                .opt("last_job_status", &self.last_job_status)
+                .opt("last_updated_at", &self.last_updated_at)
+                .opt("next_scheduled_run", &self.next_scheduled_run)
+                .opt("warehouse_type", &self.warehouse_type)
+                .end()
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl<'de> ::serde::Deserialize<'de> for CdiIntegration {
@@ -12318,9 +14209,17 @@ pub mod types {
     }
     #[cfg(feature = "cloud-data-ingestion")]
     ///`CdiIntegrationSyncIntegrationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CdiIntegrationSyncIntegrationId(::std::string::String);
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiIntegrationSyncIntegrationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "cloud-data-ingestion")]
     impl ::std::ops::Deref for CdiIntegrationSyncIntegrationId {
         type Target = ::std::string::String;
@@ -12381,13 +14280,29 @@ pub mod types {
     }
     #[cfg(feature = "cloud-data-ingestion")]
     ///One page of the workspace's Cloud Data Ingestion integrations.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CdiIntegrationsListResponse {
         ///`success` when the list was returned.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The integrations of this page, at most 10.
         pub results: ::std::vec::Vec<CdiIntegration>,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiIntegrationsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CdiIntegrationsListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("results", &self.results)
+                .end()
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl<'de> ::serde::Deserialize<'de> for CdiIntegrationsListResponse {
@@ -12448,28 +14363,34 @@ pub mod types {
     /// Outcome of a sync run: `running` (still going), `success` (every row
     /// synced), `partial` (some rows rejected), `error` (no row synced),
     /// `config_error` (the integration's set-up is wrong).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CdiJobStatus {
-        #[serde(rename = "running")]
         Running,
-        #[serde(rename = "success")]
         Success,
-        #[serde(rename = "partial")]
         Partial,
-        #[serde(rename = "error")]
         Error,
-        #[serde(rename = "config_error")]
         ConfigError,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiJobStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Running => (0u32, "running"),
+                Self::Success => (1u32, "success"),
+                Self::Partial => (2u32, "partial"),
+                Self::Error => (3u32, "error"),
+                Self::ConfigError => (4u32, "config_error"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "CdiJobStatus",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl<'de> ::serde::Deserialize<'de> for CdiJobStatus {
@@ -12546,37 +14467,53 @@ pub mod types {
     }
     #[cfg(feature = "cloud-data-ingestion")]
     ///One past or current sync run of an integration.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CdiJobSyncStatus {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub job_status: ::std::option::Option<::braze_sdk::Open<CdiJobStatus>>,
         ///The latest `UPDATED_AT` value of the rows the run processed, ISO 8601.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_timestamp_synced: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Rows rejected because of errors.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rows_failed_with_errors: ::std::option::Option<u64>,
         ///Rows written to Braze.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rows_synced: ::std::option::Option<u64>,
         ///ISO 8601 time the run finished (absent or null while it runs).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub sync_finish_time: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///ISO 8601 time the run started.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sync_start_time: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiJobSyncStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CdiJobSyncStatus",
+                    l::count(
+                        &[
+                            self.job_status.is_some(),
+                            self.last_timestamp_synced.is_some(),
+                            self.rows_failed_with_errors.is_some(),
+                            self.rows_synced.is_some(),
+                            self.sync_finish_time.is_some(),
+                            self.sync_start_time.is_some(),
+                        ],
+                    ),
+                )
+                .opt("job_status", &self.job_status)
+                .opt("last_timestamp_synced", &self.last_timestamp_synced)
+                .opt("rows_failed_with_errors", &self.rows_failed_with_errors)
+                .opt("rows_synced", &self.rows_synced)
+                .opt("sync_finish_time", &self.sync_finish_time)
+                .opt("sync_start_time", &self.sync_start_time)
+                .end()
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl<'de> ::serde::Deserialize<'de> for CdiJobSyncStatus {
@@ -12709,9 +14646,17 @@ pub mod types {
     }
     #[cfg(feature = "cloud-data-ingestion")]
     ///`CdiJobSyncStatusListIntegrationId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct CdiJobSyncStatusListIntegrationId(::std::string::String);
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiJobSyncStatusListIntegrationId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "cloud-data-ingestion")]
     impl ::std::ops::Deref for CdiJobSyncStatusListIntegrationId {
         type Target = ::std::string::String;
@@ -12772,13 +14717,29 @@ pub mod types {
     }
     #[cfg(feature = "cloud-data-ingestion")]
     ///One page of an integration's sync runs.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CdiJobSyncStatusListResponse {
         ///`success` when the list was returned.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The sync runs of this page, at most 10.
         pub results: ::std::vec::Vec<CdiJobSyncStatus>,
+    }
+    #[cfg(feature = "cloud-data-ingestion")]
+    impl ::serde::Serialize for CdiJobSyncStatusListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CdiJobSyncStatusListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("results", &self.results)
+                .end()
+        }
     }
     #[cfg(feature = "cloud-data-ingestion")]
     impl<'de> ::serde::Deserialize<'de> for CdiJobSyncStatusListResponse {
@@ -12940,11 +14901,27 @@ pub mod types {
         )
     )]
     ///Matches users that satisfy every listed filter.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceAnd {
-        #[serde(rename = "AND")]
         pub and: ::std::vec::Vec<ConnectedAudience>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceAnd {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceAnd", 1usize)
+                .field("AND", &self.and)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13068,56 +15045,72 @@ pub mod types {
         )
     )]
     ///A custom attribute comparison (see `ConnectedAudienceCustomAttributeCondition`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectedAudienceComparison {
-        #[serde(rename = "equals")]
         Equals,
-        #[serde(rename = "not_equal")]
         NotEqual,
-        #[serde(rename = "does_not_equal")]
         DoesNotEqual,
-        #[serde(rename = "matches_regex")]
         MatchesRegex,
-        #[serde(rename = "does_not_match_regex")]
         DoesNotMatchRegex,
-        #[serde(rename = "exists")]
         Exists,
-        #[serde(rename = "does_not_exist")]
         DoesNotExist,
-        #[serde(rename = "includes_value")]
         IncludesValue,
-        #[serde(rename = "does_not_include_value")]
         DoesNotIncludeValue,
-        #[serde(rename = "greater_than")]
         GreaterThan,
-        #[serde(rename = "greater_than_or_equal_to")]
         GreaterThanOrEqualTo,
-        #[serde(rename = "less_than")]
         LessThan,
-        #[serde(rename = "less_than_or_equal_to")]
         LessThanOrEqualTo,
-        #[serde(rename = "less_than_x_days_ago")]
         LessThanXDaysAgo,
-        #[serde(rename = "greater_than_x_days_ago")]
         GreaterThanXDaysAgo,
-        #[serde(rename = "less_than_x_days_in_the_future")]
         LessThanXDaysInTheFuture,
-        #[serde(rename = "greater_than_x_days_in_the_future")]
         GreaterThanXDaysInTheFuture,
-        #[serde(rename = "after")]
         After,
-        #[serde(rename = "before")]
         Before,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceComparison {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Equals => (0u32, "equals"),
+                Self::NotEqual => (1u32, "not_equal"),
+                Self::DoesNotEqual => (2u32, "does_not_equal"),
+                Self::MatchesRegex => (3u32, "matches_regex"),
+                Self::DoesNotMatchRegex => (4u32, "does_not_match_regex"),
+                Self::Exists => (5u32, "exists"),
+                Self::DoesNotExist => (6u32, "does_not_exist"),
+                Self::IncludesValue => (7u32, "includes_value"),
+                Self::DoesNotIncludeValue => (8u32, "does_not_include_value"),
+                Self::GreaterThan => (9u32, "greater_than"),
+                Self::GreaterThanOrEqualTo => (10u32, "greater_than_or_equal_to"),
+                Self::LessThan => (11u32, "less_than"),
+                Self::LessThanOrEqualTo => (12u32, "less_than_or_equal_to"),
+                Self::LessThanXDaysAgo => (13u32, "less_than_x_days_ago"),
+                Self::GreaterThanXDaysAgo => (14u32, "greater_than_x_days_ago"),
+                Self::LessThanXDaysInTheFuture => {
+                    (15u32, "less_than_x_days_in_the_future")
+                }
+                Self::GreaterThanXDaysInTheFuture => {
+                    (16u32, "greater_than_x_days_in_the_future")
+                }
+                Self::After => (17u32, "after"),
+                Self::Before => (18u32, "before"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ConnectedAudienceComparison",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -13301,14 +15294,36 @@ pub mod types {
     /// `greater_than_x_days_ago`, `less_than_x_days_in_the_future`,
     /// `greater_than_x_days_in_the_future`, `after`, `before`); `exists`
     /// and `does_not_exist` apply to every type.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceCustomAttributeCondition {
         pub comparison: ConnectedAudienceComparison,
         ///Name of the custom attribute.
         pub custom_attribute_name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<ConnectedAudienceAttributeValue>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceCustomAttributeCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ConnectedAudienceCustomAttributeCondition",
+                    2usize + l::count(&[self.value.is_some()]),
+                )
+                .field("comparison", &self.comparison)
+                .field("custom_attribute_name", &self.custom_attribute_name)
+                .opt("value", &self.value)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13387,10 +15402,27 @@ pub mod types {
         )
     )]
     ///Filters on the value of a custom attribute.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceCustomAttributeFilter {
         pub custom_attribute: ConnectedAudienceCustomAttributeCondition,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceCustomAttributeFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceCustomAttributeFilter", 1usize)
+                .field("custom_attribute", &self.custom_attribute)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13456,10 +15488,27 @@ pub mod types {
         )
     )]
     ///Filters on the user's email subscription state.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceEmailSubscriptionFilter {
         pub email_subscription_status: ConnectedAudienceSubscriptionCondition,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceEmailSubscriptionFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceEmailSubscriptionFilter", 1usize)
+                .field("email_subscription_status", &self.email_subscription_status)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13528,13 +15577,30 @@ pub mod types {
         )
     )]
     ///Last app use before or after a moment.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceLastUsedAppCondition {
         pub comparison: ConnectedAudienceLastUsedAppConditionComparison,
         ///The moment to compare with, as an ISO 8601 date-time.
-        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub value: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceLastUsedAppCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceLastUsedAppCondition", 2usize)
+                .field("comparison", &self.comparison)
+                .field("value", &self.value)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13618,22 +15684,34 @@ pub mod types {
         )
     )]
     ///`ConnectedAudienceLastUsedAppConditionComparison`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectedAudienceLastUsedAppConditionComparison {
-        #[serde(rename = "after")]
         After,
-        #[serde(rename = "before")]
         Before,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceLastUsedAppConditionComparison {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::After => (0u32, "after"),
+                Self::Before => (1u32, "before"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ConnectedAudienceLastUsedAppConditionComparison",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -13734,10 +15812,27 @@ pub mod types {
         )
     )]
     ///Filters on when the user last used the app.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceLastUsedAppFilter {
         pub last_used_app: ConnectedAudienceLastUsedAppCondition,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceLastUsedAppFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceLastUsedAppFilter", 1usize)
+                .field("last_used_app", &self.last_used_app)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13803,11 +15898,27 @@ pub mod types {
         )
     )]
     ///Matches users that satisfy at least one listed filter.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceOr {
-        #[serde(rename = "OR")]
         pub or: ::std::vec::Vec<ConnectedAudience>,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceOr {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceOr", 1usize)
+                .field("OR", &self.or)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13873,10 +15984,27 @@ pub mod types {
         )
     )]
     ///Filters on the user's push subscription state.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudiencePushSubscriptionFilter {
         pub push_subscription_status: ConnectedAudienceSubscriptionCondition,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudiencePushSubscriptionFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudiencePushSubscriptionFilter", 1usize)
+                .field("push_subscription_status", &self.push_subscription_status)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -13945,11 +16073,29 @@ pub mod types {
         )
     )]
     ///Whether a subscription state is, or is not, the given one.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ConnectedAudienceSubscriptionCondition {
         pub comparison: ConnectedAudienceSubscriptionConditionComparison,
         pub value: ConnectedAudienceSubscriptionConditionValue,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceSubscriptionCondition {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ConnectedAudienceSubscriptionCondition", 2usize)
+                .field("comparison", &self.comparison)
+                .field("value", &self.value)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -14020,22 +16166,34 @@ pub mod types {
         )
     )]
     ///`ConnectedAudienceSubscriptionConditionComparison`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectedAudienceSubscriptionConditionComparison {
-        #[serde(rename = "is")]
         Is,
-        #[serde(rename = "is_not")]
         IsNot,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceSubscriptionConditionComparison {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Is => (0u32, "is"),
+                Self::IsNot => (1u32, "is_not"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ConnectedAudienceSubscriptionConditionComparison",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -14136,24 +16294,36 @@ pub mod types {
         )
     )]
     ///`ConnectedAudienceSubscriptionConditionValue`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectedAudienceSubscriptionConditionValue {
-        #[serde(rename = "opted_in")]
         OptedIn,
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for ConnectedAudienceSubscriptionConditionValue {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OptedIn => (0u32, "opted_in"),
+                Self::Subscribed => (1u32, "subscribed"),
+                Self::Unsubscribed => (2u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ConnectedAudienceSubscriptionConditionValue",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -14249,22 +16419,28 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///Whether a Content Block holds HTML or plain text.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContentBlockContentType {
-        #[serde(rename = "html")]
         Html,
-        #[serde(rename = "text")]
         Text,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlockContentType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Html => (0u32, "html"),
+                Self::Text => (1u32, "text"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ContentBlockContentType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlockContentType {
@@ -14326,22 +16502,28 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///`active` blocks can be used in messages; `draft` blocks cannot yet. An active block cannot go back to draft.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContentBlockState {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "draft")]
         Draft,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlockState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Active => (0u32, "active"),
+                Self::Draft => (1u32, "draft"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ContentBlockState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlockState {
@@ -14403,32 +16585,59 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///One entry of the Content Block list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlockSummary {
         ///The block's API identifier.
         pub content_block_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<
             ::braze_sdk::Open<ContentBlockContentType>,
         >,
         ///When the block was created, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///How many messages include the block.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inclusion_count: ::std::option::Option<i64>,
         ///When the block was last changed, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_edited: ::std::option::Option<::std::string::String>,
         ///The Liquid tag that includes the block in a message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liquid_tag: ::std::option::Option<::std::string::String>,
         ///The block's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Tags on the block.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlockSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlockSummary",
+                    1usize
+                        + l::count(
+                            &[
+                                self.content_type.is_some(),
+                                self.created_at.is_some(),
+                                self.inclusion_count.is_some(),
+                                self.last_edited.is_some(),
+                                self.liquid_tag.is_some(),
+                                self.name.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .field("content_block_id", &self.content_block_id)
+                .opt("content_type", &self.content_type)
+                .opt("created_at", &self.created_at)
+                .opt("inclusion_count", &self.inclusion_count)
+                .opt("last_edited", &self.last_edited)
+                .opt("liquid_tag", &self.liquid_tag)
+                .opt("name", &self.name)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlockSummary {
@@ -14526,13 +16735,27 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///New texts for one locale of a Content Block.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlockTranslationUpdateRequest {
         ///Identifier of the Content Block.
         pub content_block_id: ::std::string::String,
         ///UUID of the locale whose texts are replaced.
         pub locale_id: ::std::string::String,
         pub translation_map: TranslationMap,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for ContentBlockTranslationUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ContentBlockTranslationUpdateRequest", 3usize)
+                .field("content_block_id", &self.content_block_id)
+                .field("locale_id", &self.locale_id)
+                .field("translation_map", &self.translation_map)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlockTranslationUpdateRequest {
@@ -14600,9 +16823,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`ContentBlockTranslationsGetContentBlockId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlockTranslationsGetContentBlockId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for ContentBlockTranslationsGetContentBlockId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for ContentBlockTranslationsGetContentBlockId {
         type Target = ::std::string::String;
@@ -14663,9 +16894,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`ContentBlockTranslationsSourceContentBlockId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlockTranslationsSourceContentBlockId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for ContentBlockTranslationsSourceContentBlockId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for ContentBlockTranslationsSourceContentBlockId {
         type Target = ::std::string::String;
@@ -14727,21 +16966,45 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///A new Content Block.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksCreateRequest {
         ///The HTML or text content (at most 50 KB, valid Liquid, may not include itself).
         pub content: ContentBlocksCreateRequestContent,
         ///A description, under 250 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<ContentBlocksCreateRequestDescription>,
         ///Unique name, under 100 characters, only letters, digits, `-` and `_`.
         pub name: ContentBlocksCreateRequestName,
         ///`active` (the default) or `draft`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<ContentBlockState>,
         ///Tags to attach; each must already exist in the workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksCreateRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.description.is_some(),
+                                self.state.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .field("content", &self.content)
+                .opt("description", &self.description)
+                .field("name", &self.name)
+                .opt("state", &self.state)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksCreateRequest {
@@ -14815,9 +17078,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///The HTML or text content (at most 50 KB, valid Liquid, may not include itself).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksCreateRequestContent(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksCreateRequestContent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksCreateRequestContent {
         type Target = ::std::string::String;
@@ -14878,9 +17149,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///A description, under 250 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksCreateRequestDescription(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksCreateRequestDescription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksCreateRequestDescription {
         type Target = ::std::string::String;
@@ -14941,9 +17220,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///Unique name, under 100 characters, only letters, digits, `-` and `_`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksCreateRequestName(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksCreateRequestName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksCreateRequestName {
         type Target = ::std::string::String;
@@ -15008,19 +17295,42 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///The new Content Block's identifiers.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksCreateResponse {
         ///The new block's API identifier.
         pub content_block_id: ::std::string::String,
         ///When the block was created, an ISO 8601 timestamp (see `EmailHardBounce` for why not date-time).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The Liquid tag that includes the block in a message, derived from its name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liquid_tag: ::std::option::Option<::std::string::String>,
         ///`success` when the block was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksCreateResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.liquid_tag.is_some(),
+                                self.message.is_some(),
+                            ],
+                        ),
+                )
+                .field("content_block_id", &self.content_block_id)
+                .opt("created_at", &self.created_at)
+                .opt("liquid_tag", &self.liquid_tag)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksCreateResponse {
@@ -15094,9 +17404,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///`ContentBlocksInfoContentBlockId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksInfoContentBlockId(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksInfoContentBlockId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksInfoContentBlockId {
         type Target = ::std::string::String;
@@ -15157,42 +17475,72 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///One Content Block.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksInfoResponse {
         ///The block's content.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
         ///The block's API identifier.
         pub content_block_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_type: ::std::option::Option<
             ::braze_sdk::Open<ContentBlockContentType>,
         >,
         ///When the block was created, an ISO 8601 timestamp (see `EmailHardBounce` for why not date-time).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The block's description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///How many messages include the block.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inclusion_count: ::std::option::Option<i64>,
         /// Where the block is used (message variations of campaigns and
         /// Canvases), when `include_inclusion_data=true` was sent.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub inclusion_data: ::std::vec::Vec<::serde_json::Value>,
         ///When the block was last changed, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_edited: ::std::option::Option<::std::string::String>,
         ///`success` when the lookup worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The block's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Tags on the block.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksInfoResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksInfoResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.content.is_some(),
+                                self.content_type.is_some(),
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.inclusion_count.is_some(),
+                                !self.inclusion_data.is_empty(),
+                                self.last_edited.is_some(),
+                                self.message.is_some(),
+                                self.name.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("content", &self.content)
+                .field("content_block_id", &self.content_block_id)
+                .opt("content_type", &self.content_type)
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .opt("inclusion_count", &self.inclusion_count)
+                .vec("inclusion_data", &self.inclusion_data)
+                .opt("last_edited", &self.last_edited)
+                .opt("message", &self.message)
+                .opt("name", &self.name)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksInfoResponse {
@@ -15308,16 +17656,32 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///A page of Content Blocks.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksListResponse {
         ///The blocks.
         pub content_blocks: ::std::vec::Vec<ContentBlockSummary>,
         ///How many blocks this page holds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///`success` when the query worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksListResponse",
+                    1usize + l::count(&[self.count.is_some(), self.message.is_some()]),
+                )
+                .field("content_blocks", &self.content_blocks)
+                .opt("count", &self.count)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksListResponse {
@@ -15381,25 +17745,50 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///The Content Block to change and its new values; fields left out keep their value.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksUpdateRequest {
         ///New HTML or text content (at most 50 KB, valid Liquid).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<ContentBlocksUpdateRequestContent>,
         ///The block's API identifier.
         pub content_block_id: ::std::string::String,
         ///New description, under 250 characters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<ContentBlocksUpdateRequestDescription>,
         ///New name (not allowed on an active block), under 100 characters, only letters, digits, `-` and `_`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ContentBlocksUpdateRequestName>,
         ///`active` or `draft`; an active block cannot be set back to draft.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<ContentBlockState>,
         ///New tags; each must already exist in the workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksUpdateRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.content.is_some(),
+                                self.description.is_some(),
+                                self.name.is_some(),
+                                self.state.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("content", &self.content)
+                .field("content_block_id", &self.content_block_id)
+                .opt("description", &self.description)
+                .opt("name", &self.name)
+                .opt("state", &self.state)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksUpdateRequest {
@@ -15485,9 +17874,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///New HTML or text content (at most 50 KB, valid Liquid).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksUpdateRequestContent(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksUpdateRequestContent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksUpdateRequestContent {
         type Target = ::std::string::String;
@@ -15548,9 +17945,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///New description, under 250 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksUpdateRequestDescription(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksUpdateRequestDescription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksUpdateRequestDescription {
         type Target = ::std::string::String;
@@ -15611,9 +18016,17 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///New name (not allowed on an active block), under 100 characters, only letters, digits, `-` and `_`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ContentBlocksUpdateRequestName(::std::string::String);
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksUpdateRequestName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "content-blocks")]
     impl ::std::ops::Deref for ContentBlocksUpdateRequestName {
         type Target = ::std::string::String;
@@ -15678,19 +18091,42 @@ pub mod types {
     }
     #[cfg(feature = "content-blocks")]
     ///The updated Content Block's identifiers.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentBlocksUpdateResponse {
         ///The block's API identifier.
         pub content_block_id: ::std::string::String,
         ///When the block was created, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The Liquid tag that includes the block in a message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liquid_tag: ::std::option::Option<::std::string::String>,
         ///`success` when the block was updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "content-blocks")]
+    impl ::serde::Serialize for ContentBlocksUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentBlocksUpdateResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.liquid_tag.is_some(),
+                                self.message.is_some(),
+                            ],
+                        ),
+                )
+                .field("content_block_id", &self.content_block_id)
+                .opt("created_at", &self.created_at)
+                .opt("liquid_tag", &self.liquid_tag)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "content-blocks")]
     impl<'de> ::serde::Deserialize<'de> for ContentBlocksUpdateResponse {
@@ -15765,58 +18201,88 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// A Content Card. It needs an expiry: `time_to_live` or `expire_at`,
     /// at most 30 days ahead.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ContentCardObject {
         ///Web URL or deep link opened on Android.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android_uri: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app on Android. Defaults to `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android_use_webview: ::std::option::Option<bool>,
         ///Text of the card.
         pub description: ::std::string::String,
         ///When the card expires (at most 30 days ahead).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Apply `expire_at` in each user's local time. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_in_local_time: ::std::option::Option<bool>,
         ///Your own key-value pairs delivered with the card.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Image of the card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Web URL or deep link opened on iOS.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ios_uri: ::std::option::Option<::std::string::String>,
         ///Open a web URL inside the app on iOS. Defaults to `true`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ios_use_webview: ::std::option::Option<bool>,
         ///With a `campaign_id`, the Content Card variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Pin the card to the top of the feed. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pinned: ::std::option::Option<bool>,
         ///Seconds until the card expires (at most 30 days).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<::std::num::NonZeroU64>,
         ///Title of the card.
         pub title: ::std::string::String,
         ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
-        #[serde(rename = "type")]
         pub type_: ContentCardObjectType,
         ///Text of the card's link.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri_text: ::std::option::Option<::std::string::String>,
         ///Web URL or deep link opened on the web.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub web_uri: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for ContentCardObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ContentCardObject",
+                    3usize
+                        + l::count(
+                            &[
+                                self.android_uri.is_some(),
+                                self.android_use_webview.is_some(),
+                                self.expire_at.is_some(),
+                                self.expire_in_local_time.is_some(),
+                                !self.extra.is_empty(),
+                                self.image_url.is_some(),
+                                self.ios_uri.is_some(),
+                                self.ios_use_webview.is_some(),
+                                self.message_variation_id.is_some(),
+                                self.pinned.is_some(),
+                                self.time_to_live.is_some(),
+                                self.uri_text.is_some(),
+                                self.web_uri.is_some(),
+                            ],
+                        ),
+                )
+                .opt("android_uri", &self.android_uri)
+                .opt("android_use_webview", &self.android_use_webview)
+                .field("description", &self.description)
+                .opt("expire_at", &self.expire_at)
+                .opt("expire_in_local_time", &self.expire_in_local_time)
+                .json_map("extra", &self.extra)
+                .opt("image_url", &self.image_url)
+                .opt("ios_uri", &self.ios_uri)
+                .opt("ios_use_webview", &self.ios_use_webview)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("pinned", &self.pinned)
+                .opt("time_to_live", &self.time_to_live)
+                .field("title", &self.title)
+                .field("type", &self.type_)
+                .opt("uri_text", &self.uri_text)
+                .opt("web_uri", &self.web_uri)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for ContentCardObject {
@@ -15985,24 +18451,30 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ContentCardObjectType {
-        #[serde(rename = "CLASSIC")]
         Classic,
-        #[serde(rename = "CAPTIONED_IMAGE")]
         CaptionedImage,
-        #[serde(rename = "BANNER")]
         Banner,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for ContentCardObjectType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Classic => (0u32, "CLASSIC"),
+                Self::CaptionedImage => (1u32, "CAPTIONED_IMAGE"),
+                Self::Banner => (2u32, "BANNER"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ContentCardObjectType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
@@ -16068,12 +18540,26 @@ pub mod types {
     /// Changes an array custom attribute in place: `add` appends values (a
     /// value already present moves to the end), `remove` deletes values. Both
     /// may be given in one object.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct CustomAttributeArrayOperation {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub add: ::std::vec::Vec<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub remove: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ::serde::Serialize for CustomAttributeArrayOperation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CustomAttributeArrayOperation",
+                    l::count(&[!self.add.is_empty(), !self.remove.is_empty()]),
+                )
+                .vec("add", &self.add)
+                .vec("remove", &self.remove)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for CustomAttributeArrayOperation {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16131,35 +18617,52 @@ pub mod types {
     }
     #[cfg(feature = "custom-attributes")]
     ///One custom attribute as the workspace records it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomAttributeDetails {
         ///For an array attribute, the most elements it keeps; null for other types.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub array_length: ::std::option::Option<::braze_sdk::Nullable<i64>>,
         ///The attribute's data type as the dashboard names it (`Number`, `String`, `Array`, `Boolean`, `Date`, `Object`...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_type: ::std::option::Option<::std::string::String>,
         ///The description given in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///The attribute's name.
         pub name: ::std::string::String,
         ///Whether the attribute is `Active` or blocklisted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         ///Tags attached to the attribute.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "custom-attributes")]
+    impl ::serde::Serialize for CustomAttributeDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CustomAttributeDetails",
+                    1usize
+                        + l::count(
+                            &[
+                                self.array_length.is_some(),
+                                self.data_type.is_some(),
+                                self.description.is_some(),
+                                self.status.is_some(),
+                                !self.tag_names.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("array_length", &self.array_length)
+                .opt("data_type", &self.data_type)
+                .opt("description", &self.description)
+                .field("name", &self.name)
+                .opt("status", &self.status)
+                .vec("tag_names", &self.tag_names)
+                .end()
+        }
     }
     #[cfg(feature = "custom-attributes")]
     impl<'de> ::serde::Deserialize<'de> for CustomAttributeDetails {
@@ -16274,9 +18777,20 @@ pub mod types {
         }
     }
     ///Adds `inc` (which may be negative) to an integer custom attribute.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomAttributeIncrement {
         pub inc: i64,
+    }
+    impl ::serde::Serialize for CustomAttributeIncrement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CustomAttributeIncrement", 1usize)
+                .field("inc", &self.inc)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for CustomAttributeIncrement {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16329,11 +18843,20 @@ pub mod types {
     }
     /// A date value inside a nested custom attribute (an object or an
     /// element of an array of objects), so that Braze stores it as a time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomAttributeTime {
-        #[serde(rename = "$time")]
-        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ::serde::Serialize for CustomAttributeTime {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "CustomAttributeTime", 1usize)
+                .field("$time", &self.time)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for CustomAttributeTime {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16399,13 +18922,29 @@ pub mod types {
     }
     #[cfg(feature = "custom-attributes")]
     ///One page of the workspace's custom attributes.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomAttributesListResponse {
         ///The attributes of this page, at most 50, in alphabetical order.
         pub attributes: ::std::vec::Vec<CustomAttributeDetails>,
         ///`success` when the export completed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "custom-attributes")]
+    impl ::serde::Serialize for CustomAttributesListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CustomAttributesListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("attributes", &self.attributes)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "custom-attributes")]
     impl<'de> ::serde::Deserialize<'de> for CustomAttributesListResponse {
@@ -16464,28 +19003,48 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///One custom event as the workspace records it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomEventDetails {
         ///The description given in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Whether the event is part of the workspace's analytics report.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub included_in_analytics_report: ::std::option::Option<bool>,
         ///The event's name.
         pub name: ::std::string::String,
         ///Whether the event is `Active` or blocklisted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
         ///Tags attached to the event.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tag_names: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for CustomEventDetails {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CustomEventDetails",
+                    1usize
+                        + l::count(
+                            &[
+                                self.description.is_some(),
+                                self.included_in_analytics_report.is_some(),
+                                self.status.is_some(),
+                                !self.tag_names.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("description", &self.description)
+                .opt("included_in_analytics_report", &self.included_in_analytics_report)
+                .field("name", &self.name)
+                .opt("status", &self.status)
+                .vec("tag_names", &self.tag_names)
+                .end()
+        }
     }
     #[cfg(feature = "custom-events")]
     impl<'de> ::serde::Deserialize<'de> for CustomEventDetails {
@@ -16589,13 +19148,29 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///One page of the workspace's custom events.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct CustomEventsListResponse {
         ///The events of this page, at most 50, in alphabetical order.
         pub events: ::std::vec::Vec<CustomEventDetails>,
         ///`success` when the export completed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for CustomEventsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "CustomEventsListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("events", &self.events)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "custom-events")]
     impl<'de> ::serde::Deserialize<'de> for CustomEventsListResponse {
@@ -16655,19 +19230,18 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// Identifier of one transmission from Braze. Batched sends share one;
     /// use it to find the send in exports and event streams.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct DispatchId(pub ::std::string::String);
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for DispatchId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for DispatchId {
         type Target = ::std::string::String;
@@ -16720,16 +19294,33 @@ pub mod types {
     /// 2 MB). The extension comes from the URL, which should answer with a
     /// matching `Content-Type`; avoid Google Drive links, which Braze often
     /// cannot fetch.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailAttachment {
         /// Name of a Connected Content basic-auth credential (Settings >
         /// Connected Content) that Braze uses to download the file.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub basic_auth_credential: ::std::option::Option<::std::string::String>,
         ///Name of the attached file, preferably without its extension.
         pub file_name: ::std::string::String,
         ///Where Braze downloads the file.
         pub url: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for EmailAttachment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailAttachment",
+                    2usize + l::count(&[self.basic_auth_credential.is_some()]),
+                )
+                .opt("basic_auth_credential", &self.basic_auth_credential)
+                .field("file_name", &self.file_name)
+                .field("url", &self.url)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for EmailAttachment {
@@ -16796,10 +19387,22 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///The addresses to block.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailBlacklistRequest {
         ///One address, or up to 50.
         pub email: EmailAddressOrList50,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailBlacklistRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailBlacklistRequest", 1usize)
+                .field("email", &self.email)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailBlacklistRequest {
@@ -16853,10 +19456,22 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///The addresses to block.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailBlocklistRequest {
         ///One address, or up to 50.
         pub email: EmailAddressOrList50,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailBlocklistRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailBlocklistRequest", 1usize)
+                .field("email", &self.email)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailBlocklistRequest {
@@ -16910,10 +19525,22 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///The addresses to take off the hard-bounce lists.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailBounceRemoveRequest {
         ///One address, or up to 50.
         pub email: EmailAddressOrList50,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailBounceRemoveRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailBounceRemoveRequest", 1usize)
+                .field("email", &self.email)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailBounceRemoveRequest {
@@ -16967,13 +19594,29 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///An address and when it hard bounced.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailHardBounce {
         ///The address that hard bounced.
         pub email: ::std::string::String,
         ///When it hard bounced, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hard_bounced_at: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailHardBounce {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailHardBounce",
+                    1usize + l::count(&[self.hard_bounced_at.is_some()]),
+                )
+                .field("email", &self.email)
+                .opt("hard_bounced_at", &self.hard_bounced_at)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailHardBounce {
@@ -17032,13 +19675,29 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///A page of hard-bounced addresses.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailHardBouncesListResponse {
         ///The addresses, newest bounce first.
         pub emails: ::std::vec::Vec<EmailHardBounce>,
         ///`success` when the query worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailHardBouncesListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailHardBouncesListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("emails", &self.emails)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailHardBouncesListResponse {
@@ -17099,55 +19758,85 @@ pub mod types {
     /// An email. Give the content in `body` or take it from an email
     /// template (`email_template_id`); fields set here override the
     /// template's.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailObject {
         ///API identifier of any app of the workspace.
         pub app_id: ::std::string::String,
         ///Files to attach.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attachments: ::std::vec::Vec<EmailAttachment>,
         ///One of the BCC addresses configured for the workspace (when BCC is enabled).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bcc: ::std::option::Option<::std::string::String>,
         ///HTML body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///An email template supplying subject, body and CSS inlining setting.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_template_id: ::std::option::Option<::std::string::String>,
         ///Your own key-value pairs sent with the email (unique arguments for SendGrid).
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub extras: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Sender, as `Display Name <address@example.com>`.
         pub from: ::std::string::String,
         ///Custom email headers (SparkPost, SendGrid and Amazon SES).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub headers: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
         >,
         ///With a `campaign_id`, the email variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Plain-text body; generated from `body` when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plaintext_body: ::std::option::Option<::std::string::String>,
         ///Preview text shown after the subject (50 to 100 characters recommended).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
         /// Reply-to address; the workspace default when omitted,
         /// `NO_REPLY_TO` for none.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reply_to: ::std::option::Option<::std::string::String>,
         ///Inline the CSS of `body`; the workspace default applies when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_inline_css: ::std::option::Option<bool>,
         ///Subject line.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for EmailObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailObject",
+                    2usize
+                        + l::count(
+                            &[
+                                !self.attachments.is_empty(),
+                                self.bcc.is_some(),
+                                self.body.is_some(),
+                                self.email_template_id.is_some(),
+                                !self.extras.is_empty(),
+                                !self.headers.is_empty(),
+                                self.message_variation_id.is_some(),
+                                self.plaintext_body.is_some(),
+                                self.preheader.is_some(),
+                                self.reply_to.is_some(),
+                                self.should_inline_css.is_some(),
+                                self.subject.is_some(),
+                            ],
+                        ),
+                )
+                .field("app_id", &self.app_id)
+                .vec("attachments", &self.attachments)
+                .opt("bcc", &self.bcc)
+                .opt("body", &self.body)
+                .opt("email_template_id", &self.email_template_id)
+                .json_map("extras", &self.extras)
+                .field("from", &self.from)
+                .hash_map("headers", &self.headers)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("plaintext_body", &self.plaintext_body)
+                .opt("preheader", &self.preheader)
+                .opt("reply_to", &self.reply_to)
+                .opt("should_inline_css", &self.should_inline_css)
+                .opt("subject", &self.subject)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for EmailObject {
@@ -17284,10 +19973,22 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///The addresses to take off the spam lists.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailSpamRemoveRequest {
         ///One address, or up to 50.
         pub email: EmailAddressOrList50,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailSpamRemoveRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailSpamRemoveRequest", 1usize)
+                .field("email", &self.email)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailSpamRemoveRequest {
@@ -17341,11 +20042,24 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///The addresses and the global email subscription state to give them.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailStatusSetRequest {
         ///One address, or up to 50.
         pub email: EmailAddressOrList50,
         pub subscription_state: EmailSubscriptionState,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailStatusSetRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailStatusSetRequest", 2usize)
+                .field("email", &self.email)
+                .field("subscription_state", &self.subscription_state)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailStatusSetRequest {
@@ -17406,24 +20120,30 @@ pub mod types {
     /// A user's global email subscription state: `opted_in` (explicitly
     /// agreed to email), `subscribed` (neither opted in nor out) or
     /// `unsubscribed`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EmailSubscriptionState {
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
-        #[serde(rename = "opted_in")]
         OptedIn,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailSubscriptionState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Subscribed => (0u32, "subscribed"),
+                Self::Unsubscribed => (1u32, "unsubscribed"),
+                Self::OptedIn => (2u32, "opted_in"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "EmailSubscriptionState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailSubscriptionState {
@@ -17488,21 +20208,45 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///One entry of the email template list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailTemplateSummary {
         ///When the template was created, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The template's API identifier.
         pub email_template_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<EmailTemplateTags>,
         ///The template's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template_name: ::std::option::Option<::std::string::String>,
         ///When the template was last changed, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for EmailTemplateSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailTemplateSummary",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.tags.is_some(),
+                                self.template_name.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("created_at", &self.created_at)
+                .field("email_template_id", &self.email_template_id)
+                .opt("tags", &self.tags)
+                .opt("template_name", &self.template_name)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for EmailTemplateSummary {
@@ -17599,7 +20343,7 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///New texts for one locale of an email template.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailTemplateTranslationUpdateRequest {
         ///UUID of the locale whose texts are replaced.
         pub locale_id: ::std::string::String,
@@ -17607,6 +20351,20 @@ pub mod types {
         pub template_id: ::std::string::String,
         ///The new texts, as objects holding a `translation_map`.
         pub translations: ::std::vec::Vec<TranslationSource>,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for EmailTemplateTranslationUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EmailTemplateTranslationUpdateRequest", 3usize)
+                .field("locale_id", &self.locale_id)
+                .field("template_id", &self.template_id)
+                .field("translations", &self.translations)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for EmailTemplateTranslationUpdateRequest {
@@ -17670,9 +20428,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`EmailTemplateTranslationsGetTemplateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct EmailTemplateTranslationsGetTemplateId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for EmailTemplateTranslationsGetTemplateId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for EmailTemplateTranslationsGetTemplateId {
         type Target = ::std::string::String;
@@ -17733,9 +20499,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`EmailTemplateTranslationsSourceTemplateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct EmailTemplateTranslationsSourceTemplateId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for EmailTemplateTranslationsSourceTemplateId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for EmailTemplateTranslationsSourceTemplateId {
         type Target = ::std::string::String;
@@ -17796,13 +20570,29 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///An address and when it unsubscribed.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailUnsubscribe {
         ///The address that unsubscribed.
         pub email: ::std::string::String,
         ///When it unsubscribed, an ISO 8601 timestamp (see `EmailHardBounce` for why not date-time).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unsubscribed_at: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailUnsubscribe {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailUnsubscribe",
+                    1usize + l::count(&[self.unsubscribed_at.is_some()]),
+                )
+                .field("email", &self.email)
+                .opt("unsubscribed_at", &self.unsubscribed_at)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailUnsubscribe {
@@ -17861,13 +20651,29 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///A page of unsubscribed addresses.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EmailUnsubscribesListResponse {
         ///The addresses, newest first unless `sort_direction=asc`.
         pub emails: ::std::vec::Vec<EmailUnsubscribe>,
         ///`success` when the query worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailUnsubscribesListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "EmailUnsubscribesListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("emails", &self.emails)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailUnsubscribesListResponse {
@@ -17926,22 +20732,28 @@ pub mod types {
     }
     #[cfg(feature = "email-lists")]
     ///`EmailUnsubscribesListSortDirection`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EmailUnsubscribesListSortDirection {
-        #[serde(rename = "asc")]
         Asc,
-        #[serde(rename = "desc")]
         Desc,
+    }
+    #[cfg(feature = "email-lists")]
+    impl ::serde::Serialize for EmailUnsubscribesListSortDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Asc => (0u32, "asc"),
+                Self::Desc => (1u32, "desc"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "EmailUnsubscribesListSortDirection",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "email-lists")]
     impl<'de> ::serde::Deserialize<'de> for EmailUnsubscribesListSortDirection {
@@ -18010,13 +20822,26 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///Occurrences of the event in one day or hour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventCountPoint {
         ///Number of times the event was logged.
         pub count: u64,
         /// Start of the period: an ISO 8601 date (`2025-03-01`) with
         /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
+    }
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for EventCountPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EventCountPoint", 2usize)
+                .field("count", &self.count)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "custom-events")]
     impl<'de> ::serde::Deserialize<'de> for EventCountPoint {
@@ -18081,11 +20906,20 @@ pub mod types {
     /// (without dates) and objects (stored as strings). Payloads holding
     /// arrays or objects are limited to 100 KB for events and 50 KB for
     /// purchases.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct EventProperties(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for EventProperties {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "user-data")]
     impl ::std::ops::Deref for EventProperties {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -18114,9 +20948,17 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///`EventsDataSeriesEvent`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct EventsDataSeriesEvent(::std::string::String);
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for EventsDataSeriesEvent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "custom-events")]
     impl ::std::ops::Deref for EventsDataSeriesEvent {
         type Target = ::std::string::String;
@@ -18175,12 +21017,25 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///Occurrences of a custom event over time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventsDataSeriesResponse {
         ///One entry per day or hour, oldest first.
         pub data: ::std::vec::Vec<EventCountPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for EventsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EventsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "custom-events")]
     impl<'de> ::serde::Deserialize<'de> for EventsDataSeriesResponse {
@@ -18239,12 +21094,25 @@ pub mod types {
     }
     #[cfg(feature = "custom-events")]
     ///One page of custom event names.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct EventsListResponse {
         ///Up to 250 event names, alphabetically.
         pub events: ::std::vec::Vec<::std::string::String>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "custom-events")]
+    impl ::serde::Serialize for EventsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "EventsListResponse", 2usize)
+                .field("events", &self.events)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "custom-events")]
     impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
@@ -18304,14 +21172,29 @@ pub mod types {
     #[cfg(any(feature = "campaigns", feature = "canvas", feature = "segments"))]
     /// The answer of an endpoint whose body Braze does not document: the
     /// usual envelope, every field optional.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportAcceptedResponse {
         ///Non-fatal problems Braze may report.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas", feature = "segments"))]
+    impl ::serde::Serialize for ExportAcceptedResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportAcceptedResponse",
+                    l::count(&[!self.errors.is_empty(), self.message.is_some()]),
+                )
+                .vec("errors", &self.errors)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas", feature = "segments"))]
     impl<'de> ::serde::Deserialize<'de> for ExportAcceptedResponse {
@@ -18372,44 +21255,50 @@ pub mod types {
     /// A messaging channel as named by the export endpoints. Push channels
     /// are platform-specific (`ios_push`, `android_push`, `kindle_push`,
     /// `web_push`); Canvas steps may also report a plain `push`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportMessageChannel {
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "ios_push")]
         IosPush,
-        #[serde(rename = "android_push")]
         AndroidPush,
-        #[serde(rename = "kindle_push")]
         KindlePush,
-        #[serde(rename = "web_push")]
         WebPush,
-        #[serde(rename = "push")]
         Push,
-        #[serde(rename = "webhook")]
         Webhook,
-        #[serde(rename = "content_cards")]
         ContentCards,
-        #[serde(rename = "content_card")]
         ContentCard,
-        #[serde(rename = "in_app_message")]
         InAppMessage,
-        #[serde(rename = "trigger_in_app_message")]
         TriggerInAppMessage,
-        #[serde(rename = "sms")]
         Sms,
-        #[serde(rename = "whats_app")]
         WhatsApp,
+    }
+    #[cfg(any(feature = "campaigns", feature = "canvas"))]
+    impl ::serde::Serialize for ExportMessageChannel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Email => (0u32, "email"),
+                Self::IosPush => (1u32, "ios_push"),
+                Self::AndroidPush => (2u32, "android_push"),
+                Self::KindlePush => (3u32, "kindle_push"),
+                Self::WebPush => (4u32, "web_push"),
+                Self::Push => (5u32, "push"),
+                Self::Webhook => (6u32, "webhook"),
+                Self::ContentCards => (7u32, "content_cards"),
+                Self::ContentCard => (8u32, "content_card"),
+                Self::InAppMessage => (9u32, "in_app_message"),
+                Self::TriggerInAppMessage => (10u32, "trigger_in_app_message"),
+                Self::Sms => (11u32, "sms"),
+                Self::WhatsApp => (12u32, "whats_app"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportMessageChannel",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "campaigns", feature = "canvas"))]
     impl<'de> ::serde::Deserialize<'de> for ExportMessageChannel {
@@ -18525,22 +21414,35 @@ pub mod types {
         )
     )]
     ///Creation-time order of a list export.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportSortDirection {
-        #[serde(rename = "asc")]
         Asc,
-        #[serde(rename = "desc")]
         Desc,
+    }
+    #[cfg(
+        any(
+            feature = "campaigns",
+            feature = "canvas",
+            feature = "news-feed",
+            feature = "segments"
+        )
+    )]
+    impl ::serde::Serialize for ExportSortDirection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Asc => (0u32, "asc"),
+                Self::Desc => (1u32, "desc"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportSortDirection",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -18644,22 +21546,35 @@ pub mod types {
         )
     )]
     ///Spacing of the points of a time series.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportTimeUnit {
-        #[serde(rename = "day")]
         Day,
-        #[serde(rename = "hour")]
         Hour,
+    }
+    #[cfg(
+        any(
+            feature = "custom-events",
+            feature = "news-feed",
+            feature = "purchases",
+            feature = "sessions"
+        )
+    )]
+    impl ::serde::Serialize for ExportTimeUnit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Day => (0u32, "day"),
+                Self::Hour => (1u32, "hour"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportTimeUnit",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -18758,117 +21673,157 @@ pub mod types {
     /// One exported user profile (a line of a segment or global control group
     /// export file, or an element of `/users/export/ids`). Only the requested
     /// fields with a value are present: treat a missing field as empty.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUser {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub apps: ::std::vec::Vec<ExportedUserApp>,
         ///Ad reported by an attribution partner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributed_ad: ::std::option::Option<::std::string::String>,
         ///Ad group reported by an attribution partner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributed_adgroup: ::std::option::Option<::std::string::String>,
         ///Ad campaign reported by an attribution partner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributed_campaign: ::std::option::Option<::std::string::String>,
         ///Ad platform reported by an attribution partner.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributed_source: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub campaigns_received: ::std::vec::Vec<ExportedUserCampaign>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub canvases_received: ::std::vec::Vec<ExportedUserCanvas>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub cards_clicked: ::std::vec::Vec<ExportedUserCardClick>,
         ///ISO 3166-1 alpha-2 country code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         ///When the profile was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The user's custom attributes, keyed by name.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom_attributes: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_events: ::std::vec::Vec<ExportedUserEventSummary>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub devices: ::std::vec::Vec<ExportedUserDevice>,
         ///Date of birth, `YYYY-MM-DD`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dob: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_subscribe: ::std::option::Option<
             ::braze_sdk::Open<ExportedUserEmailSubscribe>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///`M`, `F`, `O` (other), `N` (not applicable), `P` (prefer not to say); absent or null when unknown.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub gender: ::std::option::Option<
             ::braze_sdk::Nullable<::braze_sdk::Open<ExportedUserGender>>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub home_city: ::std::option::Option<::std::string::String>,
         ///ISO 639-1 language code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
         ///Last known position of a device, `[longitude, latitude]`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub last_coordinates: ::std::vec::Vec<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///Phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub purchases: ::std::vec::Vec<ExportedUserEventSummary>,
         ///When the user opted in to push.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub push_opted_in_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_subscribe: ::std::option::Option<
             ::braze_sdk::Open<ExportedUserPushSubscribe>,
         >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub push_tokens: ::std::vec::Vec<ExportedUserPushToken>,
         ///The user's random bucket number (0-9999).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub random_bucket: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_zone: ::std::option::Option<::std::string::String>,
         ///Revenue attributed to the user through conversions.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_revenue: ::std::option::Option<f64>,
         ///When the app was uninstalled; absent otherwise.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub uninstalled_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUser {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUser",
+                    l::count(
+                        &[
+                            !self.apps.is_empty(),
+                            self.attributed_ad.is_some(),
+                            self.attributed_adgroup.is_some(),
+                            self.attributed_campaign.is_some(),
+                            self.attributed_source.is_some(),
+                            self.braze_id.is_some(),
+                            !self.campaigns_received.is_empty(),
+                            !self.canvases_received.is_empty(),
+                            !self.cards_clicked.is_empty(),
+                            self.country.is_some(),
+                            self.created_at.is_some(),
+                            !self.custom_attributes.is_empty(),
+                            !self.custom_events.is_empty(),
+                            !self.devices.is_empty(),
+                            self.dob.is_some(),
+                            self.email.is_some(),
+                            self.email_subscribe.is_some(),
+                            self.external_id.is_some(),
+                            self.first_name.is_some(),
+                            self.gender.is_some(),
+                            self.home_city.is_some(),
+                            self.language.is_some(),
+                            !self.last_coordinates.is_empty(),
+                            self.last_name.is_some(),
+                            self.phone.is_some(),
+                            !self.purchases.is_empty(),
+                            self.push_opted_in_at.is_some(),
+                            self.push_subscribe.is_some(),
+                            !self.push_tokens.is_empty(),
+                            self.random_bucket.is_some(),
+                            self.time_zone.is_some(),
+                            self.total_revenue.is_some(),
+                            self.uninstalled_at.is_some(),
+                            !self.user_aliases.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("apps", &self.apps)
+                .opt("attributed_ad", &self.attributed_ad)
+                .opt("attributed_adgroup", &self.attributed_adgroup)
+                .opt("attributed_campaign", &self.attributed_campaign)
+                .opt("attributed_source", &self.attributed_source)
+                .opt("braze_id", &self.braze_id)
+                .vec("campaigns_received", &self.campaigns_received)
+                .vec("canvases_received", &self.canvases_received)
+                .vec("cards_clicked", &self.cards_clicked)
+                .opt("country", &self.country)
+                .opt("created_at", &self.created_at)
+                .json_map("custom_attributes", &self.custom_attributes)
+                .vec("custom_events", &self.custom_events)
+                .vec("devices", &self.devices)
+                .opt("dob", &self.dob)
+                .opt("email", &self.email)
+                .opt("email_subscribe", &self.email_subscribe)
+                .opt("external_id", &self.external_id)
+                .opt("first_name", &self.first_name)
+                .opt("gender", &self.gender)
+                .opt("home_city", &self.home_city)
+                .opt("language", &self.language)
+                .vec("last_coordinates", &self.last_coordinates)
+                .opt("last_name", &self.last_name)
+                .opt("phone", &self.phone)
+                .vec("purchases", &self.purchases)
+                .opt("push_opted_in_at", &self.push_opted_in_at)
+                .opt("push_subscribe", &self.push_subscribe)
+                .vec("push_tokens", &self.push_tokens)
+                .opt("random_bucket", &self.random_bucket)
+                .opt("time_zone", &self.time_zone)
+                .opt("total_revenue", &self.total_revenue)
+                .opt("uninstalled_at", &self.uninstalled_at)
+                .vec("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUser {
@@ -19183,28 +22138,44 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///An app the user has had sessions in.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserApp {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub first_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub platform: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sessions: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserApp {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserApp",
+                    l::count(
+                        &[
+                            self.first_used.is_some(),
+                            self.last_used.is_some(),
+                            self.name.is_some(),
+                            self.platform.is_some(),
+                            self.sessions.is_some(),
+                            self.version.is_some(),
+                        ],
+                    ),
+                )
+                .opt("first_used", &self.first_used)
+                .opt("last_used", &self.last_used)
+                .opt("name", &self.name)
+                .opt("platform", &self.platform)
+                .opt("sessions", &self.sessions)
+                .opt("version", &self.version)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserApp {
@@ -19324,39 +22295,59 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///A campaign the user received.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserCampaign {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_campaign_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub converted: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub engaged: ::std::option::Option<ExportedUserCampaignEngagement>,
         ///Whether the user was in the control group (multivariate campaigns only).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_received: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Conversion per conversion event, keyed by the event's label.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub multiple_converted: ::std::collections::HashMap<::std::string::String, bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///API id of the variant (multivariate campaigns only).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variation_api_id: ::std::option::Option<::std::string::String>,
         ///Variant received (multivariate campaigns only).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variation_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserCampaign {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserCampaign",
+                    l::count(
+                        &[
+                            self.api_campaign_id.is_some(),
+                            self.converted.is_some(),
+                            self.engaged.is_some(),
+                            self.in_control.is_some(),
+                            self.last_received.is_some(),
+                            !self.multiple_converted.is_empty(),
+                            self.name.is_some(),
+                            self.variation_api_id.is_some(),
+                            self.variation_name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("api_campaign_id", &self.api_campaign_id)
+                .opt("converted", &self.converted)
+                .opt("engaged", &self.engaged)
+                .opt("in_control", &self.in_control)
+                .opt("last_received", &self.last_received)
+                .hash_map("multiple_converted", &self.multiple_converted)
+                .opt("name", &self.name)
+                .opt("variation_api_id", &self.variation_api_id)
+                .opt("variation_name", &self.variation_name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserCampaign {
@@ -19477,16 +22468,41 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///How the user engaged with a campaign; only the observed engagements are present.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserCampaignEngagement {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicked_email: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicked_triggered_in_app_message: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub opened_email: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub opened_push: ::std::option::Option<bool>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserCampaignEngagement {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserCampaignEngagement",
+                    l::count(
+                        &[
+                            self.clicked_email.is_some(),
+                            self.clicked_triggered_in_app_message.is_some(),
+                            self.opened_email.is_some(),
+                            self.opened_push.is_some(),
+                        ],
+                    ),
+                )
+                .opt("clicked_email", &self.clicked_email)
+                .opt(
+                    "clicked_triggered_in_app_message",
+                    &self.clicked_triggered_in_app_message,
+                )
+                .opt("opened_email", &self.opened_email)
+                .opt("opened_push", &self.opened_push)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserCampaignEngagement {
@@ -19567,50 +22583,61 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///A Canvas the user entered.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserCanvas {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_canvas_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_control: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_entered: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub last_entered_control_at: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_exited: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_received_message: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub steps_received: ::std::vec::Vec<ExportedUserCanvasStep>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variation_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserCanvas {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserCanvas",
+                    l::count(
+                        &[
+                            self.api_canvas_id.is_some(),
+                            self.in_control.is_some(),
+                            self.last_entered.is_some(),
+                            self.last_entered_control_at.is_some(),
+                            self.last_exited.is_some(),
+                            self.last_received_message.is_some(),
+                            self.name.is_some(),
+                            !self.steps_received.is_empty(),
+                            self.variation_name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("api_canvas_id", &self.api_canvas_id)
+                .opt("in_control", &self.in_control)
+                .opt("last_entered", &self.last_entered)
+                .opt("last_entered_control_at", &self.last_entered_control_at)
+                .opt("last_exited", &self.last_exited)
+                .opt("last_received_message", &self.last_received_message)
+                .opt("name", &self.name)
+                .vec("steps_received", &self.steps_received)
+                .opt("variation_name", &self.variation_name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserCanvas {
@@ -19796,20 +22823,37 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`ExportedUserCanvasStep`
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserCanvasStep {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_canvas_step_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last_received: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserCanvasStep {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserCanvasStep",
+                    l::count(
+                        &[
+                            self.api_canvas_step_id.is_some(),
+                            self.last_received.is_some(),
+                            self.name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("api_canvas_step_id", &self.api_canvas_step_id)
+                .opt("last_received", &self.last_received)
+                .opt("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserCanvasStep {
@@ -19890,10 +22934,25 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///A card the user clicked.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserCardClick {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserCardClick {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserCardClick",
+                    l::count(&[self.name.is_some()]),
+                )
+                .opt("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserCardClick {
@@ -19947,35 +23006,58 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///One of the user's devices; which fields appear depends on the platform.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserDevice {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ad_tracking_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub carrier: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///Braze device identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_id: ::std::option::Option<::std::string::String>,
         ///Google Play advertising identifier (Android, when collected).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub google_ad_id: ::std::option::Option<::std::string::String>,
         ///Apple identifier for advertising (iOS, when collected).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub idfa: ::std::option::Option<::std::string::String>,
         ///Apple identifier for vendor (iOS, when collected).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub idfv: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub os: ::std::option::Option<::std::string::String>,
         ///Roku advertising identifier.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roku_ad_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserDevice {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserDevice",
+                    l::count(
+                        &[
+                            self.ad_tracking_enabled.is_some(),
+                            self.carrier.is_some(),
+                            self.device_id.is_some(),
+                            self.google_ad_id.is_some(),
+                            self.idfa.is_some(),
+                            self.idfv.is_some(),
+                            self.model.is_some(),
+                            self.os.is_some(),
+                            self.roku_ad_id.is_some(),
+                        ],
+                    ),
+                )
+                .opt("ad_tracking_enabled", &self.ad_tracking_enabled)
+                .opt("carrier", &self.carrier)
+                .opt("device_id", &self.device_id)
+                .opt("google_ad_id", &self.google_ad_id)
+                .opt("idfa", &self.idfa)
+                .opt("idfv", &self.idfv)
+                .opt("model", &self.model)
+                .opt("os", &self.os)
+                .opt("roku_ad_id", &self.roku_ad_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserDevice {
@@ -20096,24 +23178,30 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`ExportedUserEmailSubscribe`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportedUserEmailSubscribe {
-        #[serde(rename = "opted_in")]
         OptedIn,
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserEmailSubscribe {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OptedIn => (0u32, "opted_in"),
+                Self::Subscribed => (1u32, "subscribed"),
+                Self::Unsubscribed => (2u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportedUserEmailSubscribe",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserEmailSubscribe {
@@ -20180,24 +23268,38 @@ pub mod types {
     /// How often and when the user performed one custom event (or bought one
     /// product). `first` and `count` cover all time even though the list only
     /// holds events of the last 90 days.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserEventSummary {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub first: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub last: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserEventSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserEventSummary",
+                    l::count(
+                        &[
+                            self.count.is_some(),
+                            self.first.is_some(),
+                            self.last.is_some(),
+                            self.name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .opt("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserEventSummary {
@@ -20300,23 +23402,34 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`ExportedUserGender`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportedUserGender {
         M,
         F,
         O,
         N,
         P,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserGender {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::M => (0u32, "M"),
+                Self::F => (1u32, "F"),
+                Self::O => (2u32, "O"),
+                Self::N => (3u32, "N"),
+                Self::P => (4u32, "P"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportedUserGender",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserGender {
@@ -20387,24 +23500,30 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`ExportedUserPushSubscribe`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ExportedUserPushSubscribe {
-        #[serde(rename = "opted_in")]
         OptedIn,
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserPushSubscribe {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OptedIn => (0u32, "opted_in"),
+                Self::Subscribed => (1u32, "subscribed"),
+                Self::Unsubscribed => (2u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ExportedUserPushSubscribe",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserPushSubscribe {
@@ -20469,20 +23588,43 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`ExportedUserPushToken`
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExportedUserPushToken {
         ///App name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_id: ::std::option::Option<::std::string::String>,
         ///Whether notifications are turned on for this token.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notifications_enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub platform: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExportedUserPushToken {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExportedUserPushToken",
+                    l::count(
+                        &[
+                            self.app.is_some(),
+                            self.device_id.is_some(),
+                            self.notifications_enabled.is_some(),
+                            self.platform.is_some(),
+                            self.token.is_some(),
+                        ],
+                    ),
+                )
+                .opt("app", &self.app)
+                .opt("device_id", &self.device_id)
+                .opt("notifications_enabled", &self.notifications_enabled)
+                .opt("platform", &self.platform)
+                .opt("token", &self.token)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExportedUserPushToken {
@@ -20564,19 +23706,17 @@ pub mod types {
         }
     }
     ///The identifier your own systems use for a user (Braze's `external_id`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ExternalId(pub ::std::string::String);
+    impl ::serde::Serialize for ExternalId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     impl ::std::ops::Deref for ExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -20606,9 +23746,18 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///One failed item, as an array holding the item's index in the request and a description of the problem.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ExternalIdMigrationError(pub ::std::vec::Vec<IndexOrMessage>);
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExternalIdMigrationError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "user-data")]
     impl ::std::ops::Deref for ExternalIdMigrationError {
         type Target = ::std::vec::Vec<IndexOrMessage>;
@@ -20634,10 +23783,23 @@ pub mod types {
     /// Gives the user whose primary id is `current_external_id` the new
     /// primary id `new_external_id`; the old id stays usable (deprecated)
     /// until removed. The two must differ and the new one must be unused.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ExternalIdRename {
         pub current_external_id: ExternalId,
         pub new_external_id: ExternalId,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExternalIdRename {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ExternalIdRename", 2usize)
+                .field("current_external_id", &self.current_external_id)
+                .field("new_external_id", &self.new_external_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExternalIdRename {
@@ -20696,14 +23858,34 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///One applied rename, as Braze reports it.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExternalIdRenamed {
         ///The id the user had before the rename (now deprecated).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_external_id: ::std::option::Option<::std::string::String>,
         ///The user's primary id after the rename.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub new_external_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for ExternalIdRenamed {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ExternalIdRenamed",
+                    l::count(
+                        &[
+                            self.current_external_id.is_some(),
+                            self.new_external_id.is_some(),
+                        ],
+                    ),
+                )
+                .opt("current_external_id", &self.current_external_id)
+                .opt("new_external_id", &self.new_external_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for ExternalIdRenamed {
@@ -20762,19 +23944,42 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///A card in the News Feed card list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FeedCardListItem {
         ///Card API identifier.
         pub id: ::std::string::String,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Card title.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///Card type: `NewsItem` (classic), `CaptionedImage`, `Banner`, or `DevPick` (cross-promotion).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::braze_sdk::Open<FeedCardListItemType>>,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedCardListItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "FeedCardListItem",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.tags.is_empty(),
+                                self.title.is_some(),
+                                self.type_.is_some(),
+                            ],
+                        ),
+                )
+                .field("id", &self.id)
+                .vec("tags", &self.tags)
+                .opt("title", &self.title)
+                .opt("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedCardListItem {
@@ -20843,22 +24048,32 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///`FeedCardListItemType`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum FeedCardListItemType {
         NewsItem,
         CaptionedImage,
         Banner,
         DevPick,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedCardListItemType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::NewsItem => (0u32, "NewsItem"),
+                Self::CaptionedImage => (1u32, "CaptionedImage"),
+                Self::Banner => (2u32, "Banner"),
+                Self::DevPick => (3u32, "DevPick"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "FeedCardListItemType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedCardListItemType {
@@ -20931,23 +24146,47 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///A News Feed card's engagement in one day or hour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FeedCardStatsPoint {
         ///Clicks on the card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicks: ::std::option::Option<u64>,
         ///Times the card was shown.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub impressions: ::std::option::Option<u64>,
         /// Start of the period: an ISO 8601 date (`2025-03-01`) with
         /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
         ///Distinct users who clicked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_clicks: ::std::option::Option<u64>,
         ///Distinct users who saw the card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique_impressions: ::std::option::Option<u64>,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedCardStatsPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "FeedCardStatsPoint",
+                    1usize
+                        + l::count(
+                            &[
+                                self.clicks.is_some(),
+                                self.impressions.is_some(),
+                                self.unique_clicks.is_some(),
+                                self.unique_impressions.is_some(),
+                            ],
+                        ),
+                )
+                .opt("clicks", &self.clicks)
+                .opt("impressions", &self.impressions)
+                .field("time", &self.time)
+                .opt("unique_clicks", &self.unique_clicks)
+                .opt("unique_impressions", &self.unique_impressions)
+                .end()
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedCardStatsPoint {
@@ -21027,9 +24266,17 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///`FeedDataSeriesCardId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct FeedDataSeriesCardId(::std::string::String);
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedDataSeriesCardId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "news-feed")]
     impl ::std::ops::Deref for FeedDataSeriesCardId {
         type Target = ::std::string::String;
@@ -21088,12 +24335,25 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///Engagement of a News Feed card over time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FeedDataSeriesResponse {
         ///One entry per day or hour, oldest first.
         pub data: ::std::vec::Vec<FeedCardStatsPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "FeedDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedDataSeriesResponse {
@@ -21152,9 +24412,17 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///`FeedDetailsCardId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct FeedDetailsCardId(::std::string::String);
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedDetailsCardId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "news-feed")]
     impl ::std::ops::Deref for FeedDetailsCardId {
         type Target = ::std::string::String;
@@ -21213,78 +24481,86 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///A News Feed card's details.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FeedDetailsResponse {
         ///Whether the card is archived.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub archived: ::std::option::Option<bool>,
         ///When the card was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Card body text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///Whether the card is a draft.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub draft: ::std::option::Option<bool>,
         ///When the card stops being shown.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub end_at: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///Key-value pairs attached to the card.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub extras: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Image shown on the card.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub image_url: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Card name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When the card was published.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub publish_at: ::std::option::Option<
             ::braze_sdk::Nullable<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Card title.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///When the card was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedDetailsResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "FeedDetailsResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.archived.is_some(),
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.draft.is_some(),
+                                self.end_at.is_some(),
+                                !self.extras.is_empty(),
+                                self.image_url.is_some(),
+                                self.name.is_some(),
+                                self.publish_at.is_some(),
+                                !self.tags.is_empty(),
+                                self.title.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("archived", &self.archived)
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .opt("draft", &self.draft)
+                .opt("end_at", &self.end_at)
+                .json_map("extras", &self.extras)
+                .opt("image_url", &self.image_url)
+                .field("message", &self.message)
+                .opt("name", &self.name)
+                .opt("publish_at", &self.publish_at)
+                .vec("tags", &self.tags)
+                .opt("title", &self.title)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedDetailsResponse {
@@ -21522,12 +24798,25 @@ pub mod types {
     }
     #[cfg(feature = "news-feed")]
     ///One page of News Feed cards.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FeedListResponse {
         ///Up to 100 cards.
         pub cards: ::std::vec::Vec<FeedCardListItem>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "news-feed")]
+    impl ::serde::Serialize for FeedListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "FeedListResponse", 2usize)
+                .field("cards", &self.cards)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "news-feed")]
     impl<'de> ::serde::Deserialize<'de> for FeedListResponse {
@@ -21586,10 +24875,22 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///Firebase Cloud Messaging credentials.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct FirebasePushCredential {
         ///The Firebase service account JSON file, Base64-encoded (a secret).
         pub credential: ::braze_sdk::Secret,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for FirebasePushCredential {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "FirebasePushCredential", 1usize)
+                .field("credential", &self.credential)
+                .end()
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for FirebasePushCredential {
@@ -21643,12 +24944,25 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///Huawei Mobile Services credentials.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct HuaweiPushCredential {
         ///The app's identifier in Huawei's console.
         pub app_id: ::std::string::String,
         ///The app secret from Huawei's console (a secret).
         pub app_secret: ::braze_sdk::Secret,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for HuaweiPushCredential {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "HuaweiPushCredential", 2usize)
+                .field("app_id", &self.app_id)
+                .field("app_secret", &self.app_secret)
+                .end()
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for HuaweiPushCredential {
@@ -21730,12 +25044,25 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///Amazon Device Messaging credentials.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KindlePushCredential {
         ///The ADM client identifier.
         pub client_id: ::std::string::String,
         ///The ADM client secret (a secret).
         pub client_secret: ::braze_sdk::Secret,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for KindlePushCredential {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KindlePushCredential", 2usize)
+                .field("client_id", &self.client_id)
+                .field("client_secret", &self.client_secret)
+                .end()
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for KindlePushCredential {
@@ -21794,29 +25121,56 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A Kindle or FireOS push notification.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KindlePushObject {
         ///Notification text.
         pub alert: ::std::string::String,
         ///Collapse key of the message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collapse_key: ::std::option::Option<::std::string::String>,
         ///A web URL or deep link opened on tap.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_uri: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
         ///With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Notification priority, from -2 (lowest) to 2 (highest). Defaults to `0`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<i64>,
         ///Custom sound in the app; `default` plays the system sound.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sound: ::std::option::Option<::std::string::String>,
         ///Title shown in the notification drawer.
         pub title: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for KindlePushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "KindlePushObject",
+                    2usize
+                        + l::count(
+                            &[
+                                self.collapse_key.is_some(),
+                                self.custom_uri.is_some(),
+                                self.extra.is_some(),
+                                self.message_variation_id.is_some(),
+                                self.priority.is_some(),
+                                self.sound.is_some(),
+                            ],
+                        ),
+                )
+                .field("alert", &self.alert)
+                .opt("collapse_key", &self.collapse_key)
+                .opt("custom_uri", &self.custom_uri)
+                .opt("extra", &self.extra)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("priority", &self.priority)
+                .opt("sound", &self.sound)
+                .field("title", &self.title)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for KindlePushObject {
@@ -21917,12 +25271,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///Daily active users per day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiDauDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<KpiDauPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiDauDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiDauDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiDauDataSeriesResponse {
@@ -21981,12 +25348,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///Daily active users on one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiDauPoint {
         ///Distinct users active that day.
         pub dau: u64,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiDauPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiDauPoint", 2usize)
+                .field("dau", &self.dau)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiDauPoint {
@@ -22045,12 +25425,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///Rolling 30-day active users per day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiMauDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<KpiMauPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiMauDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiMauDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiMauDataSeriesResponse {
@@ -22109,12 +25502,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///Monthly active users as of one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiMauPoint {
         ///Distinct users active in the 30 days up to that day.
         pub mau: u64,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiMauPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiMauPoint", 2usize)
+                .field("mau", &self.mau)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiMauPoint {
@@ -22173,12 +25579,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///New users per day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiNewUsersDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<KpiNewUsersPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiNewUsersDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiNewUsersDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiNewUsersDataSeriesResponse {
@@ -22237,12 +25656,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///New users on one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiNewUsersPoint {
         ///Users first seen that day.
         pub new_users: u64,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiNewUsersPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiNewUsersPoint", 2usize)
+                .field("new_users", &self.new_users)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiNewUsersPoint {
@@ -22301,12 +25733,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///App uninstalls per day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiUninstallsDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<KpiUninstallsPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiUninstallsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiUninstallsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiUninstallsDataSeriesResponse {
@@ -22365,12 +25810,25 @@ pub mod types {
     }
     #[cfg(feature = "kpis")]
     ///Uninstalls on one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct KpiUninstallsPoint {
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
         ///Uninstalls detected that day.
         pub uninstalls: u64,
+    }
+    #[cfg(feature = "kpis")]
+    impl ::serde::Serialize for KpiUninstallsPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "KpiUninstallsPoint", 2usize)
+                .field("time", &self.time)
+                .field("uninstalls", &self.uninstalls)
+                .end()
+        }
     }
     #[cfg(feature = "kpis")]
     impl<'de> ::serde::Deserialize<'de> for KpiUninstallsPoint {
@@ -22431,7 +25889,7 @@ pub mod types {
     /// Body of `/messages/live_activity/start`. Name the audience with
     /// exactly one of `external_user_ids`, `segment_id` or
     /// `custom_audience`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LiveActivityStartRequest {
         /// The activity's static attribute values (the ones that never
         /// change while it runs), in the shape the app declared.
@@ -22448,31 +25906,53 @@ pub mod types {
         pub app_id: ::std::string::String,
         ///The activity's first `ContentState`, in the shape the app declared.
         pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_audience: ::std::option::Option<ConnectedAudience>,
         ///When the activity leaves the user's screen; a past time removes it at once.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub dismissal_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Up to 50 external user ids to start the activity for.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_user_ids: ::std::vec::Vec<ExternalId>,
         pub notification: ApplePushObject,
         ///Identifier of a segment whose users get the activity.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///When the system marks the activity's content as outdated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "live-activities")]
+    impl ::serde::Serialize for LiveActivityStartRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "LiveActivityStartRequest",
+                    6usize
+                        + l::count(
+                            &[
+                                self.custom_audience.is_some(),
+                                self.dismissal_date.is_some(),
+                                !self.external_user_ids.is_empty(),
+                                self.segment_id.is_some(),
+                                self.stale_date.is_some(),
+                            ],
+                        ),
+                )
+                .field("activity_attributes", &self.activity_attributes)
+                .field("activity_attributes_type", &self.activity_attributes_type)
+                .field("activity_id", &self.activity_id)
+                .field("app_id", &self.app_id)
+                .field("content_state", &self.content_state)
+                .opt("custom_audience", &self.custom_audience)
+                .opt("dismissal_date", &self.dismissal_date)
+                .vec("external_user_ids", &self.external_user_ids)
+                .field("notification", &self.notification)
+                .opt("segment_id", &self.segment_id)
+                .opt("stale_date", &self.stale_date)
+                .end()
+        }
     }
     #[cfg(feature = "live-activities")]
     impl<'de> ::serde::Deserialize<'de> for LiveActivityStartRequest {
@@ -22630,7 +26110,7 @@ pub mod types {
     }
     #[cfg(feature = "live-activities")]
     ///Body of `/messages/live_activity/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LiveActivityUpdateRequest {
         /// The push token tag the app gave the activity when it called
         /// `launchActivity`; selects the activity to update.
@@ -22643,26 +26123,44 @@ pub mod types {
         /// When an ended activity leaves the user's screen; a past time
         /// removes it at once. Without `end_activity` it only updates the
         /// activity.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub dismissal_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///`true` ends the Live Activity. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_activity: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notification: ::std::option::Option<ApplePushObject>,
         ///When the system marks the activity's content as outdated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub stale_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "live-activities")]
+    impl ::serde::Serialize for LiveActivityUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "LiveActivityUpdateRequest",
+                    3usize
+                        + l::count(
+                            &[
+                                self.dismissal_date.is_some(),
+                                self.end_activity.is_some(),
+                                self.notification.is_some(),
+                                self.stale_date.is_some(),
+                            ],
+                        ),
+                )
+                .field("activity_id", &self.activity_id)
+                .field("app_id", &self.app_id)
+                .field("content_state", &self.content_state)
+                .opt("dismissal_date", &self.dismissal_date)
+                .opt("end_activity", &self.end_activity)
+                .opt("notification", &self.notification)
+                .opt("stale_date", &self.stale_date)
+                .end()
+        }
     }
     #[cfg(feature = "live-activities")]
     impl<'de> ::serde::Deserialize<'de> for LiveActivityUpdateRequest {
@@ -22793,10 +26291,22 @@ pub mod types {
     }
     #[cfg(feature = "live-activities")]
     ///Answer of `/messages/live_activity/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LiveActivityUpdateResponse {
         ///`success` when the update was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "live-activities")]
+    impl ::serde::Serialize for LiveActivityUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "LiveActivityUpdateResponse", 1usize)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "live-activities")]
     impl<'de> ::serde::Deserialize<'de> for LiveActivityUpdateResponse {
@@ -22850,11 +26360,27 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///The translated texts of one locale.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct LocaleTranslation {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale: ::std::option::Option<TranslationLocale>,
         pub translation_map: TranslationMap,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for LocaleTranslation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "LocaleTranslation",
+                    1usize + l::count(&[self.locale.is_some()]),
+                )
+                .opt("locale", &self.locale)
+                .field("translation_map", &self.translation_map)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for LocaleTranslation {
@@ -22913,20 +26439,42 @@ pub mod types {
     }
     #[cfg(feature = "media-library")]
     ///A media library asset as stored after the replacement.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MediaLibraryAsset {
         ///The file extension, such as `png`, `jpg` or `gif`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ext: ::std::option::Option<::std::string::String>,
         ///File name of the asset.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Size of the file in bytes.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<u64>,
         ///The asset's URL (unchanged by a replacement).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "media-library")]
+    impl ::serde::Serialize for MediaLibraryAsset {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MediaLibraryAsset",
+                    l::count(
+                        &[
+                            self.ext.is_some(),
+                            self.name.is_some(),
+                            self.size.is_some(),
+                            self.url.is_some(),
+                        ],
+                    ),
+                )
+                .opt("ext", &self.ext)
+                .opt("name", &self.name)
+                .opt("size", &self.size)
+                .opt("url", &self.url)
+                .end()
+        }
     }
     #[cfg(feature = "media-library")]
     impl<'de> ::serde::Deserialize<'de> for MediaLibraryAsset {
@@ -22995,7 +26543,7 @@ pub mod types {
     }
     #[cfg(feature = "media-library")]
     ///Where to download the asset from, its name and the workspace to add it to.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MediaLibraryCreateRequest {
         ///Identifier of the workspace whose media library receives the asset.
         pub app_group_id: ::std::string::String,
@@ -23003,6 +26551,20 @@ pub mod types {
         pub asset_url: ::std::string::String,
         ///The name the asset gets in the media library.
         pub name: ::std::string::String,
+    }
+    #[cfg(feature = "media-library")]
+    impl ::serde::Serialize for MediaLibraryCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "MediaLibraryCreateRequest", 3usize)
+                .field("app_group_id", &self.app_group_id)
+                .field("asset_url", &self.asset_url)
+                .field("name", &self.name)
+                .end()
+        }
     }
     #[cfg(feature = "media-library")]
     impl<'de> ::serde::Deserialize<'de> for MediaLibraryCreateRequest {
@@ -23136,12 +26698,25 @@ pub mod types {
     }
     #[cfg(feature = "media-library")]
     ///The asset to update and where to download its new file from.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MediaLibraryReplaceFileRequest {
         ///Identifier of the asset whose file is replaced.
         pub asset_id: ::std::string::String,
         ///A publicly reachable URL of the new file; its extension must match the asset's.
         pub asset_url: ::std::string::String,
+    }
+    #[cfg(feature = "media-library")]
+    impl ::serde::Serialize for MediaLibraryReplaceFileRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "MediaLibraryReplaceFileRequest", 2usize)
+                .field("asset_id", &self.asset_id)
+                .field("asset_url", &self.asset_url)
+                .end()
+        }
     }
     #[cfg(feature = "media-library")]
     impl<'de> ::serde::Deserialize<'de> for MediaLibraryReplaceFileRequest {
@@ -23200,16 +26775,37 @@ pub mod types {
     }
     #[cfg(feature = "media-library")]
     ///The outcome of a file replacement.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MediaLibraryReplaceFileResponse {
         ///A human-readable confirmation.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub info: ::std::option::Option<::std::string::String>,
         ///`success`, where Braze adds the usual envelope field.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub new_image_asset: ::std::option::Option<MediaLibraryAsset>,
+    }
+    #[cfg(feature = "media-library")]
+    impl ::serde::Serialize for MediaLibraryReplaceFileResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MediaLibraryReplaceFileResponse",
+                    l::count(
+                        &[
+                            self.info.is_some(),
+                            self.message.is_some(),
+                            self.new_image_asset.is_some(),
+                        ],
+                    ),
+                )
+                .opt("info", &self.info)
+                .opt("message", &self.message)
+                .opt("new_image_asset", &self.new_image_asset)
+                .end()
+        }
     }
     #[cfg(feature = "media-library")]
     impl<'de> ::serde::Deserialize<'de> for MediaLibraryReplaceFileResponse {
@@ -23276,17 +26872,39 @@ pub mod types {
     /// at that moment. `in_local_time` delivers at that wall-clock time in
     /// each user's time zone (an error if it has passed everywhere);
     /// `at_optimal_time` delivers on that date at each user's best time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessageSchedule {
         ///Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub at_optimal_time: ::std::option::Option<bool>,
         ///Deliver at `time` in each user's local time zone. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub in_local_time: ::std::option::Option<bool>,
         /// ISO 8601 send time, in UTC unless `in_local_time` or
         /// `at_optimal_time` is set; leave out the zone designator for those.
         pub time: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessageSchedule {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessageSchedule",
+                    1usize
+                        + l::count(
+                            &[
+                                self.at_optimal_time.is_some(),
+                                self.in_local_time.is_some(),
+                            ],
+                        ),
+                )
+                .opt("at_optimal_time", &self.at_optimal_time)
+                .opt("in_local_time", &self.in_local_time)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessageSchedule {
@@ -23352,30 +26970,59 @@ pub mod types {
     /// The content of an inline send, one object per channel. Users receive
     /// the channels they are reachable on; include only the channels you
     /// want to use.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct Messages {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub android_push: ::std::option::Option<AndroidPushObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apple_push: ::std::option::Option<ApplePushObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_card: ::std::option::Option<ContentCardObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<EmailObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kindle_push: ::std::option::Option<KindlePushObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sms: ::std::option::Option<SmsObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub web_push: ::std::option::Option<WebPushObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub webhook: ::std::option::Option<WebhookObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub whats_app: ::std::option::Option<WhatsAppObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub windows_phone8_push: ::std::option::Option<WindowsPhone8PushObject>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub windows_universal_push: ::std::option::Option<WindowsUniversalPushObject>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for Messages {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "Messages",
+                    l::count(
+                        &[
+                            self.android_push.is_some(),
+                            self.apple_push.is_some(),
+                            self.content_card.is_some(),
+                            self.email.is_some(),
+                            self.kindle_push.is_some(),
+                            self.sms.is_some(),
+                            self.web_push.is_some(),
+                            self.webhook.is_some(),
+                            self.whats_app.is_some(),
+                            self.windows_phone8_push.is_some(),
+                            self.windows_universal_push.is_some(),
+                        ],
+                    ),
+                )
+                .opt("android_push", &self.android_push)
+                .opt("apple_push", &self.apple_push)
+                .opt("content_card", &self.content_card)
+                .opt("email", &self.email)
+                .opt("kindle_push", &self.kindle_push)
+                .opt("sms", &self.sms)
+                .opt("web_push", &self.web_push)
+                .opt("webhook", &self.webhook)
+                .opt("whats_app", &self.whats_app)
+                .opt("windows_phone8_push", &self.windows_phone8_push)
+                .opt("windows_universal_push", &self.windows_universal_push)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for Messages {
@@ -23495,41 +27142,71 @@ pub mod types {
     #[cfg(feature = "schedule-messages")]
     /// Body of `/messages/schedule/create`: the audience and content fields
     /// of `/messages/send` plus a `schedule`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         /// Must be `true` to send to an entire segment without naming users,
         /// and must then not be combined with explicit users.
         /// Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         ///An API campaign to attribute the send to, for its statistics.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub campaign_id: ::std::option::Option<::std::string::String>,
         ///External IDs of the users to message.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_user_ids: ::std::vec::Vec<ExternalId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub override_messaging_limits: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<
             RecipientSubscriptionState,
         >,
         pub schedule: MessageSchedule,
         /// A segment to send to. Combined with explicit users, only those
         /// users who are in the segment are messaged.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_id: ::std::option::Option<::std::string::String>,
         ///Aliases of the users to message.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduleCreateRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.audience.is_some(),
+                                self.broadcast.is_some(),
+                                self.campaign_id.is_some(),
+                                !self.external_user_ids.is_empty(),
+                                self.messages.is_some(),
+                                self.override_messaging_limits.is_some(),
+                                self.recipient_subscription_state.is_some(),
+                                self.segment_id.is_some(),
+                                self.send_id.is_some(),
+                                !self.user_aliases.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .opt("campaign_id", &self.campaign_id)
+                .vec("external_user_ids", &self.external_user_ids)
+                .opt("messages", &self.messages)
+                .opt("override_messaging_limits", &self.override_messaging_limits)
+                .opt("recipient_subscription_state", &self.recipient_subscription_state)
+                .field("schedule", &self.schedule)
+                .opt("segment_id", &self.segment_id)
+                .opt("send_id", &self.send_id)
+                .vec("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleCreateRequest {
@@ -23655,16 +27332,36 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/messages/schedule/create`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleCreateResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dispatch_id: ::std::option::Option<DispatchId>,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the send was scheduled.
         pub message: ::std::string::String,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduleCreateResponse",
+                    2usize
+                        + l::count(
+                            &[self.dispatch_id.is_some(), !self.errors.is_empty()],
+                        ),
+                )
+                .opt("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleCreateResponse {
@@ -23733,9 +27430,21 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Body of `/messages/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleDeleteRequest {
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleDeleteRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "MessagesScheduleDeleteRequest", 1usize)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleDeleteRequest {
@@ -23789,13 +27498,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/messages/schedule/delete`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleDeleteResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the send was cancelled.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleDeleteResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduleDeleteResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleDeleteResponse {
@@ -23855,13 +27580,30 @@ pub mod types {
     #[cfg(feature = "schedule-messages")]
     /// Body of `/messages/schedule/update`. Send at least one of `schedule`
     /// and `messages` besides `schedule_id`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleUpdateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule: ::std::option::Option<MessageSchedule>,
         pub schedule_id: ScheduleId,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduleUpdateRequest",
+                    1usize
+                        + l::count(&[self.messages.is_some(), self.schedule.is_some()]),
+                )
+                .opt("messages", &self.messages)
+                .opt("schedule", &self.schedule)
+                .field("schedule_id", &self.schedule_id)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleUpdateRequest {
@@ -23925,13 +27667,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/messages/schedule/update`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduleUpdateResponse {
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the change was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduleUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduleUpdateResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduleUpdateResponse {
@@ -23990,13 +27748,29 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Answer of `/messages/scheduled_broadcasts`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesScheduledBroadcastsListResponse {
         ///`success`; not shown in Braze's sample but sent by most endpoints.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The upcoming scheduled sends, one entry per campaign or Canvas.
         pub scheduled_broadcasts: ::std::vec::Vec<ScheduledBroadcast>,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for MessagesScheduledBroadcastsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesScheduledBroadcastsListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("scheduled_broadcasts", &self.scheduled_broadcasts)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesScheduledBroadcastsListResponse {
@@ -24061,42 +27835,70 @@ pub mod types {
     /// `external_user_ids`, `user_aliases`, `segment_id` and `audience` (or
     /// set `broadcast: true` to reach a whole segment), and give the content
     /// in `messages`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MessagesSendRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audience: ::std::option::Option<ConnectedAudience>,
         /// Must be `true` to send to an entire segment without naming users,
         /// and must then not be combined with explicit users. Use with care:
         /// it can reach a much larger audience than intended.
         /// Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broadcast: ::std::option::Option<bool>,
         /// An API campaign to attribute the send to; needed for sends,
         /// clicks, bounces and other statistics to appear in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub campaign_id: ::std::option::Option<::std::string::String>,
         ///External IDs of the users to message.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_user_ids: ::std::vec::Vec<ExternalId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub override_frequency_capping: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub recipient_subscription_state: ::std::option::Option<
             RecipientSubscriptionState,
         >,
         /// A segment to send to. Combined with explicit users, only those
         /// users who are in the segment are messaged.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub segment_id: ::std::option::Option<::std::string::String>,
         ///A send identifier (see `/sends/id/create`) to track this send separately.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_id: ::std::option::Option<::std::string::String>,
         ///Aliases of the users to message.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for MessagesSendRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesSendRequest",
+                    l::count(
+                        &[
+                            self.audience.is_some(),
+                            self.broadcast.is_some(),
+                            self.campaign_id.is_some(),
+                            !self.external_user_ids.is_empty(),
+                            self.messages.is_some(),
+                            self.override_frequency_capping.is_some(),
+                            self.recipient_subscription_state.is_some(),
+                            self.segment_id.is_some(),
+                            self.send_id.is_some(),
+                            !self.user_aliases.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("audience", &self.audience)
+                .opt("broadcast", &self.broadcast)
+                .opt("campaign_id", &self.campaign_id)
+                .vec("external_user_ids", &self.external_user_ids)
+                .opt("messages", &self.messages)
+                .opt("override_frequency_capping", &self.override_frequency_capping)
+                .opt("recipient_subscription_state", &self.recipient_subscription_state)
+                .opt("segment_id", &self.segment_id)
+                .opt("send_id", &self.send_id)
+                .vec("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesSendRequest {
@@ -24220,14 +28022,31 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Answer of `/messages/send`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct MessagesSendResponse {
         pub dispatch_id: DispatchId,
         ///Non-fatal problems with parts of the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for MessagesSendResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "MessagesSendResponse",
+                    2usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .field("dispatch_id", &self.dispatch_id)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for MessagesSendResponse {
@@ -24293,26 +28112,34 @@ pub mod types {
     /// `$add` appends objects, `$update` replaces fields of the elements whose
     /// `$identifier_key` equals `$identifier_value`, `$remove` deletes the
     /// matching elements.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NestedCustomAttributeArrayOperation {
-        #[serde(
-            rename = "$add",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub add: ::std::vec::Vec<NestedCustomAttributeObject>,
-        #[serde(
-            rename = "$remove",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub remove: ::std::vec::Vec<NestedCustomAttributeArrayRemove>,
-        #[serde(
-            rename = "$update",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub update: ::std::vec::Vec<NestedCustomAttributeArrayUpdate>,
+    }
+    impl ::serde::Serialize for NestedCustomAttributeArrayOperation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "NestedCustomAttributeArrayOperation",
+                    l::count(
+                        &[
+                            !self.add.is_empty(),
+                            !self.remove.is_empty(),
+                            !self.update.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("$add", &self.add)
+                .vec("$remove", &self.remove)
+                .vec("$update", &self.update)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for NestedCustomAttributeArrayOperation {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -24374,13 +28201,23 @@ pub mod types {
         }
     }
     ///Selects the array elements to delete.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NestedCustomAttributeArrayRemove {
         ///The key that identifies an element.
-        #[serde(rename = "$identifier_key")]
         pub identifier_key: ::std::string::String,
-        #[serde(rename = "$identifier_value")]
         pub identifier_value: NestedCustomAttributeIdentifierValue,
+    }
+    impl ::serde::Serialize for NestedCustomAttributeArrayRemove {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "NestedCustomAttributeArrayRemove", 2usize)
+                .field("$identifier_key", &self.identifier_key)
+                .field("$identifier_value", &self.identifier_value)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for NestedCustomAttributeArrayRemove {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -24437,15 +28274,25 @@ pub mod types {
         }
     }
     ///Selects the array elements to change and gives the fields to write into them.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NestedCustomAttributeArrayUpdate {
         ///The key that identifies an element.
-        #[serde(rename = "$identifier_key")]
         pub identifier_key: ::std::string::String,
-        #[serde(rename = "$identifier_value")]
         pub identifier_value: NestedCustomAttributeIdentifierValue,
-        #[serde(rename = "$new_object")]
         pub new_object: NestedCustomAttributeObject,
+    }
+    impl ::serde::Serialize for NestedCustomAttributeArrayUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "NestedCustomAttributeArrayUpdate", 3usize)
+                .field("$identifier_key", &self.identifier_key)
+                .field("$identifier_value", &self.identifier_value)
+                .field("$new_object", &self.new_object)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for NestedCustomAttributeArrayUpdate {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -24532,11 +28379,19 @@ pub mod types {
     }
     /// One object of a nested custom attribute: keys and values chosen by
     /// the customer (dates written as `CustomAttributeTime`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct NestedCustomAttributeObject(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    impl ::serde::Serialize for NestedCustomAttributeObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     impl ::std::ops::Deref for NestedCustomAttributeObject {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(
@@ -24563,14 +28418,31 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// An alias to create. With `external_id` the alias is added to that
     /// (existing) user; without it a new alias-only user is created.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct NewUserAlias {
         ///The namespace of the alias.
         pub alias_label: ::std::string::String,
         ///The alias value.
         pub alias_name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for NewUserAlias {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "NewUserAlias",
+                    2usize + l::count(&[self.external_id.is_some()]),
+                )
+                .field("alias_label", &self.alias_label)
+                .field("alias_name", &self.alias_name)
+                .opt("external_id", &self.external_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for NewUserAlias {
@@ -24634,9 +28506,17 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///A preference center's API identifier.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct PreferenceCenterApiId(::std::string::String);
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterApiId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "preference-center")]
     impl ::std::ops::Deref for PreferenceCenterApiId {
         type Target = ::std::string::String;
@@ -24695,22 +28575,47 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///A new preference center.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterCreateRequest {
         ///HTML of the page shown once the user has saved their choices.
         pub confirmation_page_html: ::std::string::String,
         /// The preference center name: letters, digits, hyphens and
         /// underscores only, no spaces. It cannot be changed afterwards.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<PreferenceCenterOptions>,
         ///HTML of the preference page, with Braze Liquid for the subscription states and the form.
         pub preference_center_page_html: ::std::string::String,
         ///Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_title: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<PreferenceCenterState>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterCreateRequest",
+                    3usize
+                        + l::count(
+                            &[
+                                self.options.is_some(),
+                                self.preference_center_title.is_some(),
+                                self.state.is_some(),
+                            ],
+                        ),
+                )
+                .field("confirmation_page_html", &self.confirmation_page_html)
+                .field("name", &self.name)
+                .opt("options", &self.options)
+                .field("preference_center_page_html", &self.preference_center_page_html)
+                .opt("preference_center_title", &self.preference_center_title)
+                .opt("state", &self.state)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterCreateRequest {
@@ -24809,23 +28714,42 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///The preference center just created.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterCreateResponse {
         ///When the preference center was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The Liquid tag that inserts a link to this preference center in a message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liquid_tag: ::std::option::Option<::std::string::String>,
         ///`success` when it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The new preference center's API identifier.
         pub preference_center_api_id: ::std::string::String,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterCreateResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.liquid_tag.is_some(),
+                                self.message.is_some(),
+                            ],
+                        ),
+                )
+                .opt("created_at", &self.created_at)
+                .opt("liquid_tag", &self.liquid_tag)
+                .opt("message", &self.message)
+                .field("preference_center_api_id", &self.preference_center_api_id)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterCreateResponse {
@@ -24919,50 +28843,67 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///One preference center with its content.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterGetResponse {
         ///HTML of the confirmation page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub confirmation_page_html: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
         ///Its API identifier.
         pub preference_center_api_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_options: ::std::option::Option<
             PreferenceCenterOptionsReceived,
         >,
         ///HTML of the preference page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_page_html: ::std::option::Option<::std::string::String>,
         ///Title of the preference and confirmation pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_title: ::std::option::Option<::std::string::String>,
         ///HTML of the redirect page, or `null` when there is none.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub redirect_page_html: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::braze_sdk::Open<PreferenceCenterState>>,
         ///When it was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterGetResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterGetResponse",
+                    2usize
+                        + l::count(
+                            &[
+                                self.confirmation_page_html.is_some(),
+                                self.created_at.is_some(),
+                                self.preference_center_options.is_some(),
+                                self.preference_center_page_html.is_some(),
+                                self.preference_center_title.is_some(),
+                                self.redirect_page_html.is_some(),
+                                self.state.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("confirmation_page_html", &self.confirmation_page_html)
+                .opt("created_at", &self.created_at)
+                .field("name", &self.name)
+                .field("preference_center_api_id", &self.preference_center_api_id)
+                .opt("preference_center_options", &self.preference_center_options)
+                .opt("preference_center_page_html", &self.preference_center_page_html)
+                .opt("preference_center_title", &self.preference_center_title)
+                .opt("redirect_page_html", &self.redirect_page_html)
+                .opt("state", &self.state)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterGetResponse {
@@ -25148,19 +29089,43 @@ pub mod types {
     #[cfg(feature = "preference-center")]
     /// A `<link>` tag added to the preference center pages, used to give
     /// them a favicon or touch icon.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterLinkTag {
         ///The mask colour, used when `type` is `mask-icon`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Where the icon is hosted.
         pub href: ::std::string::String,
         pub rel: PreferenceCenterLinkTagRel,
         ///The icon's dimensions, as in the HTML `sizes` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sizes: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<PreferenceCenterLinkTagType>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterLinkTag {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterLinkTag",
+                    2usize
+                        + l::count(
+                            &[
+                                self.color.is_some(),
+                                self.sizes.is_some(),
+                                self.type_.is_some(),
+                            ],
+                        ),
+                )
+                .opt("color", &self.color)
+                .field("href", &self.href)
+                .field("rel", &self.rel)
+                .opt("sizes", &self.sizes)
+                .opt("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTag {
@@ -25235,21 +29200,45 @@ pub mod types {
     #[cfg(feature = "preference-center")]
     /// A `<link>` tag added to the preference center pages, used to give
     /// them a favicon or touch icon.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterLinkTagReceived {
         ///The mask colour, used when `type` is `mask-icon`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Where the icon is hosted.
         pub href: ::std::string::String,
         ///The kind of icon the link declares.
         pub rel: ::braze_sdk::Open<PreferenceCenterLinkTagRel>,
         ///The icon's dimensions, as in the HTML `sizes` attribute.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sizes: ::std::option::Option<::std::string::String>,
         ///The media type of the icon (`mask-icon` for a Safari pinned-tab mask).
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::braze_sdk::Open<PreferenceCenterLinkTagType>>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterLinkTagReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterLinkTagReceived",
+                    2usize
+                        + l::count(
+                            &[
+                                self.color.is_some(),
+                                self.sizes.is_some(),
+                                self.type_.is_some(),
+                            ],
+                        ),
+                )
+                .opt("color", &self.color)
+                .field("href", &self.href)
+                .field("rel", &self.rel)
+                .opt("sizes", &self.sizes)
+                .opt("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTagReceived {
@@ -25323,24 +29312,30 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///`PreferenceCenterLinkTagRel`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PreferenceCenterLinkTagRel {
-        #[serde(rename = "icon")]
         Icon,
-        #[serde(rename = "shortcut icon")]
         ShortcutIcon,
-        #[serde(rename = "apple-touch-icon")]
         AppleTouchIcon,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterLinkTagRel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Icon => (0u32, "icon"),
+                Self::ShortcutIcon => (1u32, "shortcut icon"),
+                Self::AppleTouchIcon => (2u32, "apple-touch-icon"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "PreferenceCenterLinkTagRel",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTagRel {
@@ -25405,30 +29400,36 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///`PreferenceCenterLinkTagType`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PreferenceCenterLinkTagType {
-        #[serde(rename = "image/png")]
         ImagePng,
-        #[serde(rename = "image/svg")]
         ImageSvg,
-        #[serde(rename = "image/gif")]
         ImageGif,
-        #[serde(rename = "image/x-icon")]
         ImageXIcon,
-        #[serde(rename = "image/svg+xml")]
         ImageSvgXml,
-        #[serde(rename = "mask-icon")]
         MaskIcon,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterLinkTagType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ImagePng => (0u32, "image/png"),
+                Self::ImageSvg => (1u32, "image/svg"),
+                Self::ImageGif => (2u32, "image/gif"),
+                Self::ImageXIcon => (3u32, "image/x-icon"),
+                Self::ImageSvgXml => (4u32, "image/svg+xml"),
+                Self::MaskIcon => (5u32, "mask-icon"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "PreferenceCenterLinkTagType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterLinkTagType {
@@ -25509,22 +29510,35 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///Extra tags for the head of the preference center pages.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PreferenceCenterOptions {
         ///Icon links to add to the pages.
-        #[serde(
-            rename = "links-tags",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub links_tags: ::std::vec::Vec<PreferenceCenterLinkTag>,
         /// When set, the pages get a `<meta name="viewport">` tag whose
         /// `content` is this value (give only the content).
-        #[serde(
-            rename = "meta-viewport-content",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub meta_viewport_content: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterOptions {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterOptions",
+                    l::count(
+                        &[
+                            !self.links_tags.is_empty(),
+                            self.meta_viewport_content.is_some(),
+                        ],
+                    ),
+                )
+                .vec("links-tags", &self.links_tags)
+                .opt("meta-viewport-content", &self.meta_viewport_content)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterOptions {
@@ -25586,22 +29600,35 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///Extra tags for the head of the preference center pages.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PreferenceCenterOptionsReceived {
         ///Icon links to add to the pages.
-        #[serde(
-            rename = "links-tags",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub links_tags: ::std::vec::Vec<PreferenceCenterLinkTagReceived>,
         /// When set, the pages get a `<meta name="viewport">` tag whose
         /// `content` is this value (give only the content).
-        #[serde(
-            rename = "meta-viewport-content",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub meta_viewport_content: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterOptionsReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterOptionsReceived",
+                    l::count(
+                        &[
+                            !self.links_tags.is_empty(),
+                            self.meta_viewport_content.is_some(),
+                        ],
+                    ),
+                )
+                .vec("links-tags", &self.links_tags)
+                .opt("meta-viewport-content", &self.meta_viewport_content)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterOptionsReceived {
@@ -25663,22 +29690,28 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///Whether the preference center is live (`active`) or still a `draft`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum PreferenceCenterState {
-        #[serde(rename = "active")]
         Active,
-        #[serde(rename = "draft")]
         Draft,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Active => (0u32, "active"),
+                Self::Draft => (1u32, "draft"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "PreferenceCenterState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterState {
@@ -25740,26 +29773,38 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///A preference center as listed.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterSummary {
         ///When it was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The preference center name.
         pub name: ::std::string::String,
         ///Its API identifier, used in the other endpoints' paths.
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterSummary",
+                    2usize
+                        + l::count(
+                            &[self.created_at.is_some(), self.updated_at.is_some()],
+                        ),
+                )
+                .opt("created_at", &self.created_at)
+                .field("name", &self.name)
+                .field("preference_center_api_id", &self.preference_center_api_id)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterSummary {
@@ -25870,23 +29915,48 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///The new content of an existing preference center.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUpdateRequest {
         ///HTML of the confirmation page.
         pub confirmation_page_html: ::std::string::String,
         /// The preference center's current name. Braze's example sends it,
         /// but a name cannot be changed; omit it or repeat the existing one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<PreferenceCenterOptions>,
         ///HTML of the preference page.
         pub preference_center_page_html: ::std::string::String,
         ///Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preference_center_title: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<PreferenceCenterState>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterUpdateRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.name.is_some(),
+                                self.options.is_some(),
+                                self.preference_center_title.is_some(),
+                                self.state.is_some(),
+                            ],
+                        ),
+                )
+                .field("confirmation_page_html", &self.confirmation_page_html)
+                .opt("name", &self.name)
+                .opt("options", &self.options)
+                .field("preference_center_page_html", &self.preference_center_page_html)
+                .opt("preference_center_title", &self.preference_center_title)
+                .opt("state", &self.state)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUpdateRequest {
@@ -25985,27 +30055,42 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///The identifiers and times of the updated preference center.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUpdateResponse {
         ///When the preference center was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///`success` when it was updated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The preference center's API identifier.
         pub preference_center_api_id: ::std::string::String,
         ///When it was last updated (now).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PreferenceCenterUpdateResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.message.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("created_at", &self.created_at)
+                .opt("message", &self.message)
+                .field("preference_center_api_id", &self.preference_center_api_id)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUpdateResponse {
@@ -26116,10 +30201,22 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///The personalised preference center address.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCenterUrlGenerateResponse {
         ///The preference center URL for this user.
         pub preference_center_url: ::std::string::String,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterUrlGenerateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "PreferenceCenterUrlGenerateResponse", 1usize)
+                .field("preference_center_url", &self.preference_center_url)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCenterUrlGenerateResponse {
@@ -26176,9 +30273,17 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///`PreferenceCenterUrlGenerateUserId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct PreferenceCenterUrlGenerateUserId(::std::string::String);
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCenterUrlGenerateUserId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "preference-center")]
     impl ::std::ops::Deref for PreferenceCenterUrlGenerateUserId {
         type Target = ::std::string::String;
@@ -26239,9 +30344,21 @@ pub mod types {
     }
     #[cfg(feature = "preference-center")]
     ///The preference centers of the workspace.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PreferenceCentersListResponse {
         pub preference_centers: ::std::vec::Vec<PreferenceCenterSummary>,
+    }
+    #[cfg(feature = "preference-center")]
+    impl ::serde::Serialize for PreferenceCentersListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "PreferenceCentersListResponse", 1usize)
+                .field("preference_centers", &self.preference_centers)
+                .end()
+        }
     }
     #[cfg(feature = "preference-center")]
     impl<'de> ::serde::Deserialize<'de> for PreferenceCentersListResponse {
@@ -26295,12 +30412,25 @@ pub mod types {
     }
     #[cfg(feature = "purchases")]
     ///Purchases in one day or hour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PurchaseQuantityPoint {
         ///Items purchased in the period.
         pub purchase_quantity: u64,
         ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
         pub time: ::std::string::String,
+    }
+    #[cfg(feature = "purchases")]
+    impl ::serde::Serialize for PurchaseQuantityPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "PurchaseQuantityPoint", 2usize)
+                .field("purchase_quantity", &self.purchase_quantity)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "purchases")]
     impl<'de> ::serde::Deserialize<'de> for PurchaseQuantityPoint {
@@ -26359,12 +30489,25 @@ pub mod types {
     }
     #[cfg(feature = "purchases")]
     ///Revenue in one day or hour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PurchaseRevenuePoint {
         ///Money spent in purchases during the period, in the workspace's currency.
         pub revenue: f64,
         ///Start of the period, as an ISO 8601 date (or date and time with `unit=hour`).
         pub time: ::std::string::String,
+    }
+    #[cfg(feature = "purchases")]
+    impl ::serde::Serialize for PurchaseRevenuePoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "PurchaseRevenuePoint", 2usize)
+                .field("revenue", &self.revenue)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "purchases")]
     impl<'de> ::serde::Deserialize<'de> for PurchaseRevenuePoint {
@@ -26423,12 +30566,25 @@ pub mod types {
     }
     #[cfg(feature = "purchases")]
     ///One page of product identifiers.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PurchasesProductListResponse {
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Product identifiers.
         pub products: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "purchases")]
+    impl ::serde::Serialize for PurchasesProductListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "PurchasesProductListResponse", 2usize)
+                .field("message", &self.message)
+                .field("products", &self.products)
+                .end()
+        }
     }
     #[cfg(feature = "purchases")]
     impl<'de> ::serde::Deserialize<'de> for PurchasesProductListResponse {
@@ -26487,13 +30643,29 @@ pub mod types {
     }
     #[cfg(feature = "purchases")]
     ///Purchase counts over time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PurchasesQuantitySeriesResponse {
         ///One entry per day or hour, oldest first.
         pub data: ::std::vec::Vec<PurchaseQuantityPoint>,
         ///`success` when the export completed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "purchases")]
+    impl ::serde::Serialize for PurchasesQuantitySeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PurchasesQuantitySeriesResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("data", &self.data)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "purchases")]
     impl<'de> ::serde::Deserialize<'de> for PurchasesQuantitySeriesResponse {
@@ -26552,13 +30724,29 @@ pub mod types {
     }
     #[cfg(feature = "purchases")]
     ///Purchase revenue over time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PurchasesRevenueSeriesResponse {
         ///One entry per day or hour, oldest first.
         pub data: ::std::vec::Vec<PurchaseRevenuePoint>,
         ///`success` when the export completed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "purchases")]
+    impl ::serde::Serialize for PurchasesRevenueSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PurchasesRevenueSeriesResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("data", &self.data)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "purchases")]
     impl<'de> ::serde::Deserialize<'de> for PurchasesRevenueSeriesResponse {
@@ -26617,18 +30805,42 @@ pub mod types {
     }
     #[cfg(feature = "push-credentials")]
     ///An app and its new credentials for exactly one push platform.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct PushCredentialUpdateRequest {
         ///The app identifier (API key of the app in Settings > App Settings).
         pub app_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apple: ::std::option::Option<ApplePushCredential>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firebase: ::std::option::Option<FirebasePushCredential>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub huawei: ::std::option::Option<HuaweiPushCredential>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kindle: ::std::option::Option<KindlePushCredential>,
+    }
+    #[cfg(feature = "push-credentials")]
+    impl ::serde::Serialize for PushCredentialUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "PushCredentialUpdateRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.apple.is_some(),
+                                self.firebase.is_some(),
+                                self.huawei.is_some(),
+                                self.kindle.is_some(),
+                            ],
+                        ),
+                )
+                .field("app_id", &self.app_id)
+                .opt("apple", &self.apple)
+                .opt("firebase", &self.firebase)
+                .opt("huawei", &self.huawei)
+                .opt("kindle", &self.kindle)
+                .end()
+        }
     }
     #[cfg(feature = "push-credentials")]
     impl<'de> ::serde::Deserialize<'de> for PushCredentialUpdateRequest {
@@ -26710,11 +30922,26 @@ pub mod types {
     /// Your own key-value pairs delivered with a push notification to the
     /// app. Android "big picture" notifications read an image URL from the
     /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PushExtra(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(
+        any(
+            feature = "live-activities",
+            feature = "schedule-messages",
+            feature = "send-messages"
+        )
+    )]
+    impl ::serde::Serialize for PushExtra {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(
         any(
             feature = "live-activities",
@@ -26764,24 +30991,30 @@ pub mod types {
     /// (`opted_in`), subscribed or opted-in users (`subscribed`, the
     /// default), or everyone including unsubscribed users (`all`, meant for
     /// transactional email).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum RecipientSubscriptionState {
-        #[serde(rename = "opted_in")]
         OptedIn,
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "all")]
         All,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for RecipientSubscriptionState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OptedIn => (0u32, "opted_in"),
+                Self::Subscribed => (1u32, "subscribed"),
+                Self::All => (2u32, "all"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "RecipientSubscriptionState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for RecipientSubscriptionState {
@@ -26846,19 +31079,18 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///Identifier of a scheduled send, returned by the schedule create endpoints.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ScheduleId(pub ::std::string::String);
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for ScheduleId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "schedule-messages")]
     impl ::std::ops::Deref for ScheduleId {
         type Target = ::std::string::String;
@@ -26893,7 +31125,7 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///One campaign or Canvas scheduled in the dashboard.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScheduledBroadcast {
         ///API identifier of the campaign or Canvas.
         pub id: ::std::string::String,
@@ -26905,14 +31137,35 @@ pub mod types {
         /// How the send is timed: `local_time_zones`, `intelligent_delivery`,
         /// or the name of the company's time zone (for example
         /// `America/New_York`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule_type: ::std::option::Option<::std::string::String>,
         ///Tag names of the campaign or Canvas.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Whether `id` names a campaign or a Canvas.
-        #[serde(rename = "type")]
         pub type_: ::braze_sdk::Open<ScheduledBroadcastType>,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for ScheduledBroadcast {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScheduledBroadcast",
+                    4usize
+                        + l::count(
+                            &[self.schedule_type.is_some(), !self.tags.is_empty()],
+                        ),
+                )
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .field("next_send_time", &self.next_send_time)
+                .opt("schedule_type", &self.schedule_type)
+                .vec("tags", &self.tags)
+                .field("type", &self.type_)
+                .end()
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for ScheduledBroadcast {
@@ -26998,20 +31251,28 @@ pub mod types {
     }
     #[cfg(feature = "schedule-messages")]
     ///`ScheduledBroadcastType`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ScheduledBroadcastType {
         Campaign,
         Canvas,
+    }
+    #[cfg(feature = "schedule-messages")]
+    impl ::serde::Serialize for ScheduledBroadcastType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Campaign => (0u32, "Campaign"),
+                Self::Canvas => (1u32, "Canvas"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ScheduledBroadcastType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "schedule-messages")]
     impl<'de> ::serde::Deserialize<'de> for ScheduledBroadcastType {
@@ -27076,32 +31337,38 @@ pub mod types {
     /// (business intelligence, analytics), `c_suite`, `engineering`,
     /// `finance`, `marketing` (marketing, editorial) or `pm` (product
     /// management).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ScimDepartment {
-        #[serde(rename = "agency")]
         Agency,
-        #[serde(rename = "bi")]
         Bi,
-        #[serde(rename = "c_suite")]
         CSuite,
-        #[serde(rename = "engineering")]
         Engineering,
-        #[serde(rename = "finance")]
         Finance,
-        #[serde(rename = "marketing")]
         Marketing,
-        #[serde(rename = "pm")]
         Pm,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimDepartment {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Agency => (0u32, "agency"),
+                Self::Bi => (1u32, "bi"),
+                Self::CSuite => (2u32, "c_suite"),
+                Self::Engineering => (3u32, "engineering"),
+                Self::Finance => (4u32, "finance"),
+                Self::Marketing => (5u32, "marketing"),
+                Self::Pm => (6u32, "pm"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "ScimDepartment",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimDepartment {
@@ -27188,17 +31455,38 @@ pub mod types {
     /// A SCIM 2.0 error body, sent by every SCIM endpoint for a non-2xx
     /// answer. All fields are optional so that any error body, and an empty
     /// one decoded as `{}`, still decodes.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimError {
         ///What went wrong.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
         ///The SCIM message schema, `urn:ietf:params:scim:api:messages:2.0:Error`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub schemas: ::std::vec::Vec<::std::string::String>,
         ///The HTTP status code of the answer.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i64>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimError {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimError",
+                    l::count(
+                        &[
+                            self.detail.is_some(),
+                            !self.schemas.is_empty(),
+                            self.status.is_some(),
+                        ],
+                    ),
+                )
+                .opt("detail", &self.detail)
+                .vec("schemas", &self.schemas)
+                .opt("status", &self.status)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimError {
@@ -27262,14 +31550,25 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///A dashboard user's name.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimName {
         ///Last (family) name.
-        #[serde(rename = "familyName")]
         pub family_name: ::std::string::String,
         ///First (given) name.
-        #[serde(rename = "givenName")]
         pub given_name: ::std::string::String,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimName {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ScimName", 2usize)
+                .field("familyName", &self.family_name)
+                .field("givenName", &self.given_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimName {
@@ -27330,22 +31629,39 @@ pub mod types {
     /// What a dashboard user may do: company-wide permissions, roles, and
     /// per-workspace (and per-team) permissions. Braze still names
     /// workspaces "app groups" in these keys.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimPermissions {
         ///Permissions per workspace.
-        #[serde(rename = "appGroup")]
         pub app_group: ::std::vec::Vec<ScimWorkspacePermissions>,
         /// Company-level permissions, for example `admin`,
         /// `manage_company_settings` or `add_remove_app_groups`.
-        #[serde(
-            rename = "companyPermissions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub company_permissions: ::std::vec::Vec<::std::string::String>,
         ///Roles granted to the user.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<ScimRole>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimPermissions {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimPermissions",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.company_permissions.is_empty(),
+                                !self.roles.is_empty(),
+                            ],
+                        ),
+                )
+                .field("appGroup", &self.app_group)
+                .vec("companyPermissions", &self.company_permissions)
+                .vec("roles", &self.roles)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimPermissions {
@@ -27411,22 +31727,39 @@ pub mod types {
     /// What a dashboard user may do: company-wide permissions, roles, and
     /// per-workspace (and per-team) permissions. Braze still names
     /// workspaces "app groups" in these keys.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimPermissionsReceived {
         ///Permissions per workspace.
-        #[serde(rename = "appGroup")]
         pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
         /// Company-level permissions, for example `admin`,
         /// `manage_company_settings` or `add_remove_app_groups`.
-        #[serde(
-            rename = "companyPermissions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub company_permissions: ::std::vec::Vec<::std::string::String>,
         ///Roles granted to the user.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<ScimRoleReceived>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimPermissionsReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimPermissionsReceived",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.company_permissions.is_empty(),
+                                !self.roles.is_empty(),
+                            ],
+                        ),
+                )
+                .field("appGroup", &self.app_group)
+                .vec("companyPermissions", &self.company_permissions)
+                .vec("roles", &self.roles)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimPermissionsReceived {
@@ -27490,9 +31823,17 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///The `X-Request-Origin` value, the identity provider's domain.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ScimRequestOrigin(::std::string::String);
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimRequestOrigin {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "scim")]
     impl ::std::ops::Deref for ScimRequestOrigin {
         type Target = ::std::string::String;
@@ -27553,20 +31894,29 @@ pub mod types {
     /// A role granted to a dashboard user, named by `roleName` or by
     /// `roleId` (one of them is required). In answers Braze also lists the
     /// workspaces the role covers.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimRole {
         ///Identifier of the role (required when `roleName` is absent).
-        #[serde(
-            rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub role_id: ::std::option::Option<::std::string::String>,
         ///Name of the role.
-        #[serde(
-            rename = "roleName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub role_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimRole",
+                    l::count(&[self.role_id.is_some(), self.role_name.is_some()]),
+                )
+                .opt("roleId", &self.role_id)
+                .opt("roleName", &self.role_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimRole {
@@ -27627,27 +31977,38 @@ pub mod types {
     /// A role granted to a dashboard user, named by `roleName` or by
     /// `roleId` (one of them is required). In answers Braze also lists the
     /// workspaces the role covers.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimRoleReceived {
         ///The workspaces and permission sets the role grants (in answers only).
-        #[serde(
-            rename = "appGroup",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub app_group: ::std::vec::Vec<ScimWorkspacePermissionsReceived>,
         ///Identifier of the role (required when `roleName` is absent).
-        #[serde(
-            rename = "roleId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub role_id: ::std::option::Option<::std::string::String>,
         ///Name of the role.
-        #[serde(
-            rename = "roleName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub role_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimRoleReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimRoleReceived",
+                    l::count(
+                        &[
+                            !self.app_group.is_empty(),
+                            self.role_id.is_some(),
+                            self.role_name.is_some(),
+                        ],
+                    ),
+                )
+                .vec("appGroup", &self.app_group)
+                .opt("roleId", &self.role_id)
+                .opt("roleName", &self.role_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimRoleReceived {
@@ -27712,23 +32073,33 @@ pub mod types {
     #[cfg(feature = "scim")]
     /// A user's permissions in one team, named by `teamName` or by
     /// `teamId` (one of them is required).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimTeamPermissions {
         ///Identifier of the team (required when `teamName` is absent).
-        #[serde(
-            rename = "teamId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub team_id: ::std::option::Option<::std::string::String>,
         ///Name of the team.
-        #[serde(
-            rename = "teamName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub team_name: ::std::option::Option<::std::string::String>,
         ///Team-level permissions, for example `admin`, `basic_access` or `export_user_data`.
-        #[serde(rename = "teamPermissions")]
         pub team_permissions: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimTeamPermissions {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimTeamPermissions",
+                    1usize
+                        + l::count(&[self.team_id.is_some(), self.team_name.is_some()]),
+                )
+                .opt("teamId", &self.team_id)
+                .opt("teamName", &self.team_name)
+                .field("teamPermissions", &self.team_permissions)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimTeamPermissions {
@@ -27792,34 +32163,54 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///A dashboard user account as Braze's SCIM endpoints return it.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimUser {
         ///When the account was created (UTC, long English form).
-        #[serde(
-            rename = "createdAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub created_at: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub department: ::std::option::Option<::braze_sdk::Open<ScimDepartment>>,
         ///The SCIM resource identifier Braze assigned to the account.
         pub id: ::std::string::String,
         ///When the user last signed in successfully (UTC, long English form).
-        #[serde(
-            rename = "lastSignInAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub last_sign_in_at: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ScimName>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<ScimPermissionsReceived>,
         ///The SCIM schema of the resource, `urn:ietf:params:scim:schemas:core:2.0:User`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub schemas: ::std::vec::Vec<::std::string::String>,
         ///The user's email address.
-        #[serde(rename = "userName")]
         pub user_name: ::std::string::String,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUser {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimUser",
+                    2usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.department.is_some(),
+                                self.last_sign_in_at.is_some(),
+                                self.name.is_some(),
+                                self.permissions.is_some(),
+                                !self.schemas.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("createdAt", &self.created_at)
+                .opt("department", &self.department)
+                .field("id", &self.id)
+                .opt("lastSignInAt", &self.last_sign_in_at)
+                .opt("name", &self.name)
+                .opt("permissions", &self.permissions)
+                .vec("schemas", &self.schemas)
+                .field("userName", &self.user_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimUser {
@@ -27917,9 +32308,17 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///A dashboard user's SCIM resource identifier.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ScimUserId(::std::string::String);
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUserId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "scim")]
     impl ::std::ops::Deref for ScimUserId {
         type Target = ::std::string::String;
@@ -27978,13 +32377,28 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///The new names, department and permissions of a dashboard user (the email cannot change).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimUserUpdateRequest {
         pub department: ScimDepartment,
         pub name: ScimName,
         pub permissions: ScimPermissions,
         ///The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
         pub schemas: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUserUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "ScimUserUpdateRequest", 4usize)
+                .field("department", &self.department)
+                .field("name", &self.name)
+                .field("permissions", &self.permissions)
+                .field("schemas", &self.schemas)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimUserUpdateRequest {
@@ -28053,17 +32467,35 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///A new dashboard user account.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimUsersCreateRequest {
         pub department: ScimDepartment,
         pub name: ScimName,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permissions: ::std::option::Option<ScimPermissions>,
         ///The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
         pub schemas: ::std::vec::Vec<::std::string::String>,
         ///The user's email address; it becomes the account's login.
-        #[serde(rename = "userName")]
         pub user_name: ::std::string::String,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUsersCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimUsersCreateRequest",
+                    4usize + l::count(&[self.permissions.is_some()]),
+                )
+                .field("department", &self.department)
+                .field("name", &self.name)
+                .opt("permissions", &self.permissions)
+                .field("schemas", &self.schemas)
+                .field("userName", &self.user_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimUsersCreateRequest {
@@ -28143,9 +32575,17 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///`ScimUsersSearchFilter`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct ScimUsersSearchFilter(::std::string::String);
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUsersSearchFilter {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "scim")]
     impl ::std::ops::Deref for ScimUsersSearchFilter {
         type Target = ::std::string::String;
@@ -28204,20 +32644,35 @@ pub mod types {
     }
     #[cfg(feature = "scim")]
     ///A SCIM list response holding the accounts that match the filter.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct ScimUsersSearchResponse {
         ///The matching accounts.
-        #[serde(rename = "Resources")]
         pub resources: ::std::vec::Vec<ScimUser>,
         ///The SCIM message schema, `urn:ietf:params:scim:api:messages:2.0:ListResponse`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub schemas: ::std::vec::Vec<::std::string::String>,
         ///How many accounts match.
-        #[serde(
-            rename = "totalResults",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub total_results: ::std::option::Option<u64>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimUsersSearchResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimUsersSearchResponse",
+                    1usize
+                        + l::count(
+                            &[!self.schemas.is_empty(), self.total_results.is_some()],
+                        ),
+                )
+                .field("Resources", &self.resources)
+                .vec("schemas", &self.schemas)
+                .opt("totalResults", &self.total_results)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimUsersSearchResponse {
@@ -28282,20 +32737,34 @@ pub mod types {
     #[cfg(feature = "scim")]
     /// A workspace permission set, named by `appGroupPermissionSetName` or
     /// by `appGroupPermissionSetId` (one of them is required).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissionSet {
         ///Identifier of the permission set.
-        #[serde(
-            rename = "appGroupPermissionSetId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_permission_set_id: ::std::option::Option<::std::string::String>,
         ///Name of the permission set.
-        #[serde(
-            rename = "appGroupPermissionSetName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimWorkspacePermissionSet {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimWorkspacePermissionSet",
+                    l::count(
+                        &[
+                            self.app_group_permission_set_id.is_some(),
+                            self.app_group_permission_set_name.is_some(),
+                        ],
+                    ),
+                )
+                .opt("appGroupPermissionSetId", &self.app_group_permission_set_id)
+                .opt("appGroupPermissionSetName", &self.app_group_permission_set_name)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimWorkspacePermissionSet {
@@ -28364,23 +32833,38 @@ pub mod types {
     #[cfg(feature = "scim")]
     /// A workspace permission set, named by `appGroupPermissionSetName` or
     /// by `appGroupPermissionSetId` (one of them is required).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissionSetReceived {
         ///Identifier of the permission set.
-        #[serde(
-            rename = "appGroupPermissionSetId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_permission_set_id: ::std::option::Option<::std::string::String>,
         ///Name of the permission set.
-        #[serde(
-            rename = "appGroupPermissionSetName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_permission_set_name: ::std::option::Option<::std::string::String>,
         ///The permissions the set contains (in answers only).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub permissions: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimWorkspacePermissionSetReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimWorkspacePermissionSetReceived",
+                    l::count(
+                        &[
+                            self.app_group_permission_set_id.is_some(),
+                            self.app_group_permission_set_name.is_some(),
+                            !self.permissions.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("appGroupPermissionSetId", &self.app_group_permission_set_id)
+                .opt("appGroupPermissionSetName", &self.app_group_permission_set_name)
+                .vec("permissions", &self.permissions)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimWorkspacePermissionSetReceived {
@@ -28457,38 +32941,47 @@ pub mod types {
     /// by `appGroupId` (one of them is required): individual permissions in
     /// `appGroupPermissions`, or a permission set in
     /// `appGroupPermissionSets`, plus per-team permissions.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissions {
         ///Identifier of the workspace (required when `appGroupName` is absent).
-        #[serde(
-            rename = "appGroupId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_id: ::std::option::Option<::std::string::String>,
         ///Name of the workspace.
-        #[serde(
-            rename = "appGroupName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_name: ::std::option::Option<::std::string::String>,
         ///The workspace permission set granted, as a one-element array.
-        #[serde(
-            rename = "appGroupPermissionSets",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub app_group_permission_sets: ::std::vec::Vec<ScimWorkspacePermissionSet>,
         /// Workspace-level permissions, for example `basic_access`,
         /// `send_campaigns_canvases` or `export_user_data`.
-        #[serde(
-            rename = "appGroupPermissions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub app_group_permissions: ::std::vec::Vec<::std::string::String>,
         ///Permissions per team of this workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub team: ::std::vec::Vec<ScimTeamPermissions>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimWorkspacePermissions {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimWorkspacePermissions",
+                    l::count(
+                        &[
+                            self.app_group_id.is_some(),
+                            self.app_group_name.is_some(),
+                            !self.app_group_permission_sets.is_empty(),
+                            !self.app_group_permissions.is_empty(),
+                            !self.team.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("appGroupId", &self.app_group_id)
+                .opt("appGroupName", &self.app_group_name)
+                .vec("appGroupPermissionSets", &self.app_group_permission_sets)
+                .vec("appGroupPermissions", &self.app_group_permissions)
+                .vec("team", &self.team)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimWorkspacePermissions {
@@ -28571,40 +33064,49 @@ pub mod types {
     /// by `appGroupId` (one of them is required): individual permissions in
     /// `appGroupPermissions`, or a permission set in
     /// `appGroupPermissionSets`, plus per-team permissions.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ScimWorkspacePermissionsReceived {
         ///Identifier of the workspace (required when `appGroupName` is absent).
-        #[serde(
-            rename = "appGroupId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_id: ::std::option::Option<::std::string::String>,
         ///Name of the workspace.
-        #[serde(
-            rename = "appGroupName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub app_group_name: ::std::option::Option<::std::string::String>,
         ///The workspace permission set granted, as a one-element array.
-        #[serde(
-            rename = "appGroupPermissionSets",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub app_group_permission_sets: ::std::vec::Vec<
             ScimWorkspacePermissionSetReceived,
         >,
         /// Workspace-level permissions, for example `basic_access`,
         /// `send_campaigns_canvases` or `export_user_data`.
-        #[serde(
-            rename = "appGroupPermissions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
         pub app_group_permissions: ::std::vec::Vec<::std::string::String>,
         ///Permissions per team of this workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub team: ::std::vec::Vec<ScimTeamPermissions>,
+    }
+    #[cfg(feature = "scim")]
+    impl ::serde::Serialize for ScimWorkspacePermissionsReceived {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "ScimWorkspacePermissionsReceived",
+                    l::count(
+                        &[
+                            self.app_group_id.is_some(),
+                            self.app_group_name.is_some(),
+                            !self.app_group_permission_sets.is_empty(),
+                            !self.app_group_permissions.is_empty(),
+                            !self.team.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("appGroupId", &self.app_group_id)
+                .opt("appGroupName", &self.app_group_name)
+                .vec("appGroupPermissionSets", &self.app_group_permission_sets)
+                .vec("appGroupPermissions", &self.app_group_permissions)
+                .vec("team", &self.team)
+                .end()
+        }
     }
     #[cfg(feature = "scim")]
     impl<'de> ::serde::Deserialize<'de> for ScimWorkspacePermissionsReceived {
@@ -28684,19 +33186,42 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///One RSA public key registered for an app's SDK authentication.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKey {
         ///The description given when the key was added.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Identifier of the key.
         pub id: ::std::string::String,
         ///Whether this is the key the app's SDK tokens are expected to be signed for.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_primary: ::std::option::Option<bool>,
         ///The RSA public key, PEM-encoded.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rsa_public_key: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKey {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SdkAuthenticationKey",
+                    1usize
+                        + l::count(
+                            &[
+                                self.description.is_some(),
+                                self.is_primary.is_some(),
+                                self.rsa_public_key.is_some(),
+                            ],
+                        ),
+                )
+                .opt("description", &self.description)
+                .field("id", &self.id)
+                .opt("is_primary", &self.is_primary)
+                .opt("rsa_public_key", &self.rsa_public_key)
+                .end()
+        }
     }
     #[cfg(feature = "sdk-authentication")]
     impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKey {
@@ -28770,17 +33295,35 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///A key to register for an app.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKeyCreateRequest {
         ///API identifier of the app.
         pub app_id: ::std::string::String,
         ///What the key is for; may not be empty.
         pub description: SdkAuthenticationKeyCreateRequestDescription,
         ///Make the new key the app's primary key at once (not done when left out).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub make_primary: ::std::option::Option<bool>,
         ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
         pub rsa_public_key_str: SdkAuthenticationKeyCreateRequestRsaPublicKeyStr,
+    }
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeyCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SdkAuthenticationKeyCreateRequest",
+                    3usize + l::count(&[self.make_primary.is_some()]),
+                )
+                .field("app_id", &self.app_id)
+                .field("description", &self.description)
+                .opt("make_primary", &self.make_primary)
+                .field("rsa_public_key_str", &self.rsa_public_key_str)
+                .end()
+        }
     }
     #[cfg(feature = "sdk-authentication")]
     impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateRequest {
@@ -28854,9 +33397,17 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///What the key is for; may not be empty.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SdkAuthenticationKeyCreateRequestDescription(::std::string::String);
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeyCreateRequestDescription {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "sdk-authentication")]
     impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestDescription {
         type Target = ::std::string::String;
@@ -28918,9 +33469,17 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SdkAuthenticationKeyCreateRequestRsaPublicKeyStr(::std::string::String);
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "sdk-authentication")]
     impl ::std::ops::Deref for SdkAuthenticationKeyCreateRequestRsaPublicKeyStr {
         type Target = ::std::string::String;
@@ -28983,13 +33542,29 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///The identifier of the key just added.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKeyCreateResponse {
         ///Identifier of the new key.
         pub id: ::std::string::String,
         ///`success`, where Braze adds the usual envelope field.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeyCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SdkAuthenticationKeyCreateResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("id", &self.id)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "sdk-authentication")]
     impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyCreateResponse {
@@ -29048,12 +33623,25 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///Names one key of one app.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKeyReference {
         ///API identifier of the app.
         pub app_id: ::std::string::String,
         ///Identifier of the key.
         pub key_id: ::std::string::String,
+    }
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeyReference {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SdkAuthenticationKeyReference", 2usize)
+                .field("app_id", &self.app_id)
+                .field("key_id", &self.key_id)
+                .end()
+        }
     }
     #[cfg(feature = "sdk-authentication")]
     impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeyReference {
@@ -29112,9 +33700,17 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///`SdkAuthenticationKeysListAppId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SdkAuthenticationKeysListAppId(::std::string::String);
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeysListAppId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "sdk-authentication")]
     impl ::std::ops::Deref for SdkAuthenticationKeysListAppId {
         type Target = ::std::string::String;
@@ -29174,13 +33770,29 @@ pub mod types {
     }
     #[cfg(feature = "sdk-authentication")]
     ///Keys of one app.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SdkAuthenticationKeysResponse {
         ///The app's keys (at most three).
         pub keys: ::std::vec::Vec<SdkAuthenticationKey>,
         ///`success`, where Braze adds the usual envelope field.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "sdk-authentication")]
+    impl ::serde::Serialize for SdkAuthenticationKeysResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SdkAuthenticationKeysResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("keys", &self.keys)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "sdk-authentication")]
     impl<'de> ::serde::Deserialize<'de> for SdkAuthenticationKeysResponse {
@@ -29239,18 +33851,41 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///A segment in the segment list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentListItem {
         ///Whether analytics tracking is on for the segment.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub analytics_tracking_enabled: ::std::option::Option<bool>,
         ///Segment API identifier.
         pub id: ::std::string::String,
         ///Segment name.
         pub name: ::std::string::String,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentListItem {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SegmentListItem",
+                    2usize
+                        + l::count(
+                            &[
+                                self.analytics_tracking_enabled.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("analytics_tracking_enabled", &self.analytics_tracking_enabled)
+                .field("id", &self.id)
+                .field("name", &self.name)
+                .vec("tags", &self.tags)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentListItem {
@@ -29331,12 +33966,25 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///A segment's estimated size on one day.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentSizePoint {
         ///Estimated number of users in the segment.
         pub size: u64,
         ///The day.
         pub time: ::chrono::naive::NaiveDate,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentSizePoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SegmentSizePoint", 2usize)
+                .field("size", &self.size)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentSizePoint {
@@ -29395,12 +34043,25 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///Daily estimated size of a segment.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentsDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<SegmentSizePoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SegmentsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentsDataSeriesResponse {
@@ -29459,9 +34120,17 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///`SegmentsDataSeriesSegmentId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SegmentsDataSeriesSegmentId(::std::string::String);
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsDataSeriesSegmentId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "segments")]
     impl ::std::ops::Deref for SegmentsDataSeriesSegmentId {
         type Target = ::std::string::String;
@@ -29520,51 +34189,62 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///A segment's details.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentsDetailsResponse {
         ///When the segment was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Readable summary of the segment's filters.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Segment name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Tag names.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Names of the Teams the segment belongs to.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub teams: ::std::vec::Vec<::std::string::String>,
         ///The description written for the segment in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub text_description: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///When the segment was last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::timestamp::deserialize_option"
-        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsDetailsResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SegmentsDetailsResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.name.is_some(),
+                                !self.tags.is_empty(),
+                                !self.teams.is_empty(),
+                                self.text_description.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .field("message", &self.message)
+                .opt("name", &self.name)
+                .vec("tags", &self.tags)
+                .vec("teams", &self.teams)
+                .opt("text_description", &self.text_description)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentsDetailsResponse {
@@ -29735,9 +34415,17 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///`SegmentsDetailsSegmentId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SegmentsDetailsSegmentId(::std::string::String);
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsDetailsSegmentId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "segments")]
     impl ::std::ops::Deref for SegmentsDetailsSegmentId {
         type Target = ::std::string::String;
@@ -29796,10 +34484,22 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///The segment whose running exports to cancel.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentsExportCancelRequest {
         ///Identifier of the segment (from `GET /segments/list` or the dashboard).
         pub segment_id: ::std::string::String,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsExportCancelRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SegmentsExportCancelRequest", 1usize)
+                .field("segment_id", &self.segment_id)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentsExportCancelRequest {
@@ -29853,12 +34553,25 @@ pub mod types {
     }
     #[cfg(feature = "segments")]
     ///One page of segments.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SegmentsListResponse {
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///Up to 100 segments.
         pub segments: ::std::vec::Vec<SegmentListItem>,
+    }
+    #[cfg(feature = "segments")]
+    impl ::serde::Serialize for SegmentsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SegmentsListResponse", 2usize)
+                .field("message", &self.message)
+                .field("segments", &self.segments)
+                .end()
+        }
     }
     #[cfg(feature = "segments")]
     impl<'de> ::serde::Deserialize<'de> for SegmentsListResponse {
@@ -29917,9 +34630,17 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`SendsDataSeriesCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SendsDataSeriesCampaignId(::std::string::String);
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for SendsDataSeriesCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "campaigns")]
     impl ::std::ops::Deref for SendsDataSeriesCampaignId {
         type Target = ::std::string::String;
@@ -29978,12 +34699,25 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///Daily statistics of one send of an API campaign.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SendsDataSeriesResponse {
         ///One entry per day, oldest first.
         pub data: ::std::vec::Vec<CampaignDataSeriesPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for SendsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SendsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "campaigns")]
     impl<'de> ::serde::Deserialize<'de> for SendsDataSeriesResponse {
@@ -30042,9 +34776,17 @@ pub mod types {
     }
     #[cfg(feature = "campaigns")]
     ///`SendsDataSeriesSendId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SendsDataSeriesSendId(::std::string::String);
+    #[cfg(feature = "campaigns")]
+    impl ::serde::Serialize for SendsDataSeriesSendId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "campaigns")]
     impl ::std::ops::Deref for SendsDataSeriesSendId {
         type Target = ::std::string::String;
@@ -30103,13 +34845,29 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Body of `/sends/id/create`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SendsIdCreateRequest {
         ///The API campaign the send identifier belongs to.
         pub campaign_id: ::std::string::String,
         ///The identifier to create; Braze generates one when it is omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for SendsIdCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SendsIdCreateRequest",
+                    1usize + l::count(&[self.send_id.is_some()]),
+                )
+                .field("campaign_id", &self.campaign_id)
+                .opt("send_id", &self.send_id)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for SendsIdCreateRequest {
@@ -30168,12 +34926,25 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Answer of `/sends/id/create`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SendsIdCreateResponse {
         ///`success` when the identifier was created.
         pub message: ::std::string::String,
         ///The send identifier, as given or as generated by Braze.
         pub send_id: ::std::string::String,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for SendsIdCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SendsIdCreateResponse", 2usize)
+                .field("message", &self.message)
+                .field("send_id", &self.send_id)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for SendsIdCreateResponse {
@@ -30232,13 +35003,26 @@ pub mod types {
     }
     #[cfg(feature = "sessions")]
     ///Sessions in one day or hour.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SessionCountPoint {
         ///Number of sessions.
         pub sessions: u64,
         /// Start of the period: an ISO 8601 date (`2025-03-01`) with
         /// `unit=day`, a date and time with `unit=hour`.
         pub time: ::std::string::String,
+    }
+    #[cfg(feature = "sessions")]
+    impl ::serde::Serialize for SessionCountPoint {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SessionCountPoint", 2usize)
+                .field("sessions", &self.sessions)
+                .field("time", &self.time)
+                .end()
+        }
     }
     #[cfg(feature = "sessions")]
     impl<'de> ::serde::Deserialize<'de> for SessionCountPoint {
@@ -30297,12 +35081,25 @@ pub mod types {
     }
     #[cfg(feature = "sessions")]
     ///Session counts over time.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SessionsDataSeriesResponse {
         ///One entry per day or hour, oldest first.
         pub data: ::std::vec::Vec<SessionCountPoint>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "sessions")]
+    impl ::serde::Serialize for SessionsDataSeriesResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SessionsDataSeriesResponse", 2usize)
+                .field("data", &self.data)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "sessions")]
     impl<'de> ::serde::Deserialize<'de> for SessionsDataSeriesResponse {
@@ -30361,18 +35158,37 @@ pub mod types {
     }
     #[cfg(feature = "sms")]
     ///A phone number Braze marked invalid, when and why.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SmsInvalidPhoneNumber {
         ///When it was found invalid, an ISO 8601 timestamp (see `EmailHardBounce` for why not date-time).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub invalid_detected_at: ::std::option::Option<::std::string::String>,
         ///The number, in E.164 format.
         pub phone: ::std::string::String,
         ///`provider_error` (the number cannot receive SMS) or `deactivated` (the number was deactivated).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<
             ::braze_sdk::Open<SmsInvalidPhoneNumberReason>,
         >,
+    }
+    #[cfg(feature = "sms")]
+    impl ::serde::Serialize for SmsInvalidPhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SmsInvalidPhoneNumber",
+                    1usize
+                        + l::count(
+                            &[self.invalid_detected_at.is_some(), self.reason.is_some()],
+                        ),
+                )
+                .opt("invalid_detected_at", &self.invalid_detected_at)
+                .field("phone", &self.phone)
+                .opt("reason", &self.reason)
+                .end()
+        }
     }
     #[cfg(feature = "sms")]
     impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumber {
@@ -30436,22 +35252,28 @@ pub mod types {
     }
     #[cfg(feature = "sms")]
     ///`SmsInvalidPhoneNumberReason`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SmsInvalidPhoneNumberReason {
-        #[serde(rename = "provider_error")]
         ProviderError,
-        #[serde(rename = "deactivated")]
         Deactivated,
+    }
+    #[cfg(feature = "sms")]
+    impl ::serde::Serialize for SmsInvalidPhoneNumberReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ProviderError => (0u32, "provider_error"),
+                Self::Deactivated => (1u32, "deactivated"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "SmsInvalidPhoneNumberReason",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "sms")]
     impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumberReason {
@@ -30513,22 +35335,28 @@ pub mod types {
     }
     #[cfg(feature = "sms")]
     ///`SmsInvalidPhoneNumbersListReason`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SmsInvalidPhoneNumbersListReason {
-        #[serde(rename = "provider_error")]
         ProviderError,
-        #[serde(rename = "deactivated")]
         Deactivated,
+    }
+    #[cfg(feature = "sms")]
+    impl ::serde::Serialize for SmsInvalidPhoneNumbersListReason {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ProviderError => (0u32, "provider_error"),
+                Self::Deactivated => (1u32, "deactivated"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "SmsInvalidPhoneNumbersListReason",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "sms")]
     impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumbersListReason {
@@ -30591,13 +35419,29 @@ pub mod types {
     }
     #[cfg(feature = "sms")]
     ///A page of invalid phone numbers.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SmsInvalidPhoneNumbersListResponse {
         ///`success` when the query worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The numbers, newest detection first.
         pub sms: ::std::vec::Vec<SmsInvalidPhoneNumber>,
+    }
+    #[cfg(feature = "sms")]
+    impl ::serde::Serialize for SmsInvalidPhoneNumbersListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SmsInvalidPhoneNumbersListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("sms", &self.sms)
+                .end()
+        }
     }
     #[cfg(feature = "sms")]
     impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumbersListResponse {
@@ -30656,10 +35500,22 @@ pub mod types {
     }
     #[cfg(feature = "sms")]
     ///The phone numbers to take off the invalid list.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SmsInvalidPhoneNumbersRemoveRequest {
         ///Up to 50 phone numbers in E.164 format.
         pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+    }
+    #[cfg(feature = "sms")]
+    impl ::serde::Serialize for SmsInvalidPhoneNumbersRemoveRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SmsInvalidPhoneNumbersRemoveRequest", 1usize)
+                .field("phone_numbers", &self.phone_numbers)
+                .end()
+        }
     }
     #[cfg(feature = "sms")]
     impl<'de> ::serde::Deserialize<'de> for SmsInvalidPhoneNumbersRemoveRequest {
@@ -30713,26 +35569,52 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///An SMS, or an MMS when `media_items` is given.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SmsObject {
         ///API identifier of any app of the workspace.
         pub app_id: ::std::string::String,
         ///Text of the message.
         pub body: ::std::string::String,
         ///Shorten links and track clicks at campaign level.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link_shortening_enabled: ::std::option::Option<bool>,
         ///Image URLs to send as an MMS.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub media_items: ::std::vec::Vec<::std::string::String>,
         ///With a `campaign_id`, the SMS variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///The SMS subscription group to send through.
         pub subscription_group_id: ::std::string::String,
         ///With link shortening, also track clicks per user.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_click_tracking_enabled: ::std::option::Option<bool>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for SmsObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SmsObject",
+                    3usize
+                        + l::count(
+                            &[
+                                self.link_shortening_enabled.is_some(),
+                                !self.media_items.is_empty(),
+                                self.message_variation_id.is_some(),
+                                self.user_click_tracking_enabled.is_some(),
+                            ],
+                        ),
+                )
+                .field("app_id", &self.app_id)
+                .field("body", &self.body)
+                .opt("link_shortening_enabled", &self.link_shortening_enabled)
+                .vec("media_items", &self.media_items)
+                .opt("message_variation_id", &self.message_variation_id)
+                .field("subscription_group_id", &self.subscription_group_id)
+                .opt("user_click_tracking_enabled", &self.user_click_tracking_enabled)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for SmsObject {
@@ -30859,24 +35741,30 @@ pub mod types {
     /// reports it. Real responses spell it in lower case; the page's
     /// examples capitalise it (`Subscribed`), and clients should accept
     /// either spelling.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubscriptionGroupMembershipStatus {
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
-        #[serde(rename = "unknown")]
         Unknown,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionGroupMembershipStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Subscribed => (0u32, "subscribed"),
+                Self::Unsubscribed => (1u32, "unsubscribed"),
+                Self::Unknown => (2u32, "unknown"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "SubscriptionGroupMembershipStatus",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionGroupMembershipStatus {
@@ -30942,22 +35830,28 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubscriptionGroupState {
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionGroupState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Subscribed => (0u32, "subscribed"),
+                Self::Unsubscribed => (1u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "SubscriptionGroupState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionGroupState {
@@ -31019,16 +35913,32 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///Each requested user's state in the subscription group.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusGetResponse {
         ///`success` when the lookup worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The state of each user, keyed by the identifier it was asked with (external ID, email or phone).
         pub status: ::std::collections::HashMap<
             ::std::string::String,
             ::braze_sdk::Open<SubscriptionGroupMembershipStatus>,
         >,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionStatusGetResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionStatusGetResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("status", &self.status)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusGetResponse {
@@ -31087,9 +35997,17 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///`SubscriptionStatusGetSubscriptionGroupId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct SubscriptionStatusGetSubscriptionGroupId(::std::string::String);
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionStatusGetSubscriptionGroupId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "subscription-groups")]
     impl ::std::ops::Deref for SubscriptionStatusGetSubscriptionGroupId {
         type Target = ::std::string::String;
@@ -31153,23 +36071,48 @@ pub mod types {
     /// to. At least one of `external_id`, `email` (email groups) or `phone`
     /// (SMS/RCS groups) is needed, and `email` and `phone` must not be sent
     /// together.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusSetRequest {
         ///For an email group, one address or up to 50. Every profile with the address is changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<EmailAddressOrList50>,
         ///External ID of the user, or a list of up to 50.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<StringOrStringList50>,
         ///For an SMS or RCS group, one E.164 phone number or up to 50. Every profile with the number is changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<StringOrStringList50>,
         ///The subscription group's ID, as shown on the dashboard's Subscription Groups page.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: SubscriptionGroupState,
         ///Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_double_opt_in_logic: ::std::option::Option<bool>,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionStatusSetRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionStatusSetRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.email.is_some(),
+                                self.external_id.is_some(),
+                                self.phone.is_some(),
+                                self.use_double_opt_in_logic.is_some(),
+                            ],
+                        ),
+                )
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .field("subscription_group_id", &self.subscription_group_id)
+                .field("subscription_state", &self.subscription_state)
+                .opt("use_double_opt_in_logic", &self.use_double_opt_in_logic)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusSetRequest {
@@ -31263,23 +36206,48 @@ pub mod types {
     /// A subscription group, the state to apply and the users to apply it
     /// to. At least one of `external_ids`, `emails` or `phones` is needed,
     /// and `emails` and `phones` must not appear in the same entry.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusSetV2Group {
         ///For an email group, one address or up to 50. Every profile with an address is changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emails: ::std::option::Option<EmailAddressOrList50>,
         ///External IDs of up to 50 users.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_ids: ::std::vec::Vec<::std::string::String>,
         ///For an SMS or WhatsApp group, one E.164 phone number or up to 50.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phones: ::std::option::Option<StringOrStringList50>,
         ///The subscription group's ID.
         pub subscription_group_id: ::std::string::String,
         pub subscription_state: SubscriptionGroupState,
         ///Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_double_opt_in_logic: ::std::option::Option<bool>,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionStatusSetV2Group {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionStatusSetV2Group",
+                    2usize
+                        + l::count(
+                            &[
+                                self.emails.is_some(),
+                                !self.external_ids.is_empty(),
+                                self.phones.is_some(),
+                                self.use_double_opt_in_logic.is_some(),
+                            ],
+                        ),
+                )
+                .opt("emails", &self.emails)
+                .vec("external_ids", &self.external_ids)
+                .opt("phones", &self.phones)
+                .field("subscription_group_id", &self.subscription_group_id)
+                .field("subscription_state", &self.subscription_state)
+                .opt("use_double_opt_in_logic", &self.use_double_opt_in_logic)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusSetV2Group {
@@ -31371,10 +36339,22 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///The group changes to apply, one entry per subscription group and state.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct SubscriptionStatusSetV2Request {
         ///One entry per subscription group (and state) to apply.
         pub subscription_groups: ::std::vec::Vec<SubscriptionStatusSetV2Group>,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionStatusSetV2Request {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "SubscriptionStatusSetV2Request", 1usize)
+                .field("subscription_groups", &self.subscription_groups)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionStatusSetV2Request {
@@ -31431,30 +36411,54 @@ pub mod types {
     /// responses send `id`, `name`, `channel` and `status`; the page's
     /// example sends `subscription_group_id` and `subscription_status`.
     /// All are optional so that either form decodes.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusGroup {
         ///The group's channel.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub channel: ::std::option::Option<
             ::braze_sdk::Open<SubscriptionUserStatusGroupChannel>,
         >,
         ///The subscription group's ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///The subscription group's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::braze_sdk::Open<SubscriptionGroupMembershipStatus>,
         >,
         ///The subscription group's ID (the page's example form).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscription_group_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscription_status: ::std::option::Option<
             ::braze_sdk::Open<SubscriptionGroupMembershipStatus>,
         >,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionUserStatusGroup {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionUserStatusGroup",
+                    l::count(
+                        &[
+                            self.channel.is_some(),
+                            self.id.is_some(),
+                            self.name.is_some(),
+                            self.status.is_some(),
+                            self.subscription_group_id.is_some(),
+                            self.subscription_status.is_some(),
+                        ],
+                    ),
+                )
+                .opt("channel", &self.channel)
+                .opt("id", &self.id)
+                .opt("name", &self.name)
+                .opt("status", &self.status)
+                .opt("subscription_group_id", &self.subscription_group_id)
+                .opt("subscription_status", &self.subscription_status)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionUserStatusGroup {
@@ -31543,26 +36547,32 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///`SubscriptionUserStatusGroupChannel`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum SubscriptionUserStatusGroupChannel {
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "sms")]
         Sms,
-        #[serde(rename = "whats_app")]
         WhatsApp,
-        #[serde(rename = "rcs")]
         Rcs,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionUserStatusGroupChannel {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Email => (0u32, "email"),
+                Self::Sms => (1u32, "sms"),
+                Self::WhatsApp => (2u32, "whats_app"),
+                Self::Rcs => (3u32, "rcs"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "SubscriptionUserStatusGroupChannel",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionUserStatusGroupChannel {
@@ -31631,23 +36641,46 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///The users asked about, each with the subscription groups they have a state history in.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusResponse {
         ///`success` when the lookup worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The page's example form; not seen in real responses.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
         ///The page's example form; not seen in real responses.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
         ///How many users matched, across all pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<u64>,
         ///One entry per user found.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users: ::std::vec::Vec<SubscriptionUserStatusUser>,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionUserStatusResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionUserStatusResponse",
+                    l::count(
+                        &[
+                            self.message.is_some(),
+                            !self.subscription_groups.is_empty(),
+                            self.success.is_some(),
+                            self.total_count.is_some(),
+                            !self.users.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("message", &self.message)
+                .vec("subscription_groups", &self.subscription_groups)
+                .opt("success", &self.success)
+                .opt("total_count", &self.total_count)
+                .vec("users", &self.users)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionUserStatusResponse {
@@ -31727,34 +36760,44 @@ pub mod types {
     }
     #[cfg(feature = "subscription-groups")]
     ///One user and their subscription groups.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SubscriptionUserStatusUser {
         ///The user's email address, if the profile has one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub email: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///The user's external ID, if the profile has one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub external_id: ::std::option::Option<
             ::braze_sdk::Nullable<::std::string::String>,
         >,
         ///The user's phone number, if the profile has one.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "::braze_sdk::Nullable::deserialize_present"
-        )]
         pub phone: ::std::option::Option<::braze_sdk::Nullable<::std::string::String>>,
         ///The groups with a recorded state for this user.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub subscription_groups: ::std::vec::Vec<SubscriptionUserStatusGroup>,
+    }
+    #[cfg(feature = "subscription-groups")]
+    impl ::serde::Serialize for SubscriptionUserStatusUser {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "SubscriptionUserStatusUser",
+                    l::count(
+                        &[
+                            self.email.is_some(),
+                            self.external_id.is_some(),
+                            self.phone.is_some(),
+                            !self.subscription_groups.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .vec("subscription_groups", &self.subscription_groups)
+                .end()
+        }
     }
     #[cfg(feature = "subscription-groups")]
     impl<'de> ::serde::Deserialize<'de> for SubscriptionUserStatusUser {
@@ -31879,26 +36922,52 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///A new email template.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TemplatesEmailCreateRequest {
         ///The email body, usually HTML.
         pub body: ::std::string::String,
         ///A plain-text version of the body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plaintext_body: ::std::option::Option<::std::string::String>,
         ///The preview text some email clients show after the subject.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
         ///Whether to inline the body's CSS on this template; the workspace default applies when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_inline_css: ::std::option::Option<bool>,
         ///The subject line.
         pub subject: ::std::string::String,
         ///Tags to attach; each must already exist in the workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///The template's name.
         pub template_name: ::std::string::String,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailCreateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TemplatesEmailCreateRequest",
+                    3usize
+                        + l::count(
+                            &[
+                                self.plaintext_body.is_some(),
+                                self.preheader.is_some(),
+                                self.should_inline_css.is_some(),
+                                !self.tags.is_empty(),
+                            ],
+                        ),
+                )
+                .field("body", &self.body)
+                .opt("plaintext_body", &self.plaintext_body)
+                .opt("preheader", &self.preheader)
+                .opt("should_inline_css", &self.should_inline_css)
+                .field("subject", &self.subject)
+                .vec("tags", &self.tags)
+                .field("template_name", &self.template_name)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for TemplatesEmailCreateRequest {
@@ -31990,13 +37059,29 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///The new template's identifier.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TemplatesEmailCreateResponse {
         ///The new template's API identifier, used to update it.
         pub email_template_id: ::std::string::String,
         ///`success` when the template was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailCreateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TemplatesEmailCreateResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("email_template_id", &self.email_template_id)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for TemplatesEmailCreateResponse {
@@ -32055,9 +37140,17 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///`TemplatesEmailInfoEmailTemplateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct TemplatesEmailInfoEmailTemplateId(::std::string::String);
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailInfoEmailTemplateId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "email-templates")]
     impl ::std::ops::Deref for TemplatesEmailInfoEmailTemplateId {
         type Target = ::std::string::String;
@@ -32118,42 +37211,73 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///One email template.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TemplatesEmailInfoResponse {
         ///The email body, usually HTML; images appear as HTML here.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///When the template was created, an ISO 8601 timestamp (see `EmailHardBounce` for why not date-time).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The template's description.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The template's API identifier.
         pub email_template_id: ::std::string::String,
         ///`success` when the lookup worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The plain-text version of the body, when set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plaintext_body: ::std::option::Option<::std::string::String>,
         ///The preview text, when set.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
         ///Whether the body's CSS is inlined on send.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_inline_css: ::std::option::Option<bool>,
         ///The subject line.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<EmailTemplateTags>,
         ///The template's name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template_name: ::std::option::Option<::std::string::String>,
         ///When the template was last changed, an ISO 8601 timestamp.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailInfoResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TemplatesEmailInfoResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.body.is_some(),
+                                self.created_at.is_some(),
+                                self.description.is_some(),
+                                self.message.is_some(),
+                                self.plaintext_body.is_some(),
+                                self.preheader.is_some(),
+                                self.should_inline_css.is_some(),
+                                self.subject.is_some(),
+                                self.tags.is_some(),
+                                self.template_name.is_some(),
+                                self.updated_at.is_some(),
+                            ],
+                        ),
+                )
+                .opt("body", &self.body)
+                .opt("created_at", &self.created_at)
+                .opt("description", &self.description)
+                .field("email_template_id", &self.email_template_id)
+                .opt("message", &self.message)
+                .opt("plaintext_body", &self.plaintext_body)
+                .opt("preheader", &self.preheader)
+                .opt("should_inline_css", &self.should_inline_css)
+                .opt("subject", &self.subject)
+                .opt("tags", &self.tags)
+                .opt("template_name", &self.template_name)
+                .opt("updated_at", &self.updated_at)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for TemplatesEmailInfoResponse {
@@ -32275,16 +37399,32 @@ pub mod types {
     }
     #[cfg(feature = "email-templates")]
     ///A page of email templates.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TemplatesEmailListResponse {
         ///How many templates this page holds.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///`success` when the query worked.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///The templates.
         pub templates: ::std::vec::Vec<EmailTemplateSummary>,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TemplatesEmailListResponse",
+                    1usize + l::count(&[self.count.is_some(), self.message.is_some()]),
+                )
+                .opt("count", &self.count)
+                .opt("message", &self.message)
+                .field("templates", &self.templates)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for TemplatesEmailListResponse {
@@ -32350,31 +37490,58 @@ pub mod types {
     /// The template to change and its new values. Fields left out keep
     /// their value; at least one field besides `email_template_id` must be
     /// sent.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TemplatesEmailUpdateRequest {
         ///New body, usually HTML.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///The template's API identifier.
         pub email_template_id: ::std::string::String,
         ///New plain-text version of the body.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub plaintext_body: ::std::option::Option<::std::string::String>,
         ///New preview text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preheader: ::std::option::Option<::std::string::String>,
         ///Whether to inline the body's CSS on this template.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub should_inline_css: ::std::option::Option<bool>,
         ///New subject line.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///New tags; each must already exist in the workspace.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///New name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub template_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "email-templates")]
+    impl ::serde::Serialize for TemplatesEmailUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TemplatesEmailUpdateRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.body.is_some(),
+                                self.plaintext_body.is_some(),
+                                self.preheader.is_some(),
+                                self.should_inline_css.is_some(),
+                                self.subject.is_some(),
+                                !self.tags.is_empty(),
+                                self.template_name.is_some(),
+                            ],
+                        ),
+                )
+                .opt("body", &self.body)
+                .field("email_template_id", &self.email_template_id)
+                .opt("plaintext_body", &self.plaintext_body)
+                .opt("preheader", &self.preheader)
+                .opt("should_inline_css", &self.should_inline_css)
+                .opt("subject", &self.subject)
+                .vec("tags", &self.tags)
+                .opt("template_name", &self.template_name)
+                .end()
+        }
     }
     #[cfg(feature = "email-templates")]
     impl<'de> ::serde::Deserialize<'de> for TemplatesEmailUpdateRequest {
@@ -32473,23 +37640,46 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// A custom event's or a purchase's totals for the user after the
     /// request: when it first and last happened and how many times.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TrackedOccurrenceSummary {
         ///How many times it happened in all.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<u64>,
         ///When it first happened (ISO 8601 text, kept as sent).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first: ::std::option::Option<::std::string::String>,
         ///When it last happened (ISO 8601 text, kept as sent).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last: ::std::option::Option<::std::string::String>,
         ///Name of the custom event (event entries).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Product identifier (purchase entries).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for TrackedOccurrenceSummary {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TrackedOccurrenceSummary",
+                    l::count(
+                        &[
+                            self.count.is_some(),
+                            self.first.is_some(),
+                            self.last.is_some(),
+                            self.name.is_some(),
+                            self.product_id.is_some(),
+                        ],
+                    ),
+                )
+                .opt("count", &self.count)
+                .opt("first", &self.first)
+                .opt("last", &self.last)
+                .opt("name", &self.name)
+                .opt("product_id", &self.product_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for TrackedOccurrenceSummary {
@@ -32563,9 +37753,17 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///`TransactionalCampaignSendCampaignId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct TransactionalCampaignSendCampaignId(::std::string::String);
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for TransactionalCampaignSendCampaignId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "send-messages")]
     impl ::std::ops::Deref for TransactionalCampaignSendCampaignId {
         type Target = ::std::string::String;
@@ -32626,18 +37824,40 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Body of `/transactional/v1/campaigns/{campaign_id}/send`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TransactionalCampaignSendRequest {
         /// Your own Base64-compatible identifier for this send. It is
         /// included in the transactional postback events and deduplicates
         /// sends for 24 hours.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_send_id: ::std::option::Option<
             TransactionalCampaignSendRequestExternalSendId,
         >,
         pub recipient: TransactionalRecipient,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for TransactionalCampaignSendRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TransactionalCampaignSendRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.external_send_id.is_some(),
+                                self.trigger_properties.is_some(),
+                            ],
+                        ),
+                )
+                .opt("external_send_id", &self.external_send_id)
+                .field("recipient", &self.recipient)
+                .opt("trigger_properties", &self.trigger_properties)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for TransactionalCampaignSendRequest {
@@ -32707,9 +37927,17 @@ pub mod types {
     /// Your own Base64-compatible identifier for this send. It is
     /// included in the transactional postback events and deduplicates
     /// sends for 24 hours.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct TransactionalCampaignSendRequestExternalSendId(::std::string::String);
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for TransactionalCampaignSendRequestExternalSendId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "send-messages")]
     impl ::std::ops::Deref for TransactionalCampaignSendRequestExternalSendId {
         type Target = ::std::string::String;
@@ -32774,16 +38002,33 @@ pub mod types {
     }
     #[cfg(feature = "send-messages")]
     ///Answer of the transactional send endpoint.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TransactionalCampaignSendResponse {
         ///Randomly generated identifier of this send, used by the postback events.
         pub dispatch_id: ::std::string::String,
         ///Further details about the send; Braze does not document their keys.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///Current state of the send (for example `queued`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for TransactionalCampaignSendResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TransactionalCampaignSendResponse",
+                    1usize
+                        + l::count(&[!self.metadata.is_empty(), self.status.is_some()]),
+                )
+                .field("dispatch_id", &self.dispatch_id)
+                .json_map("metadata", &self.metadata)
+                .opt("status", &self.status)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for TransactionalCampaignSendResponse {
@@ -32848,14 +38093,35 @@ pub mod types {
     #[cfg(feature = "send-messages")]
     /// The single user of a transactional send, named by exactly one of
     /// `external_user_id` and `user_alias`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TransactionalRecipient {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<UserAttributes>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_user_id: ::std::option::Option<ExternalId>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(feature = "send-messages")]
+    impl ::serde::Serialize for TransactionalRecipient {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TransactionalRecipient",
+                    l::count(
+                        &[
+                            self.attributes.is_some(),
+                            self.external_user_id.is_some(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("attributes", &self.attributes)
+                .opt("external_user_id", &self.external_user_id)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "send-messages")]
     impl<'de> ::serde::Deserialize<'de> for TransactionalRecipient {
@@ -32919,23 +38185,46 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///A locale of the workspace's multi-language settings.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslationLocale {
         ///Country code of the locale.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         ///Language code of the locale.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
         ///The key that selects the locale in Liquid and user profiles.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub locale_key: ::std::option::Option<::std::string::String>,
         ///Name of the locale as set up in the dashboard.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Identifier of the locale, the `locale_id` other calls take.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uuid: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationLocale {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TranslationLocale",
+                    l::count(
+                        &[
+                            self.country.is_some(),
+                            self.language.is_some(),
+                            self.locale_key.is_some(),
+                            self.name.is_some(),
+                            self.uuid.is_some(),
+                        ],
+                    ),
+                )
+                .opt("country", &self.country)
+                .opt("language", &self.language)
+                .opt("locale_key", &self.locale_key)
+                .opt("name", &self.name)
+                .opt("uuid", &self.uuid)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for TranslationLocale {
@@ -33016,11 +38305,20 @@ pub mod types {
     #[cfg(feature = "translations")]
     /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
     /// gives each `translation` tag pair of a message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TranslationMap(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationMap {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for TranslationMap {
         type Target = ::std::collections::HashMap<
@@ -33055,9 +38353,21 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///The source (default) texts of a message's translation tags.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TranslationSource {
         pub translation_map: TranslationMap,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationSource {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "TranslationSource", 1usize)
+                .field("translation_map", &self.translation_map)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for TranslationSource {
@@ -33111,12 +38421,28 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///The source texts of a message or template.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TranslationSourceResponse {
         ///`success` when the texts were read.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         pub translations: TranslationSource,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationSourceResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TranslationSourceResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("translations", &self.translations)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for TranslationSourceResponse {
@@ -33176,11 +38502,26 @@ pub mod types {
     #[cfg(feature = "translations")]
     /// The answer to a translation update: `{"message": "success"}`, or an
     /// empty object for webhook templates.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct TranslationUpdateResponse {
         ///`success` when the translations were saved.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TranslationUpdateResponse",
+                    l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for TranslationUpdateResponse {
@@ -33234,12 +38575,28 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///The translations of a message or template, one entry per locale.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct TranslationsListResponse {
         ///`success`, where Braze adds the usual envelope field.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         pub translations: ::std::vec::Vec<LocaleTranslation>,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for TranslationsListResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "TranslationsListResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .opt("message", &self.message)
+                .field("translations", &self.translations)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for TranslationsListResponse {
@@ -33301,11 +38658,20 @@ pub mod types {
     /// message as `{{api_trigger_properties.${key}}}`. Values may be nested
     /// objects and arrays; the object may be at most 50 KB. They are not
     /// saved on the user profile.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TriggerProperties(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for TriggerProperties {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for TriggerProperties {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -33334,12 +38700,24 @@ pub mod types {
     }
     /// An alternative identifier for a user: a name unique within a label
     /// (for example a CRM id under the label `crm_id`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserAlias {
         ///The namespace of the alias.
         pub alias_label: ::std::string::String,
         ///The alias value.
         pub alias_name: ::std::string::String,
+    }
+    impl ::serde::Serialize for UserAlias {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserAlias", 2usize)
+                .field("alias_label", &self.alias_label)
+                .field("alias_name", &self.alias_name)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for UserAlias {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -33397,10 +38775,23 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///Attaches the alias-only profile `user_alias` to the user `external_id`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserAliasToIdentify {
         pub external_id: ExternalId,
         pub user_alias: UserAlias,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserAliasToIdentify {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserAliasToIdentify", 2usize)
+                .field("external_id", &self.external_id)
+                .field("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserAliasToIdentify {
@@ -33459,11 +38850,25 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///Renames the alias `old_alias_name` under `alias_label` to `new_alias_name`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserAliasUpdate {
         pub alias_label: ::std::string::String,
         pub new_alias_name: ::std::string::String,
         pub old_alias_name: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserAliasUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserAliasUpdate", 3usize)
+                .field("alias_label", &self.alias_label)
+                .field("new_alias_name", &self.new_alias_name)
+                .field("old_alias_name", &self.old_alias_name)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserAliasUpdate {
@@ -34287,11 +39692,25 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///Attaches the email-only profile with `email` to the user `external_id`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserEmailToIdentify {
         pub email: ::std::string::String,
         pub external_id: ExternalId,
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserEmailToIdentify {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserEmailToIdentify", 3usize)
+                .field("email", &self.email)
+                .field("external_id", &self.external_id)
+                .field("prioritization", &self.prioritization)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserEmailToIdentify {
@@ -34356,36 +39775,61 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// One occurrence of a custom event for one user. Name the user with one
     /// of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserEvent {
         ///The app identifier the event is attributed to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///The user's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         ///The custom event name.
         pub name: ::std::string::String,
         ///The user's phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<EventProperties>,
         ///When the event happened; a future time is replaced by the current time.
-        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
-        #[serde(
-            rename = "_update_existing_only",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub update_existing_only: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserEvent {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserEvent",
+                    2usize
+                        + l::count(
+                            &[
+                                self.app_id.is_some(),
+                                self.braze_id.is_some(),
+                                self.email.is_some(),
+                                self.external_id.is_some(),
+                                self.phone.is_some(),
+                                self.properties.is_some(),
+                                self.update_existing_only.is_some(),
+                                self.user_alias.is_some(),
+                            ],
+                        ),
+                )
+                .opt("app_id", &self.app_id)
+                .opt("braze_id", &self.braze_id)
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .field("name", &self.name)
+                .opt("phone", &self.phone)
+                .opt("properties", &self.properties)
+                .field("time", &self.time)
+                .opt("_update_existing_only", &self.update_existing_only)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserEvent {
@@ -34515,84 +39959,90 @@ pub mod types {
     /// `custom_attributes_to_export` on the segment export). `custom_events`,
     /// `purchases`, `campaigns_received` and `canvases_received` cover the
     /// last 90 days.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserExportField {
-        #[serde(rename = "apps")]
         Apps,
-        #[serde(rename = "attributed_campaign")]
         AttributedCampaign,
-        #[serde(rename = "attributed_source")]
         AttributedSource,
-        #[serde(rename = "attributed_adgroup")]
         AttributedAdgroup,
-        #[serde(rename = "attributed_ad")]
         AttributedAd,
-        #[serde(rename = "braze_id")]
         BrazeId,
-        #[serde(rename = "campaigns_received")]
         CampaignsReceived,
-        #[serde(rename = "canvases_received")]
         CanvasesReceived,
-        #[serde(rename = "cards_clicked")]
         CardsClicked,
-        #[serde(rename = "country")]
         Country,
-        #[serde(rename = "created_at")]
         CreatedAt,
-        #[serde(rename = "custom_attributes")]
         CustomAttributes,
-        #[serde(rename = "custom_events")]
         CustomEvents,
-        #[serde(rename = "devices")]
         Devices,
-        #[serde(rename = "dob")]
         Dob,
-        #[serde(rename = "email")]
         Email,
-        #[serde(rename = "email_subscribe")]
         EmailSubscribe,
-        #[serde(rename = "external_id")]
         ExternalId,
-        #[serde(rename = "first_name")]
         FirstName,
-        #[serde(rename = "gender")]
         Gender,
-        #[serde(rename = "home_city")]
         HomeCity,
-        #[serde(rename = "language")]
         Language,
-        #[serde(rename = "last_coordinates")]
         LastCoordinates,
-        #[serde(rename = "last_name")]
         LastName,
-        #[serde(rename = "phone")]
         Phone,
-        #[serde(rename = "purchases")]
         Purchases,
-        #[serde(rename = "push_subscribe")]
         PushSubscribe,
-        #[serde(rename = "push_tokens")]
         PushTokens,
-        #[serde(rename = "random_bucket")]
         RandomBucket,
-        #[serde(rename = "time_zone")]
         TimeZone,
-        #[serde(rename = "total_revenue")]
         TotalRevenue,
-        #[serde(rename = "uninstalled_at")]
         UninstalledAt,
-        #[serde(rename = "user_aliases")]
         UserAliases,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserExportField {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Apps => (0u32, "apps"),
+                Self::AttributedCampaign => (1u32, "attributed_campaign"),
+                Self::AttributedSource => (2u32, "attributed_source"),
+                Self::AttributedAdgroup => (3u32, "attributed_adgroup"),
+                Self::AttributedAd => (4u32, "attributed_ad"),
+                Self::BrazeId => (5u32, "braze_id"),
+                Self::CampaignsReceived => (6u32, "campaigns_received"),
+                Self::CanvasesReceived => (7u32, "canvases_received"),
+                Self::CardsClicked => (8u32, "cards_clicked"),
+                Self::Country => (9u32, "country"),
+                Self::CreatedAt => (10u32, "created_at"),
+                Self::CustomAttributes => (11u32, "custom_attributes"),
+                Self::CustomEvents => (12u32, "custom_events"),
+                Self::Devices => (13u32, "devices"),
+                Self::Dob => (14u32, "dob"),
+                Self::Email => (15u32, "email"),
+                Self::EmailSubscribe => (16u32, "email_subscribe"),
+                Self::ExternalId => (17u32, "external_id"),
+                Self::FirstName => (18u32, "first_name"),
+                Self::Gender => (19u32, "gender"),
+                Self::HomeCity => (20u32, "home_city"),
+                Self::Language => (21u32, "language"),
+                Self::LastCoordinates => (22u32, "last_coordinates"),
+                Self::LastName => (23u32, "last_name"),
+                Self::Phone => (24u32, "phone"),
+                Self::Purchases => (25u32, "purchases"),
+                Self::PushSubscribe => (26u32, "push_subscribe"),
+                Self::PushTokens => (27u32, "push_tokens"),
+                Self::RandomBucket => (28u32, "random_bucket"),
+                Self::TimeZone => (29u32, "time_zone"),
+                Self::TotalRevenue => (30u32, "total_revenue"),
+                Self::UninstalledAt => (31u32, "uninstalled_at"),
+                Self::UserAliases => (32u32, "user_aliases"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserExportField",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserExportField {
@@ -34782,22 +40232,28 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// Archive format of the export files when they go to your own bucket:
     /// `zip` (the default) or `gzip` (files end in `.gz`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserExportOutputFormat {
-        #[serde(rename = "zip")]
         Zip,
-        #[serde(rename = "gzip")]
         Gzip,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserExportOutputFormat {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Zip => (0u32, "zip"),
+                Self::Gzip => (1u32, "gzip"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserExportOutputFormat",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserExportOutputFormat {
@@ -34865,17 +40321,44 @@ pub mod types {
         )
     )]
     ///Facebook data about the user; any of the fields may be given.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserFacebookData {
         ///Facebook user id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Names of liked pages.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub likes: ::std::vec::Vec<::std::string::String>,
         ///Number of friends.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_friends: ::std::option::Option<u64>,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserFacebookData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserFacebookData",
+                    l::count(
+                        &[
+                            self.id.is_some(),
+                            !self.likes.is_empty(),
+                            self.num_friends.is_some(),
+                        ],
+                    ),
+                )
+                .opt("id", &self.id)
+                .vec("likes", &self.likes)
+                .opt("num_friends", &self.num_friends)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -34952,23 +40435,40 @@ pub mod types {
     )]
     /// `M` (male), `F` (female), `O` (other), `N` (not applicable), `P`
     /// (prefer not to say); `null` means unknown and clears the field.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserGender {
         M,
         F,
         O,
         N,
         P,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserGender {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::M => (0u32, "M"),
+                Self::F => (1u32, "F"),
+                Self::O => (2u32, "O"),
+                Self::N => (3u32, "N"),
+                Self::P => (4u32, "P"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserGender",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -35069,20 +40569,42 @@ pub mod types {
     }
     /// Names one user by exactly one of its identifiers. Braze rejects an
     /// object that carries none; send only one of them.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserIdentifier {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///The user's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         ///The user's phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    impl ::serde::Serialize for UserIdentifier {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserIdentifier",
+                    l::count(
+                        &[
+                            self.braze_id.is_some(),
+                            self.email.is_some(),
+                            self.external_id.is_some(),
+                            self.phone.is_some(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("braze_id", &self.braze_id)
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     impl<'de> ::serde::Deserialize<'de> for UserIdentifier {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -35167,10 +40689,29 @@ pub mod types {
         )
     )]
     ///The user's current position in decimal degrees.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserLocation {
         pub latitude: f64,
         pub longitude: f64,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserLocation {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserLocation", 2usize)
+                .field("latitude", &self.latitude)
+                .field("longitude", &self.longitude)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -35245,26 +40786,38 @@ pub mod types {
     /// none), `most_recently_updated`, `least_recently_updated`. The array is
     /// ordered; `identified` and `unidentified` exclude each other. If the
     /// array still leaves more than one profile, nothing happens.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserMatchPrioritization {
-        #[serde(rename = "identified")]
         Identified,
-        #[serde(rename = "unidentified")]
         Unidentified,
-        #[serde(rename = "most_recently_updated")]
         MostRecentlyUpdated,
-        #[serde(rename = "least_recently_updated")]
         LeastRecentlyUpdated,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserMatchPrioritization {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Identified => (0u32, "identified"),
+                Self::Unidentified => (1u32, "unidentified"),
+                Self::MostRecentlyUpdated => (2u32, "most_recently_updated"),
+                Self::LeastRecentlyUpdated => (3u32, "least_recently_updated"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserMatchPrioritization",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -35369,19 +40922,42 @@ pub mod types {
     /// One user of a merge, named by exactly one of `external_id`,
     /// `user_alias`, `email` or `phone`; `email` and `phone` also need
     /// `prioritization`.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserMergeIdentifier {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         ///Phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserMergeIdentifier {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserMergeIdentifier",
+                    l::count(
+                        &[
+                            self.email.is_some(),
+                            self.external_id.is_some(),
+                            self.phone.is_some(),
+                            !self.prioritization.is_empty(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .vec("prioritization", &self.prioritization)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserMergeIdentifier {
@@ -35461,10 +41037,23 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///Merges the profile `identifier_to_merge` into `identifier_to_keep`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserMergeUpdate {
         pub identifier_to_keep: UserMergeIdentifier,
         pub identifier_to_merge: UserMergeIdentifier,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserMergeUpdate {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserMergeUpdate", 2usize)
+                .field("identifier_to_keep", &self.identifier_to_keep)
+                .field("identifier_to_merge", &self.identifier_to_merge)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserMergeUpdate {
@@ -35523,12 +41112,26 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///Attaches the phone-only profile with `phone` to the user `external_id`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserPhoneNumberToIdentify {
         pub external_id: ExternalId,
         ///Phone number in E.164 format.
         pub phone: ::std::string::String,
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserPhoneNumberToIdentify {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UserPhoneNumberToIdentify", 3usize)
+                .field("external_id", &self.external_id)
+                .field("phone", &self.phone)
+                .field("prioritization", &self.prioritization)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserPhoneNumberToIdentify {
@@ -35595,44 +41198,72 @@ pub mod types {
     /// `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price`
     /// multiplied by `quantity`; Braze records a quantity of N as N purchases
     /// of one item.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserPurchase {
         ///The app identifier the purchase is attributed to.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub app_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///ISO 4217 alphabetic currency code.
         pub currency: UserPurchaseCurrency,
         ///The user's email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         ///The user's phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
         ///Unit price in the currency's main unit (dollars for USD, yen for JPY).
         pub price: f64,
         /// What was bought, preferably a product name or category rather
         /// than a SKU (Braze keeps up to 5,000 product ids).
         pub product_id: UserPurchaseProductId,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub properties: ::std::option::Option<EventProperties>,
         ///Number of items; 1 when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
         ///When the purchase happened.
-        #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
         ///`true` only records the purchase for profiles that already exist.
-        #[serde(
-            rename = "_update_existing_only",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub update_existing_only: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserPurchase {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserPurchase",
+                    4usize
+                        + l::count(
+                            &[
+                                self.app_id.is_some(),
+                                self.braze_id.is_some(),
+                                self.email.is_some(),
+                                self.external_id.is_some(),
+                                self.phone.is_some(),
+                                self.properties.is_some(),
+                                self.quantity.is_some(),
+                                self.update_existing_only.is_some(),
+                                self.user_alias.is_some(),
+                            ],
+                        ),
+                )
+                .opt("app_id", &self.app_id)
+                .opt("braze_id", &self.braze_id)
+                .field("currency", &self.currency)
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .field("price", &self.price)
+                .field("product_id", &self.product_id)
+                .opt("properties", &self.properties)
+                .opt("quantity", &self.quantity)
+                .field("time", &self.time)
+                .opt("_update_existing_only", &self.update_existing_only)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UserPurchase {
@@ -35776,9 +41407,17 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///ISO 4217 alphabetic currency code.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UserPurchaseCurrency(::std::string::String);
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserPurchaseCurrency {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "user-data")]
     impl ::std::ops::Deref for UserPurchaseCurrency {
         type Target = ::std::string::String;
@@ -35841,9 +41480,17 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// What was bought, preferably a product name or category rather
     /// than a SKU (Braze keeps up to 5,000 product ids).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct UserPurchaseProductId(::std::string::String);
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UserPurchaseProductId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "user-data")]
     impl ::std::ops::Deref for UserPurchaseProductId {
         type Target = ::std::string::String;
@@ -35908,15 +41555,38 @@ pub mod types {
         )
     )]
     ///A push token to import for one app.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserPushToken {
         ///The app identifier (from the API Keys page) of the platform the token belongs to.
         pub app_id: ::std::string::String,
         ///The device the token belongs to; Braze generates one when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_id: ::std::option::Option<::std::string::String>,
         ///The push token.
         pub token: ::std::string::String,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserPushToken {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserPushToken",
+                    2usize + l::count(&[self.device_id.is_some()]),
+                )
+                .field("app_id", &self.app_id)
+                .opt("device_id", &self.device_id)
+                .field("token", &self.token)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -35992,7 +41662,7 @@ pub mod types {
         )
     )]
     ///The user's state in one subscription group.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UserSubscriptionGroupState {
         ///Identifier of the subscription group.
         pub subscription_group_id: ::std::string::String,
@@ -36000,8 +41670,31 @@ pub mod types {
         /// For an SMS group, `true` sends a newly subscribed user the group's
         /// double opt-in prompt; their state becomes `subscribed` only once
         /// they confirm. Off when omitted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_double_opt_in_logic: ::std::option::Option<bool>,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserSubscriptionGroupState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserSubscriptionGroupState",
+                    2usize + l::count(&[self.use_double_opt_in_logic.is_some()]),
+                )
+                .field("subscription_group_id", &self.subscription_group_id)
+                .field("subscription_state", &self.subscription_state)
+                .opt("use_double_opt_in_logic", &self.use_double_opt_in_logic)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -36087,22 +41780,34 @@ pub mod types {
         )
     )]
     ///`UserSubscriptionGroupStateSubscriptionState`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSubscriptionGroupStateSubscriptionState {
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserSubscriptionGroupStateSubscriptionState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Subscribed => (0u32, "subscribed"),
+                Self::Unsubscribed => (1u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserSubscriptionGroupStateSubscriptionState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -36203,24 +41908,36 @@ pub mod types {
     /// A global channel subscription state: `opted_in` (explicitly asked to
     /// receive messages), `subscribed` (neither opted in nor out) or
     /// `unsubscribed` (explicitly opted out).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UserSubscriptionState {
-        #[serde(rename = "opted_in")]
         OptedIn,
-        #[serde(rename = "subscribed")]
         Subscribed,
-        #[serde(rename = "unsubscribed")]
         Unsubscribed,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserSubscriptionState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OptedIn => (0u32, "opted_in"),
+                Self::Subscribed => (1u32, "subscribed"),
+                Self::Unsubscribed => (2u32, "unsubscribed"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UserSubscriptionState",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(
         any(
@@ -36321,20 +42038,49 @@ pub mod types {
         )
     )]
     ///X (formerly Twitter) data about the user; any of the fields may be given.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UserTwitterData {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub followers_count: ::std::option::Option<u64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub friends_count: ::std::option::Option<u64>,
         ///X user id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         ///X handle.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub screen_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuses_count: ::std::option::Option<u64>,
+    }
+    #[cfg(
+        any(
+            feature = "schedule-messages",
+            feature = "send-messages",
+            feature = "user-data"
+        )
+    )]
+    impl ::serde::Serialize for UserTwitterData {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UserTwitterData",
+                    l::count(
+                        &[
+                            self.followers_count.is_some(),
+                            self.friends_count.is_some(),
+                            self.id.is_some(),
+                            self.screen_name.is_some(),
+                            self.statuses_count.is_some(),
+                        ],
+                    ),
+                )
+                .opt("followers_count", &self.followers_count)
+                .opt("friends_count", &self.friends_count)
+                .opt("id", &self.id)
+                .opt("screen_name", &self.screen_name)
+                .opt("statuses_count", &self.statuses_count)
+                .end()
+        }
     }
     #[cfg(
         any(
@@ -36420,9 +42166,21 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersAliasNewRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersAliasNewRequest {
         pub user_aliases: ::std::vec::Vec<NewUserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersAliasNewRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersAliasNewRequest", 1usize)
+                .field("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersAliasNewRequest {
@@ -36476,16 +42234,35 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersAliasNewResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersAliasNewResponse {
         ///Number of aliases queued.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aliases_processed: ::std::option::Option<i64>,
         ///Non-fatal problems with individual aliases.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersAliasNewResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersAliasNewResponse",
+                    1usize
+                        + l::count(
+                            &[self.aliases_processed.is_some(), !self.errors.is_empty()],
+                        ),
+                )
+                .opt("aliases_processed", &self.aliases_processed)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersAliasNewResponse {
@@ -36549,10 +42326,22 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersAliasUpdateRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersAliasUpdateRequest {
         ///Applied in no guaranteed order.
         pub alias_updates: ::std::vec::Vec<UserAliasUpdate>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersAliasUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersAliasUpdateRequest", 1usize)
+                .field("alias_updates", &self.alias_updates)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersAliasUpdateRequest {
@@ -36606,12 +42395,28 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersAliasUpdateResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersAliasUpdateResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersAliasUpdateResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersAliasUpdateResponse",
+                    1usize + l::count(&[!self.errors.is_empty()]),
+                )
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersAliasUpdateResponse {
@@ -36670,10 +42475,23 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///A profile to delete, found by email address.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersDeleteEmailAddress {
         pub email: ::std::string::String,
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersDeleteEmailAddress {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersDeleteEmailAddress", 2usize)
+                .field("email", &self.email)
+                .field("prioritization", &self.prioritization)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersDeleteEmailAddress {
@@ -36732,11 +42550,24 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///A profile to delete, found by phone number.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersDeletePhoneNumber {
         ///Phone number in E.164 format.
         pub phone: ::std::string::String,
         pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersDeletePhoneNumber {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersDeletePhoneNumber", 2usize)
+                .field("phone", &self.phone)
+                .field("prioritization", &self.prioritization)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersDeletePhoneNumber {
@@ -36796,18 +42627,41 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// Up to 50 profiles, named by ONE kind of identifier per request (only
     /// one of the properties may be present).
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersDeleteRequest {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub braze_ids: ::std::vec::Vec<BrazeId>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub email_addresses: ::std::vec::Vec<UsersDeleteEmailAddress>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_ids: ::std::vec::Vec<ExternalId>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub phone_numbers: ::std::vec::Vec<UsersDeletePhoneNumber>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersDeleteRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersDeleteRequest",
+                    l::count(
+                        &[
+                            !self.braze_ids.is_empty(),
+                            !self.email_addresses.is_empty(),
+                            !self.external_ids.is_empty(),
+                            !self.phone_numbers.is_empty(),
+                            !self.user_aliases.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("braze_ids", &self.braze_ids)
+                .vec("email_addresses", &self.email_addresses)
+                .vec("external_ids", &self.external_ids)
+                .vec("phone_numbers", &self.phone_numbers)
+                .vec("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersDeleteRequest {
@@ -36887,13 +42741,29 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersDeleteResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersDeleteResponse {
         ///Number of profiles queued for deletion.
         pub deleted: u64,
         ///`success` when the request was accepted.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersDeleteResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersDeleteResponse",
+                    1usize + l::count(&[self.message.is_some()]),
+                )
+                .field("deleted", &self.deleted)
+                .opt("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersDeleteResponse {
@@ -36952,15 +42822,37 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExportGlobalControlGroupRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExportGlobalControlGroupRequest {
         /// An address Braze POSTs to when the files are ready, with
         /// `success: true` (and `url` when no bucket is configured).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_endpoint: ::std::option::Option<::std::string::String>,
         pub fields_to_export: ::std::vec::Vec<UserExportField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_format: ::std::option::Option<UserExportOutputFormat>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportGlobalControlGroupRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportGlobalControlGroupRequest",
+                    1usize
+                        + l::count(
+                            &[
+                                self.callback_endpoint.is_some(),
+                                self.output_format.is_some(),
+                            ],
+                        ),
+                )
+                .opt("callback_endpoint", &self.callback_endpoint)
+                .field("fields_to_export", &self.fields_to_export)
+                .opt("output_format", &self.output_format)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportGlobalControlGroupRequest {
@@ -37030,15 +42922,32 @@ pub mod types {
     /// The export runs in the background. Files of newline-delimited user
     /// objects go to your S3 or Azure bucket under `object_prefix`, or,
     /// without a bucket, are offered as one archive at `url` once ready.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExportGlobalControlGroupResponse {
         ///`success` when the export was started.
         pub message: ::std::string::String,
         ///The prefix of the file names the export writes.
         pub object_prefix: ::std::string::String,
         ///Where the archive can be downloaded when no bucket is configured.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportGlobalControlGroupResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportGlobalControlGroupResponse",
+                    2usize + l::count(&[self.url.is_some()]),
+                )
+                .field("message", &self.message)
+                .field("object_prefix", &self.object_prefix)
+                .opt("url", &self.url)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportGlobalControlGroupResponse {
@@ -37103,25 +43012,50 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// Up to 50 `external_ids` and/or `user_aliases`; `device_id`,
     /// `braze_id`, `email_address` and `phone` each name a single user.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersExportIdsRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///A device identifier as reported by the SDKs.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub device_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email_address: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_ids: ::std::vec::Vec<ExternalId>,
         ///The fields to return; ask only for what you need.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub fields_to_export: ::std::vec::Vec<UserExportField>,
         ///Phone number in E.164 format.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub user_aliases: ::std::vec::Vec<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportIdsRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportIdsRequest",
+                    l::count(
+                        &[
+                            self.braze_id.is_some(),
+                            self.device_id.is_some(),
+                            self.email_address.is_some(),
+                            !self.external_ids.is_empty(),
+                            !self.fields_to_export.is_empty(),
+                            self.phone.is_some(),
+                            !self.user_aliases.is_empty(),
+                        ],
+                    ),
+                )
+                .opt("braze_id", &self.braze_id)
+                .opt("device_id", &self.device_id)
+                .opt("email_address", &self.email_address)
+                .vec("external_ids", &self.external_ids)
+                .vec("fields_to_export", &self.fields_to_export)
+                .opt("phone", &self.phone)
+                .vec("user_aliases", &self.user_aliases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportIdsRequest {
@@ -37213,16 +43147,35 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExportIdsResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExportIdsResponse {
         ///Requested identifiers that matched no user.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub invalid_user_ids: ::std::vec::Vec<::std::string::String>,
         ///`success` when the export completed.
         pub message: ::std::string::String,
         ///One object per user found (possibly none).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users: ::std::vec::Vec<ExportedUser>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportIdsResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportIdsResponse",
+                    1usize
+                        + l::count(
+                            &[!self.invalid_user_ids.is_empty(), !self.users.is_empty()],
+                        ),
+                )
+                .vec("invalid_user_ids", &self.invalid_user_ids)
+                .field("message", &self.message)
+                .vec("users", &self.users)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportIdsResponse {
@@ -37286,22 +43239,46 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExportSegmentRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExportSegmentRequest {
         /// An address Braze POSTs to when the files are ready, with
         /// `success: true` (and `url` when no bucket is configured).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_endpoint: ::std::option::Option<::std::string::String>,
         /// Names of the custom attributes to export. Ignored when
         /// `fields_to_export` contains `custom_attributes`, which exports all
         /// of them.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_attributes_to_export: ::std::vec::Vec<::std::string::String>,
         pub fields_to_export: ::std::vec::Vec<UserExportField>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_format: ::std::option::Option<UserExportOutputFormat>,
         ///The API identifier of the segment to export.
         pub segment_id: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportSegmentRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportSegmentRequest",
+                    2usize
+                        + l::count(
+                            &[
+                                self.callback_endpoint.is_some(),
+                                !self.custom_attributes_to_export.is_empty(),
+                                self.output_format.is_some(),
+                            ],
+                        ),
+                )
+                .opt("callback_endpoint", &self.callback_endpoint)
+                .vec("custom_attributes_to_export", &self.custom_attributes_to_export)
+                .field("fields_to_export", &self.fields_to_export)
+                .opt("output_format", &self.output_format)
+                .field("segment_id", &self.segment_id)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportSegmentRequest {
@@ -37389,15 +43366,32 @@ pub mod types {
     /// Azure or Google Cloud Storage bucket under `object_prefix`, or, without
     /// a bucket, are offered as one archive at `url`, which works once the
     /// export is finished and for a few hours only.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExportSegmentResponse {
         ///`success` when the export was started.
         pub message: ::std::string::String,
         ///The prefix of the file names the export writes.
         pub object_prefix: ::std::string::String,
         ///Where the archive can be downloaded when no bucket is configured.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExportSegmentResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExportSegmentResponse",
+                    2usize + l::count(&[self.url.is_some()]),
+                )
+                .field("message", &self.message)
+                .field("object_prefix", &self.object_prefix)
+                .opt("url", &self.url)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExportSegmentResponse {
@@ -37461,10 +43455,22 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExternalIdsRemoveRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRemoveRequest {
         ///Deprecated external ids to remove; a primary id cannot be removed.
         pub external_ids: ::std::vec::Vec<ExternalId>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExternalIdsRemoveRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersExternalIdsRemoveRequest", 1usize)
+                .field("external_ids", &self.external_ids)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExternalIdsRemoveRequest {
@@ -37518,16 +43524,38 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExternalIdsRemoveResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRemoveResponse {
         ///`success` for any valid request, even when some removals failed.
         pub message: ::std::string::String,
         ///The removals that failed.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub removal_errors: ::std::vec::Vec<ExternalIdMigrationError>,
         ///The ids that were removed.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub removed_ids: ::std::vec::Vec<ExternalId>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExternalIdsRemoveResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExternalIdsRemoveResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.removal_errors.is_empty(),
+                                !self.removed_ids.is_empty(),
+                            ],
+                        ),
+                )
+                .field("message", &self.message)
+                .vec("removal_errors", &self.removal_errors)
+                .vec("removed_ids", &self.removed_ids)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExternalIdsRemoveResponse {
@@ -37591,9 +43619,21 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExternalIdsRenameRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRenameRequest {
         pub external_id_renames: ::std::vec::Vec<ExternalIdRename>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExternalIdsRenameRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersExternalIdsRenameRequest", 1usize)
+                .field("external_id_renames", &self.external_id_renames)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExternalIdsRenameRequest {
@@ -37647,16 +43687,38 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersExternalIdsRenameResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersExternalIdsRenameResponse {
         ///The renames that were applied, one entry per rename.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub external_ids: ::std::vec::Vec<ExternalIdRenamed>,
         ///`success` for any valid request, even when some renames failed.
         pub message: ::std::string::String,
         ///The renames that failed.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub rename_errors: ::std::vec::Vec<ExternalIdMigrationError>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersExternalIdsRenameResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersExternalIdsRenameResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                !self.external_ids.is_empty(),
+                                !self.rename_errors.is_empty(),
+                            ],
+                        ),
+                )
+                .vec("external_ids", &self.external_ids)
+                .field("message", &self.message)
+                .vec("rename_errors", &self.rename_errors)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersExternalIdsRenameResponse {
@@ -37720,18 +43782,40 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///At least one of the three arrays must be present.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersIdentifyRequest {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub aliases_to_identify: ::std::vec::Vec<UserAliasToIdentify>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub emails_to_identify: ::std::vec::Vec<UserEmailToIdentify>,
         /// `merge` (the default) copies the fields found only on the
         /// unidentified profile to the identified one; `none` copies nothing.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub merge_behavior: ::std::option::Option<UsersIdentifyRequestMergeBehavior>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub phone_numbers_to_identify: ::std::vec::Vec<UserPhoneNumberToIdentify>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersIdentifyRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersIdentifyRequest",
+                    l::count(
+                        &[
+                            !self.aliases_to_identify.is_empty(),
+                            !self.emails_to_identify.is_empty(),
+                            self.merge_behavior.is_some(),
+                            !self.phone_numbers_to_identify.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("aliases_to_identify", &self.aliases_to_identify)
+                .vec("emails_to_identify", &self.emails_to_identify)
+                .opt("merge_behavior", &self.merge_behavior)
+                .vec("phone_numbers_to_identify", &self.phone_numbers_to_identify)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersIdentifyRequest {
@@ -37806,22 +43890,28 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// `merge` (the default) copies the fields found only on the
     /// unidentified profile to the identified one; `none` copies nothing.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsersIdentifyRequestMergeBehavior {
-        #[serde(rename = "none")]
         None,
-        #[serde(rename = "merge")]
         Merge,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersIdentifyRequestMergeBehavior {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::None => (0u32, "none"),
+                Self::Merge => (1u32, "merge"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "UsersIdentifyRequestMergeBehavior",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersIdentifyRequestMergeBehavior {
@@ -37884,15 +43974,34 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersIdentifyResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersIdentifyResponse {
         ///Number of identifications queued.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aliases_processed: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersIdentifyResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersIdentifyResponse",
+                    1usize
+                        + l::count(
+                            &[self.aliases_processed.is_some(), !self.errors.is_empty()],
+                        ),
+                )
+                .opt("aliases_processed", &self.aliases_processed)
+                .vec("errors", &self.errors)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersIdentifyResponse {
@@ -37956,10 +44065,22 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersMergeRequest`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersMergeRequest {
         ///Applied in no guaranteed order.
         pub merge_updates: ::std::vec::Vec<UserMergeUpdate>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersMergeRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersMergeRequest", 1usize)
+                .field("merge_updates", &self.merge_updates)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersMergeRequest {
@@ -38013,10 +44134,22 @@ pub mod types {
     }
     #[cfg(feature = "user-data")]
     ///`UsersMergeResponse`
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersMergeResponse {
         ///`success` when the merges were queued.
         pub message: ::std::string::String,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersMergeResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "UsersMergeResponse", 1usize)
+                .field("message", &self.message)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersMergeResponse {
@@ -38072,14 +44205,35 @@ pub mod types {
     /// Up to 1,000 objects in all across the three arrays (the limit may be
     /// lower under an account's bulk policy), at most 100 of them for any
     /// one user, in at most 2 MB.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackBulkRequest {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<UserAttributes>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<UserEvent>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackBulkRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackBulkRequest",
+                    l::count(
+                        &[
+                            !self.attributes.is_empty(),
+                            !self.events.is_empty(),
+                            !self.purchases.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("attributes", &self.attributes)
+                .vec("events", &self.events)
+                .vec("purchases", &self.purchases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackBulkRequest {
@@ -38144,14 +44298,35 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// Up to 75 attribute objects, 75 events and 75 purchases; each object
     /// concerns one user, and several objects may concern the same user.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackRequest {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<UserAttributes>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<UserEvent>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackRequest",
+                    l::count(
+                        &[
+                            !self.attributes.is_empty(),
+                            !self.events.is_empty(),
+                            !self.purchases.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("attributes", &self.attributes)
+                .vec("events", &self.events)
+                .vec("purchases", &self.purchases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackRequest {
@@ -38219,22 +44394,46 @@ pub mod types {
     /// invalid event among many): everything not named in `errors` is still
     /// processed. The `*_processed` counts appear only for the arrays that
     /// were sent.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct UsersTrackResponse {
         ///Number of attribute objects queued.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes_processed: ::std::option::Option<i64>,
         ///Non-fatal problems; each names the rejected object by `input_array` and `index`.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///Number of events queued.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub events_processed: ::std::option::Option<i64>,
         ///`success` when the request was accepted.
         pub message: ::std::string::String,
         ///Number of purchases queued.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub purchases_processed: ::std::option::Option<i64>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackResponse",
+                    1usize
+                        + l::count(
+                            &[
+                                self.attributes_processed.is_some(),
+                                !self.errors.is_empty(),
+                                self.events_processed.is_some(),
+                                self.purchases_processed.is_some(),
+                            ],
+                        ),
+                )
+                .opt("attributes_processed", &self.attributes_processed)
+                .vec("errors", &self.errors)
+                .opt("events_processed", &self.events_processed)
+                .field("message", &self.message)
+                .opt("purchases_processed", &self.purchases_processed)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackResponse {
@@ -38318,14 +44517,35 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// Exactly one object in all: one attribute object, or one event, or
     /// one purchase, each in a one-element array.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackSyncRequest {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attributes: ::std::vec::Vec<UserAttributes>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub events: ::std::vec::Vec<UserEvent>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub purchases: ::std::vec::Vec<UserPurchase>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackSyncRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackSyncRequest",
+                    l::count(
+                        &[
+                            !self.attributes.is_empty(),
+                            !self.events.is_empty(),
+                            !self.purchases.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("attributes", &self.attributes)
+                .vec("events", &self.events)
+                .vec("purchases", &self.purchases)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackSyncRequest {
@@ -38391,16 +44611,37 @@ pub mod types {
     /// The outcome of a synchronous track. `users` may be empty, for
     /// example when `_update_existing_only` was set and the user does not
     /// exist.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackSyncResponse {
         ///Problems Braze reports with the request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<BrazeErrorDetail>,
         ///`success` when the change was applied.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub users: ::std::vec::Vec<UsersTrackSyncUser>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackSyncResponse {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackSyncResponse",
+                    l::count(
+                        &[
+                            !self.errors.is_empty(),
+                            self.message.is_some(),
+                            !self.users.is_empty(),
+                        ],
+                    ),
+                )
+                .vec("errors", &self.errors)
+                .opt("message", &self.message)
+                .vec("users", &self.users)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackSyncResponse {
@@ -38465,32 +44706,58 @@ pub mod types {
     #[cfg(feature = "user-data")]
     /// The user the request touched - named by the identifier the request
     /// used - and the resulting values of what it changed.
-    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     pub struct UsersTrackSyncUser {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub braze_id: ::std::option::Option<BrazeId>,
         ///The custom attributes the request set, with their resulting values.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub custom_attributes: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
         ///The custom event the request recorded, with its totals.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
         ///The user's email address, when the request named the user by it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_id: ::std::option::Option<ExternalId>,
         ///The user's phone number, when the request named the user by it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
         ///The purchase the request recorded, with its totals.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub purchase_events: ::std::vec::Vec<TrackedOccurrenceSummary>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_alias: ::std::option::Option<UserAlias>,
+    }
+    #[cfg(feature = "user-data")]
+    impl ::serde::Serialize for UsersTrackSyncUser {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "UsersTrackSyncUser",
+                    l::count(
+                        &[
+                            self.braze_id.is_some(),
+                            !self.custom_attributes.is_empty(),
+                            !self.custom_events.is_empty(),
+                            self.email.is_some(),
+                            self.external_id.is_some(),
+                            self.phone.is_some(),
+                            !self.purchase_events.is_empty(),
+                            self.user_alias.is_some(),
+                        ],
+                    ),
+                )
+                .opt("braze_id", &self.braze_id)
+                .json_map("custom_attributes", &self.custom_attributes)
+                .vec("custom_events", &self.custom_events)
+                .opt("email", &self.email)
+                .opt("external_id", &self.external_id)
+                .opt("phone", &self.phone)
+                .vec("purchase_events", &self.purchase_events)
+                .opt("user_alias", &self.user_alias)
+                .end()
+        }
     }
     #[cfg(feature = "user-data")]
     impl<'de> ::serde::Deserialize<'de> for UsersTrackSyncUser {
@@ -38588,16 +44855,32 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A web push action button.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebPushActionButton {
         ///What clicking does. Defaults to `OPEN_APP`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<WebPushActionButtonAction>,
         ///Label of the button.
         pub text: ::std::string::String,
         ///Web URL for `URI`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub uri: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WebPushActionButton {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WebPushActionButton",
+                    1usize + l::count(&[self.action.is_some(), self.uri.is_some()]),
+                )
+                .opt("action", &self.action)
+                .field("text", &self.text)
+                .opt("uri", &self.uri)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WebPushActionButton {
@@ -38661,24 +44944,30 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///What clicking does. Defaults to `OPEN_APP`.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WebPushActionButtonAction {
-        #[serde(rename = "OPEN_APP")]
         OpenApp,
-        #[serde(rename = "URI")]
         Uri,
-        #[serde(rename = "CLOSE")]
         Close,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WebPushActionButtonAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::OpenApp => (0u32, "OPEN_APP"),
+                Self::Uri => (1u32, "URI"),
+                Self::Close => (2u32, "CLOSE"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "WebPushActionButtonAction",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WebPushActionButtonAction {
@@ -38743,38 +45032,71 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A web push notification.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebPushObject {
         ///Notification text.
         pub alert: ::std::string::String,
         ///Action buttons to show.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub buttons: ::std::vec::Vec<WebPushActionButton>,
         ///Web URL opened on click.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom_uri: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra: ::std::option::Option<PushExtra>,
         ///Icon image (1:1).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image_url: ::std::option::Option<::std::string::String>,
         ///Large image, shown by Chrome on Windows and Android.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub large_image_url: ::std::option::Option<::std::string::String>,
         ///With a `campaign_id`, the web push variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Keep the notification until the user dismisses it (where the browser supports it).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub require_interaction: ::std::option::Option<bool>,
         ///Send only to the user's most recently used browser. Defaults to `false`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_to_most_recent_device_only: ::std::option::Option<bool>,
         ///Seconds the push service keeps trying to deliver.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_to_live: ::std::option::Option<u64>,
         ///Notification title.
         pub title: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WebPushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WebPushObject",
+                    2usize
+                        + l::count(
+                            &[
+                                !self.buttons.is_empty(),
+                                self.custom_uri.is_some(),
+                                self.extra.is_some(),
+                                self.image_url.is_some(),
+                                self.large_image_url.is_some(),
+                                self.message_variation_id.is_some(),
+                                self.require_interaction.is_some(),
+                                self.send_to_most_recent_device_only.is_some(),
+                                self.time_to_live.is_some(),
+                            ],
+                        ),
+                )
+                .field("alert", &self.alert)
+                .vec("buttons", &self.buttons)
+                .opt("custom_uri", &self.custom_uri)
+                .opt("extra", &self.extra)
+                .opt("image_url", &self.image_url)
+                .opt("large_image_url", &self.large_image_url)
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("require_interaction", &self.require_interaction)
+                .opt(
+                    "send_to_most_recent_device_only",
+                    &self.send_to_most_recent_device_only,
+                )
+                .opt("time_to_live", &self.time_to_live)
+                .field("title", &self.title)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WebPushObject {
@@ -38900,20 +45222,14 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A webhook call made for each recipient.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebhookObject {
         ///Body of the call; a JSON payload must be given as an escaped string.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
         ///With a `campaign_id`, the webhook variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         /// Headers of the call. Set `Content-Type` explicitly; otherwise it
         /// is guessed from the body.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         pub request_headers: ::std::collections::HashMap<
             ::std::string::String,
             ::std::string::String,
@@ -38922,6 +45238,33 @@ pub mod types {
         pub request_method: WebhookObjectRequestMethod,
         ///URL to call (may contain Liquid).
         pub url: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WebhookObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WebhookObject",
+                    2usize
+                        + l::count(
+                            &[
+                                self.body.is_some(),
+                                self.message_variation_id.is_some(),
+                                !self.request_headers.is_empty(),
+                            ],
+                        ),
+                )
+                .opt("body", &self.body)
+                .opt("message_variation_id", &self.message_variation_id)
+                .hash_map("request_headers", &self.request_headers)
+                .field("request_method", &self.request_method)
+                .field("url", &self.url)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WebhookObject {
@@ -39004,26 +45347,32 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///HTTP method of the call.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WebhookObjectRequestMethod {
-        #[serde(rename = "POST")]
         Post,
-        #[serde(rename = "PUT")]
         Put,
-        #[serde(rename = "DELETE")]
         Delete,
-        #[serde(rename = "GET")]
         Get,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WebhookObjectRequestMethod {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Post => (0u32, "POST"),
+                Self::Put => (1u32, "PUT"),
+                Self::Delete => (2u32, "DELETE"),
+                Self::Get => (3u32, "GET"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "WebhookObjectRequestMethod",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WebhookObjectRequestMethod {
@@ -39091,13 +45440,27 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///New texts for one locale of a webhook template.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WebhookTemplateTranslationUpdateRequest {
         ///UUID of a locale already set up for the template.
         pub locale_id: ::std::string::String,
         ///Identifier of the webhook template.
         pub template_id: ::std::string::String,
         pub translation_map: TranslationMap,
+    }
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for WebhookTemplateTranslationUpdateRequest {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "WebhookTemplateTranslationUpdateRequest", 3usize)
+                .field("locale_id", &self.locale_id)
+                .field("template_id", &self.template_id)
+                .field("translation_map", &self.translation_map)
+                .end()
+        }
     }
     #[cfg(feature = "translations")]
     impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationUpdateRequest {
@@ -39161,9 +45524,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`WebhookTemplateTranslationsGetTemplateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct WebhookTemplateTranslationsGetTemplateId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for WebhookTemplateTranslationsGetTemplateId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for WebhookTemplateTranslationsGetTemplateId {
         type Target = ::std::string::String;
@@ -39224,9 +45595,17 @@ pub mod types {
     }
     #[cfg(feature = "translations")]
     ///`WebhookTemplateTranslationsSourceTemplateId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub struct WebhookTemplateTranslationsSourceTemplateId(::std::string::String);
+    #[cfg(feature = "translations")]
+    impl ::serde::Serialize for WebhookTemplateTranslationsSourceTemplateId {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(feature = "translations")]
     impl ::std::ops::Deref for WebhookTemplateTranslationsSourceTemplateId {
         type Target = ::std::string::String;
@@ -39288,11 +45667,20 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// Values of the template's body variables, keyed by the variable's
     /// zero-based index. Required when the body has variables.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppBodyVariables(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppBodyVariables {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for WhatsAppBodyVariables {
         type Target = ::std::collections::HashMap<
@@ -39329,11 +45717,20 @@ pub mod types {
     /// Value of the template's button variable: the path part of a
     /// call-to-action URL, keyed by that button's zero-based index in the
     /// template. At most one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppButtonVariables(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppButtonVariables {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for WhatsAppButtonVariables {
         type Target = ::std::collections::HashMap<
@@ -39370,11 +45767,20 @@ pub mod types {
     /// Values of the template's header variables, keyed by the variable's
     /// zero-based index. Required when the header has a variable; at most
     /// one.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct WhatsAppHeaderVariables(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppHeaderVariables {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            ::serde::Serialize::serialize(&self.0, serializer)
+        }
+    }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl ::std::ops::Deref for WhatsAppHeaderVariables {
         type Target = ::std::collections::HashMap<
@@ -39409,12 +45815,25 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///The options of a list message, in sections.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppList {
         ///Label of the button that opens the list.
         pub list_button_text: ::std::string::String,
         ///Sections of the list (at least one).
         pub list_sections: ::std::vec::Vec<WhatsAppListSection>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppList {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "WhatsAppList", 2usize)
+                .field("list_button_text", &self.list_button_text)
+                .field("list_sections", &self.list_sections)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppList {
@@ -39473,18 +45892,34 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A reply offering a list of options (`list_response_message`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppListResponseMessage {
         ///Text of the message.
         pub body: ::std::string::String,
         ///Footer text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer: ::std::option::Option<::std::string::String>,
         ///Header text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header: ::std::option::Option<::std::string::String>,
         pub list: WhatsAppList,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppListResponseMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppListResponseMessage",
+                    2usize + l::count(&[self.footer.is_some(), self.header.is_some()]),
+                )
+                .field("body", &self.body)
+                .opt("footer", &self.footer)
+                .opt("header", &self.header)
+                .field("list", &self.list)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppListResponseMessage {
@@ -39553,13 +45988,29 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///One selectable row of a list message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppListRow {
         ///Description shown under the title.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub row_description: ::std::option::Option<::std::string::String>,
         ///Title of the row.
         pub row_title: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppListRow {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppListRow",
+                    1usize + l::count(&[self.row_description.is_some()]),
+                )
+                .opt("row_description", &self.row_description)
+                .field("row_title", &self.row_title)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppListRow {
@@ -39618,12 +46069,25 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///One titled section of a list message.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppListSection {
         ///Rows of the section.
         pub list_rows: ::std::vec::Vec<WhatsAppListRow>,
         ///Title of the section.
         pub section_title: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppListSection {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "WhatsAppListSection", 2usize)
+                .field("list_rows", &self.list_rows)
+                .field("section_title", &self.section_title)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppListSection {
@@ -39727,7 +46191,7 @@ pub mod types {
     /// A WhatsApp message: a pre-approved template, or one of the response
     /// message types (usable only within WhatsApp's reply window).
     /// `message` must have the shape of `message_type`.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppObject {
         ///API identifier of any app of the workspace.
         pub app_id: ::std::string::String,
@@ -39735,10 +46199,29 @@ pub mod types {
         ///Which kind of message `message` holds.
         pub message_type: WhatsAppObjectMessageType,
         ///With a `campaign_id`, the WhatsApp variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///The WhatsApp subscription group to send through.
         pub subscription_group_id: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppObject",
+                    4usize + l::count(&[self.message_variation_id.is_some()]),
+                )
+                .field("app_id", &self.app_id)
+                .field("message", &self.message)
+                .field("message_type", &self.message_type)
+                .opt("message_variation_id", &self.message_variation_id)
+                .field("subscription_group_id", &self.subscription_group_id)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppObject {
@@ -39824,28 +46307,34 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Which kind of message `message` holds.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WhatsAppObjectMessageType {
-        #[serde(rename = "template_message")]
         TemplateMessage,
-        #[serde(rename = "text_response_message")]
         TextResponseMessage,
-        #[serde(rename = "text_image_response_message")]
         TextImageResponseMessage,
-        #[serde(rename = "quick_reply_response_message")]
         QuickReplyResponseMessage,
-        #[serde(rename = "list_response_message")]
         ListResponseMessage,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppObjectMessageType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::TemplateMessage => (0u32, "template_message"),
+                Self::TextResponseMessage => (1u32, "text_response_message"),
+                Self::TextImageResponseMessage => (2u32, "text_image_response_message"),
+                Self::QuickReplyResponseMessage => (3u32, "quick_reply_response_message"),
+                Self::ListResponseMessage => (4u32, "list_response_message"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "WhatsAppObjectMessageType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
@@ -39926,10 +46415,22 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///One quick-reply button.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppQuickReplyButton {
         ///Label of the button.
         pub text: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppQuickReplyButton {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(serializer, "WhatsAppQuickReplyButton", 1usize)
+                .field("text", &self.text)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyButton {
@@ -39984,22 +46485,45 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// A reply with quick-reply buttons (`quick_reply_response_message`). Use
     /// either `header_image_uri` or `header_text`, not both.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppQuickReplyResponseMessage {
         ///Text of the message.
         pub body: ::std::string::String,
         ///Buttons, shown in this order.
         pub buttons: ::std::vec::Vec<WhatsAppQuickReplyButton>,
         ///Footer text.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub footer: ::std::option::Option<::std::string::String>,
         ///Header image (not with `header_text`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header_image_uri: ::std::option::Option<::std::string::String>,
         ///Header text (not with `header_image_uri`).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header_text: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppQuickReplyResponseMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppQuickReplyResponseMessage",
+                    2usize
+                        + l::count(
+                            &[
+                                self.footer.is_some(),
+                                self.header_image_uri.is_some(),
+                                self.header_text.is_some(),
+                            ],
+                        ),
+                )
+                .field("body", &self.body)
+                .field("buttons", &self.buttons)
+                .opt("footer", &self.footer)
+                .opt("header_image_uri", &self.header_image_uri)
+                .opt("header_text", &self.header_text)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyResponseMessage {
@@ -40079,22 +46603,46 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A message built from an approved WhatsApp template (`template_message`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppTemplateMessage {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_variables: ::std::option::Option<WhatsAppBodyVariables>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub button_variables: ::std::option::Option<WhatsAppButtonVariables>,
         ///Header image, for templates whose header is an image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header_image_uri: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub header_variables: ::std::option::Option<WhatsAppHeaderVariables>,
         ///Language code of the template.
         pub template_language_code: ::std::string::String,
         ///Name of the WhatsApp template.
         pub template_name: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppTemplateMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppTemplateMessage",
+                    2usize
+                        + l::count(
+                            &[
+                                self.body_variables.is_some(),
+                                self.button_variables.is_some(),
+                                self.header_image_uri.is_some(),
+                                self.header_variables.is_some(),
+                            ],
+                        ),
+                )
+                .opt("body_variables", &self.body_variables)
+                .opt("button_variables", &self.button_variables)
+                .opt("header_image_uri", &self.header_image_uri)
+                .opt("header_variables", &self.header_variables)
+                .field("template_language_code", &self.template_language_code)
+                .field("template_name", &self.template_name)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppTemplateMessage {
@@ -40183,14 +46731,29 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///An image reply with an optional caption (`text_image_response_message`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppTextImageResponseMessage {
         ///Caption of the image.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub caption: ::std::option::Option<::std::string::String>,
         ///The image to send.
         pub image_uri: ::std::string::String,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppTextImageResponseMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppTextImageResponseMessage",
+                    1usize + l::count(&[self.caption.is_some()]),
+                )
+                .opt("caption", &self.caption)
+                .field("image_uri", &self.image_uri)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppTextImageResponseMessage {
@@ -40249,14 +46812,29 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///A free-text reply (`text_response_message`).
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WhatsAppTextResponseMessage {
         ///Text of the message.
         pub body: ::std::string::String,
         ///Let WhatsApp show a preview of links in `body`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preview_url: ::std::option::Option<bool>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WhatsAppTextResponseMessage {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WhatsAppTextResponseMessage",
+                    1usize + l::count(&[self.preview_url.is_some()]),
+                )
+                .field("body", &self.body)
+                .opt("preview_url", &self.preview_url)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WhatsAppTextResponseMessage {
@@ -40316,25 +46894,50 @@ pub mod types {
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     /// A Windows Phone 8 toast notification. Braze no longer lists this
     /// channel in its messaging pages.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WindowsPhone8PushObject {
         ///With a `campaign_id`, the Windows Phone 8 variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///Kind of notification; only `toast` exists.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub push_type: ::std::option::Option<WindowsPhone8PushObjectPushType>,
         ///Text of the toast.
         pub toast_content: ::std::string::String,
         ///Your own key-value pairs sent with the toast.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub toast_hash: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///App page to open.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub toast_navigation_uri: ::std::option::Option<::std::string::String>,
         ///Title of the toast.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub toast_title: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WindowsPhone8PushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WindowsPhone8PushObject",
+                    1usize
+                        + l::count(
+                            &[
+                                self.message_variation_id.is_some(),
+                                self.push_type.is_some(),
+                                !self.toast_hash.is_empty(),
+                                self.toast_navigation_uri.is_some(),
+                                self.toast_title.is_some(),
+                            ],
+                        ),
+                )
+                .opt("message_variation_id", &self.message_variation_id)
+                .opt("push_type", &self.push_type)
+                .field("toast_content", &self.toast_content)
+                .json_map("toast_hash", &self.toast_hash)
+                .opt("toast_navigation_uri", &self.toast_navigation_uri)
+                .opt("toast_title", &self.toast_title)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WindowsPhone8PushObject {
@@ -40426,20 +47029,26 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///Kind of notification; only `toast` exists.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WindowsPhone8PushObjectPushType {
-        #[serde(rename = "toast")]
         Toast,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WindowsPhone8PushObjectPushType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::Toast => (0u32, "toast"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "WindowsPhone8PushObjectPushType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WindowsPhone8PushObjectPushType {
@@ -40501,27 +47110,53 @@ pub mod types {
     /// A Windows Universal toast notification built from one of Windows'
     /// toast templates. Braze no longer lists this channel in its messaging
     /// pages.
-    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     pub struct WindowsUniversalPushObject {
         ///Extra values added to the launch string, for deep linking.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extra_launch_string: ::std::option::Option<::std::string::String>,
         ///With a `campaign_id`, the Windows Universal variation to report this send under.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_variation_id: ::std::option::Option<::std::string::String>,
         ///The Windows toast template to use.
         pub push_type: WindowsUniversalPushObjectPushType,
         ///First line of text.
         pub toast_text1: ::std::string::String,
         ///Second line, for templates with more than one line.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub toast_text2: ::std::option::Option<::std::string::String>,
         ///Third line, for the `_04` templates.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub toast_text3: ::std::option::Option<::std::string::String>,
         ///Image path, for the image templates.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub toast_text_img_name: ::std::option::Option<::std::string::String>,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WindowsUniversalPushObject {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            use ::braze_sdk::lean_ser as l;
+            l::begin(
+                    serializer,
+                    "WindowsUniversalPushObject",
+                    2usize
+                        + l::count(
+                            &[
+                                self.extra_launch_string.is_some(),
+                                self.message_variation_id.is_some(),
+                                self.toast_text2.is_some(),
+                                self.toast_text3.is_some(),
+                                self.toast_text_img_name.is_some(),
+                            ],
+                        ),
+                )
+                .opt("extra_launch_string", &self.extra_launch_string)
+                .opt("message_variation_id", &self.message_variation_id)
+                .field("push_type", &self.push_type)
+                .field("toast_text1", &self.toast_text1)
+                .opt("toast_text2", &self.toast_text2)
+                .opt("toast_text3", &self.toast_text3)
+                .opt("toast_text_img_name", &self.toast_text_img_name)
+                .end()
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WindowsUniversalPushObject {
@@ -40616,34 +47251,40 @@ pub mod types {
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     ///The Windows toast template to use.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum WindowsUniversalPushObjectPushType {
-        #[serde(rename = "toast_text_01")]
         ToastText01,
-        #[serde(rename = "toast_text_02")]
         ToastText02,
-        #[serde(rename = "toast_text_03")]
         ToastText03,
-        #[serde(rename = "toast_text_04")]
         ToastText04,
-        #[serde(rename = "toast_image_and_text_01")]
         ToastImageAndText01,
-        #[serde(rename = "toast_image_and_text_02")]
         ToastImageAndText02,
-        #[serde(rename = "toast_image_and_text_03")]
         ToastImageAndText03,
-        #[serde(rename = "toast_image_and_text_04")]
         ToastImageAndText04,
+    }
+    #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+    impl ::serde::Serialize for WindowsUniversalPushObjectPushType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            let (index, name) = match self {
+                Self::ToastText01 => (0u32, "toast_text_01"),
+                Self::ToastText02 => (1u32, "toast_text_02"),
+                Self::ToastText03 => (2u32, "toast_text_03"),
+                Self::ToastText04 => (3u32, "toast_text_04"),
+                Self::ToastImageAndText01 => (4u32, "toast_image_and_text_01"),
+                Self::ToastImageAndText02 => (5u32, "toast_image_and_text_02"),
+                Self::ToastImageAndText03 => (6u32, "toast_image_and_text_03"),
+                Self::ToastImageAndText04 => (7u32, "toast_image_and_text_04"),
+            };
+            ::serde::Serializer::serialize_unit_variant(
+                serializer,
+                "WindowsUniversalPushObjectPushType",
+                index,
+                name,
+            )
+        }
     }
     #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
     impl<'de> ::serde::Deserialize<'de> for WindowsUniversalPushObjectPushType {

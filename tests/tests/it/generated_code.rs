@@ -113,6 +113,64 @@ fn operations_surface(file: &syn::File) -> String {
     out
 }
 
+/// The (variant, JSON name) pairs of the lean `Serialize` impl of enum
+/// `ident` (`let (index, name) = match self { Self::V => (0u32, "v"), .. }`),
+/// empty when it has none.
+fn lean_variant_names(file: &syn::File, ident: &syn::Ident) -> Vec<(syn::Ident, String)> {
+    let Some(imp) = module(file, "types").iter().find_map(|item| match item {
+        syn::Item::Impl(i)
+            if *ident == tokens(&i.self_ty)
+                && i.trait_
+                    .as_ref()
+                    .is_some_and(|(p, _)| tokens(p) == ":: serde :: Serialize") =>
+        {
+            Some(i)
+        }
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let Some(syn::ImplItem::Fn(f)) = imp.items.first() else {
+        return Vec::new();
+    };
+    let Some(syn::Stmt::Local(syn::Local {
+        init: Some(init), ..
+    })) = f.block.stmts.first()
+    else {
+        return Vec::new();
+    };
+    let syn::Expr::Match(m) = &*init.expr else {
+        return Vec::new();
+    };
+    m.arms
+        .iter()
+        .filter_map(|arm| {
+            let syn::Pat::Path(p) = &arm.pat else {
+                return None;
+            };
+            // prettyplease puts a long arm in a block.
+            let body = match &*arm.body {
+                syn::Expr::Block(b) => match b.block.stmts.as_slice() {
+                    [syn::Stmt::Expr(e, None)] => e,
+                    _ => return None,
+                },
+                e => e,
+            };
+            let syn::Expr::Tuple(t) = body else {
+                return None;
+            };
+            let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(json),
+                ..
+            })) = t.elems.last()
+            else {
+                return None;
+            };
+            Some((p.path.segments.last()?.ident.clone(), json.value()))
+        })
+        .collect()
+}
+
 /// Every type of the `types` module: struct fields and enum variants.
 fn types_surface(file: &syn::File) -> String {
     let mut out = String::new();
@@ -131,14 +189,22 @@ fn types_surface(file: &syn::File) -> String {
             }
             syn::Item::Enum(e) => {
                 out.push_str(&format!("enum {}\n", e.ident));
+                let lean = lean_variant_names(file, &e.ident);
                 for v in &e.variants {
-                    let rename = v
-                        .attrs
-                        .iter()
-                        .filter(|a| a.path().is_ident("serde"))
-                        .map(tokens)
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let rename = match lean.iter().find(|(ident, _)| *ident == v.ident) {
+                        // Written as the serde attribute it replaced.
+                        Some((ident, json)) if *ident != json => {
+                            format!("# [serde (rename = {json:?})]")
+                        }
+                        Some(_) => String::new(),
+                        None => v
+                            .attrs
+                            .iter()
+                            .filter(|a| a.path().is_ident("serde"))
+                            .map(tokens)
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    };
                     out.push_str(&format!("    {}{} {rename}\n", v.ident, tokens(&v.fields)));
                 }
             }
@@ -188,6 +254,48 @@ fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
         .count();
     assert!(
         lean > derived * 3,
+        "{lean} lean impls, {derived} serde_derive ones"
+    );
+}
+
+/// The same for `Serialize`: no type the lean rewrite handles keeps
+/// serde_derive, and most types are on the lean impls.
+#[test]
+fn no_type_keeps_serialize_derive_that_the_lean_rewrite_handles() {
+    let file = client_file();
+    let types = module(&file, "types");
+    let left: Vec<String> = types
+        .iter()
+        .filter(|item| generator::postprocess::lean_serialize_would_rewrite(item))
+        .map(|item| match item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert!(left.is_empty(), "still on serde_derive: {left:?}");
+    let lean = types
+        .iter()
+        .filter(|item| {
+            matches!(item, syn::Item::Impl(i)
+                if i.trait_.as_ref().is_some_and(|(p, _)| tokens(p) == ":: serde :: Serialize"))
+        })
+        .count();
+    let derived = types
+        .iter()
+        .filter(|item| {
+            let attrs = match item {
+                syn::Item::Struct(s) => &s.attrs,
+                syn::Item::Enum(e) => &e.attrs,
+                _ => return false,
+            };
+            attrs
+                .iter()
+                .any(|a| a.path().is_ident("derive") && tokens(a).contains("Serialize"))
+        })
+        .count();
+    assert!(
+        lean > derived * 10,
         "{lean} lean impls, {derived} serde_derive ones"
     );
 }
