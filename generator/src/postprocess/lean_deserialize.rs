@@ -294,16 +294,19 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
                         }
                     }
                 });
-                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot_seed(&mut #slot, &mut map, #json, #seed)?,));
+                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot_seed(&mut #slot, &mut map, #json, #seed),));
             }
             None => {
-                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot(&mut #slot, &mut map, #json)?,));
+                arms.push(quote!(#lean::Field::Known(#index) => #lean::slot(&mut #slot, &mut map, #json),));
             }
         }
         inits.push(match (&fp.default, &fp.with) {
             (Some(None), _) => quote!(#name: #slot.unwrap_or_default()),
             (Some(Some(path)), _) => quote!(#name: #slot.unwrap_or_else(#path)),
             (None, Some(_)) => quote!(#name: #lean::required_with(#slot, #json)?),
+            // A missing `Option` is `None` (serde_derive asks `Option`'s
+            // Deserialize, which says the same): no `?` to check.
+            (None, None) if is_option(&field.ty) => quote!(#name: #slot.unwrap_or_default()),
             (None, None) => quote!(#name: #lean::required(#slot, #json)?),
         });
     }
@@ -316,9 +319,7 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
         Some(_) => (
             quote!(let mut extra = ::serde_json::Map::new();),
             quote! {
-                #lean::Field::Other(key) => {
-                    extra.insert(key, map.next_value()?);
-                }
+                #lean::Field::Other(key) => #lean::keep(&mut extra, key, &mut map),
             },
         ),
         None => (TokenStream::new(), TokenStream::new()),
@@ -361,11 +362,13 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
                         while let Some(key) = map.next_key_seed(
                             l::Key { fields: FIELDS, unknown: l::Unknown::#unknown },
                         )? {
-                            match key {
+                            // One `?` for all the arms: a `?` per field was
+                            // most of what rustc spent checking these impls.
+                            (match key {
                                 #(#arms)*
                                 #other_arm
-                                _ => #lean::skip(&mut map)?,
-                            }
+                                _ => #lean::skip(&mut map),
+                            })?;
                         }
                         Ok(#ident { #(#inits),* })
                     }
@@ -375,4 +378,10 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
         }
     };
     syn::parse2(tokens).map_err(|e| format!("`{ident}`: the lean Deserialize does not parse: {e}"))
+}
+
+/// Whether `ty` is written `Option<..>` (by any path ending in `Option`).
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p)
+        if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }

@@ -424,6 +424,7 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
                 #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_option")]
                 pub at: Option<Stamp>,
                 pub name: String,
+                pub note: ::std::option::Option<String>,
             }
             #[derive(::serde::Deserialize, Clone)]
             pub struct Flat {
@@ -447,7 +448,7 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
     // The derive goes, the other derives and the serde attributes stay.
     assert!(out.contains("# [derive (:: serde :: Serialize , Clone)] # [serde (deny_unknown_fields)] pub struct Lean"), "{out}");
     assert!(
-        out.contains("const FIELDS : & [& str] = & [\"type\" , \"at\" , \"name\"]"),
+        out.contains("const FIELDS : & [& str] = & [\"type\" , \"at\" , \"name\" , \"note\"]"),
         "{out}"
     );
     assert!(out.contains("Unknown :: Deny"), "{out}");
@@ -462,6 +463,18 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
     );
     assert!(
         out.contains("name : l :: required (field2 , \"name\") ?"),
+        "{out}"
+    );
+    // A missing Option is None without asking `required`.
+    assert!(
+        out.contains("note : field3 . unwrap_or_default ()"),
+        "{out}"
+    );
+    // One `?` after the match of the keys, none per arm.
+    assert!(out.contains("(match key { l :: Field :: Known (0usize) => l :: slot (& mut field0 , & mut map , \"type\") ,"), "{out}");
+    assert!(out.contains("_ => l :: skip (& mut map) , }) ? ;"), "{out}");
+    assert!(
+        out.contains("l :: Field :: Other (key) => l :: keep (& mut extra , key , & mut map) ,"),
         "{out}"
     );
     assert!(out.contains("Unknown :: Keep"), "{out}");

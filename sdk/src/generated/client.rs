@@ -325,201 +325,183 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body_clicks")?
+                                l::slot(&mut field0, &mut map, "body_clicks")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "bounces")?
+                                l::slot(&mut field1, &mut map, "bounces")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "clicks")?
+                                l::slot(&mut field2, &mut map, "clicks")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "conversions")?
+                                l::slot(&mut field3, &mut map, "conversions")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "conversions1")?
+                                l::slot(&mut field4, &mut map, "conversions1")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "conversions1_by_send_time")?
+                                l::slot(&mut field5, &mut map, "conversions1_by_send_time")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "conversions2")?
+                                l::slot(&mut field6, &mut map, "conversions2")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "conversions2_by_send_time")?
+                                l::slot(&mut field7, &mut map, "conversions2_by_send_time")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "conversions3")?
+                                l::slot(&mut field8, &mut map, "conversions3")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "conversions3_by_send_time")?
+                                l::slot(&mut field9, &mut map, "conversions3_by_send_time")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "conversions_by_send_time")?
+                                l::slot(&mut field10, &mut map, "conversions_by_send_time")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "delivered")?
+                                l::slot(&mut field11, &mut map, "delivered")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "delivery_failed")?
+                                l::slot(&mut field12, &mut map, "delivery_failed")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "direct_opens")?
+                                l::slot(&mut field13, &mut map, "direct_opens")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "enrolled")?
+                                l::slot(&mut field14, &mut map, "enrolled")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "errors")?
+                                l::slot(&mut field15, &mut map, "errors")
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "failed")?
+                                l::slot(&mut field16, &mut map, "failed")
                             }
                             l::Field::Known(17usize) => {
-                                l::slot(&mut field17, &mut map, "first_button_clicks")?
+                                l::slot(&mut field17, &mut map, "first_button_clicks")
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "help")?
+                                l::slot(&mut field18, &mut map, "help")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot(&mut field19, &mut map, "impressions")?
+                                l::slot(&mut field19, &mut map, "impressions")
                             }
                             l::Field::Known(20usize) => {
-                                l::slot(&mut field20, &mut map, "influenced_opens")?
+                                l::slot(&mut field20, &mut map, "influenced_opens")
                             }
                             l::Field::Known(21usize) => {
-                                l::slot(&mut field21, &mut map, "opens")?
+                                l::slot(&mut field21, &mut map, "opens")
                             }
                             l::Field::Known(22usize) => {
-                                l::slot(&mut field22, &mut map, "opt_out")?
+                                l::slot(&mut field22, &mut map, "opt_out")
                             }
                             l::Field::Known(23usize) => {
-                                l::slot(&mut field23, &mut map, "read")?
+                                l::slot(&mut field23, &mut map, "read")
                             }
                             l::Field::Known(24usize) => {
-                                l::slot(&mut field24, &mut map, "rejected")?
+                                l::slot(&mut field24, &mut map, "rejected")
                             }
                             l::Field::Known(25usize) => {
-                                l::slot(&mut field25, &mut map, "reported_spam")?
+                                l::slot(&mut field25, &mut map, "reported_spam")
                             }
                             l::Field::Known(26usize) => {
-                                l::slot(&mut field26, &mut map, "revenue")?
+                                l::slot(&mut field26, &mut map, "revenue")
                             }
                             l::Field::Known(27usize) => {
-                                l::slot(&mut field27, &mut map, "second_button_clicks")?
+                                l::slot(&mut field27, &mut map, "second_button_clicks")
                             }
                             l::Field::Known(28usize) => {
-                                l::slot(&mut field28, &mut map, "sent")?
+                                l::slot(&mut field28, &mut map, "sent")
                             }
                             l::Field::Known(29usize) => {
-                                l::slot(&mut field29, &mut map, "sent_to_carrier")?
+                                l::slot(&mut field29, &mut map, "sent_to_carrier")
                             }
                             l::Field::Known(30usize) => {
-                                l::slot(&mut field30, &mut map, "total_clicks")?
+                                l::slot(&mut field30, &mut map, "total_clicks")
                             }
                             l::Field::Known(31usize) => {
-                                l::slot(&mut field31, &mut map, "total_dismissals")?
+                                l::slot(&mut field31, &mut map, "total_dismissals")
                             }
                             l::Field::Known(32usize) => {
-                                l::slot(&mut field32, &mut map, "total_impressions")?
+                                l::slot(&mut field32, &mut map, "total_impressions")
                             }
                             l::Field::Known(33usize) => {
-                                l::slot(&mut field33, &mut map, "total_opens")?
+                                l::slot(&mut field33, &mut map, "total_opens")
                             }
                             l::Field::Known(34usize) => {
-                                l::slot(&mut field34, &mut map, "undelivered")?
+                                l::slot(&mut field34, &mut map, "undelivered")
                             }
                             l::Field::Known(35usize) => {
-                                l::slot(&mut field35, &mut map, "unique_clicks")?
+                                l::slot(&mut field35, &mut map, "unique_clicks")
                             }
                             l::Field::Known(36usize) => {
-                                l::slot(&mut field36, &mut map, "unique_dismissals")?
+                                l::slot(&mut field36, &mut map, "unique_dismissals")
                             }
                             l::Field::Known(37usize) => {
-                                l::slot(&mut field37, &mut map, "unique_impressions")?
+                                l::slot(&mut field37, &mut map, "unique_impressions")
                             }
                             l::Field::Known(38usize) => {
-                                l::slot(&mut field38, &mut map, "unique_opens")?
+                                l::slot(&mut field38, &mut map, "unique_opens")
                             }
                             l::Field::Known(39usize) => {
-                                l::slot(&mut field39, &mut map, "unique_recipients")?
+                                l::slot(&mut field39, &mut map, "unique_recipients")
                             }
                             l::Field::Known(40usize) => {
-                                l::slot(&mut field40, &mut map, "unsubscribes")?
+                                l::slot(&mut field40, &mut map, "unsubscribes")
                             }
                             l::Field::Known(41usize) => {
-                                l::slot(&mut field41, &mut map, "variation_api_id")?
+                                l::slot(&mut field41, &mut map, "variation_api_id")
                             }
                             l::Field::Known(42usize) => {
-                                l::slot(&mut field42, &mut map, "variation_name")?
+                                l::slot(&mut field42, &mut map, "variation_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AnalyticsMessageStats {
-                        body_clicks: l::required(field0, "body_clicks")?,
-                        bounces: l::required(field1, "bounces")?,
-                        clicks: l::required(field2, "clicks")?,
-                        conversions: l::required(field3, "conversions")?,
-                        conversions1: l::required(field4, "conversions1")?,
-                        conversions1_by_send_time: l::required(
-                            field5,
-                            "conversions1_by_send_time",
-                        )?,
-                        conversions2: l::required(field6, "conversions2")?,
-                        conversions2_by_send_time: l::required(
-                            field7,
-                            "conversions2_by_send_time",
-                        )?,
-                        conversions3: l::required(field8, "conversions3")?,
-                        conversions3_by_send_time: l::required(
-                            field9,
-                            "conversions3_by_send_time",
-                        )?,
-                        conversions_by_send_time: l::required(
-                            field10,
-                            "conversions_by_send_time",
-                        )?,
-                        delivered: l::required(field11, "delivered")?,
-                        delivery_failed: l::required(field12, "delivery_failed")?,
-                        direct_opens: l::required(field13, "direct_opens")?,
-                        enrolled: l::required(field14, "enrolled")?,
-                        errors: l::required(field15, "errors")?,
-                        failed: l::required(field16, "failed")?,
-                        first_button_clicks: l::required(
-                            field17,
-                            "first_button_clicks",
-                        )?,
-                        help: l::required(field18, "help")?,
-                        impressions: l::required(field19, "impressions")?,
-                        influenced_opens: l::required(field20, "influenced_opens")?,
-                        opens: l::required(field21, "opens")?,
-                        opt_out: l::required(field22, "opt_out")?,
-                        read: l::required(field23, "read")?,
-                        rejected: l::required(field24, "rejected")?,
-                        reported_spam: l::required(field25, "reported_spam")?,
-                        revenue: l::required(field26, "revenue")?,
-                        second_button_clicks: l::required(
-                            field27,
-                            "second_button_clicks",
-                        )?,
-                        sent: l::required(field28, "sent")?,
-                        sent_to_carrier: l::required(field29, "sent_to_carrier")?,
-                        total_clicks: l::required(field30, "total_clicks")?,
-                        total_dismissals: l::required(field31, "total_dismissals")?,
-                        total_impressions: l::required(field32, "total_impressions")?,
-                        total_opens: l::required(field33, "total_opens")?,
-                        undelivered: l::required(field34, "undelivered")?,
-                        unique_clicks: l::required(field35, "unique_clicks")?,
-                        unique_dismissals: l::required(field36, "unique_dismissals")?,
-                        unique_impressions: l::required(field37, "unique_impressions")?,
-                        unique_opens: l::required(field38, "unique_opens")?,
-                        unique_recipients: l::required(field39, "unique_recipients")?,
-                        unsubscribes: l::required(field40, "unsubscribes")?,
-                        variation_api_id: l::required(field41, "variation_api_id")?,
-                        variation_name: l::required(field42, "variation_name")?,
+                        body_clicks: field0.unwrap_or_default(),
+                        bounces: field1.unwrap_or_default(),
+                        clicks: field2.unwrap_or_default(),
+                        conversions: field3.unwrap_or_default(),
+                        conversions1: field4.unwrap_or_default(),
+                        conversions1_by_send_time: field5.unwrap_or_default(),
+                        conversions2: field6.unwrap_or_default(),
+                        conversions2_by_send_time: field7.unwrap_or_default(),
+                        conversions3: field8.unwrap_or_default(),
+                        conversions3_by_send_time: field9.unwrap_or_default(),
+                        conversions_by_send_time: field10.unwrap_or_default(),
+                        delivered: field11.unwrap_or_default(),
+                        delivery_failed: field12.unwrap_or_default(),
+                        direct_opens: field13.unwrap_or_default(),
+                        enrolled: field14.unwrap_or_default(),
+                        errors: field15.unwrap_or_default(),
+                        failed: field16.unwrap_or_default(),
+                        first_button_clicks: field17.unwrap_or_default(),
+                        help: field18.unwrap_or_default(),
+                        impressions: field19.unwrap_or_default(),
+                        influenced_opens: field20.unwrap_or_default(),
+                        opens: field21.unwrap_or_default(),
+                        opt_out: field22.unwrap_or_default(),
+                        read: field23.unwrap_or_default(),
+                        rejected: field24.unwrap_or_default(),
+                        reported_spam: field25.unwrap_or_default(),
+                        revenue: field26.unwrap_or_default(),
+                        second_button_clicks: field27.unwrap_or_default(),
+                        sent: field28.unwrap_or_default(),
+                        sent_to_carrier: field29.unwrap_or_default(),
+                        total_clicks: field30.unwrap_or_default(),
+                        total_dismissals: field31.unwrap_or_default(),
+                        total_impressions: field32.unwrap_or_default(),
+                        total_opens: field33.unwrap_or_default(),
+                        undelivered: field34.unwrap_or_default(),
+                        unique_clicks: field35.unwrap_or_default(),
+                        unique_dismissals: field36.unwrap_or_default(),
+                        unique_impressions: field37.unwrap_or_default(),
+                        unique_opens: field38.unwrap_or_default(),
+                        unique_recipients: field39.unwrap_or_default(),
+                        unsubscribes: field40.unwrap_or_default(),
+                        variation_api_id: field41.unwrap_or_default(),
+                        variation_name: field42.unwrap_or_default(),
                     })
                 }
             }
@@ -651,18 +633,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "person_id")?
+                                l::slot(&mut field0, &mut map, "person_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "text")?
+                                l::slot(&mut field1, &mut map, "text")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "timestamp")?
+                                l::slot(&mut field2, &mut map, "timestamp")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AndroidConversationPushMessage {
                         person_id: l::required(field0, "person_id")?,
@@ -746,21 +728,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "messages")?
+                                l::slot(&mut field0, &mut map, "messages")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "persons")?
+                                l::slot(&mut field1, &mut map, "persons")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "reply_person_id")?
+                                l::slot(&mut field2, &mut map, "reply_person_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "shortcut_id")?
+                                l::slot(&mut field3, &mut map, "shortcut_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AndroidConversationPushObject {
                         messages: l::required(field0, "messages")?,
@@ -831,15 +813,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AndroidConversationPushPerson {
                         id: l::required(field0, "id")?,
@@ -927,27 +909,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "action")?
+                                l::slot(&mut field0, &mut map, "action")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "text")?
+                                l::slot(&mut field1, &mut map, "text")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "uri")?
+                                l::slot(&mut field2, &mut map, "uri")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "use_webview")?
+                                l::slot(&mut field3, &mut map, "use_webview")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AndroidPushActionButton {
-                        action: l::required(field0, "action")?,
+                        action: field0.unwrap_or_default(),
                         text: l::required(field1, "text")?,
-                        uri: l::required(field2, "uri")?,
-                        use_webview: l::required(field3, "use_webview")?,
+                        uri: field2.unwrap_or_default(),
+                        use_webview: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -1229,107 +1211,95 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "accent_color")?
+                                l::slot(&mut field0, &mut map, "accent_color")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "alert")?
+                                l::slot(&mut field1, &mut map, "alert")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "android_priority")?
+                                l::slot(&mut field2, &mut map, "android_priority")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "buttons")?
+                                l::slot(&mut field3, &mut map, "buttons")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "collapse_key")?
+                                l::slot(&mut field4, &mut map, "collapse_key")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "conversation_data")?
+                                l::slot(&mut field5, &mut map, "conversation_data")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "custom_uri")?
+                                l::slot(&mut field6, &mut map, "custom_uri")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "extra")?
+                                l::slot(&mut field7, &mut map, "extra")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "message_variation_id")?
+                                l::slot(&mut field8, &mut map, "message_variation_id")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "notification_channel_id")?
+                                l::slot(&mut field9, &mut map, "notification_channel_id")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "notification_id")?
+                                l::slot(&mut field10, &mut map, "notification_id")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "priority")?
+                                l::slot(&mut field11, &mut map, "priority")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "push_icon_image_url")?
+                                l::slot(&mut field12, &mut map, "push_icon_image_url")
                             }
                             l::Field::Known(13usize) => {
                                 l::slot(
                                     &mut field13,
                                     &mut map,
                                     "send_to_most_recent_device_only",
-                                )?
+                                )
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "send_to_sync")?
+                                l::slot(&mut field14, &mut map, "send_to_sync")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "sound")?
+                                l::slot(&mut field15, &mut map, "sound")
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "summary_text")?
+                                l::slot(&mut field16, &mut map, "summary_text")
                             }
                             l::Field::Known(17usize) => {
-                                l::slot(&mut field17, &mut map, "time_to_live")?
+                                l::slot(&mut field17, &mut map, "time_to_live")
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "title")?
+                                l::slot(&mut field18, &mut map, "title")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot(&mut field19, &mut map, "use_webview")?
+                                l::slot(&mut field19, &mut map, "use_webview")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(AndroidPushObject {
-                        accent_color: l::required(field0, "accent_color")?,
-                        alert: l::required(field1, "alert")?,
-                        android_priority: l::required(field2, "android_priority")?,
+                        accent_color: field0.unwrap_or_default(),
+                        alert: field1.unwrap_or_default(),
+                        android_priority: field2.unwrap_or_default(),
                         buttons: field3.unwrap_or_default(),
-                        collapse_key: l::required(field4, "collapse_key")?,
-                        conversation_data: l::required(field5, "conversation_data")?,
-                        custom_uri: l::required(field6, "custom_uri")?,
-                        extra: l::required(field7, "extra")?,
-                        message_variation_id: l::required(
-                            field8,
-                            "message_variation_id",
-                        )?,
-                        notification_channel_id: l::required(
-                            field9,
-                            "notification_channel_id",
-                        )?,
-                        notification_id: l::required(field10, "notification_id")?,
-                        priority: l::required(field11, "priority")?,
-                        push_icon_image_url: l::required(
-                            field12,
-                            "push_icon_image_url",
-                        )?,
-                        send_to_most_recent_device_only: l::required(
-                            field13,
-                            "send_to_most_recent_device_only",
-                        )?,
-                        send_to_sync: l::required(field14, "send_to_sync")?,
-                        sound: l::required(field15, "sound")?,
-                        summary_text: l::required(field16, "summary_text")?,
-                        time_to_live: l::required(field17, "time_to_live")?,
-                        title: l::required(field18, "title")?,
-                        use_webview: l::required(field19, "use_webview")?,
+                        collapse_key: field4.unwrap_or_default(),
+                        conversation_data: field5.unwrap_or_default(),
+                        custom_uri: field6.unwrap_or_default(),
+                        extra: field7.unwrap_or_default(),
+                        message_variation_id: field8.unwrap_or_default(),
+                        notification_channel_id: field9.unwrap_or_default(),
+                        notification_id: field10.unwrap_or_default(),
+                        priority: field11.unwrap_or_default(),
+                        push_icon_image_url: field12.unwrap_or_default(),
+                        send_to_most_recent_device_only: field13.unwrap_or_default(),
+                        send_to_sync: field14.unwrap_or_default(),
+                        sound: field15.unwrap_or_default(),
+                        summary_text: field16.unwrap_or_default(),
+                        time_to_live: field17.unwrap_or_default(),
+                        title: field18.unwrap_or_default(),
+                        use_webview: field19.unwrap_or_default(),
                     })
                 }
             }
@@ -1601,27 +1571,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "action")?
+                                l::slot(&mut field0, &mut map, "action")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "action_id")?
+                                l::slot(&mut field1, &mut map, "action_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "uri")?
+                                l::slot(&mut field2, &mut map, "uri")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "use_webview")?
+                                l::slot(&mut field3, &mut map, "use_webview")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ApplePushActionButton {
-                        action: l::required(field0, "action")?,
+                        action: field0.unwrap_or_default(),
                         action_id: l::required(field1, "action_id")?,
-                        uri: l::required(field2, "uri")?,
-                        use_webview: l::required(field3, "use_webview")?,
+                        uri: field2.unwrap_or_default(),
+                        use_webview: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -1913,43 +1883,43 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "action_loc_key")?
+                                l::slot(&mut field0, &mut map, "action_loc_key")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "body")?
+                                l::slot(&mut field1, &mut map, "body")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "loc_args")?
+                                l::slot(&mut field2, &mut map, "loc_args")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "loc_key")?
+                                l::slot(&mut field3, &mut map, "loc_key")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "sound")?
+                                l::slot(&mut field4, &mut map, "sound")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "title")?
+                                l::slot(&mut field5, &mut map, "title")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "title_loc_args")?
+                                l::slot(&mut field6, &mut map, "title_loc_args")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "title_loc_key")?
+                                l::slot(&mut field7, &mut map, "title_loc_key")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ApplePushAlertObject {
-                        action_loc_key: l::required(field0, "action_loc_key")?,
-                        body: l::required(field1, "body")?,
+                        action_loc_key: field0.unwrap_or_default(),
+                        body: field1.unwrap_or_default(),
                         loc_args: field2.unwrap_or_default(),
-                        loc_key: l::required(field3, "loc_key")?,
-                        sound: l::required(field4, "sound")?,
-                        title: l::required(field5, "title")?,
+                        loc_key: field3.unwrap_or_default(),
+                        sound: field4.unwrap_or_default(),
+                        title: field5.unwrap_or_default(),
                         title_loc_args: field6.unwrap_or_default(),
-                        title_loc_key: l::required(field7, "title_loc_key")?,
+                        title_loc_key: field7.unwrap_or_default(),
                     })
                 }
             }
@@ -2031,24 +2001,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "apns_gateway")?
+                                l::slot(&mut field0, &mut map, "apns_gateway")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "certificate")?
+                                l::slot(&mut field1, &mut map, "certificate")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "jwt_bundle_id")?
+                                l::slot(&mut field2, &mut map, "jwt_bundle_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "jwt_key_id")?
+                                l::slot(&mut field3, &mut map, "jwt_key_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "jwt_team_id")?
+                                l::slot(&mut field4, &mut map, "jwt_team_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ApplePushCredential {
                         apns_gateway: l::required(field0, "apns_gateway")?,
@@ -2280,108 +2250,99 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alert")?
+                                l::slot(&mut field0, &mut map, "alert")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "apns_priority")?
+                                l::slot(&mut field1, &mut map, "apns_priority")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "asset_file_type")?
+                                l::slot(&mut field2, &mut map, "asset_file_type")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "asset_url")?
+                                l::slot(&mut field3, &mut map, "asset_url")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "badge")?
+                                l::slot(&mut field4, &mut map, "badge")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "buttons")?
+                                l::slot(&mut field5, &mut map, "buttons")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "category")?
+                                l::slot(&mut field6, &mut map, "category")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "collapse_id")?
+                                l::slot(&mut field7, &mut map, "collapse_id")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "content-available")?
+                                l::slot(&mut field8, &mut map, "content-available")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "custom_uri")?
+                                l::slot(&mut field9, &mut map, "custom_uri")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot_seed(&mut field10, &mut map, "expiry", With10)?
+                                l::slot_seed(&mut field10, &mut map, "expiry", With10)
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "extra")?
+                                l::slot(&mut field11, &mut map, "extra")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "interruption_level")?
+                                l::slot(&mut field12, &mut map, "interruption_level")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "message_variation_id")?
+                                l::slot(&mut field13, &mut map, "message_variation_id")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "mutable_content")?
+                                l::slot(&mut field14, &mut map, "mutable_content")
                             }
                             l::Field::Known(15usize) => {
                                 l::slot(
                                     &mut field15,
                                     &mut map,
                                     "notification_group_thread_id",
-                                )?
+                                )
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "relevance_score")?
+                                l::slot(&mut field16, &mut map, "relevance_score")
                             }
                             l::Field::Known(17usize) => {
                                 l::slot(
                                     &mut field17,
                                     &mut map,
                                     "send_to_most_recent_device_only",
-                                )?
+                                )
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "sound")?
+                                l::slot(&mut field18, &mut map, "sound")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot(&mut field19, &mut map, "use_webview")?
+                                l::slot(&mut field19, &mut map, "use_webview")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ApplePushObject {
-                        alert: l::required(field0, "alert")?,
-                        apns_priority: l::required(field1, "apns_priority")?,
-                        asset_file_type: l::required(field2, "asset_file_type")?,
-                        asset_url: l::required(field3, "asset_url")?,
-                        badge: l::required(field4, "badge")?,
+                        alert: field0.unwrap_or_default(),
+                        apns_priority: field1.unwrap_or_default(),
+                        asset_file_type: field2.unwrap_or_default(),
+                        asset_url: field3.unwrap_or_default(),
+                        badge: field4.unwrap_or_default(),
                         buttons: field5.unwrap_or_default(),
-                        category: l::required(field6, "category")?,
-                        collapse_id: l::required(field7, "collapse_id")?,
-                        content_available: l::required(field8, "content-available")?,
-                        custom_uri: l::required(field9, "custom_uri")?,
+                        category: field6.unwrap_or_default(),
+                        collapse_id: field7.unwrap_or_default(),
+                        content_available: field8.unwrap_or_default(),
+                        custom_uri: field9.unwrap_or_default(),
                         expiry: field10.unwrap_or_default(),
-                        extra: l::required(field11, "extra")?,
-                        interruption_level: l::required(field12, "interruption_level")?,
-                        message_variation_id: l::required(
-                            field13,
-                            "message_variation_id",
-                        )?,
-                        mutable_content: l::required(field14, "mutable_content")?,
-                        notification_group_thread_id: l::required(
-                            field15,
-                            "notification_group_thread_id",
-                        )?,
-                        relevance_score: l::required(field16, "relevance_score")?,
-                        send_to_most_recent_device_only: l::required(
-                            field17,
-                            "send_to_most_recent_device_only",
-                        )?,
-                        sound: l::required(field18, "sound")?,
-                        use_webview: l::required(field19, "use_webview")?,
+                        extra: field11.unwrap_or_default(),
+                        interruption_level: field12.unwrap_or_default(),
+                        message_variation_id: field13.unwrap_or_default(),
+                        mutable_content: field14.unwrap_or_default(),
+                        notification_group_thread_id: field15.unwrap_or_default(),
+                        relevance_score: field16.unwrap_or_default(),
+                        send_to_most_recent_device_only: field17.unwrap_or_default(),
+                        sound: field18.unwrap_or_default(),
+                        use_webview: field19.unwrap_or_default(),
                     })
                 }
             }
@@ -2807,37 +2768,37 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "expires_at")?
+                                l::slot(&mut field0, &mut map, "expires_at")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "html")?
+                                l::slot(&mut field1, &mut map, "html")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "id")?
+                                l::slot(&mut field2, &mut map, "id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "is_control")?
+                                l::slot(&mut field3, &mut map, "is_control")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "is_test_send")?
+                                l::slot(&mut field4, &mut map, "is_test_send")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "placement_id")?
+                                l::slot(&mut field5, &mut map, "placement_id")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(&mut field6, &mut map, "properties", With6)?
+                                l::slot_seed(&mut field6, &mut map, "properties", With6)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(Banner {
-                        expires_at: l::required(field0, "expires_at")?,
-                        html: l::required(field1, "html")?,
+                        expires_at: field0.unwrap_or_default(),
+                        html: field1.unwrap_or_default(),
                         id: l::required(field2, "id")?,
-                        is_control: l::required(field3, "is_control")?,
-                        is_test_send: l::required(field4, "is_test_send")?,
+                        is_control: field3.unwrap_or_default(),
+                        is_test_send: field4.unwrap_or_default(),
                         placement_id: l::required(field5, "placement_id")?,
                         properties: field6.unwrap_or_default(),
                     })
@@ -2896,12 +2857,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "banner")?
+                                l::slot(&mut field0, &mut map, "banner")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BannerPlacement {
                         banner: l::required(field0, "banner")?,
@@ -3004,15 +2965,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "type")?
+                                l::slot(&mut field0, &mut map, "type")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "value")?
+                                l::slot(&mut field1, &mut map, "value")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BannerProperty {
                         type_: l::required(field0, "type")?,
@@ -3180,12 +3141,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "banners")?
+                                l::slot(&mut field0, &mut map, "banners")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BannersObject {
                         banners: l::required(field0, "banners")?,
@@ -3250,26 +3211,24 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "error")?
+                                l::slot(&mut field0, &mut map, "error")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BrazeError {
-                        error: l::required(field0, "error")?,
+                        error: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
-                        message: l::required(field2, "message")?,
+                        message: field2.unwrap_or_default(),
                         extra: extra,
                     })
                 }
@@ -3774,42 +3733,40 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "index")?
+                                l::slot(&mut field1, &mut map, "index")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "input_array")?
+                                l::slot(&mut field2, &mut map, "input_array")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "message")?
+                                l::slot(&mut field3, &mut map, "message")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "parameter_values")?
+                                l::slot(&mut field4, &mut map, "parameter_values")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "parameters")?
+                                l::slot(&mut field5, &mut map, "parameters")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "type")?
+                                l::slot(&mut field6, &mut map, "type")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BrazeErrorObject {
-                        id: l::required(field0, "id")?,
-                        index: l::required(field1, "index")?,
-                        input_array: l::required(field2, "input_array")?,
-                        message: l::required(field3, "message")?,
+                        id: field0.unwrap_or_default(),
+                        index: field1.unwrap_or_default(),
+                        input_array: field2.unwrap_or_default(),
+                        message: field3.unwrap_or_default(),
                         parameter_values: field4.unwrap_or_default(),
                         parameters: field5.unwrap_or_default(),
-                        type_: l::required(field6, "type")?,
+                        type_: field6.unwrap_or_default(),
                         extra: extra,
                     })
                 }
@@ -3945,15 +3902,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(BrazeResponse {
                         errors: field0.unwrap_or_default(),
@@ -4072,31 +4029,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "app_ids", With0)?
+                                l::slot_seed(&mut field0, &mut map, "app_ids", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "custom_event_name")?
+                                l::slot(&mut field1, &mut map, "custom_event_name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "product")?
+                                l::slot(&mut field2, &mut map, "product")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "type")?
+                                l::slot(&mut field3, &mut map, "type")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "window")?
+                                l::slot(&mut field4, &mut map, "window")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignConversionBehavior {
                         app_ids: field0.unwrap_or_default(),
-                        custom_event_name: l::required(field1, "custom_event_name")?,
-                        product: l::required(field2, "product")?,
+                        custom_event_name: field1.unwrap_or_default(),
+                        product: field2.unwrap_or_default(),
                         type_: l::required(field3, "type")?,
-                        window: l::required(field4, "window")?,
+                        window: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -4386,71 +4343,59 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "conversions")?
+                                l::slot(&mut field0, &mut map, "conversions")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "conversions1")?
+                                l::slot(&mut field1, &mut map, "conversions1")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "conversions1_by_send_time")?
+                                l::slot(&mut field2, &mut map, "conversions1_by_send_time")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "conversions2")?
+                                l::slot(&mut field3, &mut map, "conversions2")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "conversions2_by_send_time")?
+                                l::slot(&mut field4, &mut map, "conversions2_by_send_time")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "conversions3")?
+                                l::slot(&mut field5, &mut map, "conversions3")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "conversions3_by_send_time")?
+                                l::slot(&mut field6, &mut map, "conversions3_by_send_time")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "conversions_by_send_time")?
+                                l::slot(&mut field7, &mut map, "conversions_by_send_time")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "messages")?
+                                l::slot(&mut field8, &mut map, "messages")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "revenue")?
+                                l::slot(&mut field9, &mut map, "revenue")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "time")?
+                                l::slot(&mut field10, &mut map, "time")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "unique_recipients")?
+                                l::slot(&mut field11, &mut map, "unique_recipients")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignDataSeriesPoint {
-                        conversions: l::required(field0, "conversions")?,
-                        conversions1: l::required(field1, "conversions1")?,
-                        conversions1_by_send_time: l::required(
-                            field2,
-                            "conversions1_by_send_time",
-                        )?,
-                        conversions2: l::required(field3, "conversions2")?,
-                        conversions2_by_send_time: l::required(
-                            field4,
-                            "conversions2_by_send_time",
-                        )?,
-                        conversions3: l::required(field5, "conversions3")?,
-                        conversions3_by_send_time: l::required(
-                            field6,
-                            "conversions3_by_send_time",
-                        )?,
-                        conversions_by_send_time: l::required(
-                            field7,
-                            "conversions_by_send_time",
-                        )?,
-                        messages: l::required(field8, "messages")?,
-                        revenue: l::required(field9, "revenue")?,
+                        conversions: field0.unwrap_or_default(),
+                        conversions1: field1.unwrap_or_default(),
+                        conversions1_by_send_time: field2.unwrap_or_default(),
+                        conversions2: field3.unwrap_or_default(),
+                        conversions2_by_send_time: field4.unwrap_or_default(),
+                        conversions3: field5.unwrap_or_default(),
+                        conversions3_by_send_time: field6.unwrap_or_default(),
+                        conversions_by_send_time: field7.unwrap_or_default(),
+                        messages: field8.unwrap_or_default(),
+                        revenue: field9.unwrap_or_default(),
                         time: l::required(field10, "time")?,
-                        unique_recipients: l::required(field11, "unique_recipients")?,
+                        unique_recipients: field11.unwrap_or_default(),
                     })
                 }
             }
@@ -4545,37 +4490,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "choice_id")?
+                                l::slot(&mut field0, &mut map, "choice_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "custom_attribute_key")?
+                                l::slot(&mut field1, &mut map, "custom_attribute_key")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "custom_attribute_value")?
+                                l::slot(&mut field2, &mut map, "custom_attribute_value")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "deleted")?
+                                l::slot(&mut field3, &mut map, "deleted")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "text")?
+                                l::slot(&mut field4, &mut map, "text")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignInAppMessageChoice {
-                        choice_id: l::required(field0, "choice_id")?,
-                        custom_attribute_key: l::required(
-                            field1,
-                            "custom_attribute_key",
-                        )?,
-                        custom_attribute_value: l::required(
-                            field2,
-                            "custom_attribute_value",
-                        )?,
-                        deleted: l::required(field3, "deleted")?,
-                        text: l::required(field4, "text")?,
+                        choice_id: field0.unwrap_or_default(),
+                        custom_attribute_key: field1.unwrap_or_default(),
+                        custom_attribute_value: field2.unwrap_or_default(),
+                        deleted: field3.unwrap_or_default(),
+                        text: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -4640,12 +4579,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "pages")?
+                                l::slot(&mut field0, &mut map, "pages")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignInAppMessageData {
                         pages: field0.unwrap_or_default(),
@@ -4713,15 +4652,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "text")?
+                                l::slot(&mut field0, &mut map, "text")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignInAppMessageHeader {
-                        text: l::required(field0, "text")?,
+                        text: field0.unwrap_or_default(),
                     })
                 }
             }
@@ -4789,19 +4728,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "choices")?
+                                l::slot(&mut field0, &mut map, "choices")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "header")?
+                                l::slot(&mut field1, &mut map, "header")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignInAppMessagePage {
                         choices: field0.unwrap_or_default(),
-                        header: l::required(field1, "header")?,
+                        header: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -4895,29 +4834,29 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "is_api_campaign")?
+                                l::slot(&mut field1, &mut map, "is_api_campaign")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "last_edited")?
+                                l::slot(&mut field2, &mut map, "last_edited")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "tags")?
+                                l::slot(&mut field4, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignListItem {
                         id: l::required(field0, "id")?,
-                        is_api_campaign: l::required(field1, "is_api_campaign")?,
-                        last_edited: l::required(field2, "last_edited")?,
+                        is_api_campaign: field1.unwrap_or_default(),
+                        last_edited: field2.unwrap_or_default(),
                         name: l::required(field3, "name")?,
                         tags: field4.unwrap_or_default(),
                     })
@@ -5267,69 +5206,69 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "action")?
+                                l::slot(&mut field0, &mut map, "action")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "alert")?
+                                l::slot(&mut field1, &mut map, "alert")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "amp_body")?
+                                l::slot(&mut field2, &mut map, "amp_body")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "body")?
+                                l::slot(&mut field3, &mut map, "body")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "body_text")?
+                                l::slot(&mut field4, &mut map, "body_text")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "body_variables")?
+                                l::slot(&mut field5, &mut map, "body_variables")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "button_variables")?
+                                l::slot(&mut field6, &mut map, "button_variables")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "buttons")?
+                                l::slot(&mut field7, &mut map, "buttons")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "channel")?
+                                l::slot(&mut field8, &mut map, "channel")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot_seed(&mut field9, &mut map, "created_at", With9)?
+                                l::slot_seed(&mut field9, &mut map, "created_at", With9)
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "custom_plain_text")?
+                                l::slot(&mut field10, &mut map, "custom_plain_text")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "data")?
+                                l::slot(&mut field11, &mut map, "data")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "email_headers")?
+                                l::slot(&mut field12, &mut map, "email_headers")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "extras")?
+                                l::slot(&mut field13, &mut map, "extras")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "footer_text")?
+                                l::slot(&mut field14, &mut map, "footer_text")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "from")?
+                                l::slot(&mut field15, &mut map, "from")
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "header")?
+                                l::slot(&mut field16, &mut map, "header")
                             }
                             l::Field::Known(17usize) => {
-                                l::slot(&mut field17, &mut map, "header_text")?
+                                l::slot(&mut field17, &mut map, "header_text")
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "header_variables")?
+                                l::slot(&mut field18, &mut map, "header_variables")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot(&mut field19, &mut map, "headers")?
+                                l::slot(&mut field19, &mut map, "headers")
                             }
                             l::Field::Known(20usize) => {
-                                l::slot(&mut field20, &mut map, "image_url")?
+                                l::slot(&mut field20, &mut map, "image_url")
                             }
                             l::Field::Known(21usize) => {
                                 l::slot_seed(
@@ -5337,103 +5276,94 @@ pub mod types {
                                     &mut map,
                                     "large_image_url",
                                     With21,
-                                )?
+                                )
                             }
                             l::Field::Known(22usize) => {
-                                l::slot(&mut field22, &mut map, "layout")?
+                                l::slot(&mut field22, &mut map, "layout")
                             }
                             l::Field::Known(23usize) => {
-                                l::slot(&mut field23, &mut map, "method")?
+                                l::slot(&mut field23, &mut map, "method")
                             }
                             l::Field::Known(24usize) => {
-                                l::slot(&mut field24, &mut map, "name")?
+                                l::slot(&mut field24, &mut map, "name")
                             }
                             l::Field::Known(25usize) => {
-                                l::slot(&mut field25, &mut map, "preheader")?
+                                l::slot(&mut field25, &mut map, "preheader")
                             }
                             l::Field::Known(26usize) => {
-                                l::slot(&mut field26, &mut map, "reply_to")?
+                                l::slot(&mut field26, &mut map, "reply_to")
                             }
                             l::Field::Known(27usize) => {
-                                l::slot(&mut field27, &mut map, "should_inline_css")?
+                                l::slot(&mut field27, &mut map, "should_inline_css")
                             }
                             l::Field::Known(28usize) => {
-                                l::slot(&mut field28, &mut map, "should_whitespace_header")?
+                                l::slot(&mut field28, &mut map, "should_whitespace_header")
                             }
                             l::Field::Known(29usize) => {
-                                l::slot(&mut field29, &mut map, "subject")?
+                                l::slot(&mut field29, &mut map, "subject")
                             }
                             l::Field::Known(30usize) => {
-                                l::slot(&mut field30, &mut map, "subscription_group_id")?
+                                l::slot(&mut field30, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(31usize) => {
-                                l::slot(&mut field31, &mut map, "template_language_code")?
+                                l::slot(&mut field31, &mut map, "template_language_code")
                             }
                             l::Field::Known(32usize) => {
-                                l::slot(&mut field32, &mut map, "template_name")?
+                                l::slot(&mut field32, &mut map, "template_name")
                             }
                             l::Field::Known(33usize) => {
-                                l::slot(&mut field33, &mut map, "title")?
+                                l::slot(&mut field33, &mut map, "title")
                             }
                             l::Field::Known(34usize) => {
-                                l::slot(&mut field34, &mut map, "type")?
+                                l::slot(&mut field34, &mut map, "type")
                             }
                             l::Field::Known(35usize) => {
-                                l::slot_seed(&mut field35, &mut map, "updated_at", With35)?
+                                l::slot_seed(&mut field35, &mut map, "updated_at", With35)
                             }
                             l::Field::Known(36usize) => {
-                                l::slot(&mut field36, &mut map, "url")?
+                                l::slot(&mut field36, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignMessageDetails {
-                        action: l::required(field0, "action")?,
-                        alert: l::required(field1, "alert")?,
-                        amp_body: l::required(field2, "amp_body")?,
-                        body: l::required(field3, "body")?,
-                        body_text: l::required(field4, "body_text")?,
+                        action: field0.unwrap_or_default(),
+                        alert: field1.unwrap_or_default(),
+                        amp_body: field2.unwrap_or_default(),
+                        body: field3.unwrap_or_default(),
+                        body_text: field4.unwrap_or_default(),
                         body_variables: field5.unwrap_or_default(),
                         button_variables: field6.unwrap_or_default(),
                         buttons: field7.unwrap_or_default(),
-                        channel: l::required(field8, "channel")?,
+                        channel: field8.unwrap_or_default(),
                         created_at: field9.unwrap_or_default(),
-                        custom_plain_text: l::required(field10, "custom_plain_text")?,
-                        data: l::required(field11, "data")?,
+                        custom_plain_text: field10.unwrap_or_default(),
+                        data: field11.unwrap_or_default(),
                         email_headers: field12.unwrap_or_default(),
-                        extras: l::required(field13, "extras")?,
-                        footer_text: l::required(field14, "footer_text")?,
-                        from: l::required(field15, "from")?,
-                        header: l::required(field16, "header")?,
-                        header_text: l::required(field17, "header_text")?,
+                        extras: field13.unwrap_or_default(),
+                        footer_text: field14.unwrap_or_default(),
+                        from: field15.unwrap_or_default(),
+                        header: field16.unwrap_or_default(),
+                        header_text: field17.unwrap_or_default(),
                         header_variables: field18.unwrap_or_default(),
                         headers: field19.unwrap_or_default(),
-                        image_url: l::required(field20, "image_url")?,
+                        image_url: field20.unwrap_or_default(),
                         large_image_url: field21.unwrap_or_default(),
-                        layout: l::required(field22, "layout")?,
-                        method: l::required(field23, "method")?,
-                        name: l::required(field24, "name")?,
-                        preheader: l::required(field25, "preheader")?,
-                        reply_to: l::required(field26, "reply_to")?,
-                        should_inline_css: l::required(field27, "should_inline_css")?,
-                        should_whitespace_header: l::required(
-                            field28,
-                            "should_whitespace_header",
-                        )?,
-                        subject: l::required(field29, "subject")?,
-                        subscription_group_id: l::required(
-                            field30,
-                            "subscription_group_id",
-                        )?,
-                        template_language_code: l::required(
-                            field31,
-                            "template_language_code",
-                        )?,
-                        template_name: l::required(field32, "template_name")?,
-                        title: l::required(field33, "title")?,
-                        type_: l::required(field34, "type")?,
+                        layout: field22.unwrap_or_default(),
+                        method: field23.unwrap_or_default(),
+                        name: field24.unwrap_or_default(),
+                        preheader: field25.unwrap_or_default(),
+                        reply_to: field26.unwrap_or_default(),
+                        should_inline_css: field27.unwrap_or_default(),
+                        should_whitespace_header: field28.unwrap_or_default(),
+                        subject: field29.unwrap_or_default(),
+                        subscription_group_id: field30.unwrap_or_default(),
+                        template_language_code: field31.unwrap_or_default(),
+                        template_name: field32.unwrap_or_default(),
+                        title: field33.unwrap_or_default(),
+                        type_: field34.unwrap_or_default(),
                         updated_at: field35.unwrap_or_default(),
-                        url: l::required(field36, "url")?,
+                        url: field36.unwrap_or_default(),
                     })
                 }
             }
@@ -5671,46 +5601,43 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "braze_id")?
+                                l::slot(&mut field1, &mut map, "braze_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "email")?
+                                l::slot(&mut field2, &mut map, "email")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "external_user_id")?
+                                l::slot(&mut field3, &mut map, "external_user_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "prioritization")?
+                                l::slot(&mut field4, &mut map, "prioritization")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "send_to_existing_only")?
+                                l::slot(&mut field5, &mut map, "send_to_existing_only")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "trigger_properties")?
+                                l::slot(&mut field6, &mut map, "trigger_properties")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "user_alias")?
+                                l::slot(&mut field7, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignRecipient {
-                        attributes: l::required(field0, "attributes")?,
-                        braze_id: l::required(field1, "braze_id")?,
-                        email: l::required(field2, "email")?,
-                        external_user_id: l::required(field3, "external_user_id")?,
+                        attributes: field0.unwrap_or_default(),
+                        braze_id: field1.unwrap_or_default(),
+                        email: field2.unwrap_or_default(),
+                        external_user_id: field3.unwrap_or_default(),
                         prioritization: field4.unwrap_or_default(),
-                        send_to_existing_only: l::required(
-                            field5,
-                            "send_to_existing_only",
-                        )?,
-                        trigger_properties: l::required(field6, "trigger_properties")?,
-                        user_alias: l::required(field7, "user_alias")?,
+                        send_to_existing_only: field5.unwrap_or_default(),
+                        trigger_properties: field6.unwrap_or_default(),
+                        user_alias: field7.unwrap_or_default(),
                     })
                 }
             }
@@ -5787,21 +5714,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaign_id")?
+                                l::slot(&mut field0, &mut map, "campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "locale_id")?
+                                l::slot(&mut field1, &mut map, "locale_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message_variation_id")?
+                                l::slot(&mut field2, &mut map, "message_variation_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "translation_map")?
+                                l::slot(&mut field3, &mut map, "translation_map")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignTranslationUpdateRequest {
                         campaign_id: l::required(field0, "campaign_id")?,
@@ -6160,15 +6087,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "text")?
+                                l::slot(&mut field0, &mut map, "text")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignWhatsAppButton {
-                        text: l::required(field0, "text")?,
+                        text: field0.unwrap_or_default(),
                     })
                 }
             }
@@ -6303,15 +6230,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -6653,79 +6580,76 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "archived")?
+                                l::slot(&mut field0, &mut map, "archived")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "channels")?
+                                l::slot(&mut field1, &mut map, "channels")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "conversion_behaviors")?
+                                l::slot(&mut field2, &mut map, "conversion_behaviors")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(&mut field3, &mut map, "created_at", With3)?
+                                l::slot_seed(&mut field3, &mut map, "created_at", With3)
                             }
                             l::Field::Known(4usize) => {
-                                l::slot_seed(&mut field4, &mut map, "description", With4)?
+                                l::slot_seed(&mut field4, &mut map, "description", With4)
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "draft")?
+                                l::slot(&mut field5, &mut map, "draft")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "enabled")?
+                                l::slot(&mut field6, &mut map, "enabled")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot_seed(&mut field7, &mut map, "first_sent", With7)?
+                                l::slot_seed(&mut field7, &mut map, "first_sent", With7)
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "has_post_launch_draft")?
+                                l::slot(&mut field8, &mut map, "has_post_launch_draft")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot_seed(&mut field9, &mut map, "last_sent", With9)?
+                                l::slot_seed(&mut field9, &mut map, "last_sent", With9)
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "message")?
+                                l::slot(&mut field10, &mut map, "message")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "messages")?
+                                l::slot(&mut field11, &mut map, "messages")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "name")?
+                                l::slot(&mut field12, &mut map, "name")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "schedule_type")?
+                                l::slot(&mut field13, &mut map, "schedule_type")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "tags")?
+                                l::slot(&mut field14, &mut map, "tags")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "teams")?
+                                l::slot(&mut field15, &mut map, "teams")
                             }
                             l::Field::Known(16usize) => {
-                                l::slot_seed(&mut field16, &mut map, "updated_at", With16)?
+                                l::slot_seed(&mut field16, &mut map, "updated_at", With16)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsDetailsResponse {
-                        archived: l::required(field0, "archived")?,
+                        archived: field0.unwrap_or_default(),
                         channels: field1.unwrap_or_default(),
                         conversion_behaviors: field2.unwrap_or_default(),
                         created_at: field3.unwrap_or_default(),
                         description: field4.unwrap_or_default(),
-                        draft: l::required(field5, "draft")?,
-                        enabled: l::required(field6, "enabled")?,
+                        draft: field5.unwrap_or_default(),
+                        enabled: field6.unwrap_or_default(),
                         first_sent: field7.unwrap_or_default(),
-                        has_post_launch_draft: l::required(
-                            field8,
-                            "has_post_launch_draft",
-                        )?,
+                        has_post_launch_draft: field8.unwrap_or_default(),
                         last_sent: field9.unwrap_or_default(),
                         message: l::required(field10, "message")?,
                         messages: field11.unwrap_or_default(),
-                        name: l::required(field12, "name")?,
-                        schedule_type: l::required(field13, "schedule_type")?,
+                        name: field12.unwrap_or_default(),
+                        schedule_type: field13.unwrap_or_default(),
                         tags: field14.unwrap_or_default(),
                         teams: field15.unwrap_or_default(),
                         updated_at: field16.unwrap_or_default(),
@@ -6801,22 +6725,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaign_id")?
+                                l::slot(&mut field0, &mut map, "campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "description")?
+                                l::slot(&mut field1, &mut map, "description")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsDuplicateRequest {
                         campaign_id: l::required(field0, "campaign_id")?,
-                        description: l::required(field1, "description")?,
+                        description: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
                     })
                 }
@@ -6882,15 +6806,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaigns")?
+                                l::slot(&mut field0, &mut map, "campaigns")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsListResponse {
                         campaigns: l::required(field0, "campaigns")?,
@@ -7001,39 +6925,39 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "audience")?
+                                l::slot(&mut field0, &mut map, "audience")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "broadcast")?
+                                l::slot(&mut field1, &mut map, "broadcast")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "campaign_id")?
+                                l::slot(&mut field2, &mut map, "campaign_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "recipients")?
+                                l::slot(&mut field3, &mut map, "recipients")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "schedule")?
+                                l::slot(&mut field4, &mut map, "schedule")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "send_id")?
+                                l::slot(&mut field5, &mut map, "send_id")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "trigger_properties")?
+                                l::slot(&mut field6, &mut map, "trigger_properties")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleCreateRequest {
-                        audience: l::required(field0, "audience")?,
-                        broadcast: l::required(field1, "broadcast")?,
+                        audience: field0.unwrap_or_default(),
+                        broadcast: field1.unwrap_or_default(),
                         campaign_id: l::required(field2, "campaign_id")?,
                         recipients: field3.unwrap_or_default(),
                         schedule: l::required(field4, "schedule")?,
-                        send_id: l::required(field5, "send_id")?,
-                        trigger_properties: l::required(field6, "trigger_properties")?,
+                        send_id: field5.unwrap_or_default(),
+                        trigger_properties: field6.unwrap_or_default(),
                     })
                 }
             }
@@ -7111,24 +7035,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schedule_id")?
+                                l::slot(&mut field3, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleCreateResponse {
-                        dispatch_id: l::required(field0, "dispatch_id")?,
+                        dispatch_id: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
                         schedule_id: l::required(field3, "schedule_id")?,
@@ -7195,15 +7119,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaign_id")?
+                                l::slot(&mut field0, &mut map, "campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schedule_id")?
+                                l::slot(&mut field1, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleDeleteRequest {
                         campaign_id: l::required(field0, "campaign_id")?,
@@ -7276,15 +7200,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleDeleteResponse {
                         errors: field0.unwrap_or_default(),
@@ -7355,18 +7279,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaign_id")?
+                                l::slot(&mut field0, &mut map, "campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schedule")?
+                                l::slot(&mut field1, &mut map, "schedule")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "schedule_id")?
+                                l::slot(&mut field2, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleUpdateRequest {
                         campaign_id: l::required(field0, "campaign_id")?,
@@ -7440,15 +7364,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerScheduleUpdateResponse {
                         errors: field0.unwrap_or_default(),
@@ -7562,39 +7486,39 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attachments")?
+                                l::slot(&mut field0, &mut map, "attachments")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "audience")?
+                                l::slot(&mut field1, &mut map, "audience")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "broadcast")?
+                                l::slot(&mut field2, &mut map, "broadcast")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "campaign_id")?
+                                l::slot(&mut field3, &mut map, "campaign_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "recipients")?
+                                l::slot(&mut field4, &mut map, "recipients")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "send_id")?
+                                l::slot(&mut field5, &mut map, "send_id")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "trigger_properties")?
+                                l::slot(&mut field6, &mut map, "trigger_properties")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerSendRequest {
                         attachments: field0.unwrap_or_default(),
-                        audience: l::required(field1, "audience")?,
-                        broadcast: l::required(field2, "broadcast")?,
+                        audience: field1.unwrap_or_default(),
+                        broadcast: field2.unwrap_or_default(),
                         campaign_id: l::required(field3, "campaign_id")?,
                         recipients: field4.unwrap_or_default(),
-                        send_id: l::required(field5, "send_id")?,
-                        trigger_properties: l::required(field6, "trigger_properties")?,
+                        send_id: field5.unwrap_or_default(),
+                        trigger_properties: field6.unwrap_or_default(),
                     })
                 }
             }
@@ -7666,18 +7590,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CampaignsTriggerSendResponse {
                         dispatch_id: l::required(field0, "dispatch_id")?,
@@ -7820,18 +7744,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "name")?
+                                l::slot(&mut field0, &mut map, "name")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "stats")?
+                                l::slot(&mut field1, &mut map, "stats")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDataSeriesData {
-                        name: l::required(field0, "name")?,
+                        name: field0.unwrap_or_default(),
                         stats: l::required(field1, "stats")?,
                     })
                 }
@@ -7926,26 +7850,26 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "step_stats")?
+                                l::slot(&mut field0, &mut map, "step_stats")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "total_stats")?
+                                l::slot(&mut field2, &mut map, "total_stats")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "variant_stats")?
+                                l::slot(&mut field3, &mut map, "variant_stats")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDataSeriesPoint {
                         step_stats: field0.unwrap_or_default(),
                         time: l::required(field1, "time")?,
-                        total_stats: l::required(field2, "total_stats")?,
+                        total_stats: field2.unwrap_or_default(),
                         variant_stats: field3.unwrap_or_default(),
                     })
                 }
@@ -8010,15 +7934,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -8185,26 +8109,26 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "name")?
+                                l::slot(&mut field0, &mut map, "name")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "step_stats")?
+                                l::slot(&mut field1, &mut map, "step_stats")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "total_stats")?
+                                l::slot(&mut field2, &mut map, "total_stats")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "variant_stats")?
+                                l::slot(&mut field3, &mut map, "variant_stats")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDataSummaryData {
-                        name: l::required(field0, "name")?,
+                        name: field0.unwrap_or_default(),
                         step_stats: field1.unwrap_or_default(),
-                        total_stats: l::required(field2, "total_stats")?,
+                        total_stats: field2.unwrap_or_default(),
                         variant_stats: field3.unwrap_or_default(),
                     })
                 }
@@ -8269,15 +8193,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDataSummaryResponse {
                         data: l::required(field0, "data")?,
@@ -8616,77 +8540,74 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "archived")?
+                                l::slot(&mut field0, &mut map, "archived")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "channels")?
+                                l::slot(&mut field1, &mut map, "channels")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "created_at", With2)?
+                                l::slot_seed(&mut field2, &mut map, "created_at", With2)
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(&mut field3, &mut map, "description", With3)?
+                                l::slot_seed(&mut field3, &mut map, "description", With3)
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "draft")?
+                                l::slot(&mut field4, &mut map, "draft")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "enabled")?
+                                l::slot(&mut field5, &mut map, "enabled")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(&mut field6, &mut map, "first_entry", With6)?
+                                l::slot_seed(&mut field6, &mut map, "first_entry", With6)
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "has_post_launch_draft")?
+                                l::slot(&mut field7, &mut map, "has_post_launch_draft")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot_seed(&mut field8, &mut map, "last_entry", With8)?
+                                l::slot_seed(&mut field8, &mut map, "last_entry", With8)
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "message")?
+                                l::slot(&mut field9, &mut map, "message")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "name")?
+                                l::slot(&mut field10, &mut map, "name")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "schedule_type")?
+                                l::slot(&mut field11, &mut map, "schedule_type")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "steps")?
+                                l::slot(&mut field12, &mut map, "steps")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "tags")?
+                                l::slot(&mut field13, &mut map, "tags")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "teams")?
+                                l::slot(&mut field14, &mut map, "teams")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot_seed(&mut field15, &mut map, "updated_at", With15)?
+                                l::slot_seed(&mut field15, &mut map, "updated_at", With15)
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "variants")?
+                                l::slot(&mut field16, &mut map, "variants")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDetailsResponse {
-                        archived: l::required(field0, "archived")?,
+                        archived: field0.unwrap_or_default(),
                         channels: field1.unwrap_or_default(),
                         created_at: field2.unwrap_or_default(),
                         description: field3.unwrap_or_default(),
-                        draft: l::required(field4, "draft")?,
-                        enabled: l::required(field5, "enabled")?,
+                        draft: field4.unwrap_or_default(),
+                        enabled: field5.unwrap_or_default(),
                         first_entry: field6.unwrap_or_default(),
-                        has_post_launch_draft: l::required(
-                            field7,
-                            "has_post_launch_draft",
-                        )?,
+                        has_post_launch_draft: field7.unwrap_or_default(),
                         last_entry: field8.unwrap_or_default(),
                         message: l::required(field9, "message")?,
-                        name: l::required(field10, "name")?,
-                        schedule_type: l::required(field11, "schedule_type")?,
+                        name: field10.unwrap_or_default(),
+                        schedule_type: field11.unwrap_or_default(),
                         steps: field12.unwrap_or_default(),
                         tags: field13.unwrap_or_default(),
                         teams: field14.unwrap_or_default(),
@@ -8771,25 +8692,25 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "canvas_id")?
+                                l::slot(&mut field0, &mut map, "canvas_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "description")?
+                                l::slot(&mut field1, &mut map, "description")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "tag_names")?
+                                l::slot(&mut field3, &mut map, "tag_names")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasDuplicateRequest {
                         canvas_id: l::required(field0, "canvas_id")?,
-                        description: l::required(field1, "description")?,
+                        description: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
                         tag_names: field3.unwrap_or_default(),
                     })
@@ -8913,25 +8834,25 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "last_edited")?
+                                l::slot(&mut field1, &mut map, "last_edited")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "tags")?
+                                l::slot(&mut field3, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasListItem {
                         id: l::required(field0, "id")?,
-                        last_edited: l::required(field1, "last_edited")?,
+                        last_edited: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
                         tags: field3.unwrap_or_default(),
                     })
@@ -8998,15 +8919,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "canvases")?
+                                l::slot(&mut field0, &mut map, "canvases")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasListResponse {
                         canvases: l::required(field0, "canvases")?,
@@ -9127,53 +9048,47 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "braze_id")?
+                                l::slot(&mut field1, &mut map, "braze_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "canvas_entry_properties")?
+                                l::slot(&mut field2, &mut map, "canvas_entry_properties")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "context")?
+                                l::slot(&mut field3, &mut map, "context")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "email")?
+                                l::slot(&mut field4, &mut map, "email")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "external_user_id")?
+                                l::slot(&mut field5, &mut map, "external_user_id")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "prioritization")?
+                                l::slot(&mut field6, &mut map, "prioritization")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "send_to_existing_only")?
+                                l::slot(&mut field7, &mut map, "send_to_existing_only")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "user_alias")?
+                                l::slot(&mut field8, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasRecipient {
-                        attributes: l::required(field0, "attributes")?,
-                        braze_id: l::required(field1, "braze_id")?,
-                        canvas_entry_properties: l::required(
-                            field2,
-                            "canvas_entry_properties",
-                        )?,
-                        context: l::required(field3, "context")?,
-                        email: l::required(field4, "email")?,
-                        external_user_id: l::required(field5, "external_user_id")?,
+                        attributes: field0.unwrap_or_default(),
+                        braze_id: field1.unwrap_or_default(),
+                        canvas_entry_properties: field2.unwrap_or_default(),
+                        context: field3.unwrap_or_default(),
+                        email: field4.unwrap_or_default(),
+                        external_user_id: field5.unwrap_or_default(),
                         prioritization: field6.unwrap_or_default(),
-                        send_to_existing_only: l::required(
-                            field7,
-                            "send_to_existing_only",
-                        )?,
-                        user_alias: l::required(field8, "user_alias")?,
+                        send_to_existing_only: field7.unwrap_or_default(),
+                        user_alias: field8.unwrap_or_default(),
                     })
                 }
             }
@@ -9283,39 +9198,39 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "channels")?
+                                l::slot(&mut field0, &mut map, "channels")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "id")?
+                                l::slot(&mut field1, &mut map, "id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "messages")?
+                                l::slot(&mut field2, &mut map, "messages")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "next_paths")?
+                                l::slot(&mut field4, &mut map, "next_paths")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "next_step_ids")?
+                                l::slot(&mut field5, &mut map, "next_step_ids")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "type")?
+                                l::slot(&mut field6, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasStep {
                         channels: field0.unwrap_or_default(),
-                        id: l::required(field1, "id")?,
+                        id: field1.unwrap_or_default(),
                         messages: field2.unwrap_or_default(),
-                        name: l::required(field3, "name")?,
+                        name: field3.unwrap_or_default(),
                         next_paths: field4.unwrap_or_default(),
                         next_step_ids: field5.unwrap_or_default(),
-                        type_: l::required(field6, "type")?,
+                        type_: field6.unwrap_or_default(),
                     })
                 }
             }
@@ -9403,19 +9318,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "name", With0)?
+                                l::slot_seed(&mut field0, &mut map, "name", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "next_step_id")?
+                                l::slot(&mut field1, &mut map, "next_step_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasStepNextPath {
                         name: field0.unwrap_or_default(),
-                        next_step_id: l::required(field1, "next_step_id")?,
+                        next_step_id: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -9509,34 +9424,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "conversions")?
+                                l::slot(&mut field0, &mut map, "conversions")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")?
+                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "messages")?
+                                l::slot(&mut field2, &mut map, "messages")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "revenue")?
+                                l::slot(&mut field4, &mut map, "revenue")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasStepStats {
-                        conversions: l::required(field0, "conversions")?,
-                        conversions_by_entry_time: l::required(
-                            field1,
-                            "conversions_by_entry_time",
-                        )?,
-                        messages: l::required(field2, "messages")?,
-                        name: l::required(field3, "name")?,
-                        revenue: l::required(field4, "revenue")?,
+                        conversions: field0.unwrap_or_default(),
+                        conversions_by_entry_time: field1.unwrap_or_default(),
+                        messages: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
+                        revenue: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -9625,30 +9537,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "conversions")?
+                                l::slot(&mut field0, &mut map, "conversions")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")?
+                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "entries")?
+                                l::slot(&mut field2, &mut map, "entries")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "revenue")?
+                                l::slot(&mut field3, &mut map, "revenue")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTotalStats {
-                        conversions: l::required(field0, "conversions")?,
-                        conversions_by_entry_time: l::required(
-                            field1,
-                            "conversions_by_entry_time",
-                        )?,
-                        entries: l::required(field2, "entries")?,
-                        revenue: l::required(field3, "revenue")?,
+                        conversions: field0.unwrap_or_default(),
+                        conversions_by_entry_time: field1.unwrap_or_default(),
+                        entries: field2.unwrap_or_default(),
+                        revenue: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -9730,24 +9639,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "locale_id")?
+                                l::slot(&mut field0, &mut map, "locale_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message_variation_id")?
+                                l::slot(&mut field1, &mut map, "message_variation_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "step_id")?
+                                l::slot(&mut field2, &mut map, "step_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "translation_map")?
+                                l::slot(&mut field3, &mut map, "translation_map")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "workflow_id")?
+                                l::slot(&mut field4, &mut map, "workflow_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTranslationUpdateRequest {
                         locale_id: l::required(field0, "locale_id")?,
@@ -10280,35 +10189,32 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "audience")?
+                                l::slot(&mut field0, &mut map, "audience")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "broadcast")?
+                                l::slot(&mut field1, &mut map, "broadcast")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "canvas_entry_properties")?
+                                l::slot(&mut field2, &mut map, "canvas_entry_properties")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "canvas_id")?
+                                l::slot(&mut field3, &mut map, "canvas_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "recipients")?
+                                l::slot(&mut field4, &mut map, "recipients")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "schedule")?
+                                l::slot(&mut field5, &mut map, "schedule")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleCreateRequest {
-                        audience: l::required(field0, "audience")?,
-                        broadcast: l::required(field1, "broadcast")?,
-                        canvas_entry_properties: l::required(
-                            field2,
-                            "canvas_entry_properties",
-                        )?,
+                        audience: field0.unwrap_or_default(),
+                        broadcast: field1.unwrap_or_default(),
+                        canvas_entry_properties: field2.unwrap_or_default(),
                         canvas_id: l::required(field3, "canvas_id")?,
                         recipients: field4.unwrap_or_default(),
                         schedule: l::required(field5, "schedule")?,
@@ -10389,24 +10295,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schedule_id")?
+                                l::slot(&mut field3, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleCreateResponse {
-                        dispatch_id: l::required(field0, "dispatch_id")?,
+                        dispatch_id: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
                         schedule_id: l::required(field3, "schedule_id")?,
@@ -10473,15 +10379,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "canvas_id")?
+                                l::slot(&mut field0, &mut map, "canvas_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schedule_id")?
+                                l::slot(&mut field1, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleDeleteRequest {
                         canvas_id: l::required(field0, "canvas_id")?,
@@ -10554,15 +10460,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleDeleteResponse {
                         errors: field0.unwrap_or_default(),
@@ -10633,18 +10539,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "canvas_id")?
+                                l::slot(&mut field0, &mut map, "canvas_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schedule")?
+                                l::slot(&mut field1, &mut map, "schedule")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "schedule_id")?
+                                l::slot(&mut field2, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleUpdateRequest {
                         canvas_id: l::required(field0, "canvas_id")?,
@@ -10718,15 +10624,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerScheduleUpdateResponse {
                         errors: field0.unwrap_or_default(),
@@ -10826,30 +10732,30 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "audience")?
+                                l::slot(&mut field0, &mut map, "audience")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "broadcast")?
+                                l::slot(&mut field1, &mut map, "broadcast")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "canvas_id")?
+                                l::slot(&mut field2, &mut map, "canvas_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "context")?
+                                l::slot(&mut field3, &mut map, "context")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "recipients")?
+                                l::slot(&mut field4, &mut map, "recipients")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerSendRequest {
-                        audience: l::required(field0, "audience")?,
-                        broadcast: l::required(field1, "broadcast")?,
+                        audience: field0.unwrap_or_default(),
+                        broadcast: field1.unwrap_or_default(),
                         canvas_id: l::required(field2, "canvas_id")?,
-                        context: l::required(field3, "context")?,
+                        context: field3.unwrap_or_default(),
                         recipients: field4.unwrap_or_default(),
                     })
                 }
@@ -10928,27 +10834,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "notice")?
+                                l::slot(&mut field3, &mut map, "notice")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasTriggerSendResponse {
                         dispatch_id: l::required(field0, "dispatch_id")?,
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
-                        notice: l::required(field3, "notice")?,
+                        notice: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -11032,27 +10938,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "first_step_id")?
+                                l::slot(&mut field0, &mut map, "first_step_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "first_step_ids")?
+                                l::slot(&mut field1, &mut map, "first_step_ids")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "id")?
+                                l::slot(&mut field2, &mut map, "id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasVariant {
-                        first_step_id: l::required(field0, "first_step_id")?,
+                        first_step_id: field0.unwrap_or_default(),
                         first_step_ids: field1.unwrap_or_default(),
-                        id: l::required(field2, "id")?,
-                        name: l::required(field3, "name")?,
+                        id: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -11147,34 +11053,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "conversions")?
+                                l::slot(&mut field0, &mut map, "conversions")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")?
+                                l::slot(&mut field1, &mut map, "conversions_by_entry_time")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "entries")?
+                                l::slot(&mut field2, &mut map, "entries")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "revenue")?
+                                l::slot(&mut field4, &mut map, "revenue")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CanvasVariantStats {
-                        conversions: l::required(field0, "conversions")?,
-                        conversions_by_entry_time: l::required(
-                            field1,
-                            "conversions_by_entry_time",
-                        )?,
-                        entries: l::required(field2, "entries")?,
-                        name: l::required(field3, "name")?,
-                        revenue: l::required(field4, "revenue")?,
+                        conversions: field0.unwrap_or_default(),
+                        conversions_by_entry_time: field1.unwrap_or_default(),
+                        entries: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
+                        revenue: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -11285,30 +11188,30 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "description")?
+                                l::slot(&mut field0, &mut map, "description")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "fields")?
+                                l::slot(&mut field1, &mut map, "fields")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "num_items")?
+                                l::slot(&mut field3, &mut map, "num_items")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot_seed(&mut field4, &mut map, "updated_at", With4)?
+                                l::slot_seed(&mut field4, &mut map, "updated_at", With4)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(Catalog {
-                        description: l::required(field0, "description")?,
+                        description: field0.unwrap_or_default(),
                         fields: l::required(field1, "fields")?,
                         name: l::required(field2, "name")?,
-                        num_items: l::required(field3, "num_items")?,
+                        num_items: field3.unwrap_or_default(),
                         updated_at: field4.unwrap_or_default(),
                     })
                 }
@@ -11380,18 +11283,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "description")?
+                                l::slot(&mut field0, &mut map, "description")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "fields")?
+                                l::slot(&mut field1, &mut map, "fields")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogCreateDefinition {
                         description: l::required(field0, "description")?,
@@ -11602,15 +11505,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "name")?
+                                l::slot(&mut field0, &mut map, "name")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "type")?
+                                l::slot(&mut field1, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogField {
                         name: l::required(field0, "name")?,
@@ -11818,15 +11721,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "name")?
+                                l::slot(&mut field0, &mut map, "name")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "type")?
+                                l::slot(&mut field1, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogFieldReceived {
                         name: l::required(field0, "name")?,
@@ -12002,12 +11905,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "fields")?
+                                l::slot(&mut field0, &mut map, "fields")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogFieldsCreateRequest {
                         fields: l::required(field0, "fields")?,
@@ -12067,15 +11970,13 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItem {
                         id: l::required(field0, "id")?,
@@ -12144,15 +12045,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "$add")?
+                                l::slot(&mut field0, &mut map, "$add")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "$remove")?
+                                l::slot(&mut field1, &mut map, "$remove")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemArrayUpdate {
                         add: field0.unwrap_or_default(),
@@ -12217,12 +12118,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemCreateRequest {
                         items: l::required(field0, "items")?,
@@ -12335,15 +12236,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemGetResponse {
                         items: l::required(field0, "items")?,
@@ -12476,15 +12377,13 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemReceived {
                         id: l::required(field0, "id")?,
@@ -12544,12 +12443,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemReference {
                         id: l::required(field0, "id")?,
@@ -12682,12 +12581,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemReplaceRequest {
                         items: l::required(field0, "items")?,
@@ -12751,12 +12650,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemUpdateRequest {
                         items: l::required(field0, "items")?,
@@ -12819,12 +12718,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemsCreateRequest {
                         items: l::required(field0, "items")?,
@@ -12887,12 +12786,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemsDeleteRequest {
                         items: l::required(field0, "items")?,
@@ -12959,15 +12858,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemsListResponse {
                         items: l::required(field0, "items")?,
@@ -13031,12 +12930,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemsReplaceRequest {
                         items: l::required(field0, "items")?,
@@ -13100,12 +12999,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "items")?
+                                l::slot(&mut field0, &mut map, "items")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogItemsUpdateRequest {
                         items: l::required(field0, "items")?,
@@ -13240,12 +13139,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "selection")?
+                                l::slot(&mut field0, &mut map, "selection")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogSelectionCreateRequest {
                         selection: l::required(field0, "selection")?,
@@ -13349,35 +13248,35 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "description")?
+                                l::slot(&mut field0, &mut map, "description")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "filters")?
+                                l::slot(&mut field1, &mut map, "filters")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "results_limit")?
+                                l::slot(&mut field3, &mut map, "results_limit")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "sort_field")?
+                                l::slot(&mut field4, &mut map, "sort_field")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "sort_order")?
+                                l::slot(&mut field5, &mut map, "sort_order")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogSelectionDefinition {
-                        description: l::required(field0, "description")?,
+                        description: field0.unwrap_or_default(),
                         filters: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
-                        results_limit: l::required(field3, "results_limit")?,
-                        sort_field: l::required(field4, "sort_field")?,
-                        sort_order: l::required(field5, "sort_order")?,
+                        results_limit: field3.unwrap_or_default(),
+                        sort_field: field4.unwrap_or_default(),
+                        sort_order: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -13515,18 +13414,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "field")?
+                                l::slot(&mut field0, &mut map, "field")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "operator")?
+                                l::slot(&mut field1, &mut map, "operator")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "value")?
+                                l::slot(&mut field2, &mut map, "value")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogSelectionFilter {
                         field: l::required(field0, "field")?,
@@ -13758,12 +13657,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "catalogs")?
+                                l::slot(&mut field0, &mut map, "catalogs")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogsCreateRequest {
                         catalogs: l::required(field0, "catalogs")?,
@@ -13830,15 +13729,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "catalogs")?
+                                l::slot(&mut field0, &mut map, "catalogs")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogsCreateResponse {
                         catalogs: l::required(field0, "catalogs")?,
@@ -13906,15 +13805,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "catalogs")?
+                                l::slot(&mut field0, &mut map, "catalogs")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CatalogsListResponse {
                         catalogs: l::required(field0, "catalogs")?,
@@ -14127,24 +14026,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_group_id")?
+                                l::slot(&mut field0, &mut map, "app_group_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "contact_emails")?
+                                l::slot(&mut field1, &mut map, "contact_emails")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "integration_id")?
+                                l::slot(&mut field2, &mut map, "integration_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "integration_name")?
+                                l::slot(&mut field3, &mut map, "integration_name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "integration_status")?
+                                l::slot(&mut field4, &mut map, "integration_status")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "integration_type")?
+                                l::slot(&mut field5, &mut map, "integration_type")
                             }
                             l::Field::Known(6usize) => {
                                 l::slot_seed(
@@ -14152,7 +14051,7 @@ pub mod types {
                                     &mut map,
                                     "last_job_start_time",
                                     With6,
-                                )?
+                                )
                             }
                             l::Field::Known(7usize) => {
                                 l::slot_seed(
@@ -14160,7 +14059,7 @@ pub mod types {
                                     &mut map,
                                     "last_job_status",
                                     With7,
-                                )?
+                                )
                             }
                             l::Field::Known(8usize) => {
                                 l::slot_seed(
@@ -14168,7 +14067,7 @@ pub mod types {
                                     &mut map,
                                     "last_updated_at",
                                     With8,
-                                )?
+                                )
                             }
                             l::Field::Known(9usize) => {
                                 l::slot_seed(
@@ -14176,26 +14075,26 @@ pub mod types {
                                     &mut map,
                                     "next_scheduled_run",
                                     With9,
-                                )?
+                                )
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "warehouse_type")?
+                                l::slot(&mut field10, &mut map, "warehouse_type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CdiIntegration {
-                        app_group_id: l::required(field0, "app_group_id")?,
-                        contact_emails: l::required(field1, "contact_emails")?,
-                        integration_id: l::required(field2, "integration_id")?,
-                        integration_name: l::required(field3, "integration_name")?,
-                        integration_status: l::required(field4, "integration_status")?,
-                        integration_type: l::required(field5, "integration_type")?,
+                        app_group_id: field0.unwrap_or_default(),
+                        contact_emails: field1.unwrap_or_default(),
+                        integration_id: field2.unwrap_or_default(),
+                        integration_name: field3.unwrap_or_default(),
+                        integration_status: field4.unwrap_or_default(),
+                        integration_type: field5.unwrap_or_default(),
                         last_job_start_time: field6.unwrap_or_default(),
                         last_job_status: field7.unwrap_or_default(),
                         last_updated_at: field8.unwrap_or_default(),
                         next_scheduled_run: field9.unwrap_or_default(),
-                        warehouse_type: l::required(field10, "warehouse_type")?,
+                        warehouse_type: field10.unwrap_or_default(),
                     })
                 }
             }
@@ -14335,18 +14234,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "results")?
+                                l::slot(&mut field1, &mut map, "results")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CdiIntegrationsListResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         results: l::required(field1, "results")?,
                     })
                 }
@@ -14591,9 +14490,9 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "job_status")?
+                                l::slot(&mut field0, &mut map, "job_status")
                             }
                             l::Field::Known(1usize) => {
                                 l::slot_seed(
@@ -14601,13 +14500,13 @@ pub mod types {
                                     &mut map,
                                     "last_timestamp_synced",
                                     With1,
-                                )?
+                                )
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "rows_failed_with_errors")?
+                                l::slot(&mut field2, &mut map, "rows_failed_with_errors")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "rows_synced")?
+                                l::slot(&mut field3, &mut map, "rows_synced")
                             }
                             l::Field::Known(4usize) => {
                                 l::slot_seed(
@@ -14615,24 +14514,21 @@ pub mod types {
                                     &mut map,
                                     "sync_finish_time",
                                     With4,
-                                )?
+                                )
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "sync_start_time")?
+                                l::slot(&mut field5, &mut map, "sync_start_time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CdiJobSyncStatus {
-                        job_status: l::required(field0, "job_status")?,
+                        job_status: field0.unwrap_or_default(),
                         last_timestamp_synced: field1.unwrap_or_default(),
-                        rows_failed_with_errors: l::required(
-                            field2,
-                            "rows_failed_with_errors",
-                        )?,
-                        rows_synced: l::required(field3, "rows_synced")?,
+                        rows_failed_with_errors: field2.unwrap_or_default(),
+                        rows_synced: field3.unwrap_or_default(),
                         sync_finish_time: field4.unwrap_or_default(),
-                        sync_start_time: l::required(field5, "sync_start_time")?,
+                        sync_start_time: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -14772,18 +14668,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "results")?
+                                l::slot(&mut field1, &mut map, "results")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CdiJobSyncStatusListResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         results: l::required(field1, "results")?,
                     })
                 }
@@ -14959,12 +14855,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "AND")?
+                                l::slot(&mut field0, &mut map, "AND")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceAnd {
                         and: l::required(field0, "AND")?,
@@ -15363,18 +15259,18 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "comparison")?
+                                l::slot(&mut field0, &mut map, "comparison")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "custom_attribute_name")?
+                                l::slot(&mut field1, &mut map, "custom_attribute_name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "value")?
+                                l::slot(&mut field2, &mut map, "value")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceCustomAttributeCondition {
                         comparison: l::required(field0, "comparison")?,
@@ -15382,7 +15278,7 @@ pub mod types {
                             field1,
                             "custom_attribute_name",
                         )?,
-                        value: l::required(field2, "value")?,
+                        value: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -15460,12 +15356,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "custom_attribute")?
+                                l::slot(&mut field0, &mut map, "custom_attribute")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceCustomAttributeFilter {
                         custom_attribute: l::required(field0, "custom_attribute")?,
@@ -15546,12 +15442,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email_subscription_status")?
+                                l::slot(&mut field0, &mut map, "email_subscription_status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceEmailSubscriptionFilter {
                         email_subscription_status: l::required(
@@ -15652,15 +15548,15 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "comparison")?
+                                l::slot(&mut field0, &mut map, "comparison")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "value", With1)?
+                                l::slot_seed(&mut field1, &mut map, "value", With1)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceLastUsedAppCondition {
                         comparison: l::required(field0, "comparison")?,
@@ -15870,12 +15766,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "last_used_app")?
+                                l::slot(&mut field0, &mut map, "last_used_app")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceLastUsedAppFilter {
                         last_used_app: l::required(field0, "last_used_app")?,
@@ -15956,12 +15852,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "OR")?
+                                l::slot(&mut field0, &mut map, "OR")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceOr {
                         or: l::required(field0, "OR")?,
@@ -16042,12 +15938,12 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "push_subscription_status")?
+                                l::slot(&mut field0, &mut map, "push_subscription_status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudiencePushSubscriptionFilter {
                         push_subscription_status: l::required(
@@ -16134,15 +16030,15 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "comparison")?
+                                l::slot(&mut field0, &mut map, "comparison")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "value")?
+                                l::slot(&mut field1, &mut map, "value")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ConnectedAudienceSubscriptionCondition {
                         comparison: l::required(field0, "comparison")?,
@@ -16685,42 +16581,42 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content_block_id")?
+                                l::slot(&mut field0, &mut map, "content_block_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "content_type")?
+                                l::slot(&mut field1, &mut map, "content_type")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "created_at")?
+                                l::slot(&mut field2, &mut map, "created_at")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "inclusion_count")?
+                                l::slot(&mut field3, &mut map, "inclusion_count")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "last_edited")?
+                                l::slot(&mut field4, &mut map, "last_edited")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "liquid_tag")?
+                                l::slot(&mut field5, &mut map, "liquid_tag")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "name")?
+                                l::slot(&mut field6, &mut map, "name")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "tags")?
+                                l::slot(&mut field7, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlockSummary {
                         content_block_id: l::required(field0, "content_block_id")?,
-                        content_type: l::required(field1, "content_type")?,
-                        created_at: l::required(field2, "created_at")?,
-                        inclusion_count: l::required(field3, "inclusion_count")?,
-                        last_edited: l::required(field4, "last_edited")?,
-                        liquid_tag: l::required(field5, "liquid_tag")?,
-                        name: l::required(field6, "name")?,
+                        content_type: field1.unwrap_or_default(),
+                        created_at: field2.unwrap_or_default(),
+                        inclusion_count: field3.unwrap_or_default(),
+                        last_edited: field4.unwrap_or_default(),
+                        liquid_tag: field5.unwrap_or_default(),
+                        name: field6.unwrap_or_default(),
                         tags: field7.unwrap_or_default(),
                     })
                 }
@@ -16793,18 +16689,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content_block_id")?
+                                l::slot(&mut field0, &mut map, "content_block_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "locale_id")?
+                                l::slot(&mut field1, &mut map, "locale_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "translation_map")?
+                                l::slot(&mut field2, &mut map, "translation_map")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlockTranslationUpdateRequest {
                         content_block_id: l::required(field0, "content_block_id")?,
@@ -17040,30 +16936,30 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content")?
+                                l::slot(&mut field0, &mut map, "content")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "description")?
+                                l::slot(&mut field1, &mut map, "description")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "state")?
+                                l::slot(&mut field3, &mut map, "state")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "tags")?
+                                l::slot(&mut field4, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksCreateRequest {
                         content: l::required(field0, "content")?,
-                        description: l::required(field1, "description")?,
+                        description: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
-                        state: l::required(field3, "state")?,
+                        state: field3.unwrap_or_default(),
                         tags: field4.unwrap_or_default(),
                     })
                 }
@@ -17370,27 +17266,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content_block_id")?
+                                l::slot(&mut field0, &mut map, "content_block_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "created_at")?
+                                l::slot(&mut field1, &mut map, "created_at")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "liquid_tag")?
+                                l::slot(&mut field2, &mut map, "liquid_tag")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "message")?
+                                l::slot(&mut field3, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksCreateResponse {
                         content_block_id: l::required(field0, "content_block_id")?,
-                        created_at: l::required(field1, "created_at")?,
-                        liquid_tag: l::required(field2, "liquid_tag")?,
-                        message: l::required(field3, "message")?,
+                        created_at: field1.unwrap_or_default(),
+                        liquid_tag: field2.unwrap_or_default(),
+                        message: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -17594,54 +17490,54 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content")?
+                                l::slot(&mut field0, &mut map, "content")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "content_block_id")?
+                                l::slot(&mut field1, &mut map, "content_block_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "content_type")?
+                                l::slot(&mut field2, &mut map, "content_type")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "created_at")?
+                                l::slot(&mut field3, &mut map, "created_at")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "description")?
+                                l::slot(&mut field4, &mut map, "description")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "inclusion_count")?
+                                l::slot(&mut field5, &mut map, "inclusion_count")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "inclusion_data")?
+                                l::slot(&mut field6, &mut map, "inclusion_data")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "last_edited")?
+                                l::slot(&mut field7, &mut map, "last_edited")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "message")?
+                                l::slot(&mut field8, &mut map, "message")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "name")?
+                                l::slot(&mut field9, &mut map, "name")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "tags")?
+                                l::slot(&mut field10, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksInfoResponse {
-                        content: l::required(field0, "content")?,
+                        content: field0.unwrap_or_default(),
                         content_block_id: l::required(field1, "content_block_id")?,
-                        content_type: l::required(field2, "content_type")?,
-                        created_at: l::required(field3, "created_at")?,
-                        description: l::required(field4, "description")?,
-                        inclusion_count: l::required(field5, "inclusion_count")?,
+                        content_type: field2.unwrap_or_default(),
+                        created_at: field3.unwrap_or_default(),
+                        description: field4.unwrap_or_default(),
+                        inclusion_count: field5.unwrap_or_default(),
                         inclusion_data: field6.unwrap_or_default(),
-                        last_edited: l::required(field7, "last_edited")?,
-                        message: l::required(field8, "message")?,
-                        name: l::required(field9, "name")?,
+                        last_edited: field7.unwrap_or_default(),
+                        message: field8.unwrap_or_default(),
+                        name: field9.unwrap_or_default(),
                         tags: field10.unwrap_or_default(),
                     })
                 }
@@ -17715,23 +17611,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content_blocks")?
+                                l::slot(&mut field0, &mut map, "content_blocks")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "count")?
+                                l::slot(&mut field1, &mut map, "count")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksListResponse {
                         content_blocks: l::required(field0, "content_blocks")?,
-                        count: l::required(field1, "count")?,
-                        message: l::required(field2, "message")?,
+                        count: field1.unwrap_or_default(),
+                        message: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -17832,34 +17728,34 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content")?
+                                l::slot(&mut field0, &mut map, "content")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "content_block_id")?
+                                l::slot(&mut field1, &mut map, "content_block_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "description")?
+                                l::slot(&mut field2, &mut map, "description")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "state")?
+                                l::slot(&mut field4, &mut map, "state")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "tags")?
+                                l::slot(&mut field5, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksUpdateRequest {
-                        content: l::required(field0, "content")?,
+                        content: field0.unwrap_or_default(),
                         content_block_id: l::required(field1, "content_block_id")?,
-                        description: l::required(field2, "description")?,
-                        name: l::required(field3, "name")?,
-                        state: l::required(field4, "state")?,
+                        description: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
+                        state: field4.unwrap_or_default(),
                         tags: field5.unwrap_or_default(),
                     })
                 }
@@ -18166,27 +18062,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "content_block_id")?
+                                l::slot(&mut field0, &mut map, "content_block_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "created_at")?
+                                l::slot(&mut field1, &mut map, "created_at")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "liquid_tag")?
+                                l::slot(&mut field2, &mut map, "liquid_tag")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "message")?
+                                l::slot(&mut field3, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentBlocksUpdateResponse {
                         content_block_id: l::required(field0, "content_block_id")?,
-                        created_at: l::required(field1, "created_at")?,
-                        liquid_tag: l::required(field2, "liquid_tag")?,
-                        message: l::required(field3, "message")?,
+                        created_at: field1.unwrap_or_default(),
+                        liquid_tag: field2.unwrap_or_default(),
+                        message: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -18363,81 +18259,75 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "android_uri")?
+                                l::slot(&mut field0, &mut map, "android_uri")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "android_use_webview")?
+                                l::slot(&mut field1, &mut map, "android_use_webview")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "description")?
+                                l::slot(&mut field2, &mut map, "description")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(&mut field3, &mut map, "expire_at", With3)?
+                                l::slot_seed(&mut field3, &mut map, "expire_at", With3)
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "expire_in_local_time")?
+                                l::slot(&mut field4, &mut map, "expire_in_local_time")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "extra")?
+                                l::slot(&mut field5, &mut map, "extra")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "image_url")?
+                                l::slot(&mut field6, &mut map, "image_url")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "ios_uri")?
+                                l::slot(&mut field7, &mut map, "ios_uri")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "ios_use_webview")?
+                                l::slot(&mut field8, &mut map, "ios_use_webview")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "message_variation_id")?
+                                l::slot(&mut field9, &mut map, "message_variation_id")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "pinned")?
+                                l::slot(&mut field10, &mut map, "pinned")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "time_to_live")?
+                                l::slot(&mut field11, &mut map, "time_to_live")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "title")?
+                                l::slot(&mut field12, &mut map, "title")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "type")?
+                                l::slot(&mut field13, &mut map, "type")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "uri_text")?
+                                l::slot(&mut field14, &mut map, "uri_text")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "web_uri")?
+                                l::slot(&mut field15, &mut map, "web_uri")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ContentCardObject {
-                        android_uri: l::required(field0, "android_uri")?,
-                        android_use_webview: l::required(field1, "android_use_webview")?,
+                        android_uri: field0.unwrap_or_default(),
+                        android_use_webview: field1.unwrap_or_default(),
                         description: l::required(field2, "description")?,
                         expire_at: field3.unwrap_or_default(),
-                        expire_in_local_time: l::required(
-                            field4,
-                            "expire_in_local_time",
-                        )?,
+                        expire_in_local_time: field4.unwrap_or_default(),
                         extra: field5.unwrap_or_default(),
-                        image_url: l::required(field6, "image_url")?,
-                        ios_uri: l::required(field7, "ios_uri")?,
-                        ios_use_webview: l::required(field8, "ios_use_webview")?,
-                        message_variation_id: l::required(
-                            field9,
-                            "message_variation_id",
-                        )?,
-                        pinned: l::required(field10, "pinned")?,
-                        time_to_live: l::required(field11, "time_to_live")?,
+                        image_url: field6.unwrap_or_default(),
+                        ios_uri: field7.unwrap_or_default(),
+                        ios_use_webview: field8.unwrap_or_default(),
+                        message_variation_id: field9.unwrap_or_default(),
+                        pinned: field10.unwrap_or_default(),
+                        time_to_live: field11.unwrap_or_default(),
                         title: l::required(field12, "title")?,
                         type_: l::required(field13, "type")?,
-                        uri_text: l::required(field14, "uri_text")?,
-                        web_uri: l::required(field15, "web_uri")?,
+                        uri_text: field14.unwrap_or_default(),
+                        web_uri: field15.unwrap_or_default(),
                     })
                 }
             }
@@ -18591,15 +18481,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "add")?
+                                l::slot(&mut field0, &mut map, "add")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "remove")?
+                                l::slot(&mut field1, &mut map, "remove")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomAttributeArrayOperation {
                         add: field0.unwrap_or_default(),
@@ -18736,34 +18626,34 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "array_length", With0)?
+                                l::slot_seed(&mut field0, &mut map, "array_length", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "data_type")?
+                                l::slot(&mut field1, &mut map, "data_type")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "description", With2)?
+                                l::slot_seed(&mut field2, &mut map, "description", With2)
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "status")?
+                                l::slot(&mut field4, &mut map, "status")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "tag_names")?
+                                l::slot(&mut field5, &mut map, "tag_names")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomAttributeDetails {
                         array_length: field0.unwrap_or_default(),
-                        data_type: l::required(field1, "data_type")?,
+                        data_type: field1.unwrap_or_default(),
                         description: field2.unwrap_or_default(),
                         name: l::required(field3, "name")?,
-                        status: l::required(field4, "status")?,
+                        status: field4.unwrap_or_default(),
                         tag_names: field5.unwrap_or_default(),
                     })
                 }
@@ -18821,12 +18711,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "inc")?
+                                l::slot(&mut field0, &mut map, "inc")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomAttributeIncrement {
                         inc: l::required(field0, "inc")?,
@@ -18900,12 +18790,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "$time", With0)?
+                                l::slot_seed(&mut field0, &mut map, "$time", With0)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomAttributeTime {
                         time: l::required_with(field0, "$time")?,
@@ -18977,19 +18867,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomAttributesListResponse {
                         attributes: l::required(field0, "attributes")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -19103,37 +18993,34 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "description", With0)?
+                                l::slot_seed(&mut field0, &mut map, "description", With0)
                             }
                             l::Field::Known(1usize) => {
                                 l::slot(
                                     &mut field1,
                                     &mut map,
                                     "included_in_analytics_report",
-                                )?
+                                )
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "status")?
+                                l::slot(&mut field3, &mut map, "status")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "tag_names")?
+                                l::slot(&mut field4, &mut map, "tag_names")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomEventDetails {
                         description: field0.unwrap_or_default(),
-                        included_in_analytics_report: l::required(
-                            field1,
-                            "included_in_analytics_report",
-                        )?,
+                        included_in_analytics_report: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
-                        status: l::required(field3, "status")?,
+                        status: field3.unwrap_or_default(),
                         tag_names: field4.unwrap_or_default(),
                     })
                 }
@@ -19203,19 +19090,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "events")?
+                                l::slot(&mut field0, &mut map, "events")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(CustomEventsListResponse {
                         events: l::required(field0, "events")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -19354,24 +19241,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "basic_auth_credential")?
+                                l::slot(&mut field0, &mut map, "basic_auth_credential")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "file_name")?
+                                l::slot(&mut field1, &mut map, "file_name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "url")?
+                                l::slot(&mut field2, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailAttachment {
-                        basic_auth_credential: l::required(
-                            field0,
-                            "basic_auth_credential",
-                        )?,
+                        basic_auth_credential: field0.unwrap_or_default(),
                         file_name: l::required(field1, "file_name")?,
                         url: l::required(field2, "url")?,
                     })
@@ -19434,12 +19318,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailBlacklistRequest {
                         email: l::required(field0, "email")?,
@@ -19503,12 +19387,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailBlocklistRequest {
                         email: l::required(field0, "email")?,
@@ -19572,12 +19456,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailBounceRemoveRequest {
                         email: l::required(field0, "email")?,
@@ -19649,19 +19533,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "hard_bounced_at")?
+                                l::slot(&mut field1, &mut map, "hard_bounced_at")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailHardBounce {
                         email: l::required(field0, "email")?,
-                        hard_bounced_at: l::required(field1, "hard_bounced_at")?,
+                        hard_bounced_at: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -19730,19 +19614,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "emails")?
+                                l::slot(&mut field0, &mut map, "emails")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailHardBouncesListResponse {
                         emails: l::required(field0, "emails")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -19896,70 +19780,67 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "attachments")?
+                                l::slot(&mut field1, &mut map, "attachments")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "bcc")?
+                                l::slot(&mut field2, &mut map, "bcc")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "body")?
+                                l::slot(&mut field3, &mut map, "body")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "email_template_id")?
+                                l::slot(&mut field4, &mut map, "email_template_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "extras")?
+                                l::slot(&mut field5, &mut map, "extras")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "from")?
+                                l::slot(&mut field6, &mut map, "from")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "headers")?
+                                l::slot(&mut field7, &mut map, "headers")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "message_variation_id")?
+                                l::slot(&mut field8, &mut map, "message_variation_id")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "plaintext_body")?
+                                l::slot(&mut field9, &mut map, "plaintext_body")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "preheader")?
+                                l::slot(&mut field10, &mut map, "preheader")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "reply_to")?
+                                l::slot(&mut field11, &mut map, "reply_to")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "should_inline_css")?
+                                l::slot(&mut field12, &mut map, "should_inline_css")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "subject")?
+                                l::slot(&mut field13, &mut map, "subject")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailObject {
                         app_id: l::required(field0, "app_id")?,
                         attachments: field1.unwrap_or_default(),
-                        bcc: l::required(field2, "bcc")?,
-                        body: l::required(field3, "body")?,
-                        email_template_id: l::required(field4, "email_template_id")?,
+                        bcc: field2.unwrap_or_default(),
+                        body: field3.unwrap_or_default(),
+                        email_template_id: field4.unwrap_or_default(),
                         extras: field5.unwrap_or_default(),
                         from: l::required(field6, "from")?,
                         headers: field7.unwrap_or_default(),
-                        message_variation_id: l::required(
-                            field8,
-                            "message_variation_id",
-                        )?,
-                        plaintext_body: l::required(field9, "plaintext_body")?,
-                        preheader: l::required(field10, "preheader")?,
-                        reply_to: l::required(field11, "reply_to")?,
-                        should_inline_css: l::required(field12, "should_inline_css")?,
-                        subject: l::required(field13, "subject")?,
+                        message_variation_id: field8.unwrap_or_default(),
+                        plaintext_body: field9.unwrap_or_default(),
+                        preheader: field10.unwrap_or_default(),
+                        reply_to: field11.unwrap_or_default(),
+                        should_inline_css: field12.unwrap_or_default(),
+                        subject: field13.unwrap_or_default(),
                     })
                 }
             }
@@ -20020,12 +19901,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailSpamRemoveRequest {
                         email: l::required(field0, "email")?,
@@ -20092,15 +19973,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "subscription_state")?
+                                l::slot(&mut field1, &mut map, "subscription_state")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailStatusSetRequest {
                         email: l::required(field0, "email")?,
@@ -20288,31 +20169,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "created_at")?
+                                l::slot(&mut field0, &mut map, "created_at")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "email_template_id")?
+                                l::slot(&mut field1, &mut map, "email_template_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "tags")?
+                                l::slot(&mut field2, &mut map, "tags")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "template_name")?
+                                l::slot(&mut field3, &mut map, "template_name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "updated_at")?
+                                l::slot(&mut field4, &mut map, "updated_at")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailTemplateSummary {
-                        created_at: l::required(field0, "created_at")?,
+                        created_at: field0.unwrap_or_default(),
                         email_template_id: l::required(field1, "email_template_id")?,
-                        tags: l::required(field2, "tags")?,
-                        template_name: l::required(field3, "template_name")?,
-                        updated_at: l::required(field4, "updated_at")?,
+                        tags: field2.unwrap_or_default(),
+                        template_name: field3.unwrap_or_default(),
+                        updated_at: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -20398,18 +20279,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "locale_id")?
+                                l::slot(&mut field0, &mut map, "locale_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "template_id")?
+                                l::slot(&mut field1, &mut map, "template_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "translations")?
+                                l::slot(&mut field2, &mut map, "translations")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailTemplateTranslationUpdateRequest {
                         locale_id: l::required(field0, "locale_id")?,
@@ -20625,19 +20506,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "unsubscribed_at")?
+                                l::slot(&mut field1, &mut map, "unsubscribed_at")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailUnsubscribe {
                         email: l::required(field0, "email")?,
-                        unsubscribed_at: l::required(field1, "unsubscribed_at")?,
+                        unsubscribed_at: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -20706,19 +20587,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "emails")?
+                                l::slot(&mut field0, &mut map, "emails")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EmailUnsubscribesListResponse {
                         emails: l::required(field0, "emails")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -20874,15 +20755,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "count")?
+                                l::slot(&mut field0, &mut map, "count")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EventCountPoint {
                         count: l::required(field0, "count")?,
@@ -21068,15 +20949,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EventsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -21145,15 +21026,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "events")?
+                                l::slot(&mut field0, &mut map, "events")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(EventsListResponse {
                         events: l::required(field0, "events")?,
@@ -21227,19 +21108,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportAcceptedResponse {
                         errors: field0.unwrap_or_default(),
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -21974,84 +21855,84 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "apps")?
+                                l::slot(&mut field0, &mut map, "apps")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "attributed_ad")?
+                                l::slot(&mut field1, &mut map, "attributed_ad")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "attributed_adgroup")?
+                                l::slot(&mut field2, &mut map, "attributed_adgroup")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "attributed_campaign")?
+                                l::slot(&mut field3, &mut map, "attributed_campaign")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "attributed_source")?
+                                l::slot(&mut field4, &mut map, "attributed_source")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "braze_id")?
+                                l::slot(&mut field5, &mut map, "braze_id")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "campaigns_received")?
+                                l::slot(&mut field6, &mut map, "campaigns_received")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "canvases_received")?
+                                l::slot(&mut field7, &mut map, "canvases_received")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "cards_clicked")?
+                                l::slot(&mut field8, &mut map, "cards_clicked")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "country")?
+                                l::slot(&mut field9, &mut map, "country")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "created_at")?
+                                l::slot(&mut field10, &mut map, "created_at")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "custom_attributes")?
+                                l::slot(&mut field11, &mut map, "custom_attributes")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "custom_events")?
+                                l::slot(&mut field12, &mut map, "custom_events")
                             }
                             l::Field::Known(13usize) => {
-                                l::slot(&mut field13, &mut map, "devices")?
+                                l::slot(&mut field13, &mut map, "devices")
                             }
                             l::Field::Known(14usize) => {
-                                l::slot(&mut field14, &mut map, "dob")?
+                                l::slot(&mut field14, &mut map, "dob")
                             }
                             l::Field::Known(15usize) => {
-                                l::slot(&mut field15, &mut map, "email")?
+                                l::slot(&mut field15, &mut map, "email")
                             }
                             l::Field::Known(16usize) => {
-                                l::slot(&mut field16, &mut map, "email_subscribe")?
+                                l::slot(&mut field16, &mut map, "email_subscribe")
                             }
                             l::Field::Known(17usize) => {
-                                l::slot(&mut field17, &mut map, "external_id")?
+                                l::slot(&mut field17, &mut map, "external_id")
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "first_name")?
+                                l::slot(&mut field18, &mut map, "first_name")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot_seed(&mut field19, &mut map, "gender", With19)?
+                                l::slot_seed(&mut field19, &mut map, "gender", With19)
                             }
                             l::Field::Known(20usize) => {
-                                l::slot(&mut field20, &mut map, "home_city")?
+                                l::slot(&mut field20, &mut map, "home_city")
                             }
                             l::Field::Known(21usize) => {
-                                l::slot(&mut field21, &mut map, "language")?
+                                l::slot(&mut field21, &mut map, "language")
                             }
                             l::Field::Known(22usize) => {
-                                l::slot(&mut field22, &mut map, "last_coordinates")?
+                                l::slot(&mut field22, &mut map, "last_coordinates")
                             }
                             l::Field::Known(23usize) => {
-                                l::slot(&mut field23, &mut map, "last_name")?
+                                l::slot(&mut field23, &mut map, "last_name")
                             }
                             l::Field::Known(24usize) => {
-                                l::slot(&mut field24, &mut map, "phone")?
+                                l::slot(&mut field24, &mut map, "phone")
                             }
                             l::Field::Known(25usize) => {
-                                l::slot(&mut field25, &mut map, "purchases")?
+                                l::slot(&mut field25, &mut map, "purchases")
                             }
                             l::Field::Known(26usize) => {
                                 l::slot_seed(
@@ -22059,22 +21940,22 @@ pub mod types {
                                     &mut map,
                                     "push_opted_in_at",
                                     With26,
-                                )?
+                                )
                             }
                             l::Field::Known(27usize) => {
-                                l::slot(&mut field27, &mut map, "push_subscribe")?
+                                l::slot(&mut field27, &mut map, "push_subscribe")
                             }
                             l::Field::Known(28usize) => {
-                                l::slot(&mut field28, &mut map, "push_tokens")?
+                                l::slot(&mut field28, &mut map, "push_tokens")
                             }
                             l::Field::Known(29usize) => {
-                                l::slot(&mut field29, &mut map, "random_bucket")?
+                                l::slot(&mut field29, &mut map, "random_bucket")
                             }
                             l::Field::Known(30usize) => {
-                                l::slot(&mut field30, &mut map, "time_zone")?
+                                l::slot(&mut field30, &mut map, "time_zone")
                             }
                             l::Field::Known(31usize) => {
-                                l::slot(&mut field31, &mut map, "total_revenue")?
+                                l::slot(&mut field31, &mut map, "total_revenue")
                             }
                             l::Field::Known(32usize) => {
                                 l::slot_seed(
@@ -22082,47 +21963,47 @@ pub mod types {
                                     &mut map,
                                     "uninstalled_at",
                                     With32,
-                                )?
+                                )
                             }
                             l::Field::Known(33usize) => {
-                                l::slot(&mut field33, &mut map, "user_aliases")?
+                                l::slot(&mut field33, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUser {
                         apps: field0.unwrap_or_default(),
-                        attributed_ad: l::required(field1, "attributed_ad")?,
-                        attributed_adgroup: l::required(field2, "attributed_adgroup")?,
-                        attributed_campaign: l::required(field3, "attributed_campaign")?,
-                        attributed_source: l::required(field4, "attributed_source")?,
-                        braze_id: l::required(field5, "braze_id")?,
+                        attributed_ad: field1.unwrap_or_default(),
+                        attributed_adgroup: field2.unwrap_or_default(),
+                        attributed_campaign: field3.unwrap_or_default(),
+                        attributed_source: field4.unwrap_or_default(),
+                        braze_id: field5.unwrap_or_default(),
                         campaigns_received: field6.unwrap_or_default(),
                         canvases_received: field7.unwrap_or_default(),
                         cards_clicked: field8.unwrap_or_default(),
-                        country: l::required(field9, "country")?,
-                        created_at: l::required(field10, "created_at")?,
+                        country: field9.unwrap_or_default(),
+                        created_at: field10.unwrap_or_default(),
                         custom_attributes: field11.unwrap_or_default(),
                         custom_events: field12.unwrap_or_default(),
                         devices: field13.unwrap_or_default(),
-                        dob: l::required(field14, "dob")?,
-                        email: l::required(field15, "email")?,
-                        email_subscribe: l::required(field16, "email_subscribe")?,
-                        external_id: l::required(field17, "external_id")?,
-                        first_name: l::required(field18, "first_name")?,
+                        dob: field14.unwrap_or_default(),
+                        email: field15.unwrap_or_default(),
+                        email_subscribe: field16.unwrap_or_default(),
+                        external_id: field17.unwrap_or_default(),
+                        first_name: field18.unwrap_or_default(),
                         gender: field19.unwrap_or_default(),
-                        home_city: l::required(field20, "home_city")?,
-                        language: l::required(field21, "language")?,
+                        home_city: field20.unwrap_or_default(),
+                        language: field21.unwrap_or_default(),
                         last_coordinates: field22.unwrap_or_default(),
-                        last_name: l::required(field23, "last_name")?,
-                        phone: l::required(field24, "phone")?,
+                        last_name: field23.unwrap_or_default(),
+                        phone: field24.unwrap_or_default(),
                         purchases: field25.unwrap_or_default(),
                         push_opted_in_at: field26.unwrap_or_default(),
-                        push_subscribe: l::required(field27, "push_subscribe")?,
+                        push_subscribe: field27.unwrap_or_default(),
                         push_tokens: field28.unwrap_or_default(),
-                        random_bucket: l::required(field29, "random_bucket")?,
-                        time_zone: l::required(field30, "time_zone")?,
-                        total_revenue: l::required(field31, "total_revenue")?,
+                        random_bucket: field29.unwrap_or_default(),
+                        time_zone: field30.unwrap_or_default(),
+                        total_revenue: field31.unwrap_or_default(),
                         uninstalled_at: field32.unwrap_or_default(),
                         user_aliases: field33.unwrap_or_default(),
                     })
@@ -22253,35 +22134,35 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "first_used", With0)?
+                                l::slot_seed(&mut field0, &mut map, "first_used", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "last_used", With1)?
+                                l::slot_seed(&mut field1, &mut map, "last_used", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "platform")?
+                                l::slot(&mut field3, &mut map, "platform")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "sessions")?
+                                l::slot(&mut field4, &mut map, "sessions")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "version")?
+                                l::slot(&mut field5, &mut map, "version")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserApp {
                         first_used: field0.unwrap_or_default(),
                         last_used: field1.unwrap_or_default(),
-                        name: l::required(field2, "name")?,
-                        platform: l::required(field3, "platform")?,
-                        sessions: l::required(field4, "sessions")?,
-                        version: l::required(field5, "version")?,
+                        name: field2.unwrap_or_default(),
+                        platform: field3.unwrap_or_default(),
+                        sessions: field4.unwrap_or_default(),
+                        version: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -22414,47 +22295,47 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "api_campaign_id")?
+                                l::slot(&mut field0, &mut map, "api_campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "converted")?
+                                l::slot(&mut field1, &mut map, "converted")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "engaged")?
+                                l::slot(&mut field2, &mut map, "engaged")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "in_control")?
+                                l::slot(&mut field3, &mut map, "in_control")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot_seed(&mut field4, &mut map, "last_received", With4)?
+                                l::slot_seed(&mut field4, &mut map, "last_received", With4)
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "multiple_converted")?
+                                l::slot(&mut field5, &mut map, "multiple_converted")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "name")?
+                                l::slot(&mut field6, &mut map, "name")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "variation_api_id")?
+                                l::slot(&mut field7, &mut map, "variation_api_id")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "variation_name")?
+                                l::slot(&mut field8, &mut map, "variation_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserCampaign {
-                        api_campaign_id: l::required(field0, "api_campaign_id")?,
-                        converted: l::required(field1, "converted")?,
-                        engaged: l::required(field2, "engaged")?,
-                        in_control: l::required(field3, "in_control")?,
+                        api_campaign_id: field0.unwrap_or_default(),
+                        converted: field1.unwrap_or_default(),
+                        engaged: field2.unwrap_or_default(),
+                        in_control: field3.unwrap_or_default(),
                         last_received: field4.unwrap_or_default(),
                         multiple_converted: field5.unwrap_or_default(),
-                        name: l::required(field6, "name")?,
-                        variation_api_id: l::required(field7, "variation_api_id")?,
-                        variation_name: l::required(field8, "variation_name")?,
+                        name: field6.unwrap_or_default(),
+                        variation_api_id: field7.unwrap_or_default(),
+                        variation_name: field8.unwrap_or_default(),
                     })
                 }
             }
@@ -22542,34 +22423,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "clicked_email")?
+                                l::slot(&mut field0, &mut map, "clicked_email")
                             }
                             l::Field::Known(1usize) => {
                                 l::slot(
                                     &mut field1,
                                     &mut map,
                                     "clicked_triggered_in_app_message",
-                                )?
+                                )
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "opened_email")?
+                                l::slot(&mut field2, &mut map, "opened_email")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "opened_push")?
+                                l::slot(&mut field3, &mut map, "opened_push")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserCampaignEngagement {
-                        clicked_email: l::required(field0, "clicked_email")?,
-                        clicked_triggered_in_app_message: l::required(
-                            field1,
-                            "clicked_triggered_in_app_message",
-                        )?,
-                        opened_email: l::required(field2, "opened_email")?,
-                        opened_push: l::required(field3, "opened_push")?,
+                        clicked_email: field0.unwrap_or_default(),
+                        clicked_triggered_in_app_message: field1.unwrap_or_default(),
+                        opened_email: field2.unwrap_or_default(),
+                        opened_push: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -22759,15 +22637,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "api_canvas_id")?
+                                l::slot(&mut field0, &mut map, "api_canvas_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "in_control")?
+                                l::slot(&mut field1, &mut map, "in_control")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "last_entered", With2)?
+                                l::slot_seed(&mut field2, &mut map, "last_entered", With2)
                             }
                             l::Field::Known(3usize) => {
                                 l::slot_seed(
@@ -22775,10 +22653,10 @@ pub mod types {
                                     &mut map,
                                     "last_entered_control_at",
                                     With3,
-                                )?
+                                )
                             }
                             l::Field::Known(4usize) => {
-                                l::slot_seed(&mut field4, &mut map, "last_exited", With4)?
+                                l::slot_seed(&mut field4, &mut map, "last_exited", With4)
                             }
                             l::Field::Known(5usize) => {
                                 l::slot_seed(
@@ -22786,30 +22664,30 @@ pub mod types {
                                     &mut map,
                                     "last_received_message",
                                     With5,
-                                )?
+                                )
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "name")?
+                                l::slot(&mut field6, &mut map, "name")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "steps_received")?
+                                l::slot(&mut field7, &mut map, "steps_received")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "variation_name")?
+                                l::slot(&mut field8, &mut map, "variation_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserCanvas {
-                        api_canvas_id: l::required(field0, "api_canvas_id")?,
-                        in_control: l::required(field1, "in_control")?,
+                        api_canvas_id: field0.unwrap_or_default(),
+                        in_control: field1.unwrap_or_default(),
                         last_entered: field2.unwrap_or_default(),
                         last_entered_control_at: field3.unwrap_or_default(),
                         last_exited: field4.unwrap_or_default(),
                         last_received_message: field5.unwrap_or_default(),
-                        name: l::required(field6, "name")?,
+                        name: field6.unwrap_or_default(),
                         steps_received: field7.unwrap_or_default(),
-                        variation_name: l::required(field8, "variation_name")?,
+                        variation_name: field8.unwrap_or_default(),
                     })
                 }
             }
@@ -22904,23 +22782,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "api_canvas_step_id")?
+                                l::slot(&mut field0, &mut map, "api_canvas_step_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "last_received", With1)?
+                                l::slot_seed(&mut field1, &mut map, "last_received", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserCanvasStep {
-                        api_canvas_step_id: l::required(field0, "api_canvas_step_id")?,
+                        api_canvas_step_id: field0.unwrap_or_default(),
                         last_received: field1.unwrap_or_default(),
-                        name: l::required(field2, "name")?,
+                        name: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -22984,15 +22862,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "name")?
+                                l::slot(&mut field0, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserCardClick {
-                        name: l::required(field0, "name")?,
+                        name: field0.unwrap_or_default(),
                     })
                 }
             }
@@ -23124,47 +23002,47 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "ad_tracking_enabled")?
+                                l::slot(&mut field0, &mut map, "ad_tracking_enabled")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "carrier", With1)?
+                                l::slot_seed(&mut field1, &mut map, "carrier", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "device_id")?
+                                l::slot(&mut field2, &mut map, "device_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "google_ad_id")?
+                                l::slot(&mut field3, &mut map, "google_ad_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "idfa")?
+                                l::slot(&mut field4, &mut map, "idfa")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "idfv")?
+                                l::slot(&mut field5, &mut map, "idfv")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "model")?
+                                l::slot(&mut field6, &mut map, "model")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "os")?
+                                l::slot(&mut field7, &mut map, "os")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "roku_ad_id")?
+                                l::slot(&mut field8, &mut map, "roku_ad_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserDevice {
-                        ad_tracking_enabled: l::required(field0, "ad_tracking_enabled")?,
+                        ad_tracking_enabled: field0.unwrap_or_default(),
                         carrier: field1.unwrap_or_default(),
-                        device_id: l::required(field2, "device_id")?,
-                        google_ad_id: l::required(field3, "google_ad_id")?,
-                        idfa: l::required(field4, "idfa")?,
-                        idfv: l::required(field5, "idfv")?,
-                        model: l::required(field6, "model")?,
-                        os: l::required(field7, "os")?,
-                        roku_ad_id: l::required(field8, "roku_ad_id")?,
+                        device_id: field2.unwrap_or_default(),
+                        google_ad_id: field3.unwrap_or_default(),
+                        idfa: field4.unwrap_or_default(),
+                        idfv: field5.unwrap_or_default(),
+                        model: field6.unwrap_or_default(),
+                        os: field7.unwrap_or_default(),
+                        roku_ad_id: field8.unwrap_or_default(),
                     })
                 }
             }
@@ -23368,27 +23246,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "count")?
+                                l::slot(&mut field0, &mut map, "count")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "first", With1)?
+                                l::slot_seed(&mut field1, &mut map, "first", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "last", With2)?
+                                l::slot_seed(&mut field2, &mut map, "last", With2)
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserEventSummary {
-                        count: l::required(field0, "count")?,
+                        count: field0.unwrap_or_default(),
                         first: field1.unwrap_or_default(),
                         last: field2.unwrap_or_default(),
-                        name: l::required(field3, "name")?,
+                        name: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -23666,34 +23544,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app")?
+                                l::slot(&mut field0, &mut map, "app")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "device_id")?
+                                l::slot(&mut field1, &mut map, "device_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "notifications_enabled")?
+                                l::slot(&mut field2, &mut map, "notifications_enabled")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "platform")?
+                                l::slot(&mut field3, &mut map, "platform")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "token")?
+                                l::slot(&mut field4, &mut map, "token")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExportedUserPushToken {
-                        app: l::required(field0, "app")?,
-                        device_id: l::required(field1, "device_id")?,
-                        notifications_enabled: l::required(
-                            field2,
-                            "notifications_enabled",
-                        )?,
-                        platform: l::required(field3, "platform")?,
-                        token: l::required(field4, "token")?,
+                        app: field0.unwrap_or_default(),
+                        device_id: field1.unwrap_or_default(),
+                        notifications_enabled: field2.unwrap_or_default(),
+                        platform: field3.unwrap_or_default(),
+                        token: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -23832,15 +23707,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "current_external_id")?
+                                l::slot(&mut field0, &mut map, "current_external_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "new_external_id")?
+                                l::slot(&mut field1, &mut map, "new_external_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExternalIdRename {
                         current_external_id: l::required(field0, "current_external_id")?,
@@ -23918,19 +23793,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "current_external_id")?
+                                l::slot(&mut field0, &mut map, "current_external_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "new_external_id")?
+                                l::slot(&mut field1, &mut map, "new_external_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ExternalIdRenamed {
-                        current_external_id: l::required(field0, "current_external_id")?,
-                        new_external_id: l::required(field1, "new_external_id")?,
+                        current_external_id: field0.unwrap_or_default(),
+                        new_external_id: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -24014,27 +23889,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "tags")?
+                                l::slot(&mut field1, &mut map, "tags")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "title")?
+                                l::slot(&mut field2, &mut map, "title")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "type")?
+                                l::slot(&mut field3, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FeedCardListItem {
                         id: l::required(field0, "id")?,
                         tags: field1.unwrap_or_default(),
-                        title: l::required(field2, "title")?,
-                        type_: l::required(field3, "type")?,
+                        title: field2.unwrap_or_default(),
+                        type_: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -24228,31 +24103,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "clicks")?
+                                l::slot(&mut field0, &mut map, "clicks")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "impressions")?
+                                l::slot(&mut field1, &mut map, "impressions")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "time")?
+                                l::slot(&mut field2, &mut map, "time")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "unique_clicks")?
+                                l::slot(&mut field3, &mut map, "unique_clicks")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "unique_impressions")?
+                                l::slot(&mut field4, &mut map, "unique_impressions")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FeedCardStatsPoint {
-                        clicks: l::required(field0, "clicks")?,
-                        impressions: l::required(field1, "impressions")?,
+                        clicks: field0.unwrap_or_default(),
+                        impressions: field1.unwrap_or_default(),
                         time: l::required(field2, "time")?,
-                        unique_clicks: l::required(field3, "unique_clicks")?,
-                        unique_impressions: l::required(field4, "unique_impressions")?,
+                        unique_clicks: field3.unwrap_or_default(),
+                        unique_impressions: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -24386,15 +24261,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FeedDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -24728,62 +24603,62 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "archived")?
+                                l::slot(&mut field0, &mut map, "archived")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "created_at", With1)?
+                                l::slot_seed(&mut field1, &mut map, "created_at", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "description", With2)?
+                                l::slot_seed(&mut field2, &mut map, "description", With2)
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "draft")?
+                                l::slot(&mut field3, &mut map, "draft")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot_seed(&mut field4, &mut map, "end_at", With4)?
+                                l::slot_seed(&mut field4, &mut map, "end_at", With4)
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "extras")?
+                                l::slot(&mut field5, &mut map, "extras")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(&mut field6, &mut map, "image_url", With6)?
+                                l::slot_seed(&mut field6, &mut map, "image_url", With6)
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "message")?
+                                l::slot(&mut field7, &mut map, "message")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "name")?
+                                l::slot(&mut field8, &mut map, "name")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot_seed(&mut field9, &mut map, "publish_at", With9)?
+                                l::slot_seed(&mut field9, &mut map, "publish_at", With9)
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "tags")?
+                                l::slot(&mut field10, &mut map, "tags")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "title")?
+                                l::slot(&mut field11, &mut map, "title")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot_seed(&mut field12, &mut map, "updated_at", With12)?
+                                l::slot_seed(&mut field12, &mut map, "updated_at", With12)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FeedDetailsResponse {
-                        archived: l::required(field0, "archived")?,
+                        archived: field0.unwrap_or_default(),
                         created_at: field1.unwrap_or_default(),
                         description: field2.unwrap_or_default(),
-                        draft: l::required(field3, "draft")?,
+                        draft: field3.unwrap_or_default(),
                         end_at: field4.unwrap_or_default(),
                         extras: field5.unwrap_or_default(),
                         image_url: field6.unwrap_or_default(),
                         message: l::required(field7, "message")?,
-                        name: l::required(field8, "name")?,
+                        name: field8.unwrap_or_default(),
                         publish_at: field9.unwrap_or_default(),
                         tags: field10.unwrap_or_default(),
-                        title: l::required(field11, "title")?,
+                        title: field11.unwrap_or_default(),
                         updated_at: field12.unwrap_or_default(),
                     })
                 }
@@ -24849,15 +24724,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "cards")?
+                                l::slot(&mut field0, &mut map, "cards")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FeedListResponse {
                         cards: l::required(field0, "cards")?,
@@ -24922,12 +24797,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "credential")?
+                                l::slot(&mut field0, &mut map, "credential")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(FirebasePushCredential {
                         credential: l::required(field0, "credential")?,
@@ -24995,15 +24870,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "app_secret")?
+                                l::slot(&mut field1, &mut map, "app_secret")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(HuaweiPushCredential {
                         app_id: l::required(field0, "app_id")?,
@@ -25095,15 +24970,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "client_id")?
+                                l::slot(&mut field0, &mut map, "client_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "client_secret")?
+                                l::slot(&mut field1, &mut map, "client_secret")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KindlePushCredential {
                         client_id: l::required(field0, "client_id")?,
@@ -25218,45 +25093,42 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alert")?
+                                l::slot(&mut field0, &mut map, "alert")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "collapse_key")?
+                                l::slot(&mut field1, &mut map, "collapse_key")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "custom_uri")?
+                                l::slot(&mut field2, &mut map, "custom_uri")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "extra")?
+                                l::slot(&mut field3, &mut map, "extra")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "message_variation_id")?
+                                l::slot(&mut field4, &mut map, "message_variation_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "priority")?
+                                l::slot(&mut field5, &mut map, "priority")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "sound")?
+                                l::slot(&mut field6, &mut map, "sound")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "title")?
+                                l::slot(&mut field7, &mut map, "title")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KindlePushObject {
                         alert: l::required(field0, "alert")?,
-                        collapse_key: l::required(field1, "collapse_key")?,
-                        custom_uri: l::required(field2, "custom_uri")?,
-                        extra: l::required(field3, "extra")?,
-                        message_variation_id: l::required(
-                            field4,
-                            "message_variation_id",
-                        )?,
-                        priority: l::required(field5, "priority")?,
-                        sound: l::required(field6, "sound")?,
+                        collapse_key: field1.unwrap_or_default(),
+                        custom_uri: field2.unwrap_or_default(),
+                        extra: field3.unwrap_or_default(),
+                        message_variation_id: field4.unwrap_or_default(),
+                        priority: field5.unwrap_or_default(),
+                        sound: field6.unwrap_or_default(),
                         title: l::required(field7, "title")?,
                     })
                 }
@@ -25322,15 +25194,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiDauDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -25399,15 +25271,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dau")?
+                                l::slot(&mut field0, &mut map, "dau")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiDauPoint {
                         dau: l::required(field0, "dau")?,
@@ -25476,15 +25348,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiMauDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -25553,15 +25425,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "mau")?
+                                l::slot(&mut field0, &mut map, "mau")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiMauPoint {
                         mau: l::required(field0, "mau")?,
@@ -25630,15 +25502,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiNewUsersDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -25707,15 +25579,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "new_users")?
+                                l::slot(&mut field0, &mut map, "new_users")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiNewUsersPoint {
                         new_users: l::required(field0, "new_users")?,
@@ -25784,15 +25656,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiUninstallsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -25861,15 +25733,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "time")?
+                                l::slot(&mut field0, &mut map, "time")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "uninstalls")?
+                                l::slot(&mut field1, &mut map, "uninstalls")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(KpiUninstallsPoint {
                         time: l::required(field0, "time")?,
@@ -26040,47 +25912,42 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "activity_attributes")?
+                                l::slot(&mut field0, &mut map, "activity_attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "activity_attributes_type")?
+                                l::slot(&mut field1, &mut map, "activity_attributes_type")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "activity_id")?
+                                l::slot(&mut field2, &mut map, "activity_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "app_id")?
+                                l::slot(&mut field3, &mut map, "app_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "content_state")?
+                                l::slot(&mut field4, &mut map, "content_state")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "custom_audience")?
+                                l::slot(&mut field5, &mut map, "custom_audience")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(
-                                    &mut field6,
-                                    &mut map,
-                                    "dismissal_date",
-                                    With6,
-                                )?
+                                l::slot_seed(&mut field6, &mut map, "dismissal_date", With6)
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "external_user_ids")?
+                                l::slot(&mut field7, &mut map, "external_user_ids")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "notification")?
+                                l::slot(&mut field8, &mut map, "notification")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "segment_id")?
+                                l::slot(&mut field9, &mut map, "segment_id")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot_seed(&mut field10, &mut map, "stale_date", With10)?
+                                l::slot_seed(&mut field10, &mut map, "stale_date", With10)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(LiveActivityStartRequest {
                         activity_attributes: l::required(field0, "activity_attributes")?,
@@ -26091,11 +25958,11 @@ pub mod types {
                         activity_id: l::required(field2, "activity_id")?,
                         app_id: l::required(field3, "app_id")?,
                         content_state: l::required(field4, "content_state")?,
-                        custom_audience: l::required(field5, "custom_audience")?,
+                        custom_audience: field5.unwrap_or_default(),
                         dismissal_date: field6.unwrap_or_default(),
                         external_user_ids: field7.unwrap_or_default(),
                         notification: l::required(field8, "notification")?,
-                        segment_id: l::required(field9, "segment_id")?,
+                        segment_id: field9.unwrap_or_default(),
                         stale_date: field10.unwrap_or_default(),
                     })
                 }
@@ -26240,43 +26107,38 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "activity_id")?
+                                l::slot(&mut field0, &mut map, "activity_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "app_id")?
+                                l::slot(&mut field1, &mut map, "app_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "content_state")?
+                                l::slot(&mut field2, &mut map, "content_state")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(
-                                    &mut field3,
-                                    &mut map,
-                                    "dismissal_date",
-                                    With3,
-                                )?
+                                l::slot_seed(&mut field3, &mut map, "dismissal_date", With3)
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "end_activity")?
+                                l::slot(&mut field4, &mut map, "end_activity")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "notification")?
+                                l::slot(&mut field5, &mut map, "notification")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(&mut field6, &mut map, "stale_date", With6)?
+                                l::slot_seed(&mut field6, &mut map, "stale_date", With6)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(LiveActivityUpdateRequest {
                         activity_id: l::required(field0, "activity_id")?,
                         app_id: l::required(field1, "app_id")?,
                         content_state: l::required(field2, "content_state")?,
                         dismissal_date: field3.unwrap_or_default(),
-                        end_activity: l::required(field4, "end_activity")?,
-                        notification: l::required(field5, "notification")?,
+                        end_activity: field4.unwrap_or_default(),
+                        notification: field5.unwrap_or_default(),
                         stale_date: field6.unwrap_or_default(),
                     })
                 }
@@ -26338,12 +26200,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(LiveActivityUpdateResponse {
                         message: l::required(field0, "message")?,
@@ -26413,18 +26275,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "locale")?
+                                l::slot(&mut field0, &mut map, "locale")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "translation_map")?
+                                l::slot(&mut field1, &mut map, "translation_map")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(LocaleTranslation {
-                        locale: l::required(field0, "locale")?,
+                        locale: field0.unwrap_or_default(),
                         translation_map: l::required(field1, "translation_map")?,
                     })
                 }
@@ -26509,27 +26371,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "ext")?
+                                l::slot(&mut field0, &mut map, "ext")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "size")?
+                                l::slot(&mut field2, &mut map, "size")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "url")?
+                                l::slot(&mut field3, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MediaLibraryAsset {
-                        ext: l::required(field0, "ext")?,
-                        name: l::required(field1, "name")?,
-                        size: l::required(field2, "size")?,
-                        url: l::required(field3, "url")?,
+                        ext: field0.unwrap_or_default(),
+                        name: field1.unwrap_or_default(),
+                        size: field2.unwrap_or_default(),
+                        url: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -26598,18 +26460,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_group_id")?
+                                l::slot(&mut field0, &mut map, "app_group_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "asset_url")?
+                                l::slot(&mut field1, &mut map, "asset_url")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MediaLibraryCreateRequest {
                         app_group_id: l::required(field0, "app_group_id")?,
@@ -26673,22 +26535,20 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "info")?
+                                l::slot(&mut field0, &mut map, "info")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MediaLibraryCreateResponse {
-                        info: l::required(field0, "info")?,
-                        message: l::required(field1, "message")?,
+                        info: field0.unwrap_or_default(),
+                        message: field1.unwrap_or_default(),
                         extra: extra,
                     })
                 }
@@ -26749,15 +26609,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "asset_id")?
+                                l::slot(&mut field0, &mut map, "asset_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "asset_url")?
+                                l::slot(&mut field1, &mut map, "asset_url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MediaLibraryReplaceFileRequest {
                         asset_id: l::required(field0, "asset_id")?,
@@ -26839,23 +26699,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "info")?
+                                l::slot(&mut field0, &mut map, "info")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "new_image_asset")?
+                                l::slot(&mut field2, &mut map, "new_image_asset")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MediaLibraryReplaceFileResponse {
-                        info: l::required(field0, "info")?,
-                        message: l::required(field1, "message")?,
-                        new_image_asset: l::required(field2, "new_image_asset")?,
+                        info: field0.unwrap_or_default(),
+                        message: field1.unwrap_or_default(),
+                        new_image_asset: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -26938,22 +26798,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "at_optimal_time")?
+                                l::slot(&mut field0, &mut map, "at_optimal_time")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "in_local_time")?
+                                l::slot(&mut field1, &mut map, "in_local_time")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "time")?
+                                l::slot(&mut field2, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessageSchedule {
-                        at_optimal_time: l::required(field0, "at_optimal_time")?,
-                        in_local_time: l::required(field1, "in_local_time")?,
+                        at_optimal_time: field0.unwrap_or_default(),
+                        in_local_time: field1.unwrap_or_default(),
                         time: l::required(field2, "time")?,
                     })
                 }
@@ -27076,58 +26936,55 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "android_push")?
+                                l::slot(&mut field0, &mut map, "android_push")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "apple_push")?
+                                l::slot(&mut field1, &mut map, "apple_push")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "content_card")?
+                                l::slot(&mut field2, &mut map, "content_card")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "email")?
+                                l::slot(&mut field3, &mut map, "email")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "kindle_push")?
+                                l::slot(&mut field4, &mut map, "kindle_push")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "sms")?
+                                l::slot(&mut field5, &mut map, "sms")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "web_push")?
+                                l::slot(&mut field6, &mut map, "web_push")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "webhook")?
+                                l::slot(&mut field7, &mut map, "webhook")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "whats_app")?
+                                l::slot(&mut field8, &mut map, "whats_app")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "windows_phone8_push")?
+                                l::slot(&mut field9, &mut map, "windows_phone8_push")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "windows_universal_push")?
+                                l::slot(&mut field10, &mut map, "windows_universal_push")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(Messages {
-                        android_push: l::required(field0, "android_push")?,
-                        apple_push: l::required(field1, "apple_push")?,
-                        content_card: l::required(field2, "content_card")?,
-                        email: l::required(field3, "email")?,
-                        kindle_push: l::required(field4, "kindle_push")?,
-                        sms: l::required(field5, "sms")?,
-                        web_push: l::required(field6, "web_push")?,
-                        webhook: l::required(field7, "webhook")?,
-                        whats_app: l::required(field8, "whats_app")?,
-                        windows_phone8_push: l::required(field9, "windows_phone8_push")?,
-                        windows_universal_push: l::required(
-                            field10,
-                            "windows_universal_push",
-                        )?,
+                        android_push: field0.unwrap_or_default(),
+                        apple_push: field1.unwrap_or_default(),
+                        content_card: field2.unwrap_or_default(),
+                        email: field3.unwrap_or_default(),
+                        kindle_push: field4.unwrap_or_default(),
+                        sms: field5.unwrap_or_default(),
+                        web_push: field6.unwrap_or_default(),
+                        webhook: field7.unwrap_or_default(),
+                        whats_app: field8.unwrap_or_default(),
+                        windows_phone8_push: field9.unwrap_or_default(),
+                        windows_universal_push: field10.unwrap_or_default(),
                     })
                 }
             }
@@ -27260,64 +27117,58 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "audience")?
+                                l::slot(&mut field0, &mut map, "audience")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "broadcast")?
+                                l::slot(&mut field1, &mut map, "broadcast")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "campaign_id")?
+                                l::slot(&mut field2, &mut map, "campaign_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "external_user_ids")?
+                                l::slot(&mut field3, &mut map, "external_user_ids")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "messages")?
+                                l::slot(&mut field4, &mut map, "messages")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "override_messaging_limits")?
+                                l::slot(&mut field5, &mut map, "override_messaging_limits")
                             }
                             l::Field::Known(6usize) => {
                                 l::slot(
                                     &mut field6,
                                     &mut map,
                                     "recipient_subscription_state",
-                                )?
+                                )
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "schedule")?
+                                l::slot(&mut field7, &mut map, "schedule")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "segment_id")?
+                                l::slot(&mut field8, &mut map, "segment_id")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "send_id")?
+                                l::slot(&mut field9, &mut map, "send_id")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "user_aliases")?
+                                l::slot(&mut field10, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleCreateRequest {
-                        audience: l::required(field0, "audience")?,
-                        broadcast: l::required(field1, "broadcast")?,
-                        campaign_id: l::required(field2, "campaign_id")?,
+                        audience: field0.unwrap_or_default(),
+                        broadcast: field1.unwrap_or_default(),
+                        campaign_id: field2.unwrap_or_default(),
                         external_user_ids: field3.unwrap_or_default(),
-                        messages: l::required(field4, "messages")?,
-                        override_messaging_limits: l::required(
-                            field5,
-                            "override_messaging_limits",
-                        )?,
-                        recipient_subscription_state: l::required(
-                            field6,
-                            "recipient_subscription_state",
-                        )?,
+                        messages: field4.unwrap_or_default(),
+                        override_messaging_limits: field5.unwrap_or_default(),
+                        recipient_subscription_state: field6.unwrap_or_default(),
                         schedule: l::required(field7, "schedule")?,
-                        segment_id: l::required(field8, "segment_id")?,
-                        send_id: l::required(field9, "send_id")?,
+                        segment_id: field8.unwrap_or_default(),
+                        send_id: field9.unwrap_or_default(),
                         user_aliases: field10.unwrap_or_default(),
                     })
                 }
@@ -27396,24 +27247,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schedule_id")?
+                                l::slot(&mut field3, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleCreateResponse {
-                        dispatch_id: l::required(field0, "dispatch_id")?,
+                        dispatch_id: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
                         schedule_id: l::required(field3, "schedule_id")?,
@@ -27476,12 +27327,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "schedule_id")?
+                                l::slot(&mut field0, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleDeleteRequest {
                         schedule_id: l::required(field0, "schedule_id")?,
@@ -27553,15 +27404,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleDeleteResponse {
                         errors: field0.unwrap_or_default(),
@@ -27637,22 +27488,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "messages")?
+                                l::slot(&mut field0, &mut map, "messages")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schedule")?
+                                l::slot(&mut field1, &mut map, "schedule")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "schedule_id")?
+                                l::slot(&mut field2, &mut map, "schedule_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleUpdateRequest {
-                        messages: l::required(field0, "messages")?,
-                        schedule: l::required(field1, "schedule")?,
+                        messages: field0.unwrap_or_default(),
+                        schedule: field1.unwrap_or_default(),
                         schedule_id: l::required(field2, "schedule_id")?,
                     })
                 }
@@ -27722,15 +27573,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduleUpdateResponse {
                         errors: field0.unwrap_or_default(),
@@ -27803,18 +27654,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "scheduled_broadcasts")?
+                                l::slot(&mut field1, &mut map, "scheduled_broadcasts")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesScheduledBroadcastsListResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         scheduled_broadcasts: l::required(
                             field1,
                             "scheduled_broadcasts",
@@ -27950,64 +27801,54 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "audience")?
+                                l::slot(&mut field0, &mut map, "audience")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "broadcast")?
+                                l::slot(&mut field1, &mut map, "broadcast")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "campaign_id")?
+                                l::slot(&mut field2, &mut map, "campaign_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "external_user_ids")?
+                                l::slot(&mut field3, &mut map, "external_user_ids")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "messages")?
+                                l::slot(&mut field4, &mut map, "messages")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(
-                                    &mut field5,
-                                    &mut map,
-                                    "override_frequency_capping",
-                                )?
+                                l::slot(&mut field5, &mut map, "override_frequency_capping")
                             }
                             l::Field::Known(6usize) => {
                                 l::slot(
                                     &mut field6,
                                     &mut map,
                                     "recipient_subscription_state",
-                                )?
+                                )
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "segment_id")?
+                                l::slot(&mut field7, &mut map, "segment_id")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "send_id")?
+                                l::slot(&mut field8, &mut map, "send_id")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "user_aliases")?
+                                l::slot(&mut field9, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesSendRequest {
-                        audience: l::required(field0, "audience")?,
-                        broadcast: l::required(field1, "broadcast")?,
-                        campaign_id: l::required(field2, "campaign_id")?,
+                        audience: field0.unwrap_or_default(),
+                        broadcast: field1.unwrap_or_default(),
+                        campaign_id: field2.unwrap_or_default(),
                         external_user_ids: field3.unwrap_or_default(),
-                        messages: l::required(field4, "messages")?,
-                        override_frequency_capping: l::required(
-                            field5,
-                            "override_frequency_capping",
-                        )?,
-                        recipient_subscription_state: l::required(
-                            field6,
-                            "recipient_subscription_state",
-                        )?,
-                        segment_id: l::required(field7, "segment_id")?,
-                        send_id: l::required(field8, "send_id")?,
+                        messages: field4.unwrap_or_default(),
+                        override_frequency_capping: field5.unwrap_or_default(),
+                        recipient_subscription_state: field6.unwrap_or_default(),
+                        segment_id: field7.unwrap_or_default(),
+                        send_id: field8.unwrap_or_default(),
                         user_aliases: field9.unwrap_or_default(),
                     })
                 }
@@ -28080,18 +27921,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(MessagesSendResponse {
                         dispatch_id: l::required(field0, "dispatch_id")?,
@@ -28172,18 +28013,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "$add")?
+                                l::slot(&mut field0, &mut map, "$add")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "$remove")?
+                                l::slot(&mut field1, &mut map, "$remove")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "$update")?
+                                l::slot(&mut field2, &mut map, "$update")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(NestedCustomAttributeArrayOperation {
                         add: field0.unwrap_or_default(),
@@ -28249,15 +28090,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "$identifier_key")?
+                                l::slot(&mut field0, &mut map, "$identifier_key")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "$identifier_value")?
+                                l::slot(&mut field1, &mut map, "$identifier_value")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(NestedCustomAttributeArrayRemove {
                         identifier_key: l::required(field0, "$identifier_key")?,
@@ -28329,18 +28170,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "$identifier_key")?
+                                l::slot(&mut field0, &mut map, "$identifier_key")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "$identifier_value")?
+                                l::slot(&mut field1, &mut map, "$identifier_value")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "$new_object")?
+                                l::slot(&mut field2, &mut map, "$new_object")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(NestedCustomAttributeArrayUpdate {
                         identifier_key: l::required(field0, "$identifier_key")?,
@@ -28476,23 +28317,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alias_label")?
+                                l::slot(&mut field0, &mut map, "alias_label")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "alias_name")?
+                                l::slot(&mut field1, &mut map, "alias_name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "external_id")?
+                                l::slot(&mut field2, &mut map, "external_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(NewUserAlias {
                         alias_label: l::required(field0, "alias_label")?,
                         alias_name: l::required(field1, "alias_name")?,
-                        external_id: l::required(field2, "external_id")?,
+                        external_id: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -28659,31 +28500,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "confirmation_page_html")?
+                                l::slot(&mut field0, &mut map, "confirmation_page_html")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "options")?
+                                l::slot(&mut field2, &mut map, "options")
                             }
                             l::Field::Known(3usize) => {
                                 l::slot(
                                     &mut field3,
                                     &mut map,
                                     "preference_center_page_html",
-                                )?
+                                )
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "preference_center_title")?
+                                l::slot(&mut field4, &mut map, "preference_center_title")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "state")?
+                                l::slot(&mut field5, &mut map, "state")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterCreateRequest {
                         confirmation_page_html: l::required(
@@ -28691,16 +28532,13 @@ pub mod types {
                             "confirmation_page_html",
                         )?,
                         name: l::required(field1, "name")?,
-                        options: l::required(field2, "options")?,
+                        options: field2.unwrap_or_default(),
                         preference_center_page_html: l::required(
                             field3,
                             "preference_center_page_html",
                         )?,
-                        preference_center_title: l::required(
-                            field4,
-                            "preference_center_title",
-                        )?,
-                        state: l::required(field5, "state")?,
+                        preference_center_title: field4.unwrap_or_default(),
+                        state: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -28806,26 +28644,26 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "created_at", With0)?
+                                l::slot_seed(&mut field0, &mut map, "created_at", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "liquid_tag")?
+                                l::slot(&mut field1, &mut map, "liquid_tag")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "preference_center_api_id")?
+                                l::slot(&mut field3, &mut map, "preference_center_api_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterCreateResponse {
                         created_at: field0.unwrap_or_default(),
-                        liquid_tag: l::required(field1, "liquid_tag")?,
-                        message: l::required(field2, "message")?,
+                        liquid_tag: field1.unwrap_or_default(),
+                        message: field2.unwrap_or_default(),
                         preference_center_api_id: l::required(
                             field3,
                             "preference_center_api_id",
@@ -29006,31 +28844,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "confirmation_page_html")?
+                                l::slot(&mut field0, &mut map, "confirmation_page_html")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "created_at", With1)?
+                                l::slot_seed(&mut field1, &mut map, "created_at", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "preference_center_api_id")?
+                                l::slot(&mut field3, &mut map, "preference_center_api_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "preference_center_options")?
+                                l::slot(&mut field4, &mut map, "preference_center_options")
                             }
                             l::Field::Known(5usize) => {
                                 l::slot(
                                     &mut field5,
                                     &mut map,
                                     "preference_center_page_html",
-                                )?
+                                )
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "preference_center_title")?
+                                l::slot(&mut field6, &mut map, "preference_center_title")
                             }
                             l::Field::Known(7usize) => {
                                 l::slot_seed(
@@ -29038,42 +28876,30 @@ pub mod types {
                                     &mut map,
                                     "redirect_page_html",
                                     With7,
-                                )?
+                                )
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "state")?
+                                l::slot(&mut field8, &mut map, "state")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot_seed(&mut field9, &mut map, "updated_at", With9)?
+                                l::slot_seed(&mut field9, &mut map, "updated_at", With9)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterGetResponse {
-                        confirmation_page_html: l::required(
-                            field0,
-                            "confirmation_page_html",
-                        )?,
+                        confirmation_page_html: field0.unwrap_or_default(),
                         created_at: field1.unwrap_or_default(),
                         name: l::required(field2, "name")?,
                         preference_center_api_id: l::required(
                             field3,
                             "preference_center_api_id",
                         )?,
-                        preference_center_options: l::required(
-                            field4,
-                            "preference_center_options",
-                        )?,
-                        preference_center_page_html: l::required(
-                            field5,
-                            "preference_center_page_html",
-                        )?,
-                        preference_center_title: l::required(
-                            field6,
-                            "preference_center_title",
-                        )?,
+                        preference_center_options: field4.unwrap_or_default(),
+                        preference_center_page_html: field5.unwrap_or_default(),
+                        preference_center_title: field6.unwrap_or_default(),
                         redirect_page_html: field7.unwrap_or_default(),
-                        state: l::required(field8, "state")?,
+                        state: field8.unwrap_or_default(),
                         updated_at: field9.unwrap_or_default(),
                     })
                 }
@@ -29161,31 +28987,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "color")?
+                                l::slot(&mut field0, &mut map, "color")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "href")?
+                                l::slot(&mut field1, &mut map, "href")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "rel")?
+                                l::slot(&mut field2, &mut map, "rel")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "sizes")?
+                                l::slot(&mut field3, &mut map, "sizes")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "type")?
+                                l::slot(&mut field4, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterLinkTag {
-                        color: l::required(field0, "color")?,
+                        color: field0.unwrap_or_default(),
                         href: l::required(field1, "href")?,
                         rel: l::required(field2, "rel")?,
-                        sizes: l::required(field3, "sizes")?,
-                        type_: l::required(field4, "type")?,
+                        sizes: field3.unwrap_or_default(),
+                        type_: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -29274,31 +29100,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "color")?
+                                l::slot(&mut field0, &mut map, "color")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "href")?
+                                l::slot(&mut field1, &mut map, "href")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "rel")?
+                                l::slot(&mut field2, &mut map, "rel")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "sizes")?
+                                l::slot(&mut field3, &mut map, "sizes")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "type")?
+                                l::slot(&mut field4, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterLinkTagReceived {
-                        color: l::required(field0, "color")?,
+                        color: field0.unwrap_or_default(),
                         href: l::required(field1, "href")?,
                         rel: l::required(field2, "rel")?,
-                        sizes: l::required(field3, "sizes")?,
-                        type_: l::required(field4, "type")?,
+                        sizes: field3.unwrap_or_default(),
+                        type_: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -29571,22 +29397,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "links-tags")?
+                                l::slot(&mut field0, &mut map, "links-tags")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "meta-viewport-content")?
+                                l::slot(&mut field1, &mut map, "meta-viewport-content")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterOptions {
                         links_tags: field0.unwrap_or_default(),
-                        meta_viewport_content: l::required(
-                            field1,
-                            "meta-viewport-content",
-                        )?,
+                        meta_viewport_content: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -29661,22 +29484,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "links-tags")?
+                                l::slot(&mut field0, &mut map, "links-tags")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "meta-viewport-content")?
+                                l::slot(&mut field1, &mut map, "meta-viewport-content")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterOptionsReceived {
                         links_tags: field0.unwrap_or_default(),
-                        meta_viewport_content: l::required(
-                            field1,
-                            "meta-viewport-content",
-                        )?,
+                        meta_viewport_content: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -29878,21 +29698,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "created_at", With0)?
+                                l::slot_seed(&mut field0, &mut map, "created_at", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "preference_center_api_id")?
+                                l::slot(&mut field2, &mut map, "preference_center_api_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(&mut field3, &mut map, "updated_at", With3)?
+                                l::slot_seed(&mut field3, &mut map, "updated_at", With3)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterSummary {
                         created_at: field0.unwrap_or_default(),
@@ -30000,48 +29820,45 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "confirmation_page_html")?
+                                l::slot(&mut field0, &mut map, "confirmation_page_html")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "options")?
+                                l::slot(&mut field2, &mut map, "options")
                             }
                             l::Field::Known(3usize) => {
                                 l::slot(
                                     &mut field3,
                                     &mut map,
                                     "preference_center_page_html",
-                                )?
+                                )
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "preference_center_title")?
+                                l::slot(&mut field4, &mut map, "preference_center_title")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "state")?
+                                l::slot(&mut field5, &mut map, "state")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterUpdateRequest {
                         confirmation_page_html: l::required(
                             field0,
                             "confirmation_page_html",
                         )?,
-                        name: l::required(field1, "name")?,
-                        options: l::required(field2, "options")?,
+                        name: field1.unwrap_or_default(),
+                        options: field2.unwrap_or_default(),
                         preference_center_page_html: l::required(
                             field3,
                             "preference_center_page_html",
                         )?,
-                        preference_center_title: l::required(
-                            field4,
-                            "preference_center_title",
-                        )?,
-                        state: l::required(field5, "state")?,
+                        preference_center_title: field4.unwrap_or_default(),
+                        state: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -30164,25 +29981,25 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "created_at", With0)?
+                                l::slot_seed(&mut field0, &mut map, "created_at", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "preference_center_api_id")?
+                                l::slot(&mut field2, &mut map, "preference_center_api_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot_seed(&mut field3, &mut map, "updated_at", With3)?
+                                l::slot_seed(&mut field3, &mut map, "updated_at", With3)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterUpdateResponse {
                         created_at: field0.unwrap_or_default(),
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                         preference_center_api_id: l::required(
                             field2,
                             "preference_center_api_id",
@@ -30248,12 +30065,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "preference_center_url")?
+                                l::slot(&mut field0, &mut map, "preference_center_url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCenterUrlGenerateResponse {
                         preference_center_url: l::required(
@@ -30390,12 +30207,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "preference_centers")?
+                                l::slot(&mut field0, &mut map, "preference_centers")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PreferenceCentersListResponse {
                         preference_centers: l::required(field0, "preference_centers")?,
@@ -30463,15 +30280,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "purchase_quantity")?
+                                l::slot(&mut field0, &mut map, "purchase_quantity")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PurchaseQuantityPoint {
                         purchase_quantity: l::required(field0, "purchase_quantity")?,
@@ -30540,15 +30357,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "revenue")?
+                                l::slot(&mut field0, &mut map, "revenue")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PurchaseRevenuePoint {
                         revenue: l::required(field0, "revenue")?,
@@ -30617,15 +30434,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "products")?
+                                l::slot(&mut field1, &mut map, "products")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PurchasesProductListResponse {
                         message: l::required(field0, "message")?,
@@ -30698,19 +30515,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PurchasesQuantitySeriesResponse {
                         data: l::required(field0, "data")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -30779,19 +30596,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PurchasesRevenueSeriesResponse {
                         data: l::required(field0, "data")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -30876,31 +30693,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "apple")?
+                                l::slot(&mut field1, &mut map, "apple")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "firebase")?
+                                l::slot(&mut field2, &mut map, "firebase")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "huawei")?
+                                l::slot(&mut field3, &mut map, "huawei")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "kindle")?
+                                l::slot(&mut field4, &mut map, "kindle")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(PushCredentialUpdateRequest {
                         app_id: l::required(field0, "app_id")?,
-                        apple: l::required(field1, "apple")?,
-                        firebase: l::required(field2, "firebase")?,
-                        huawei: l::required(field3, "huawei")?,
-                        kindle: l::required(field4, "kindle")?,
+                        apple: field1.unwrap_or_default(),
+                        firebase: field2.unwrap_or_default(),
+                        huawei: field3.unwrap_or_default(),
+                        kindle: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -31209,33 +31026,33 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "next_send_time")?
+                                l::slot(&mut field2, &mut map, "next_send_time")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schedule_type")?
+                                l::slot(&mut field3, &mut map, "schedule_type")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "tags")?
+                                l::slot(&mut field4, &mut map, "tags")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "type")?
+                                l::slot(&mut field5, &mut map, "type")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScheduledBroadcast {
                         id: l::required(field0, "id")?,
                         name: l::required(field1, "name")?,
                         next_send_time: l::required(field2, "next_send_time")?,
-                        schedule_type: l::required(field3, "schedule_type")?,
+                        schedule_type: field3.unwrap_or_default(),
                         tags: field4.unwrap_or_default(),
                         type_: l::required(field5, "type")?,
                     })
@@ -31520,23 +31337,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "detail")?
+                                l::slot(&mut field0, &mut map, "detail")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schemas")?
+                                l::slot(&mut field1, &mut map, "schemas")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "status")?
+                                l::slot(&mut field2, &mut map, "status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimError {
-                        detail: l::required(field0, "detail")?,
+                        detail: field0.unwrap_or_default(),
                         schemas: field1.unwrap_or_default(),
-                        status: l::required(field2, "status")?,
+                        status: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -31601,15 +31418,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "familyName")?
+                                l::slot(&mut field0, &mut map, "familyName")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "givenName")?
+                                l::slot(&mut field1, &mut map, "givenName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimName {
                         family_name: l::required(field0, "familyName")?,
@@ -31695,18 +31512,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroup")?
+                                l::slot(&mut field0, &mut map, "appGroup")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "companyPermissions")?
+                                l::slot(&mut field1, &mut map, "companyPermissions")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "roles")?
+                                l::slot(&mut field2, &mut map, "roles")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimPermissions {
                         app_group: l::required(field0, "appGroup")?,
@@ -31793,18 +31610,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroup")?
+                                l::slot(&mut field0, &mut map, "appGroup")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "companyPermissions")?
+                                l::slot(&mut field1, &mut map, "companyPermissions")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "roles")?
+                                l::slot(&mut field2, &mut map, "roles")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimPermissionsReceived {
                         app_group: l::required(field0, "appGroup")?,
@@ -31949,19 +31766,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "roleId")?
+                                l::slot(&mut field0, &mut map, "roleId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "roleName")?
+                                l::slot(&mut field1, &mut map, "roleName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimRole {
-                        role_id: l::required(field0, "roleId")?,
-                        role_name: l::required(field1, "roleName")?,
+                        role_id: field0.unwrap_or_default(),
+                        role_name: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -32042,23 +31859,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroup")?
+                                l::slot(&mut field0, &mut map, "appGroup")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "roleId")?
+                                l::slot(&mut field1, &mut map, "roleId")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "roleName")?
+                                l::slot(&mut field2, &mut map, "roleName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimRoleReceived {
                         app_group: field0.unwrap_or_default(),
-                        role_id: l::required(field1, "roleId")?,
-                        role_name: l::required(field2, "roleName")?,
+                        role_id: field1.unwrap_or_default(),
+                        role_name: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -32133,22 +31950,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "teamId")?
+                                l::slot(&mut field0, &mut map, "teamId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "teamName")?
+                                l::slot(&mut field1, &mut map, "teamName")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "teamPermissions")?
+                                l::slot(&mut field2, &mut map, "teamPermissions")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimTeamPermissions {
-                        team_id: l::required(field0, "teamId")?,
-                        team_name: l::required(field1, "teamName")?,
+                        team_id: field0.unwrap_or_default(),
+                        team_name: field1.unwrap_or_default(),
                         team_permissions: l::required(field2, "teamPermissions")?,
                     })
                 }
@@ -32258,41 +32075,41 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "createdAt")?
+                                l::slot(&mut field0, &mut map, "createdAt")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "department")?
+                                l::slot(&mut field1, &mut map, "department")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "id")?
+                                l::slot(&mut field2, &mut map, "id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "lastSignInAt")?
+                                l::slot(&mut field3, &mut map, "lastSignInAt")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "name")?
+                                l::slot(&mut field4, &mut map, "name")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "permissions")?
+                                l::slot(&mut field5, &mut map, "permissions")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "schemas")?
+                                l::slot(&mut field6, &mut map, "schemas")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "userName")?
+                                l::slot(&mut field7, &mut map, "userName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimUser {
-                        created_at: l::required(field0, "createdAt")?,
-                        department: l::required(field1, "department")?,
+                        created_at: field0.unwrap_or_default(),
+                        department: field1.unwrap_or_default(),
                         id: l::required(field2, "id")?,
-                        last_sign_in_at: l::required(field3, "lastSignInAt")?,
-                        name: l::required(field4, "name")?,
-                        permissions: l::required(field5, "permissions")?,
+                        last_sign_in_at: field3.unwrap_or_default(),
+                        name: field4.unwrap_or_default(),
+                        permissions: field5.unwrap_or_default(),
                         schemas: field6.unwrap_or_default(),
                         user_name: l::required(field7, "userName")?,
                     })
@@ -32433,21 +32250,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "department")?
+                                l::slot(&mut field0, &mut map, "department")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "permissions")?
+                                l::slot(&mut field2, &mut map, "permissions")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schemas")?
+                                l::slot(&mut field3, &mut map, "schemas")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimUserUpdateRequest {
                         department: l::required(field0, "department")?,
@@ -32537,29 +32354,29 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "department")?
+                                l::slot(&mut field0, &mut map, "department")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "name")?
+                                l::slot(&mut field1, &mut map, "name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "permissions")?
+                                l::slot(&mut field2, &mut map, "permissions")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "schemas")?
+                                l::slot(&mut field3, &mut map, "schemas")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "userName")?
+                                l::slot(&mut field4, &mut map, "userName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimUsersCreateRequest {
                         department: l::required(field0, "department")?,
                         name: l::required(field1, "name")?,
-                        permissions: l::required(field2, "permissions")?,
+                        permissions: field2.unwrap_or_default(),
                         schemas: l::required(field3, "schemas")?,
                         user_name: l::required(field4, "userName")?,
                     })
@@ -32706,23 +32523,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "Resources")?
+                                l::slot(&mut field0, &mut map, "Resources")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "schemas")?
+                                l::slot(&mut field1, &mut map, "schemas")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "totalResults")?
+                                l::slot(&mut field2, &mut map, "totalResults")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimUsersSearchResponse {
                         resources: l::required(field0, "Resources")?,
                         schemas: field1.unwrap_or_default(),
-                        total_results: l::required(field2, "totalResults")?,
+                        total_results: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -32800,25 +32617,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroupPermissionSetId")?
+                                l::slot(&mut field0, &mut map, "appGroupPermissionSetId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "appGroupPermissionSetName")?
+                                l::slot(&mut field1, &mut map, "appGroupPermissionSetName")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimWorkspacePermissionSet {
-                        app_group_permission_set_id: l::required(
-                            field0,
-                            "appGroupPermissionSetId",
-                        )?,
-                        app_group_permission_set_name: l::required(
-                            field1,
-                            "appGroupPermissionSetName",
-                        )?,
+                        app_group_permission_set_id: field0.unwrap_or_default(),
+                        app_group_permission_set_name: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -32902,28 +32713,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroupPermissionSetId")?
+                                l::slot(&mut field0, &mut map, "appGroupPermissionSetId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "appGroupPermissionSetName")?
+                                l::slot(&mut field1, &mut map, "appGroupPermissionSetName")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "permissions")?
+                                l::slot(&mut field2, &mut map, "permissions")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimWorkspacePermissionSetReceived {
-                        app_group_permission_set_id: l::required(
-                            field0,
-                            "appGroupPermissionSetId",
-                        )?,
-                        app_group_permission_set_name: l::required(
-                            field1,
-                            "appGroupPermissionSetName",
-                        )?,
+                        app_group_permission_set_id: field0.unwrap_or_default(),
+                        app_group_permission_set_name: field1.unwrap_or_default(),
                         permissions: field2.unwrap_or_default(),
                     })
                 }
@@ -33023,28 +32828,28 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroupId")?
+                                l::slot(&mut field0, &mut map, "appGroupId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "appGroupName")?
+                                l::slot(&mut field1, &mut map, "appGroupName")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "appGroupPermissionSets")?
+                                l::slot(&mut field2, &mut map, "appGroupPermissionSets")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "appGroupPermissions")?
+                                l::slot(&mut field3, &mut map, "appGroupPermissions")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "team")?
+                                l::slot(&mut field4, &mut map, "team")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimWorkspacePermissions {
-                        app_group_id: l::required(field0, "appGroupId")?,
-                        app_group_name: l::required(field1, "appGroupName")?,
+                        app_group_id: field0.unwrap_or_default(),
+                        app_group_name: field1.unwrap_or_default(),
                         app_group_permission_sets: field2.unwrap_or_default(),
                         app_group_permissions: field3.unwrap_or_default(),
                         team: field4.unwrap_or_default(),
@@ -33148,28 +32953,28 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "appGroupId")?
+                                l::slot(&mut field0, &mut map, "appGroupId")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "appGroupName")?
+                                l::slot(&mut field1, &mut map, "appGroupName")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "appGroupPermissionSets")?
+                                l::slot(&mut field2, &mut map, "appGroupPermissionSets")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "appGroupPermissions")?
+                                l::slot(&mut field3, &mut map, "appGroupPermissions")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "team")?
+                                l::slot(&mut field4, &mut map, "team")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(ScimWorkspacePermissionsReceived {
-                        app_group_id: l::required(field0, "appGroupId")?,
-                        app_group_name: l::required(field1, "appGroupName")?,
+                        app_group_id: field0.unwrap_or_default(),
+                        app_group_name: field1.unwrap_or_default(),
                         app_group_permission_sets: field2.unwrap_or_default(),
                         app_group_permissions: field3.unwrap_or_default(),
                         team: field4.unwrap_or_default(),
@@ -33261,27 +33066,27 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "description")?
+                                l::slot(&mut field0, &mut map, "description")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "id")?
+                                l::slot(&mut field1, &mut map, "id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "is_primary")?
+                                l::slot(&mut field2, &mut map, "is_primary")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "rsa_public_key")?
+                                l::slot(&mut field3, &mut map, "rsa_public_key")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SdkAuthenticationKey {
-                        description: l::required(field0, "description")?,
+                        description: field0.unwrap_or_default(),
                         id: l::required(field1, "id")?,
-                        is_primary: l::required(field2, "is_primary")?,
-                        rsa_public_key: l::required(field3, "rsa_public_key")?,
+                        is_primary: field2.unwrap_or_default(),
+                        rsa_public_key: field3.unwrap_or_default(),
                     })
                 }
             }
@@ -33363,26 +33168,26 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "description")?
+                                l::slot(&mut field1, &mut map, "description")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "make_primary")?
+                                l::slot(&mut field2, &mut map, "make_primary")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "rsa_public_key_str")?
+                                l::slot(&mut field3, &mut map, "rsa_public_key_str")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SdkAuthenticationKeyCreateRequest {
                         app_id: l::required(field0, "app_id")?,
                         description: l::required(field1, "description")?,
-                        make_primary: l::required(field2, "make_primary")?,
+                        make_primary: field2.unwrap_or_default(),
                         rsa_public_key_str: l::required(field3, "rsa_public_key_str")?,
                     })
                 }
@@ -33597,19 +33402,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SdkAuthenticationKeyCreateResponse {
                         id: l::required(field0, "id")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -33674,15 +33479,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "key_id")?
+                                l::slot(&mut field1, &mut map, "key_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SdkAuthenticationKeyReference {
                         app_id: l::required(field0, "app_id")?,
@@ -33825,19 +33630,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "keys")?
+                                l::slot(&mut field0, &mut map, "keys")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SdkAuthenticationKeysResponse {
                         keys: l::required(field0, "keys")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -33925,31 +33730,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(
-                                    &mut field0,
-                                    &mut map,
-                                    "analytics_tracking_enabled",
-                                )?
+                                l::slot(&mut field0, &mut map, "analytics_tracking_enabled")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "id")?
+                                l::slot(&mut field1, &mut map, "id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "tags")?
+                                l::slot(&mut field3, &mut map, "tags")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentListItem {
-                        analytics_tracking_enabled: l::required(
-                            field0,
-                            "analytics_tracking_enabled",
-                        )?,
+                        analytics_tracking_enabled: field0.unwrap_or_default(),
                         id: l::required(field1, "id")?,
                         name: l::required(field2, "name")?,
                         tags: field3.unwrap_or_default(),
@@ -34017,15 +33815,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "size")?
+                                l::slot(&mut field0, &mut map, "size")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentSizePoint {
                         size: l::required(field0, "size")?,
@@ -34094,15 +33892,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -34360,24 +34158,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "created_at", With0)?
+                                l::slot_seed(&mut field0, &mut map, "created_at", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "description", With1)?
+                                l::slot_seed(&mut field1, &mut map, "description", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "tags")?
+                                l::slot(&mut field4, &mut map, "tags")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "teams")?
+                                l::slot(&mut field5, &mut map, "teams")
                             }
                             l::Field::Known(6usize) => {
                                 l::slot_seed(
@@ -34385,19 +34183,19 @@ pub mod types {
                                     &mut map,
                                     "text_description",
                                     With6,
-                                )?
+                                )
                             }
                             l::Field::Known(7usize) => {
-                                l::slot_seed(&mut field7, &mut map, "updated_at", With7)?
+                                l::slot_seed(&mut field7, &mut map, "updated_at", With7)
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentsDetailsResponse {
                         created_at: field0.unwrap_or_default(),
                         description: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
-                        name: l::required(field3, "name")?,
+                        name: field3.unwrap_or_default(),
                         tags: field4.unwrap_or_default(),
                         teams: field5.unwrap_or_default(),
                         text_description: field6.unwrap_or_default(),
@@ -34531,12 +34329,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "segment_id")?
+                                l::slot(&mut field0, &mut map, "segment_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentsExportCancelRequest {
                         segment_id: l::required(field0, "segment_id")?,
@@ -34604,15 +34402,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "segments")?
+                                l::slot(&mut field1, &mut map, "segments")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SegmentsListResponse {
                         message: l::required(field0, "message")?,
@@ -34750,15 +34548,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SendsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -34900,19 +34698,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "campaign_id")?
+                                l::slot(&mut field0, &mut map, "campaign_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "send_id")?
+                                l::slot(&mut field1, &mut map, "send_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SendsIdCreateRequest {
                         campaign_id: l::required(field0, "campaign_id")?,
-                        send_id: l::required(field1, "send_id")?,
+                        send_id: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -34977,15 +34775,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "send_id")?
+                                l::slot(&mut field1, &mut map, "send_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SendsIdCreateResponse {
                         message: l::required(field0, "message")?,
@@ -35055,15 +34853,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "sessions")?
+                                l::slot(&mut field0, &mut map, "sessions")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "time")?
+                                l::slot(&mut field1, &mut map, "time")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SessionCountPoint {
                         sessions: l::required(field0, "sessions")?,
@@ -35132,15 +34930,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "data")?
+                                l::slot(&mut field0, &mut map, "data")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SessionsDataSeriesResponse {
                         data: l::required(field0, "data")?,
@@ -35222,23 +35020,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "invalid_detected_at")?
+                                l::slot(&mut field0, &mut map, "invalid_detected_at")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "phone")?
+                                l::slot(&mut field1, &mut map, "phone")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "reason")?
+                                l::slot(&mut field2, &mut map, "reason")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SmsInvalidPhoneNumber {
-                        invalid_detected_at: l::required(field0, "invalid_detected_at")?,
+                        invalid_detected_at: field0.unwrap_or_default(),
                         phone: l::required(field1, "phone")?,
-                        reason: l::required(field2, "reason")?,
+                        reason: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -35474,18 +35272,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "sms")?
+                                l::slot(&mut field1, &mut map, "sms")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SmsInvalidPhoneNumbersListResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         sms: l::required(field1, "sms")?,
                     })
                 }
@@ -35547,12 +35345,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "phone_numbers")?
+                                l::slot(&mut field0, &mut map, "phone_numbers")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SmsInvalidPhoneNumbersRemoveRequest {
                         phone_numbers: l::required(field0, "phone_numbers")?,
@@ -35660,55 +35458,46 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "body")?
+                                l::slot(&mut field1, &mut map, "body")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "link_shortening_enabled")?
+                                l::slot(&mut field2, &mut map, "link_shortening_enabled")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "media_items")?
+                                l::slot(&mut field3, &mut map, "media_items")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "message_variation_id")?
+                                l::slot(&mut field4, &mut map, "message_variation_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "subscription_group_id")?
+                                l::slot(&mut field5, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(6usize) => {
                                 l::slot(
                                     &mut field6,
                                     &mut map,
                                     "user_click_tracking_enabled",
-                                )?
+                                )
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SmsObject {
                         app_id: l::required(field0, "app_id")?,
                         body: l::required(field1, "body")?,
-                        link_shortening_enabled: l::required(
-                            field2,
-                            "link_shortening_enabled",
-                        )?,
+                        link_shortening_enabled: field2.unwrap_or_default(),
                         media_items: field3.unwrap_or_default(),
-                        message_variation_id: l::required(
-                            field4,
-                            "message_variation_id",
-                        )?,
+                        message_variation_id: field4.unwrap_or_default(),
                         subscription_group_id: l::required(
                             field5,
                             "subscription_group_id",
                         )?,
-                        user_click_tracking_enabled: l::required(
-                            field6,
-                            "user_click_tracking_enabled",
-                        )?,
+                        user_click_tracking_enabled: field6.unwrap_or_default(),
                     })
                 }
             }
@@ -35971,18 +35760,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "status")?
+                                l::slot(&mut field1, &mut map, "status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionStatusGetResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         status: l::required(field1, "status")?,
                     })
                 }
@@ -36156,41 +35945,38 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "external_id")?
+                                l::slot(&mut field1, &mut map, "external_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "phone")?
+                                l::slot(&mut field2, &mut map, "phone")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "subscription_group_id")?
+                                l::slot(&mut field3, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "subscription_state")?
+                                l::slot(&mut field4, &mut map, "subscription_state")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "use_double_opt_in_logic")?
+                                l::slot(&mut field5, &mut map, "use_double_opt_in_logic")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionStatusSetRequest {
-                        email: l::required(field0, "email")?,
-                        external_id: l::required(field1, "external_id")?,
-                        phone: l::required(field2, "phone")?,
+                        email: field0.unwrap_or_default(),
+                        external_id: field1.unwrap_or_default(),
+                        phone: field2.unwrap_or_default(),
                         subscription_group_id: l::required(
                             field3,
                             "subscription_group_id",
                         )?,
                         subscription_state: l::required(field4, "subscription_state")?,
-                        use_double_opt_in_logic: l::required(
-                            field5,
-                            "use_double_opt_in_logic",
-                        )?,
+                        use_double_opt_in_logic: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -36291,41 +36077,38 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "emails")?
+                                l::slot(&mut field0, &mut map, "emails")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "external_ids")?
+                                l::slot(&mut field1, &mut map, "external_ids")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "phones")?
+                                l::slot(&mut field2, &mut map, "phones")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "subscription_group_id")?
+                                l::slot(&mut field3, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "subscription_state")?
+                                l::slot(&mut field4, &mut map, "subscription_state")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "use_double_opt_in_logic")?
+                                l::slot(&mut field5, &mut map, "use_double_opt_in_logic")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionStatusSetV2Group {
-                        emails: l::required(field0, "emails")?,
+                        emails: field0.unwrap_or_default(),
                         external_ids: field1.unwrap_or_default(),
-                        phones: l::required(field2, "phones")?,
+                        phones: field2.unwrap_or_default(),
                         subscription_group_id: l::required(
                             field3,
                             "subscription_group_id",
                         )?,
                         subscription_state: l::required(field4, "subscription_state")?,
-                        use_double_opt_in_logic: l::required(
-                            field5,
-                            "use_double_opt_in_logic",
-                        )?,
+                        use_double_opt_in_logic: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -36386,12 +36169,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "subscription_groups")?
+                                l::slot(&mut field0, &mut map, "subscription_groups")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionStatusSetV2Request {
                         subscription_groups: l::required(field0, "subscription_groups")?,
@@ -36502,38 +36285,35 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "channel")?
+                                l::slot(&mut field0, &mut map, "channel")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "id")?
+                                l::slot(&mut field1, &mut map, "id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "name")?
+                                l::slot(&mut field2, &mut map, "name")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "status")?
+                                l::slot(&mut field3, &mut map, "status")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "subscription_group_id")?
+                                l::slot(&mut field4, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "subscription_status")?
+                                l::slot(&mut field5, &mut map, "subscription_status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionUserStatusGroup {
-                        channel: l::required(field0, "channel")?,
-                        id: l::required(field1, "id")?,
-                        name: l::required(field2, "name")?,
-                        status: l::required(field3, "status")?,
-                        subscription_group_id: l::required(
-                            field4,
-                            "subscription_group_id",
-                        )?,
-                        subscription_status: l::required(field5, "subscription_status")?,
+                        channel: field0.unwrap_or_default(),
+                        id: field1.unwrap_or_default(),
+                        name: field2.unwrap_or_default(),
+                        status: field3.unwrap_or_default(),
+                        subscription_group_id: field4.unwrap_or_default(),
+                        subscription_status: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -36722,30 +36502,30 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "subscription_groups")?
+                                l::slot(&mut field1, &mut map, "subscription_groups")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "success")?
+                                l::slot(&mut field2, &mut map, "success")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "total_count")?
+                                l::slot(&mut field3, &mut map, "total_count")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "users")?
+                                l::slot(&mut field4, &mut map, "users")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionUserStatusResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         subscription_groups: field1.unwrap_or_default(),
-                        success: l::required(field2, "success")?,
-                        total_count: l::required(field3, "total_count")?,
+                        success: field2.unwrap_or_default(),
+                        total_count: field3.unwrap_or_default(),
                         users: field4.unwrap_or_default(),
                     })
                 }
@@ -36888,21 +36668,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot_seed(&mut field0, &mut map, "email", With0)?
+                                l::slot_seed(&mut field0, &mut map, "email", With0)
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "external_id", With1)?
+                                l::slot_seed(&mut field1, &mut map, "external_id", With1)
                             }
                             l::Field::Known(2usize) => {
-                                l::slot_seed(&mut field2, &mut map, "phone", With2)?
+                                l::slot_seed(&mut field2, &mut map, "phone", With2)
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "subscription_groups")?
+                                l::slot(&mut field3, &mut map, "subscription_groups")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(SubscriptionUserStatusUser {
                         email: field0.unwrap_or_default(),
@@ -37013,36 +36793,36 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "plaintext_body")?
+                                l::slot(&mut field1, &mut map, "plaintext_body")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "preheader")?
+                                l::slot(&mut field2, &mut map, "preheader")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "should_inline_css")?
+                                l::slot(&mut field3, &mut map, "should_inline_css")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "subject")?
+                                l::slot(&mut field4, &mut map, "subject")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "tags")?
+                                l::slot(&mut field5, &mut map, "tags")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "template_name")?
+                                l::slot(&mut field6, &mut map, "template_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TemplatesEmailCreateRequest {
                         body: l::required(field0, "body")?,
-                        plaintext_body: l::required(field1, "plaintext_body")?,
-                        preheader: l::required(field2, "preheader")?,
-                        should_inline_css: l::required(field3, "should_inline_css")?,
+                        plaintext_body: field1.unwrap_or_default(),
+                        preheader: field2.unwrap_or_default(),
+                        should_inline_css: field3.unwrap_or_default(),
                         subject: l::required(field4, "subject")?,
                         tags: field5.unwrap_or_default(),
                         template_name: l::required(field6, "template_name")?,
@@ -37114,19 +36894,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email_template_id")?
+                                l::slot(&mut field0, &mut map, "email_template_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TemplatesEmailCreateResponse {
                         email_template_id: l::required(field0, "email_template_id")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -37333,59 +37113,59 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "created_at")?
+                                l::slot(&mut field1, &mut map, "created_at")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "description")?
+                                l::slot(&mut field2, &mut map, "description")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "email_template_id")?
+                                l::slot(&mut field3, &mut map, "email_template_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "message")?
+                                l::slot(&mut field4, &mut map, "message")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "plaintext_body")?
+                                l::slot(&mut field5, &mut map, "plaintext_body")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "preheader")?
+                                l::slot(&mut field6, &mut map, "preheader")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "should_inline_css")?
+                                l::slot(&mut field7, &mut map, "should_inline_css")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "subject")?
+                                l::slot(&mut field8, &mut map, "subject")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "tags")?
+                                l::slot(&mut field9, &mut map, "tags")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "template_name")?
+                                l::slot(&mut field10, &mut map, "template_name")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "updated_at")?
+                                l::slot(&mut field11, &mut map, "updated_at")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TemplatesEmailInfoResponse {
-                        body: l::required(field0, "body")?,
-                        created_at: l::required(field1, "created_at")?,
-                        description: l::required(field2, "description")?,
+                        body: field0.unwrap_or_default(),
+                        created_at: field1.unwrap_or_default(),
+                        description: field2.unwrap_or_default(),
                         email_template_id: l::required(field3, "email_template_id")?,
-                        message: l::required(field4, "message")?,
-                        plaintext_body: l::required(field5, "plaintext_body")?,
-                        preheader: l::required(field6, "preheader")?,
-                        should_inline_css: l::required(field7, "should_inline_css")?,
-                        subject: l::required(field8, "subject")?,
-                        tags: l::required(field9, "tags")?,
-                        template_name: l::required(field10, "template_name")?,
-                        updated_at: l::required(field11, "updated_at")?,
+                        message: field4.unwrap_or_default(),
+                        plaintext_body: field5.unwrap_or_default(),
+                        preheader: field6.unwrap_or_default(),
+                        should_inline_css: field7.unwrap_or_default(),
+                        subject: field8.unwrap_or_default(),
+                        tags: field9.unwrap_or_default(),
+                        template_name: field10.unwrap_or_default(),
+                        updated_at: field11.unwrap_or_default(),
                     })
                 }
             }
@@ -37458,22 +37238,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "count")?
+                                l::slot(&mut field0, &mut map, "count")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "templates")?
+                                l::slot(&mut field2, &mut map, "templates")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TemplatesEmailListResponse {
-                        count: l::required(field0, "count")?,
-                        message: l::required(field1, "message")?,
+                        count: field0.unwrap_or_default(),
+                        message: field1.unwrap_or_default(),
                         templates: l::required(field2, "templates")?,
                     })
                 }
@@ -37589,43 +37369,43 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "email_template_id")?
+                                l::slot(&mut field1, &mut map, "email_template_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "plaintext_body")?
+                                l::slot(&mut field2, &mut map, "plaintext_body")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "preheader")?
+                                l::slot(&mut field3, &mut map, "preheader")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "should_inline_css")?
+                                l::slot(&mut field4, &mut map, "should_inline_css")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "subject")?
+                                l::slot(&mut field5, &mut map, "subject")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "tags")?
+                                l::slot(&mut field6, &mut map, "tags")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "template_name")?
+                                l::slot(&mut field7, &mut map, "template_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TemplatesEmailUpdateRequest {
-                        body: l::required(field0, "body")?,
+                        body: field0.unwrap_or_default(),
                         email_template_id: l::required(field1, "email_template_id")?,
-                        plaintext_body: l::required(field2, "plaintext_body")?,
-                        preheader: l::required(field3, "preheader")?,
-                        should_inline_css: l::required(field4, "should_inline_css")?,
-                        subject: l::required(field5, "subject")?,
+                        plaintext_body: field2.unwrap_or_default(),
+                        preheader: field3.unwrap_or_default(),
+                        should_inline_css: field4.unwrap_or_default(),
+                        subject: field5.unwrap_or_default(),
                         tags: field6.unwrap_or_default(),
-                        template_name: l::required(field7, "template_name")?,
+                        template_name: field7.unwrap_or_default(),
                     })
                 }
             }
@@ -37715,31 +37495,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "count")?
+                                l::slot(&mut field0, &mut map, "count")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "first")?
+                                l::slot(&mut field1, &mut map, "first")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "last")?
+                                l::slot(&mut field2, &mut map, "last")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "product_id")?
+                                l::slot(&mut field4, &mut map, "product_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TrackedOccurrenceSummary {
-                        count: l::required(field0, "count")?,
-                        first: l::required(field1, "first")?,
-                        last: l::required(field2, "last")?,
-                        name: l::required(field3, "name")?,
-                        product_id: l::required(field4, "product_id")?,
+                        count: field0.unwrap_or_default(),
+                        first: field1.unwrap_or_default(),
+                        last: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
+                        product_id: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -37895,23 +37675,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_send_id")?
+                                l::slot(&mut field0, &mut map, "external_send_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "recipient")?
+                                l::slot(&mut field1, &mut map, "recipient")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "trigger_properties")?
+                                l::slot(&mut field2, &mut map, "trigger_properties")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TransactionalCampaignSendRequest {
-                        external_send_id: l::required(field0, "external_send_id")?,
+                        external_send_id: field0.unwrap_or_default(),
                         recipient: l::required(field1, "recipient")?,
-                        trigger_properties: l::required(field2, "trigger_properties")?,
+                        trigger_properties: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -38062,23 +37842,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "dispatch_id")?
+                                l::slot(&mut field0, &mut map, "dispatch_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "metadata")?
+                                l::slot(&mut field1, &mut map, "metadata")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "status")?
+                                l::slot(&mut field2, &mut map, "status")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TransactionalCampaignSendResponse {
                         dispatch_id: l::required(field0, "dispatch_id")?,
                         metadata: field1.unwrap_or_default(),
-                        status: l::required(field2, "status")?,
+                        status: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -38155,23 +37935,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "external_user_id")?
+                                l::slot(&mut field1, &mut map, "external_user_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "user_alias")?
+                                l::slot(&mut field2, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TransactionalRecipient {
-                        attributes: l::required(field0, "attributes")?,
-                        external_user_id: l::required(field1, "external_user_id")?,
-                        user_alias: l::required(field2, "user_alias")?,
+                        attributes: field0.unwrap_or_default(),
+                        external_user_id: field1.unwrap_or_default(),
+                        user_alias: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -38266,31 +38046,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "country")?
+                                l::slot(&mut field0, &mut map, "country")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "language")?
+                                l::slot(&mut field1, &mut map, "language")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "locale_key")?
+                                l::slot(&mut field2, &mut map, "locale_key")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "name")?
+                                l::slot(&mut field3, &mut map, "name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "uuid")?
+                                l::slot(&mut field4, &mut map, "uuid")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TranslationLocale {
-                        country: l::required(field0, "country")?,
-                        language: l::required(field1, "language")?,
-                        locale_key: l::required(field2, "locale_key")?,
-                        name: l::required(field3, "name")?,
-                        uuid: l::required(field4, "uuid")?,
+                        country: field0.unwrap_or_default(),
+                        language: field1.unwrap_or_default(),
+                        locale_key: field2.unwrap_or_default(),
+                        name: field3.unwrap_or_default(),
+                        uuid: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -38399,12 +38179,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "translation_map")?
+                                l::slot(&mut field0, &mut map, "translation_map")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TranslationSource {
                         translation_map: l::required(field0, "translation_map")?,
@@ -38475,18 +38255,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "translations")?
+                                l::slot(&mut field1, &mut map, "translations")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TranslationSourceResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         translations: l::required(field1, "translations")?,
                     })
                 }
@@ -38553,15 +38333,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TranslationUpdateResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                     })
                 }
             }
@@ -38629,18 +38409,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "translations")?
+                                l::slot(&mut field1, &mut map, "translations")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(TranslationsListResponse {
-                        message: l::required(field0, "message")?,
+                        message: field0.unwrap_or_default(),
                         translations: l::required(field1, "translations")?,
                     })
                 }
@@ -38749,15 +38529,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alias_label")?
+                                l::slot(&mut field0, &mut map, "alias_label")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "alias_name")?
+                                l::slot(&mut field1, &mut map, "alias_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserAlias {
                         alias_label: l::required(field0, "alias_label")?,
@@ -38824,15 +38604,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_id")?
+                                l::slot(&mut field0, &mut map, "external_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "user_alias")?
+                                l::slot(&mut field1, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserAliasToIdentify {
                         external_id: l::required(field0, "external_id")?,
@@ -38902,18 +38682,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alias_label")?
+                                l::slot(&mut field0, &mut map, "alias_label")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "new_alias_name")?
+                                l::slot(&mut field1, &mut map, "new_alias_name")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "old_alias_name")?
+                                l::slot(&mut field2, &mut map, "old_alias_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserAliasUpdate {
                         alias_label: l::required(field0, "alias_label")?,
@@ -39526,12 +39306,12 @@ pub mod types {
                             unknown: l::Unknown::Keep,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "braze_id")?
+                                l::slot(&mut field0, &mut map, "braze_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot_seed(&mut field1, &mut map, "country", With1)?
+                                l::slot_seed(&mut field1, &mut map, "country", With1)
                             }
                             l::Field::Known(2usize) => {
                                 l::slot_seed(
@@ -39539,7 +39319,7 @@ pub mod types {
                                     &mut map,
                                     "current_location",
                                     With2,
-                                )?
+                                )
                             }
                             l::Field::Known(3usize) => {
                                 l::slot_seed(
@@ -39547,7 +39327,7 @@ pub mod types {
                                     &mut map,
                                     "date_of_first_session",
                                     With3,
-                                )?
+                                )
                             }
                             l::Field::Known(4usize) => {
                                 l::slot_seed(
@@ -39555,51 +39335,51 @@ pub mod types {
                                     &mut map,
                                     "date_of_last_session",
                                     With4,
-                                )?
+                                )
                             }
                             l::Field::Known(5usize) => {
-                                l::slot_seed(&mut field5, &mut map, "dob", With5)?
+                                l::slot_seed(&mut field5, &mut map, "dob", With5)
                             }
                             l::Field::Known(6usize) => {
-                                l::slot_seed(&mut field6, &mut map, "email", With6)?
+                                l::slot_seed(&mut field6, &mut map, "email", With6)
                             }
                             l::Field::Known(7usize) => {
                                 l::slot(
                                     &mut field7,
                                     &mut map,
                                     "email_click_tracking_disabled",
-                                )?
+                                )
                             }
                             l::Field::Known(8usize) => {
                                 l::slot(
                                     &mut field8,
                                     &mut map,
                                     "email_open_tracking_disabled",
-                                )?
+                                )
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "email_subscribe")?
+                                l::slot(&mut field9, &mut map, "email_subscribe")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "external_id")?
+                                l::slot(&mut field10, &mut map, "external_id")
                             }
                             l::Field::Known(11usize) => {
-                                l::slot_seed(&mut field11, &mut map, "facebook", With11)?
+                                l::slot_seed(&mut field11, &mut map, "facebook", With11)
                             }
                             l::Field::Known(12usize) => {
-                                l::slot_seed(&mut field12, &mut map, "first_name", With12)?
+                                l::slot_seed(&mut field12, &mut map, "first_name", With12)
                             }
                             l::Field::Known(13usize) => {
-                                l::slot_seed(&mut field13, &mut map, "gender", With13)?
+                                l::slot_seed(&mut field13, &mut map, "gender", With13)
                             }
                             l::Field::Known(14usize) => {
-                                l::slot_seed(&mut field14, &mut map, "home_city", With14)?
+                                l::slot_seed(&mut field14, &mut map, "home_city", With14)
                             }
                             l::Field::Known(15usize) => {
-                                l::slot_seed(&mut field15, &mut map, "language", With15)?
+                                l::slot_seed(&mut field15, &mut map, "language", With15)
                             }
                             l::Field::Known(16usize) => {
-                                l::slot_seed(&mut field16, &mut map, "last_name", With16)?
+                                l::slot_seed(&mut field16, &mut map, "last_name", With16)
                             }
                             l::Field::Known(17usize) => {
                                 l::slot_seed(
@@ -39607,62 +39387,54 @@ pub mod types {
                                     &mut map,
                                     "marked_email_as_spam_at",
                                     With17,
-                                )?
+                                )
                             }
                             l::Field::Known(18usize) => {
-                                l::slot(&mut field18, &mut map, "_merge_objects")?
+                                l::slot(&mut field18, &mut map, "_merge_objects")
                             }
                             l::Field::Known(19usize) => {
-                                l::slot_seed(&mut field19, &mut map, "phone", With19)?
+                                l::slot_seed(&mut field19, &mut map, "phone", With19)
                             }
                             l::Field::Known(20usize) => {
-                                l::slot(&mut field20, &mut map, "push_subscribe")?
+                                l::slot(&mut field20, &mut map, "push_subscribe")
                             }
                             l::Field::Known(21usize) => {
-                                l::slot(&mut field21, &mut map, "push_token_import")?
+                                l::slot(&mut field21, &mut map, "push_token_import")
                             }
                             l::Field::Known(22usize) => {
-                                l::slot(&mut field22, &mut map, "push_tokens")?
+                                l::slot(&mut field22, &mut map, "push_tokens")
                             }
                             l::Field::Known(23usize) => {
-                                l::slot(&mut field23, &mut map, "subscription_groups")?
+                                l::slot(&mut field23, &mut map, "subscription_groups")
                             }
                             l::Field::Known(24usize) => {
-                                l::slot_seed(&mut field24, &mut map, "time_zone", With24)?
+                                l::slot_seed(&mut field24, &mut map, "time_zone", With24)
                             }
                             l::Field::Known(25usize) => {
-                                l::slot_seed(&mut field25, &mut map, "twitter", With25)?
+                                l::slot_seed(&mut field25, &mut map, "twitter", With25)
                             }
                             l::Field::Known(26usize) => {
-                                l::slot(&mut field26, &mut map, "_update_existing_only")?
+                                l::slot(&mut field26, &mut map, "_update_existing_only")
                             }
                             l::Field::Known(27usize) => {
-                                l::slot(&mut field27, &mut map, "user_alias")?
+                                l::slot(&mut field27, &mut map, "user_alias")
                             }
-                            l::Field::Other(key) => {
-                                extra.insert(key, map.next_value()?);
-                            }
-                            _ => l::skip(&mut map)?,
-                        }
+                            l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserAttributes {
-                        braze_id: l::required(field0, "braze_id")?,
+                        braze_id: field0.unwrap_or_default(),
                         country: field1.unwrap_or_default(),
                         current_location: field2.unwrap_or_default(),
                         date_of_first_session: field3.unwrap_or_default(),
                         date_of_last_session: field4.unwrap_or_default(),
                         dob: field5.unwrap_or_default(),
                         email: field6.unwrap_or_default(),
-                        email_click_tracking_disabled: l::required(
-                            field7,
-                            "email_click_tracking_disabled",
-                        )?,
-                        email_open_tracking_disabled: l::required(
-                            field8,
-                            "email_open_tracking_disabled",
-                        )?,
-                        email_subscribe: l::required(field9, "email_subscribe")?,
-                        external_id: l::required(field10, "external_id")?,
+                        email_click_tracking_disabled: field7.unwrap_or_default(),
+                        email_open_tracking_disabled: field8.unwrap_or_default(),
+                        email_subscribe: field9.unwrap_or_default(),
+                        external_id: field10.unwrap_or_default(),
                         facebook: field11.unwrap_or_default(),
                         first_name: field12.unwrap_or_default(),
                         gender: field13.unwrap_or_default(),
@@ -39670,19 +39442,16 @@ pub mod types {
                         language: field15.unwrap_or_default(),
                         last_name: field16.unwrap_or_default(),
                         marked_email_as_spam_at: field17.unwrap_or_default(),
-                        merge_objects: l::required(field18, "_merge_objects")?,
+                        merge_objects: field18.unwrap_or_default(),
                         phone: field19.unwrap_or_default(),
-                        push_subscribe: l::required(field20, "push_subscribe")?,
-                        push_token_import: l::required(field21, "push_token_import")?,
+                        push_subscribe: field20.unwrap_or_default(),
+                        push_token_import: field21.unwrap_or_default(),
                         push_tokens: field22.unwrap_or_default(),
                         subscription_groups: field23.unwrap_or_default(),
                         time_zone: field24.unwrap_or_default(),
                         twitter: field25.unwrap_or_default(),
-                        update_existing_only: l::required(
-                            field26,
-                            "_update_existing_only",
-                        )?,
-                        user_alias: l::required(field27, "user_alias")?,
+                        update_existing_only: field26.unwrap_or_default(),
+                        user_alias: field27.unwrap_or_default(),
                         extra: extra,
                     })
                 }
@@ -39744,18 +39513,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "external_id")?
+                                l::slot(&mut field1, &mut map, "external_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "prioritization")?
+                                l::slot(&mut field2, &mut map, "prioritization")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserEmailToIdentify {
                         email: l::required(field0, "email")?,
@@ -39894,54 +39663,51 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "braze_id")?
+                                l::slot(&mut field1, &mut map, "braze_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "email")?
+                                l::slot(&mut field2, &mut map, "email")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "external_id")?
+                                l::slot(&mut field3, &mut map, "external_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "name")?
+                                l::slot(&mut field4, &mut map, "name")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "phone")?
+                                l::slot(&mut field5, &mut map, "phone")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "properties")?
+                                l::slot(&mut field6, &mut map, "properties")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot_seed(&mut field7, &mut map, "time", With7)?
+                                l::slot_seed(&mut field7, &mut map, "time", With7)
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "_update_existing_only")?
+                                l::slot(&mut field8, &mut map, "_update_existing_only")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "user_alias")?
+                                l::slot(&mut field9, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserEvent {
-                        app_id: l::required(field0, "app_id")?,
-                        braze_id: l::required(field1, "braze_id")?,
-                        email: l::required(field2, "email")?,
-                        external_id: l::required(field3, "external_id")?,
+                        app_id: field0.unwrap_or_default(),
+                        braze_id: field1.unwrap_or_default(),
+                        email: field2.unwrap_or_default(),
+                        external_id: field3.unwrap_or_default(),
                         name: l::required(field4, "name")?,
-                        phone: l::required(field5, "phone")?,
-                        properties: l::required(field6, "properties")?,
+                        phone: field5.unwrap_or_default(),
+                        properties: field6.unwrap_or_default(),
                         time: l::required_with(field7, "time")?,
-                        update_existing_only: l::required(
-                            field8,
-                            "_update_existing_only",
-                        )?,
-                        user_alias: l::required(field9, "user_alias")?,
+                        update_existing_only: field8.unwrap_or_default(),
+                        user_alias: field9.unwrap_or_default(),
                     })
                 }
             }
@@ -40398,23 +40164,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "id")?
+                                l::slot(&mut field0, &mut map, "id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "likes")?
+                                l::slot(&mut field1, &mut map, "likes")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "num_friends")?
+                                l::slot(&mut field2, &mut map, "num_friends")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserFacebookData {
-                        id: l::required(field0, "id")?,
+                        id: field0.unwrap_or_default(),
                         likes: field1.unwrap_or_default(),
-                        num_friends: l::required(field2, "num_friends")?,
+                        num_friends: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -40645,31 +40411,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "braze_id")?
+                                l::slot(&mut field0, &mut map, "braze_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "email")?
+                                l::slot(&mut field1, &mut map, "email")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "external_id")?
+                                l::slot(&mut field2, &mut map, "external_id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "phone")?
+                                l::slot(&mut field3, &mut map, "phone")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "user_alias")?
+                                l::slot(&mut field4, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserIdentifier {
-                        braze_id: l::required(field0, "braze_id")?,
-                        email: l::required(field1, "email")?,
-                        external_id: l::required(field2, "external_id")?,
-                        phone: l::required(field3, "phone")?,
-                        user_alias: l::required(field4, "user_alias")?,
+                        braze_id: field0.unwrap_or_default(),
+                        email: field1.unwrap_or_default(),
+                        external_id: field2.unwrap_or_default(),
+                        phone: field3.unwrap_or_default(),
+                        user_alias: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -40750,15 +40516,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "latitude")?
+                                l::slot(&mut field0, &mut map, "latitude")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "longitude")?
+                                l::slot(&mut field1, &mut map, "longitude")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserLocation {
                         latitude: l::required(field0, "latitude")?,
@@ -40999,31 +40765,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "external_id")?
+                                l::slot(&mut field1, &mut map, "external_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "phone")?
+                                l::slot(&mut field2, &mut map, "phone")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "prioritization")?
+                                l::slot(&mut field3, &mut map, "prioritization")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "user_alias")?
+                                l::slot(&mut field4, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserMergeIdentifier {
-                        email: l::required(field0, "email")?,
-                        external_id: l::required(field1, "external_id")?,
-                        phone: l::required(field2, "phone")?,
+                        email: field0.unwrap_or_default(),
+                        external_id: field1.unwrap_or_default(),
+                        phone: field2.unwrap_or_default(),
                         prioritization: field3.unwrap_or_default(),
-                        user_alias: l::required(field4, "user_alias")?,
+                        user_alias: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -41086,15 +40852,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "identifier_to_keep")?
+                                l::slot(&mut field0, &mut map, "identifier_to_keep")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "identifier_to_merge")?
+                                l::slot(&mut field1, &mut map, "identifier_to_merge")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserMergeUpdate {
                         identifier_to_keep: l::required(field0, "identifier_to_keep")?,
@@ -41165,18 +40931,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_id")?
+                                l::slot(&mut field0, &mut map, "external_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "phone")?
+                                l::slot(&mut field1, &mut map, "phone")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "prioritization")?
+                                l::slot(&mut field2, &mut map, "prioritization")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserPhoneNumberToIdentify {
                         external_id: l::required(field0, "external_id")?,
@@ -41334,66 +41100,63 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "braze_id")?
+                                l::slot(&mut field1, &mut map, "braze_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "currency")?
+                                l::slot(&mut field2, &mut map, "currency")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "email")?
+                                l::slot(&mut field3, &mut map, "email")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "external_id")?
+                                l::slot(&mut field4, &mut map, "external_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "phone")?
+                                l::slot(&mut field5, &mut map, "phone")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "price")?
+                                l::slot(&mut field6, &mut map, "price")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "product_id")?
+                                l::slot(&mut field7, &mut map, "product_id")
                             }
                             l::Field::Known(8usize) => {
-                                l::slot(&mut field8, &mut map, "properties")?
+                                l::slot(&mut field8, &mut map, "properties")
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "quantity")?
+                                l::slot(&mut field9, &mut map, "quantity")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot_seed(&mut field10, &mut map, "time", With10)?
+                                l::slot_seed(&mut field10, &mut map, "time", With10)
                             }
                             l::Field::Known(11usize) => {
-                                l::slot(&mut field11, &mut map, "_update_existing_only")?
+                                l::slot(&mut field11, &mut map, "_update_existing_only")
                             }
                             l::Field::Known(12usize) => {
-                                l::slot(&mut field12, &mut map, "user_alias")?
+                                l::slot(&mut field12, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserPurchase {
-                        app_id: l::required(field0, "app_id")?,
-                        braze_id: l::required(field1, "braze_id")?,
+                        app_id: field0.unwrap_or_default(),
+                        braze_id: field1.unwrap_or_default(),
                         currency: l::required(field2, "currency")?,
-                        email: l::required(field3, "email")?,
-                        external_id: l::required(field4, "external_id")?,
-                        phone: l::required(field5, "phone")?,
+                        email: field3.unwrap_or_default(),
+                        external_id: field4.unwrap_or_default(),
+                        phone: field5.unwrap_or_default(),
                         price: l::required(field6, "price")?,
                         product_id: l::required(field7, "product_id")?,
-                        properties: l::required(field8, "properties")?,
-                        quantity: l::required(field9, "quantity")?,
+                        properties: field8.unwrap_or_default(),
+                        quantity: field9.unwrap_or_default(),
                         time: l::required_with(field10, "time")?,
-                        update_existing_only: l::required(
-                            field11,
-                            "_update_existing_only",
-                        )?,
-                        user_alias: l::required(field12, "user_alias")?,
+                        update_existing_only: field11.unwrap_or_default(),
+                        user_alias: field12.unwrap_or_default(),
                     })
                 }
             }
@@ -41626,22 +41389,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "device_id")?
+                                l::slot(&mut field1, &mut map, "device_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "token")?
+                                l::slot(&mut field2, &mut map, "token")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserPushToken {
                         app_id: l::required(field0, "app_id")?,
-                        device_id: l::required(field1, "device_id")?,
+                        device_id: field1.unwrap_or_default(),
                         token: l::required(field2, "token")?,
                     })
                 }
@@ -41738,18 +41501,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "subscription_group_id")?
+                                l::slot(&mut field0, &mut map, "subscription_group_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "subscription_state")?
+                                l::slot(&mut field1, &mut map, "subscription_state")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "use_double_opt_in_logic")?
+                                l::slot(&mut field2, &mut map, "use_double_opt_in_logic")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserSubscriptionGroupState {
                         subscription_group_id: l::required(
@@ -41757,10 +41520,7 @@ pub mod types {
                             "subscription_group_id",
                         )?,
                         subscription_state: l::required(field1, "subscription_state")?,
-                        use_double_opt_in_logic: l::required(
-                            field2,
-                            "use_double_opt_in_logic",
-                        )?,
+                        use_double_opt_in_logic: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -42128,31 +41888,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "followers_count")?
+                                l::slot(&mut field0, &mut map, "followers_count")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "friends_count")?
+                                l::slot(&mut field1, &mut map, "friends_count")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "id")?
+                                l::slot(&mut field2, &mut map, "id")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "screen_name")?
+                                l::slot(&mut field3, &mut map, "screen_name")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "statuses_count")?
+                                l::slot(&mut field4, &mut map, "statuses_count")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UserTwitterData {
-                        followers_count: l::required(field0, "followers_count")?,
-                        friends_count: l::required(field1, "friends_count")?,
-                        id: l::required(field2, "id")?,
-                        screen_name: l::required(field3, "screen_name")?,
-                        statuses_count: l::required(field4, "statuses_count")?,
+                        followers_count: field0.unwrap_or_default(),
+                        friends_count: field1.unwrap_or_default(),
+                        id: field2.unwrap_or_default(),
+                        screen_name: field3.unwrap_or_default(),
+                        statuses_count: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -42212,12 +41972,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "user_aliases")?
+                                l::slot(&mut field0, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersAliasNewRequest {
                         user_aliases: l::required(field0, "user_aliases")?,
@@ -42296,21 +42056,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "aliases_processed")?
+                                l::slot(&mut field0, &mut map, "aliases_processed")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersAliasNewResponse {
-                        aliases_processed: l::required(field0, "aliases_processed")?,
+                        aliases_processed: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
                     })
@@ -42373,12 +42133,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alias_updates")?
+                                l::slot(&mut field0, &mut map, "alias_updates")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersAliasUpdateRequest {
                         alias_updates: l::required(field0, "alias_updates")?,
@@ -42449,15 +42209,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersAliasUpdateResponse {
                         errors: field0.unwrap_or_default(),
@@ -42524,15 +42284,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "email")?
+                                l::slot(&mut field0, &mut map, "email")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "prioritization")?
+                                l::slot(&mut field1, &mut map, "prioritization")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersDeleteEmailAddress {
                         email: l::required(field0, "email")?,
@@ -42600,15 +42360,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "phone")?
+                                l::slot(&mut field0, &mut map, "phone")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "prioritization")?
+                                l::slot(&mut field1, &mut map, "prioritization")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersDeletePhoneNumber {
                         phone: l::required(field0, "phone")?,
@@ -42703,24 +42463,24 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "braze_ids")?
+                                l::slot(&mut field0, &mut map, "braze_ids")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "email_addresses")?
+                                l::slot(&mut field1, &mut map, "email_addresses")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "external_ids")?
+                                l::slot(&mut field2, &mut map, "external_ids")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "phone_numbers")?
+                                l::slot(&mut field3, &mut map, "phone_numbers")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "user_aliases")?
+                                l::slot(&mut field4, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersDeleteRequest {
                         braze_ids: field0.unwrap_or_default(),
@@ -42796,19 +42556,19 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "deleted")?
+                                l::slot(&mut field0, &mut map, "deleted")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersDeleteResponse {
                         deleted: l::required(field0, "deleted")?,
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -42890,23 +42650,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "callback_endpoint")?
+                                l::slot(&mut field0, &mut map, "callback_endpoint")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "fields_to_export")?
+                                l::slot(&mut field1, &mut map, "fields_to_export")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "output_format")?
+                                l::slot(&mut field2, &mut map, "output_format")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportGlobalControlGroupRequest {
-                        callback_endpoint: l::required(field0, "callback_endpoint")?,
+                        callback_endpoint: field0.unwrap_or_default(),
                         fields_to_export: l::required(field1, "fields_to_export")?,
-                        output_format: l::required(field2, "output_format")?,
+                        output_format: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -42981,23 +42741,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "object_prefix")?
+                                l::slot(&mut field1, &mut map, "object_prefix")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "url")?
+                                l::slot(&mut field2, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportGlobalControlGroupResponse {
                         message: l::required(field0, "message")?,
                         object_prefix: l::required(field1, "object_prefix")?,
-                        url: l::required(field2, "url")?,
+                        url: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -43101,38 +42861,38 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "braze_id")?
+                                l::slot(&mut field0, &mut map, "braze_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "device_id")?
+                                l::slot(&mut field1, &mut map, "device_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "email_address")?
+                                l::slot(&mut field2, &mut map, "email_address")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "external_ids")?
+                                l::slot(&mut field3, &mut map, "external_ids")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "fields_to_export")?
+                                l::slot(&mut field4, &mut map, "fields_to_export")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "phone")?
+                                l::slot(&mut field5, &mut map, "phone")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "user_aliases")?
+                                l::slot(&mut field6, &mut map, "user_aliases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportIdsRequest {
-                        braze_id: l::required(field0, "braze_id")?,
-                        device_id: l::required(field1, "device_id")?,
-                        email_address: l::required(field2, "email_address")?,
+                        braze_id: field0.unwrap_or_default(),
+                        device_id: field1.unwrap_or_default(),
+                        email_address: field2.unwrap_or_default(),
                         external_ids: field3.unwrap_or_default(),
                         fields_to_export: field4.unwrap_or_default(),
-                        phone: l::required(field5, "phone")?,
+                        phone: field5.unwrap_or_default(),
                         user_aliases: field6.unwrap_or_default(),
                     })
                 }
@@ -43209,18 +42969,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "invalid_user_ids")?
+                                l::slot(&mut field0, &mut map, "invalid_user_ids")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "users")?
+                                l::slot(&mut field2, &mut map, "users")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportIdsResponse {
                         invalid_user_ids: field0.unwrap_or_default(),
@@ -43320,34 +43080,34 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "callback_endpoint")?
+                                l::slot(&mut field0, &mut map, "callback_endpoint")
                             }
                             l::Field::Known(1usize) => {
                                 l::slot(
                                     &mut field1,
                                     &mut map,
                                     "custom_attributes_to_export",
-                                )?
+                                )
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "fields_to_export")?
+                                l::slot(&mut field2, &mut map, "fields_to_export")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "output_format")?
+                                l::slot(&mut field3, &mut map, "output_format")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "segment_id")?
+                                l::slot(&mut field4, &mut map, "segment_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportSegmentRequest {
-                        callback_endpoint: l::required(field0, "callback_endpoint")?,
+                        callback_endpoint: field0.unwrap_or_default(),
                         custom_attributes_to_export: field1.unwrap_or_default(),
                         fields_to_export: l::required(field2, "fields_to_export")?,
-                        output_format: l::required(field3, "output_format")?,
+                        output_format: field3.unwrap_or_default(),
                         segment_id: l::required(field4, "segment_id")?,
                     })
                 }
@@ -43425,23 +43185,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "object_prefix")?
+                                l::slot(&mut field1, &mut map, "object_prefix")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "url")?
+                                l::slot(&mut field2, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExportSegmentResponse {
                         message: l::required(field0, "message")?,
                         object_prefix: l::required(field1, "object_prefix")?,
-                        url: l::required(field2, "url")?,
+                        url: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -43502,12 +43262,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_ids")?
+                                l::slot(&mut field0, &mut map, "external_ids")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExternalIdsRemoveRequest {
                         external_ids: l::required(field0, "external_ids")?,
@@ -43589,18 +43349,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "removal_errors")?
+                                l::slot(&mut field1, &mut map, "removal_errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "removed_ids")?
+                                l::slot(&mut field2, &mut map, "removed_ids")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExternalIdsRemoveResponse {
                         message: l::required(field0, "message")?,
@@ -43665,12 +43425,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_id_renames")?
+                                l::slot(&mut field0, &mut map, "external_id_renames")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExternalIdsRenameRequest {
                         external_id_renames: l::required(field0, "external_id_renames")?,
@@ -43752,18 +43512,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "external_ids")?
+                                l::slot(&mut field0, &mut map, "external_ids")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "rename_errors")?
+                                l::slot(&mut field2, &mut map, "rename_errors")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersExternalIdsRenameResponse {
                         external_ids: field0.unwrap_or_default(),
@@ -43855,26 +43615,26 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "aliases_to_identify")?
+                                l::slot(&mut field0, &mut map, "aliases_to_identify")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "emails_to_identify")?
+                                l::slot(&mut field1, &mut map, "emails_to_identify")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "merge_behavior")?
+                                l::slot(&mut field2, &mut map, "merge_behavior")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "phone_numbers_to_identify")?
+                                l::slot(&mut field3, &mut map, "phone_numbers_to_identify")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersIdentifyRequest {
                         aliases_to_identify: field0.unwrap_or_default(),
                         emails_to_identify: field1.unwrap_or_default(),
-                        merge_behavior: l::required(field2, "merge_behavior")?,
+                        merge_behavior: field2.unwrap_or_default(),
                         phone_numbers_to_identify: field3.unwrap_or_default(),
                     })
                 }
@@ -44035,21 +43795,21 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "aliases_processed")?
+                                l::slot(&mut field0, &mut map, "aliases_processed")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message")?
+                                l::slot(&mut field2, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersIdentifyResponse {
-                        aliases_processed: l::required(field0, "aliases_processed")?,
+                        aliases_processed: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
                         message: l::required(field2, "message")?,
                     })
@@ -44112,12 +43872,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "merge_updates")?
+                                l::slot(&mut field0, &mut map, "merge_updates")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersMergeRequest {
                         merge_updates: l::required(field0, "merge_updates")?,
@@ -44181,12 +43941,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message")?
+                                l::slot(&mut field0, &mut map, "message")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersMergeResponse {
                         message: l::required(field0, "message")?,
@@ -44267,18 +44027,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "events")?
+                                l::slot(&mut field1, &mut map, "events")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "purchases")?
+                                l::slot(&mut field2, &mut map, "purchases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackBulkRequest {
                         attributes: field0.unwrap_or_default(),
@@ -44360,18 +44120,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "events")?
+                                l::slot(&mut field1, &mut map, "events")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "purchases")?
+                                l::slot(&mut field2, &mut map, "purchases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackRequest {
                         attributes: field0.unwrap_or_default(),
@@ -44475,34 +44235,31 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes_processed")?
+                                l::slot(&mut field0, &mut map, "attributes_processed")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "errors")?
+                                l::slot(&mut field1, &mut map, "errors")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "events_processed")?
+                                l::slot(&mut field2, &mut map, "events_processed")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "message")?
+                                l::slot(&mut field3, &mut map, "message")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "purchases_processed")?
+                                l::slot(&mut field4, &mut map, "purchases_processed")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackResponse {
-                        attributes_processed: l::required(
-                            field0,
-                            "attributes_processed",
-                        )?,
+                        attributes_processed: field0.unwrap_or_default(),
                         errors: field1.unwrap_or_default(),
-                        events_processed: l::required(field2, "events_processed")?,
+                        events_processed: field2.unwrap_or_default(),
                         message: l::required(field3, "message")?,
-                        purchases_processed: l::required(field4, "purchases_processed")?,
+                        purchases_processed: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -44579,18 +44336,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "attributes")?
+                                l::slot(&mut field0, &mut map, "attributes")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "events")?
+                                l::slot(&mut field1, &mut map, "events")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "purchases")?
+                                l::slot(&mut field2, &mut map, "purchases")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackSyncRequest {
                         attributes: field0.unwrap_or_default(),
@@ -44675,22 +44432,22 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "errors")?
+                                l::slot(&mut field0, &mut map, "errors")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "users")?
+                                l::slot(&mut field2, &mut map, "users")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackSyncResponse {
                         errors: field0.unwrap_or_default(),
-                        message: l::required(field1, "message")?,
+                        message: field1.unwrap_or_default(),
                         users: field2.unwrap_or_default(),
                     })
                 }
@@ -44805,43 +44562,43 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "braze_id")?
+                                l::slot(&mut field0, &mut map, "braze_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "custom_attributes")?
+                                l::slot(&mut field1, &mut map, "custom_attributes")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "custom_events")?
+                                l::slot(&mut field2, &mut map, "custom_events")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "email")?
+                                l::slot(&mut field3, &mut map, "email")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "external_id")?
+                                l::slot(&mut field4, &mut map, "external_id")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "phone")?
+                                l::slot(&mut field5, &mut map, "phone")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "purchase_events")?
+                                l::slot(&mut field6, &mut map, "purchase_events")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "user_alias")?
+                                l::slot(&mut field7, &mut map, "user_alias")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(UsersTrackSyncUser {
-                        braze_id: l::required(field0, "braze_id")?,
+                        braze_id: field0.unwrap_or_default(),
                         custom_attributes: field1.unwrap_or_default(),
                         custom_events: field2.unwrap_or_default(),
-                        email: l::required(field3, "email")?,
-                        external_id: l::required(field4, "external_id")?,
-                        phone: l::required(field5, "phone")?,
+                        email: field3.unwrap_or_default(),
+                        external_id: field4.unwrap_or_default(),
+                        phone: field5.unwrap_or_default(),
                         purchase_events: field6.unwrap_or_default(),
-                        user_alias: l::required(field7, "user_alias")?,
+                        user_alias: field7.unwrap_or_default(),
                     })
                 }
             }
@@ -44914,23 +44671,23 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "action")?
+                                l::slot(&mut field0, &mut map, "action")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "text")?
+                                l::slot(&mut field1, &mut map, "text")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "uri")?
+                                l::slot(&mut field2, &mut map, "uri")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WebPushActionButton {
-                        action: l::required(field0, "action")?,
+                        action: field0.unwrap_or_default(),
                         text: l::required(field1, "text")?,
-                        uri: l::required(field2, "uri")?,
+                        uri: field2.unwrap_or_default(),
                     })
                 }
             }
@@ -45150,64 +44907,58 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "alert")?
+                                l::slot(&mut field0, &mut map, "alert")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "buttons")?
+                                l::slot(&mut field1, &mut map, "buttons")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "custom_uri")?
+                                l::slot(&mut field2, &mut map, "custom_uri")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "extra")?
+                                l::slot(&mut field3, &mut map, "extra")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "image_url")?
+                                l::slot(&mut field4, &mut map, "image_url")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "large_image_url")?
+                                l::slot(&mut field5, &mut map, "large_image_url")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "message_variation_id")?
+                                l::slot(&mut field6, &mut map, "message_variation_id")
                             }
                             l::Field::Known(7usize) => {
-                                l::slot(&mut field7, &mut map, "require_interaction")?
+                                l::slot(&mut field7, &mut map, "require_interaction")
                             }
                             l::Field::Known(8usize) => {
                                 l::slot(
                                     &mut field8,
                                     &mut map,
                                     "send_to_most_recent_device_only",
-                                )?
+                                )
                             }
                             l::Field::Known(9usize) => {
-                                l::slot(&mut field9, &mut map, "time_to_live")?
+                                l::slot(&mut field9, &mut map, "time_to_live")
                             }
                             l::Field::Known(10usize) => {
-                                l::slot(&mut field10, &mut map, "title")?
+                                l::slot(&mut field10, &mut map, "title")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WebPushObject {
                         alert: l::required(field0, "alert")?,
                         buttons: field1.unwrap_or_default(),
-                        custom_uri: l::required(field2, "custom_uri")?,
-                        extra: l::required(field3, "extra")?,
-                        image_url: l::required(field4, "image_url")?,
-                        large_image_url: l::required(field5, "large_image_url")?,
-                        message_variation_id: l::required(
-                            field6,
-                            "message_variation_id",
-                        )?,
-                        require_interaction: l::required(field7, "require_interaction")?,
-                        send_to_most_recent_device_only: l::required(
-                            field8,
-                            "send_to_most_recent_device_only",
-                        )?,
-                        time_to_live: l::required(field9, "time_to_live")?,
+                        custom_uri: field2.unwrap_or_default(),
+                        extra: field3.unwrap_or_default(),
+                        image_url: field4.unwrap_or_default(),
+                        large_image_url: field5.unwrap_or_default(),
+                        message_variation_id: field6.unwrap_or_default(),
+                        require_interaction: field7.unwrap_or_default(),
+                        send_to_most_recent_device_only: field8.unwrap_or_default(),
+                        time_to_live: field9.unwrap_or_default(),
                         title: l::required(field10, "title")?,
                     })
                 }
@@ -45306,31 +45057,28 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message_variation_id")?
+                                l::slot(&mut field1, &mut map, "message_variation_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "request_headers")?
+                                l::slot(&mut field2, &mut map, "request_headers")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "request_method")?
+                                l::slot(&mut field3, &mut map, "request_method")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "url")?
+                                l::slot(&mut field4, &mut map, "url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WebhookObject {
-                        body: l::required(field0, "body")?,
-                        message_variation_id: l::required(
-                            field1,
-                            "message_variation_id",
-                        )?,
+                        body: field0.unwrap_or_default(),
+                        message_variation_id: field1.unwrap_or_default(),
                         request_headers: field2.unwrap_or_default(),
                         request_method: l::required(field3, "request_method")?,
                         url: l::required(field4, "url")?,
@@ -45494,18 +45242,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "locale_id")?
+                                l::slot(&mut field0, &mut map, "locale_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "template_id")?
+                                l::slot(&mut field1, &mut map, "template_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "translation_map")?
+                                l::slot(&mut field2, &mut map, "translation_map")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WebhookTemplateTranslationUpdateRequest {
                         locale_id: l::required(field0, "locale_id")?,
@@ -45866,15 +45614,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "list_button_text")?
+                                l::slot(&mut field0, &mut map, "list_button_text")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "list_sections")?
+                                l::slot(&mut field1, &mut map, "list_sections")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppList {
                         list_button_text: l::required(field0, "list_button_text")?,
@@ -45954,26 +45702,26 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "footer")?
+                                l::slot(&mut field1, &mut map, "footer")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "header")?
+                                l::slot(&mut field2, &mut map, "header")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "list")?
+                                l::slot(&mut field3, &mut map, "list")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppListResponseMessage {
                         body: l::required(field0, "body")?,
-                        footer: l::required(field1, "footer")?,
-                        header: l::required(field2, "header")?,
+                        footer: field1.unwrap_or_default(),
+                        header: field2.unwrap_or_default(),
                         list: l::required(field3, "list")?,
                     })
                 }
@@ -46043,18 +45791,18 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "row_description")?
+                                l::slot(&mut field0, &mut map, "row_description")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "row_title")?
+                                l::slot(&mut field1, &mut map, "row_title")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppListRow {
-                        row_description: l::required(field0, "row_description")?,
+                        row_description: field0.unwrap_or_default(),
                         row_title: l::required(field1, "row_title")?,
                     })
                 }
@@ -46120,15 +45868,15 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "list_rows")?
+                                l::slot(&mut field0, &mut map, "list_rows")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "section_title")?
+                                l::slot(&mut field1, &mut map, "section_title")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppListSection {
                         list_rows: l::required(field0, "list_rows")?,
@@ -46263,33 +46011,30 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "app_id")?
+                                l::slot(&mut field0, &mut map, "app_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message")?
+                                l::slot(&mut field1, &mut map, "message")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "message_type")?
+                                l::slot(&mut field2, &mut map, "message_type")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "message_variation_id")?
+                                l::slot(&mut field3, &mut map, "message_variation_id")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "subscription_group_id")?
+                                l::slot(&mut field4, &mut map, "subscription_group_id")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppObject {
                         app_id: l::required(field0, "app_id")?,
                         message: l::required(field1, "message")?,
                         message_type: l::required(field2, "message_type")?,
-                        message_variation_id: l::required(
-                            field3,
-                            "message_variation_id",
-                        )?,
+                        message_variation_id: field3.unwrap_or_default(),
                         subscription_group_id: l::required(
                             field4,
                             "subscription_group_id",
@@ -46462,12 +46207,12 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "text")?
+                                l::slot(&mut field0, &mut map, "text")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppQuickReplyButton {
                         text: l::required(field0, "text")?,
@@ -46565,31 +46310,31 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "buttons")?
+                                l::slot(&mut field1, &mut map, "buttons")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "footer")?
+                                l::slot(&mut field2, &mut map, "footer")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "header_image_uri")?
+                                l::slot(&mut field3, &mut map, "header_image_uri")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "header_text")?
+                                l::slot(&mut field4, &mut map, "header_text")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppQuickReplyResponseMessage {
                         body: l::required(field0, "body")?,
                         buttons: l::required(field1, "buttons")?,
-                        footer: l::required(field2, "footer")?,
-                        header_image_uri: l::required(field3, "header_image_uri")?,
-                        header_text: l::required(field4, "header_text")?,
+                        footer: field2.unwrap_or_default(),
+                        header_image_uri: field3.unwrap_or_default(),
+                        header_text: field4.unwrap_or_default(),
                     })
                 }
             }
@@ -46686,33 +46431,33 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body_variables")?
+                                l::slot(&mut field0, &mut map, "body_variables")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "button_variables")?
+                                l::slot(&mut field1, &mut map, "button_variables")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "header_image_uri")?
+                                l::slot(&mut field2, &mut map, "header_image_uri")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "header_variables")?
+                                l::slot(&mut field3, &mut map, "header_variables")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "template_language_code")?
+                                l::slot(&mut field4, &mut map, "template_language_code")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "template_name")?
+                                l::slot(&mut field5, &mut map, "template_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppTemplateMessage {
-                        body_variables: l::required(field0, "body_variables")?,
-                        button_variables: l::required(field1, "button_variables")?,
-                        header_image_uri: l::required(field2, "header_image_uri")?,
-                        header_variables: l::required(field3, "header_variables")?,
+                        body_variables: field0.unwrap_or_default(),
+                        button_variables: field1.unwrap_or_default(),
+                        header_image_uri: field2.unwrap_or_default(),
+                        header_variables: field3.unwrap_or_default(),
                         template_language_code: l::required(
                             field4,
                             "template_language_code",
@@ -46786,18 +46531,18 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "caption")?
+                                l::slot(&mut field0, &mut map, "caption")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "image_uri")?
+                                l::slot(&mut field1, &mut map, "image_uri")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppTextImageResponseMessage {
-                        caption: l::required(field0, "caption")?,
+                        caption: field0.unwrap_or_default(),
                         image_uri: l::required(field1, "image_uri")?,
                     })
                 }
@@ -46867,19 +46612,19 @@ pub mod types {
                             unknown: l::Unknown::Deny,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "body")?
+                                l::slot(&mut field0, &mut map, "body")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "preview_url")?
+                                l::slot(&mut field1, &mut map, "preview_url")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WhatsAppTextResponseMessage {
                         body: l::required(field0, "body")?,
-                        preview_url: l::required(field1, "preview_url")?,
+                        preview_url: field1.unwrap_or_default(),
                     })
                 }
             }
@@ -46981,41 +46726,35 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "message_variation_id")?
+                                l::slot(&mut field0, &mut map, "message_variation_id")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "push_type")?
+                                l::slot(&mut field1, &mut map, "push_type")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "toast_content")?
+                                l::slot(&mut field2, &mut map, "toast_content")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "toast_hash")?
+                                l::slot(&mut field3, &mut map, "toast_hash")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "toast_navigation_uri")?
+                                l::slot(&mut field4, &mut map, "toast_navigation_uri")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "toast_title")?
+                                l::slot(&mut field5, &mut map, "toast_title")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WindowsPhone8PushObject {
-                        message_variation_id: l::required(
-                            field0,
-                            "message_variation_id",
-                        )?,
-                        push_type: l::required(field1, "push_type")?,
+                        message_variation_id: field0.unwrap_or_default(),
+                        push_type: field1.unwrap_or_default(),
                         toast_content: l::required(field2, "toast_content")?,
                         toast_hash: field3.unwrap_or_default(),
-                        toast_navigation_uri: l::required(
-                            field4,
-                            "toast_navigation_uri",
-                        )?,
-                        toast_title: l::required(field5, "toast_title")?,
+                        toast_navigation_uri: field4.unwrap_or_default(),
+                        toast_title: field5.unwrap_or_default(),
                     })
                 }
             }
@@ -47202,42 +46941,39 @@ pub mod types {
                             unknown: l::Unknown::Ignore,
                         })?
                     {
-                        match key {
+                        (match key {
                             l::Field::Known(0usize) => {
-                                l::slot(&mut field0, &mut map, "extra_launch_string")?
+                                l::slot(&mut field0, &mut map, "extra_launch_string")
                             }
                             l::Field::Known(1usize) => {
-                                l::slot(&mut field1, &mut map, "message_variation_id")?
+                                l::slot(&mut field1, &mut map, "message_variation_id")
                             }
                             l::Field::Known(2usize) => {
-                                l::slot(&mut field2, &mut map, "push_type")?
+                                l::slot(&mut field2, &mut map, "push_type")
                             }
                             l::Field::Known(3usize) => {
-                                l::slot(&mut field3, &mut map, "toast_text1")?
+                                l::slot(&mut field3, &mut map, "toast_text1")
                             }
                             l::Field::Known(4usize) => {
-                                l::slot(&mut field4, &mut map, "toast_text2")?
+                                l::slot(&mut field4, &mut map, "toast_text2")
                             }
                             l::Field::Known(5usize) => {
-                                l::slot(&mut field5, &mut map, "toast_text3")?
+                                l::slot(&mut field5, &mut map, "toast_text3")
                             }
                             l::Field::Known(6usize) => {
-                                l::slot(&mut field6, &mut map, "toast_text_img_name")?
+                                l::slot(&mut field6, &mut map, "toast_text_img_name")
                             }
-                            _ => l::skip(&mut map)?,
-                        }
+                            _ => l::skip(&mut map),
+                        })?;
                     }
                     Ok(WindowsUniversalPushObject {
-                        extra_launch_string: l::required(field0, "extra_launch_string")?,
-                        message_variation_id: l::required(
-                            field1,
-                            "message_variation_id",
-                        )?,
+                        extra_launch_string: field0.unwrap_or_default(),
+                        message_variation_id: field1.unwrap_or_default(),
                         push_type: l::required(field2, "push_type")?,
                         toast_text1: l::required(field3, "toast_text1")?,
-                        toast_text2: l::required(field4, "toast_text2")?,
-                        toast_text3: l::required(field5, "toast_text3")?,
-                        toast_text_img_name: l::required(field6, "toast_text_img_name")?,
+                        toast_text2: field4.unwrap_or_default(),
+                        toast_text3: field5.unwrap_or_default(),
+                        toast_text_img_name: field6.unwrap_or_default(),
                     })
                 }
             }
