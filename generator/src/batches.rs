@@ -194,6 +194,9 @@ fn batchable_impl(
                 vec![#(#lens),*]
             }
 
+            // Compiled where batches are sent, like the prepared
+            // constructors: braze-sdk itself never calls it (issue 15).
+            #[inline]
             fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
                 let limits: ::std::vec::Vec<usize> = Self::LISTS.iter().map(|(_, l)| *l).collect();
                 let plan = crate::batch::plan(&self.list_lens(), &limits, Self::LISTS_TOGETHER);

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! spec/*.yaml --load--> merged JSON --rules--> checked --lower--> progenitor's copy
-//!      --progenitor_run--> tokens --postprocess--> syn::File --format--> client.rs
+//!      --progenitor_run--> tokens --postprocess--> syn::File --split_types, format--> client.rs, types.rs
 //!                                       |
 //!                                       +--> metadata, streams, batches, prepared,
 //!                                            example_codecs, dispatch (tables read
@@ -62,6 +62,9 @@ pub use load::LoadedSpec;
 
 /// Where generated SDK sources go, relative to the repository root.
 pub const CLIENT_FILE: &str = "sdk/src/generated/client.rs";
+/// The `types` module of the client, in a crate of its own (see
+/// [`split_types`]).
+pub const TYPES_FILE: &str = "sdk-types/src/generated/types.rs";
 /// The operations table, relative to the repository root.
 pub const OPERATIONS_FILE: &str = "sdk/src/generated/operations.rs";
 /// `stream()` / `collect_all()` of the list operations (see [`streams`]).
@@ -181,18 +184,56 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         // on a type left with no serde derive they would not compile.
         postprocess::strip_serde_attrs(&mut file);
         features::gate(&mut file, plan);
-        let client = format::format_file(&file);
+        let client = split_types(&mut file)
+            .and_then(|types| Ok((format::format_file(&file)?, format::format_file(&types)?)));
         (client, joined(others))
     });
     let mut outputs = others.map_err(fail)?;
+    let (client, types) = client.map_err(fail)?;
     outputs.insert(
         2,
         Output {
             path: CLIENT_FILE.into(),
-            content: client.map_err(fail)?,
+            content: client,
+        },
+    );
+    outputs.insert(
+        3,
+        Output {
+            path: TYPES_FILE.into(),
+            content: types,
         },
     );
     Ok(outputs)
+}
+
+/// Moves the `types` module out of the client into a file of its own (the
+/// crate braze-sdk-types), leaving `pub use ::braze_sdk_types::types;` in
+/// its place so the client's paths (`types::X`, `super::types`) still
+/// resolve. One crate per part lets cargo run two compilers side by side,
+/// each holding half of the SDK (issue 15).
+pub fn split_types(file: &mut syn::File) -> Result<syn::File, String> {
+    let at = file
+        .items
+        .iter()
+        .position(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or("the client has no `types` module")?;
+    match std::mem::replace(
+        &mut file.items[at],
+        syn::parse_quote!(
+            pub use ::braze_sdk_types::types;
+        ),
+    ) {
+        syn::Item::Mod(syn::ItemMod {
+            content: Some((_, items)),
+            ..
+        }) => {
+            let mut types: syn::File = syn::parse_quote! {};
+            types.items = items;
+            Ok(types)
+        }
+        _ => Err("the `types` module is not inline".into()),
+    }
 }
 
 /// The generated client's syntax tree: lowering, progenitor, rewrites. The
@@ -246,4 +287,34 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<Output>, Diagnostics> {
     let mut outputs = sdk?;
     outputs.extend(export);
     Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_types_moves_the_module_and_leaves_a_use() {
+        let mut file: syn::File = syn::parse_quote! {
+            use crate::runtime::Error;
+            pub mod types {
+                pub struct A;
+                pub mod error { pub struct ConversionError; }
+            }
+            pub struct Client;
+        };
+        let types = split_types(&mut file).expect("splits");
+        let text = |f: &syn::File| quote::quote!(#f).to_string();
+        assert_eq!(
+            text(&types),
+            "pub struct A ; pub mod error { pub struct ConversionError ; }"
+        );
+        assert_eq!(
+            text(&file),
+            "use crate :: runtime :: Error ; pub use :: braze_sdk_types :: types ; pub struct Client ;"
+        );
+        // A client without the module is an error, not an empty crate.
+        let problem = split_types(&mut file).err();
+        assert_eq!(problem.as_deref(), Some("the client has no `types` module"));
+    }
 }

@@ -28,8 +28,8 @@
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
-// Lets the generated code name this crate's own types (`Nullable`, `Open`)
-// through the paths the spec's lowering gives them.
+// Lets the generated code name the types' building blocks (`Nullable`,
+// `IntoField`) through the paths the spec's lowering gives them.
 extern crate self as braze_sdk;
 
 #[allow(
@@ -61,14 +61,7 @@ mod call_options;
 mod client_builder;
 pub mod error;
 mod execute;
-pub mod field;
 pub mod instance;
-#[doc(hidden)]
-pub mod lean_de;
-#[doc(hidden)]
-pub mod lean_ser;
-mod nullable;
-mod open;
 pub mod operation;
 pub mod pagination;
 pub mod prepared;
@@ -76,31 +69,32 @@ pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
 mod runtime_send;
-mod secret;
 pub mod stream;
 pub mod throttle;
-pub mod timestamp;
 
 pub use client_builder::{
     ApiKey, BuildError, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_USER_AGENT, tls_client_config,
 };
-pub use field::{IntoField, StringNewtype};
-pub use generated::client::{Client, builder, prelude, types};
+// The spec's types and their building blocks live in braze-sdk-types (see
+// its Cargo.toml for why); they are used from here by these paths.
+pub use braze_sdk_types::{
+    IntoField, Nullable, Open, Secret, StringNewtype, field, timestamp, types,
+};
+#[doc(hidden)]
+pub use braze_sdk_types::{lean_de, lean_ser};
+pub use generated::client::{Client, builder, prelude};
 pub use instance::Instance;
-pub use nullable::Nullable;
-pub use open::Open;
 pub use retry::RetryPolicy;
 pub use runtime::{CallReport, Error, ResponseValue};
-pub use secret::Secret;
 pub use throttle::{BucketLimit, ThrottleConfig};
 
 /// Re-exported: dates and times in generated types are chrono types.
-pub use chrono;
+pub use braze_sdk_types::chrono;
+/// Re-exported: custom attributes and other free-form data are JSON values.
+pub use braze_sdk_types::serde_json;
 /// Re-exported: `StreamExt` / `TryStreamExt` to consume [`stream::Items`].
 pub use futures_util;
-/// Re-exported: custom attributes and other free-form data are JSON values.
-pub use serde_json;
 
 /// The README's Rust examples, compiled as doctests (`cargo test --doc`).
 #[cfg(doctest)]

@@ -16,6 +16,7 @@ impl Batchable for types::CatalogItemsReplaceRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.items.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -60,6 +61,7 @@ impl Batchable for types::CatalogItemsCreateRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.items.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -88,6 +90,7 @@ impl Batchable for types::CatalogItemsDeleteRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.items.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -116,6 +119,7 @@ impl Batchable for types::CatalogItemsUpdateRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.items.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -156,6 +160,7 @@ impl Batchable for types::SubscriptionStatusSetRequest {
             Some(types::StringOrStringList50::Array(list)) => list.len(), None => 0, }
         ]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -218,6 +223,7 @@ impl Batchable for types::SmsInvalidPhoneNumbersRemoveRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.phone_numbers.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -250,6 +256,7 @@ impl Batchable for types::UsersAliasNewRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.user_aliases.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -288,6 +295,7 @@ impl Batchable for types::UsersAliasUpdateRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.alias_updates.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -337,6 +345,7 @@ impl Batchable for types::UsersDeleteRequest {
             .email_addresses.len(), self.phone_numbers.len()
         ]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -398,6 +407,7 @@ impl Batchable for types::UsersExternalIdsRenameRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.external_id_renames.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -438,6 +448,7 @@ impl Batchable for types::UsersExternalIdsRemoveRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.external_ids.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -484,6 +495,7 @@ impl Batchable for types::UsersIdentifyRequest {
             .phone_numbers_to_identify.len()
         ]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -543,6 +555,7 @@ impl Batchable for types::UsersTrackRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.attributes.len(), self.events.len(), self.purchases.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()
@@ -587,6 +600,7 @@ impl Batchable for types::UsersMergeRequest {
     fn list_lens(&self) -> ::std::vec::Vec<usize> {
         vec![self.merge_updates.len()]
     }
+    #[inline]
     fn split(mut self) -> ::std::vec::Vec<Batch<Self>> {
         let limits: ::std::vec::Vec<usize> = Self::LISTS
             .iter()

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use crate::generated_code::generated_client_source;
 
-fn sdk_manifest() -> toml_lite::Features {
-    let text = std::fs::read_to_string(braze_tests::reference::repo_root().join("sdk/Cargo.toml"))
-        .expect("sdk/Cargo.toml");
+fn manifest(path: &str) -> toml_lite::Features {
+    let text = std::fs::read_to_string(braze_tests::reference::repo_root().join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
     toml_lite::features(&text)
 }
 
@@ -22,26 +22,43 @@ fn spec_features() -> BTreeSet<String> {
     braze_openapi_generator::features::features(&doc).expect("every operation has a tag")
 }
 
+/// Both crates (braze-sdk and braze-sdk-types, which holds the types) have
+/// the same features; each of braze-sdk's enables its twin.
 #[test]
 fn one_feature_per_tag_and_all_on_by_default() {
-    let manifest = sdk_manifest();
     let spec = spec_features();
     assert!(spec.len() > 20, "{spec:?}");
-    let declared: BTreeSet<String> = manifest
-        .keys()
-        .filter(|k| *k != "default" && *k != "full")
-        .cloned()
-        .collect();
-    assert_eq!(
-        declared, spec,
-        "sdk/Cargo.toml [features] vs the spec's tags"
-    );
-    let full: BTreeSet<String> = manifest["full"].iter().cloned().collect();
-    assert_eq!(full, spec, "`full` enables every family");
-    assert_eq!(manifest["default"], ["full"]);
-    for f in &spec {
-        assert!(manifest[f].is_empty(), "{f} enables nothing else");
+    for path in ["sdk/Cargo.toml", "sdk-types/Cargo.toml"] {
+        let manifest = manifest(path);
+        let declared: BTreeSet<String> = manifest
+            .keys()
+            .filter(|k| *k != "default" && *k != "full")
+            .cloned()
+            .collect();
+        assert_eq!(declared, spec, "{path} [features] vs the spec's tags");
+        let full: BTreeSet<String> = manifest["full"].iter().cloned().collect();
+        assert_eq!(full, spec, "{path}: `full` enables every family");
+        assert_eq!(manifest["default"], ["full"], "{path}");
+        for f in &spec {
+            let enables: Vec<String> = match path {
+                "sdk/Cargo.toml" => vec![format!("braze-sdk-types/{f}")],
+                _ => Vec::new(),
+            };
+            assert_eq!(manifest[f], enables, "{path}: what `{f}` enables");
+        }
     }
+    // braze-sdk turns off braze-sdk-types' defaults, or its own would not
+    // compile less.
+    let sdk = std::fs::read_to_string(braze_tests::reference::repo_root().join("sdk/Cargo.toml"))
+        .expect("sdk/Cargo.toml");
+    let dependency = sdk
+        .lines()
+        .find(|l| l.starts_with("braze-sdk-types "))
+        .expect("braze-sdk depends on braze-sdk-types");
+    assert!(
+        dependency.contains("default-features = false"),
+        "{dependency}"
+    );
 }
 
 #[test]

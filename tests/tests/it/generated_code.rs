@@ -47,13 +47,25 @@ fn committed_generated_files_are_fresh_and_generation_is_deterministic() {
     }
 }
 
-/// The generated client's source (from the shared generation).
+/// The generated client's source (from the shared generation), with the
+/// `types` module back in place: the generator writes it to its own crate
+/// (braze-sdk-types) and leaves a `pub use` in the client.
 pub fn generated_client_source() -> &'static str {
-    &generated()
-        .iter()
-        .find(|o| o.path.ends_with("client.rs"))
-        .expect("client.rs is generated")
-        .content
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let output = |path: &str| {
+            &generated()
+                .iter()
+                .find(|o| o.path == std::path::Path::new(path))
+                .unwrap_or_else(|| panic!("{path} is generated"))
+                .content
+        };
+        let client = output(generator::CLIENT_FILE);
+        let types = output(generator::TYPES_FILE);
+        let placeholder = "pub use ::braze_sdk_types::types;";
+        assert_eq!(client.matches(placeholder).count(), 1, "{placeholder}");
+        client.replace(placeholder, &format!("pub mod types {{\n{types}\n}}"))
+    })
 }
 
 /// The generated client, parsed (syntax trees cannot be shared between test
@@ -184,7 +196,10 @@ fn types_surface(file: &syn::File) -> String {
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_else(|| "0".into());
-                    out.push_str(&format!("    {name}: {}\n", tokens(&f.ty)));
+                    // prettyplease's trailing commas depend on the line's
+                    // indentation, not on the type.
+                    let ty = tokens(&f.ty).replace(" , >", " >");
+                    out.push_str(&format!("    {name}: {ty}\n"));
                 }
             }
             syn::Item::Enum(e) => {

@@ -16,7 +16,7 @@
 //! turn a `&str` into an `Option<ExternalId>`, and the orphan rule forbids
 //! this crate from teaching it. Conversions that can fail (ids with a
 //! length or pattern limit) are not here: build those with `TryFrom`, whose
-//! error converts into [`Error`](crate::Error) with `?`.
+//! error converts into braze-sdk's `Error` with `?`.
 
 use crate::Nullable;
 

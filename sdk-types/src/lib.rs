@@ -1,0 +1,52 @@
+//! The request and response types of [braze-sdk], generated from the
+//! braze-openapi spec, and what they are made of ([`Nullable`], [`Open`],
+//! [`Secret`], the setters' [`IntoField`], the helpers of their serde
+//! impls).
+//!
+//! Use them through braze-sdk, which re-exports all of this crate
+//! (`braze_sdk::types`, `braze_sdk::Nullable`, ...) and whose features
+//! enable the same features here. They are a crate of their own so that
+//! cargo compiles them and braze-sdk's client side by side: rustc's front
+//! end runs on one thread per crate, and each compiler holds only its part
+//! of the SDK in memory.
+//!
+//! [braze-sdk]: https://docs.rs/braze-sdk
+
+// The generated code names these items by the paths braze-sdk gives them
+// (`::braze_sdk::Nullable`, ...); here they are this crate's own.
+extern crate self as braze_sdk;
+
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_mut,
+    unused_imports,
+    dead_code,
+    missing_docs,
+    rustdoc::all
+)]
+// Formatted by prettyplease when generated; `cargo fmt` leaves it as
+// written (see generator/src/format.rs).
+#[rustfmt::skip]
+#[path = "generated/types.rs"]
+pub mod types;
+
+pub mod field;
+#[doc(hidden)]
+pub mod lean_de;
+#[doc(hidden)]
+pub mod lean_ser;
+mod nullable;
+mod open;
+mod secret;
+pub mod timestamp;
+
+pub use field::{IntoField, StringNewtype};
+pub use nullable::Nullable;
+pub use open::Open;
+pub use secret::Secret;
+
+/// Re-exported: dates and times in generated types are chrono types.
+pub use chrono;
+/// Re-exported: custom attributes and other free-form data are JSON values.
+pub use serde_json;
