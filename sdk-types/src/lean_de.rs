@@ -5,8 +5,9 @@
 //! needs and a `visit_map`: about 150 lines for a two-field struct, half of
 //! the expanded SDK, and most of what rustc spent type- and borrow-checking
 //! it. The generator (`generator/src/postprocess/lean_deserialize.rs`)
-//! writes instead one `visit_map` per struct, whose per-field work is a
-//! call here; the key lookup is shared by all structs.
+//! writes instead one `visit_map` per struct (its impl of [`Struct`]),
+//! whose per-field work is a call here; the visitor around it and the key
+//! lookup are shared by all structs.
 //!
 //! The behaviour is serde_derive's: keys by their (renamed) JSON name;
 //! `invalid type: .., expected struct X`; `duplicate field`; a missing
@@ -19,6 +20,45 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A struct the generated code decodes: its name, its JSON keys and how it
+/// reads them from a map. The visitor around it ([`deserialize_struct`])
+/// is shared by every struct instead of being written once per struct.
+pub trait Struct: Sized {
+    /// The Rust name, for `expected struct X` and `deserialize_struct`.
+    const NAME: &'static str;
+    /// The JSON keys, in field order.
+    const FIELDS: &'static [&'static str];
+    /// Reads the struct's keys and values.
+    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `T` read as serde_derive reads a struct (`deserialize_struct`).
+pub fn deserialize_struct<'de, T: Struct, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+/// `T` read as serde_derive reads a struct with a flattened field
+/// (`deserialize_map`).
+pub fn deserialize_map<'de, T: Struct, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(StructVisitor(PhantomData))
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Struct> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
 
 /// What to do with a key that names no field.
 #[derive(Clone, Copy, Debug)]
@@ -248,38 +288,35 @@ mod tests {
         c: u8,
     }
 
+    impl Struct for S {
+        const NAME: &'static str = "S";
+        const FIELDS: &'static [&'static str] = &["a", "b", "c"];
+        fn visit_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<S, A::Error> {
+            let (mut a, mut b, mut c) = (None, None, None);
+            while let Some(key) = map.next_key_seed(Key {
+                fields: Self::FIELDS,
+                unknown: Unknown::Ignore,
+            })? {
+                (match key {
+                    Field::Known(0) => slot(&mut a, &mut map, "a"),
+                    Field::Known(1) => slot(&mut b, &mut map, "b"),
+                    Field::Known(2) => slot(&mut c, &mut map, "c"),
+                    _ => skip(&mut map),
+                })?;
+            }
+            Ok(S {
+                a: required(a, "a")?,
+                // An `Option` without default: what the generator writes
+                // instead of `required` (same result).
+                b_: b.unwrap_or_default(),
+                c: c.unwrap_or_default(),
+            })
+        }
+    }
+
     impl<'de> de::Deserialize<'de> for S {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            const FIELDS: &[&str] = &["a", "b", "c"];
-            impl<'de> Visitor<'de> for V {
-                type Value = S;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("struct S")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
-                    let (mut a, mut b, mut c) = (None, None, None);
-                    while let Some(key) = map.next_key_seed(Key {
-                        fields: FIELDS,
-                        unknown: Unknown::Ignore,
-                    })? {
-                        (match key {
-                            Field::Known(0) => slot(&mut a, &mut map, "a"),
-                            Field::Known(1) => slot(&mut b, &mut map, "b"),
-                            Field::Known(2) => slot(&mut c, &mut map, "c"),
-                            _ => skip(&mut map),
-                        })?;
-                    }
-                    Ok(S {
-                        a: required(a, "a")?,
-                        // An `Option` without default: what the generator
-                        // writes instead of `required` (same result).
-                        b_: b.unwrap_or_default(),
-                        c: c.unwrap_or_default(),
-                    })
-                }
-            }
-            d.deserialize_struct("S", FIELDS, V)
+            deserialize_struct(d)
         }
     }
 

@@ -3,9 +3,11 @@
 //!
 //! serde_derive's expansion (a field enum with its own visitor, `visit_seq`
 //! and `visit_map`) was half of the SDK's expanded code and most of what
-//! rustc spent checking it. The impl written here is one `visit_map` whose
-//! per-field steps call `braze_sdk::lean_de` (see there for the behaviour,
-//! which is serde_derive's, tested side by side).
+//! rustc spent checking it. What is written here is an impl of
+//! `lean_de::Struct` (the JSON keys and one `visit_map` whose per-field
+//! steps call `braze_sdk::lean_de`) and a `Deserialize` impl handing over
+//! to `lean_de`'s shared visitor (see there for the behaviour, which is
+//! serde_derive's, tested side by side).
 //!
 //! Enums of unit variants (typify's string enums) get one too: the
 //! variant's index from `lean_de::unit_variant`, then the variant.
@@ -40,15 +42,15 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
             Item::Enum(e) if derives_deserialize(&e.attrs, &e.generics) => match unit_names(e) {
                 Some(names) => {
                     remove_deserialize_derive(&mut e.attrs, &e.ident)?;
-                    Some(lean_enum_impl(e, &names)?)
+                    Some(vec![lean_enum_impl(e, &names)?])
                 }
                 None => None,
             },
             _ => None,
         };
         out.push(item);
-        if let Some(imp) = lean {
-            out.push(imp);
+        if let Some(impls) = lean {
+            out.extend(impls);
             rewritten += 1;
         }
     }
@@ -249,7 +251,7 @@ fn remove_deserialize_derive(
     }
 }
 
-fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
+fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Vec<Item>, String> {
     let ident = &s.ident;
     let Fields::Named(named) = &s.fields else {
         return Err(format!("`{ident}` has no named fields"));
@@ -325,59 +327,52 @@ fn lean_impl(s: &ItemStruct, plan: &Plan) -> Result<Item, String> {
         None => (TokenStream::new(), TokenStream::new()),
     };
     let type_name = ident.to_string();
-    let expecting = format!("struct {type_name}");
     // serde_derive reads a struct with a flattened field as a map.
-    let call = match flatten {
-        Some(_) => quote!(::serde::Deserializer::deserialize_map(
-            deserializer,
-            Visitor
-        )),
-        None => {
-            quote!(::serde::Deserializer::deserialize_struct(deserializer, #type_name, FIELDS, Visitor))
-        }
+    let entry = match flatten {
+        Some(_) => quote!(deserialize_map),
+        None => quote!(deserialize_struct),
     };
+    // The visitor (`expecting`, the `deserialize_struct` call) is
+    // `lean_de`'s, shared by every struct: each writes only its keys and
+    // its `visit_map`.
     let tokens = quote! {
+        impl ::braze_sdk::lean_de::Struct for #ident {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#names),*];
+            fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                use ::braze_sdk::lean_de as l;
+                use ::std::option::Option::{None, Some};
+                use ::std::result::Result::Ok;
+                #(#slots)*
+                #extra
+                #(#seeds)*
+                while let Some(key) = map.next_key_seed(
+                    l::Key { fields: Self::FIELDS, unknown: l::Unknown::#unknown },
+                )? {
+                    // One `?` for all the arms: a `?` per field was
+                    // most of what rustc spent checking these impls.
+                    (match key {
+                        #(#arms)*
+                        #other_arm
+                        _ => #lean::skip(&mut map),
+                    })?;
+                }
+                Ok(#ident { #(#inits),* })
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#names),*];
-                struct Visitor;
-                use ::braze_sdk::lean_de as l;
-                use ::serde::de::MapAccess as _;
-                use ::std::option::Option::{None, Some};
-                use ::std::result::Result::{self, Ok};
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<#ident, A::Error> {
-                        #(#slots)*
-                        #extra
-                        #(#seeds)*
-                        while let Some(key) = map.next_key_seed(
-                            l::Key { fields: FIELDS, unknown: l::Unknown::#unknown },
-                        )? {
-                            // One `?` for all the arms: a `?` per field was
-                            // most of what rustc spent checking these impls.
-                            (match key {
-                                #(#arms)*
-                                #other_arm
-                                _ => #lean::skip(&mut map),
-                            })?;
-                        }
-                        Ok(#ident { #(#inits),* })
-                    }
-                }
-                #call
+                ::braze_sdk::lean_de::#entry(deserializer)
             }
         }
     };
-    syn::parse2(tokens).map_err(|e| format!("`{ident}`: the lean Deserialize does not parse: {e}"))
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|e| format!("`{ident}`: the lean Deserialize does not parse: {e}"))
 }
 
 /// Whether `ty` is written `Option<..>` (by any path ending in `Option`).

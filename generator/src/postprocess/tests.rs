@@ -448,7 +448,9 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
     // The derive goes, the other derives and the serde attributes stay.
     assert!(out.contains("# [derive (:: serde :: Serialize , Clone)] # [serde (deny_unknown_fields)] pub struct Lean"), "{out}");
     assert!(
-        out.contains("const FIELDS : & [& str] = & [\"type\" , \"at\" , \"name\" , \"note\"]"),
+        out.contains(
+            "const FIELDS : & 'static [& 'static str] = & [\"type\" , \"at\" , \"name\" , \"note\"]"
+        ),
         "{out}"
     );
     assert!(out.contains("Unknown :: Deny"), "{out}");
@@ -479,8 +481,17 @@ fn structs_decode_through_the_lean_impl_unless_an_attribute_is_unknown() {
     );
     assert!(out.contains("Unknown :: Keep"), "{out}");
     assert!(out.contains("use :: braze_sdk :: lean_de as l ;"), "{out}");
+    // The visitor is lean_de's; a flattened map reads the struct as a map.
     assert!(
-        out.contains("deserialize_map (deserializer , Visitor)"),
+        out.contains("impl :: braze_sdk :: lean_de :: Struct for Lean { const NAME : & 'static str = \"Lean\" ;"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":: braze_sdk :: lean_de :: deserialize_struct (deserializer)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":: braze_sdk :: lean_de :: deserialize_map (deserializer)"),
         "{out}"
     );
     // A unit enum: names, then index -> variant.
