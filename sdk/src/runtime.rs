@@ -4,7 +4,7 @@
 //! `ResponseValue`, `ClientHooks`, ...). The generator points those imports
 //! here instead of at `progenitor_client`, so that the SDK owns what users
 //! depend on: request execution (throttle, retries, deadlines, tracing: see
-//! [`crate::execute`]), decoding that keeps everything Braze sent, and
+//! `execute.rs`), decoding that keeps everything Braze sent, and
 //! [errors](crate::error) a person can act on.
 
 use std::fmt;
