@@ -34,14 +34,14 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
         let lean = match &mut item {
             Item::Struct(s) if derives_deserialize(&s.attrs, &s.generics) => match plan(s) {
                 Some(plan) => {
-                    remove_deserialize_derive(&mut s.attrs, &s.ident)?;
+                    remove_serde_derive(&mut s.attrs, &s.ident, "Deserialize")?;
                     Some(lean_impl(s, &plan)?)
                 }
                 None => None,
             },
             Item::Enum(e) if derives_deserialize(&e.attrs, &e.generics) => match unit_names(e) {
                 Some(names) => {
-                    remove_deserialize_derive(&mut e.attrs, &e.ident)?;
+                    remove_serde_derive(&mut e.attrs, &e.ident, "Deserialize")?;
                     Some(vec![lean_enum_impl(e, &names)?])
                 }
                 None => None,
@@ -82,9 +82,10 @@ struct Plan {
     fields: Vec<FieldPlan>,
 }
 
-fn is_serde_deserialize(p: &syn::Path) -> bool {
+/// Whether `p` is `serde::<name>` (`::serde::Deserialize`, ...).
+pub(super) fn is_serde(p: &syn::Path, name: &str) -> bool {
     let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-    segs == ["serde", "Deserialize"]
+    segs == ["serde", name]
 }
 
 pub(super) fn derive_paths(attr: &syn::Attribute) -> Option<Punctuated<syn::Path, Token![,]>> {
@@ -100,7 +101,7 @@ fn derives_deserialize(attrs: &[syn::Attribute], generics: &syn::Generics) -> bo
         && attrs
             .iter()
             .filter_map(derive_paths)
-            .any(|paths| paths.iter().any(is_serde_deserialize))
+            .any(|paths| paths.iter().any(|p| is_serde(p, "Deserialize")))
 }
 
 /// The JSON names of an enum's variants when they are all unit variants
@@ -229,25 +230,28 @@ fn plan(s: &ItemStruct) -> Option<Plan> {
     })
 }
 
-fn remove_deserialize_derive(
+/// Removes `serde::<name>` from the derives in `attrs`; fails unless it
+/// was derived exactly once.
+pub(super) fn remove_serde_derive(
     attrs: &mut [syn::Attribute],
     ident: &syn::Ident,
+    name: &str,
 ) -> Result<(), String> {
     let mut removed = 0;
     for attr in attrs {
         let Some(paths) = derive_paths(attr) else {
             continue;
         };
-        if !paths.iter().any(is_serde_deserialize) {
+        if !paths.iter().any(|p| is_serde(p, name)) {
             continue;
         }
-        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_serde_deserialize(p)).collect();
+        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_serde(p, name)).collect();
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
         removed += 1;
     }
     match removed {
         1 => Ok(()),
-        n => Err(format!("`{ident}`: {n} derives of Deserialize")),
+        n => Err(format!("`{ident}`: {n} derives of {name}")),
     }
 }
 

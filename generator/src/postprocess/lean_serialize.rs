@@ -27,7 +27,7 @@
 use quote::quote;
 use syn::{Fields, Item, ItemStruct, LitStr};
 
-use super::lean_deserialize::{derive_paths, unit_names};
+use super::lean_deserialize::{derive_paths, is_serde, remove_serde_derive, unit_names};
 
 /// Returns how many types were rewritten.
 pub fn apply(file: &mut syn::File) -> Result<usize, String> {
@@ -58,14 +58,8 @@ pub fn would_rewrite(item: &Item) -> bool {
     matches!(lean_impl(item), Ok(Some(_)))
 }
 
-fn is_serde_serialize(p: &syn::Path) -> bool {
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-    segs == ["serde", "Serialize"]
-}
-
 fn is_serde_derive(p: &syn::Path) -> bool {
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-    segs == ["serde", "Serialize"] || segs == ["serde", "Deserialize"]
+    is_serde(p, "Serialize") || is_serde(p, "Deserialize")
 }
 
 /// The attributes and generics of a struct or an enum.
@@ -83,7 +77,7 @@ fn derives_serialize(item: &Item) -> bool {
             && attrs
                 .iter()
                 .filter_map(derive_paths)
-                .any(|paths| paths.iter().any(is_serde_serialize))
+                .any(|paths| paths.iter().any(|p| is_serde(p, "Serialize")))
     })
 }
 
@@ -107,10 +101,8 @@ fn lean_impl(item: &Item) -> Result<Option<Item>, String> {
         }
         _ => return Ok(None),
     };
-    let ident = match item {
-        Item::Struct(s) => &s.ident,
-        Item::Enum(e) => &e.ident,
-        _ => return Ok(None),
+    let Some((_, _, ident)) = parts(item) else {
+        return Ok(None);
     };
     let imp = quote! {
         impl ::serde::Serialize for #ident {
@@ -289,26 +281,10 @@ fn is_transparent_newtype(s: &ItemStruct) -> bool {
 }
 
 fn remove_serialize_derive(item: &mut Item) -> Result<(), String> {
-    let (attrs, ident) = match item {
-        Item::Struct(s) => (&mut s.attrs, &s.ident),
-        Item::Enum(e) => (&mut e.attrs, &e.ident),
-        _ => return Err("not a struct or an enum".into()),
-    };
-    let mut removed = 0;
-    for attr in attrs.iter_mut() {
-        let Some(paths) = derive_paths(attr) else {
-            continue;
-        };
-        if !paths.iter().any(is_serde_serialize) {
-            continue;
-        }
-        let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_serde_serialize(p)).collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        removed += 1;
-    }
-    match removed {
-        1 => Ok(()),
-        n => Err(format!("`{ident}`: {n} derives of Serialize")),
+    match item {
+        Item::Struct(s) => remove_serde_derive(&mut s.attrs, &s.ident, "Serialize"),
+        Item::Enum(e) => remove_serde_derive(&mut e.attrs, &e.ident, "Serialize"),
+        _ => Err("not a struct or an enum".into()),
     }
 }
 

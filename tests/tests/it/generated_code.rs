@@ -229,29 +229,32 @@ fn types_surface(file: &syn::File) -> String {
     out
 }
 
-/// The lean `Deserialize` rewrite left no struct or enum it could handle
-/// on serde_derive, and handled most of them: if it stopped applying, the
-/// SDK would still build, only slower.
-#[test]
-fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
-    let file = client_file();
-    let types = module(&file, "types");
-    let left: Vec<String> = types
+/// What a lean serde rewrite left behind in `types`: the names of the types
+/// it could handle that still derive (`would_rewrite`), how many impls of
+/// `trait_path` there are (those whose tokens contain `marker`, when
+/// given), and how many types still derive `derive`.
+fn lean_and_derived(
+    types: &[syn::Item],
+    would_rewrite: fn(&syn::Item) -> bool,
+    trait_path: &str,
+    marker: Option<&str>,
+    derive: &str,
+) -> (Vec<String>, usize, usize) {
+    let left = types
         .iter()
-        .filter(|item| generator::postprocess::lean_deserialize_would_rewrite(item))
+        .filter(|item| would_rewrite(item))
         .map(|item| match item {
             syn::Item::Struct(s) => s.ident.to_string(),
             syn::Item::Enum(e) => e.ident.to_string(),
             _ => String::new(),
         })
         .collect();
-    assert!(left.is_empty(), "still on serde_derive: {left:?}");
     let lean = types
         .iter()
         .filter(|item| {
             matches!(item, syn::Item::Impl(i)
-                if i.trait_.as_ref().is_some_and(|(p, _)| tokens(p) == ":: serde :: Deserialize < 'de >")
-                && tokens(i).contains("lean_de"))
+                if i.trait_.as_ref().is_some_and(|(p, _)| tokens(p) == trait_path)
+                && marker.is_none_or(|m| tokens(i).contains(m)))
         })
         .count();
     let derived = types
@@ -264,9 +267,26 @@ fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
             };
             attrs
                 .iter()
-                .any(|a| a.path().is_ident("derive") && tokens(a).contains("Deserialize"))
+                .any(|a| a.path().is_ident("derive") && tokens(a).contains(derive))
         })
         .count();
+    (left, lean, derived)
+}
+
+/// The lean `Deserialize` rewrite left no struct or enum it could handle
+/// on serde_derive, and handled most of them: if it stopped applying, the
+/// SDK would still build, only slower.
+#[test]
+fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
+    let file = client_file();
+    let (left, lean, derived) = lean_and_derived(
+        module(&file, "types"),
+        generator::postprocess::lean_deserialize_would_rewrite,
+        ":: serde :: Deserialize < 'de >",
+        Some("lean_de"),
+        "Deserialize",
+    );
+    assert!(left.is_empty(), "still on serde_derive: {left:?}");
     assert!(
         lean > derived * 3,
         "{lean} lean impls, {derived} serde_derive ones"
@@ -278,37 +298,14 @@ fn no_type_keeps_serde_derive_that_the_lean_rewrite_handles() {
 #[test]
 fn no_type_keeps_serialize_derive_that_the_lean_rewrite_handles() {
     let file = client_file();
-    let types = module(&file, "types");
-    let left: Vec<String> = types
-        .iter()
-        .filter(|item| generator::postprocess::lean_serialize_would_rewrite(item))
-        .map(|item| match item {
-            syn::Item::Struct(s) => s.ident.to_string(),
-            syn::Item::Enum(e) => e.ident.to_string(),
-            _ => String::new(),
-        })
-        .collect();
+    let (left, lean, derived) = lean_and_derived(
+        module(&file, "types"),
+        generator::postprocess::lean_serialize_would_rewrite,
+        ":: serde :: Serialize",
+        None,
+        "Serialize",
+    );
     assert!(left.is_empty(), "still on serde_derive: {left:?}");
-    let lean = types
-        .iter()
-        .filter(|item| {
-            matches!(item, syn::Item::Impl(i)
-                if i.trait_.as_ref().is_some_and(|(p, _)| tokens(p) == ":: serde :: Serialize"))
-        })
-        .count();
-    let derived = types
-        .iter()
-        .filter(|item| {
-            let attrs = match item {
-                syn::Item::Struct(s) => &s.attrs,
-                syn::Item::Enum(e) => &e.attrs,
-                _ => return false,
-            };
-            attrs
-                .iter()
-                .any(|a| a.path().is_ident("derive") && tokens(a).contains("Serialize"))
-        })
-        .count();
     assert!(
         lean > derived * 10,
         "{lean} lean impls, {derived} serde_derive ones"
