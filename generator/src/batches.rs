@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::code_index::{CodeIndex, ListField, json_field, type_name};
-use crate::walk::operations;
+use crate::walk::{operations, resolved};
 
 /// The operations whose bodies are split. A choice, not a fact of the spec:
 /// these are the bulk endpoints where one request is only a transport unit.
@@ -49,20 +49,16 @@ pub fn batches(document: &Value, client: &syn::File) -> Result<TokenStream, Stri
     let mut responses = BTreeSet::new();
     let mut found = BTreeSet::new();
     for op in operations(document) {
-        let id = op
-            .operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let id = op.id();
         if !BATCHED_OPERATIONS.contains(&id) {
             continue;
         }
         found.insert(id);
         let at = |e: String| format!("{}: {e}", op.pointer);
         let schema = op
-            .operation
-            .pointer("/requestBody/content/application~1json/schema")
-            .map(|s| resolve(document, s))
+            .json_body(document)
+            .and_then(|media| media.get("schema"))
+            .map(|s| resolved(document, s))
             .ok_or_else(|| at("no application/json request body".into()))?;
         impls.push(batchable_impl(document, &index, id, schema).map_err(at)?);
         let (response, _) = index.send_types(id).map_err(at)?;
@@ -238,13 +234,13 @@ fn input_errors_impl(index: &CodeIndex<'_>, response: &str) -> Result<TokenStrea
 /// The `maxItems` (at least 2) of a property that is an array, or one value
 /// or an array (`oneOf`, possibly behind an `allOf` of one schema).
 fn array_limit(document: &Value, property: &Value) -> Option<u64> {
-    let mut schema = resolve(document, property);
+    let mut schema = resolved(document, property);
     if let Some([only]) = schema
         .get("allOf")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
     {
-        schema = resolve(document, only);
+        schema = resolved(document, only);
     }
     let limit = |s: &Value| {
         (s.get("type").and_then(Value::as_str) == Some("array"))
@@ -258,25 +254,7 @@ fn array_limit(document: &Value, property: &Value) -> Option<u64> {
     let branches = schema.get("oneOf").and_then(Value::as_array)?;
     let lists: Vec<u64> = branches
         .iter()
-        .filter_map(|b| limit(resolve(document, b)))
+        .filter_map(|b| limit(resolved(document, b)))
         .collect();
     (branches.len() == 2 && lists.len() == 1).then(|| lists[0])
-}
-
-/// Follows `$ref`s to the schema they name.
-fn resolve<'a>(document: &'a Value, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(pointer) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        else {
-            break;
-        };
-        match document.pointer(pointer) {
-            Some(next) => schema = next,
-            None => break,
-        }
-    }
-    schema
 }

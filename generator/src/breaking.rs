@@ -16,17 +16,13 @@
 //!
 //! Written on `serde_json` rather than openapiv3 so that it reads any
 //! revision's document, including ones our current rules would reject, and
-//! follows `$ref`s itself (the recursive audience filters are compared once
+//! walks it with [`crate::walk`] (the recursive audience filters are compared once
 //! per pair of references, so recursion ends).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_json::Value;
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "patch", "head", "options", "trace",
-];
 
 /// What kind of break a [`Break`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,18 +123,17 @@ struct Comparer<'a> {
     seen: BTreeSet<(String, String, Flow)>,
 }
 
+/// The operations of `doc` by `METHOD /path`: (path item, operation).
 fn operations(doc: &Value) -> BTreeMap<String, (&Value, &Value)> {
-    let mut ops = BTreeMap::new();
-    if let Some(paths) = doc["paths"].as_object() {
-        for (path, item) in paths {
-            for m in METHODS {
-                if let Some(op) = item.get(m) {
-                    ops.insert(format!("{} {path}", m.to_uppercase()), (item, op));
-                }
-            }
-        }
-    }
-    ops
+    crate::walk::operations(doc)
+        .into_iter()
+        .map(|op| {
+            (
+                format!("{} {}", op.method.to_uppercase(), op.path),
+                (op.path_item, op.operation),
+            )
+        })
+        .collect()
 }
 
 impl<'a> Comparer<'a> {
@@ -280,18 +275,10 @@ impl<'a> Comparer<'a> {
         }
     }
 
-    /// Follows `$ref` chains within `doc` (local references only).
+    /// Follows `$ref` chains within `doc` (local references only; `null`
+    /// where one leads nowhere).
     fn resolve(&self, doc: &'a Value, v: &'a Value) -> &'a Value {
-        let mut v = v;
-        for _ in 0..32 {
-            match v.get("$ref").and_then(Value::as_str) {
-                Some(r) if r.starts_with("#/") => {
-                    v = doc.pointer(&r[1..]).unwrap_or(&Value::Null);
-                }
-                _ => return v,
-            }
-        }
-        &Value::Null
+        crate::walk::resolved(doc, v)
     }
 
     fn schema(&mut self, loc: &str, flow: Flow, old: &Value, new: &Value) {

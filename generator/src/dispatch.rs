@@ -175,38 +175,20 @@ struct SpecOperation {
 }
 
 fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
-    let resolve = |v: &Value| -> Value {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => doc.pointer(&r[1..]).cloned().unwrap_or(Value::Null),
-            _ => v.clone(),
-        }
-    };
-    let mut ops = Vec::new();
-    for item in doc["paths"]
-        .as_object()
+    let mut ops: Vec<SpecOperation> = crate::walk::operations(doc)
         .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for method in ["get", "put", "post", "delete", "patch"] {
-            let op = &item[method];
-            let Some(id) = op["operationId"].as_str() else {
-                continue;
-            };
-            let mut params = Vec::new();
-            for list in [&item["parameters"], &op["parameters"]] {
-                for p in list.as_array().into_iter().flatten() {
-                    if let Some(n) = resolve(p)["name"].as_str() {
-                        params.push(n.to_string());
-                    }
-                }
-            }
-            ops.push(SpecOperation {
-                id: id.to_string(),
-                params,
-                has_body: !op["requestBody"].is_null(),
-            });
-        }
-    }
+        .filter(|op| !op.id().is_empty())
+        .map(|op| SpecOperation {
+            id: op.id().to_string(),
+            params: op
+                .parameters(doc)
+                .into_iter()
+                .filter_map(|p| p.get("name").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect(),
+            has_body: op.operation.get("requestBody").is_some(),
+        })
+        .collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     ops
 }

@@ -27,6 +27,7 @@
 //! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher |
 //! | [`yaml_emit`] | the YAML export every loader (YAML 1.1 and 1.2) reads the same |
 //! | [`breaking`] | comparing two exported specs for breaking changes |
+//! | [`conventions`] | what Braze's responses share: the rate-limit headers, the standard errors |
 //! | [`standard_responses`] | `x-braze-responses: standard`, expanded when the fragments are merged |
 //! | [`diagnostics`] | `file#/json/pointer: message` errors |
 //!
@@ -36,6 +37,7 @@
 pub mod batches;
 pub mod breaking;
 pub mod code_index;
+pub mod conventions;
 pub mod diagnostics;
 pub mod dispatch;
 pub mod example_codecs;
@@ -85,8 +87,11 @@ pub struct Output {
     pub content: String,
 }
 
-/// Loads the spec in `spec_dir` and checks every rule, including that
-/// progenitor accepts it. Returns the merged spec when it is clean.
+/// Loads the spec in `spec_dir` and checks every rule, and that the merged
+/// document deserialises into openapiv3's types (progenitor's input).
+/// Returns the merged spec when it is clean. It does not run progenitor:
+/// what progenitor refuses or panics on is reported by [`generate`] (see
+/// [`progenitor_run`]).
 pub fn check(spec_dir: &Path) -> Result<LoadedSpec, Diagnostics> {
     let spec = load::load_dir(spec_dir)?;
     check_loaded(spec)
@@ -98,7 +103,8 @@ pub fn check_loaded(spec: LoadedSpec) -> Result<LoadedSpec, Diagnostics> {
     Ok(spec)
 }
 
-/// Every rule, and that progenitor's OpenAPI types accept the document.
+/// Every rule, and that openapiv3's types (progenitor's input) accept the
+/// merged document.
 fn check_rules(spec: &LoadedSpec) -> Result<(), Diagnostics> {
     let problems = rules::check(spec);
     if !problems.is_empty() {

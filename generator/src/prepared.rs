@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::code_index::{CodeIndex, generic_arg, type_name};
-use crate::walk::operations;
+use crate::walk::{operations, resolved};
 
 /// Tokens of the prepared-request constructors.
 pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, String> {
@@ -20,29 +20,11 @@ pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, Str
     let mut fns = Vec::new();
     for op in operations(document) {
         let o = op.operation;
-        let id = o
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if o.pointer("/requestBody/content/application~1json")
-            .is_none()
-        {
+        let id = op.id();
+        if op.json_body(document).is_none() {
             continue;
         }
-        let params: Vec<&Value> = op
-            .path_item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(
-                o.get("parameters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            )
-            .map(|p| resolve(document, p))
-            .collect();
+        let params = op.parameters(document);
         if params
             .iter()
             .any(|p| p.get("in").and_then(Value::as_str) != Some("path"))
@@ -67,7 +49,7 @@ pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, Str
                     None => continue,
                 },
             };
-            let has_json = resolve(document, response)
+            let has_json = resolved(document, response)
                 .pointer("/content/application~1json")
                 .is_some();
             let (lo, hi) = range;
@@ -150,23 +132,6 @@ pub fn prepared(document: &Value, client: &syn::File) -> Result<TokenStream, Str
 
         #(#fns)*
     })
-}
-
-fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(pointer) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        else {
-            break;
-        };
-        match document.pointer(pointer) {
-            Some(next) => value = next,
-            None => break,
-        }
-    }
-    value
 }
 
 /// `preferenceCenterExternalID` -> `preference_center_external_id`, as

@@ -85,8 +85,9 @@ fn run_progenitor(spec: &OpenAPI) -> Run {
     }
 }
 
-/// Deserialises the lowered document into openapiv3 types, with the JSON
-/// pointer of any mismatch.
+/// Deserialises `document` into openapiv3 types, with the JSON pointer of
+/// any mismatch: the merged spec when checking it ([`crate::check`]), the
+/// lowered copy before running progenitor ([`generate`]).
 pub fn to_openapi(document: &Value, origins: &Origins) -> Result<OpenAPI, Diagnostics> {
     // The plain decoder first; the path-tracking one (about twice as slow:
     // it copies every key) only to explain a failure.
@@ -138,7 +139,7 @@ fn blame_operations(lowered: &Value, origins: &Origins, whole_message: &str) -> 
                 &op.pointer,
                 format!(
                     "progenitor panics on this operation: {}",
-                    first_line(&message)
+                    panic_summary(&message)
                 ),
             )),
             Run::Failed(message) => diags.push(origins.diagnostic(
@@ -154,13 +155,15 @@ fn blame_operations(lowered: &Value, origins: &Origins, whole_message: &str) -> 
             "/paths",
             format!(
                 "progenitor panicked on the whole spec but on no single operation: {}",
-                first_line(whole_message)
+                panic_summary(whole_message)
             ),
         ));
     }
     diags
 }
 
-fn first_line(s: &str) -> String {
+/// A panic message on one line: its first two lines (where it panicked,
+/// then what it said), joined.
+fn panic_summary(s: &str) -> String {
     s.lines().take(2).collect::<Vec<_>>().join(" ")
 }

@@ -9,16 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::conventions::RATE_LIMIT_HEADERS;
 use crate::diagnostics::{Diagnostics, escape_token, pointer};
 use crate::load::LoadedSpec;
 use crate::walk::{OperationRef, operations, reachable_components, request_schemas, resolve};
-
-/// The rate-limit headers Braze sends with every response.
-pub const RATE_LIMIT_HEADERS: [&str; 3] = [
-    "X-RateLimit-Limit",
-    "X-RateLimit-Remaining",
-    "X-RateLimit-Reset",
-];
 
 /// Runs every rule and returns all violations.
 pub fn check(spec: &LoadedSpec) -> Diagnostics {

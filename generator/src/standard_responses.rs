@@ -8,25 +8,14 @@
 //! The key itself is removed: the merged and published document spells every
 //! response out, exactly as if the fragment had (nothing is hidden from other
 //! toolchains). An operation that differs (SCIM's errors, a bodiless 204)
-//! writes its responses in full instead.
+//! writes its responses in full instead. The headers and errors are
+//! [`crate::conventions`].
 
 use serde_json::{Map, Value, json};
 
+use crate::conventions::{RATE_LIMIT_HEADERS, STANDARD_ERRORS as ERRORS, STANDARD_RESPONSES_KEY as KEY};
 use crate::diagnostics::escape_token;
 use crate::walk::METHODS;
-
-/// The extension key.
-pub const KEY: &str = "x-braze-responses";
-
-/// The standard error responses, in the order they are written.
-pub const ERRORS: [(&str, &str); 6] = [
-    ("400", "BadRequest"),
-    ("401", "Unauthorized"),
-    ("403", "Forbidden"),
-    ("404", "NotFound"),
-    ("429", "TooManyRequests"),
-    ("5XX", "ServerError"),
-];
 
 /// Expands every `x-braze-responses: standard` of `document` in place.
 /// Problems are returned as (pointer, message) for the caller to locate.
@@ -112,7 +101,7 @@ fn expand_operation(op: &mut Map<String, Value>) -> Result<(), String> {
 
 fn rate_limit_headers() -> Value {
     let mut headers = Map::new();
-    for h in crate::rules::RATE_LIMIT_HEADERS {
+    for h in RATE_LIMIT_HEADERS {
         headers.insert(
             h.into(),
             json!({ "$ref": format!("#/components/headers/{h}") }),

@@ -30,11 +30,7 @@ pub fn streams(document: &Value, client: &syn::File) -> Result<TokenStream, Stri
         let Some(paging) = ext.pagination else {
             continue;
         };
-        let id = op
-            .operation
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let id = op.id();
         impls.push(stream_impl(&index, id, &paging).map_err(|e| format!("{}: {e}", op.pointer))?);
     }
     Ok(quote! {

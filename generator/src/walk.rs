@@ -1,9 +1,11 @@
 //! Walking the OpenAPI document: its operations, the schemas they send and
 //! receive, the components those reach, and local `$ref`s.
 //!
-//! Shared by every step that reads the merged document as JSON (rules,
-//! lowering, metadata, progenitor's safety net), so that "what is an
-//! operation" and "what does a response reach" are answered in one place.
+//! Shared by every step that reads a document as JSON (rules, lowering,
+//! metadata, streams, batches, prepared requests, the dispatcher, the
+//! breaking-change comparison, the Prism contract run), so that "what is an
+//! operation", "what are its parameters" and "where does this `$ref` lead"
+//! are answered in one place. Nothing else follows a `$ref` by hand.
 
 use std::collections::BTreeSet;
 
@@ -23,6 +25,40 @@ pub struct OperationRef<'a> {
     pub pointer: String,
     pub operation: &'a Value,
     pub path_item: &'a Value,
+}
+
+impl<'a> OperationRef<'a> {
+    /// The `operationId`, or `""` when it has none (a rule reports that).
+    pub fn id(&self) -> &'a str {
+        self.operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The parameters of the path item, then those of the operation, each
+    /// with its `$ref` followed (dangling ones left out).
+    pub fn parameters(&self, document: &'a Value) -> Vec<&'a Value> {
+        let of_item = self.path_item.get("parameters").and_then(Value::as_array);
+        let of_op = self.operation.get("parameters").and_then(Value::as_array);
+        of_item
+            .into_iter()
+            .chain(of_op)
+            .flatten()
+            .filter_map(|p| resolve(document, p))
+            .collect()
+    }
+
+    /// The request body (its `$ref` followed), if any.
+    pub fn request_body(&self, document: &'a Value) -> Option<&'a Value> {
+        resolve(document, self.operation.get("requestBody")?)
+    }
+
+    /// The `application/json` media type of the request body, if any.
+    pub fn json_body(&self, document: &'a Value) -> Option<&'a Value> {
+        self.request_body(document)?
+            .pointer("/content/application~1json")
+    }
 }
 
 /// Every operation of `document`, in document order.
@@ -67,8 +103,7 @@ pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
     operations(document)
         .into_iter()
         .filter_map(|op| {
-            let body = resolve(document, op.operation.get("requestBody")?)?;
-            let schema = body.pointer("/content/application~1json/schema")?;
+            let schema = op.json_body(document)?.get("schema")?;
             Some((
                 format!(
                     "{}/requestBody/content/application~1json/schema",
@@ -85,12 +120,7 @@ pub fn request_schemas(document: &Value) -> Vec<(String, &Value)> {
 pub fn parameter_schemas(document: &Value) -> Vec<&Value> {
     operations(document)
         .into_iter()
-        .flat_map(|op| {
-            let of_item = op.path_item.get("parameters").and_then(Value::as_array);
-            let of_op = op.operation.get("parameters").and_then(Value::as_array);
-            of_item.into_iter().chain(of_op).flatten()
-        })
-        .filter_map(|p| resolve(document, p))
+        .flat_map(|op| op.parameters(document))
         .filter_map(|p| p.get("schema"))
         .collect()
 }
@@ -144,14 +174,23 @@ pub fn collect_refs(v: &Value, found: &mut impl FnMut(&str)) {
     }
 }
 
-/// Follows a local `$ref` (`#/components/...`) if `value` is one.
+/// Follows a local `$ref` (`#/components/...`) if `value` is one; `None`
+/// when it leads nowhere (not local, dangling, or a chain of more than 32).
 pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
     let mut current = value;
-    for _ in 0..16 {
+    for _ in 0..32 {
         match current.get("$ref").and_then(Value::as_str) {
             Some(r) => current = document.pointer(r.strip_prefix('#')?)?,
             None => return Some(current),
         }
     }
     None
+}
+
+/// [`resolve`], with `null` for a `$ref` that leads nowhere: for readers
+/// that index into the result (`resolved(doc, v)["name"]`) and treat a
+/// missing target as an absent value.
+pub fn resolved<'v>(document: &'v Value, value: &'v Value) -> &'v Value {
+    static NULL: Value = Value::Null;
+    resolve(document, value).unwrap_or(&NULL)
 }

@@ -34,6 +34,7 @@ use serde::de::DeserializeOwned;
 
 use crate::doc_examples::{converted_components, json_schema_with};
 use crate::generated::dispatch;
+use braze_openapi_generator::walk::{self, resolved as resolve};
 
 /// The inputs of one call: parameters by their spec name, and the body.
 #[derive(Clone, Debug, Default)]
@@ -189,79 +190,60 @@ pub struct Param {
     pub example: Option<Value>,
 }
 
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    let mut v = v;
-    for _ in 0..16 {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with("#/") => v = doc.pointer(&r[1..]).unwrap_or(&Value::Null),
-            _ => break,
-        }
-    }
-    v
-}
-
 /// The operations of an exported spec, in document order.
 pub fn operations(doc: &Value) -> Vec<Operation> {
     let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for method in ["get", "put", "post", "delete", "patch"] {
-            let op = &item[method];
-            let Some(id) = op["operationId"].as_str() else {
-                continue;
-            };
-            let mut params = Vec::new();
-            for list in [&item["parameters"], &op["parameters"]] {
-                for p in list.as_array().into_iter().flatten() {
-                    let p = resolve(doc, p);
-                    let schema = resolve(doc, &p["schema"]).clone();
-                    let example = p
-                        .get("example")
-                        .cloned()
-                        .or_else(|| {
-                            p["examples"]
-                                .as_object()
-                                .and_then(|m| m.values().next())
-                                .map(|e| resolve(doc, e)["value"].clone())
-                        })
-                        .or_else(|| schema.get("example").cloned());
-                    params.push(Param {
-                        name: p["name"].as_str().unwrap_or("").to_string(),
-                        location: p["in"].as_str().unwrap_or("").to_string(),
-                        required: p["required"].as_bool() == Some(true),
-                        schema,
-                        example,
-                    });
-                }
-            }
-            let rb = resolve(doc, &op["requestBody"]);
-            let body = rb["content"]
-                .as_object()
-                .and_then(|c| c.get("application/json"))
-                .map(|m| {
-                    let schema = m["schema"].clone();
-                    let example = m
-                        .get("example")
-                        .cloned()
-                        .or_else(|| {
-                            m["examples"]
-                                .as_object()
-                                .and_then(|e| e.values().next())
-                                .map(|e| resolve(doc, e)["value"].clone())
-                        })
-                        .or_else(|| resolve(doc, &schema).get("example").cloned());
-                    (schema, example)
-                });
-            out.push(Operation {
-                id: id.to_string(),
-                method: method.to_string(),
-                path: path.clone(),
-                params,
-                body,
-                body_required: rb["required"].as_bool() == Some(true),
-            });
+    for op in walk::operations(doc) {
+        if op.id().is_empty() {
+            continue;
         }
+        let params = op
+            .parameters(doc)
+            .into_iter()
+            .map(|p| {
+                let schema = resolve(doc, &p["schema"]).clone();
+                let example = p
+                    .get("example")
+                    .cloned()
+                    .or_else(|| first_example(doc, p))
+                    .or_else(|| schema.get("example").cloned());
+                Param {
+                    name: p["name"].as_str().unwrap_or("").to_string(),
+                    location: p["in"].as_str().unwrap_or("").to_string(),
+                    required: p["required"].as_bool() == Some(true),
+                    schema,
+                    example,
+                }
+            })
+            .collect();
+        let rb = op.request_body(doc).unwrap_or(&Value::Null);
+        let body = op.json_body(doc).map(|m| {
+            let schema = m["schema"].clone();
+            let example = m
+                .get("example")
+                .cloned()
+                .or_else(|| first_example(doc, m))
+                .or_else(|| resolve(doc, &schema).get("example").cloned());
+            (schema, example)
+        });
+        out.push(Operation {
+            id: op.id().to_string(),
+            method: op.method.to_string(),
+            path: op.path.to_string(),
+            params,
+            body,
+            body_required: rb["required"].as_bool() == Some(true),
+        });
     }
     out
+}
+
+/// The value of the first of `examples` of a parameter or media type.
+fn first_example(doc: &Value, holder: &Value) -> Option<Value> {
+    holder["examples"]
+        .as_object()
+        .and_then(|m| m.values().next())
+        .map(|e| resolve(doc, e)["value"].clone())
 }
 
 /// A value for a parameter without an example: its default, first enum
