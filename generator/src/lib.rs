@@ -186,9 +186,6 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
                 })
                 .collect::<Result<Vec<Output>, String>>()
         });
-        // The tables above read JSON names off the `#[serde]` attributes;
-        // on a type left with no serde derive they would not compile.
-        postprocess::strip_serde_attrs(&mut file);
         features::gate(&mut file, plan);
         let client = split_types(&mut file)
             .and_then(|types| Ok((format::format_file(&file)?, format::format_file(&types)?)));

@@ -1,7 +1,11 @@
 //! The request and response types of [braze-sdk], generated from the
 //! braze-openapi spec, and what they are made of ([`Nullable`], [`Open`],
-//! [`Secret`], the setters' [`IntoField`], the helpers of their serde
-//! impls).
+//! [`Secret`], the setters' [`IntoField`]).
+//!
+//! Each type implements only the serde direction braze-sdk uses:
+//! `Serialize` where a request carries it, `Deserialize` where a response
+//! does (both where both do). The feature `serde-all` gives every type both
+//! (to decode a request, as a mock server does, or print a response).
 //!
 //! Use them through braze-sdk, which re-exports all of this crate
 //! (`braze_sdk::types`, `braze_sdk::Nullable`, ...) and whose features
@@ -32,10 +36,6 @@ extern crate self as braze_sdk;
 pub mod types;
 
 pub mod field;
-#[doc(hidden)]
-pub mod lean_de;
-#[doc(hidden)]
-pub mod lean_ser;
 mod nullable;
 mod open;
 mod secret;

@@ -81,8 +81,6 @@ pub use client_builder::{
 pub use braze_sdk_types::{
     IntoField, Nullable, Open, Secret, StringNewtype, field, timestamp, types,
 };
-#[doc(hidden)]
-pub use braze_sdk_types::{lean_de, lean_ser};
 pub use generated::client::{Client, builder, prelude};
 pub use instance::Instance;
 pub use retry::RetryPolicy;

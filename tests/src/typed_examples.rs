@@ -27,6 +27,43 @@ pub fn codec<T: DeserializeOwned + Serialize>(example: &Value) -> Result<Value, 
     serde_json::to_value(&decoded).map_err(|e| format!("does not encode again: {e}"))
 }
 
+/// The response examples of one operation: (`"success"` or `"error"`, the
+/// example's pointer, the example), from `example` and `examples` of each
+/// response's `application/json`.
+pub fn response_examples(
+    doc: &Value,
+    op: &braze_openapi_generator::walk::OperationRef<'_>,
+) -> Vec<(&'static str, String, Value)> {
+    let mut out = Vec::new();
+    let Some(Value::Object(responses)) = op.operation.get("responses") else {
+        return out;
+    };
+    for (code, response) in responses {
+        let Some(media) = braze_openapi_generator::walk::resolve(doc, response)
+            .and_then(|r| r.pointer("/content/application~1json"))
+        else {
+            continue;
+        };
+        let kind = if code.starts_with('2') {
+            "success"
+        } else {
+            "error"
+        };
+        let at = format!("{}/responses/{code}/content/application~1json", op.pointer);
+        if let Some(e) = media.get("example") {
+            out.push((kind, format!("{at}/example"), e.clone()));
+        }
+        if let Some(Value::Object(examples)) = media.get("examples") {
+            for (name, e) in examples {
+                if let Some(v) = e.get("value") {
+                    out.push((kind, format!("{at}/examples/{name}/value"), v.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The first JSON path where `a` and `b` differ, as `/a/0/b`, with both
 /// values; `None` when they are equal. Two RFC 3339 date-times that name
 /// the same instant are equal: the SDK writes every date-time in UTC

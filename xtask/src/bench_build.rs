@@ -12,7 +12,10 @@
 //!
 //! The peak memory comes from `getrusage(RUSAGE_CHILDREN)` in a child
 //! process per measurement (`xtask bench --child <cmd..>`), since the value
-//! accumulates over every child a process ever waited for.
+//! accumulates over every child a process ever waited for. The same call
+//! gives the CPU time (user + system) of the rebuild, printed beside the
+//! wall time: on a machine other builds share, the wall time grows with
+//! their load, the CPU time much less, so compare variants by it too.
 
 use std::path::Path;
 use std::process::Command;
@@ -71,12 +74,15 @@ pub fn run(root: &Path) -> Result<(), String> {
             }
             runs.push(child_measure(&cargo, &build)?);
         }
+        let mut cpu: Vec<Duration> = runs.iter().map(|r| r.3).collect();
+        cpu.sort();
         runs.sort_by_key(|r| r.0);
         let median = runs[BUILD_RUNS / 2].0;
         let peak = runs.iter().map(|r| r.1).max().unwrap_or_default();
         let summed = runs.iter().map(|r| r.2).max().unwrap_or_default();
         println!(
-            "P4 braze-sdk + types rebuild ({profile:<7})  median {median:>8.2?}   peak {:>5} MB (all at once {:>5} MB)   target {target}, <= 600 MB",
+            "P4 braze-sdk + types rebuild ({profile:<7})  median {median:>8.2?} (cpu {:>8.2?})   peak {:>5} MB (all at once {:>5} MB)   target {target}, <= 600 MB",
+            cpu[BUILD_RUNS / 2],
             peak / 1024,
             summed / 1024
         );
@@ -86,7 +92,8 @@ pub fn run(root: &Path) -> Result<(), String> {
 
 /// `xtask bench --child <program> <args..>`: runs the command, prints
 /// `<nanoseconds> <peak KB of the largest descendant> <peak KB of all
-/// descendants at once>` (the last sampled from /proc every 20 ms).
+/// descendants at once> <CPU nanoseconds of all descendants>` (the third
+/// sampled from /proc every 20 ms).
 pub fn child(args: &[String]) -> Result<(), String> {
     let (program, rest) = args.split_first().ok_or("--child needs a command")?;
     let start = Instant::now();
@@ -111,14 +118,20 @@ pub fn child(args: &[String]) -> Result<(), String> {
     }
     let elapsed = start.elapsed();
     // SAFETY: getrusage writes into the zeroed struct we pass.
-    let peak_kb = unsafe {
+    let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
         if libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) != 0 {
             return Err("getrusage failed".into());
         }
-        usage.ru_maxrss
+        usage
     };
-    println!("{} {peak_kb} {summed_kb}", elapsed.as_nanos());
+    let nanos = |t: libc::timeval| t.tv_sec as u128 * 1_000_000_000 + t.tv_usec as u128 * 1_000;
+    let cpu_ns = nanos(usage.ru_utime) + nanos(usage.ru_stime);
+    println!(
+        "{} {} {summed_kb} {cpu_ns}",
+        elapsed.as_nanos(),
+        usage.ru_maxrss
+    );
     Ok(())
 }
 
@@ -156,8 +169,8 @@ fn descendants_rss_kb(root: u32) -> u64 {
 
 /// Runs `cargo <build..>` in a fresh `xtask bench --child` process; returns
 /// its wall time, the largest compiler's peak memory and the peak of all
-/// processes at once, in KB.
-fn child_measure(cargo: &str, build: &[&str]) -> Result<(Duration, u64, u64), String> {
+/// processes at once, in KB, and the CPU time of all of them.
+fn child_measure(cargo: &str, build: &[&str]) -> Result<(Duration, u64, u64, Duration), String> {
     let me = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
     let out = Command::new(me)
         .args(["bench", "--child", cargo])
@@ -169,10 +182,13 @@ fn child_measure(cargo: &str, build: &[&str]) -> Result<(Duration, u64, u64), St
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut fields = text.split_whitespace().map(str::parse::<u64>);
-    match (fields.next(), fields.next(), fields.next()) {
-        (Some(Ok(ns)), Some(Ok(kb)), Some(Ok(summed))) => {
-            Ok((Duration::from_nanos(ns), kb, summed))
-        }
+    match (fields.next(), fields.next(), fields.next(), fields.next()) {
+        (Some(Ok(ns)), Some(Ok(kb)), Some(Ok(summed)), Some(Ok(cpu))) => Ok((
+            Duration::from_nanos(ns),
+            kb,
+            summed,
+            Duration::from_nanos(cpu),
+        )),
         _ => Err(format!("the measuring child printed {text:?}")),
     }
 }

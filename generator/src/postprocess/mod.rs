@@ -16,21 +16,17 @@
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |
-//! | `lean_deserialize` | a struct of `types` whose serde attributes it understands, and an enum of unit variants, get a lean `Deserialize` impl calling `braze_sdk::lean_de` instead of `#[derive(Deserialize)]` | any number; fails on a type deriving Deserialize twice; `tests/it/generated_code.rs` fails if one it could handle is left |
-//! | `lean_serialize` | a struct of `types` whose serde attributes it understands, an enum of unit variants and a transparent newtype get a lean `Serialize` impl calling `braze_sdk::lean_ser` instead of `#[derive(Serialize)]`; a type left with no serde derive loses its `#[serde]` attributes in `generate_sdk`, once the tables are read (`strip_serde_attrs`) | any number; fails on a type deriving Serialize twice; `tests/it/generated_code.rs` fails if one it could handle is left |
+//! | `serde_directions` | each type of `types` derives only the serde direction the SDK uses (`Serialize` for what a request carries, `Deserialize` for what a response carries), the other behind the `serde-all` feature | any number; fails on a type deriving a serde trait twice; `tests/it/generated_code.rs` fails if most types keep both |
 //! | `docs` | multi-line doc attributes become one line each; usage snippets become `text` | no minimum |
 
 mod constructors;
 mod docs;
 mod field_decoders;
 mod imports;
-mod lean_deserialize;
-pub use lean_deserialize::would_rewrite as lean_deserialize_would_rewrite;
-mod lean_serialize;
-pub use lean_serialize::strip_serde_attrs;
-pub use lean_serialize::would_rewrite as lean_serialize_would_rewrite;
+mod reach;
 mod request_parts;
 mod send_tail;
+pub mod serde_directions;
 mod setters;
 mod type_builders;
 
@@ -119,14 +115,11 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
         Ok(field_decoders::apply(file)),
         Expect::Any,
     );
-    // Runs after `field_decoders`, whose `deserialize_with`s it reads.
     expect(
-        "lean_deserialize",
-        lean_deserialize::apply(file),
+        "serde_directions",
+        serde_directions::apply(file).map(|o| o.serialize_gated + o.deserialize_gated),
         Expect::Any,
     );
-    // Reads the same attributes; the derives it leaves are checked there.
-    expect("lean_serialize", lean_serialize::apply(file), Expect::Any);
     expect("docs", Ok(docs::apply(file)), Expect::Any);
     if problems.is_empty() {
         Ok(report)

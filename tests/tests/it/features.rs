@@ -14,6 +14,10 @@ fn manifest(path: &str) -> toml_lite::Features {
     toml_lite::features(&text)
 }
 
+/// The feature that gives every type both serde directions
+/// (`generator/src/postprocess/serde_directions.rs`).
+const SERDE_ALL: &str = braze_openapi_generator::postprocess::serde_directions::FEATURE;
+
 fn spec_features() -> BTreeSet<String> {
     let text =
         std::fs::read_to_string(braze_tests::reference::repo_root().join("spec/dist/braze.json"))
@@ -32,10 +36,17 @@ fn one_feature_per_tag_and_all_on_by_default() {
         let manifest = manifest(path);
         let declared: BTreeSet<String> = manifest
             .keys()
-            .filter(|k| *k != "default" && *k != "full")
+            .filter(|k| !["default", "full", SERDE_ALL].contains(&k.as_str()))
             .cloned()
             .collect();
         assert_eq!(declared, spec, "{path} [features] vs the spec's tags");
+        // Besides the families: `serde-all`, off by default, braze-sdk's
+        // turning on braze-sdk-types'.
+        let serde_all: Vec<String> = match path {
+            "sdk/Cargo.toml" => vec![format!("braze-sdk-types/{SERDE_ALL}")],
+            _ => Vec::new(),
+        };
+        assert_eq!(manifest[SERDE_ALL], serde_all, "{path}: `{SERDE_ALL}`");
         let full: BTreeSet<String> = manifest["full"].iter().cloned().collect();
         assert_eq!(full, spec, "{path}: `full` enables every family");
         assert_eq!(manifest["default"], ["full"], "{path}");
@@ -77,12 +88,14 @@ fn the_readme_names_every_feature() {
 fn the_generated_code_is_gated_by_those_features_only() {
     let spec = spec_features();
     let source = generated_client_source();
-    let used: BTreeSet<String> = source
+    let mut used: BTreeSet<String> = source
         .split("feature = \"")
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .map(str::to_string)
         .collect();
+    // The types' second serde direction is behind `serde-all`, not a family.
+    assert!(used.remove(SERDE_ALL), "no type gates a serde direction");
     assert_eq!(used, spec, "features named by cfg(..) in the client");
     // An operation of one family is behind its feature.
     let method = source

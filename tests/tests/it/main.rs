@@ -32,6 +32,7 @@ mod lowering_soundness;
 mod own_words;
 mod pagination;
 mod prepared;
+mod response_decoding;
 mod sdk_faults;
 mod sdk_runtime;
 mod sdk_throttle;
