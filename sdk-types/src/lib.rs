@@ -35,6 +35,21 @@ extern crate self as braze_sdk;
 #[path = "generated/types.rs"]
 pub mod types;
 
+// The types of the generator's fixtures (tests/fixtures/lowering/golden/,
+// golden files tests/tests/it/generator_fixtures.rs keeps fresh), compiled
+// here as the SDK's own types are.
+#[cfg(test)]
+#[allow(
+    clippy::all,
+    unused_mut,
+    unused_imports,
+    dead_code,
+    missing_docs
+)]
+#[rustfmt::skip]
+#[path = "../../tests/fixtures/lowering/golden/mod.rs"]
+mod generator_fixtures;
+
 pub mod field;
 mod nullable;
 mod open;
