@@ -13,7 +13,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::conventions::{RATE_LIMIT_HEADERS, STANDARD_ERRORS as ERRORS, STANDARD_RESPONSES_KEY as KEY};
+use crate::conventions::{
+    RATE_LIMIT_HEADERS, STANDARD_ERRORS as ERRORS, STANDARD_RESPONSES_KEY as KEY,
+};
 use crate::diagnostics::escape_token;
 use crate::walk::METHODS;
 

@@ -12,7 +12,10 @@ use syn::visit::Visit;
 /// body), by last path segment.
 pub fn request_roots(file: &syn::File) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for item in super::module_items(&file.items, "builder").into_iter().flatten() {
+    for item in super::module_items(&file.items, "builder")
+        .into_iter()
+        .flatten()
+    {
         if let Item::Struct(s) = item {
             for field in &s.fields {
                 if field.ident.as_ref().is_some_and(|i| i != "client") {
@@ -28,7 +31,10 @@ pub fn request_roots(file: &syn::File) -> BTreeSet<String> {
 /// error bodies), by last path segment.
 pub fn response_roots(file: &syn::File) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for item in super::module_items(&file.items, "builder").into_iter().flatten() {
+    for item in super::module_items(&file.items, "builder")
+        .into_iter()
+        .flatten()
+    {
         let Item::Impl(imp) = item else { continue };
         for f in &imp.items {
             if let syn::ImplItem::Fn(f) = f

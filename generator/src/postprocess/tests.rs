@@ -139,12 +139,17 @@ fn every_rewrite_applies_to_the_sample_and_reports_its_count() {
     let report = apply(&mut file).expect("the sample rewrites");
     let out = text(&file);
     assert!(
-        out.contains(&code(quote! { use crate :: runtime :: { encode_path , ClientHooks } })),
+        out.contains(&code(
+            quote! { use crate :: runtime :: { encode_path , ClientHooks } }
+        )),
         "{out}"
     );
     assert!(out.contains("x-request-origin"), "{out}");
     assert!(!out.contains("pub fn new (baseurl"), "{out}");
-    assert!(out.contains(&code(quote! { pub (crate) fn new_with_client })), "{out}");
+    assert!(
+        out.contains(&code(quote! { pub (crate) fn new_with_client })),
+        "{out}"
+    );
     let counts: Vec<(&str, usize)> = report.counts.clone();
     assert_eq!(
         counts,
@@ -185,7 +190,9 @@ fn request_types_get_setters_default_or_new_and_response_types_nothing() {
     assert!(out.contains("pub fn extra_value (mut self"), "{out}");
     // Event: `name` and `labels` (a Vec without serde default) are required.
     assert!(
-        out.contains(&code(quote! { # [derive (Clone , Debug)] pub struct Event })),
+        out.contains(&code(
+            quote! { # [derive (Clone , Debug)] pub struct Event }
+        )),
         "{out}"
     );
     assert!(
@@ -193,18 +200,24 @@ fn request_types_get_setters_default_or_new_and_response_types_nothing() {
         "{out}"
     );
     assert!(
-        out.contains(&code(quote! { properties : :: std :: default :: Default :: default () })),
+        out.contains(&code(
+            quote! { properties : :: std :: default :: Default :: default () }
+        )),
         "{out}"
     );
     // Id holds any string.
     assert!(
-        out.contains(&code(quote! { impl :: braze_sdk :: StringNewtype for Id { } })),
+        out.contains(&code(
+            quote! { impl :: braze_sdk :: StringNewtype for Id { } }
+        )),
         "{out}"
     );
     // Reply is only ever received: no setters, no Default.
     assert!(!out.contains("pub fn message ("), "{out}");
     assert!(
-        out.contains(&code(quote! { #[derive(::serde::Deserialize, Clone, Debug)] pub struct Reply })),
+        out.contains(&code(
+            quote! { #[derive(::serde::Deserialize, Clone, Debug)] pub struct Reply }
+        )),
         "{out}"
     );
 }
@@ -222,17 +235,23 @@ fn typify_builders_are_gone_and_bodies_hold_the_type_itself() {
         "{out}"
     );
     assert!(
-        out.contains(&code(quote! { F : std :: ops :: FnOnce (types :: Attrs) -> types :: Attrs })),
+        out.contains(&code(
+            quote! { F : std :: ops :: FnOnce (types :: Attrs) -> types :: Attrs }
+        )),
         "{out}"
     );
     // Attrs has Default: the Track body starts empty; Event has required
     // fields: the Log body must be set.
     assert!(
-        out.contains(&code(quote! { body : Ok (:: std :: default :: Default :: default ()) })),
+        out.contains(&code(
+            quote! { body : Ok (:: std :: default :: Default :: default ()) }
+        )),
         "{out}"
     );
     assert!(
-        out.contains(&code(quote! { body : Err ("body was not initialized" . to_string ()) })),
+        out.contains(&code(
+            quote! { body : Err ("body was not initialized" . to_string ()) }
+        )),
         "{out}"
     );
 }
@@ -268,7 +287,9 @@ fn the_api_version_header_goes_and_urls_are_concatenated() {
         "{out}"
     );
     assert!(
-        out.contains(&code(quote! { let url = [client . baseurl . as_str () , "/log"] . concat () ; })),
+        out.contains(&code(
+            quote! { let url = [client . baseurl . as_str () , "/log"] . concat () ; }
+        )),
         "{out}"
     );
     assert!(!out.contains(&code(quote! { format ! })), "{out}");
@@ -358,12 +379,19 @@ fn multi_line_docs_become_one_attribute_per_line() {
     assert_eq!(docs::apply(&mut file), 1);
     let out = text(&file);
     assert!(
-        out.contains(&code(quote! { # [doc = " Summary"] # [doc = ""] # [doc = " Details here."] })),
+        out.contains(&code(
+            quote! { # [doc = " Summary"] # [doc = ""] # [doc = " Details here."] }
+        )),
         "{out}"
     );
-    assert!(out.contains(&code(quote! { # [doc = "one line"] })), "{out}");
     assert!(
-        out.contains(&code(quote! { # [doc = " ```text"] # [doc = " let x = y;"] })),
+        out.contains(&code(quote! { # [doc = "one line"] })),
+        "{out}"
+    );
+    assert!(
+        out.contains(&code(
+            quote! { # [doc = " ```text"] # [doc = " let x = y;"] }
+        )),
         "{out}"
     );
 }
@@ -435,7 +463,9 @@ fn each_type_derives_the_serde_direction_it_is_used_in() {
     );
     // Reply is only received and derives only Deserialize already.
     assert!(
-        out.contains(&code(quote! { #[derive(::serde::Deserialize, Clone, Debug)] pub struct Reply })),
+        out.contains(&code(
+            quote! { #[derive(::serde::Deserialize, Clone, Debug)] pub struct Reply }
+        )),
         "{out}"
     );
 }

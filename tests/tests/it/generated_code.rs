@@ -160,7 +160,10 @@ fn most_types_derive_one_serde_direction() {
             _ => neither.push(ident.to_string()),
         }
     }
-    assert!(neither.is_empty(), "types without a serde direction: {neither:?}");
+    assert!(
+        neither.is_empty(),
+        "types without a serde direction: {neither:?}"
+    );
     assert!(
         one_way.len() > both * 2,
         "{} types derive one direction, {both} derive both",

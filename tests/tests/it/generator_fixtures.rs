@@ -144,7 +144,10 @@ fn send_text(file: &syn::File, name: &str) -> String {
         .filter_map(|item| match item {
             syn::Item::Impl(imp) => {
                 let ty = &imp.self_ty;
-                quote::quote!(#ty).to_string().starts_with(name).then_some(imp)
+                quote::quote!(#ty)
+                    .to_string()
+                    .starts_with(name)
+                    .then_some(imp)
             }
             _ => None,
         })
@@ -186,7 +189,10 @@ fn every_fixture_has_compiled_golden_files() {
         .expect("golden dir")
         .filter_map(|e| {
             let e = e.ok()?;
-            e.file_type().ok()?.is_dir().then(|| e.file_name().to_str().map(str::to_string))?
+            e.file_type()
+                .ok()?
+                .is_dir()
+                .then(|| e.file_name().to_str().map(str::to_string))?
         })
         .collect();
     assert!(specs.len() >= 9, "{specs:?}");
@@ -202,7 +208,9 @@ fn every_fixture_has_compiled_golden_files() {
     let source = include_str!("generator_fixtures.rs");
     for name in &specs {
         assert!(
-            source.contains(&format!("fn {name}() {{\n    let client = golden(\"{name}\");")),
+            source.contains(&format!(
+                "fn {name}() {{\n    let client = golden(\"{name}\");"
+            )),
             "no test named `{name}` checks the golden file of {name}.yaml"
         );
     }
@@ -245,11 +253,15 @@ fn flattened_extra_keys() {
     assert!(!thing.contains("Default"), "{thing}");
     let impls = impls_text(&client, "Thing");
     assert!(
-        impls.contains("pub fn new(id: impl ::braze_sdk::IntoField<::std::string::String>) -> Self"),
+        impls
+            .contains("pub fn new(id: impl ::braze_sdk::IntoField<::std::string::String>) -> Self"),
         "{impls}"
     );
     // ...while the flattened map starts empty and takes keys one by one.
-    assert!(impls.contains("extra: ::std::default::Default::default()"), "{impls}");
+    assert!(
+        impls.contains("extra: ::std::default::Default::default()"),
+        "{impls}"
+    );
     assert!(impls.contains("pub fn extra_value("), "{impls}");
 }
 
@@ -262,7 +274,10 @@ fn open_enum_in_responses() {
     assert!(!request.contains("usage"), "{request}");
     // The response side is a copy with the enum open and the limit gone.
     let received = type_text(&client, "FieldReceived");
-    assert!(received.contains("::braze_sdk::Open<FieldKind>"), "{received}");
+    assert!(
+        received.contains("::braze_sdk::Open<FieldKind>"),
+        "{received}"
+    );
     assert!(received.contains("usage"), "{received}");
     assert!(!received.contains("FieldReceivedName"), "{received}");
 }
@@ -277,8 +292,14 @@ fn nullable_fields() {
     );
     assert!(profile.contains("::braze_sdk::Nullable<i64>"), "{profile}");
     // The field decoders: a present `null` and a date Braze writes its way.
-    assert!(profile.contains("timestamp::deserialize_option"), "{profile}");
-    assert!(profile.contains("Nullable::deserialize_present"), "{profile}");
+    assert!(
+        profile.contains("timestamp::deserialize_option"),
+        "{profile}"
+    );
+    assert!(
+        profile.contains("Nullable::deserialize_present"),
+        "{profile}"
+    );
     assert!(profile.contains("::braze_sdk::Open<State>"), "{profile}");
 }
 
@@ -287,9 +308,15 @@ fn any_2xx_success() {
     let client = golden("any_2xx_success");
     // Whatever 2xx the spec names, `finish` decodes any 2xx (200..=299).
     let create = send_text(&client, "ThingsCreate");
-    assert!(create.contains("crate :: runtime_send :: finish"), "{create}");
+    assert!(
+        create.contains("crate :: runtime_send :: finish"),
+        "{create}"
+    );
     let delete = send_text(&client, "ThingsDelete");
-    assert!(delete.contains("crate :: runtime_send :: finish_empty"), "{delete}");
+    assert!(
+        delete.contains("crate :: runtime_send :: finish_empty"),
+        "{delete}"
+    );
 }
 
 #[test]
@@ -297,13 +324,17 @@ fn secrets() {
     let client = golden("secrets");
     let body = type_text(&client, "CredentialsSetBody");
     assert!(body.contains("pub token: ::braze_sdk::Secret"), "{body}");
-    assert!(body.contains("pub label: ::std::option::Option<::std::string::String>"), "{body}");
+    assert!(
+        body.contains("pub label: ::std::option::Option<::std::string::String>"),
+        "{body}"
+    );
 }
 
 #[test]
 fn serde_directions() {
     let client = golden("serde_directions");
-    let gated = |name: &str| "#[cfg_attr(feature = \"serde-all\", derive(::serde::".to_string() + name;
+    let gated =
+        |name: &str| "#[cfg_attr(feature = \"serde-all\", derive(::serde::".to_string() + name;
     let sent = type_text(&client, "NoteInput");
     assert!(sent.contains("::serde::Serialize,"), "{sent}");
     assert!(sent.contains(&gated("Deserialize")), "{sent}");
@@ -330,11 +361,20 @@ fn operation_parameters() {
     // constructors: no `Client::new` (it panics and sends no key).
     let text = quote::quote!(#client).to_string();
     assert!(!text.contains("pub fn new (baseurl"), "Client::new is left");
-    assert!(text.contains("fn new_with_client"), "new_with_client is gone");
+    assert!(
+        text.contains("fn new_with_client"),
+        "new_with_client is gone"
+    );
     // imports: the runtime's, not progenitor_client's (a query parameter
     // is still written through `progenitor_client::QueryParam`).
-    assert!(!text.contains("use progenitor_client"), "a progenitor_client import is left");
-    assert!(text.contains("pub use crate :: runtime :: {"), "no runtime import");
+    assert!(
+        !text.contains("use progenitor_client"),
+        "a progenitor_client import is left"
+    );
+    assert!(
+        text.contains("pub use crate :: runtime :: {"),
+        "no runtime import"
+    );
 }
 
 #[test]
@@ -353,8 +393,14 @@ fn doc_comments() {
     let tokens = quote::quote!(#client).to_string();
     assert!(!tokens.contains("\\n"), "a doc attribute holds a newline");
     // ...and progenitor's usage snippet is `text`, not a doctest to compile.
-    assert!(text.contains("    /// ```text\n    /// let response = client.things_list()"), "{text}");
-    assert!(!text.contains("```ignore") && !text.contains("```no_run"), "{text}");
+    assert!(
+        text.contains("    /// ```text\n    /// let response = client.things_list()"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("```ignore") && !text.contains("```no_run"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -217,7 +217,10 @@ fn mutated_response_examples_fail_at_the_mutation_and_never_panic() {
     }
     println!("{tried} mutated response examples decoded, {rejected} rejected");
     // A decoder that accepts anything would reject nothing.
-    assert!(tried > 2_000 && rejected > tried / 4, "{tried} tried, {rejected} rejected");
+    assert!(
+        tried > 2_000 && rejected > tried / 4,
+        "{tried} tried, {rejected} rejected"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -282,6 +285,12 @@ fn error_paths_are_read_as_steps() {
     );
     assert_eq!(error_path("at `a.?`: x"), None);
     assert_eq!(error_path("does not encode again: x"), None);
-    assert!(exists(&json!({"a": [1, {"b": 2}]}), &[Step::Key("a".into()), Step::Index(1)]));
-    assert!(!exists(&json!({"a": [1]}), &[Step::Key("a".into()), Step::Index(1)]));
+    assert!(exists(
+        &json!({"a": [1, {"b": 2}]}),
+        &[Step::Key("a".into()), Step::Index(1)]
+    ));
+    assert!(!exists(
+        &json!({"a": [1]}),
+        &[Step::Key("a".into()), Step::Index(1)]
+    ));
 }
