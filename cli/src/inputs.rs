@@ -29,7 +29,7 @@ fn value(f: &Flag, text: &str) -> Value {
 }
 
 fn flag_value(f: &Flag, m: &ArgMatches) -> Option<Value> {
-    let mut values = m.get_many::<String>(f.flag)?;
+    let mut values = m.try_get_many::<String>(f.flag).ok().flatten()?;
     if f.kind == Kind::Array {
         Some(Value::Array(values.map(|v| value(f, v)).collect()))
     } else {
@@ -68,7 +68,7 @@ pub fn call(op: &Op, m: &ArgMatches, bulk: bool) -> Result<Call, Failure> {
     let Some(body) = &op.body else {
         return Ok(call);
     };
-    let mut json = match m.get_one::<String>("body") {
+    let mut json = match m.try_get_one::<String>("body").ok().flatten() {
         Some(source) => Some(read_json(source, "--body")?),
         None => None,
     };

@@ -87,10 +87,17 @@ fn main() -> ExitCode {
                     return ExitCode::from(Class::Usage.code());
                 }
                 _ => {
-                    // clap's first line, without its `error: ` prefix.
+                    // clap's message on one line: what is wrong, the tip or
+                    // the possible values, without the usage block.
                     let text = e.render().to_string();
-                    let first = text.lines().next().unwrap_or("invalid command line");
-                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    let first: Vec<&str> = text
+                        .lines()
+                        .map(str::trim)
+                        .take_while(|l| !l.starts_with("Usage:"))
+                        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+                        .collect();
+                    let first = first.join(" ");
+                    let first = first.strip_prefix("error: ").unwrap_or(&first);
                     let f = Failure::usage(format!("{first} (see --help)"));
                     eprintln!("{}", exit::render(&f, format));
                     return ExitCode::from(Class::Usage.code());
@@ -115,7 +122,7 @@ fn main() -> ExitCode {
     // In-flight work (a dry run's capture server) is not waited for.
     runtime.shutdown_background();
     match outcome {
-        Ok(class) => ExitCode::from(class.code().min(255)),
+        Ok(class) => ExitCode::from(class.code()),
         Err(f) if f.message == output::BROKEN_PIPE => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("{}", exit::render(&f, format));
@@ -124,18 +131,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The value of `id` if this command has that argument and it was given
+/// (never clap's panic for an id the command does not define).
+fn text<'m>(m: &'m ArgMatches, id: &str) -> Option<&'m String> {
+    m.try_get_one::<String>(id).ok().flatten()
+}
+
+/// Whether flag `id` is defined for this command and set.
+fn flag(m: &ArgMatches, id: &str) -> bool {
+    m.try_get_one::<bool>(id)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(false)
+}
+
 fn globals(m: &ArgMatches) -> Result<Globals, Failure> {
-    let deadline = match m.get_one::<String>("deadline") {
+    let deadline = match text(m, "deadline") {
         Some(d) => Some(
             connect::parse_duration(d).map_err(|e| Failure::usage(format!("--deadline: {e}")))?,
         ),
         None => None,
     };
     Ok(Globals {
-        instance: m.get_one::<String>("instance").cloned(),
-        base_url: m.get_one::<String>("base-url").cloned(),
-        profile: m
-            .get_one::<String>("profile")
+        instance: text(m, "instance").cloned(),
+        base_url: text(m, "base-url").cloned(),
+        profile: text(m, "profile")
             .cloned()
             .or_else(|| {
                 std::env::var("BRAZE_PROFILE")
@@ -144,7 +165,7 @@ fn globals(m: &ArgMatches) -> Result<Globals, Failure> {
             })
             .unwrap_or_else(|| "default".into()),
         deadline,
-        retries: m.get_one::<u32>("retries").copied(),
+        retries: m.try_get_one::<u32>("retries").ok().flatten().copied(),
     })
 }
 
@@ -164,7 +185,7 @@ async fn run(m: &ArgMatches) -> Result<Class, Failure> {
     let (words, sub) = matched(m);
     match words.first().map(String::as_str) {
         Some("commands") => {
-            if sub.get_flag("json") {
+            if flag(sub, "json") {
                 output::document(&commands_json())?;
             } else {
                 for op in table::OPERATIONS {
@@ -174,7 +195,7 @@ async fn run(m: &ArgMatches) -> Result<Class, Failure> {
             return Ok(Class::Ok);
         }
         Some("completion") => {
-            let shell = sub.get_one::<String>("shell").map(String::as_str);
+            let shell = text(sub, "shell").map(String::as_str);
             let shell = match shell {
                 Some("zsh") => clap_complete::Shell::Zsh,
                 Some("fish") => clap_complete::Shell::Fish,
@@ -187,27 +208,21 @@ async fn run(m: &ArgMatches) -> Result<Class, Failure> {
             let action = words.get(1).map(String::as_str).unwrap_or("show");
             let value = config::run(
                 action,
-                sub.get_one::<String>("key").map(String::as_str),
-                sub.get_one::<String>("value").map(String::as_str),
+                text(sub, "key").map(String::as_str),
+                text(sub, "value").map(String::as_str),
                 &g.profile,
             )?;
             output::document(&value)?;
             return Ok(Class::Ok);
         }
         Some("api") => {
-            let body = match sub.get_one::<String>("body") {
+            let body = match text(sub, "body") {
                 Some(source) => Some(inputs::read_json(source, "--body")?),
                 None => None,
             };
             let client = g.client()?;
-            let method = sub
-                .get_one::<String>("method")
-                .map(String::as_str)
-                .unwrap_or("GET");
-            let path = sub
-                .get_one::<String>("path")
-                .map(String::as_str)
-                .unwrap_or("/");
+            let method = text(sub, "method").map(String::as_str).unwrap_or("GET");
+            let path = text(sub, "path").map(String::as_str).unwrap_or("/");
             let value = api::run(&client, method, path, body).await?;
             output::document(&value)?;
             return Ok(Class::Ok);
@@ -224,21 +239,23 @@ async fn run(m: &ArgMatches) -> Result<Class, Failure> {
         })
         .ok_or_else(|| Failure::usage(format!("no command `{}`", words.join(" "))))?;
     let records = if op.batchable {
-        sub.get_one::<String>("records")
+        text(sub, "records")
     } else {
         None
     };
     let call = inputs::call(op, sub, records.is_some())?;
-    let dry_run = sub.get_flag("dry-run");
+    let dry_run = flag(sub, "dry-run");
     if let Some(records) = records {
         let options = bulk::Options {
             records: records.clone(),
-            rejects: sub.get_one::<String>("rejects").cloned(),
-            strict: sub.get_flag("strict"),
+            rejects: text(sub, "rejects").cloned(),
+            strict: flag(sub, "strict"),
             concurrency: sub
-                .get_one::<u16>("concurrency")
+                .try_get_one::<u16>("concurrency")
+                .ok()
+                .flatten()
                 .map_or(8, |c| usize::from(*c)),
-            progress: !sub.get_flag("no-progress"),
+            progress: !flag(sub, "no-progress"),
             dry_run,
         };
         return bulk::run(op, &call, &g, &options).await;
@@ -265,7 +282,7 @@ async fn run(m: &ArgMatches) -> Result<Class, Failure> {
         return Ok(Class::Ok);
     }
     let client = g.client()?;
-    if op.list && sub.get_flag("all") {
+    if op.list && flag(sub, "all") {
         let mut items =
             dispatch::stream(&client, op.id, &call).map_err(|e| e.into_failure(Some(op)))?;
         while let Some(item) = items.next().await {
