@@ -93,11 +93,7 @@ async fn lists_are_walked_in_all_three_paging_styles() {
         items("catalog_items_list", "items", "id", 120),
     );
     let name = CatalogName::try_from("stores").unwrap();
-    let got = c
-        .catalog_items_list(name)
-        .collect_all()
-        .await
-        .unwrap();
+    let got = c.catalog_items_list(name).collect_all().await.unwrap();
     assert_eq!(got.len(), 120);
     assert_eq!(braze.calls("catalog_items_list"), 3, "50 per page");
     let last = braze.requests("catalog_items_list").pop().unwrap();
