@@ -25,6 +25,34 @@ use syn::visit_mut::VisitMut;
 /// Where the dispatcher goes, relative to the repository root.
 pub const FILE: &str = "tests/src/generated/dispatch.rs";
 
+/// One crate's copy of the dispatcher: where it goes, which module supplies
+/// its helpers, and whether it also gets the list walks (`stream`) and the
+/// bulk senders (`bulk`) the `braze` command line needs. Both copies come
+/// from the same per-operation code ([`dispatcher_for`]), so a change in
+/// how an operation is called reaches the tests and the CLI alike.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub file: &'static str,
+    /// The module path of the helpers (`crate::contract`).
+    pub helpers: &'static str,
+    /// Also emit `stream` and `bulk` (the CLI).
+    pub cli: bool,
+}
+
+/// The Prism contract run's dispatcher, in the tests crate.
+pub const TESTS: Target = Target {
+    file: FILE,
+    helpers: "crate::contract",
+    cli: false,
+};
+
+/// The `braze` command line's dispatcher, in the cli crate.
+pub const CLI: Target = Target {
+    file: "cli/src/generated/dispatch.rs",
+    helpers: "crate::call",
+    cli: true,
+};
+
 /// What `send()` of an operation returns on success.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Returns {
@@ -38,6 +66,9 @@ enum Returns {
 #[derive(Default)]
 struct Builder {
     setters: BTreeMap<String, syn::Type>,
+    /// The required inputs, arguments of the `Client` method (name, the
+    /// type the argument converts into, whether it is the body), in order.
+    args: Vec<(String, syn::Type, bool)>,
     returns: Option<Returns>,
 }
 
@@ -136,7 +167,84 @@ fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
             }
         }
     }
+    // The `Client` methods: `fn op<P0>(&self, param: P0, body: types::X)
+    // -> builder::Op where P0: TryInto<T>`.
+    for item in &client.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some()
+            || !matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(rp) = &**ret else {
+                continue;
+            };
+            let Some(name) = rp.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            let Some(b) = out.get_mut(&name) else {
+                continue;
+            };
+            for input in &f.sig.inputs {
+                let syn::FnArg::Typed(pt) = input else {
+                    continue;
+                };
+                let syn::Pat::Ident(pi) = &*pt.pat else {
+                    continue;
+                };
+                let arg = pi.ident.to_string();
+                let generic =
+                    f.sig.generics.type_params().find(
+                        |g| matches!(&*pt.ty, syn::Type::Path(p) if p.path.is_ident(&g.ident)),
+                    );
+                match generic {
+                    Some(g) => {
+                        let Some(t) = bound_target(&f.sig.generics, &g.ident) else {
+                            continue;
+                        };
+                        b.args.push((arg, t, false));
+                    }
+                    None => b.args.push((arg, (*pt.ty).clone(), true)),
+                }
+            }
+        }
+    }
     out
+}
+
+/// `T` of a `where G: TryInto<T>` bound on the type parameter `g`.
+fn bound_target(generics: &syn::Generics, g: &Ident) -> Option<syn::Type> {
+    let wc = generics.where_clause.as_ref()?;
+    wc.predicates.iter().find_map(|pred| {
+        let syn::WherePredicate::Type(pt) = pred else {
+            return None;
+        };
+        if !matches!(&pt.bounded_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(g))
+        {
+            return None;
+        }
+        pt.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                return None;
+            };
+            let last = tb.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+    })
 }
 
 /// Rewrites `::chrono::...` and `::serde_json::...` paths to the SDK's
@@ -172,6 +280,8 @@ struct SpecOperation {
     id: String,
     params: Vec<String>,
     has_body: bool,
+    /// The spec pages it (`x-braze-pagination`): the builder has `stream()`.
+    list: bool,
 }
 
 fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
@@ -187,18 +297,27 @@ fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
                 .map(str::to_string)
                 .collect(),
             has_body: op.operation.get("requestBody").is_some(),
+            list: op.operation.get("x-braze-pagination").is_some(),
         })
         .collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     ops
 }
 
-/// The dispatcher's source for the exported spec `doc` and the generated
+/// The tests' dispatcher for the exported spec `doc` and the generated
 /// client `client`.
 pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
+    dispatcher_for(doc, client, &TESTS)
+}
+
+/// The dispatcher of `target` for the exported spec `doc` and the generated
+/// client `client`.
+pub fn dispatcher_for(doc: &Value, client: &syn::File, target: &Target) -> TokenStream {
     let builders = builders(client);
     let mut arms = Vec::new();
     let mut body_arms = Vec::new();
+    let mut stream_arms = Vec::new();
+    let mut bulk_arms = Vec::new();
     let mut callable = Vec::new();
     let mut uncallable: Vec<(String, String)> = Vec::new();
     for op in spec_operations(doc) {
@@ -216,9 +335,40 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
             .filter(|(m, _)| m.as_str() != "body")
             .map(|(m, t)| (normal(m.trim_start_matches("r#")), (m, t)))
             .collect();
-        let mut sets = Vec::new();
+        let id = &op.id;
+        // The required inputs, as the method's arguments.
+        let mut args = Vec::new();
+        // The same, with a bulk piece (`piece`) as the body.
+        let mut piece_args = Vec::new();
         let mut missing = Vec::new();
+        let mut body_ty = None;
+        for (name, ty, is_body) in &b.args {
+            let ty = sdk_type(ty);
+            if *is_body {
+                args.push(quote!(required_body::<#ty>(#id, call)?));
+                piece_args.push(quote!(piece));
+                body_ty = Some(ty);
+                continue;
+            }
+            let Some(p) = op
+                .params
+                .iter()
+                .find(|p| normal(p) == normal(name.trim_start_matches("r#")))
+            else {
+                missing.push(name.clone());
+                continue;
+            };
+            args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
+            piece_args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
+        }
+        let mut sets = Vec::new();
         for p in &op.params {
+            if b.args
+                .iter()
+                .any(|(n, _, body)| !body && normal(n.trim_start_matches("r#")) == normal(p))
+            {
+                continue;
+            }
             match setters.get(&normal(p)) {
                 Some((method, ty)) => {
                     let method = syn::parse_str::<syn::Ident>(method)
@@ -236,26 +386,48 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         if !missing.is_empty() {
             uncallable.push((
                 op.id,
-                format!("no builder setter for parameter(s) {}", missing.join(", ")),
+                format!(
+                    "no builder argument or setter for parameter(s) {}",
+                    missing.join(", ")
+                ),
             ));
             continue;
         }
-        let id = &op.id;
         if op.has_body {
-            let Some(body_ty) = b.setters.get("body").map(sdk_type) else {
-                uncallable.push((op.id, "the spec has a body, the builder no body()".into()));
+            let Some(body_ty) = body_ty else {
+                uncallable.push((
+                    op.id,
+                    "the spec has a body, the client method no body argument".into(),
+                ));
                 continue;
             };
-            sets.push(quote! {
-                if let Some(v) = call.body.as_ref() {
-                    b = b.body(typed_body::<#body_ty>(#id, v)?);
-                }
-            });
             body_arms.push(quote! {
                 #id => reencode::<#body_ty>(#id, json).map(Some),
             });
+            if target.cli && crate::batches::BATCHED_OPERATIONS.contains(&id.as_str()) {
+                let method = Ident::new(id, Span::call_site());
+                bulk_arms.push(quote! {
+                    #id => bulk_op::<#body_ty, _>(#id, move |piece: #body_ty| {
+                        #[allow(unused_mut)]
+                        let mut b = client.#method(#(#piece_args),*);
+                        #(#sets)*
+                        let sent: PieceFuture<'_> = Box::pin(async move { reply_piece(b.send().await) });
+                        Ok(sent)
+                    }),
+                });
+            }
         }
         let method = Ident::new(id, Span::call_site());
+        if target.cli && op.list {
+            stream_arms.push(quote! {
+                #id => {
+                    #[allow(unused_mut)]
+                    let mut b = client.#method(#(#args),*);
+                    #(#sets)*
+                    Ok(items(b.stream()))
+                }
+            });
+        }
         // Each operation's future is boxed: unboxed, the 132 arms' futures
         // and results each took a slot of the dispatcher's (unoptimised)
         // poll frame, close to a test thread's 2 MB stack.
@@ -267,7 +439,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         arms.push(quote! {
             #id => {
                 #[allow(unused_mut)]
-                let mut b = client.#method();
+                let mut b = client.#method(#(#args),*);
                 #(#sets)*
                 #reply
             }
@@ -284,6 +456,67 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         .collect();
     let un_ids = uncallable.iter().map(|(i, _)| i);
     let un_why = uncallable.iter().map(|(_, w)| w);
+    let helpers_path: syn::Path = match syn::parse_str(target.helpers) {
+        Ok(p) => p,
+        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
+    };
+    if target.cli {
+        return quote! {
+            //! Calls any braze-sdk operation by operationId from JSON inputs,
+            //! for the `braze` command line (see `crate::call`): one call, a
+            //! list walked page after page, or a bulk body sent piece by piece.
+            //! Generated from the SDK's builders by `generator::dispatch`, like
+            //! the tests' contract dispatcher.
+
+            use braze_sdk::{Client, types};
+            use braze_sdk::serde_json::Value;
+
+            use #helpers_path::{
+                arg, bulk_op, items, reencode, #(#helpers,)* reply_piece, required_arg,
+                required_body, BulkOp, Call, CallError, JsonItems, PieceFuture, Reply,
+            };
+
+            /// Every operation [`call`] can call.
+            pub const CALLABLE: &[&str] = &[#(#callable),*];
+
+            /// Operations [`call`] cannot call, with the reason.
+            pub const UNCALLABLE: &[(&str, &str)] = &[#((#un_ids, #un_why)),*];
+
+            /// Calls `operation` through the SDK with the parameters and body of
+            /// `call`; the reply holds the decoded response re-encoded as JSON.
+            pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply, CallError> {
+                match operation {
+                    #(#arms)*
+                    other => Err(CallError::UnknownOperation(other.to_string())),
+                }
+            }
+
+            /// The JSON body the SDK sends for `json` as the body of `operation`.
+            /// `None` for an operation without a body.
+            pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallError> {
+                match operation {
+                    #(#body_arms)*
+                    _ => Ok(None),
+                }
+            }
+
+            /// Every item of list operation `operation`, page after page, as JSON.
+            pub fn stream(client: &Client, operation: &str, call: &Call) -> Result<JsonItems<'static>, CallError> {
+                match operation {
+                    #(#stream_arms)*
+                    other => Err(CallError::NotAList(other.to_string())),
+                }
+            }
+
+            /// A sender of pieces of the batchable body of `operation`.
+            pub fn bulk<'a>(client: &'a Client, operation: &str, call: &'a Call) -> Result<BulkOp<'a>, CallError> {
+                match operation {
+                    #(#bulk_arms)*
+                    other => Err(CallError::NotBatchable(other.to_string())),
+                }
+            }
+        };
+    }
     quote! {
         //! Calls any braze-sdk operation by operationId from JSON inputs, for
         //! the Prism contract run (see `braze_tests::contract`). Generated
@@ -292,7 +525,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         use braze_sdk::{Client, types};
         use braze_sdk::serde_json::Value;
 
-        use crate::contract::{arg, reencode, #(#helpers,)* typed_body, Call, CallError, Reply};
+        use #helpers_path::{arg, reencode, #(#helpers,)* required_arg, required_body, Call, CallError, Reply};
 
         /// Every operation [`call`] can call.
         pub const CALLABLE: &[&str] = &[#(#callable),*];
