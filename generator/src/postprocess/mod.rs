@@ -12,7 +12,7 @@
 //! | `imports` | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
 //! | `setters` | request types (reachable from an operation's parameters or body) get `Default` or `new(required..)`, a setter per field taking `IntoField`, `extra_value`; plain string newtypes get `StringNewtype` | any number (none when no operation carries a struct); fails on a setter that would shadow a method |
 //! | `type_builders` | typify's `types::builder` module is dropped from the tokens before they are parsed (`parse`), `X::builder()` is removed; operation builders hold the body type itself, start a body without `Default` as not initialized, and send it without converting | typify's builder module and `builder()` found; per body: its paths, start and conversion |
-//! | `send_tail` | the end of each `send()` (hooks, exec, status `match`) becomes one call of the generic `runtime_send::finish` with the documented error statuses; an unexpected status reads the body into the error | one per operation |
+//! | `send_tail` | the end of each `send()` (hooks, exec, status `match`) becomes one call of the generic `runtime::finish` with the documented error statuses; an unexpected status reads the body into the error | one per operation |
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
 //! | `field_decoders` | explicit `null`s and response date-times decode through the SDK's helpers | no minimum |

@@ -2,9 +2,9 @@
 // Change the spec (or the generator) and regenerate instead.
 
 #[allow(unused_imports)]
-pub use crate::runtime::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::runtime::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use crate::runtime::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::runtime::{encode_path, OperationInfo};
 pub use ::braze_sdk_types::types;
 #[derive(Clone, Debug)]
 /// Client for Braze REST API
@@ -72,13 +72,6 @@ impl ClientInfo<crate::runtime::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::ClientState>,
-    {}
-};
 impl Client {
     #[cfg(feature = "catalogs")]
     /// List the catalogs of a workspace
@@ -3583,10 +3576,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ClientInfo, Error, OperationInfo, ResponseValue};
     #[cfg(feature = "catalogs")]
     /// Builder for [`Client::catalogs_list`]
     ///
@@ -3621,7 +3611,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -3703,7 +3693,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -3771,7 +3761,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -3860,7 +3850,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -3960,7 +3950,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4060,7 +4050,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4160,7 +4150,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4260,7 +4250,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4347,7 +4337,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4462,7 +4452,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4576,7 +4566,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4660,7 +4650,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4774,7 +4764,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4874,7 +4864,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4959,7 +4949,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_field_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5059,7 +5049,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5144,7 +5134,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5213,7 +5203,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integrations_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5303,7 +5293,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_job_sync_status_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5373,7 +5363,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5453,7 +5443,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5533,7 +5523,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5665,7 +5655,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5801,7 +5791,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_user_status",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5880,7 +5870,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blacklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5959,7 +5949,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blocklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6038,7 +6028,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6117,7 +6107,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6196,7 +6186,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6329,7 +6319,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_hard_bounces_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6495,7 +6485,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_unsubscribes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6578,7 +6568,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6658,7 +6648,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6733,7 +6723,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6866,7 +6856,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6949,7 +6939,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7032,7 +7022,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7129,7 +7119,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7262,7 +7252,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7343,7 +7333,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7507,7 +7497,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7608,7 +7598,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7699,7 +7689,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7839,7 +7829,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7956,7 +7946,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8151,7 +8141,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8346,7 +8336,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_summary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8437,7 +8427,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8574,7 +8564,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8675,7 +8665,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8743,7 +8733,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8831,7 +8821,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8966,7 +8956,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sessions_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9116,7 +9106,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9179,7 +9169,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9281,7 +9271,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_dau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9383,7 +9373,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_mau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9485,7 +9475,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_new_users_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9587,7 +9577,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_uninstalls_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9703,7 +9693,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9770,7 +9760,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9876,7 +9866,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9942,7 +9932,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_product_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10011,7 +10001,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_attributes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10080,7 +10070,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10215,7 +10205,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_quantity_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10350,7 +10340,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_revenue_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10433,7 +10423,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10516,7 +10506,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10598,7 +10588,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10681,7 +10671,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10764,7 +10754,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10844,7 +10834,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10927,7 +10917,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11009,7 +10999,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11091,7 +11081,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_id_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11195,7 +11185,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11278,7 +11268,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11361,7 +11351,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11444,7 +11434,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11528,7 +11518,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11612,7 +11602,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11696,7 +11686,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11780,7 +11770,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11864,7 +11854,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11948,7 +11938,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12017,7 +12007,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_scheduled_broadcasts_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12101,7 +12091,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12184,7 +12174,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_start",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12276,7 +12266,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_url_generate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12326,7 +12316,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_centers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12401,7 +12391,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12507,7 +12497,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12590,7 +12580,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12670,7 +12660,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12756,7 +12746,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_search",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12856,7 +12846,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12942,7 +12932,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13059,7 +13049,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13142,7 +13132,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_delete",
             };
-            crate::runtime_send::finish_empty(
+            crate::runtime::finish_empty(
                     client,
                     request,
                     info,
@@ -13211,7 +13201,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_keys_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13295,7 +13285,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13379,7 +13369,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13463,7 +13453,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13575,7 +13565,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13658,7 +13648,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13802,7 +13792,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13960,7 +13950,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14043,7 +14033,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14201,7 +14191,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14296,7 +14286,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14379,7 +14369,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14477,7 +14467,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14563,7 +14553,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14647,7 +14637,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14716,7 +14706,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14802,7 +14792,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14886,7 +14876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14955,7 +14945,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15037,7 +15027,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_new",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15119,7 +15109,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15197,7 +15187,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15281,7 +15271,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15363,7 +15353,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_ids",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15446,7 +15436,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_segment",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15529,7 +15519,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15612,7 +15602,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15694,7 +15684,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_identify",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15769,7 +15759,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15844,7 +15834,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_merge",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15926,7 +15916,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16005,7 +15995,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_bulk",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
