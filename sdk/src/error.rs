@@ -219,7 +219,8 @@ impl<E> Error<E> {
 /// decode; the generated code turns it into an [`Error`] with `?`.
 #[derive(Debug)]
 pub(crate) struct ExecFailure {
-    pub(crate) kind: FailureKind,
+    /// Boxed: the call's future returns this; a failure is rare.
+    pub(crate) kind: Box<FailureKind>,
     pub(crate) report: Box<CallReport>,
 }
 
@@ -238,7 +239,7 @@ pub(crate) enum FailureKind {
 impl<E> From<ExecFailure> for Error<E> {
     fn from(f: ExecFailure) -> Self {
         let report = Some(f.report);
-        match f.kind {
+        match *f.kind {
             FailureKind::Transport(source) => {
                 Error::CommunicationError(Box::new(CommunicationError { source, report }))
             }

@@ -171,14 +171,14 @@ mod tests {
                 .header("retry-after", "7")
                 .body(reqwest::Body::from(""))
                 .unwrap();
-            Ok(Received {
+            Received {
                 response: reqwest::Response::from(response),
                 body: Bytes::new(),
-            })
+            }
         };
         let at = SystemTime::UNIX_EPOCH;
         for (status, wait) in [(429, Some(7)), (503, Some(7)), (500, None), (200, None)] {
-            let Outcome::Response { server_wait, .. } = outcome(&answer(status), || at) else {
+            let Outcome::Response { server_wait, .. } = outcome(&Ok(answer(status)), || at) else {
                 panic!("a response");
             };
             assert_eq!(server_wait, wait.map(Duration::from_secs), "{status}");

@@ -316,7 +316,7 @@ fn attempt_end(result: &Result<Received, AttemptError>, took: Duration) -> Attem
 
 fn failure(report: CallReport, kind: FailureKind) -> ExecFailure {
     ExecFailure {
-        kind,
+        kind: Box::new(kind),
         report: Box::new(report),
     }
 }

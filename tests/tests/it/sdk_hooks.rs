@@ -80,11 +80,15 @@ async fn a_hook_adds_a_header_to_every_attempt_once() {
     );
 }
 
+/// One call as a metrics exporter records it: operation, attempts, last
+/// status, gave up.
+type CallRecord = (&'static str, u32, Option<u16>, bool);
+
 /// Records what a metrics exporter would.
 #[derive(Default)]
 struct Metrics {
     attempts: Mutex<Vec<(Option<u16>, bool)>>,
-    calls: Mutex<Vec<(&'static str, u32, Option<u16>, bool)>>,
+    calls: Mutex<Vec<CallRecord>>,
 }
 
 impl Hook for Metrics {
