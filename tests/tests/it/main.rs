@@ -36,6 +36,7 @@ mod sdk_errors;
 mod sdk_faults;
 mod sdk_hooks;
 mod sdk_runtime;
+mod sdk_surface;
 mod sdk_throttle;
 mod sdk_tls;
 mod sdk_tracing;
