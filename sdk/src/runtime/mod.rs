@@ -35,7 +35,9 @@
 //!   [`CallReport`].
 //!
 //! `prepared.rs` (`Client::send_prepared`) uses the same two steps (`send`
-//! then `by_status`) with the success statuses its request carries.
+//! then `by_status`) with the success statuses its request carries;
+//! [`crate::Client::send_request`] sends any request through the same call
+//! loop and returns whatever came back, undecoded.
 //!
 //! # Where each job lives
 //!
@@ -115,6 +117,39 @@ pub(crate) async fn finish<T: DeserializeOwned, E: DeserializeOwned>(
 ) -> Result<ResponseValue<T>, Error<E>> {
     let exchange = send(client, request, &info).await?;
     by_status(exchange, &[(200, 299)], errors)
+}
+
+impl crate::Client {
+    /// Sends a request built by hand (a path the SDK has no method for yet)
+    /// through the client's call loop: key and default headers, hooks,
+    /// throttle, retries and deadline, as operation `operation_id` (its
+    /// rate-limit bucket and retry rules; an id the spec does not have counts
+    /// in the `default` bucket and is retried like any request of its
+    /// method). Any status is returned, with the raw body, undecoded; an
+    /// error is a call that got no whole response.
+    ///
+    /// ```no_run
+    /// # async fn run(client: braze_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let url = format!("{}/catalogs", client.base_url());
+    /// let request = client.http_client().get(url).build()?;
+    /// let response = client.send_request(request, "catalogs_list").await?;
+    /// println!("{} {}", response.status(), String::from_utf8_lossy(&response));
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_request(
+        &self,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<ResponseValue<bytes::Bytes>, Error> {
+        let exchange = send(self, request, &OperationInfo { operation_id }).await?;
+        Ok(ResponseValue::raw_exchange(exchange))
+    }
+
+    /// The HTTP client this client sends through (to build a request for
+    /// [`crate::Client::send_request`]).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.client
+    }
 }
 
 /// `finish` for an operation whose success has no body.

@@ -189,6 +189,21 @@ fn non_fatal_errors(body: &[u8]) -> Vec<serde_json::Value> {
     }
 }
 
+impl ResponseValue<Bytes> {
+    /// Any response of a call the client made, its body undecoded.
+    pub(crate) fn raw_exchange(exchange: Exchange) -> Self {
+        let (status, headers, body, report) = exchange.into_parts();
+        Self {
+            inner: body,
+            status,
+            headers,
+            raw: None,
+            report: Some(Box::new(report)),
+            non_fatal: Vec::new(),
+        }
+    }
+}
+
 impl ResponseValue<()> {
     /// The bodiless success of a call the client made.
     pub(crate) fn empty_exchange(exchange: Exchange) -> Self {
