@@ -29,6 +29,7 @@ mod features;
 mod generated_code;
 mod generator_fixtures;
 mod lowering_soundness;
+mod mock_contract;
 mod own_words;
 mod pagination;
 mod prepared;
