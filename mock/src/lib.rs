@@ -520,3 +520,14 @@ impl MockBraze {
         s.windows.clear();
     }
 }
+
+/// A base URL on 127.0.0.1 that nothing listens on (a port bound and
+/// released), for testing a refused connection.
+pub async fn refused_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("braze-mock: cannot bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    drop(listener);
+    url
+}

@@ -24,7 +24,6 @@ mod contract_translations;
 mod contract_user_data;
 mod coverage;
 mod doc_examples;
-mod fault_server;
 mod features;
 mod generated_code;
 mod generator_fixtures;

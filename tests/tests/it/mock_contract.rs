@@ -142,5 +142,8 @@ async fn every_operation_through_the_sdk_and_every_wrong_request_against_braze_m
     assert_eq!(operations.len(), braze_mock::spec::spec().operations.len());
     assert!(wrong_sent > operations.len(), "{wrong_sent} wrong requests");
     let with_body = operations.iter().filter(|o| o.body.is_some()).count();
-    assert!(fields * 10 >= with_body * 9, "{fields} of {with_body} bodies had a field made wrong");
+    assert!(
+        fields * 10 >= with_body * 9,
+        "{fields} of {with_body} bodies had a field made wrong"
+    );
 }
