@@ -40,7 +40,7 @@ fn delete_body() -> types::UsersDeleteRequest {
 async fn delete(
     client: &Client,
 ) -> Result<braze_sdk::ResponseValue<types::UsersDeleteResponse>, braze_sdk::ApiError> {
-    client.users_delete().body(delete_body()).send().await
+    client.users_delete(delete_body()).send().await
 }
 
 fn epoch_now() -> u64 {
@@ -375,12 +375,7 @@ async fn non_fatal_errors_in_a_2xx_are_surfaced() {
         types::UserAttributes::default().external_id(Some(types::ExternalId("u1".into()))),
         types::UserAttributes::default().external_id(Some(types::ExternalId("u2".into()))),
     ]);
-    let response = client(server.url())
-        .users_track()
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = client(server.url()).users_track(body).send().await.unwrap();
     assert_eq!(response.non_fatal_errors().len(), 1);
     assert_eq!(response.non_fatal_errors()[0]["index"], 1);
     assert_eq!(response.attributes_processed, Some(1));
