@@ -309,12 +309,12 @@ fn any_2xx_success() {
     // Whatever 2xx the spec names, `finish` decodes any 2xx (200..=299).
     let create = send_text(&client, "ThingsCreate");
     assert!(
-        create.contains("crate :: runtime_send :: finish"),
+        create.contains("crate :: runtime :: finish"),
         "{create}"
     );
     let delete = send_text(&client, "ThingsDelete");
     assert!(
-        delete.contains("crate :: runtime_send :: finish_empty"),
+        delete.contains("crate :: runtime :: finish_empty"),
         "{delete}"
     );
 }
@@ -356,7 +356,7 @@ fn operation_parameters() {
     assert!(!send.contains("format !"), "{send}");
     assert!(!send.contains("api-version"), "{send}");
     // send_tail: one call of the runtime with the documented error status.
-    assert!(send.contains("crate :: runtime_send :: finish"), "{send}");
+    assert!(send.contains("crate :: runtime :: finish"), "{send}");
     assert!(send.contains("404u16"), "{send}");
     // constructors: no `Client::new` (it panics and sends no key).
     let text = quote::quote!(#client).to_string();
