@@ -197,7 +197,7 @@ fn most_types_derive_one_serde_direction() {
         });
         let hand_written = module(&file, "types").iter().any(|i| {
             matches!(i, syn::Item::Impl(imp)
-                if tokens(&imp.self_ty) == ident.to_string()
+                if *ident == tokens(&imp.self_ty)
                 && imp.trait_.as_ref().is_some_and(|(p, _)| tokens(p).contains("serde ::")))
         });
         match (derives("Serialize"), derives("Deserialize"), gated) {

@@ -308,10 +308,7 @@ fn any_2xx_success() {
     let client = golden("any_2xx_success");
     // Whatever 2xx the spec names, `finish` decodes any 2xx (200..=299).
     let create = send_text(&client, "ThingsCreate");
-    assert!(
-        create.contains("crate :: runtime :: finish"),
-        "{create}"
-    );
+    assert!(create.contains("crate :: runtime :: finish"), "{create}");
     let delete = send_text(&client, "ThingsDelete");
     assert!(
         delete.contains("crate :: runtime :: finish_empty"),
