@@ -32,7 +32,10 @@ macro_rules! utc {
 }
 
 fn alias(name: &str, label: &str) -> types::UserAlias {
-    types::UserAlias::new(label.to_string(), name.to_string())
+    types::UserAlias::new(types::UserAliasRequired {
+        alias_label: label.to_string(),
+        alias_name: name.to_string(),
+    })
 }
 
 #[tokio::test]
@@ -164,10 +167,11 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
             types::UserMatchPrioritization::Identified,
             types::UserMatchPrioritization::MostRecentlyUpdated,
         ]);
-    let attachment: types::EmailAttachment = types::EmailAttachment::new(
-        "receipt-4821".to_string(),
-        "https://files.example.com/receipts/4821.pdf".to_string(),
-    );
+    let attachment: types::EmailAttachment =
+        types::EmailAttachment::new(types::EmailAttachmentRequired {
+            file_name: "receipt-4821".to_string(),
+            url: "https://files.example.com/receipts/4821.pdf".to_string(),
+        });
 
     let response = client
         .campaigns_trigger_send(
@@ -528,10 +532,10 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
                 .uri(Some("https://acme.example/sale".to_string())),
         ])
         .message_variation_id(Some("android-push-5529".to_string()));
-    let email: types::EmailObject = types::EmailObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        "Acme Outfitters <news@mail.acme.example>".to_string(),
-    )
+    let email: types::EmailObject = types::EmailObject::new(types::EmailObjectRequired {
+        app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        from: "Acme Outfitters <news@mail.acme.example>".to_string(),
+    })
     .subject(Some("Winter sale".to_string()))
     .body(Some("<p>20% off outerwear until Sunday.</p>".to_string()))
     .headers(
@@ -540,36 +544,44 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
             .collect::<std::collections::HashMap<_, _>>(),
     )
     .attachments(vec![types::EmailAttachment::new(
-        "lookbook".to_string(),
-        "https://files.acme.example/lookbook.pdf".to_string(),
+        types::EmailAttachmentRequired {
+            file_name: "lookbook".to_string(),
+            url: "https://files.acme.example/lookbook.pdf".to_string(),
+        },
     )])
     .message_variation_id(Some("email-5531".to_string()));
-    let sms: types::SmsObject = types::SmsObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        "Winter sale: 20% off outerwear until Sunday.".to_string(),
-        "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string(),
-    )
+    let sms: types::SmsObject = types::SmsObject::new(types::SmsObjectRequired {
+        app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        body: "Winter sale: 20% off outerwear until Sunday.".to_string(),
+        subscription_group_id: "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string(),
+    })
     .link_shortening_enabled(Some(true));
-    let whats_app: types::WhatsAppObject = types::WhatsAppObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        types::WhatsAppMessageContent::TemplateMessage(
-            types::WhatsAppTemplateMessage::new("en_US".to_string(), "winter_sale".to_string())
+    let whats_app: types::WhatsAppObject =
+        types::WhatsAppObject::new(types::WhatsAppObjectRequired {
+            app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+            message: types::WhatsAppMessageContent::TemplateMessage(
+                types::WhatsAppTemplateMessage::new(types::WhatsAppTemplateMessageRequired {
+                    template_language_code: "en_US".to_string(),
+                    template_name: "winter_sale".to_string(),
+                })
                 .body_variables(Some(
                     from_json!(types::WhatsAppBodyVariables, ({"0": "Alex", "1": "20%"}),
                     ),
                 )),
-        ),
-        types::WhatsAppObjectMessageType::TemplateMessage,
-        "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
-    );
-    let content_card: types::ContentCardObject = types::ContentCardObject::new(
-        "20% off outerwear until Sunday.".to_string(),
-        "Winter sale".to_string(),
-        types::ContentCardObjectType::CaptionedImage,
-    )
-    .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
-    .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
-    .pinned(Some(true));
+            )
+            .into(),
+            message_type: types::WhatsAppObjectMessageType::TemplateMessage.into(),
+            subscription_group_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
+        });
+    let content_card: types::ContentCardObject =
+        types::ContentCardObject::new(types::ContentCardObjectRequired {
+            description: "20% off outerwear until Sunday.".to_string(),
+            title: "Winter sale".to_string(),
+            type_: types::ContentCardObjectType::CaptionedImage.into(),
+        })
+        .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
+        .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
+        .pinned(Some(true));
     let webhook: types::WebhookObject = types::WebhookObject::new(
         types::WebhookObjectRequestMethod::Post,
         "https://hooks.acme.example/braze".to_string(),
@@ -640,16 +652,21 @@ async fn messages_schedule_update_posts_new_time_and_content() {
         .mount(&server)
         .await;
 
-    let web: types::WebPushObject =
-        types::WebPushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
-            .require_interaction(Some(true))
-            .buttons(vec![
-                types::WebPushActionButton::new("Remind me".to_string())
-                    .action(Some(types::WebPushActionButtonAction::OpenApp)),
-            ]);
+    let web: types::WebPushObject = types::WebPushObject::new(types::WebPushObjectRequired {
+        alert: "Starts tomorrow".to_string(),
+        title: "Winter sale".to_string(),
+    })
+    .require_interaction(Some(true))
+    .buttons(vec![
+        types::WebPushActionButton::new("Remind me".to_string())
+            .action(Some(types::WebPushActionButtonAction::OpenApp)),
+    ]);
     let kindle: types::KindlePushObject =
-        types::KindlePushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
-            .priority(Some(-1));
+        types::KindlePushObject::new(types::KindlePushObjectRequired {
+            alert: "Starts tomorrow".to_string(),
+            title: "Winter sale".to_string(),
+        })
+        .priority(Some(-1));
     let response = client
         .messages_schedule_update(
             types::MessagesScheduleUpdateRequest::new(types::ScheduleId::from(
@@ -764,10 +781,16 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .campaigns_trigger_schedule_update(types::CampaignsTriggerScheduleUpdateRequest::new(
-            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
-            types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
-                .in_local_time(Some(true)),
-            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+            types::CampaignsTriggerScheduleUpdateRequestRequired {
+                campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+                schedule: types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
+                    .in_local_time(Some(true))
+                    .into(),
+                schedule_id: types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                )
+                .into(),
+            },
         ))
         .send()
         .await
@@ -791,8 +814,13 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
 
     let response = client
         .campaigns_trigger_schedule_delete(types::CampaignsTriggerScheduleDeleteRequest::new(
-            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
-            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+            types::CampaignsTriggerScheduleDeleteRequestRequired {
+                campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+                schedule_id: types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                )
+                .into(),
+            },
         ))
         .send()
         .await
@@ -878,9 +906,14 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .canvas_trigger_schedule_update(types::CanvasTriggerScheduleUpdateRequest::new(
-            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
-            types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
-            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+            types::CanvasTriggerScheduleUpdateRequestRequired {
+                canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+                schedule: types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()).into(),
+                schedule_id: types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                )
+                .into(),
+            },
         ))
         .send()
         .await
@@ -904,8 +937,13 @@ async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
 
     let response = client
         .canvas_trigger_schedule_delete(types::CanvasTriggerScheduleDeleteRequest::new(
-            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
-            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+            types::CanvasTriggerScheduleDeleteRequestRequired {
+                canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+                schedule_id: types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                )
+                .into(),
+            },
         ))
         .send()
         .await
@@ -995,11 +1033,11 @@ async fn live_activity_update_posts_content_state_and_notification() {
         .unwrap();
     let response = client
         .live_activity_update(
-            types::LiveActivityUpdateRequest::new(
-                "order-4821-delivery".to_string(),
-                "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-                content_state,
-            )
+            types::LiveActivityUpdateRequest::new(types::LiveActivityUpdateRequestRequired {
+                activity_id: "order-4821-delivery".to_string(),
+                app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+                content_state: content_state.into(),
+            })
             .end_activity(Some(true))
             .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
             .notification(Some(notification)),
@@ -1026,9 +1064,11 @@ async fn live_activity_update_decodes_error_key_of_a_400() {
 
     let error = client
         .live_activity_update(types::LiveActivityUpdateRequest::new(
-            "order-4821-delivery".to_string(),
-            "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-            serde_json::Map::new(),
+            types::LiveActivityUpdateRequestRequired {
+                activity_id: "order-4821-delivery".to_string(),
+                app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+                content_state: serde_json::Map::new().into(),
+            },
         ))
         .send()
         .await
