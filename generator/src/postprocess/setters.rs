@@ -66,7 +66,6 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
     let types = super::module_items_mut(&mut file.items, "types").ok_or("no `types` module")?;
     let reachable = reachable(types, roots);
     let string_newtypes = string_newtypes(types);
-    let from_string = string_newtypes.clone();
     let map_newtypes = from_one(
         types,
         &quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>).to_string(),
@@ -128,29 +127,35 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
             _ => {}
         }
     }
-    // "One string or a list of strings": also built from a `String` and a
-    // `Vec` (typify writes `From<Vec<String>>` only).
+    // Enums a request carries ("one of" several shapes), made easy to build:
+    // see `enum_builders`.
+    let structs: BTreeMap<String, Vec<(syn::Ident, Type)>> = types
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => match &s.fields {
+                Fields::Named(f) => Some((
+                    s.ident.to_string(),
+                    f.named
+                        .iter()
+                        .filter_map(|f| Some((f.ident.clone()?, f.ty.clone())))
+                        .collect(),
+                )),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let from_impls = from_impls(types);
     for item in types.iter() {
         let Item::Enum(e) = item else { continue };
         if !reachable.contains(&e.ident.to_string()) {
             continue;
         }
-        let Some(string_variant) = string_or_list(e) else {
-            continue;
-        };
-        let ident = &e.ident;
-        if !from_string.contains(&ident.to_string()) {
-            added.push(syn::parse_quote! {
-                impl ::std::convert::From<::std::string::String> for #ident {
-                    fn from(value: ::std::string::String) -> Self {
-                        Self::#string_variant(value)
-                    }
-                }
-            });
+        let items = enum_builders(e, &structs, &from_impls);
+        if !items.is_empty() {
+            added.extend(items);
+            count += 1;
         }
-        added.push(syn::parse_quote!(impl ::braze_sdk::StringNewtype for #ident {}));
-        added.push(syn::parse_quote!(impl ::braze_sdk::StringList for #ident {}));
-        count += 1;
     }
     types.extend(added);
     Ok(Outcome {
@@ -243,35 +248,6 @@ fn implementors_of(types: &[Item], trait_name: &str) -> BTreeSet<String> {
 /// `TryFrom`).
 fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
     from_one(types, &quote!(::std::string::String).to_string())
-}
-
-/// The variant holding the string of an enum of exactly two one-field
-/// variants, a `String` and a `Vec<String>` (typify's "one string or a
-/// list" for an untagged `oneOf`).
-fn string_or_list(e: &syn::ItemEnum) -> Option<syn::Ident> {
-    let string = quote!(::std::string::String).to_string();
-    let list = quote!(::std::vec::Vec<::std::string::String>).to_string();
-    if e.variants.len() != 2 {
-        return None;
-    }
-    let mut string_variant = None;
-    let mut has_list = false;
-    for v in &e.variants {
-        let Fields::Unnamed(f) = &v.fields else {
-            return None;
-        };
-        if f.unnamed.len() != 1 {
-            return None;
-        }
-        let ty = &f.unnamed[0].ty;
-        let ty = quote!(#ty).to_string();
-        if ty == string {
-            string_variant = Some(v.ident.clone());
-        } else if ty == list {
-            has_list = true;
-        }
-    }
-    string_variant.filter(|_| has_list)
 }
 
 /// The types with a `From<source>` impl (`source` as printed tokens).
@@ -634,4 +610,146 @@ mod tests {
         assert!(!check(&[("a", string.clone()), ("t", time)], &[]));
         assert!(!check(&[("a", string), ("b", id)], &[]));
     }
+}
+
+/// (target, source) of every `impl From<source> for target` in `types`,
+/// as printed tokens.
+fn from_impls(types: &[Item]) -> BTreeSet<(String, String)> {
+    types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp) => {
+                let (path, _) = imp.trait_.as_ref()?;
+                let last = path.segments.last()?;
+                if last.ident != "From" {
+                    return None;
+                }
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return None;
+                };
+                let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
+                    return None;
+                };
+                let target = &imp.self_ty;
+                Some((quote!(#target).to_string(), quote!(#arg).to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What makes an enum of several shapes (typify's untagged `oneOf`) easy
+/// to build without naming its variants or going through JSON:
+///
+/// * a variant holding a `String`: `From<String>` (when typify wrote none)
+///   and `StringNewtype`, so a setter of the enum takes `&str`;
+///   with a `Vec<String>` variant beside it, also `StringList` (a setter
+///   takes a `Vec`);
+/// * a variant holding a struct of `types` that typify converts with
+///   `From`: `IntoField` from that struct, so a setter takes the struct;
+/// * a variant holding a struct of exactly one field (Braze's
+///   `{"and": [..]}`, `{"custom_attribute": {..}}`): a constructor named
+///   after that field, `ConnectedAudience::and(vec![..])`, when those
+///   names are distinct and not reserved.
+fn enum_builders(
+    e: &syn::ItemEnum,
+    structs: &BTreeMap<String, Vec<(syn::Ident, Type)>>,
+    from_impls: &BTreeSet<(String, String)>,
+) -> Vec<Item> {
+    let ident = &e.ident;
+    let me = ident.to_string();
+    let string = quote!(::std::string::String).to_string();
+    let list = quote!(::std::vec::Vec<::std::string::String>).to_string();
+    let mut out: Vec<Item> = Vec::new();
+    let mut string_variant = None;
+    let mut has_list = false;
+    let mut constructors = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut all_single = true;
+    for v in &e.variants {
+        let Fields::Unnamed(f) = &v.fields else {
+            all_single = false;
+            continue;
+        };
+        if f.unnamed.len() != 1 {
+            all_single = false;
+            continue;
+        }
+        let ty = &f.unnamed[0].ty;
+        let text = quote!(#ty).to_string();
+        if text == string {
+            string_variant = Some(v.ident.clone());
+            all_single = false;
+            continue;
+        }
+        if text == list {
+            has_list = true;
+            all_single = false;
+            continue;
+        }
+        let Some(name) = crate::code_index::type_name(ty).filter(|n| structs.contains_key(n))
+        else {
+            all_single = false;
+            continue;
+        };
+        if from_impls.contains(&(me.clone(), text.clone())) {
+            out.push(syn::parse_quote! {
+                impl ::braze_sdk::IntoField<#ident> for #ty {
+                    fn into_field(self) -> #ident {
+                        #ident::from(self)
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl ::braze_sdk::IntoField<::std::option::Option<#ident>> for #ty {
+                    fn into_field(self) -> ::std::option::Option<#ident> {
+                        ::std::option::Option::Some(#ident::from(self))
+                    }
+                }
+            });
+        }
+        match structs[&name].as_slice() {
+            [(field, field_ty)] => {
+                let plain = field.to_string();
+                let plain = plain.trim_start_matches("r#").to_string();
+                if !names.insert(plain.clone()) || RESERVED.contains(&plain.as_str()) {
+                    all_single = false;
+                }
+                let variant = &v.ident;
+                let doc = format!(" `{{\"{plain}\": ..}}`: the [`{name}`] shape.");
+                constructors.push(quote! {
+                    #[doc = #doc]
+                    pub fn #field(value: impl ::braze_sdk::IntoField<#field_ty>) -> Self {
+                        Self::#variant(#ty { #field: ::braze_sdk::IntoField::into_field(value) })
+                    }
+                });
+            }
+            _ => all_single = false,
+        }
+    }
+    if let Some(variant) = string_variant {
+        if !from_impls.contains(&(me.clone(), string.clone())) {
+            out.push(syn::parse_quote! {
+                impl ::std::convert::From<::std::string::String> for #ident {
+                    fn from(value: ::std::string::String) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            });
+        }
+        out.push(syn::parse_quote!(impl ::braze_sdk::StringNewtype for #ident {}));
+        if has_list {
+            out.push(syn::parse_quote!(impl ::braze_sdk::StringList for #ident {}));
+        }
+    }
+    // Constructors only when every variant is such a wrapper: they then
+    // name every shape the enum has.
+    if all_single && !constructors.is_empty() {
+        out.push(syn::parse_quote! {
+            impl #ident {
+                #(#constructors)*
+            }
+        });
+    }
+    out
 }

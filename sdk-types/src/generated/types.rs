@@ -47470,6 +47470,261 @@ impl WindowsUniversalPushObject {
         self
     }
 }
+impl ::braze_sdk::IntoField<ApplePushAlert> for ApplePushAlertObject {
+    fn into_field(self) -> ApplePushAlert {
+        ApplePushAlert::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>
+for ApplePushAlertObject {
+    fn into_field(self) -> ::std::option::Option<ApplePushAlert> {
+        ::std::option::Option::Some(ApplePushAlert::from(self))
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApplePushAlert {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::braze_sdk::StringNewtype for ApplePushAlert {}
+#[cfg(feature = "catalogs")]
+impl ::std::convert::From<::std::string::String> for CatalogSelectionFilterValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "catalogs")]
+impl ::braze_sdk::StringNewtype for CatalogSelectionFilterValue {}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceAnd {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceAnd {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceOr {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceOr {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ConnectedAudience {
+    /// `{"and": ..}`: the [`ConnectedAudienceAnd`] shape.
+    pub fn and(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::And(ConnectedAudienceAnd {
+            and: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"or": ..}`: the [`ConnectedAudienceOr`] shape.
+    pub fn or(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::Or(ConnectedAudienceOr {
+            or: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"custom_attribute": ..}`: the [`ConnectedAudienceCustomAttributeFilter`] shape.
+    pub fn custom_attribute(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
+    ) -> Self {
+        Self::CustomAttributeFilter(ConnectedAudienceCustomAttributeFilter {
+            custom_attribute: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"push_subscription_status": ..}`: the [`ConnectedAudiencePushSubscriptionFilter`] shape.
+    pub fn push_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::PushSubscriptionFilter(ConnectedAudiencePushSubscriptionFilter {
+            push_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"email_subscription_status": ..}`: the [`ConnectedAudienceEmailSubscriptionFilter`] shape.
+    pub fn email_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::EmailSubscriptionFilter(ConnectedAudienceEmailSubscriptionFilter {
+            email_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"last_used_app": ..}`: the [`ConnectedAudienceLastUsedAppFilter`] shape.
+    pub fn last_used_app(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
+    ) -> Self {
+        Self::LastUsedAppFilter(ConnectedAudienceLastUsedAppFilter {
+            last_used_app: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectedAudienceAttributeValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::StringNewtype for ConnectedAudienceAttributeValue {}
 #[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
 impl ::std::convert::From<::std::string::String> for EmailAddressOrList50 {
     fn from(value: ::std::string::String) -> Self {
@@ -47490,3 +47745,60 @@ impl ::std::convert::From<::std::string::String> for StringOrStringList50 {
 impl ::braze_sdk::StringNewtype for StringOrStringList50 {}
 #[cfg(feature = "subscription-groups")]
 impl ::braze_sdk::StringList for StringOrStringList50 {}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTemplateMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTemplateMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTextResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppListResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppListResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
