@@ -10,27 +10,6 @@ use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 
-/// A typed value from a JSON literal (for user-defined maps such as trigger
-/// properties and profile attributes): `from_json!(Type, ({...}))`.
-macro_rules! from_json {
-    ($ty:ty, $json:tt $(,)?) => {
-        serde_json::from_value::<$ty>(json! $json).expect("the literal matches the type")
-    };
-}
-
-/// An SDK date-time (`chrono::DateTime<Utc>`) from RFC 3339 text. The tests
-/// crate does not depend on chrono directly, so the type is reached through a
-/// field of the generated types that has it.
-macro_rules! utc {
-    ($text:expr) => {
-        types::ConnectedAudienceLastUsedAppCondition {
-            comparison: types::ConnectedAudienceLastUsedAppConditionComparison::After,
-            value: $text.parse().expect("an RFC 3339 date-time"),
-        }
-        .value
-    };
-}
-
 fn alias(name: &str, label: &str) -> types::UserAlias {
     types::UserAlias::new(types::UserAliasRequired {
         alias_label: label.to_string(),
@@ -84,7 +63,8 @@ async fn messages_send_posts_inline_push_messages() {
         .alert(Some("Your order has shipped".to_string()))
         .priority(Some(1))
         .android_priority(Some(types::AndroidPushObjectAndroidPriority::High))
-        .extra(Some(from_json!(types::PushExtra, ({"order_id": "4821"}),
+        .extra(Some(common::typed::<types::PushExtra>(
+            json!({"order_id": "4821"}),
         )));
     let messages: types::Messages = types::Messages::default()
         .apple_push(Some(apple))
@@ -152,15 +132,13 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
 
     let first: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(
-            from_json!(types::TriggerProperties, ({"first_item": "Trail running shoes"}),
-            ),
-        ))
+        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            json!({"first_item": "Trail running shoes"}),
+        )))
         .send_to_existing_only(Some(false))
-        .attributes(Some(
-            from_json!(types::UserAttributes, ({"first_name": "Alex", "loyalty_tier": "gold"}),
-            ),
-        ));
+        .attributes(Some(common::typed::<types::UserAttributes>(
+            json!({"first_name": "Alex", "loyalty_tier": "gold"}),
+        )));
     let second: types::CampaignRecipient = types::CampaignRecipient::default()
         .email(Some("sam@example.com".to_string()))
         .prioritization(vec![
@@ -179,10 +157,9 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
                 "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             )
             .send_id(Some("spring-sale-2026-wave-1".to_string()))
-            .trigger_properties(Some(
-                from_json!(types::TriggerProperties, ({"order_number": "4821", "total": 59.9}),
-                ),
-            ))
+            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                json!({"order_number": "4821", "total": 59.9}),
+            )))
             .recipients(vec![first, second])
             .attachments(vec![attachment]),
         )
@@ -226,15 +203,19 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
 
     let recipient: types::CanvasRecipient = types::CanvasRecipient::default()
         .user_alias(Some(alias("998877", "crm_id")))
-        .context(Some(
-            from_json!(types::CanvasEntryProperties, ({"cart_value": 42}),
-            ),
-        ));
+        .context(Some(common::typed::<types::CanvasEntryProperties>(
+            json!({"cart_value": 42}),
+        )));
     let response = client
-        .canvas_trigger_send(types::CanvasTriggerSendRequest::new("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
-                .context(Some(from_json!(types::CanvasEntryProperties, ({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
-                )))
-                .recipients(vec![recipient]),)
+        .canvas_trigger_send(
+            types::CanvasTriggerSendRequest::new(
+                "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+            )
+            .context(Some(common::typed::<types::CanvasEntryProperties>(
+                json!({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
+            )))
+            .recipients(vec![recipient]),
+        )
         .send()
         .await
         .expect("canvas_trigger_send succeeds");
@@ -308,10 +289,9 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
 
     let recipient: types::TransactionalRecipient = types::TransactionalRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .attributes(Some(
-            from_json!(types::UserAttributes, ({"email": "alex@example.com"}),
-            ),
-        ));
+        .attributes(Some(common::typed::<types::UserAttributes>(
+            json!({"email": "alex@example.com"}),
+        )));
     let send_id: types::TransactionalCampaignSendRequestExternalSendId =
         "b3JkZXItNDgyMQ==".parse().expect("a Base64-compatible id");
     let response = client
@@ -319,10 +299,9 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
             "5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9",
             types::TransactionalCampaignSendRequest::new(recipient)
                 .external_send_id(Some(send_id))
-                .trigger_properties(Some(
-                    from_json!(types::TriggerProperties, ({"order_number": "4821", "items": 3}),
-                    ),
-                )),
+                .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                    json!({"order_number": "4821", "items": 3}),
+                ))),
         )
         .send()
         .await
@@ -565,8 +544,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
                     template_name: "winter_sale".to_string(),
                 })
                 .body_variables(Some(
-                    from_json!(types::WhatsAppBodyVariables, ({"0": "Alex", "1": "20%"}),
-                    ),
+                    common::typed::<types::WhatsAppBodyVariables>(json!({"0": "Alex", "1": "20%"})),
                 )),
             )
             .into(),
@@ -737,10 +715,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
 
     let recipient: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(
-            from_json!(types::TriggerProperties, ({"reminder": "Your trial ends in 3 days"}),
-            ),
-        ));
+        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            json!({"reminder": "Your trial ends in 3 days"}),
+        )));
     let response = client
         .campaigns_trigger_schedule_create(
             types::CampaignsTriggerScheduleCreateRequest::new(
@@ -749,10 +726,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
                     .at_optimal_time(Some(true)),
             )
             .recipients(vec![recipient])
-            .trigger_properties(Some(
-                from_json!(types::TriggerProperties, ({"plan": "pro"}),
-                ),
-            )),
+            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                json!({"plan": "pro"}),
+            ))),
         )
         .send()
         .await
@@ -872,8 +848,7 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
             )
             .audience(Some(audience))
             .canvas_entry_properties(Some(
-                from_json!(types::CanvasEntryProperties, ({"event_name": "Winter gala"}),
-                ),
+                common::typed::<types::CanvasEntryProperties>(json!({"event_name": "Winter gala"})),
             )),
         )
         .send()
@@ -986,7 +961,7 @@ async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
         .mount(&server)
         .await;
 
-    let end_time = utc!("2026-12-31T00:00:00Z");
+    let end_time = common::utc("2026-12-31T00:00:00Z");
     let response = client
         .messages_scheduled_broadcasts_list(end_time)
         .send()
@@ -1039,7 +1014,7 @@ async fn live_activity_update_posts_content_state_and_notification() {
                 content_state: content_state.into(),
             })
             .end_activity(Some(true))
-            .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
+            .dismissal_date(Some(common::utc("2026-11-26T20:00:00Z")))
             .notification(Some(notification)),
         )
         .send()
