@@ -2,9 +2,9 @@
 // Change the spec (or the generator) and regenerate instead.
 
 #[allow(unused_imports)]
-pub use crate::runtime::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::runtime::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use crate::runtime::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::runtime::{encode_path, OperationInfo};
 pub use ::braze_sdk_types::types;
 /// The Braze REST API client: one method per operation, named after its
 /// `operationId` (`users_track`, `campaigns_list`, ...).
@@ -85,13 +85,6 @@ impl ClientInfo<crate::runtime::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::ClientState>,
-    {}
-};
 impl Client {
     #[cfg(feature = "catalogs")]
     /// List the catalogs of a workspace
@@ -4756,10 +4749,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ClientInfo, Error, OperationInfo, ResponseValue};
     #[cfg(feature = "catalogs")]
     /// Builder for [`Client::catalogs_list`]
     ///
@@ -4797,7 +4787,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4869,7 +4859,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4933,7 +4923,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5018,7 +5008,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5100,7 +5090,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5182,7 +5172,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5264,7 +5254,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5346,7 +5336,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5419,7 +5409,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5506,7 +5496,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5593,7 +5583,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5663,7 +5653,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5750,7 +5740,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5832,7 +5822,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5905,7 +5895,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_field_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5987,7 +5977,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6060,7 +6050,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6130,7 +6120,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integrations_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6215,7 +6205,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_job_sync_status_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6280,7 +6270,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6349,7 +6339,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6418,7 +6408,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6543,7 +6533,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6681,7 +6671,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_user_status",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6750,7 +6740,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blacklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6819,7 +6809,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blocklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6888,7 +6878,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6957,7 +6947,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7026,7 +7016,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7155,7 +7145,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_hard_bounces_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7322,7 +7312,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_unsubscribes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7394,7 +7384,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7463,7 +7453,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7531,7 +7521,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7666,7 +7656,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7738,7 +7728,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7810,7 +7800,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7899,7 +7889,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8034,7 +8024,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8104,7 +8094,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8272,7 +8262,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8357,7 +8347,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8443,7 +8433,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8586,7 +8576,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8679,7 +8669,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8860,7 +8850,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9041,7 +9031,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_summary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9127,7 +9117,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9267,7 +9257,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9352,7 +9342,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9415,7 +9405,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9507,7 +9497,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9635,7 +9625,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sessions_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9771,7 +9761,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9836,7 +9826,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9930,7 +9920,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_dau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10024,7 +10014,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_mau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10118,7 +10108,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_new_users_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10212,7 +10202,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_uninstalls_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10314,7 +10304,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10377,7 +10367,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10486,7 +10476,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10554,7 +10544,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_product_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10624,7 +10614,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_attributes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10694,7 +10684,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10822,7 +10812,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_quantity_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10950,7 +10940,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_revenue_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11022,7 +11012,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11094,7 +11084,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11166,7 +11156,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11238,7 +11228,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11310,7 +11300,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11382,7 +11372,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11454,7 +11444,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11526,7 +11516,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11598,7 +11588,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_id_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11683,7 +11673,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11755,7 +11745,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11827,7 +11817,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11899,7 +11889,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11972,7 +11962,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12045,7 +12035,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12118,7 +12108,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12191,7 +12181,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12264,7 +12254,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12337,7 +12327,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12401,7 +12391,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_scheduled_broadcasts_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12474,7 +12464,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12547,7 +12537,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_start",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12624,7 +12614,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_url_generate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12677,7 +12667,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_centers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12745,7 +12735,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12830,7 +12820,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12902,7 +12892,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12971,7 +12961,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13045,7 +13035,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_search",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13125,7 +13115,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13198,7 +13188,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13287,7 +13277,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13357,7 +13347,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_delete",
             };
-            crate::runtime_send::finish_empty(
+            crate::runtime::finish_empty(
                     client,
                     request,
                     info,
@@ -13421,7 +13411,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_keys_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13494,7 +13484,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13567,7 +13557,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13640,7 +13630,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13737,7 +13727,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13809,7 +13799,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13936,7 +13926,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14071,7 +14061,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14143,7 +14133,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14278,7 +14268,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14366,7 +14356,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14438,7 +14428,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14527,7 +14517,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14608,7 +14598,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14681,7 +14671,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14745,7 +14735,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14826,7 +14816,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14899,7 +14889,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14963,7 +14953,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15035,7 +15025,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_new",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15107,7 +15097,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15174,7 +15164,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15247,7 +15237,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15319,7 +15309,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_ids",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15391,7 +15381,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_segment",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15463,7 +15453,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15535,7 +15525,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15607,7 +15597,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_identify",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15671,7 +15661,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15735,7 +15725,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_merge",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15807,7 +15797,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15876,7 +15866,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_bulk",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
