@@ -569,7 +569,7 @@ fn type_docs(types: &[Item]) -> BTreeMap<String, String> {
             .split_whitespace()
             .collect();
         let first = first.join(" ");
-        if first.is_empty() || first.trim_matches('`') == ident.to_string() {
+        if first.is_empty() || *ident == first.trim_matches('`') {
             continue;
         }
         out.insert(ident.to_string(), first);
