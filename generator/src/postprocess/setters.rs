@@ -577,41 +577,6 @@ fn type_docs(types: &[Item]) -> BTreeMap<String, String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::swappable;
-    use std::collections::BTreeSet;
-
-    fn check(fields: &[(&str, syn::Type)], newtypes: &[&str]) -> bool {
-        let idents: Vec<syn::Ident> = fields
-            .iter()
-            .map(|(n, _)| syn::Ident::new(n, proc_macro2::Span::call_site()))
-            .collect();
-        let required: Vec<(&syn::Ident, &syn::Type)> =
-            idents.iter().zip(fields.iter().map(|(_, t)| t)).collect();
-        let newtypes: BTreeSet<String> = newtypes.iter().map(|s| s.to_string()).collect();
-        swappable(&required, &newtypes)
-    }
-
-    #[test]
-    fn two_required_fields_taking_the_same_input_are_swappable() {
-        let string: syn::Type = syn::parse_quote!(::std::string::String);
-        let id: syn::Type = syn::parse_quote!(ExternalId);
-        let f: syn::Type = syn::parse_quote!(f64);
-        let time: syn::Type = syn::parse_quote!(::chrono::DateTime<::chrono::offset::Utc>);
-        // Two strings, a string and a plain string id, two numbers.
-        assert!(check(&[("a", string.clone()), ("b", string.clone())], &[]));
-        assert!(check(
-            &[("a", string.clone()), ("b", id.clone())],
-            &["ExternalId"]
-        ));
-        assert!(check(&[("lat", f.clone()), ("lon", f.clone())], &[]));
-        // A string and a time, or a string and a constrained id, are not.
-        assert!(!check(&[("a", string.clone()), ("t", time)], &[]));
-        assert!(!check(&[("a", string), ("b", id)], &[]));
-    }
-}
-
 /// (target, source) of every `impl From<source> for target` in `types`,
 /// as printed tokens.
 fn from_impls(types: &[Item]) -> BTreeSet<(String, String)> {
@@ -752,4 +717,39 @@ fn enum_builders(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::swappable;
+    use std::collections::BTreeSet;
+
+    fn check(fields: &[(&str, syn::Type)], newtypes: &[&str]) -> bool {
+        let idents: Vec<syn::Ident> = fields
+            .iter()
+            .map(|(n, _)| syn::Ident::new(n, proc_macro2::Span::call_site()))
+            .collect();
+        let required: Vec<(&syn::Ident, &syn::Type)> =
+            idents.iter().zip(fields.iter().map(|(_, t)| t)).collect();
+        let newtypes: BTreeSet<String> = newtypes.iter().map(|s| s.to_string()).collect();
+        swappable(&required, &newtypes)
+    }
+
+    #[test]
+    fn two_required_fields_taking_the_same_input_are_swappable() {
+        let string: syn::Type = syn::parse_quote!(::std::string::String);
+        let id: syn::Type = syn::parse_quote!(ExternalId);
+        let f: syn::Type = syn::parse_quote!(f64);
+        let time: syn::Type = syn::parse_quote!(::chrono::DateTime<::chrono::offset::Utc>);
+        // Two strings, a string and a plain string id, two numbers.
+        assert!(check(&[("a", string.clone()), ("b", string.clone())], &[]));
+        assert!(check(
+            &[("a", string.clone()), ("b", id.clone())],
+            &["ExternalId"]
+        ));
+        assert!(check(&[("lat", f.clone()), ("lon", f.clone())], &[]));
+        // A string and a time, or a string and a constrained id, are not.
+        assert!(!check(&[("a", string.clone()), ("t", time)], &[]));
+        assert!(!check(&[("a", string), ("b", id)], &[]));
+    }
 }

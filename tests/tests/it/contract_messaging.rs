@@ -546,16 +546,15 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
                 .body_variables(Some(
                     common::typed::<types::WhatsAppBodyVariables>(json!({"0": "Alex", "1": "20%"})),
                 )),
-            )
-            .into(),
-            message_type: types::WhatsAppObjectMessageType::TemplateMessage.into(),
+            ),
+            message_type: types::WhatsAppObjectMessageType::TemplateMessage,
             subscription_group_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
         });
     let content_card: types::ContentCardObject =
         types::ContentCardObject::new(types::ContentCardObjectRequired {
             description: "20% off outerwear until Sunday.".to_string(),
             title: "Winter sale".to_string(),
-            type_: types::ContentCardObjectType::CaptionedImage.into(),
+            type_: types::ContentCardObjectType::CaptionedImage,
         })
         .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
         .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
@@ -760,12 +759,10 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
             types::CampaignsTriggerScheduleUpdateRequestRequired {
                 campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
                 schedule: types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
-                    .in_local_time(Some(true))
-                    .into(),
+                    .in_local_time(Some(true)),
                 schedule_id: types::ScheduleId::from(
                     "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
-                )
-                .into(),
+                ),
             },
         ))
         .send()
@@ -794,8 +791,7 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
                 campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
                 schedule_id: types::ScheduleId::from(
                     "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
-                )
-                .into(),
+                ),
             },
         ))
         .send()
@@ -883,11 +879,10 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
         .canvas_trigger_schedule_update(types::CanvasTriggerScheduleUpdateRequest::new(
             types::CanvasTriggerScheduleUpdateRequestRequired {
                 canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
-                schedule: types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()).into(),
+                schedule: types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
                 schedule_id: types::ScheduleId::from(
                     "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
-                )
-                .into(),
+                ),
             },
         ))
         .send()
@@ -916,8 +911,7 @@ async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
                 canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
                 schedule_id: types::ScheduleId::from(
                     "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
-                )
-                .into(),
+                ),
             },
         ))
         .send()
@@ -1011,7 +1005,7 @@ async fn live_activity_update_posts_content_state_and_notification() {
             types::LiveActivityUpdateRequest::new(types::LiveActivityUpdateRequestRequired {
                 activity_id: "order-4821-delivery".to_string(),
                 app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-                content_state: content_state.into(),
+                content_state,
             })
             .end_activity(Some(true))
             .dismissal_date(Some(common::utc("2026-11-26T20:00:00Z")))
@@ -1042,7 +1036,7 @@ async fn live_activity_update_decodes_error_key_of_a_400() {
             types::LiveActivityUpdateRequestRequired {
                 activity_id: "order-4821-delivery".to_string(),
                 app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-                content_state: serde_json::Map::new().into(),
+                content_state: serde_json::Map::new(),
             },
         ))
         .send()
