@@ -79,7 +79,16 @@ fn run(lines: u64) {
     let started = Instant::now();
     let epoch_start = epoch_ms();
     let mut child = Command::new(env!("CARGO_BIN_EXE_braze"))
-        .args(["--base-url", mock.url(), "users", "track", "--no-progress", "--concurrency", "8", "--records"])
+        .args([
+            "--base-url",
+            mock.url(),
+            "users",
+            "track",
+            "--no-progress",
+            "--concurrency",
+            "8",
+            "--records",
+        ])
         .arg(&records)
         .env("BRAZE_API_KEY", "p6-benchmark-key")
         .stdout(Stdio::piped())
@@ -108,16 +117,21 @@ fn run(lines: u64) {
         .map(|b| b["events"].as_array().map_or(0, Vec::len) as u64)
         .sum();
     let requests = mock.calls("users_track") as u64;
+    // The fewest windows that many requests need: the run cannot be shorter.
+    let needed = requests.div_ceil(REQUESTS).max(1);
     let limited = mock.total_rate_limited();
     let ceiling = (REQUESTS * EVENTS_PER_REQUEST) as f64 / WINDOW.as_secs_f64();
     // The run's own rate, from its summary (the time the CLI measured from
     // its first line to its last answer), and the wall time including start-up.
-    let cli_seconds = summary["elapsed_seconds"].as_f64().unwrap_or(elapsed.as_secs_f64());
+    let cli_seconds = summary["elapsed_seconds"]
+        .as_f64()
+        .unwrap_or(elapsed.as_secs_f64());
     let rate = received as f64 / cli_seconds;
     println!(
         "P6 {lines:>9} lines: exit {}, {received} events in {requests} requests over {cli_seconds:.1} s \
          ({:.1} s wall): {rate:.0} events/s = {:.1}% of the ceiling ({ceiling:.0}/s); \
-         {requests} of the {allowed} requests the {windows} windows it overlapped allowed ({:.1}%); \
+         {requests} of the {allowed} requests the {windows} windows it overlapped allowed ({:.1}%), \
+         {needed} windows at the least; \
          429s: {limited}; accepted {} (all accounted: {}); peak RSS {:.1} MiB",
         out.status.code().unwrap_or(-1),
         elapsed.as_secs_f64(),

@@ -258,19 +258,6 @@ where
     })
 }
 
-/// A reply whose body is a byte stream (none of the spec's operations today).
-#[allow(dead_code)]
-pub async fn reply_stream<E: Debug>(
-    r: Result<ResponseValue<braze_sdk::runtime::ByteStream>, braze_sdk::Error<E>>,
-) -> Result<Reply, CallError> {
-    let r = r.map_err(|e| CallError::Sdk(sdk_failure(e)))?;
-    Ok(Reply {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: Value::Null,
-    })
-}
-
 /// A required parameter as the SDK's type; missing is a usage error
 /// naming it (clap checks required flags first, so this is a safety net).
 pub fn required_arg<T: DeserializeOwned>(
