@@ -13,6 +13,7 @@ mod clients;
 mod contract;
 mod docs;
 mod lint;
+mod real_answers;
 
 pub const SPEC_JSON: &str = "spec/dist/braze.json";
 pub const SPEC_YAML: &str = "spec/dist/braze.yaml";
@@ -28,6 +29,10 @@ pub enum Gate {
     PythonClient,
     /// openapi-generator `python`: generate and import.
     GeneratorPython,
+    /// Spec examples and recorded Braze answers (tests/real_answers/), other
+    /// 2xx statuses and unknown enum values, decoded by both Python clients
+    /// (runs python-client and generator-python first).
+    RealAnswers,
     /// openapi-generator `typescript-fetch`: generate, tsc --strict, npm pack.
     GeneratorTypescript,
     /// Every operation through braze-sdk against a Prism mock of the spec.
@@ -37,11 +42,12 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 7] = [
+    const ALL: [Gate; 8] = [
         Gate::Spectral,
         Gate::Redocly,
         Gate::PythonClient,
         Gate::GeneratorPython,
+        Gate::RealAnswers,
         Gate::GeneratorTypescript,
         Gate::Contract,
         Gate::Docs,
@@ -53,6 +59,7 @@ impl Gate {
             Gate::Redocly => "redocly",
             Gate::PythonClient => "python-client",
             Gate::GeneratorPython => "generator-python",
+            Gate::RealAnswers => "real-answers",
             Gate::GeneratorTypescript => "generator-typescript",
             Gate::Contract => "contract",
             Gate::Docs => "docs",
@@ -113,7 +120,15 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
     let gates: Vec<Gate> = if only.is_empty() {
         Gate::ALL.to_vec()
     } else {
-        Gate::ALL.into_iter().filter(|g| only.contains(g)).collect()
+        // real-answers decodes with the clients the two Python gates make.
+        let needs_clients = only.contains(&Gate::RealAnswers);
+        Gate::ALL
+            .into_iter()
+            .filter(|g| {
+                only.contains(g)
+                    || (needs_clients && matches!(g, Gate::PythonClient | Gate::GeneratorPython))
+            })
+            .collect()
     };
     let install = crate::process::run(
         Command::new(root.join("tools/install")).current_dir(root),
@@ -141,6 +156,7 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
             Gate::Redocly => lint::redocly(&tools),
             Gate::PythonClient => clients::python_client(&tools),
             Gate::GeneratorPython => clients::generator_python(&tools),
+            Gate::RealAnswers => real_answers::run(&tools),
             Gate::GeneratorTypescript => clients::generator_typescript(&tools),
             Gate::Contract => contract::run(&tools),
             Gate::Docs => docs::run(&tools),
