@@ -13,6 +13,7 @@ mod clients;
 mod contract;
 mod docs;
 mod lint;
+mod mock;
 mod real_answers;
 
 pub const SPEC_JSON: &str = "spec/dist/braze.json";
@@ -27,6 +28,8 @@ pub enum Gate {
     Redocly,
     /// openapi-python-client: generate, build a wheel, import, mypy --strict a usage file.
     PythonClient,
+    /// The openapi-python-client client, one call per tag against braze-mock.
+    PythonMock,
     /// openapi-generator `python`: generate and import.
     GeneratorPython,
     /// Spec examples and recorded Braze answers (tests/real_answers/), other
@@ -42,10 +45,11 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 8] = [
+    const ALL: [Gate; 9] = [
         Gate::Spectral,
         Gate::Redocly,
         Gate::PythonClient,
+        Gate::PythonMock,
         Gate::GeneratorPython,
         Gate::RealAnswers,
         Gate::GeneratorTypescript,
@@ -58,6 +62,7 @@ impl Gate {
             Gate::Spectral => "spectral",
             Gate::Redocly => "redocly",
             Gate::PythonClient => "python-client",
+            Gate::PythonMock => "python-mock",
             Gate::GeneratorPython => "generator-python",
             Gate::RealAnswers => "real-answers",
             Gate::GeneratorTypescript => "generator-typescript",
@@ -155,6 +160,7 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
             Gate::Spectral => lint::spectral(&tools),
             Gate::Redocly => lint::redocly(&tools),
             Gate::PythonClient => clients::python_client(&tools),
+            Gate::PythonMock => mock::python(&tools),
             Gate::GeneratorPython => clients::generator_python(&tools),
             Gate::RealAnswers => real_answers::run(&tools),
             Gate::GeneratorTypescript => clients::generator_typescript(&tools),
