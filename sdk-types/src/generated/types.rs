@@ -43728,7 +43728,7 @@ impl MessagesScheduleCreateRequest {
         self.override_messaging_limits = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email).
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43847,6 +43847,7 @@ impl MessagesSendRequest {
     }
     /// An API campaign to attribute the send to; needed for sends,
     /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43870,7 +43871,7 @@ impl MessagesSendRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     pub fn override_frequency_capping(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43878,7 +43879,7 @@ impl MessagesSendRequest {
         self.override_frequency_capping = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email).
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
