@@ -197,7 +197,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One message of a conversation notification.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -224,7 +223,6 @@ pub struct AndroidConversationPushObject {
     ///The sharing shortcut the conversation belongs to.
     pub shortcut_id: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One participant of a conversation notification.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -426,7 +424,6 @@ for AndroidPushObjectAndroidPriority {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 ///The APNs environment the key is for.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -436,7 +433,6 @@ pub enum ApnsGateway {
     #[serde(rename = "dev")]
     Dev,
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::fmt::Display for ApnsGateway {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -445,7 +441,6 @@ impl ::std::fmt::Display for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::str::FromStr for ApnsGateway {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -458,7 +453,6 @@ impl ::std::str::FromStr for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<&str> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -467,7 +461,6 @@ impl ::std::convert::TryFrom<&str> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -476,13 +469,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// What one push action button does. Braze's default categories
 /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
 /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
@@ -502,13 +488,6 @@ pub struct ApplePushActionButton {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///What tapping does; the default depends on the button.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -522,13 +501,6 @@ pub enum ApplePushActionButtonAction {
     #[serde(rename = "CLOSE")]
     Close,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushActionButtonAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -539,13 +511,6 @@ impl ::std::fmt::Display for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushActionButtonAction {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -560,13 +525,6 @@ impl ::std::str::FromStr for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -575,13 +533,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -590,13 +541,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAct
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///The alert text, or an alert object with title and localization keys.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -605,25 +549,11 @@ pub enum ApplePushAlert {
     String(::std::string::String),
     ApplePushAlertObject(ApplePushAlertObject),
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<ApplePushAlertObject> for ApplePushAlert {
     fn from(value: ApplePushAlertObject) -> Self {
         Self::ApplePushAlertObject(value)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///A structured iOS alert.
 #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -668,13 +598,6 @@ pub struct ApplePushCredential {
     ///The Apple developer team identifier.
     pub jwt_team_id: ::std::string::String,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// An iOS push notification. The alert, `extra` and the other fields
 /// together must fit in 1,912 bytes, and `extra` may not use the keys
 /// `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
@@ -746,13 +669,6 @@ pub struct ApplePushObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///File type of `asset_url`; required when `asset_url` is set.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -774,13 +690,6 @@ pub enum ApplePushObjectAssetFileType {
     #[serde(rename = "wav")]
     Wav,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectAssetFileType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -795,13 +704,6 @@ impl ::std::fmt::Display for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectAssetFileType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -820,13 +722,6 @@ impl ::std::str::FromStr for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -835,13 +730,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -850,13 +738,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFile
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///How urgently iOS 15 and later present the notification.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -870,13 +751,6 @@ pub enum ApplePushObjectInterruptionLevel {
     #[serde(rename = "critical")]
     Critical,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -887,13 +761,6 @@ impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -908,13 +775,6 @@ impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -923,13 +783,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String>
 for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
@@ -6476,7 +6329,6 @@ pub struct ContentCardObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_uri: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -6488,7 +6340,6 @@ pub enum ContentCardObjectType {
     #[serde(rename = "BANNER")]
     Banner,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for ContentCardObjectType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -6498,7 +6349,6 @@ impl ::std::fmt::Display for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for ContentCardObjectType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -6512,7 +6362,6 @@ impl ::std::str::FromStr for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -6521,7 +6370,6 @@ impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -7567,7 +7415,10 @@ pub struct ExportedUser {
     pub custom_events: ::std::vec::Vec<ExportedUserEventSummary>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub devices: ::std::vec::Vec<ExportedUserDevice>,
-    ///Date of birth, `YYYY-MM-DD`.
+    /// Date of birth. Recorded exports send it as a full date-time at
+    /// midnight UTC (`1990-04-17T00:00:00.000Z`); the pages show a bare
+    /// `YYYY-MM-DD`. Read the date part; no `format` is declared, so either
+    /// form is accepted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dob: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8666,7 +8517,6 @@ pub struct MediaLibraryReplaceFileResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_image_asset: ::std::option::Option<MediaLibraryAsset>,
 }
-#[cfg(feature = "schedule-messages")]
 /// When a scheduled send goes out. With only `time`, every user gets it
 /// at that moment. `in_local_time` delivers at that wall-clock time in
 /// each user's time zone (an error if it has passed everywhere);
@@ -8836,6 +8686,7 @@ pub struct MessagesSendRequest {
     pub broadcast: ::std::option::Option<bool>,
     /// An API campaign to attribute the send to; needed for sends,
     /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub campaign_id: ::std::option::Option<::std::string::String>,
     ///External IDs of the users to message.
@@ -8843,7 +8694,7 @@ pub struct MessagesSendRequest {
     pub external_user_ids: ::std::vec::Vec<ExternalId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<Messages>,
-    ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
+    ///Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub override_frequency_capping: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9591,13 +9442,6 @@ pub struct PushCredentialUpdateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kindle: ::std::option::Option<KindlePushCredential>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// Your own key-value pairs delivered with a push notification to the
 /// app. Android "big picture" notifications read an image URL from the
 /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
@@ -9605,39 +9449,18 @@ pub struct PushCredentialUpdateRequest {
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 #[serde(transparent)]
 pub struct PushExtra(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::ops::Deref for PushExtra {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<PushExtra>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: PushExtra) -> Self {
         value.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
 for PushExtra {
     fn from(
@@ -9650,7 +9473,7 @@ for PushExtra {
 /// Which users may receive the message: only opted-in users
 /// (`opted_in`), subscribed or opted-in users (`subscribed`, the
 /// default), or everyone including unsubscribed users (`all`, meant for
-/// transactional email).
+/// transactional email). `null` means the default.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub enum RecipientSubscriptionState {
@@ -9703,7 +9526,6 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientSubscriptionSta
         value.parse()
     }
 }
-#[cfg(feature = "schedule-messages")]
 ///Identifier of a scheduled send, returned by the schedule create endpoints.
 #[derive(
     ::serde::Deserialize,
@@ -9718,32 +9540,27 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientSubscriptionSta
 )]
 #[serde(transparent)]
 pub struct ScheduleId(pub ::std::string::String);
-#[cfg(feature = "schedule-messages")]
 impl ::std::ops::Deref for ScheduleId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<ScheduleId> for ::std::string::String {
     fn from(value: ScheduleId) -> Self {
         value.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<::std::string::String> for ScheduleId {
     fn from(value: ::std::string::String) -> Self {
         Self(value)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::fmt::Display for ScheduleId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         self.0.fmt(f)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::str::FromStr for ScheduleId {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11987,7 +11804,6 @@ pub struct TranslationLocale {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
-#[cfg(feature = "translations")]
 /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
 /// gives each `translation` tag pair of a message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -11995,7 +11811,6 @@ pub struct TranslationLocale {
 pub struct TranslationMap(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(feature = "translations")]
 impl ::std::ops::Deref for TranslationMap {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -12007,14 +11822,12 @@ impl ::std::ops::Deref for TranslationMap {
         &self.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<TranslationMap>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: TranslationMap) -> Self {
         value.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for TranslationMap {
@@ -12024,7 +11837,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(feature = "translations")]
 ///The source (default) texts of a message's translation tags.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TranslationSource {
@@ -12665,9 +12477,6 @@ pub struct UserLocation {
     pub latitude: f64,
     pub longitude: f64,
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 /// How to pick one profile when an email address or phone number matches
 /// several: `identified` (has an `external_id`), `unidentified` (has
 /// none), `most_recently_updated`, `least_recently_updated`. The array is
@@ -12685,9 +12494,6 @@ pub enum UserMatchPrioritization {
     #[serde(rename = "least_recently_updated")]
     LeastRecentlyUpdated,
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::fmt::Display for UserMatchPrioritization {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -12698,9 +12504,6 @@ impl ::std::fmt::Display for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::str::FromStr for UserMatchPrioritization {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -12715,9 +12518,6 @@ impl ::std::str::FromStr for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -12726,9 +12526,6 @@ impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
         value.parse()
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -12737,7 +12534,6 @@ impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization 
         value.parse()
     }
 }
-#[cfg(feature = "user-data")]
 /// One user of a merge, named by exactly one of `external_id`,
 /// `user_alias`, `email` or `phone`; `email` and `phone` also need
 /// `prioritization`.
@@ -13880,7 +13676,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
             })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's body variables, keyed by the variable's
 /// zero-based index. Required when the body has variables.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -13889,7 +13684,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
 pub struct WhatsAppBodyVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppBodyVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -13901,14 +13695,12 @@ impl ::std::ops::Deref for WhatsAppBodyVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppBodyVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppBodyVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppBodyVariables {
@@ -13918,7 +13710,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Value of the template's button variable: the path part of a
 /// call-to-action URL, keyed by that button's zero-based index in the
 /// template. At most one.
@@ -13928,7 +13719,6 @@ impl ::std::convert::From<
 pub struct WhatsAppButtonVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppButtonVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -13940,14 +13730,12 @@ impl ::std::ops::Deref for WhatsAppButtonVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppButtonVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppButtonVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppButtonVariables {
@@ -13957,7 +13745,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's header variables, keyed by the variable's
 /// zero-based index. Required when the header has a variable; at most
 /// one.
@@ -13967,7 +13754,6 @@ impl ::std::convert::From<
 pub struct WhatsAppHeaderVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppHeaderVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -13979,14 +13765,12 @@ impl ::std::ops::Deref for WhatsAppHeaderVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppHeaderVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppHeaderVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppHeaderVariables {
@@ -13996,7 +13780,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The options of a list message, in sections.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14006,7 +13789,6 @@ pub struct WhatsAppList {
     ///Sections of the list (at least one).
     pub list_sections: ::std::vec::Vec<WhatsAppListSection>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A reply offering a list of options (`list_response_message`).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14022,7 +13804,6 @@ pub struct WhatsAppListResponseMessage {
     pub header: ::std::option::Option<::std::string::String>,
     pub list: WhatsAppList,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One selectable row of a list message.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14033,7 +13814,6 @@ pub struct WhatsAppListRow {
     ///Title of the row.
     pub row_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One titled section of a list message.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14043,7 +13823,6 @@ pub struct WhatsAppListSection {
     ///Title of the section.
     pub section_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The message itself; its shape follows `message_type`.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14055,31 +13834,26 @@ pub enum WhatsAppMessageContent {
     QuickReplyResponseMessage(WhatsAppQuickReplyResponseMessage),
     ListResponseMessage(WhatsAppListResponseMessage),
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTemplateMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTemplateMessage) -> Self {
         Self::TemplateMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextResponseMessage) -> Self {
         Self::TextResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextImageResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextImageResponseMessage) -> Self {
         Self::TextImageResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppQuickReplyResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppQuickReplyResponseMessage) -> Self {
         Self::QuickReplyResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppListResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppListResponseMessage) -> Self {
         Self::ListResponseMessage(value)
@@ -14103,7 +13877,6 @@ pub struct WhatsAppObject {
     ///The WhatsApp subscription group to send through.
     pub subscription_group_id: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Which kind of message `message` holds.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14119,7 +13892,6 @@ pub enum WhatsAppObjectMessageType {
     #[serde(rename = "list_response_message")]
     ListResponseMessage,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for WhatsAppObjectMessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -14133,7 +13905,6 @@ impl ::std::fmt::Display for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for WhatsAppObjectMessageType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -14149,7 +13920,6 @@ impl ::std::str::FromStr for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -14158,7 +13928,6 @@ impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -14167,7 +13936,6 @@ impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageTyp
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One quick-reply button.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14175,7 +13943,6 @@ pub struct WhatsAppQuickReplyButton {
     ///Label of the button.
     pub text: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// A reply with quick-reply buttons (`quick_reply_response_message`). Use
 /// either `header_image_uri` or `header_text`, not both.
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
@@ -14196,7 +13963,6 @@ pub struct WhatsAppQuickReplyResponseMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header_text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A message built from an approved WhatsApp template (`template_message`).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14216,7 +13982,6 @@ pub struct WhatsAppTemplateMessage {
     ///Name of the WhatsApp template.
     pub template_name: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///An image reply with an optional caption (`text_image_response_message`).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14228,7 +13993,6 @@ pub struct WhatsAppTextImageResponseMessage {
     ///The image to send.
     pub image_uri: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A free-text reply (`text_response_message`).
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -14444,21 +14208,23 @@ pub mod error {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushMessage`], by name: `AndroidConversationPushMessage::new(AndroidConversationPushMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushMessageRequired {
+    /// Identifier of the sender (a `persons` entry).
+    pub person_id: ::std::string::String,
+    /// Text of the message.
+    pub text: ::std::string::String,
+    /// When the message was sent, in seconds since the Unix epoch.
+    pub timestamp: i64,
+}
 impl AndroidConversationPushMessage {
-    ///A value with its required fields (`person_id`, `text`, `timestamp`) set and every optional field empty.
-    pub fn new(
-        person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        text: impl ::braze_sdk::IntoField<::std::string::String>,
-        timestamp: impl ::braze_sdk::IntoField<i64>,
-    ) -> Self {
-        Self {
-            person_id: ::braze_sdk::IntoField::into_field(person_id),
-            text: ::braze_sdk::IntoField::into_field(text),
-            timestamp: ::braze_sdk::IntoField::into_field(timestamp),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushMessageRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushMessageRequired) -> Self {
+        let AndroidConversationPushMessageRequired { person_id, text, timestamp } = required;
+        Self { person_id, text, timestamp }
     }
-    ///Sets `person_id`.
+    /// Identifier of the sender (a `persons` entry).
     pub fn person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14466,7 +14232,7 @@ impl AndroidConversationPushMessage {
         self.person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Text of the message.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14474,33 +14240,43 @@ impl AndroidConversationPushMessage {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `timestamp`.
+    /// When the message was sent, in seconds since the Unix epoch.
     pub fn timestamp(mut self, value: impl ::braze_sdk::IntoField<i64>) -> Self {
         self.timestamp = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushObject`], by name: `AndroidConversationPushObject::new(AndroidConversationPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushObjectRequired {
+    /// Messages of the conversation.
+    pub messages: ::std::vec::Vec<AndroidConversationPushMessage>,
+    /// People taking part in the conversation.
+    pub persons: ::std::vec::Vec<AndroidConversationPushPerson>,
+    /// The person this notification replies to.
+    pub reply_person_id: ::std::string::String,
+    /// The sharing shortcut the conversation belongs to.
+    pub shortcut_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidConversationPushObject {
-    ///A value with its required fields (`messages`, `persons`, `reply_person_id`, `shortcut_id`) set and every optional field empty.
-    pub fn new(
-        messages: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushMessage>,
-        >,
-        persons: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushPerson>,
-        >,
-        reply_person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        shortcut_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`AndroidConversationPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushObjectRequired) -> Self {
+        let AndroidConversationPushObjectRequired {
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
+        } = required;
         Self {
-            messages: ::braze_sdk::IntoField::into_field(messages),
-            persons: ::braze_sdk::IntoField::into_field(persons),
-            reply_person_id: ::braze_sdk::IntoField::into_field(reply_person_id),
-            shortcut_id: ::braze_sdk::IntoField::into_field(shortcut_id),
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
         }
     }
-    ///Sets `messages`.
+    /// Messages of the conversation.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14510,7 +14286,7 @@ impl AndroidConversationPushObject {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `persons`.
+    /// People taking part in the conversation.
     pub fn persons(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14520,7 +14296,7 @@ impl AndroidConversationPushObject {
         self.persons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_person_id`.
+    /// The person this notification replies to.
     pub fn reply_person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14528,7 +14304,7 @@ impl AndroidConversationPushObject {
         self.reply_person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `shortcut_id`.
+    /// The sharing shortcut the conversation belongs to.
     pub fn shortcut_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14537,19 +14313,21 @@ impl AndroidConversationPushObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushPerson`], by name: `AndroidConversationPushPerson::new(AndroidConversationPushPersonRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushPersonRequired {
+    /// Identifier of the person.
+    pub id: ::std::string::String,
+    /// Display name of the person.
+    pub name: ::std::string::String,
+}
 impl AndroidConversationPushPerson {
-    ///A value with its required fields (`id`, `name`) set and every optional field empty.
-    pub fn new(
-        id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            id: ::braze_sdk::IntoField::into_field(id),
-            name: ::braze_sdk::IntoField::into_field(name),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushPersonRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushPersonRequired) -> Self {
+        let AndroidConversationPushPersonRequired { id, name } = required;
+        Self { id, name }
     }
-    ///Sets `id`.
+    /// Identifier of the person.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14557,7 +14335,7 @@ impl AndroidConversationPushPerson {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Display name of the person.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14577,7 +14355,7 @@ impl AndroidPushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14587,7 +14365,7 @@ impl AndroidPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14595,7 +14373,7 @@ impl AndroidPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14603,7 +14381,7 @@ impl AndroidPushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -14614,7 +14392,7 @@ impl AndroidPushActionButton {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidPushObject {
-    ///Sets `accent_color`.
+    /// Accent color as an RGB integer.
     pub fn accent_color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -14622,7 +14400,7 @@ impl AndroidPushObject {
         self.accent_color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14630,7 +14408,7 @@ impl AndroidPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_priority`.
+    /// FCM sender priority; the app's push settings decide when omitted.
     pub fn android_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14640,7 +14418,7 @@ impl AndroidPushObject {
         self.android_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<AndroidPushActionButton>>,
@@ -14648,7 +14426,8 @@ impl AndroidPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// FCM collapse key. A device keeps at most four, one of which
+    /// Braze uses, so use at most three of your own.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14656,7 +14435,7 @@ impl AndroidPushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `conversation_data`.
+    /// Sets `conversation_data`: Content of an Android conversation notification (People and Conversations API; Braze Android SDK 15.0.0 or later).
     pub fn conversation_data(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14666,7 +14445,7 @@ impl AndroidPushObject {
         self.conversation_data = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14674,7 +14453,7 @@ impl AndroidPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -14682,7 +14461,7 @@ impl AndroidPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Android push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14690,7 +14469,7 @@ impl AndroidPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_channel_id`.
+    /// Notification channel; the dashboard's fallback channel is used when omitted.
     pub fn notification_channel_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14698,7 +14477,7 @@ impl AndroidPushObject {
         self.notification_channel_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_id`.
+    /// Notification identifier; reusing one replaces the earlier notification.
     pub fn notification_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -14706,7 +14485,7 @@ impl AndroidPushObject {
         self.notification_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (minimum) to 2 (maximum). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -14714,7 +14493,7 @@ impl AndroidPushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_icon_image_url`.
+    /// Large icon image (1:1, at least 40x40 px).
     pub fn push_icon_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14722,7 +14501,7 @@ impl AndroidPushObject {
         self.push_icon_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used Android device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -14730,7 +14509,7 @@ impl AndroidPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_sync`.
+    /// A silent (data-only) push; it must not set `alert` or `title`.
     pub fn send_to_sync(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -14738,7 +14517,7 @@ impl AndroidPushObject {
         self.send_to_sync = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14746,7 +14525,7 @@ impl AndroidPushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `summary_text`.
+    /// Summary line shown with the notification.
     pub fn summary_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14754,7 +14533,7 @@ impl AndroidPushObject {
         self.summary_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds FCM keeps trying to deliver (at most 28 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -14762,7 +14541,7 @@ impl AndroidPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14770,7 +14549,7 @@ impl AndroidPushObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `false`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -14779,13 +14558,6 @@ impl AndroidPushObject {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushActionButton {
     ///A value with its required fields (`action_id`) set and every optional field empty.
     pub fn new(action_id: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -14796,7 +14568,7 @@ impl ApplePushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does; the default depends on the button.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14806,7 +14578,7 @@ impl ApplePushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `action_id`.
+    /// Identifier of the button's action.
     pub fn action_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14814,7 +14586,7 @@ impl ApplePushActionButton {
         self.action_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14822,7 +14594,7 @@ impl ApplePushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -14831,15 +14603,8 @@ impl ApplePushActionButton {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushAlertObject {
-    ///Sets `action_loc_key`.
+    /// Key of a localized label for the alert's action button (instead of "View").
     pub fn action_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14847,7 +14612,7 @@ impl ApplePushAlertObject {
         self.action_loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the alert.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14855,7 +14620,7 @@ impl ApplePushAlertObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_args`.
+    /// Values for the format specifiers of `loc_key`.
     pub fn loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -14863,7 +14628,7 @@ impl ApplePushAlertObject {
         self.loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_key`.
+    /// Key of a localized alert text in `Localizable.strings`.
     pub fn loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14871,7 +14636,7 @@ impl ApplePushAlertObject {
         self.loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound; used by Live Activity alerts only.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14879,7 +14644,7 @@ impl ApplePushAlertObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Short title, also shown on Apple Watch.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14887,7 +14652,7 @@ impl ApplePushAlertObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_args`.
+    /// Values for the format specifiers of `title_loc_key`.
     pub fn title_loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -14895,7 +14660,7 @@ impl ApplePushAlertObject {
         self.title_loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_key`.
+    /// Key of a localized title in the app's `Localizable.strings`.
     pub fn title_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -14905,24 +14670,39 @@ impl ApplePushAlertObject {
     }
 }
 #[cfg(feature = "push-credentials")]
+/// The required fields of [`ApplePushCredential`], by name: `ApplePushCredential::new(ApplePushCredentialRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplePushCredentialRequired {
+    pub apns_gateway: ApnsGateway,
+    /// The `.p8` key file, Base64-encoded (a secret).
+    pub certificate: ::braze_sdk::Secret,
+    /// The app's bundle identifier.
+    pub jwt_bundle_id: ::std::string::String,
+    /// The key's identifier in the Apple developer account.
+    pub jwt_key_id: ::std::string::String,
+    /// The Apple developer team identifier.
+    pub jwt_team_id: ::std::string::String,
+}
+#[cfg(feature = "push-credentials")]
 impl ApplePushCredential {
-    ///A value with its required fields (`apns_gateway`, `certificate`, `jwt_bundle_id`, `jwt_key_id`, `jwt_team_id`) set and every optional field empty.
-    pub fn new(
-        apns_gateway: impl ::braze_sdk::IntoField<ApnsGateway>,
-        certificate: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
-        jwt_bundle_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_team_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ApplePushCredentialRequired`], set and every optional field empty.
+    pub fn new(required: ApplePushCredentialRequired) -> Self {
+        let ApplePushCredentialRequired {
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
+        } = required;
         Self {
-            apns_gateway: ::braze_sdk::IntoField::into_field(apns_gateway),
-            certificate: ::braze_sdk::IntoField::into_field(certificate),
-            jwt_bundle_id: ::braze_sdk::IntoField::into_field(jwt_bundle_id),
-            jwt_key_id: ::braze_sdk::IntoField::into_field(jwt_key_id),
-            jwt_team_id: ::braze_sdk::IntoField::into_field(jwt_team_id),
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
         }
     }
-    ///Sets `apns_gateway`.
+    /// Sets `apns_gateway`: The APNs environment the key is for.
     pub fn apns_gateway(
         mut self,
         value: impl ::braze_sdk::IntoField<ApnsGateway>,
@@ -14930,7 +14710,7 @@ impl ApplePushCredential {
         self.apns_gateway = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `certificate`.
+    /// The `.p8` key file, Base64-encoded (a secret).
     pub fn certificate(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -14938,7 +14718,7 @@ impl ApplePushCredential {
         self.certificate = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_bundle_id`.
+    /// The app's bundle identifier.
     pub fn jwt_bundle_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14946,7 +14726,7 @@ impl ApplePushCredential {
         self.jwt_bundle_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_key_id`.
+    /// The key's identifier in the Apple developer account.
     pub fn jwt_key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14954,7 +14734,7 @@ impl ApplePushCredential {
         self.jwt_key_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_team_id`.
+    /// The Apple developer team identifier.
     pub fn jwt_team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -14963,15 +14743,8 @@ impl ApplePushCredential {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushObject {
-    ///Sets `alert`.
+    /// Sets `alert`: The alert text, or an alert object with title and localization keys.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>,
@@ -14979,7 +14752,8 @@ impl ApplePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apns_priority`.
+    /// APNs priority override: 10 delivers at once, 5 in a power-aware
+    /// way, 1 avoids waking the device.
     pub fn apns_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -14987,7 +14761,7 @@ impl ApplePushObject {
         self.apns_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_file_type`.
+    /// File type of `asset_url`; required when `asset_url` is set.
     pub fn asset_file_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -14997,7 +14771,7 @@ impl ApplePushObject {
         self.asset_file_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// Media for a rich notification (iOS 10 and later).
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15005,7 +14779,7 @@ impl ApplePushObject {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `badge`.
+    /// Badge count to show on the app icon after this message.
     pub fn badge(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -15013,7 +14787,7 @@ impl ApplePushObject {
         self.badge = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Click actions of the category's buttons.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ApplePushActionButton>>,
@@ -15021,7 +14795,7 @@ impl ApplePushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `category`.
+    /// Notification category identifier; needed for action buttons.
     pub fn category(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15029,7 +14803,7 @@ impl ApplePushObject {
         self.category = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_id`.
+    /// Reuse an earlier notification's collapse ID to replace it on the device.
     pub fn collapse_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15037,7 +14811,7 @@ impl ApplePushObject {
         self.collapse_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_available`.
+    /// Adds the `content-available` flag to wake the app in the background.
     pub fn content_available(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15045,7 +14819,7 @@ impl ApplePushObject {
         self.content_available = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15053,7 +14827,7 @@ impl ApplePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expiry`.
+    /// When the push expires if it has not been delivered.
     pub fn expiry(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -15063,7 +14837,7 @@ impl ApplePushObject {
         self.expiry = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -15071,7 +14845,7 @@ impl ApplePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `interruption_level`.
+    /// How urgently iOS 15 and later present the notification.
     pub fn interruption_level(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -15081,7 +14855,7 @@ impl ApplePushObject {
         self.interruption_level = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the iOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15089,7 +14863,7 @@ impl ApplePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `mutable_content`.
+    /// Sets `mutable-content` to 1 (always set for rich notifications).
     pub fn mutable_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15097,7 +14871,7 @@ impl ApplePushObject {
         self.mutable_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_group_thread_id`.
+    /// Thread identifier that groups notifications together.
     pub fn notification_group_thread_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15105,7 +14879,7 @@ impl ApplePushObject {
         self.notification_group_thread_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `relevance_score`.
+    /// Rank of the notification within an iOS 15 notification summary.
     pub fn relevance_score(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<f64>>,
@@ -15113,7 +14887,7 @@ impl ApplePushObject {
         self.relevance_score = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used iOS device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15121,7 +14895,7 @@ impl ApplePushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Path of a custom sound in the app bundle; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15129,7 +14903,7 @@ impl ApplePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app rather than the browser. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15141,7 +14915,7 @@ impl ApplePushObject {
 impl ::braze_sdk::StringNewtype for BrazeId {}
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CampaignRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -15149,7 +14923,7 @@ impl CampaignRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -15157,7 +14931,7 @@ impl CampaignRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15165,7 +14939,7 @@ impl CampaignRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -15173,7 +14947,7 @@ impl CampaignRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -15181,7 +14955,10 @@ impl CampaignRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) messages the user only if the profile
+    /// exists. `false` creates a missing profile from `attributes`
+    /// (which are then required) before sending; not available with
+    /// `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15189,7 +14966,7 @@ impl CampaignRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -15197,7 +14974,7 @@ impl CampaignRecipient {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -15207,24 +14984,35 @@ impl CampaignRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CampaignTranslationUpdateRequest`], by name: `CampaignTranslationUpdateRequest::new(CampaignTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignTranslationUpdateRequestRequired {
+    /// Identifier of the campaign.
+    pub campaign_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl CampaignTranslationUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `locale_id`, `message_variation_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignTranslationUpdateRequestRequired) -> Self {
+        let CampaignTranslationUpdateRequestRequired {
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15232,7 +15020,7 @@ impl CampaignTranslationUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15240,7 +15028,7 @@ impl CampaignTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15248,7 +15036,7 @@ impl CampaignTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -15258,19 +15046,26 @@ impl CampaignTranslationUpdateRequest {
     }
 }
 #[cfg(feature = "campaigns")]
+/// The required fields of [`CampaignsDuplicateRequest`], by name: `CampaignsDuplicateRequest::new(CampaignsDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsDuplicateRequestRequired {
+    /// Identifier of the campaign to duplicate.
+    pub campaign_id: ::std::string::String,
+    /// Name of the new campaign.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "campaigns")]
 impl CampaignsDuplicateRequest {
-    ///A value with its required fields (`campaign_id`, `name`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsDuplicateRequestRequired) -> Self {
+        let CampaignsDuplicateRequestRequired { campaign_id, name } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            campaign_id,
+            name,
             description: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign to duplicate.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15278,7 +15073,7 @@ impl CampaignsDuplicateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new campaign.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15286,7 +15081,7 @@ impl CampaignsDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new campaign.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15312,7 +15107,7 @@ impl CampaignsTriggerScheduleCreateRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -15320,7 +15115,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15328,7 +15123,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to schedule.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15336,7 +15131,9 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message. Only those who are in the campaign's
+    /// segment receive it; their `trigger_properties` win over the
+    /// request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -15344,7 +15141,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -15352,7 +15149,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15360,7 +15157,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -15370,18 +15167,21 @@ impl CampaignsTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleDeleteRequest`], by name: `CampaignsTriggerScheduleDeleteRequest::new(CampaignsTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`campaign_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleDeleteRequestRequired) -> Self {
+        let CampaignsTriggerScheduleDeleteRequestRequired { campaign_id, schedule_id } = required;
+        Self { campaign_id, schedule_id }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15389,7 +15189,7 @@ impl CampaignsTriggerScheduleDeleteRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -15399,20 +15199,30 @@ impl CampaignsTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleUpdateRequest`], by name: `CampaignsTriggerScheduleUpdateRequest::new(CampaignsTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleUpdateRequestRequired) -> Self {
+        let CampaignsTriggerScheduleUpdateRequestRequired {
+            campaign_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            campaign_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15420,7 +15230,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -15428,7 +15238,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -15451,7 +15261,7 @@ impl CampaignsTriggerSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `attachments`.
+    /// Files to attach when the campaign sends email. Not allowed with `broadcast`.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -15459,7 +15269,7 @@ impl CampaignsTriggerSendRequest {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -15467,7 +15277,10 @@ impl CampaignsTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the campaign's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients` or
+    /// `attachments`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15475,7 +15288,7 @@ impl CampaignsTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to send.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15483,7 +15296,7 @@ impl CampaignsTriggerSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -15491,7 +15304,7 @@ impl CampaignsTriggerSendRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15499,7 +15312,7 @@ impl CampaignsTriggerSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -15509,20 +15322,27 @@ impl CampaignsTriggerSendRequest {
     }
 }
 #[cfg(feature = "canvas")]
+/// The required fields of [`CanvasDuplicateRequest`], by name: `CanvasDuplicateRequest::new(CanvasDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasDuplicateRequestRequired {
+    /// Identifier of the Canvas to duplicate.
+    pub canvas_id: ::std::string::String,
+    /// Name of the new Canvas.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "canvas")]
 impl CanvasDuplicateRequest {
-    ///A value with its required fields (`canvas_id`, `name`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasDuplicateRequestRequired) -> Self {
+        let CanvasDuplicateRequestRequired { canvas_id, name } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            canvas_id,
+            name,
             description: ::std::default::Default::default(),
             tag_names: ::std::default::Default::default(),
         }
     }
-    ///Sets `canvas_id`.
+    /// Identifier of the Canvas to duplicate.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15530,7 +15350,7 @@ impl CanvasDuplicateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new Canvas.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15538,7 +15358,7 @@ impl CanvasDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new Canvas.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15546,7 +15366,7 @@ impl CanvasDuplicateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tag_names`.
+    /// Existing tags to give the copy; when present they replace the original's tags.
     pub fn tag_names(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -15556,8 +15376,10 @@ impl CanvasDuplicateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for CanvasEntryProperties {}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CanvasRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -15565,7 +15387,7 @@ impl CanvasRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -15573,7 +15395,7 @@ impl CanvasRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -15581,7 +15403,7 @@ impl CanvasRecipient {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -15589,7 +15411,7 @@ impl CanvasRecipient {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -15597,7 +15419,7 @@ impl CanvasRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -15605,7 +15427,7 @@ impl CanvasRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -15613,7 +15435,9 @@ impl CanvasRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) enters the user only if the profile exists.
+    /// `false` creates a missing profile from `attributes` (which are
+    /// then required) first; not available with `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15621,7 +15445,7 @@ impl CanvasRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -15631,26 +15455,39 @@ impl CanvasRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CanvasTranslationUpdateRequest`], by name: `CanvasTranslationUpdateRequest::new(CanvasTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    /// Identifier of the Canvas step.
+    pub step_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+    /// Identifier of the Canvas.
+    pub workflow_id: ::std::string::String,
+}
+#[cfg(feature = "translations")]
 impl CanvasTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `message_variation_id`, `step_id`, `translation_map`, `workflow_id`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        step_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-        workflow_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTranslationUpdateRequestRequired) -> Self {
+        let CanvasTranslationUpdateRequestRequired {
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            step_id: ::braze_sdk::IntoField::into_field(step_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
-            workflow_id: ::braze_sdk::IntoField::into_field(workflow_id),
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15658,7 +15495,7 @@ impl CanvasTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15666,7 +15503,7 @@ impl CanvasTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `step_id`.
+    /// Identifier of the Canvas step.
     pub fn step_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15674,7 +15511,7 @@ impl CanvasTranslationUpdateRequest {
         self.step_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -15682,7 +15519,7 @@ impl CanvasTranslationUpdateRequest {
         self.translation_map = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `workflow_id`.
+    /// Identifier of the Canvas.
     pub fn workflow_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15707,7 +15544,7 @@ impl CanvasTriggerScheduleCreateRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -15715,7 +15552,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15723,7 +15560,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -15731,7 +15568,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to schedule.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15739,7 +15576,8 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter. Only those who are in the Canvas's segment
+    /// enter; their own entry properties win over the request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -15747,7 +15585,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -15757,18 +15595,21 @@ impl CanvasTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleDeleteRequest`], by name: `CanvasTriggerScheduleDeleteRequest::new(CanvasTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`canvas_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleDeleteRequestRequired) -> Self {
+        let CanvasTriggerScheduleDeleteRequestRequired { canvas_id, schedule_id } = required;
+        Self { canvas_id, schedule_id }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15776,7 +15617,7 @@ impl CanvasTriggerScheduleDeleteRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -15786,20 +15627,30 @@ impl CanvasTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleUpdateRequest`], by name: `CanvasTriggerScheduleUpdateRequest::new(CanvasTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`canvas_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleUpdateRequestRequired) -> Self {
+        let CanvasTriggerScheduleUpdateRequestRequired {
+            canvas_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            canvas_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15807,7 +15658,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -15815,7 +15666,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -15836,7 +15687,7 @@ impl CanvasTriggerSendRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -15844,7 +15695,9 @@ impl CanvasTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the Canvas's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -15852,7 +15705,7 @@ impl CanvasTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to enter users into.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -15860,7 +15713,7 @@ impl CanvasTriggerSendRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -15868,7 +15721,7 @@ impl CanvasTriggerSendRequest {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -15891,7 +15744,7 @@ impl CatalogCreateDefinition {
             name: ::braze_sdk::IntoField::into_field(name),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the catalog (at most 250 characters).
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionDescription>,
@@ -15899,7 +15752,8 @@ impl CatalogCreateDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields`.
+    /// The catalog's fields, at most 500. The first one must be the item
+    /// identifier: `{name: id, type: string}`.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -15907,7 +15761,8 @@ impl CatalogCreateDefinition {
         self.fields = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Catalog name: letters, digits, hyphens and underscores only, at
+    /// most 250 characters, unique within the workspace.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionName>,
@@ -15928,12 +15783,13 @@ impl CatalogField {
             type_: ::braze_sdk::IntoField::into_field(type_),
         }
     }
-    ///Sets `name`.
+    /// Field name: letters, digits, hyphens and underscores only, at most
+    /// 250 characters, unique within the catalog.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<CatalogFieldName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`: The data type of a catalog field.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogFieldType>,
@@ -15952,7 +15808,8 @@ impl CatalogFieldsCreateRequest {
             fields: ::braze_sdk::IntoField::into_field(fields),
         }
     }
-    ///Sets `fields`.
+    /// The new fields, at most 50 per request; the catalog may hold at
+    /// most 500 fields in all.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -15970,12 +15827,13 @@ impl CatalogItem {
             extra: ::std::default::Default::default(),
         }
     }
-    ///Sets `id`.
+    /// The item identifier: letters, digits, hyphens and underscores only,
+    /// at most 250 characters, unique within the catalog.
     pub fn id(mut self, value: impl ::braze_sdk::IntoField<CatalogItemId>) -> Self {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16004,7 +15862,7 @@ impl CatalogItemCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -16014,6 +15872,8 @@ impl CatalogItemCreateRequest {
     }
 }
 #[cfg(feature = "catalogs")]
+impl ::braze_sdk::MapNewtype for CatalogItemFields {}
+#[cfg(feature = "catalogs")]
 impl CatalogItemReference {
     ///A value with its required fields (`id`) set and every optional field empty.
     pub fn new(id: impl ::braze_sdk::IntoField<CatalogItemReferenceId>) -> Self {
@@ -16021,7 +15881,7 @@ impl CatalogItemReference {
             id: ::braze_sdk::IntoField::into_field(id),
         }
     }
-    ///Sets `id`.
+    /// The item identifier.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogItemReferenceId>,
@@ -16038,7 +15898,7 @@ impl CatalogItemReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's new fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -16055,7 +15915,7 @@ impl CatalogItemUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the fields to change.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -16074,7 +15934,7 @@ impl CatalogItemsCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -16093,7 +15953,7 @@ impl CatalogItemsDeleteRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: Names one catalog item by its identifier.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItemReference>>,
@@ -16112,7 +15972,7 @@ impl CatalogItemsReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -16131,7 +15991,7 @@ impl CatalogItemsUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -16150,7 +16010,7 @@ impl CatalogSelectionCreateRequest {
             selection: ::braze_sdk::IntoField::into_field(selection),
         }
     }
-    ///Sets `selection`.
+    /// Sets `selection`: A selection to create - its name, its filters and how its results are ordered.
     pub fn selection(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionDefinition>,
@@ -16172,7 +16032,7 @@ impl CatalogSelectionDefinition {
             sort_order: ::std::default::Default::default(),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the selection.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16180,7 +16040,7 @@ impl CatalogSelectionDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `filters`.
+    /// Conditions an item must all meet; at most one of them may test an array field.
     pub fn filters(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogSelectionFilter>>,
@@ -16188,7 +16048,7 @@ impl CatalogSelectionDefinition {
         self.filters = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the selection, unique within the catalog.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16196,7 +16056,7 @@ impl CatalogSelectionDefinition {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `results_limit`.
+    /// The most items the selection returns.
     pub fn results_limit(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -16204,7 +16064,7 @@ impl CatalogSelectionDefinition {
         self.results_limit = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_field`.
+    /// The field the selection's items are sorted on.
     pub fn sort_field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16212,7 +16072,7 @@ impl CatalogSelectionDefinition {
         self.sort_field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_order`.
+    /// Direction of the sort on `sort_field`, for example `asc` or `desc`.
     pub fn sort_order(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16235,7 +16095,7 @@ impl CatalogSelectionFilter {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `field`.
+    /// The catalog field the condition tests.
     pub fn field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16243,7 +16103,7 @@ impl CatalogSelectionFilter {
         self.field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `operator`.
+    /// Sets `operator`: How a selection filter compares a field with its value. Which operators apply depends on the field's type: `equals` and `does not equal` for strings; those plus `greater than` and `less than` for numbers; `is` for booleans; `before` and `after` for times; `includes value` and `does not include value` for arrays.
     pub fn operator(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterOperator>,
@@ -16251,7 +16111,7 @@ impl CatalogSelectionFilter {
         self.operator = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value a selection filter compares the field with: a string, number or boolean matching the field's type (a time is an ISO 8601 string).
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterValue>,
@@ -16270,7 +16130,7 @@ impl CatalogsCreateRequest {
             catalogs: ::braze_sdk::IntoField::into_field(catalogs),
         }
     }
-    ///Sets `catalogs`.
+    /// Exactly one catalog definition.
     pub fn catalogs(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogCreateDefinition; 1usize]>,
@@ -16295,7 +16155,7 @@ impl ConnectedAudienceAnd {
             and: ::braze_sdk::IntoField::into_field(and),
         }
     }
-    ///Sets `and`.
+    /// Sets `and`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn and(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -16325,7 +16185,7 @@ impl ConnectedAudienceCustomAttributeCondition {
             value: ::std::default::Default::default(),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`: A custom attribute comparison (see `ConnectedAudienceCustomAttributeCondition`).
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceComparison>,
@@ -16333,7 +16193,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attribute_name`.
+    /// Name of the custom attribute.
     pub fn custom_attribute_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16341,7 +16201,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.custom_attribute_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value compared with the attribute: a string, a number or a boolean. Leave it out for `exists` / `does_not_exist`; `matches_regex` takes a string pattern; `before` / `after` take an ISO 8601 date-time string; the `x_days` comparisons take a number of days.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16370,7 +16230,7 @@ impl ConnectedAudienceCustomAttributeFilter {
             custom_attribute: ::braze_sdk::IntoField::into_field(custom_attribute),
         }
     }
-    ///Sets `custom_attribute`.
+    /// Sets `custom_attribute`: A comparison between a custom attribute and a value. Which comparisons apply depends on the attribute's type: strings (`equals`, `not_equal`, `matches_regex`, `does_not_match_regex`), arrays (`includes_value`, `does_not_include_value`), numbers (`equals`, `not_equal`, `greater_than`, `greater_than_or_equal_to`, `less_than`, `less_than_or_equal_to`), booleans (`equals`, `does_not_equal`) and times (`less_than_x_days_ago`, `greater_than_x_days_ago`, `less_than_x_days_in_the_future`, `greater_than_x_days_in_the_future`, `after`, `before`); `exists` and `does_not_exist` apply to every type.
     pub fn custom_attribute(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
@@ -16399,7 +16259,7 @@ impl ConnectedAudienceEmailSubscriptionFilter {
             ),
         }
     }
-    ///Sets `email_subscription_status`.
+    /// Sets `email_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn email_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -16428,7 +16288,7 @@ impl ConnectedAudienceLastUsedAppCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16438,7 +16298,7 @@ impl ConnectedAudienceLastUsedAppCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// The moment to compare with, as an ISO 8601 date-time.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -16463,7 +16323,7 @@ impl ConnectedAudienceLastUsedAppFilter {
             last_used_app: ::braze_sdk::IntoField::into_field(last_used_app),
         }
     }
-    ///Sets `last_used_app`.
+    /// Sets `last_used_app`: Last app use before or after a moment.
     pub fn last_used_app(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
@@ -16488,7 +16348,7 @@ impl ConnectedAudienceOr {
             or: ::braze_sdk::IntoField::into_field(or),
         }
     }
-    ///Sets `or`.
+    /// Sets `or`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn or(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -16517,7 +16377,7 @@ impl ConnectedAudiencePushSubscriptionFilter {
             ),
         }
     }
-    ///Sets `push_subscription_status`.
+    /// Sets `push_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn push_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -16546,7 +16406,7 @@ impl ConnectedAudienceSubscriptionCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16556,7 +16416,7 @@ impl ConnectedAudienceSubscriptionCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionConditionValue>,
@@ -16566,20 +16426,31 @@ impl ConnectedAudienceSubscriptionCondition {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`ContentBlockTranslationUpdateRequest`], by name: `ContentBlockTranslationUpdateRequest::new(ContentBlockTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentBlockTranslationUpdateRequestRequired {
+    /// Identifier of the Content Block.
+    pub content_block_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl ContentBlockTranslationUpdateRequest {
-    ///A value with its required fields (`content_block_id`, `locale_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        content_block_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentBlockTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: ContentBlockTranslationUpdateRequestRequired) -> Self {
+        let ContentBlockTranslationUpdateRequestRequired {
+            content_block_id,
+            locale_id,
+            translation_map,
+        } = required;
         Self {
-            content_block_id: ::braze_sdk::IntoField::into_field(content_block_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            content_block_id,
+            locale_id,
+            translation_map,
         }
     }
-    ///Sets `content_block_id`.
+    /// Identifier of the Content Block.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16587,7 +16458,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16595,7 +16466,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -16619,7 +16490,7 @@ impl ContentBlocksCreateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// The HTML or text content (at most 50 KB, valid Liquid, may not include itself).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestContent>,
@@ -16627,7 +16498,7 @@ impl ContentBlocksCreateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// A description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16637,7 +16508,7 @@ impl ContentBlocksCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Unique name, under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestName>,
@@ -16645,7 +16516,7 @@ impl ContentBlocksCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` (the default) or `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -16653,7 +16524,7 @@ impl ContentBlocksCreateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -16677,7 +16548,7 @@ impl ContentBlocksUpdateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// New HTML or text content (at most 50 KB, valid Liquid).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16687,7 +16558,7 @@ impl ContentBlocksUpdateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_block_id`.
+    /// The block's API identifier.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16695,7 +16566,7 @@ impl ContentBlocksUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// New description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16705,7 +16576,7 @@ impl ContentBlocksUpdateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// New name (not allowed on an active block), under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16715,7 +16586,7 @@ impl ContentBlocksUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` or `draft`; an active block cannot be set back to draft.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -16723,7 +16594,7 @@ impl ContentBlocksUpdateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -16733,17 +16604,25 @@ impl ContentBlocksUpdateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`ContentCardObject`], by name: `ContentCardObject::new(ContentCardObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentCardObjectRequired {
+    /// Text of the card.
+    pub description: ::std::string::String,
+    /// Title of the card.
+    pub title: ::std::string::String,
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
+    pub type_: ContentCardObjectType,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ContentCardObject {
-    ///A value with its required fields (`description`, `title`, `type_`) set and every optional field empty.
-    pub fn new(
-        description: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-        type_: impl ::braze_sdk::IntoField<ContentCardObjectType>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentCardObjectRequired`], set and every optional field empty.
+    pub fn new(required: ContentCardObjectRequired) -> Self {
+        let ContentCardObjectRequired { description, title, type_ } = required;
         Self {
-            description: ::braze_sdk::IntoField::into_field(description),
-            title: ::braze_sdk::IntoField::into_field(title),
-            type_: ::braze_sdk::IntoField::into_field(type_),
+            description,
+            title,
+            type_,
             android_uri: ::std::default::Default::default(),
             android_use_webview: ::std::default::Default::default(),
             expire_at: ::std::default::Default::default(),
@@ -16759,7 +16638,7 @@ impl ContentCardObject {
             web_uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `android_uri`.
+    /// Web URL or deep link opened on Android.
     pub fn android_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16767,7 +16646,7 @@ impl ContentCardObject {
         self.android_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_use_webview`.
+    /// Open a web URL inside the app on Android. Defaults to `true`.
     pub fn android_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -16775,7 +16654,7 @@ impl ContentCardObject {
         self.android_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Text of the card.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16783,7 +16662,7 @@ impl ContentCardObject {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_at`.
+    /// When the card expires (at most 30 days ahead).
     pub fn expire_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16793,7 +16672,7 @@ impl ContentCardObject {
         self.expire_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_in_local_time`.
+    /// Apply `expire_at` in each user's local time. Defaults to `false`.
     pub fn expire_in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -16801,7 +16680,7 @@ impl ContentCardObject {
         self.expire_in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Your own key-value pairs delivered with the card.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -16811,7 +16690,7 @@ impl ContentCardObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Image of the card.
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16819,7 +16698,7 @@ impl ContentCardObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_uri`.
+    /// Web URL or deep link opened on iOS.
     pub fn ios_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16827,7 +16706,7 @@ impl ContentCardObject {
         self.ios_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_use_webview`.
+    /// Open a web URL inside the app on iOS. Defaults to `true`.
     pub fn ios_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -16835,7 +16714,7 @@ impl ContentCardObject {
         self.ios_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Content Card variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16843,7 +16722,7 @@ impl ContentCardObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `pinned`.
+    /// Pin the card to the top of the feed. Defaults to `false`.
     pub fn pinned(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -16851,7 +16730,7 @@ impl ContentCardObject {
         self.pinned = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds until the card expires (at most 30 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -16859,7 +16738,7 @@ impl ContentCardObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title of the card.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16867,7 +16746,7 @@ impl ContentCardObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentCardObjectType>,
@@ -16875,7 +16754,7 @@ impl ContentCardObject {
         self.type_ = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri_text`.
+    /// Text of the card's link.
     pub fn uri_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16883,7 +16762,7 @@ impl ContentCardObject {
         self.uri_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_uri`.
+    /// Web URL or deep link opened on the web.
     pub fn web_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16893,19 +16772,27 @@ impl ContentCardObject {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailAttachment`], by name: `EmailAttachment::new(EmailAttachmentRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailAttachmentRequired {
+    /// Name of the attached file, preferably without its extension.
+    pub file_name: ::std::string::String,
+    /// Where Braze downloads the file.
+    pub url: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailAttachment {
-    ///A value with its required fields (`file_name`, `url`) set and every optional field empty.
-    pub fn new(
-        file_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailAttachmentRequired`], set and every optional field empty.
+    pub fn new(required: EmailAttachmentRequired) -> Self {
+        let EmailAttachmentRequired { file_name, url } = required;
         Self {
-            file_name: ::braze_sdk::IntoField::into_field(file_name),
-            url: ::braze_sdk::IntoField::into_field(url),
+            file_name,
+            url,
             basic_auth_credential: ::std::default::Default::default(),
         }
     }
-    ///Sets `basic_auth_credential`.
+    /// Name of a Connected Content basic-auth credential (Settings >
+    /// Connected Content) that Braze uses to download the file.
     pub fn basic_auth_credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -16913,7 +16800,7 @@ impl EmailAttachment {
         self.basic_auth_credential = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `file_name`.
+    /// Name of the attached file, preferably without its extension.
     pub fn file_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16921,7 +16808,7 @@ impl EmailAttachment {
         self.file_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// Where Braze downloads the file.
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -16938,7 +16825,7 @@ impl EmailBlacklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -16955,7 +16842,7 @@ impl EmailBlocklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -16972,7 +16859,7 @@ impl EmailBounceRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -16982,15 +16869,22 @@ impl EmailBounceRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailObject`], by name: `EmailObject::new(EmailObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Sender, as `Display Name <address@example.com>`.
+    pub from: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailObject {
-    ///A value with its required fields (`app_id`, `from`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        from: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailObjectRequired`], set and every optional field empty.
+    pub fn new(required: EmailObjectRequired) -> Self {
+        let EmailObjectRequired { app_id, from } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            from: ::braze_sdk::IntoField::into_field(from),
+            app_id,
+            from,
             attachments: ::std::default::Default::default(),
             bcc: ::std::default::Default::default(),
             body: ::std::default::Default::default(),
@@ -17005,7 +16899,7 @@ impl EmailObject {
             subject: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17013,7 +16907,7 @@ impl EmailObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `attachments`.
+    /// Files to attach.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -17021,7 +16915,7 @@ impl EmailObject {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `bcc`.
+    /// One of the BCC addresses configured for the workspace (when BCC is enabled).
     pub fn bcc(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17029,7 +16923,7 @@ impl EmailObject {
         self.bcc = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// HTML body.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17037,7 +16931,7 @@ impl EmailObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// An email template supplying subject, body and CSS inlining setting.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17045,7 +16939,7 @@ impl EmailObject {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extras`.
+    /// Your own key-value pairs sent with the email (unique arguments for SendGrid).
     pub fn extras(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17055,7 +16949,7 @@ impl EmailObject {
         self.extras = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `from`.
+    /// Sender, as `Display Name <address@example.com>`.
     pub fn from(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17063,7 +16957,7 @@ impl EmailObject {
         self.from = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `headers`.
+    /// Custom email headers (SparkPost, SendGrid and Amazon SES).
     pub fn headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17073,7 +16967,7 @@ impl EmailObject {
         self.headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the email variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17081,7 +16975,7 @@ impl EmailObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// Plain-text body; generated from `body` when omitted.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17089,7 +16983,7 @@ impl EmailObject {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// Preview text shown after the subject (50 to 100 characters recommended).
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17097,7 +16991,8 @@ impl EmailObject {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_to`.
+    /// Reply-to address; the workspace default when omitted,
+    /// `NO_REPLY_TO` for none.
     pub fn reply_to(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17105,7 +17000,7 @@ impl EmailObject {
         self.reply_to = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Inline the CSS of `body`; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17113,7 +17008,7 @@ impl EmailObject {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// Subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17130,7 +17025,7 @@ impl EmailSpamRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -17151,7 +17046,7 @@ impl EmailStatusSetRequest {
             subscription_state: ::braze_sdk::IntoField::into_field(subscription_state),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -17159,7 +17054,7 @@ impl EmailStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: A user's global email subscription state: `opted_in` (explicitly agreed to email), `subscribed` (neither opted in nor out) or `unsubscribed`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailSubscriptionState>,
@@ -17169,20 +17064,32 @@ impl EmailStatusSetRequest {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`EmailTemplateTranslationUpdateRequest`], by name: `EmailTemplateTranslationUpdateRequest::new(EmailTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailTemplateTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the email template.
+    pub template_id: ::std::string::String,
+    /// The new texts, as objects holding a `translation_map`.
+    pub translations: ::std::vec::Vec<TranslationSource>,
+}
+#[cfg(feature = "translations")]
 impl EmailTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translations`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translations: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: EmailTemplateTranslationUpdateRequestRequired) -> Self {
+        let EmailTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translations,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translations: ::braze_sdk::IntoField::into_field(translations),
+            locale_id,
+            template_id,
+            translations,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17190,7 +17097,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the email template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17198,7 +17105,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translations`.
+    /// The new texts, as objects holding a `translation_map`.
     pub fn translations(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
@@ -17207,20 +17114,27 @@ impl EmailTemplateTranslationUpdateRequest {
         self
     }
 }
+#[cfg(feature = "user-data")]
+impl ::braze_sdk::MapNewtype for EventProperties {}
 impl ::braze_sdk::StringNewtype for ExternalId {}
 #[cfg(feature = "user-data")]
+/// The required fields of [`ExternalIdRename`], by name: `ExternalIdRename::new(ExternalIdRenameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalIdRenameRequired {
+    pub current_external_id: ExternalId,
+    pub new_external_id: ExternalId,
+}
+#[cfg(feature = "user-data")]
 impl ExternalIdRename {
-    ///A value with its required fields (`current_external_id`, `new_external_id`) set and every optional field empty.
-    pub fn new(
-        current_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        new_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ExternalIdRenameRequired`], set and every optional field empty.
+    pub fn new(required: ExternalIdRenameRequired) -> Self {
+        let ExternalIdRenameRequired { current_external_id, new_external_id } = required;
         Self {
-            current_external_id: ::braze_sdk::IntoField::into_field(current_external_id),
-            new_external_id: ::braze_sdk::IntoField::into_field(new_external_id),
+            current_external_id,
+            new_external_id,
         }
     }
-    ///Sets `current_external_id`.
+    /// Sets `current_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn current_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -17228,7 +17142,7 @@ impl ExternalIdRename {
         self.current_external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_external_id`.
+    /// Sets `new_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn new_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -17245,7 +17159,7 @@ impl FirebasePushCredential {
             credential: ::braze_sdk::IntoField::into_field(credential),
         }
     }
-    ///Sets `credential`.
+    /// The Firebase service account JSON file, Base64-encoded (a secret).
     pub fn credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -17266,7 +17180,7 @@ impl HuaweiPushCredential {
             app_secret: ::braze_sdk::IntoField::into_field(app_secret),
         }
     }
-    ///Sets `app_id`.
+    /// The app's identifier in Huawei's console.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17274,7 +17188,7 @@ impl HuaweiPushCredential {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_secret`.
+    /// The app secret from Huawei's console (a secret).
     pub fn app_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -17295,7 +17209,7 @@ impl KindlePushCredential {
             client_secret: ::braze_sdk::IntoField::into_field(client_secret),
         }
     }
-    ///Sets `client_id`.
+    /// The ADM client identifier.
     pub fn client_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17303,7 +17217,7 @@ impl KindlePushCredential {
         self.client_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `client_secret`.
+    /// The ADM client secret (a secret).
     pub fn client_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -17313,15 +17227,22 @@ impl KindlePushCredential {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`KindlePushObject`], by name: `KindlePushObject::new(KindlePushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindlePushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Title shown in the notification drawer.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl KindlePushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`KindlePushObjectRequired`], set and every optional field empty.
+    pub fn new(required: KindlePushObjectRequired) -> Self {
+        let KindlePushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             collapse_key: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -17330,7 +17251,7 @@ impl KindlePushObject {
             sound: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17338,7 +17259,7 @@ impl KindlePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// Collapse key of the message.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17346,7 +17267,7 @@ impl KindlePushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17354,7 +17275,7 @@ impl KindlePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -17362,7 +17283,7 @@ impl KindlePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17370,7 +17291,7 @@ impl KindlePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (lowest) to 2 (highest). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -17378,7 +17299,7 @@ impl KindlePushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17386,7 +17307,7 @@ impl KindlePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17396,29 +17317,45 @@ impl KindlePushObject {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityStartRequest`], by name: `LiveActivityStartRequest::new(LiveActivityStartRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityStartRequestRequired {
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
+    pub activity_attributes: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
+    pub activity_attributes_type: ::std::string::String,
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// The activity's first `ContentState`, in the shape the app declared.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub notification: ApplePushObject,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityStartRequest {
-    ///A value with its required fields (`activity_attributes`, `activity_attributes_type`, `activity_id`, `app_id`, `content_state`, `notification`) set and every optional field empty.
-    pub fn new(
-        activity_attributes: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        activity_attributes_type: impl ::braze_sdk::IntoField<::std::string::String>,
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        notification: impl ::braze_sdk::IntoField<ApplePushObject>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityStartRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityStartRequestRequired) -> Self {
+        let LiveActivityStartRequestRequired {
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
+        } = required;
         Self {
-            activity_attributes: ::braze_sdk::IntoField::into_field(activity_attributes),
-            activity_attributes_type: ::braze_sdk::IntoField::into_field(
-                activity_attributes_type,
-            ),
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
-            notification: ::braze_sdk::IntoField::into_field(notification),
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
             custom_audience: ::std::default::Default::default(),
             dismissal_date: ::std::default::Default::default(),
             external_user_ids: ::std::default::Default::default(),
@@ -17426,7 +17363,8 @@ impl LiveActivityStartRequest {
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_attributes`.
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
     pub fn activity_attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17436,7 +17374,7 @@ impl LiveActivityStartRequest {
         self.activity_attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_attributes_type`.
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
     pub fn activity_attributes_type(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17444,7 +17382,8 @@ impl LiveActivityStartRequest {
         self.activity_attributes_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_id`.
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17452,7 +17391,7 @@ impl LiveActivityStartRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17460,7 +17399,7 @@ impl LiveActivityStartRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// The activity's first `ContentState`, in the shape the app declared.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17470,7 +17409,7 @@ impl LiveActivityStartRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_audience`.
+    /// Sets `custom_audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn custom_audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -17478,7 +17417,7 @@ impl LiveActivityStartRequest {
         self.custom_audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When the activity leaves the user's screen; a past time removes it at once.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17488,7 +17427,7 @@ impl LiveActivityStartRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// Up to 50 external user ids to start the activity for.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -17496,7 +17435,7 @@ impl LiveActivityStartRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<ApplePushObject>,
@@ -17504,7 +17443,7 @@ impl LiveActivityStartRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// Identifier of a segment whose users get the activity.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17512,7 +17451,7 @@ impl LiveActivityStartRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17524,26 +17463,35 @@ impl LiveActivityStartRequest {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityUpdateRequest`], by name: `LiveActivityUpdateRequest::new(LiveActivityUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityUpdateRequestRequired {
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityUpdateRequest {
-    ///A value with its required fields (`activity_id`, `app_id`, `content_state`) set and every optional field empty.
-    pub fn new(
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityUpdateRequestRequired) -> Self {
+        let LiveActivityUpdateRequestRequired { activity_id, app_id, content_state } = required;
         Self {
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
+            activity_id,
+            app_id,
+            content_state,
             dismissal_date: ::std::default::Default::default(),
             end_activity: ::std::default::Default::default(),
             notification: ::std::default::Default::default(),
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_id`.
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17551,7 +17499,7 @@ impl LiveActivityUpdateRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17559,7 +17507,8 @@ impl LiveActivityUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17569,7 +17518,9 @@ impl LiveActivityUpdateRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When an ended activity leaves the user's screen; a past time
+    /// removes it at once. Without `end_activity` it only updates the
+    /// activity.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17579,7 +17530,7 @@ impl LiveActivityUpdateRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `end_activity`.
+    /// `true` ends the Live Activity. Defaults to `false`.
     pub fn end_activity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17587,7 +17538,7 @@ impl LiveActivityUpdateRequest {
         self.end_activity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -17595,7 +17546,7 @@ impl LiveActivityUpdateRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17607,20 +17558,28 @@ impl LiveActivityUpdateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryCreateRequest`], by name: `MediaLibraryCreateRequest::new(MediaLibraryCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryCreateRequestRequired {
+    /// Identifier of the workspace whose media library receives the asset.
+    pub app_group_id: ::std::string::String,
+    /// A publicly reachable URL of the file.
+    pub asset_url: ::std::string::String,
+    /// The name the asset gets in the media library.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryCreateRequest {
-    ///A value with its required fields (`app_group_id`, `asset_url`, `name`) set and every optional field empty.
-    pub fn new(
-        app_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`MediaLibraryCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryCreateRequestRequired) -> Self {
+        let MediaLibraryCreateRequestRequired { app_group_id, asset_url, name } = required;
         Self {
-            app_group_id: ::braze_sdk::IntoField::into_field(app_group_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-            name: ::braze_sdk::IntoField::into_field(name),
+            app_group_id,
+            asset_url,
+            name,
         }
     }
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace whose media library receives the asset.
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17628,7 +17587,7 @@ impl MediaLibraryCreateRequest {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the file.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17636,7 +17595,7 @@ impl MediaLibraryCreateRequest {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The name the asset gets in the media library.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17646,18 +17605,22 @@ impl MediaLibraryCreateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryReplaceFileRequest`], by name: `MediaLibraryReplaceFileRequest::new(MediaLibraryReplaceFileRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryReplaceFileRequestRequired {
+    /// Identifier of the asset whose file is replaced.
+    pub asset_id: ::std::string::String,
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
+    pub asset_url: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryReplaceFileRequest {
-    ///A value with its required fields (`asset_id`, `asset_url`) set and every optional field empty.
-    pub fn new(
-        asset_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            asset_id: ::braze_sdk::IntoField::into_field(asset_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-        }
+    /// A value with its required fields, given by name in [`MediaLibraryReplaceFileRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryReplaceFileRequestRequired) -> Self {
+        let MediaLibraryReplaceFileRequestRequired { asset_id, asset_url } = required;
+        Self { asset_id, asset_url }
     }
-    ///Sets `asset_id`.
+    /// Identifier of the asset whose file is replaced.
     pub fn asset_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17665,7 +17628,7 @@ impl MediaLibraryReplaceFileRequest {
         self.asset_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17674,7 +17637,6 @@ impl MediaLibraryReplaceFileRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl MessageSchedule {
     ///A value with its required fields (`time`) set and every optional field empty.
     pub fn new(time: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -17684,7 +17646,7 @@ impl MessageSchedule {
             in_local_time: ::std::default::Default::default(),
         }
     }
-    ///Sets `at_optimal_time`.
+    /// Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
     pub fn at_optimal_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17692,7 +17654,7 @@ impl MessageSchedule {
         self.at_optimal_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `in_local_time`.
+    /// Deliver at `time` in each user's local time zone. Defaults to `false`.
     pub fn in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17700,7 +17662,8 @@ impl MessageSchedule {
         self.in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// ISO 8601 send time, in UTC unless `in_local_time` or
+    /// `at_optimal_time` is set; leave out the zone designator for those.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -17711,7 +17674,7 @@ impl MessageSchedule {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl Messages {
-    ///Sets `android_push`.
+    /// Sets `android_push`: An Android (FCM) push notification. The `alert` and `extra` together may not exceed 4,000 bytes.
     pub fn android_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<AndroidPushObject>>,
@@ -17719,7 +17682,7 @@ impl Messages {
         self.android_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple_push`.
+    /// Sets `apple_push`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn apple_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -17727,7 +17690,7 @@ impl Messages {
         self.apple_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_card`.
+    /// Sets `content_card`: A Content Card. It needs an expiry: `time_to_live` or `expire_at`, at most 30 days ahead.
     pub fn content_card(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentCardObject>>,
@@ -17735,7 +17698,7 @@ impl Messages {
         self.content_card = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Sets `email`: An email. Give the content in `body` or take it from an email template (`email_template_id`); fields set here override the template's.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailObject>>,
@@ -17743,7 +17706,7 @@ impl Messages {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle_push`.
+    /// Sets `kindle_push`: A Kindle or FireOS push notification.
     pub fn kindle_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushObject>>,
@@ -17751,7 +17714,7 @@ impl Messages {
         self.kindle_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sms`.
+    /// Sets `sms`: An SMS, or an MMS when `media_items` is given.
     pub fn sms(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<SmsObject>>,
@@ -17759,7 +17722,7 @@ impl Messages {
         self.sms = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_push`.
+    /// Sets `web_push`: A web push notification.
     pub fn web_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebPushObject>>,
@@ -17767,7 +17730,7 @@ impl Messages {
         self.web_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `webhook`.
+    /// Sets `webhook`: A webhook call made for each recipient.
     pub fn webhook(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebhookObject>>,
@@ -17775,7 +17738,7 @@ impl Messages {
         self.webhook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `whats_app`.
+    /// Sets `whats_app`: A WhatsApp message: a pre-approved template, or one of the response message types (usable only within WhatsApp's reply window). `message` must have the shape of `message_type`.
     pub fn whats_app(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppObject>>,
@@ -17783,7 +17746,7 @@ impl Messages {
         self.whats_app = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_phone8_push`.
+    /// Sets `windows_phone8_push`: A Windows Phone 8 toast notification. Braze no longer lists this channel in its messaging pages.
     pub fn windows_phone8_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17793,7 +17756,7 @@ impl Messages {
         self.windows_phone8_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_universal_push`.
+    /// Sets `windows_universal_push`: A Windows Universal toast notification built from one of Windows' toast templates. Braze no longer lists this channel in its messaging pages.
     pub fn windows_universal_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17822,7 +17785,7 @@ impl MessagesScheduleCreateRequest {
             user_aliases: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -17830,7 +17793,9 @@ impl MessagesScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17838,7 +17803,7 @@ impl MessagesScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to, for its statistics.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17846,7 +17811,7 @@ impl MessagesScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -17854,7 +17819,7 @@ impl MessagesScheduleCreateRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -17862,7 +17827,7 @@ impl MessagesScheduleCreateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_messaging_limits`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
     pub fn override_messaging_limits(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17870,7 +17835,7 @@ impl MessagesScheduleCreateRequest {
         self.override_messaging_limits = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -17880,7 +17845,7 @@ impl MessagesScheduleCreateRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -17888,7 +17853,8 @@ impl MessagesScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17896,7 +17862,7 @@ impl MessagesScheduleCreateRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17904,7 +17870,7 @@ impl MessagesScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -17921,7 +17887,7 @@ impl MessagesScheduleDeleteRequest {
             schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
         }
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -17940,7 +17906,7 @@ impl MessagesScheduleUpdateRequest {
             schedule: ::std::default::Default::default(),
         }
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -17948,7 +17914,7 @@ impl MessagesScheduleUpdateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<MessageSchedule>>,
@@ -17956,7 +17922,7 @@ impl MessagesScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -17967,7 +17933,7 @@ impl MessagesScheduleUpdateRequest {
 }
 #[cfg(feature = "send-messages")]
 impl MessagesSendRequest {
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -17975,7 +17941,10 @@ impl MessagesSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users. Use with care:
+    /// it can reach a much larger audience than intended.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -17983,7 +17952,9 @@ impl MessagesSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to; needed for sends,
+    /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -17991,7 +17962,7 @@ impl MessagesSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -17999,7 +17970,7 @@ impl MessagesSendRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -18007,7 +17978,7 @@ impl MessagesSendRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_frequency_capping`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     pub fn override_frequency_capping(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -18015,7 +17986,7 @@ impl MessagesSendRequest {
         self.override_frequency_capping = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -18025,7 +17996,8 @@ impl MessagesSendRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18033,7 +18005,7 @@ impl MessagesSendRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18041,7 +18013,7 @@ impl MessagesSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -18051,19 +18023,26 @@ impl MessagesSendRequest {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`NewUserAlias`], by name: `NewUserAlias::new(NewUserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewUserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl NewUserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`NewUserAliasRequired`], set and every optional field empty.
+    pub fn new(required: NewUserAliasRequired) -> Self {
+        let NewUserAliasRequired { alias_label, alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
+            alias_label,
+            alias_name,
             external_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18071,7 +18050,7 @@ impl NewUserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18079,7 +18058,7 @@ impl NewUserAlias {
         self.alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -18089,27 +18068,36 @@ impl NewUserAlias {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterCreateRequest`], by name: `PreferenceCenterCreateRequest::new(PreferenceCenterCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterCreateRequestRequired {
+    /// HTML of the page shown once the user has saved their choices.
+    pub confirmation_page_html: ::std::string::String,
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
+    pub name: ::std::string::String,
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterCreateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `name`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterCreateRequestRequired) -> Self {
+        let PreferenceCenterCreateRequestRequired {
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            name: ::braze_sdk::IntoField::into_field(name),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the page shown once the user has saved their choices.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18117,7 +18105,8 @@ impl PreferenceCenterCreateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18125,7 +18114,7 @@ impl PreferenceCenterCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -18135,7 +18124,7 @@ impl PreferenceCenterCreateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18143,7 +18132,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18151,7 +18140,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -18175,7 +18164,7 @@ impl PreferenceCenterLinkTag {
             type_: ::std::default::Default::default(),
         }
     }
-    ///Sets `color`.
+    /// The mask colour, used when `type` is `mask-icon`.
     pub fn color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18183,7 +18172,7 @@ impl PreferenceCenterLinkTag {
         self.color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `href`.
+    /// Where the icon is hosted.
     pub fn href(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18191,7 +18180,7 @@ impl PreferenceCenterLinkTag {
         self.href = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel`.
+    /// Sets `rel`.
     pub fn rel(
         mut self,
         value: impl ::braze_sdk::IntoField<PreferenceCenterLinkTagRel>,
@@ -18199,7 +18188,7 @@ impl PreferenceCenterLinkTag {
         self.rel = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sizes`.
+    /// The icon's dimensions, as in the HTML `sizes` attribute.
     pub fn sizes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18207,7 +18196,7 @@ impl PreferenceCenterLinkTag {
         self.sizes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -18220,7 +18209,7 @@ impl PreferenceCenterLinkTag {
 }
 #[cfg(feature = "preference-center")]
 impl PreferenceCenterOptions {
-    ///Sets `links_tags`.
+    /// Icon links to add to the pages.
     pub fn links_tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<PreferenceCenterLinkTag>>,
@@ -18228,7 +18217,8 @@ impl PreferenceCenterOptions {
         self.links_tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `meta_viewport_content`.
+    /// When set, the pages get a `<meta name="viewport">` tag whose
+    /// `content` is this value (give only the content).
     pub fn meta_viewport_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18238,26 +18228,32 @@ impl PreferenceCenterOptions {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterUpdateRequest`], by name: `PreferenceCenterUpdateRequest::new(PreferenceCenterUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterUpdateRequestRequired {
+    /// HTML of the confirmation page.
+    pub confirmation_page_html: ::std::string::String,
+    /// HTML of the preference page.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterUpdateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterUpdateRequestRequired) -> Self {
+        let PreferenceCenterUpdateRequestRequired {
+            confirmation_page_html,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            preference_center_page_html,
             name: ::std::default::Default::default(),
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the confirmation page.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18265,7 +18261,8 @@ impl PreferenceCenterUpdateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center's current name. Braze's example sends it,
+    /// but a name cannot be changed; omit it or repeat the existing one.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18273,7 +18270,7 @@ impl PreferenceCenterUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -18283,7 +18280,7 @@ impl PreferenceCenterUpdateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18291,7 +18288,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18299,7 +18296,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -18320,7 +18317,7 @@ impl PushCredentialUpdateRequest {
             kindle: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (API key of the app in Settings > App Settings).
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18328,7 +18325,7 @@ impl PushCredentialUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple`.
+    /// Sets `apple`: An APNs token-based (`.p8`) authentication key and what identifies it.
     pub fn apple(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushCredential>>,
@@ -18336,7 +18333,7 @@ impl PushCredentialUpdateRequest {
         self.apple = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `firebase`.
+    /// Sets `firebase`: Firebase Cloud Messaging credentials.
     pub fn firebase(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<FirebasePushCredential>>,
@@ -18344,7 +18341,7 @@ impl PushCredentialUpdateRequest {
         self.firebase = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `huawei`.
+    /// Sets `huawei`: Huawei Mobile Services credentials.
     pub fn huawei(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<HuaweiPushCredential>>,
@@ -18352,7 +18349,7 @@ impl PushCredentialUpdateRequest {
         self.huawei = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle`.
+    /// Sets `kindle`: Amazon Device Messaging credentials.
     pub fn kindle(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushCredential>>,
@@ -18361,21 +18358,25 @@ impl PushCredentialUpdateRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
+impl ::braze_sdk::MapNewtype for PushExtra {}
 impl ::braze_sdk::StringNewtype for ScheduleId {}
 #[cfg(feature = "scim")]
+/// The required fields of [`ScimName`], by name: `ScimName::new(ScimNameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScimNameRequired {
+    /// Last (family) name.
+    pub family_name: ::std::string::String,
+    /// First (given) name.
+    pub given_name: ::std::string::String,
+}
+#[cfg(feature = "scim")]
 impl ScimName {
-    ///A value with its required fields (`family_name`, `given_name`) set and every optional field empty.
-    pub fn new(
-        family_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        given_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            family_name: ::braze_sdk::IntoField::into_field(family_name),
-            given_name: ::braze_sdk::IntoField::into_field(given_name),
-        }
+    /// A value with its required fields, given by name in [`ScimNameRequired`], set and every optional field empty.
+    pub fn new(required: ScimNameRequired) -> Self {
+        let ScimNameRequired { family_name, given_name } = required;
+        Self { family_name, given_name }
     }
-    ///Sets `family_name`.
+    /// Last (family) name.
     pub fn family_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18383,7 +18384,7 @@ impl ScimName {
         self.family_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `given_name`.
+    /// First (given) name.
     pub fn given_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18404,7 +18405,7 @@ impl ScimPermissions {
             roles: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_group`.
+    /// Permissions per workspace.
     pub fn app_group(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissions>>,
@@ -18412,7 +18413,8 @@ impl ScimPermissions {
         self.app_group = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `company_permissions`.
+    /// Company-level permissions, for example `admin`,
+    /// `manage_company_settings` or `add_remove_app_groups`.
     pub fn company_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18420,7 +18422,7 @@ impl ScimPermissions {
         self.company_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `roles`.
+    /// Roles granted to the user.
     pub fn roles(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimRole>>,
@@ -18431,7 +18433,7 @@ impl ScimPermissions {
 }
 #[cfg(feature = "scim")]
 impl ScimRole {
-    ///Sets `role_id`.
+    /// Identifier of the role (required when `roleName` is absent).
     pub fn role_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18439,7 +18441,7 @@ impl ScimRole {
         self.role_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `role_name`.
+    /// Name of the role.
     pub fn role_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18462,7 +18464,7 @@ impl ScimTeamPermissions {
             team_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `team_id`.
+    /// Identifier of the team (required when `teamName` is absent).
     pub fn team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18470,7 +18472,7 @@ impl ScimTeamPermissions {
         self.team_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_name`.
+    /// Name of the team.
     pub fn team_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18478,7 +18480,7 @@ impl ScimTeamPermissions {
         self.team_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_permissions`.
+    /// Team-level permissions, for example `admin`, `basic_access` or `export_user_data`.
     pub fn team_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18503,7 +18505,7 @@ impl ScimUserUpdateRequest {
             schemas: ::braze_sdk::IntoField::into_field(schemas),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -18511,12 +18513,12 @@ impl ScimUserUpdateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimPermissions>,
@@ -18524,7 +18526,7 @@ impl ScimUserUpdateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18550,7 +18552,7 @@ impl ScimUsersCreateRequest {
             permissions: ::std::default::Default::default(),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -18558,12 +18560,12 @@ impl ScimUsersCreateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ScimPermissions>>,
@@ -18571,7 +18573,7 @@ impl ScimUsersCreateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18579,7 +18581,7 @@ impl ScimUsersCreateRequest {
         self.schemas = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_name`.
+    /// The user's email address; it becomes the account's login.
     pub fn user_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18590,7 +18592,7 @@ impl ScimUsersCreateRequest {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissionSet {
-    ///Sets `app_group_permission_set_id`.
+    /// Identifier of the permission set.
     pub fn app_group_permission_set_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18598,7 +18600,7 @@ impl ScimWorkspacePermissionSet {
         self.app_group_permission_set_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_set_name`.
+    /// Name of the permission set.
     pub fn app_group_permission_set_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18609,7 +18611,7 @@ impl ScimWorkspacePermissionSet {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissions {
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace (required when `appGroupName` is absent).
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18617,7 +18619,7 @@ impl ScimWorkspacePermissions {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_name`.
+    /// Name of the workspace.
     pub fn app_group_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18625,7 +18627,7 @@ impl ScimWorkspacePermissions {
         self.app_group_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_sets`.
+    /// The workspace permission set granted, as a one-element array.
     pub fn app_group_permission_sets(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissionSet>>,
@@ -18633,7 +18635,8 @@ impl ScimWorkspacePermissions {
         self.app_group_permission_sets = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permissions`.
+    /// Workspace-level permissions, for example `basic_access`,
+    /// `send_campaigns_canvases` or `export_user_data`.
     pub fn app_group_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18641,7 +18644,7 @@ impl ScimWorkspacePermissions {
         self.app_group_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team`.
+    /// Permissions per team of this workspace.
     pub fn team(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimTeamPermissions>>,
@@ -18669,7 +18672,7 @@ impl SdkAuthenticationKeyCreateRequest {
             make_primary: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18677,7 +18680,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// What the key is for; may not be empty.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<SdkAuthenticationKeyCreateRequestDescription>,
@@ -18685,7 +18688,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `make_primary`.
+    /// Make the new key the app's primary key at once (not done when left out).
     pub fn make_primary(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -18693,7 +18696,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.make_primary = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rsa_public_key_str`.
+    /// The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
     pub fn rsa_public_key_str(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -18705,18 +18708,22 @@ impl SdkAuthenticationKeyCreateRequest {
     }
 }
 #[cfg(feature = "sdk-authentication")]
+/// The required fields of [`SdkAuthenticationKeyReference`], by name: `SdkAuthenticationKeyReference::new(SdkAuthenticationKeyReferenceRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SdkAuthenticationKeyReferenceRequired {
+    /// API identifier of the app.
+    pub app_id: ::std::string::String,
+    /// Identifier of the key.
+    pub key_id: ::std::string::String,
+}
+#[cfg(feature = "sdk-authentication")]
 impl SdkAuthenticationKeyReference {
-    ///A value with its required fields (`app_id`, `key_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            key_id: ::braze_sdk::IntoField::into_field(key_id),
-        }
+    /// A value with its required fields, given by name in [`SdkAuthenticationKeyReferenceRequired`], set and every optional field empty.
+    pub fn new(required: SdkAuthenticationKeyReferenceRequired) -> Self {
+        let SdkAuthenticationKeyReferenceRequired { app_id, key_id } = required;
+        Self { app_id, key_id }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18724,7 +18731,7 @@ impl SdkAuthenticationKeyReference {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `key_id`.
+    /// Identifier of the key.
     pub fn key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18741,7 +18748,7 @@ impl SegmentsExportCancelRequest {
             segment_id: ::braze_sdk::IntoField::into_field(segment_id),
         }
     }
-    ///Sets `segment_id`.
+    /// Identifier of the segment (from `GET /segments/list` or the dashboard).
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18759,7 +18766,7 @@ impl SendsIdCreateRequest {
             send_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// The API campaign the send identifier belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18767,7 +18774,7 @@ impl SendsIdCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// The identifier to create; Braze generates one when it is omitted.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18788,7 +18795,7 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
             phone_numbers: ::braze_sdk::IntoField::into_field(phone_numbers),
         }
     }
-    ///Sets `phone_numbers`.
+    /// Up to 50 phone numbers in E.164 format.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18798,26 +18805,32 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`SmsObject`], by name: `SmsObject::new(SmsObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmsObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Text of the message.
+    pub body: ::std::string::String,
+    /// The SMS subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl SmsObject {
-    ///A value with its required fields (`app_id`, `body`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`SmsObjectRequired`], set and every optional field empty.
+    pub fn new(required: SmsObjectRequired) -> Self {
+        let SmsObjectRequired { app_id, body, subscription_group_id } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            body: ::braze_sdk::IntoField::into_field(body),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            body,
+            subscription_group_id,
             link_shortening_enabled: ::std::default::Default::default(),
             media_items: ::std::default::Default::default(),
             message_variation_id: ::std::default::Default::default(),
             user_click_tracking_enabled: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18825,7 +18838,7 @@ impl SmsObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18833,7 +18846,7 @@ impl SmsObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `link_shortening_enabled`.
+    /// Shorten links and track clicks at campaign level.
     pub fn link_shortening_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -18841,7 +18854,7 @@ impl SmsObject {
         self.link_shortening_enabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `media_items`.
+    /// Image URLs to send as an MMS.
     pub fn media_items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18849,7 +18862,7 @@ impl SmsObject {
         self.media_items = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the SMS variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -18857,7 +18870,7 @@ impl SmsObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The SMS subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18865,7 +18878,7 @@ impl SmsObject {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_click_tracking_enabled`.
+    /// With link shortening, also track clicks per user.
     pub fn user_click_tracking_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -18892,7 +18905,7 @@ impl SubscriptionStatusSetRequest {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `email`.
+    /// For an email group, one address or up to 50. Every profile with the address is changed.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -18900,7 +18913,7 @@ impl SubscriptionStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// External ID of the user, or a list of up to 50.
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -18908,7 +18921,7 @@ impl SubscriptionStatusSetRequest {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// For an SMS or RCS group, one E.164 phone number or up to 50. Every profile with the number is changed.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -18916,7 +18929,7 @@ impl SubscriptionStatusSetRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID, as shown on the dashboard's Subscription Groups page.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18924,7 +18937,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -18932,7 +18945,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -18959,7 +18972,7 @@ impl SubscriptionStatusSetV2Group {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `emails`.
+    /// For an email group, one address or up to 50. Every profile with an address is changed.
     pub fn emails(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -18967,7 +18980,7 @@ impl SubscriptionStatusSetV2Group {
         self.emails = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// External IDs of up to 50 users.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -18975,7 +18988,7 @@ impl SubscriptionStatusSetV2Group {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phones`.
+    /// For an SMS or WhatsApp group, one E.164 phone number or up to 50.
     pub fn phones(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -18983,7 +18996,7 @@ impl SubscriptionStatusSetV2Group {
         self.phones = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -18991,7 +19004,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -18999,7 +19012,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19020,7 +19033,7 @@ impl SubscriptionStatusSetV2Request {
             subscription_groups: ::braze_sdk::IntoField::into_field(subscription_groups),
         }
     }
-    ///Sets `subscription_groups`.
+    /// One entry per subscription group (and state) to apply.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<SubscriptionStatusSetV2Group>>,
@@ -19030,24 +19043,32 @@ impl SubscriptionStatusSetV2Request {
     }
 }
 #[cfg(feature = "email-templates")]
+/// The required fields of [`TemplatesEmailCreateRequest`], by name: `TemplatesEmailCreateRequest::new(TemplatesEmailCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatesEmailCreateRequestRequired {
+    /// The email body, usually HTML.
+    pub body: ::std::string::String,
+    /// The subject line.
+    pub subject: ::std::string::String,
+    /// The template's name.
+    pub template_name: ::std::string::String,
+}
+#[cfg(feature = "email-templates")]
 impl TemplatesEmailCreateRequest {
-    ///A value with its required fields (`body`, `subject`, `template_name`) set and every optional field empty.
-    pub fn new(
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subject: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`TemplatesEmailCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: TemplatesEmailCreateRequestRequired) -> Self {
+        let TemplatesEmailCreateRequestRequired { body, subject, template_name } = required;
         Self {
-            body: ::braze_sdk::IntoField::into_field(body),
-            subject: ::braze_sdk::IntoField::into_field(subject),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            body,
+            subject,
+            template_name,
             plaintext_body: ::std::default::Default::default(),
             preheader: ::std::default::Default::default(),
             should_inline_css: ::std::default::Default::default(),
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// The email body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19055,7 +19076,7 @@ impl TemplatesEmailCreateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// A plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19063,7 +19084,7 @@ impl TemplatesEmailCreateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// The preview text some email clients show after the subject.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19071,7 +19092,7 @@ impl TemplatesEmailCreateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19079,7 +19100,7 @@ impl TemplatesEmailCreateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// The subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19087,7 +19108,7 @@ impl TemplatesEmailCreateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -19095,7 +19116,7 @@ impl TemplatesEmailCreateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// The template's name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19121,7 +19142,7 @@ impl TemplatesEmailUpdateRequest {
             template_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// New body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19129,7 +19150,7 @@ impl TemplatesEmailUpdateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// The template's API identifier.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19137,7 +19158,7 @@ impl TemplatesEmailUpdateRequest {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// New plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19145,7 +19166,7 @@ impl TemplatesEmailUpdateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// New preview text.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19153,7 +19174,7 @@ impl TemplatesEmailUpdateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19161,7 +19182,7 @@ impl TemplatesEmailUpdateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// New subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19169,7 +19190,7 @@ impl TemplatesEmailUpdateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -19177,7 +19198,7 @@ impl TemplatesEmailUpdateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// New name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19196,7 +19217,9 @@ impl TransactionalCampaignSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `external_send_id`.
+    /// Your own Base64-compatible identifier for this send. It is
+    /// included in the transactional postback events and deduplicates
+    /// sends for 24 hours.
     pub fn external_send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19206,7 +19229,7 @@ impl TransactionalCampaignSendRequest {
         self.external_send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient`.
+    /// Sets `recipient`: The single user of a transactional send, named by exactly one of `external_user_id` and `user_alias`.
     pub fn recipient(
         mut self,
         value: impl ::braze_sdk::IntoField<TransactionalRecipient>,
@@ -19214,7 +19237,7 @@ impl TransactionalCampaignSendRequest {
         self.recipient = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -19225,7 +19248,7 @@ impl TransactionalCampaignSendRequest {
 }
 #[cfg(feature = "send-messages")]
 impl TransactionalRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -19233,7 +19256,7 @@ impl TransactionalRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -19241,7 +19264,7 @@ impl TransactionalRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -19250,7 +19273,6 @@ impl TransactionalRecipient {
         self
     }
 }
-#[cfg(feature = "translations")]
 impl TranslationSource {
     ///A value with its required fields (`translation_map`) set and every optional field empty.
     pub fn new(translation_map: impl ::braze_sdk::IntoField<TranslationMap>) -> Self {
@@ -19258,7 +19280,7 @@ impl TranslationSource {
             translation_map: ::braze_sdk::IntoField::into_field(translation_map),
         }
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -19267,18 +19289,23 @@ impl TranslationSource {
         self
     }
 }
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for TriggerProperties {}
+/// The required fields of [`UserAlias`], by name: `UserAlias::new(UserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
 impl UserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
-        }
+    /// A value with its required fields, given by name in [`UserAliasRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasRequired) -> Self {
+        let UserAliasRequired { alias_label, alias_name } = required;
+        Self { alias_label, alias_name }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19286,7 +19313,7 @@ impl UserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19307,7 +19334,7 @@ impl UserAliasToIdentify {
             user_alias: ::braze_sdk::IntoField::into_field(user_alias),
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -19315,27 +19342,32 @@ impl UserAliasToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(mut self, value: impl ::braze_sdk::IntoField<UserAlias>) -> Self {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserAliasUpdate`], by name: `UserAliasUpdate::new(UserAliasUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasUpdateRequired {
+    pub alias_label: ::std::string::String,
+    pub new_alias_name: ::std::string::String,
+    pub old_alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl UserAliasUpdate {
-    ///A value with its required fields (`alias_label`, `new_alias_name`, `old_alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        new_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        old_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserAliasUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasUpdateRequired) -> Self {
+        let UserAliasUpdateRequired { alias_label, new_alias_name, old_alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            new_alias_name: ::braze_sdk::IntoField::into_field(new_alias_name),
-            old_alias_name: ::braze_sdk::IntoField::into_field(old_alias_name),
+            alias_label,
+            new_alias_name,
+            old_alias_name,
         }
     }
-    ///Sets `alias_label`.
+    /// Sets `alias_label`.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19343,7 +19375,7 @@ impl UserAliasUpdate {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_alias_name`.
+    /// Sets `new_alias_name`.
     pub fn new_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19351,7 +19383,7 @@ impl UserAliasUpdate {
         self.new_alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `old_alias_name`.
+    /// Sets `old_alias_name`.
     pub fn old_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19364,7 +19396,7 @@ impl UserAliasUpdate {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserAttributes {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -19372,7 +19404,11 @@ impl UserAttributes {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `country`.
+    /// Country as an ISO 3166-1 alpha-2 code. Braze tries to map other
+    /// spellings (such as a country name) and stores nothing when it
+    /// cannot. Setting it stops the SDKs from detecting it.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn country(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19382,7 +19418,9 @@ impl UserAttributes {
         self.country = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `current_location`.
+    /// Sets `current_location`: The user's current position in decimal degrees.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn current_location(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19392,7 +19430,9 @@ impl UserAttributes {
         self.current_location = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_first_session`.
+    /// When the user first used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_first_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19404,7 +19444,9 @@ impl UserAttributes {
         self.date_of_first_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_last_session`.
+    /// When the user last used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_last_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19416,7 +19458,9 @@ impl UserAttributes {
         self.date_of_last_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dob`.
+    /// Date of birth (`YYYY-MM-DD`).
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn dob(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19426,7 +19470,9 @@ impl UserAttributes {
         self.dob = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The email address; also usable as the identifier of an email-only profile.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19436,7 +19482,7 @@ impl UserAttributes {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_click_tracking_disabled`.
+    /// `true` stops click tracking of links in future emails to this user (SparkPost and SendGrid only).
     pub fn email_click_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19444,7 +19490,7 @@ impl UserAttributes {
         self.email_click_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_open_tracking_disabled`.
+    /// `true` stops adding the open-tracking pixel to future emails to this user (SparkPost and SendGrid only).
     pub fn email_open_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19452,7 +19498,7 @@ impl UserAttributes {
         self.email_open_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_subscribe`.
+    /// Sets `email_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn email_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -19460,7 +19506,7 @@ impl UserAttributes {
         self.email_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -19468,7 +19514,9 @@ impl UserAttributes {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `facebook`.
+    /// Sets `facebook`: Facebook data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn facebook(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19478,7 +19526,9 @@ impl UserAttributes {
         self.facebook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `first_name`.
+    /// Given name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn first_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19488,7 +19538,9 @@ impl UserAttributes {
         self.first_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `gender`.
+    /// Sets `gender`: `M` (male), `F` (female), `O` (other), `N` (not applicable), `P` (prefer not to say); `null` means unknown and clears the field.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn gender(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19498,7 +19550,9 @@ impl UserAttributes {
         self.gender = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `home_city`.
+    /// Home city.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn home_city(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19508,7 +19562,10 @@ impl UserAttributes {
         self.home_city = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `language`.
+    /// Language as an ISO 639-1 code, from Braze's list of accepted
+    /// languages. A value set here wins over the device locale.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn language(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19518,7 +19575,9 @@ impl UserAttributes {
         self.language = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `last_name`.
+    /// Family name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn last_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19528,7 +19587,9 @@ impl UserAttributes {
         self.last_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `marked_email_as_spam_at`.
+    /// When the user reported an email as spam.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn marked_email_as_spam_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19540,7 +19601,7 @@ impl UserAttributes {
         self.marked_email_as_spam_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_objects`.
+    /// `true` merges nested object custom attributes into the stored objects instead of overwriting them.
     pub fn merge_objects(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19548,7 +19609,9 @@ impl UserAttributes {
         self.merge_objects = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The phone number, preferably in E.164 format; also usable as the identifier.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19558,7 +19621,7 @@ impl UserAttributes {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_subscribe`.
+    /// Sets `push_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn push_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -19566,7 +19629,7 @@ impl UserAttributes {
         self.push_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_token_import`.
+    /// `true` imports `push_tokens` for users that have no `external_id` yet.
     pub fn push_token_import(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19574,7 +19637,7 @@ impl UserAttributes {
         self.push_token_import = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_tokens`.
+    /// Push tokens to attach to the profile (token migration).
     pub fn push_tokens(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPushToken>>,
@@ -19582,7 +19645,7 @@ impl UserAttributes {
         self.push_tokens = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_groups`.
+    /// Subscription group memberships to set.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserSubscriptionGroupState>>,
@@ -19590,7 +19653,11 @@ impl UserAttributes {
         self.subscription_groups = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_zone`.
+    /// A time zone name from the IANA database (such as
+    /// `America/New_York`) or a Rails-style name (such as
+    /// `Eastern Time (US & Canada)`). Unknown names are ignored.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn time_zone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19600,7 +19667,9 @@ impl UserAttributes {
         self.time_zone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `twitter`.
+    /// Sets `twitter`: X (formerly Twitter) data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn twitter(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19610,7 +19679,9 @@ impl UserAttributes {
         self.twitter = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only updates profiles that already exist. Defaults to `false`
+    /// for `external_id`; for `user_alias` it must be set to `false` to
+    /// create an alias-only profile.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19618,7 +19689,7 @@ impl UserAttributes {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -19626,7 +19697,7 @@ impl UserAttributes {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -19648,22 +19719,25 @@ impl UserAttributes {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserEmailToIdentify`], by name: `UserEmailToIdentify::new(UserEmailToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserEmailToIdentifyRequired {
+    pub email: ::std::string::String,
+    pub external_id: ExternalId,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserEmailToIdentify {
-    ///A value with its required fields (`email`, `external_id`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        email: impl ::braze_sdk::IntoField<::std::string::String>,
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserEmailToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserEmailToIdentifyRequired) -> Self {
+        let UserEmailToIdentifyRequired { email, external_id, prioritization } = required;
         Self {
-            email: ::braze_sdk::IntoField::into_field(email),
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            email,
+            external_id,
+            prioritization,
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19671,7 +19745,7 @@ impl UserEmailToIdentify {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -19679,7 +19753,7 @@ impl UserEmailToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -19708,7 +19782,7 @@ impl UserEvent {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the event is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19716,7 +19790,7 @@ impl UserEvent {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -19724,7 +19798,7 @@ impl UserEvent {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19732,7 +19806,7 @@ impl UserEvent {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -19740,7 +19814,7 @@ impl UserEvent {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The custom event name.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19748,7 +19822,7 @@ impl UserEvent {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19756,7 +19830,7 @@ impl UserEvent {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -19764,7 +19838,7 @@ impl UserEvent {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the event happened; a future time is replaced by the current time.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -19772,7 +19846,7 @@ impl UserEvent {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -19780,7 +19854,7 @@ impl UserEvent {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -19793,7 +19867,7 @@ impl UserEvent {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserFacebookData {
-    ///Sets `id`.
+    /// Facebook user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19801,7 +19875,7 @@ impl UserFacebookData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `likes`.
+    /// Names of liked pages.
     pub fn likes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -19809,7 +19883,7 @@ impl UserFacebookData {
         self.likes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `num_friends`.
+    /// Number of friends.
     pub fn num_friends(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -19821,31 +19895,34 @@ impl UserFacebookData {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserLocation`], by name: `UserLocation::new(UserLocationRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserLocationRequired {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserLocation {
-    ///A value with its required fields (`latitude`, `longitude`) set and every optional field empty.
-    pub fn new(
-        latitude: impl ::braze_sdk::IntoField<f64>,
-        longitude: impl ::braze_sdk::IntoField<f64>,
-    ) -> Self {
-        Self {
-            latitude: ::braze_sdk::IntoField::into_field(latitude),
-            longitude: ::braze_sdk::IntoField::into_field(longitude),
-        }
+    /// A value with its required fields, given by name in [`UserLocationRequired`], set and every optional field empty.
+    pub fn new(required: UserLocationRequired) -> Self {
+        let UserLocationRequired { latitude, longitude } = required;
+        Self { latitude, longitude }
     }
-    ///Sets `latitude`.
+    /// Sets `latitude`.
     pub fn latitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.latitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `longitude`.
+    /// Sets `longitude`.
     pub fn longitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.longitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(feature = "user-data")]
 impl UserMergeIdentifier {
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19853,7 +19930,7 @@ impl UserMergeIdentifier {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -19861,7 +19938,7 @@ impl UserMergeIdentifier {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19869,7 +19946,7 @@ impl UserMergeIdentifier {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -19877,7 +19954,7 @@ impl UserMergeIdentifier {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -19887,18 +19964,23 @@ impl UserMergeIdentifier {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserMergeUpdate`], by name: `UserMergeUpdate::new(UserMergeUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserMergeUpdateRequired {
+    pub identifier_to_keep: UserMergeIdentifier,
+    pub identifier_to_merge: UserMergeIdentifier,
+}
+#[cfg(feature = "user-data")]
 impl UserMergeUpdate {
-    ///A value with its required fields (`identifier_to_keep`, `identifier_to_merge`) set and every optional field empty.
-    pub fn new(
-        identifier_to_keep: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-        identifier_to_merge: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserMergeUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserMergeUpdateRequired) -> Self {
+        let UserMergeUpdateRequired { identifier_to_keep, identifier_to_merge } = required;
         Self {
-            identifier_to_keep: ::braze_sdk::IntoField::into_field(identifier_to_keep),
-            identifier_to_merge: ::braze_sdk::IntoField::into_field(identifier_to_merge),
+            identifier_to_keep,
+            identifier_to_merge,
         }
     }
-    ///Sets `identifier_to_keep`.
+    /// Sets `identifier_to_keep`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_keep(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -19906,7 +19988,7 @@ impl UserMergeUpdate {
         self.identifier_to_keep = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `identifier_to_merge`.
+    /// Sets `identifier_to_merge`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_merge(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -19916,22 +19998,26 @@ impl UserMergeUpdate {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserPhoneNumberToIdentify`], by name: `UserPhoneNumberToIdentify::new(UserPhoneNumberToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPhoneNumberToIdentifyRequired {
+    pub external_id: ExternalId,
+    /// Phone number in E.164 format.
+    pub phone: ::std::string::String,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserPhoneNumberToIdentify {
-    ///A value with its required fields (`external_id`, `phone`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        phone: impl ::braze_sdk::IntoField<::std::string::String>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPhoneNumberToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserPhoneNumberToIdentifyRequired) -> Self {
+        let UserPhoneNumberToIdentifyRequired { external_id, phone, prioritization } = required;
         Self {
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            phone: ::braze_sdk::IntoField::into_field(phone),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            external_id,
+            phone,
+            prioritization,
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -19939,7 +20025,7 @@ impl UserPhoneNumberToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -19947,7 +20033,7 @@ impl UserPhoneNumberToIdentify {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -19981,7 +20067,7 @@ impl UserPurchase {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the purchase is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -19989,7 +20075,7 @@ impl UserPurchase {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -19997,7 +20083,7 @@ impl UserPurchase {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `currency`.
+    /// ISO 4217 alphabetic currency code.
     pub fn currency(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseCurrency>,
@@ -20005,7 +20091,7 @@ impl UserPurchase {
         self.currency = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20013,7 +20099,7 @@ impl UserPurchase {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -20021,7 +20107,7 @@ impl UserPurchase {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20029,12 +20115,13 @@ impl UserPurchase {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `price`.
+    /// Unit price in the currency's main unit (dollars for USD, yen for JPY).
     pub fn price(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.price = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `product_id`.
+    /// What was bought, preferably a product name or category rather
+    /// than a SKU (Braze keeps up to 5,000 product ids).
     pub fn product_id(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseProductId>,
@@ -20042,7 +20129,7 @@ impl UserPurchase {
         self.product_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -20050,7 +20137,7 @@ impl UserPurchase {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `quantity`.
+    /// Number of items; 1 when omitted.
     pub fn quantity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -20058,7 +20145,7 @@ impl UserPurchase {
         self.quantity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the purchase happened.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -20066,7 +20153,7 @@ impl UserPurchase {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the purchase for profiles that already exist.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -20074,7 +20161,7 @@ impl UserPurchase {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -20086,19 +20173,28 @@ impl UserPurchase {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserPushToken`], by name: `UserPushToken::new(UserPushTokenRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPushTokenRequired {
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
+    pub app_id: ::std::string::String,
+    /// The push token.
+    pub token: ::std::string::String,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserPushToken {
-    ///A value with its required fields (`app_id`, `token`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        token: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPushTokenRequired`], set and every optional field empty.
+    pub fn new(required: UserPushTokenRequired) -> Self {
+        let UserPushTokenRequired { app_id, token } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            token: ::braze_sdk::IntoField::into_field(token),
+            app_id,
+            token,
             device_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20106,7 +20202,7 @@ impl UserPushToken {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// The device the token belongs to; Braze generates one when omitted.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20114,7 +20210,7 @@ impl UserPushToken {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `token`.
+    /// The push token.
     pub fn token(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20142,7 +20238,7 @@ impl UserSubscriptionGroupState {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `subscription_group_id`.
+    /// Identifier of the subscription group.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20150,7 +20246,7 @@ impl UserSubscriptionGroupState {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<UserSubscriptionGroupStateSubscriptionState>,
@@ -20158,7 +20254,9 @@ impl UserSubscriptionGroupState {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// For an SMS group, `true` sends a newly subscribed user the group's
+    /// double opt-in prompt; their state becomes `subscribed` only once
+    /// they confirm. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -20171,7 +20269,7 @@ impl UserSubscriptionGroupState {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserTwitterData {
-    ///Sets `followers_count`.
+    /// Sets `followers_count`.
     pub fn followers_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -20179,7 +20277,7 @@ impl UserTwitterData {
         self.followers_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `friends_count`.
+    /// Sets `friends_count`.
     pub fn friends_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -20187,7 +20285,7 @@ impl UserTwitterData {
         self.friends_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `id`.
+    /// X user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -20195,7 +20293,7 @@ impl UserTwitterData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `screen_name`.
+    /// X handle.
     pub fn screen_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20203,7 +20301,7 @@ impl UserTwitterData {
         self.screen_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `statuses_count`.
+    /// Sets `statuses_count`.
     pub fn statuses_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -20222,7 +20320,7 @@ impl UsersAliasNewRequest {
             user_aliases: ::braze_sdk::IntoField::into_field(user_aliases),
         }
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alias to create. With `external_id` the alias is added to that (existing) user; without it a new alias-only user is created.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<NewUserAlias>>,
@@ -20241,7 +20339,7 @@ impl UsersAliasUpdateRequest {
             alias_updates: ::braze_sdk::IntoField::into_field(alias_updates),
         }
     }
-    ///Sets `alias_updates`.
+    /// Applied in no guaranteed order.
     pub fn alias_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasUpdate>>,
@@ -20264,7 +20362,7 @@ impl UsersDeleteEmailAddress {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20272,7 +20370,7 @@ impl UsersDeleteEmailAddress {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -20295,7 +20393,7 @@ impl UsersDeletePhoneNumber {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20303,7 +20401,7 @@ impl UsersDeletePhoneNumber {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -20314,7 +20412,7 @@ impl UsersDeletePhoneNumber {
 }
 #[cfg(feature = "user-data")]
 impl UsersDeleteRequest {
-    ///Sets `braze_ids`.
+    /// Sets `braze_ids`: The identifier Braze assigned to a user profile.
     pub fn braze_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<BrazeId>>,
@@ -20322,7 +20420,7 @@ impl UsersDeleteRequest {
         self.braze_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_addresses`.
+    /// Sets `email_addresses`: A profile to delete, found by email address.
     pub fn email_addresses(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeleteEmailAddress>>,
@@ -20330,7 +20428,7 @@ impl UsersDeleteRequest {
         self.email_addresses = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -20338,7 +20436,7 @@ impl UsersDeleteRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers`.
+    /// Sets `phone_numbers`: A profile to delete, found by phone number.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeletePhoneNumber>>,
@@ -20346,7 +20444,7 @@ impl UsersDeleteRequest {
         self.phone_numbers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -20367,7 +20465,8 @@ impl UsersExportGlobalControlGroupRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20375,7 +20474,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -20383,7 +20482,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -20394,7 +20493,7 @@ impl UsersExportGlobalControlGroupRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersExportIdsRequest {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -20402,7 +20501,7 @@ impl UsersExportIdsRequest {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// A device identifier as reported by the SDKs.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20410,7 +20509,7 @@ impl UsersExportIdsRequest {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_address`.
+    /// Sets `email_address`.
     pub fn email_address(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20418,7 +20517,7 @@ impl UsersExportIdsRequest {
         self.email_address = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -20426,7 +20525,7 @@ impl UsersExportIdsRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// The fields to return; ask only for what you need.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -20434,7 +20533,7 @@ impl UsersExportIdsRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20442,7 +20541,7 @@ impl UsersExportIdsRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -20466,7 +20565,8 @@ impl UsersExportSegmentRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20474,7 +20574,9 @@ impl UsersExportSegmentRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attributes_to_export`.
+    /// Names of the custom attributes to export. Ignored when
+    /// `fields_to_export` contains `custom_attributes`, which exports all
+    /// of them.
     pub fn custom_attributes_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -20482,7 +20584,7 @@ impl UsersExportSegmentRequest {
         self.custom_attributes_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -20490,7 +20592,7 @@ impl UsersExportSegmentRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -20498,7 +20600,7 @@ impl UsersExportSegmentRequest {
         self.output_format = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// The API identifier of the segment to export.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20517,7 +20619,7 @@ impl UsersExternalIdsRemoveRequest {
             external_ids: ::braze_sdk::IntoField::into_field(external_ids),
         }
     }
-    ///Sets `external_ids`.
+    /// Deprecated external ids to remove; a primary id cannot be removed.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -20538,7 +20640,7 @@ impl UsersExternalIdsRenameRequest {
             external_id_renames: ::braze_sdk::IntoField::into_field(external_id_renames),
         }
     }
-    ///Sets `external_id_renames`.
+    /// Sets `external_id_renames`: Gives the user whose primary id is `current_external_id` the new primary id `new_external_id`; the old id stays usable (deprecated) until removed. The two must differ and the new one must be unused.
     pub fn external_id_renames(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalIdRename>>,
@@ -20549,7 +20651,7 @@ impl UsersExternalIdsRenameRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersIdentifyRequest {
-    ///Sets `aliases_to_identify`.
+    /// Sets `aliases_to_identify`: Attaches the alias-only profile `user_alias` to the user `external_id`.
     pub fn aliases_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasToIdentify>>,
@@ -20557,7 +20659,7 @@ impl UsersIdentifyRequest {
         self.aliases_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `emails_to_identify`.
+    /// Sets `emails_to_identify`: Attaches the email-only profile with `email` to the user `external_id`.
     pub fn emails_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEmailToIdentify>>,
@@ -20565,7 +20667,8 @@ impl UsersIdentifyRequest {
         self.emails_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_behavior`.
+    /// `merge` (the default) copies the fields found only on the
+    /// unidentified profile to the identified one; `none` copies nothing.
     pub fn merge_behavior(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -20575,7 +20678,7 @@ impl UsersIdentifyRequest {
         self.merge_behavior = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers_to_identify`.
+    /// Sets `phone_numbers_to_identify`: Attaches the phone-only profile with `phone` to the user `external_id`.
     pub fn phone_numbers_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPhoneNumberToIdentify>>,
@@ -20594,7 +20697,7 @@ impl UsersMergeRequest {
             merge_updates: ::braze_sdk::IntoField::into_field(merge_updates),
         }
     }
-    ///Sets `merge_updates`.
+    /// Applied in no guaranteed order.
     pub fn merge_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMergeUpdate>>,
@@ -20605,7 +20708,7 @@ impl UsersMergeRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackBulkRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -20613,7 +20716,7 @@ impl UsersTrackBulkRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -20621,7 +20724,7 @@ impl UsersTrackBulkRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -20632,7 +20735,7 @@ impl UsersTrackBulkRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -20640,7 +20743,7 @@ impl UsersTrackRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -20648,7 +20751,7 @@ impl UsersTrackRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -20659,7 +20762,7 @@ impl UsersTrackRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackSyncRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -20667,7 +20770,7 @@ impl UsersTrackSyncRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -20675,7 +20778,7 @@ impl UsersTrackSyncRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -20694,7 +20797,7 @@ impl WebPushActionButton {
             uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What clicking does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -20704,7 +20807,7 @@ impl WebPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20712,7 +20815,7 @@ impl WebPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL for `URI`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20722,15 +20825,22 @@ impl WebPushActionButton {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WebPushObject`], by name: `WebPushObject::new(WebPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebPushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Notification title.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WebPushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: WebPushObjectRequired) -> Self {
+        let WebPushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             buttons: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -20742,7 +20852,7 @@ impl WebPushObject {
             time_to_live: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20750,7 +20860,7 @@ impl WebPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WebPushActionButton>>,
@@ -20758,7 +20868,7 @@ impl WebPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// Web URL opened on click.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20766,7 +20876,7 @@ impl WebPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -20774,7 +20884,7 @@ impl WebPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Icon image (1:1).
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20782,7 +20892,7 @@ impl WebPushObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `large_image_url`.
+    /// Large image, shown by Chrome on Windows and Android.
     pub fn large_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20790,7 +20900,7 @@ impl WebPushObject {
         self.large_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the web push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20798,7 +20908,7 @@ impl WebPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `require_interaction`.
+    /// Keep the notification until the user dismisses it (where the browser supports it).
     pub fn require_interaction(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -20806,7 +20916,7 @@ impl WebPushObject {
         self.require_interaction = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used browser. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -20814,7 +20924,7 @@ impl WebPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds the push service keeps trying to deliver.
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -20822,7 +20932,7 @@ impl WebPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Notification title.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20846,7 +20956,7 @@ impl WebhookObject {
             request_headers: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Body of the call; a JSON payload must be given as an escaped string.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20854,7 +20964,7 @@ impl WebhookObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the webhook variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20862,7 +20972,8 @@ impl WebhookObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_headers`.
+    /// Headers of the call. Set `Content-Type` explicitly; otherwise it
+    /// is guessed from the body.
     pub fn request_headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -20872,7 +20983,7 @@ impl WebhookObject {
         self.request_headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_method`.
+    /// HTTP method of the call.
     pub fn request_method(
         mut self,
         value: impl ::braze_sdk::IntoField<WebhookObjectRequestMethod>,
@@ -20880,7 +20991,7 @@ impl WebhookObject {
         self.request_method = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// URL to call (may contain Liquid).
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20890,20 +21001,31 @@ impl WebhookObject {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`WebhookTemplateTranslationUpdateRequest`], by name: `WebhookTemplateTranslationUpdateRequest::new(WebhookTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookTemplateTranslationUpdateRequestRequired {
+    /// UUID of a locale already set up for the template.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the webhook template.
+    pub template_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl WebhookTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebhookTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: WebhookTemplateTranslationUpdateRequestRequired) -> Self {
+        let WebhookTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translation_map,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            locale_id,
+            template_id,
+            translation_map,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of a locale already set up for the template.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20911,7 +21033,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the webhook template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20919,7 +21041,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -20928,7 +21050,6 @@ impl WebhookTemplateTranslationUpdateRequest {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppList {
     ///A value with its required fields (`list_button_text`, `list_sections`) set and every optional field empty.
     pub fn new(
@@ -20940,7 +21061,7 @@ impl WhatsAppList {
             list_sections: ::braze_sdk::IntoField::into_field(list_sections),
         }
     }
-    ///Sets `list_button_text`.
+    /// Label of the button that opens the list.
     pub fn list_button_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20948,7 +21069,7 @@ impl WhatsAppList {
         self.list_button_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list_sections`.
+    /// Sections of the list (at least one).
     pub fn list_sections(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListSection>>,
@@ -20957,7 +21078,6 @@ impl WhatsAppList {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListResponseMessage {
     ///A value with its required fields (`body`, `list`) set and every optional field empty.
     pub fn new(
@@ -20971,7 +21091,7 @@ impl WhatsAppListResponseMessage {
             header: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -20979,7 +21099,7 @@ impl WhatsAppListResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20987,7 +21107,7 @@ impl WhatsAppListResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header`.
+    /// Header text.
     pub fn header(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -20995,13 +21115,12 @@ impl WhatsAppListResponseMessage {
         self.header = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list`.
+    /// Sets `list`: The options of a list message, in sections.
     pub fn list(mut self, value: impl ::braze_sdk::IntoField<WhatsAppList>) -> Self {
         self.list = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListRow {
     ///A value with its required fields (`row_title`) set and every optional field empty.
     pub fn new(row_title: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -21010,7 +21129,7 @@ impl WhatsAppListRow {
             row_description: ::std::default::Default::default(),
         }
     }
-    ///Sets `row_description`.
+    /// Description shown under the title.
     pub fn row_description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21018,7 +21137,7 @@ impl WhatsAppListRow {
         self.row_description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `row_title`.
+    /// Title of the row.
     pub fn row_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21027,7 +21146,6 @@ impl WhatsAppListRow {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListSection {
     ///A value with its required fields (`list_rows`, `section_title`) set and every optional field empty.
     pub fn new(
@@ -21039,7 +21157,7 @@ impl WhatsAppListSection {
             section_title: ::braze_sdk::IntoField::into_field(section_title),
         }
     }
-    ///Sets `list_rows`.
+    /// Rows of the section.
     pub fn list_rows(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListRow>>,
@@ -21047,7 +21165,7 @@ impl WhatsAppListSection {
         self.list_rows = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `section_title`.
+    /// Title of the section.
     pub fn section_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21057,25 +21175,36 @@ impl WhatsAppListSection {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppObject`], by name: `WhatsAppObject::new(WhatsAppObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    pub message: WhatsAppMessageContent,
+    /// Which kind of message `message` holds.
+    pub message_type: WhatsAppObjectMessageType,
+    /// The WhatsApp subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppObject {
-    ///A value with its required fields (`app_id`, `message`, `message_type`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
-        message_type: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppObjectRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppObjectRequired) -> Self {
+        let WhatsAppObjectRequired {
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
+        } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            message: ::braze_sdk::IntoField::into_field(message),
-            message_type: ::braze_sdk::IntoField::into_field(message_type),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
             message_variation_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21083,7 +21212,7 @@ impl WhatsAppObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message`.
+    /// Sets `message`: The message itself; its shape follows `message_type`.
     pub fn message(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
@@ -21091,7 +21220,7 @@ impl WhatsAppObject {
         self.message = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_type`.
+    /// Which kind of message `message` holds.
     pub fn message_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
@@ -21099,7 +21228,7 @@ impl WhatsAppObject {
         self.message_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the WhatsApp variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21107,7 +21236,7 @@ impl WhatsAppObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The WhatsApp subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21116,7 +21245,6 @@ impl WhatsAppObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyButton {
     ///A value with its required fields (`text`) set and every optional field empty.
     pub fn new(text: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -21124,7 +21252,7 @@ impl WhatsAppQuickReplyButton {
             text: ::braze_sdk::IntoField::into_field(text),
         }
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21133,7 +21261,6 @@ impl WhatsAppQuickReplyButton {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyResponseMessage {
     ///A value with its required fields (`body`, `buttons`) set and every optional field empty.
     pub fn new(
@@ -21148,7 +21275,7 @@ impl WhatsAppQuickReplyResponseMessage {
             header_text: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21156,7 +21283,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Buttons, shown in this order.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppQuickReplyButton>>,
@@ -21164,7 +21291,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21172,7 +21299,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image (not with `header_text`).
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21180,7 +21307,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_text`.
+    /// Header text (not with `header_image_uri`).
     pub fn header_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21189,25 +21316,28 @@ impl WhatsAppQuickReplyResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppTemplateMessage`], by name: `WhatsAppTemplateMessage::new(WhatsAppTemplateMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppTemplateMessageRequired {
+    /// Language code of the template.
+    pub template_language_code: ::std::string::String,
+    /// Name of the WhatsApp template.
+    pub template_name: ::std::string::String,
+}
 impl WhatsAppTemplateMessage {
-    ///A value with its required fields (`template_language_code`, `template_name`) set and every optional field empty.
-    pub fn new(
-        template_language_code: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppTemplateMessageRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppTemplateMessageRequired) -> Self {
+        let WhatsAppTemplateMessageRequired { template_language_code, template_name } = required;
         Self {
-            template_language_code: ::braze_sdk::IntoField::into_field(
-                template_language_code,
-            ),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            template_language_code,
+            template_name,
             body_variables: ::std::default::Default::default(),
             button_variables: ::std::default::Default::default(),
             header_image_uri: ::std::default::Default::default(),
             header_variables: ::std::default::Default::default(),
         }
     }
-    ///Sets `body_variables`.
+    /// Sets `body_variables`: Values of the template's body variables, keyed by the variable's zero-based index. Required when the body has variables.
     pub fn body_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppBodyVariables>>,
@@ -21215,7 +21345,7 @@ impl WhatsAppTemplateMessage {
         self.body_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `button_variables`.
+    /// Sets `button_variables`: Value of the template's button variable: the path part of a call-to-action URL, keyed by that button's zero-based index in the template. At most one.
     pub fn button_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -21225,7 +21355,7 @@ impl WhatsAppTemplateMessage {
         self.button_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image, for templates whose header is an image.
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21233,7 +21363,7 @@ impl WhatsAppTemplateMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_variables`.
+    /// Sets `header_variables`: Values of the template's header variables, keyed by the variable's zero-based index. Required when the header has a variable; at most one.
     pub fn header_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -21243,7 +21373,7 @@ impl WhatsAppTemplateMessage {
         self.header_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_language_code`.
+    /// Language code of the template.
     pub fn template_language_code(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21251,7 +21381,7 @@ impl WhatsAppTemplateMessage {
         self.template_language_code = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// Name of the WhatsApp template.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21260,7 +21390,6 @@ impl WhatsAppTemplateMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextImageResponseMessage {
     ///A value with its required fields (`image_uri`) set and every optional field empty.
     pub fn new(image_uri: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -21269,7 +21398,7 @@ impl WhatsAppTextImageResponseMessage {
             caption: ::std::default::Default::default(),
         }
     }
-    ///Sets `caption`.
+    /// Caption of the image.
     pub fn caption(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21277,7 +21406,7 @@ impl WhatsAppTextImageResponseMessage {
         self.caption = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_uri`.
+    /// The image to send.
     pub fn image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21286,7 +21415,6 @@ impl WhatsAppTextImageResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextResponseMessage {
     ///A value with its required fields (`body`) set and every optional field empty.
     pub fn new(body: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -21295,7 +21423,7 @@ impl WhatsAppTextResponseMessage {
             preview_url: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21303,7 +21431,7 @@ impl WhatsAppTextResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preview_url`.
+    /// Let WhatsApp show a preview of links in `body`.
     pub fn preview_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -21327,7 +21455,7 @@ impl WindowsPhone8PushObject {
             toast_title: ::std::default::Default::default(),
         }
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Phone 8 variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21335,7 +21463,7 @@ impl WindowsPhone8PushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// Kind of notification; only `toast` exists.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -21345,7 +21473,7 @@ impl WindowsPhone8PushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_content`.
+    /// Text of the toast.
     pub fn toast_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21353,7 +21481,7 @@ impl WindowsPhone8PushObject {
         self.toast_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_hash`.
+    /// Your own key-value pairs sent with the toast.
     pub fn toast_hash(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -21363,7 +21491,7 @@ impl WindowsPhone8PushObject {
         self.toast_hash = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_navigation_uri`.
+    /// App page to open.
     pub fn toast_navigation_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21371,7 +21499,7 @@ impl WindowsPhone8PushObject {
         self.toast_navigation_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_title`.
+    /// Title of the toast.
     pub fn toast_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21397,7 +21525,7 @@ impl WindowsUniversalPushObject {
             toast_text_img_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `extra_launch_string`.
+    /// Extra values added to the launch string, for deep linking.
     pub fn extra_launch_string(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21405,7 +21533,7 @@ impl WindowsUniversalPushObject {
         self.extra_launch_string = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Universal variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21413,7 +21541,7 @@ impl WindowsUniversalPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// The Windows toast template to use.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WindowsUniversalPushObjectPushType>,
@@ -21421,7 +21549,7 @@ impl WindowsUniversalPushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text1`.
+    /// First line of text.
     pub fn toast_text1(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -21429,7 +21557,7 @@ impl WindowsUniversalPushObject {
         self.toast_text1 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text2`.
+    /// Second line, for templates with more than one line.
     pub fn toast_text2(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21437,7 +21565,7 @@ impl WindowsUniversalPushObject {
         self.toast_text2 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text3`.
+    /// Third line, for the `_04` templates.
     pub fn toast_text3(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -21445,12 +21573,344 @@ impl WindowsUniversalPushObject {
         self.toast_text3 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text_img_name`.
+    /// Image path, for the image templates.
     pub fn toast_text_img_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
     ) -> Self {
         self.toast_text_img_name = ::braze_sdk::IntoField::into_field(value);
         self
+    }
+}
+impl ::braze_sdk::IntoField<ApplePushAlert> for ApplePushAlertObject {
+    fn into_field(self) -> ApplePushAlert {
+        ApplePushAlert::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>
+for ApplePushAlertObject {
+    fn into_field(self) -> ::std::option::Option<ApplePushAlert> {
+        ::std::option::Option::Some(ApplePushAlert::from(self))
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApplePushAlert {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::braze_sdk::StringNewtype for ApplePushAlert {}
+#[cfg(feature = "catalogs")]
+impl ::std::convert::From<::std::string::String> for CatalogSelectionFilterValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "catalogs")]
+impl ::braze_sdk::StringNewtype for CatalogSelectionFilterValue {}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceAnd {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceAnd {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceOr {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceOr {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ConnectedAudience {
+    /// `{"and": ..}`: the [`ConnectedAudienceAnd`] shape.
+    pub fn and(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::And(ConnectedAudienceAnd {
+            and: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"or": ..}`: the [`ConnectedAudienceOr`] shape.
+    pub fn or(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::Or(ConnectedAudienceOr {
+            or: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"custom_attribute": ..}`: the [`ConnectedAudienceCustomAttributeFilter`] shape.
+    pub fn custom_attribute(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
+    ) -> Self {
+        Self::CustomAttributeFilter(ConnectedAudienceCustomAttributeFilter {
+            custom_attribute: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"push_subscription_status": ..}`: the [`ConnectedAudiencePushSubscriptionFilter`] shape.
+    pub fn push_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::PushSubscriptionFilter(ConnectedAudiencePushSubscriptionFilter {
+            push_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"email_subscription_status": ..}`: the [`ConnectedAudienceEmailSubscriptionFilter`] shape.
+    pub fn email_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::EmailSubscriptionFilter(ConnectedAudienceEmailSubscriptionFilter {
+            email_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"last_used_app": ..}`: the [`ConnectedAudienceLastUsedAppFilter`] shape.
+    pub fn last_used_app(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
+    ) -> Self {
+        Self::LastUsedAppFilter(ConnectedAudienceLastUsedAppFilter {
+            last_used_app: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectedAudienceAttributeValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::StringNewtype for ConnectedAudienceAttributeValue {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::std::convert::From<::std::string::String> for EmailAddressOrList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::Email(value)
+    }
+}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringNewtype for EmailAddressOrList50 {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringList for EmailAddressOrList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::std::convert::From<::std::string::String> for StringOrStringList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringNewtype for StringOrStringList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringList for StringOrStringList50 {}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTemplateMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTemplateMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTextResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppListResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppListResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
     }
 }
