@@ -204,6 +204,8 @@ fn most_types_derive_one_serde_direction() {
             (true, false, true) | (false, true, true) => one_way.push(ident.to_string()),
             (true, true, false) => both += 1,
             _ if hand_written => {}
+            // Not a wire type (the client's `..Required` argument structs).
+            _ if !tokens(item).contains("# [serde") => {}
             _ => neither.push(ident.to_string()),
         }
     }
