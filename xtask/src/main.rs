@@ -9,6 +9,8 @@
 //! * `bench`    - time each generation stage (a bench binary, not a test).
 //! * `breaking` - compare the exported spec with an earlier revision's.
 //! * `publish-check` - the OpenAPI toolchain gates on spec/dist/.
+//! * `drift`    - compare the spec with Braze's endpoint pages.
+//! * `reference` - refresh reference/ from a newer braze-docs checkout.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,8 +21,10 @@ mod bench;
 mod bench_build;
 mod breaking;
 mod codegen;
+mod drift;
 mod process;
 mod publish;
+mod reference;
 mod write;
 
 #[derive(Parser)]
@@ -77,10 +81,34 @@ enum Command {
         #[arg(long = "only", value_enum)]
         only: Vec<publish::Gate>,
     },
+    /// Compare the spec with Braze's endpoint pages (default: the vendored
+    /// reference/); fail on a finding not acknowledged in
+    /// tools/drift-acknowledged.txt.
+    Drift {
+        /// A braze-docs tree (a checkout's root, holding _docs/_api/endpoints);
+        /// repeatable, the first one holding a page wins.
+        #[arg(long = "docs", value_name = "DIR")]
+        docs: Vec<PathBuf>,
+        /// Print the findings as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refresh reference/ (pages, source tables, commits) from a newer
+    /// braze-docs git checkout.
+    Reference {
+        /// The checkout's root.
+        #[arg(long = "docs", value_name = "DIR")]
+        docs: PathBuf,
+        /// The checkout is OWNER's fork: refresh reference/braze-docs-forks/OWNER.
+        #[arg(long, value_name = "OWNER")]
+        fork: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Paths on the command line are relative to where the command was run.
+    let cwd = std::env::current_dir().unwrap_or_default();
     let root = repo_root();
     // Work from the repository root so that every path printed is relative.
     if let Err(e) = std::env::set_current_dir(&root) {
@@ -108,7 +136,17 @@ fn main() -> ExitCode {
         },
         Command::Breaking { against } => breaking::run(&root, against.as_deref()),
         Command::PublishCheck { only } => publish::run(&root, &only),
+        Command::Drift { docs, json } => drift::run(&root, &absolute(&cwd, &docs), json),
+        Command::Reference { docs, fork } => {
+            reference::run(&root, &cwd.join(&docs), fork.as_deref())
+        }
     }
+}
+
+/// Paths given on the command line, relative to `cwd` (main() then enters
+/// the repository root).
+fn absolute(cwd: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths.iter().map(|p| cwd.join(p)).collect()
 }
 
 fn report(result: Result<(), String>) -> ExitCode {

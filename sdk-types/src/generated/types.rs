@@ -16723,6 +16723,3163 @@ impl<'de> ::serde::Deserialize<'de> for CustomEventsListResponse {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
+#[cfg(feature = "data-objects")]
+///One data object record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObject {
+    pub attributes: DataObjectAttributes,
+    pub external_id: DataObjectExternalIdReceived,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObject", 3usize)
+            .field("attributes", &self.attributes)
+            .field("external_id", &self.external_id)
+            .field("type_name", &self.type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObject {
+    const NAME: &'static str = "DataObject";
+    const FIELDS: &'static [&'static str] = &["attributes", "external_id", "type_name"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "external_id"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "type_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObject {
+            attributes: l::required(field0, "attributes")?,
+            external_id: l::required(field1, "external_id")?,
+            type_name: l::required(field2, "type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+/// The role of the record named in the path: `source` (the link goes
+/// from it) or `target` (the link comes to it).
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DataObjectAnchor {
+    Source,
+    Target,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectAnchor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (index, name) = match self {
+            Self::Source => (0u32, "source"),
+            Self::Target => (1u32, "target"),
+        };
+        ::serde::Serializer::serialize_unit_variant(
+            serializer,
+            "DataObjectAnchor",
+            index,
+            name,
+        )
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectAnchor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const VARIANTS: &[&str] = &["source", "target"];
+        ::std::result::Result::Ok(
+            match ::braze_sdk::lean_de::unit_variant(
+                deserializer,
+                "DataObjectAnchor",
+                VARIANTS,
+            )? {
+                0usize => Self::Source,
+                _ => Self::Target,
+            },
+        )
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectAnchor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Source => f.write_str("source"),
+            Self::Target => f.write_str("target"),
+        }
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectAnchor {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "source" => Ok(Self::Source),
+            "target" => Ok(Self::Target),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectAnchor {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectAnchor {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+/// The fields of a record (or of a relationship), keyed by field name.
+/// The names and value types are the ones the type's schema declares in
+/// the dashboard (see `schema_def` of a type); Braze refuses a field the
+/// schema does not declare.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct DataObjectAttributes(
+    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectAttributes {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectAttributes>
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    fn from(value: DataObjectAttributes) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for DataObjectAttributes {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A new record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectCreateRequest {
+    pub attributes: DataObjectAttributes,
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    pub display_name: ::std::option::Option<::std::string::String>,
+    pub external_id: DataObjectExternalId,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectCreateRequest",
+                2usize + l::count(&[self.display_name.is_some()]),
+            )
+            .field("attributes", &self.attributes)
+            .opt("display_name", &self.display_name)
+            .field("external_id", &self.external_id)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectCreateRequest {
+    const NAME: &'static str = "DataObjectCreateRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "attributes",
+        "display_name",
+        "external_id",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "display_name"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "external_id"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectCreateRequest {
+            attributes: l::required(field0, "attributes")?,
+            display_name: field1.unwrap_or_default(),
+            external_id: l::required(field2, "external_id")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The answer to a delete.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectDeleted {
+    ///Whether the record or link was removed.
+    pub deleted: bool,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectDeleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectDeleted", 1usize)
+            .field("deleted", &self.deleted)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectDeleted {
+    const NAME: &'static str = "DataObjectDeleted";
+    const FIELDS: &'static [&'static str] = &["deleted"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "deleted"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectDeleted {
+            deleted: l::required(field0, "deleted")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///Your identifier of a data object record, unique within its type.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectExternalId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectExternalId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectExternalId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectExternalId> for ::std::string::String {
+    fn from(value: DataObjectExternalId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectExternalId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectExternalId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectExternalId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectExternalId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Your identifier of a data object record, unique within its type.
+#[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectExternalIdReceived(pub ::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectExternalIdReceived {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectExternalIdReceived {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectExternalIdReceived> for ::std::string::String {
+    fn from(value: DataObjectExternalIdReceived) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::std::string::String> for DataObjectExternalIdReceived {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectExternalIdReceived {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectExternalIdReceived {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the records of a type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObject>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many records match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectList {
+    const NAME: &'static str = "DataObjectList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+/// A link between two records, seen from the record in the path: the
+/// record at the other end is `to_data_object` when the path's record is
+/// the source, `from_data_object` when it is the target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationship {
+    pub attributes: DataObjectAttributes,
+    pub from_data_object: ::std::option::Option<DataObject>,
+    ///The kind of link.
+    pub rel_kind: ::std::string::String,
+    pub to_data_object: ::std::option::Option<DataObject>,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationship {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectObjectRelationship",
+                2usize
+                    + l::count(
+                        &[self.from_data_object.is_some(), self.to_data_object.is_some()],
+                    ),
+            )
+            .field("attributes", &self.attributes)
+            .opt("from_data_object", &self.from_data_object)
+            .field("rel_kind", &self.rel_kind)
+            .opt("to_data_object", &self.to_data_object)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationship {
+    const NAME: &'static str = "DataObjectObjectRelationship";
+    const FIELDS: &'static [&'static str] = &[
+        "attributes",
+        "from_data_object",
+        "rel_kind",
+        "to_data_object",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => {
+                    l::slot(&mut field1, &mut map, "from_data_object")
+                }
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "rel_kind"),
+                l::Field::Known(3usize) => {
+                    l::slot(&mut field3, &mut map, "to_data_object")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationship {
+            attributes: l::required(field0, "attributes")?,
+            from_data_object: field1.unwrap_or_default(),
+            rel_kind: l::required(field2, "rel_kind")?,
+            to_data_object: field3.unwrap_or_default(),
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationship {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///Names one link from (or to) the record in the path, to remove it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipKey {
+    pub anchor: ::std::option::Option<DataObjectAnchor>,
+    ///The kind of link.
+    pub rel_kind: DataObjectObjectRelationshipKeyRelKind,
+    pub related_external_id: DataObjectExternalId,
+    pub related_type_name: DataObjectTypeName,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectObjectRelationshipKey",
+                3usize + l::count(&[self.anchor.is_some()]),
+            )
+            .opt("anchor", &self.anchor)
+            .field("rel_kind", &self.rel_kind)
+            .field("related_external_id", &self.related_external_id)
+            .field("related_type_name", &self.related_type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipKey {
+    const NAME: &'static str = "DataObjectObjectRelationshipKey";
+    const FIELDS: &'static [&'static str] = &[
+        "anchor",
+        "rel_kind",
+        "related_external_id",
+        "related_type_name",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "anchor"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "rel_kind"),
+                l::Field::Known(2usize) => {
+                    l::slot(&mut field2, &mut map, "related_external_id")
+                }
+                l::Field::Known(3usize) => {
+                    l::slot(&mut field3, &mut map, "related_type_name")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipKey {
+            anchor: field0.unwrap_or_default(),
+            rel_kind: l::required(field1, "rel_kind")?,
+            related_external_id: l::required(field2, "related_external_id")?,
+            related_type_name: l::required(field3, "related_type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectObjectRelationshipKeyRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipKeyRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectObjectRelationshipKeyRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectObjectRelationshipKeyRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectObjectRelationshipKeyRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectObjectRelationshipKeyRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectObjectRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectObjectRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipKeyRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the links of a record to other records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectObjectRelationship>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many links match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectObjectRelationshipList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipList {
+    const NAME: &'static str = "DataObjectObjectRelationshipList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+/// Names one link from (or to) the record in the path, and its
+/// attributes. `related_type_name` is needed because one `rel_kind` can
+/// exist between several pairs of types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipRequest {
+    pub anchor: ::std::option::Option<DataObjectAnchor>,
+    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    ///The kind of link (see the type's object relationship kinds).
+    pub rel_kind: DataObjectObjectRelationshipRequestRelKind,
+    pub related_external_id: DataObjectExternalId,
+    pub related_type_name: DataObjectTypeName,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectObjectRelationshipRequest",
+                3usize + l::count(&[self.anchor.is_some(), self.attributes.is_some()]),
+            )
+            .opt("anchor", &self.anchor)
+            .opt("attributes", &self.attributes)
+            .field("rel_kind", &self.rel_kind)
+            .field("related_external_id", &self.related_external_id)
+            .field("related_type_name", &self.related_type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipRequest {
+    const NAME: &'static str = "DataObjectObjectRelationshipRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "anchor",
+        "attributes",
+        "rel_kind",
+        "related_external_id",
+        "related_type_name",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "anchor"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "attributes"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "rel_kind"),
+                l::Field::Known(3usize) => {
+                    l::slot(&mut field3, &mut map, "related_external_id")
+                }
+                l::Field::Known(4usize) => {
+                    l::slot(&mut field4, &mut map, "related_type_name")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipRequest {
+            anchor: field0.unwrap_or_default(),
+            attributes: field1.unwrap_or_default(),
+            rel_kind: l::required(field2, "rel_kind")?,
+            related_external_id: l::required(field3, "related_external_id")?,
+            related_type_name: l::required(field4, "related_type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link (see the type's object relationship kinds).
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectObjectRelationshipRequestRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipRequestRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectObjectRelationshipRequestRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectObjectRelationshipRequestRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectObjectRelationshipRequestRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectObjectRelationshipRequestRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectObjectRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectObjectRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipRequestRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One link between records, as stored after the call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipResponse {
+    pub object_relationship: DataObjectObjectRelationship,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectObjectRelationshipResponse", 1usize)
+            .field("object_relationship", &self.object_relationship)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipResponse {
+    const NAME: &'static str = "DataObjectObjectRelationshipResponse";
+    const FIELDS: &'static [&'static str] = &["object_relationship"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => {
+                    l::slot(&mut field0, &mut map, "object_relationship")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipResponse {
+            object_relationship: l::required(field0, "object_relationship")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A kind of link allowed between records of two types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipType {
+    ///Its label in the dashboard.
+    pub display_name: ::std::string::String,
+    ///The type links of this kind start from.
+    pub from_type_name: ::std::string::String,
+    ///The kind, as object relationship writes name it.
+    pub rel_kind: ::std::string::String,
+    ///The type at the other end, seen from the requested anchor.
+    pub related_type_name: ::std::string::String,
+    ///The type links of this kind end at.
+    pub to_type_name: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectObjectRelationshipType", 5usize)
+            .field("display_name", &self.display_name)
+            .field("from_type_name", &self.from_type_name)
+            .field("rel_kind", &self.rel_kind)
+            .field("related_type_name", &self.related_type_name)
+            .field("to_type_name", &self.to_type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipType {
+    const NAME: &'static str = "DataObjectObjectRelationshipType";
+    const FIELDS: &'static [&'static str] = &[
+        "display_name",
+        "from_type_name",
+        "rel_kind",
+        "related_type_name",
+        "to_type_name",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "display_name"),
+                l::Field::Known(1usize) => {
+                    l::slot(&mut field1, &mut map, "from_type_name")
+                }
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "rel_kind"),
+                l::Field::Known(3usize) => {
+                    l::slot(&mut field3, &mut map, "related_type_name")
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "to_type_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipType {
+            display_name: l::required(field0, "display_name")?,
+            from_type_name: l::required(field1, "from_type_name")?,
+            rel_kind: l::required(field2, "rel_kind")?,
+            related_type_name: l::required(field3, "related_type_name")?,
+            to_type_name: l::required(field4, "to_type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of object relationship kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectObjectRelationshipTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectObjectRelationshipType>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many kinds there are in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectObjectRelationshipTypeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectObjectRelationshipTypeList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectObjectRelationshipTypeList {
+    const NAME: &'static str = "DataObjectObjectRelationshipTypeList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectObjectRelationshipTypeList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipTypeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectRelationshipsListRelKind`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectRelationshipsListRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectRelationshipsListRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectRelationshipsListRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectRelationshipsListRelKind> for ::std::string::String {
+    fn from(value: DataObjectRelationshipsListRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectRelationshipsListRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectRelationshipsListRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Every field of a record; fields left out are cleared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectReplaceRequest {
+    pub attributes: DataObjectAttributes,
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectReplaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectReplaceRequest",
+                1usize + l::count(&[self.display_name.is_some()]),
+            )
+            .field("attributes", &self.attributes)
+            .opt("display_name", &self.display_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectReplaceRequest {
+    const NAME: &'static str = "DataObjectReplaceRequest";
+    const FIELDS: &'static [&'static str] = &["attributes", "display_name"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "display_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectReplaceRequest {
+            attributes: l::required(field0, "attributes")?,
+            display_name: field1.unwrap_or_default(),
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectReplaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///One record, as stored after the call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectResponse {
+    pub data_object: DataObject,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectResponse", 1usize)
+            .field("data_object", &self.data_object)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectResponse {
+    const NAME: &'static str = "DataObjectResponse";
+    const FIELDS: &'static [&'static str] = &["data_object"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "data_object"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectResponse {
+            data_object: l::required(field0, "data_object")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+/// The JSON Schema of the records of a type, as configured in the
+/// dashboard: which fields exist (`properties`), their types and which
+/// are `required`. Informative: Braze validates writes itself.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DataObjectSchemaDef {
+    ///One JSON Schema per field, keyed by field name.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///The fields every record must have.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub required: ::std::vec::Vec<::std::string::String>,
+    ///The schema's root type (`object`).
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectSchemaDef {
+    const NAME: &'static str = "DataObjectSchemaDef";
+    const FIELDS: &'static [&'static str] = &["properties", "required", "type"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut extra = ::serde_json::Map::new();
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Keep,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "properties"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "required"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "type"),
+                l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectSchemaDef {
+            properties: field0.unwrap_or_default(),
+            required: field1.unwrap_or_default(),
+            type_: field2.unwrap_or_default(),
+            extra: extra,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectSchemaDef {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_map(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A data object type with the schema of its records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectType {
+    pub metadata: DataObjectTypeMetadata,
+    pub schema_def: DataObjectSchemaDef,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectType", 3usize)
+            .field("metadata", &self.metadata)
+            .field("schema_def", &self.schema_def)
+            .field("type_name", &self.type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectType {
+    const NAME: &'static str = "DataObjectType";
+    const FIELDS: &'static [&'static str] = &["metadata", "schema_def", "type_name"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "metadata"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "schema_def"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "type_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectType {
+            metadata: l::required(field0, "metadata")?,
+            schema_def: l::required(field1, "schema_def")?,
+            type_name: l::required(field2, "type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of data object types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectTypeSummary>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many types match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectTypeList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectTypeList {
+    const NAME: &'static str = "DataObjectTypeList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectTypeList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///Settings of a type. Braze may add keys here; they are kept.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DataObjectTypeMetadata {
+    ///The field whose value names a record in the dashboard, when one is set.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name_source: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectTypeMetadata {
+    const NAME: &'static str = "DataObjectTypeMetadata";
+    const FIELDS: &'static [&'static str] = &["display_name_source"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut extra = ::serde_json::Map::new();
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Keep,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => {
+                    l::slot(&mut field0, &mut map, "display_name_source")
+                }
+                l::Field::Other(key) => l::keep(&mut extra, key, &mut map),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectTypeMetadata {
+            display_name_source: field0.unwrap_or_default(),
+            extra: extra,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_map(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The machine name of a data object type, unique in the workspace.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectTypeName(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypeName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypeName {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypeName> for ::std::string::String {
+    fn from(value: DataObjectTypeName) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypeName {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectTypeName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectTypeName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeName {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The machine name of a data object type, unique in the workspace.
+#[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectTypeNameReceived(pub ::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypeNameReceived {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypeNameReceived {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypeNameReceived> for ::std::string::String {
+    fn from(value: DataObjectTypeNameReceived) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::std::string::String> for DataObjectTypeNameReceived {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectTypeNameReceived {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypeNameReceived {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+///One data object type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectTypeResponse {
+    pub data_object_type: DataObjectType,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectTypeResponse", 1usize)
+            .field("data_object_type", &self.data_object_type)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectTypeResponse {
+    const NAME: &'static str = "DataObjectTypeResponse";
+    const FIELDS: &'static [&'static str] = &["data_object_type"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => {
+                    l::slot(&mut field0, &mut map, "data_object_type")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectTypeResponse {
+            data_object_type: l::required(field0, "data_object_type")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A data object type as the type list shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectTypeSummary {
+    pub metadata: DataObjectTypeMetadata,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypeSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectTypeSummary", 2usize)
+            .field("metadata", &self.metadata)
+            .field("type_name", &self.type_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectTypeSummary {
+    const NAME: &'static str = "DataObjectTypeSummary";
+    const FIELDS: &'static [&'static str] = &["metadata", "type_name"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "metadata"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "type_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectTypeSummary {
+            metadata: l::required(field0, "metadata")?,
+            type_name: l::required(field1, "type_name")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectTypesListSearchTerm`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectTypesListSearchTerm(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectTypesListSearchTerm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypesListSearchTerm {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypesListSearchTerm> for ::std::string::String {
+    fn from(value: DataObjectTypesListSearchTerm) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypesListSearchTerm {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectTypesListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectTypesListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypesListSearchTerm {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Fields to change on a record; fields left out keep their value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUpdateRequest {
+    pub attributes: DataObjectAttributes,
+    /// A new dashboard name for the record; the current one stays when
+    /// left out. A type with a display-name field names its records by
+    /// that field instead.
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectUpdateRequest",
+                1usize + l::count(&[self.display_name.is_some()]),
+            )
+            .field("attributes", &self.attributes)
+            .opt("display_name", &self.display_name)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUpdateRequest {
+    const NAME: &'static str = "DataObjectUpdateRequest";
+    const FIELDS: &'static [&'static str] = &["attributes", "display_name"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "display_name"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUpdateRequest {
+            attributes: l::required(field0, "attributes")?,
+            display_name: field1.unwrap_or_default(),
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The user end of a user relationship (Braze sends only `braze_id`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUser {
+    ///The user's Braze identifier.
+    pub braze_id: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectUser", 1usize)
+            .field("braze_id", &self.braze_id)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUser {
+    const NAME: &'static str = "DataObjectUser";
+    const FIELDS: &'static [&'static str] = &["braze_id"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "braze_id"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUser {
+            braze_id: l::required(field0, "braze_id")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A link between a user and a record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationship {
+    pub attributes: DataObjectAttributes,
+    pub external_id: DataObjectExternalIdReceived,
+    ///The kind of link.
+    pub rel_kind: ::std::string::String,
+    pub type_name: DataObjectTypeNameReceived,
+    pub user: DataObjectUser,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationship {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectUserRelationship", 5usize)
+            .field("attributes", &self.attributes)
+            .field("external_id", &self.external_id)
+            .field("rel_kind", &self.rel_kind)
+            .field("type_name", &self.type_name)
+            .field("user", &self.user)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationship {
+    const NAME: &'static str = "DataObjectUserRelationship";
+    const FIELDS: &'static [&'static str] = &[
+        "attributes",
+        "external_id",
+        "rel_kind",
+        "type_name",
+        "user",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "external_id"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "rel_kind"),
+                l::Field::Known(3usize) => l::slot(&mut field3, &mut map, "type_name"),
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "user"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationship {
+            attributes: l::required(field0, "attributes")?,
+            external_id: l::required(field1, "external_id")?,
+            rel_kind: l::required(field2, "rel_kind")?,
+            type_name: l::required(field3, "type_name")?,
+            user: l::required(field4, "user")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationship {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///Names one link between a user and the record in the path, to remove it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipKey {
+    ///The user's Braze identifier.
+    pub braze_id: DataObjectUserRelationshipKeyBrazeId,
+    ///The kind of link.
+    pub rel_kind: DataObjectUserRelationshipKeyRelKind,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectUserRelationshipKey", 2usize)
+            .field("braze_id", &self.braze_id)
+            .field("rel_kind", &self.rel_kind)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipKey {
+    const NAME: &'static str = "DataObjectUserRelationshipKey";
+    const FIELDS: &'static [&'static str] = &["braze_id", "rel_kind"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "braze_id"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "rel_kind"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipKey {
+            braze_id: l::required(field0, "braze_id")?,
+            rel_kind: l::required(field1, "rel_kind")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The user's Braze identifier.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectUserRelationshipKeyBrazeId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipKeyBrazeId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipKeyBrazeId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipKeyBrazeId>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipKeyBrazeId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipKeyBrazeId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipKeyBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipKeyBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipKeyBrazeId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectUserRelationshipKeyRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipKeyRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipKeyRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipKeyRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipKeyRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipKeyRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipKeyRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the users linked to a record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectUserRelationship>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many links match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectUserRelationshipList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipList {
+    const NAME: &'static str = "DataObjectUserRelationshipList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///Names one link between a user and the record in the path, and its attributes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipRequest {
+    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    ///The user's Braze identifier.
+    pub braze_id: DataObjectUserRelationshipRequestBrazeId,
+    ///The kind of link (see the type's user relationship kinds).
+    pub rel_kind: DataObjectUserRelationshipRequestRelKind,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectUserRelationshipRequest",
+                2usize + l::count(&[self.attributes.is_some()]),
+            )
+            .opt("attributes", &self.attributes)
+            .field("braze_id", &self.braze_id)
+            .field("rel_kind", &self.rel_kind)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipRequest {
+    const NAME: &'static str = "DataObjectUserRelationshipRequest";
+    const FIELDS: &'static [&'static str] = &["attributes", "braze_id", "rel_kind"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "attributes"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "braze_id"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "rel_kind"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipRequest {
+            attributes: field0.unwrap_or_default(),
+            braze_id: l::required(field1, "braze_id")?,
+            rel_kind: l::required(field2, "rel_kind")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///The user's Braze identifier.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectUserRelationshipRequestBrazeId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipRequestBrazeId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipRequestBrazeId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipRequestBrazeId>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipRequestBrazeId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipRequestBrazeId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipRequestBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipRequestBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipRequestBrazeId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link (see the type's user relationship kinds).
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectUserRelationshipRequestRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipRequestRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipRequestRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipRequestRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipRequestRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipRequestRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipRequestRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One link between a user and a record, as stored after the call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipResponse {
+    pub user_relationship: DataObjectUserRelationship,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectUserRelationshipResponse", 1usize)
+            .field("user_relationship", &self.user_relationship)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipResponse {
+    const NAME: &'static str = "DataObjectUserRelationshipResponse";
+    const FIELDS: &'static [&'static str] = &["user_relationship"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => {
+                    l::slot(&mut field0, &mut map, "user_relationship")
+                }
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipResponse {
+            user_relationship: l::required(field0, "user_relationship")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A kind of link allowed between users and records of a type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipType {
+    ///Its label in the dashboard (today the same as `rel_kind`).
+    pub display_name: ::std::string::String,
+    ///The kind, as user relationship writes name it.
+    pub rel_kind: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(serializer, "DataObjectUserRelationshipType", 2usize)
+            .field("display_name", &self.display_name)
+            .field("rel_kind", &self.rel_kind)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipType {
+    const NAME: &'static str = "DataObjectUserRelationshipType";
+    const FIELDS: &'static [&'static str] = &["display_name", "rel_kind"];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "display_name"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "rel_kind"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipType {
+            display_name: l::required(field0, "display_name")?,
+            rel_kind: l::required(field1, "rel_kind")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of user relationship kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataObjectUserRelationshipTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectUserRelationshipType>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many kinds there are in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipTypeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::braze_sdk::lean_ser as l;
+        l::begin(
+                serializer,
+                "DataObjectUserRelationshipTypeList",
+                5usize + l::count(&[self.next_offset.is_some()]),
+            )
+            .field("has_more", &self.has_more)
+            .field("items", &self.items)
+            .field("limit", &self.limit)
+            .opt("next_offset", &self.next_offset)
+            .field("offset", &self.offset)
+            .field("total_count", &self.total_count)
+            .end()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::lean_de::Struct for DataObjectUserRelationshipTypeList {
+    const NAME: &'static str = "DataObjectUserRelationshipTypeList";
+    const FIELDS: &'static [&'static str] = &[
+        "has_more",
+        "items",
+        "limit",
+        "next_offset",
+        "offset",
+        "total_count",
+    ];
+    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        use ::braze_sdk::lean_de as l;
+        use ::std::option::Option::{None, Some};
+        use ::std::result::Result::Ok;
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        struct With3;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for With3 {
+            type Value = ::std::option::Option<::braze_sdk::Nullable<i64>>;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> ::std::result::Result<
+                ::std::option::Option<::braze_sdk::Nullable<i64>>,
+                D::Error,
+            > {
+                ::braze_sdk::Nullable::deserialize_present(deserializer)
+            }
+        }
+        while let Some(key) = map
+            .next_key_seed(l::Key {
+                fields: Self::FIELDS,
+                unknown: l::Unknown::Ignore,
+            })?
+        {
+            (match key {
+                l::Field::Known(0usize) => l::slot(&mut field0, &mut map, "has_more"),
+                l::Field::Known(1usize) => l::slot(&mut field1, &mut map, "items"),
+                l::Field::Known(2usize) => l::slot(&mut field2, &mut map, "limit"),
+                l::Field::Known(3usize) => {
+                    l::slot_seed(&mut field3, &mut map, "next_offset", With3)
+                }
+                l::Field::Known(4usize) => l::slot(&mut field4, &mut map, "offset"),
+                l::Field::Known(5usize) => l::slot(&mut field5, &mut map, "total_count"),
+                _ => l::skip(&mut map),
+            })?;
+        }
+        Ok(DataObjectUserRelationshipTypeList {
+            has_more: l::required(field0, "has_more")?,
+            items: l::required(field1, "items")?,
+            limit: l::required(field2, "limit")?,
+            next_offset: field3.unwrap_or_default(),
+            offset: l::required(field4, "offset")?,
+            total_count: l::required(field5, "total_count")?,
+        })
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipTypeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::braze_sdk::lean_de::deserialize_struct(deserializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectUserRelationshipsListRelKind`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectUserRelationshipsListRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectUserRelationshipsListRelKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipsListRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipsListRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipsListRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipsListRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipsListRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectsListSearchTerm`
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub struct DataObjectsListSearchTerm(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::serde::Serialize for DataObjectsListSearchTerm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.0, serializer)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectsListSearchTerm {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectsListSearchTerm> for ::std::string::String {
+    fn from(value: DataObjectsListSearchTerm) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectsListSearchTerm {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectsListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectsListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectsListSearchTerm {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Identifier of one transmission from Braze. Batched sends share one;
 /// use it to find the send in exports and event streams.
@@ -42953,6 +46110,270 @@ impl ContentCardObject {
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
     ) -> Self {
         self.web_uri = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectCreateRequest {
+    ///A value with its required fields (`attributes`, `external_id`) set and every optional field empty.
+    pub fn new(
+        attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            external_id: ::braze_sdk::IntoField::into_field(external_id),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `display_name`.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `external_id`.
+    pub fn external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectObjectRelationshipKey {
+    ///A value with its required fields (`rel_kind`, `related_external_id`, `related_type_name`) set and every optional field empty.
+    pub fn new(
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipKeyRelKind>,
+        related_external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+        related_type_name: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        Self {
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            related_external_id: ::braze_sdk::IntoField::into_field(related_external_id),
+            related_type_name: ::braze_sdk::IntoField::into_field(related_type_name),
+            anchor: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `anchor`.
+    pub fn anchor(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
+    ) -> Self {
+        self.anchor = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `rel_kind`.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipKeyRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `related_external_id`.
+    pub fn related_external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.related_external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `related_type_name`.
+    pub fn related_type_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        self.related_type_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectObjectRelationshipRequest {
+    ///A value with its required fields (`rel_kind`, `related_external_id`, `related_type_name`) set and every optional field empty.
+    pub fn new(
+        rel_kind: impl ::braze_sdk::IntoField<
+            DataObjectObjectRelationshipRequestRelKind,
+        >,
+        related_external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+        related_type_name: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        Self {
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            related_external_id: ::braze_sdk::IntoField::into_field(related_external_id),
+            related_type_name: ::braze_sdk::IntoField::into_field(related_type_name),
+            anchor: ::std::default::Default::default(),
+            attributes: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `anchor`.
+    pub fn anchor(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
+    ) -> Self {
+        self.anchor = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `rel_kind`.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipRequestRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `related_external_id`.
+    pub fn related_external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.related_external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `related_type_name`.
+    pub fn related_type_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        self.related_type_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectReplaceRequest {
+    ///A value with its required fields (`attributes`) set and every optional field empty.
+    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `display_name`.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUpdateRequest {
+    ///A value with its required fields (`attributes`) set and every optional field empty.
+    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `display_name`.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUserRelationshipKey {
+    ///A value with its required fields (`braze_id`, `rel_kind`) set and every optional field empty.
+    pub fn new(
+        braze_id: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyBrazeId>,
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyRelKind>,
+    ) -> Self {
+        Self {
+            braze_id: ::braze_sdk::IntoField::into_field(braze_id),
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+        }
+    }
+    ///Sets `braze_id`.
+    pub fn braze_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyBrazeId>,
+    ) -> Self {
+        self.braze_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `rel_kind`.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUserRelationshipRequest {
+    ///A value with its required fields (`braze_id`, `rel_kind`) set and every optional field empty.
+    pub fn new(
+        braze_id: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestBrazeId>,
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestRelKind>,
+    ) -> Self {
+        Self {
+            braze_id: ::braze_sdk::IntoField::into_field(braze_id),
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            attributes: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `braze_id`.
+    pub fn braze_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestBrazeId>,
+    ) -> Self {
+        self.braze_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    ///Sets `rel_kind`.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }

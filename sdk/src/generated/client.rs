@@ -594,6 +594,645 @@ impl Client {
     pub fn cdi_integration_sync(&self) -> builder::CdiIntegrationSync<'_> {
         builder::CdiIntegrationSync::new(self)
     }
+    #[cfg(feature = "data-objects")]
+    /// List the data object types of the workspace
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the data object types set up in the workspace, a page at a time,
+    /// optionally only those whose name starts with `search_term` (case does not
+    /// matter). Types themselves are created in the dashboard, not through the API.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `search_term`: Only types whose name starts with this text (case-insensitive).
+    /// ```text
+    /// let response = client.data_object_types_list()
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .search_term(search_term)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_types_list(&self) -> builder::DataObjectTypesList<'_> {
+        builder::DataObjectTypesList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Get a data object type and its record schema
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Returns one type with the JSON Schema its records follow (`schema_def`):
+    /// the fields a record may have, their types and which are required.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// ```text
+    /// let response = client.data_object_type_get()
+    ///     .type_name(type_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_type_get(&self) -> builder::DataObjectTypeGet<'_> {
+        builder::DataObjectTypeGet::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the kinds of user links a type allows
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the `rel_kind` values that may link users to records of the type;
+    /// a user relationship write must name one of them.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}/user_relationship_types`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// ```text
+    /// let response = client.data_object_user_relationship_types_list()
+    ///     .type_name(type_name)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_types_list(
+        &self,
+    ) -> builder::DataObjectUserRelationshipTypesList<'_> {
+        builder::DataObjectUserRelationshipTypesList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the kinds of record links a type allows
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the kinds of links records of the type can have with records of
+    /// other types (or the same type), seen from one end: `anchor=source` (the
+    /// default) for links going out of the type, `target` for links coming in.
+    /// `related_type_name` is the type at the other end, which object
+    /// relationship writes must name.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}/object_relationship_types`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `anchor`: Which end of the relationship the record in the path is: `source`
+    /// (the default, links going out of it) or `target` (links coming in).
+    ///
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// ```text
+    /// let response = client.data_object_object_relationship_types_list()
+    ///     .type_name(type_name)
+    ///     .anchor(anchor)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_object_relationship_types_list(
+        &self,
+    ) -> builder::DataObjectObjectRelationshipTypesList<'_> {
+        builder::DataObjectObjectRelationshipTypesList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the records of a data object type
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the records of one type, a page at a time, optionally only those
+    /// whose `external_id` contains `search_term`.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `search_term`: Only records whose `external_id` contains this text.
+    /// ```text
+    /// let response = client.data_objects_list()
+    ///     .type_name(type_name)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .search_term(search_term)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_objects_list(&self) -> builder::DataObjectsList<'_> {
+        builder::DataObjectsList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Creates one record of the type. The `external_id` must be new within the
+    /// type (a second create answers 409 `duplicate-data-object`; use the PUT
+    /// operation to overwrite), and every attribute must be declared by the
+    /// type's schema (else 400). A workspace over its record allowance gets 422
+    /// `data-object-record-limit-exceeded`.
+    ///
+    /// The API key needs the `data_objects.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_create()
+    ///     .type_name(type_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_create(&self) -> builder::DataObjectCreate<'_> {
+        builder::DataObjectCreate::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Get one data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Returns one record with its stored attributes.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// ```text
+    /// let response = client.data_object_get()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_get(&self) -> builder::DataObjectGet<'_> {
+        builder::DataObjectGet::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes a record in full: its attributes become exactly the ones sent
+    /// (any attribute left out is cleared). When no record has this `external_id`
+    /// yet, one is created. Braze answers 200 in both cases.
+    ///
+    /// The API key needs the `data_objects.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_replace()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_replace(&self) -> builder::DataObjectReplace<'_> {
+        builder::DataObjectReplace::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Delete a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Deletes one record at once. Records linked to it are left in place.
+    ///
+    /// The API key needs the `data_objects.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// ```text
+    /// let response = client.data_object_delete()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_delete(&self) -> builder::DataObjectDelete<'_> {
+        builder::DataObjectDelete::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing record: top-level fields sent
+    /// replace their value, fields not sent keep theirs. The answer holds the
+    /// record after the merge.
+    ///
+    /// The API key needs the `data_objects.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_update()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_update(&self) -> builder::DataObjectUpdate<'_> {
+        builder::DataObjectUpdate::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the links of a record to other records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the links between the record in the path and other records, a page
+    /// at a time: links going out of it with `anchor=source` (the default; the
+    /// other record is `to_data_object`), links coming in with `anchor=target`
+    /// (it is `from_data_object`). `rel_kind` keeps one kind only.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `anchor`: Which end of the relationship the record in the path is: `source`
+    /// (the default, links going out of it) or `target` (links coming in).
+    ///
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `rel_kind`: Only relationships of this kind.
+    /// ```text
+    /// let response = client.data_object_relationships_list()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .anchor(anchor)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .rel_kind(rel_kind)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationships_list(
+        &self,
+    ) -> builder::DataObjectRelationshipsList<'_> {
+        builder::DataObjectRelationshipsList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes one link in full: its attributes become exactly the ones sent. The
+    /// link is created when it does not exist yet.
+    ///
+    /// The API key needs the `data_objects.object_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_replace()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_replace(
+        &self,
+    ) -> builder::DataObjectRelationshipReplace<'_> {
+        builder::DataObjectRelationshipReplace::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Link a record to another record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Creates one directed link between the record in the path and another
+    /// record. A link is stored once, whichever end creates it: creating it again
+    /// (from either anchor) answers 409 `duplicate-object-relationship`. A kind
+    /// that does not exist between the two types answers 400; a record over its
+    /// link allowance, 422 `data-object-relationship-limit-exceeded`.
+    ///
+    /// The API key needs the `data_objects.object_relationships.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_create()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_create(
+        &self,
+    ) -> builder::DataObjectRelationshipCreate<'_> {
+        builder::DataObjectRelationshipCreate::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Remove a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Removes one link; both records stay. The link is named in a JSON body,
+    /// which this DELETE requires.
+    ///
+    /// The API key needs the `data_objects.object_relationships.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_delete()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_delete(
+        &self,
+    ) -> builder::DataObjectRelationshipDelete<'_> {
+        builder::DataObjectRelationshipDelete::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing link; attributes not sent
+    /// keep their value. A link that does not exist answers 404
+    /// `data-object-relationship-not-found`.
+    ///
+    /// The API key needs the `data_objects.object_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_update()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_update(
+        &self,
+    ) -> builder::DataObjectRelationshipUpdate<'_> {
+        builder::DataObjectRelationshipUpdate::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the users linked to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the users linked to the record, a page at a time, optionally of one
+    /// `rel_kind` only. Each link names its user by `braze_id` alone. Writes to
+    /// these links go to `.../users`, not to this path.
+    ///
+    /// The API key needs the `data_objects.user_relationships.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/user_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `rel_kind`: Only relationships of this kind.
+    /// ```text
+    /// let response = client.data_object_user_relationships_list()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .rel_kind(rel_kind)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationships_list(
+        &self,
+    ) -> builder::DataObjectUserRelationshipsList<'_> {
+        builder::DataObjectUserRelationshipsList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes one user link in full: its attributes become exactly the ones
+    /// sent. The link is created when it does not exist yet.
+    ///
+    /// The API key needs the `data_objects.user_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_replace()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_replace(
+        &self,
+    ) -> builder::DataObjectUserRelationshipReplace<'_> {
+        builder::DataObjectUserRelationshipReplace::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Link a user to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Links one user (by `braze_id`) to the record. Linking the same user with
+    /// the same kind again answers 409 `duplicate-user-relationship`; a user or
+    /// record over its link allowance answers 422.
+    ///
+    /// The API key needs the `data_objects.user_relationships.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_create()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_create(
+        &self,
+    ) -> builder::DataObjectUserRelationshipCreate<'_> {
+        builder::DataObjectUserRelationshipCreate::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Remove a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Removes one user link; the user profile and the record stay. The link is
+    /// named in a JSON body, which this DELETE requires.
+    ///
+    /// The API key needs the `data_objects.user_relationships.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_delete()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_delete(
+        &self,
+    ) -> builder::DataObjectUserRelationshipDelete<'_> {
+        builder::DataObjectUserRelationshipDelete::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing user link; attributes not
+    /// sent keep their value.
+    ///
+    /// The API key needs the `data_objects.user_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_update()
+    ///     .type_name(type_name)
+    ///     .external_id(external_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_update(
+        &self,
+    ) -> builder::DataObjectUserRelationshipUpdate<'_> {
+        builder::DataObjectUserRelationshipUpdate::new(self)
+    }
     #[cfg(feature = "subscription-groups")]
     /// Set the subscription group state of up to 50 users
     ///
@@ -5372,6 +6011,2262 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_types_list`]
+    ///
+    /// [`Client::data_object_types_list`]: super::Client::data_object_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectTypesList<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        search_term: Result<Option<types::DataObjectTypesListSearchTerm>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectTypesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                offset: Ok(None),
+                search_term: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn search_term<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypesListSearchTerm>,
+        {
+            self.search_term = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectTypesListSearchTerm` for search_term failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectTypeList>, Error<types::BrazeError>> {
+            let Self { client, limit, offset, search_term } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_term = search_term.map_err(Error::InvalidRequest)?;
+            let url = [client.baseurl.as_str(), "/data_objects/types"].concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_term", &search_term))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_types_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_type_get`]
+    ///
+    /// [`Client::data_object_type_get`]: super::Client::data_object_type_get
+    #[derive(Debug, Clone)]
+    pub struct DataObjectTypeGet<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectTypeGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectTypeResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_type_get",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_types_list`]
+    ///
+    /// [`Client::data_object_user_relationship_types_list`]: super::Client::data_object_user_relationship_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipTypesList<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipTypesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}/user_relationship_types`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipTypeList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, limit, offset } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+                "/user_relationship_types",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_types_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_object_relationship_types_list`]
+    ///
+    /// [`Client::data_object_object_relationship_types_list`]: super::Client::data_object_object_relationship_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectObjectRelationshipTypesList<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        anchor: Result<Option<types::DataObjectAnchor>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectObjectRelationshipTypesList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                anchor: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn anchor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectAnchor>,
+        {
+            self.anchor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectAnchor` for anchor failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}/object_relationship_types`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipTypeList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, anchor, limit, offset } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let anchor = anchor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+                "/object_relationship_types",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("anchor", &anchor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_object_relationship_types_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_objects_list`]
+    ///
+    /// [`Client::data_objects_list`]: super::Client::data_objects_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectsList<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        search_term: Result<Option<types::DataObjectsListSearchTerm>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                search_term: Ok(None),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn search_term<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectsListSearchTerm>,
+        {
+            self.search_term = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectsListSearchTerm` for search_term failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectList>, Error<types::BrazeError>> {
+            let Self { client, type_name, limit, offset, search_term } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_term = search_term.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_term", &search_term))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_objects_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_create`]
+    ///
+    /// [`Client::data_object_create`]: super::Client::data_object_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectCreate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        body: Result<types::DataObjectCreateRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectCreateRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectCreateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectCreateRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectCreateRequest,
+            ) -> types::DataObjectCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_create",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_get`]
+    ///
+    /// [`Client::data_object_get`]: super::Client::data_object_get
+    #[derive(Debug, Clone)]
+    pub struct DataObjectGet<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectGet<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_get",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_replace`]
+    ///
+    /// [`Client::data_object_replace`]: super::Client::data_object_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectReplace<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectReplaceRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectReplace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectReplaceRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectReplaceRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectReplaceRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectReplaceRequest,
+            ) -> types::DataObjectReplaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_replace",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_delete`]
+    ///
+    /// [`Client::data_object_delete`]: super::Client::data_object_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectDelete<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_delete",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_update`]
+    ///
+    /// [`Client::data_object_update`]: super::Client::data_object_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUpdate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUpdateRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUpdateRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectUpdateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectUpdateRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUpdateRequest,
+            ) -> types::DataObjectUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_update",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationships_list`]
+    ///
+    /// [`Client::data_object_relationships_list`]: super::Client::data_object_relationships_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipsList<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        anchor: Result<Option<types::DataObjectAnchor>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        rel_kind: Result<Option<types::DataObjectRelationshipsListRelKind>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectRelationshipsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                anchor: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                rel_kind: Ok(None),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn anchor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectAnchor>,
+        {
+            self.anchor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectAnchor` for anchor failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn rel_kind<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectRelationshipsListRelKind>,
+        {
+            self.rel_kind = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectRelationshipsListRelKind` for rel_kind failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipList>,
+            Error<types::BrazeError>,
+        > {
+            let Self {
+                client,
+                type_name,
+                external_id,
+                anchor,
+                limit,
+                offset,
+                rel_kind,
+            } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let anchor = anchor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let rel_kind = rel_kind.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("anchor", &anchor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("rel_kind", &rel_kind))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationships_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_replace`]
+    ///
+    /// [`Client::data_object_relationship_replace`]: super::Client::data_object_relationship_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipReplace<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectRelationshipReplace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectObjectRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_replace",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_create`]
+    ///
+    /// [`Client::data_object_relationship_create`]: super::Client::data_object_relationship_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipCreate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectRelationshipCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectObjectRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_create",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_delete`]
+    ///
+    /// [`Client::data_object_relationship_delete`]: super::Client::data_object_relationship_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipDelete<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipKey, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectRelationshipDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectObjectRelationshipKey>,
+            <V as std::convert::TryInto<
+                types::DataObjectObjectRelationshipKey,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectObjectRelationshipKey` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipKey,
+            ) -> types::DataObjectObjectRelationshipKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_delete",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_update`]
+    ///
+    /// [`Client::data_object_relationship_update`]: super::Client::data_object_relationship_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipUpdate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectRelationshipUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectObjectRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_update",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationships_list`]
+    ///
+    /// [`Client::data_object_user_relationships_list`]: super::Client::data_object_user_relationships_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipsList<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        rel_kind: Result<Option<types::DataObjectUserRelationshipsListRelKind>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipsList<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                rel_kind: Ok(None),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+            self
+        }
+        pub fn rel_kind<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipsListRelKind>,
+        {
+            self.rel_kind = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `DataObjectUserRelationshipsListRelKind` for rel_kind failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/user_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, limit, offset, rel_kind } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let rel_kind = rel_kind.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/user_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("rel_kind", &rel_kind))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationships_list",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_replace`]
+    ///
+    /// [`Client::data_object_user_relationship_replace`]: super::Client::data_object_user_relationship_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipReplace<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipReplace<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectUserRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_replace",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_create`]
+    ///
+    /// [`Client::data_object_user_relationship_create`]: super::Client::data_object_user_relationship_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipCreate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipCreate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectUserRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_create",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_delete`]
+    ///
+    /// [`Client::data_object_user_relationship_delete`]: super::Client::data_object_user_relationship_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipDelete<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipKey, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipDelete<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipKey>,
+            <V as std::convert::TryInto<
+                types::DataObjectUserRelationshipKey,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectUserRelationshipKey` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipKey,
+            ) -> types::DataObjectUserRelationshipKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_delete",
+            };
+            crate::runtime_send::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_update`]
+    ///
+    /// [`Client::data_object_user_relationship_update`]: super::Client::data_object_user_relationship_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipUpdate<'a> {
+        client: &'a super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl<'a> DataObjectUserRelationshipUpdate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_name: Err("type_name was not initialized".to_string()),
+                external_id: Err("external_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn type_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypeName>,
+        {
+            self.type_name = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
+                });
+            self
+        }
+        pub fn external_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectExternalId>,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `DataObjectExternalId` for external_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
+            <V as std::convert::TryInto<
+                types::DataObjectUserRelationshipRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_update",
             };
             crate::runtime_send::finish(
                     client,

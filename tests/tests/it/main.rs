@@ -7,6 +7,7 @@ mod breaking;
 mod common;
 mod contract_catalogs;
 mod contract_cdi;
+mod contract_data_objects;
 mod contract_dispatch;
 mod contract_email;
 mod contract_export;
