@@ -70,9 +70,8 @@ async fn lists_are_walked_in_all_three_paging_styles() {
     braze.set_items("email_hard_bounces_list", bounces);
     let day = braze_sdk::chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let got = c
-        .email_hard_bounces_list()
+        .email_hard_bounces_list(day)
         .start_date(day)
-        .end_date(day)
         .collect_all()
         .await
         .unwrap();
@@ -94,12 +93,7 @@ async fn lists_are_walked_in_all_three_paging_styles() {
         items("catalog_items_list", "items", "id", 120),
     );
     let name = CatalogName::try_from("stores").unwrap();
-    let got = c
-        .catalog_items_list()
-        .catalog_name(name)
-        .collect_all()
-        .await
-        .unwrap();
+    let got = c.catalog_items_list(name).collect_all().await.unwrap();
     assert_eq!(got.len(), 120);
     assert_eq!(braze.calls("catalog_items_list"), 3, "50 per page");
     let last = braze.requests("catalog_items_list").pop().unwrap();
@@ -128,7 +122,7 @@ async fn refused_inputs_come_back_as_non_fatal_errors_at_the_caller_s_index() {
         events,
         ..Default::default()
     };
-    let report = batch::send_all(body, 2, |piece| c.users_track().body(piece).send()).await;
+    let report = batch::send_all(body, 2, |piece| c.users_track(piece).send()).await;
     let rejected: Vec<usize> = report.input_errors().map(|e| e.index).collect();
     let mut sorted = rejected.clone();
     sorted.sort();
@@ -138,8 +132,7 @@ async fn refused_inputs_come_back_as_non_fatal_errors_at_the_caller_s_index() {
     let sent: Vec<types::UsersTrackRequest> = braze.received("users_track");
     assert_eq!(sent.iter().map(|b| b.events.len()).sum::<usize>(), 120);
     let response = c
-        .users_track()
-        .body(types::UsersTrackRequest {
+        .users_track(types::UsersTrackRequest {
             events: vec![types::UserEvent::new("played", at).external_id("ghost")],
             ..Default::default()
         })

@@ -35,6 +35,7 @@ mod pagination;
 mod prepared;
 mod sdk_faults;
 mod sdk_runtime;
+mod sdk_surface;
 mod sdk_throttle;
 mod sdk_tls;
 mod sdk_tracing;
