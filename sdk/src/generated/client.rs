@@ -869,7 +869,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_types_list(&self) -> builder::DataObjectTypesList<'_> {
+    pub fn data_object_types_list(&self) -> builder::DataObjectTypesList {
         builder::DataObjectTypesList::new(self)
     }
     #[cfg(feature = "data-objects")]
@@ -889,13 +889,22 @@ impl Client {
     /// Arguments:
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// ```text
-    /// let response = client.data_object_type_get()
-    ///     .type_name(type_name)
+    /// let response = client.data_object_type_get(type_name)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_type_get(&self) -> builder::DataObjectTypeGet<'_> {
-        builder::DataObjectTypeGet::new(self)
+    pub fn data_object_type_get<P0>(&self, type_name: P0) -> builder::DataObjectTypeGet
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectTypeGet::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// List the kinds of user links a type allows
@@ -918,17 +927,27 @@ impl Client {
     ///
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// ```text
-    /// let response = client.data_object_user_relationship_types_list()
-    ///     .type_name(type_name)
+    /// let response = client.data_object_user_relationship_types_list(type_name)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationship_types_list(
+    pub fn data_object_user_relationship_types_list<P0>(
         &self,
-    ) -> builder::DataObjectUserRelationshipTypesList<'_> {
-        builder::DataObjectUserRelationshipTypesList::new(self)
+        type_name: P0,
+    ) -> builder::DataObjectUserRelationshipTypesList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipTypesList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// List the kinds of record links a type allows
@@ -957,18 +976,28 @@ impl Client {
     ///
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// ```text
-    /// let response = client.data_object_object_relationship_types_list()
-    ///     .type_name(type_name)
+    /// let response = client.data_object_object_relationship_types_list(type_name)
     ///     .anchor(anchor)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_object_relationship_types_list(
+    pub fn data_object_object_relationship_types_list<P0>(
         &self,
-    ) -> builder::DataObjectObjectRelationshipTypesList<'_> {
-        builder::DataObjectObjectRelationshipTypesList::new(self)
+        type_name: P0,
+    ) -> builder::DataObjectObjectRelationshipTypesList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectObjectRelationshipTypesList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// List the records of a data object type
@@ -992,16 +1021,25 @@ impl Client {
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// - `search_term`: Only records whose `external_id` contains this text.
     /// ```text
-    /// let response = client.data_objects_list()
-    ///     .type_name(type_name)
+    /// let response = client.data_objects_list(type_name)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .search_term(search_term)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_objects_list(&self) -> builder::DataObjectsList<'_> {
-        builder::DataObjectsList::new(self)
+    pub fn data_objects_list<P0>(&self, type_name: P0) -> builder::DataObjectsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Create a data object record
@@ -1024,14 +1062,27 @@ impl Client {
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// - `body`
     /// ```text
-    /// let response = client.data_object_create()
-    ///     .type_name(type_name)
-    ///     .body(body)
+    /// let response = client.data_object_create(type_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_create(&self) -> builder::DataObjectCreate<'_> {
-        builder::DataObjectCreate::new(self)
+    pub fn data_object_create<P0>(
+        &self,
+        type_name: P0,
+        body: types::DataObjectCreateRequest,
+    ) -> builder::DataObjectCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Get one data object record
@@ -1050,14 +1101,34 @@ impl Client {
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// - `external_id`: Your identifier of the record within its type.
     /// ```text
-    /// let response = client.data_object_get()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
+    /// let response = client.data_object_get(type_name, external_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_get(&self) -> builder::DataObjectGet<'_> {
-        builder::DataObjectGet::new(self)
+    pub fn data_object_get<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectGet
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectGet::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Create or overwrite a data object record
@@ -1079,15 +1150,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_replace()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_replace(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_replace(&self) -> builder::DataObjectReplace<'_> {
-        builder::DataObjectReplace::new(self)
+    pub fn data_object_replace<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectReplaceRequest,
+    ) -> builder::DataObjectReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Delete a data object record
@@ -1106,14 +1198,34 @@ impl Client {
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// - `external_id`: Your identifier of the record within its type.
     /// ```text
-    /// let response = client.data_object_delete()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
+    /// let response = client.data_object_delete(type_name, external_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_delete(&self) -> builder::DataObjectDelete<'_> {
-        builder::DataObjectDelete::new(self)
+    pub fn data_object_delete<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Change some attributes of a data object record
@@ -1135,15 +1247,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_update()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_update(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_update(&self) -> builder::DataObjectUpdate<'_> {
-        builder::DataObjectUpdate::new(self)
+    pub fn data_object_update<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUpdateRequest,
+    ) -> builder::DataObjectUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// List the links of a record to other records
@@ -1173,9 +1306,7 @@ impl Client {
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// - `rel_kind`: Only relationships of this kind.
     /// ```text
-    /// let response = client.data_object_relationships_list()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
+    /// let response = client.data_object_relationships_list(type_name, external_id)
     ///     .anchor(anchor)
     ///     .limit(limit)
     ///     .offset(offset)
@@ -1183,10 +1314,30 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_relationships_list(
+    pub fn data_object_relationships_list<P0, P1>(
         &self,
-    ) -> builder::DataObjectRelationshipsList<'_> {
-        builder::DataObjectRelationshipsList::new(self)
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectRelationshipsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Create or overwrite a link between records
@@ -1207,17 +1358,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_replace()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_relationship_replace(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_relationship_replace(
+    pub fn data_object_relationship_replace<P0, P1>(
         &self,
-    ) -> builder::DataObjectRelationshipReplace<'_> {
-        builder::DataObjectRelationshipReplace::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Link a record to another record
@@ -1241,17 +1411,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_create()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_relationship_create(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_relationship_create(
+    pub fn data_object_relationship_create<P0, P1>(
         &self,
-    ) -> builder::DataObjectRelationshipCreate<'_> {
-        builder::DataObjectRelationshipCreate::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Remove a link between records
@@ -1272,17 +1461,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_delete()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_relationship_delete(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_relationship_delete(
+    pub fn data_object_relationship_delete<P0, P1>(
         &self,
-    ) -> builder::DataObjectRelationshipDelete<'_> {
-        builder::DataObjectRelationshipDelete::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipKey,
+    ) -> builder::DataObjectRelationshipDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Change some attributes of a link between records
@@ -1304,17 +1512,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_update()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_relationship_update(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_relationship_update(
+    pub fn data_object_relationship_update<P0, P1>(
         &self,
-    ) -> builder::DataObjectRelationshipUpdate<'_> {
-        builder::DataObjectRelationshipUpdate::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// List the users linked to a record
@@ -1340,19 +1567,37 @@ impl Client {
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// - `rel_kind`: Only relationships of this kind.
     /// ```text
-    /// let response = client.data_object_user_relationships_list()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
+    /// let response = client.data_object_user_relationships_list(type_name, external_id)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .rel_kind(rel_kind)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationships_list(
+    pub fn data_object_user_relationships_list<P0, P1>(
         &self,
-    ) -> builder::DataObjectUserRelationshipsList<'_> {
-        builder::DataObjectUserRelationshipsList::new(self)
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectUserRelationshipsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Create or overwrite a user's link to a record
@@ -1373,17 +1618,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_replace()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_user_relationship_replace(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationship_replace(
+    pub fn data_object_user_relationship_replace<P0, P1>(
         &self,
-    ) -> builder::DataObjectUserRelationshipReplace<'_> {
-        builder::DataObjectUserRelationshipReplace::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Link a user to a record
@@ -1405,17 +1669,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_create()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_user_relationship_create(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationship_create(
+    pub fn data_object_user_relationship_create<P0, P1>(
         &self,
-    ) -> builder::DataObjectUserRelationshipCreate<'_> {
-        builder::DataObjectUserRelationshipCreate::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Remove a user's link to a record
@@ -1436,17 +1719,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_delete()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_user_relationship_delete(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationship_delete(
+    pub fn data_object_user_relationship_delete<P0, P1>(
         &self,
-    ) -> builder::DataObjectUserRelationshipDelete<'_> {
-        builder::DataObjectUserRelationshipDelete::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipKey,
+    ) -> builder::DataObjectUserRelationshipDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "data-objects")]
     /// Change some attributes of a user's link to a record
@@ -1467,17 +1769,36 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_update()
-    ///     .type_name(type_name)
-    ///     .external_id(external_id)
-    ///     .body(body)
+    /// let response = client.data_object_user_relationship_update(type_name, external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn data_object_user_relationship_update(
+    pub fn data_object_user_relationship_update<P0, P1>(
         &self,
-    ) -> builder::DataObjectUserRelationshipUpdate<'_> {
-        builder::DataObjectUserRelationshipUpdate::new(self)
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "subscription-groups")]
     /// Set the subscription group state of up to 50 users
@@ -6927,17 +7248,17 @@ pub mod builder {
     ///
     /// [`Client::data_object_types_list`]: super::Client::data_object_types_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectTypesList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectTypesList {
+        client: super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
         search_term: Result<Option<types::DataObjectTypesListSearchTerm>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectTypesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectTypesList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 limit: Ok(None),
                 offset: Ok(None),
                 search_term: Ok(None),
@@ -6946,36 +7267,41 @@ pub mod builder {
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn search_term<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectTypesListSearchTerm>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectTypesListSearchTerm,
+            >>::Error: ::std::fmt::Display,
         {
             self.search_term = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectTypesListSearchTerm` for search_term failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "invalid `search_term` (DataObjectTypesListSearchTerm): {}", e
+                    )
                 });
             self
         }
@@ -6984,6 +7310,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectTypeList>, Error<types::BrazeError>> {
             let Self { client, limit, offset, search_term } = self;
+            let client = &client;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let search_term = search_term.map_err(Error::InvalidRequest)?;
@@ -7024,28 +7351,23 @@ pub mod builder {
     ///
     /// [`Client::data_object_type_get`]: super::Client::data_object_type_get
     #[derive(Debug, Clone)]
-    pub struct DataObjectTypeGet<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectTypeGet {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectTypeGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectTypeGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
             }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/data_objects/types/{type_name}`
         pub async fn send(
@@ -7055,6 +7377,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let url = [
                 client.baseurl.as_str(),
@@ -7095,54 +7418,50 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationship_types_list`]: super::Client::data_object_user_relationship_types_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipTypesList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipTypesList {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipTypesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectUserRelationshipTypesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
                 limit: Ok(None),
                 offset: Ok(None),
             }
         }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/data_objects/types/{type_name}/user_relationship_types`
@@ -7153,6 +7472,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, limit, offset } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
@@ -7198,68 +7518,65 @@ pub mod builder {
     ///
     /// [`Client::data_object_object_relationship_types_list`]: super::Client::data_object_object_relationship_types_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectObjectRelationshipTypesList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectObjectRelationshipTypesList {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         anchor: Result<Option<types::DataObjectAnchor>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectObjectRelationshipTypesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectObjectRelationshipTypesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
                 anchor: Ok(None),
                 limit: Ok(None),
                 offset: Ok(None),
             }
         }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
         pub fn anchor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectAnchor>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectAnchor,
+            >>::Error: ::std::fmt::Display,
         {
             self.anchor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectAnchor` for anchor failed".to_string()
-                });
+                .map_err(|e| format!("invalid `anchor` (DataObjectAnchor): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/data_objects/types/{type_name}/object_relationship_types`
@@ -7270,6 +7587,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, anchor, limit, offset } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let anchor = anchor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -7317,68 +7635,66 @@ pub mod builder {
     ///
     /// [`Client::data_objects_list`]: super::Client::data_objects_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectsList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectsList {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
         search_term: Result<Option<types::DataObjectsListSearchTerm>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
                 limit: Ok(None),
                 offset: Ok(None),
                 search_term: Ok(None),
             }
         }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn search_term<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectsListSearchTerm>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectsListSearchTerm,
+            >>::Error: ::std::fmt::Display,
         {
             self.search_term = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectsListSearchTerm` for search_term failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `search_term` (DataObjectsListSearchTerm): {}", e)
                 });
             self
         }
@@ -7387,6 +7703,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectList>, Error<types::BrazeError>> {
             let Self { client, type_name, limit, offset, search_term } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
@@ -7433,47 +7750,29 @@ pub mod builder {
     ///
     /// [`Client::data_object_create`]: super::Client::data_object_create
     #[derive(Debug, Clone)]
-    pub struct DataObjectCreate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectCreate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         body: Result<types::DataObjectCreateRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectCreateRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -7489,6 +7788,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
             let Self { client, type_name, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -7531,48 +7831,36 @@ pub mod builder {
     ///
     /// [`Client::data_object_get`]: super::Client::data_object_get
     #[derive(Debug, Clone)]
-    pub struct DataObjectGet<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectGet {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
             }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let url = [
@@ -7616,61 +7904,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_replace`]: super::Client::data_object_replace
     #[derive(Debug, Clone)]
-    pub struct DataObjectReplace<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectReplace {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectReplaceRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectReplace<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectReplaceRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectReplaceRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectReplaceRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -7686,6 +7948,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -7731,48 +7994,36 @@ pub mod builder {
     ///
     /// [`Client::data_object_delete`]: super::Client::data_object_delete
     #[derive(Debug, Clone)]
-    pub struct DataObjectDelete<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectDelete {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
             }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let url = [
@@ -7816,61 +8067,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_update`]: super::Client::data_object_update
     #[derive(Debug, Clone)]
-    pub struct DataObjectUpdate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUpdate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectUpdateRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectUpdateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -7886,6 +8111,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -7931,8 +8157,8 @@ pub mod builder {
     ///
     /// [`Client::data_object_relationships_list`]: super::Client::data_object_relationships_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectRelationshipsList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectRelationshipsList {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         anchor: Result<Option<types::DataObjectAnchor>, String>,
@@ -7941,86 +8167,79 @@ pub mod builder {
         rel_kind: Result<Option<types::DataObjectRelationshipsListRelKind>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectRelationshipsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectRelationshipsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
                 anchor: Ok(None),
                 limit: Ok(None),
                 offset: Ok(None),
                 rel_kind: Ok(None),
             }
         }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn anchor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectAnchor>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectAnchor,
+            >>::Error: ::std::fmt::Display,
         {
             self.anchor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectAnchor` for anchor failed".to_string()
-                });
+                .map_err(|e| format!("invalid `anchor` (DataObjectAnchor): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn rel_kind<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectRelationshipsListRelKind>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectRelationshipsListRelKind,
+            >>::Error: ::std::fmt::Display,
         {
             self.rel_kind = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectRelationshipsListRelKind` for rel_kind failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "invalid `rel_kind` (DataObjectRelationshipsListRelKind): {}", e
+                    )
                 });
             self
         }
@@ -8040,6 +8259,7 @@ pub mod builder {
                 offset,
                 rel_kind,
             } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let anchor = anchor.map_err(Error::InvalidRequest)?;
@@ -8092,62 +8312,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_relationship_replace`]: super::Client::data_object_relationship_replace
     #[derive(Debug, Clone)]
-    pub struct DataObjectRelationshipReplace<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectRelationshipReplace {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectObjectRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectRelationshipReplace<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectRelationshipReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectObjectRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8166,6 +8359,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8212,62 +8406,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_relationship_create`]: super::Client::data_object_relationship_create
     #[derive(Debug, Clone)]
-    pub struct DataObjectRelationshipCreate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectRelationshipCreate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectObjectRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectRelationshipCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectRelationshipCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectObjectRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8286,6 +8453,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8332,62 +8500,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_relationship_delete`]: super::Client::data_object_relationship_delete
     #[derive(Debug, Clone)]
-    pub struct DataObjectRelationshipDelete<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectRelationshipDelete {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectObjectRelationshipKey, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectRelationshipDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectObjectRelationshipKey>,
-            <V as std::convert::TryInto<
+    impl DataObjectRelationshipDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectObjectRelationshipKey,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectObjectRelationshipKey` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8403,6 +8544,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8449,62 +8591,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_relationship_update`]: super::Client::data_object_relationship_update
     #[derive(Debug, Clone)]
-    pub struct DataObjectRelationshipUpdate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectRelationshipUpdate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectObjectRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectRelationshipUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectObjectRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectRelationshipUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectObjectRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectObjectRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8523,6 +8638,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8569,8 +8685,8 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationships_list`]: super::Client::data_object_user_relationships_list
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipsList<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipsList {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
@@ -8578,73 +8694,66 @@ pub mod builder {
         rel_kind: Result<Option<types::DataObjectUserRelationshipsListRelKind>, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl DataObjectUserRelationshipsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
                 limit: Ok(None),
                 offset: Ok(None),
                 rel_kind: Ok(None),
             }
         }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn rel_kind<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DataObjectUserRelationshipsListRelKind>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectUserRelationshipsListRelKind,
+            >>::Error: ::std::fmt::Display,
         {
             self.rel_kind = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `DataObjectUserRelationshipsListRelKind` for rel_kind failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "invalid `rel_kind` (DataObjectUserRelationshipsListRelKind): {}",
+                        e
+                    )
                 });
             self
         }
@@ -8656,6 +8765,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, limit, offset, rel_kind } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -8706,62 +8816,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationship_replace`]: super::Client::data_object_user_relationship_replace
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipReplace<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipReplace {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectUserRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipReplace<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectUserRelationshipReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectUserRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8780,6 +8863,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8826,62 +8910,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationship_create`]: super::Client::data_object_user_relationship_create
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipCreate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipCreate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectUserRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectUserRelationshipCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectUserRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -8900,6 +8957,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -8946,62 +9004,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationship_delete`]: super::Client::data_object_user_relationship_delete
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipDelete<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipDelete {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectUserRelationshipKey, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectUserRelationshipKey>,
-            <V as std::convert::TryInto<
+    impl DataObjectUserRelationshipDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectUserRelationshipKey,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectUserRelationshipKey` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -9017,6 +9048,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -9063,62 +9095,35 @@ pub mod builder {
     ///
     /// [`Client::data_object_user_relationship_update`]: super::Client::data_object_user_relationship_update
     #[derive(Debug, Clone)]
-    pub struct DataObjectUserRelationshipUpdate<'a> {
-        client: &'a super::Client,
+    pub struct DataObjectUserRelationshipUpdate {
+        client: super::Client,
         type_name: Result<types::DataObjectTypeName, String>,
         external_id: Result<types::DataObjectExternalId, String>,
         body: Result<types::DataObjectUserRelationshipRequest, String>,
     }
     #[cfg(feature = "data-objects")]
-    impl<'a> DataObjectUserRelationshipUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                type_name: Err("type_name was not initialized".to_string()),
-                external_id: Err("external_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn type_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectTypeName>,
-        {
-            self.type_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectTypeName` for type_name failed".to_string()
-                });
-            self
-        }
-        pub fn external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectExternalId>,
-        {
-            self.external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `DataObjectExternalId` for external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::DataObjectUserRelationshipRequest>,
-            <V as std::convert::TryInto<
+    impl DataObjectUserRelationshipUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::DataObjectUserRelationshipRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DataObjectUserRelationshipRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -9137,6 +9142,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, type_name, external_id, body } = self;
+            let client = &client;
             let type_name = type_name.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;

@@ -111,7 +111,7 @@ impl crate::builder::CdiJobSyncStatusList {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectTypesList<'a> {
+impl crate::builder::DataObjectTypesList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -120,7 +120,7 @@ impl<'a> crate::builder::DataObjectTypesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, DataObjectTypeSummary, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, DataObjectTypeSummary, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {
@@ -149,7 +149,7 @@ impl<'a> crate::builder::DataObjectTypesList<'a> {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectUserRelationshipTypesList<'a> {
+impl crate::builder::DataObjectUserRelationshipTypesList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -158,7 +158,9 @@ impl<'a> crate::builder::DataObjectUserRelationshipTypesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, DataObjectUserRelationshipType, types::BrazeError> {
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectUserRelationshipType, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {
@@ -187,7 +189,7 @@ impl<'a> crate::builder::DataObjectUserRelationshipTypesList<'a> {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectObjectRelationshipTypesList<'a> {
+impl crate::builder::DataObjectObjectRelationshipTypesList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -198,7 +200,7 @@ impl<'a> crate::builder::DataObjectObjectRelationshipTypesList<'a> {
     #[inline]
     pub fn stream(
         self,
-    ) -> Items<'a, DataObjectObjectRelationshipType, types::BrazeError> {
+    ) -> Items<'static, DataObjectObjectRelationshipType, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {
@@ -227,7 +229,7 @@ impl<'a> crate::builder::DataObjectObjectRelationshipTypesList<'a> {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectsList<'a> {
+impl crate::builder::DataObjectsList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -236,7 +238,7 @@ impl<'a> crate::builder::DataObjectsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, DataObject, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, DataObject, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {
@@ -263,7 +265,7 @@ impl<'a> crate::builder::DataObjectsList<'a> {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectRelationshipsList<'a> {
+impl crate::builder::DataObjectRelationshipsList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -272,7 +274,9 @@ impl<'a> crate::builder::DataObjectRelationshipsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, DataObjectObjectRelationship, types::BrazeError> {
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectObjectRelationship, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {
@@ -301,7 +305,7 @@ impl<'a> crate::builder::DataObjectRelationshipsList<'a> {
     }
 }
 #[cfg(feature = "data-objects")]
-impl<'a> crate::builder::DataObjectUserRelationshipsList<'a> {
+impl crate::builder::DataObjectUserRelationshipsList {
     /// Every item of the list, requesting windows of 250 (`limit`, the largest
     /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -310,7 +314,9 @@ impl<'a> crate::builder::DataObjectUserRelationshipsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, DataObjectUserRelationship, types::BrazeError> {
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectUserRelationship, types::BrazeError> {
         crate::stream::by_offset(
             250u64,
             move |offset, limit| {

@@ -935,48 +935,51 @@ pub async fn call(
         }
         "data_object_create" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_create();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectCreateRequest,
-                        >("data_object_create", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_create", "type_name", call)?,
+                    required_body::<
+                        types::DataObjectCreateRequest,
+                    >("data_object_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_delete();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
+            let mut b = client
+                .data_object_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_delete", "external_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_get" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_get();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
+            let mut b = client
+                .data_object_get(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_get", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_get", "external_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_object_relationship_types_list" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_object_relationship_types_list();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
+            let mut b = client
+                .data_object_object_relationship_types_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_object_relationship_types_list", "type_name", call)?,
+                );
             if let Some(v) = call.param("anchor") {
                 b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
             }
@@ -990,89 +993,79 @@ pub async fn call(
         }
         "data_object_relationship_create" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_relationship_create();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectObjectRelationshipRequest,
-                        >("data_object_relationship_create", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_relationship_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_create", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_create", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_relationship_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_relationship_delete();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectObjectRelationshipKey,
-                        >("data_object_relationship_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_relationship_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_delete", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipKey,
+                    >("data_object_relationship_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_relationship_replace" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_relationship_replace();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectObjectRelationshipRequest,
-                        >("data_object_relationship_replace", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_relationship_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_replace", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_relationship_update" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_relationship_update();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectObjectRelationshipRequest,
-                        >("data_object_relationship_update", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_relationship_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_relationships_list" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_relationships_list();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
+            let mut b = client
+                .data_object_relationships_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationships_list", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationships_list", "external_id", call)?,
+                );
             if let Some(v) = call.param("anchor") {
                 b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
             }
@@ -1092,29 +1085,28 @@ pub async fn call(
         }
         "data_object_replace" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_replace();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectReplaceRequest,
-                        >("data_object_replace", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectReplaceRequest,
+                    >("data_object_replace", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_type_get" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_type_get();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
+            let mut b = client
+                .data_object_type_get(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_type_get", "type_name", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_types_list" => {
@@ -1136,86 +1128,76 @@ pub async fn call(
         }
         "data_object_update" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_update();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectUpdateRequest,
-                        >("data_object_update", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUpdateRequest,
+                    >("data_object_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_user_relationship_create" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationship_create();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectUserRelationshipRequest,
-                        >("data_object_user_relationship_create", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_user_relationship_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_create", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_create", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_user_relationship_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationship_delete();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectUserRelationshipKey,
-                        >("data_object_user_relationship_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_user_relationship_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_delete", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipKey,
+                    >("data_object_user_relationship_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_user_relationship_replace" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationship_replace();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectUserRelationshipRequest,
-                        >("data_object_user_relationship_replace", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_user_relationship_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_replace", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_user_relationship_types_list" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationship_types_list();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
+            let mut b = client
+                .data_object_user_relationship_types_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_types_list", "type_name", call)?,
+                );
             if let Some(v) = call.param("limit") {
                 b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
             }
@@ -1226,32 +1208,31 @@ pub async fn call(
         }
         "data_object_user_relationship_update" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationship_update();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::DataObjectUserRelationshipRequest,
-                        >("data_object_user_relationship_update", v)?,
-                    );
-            }
+            let mut b = client
+                .data_object_user_relationship_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_user_relationships_list" => {
             #[allow(unused_mut)]
-            let mut b = client.data_object_user_relationships_list();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
-            if let Some(v) = call.param("external_id") {
-                b = b.external_id(arg::<types::DataObjectExternalId>("external_id", v)?);
-            }
+            let mut b = client
+                .data_object_user_relationships_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationships_list", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationships_list", "external_id", call)?,
+                );
             if let Some(v) = call.param("rel_kind") {
                 b = b
                     .rel_kind(
@@ -1270,10 +1251,12 @@ pub async fn call(
         }
         "data_objects_list" => {
             #[allow(unused_mut)]
-            let mut b = client.data_objects_list();
-            if let Some(v) = call.param("type_name") {
-                b = b.type_name(arg::<types::DataObjectTypeName>("type_name", v)?);
-            }
+            let mut b = client
+                .data_objects_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_objects_list", "type_name", call)?,
+                );
             if let Some(v) = call.param("search_term") {
                 b = b
                     .search_term(
