@@ -148,6 +148,7 @@ struct Scripted {
 pub(crate) struct State {
     pub(crate) api_key: Option<String>,
     pub(crate) validate: bool,
+    pub(crate) record: bool,
     /// Limits set by the test, by bucket (`None`: not limited).
     pub(crate) limits: HashMap<String, Option<Limit>>,
     /// The spec's limits apply where the test set none.
@@ -164,6 +165,13 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Records a request, if recording is on.
+    pub(crate) fn keep(&mut self, r: impl FnOnce() -> Recorded) {
+        if self.record {
+            self.log.push(r());
+        }
+    }
+
     /// The fault for the call just counted, if any.
     pub(crate) fn fault_for(&self, operation: &str, nth: usize, total: usize) -> Option<Fault> {
         self.faults.iter().rev().find_map(|s| {
@@ -201,6 +209,7 @@ pub struct Builder {
     port: u16,
     api_key: Option<String>,
     validate: bool,
+    record: bool,
     spec_limits: bool,
     limits: Vec<(String, Option<Limit>)>,
     chaos: Option<(f64, u64)>,
@@ -212,6 +221,7 @@ impl Default for Builder {
             port: 0,
             api_key: None,
             validate: true,
+            record: true,
             spec_limits: true,
             limits: Vec::new(),
             chaos: None,
@@ -253,6 +263,14 @@ impl Builder {
         self
     }
 
+    /// Whether each request is kept for [`MockBraze::requests`] and
+    /// [`MockBraze::received`] (default true; counters are always kept). A
+    /// benchmark sending many requests turns it off.
+    pub fn record(mut self, on: bool) -> Self {
+        self.record = on;
+        self
+    }
+
     /// Answers a `rate` (0 to 1) of the calls with a random fault (500, 503,
     /// 429 with `Retry-After: 1`, or a dropped connection), drawn from `seed`:
     /// the same seed and calls give the same faults.
@@ -273,6 +291,7 @@ impl Builder {
         let state = State {
             api_key: self.api_key,
             validate: self.validate,
+            record: self.record,
             spec_limits: self.spec_limits,
             limits: self.limits.into_iter().collect(),
             chaos: self.chaos,
@@ -519,4 +538,15 @@ impl MockBraze {
         s.faults.clear();
         s.windows.clear();
     }
+}
+
+/// A base URL on 127.0.0.1 that nothing listens on (a port bound and
+/// released), for testing a refused connection.
+pub async fn refused_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("braze-mock: cannot bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    drop(listener);
+    url
 }
