@@ -81,12 +81,13 @@ async fn data_object_create_posts_the_record_and_decodes_the_201() {
         .mount(&server)
         .await;
     let response = client
-        .data_object_create()
-        .type_name("account")
-        .body(types::DataObjectCreateRequest::new(
-            attributes(json!({"name": "New Account", "industry": "software"})),
-            "acct-new".parse::<types::DataObjectExternalId>().unwrap(),
-        ))
+        .data_object_create(
+            "account",
+            types::DataObjectCreateRequest::new(
+                attributes(json!({"name": "New Account", "industry": "software"})),
+                "acct-new".parse::<types::DataObjectExternalId>().unwrap(),
+            ),
+        )
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -115,12 +116,11 @@ async fn data_object_update_patches_only_the_fields_sent() {
         .mount(&server)
         .await;
     let response = client
-        .data_object_update()
-        .type_name("account")
-        .external_id("acct-123")
-        .body(types::DataObjectUpdateRequest::new(attributes(
-            json!({"credits": 750}),
-        )))
+        .data_object_update(
+            "account",
+            "acct-123",
+            types::DataObjectUpdateRequest::new(attributes(json!({"credits": 750}))),
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -148,15 +148,16 @@ async fn data_object_relationship_delete_sends_its_key_in_a_delete_body() {
     .mount(&server)
     .await;
     let response = client
-        .data_object_relationship_delete()
-        .type_name("account")
-        .external_id("acct-123")
-        .body(types::DataObjectObjectRelationshipKey {
-            rel_kind: "subaccount".parse().unwrap(),
-            related_type_name: "account".parse().unwrap(),
-            related_external_id: "acct-456".parse().unwrap(),
-            anchor: Some(types::DataObjectAnchor::Source),
-        })
+        .data_object_relationship_delete(
+            "account",
+            "acct-123",
+            types::DataObjectObjectRelationshipKey {
+                rel_kind: "subaccount".parse().unwrap(),
+                related_type_name: "account".parse().unwrap(),
+                related_external_id: "acct-456".parse().unwrap(),
+                anchor: Some(types::DataObjectAnchor::Source),
+            },
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -193,9 +194,7 @@ async fn data_object_relationships_list_reads_links_from_the_target_side() {
     .mount(&server)
     .await;
     let page = client
-        .data_object_relationships_list()
-        .type_name("account")
-        .external_id("acct-456")
+        .data_object_relationships_list("account", "acct-456")
         .anchor(types::DataObjectAnchor::Target)
         .send()
         .await
@@ -230,10 +229,9 @@ async fn data_object_user_relationship_create_links_a_user_by_braze_id() {
         .mount(&server)
         .await;
     let response = client
-        .data_object_user_relationship_create()
-        .type_name("account")
-        .external_id("acct-123")
-        .body(
+        .data_object_user_relationship_create(
+            "account",
+            "acct-123",
             types::DataObjectUserRelationshipRequest::new(
                 "507f1f77bcf86cd799439011"
                     .parse::<types::DataObjectUserRelationshipRequestBrazeId>()
@@ -283,8 +281,7 @@ async fn data_objects_list_streams_windows_of_250_until_one_holds_fewer() {
         .mount(&server)
         .await;
     let all = client
-        .data_objects_list()
-        .type_name("account")
+        .data_objects_list("account")
         .search_term("acct")
         .collect_all()
         .await
@@ -305,12 +302,13 @@ async fn a_duplicate_record_is_an_error_with_its_id() {
         .mount(&server)
         .await;
     let err = client
-        .data_object_create()
-        .type_name("account")
-        .body(types::DataObjectCreateRequest::new(
-            attributes(json!({"name": "Acme"})),
-            "acct-123".parse::<types::DataObjectExternalId>().unwrap(),
-        ))
+        .data_object_create(
+            "account",
+            types::DataObjectCreateRequest::new(
+                attributes(json!({"name": "Acme"})),
+                "acct-123".parse::<types::DataObjectExternalId>().unwrap(),
+            ),
+        )
         .send()
         .await
         .expect_err("a 409 is an error");
