@@ -3,9 +3,9 @@
 //! no command yet. A path that matches an operation of the spec counts in
 //! that operation's rate-limit bucket and follows its retry rules.
 
-use braze_sdk::runtime::{ClientHooks, ClientInfo, OperationInfo};
+use braze_sdk::Client;
+use braze_sdk::runtime::ClientInfo;
 use braze_sdk::serde_json::{self, Value};
-use braze_sdk::{Client, Error};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
 use crate::call::sdk_failure;
@@ -52,11 +52,11 @@ pub async fn run(
         .build()
         .map_err(|e| Failure::usage(format!("cannot build the request: {e}")))?;
     let exchange = client
-        .exec(request, &OperationInfo { operation_id })
+        .send_request(request, operation_id)
         .await
-        .map_err(|f| sdk_failure(Error::<()>::from(f)))?;
+        .map_err(sdk_failure)?;
     let status = exchange.status();
-    let text = exchange.body();
+    let text: &[u8] = &exchange;
     let value = if text.is_empty() {
         Value::Null
     } else {

@@ -257,16 +257,3 @@ where
         }),
     })
 }
-
-/// A reply whose body is a byte stream (none of the spec's operations today).
-#[allow(dead_code)]
-pub async fn reply_stream<E: Debug>(
-    r: Result<ResponseValue<braze_sdk::runtime::ByteStream>, braze_sdk::Error<E>>,
-) -> Result<Reply, CallError> {
-    let r = r.map_err(|e| CallError::Sdk(sdk_failure(e)))?;
-    Ok(Reply {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: Value::Null,
-    })
-}

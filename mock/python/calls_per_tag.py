@@ -140,6 +140,38 @@ def call(doc: dict[str, Any], client: Any, op: dict[str, Any], item: dict[str, A
     return fn(client=client, **kwargs), {"module": module, "kwargs": kwargs, "example": example}
 
 
+def scripted(base_url: str, client: Any, models: Any) -> list[str]:
+    """Braze's behaviour set through braze-mock's control API (/_mock/)."""
+    import httpx
+
+    from braze_rest_api_client.api.campaigns import campaigns_list  # type: ignore[import-not-found]
+    from braze_rest_api_client.api.catalogs import catalogs_list  # type: ignore[import-not-found]
+
+    control = httpx.Client(base_url=f"{base_url}/_mock")
+    failures: list[str] = []
+    control.post("/reset").raise_for_status()  # calls are counted from here
+    items = [
+        {"id": f"c{i}", "name": f"campaign {i}", "is_api_campaign": False, "tags": [], "last_edited": "2026-01-01T00:00:00Z"}
+        for i in range(150)
+    ]
+    control.put("/operations/campaigns_list/items", json={"items": items}).raise_for_status()
+    pages = [campaigns_list.sync_detailed(client=client, page=p).parsed for p in (0, 1)]
+    sizes = [len(p.campaigns) if isinstance(p, models.CampaignsListResponse) else -1 for p in pages]
+    if sizes != [100, 50]:
+        failures.append(f"campaigns_list pages of 150 items: {sizes}")
+    else:
+        print("ok     campaigns_list over 150 items set by the test -> pages of 100 and 50")
+    control.post("/operations/catalogs_list/faults", json={"calls": "1", "status": 503}).raise_for_status()
+    control.put("/buckets/catalogs-sync/limit", json={"requests": 1, "window_seconds": 3600}).raise_for_status()
+    statuses = [int(catalogs_list.sync_detailed(client=client).status_code) for _ in range(3)]
+    counts = control.get("/counts").json()
+    if statuses != [503, 200, 429] or counts["rate_limited"].get("catalogs_list") != 1:
+        failures.append(f"catalogs_list with a 503 then a limit of 1: {statuses}, counts {counts}")
+    else:
+        print("ok     catalogs_list with a scripted 503 and a limit of 1 -> 503, 200, 429")
+    return failures
+
+
 def main() -> int:
     spec_path, base_url = sys.argv[1], sys.argv[2]
     doc = json.loads(pathlib.Path(spec_path).read_text())
@@ -200,10 +232,11 @@ def main() -> int:
         failures.append(f"users_track with a wrong price: {int(r.status_code)} {r.content[:300]!r}")
     else:
         print("ok     users_track with a wrong price -> 400 BrazeError naming /purchases/0/price")
+    failures += scripted(base_url, client, models)
     if failures:
         print(f"{len(failures)} failure(s):", *failures, sep="\n", file=sys.stderr)
         return 1
-    print(f"python-mock: {len(tags)} tags, one call each, and 2 refusals, as the spec says")
+    print(f"python-mock: {len(tags)} tags, one call each, 2 refusals, and a paged list, a fault and a 429 set through the control API")
     return 0
 
 

@@ -29,6 +29,7 @@
 //! (`braze-mock --port 0`, see `src/bin/braze_mock.rs`).
 
 mod answer;
+mod control;
 mod http;
 pub mod limits;
 #[doc(hidden)]
@@ -165,6 +166,40 @@ pub(crate) struct State {
 }
 
 impl State {
+    pub(crate) fn script(&mut self, operation: &str) -> &mut Script {
+        self.scripts.entry(operation.to_string()).or_default()
+    }
+
+    pub(crate) fn add_fault(
+        &mut self,
+        operation: &str,
+        first: usize,
+        last: Option<usize>,
+        fault: Fault,
+    ) {
+        self.faults.push(Scripted {
+            operation: operation.into(),
+            first,
+            last,
+            fault,
+        });
+    }
+
+    pub(crate) fn set_limit(&mut self, bucket: &str, limit: Option<Limit>) {
+        self.limits.insert(bucket.into(), limit);
+        self.windows.clear();
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.log.clear();
+        self.calls.clear();
+        self.total_calls = 0;
+        self.refused.clear();
+        self.scripts.clear();
+        self.faults.clear();
+        self.windows.clear();
+    }
+
     /// Records a request, if recording is on.
     pub(crate) fn keep(&mut self, r: impl FnOnce() -> Recorded) {
         if self.record {
@@ -441,20 +476,13 @@ impl MockBraze {
             Bound::Excluded(&n) => Some(n.saturating_sub(1)),
             Bound::Unbounded => None,
         };
-        self.state().faults.push(Scripted {
-            operation: operation.into(),
-            first,
-            last,
-            fault,
-        });
+        self.state().add_fault(operation, first, last, fault);
     }
 
     /// Sets (or with `None` lifts) the limit of a bucket (`*`: every bucket
     /// not set by name); its window count starts again.
     pub fn set_limit(&self, bucket: &str, limit: Option<Limit>) {
-        let mut s = self.state();
-        s.limits.insert(bucket.into(), limit);
-        s.windows.clear();
+        self.state().set_limit(bucket, limit);
     }
 
     /// Moves the server's clock forward (rate-limit windows end sooner).
@@ -529,14 +557,7 @@ impl MockBraze {
     /// Forgets recorded requests, counters, scripts, faults and windows
     /// (the limits set stay).
     pub fn reset(&self) {
-        let mut s = self.state();
-        s.log.clear();
-        s.calls.clear();
-        s.total_calls = 0;
-        s.refused.clear();
-        s.scripts.clear();
-        s.faults.clear();
-        s.windows.clear();
+        self.state().reset();
     }
 }
 

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use crate::http::{self, ReadError, Request, Response};
 use crate::spec::{Route, spec};
 use crate::validate::{Inputs, Rejection, authorize, check_request};
-use crate::{Fault, Recorded, State, answer, limits};
+use crate::{Fault, Recorded, State, answer, control, limits};
 
 /// Binds 127.0.0.1:`port` and serves in a task; returns the base URL.
 pub async fn serve(
@@ -109,6 +109,12 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
         .split_once('?')
         .unwrap_or((req.target.as_str(), ""));
     let (path, query) = (path.to_string(), query.to_string());
+    if path.starts_with(control::PREFIX) {
+        return Action::Respond(
+            control::handle(state, &req.method, &path, &query, &req.body),
+            None,
+        );
+    }
     let record = |operation: Option<&str>, status: u16| Recorded {
         operation: operation.map(str::to_string),
         method: req.method.clone(),

@@ -178,17 +178,6 @@ pub fn reply_unit<E: std::fmt::Debug>(
     })
 }
 
-pub async fn reply_stream<E: std::fmt::Debug>(
-    r: Result<ResponseValue<braze_sdk::runtime::ByteStream>, braze_sdk::Error<E>>,
-) -> Result<Reply, CallError> {
-    let r = r.map_err(sdk_error)?;
-    Ok(Reply {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: Value::Null,
-    })
-}
-
 /// One operation of the spec, with what the run needs of it.
 #[derive(Clone, Debug)]
 pub struct Operation {

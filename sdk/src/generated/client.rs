@@ -2,9 +2,9 @@
 // Change the spec (or the generator) and regenerate instead.
 
 #[allow(unused_imports)]
-pub use crate::runtime::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::runtime::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use crate::runtime::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::runtime::{encode_path, OperationInfo};
 pub use ::braze_sdk_types::types;
 #[derive(Clone, Debug)]
 /// Client for Braze REST API
@@ -72,13 +72,6 @@ impl ClientInfo<crate::runtime::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::ClientState>,
-    {}
-};
 impl Client {
     #[cfg(feature = "catalogs")]
     /// List the catalogs of a workspace
@@ -5703,10 +5696,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ClientInfo, Error, OperationInfo, ResponseValue};
     #[cfg(feature = "catalogs")]
     /// Builder for [`Client::catalogs_list`]
     ///
@@ -5744,7 +5734,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5816,7 +5806,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5880,7 +5870,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5965,7 +5955,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6047,7 +6037,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6129,7 +6119,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6211,7 +6201,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6293,7 +6283,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6366,7 +6356,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6453,7 +6443,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6540,7 +6530,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6610,7 +6600,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6697,7 +6687,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6779,7 +6769,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6852,7 +6842,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_field_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6934,7 +6924,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7007,7 +6997,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7077,7 +7067,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integrations_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7162,7 +7152,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_job_sync_status_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7227,7 +7217,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9237,7 +9227,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9306,7 +9296,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9431,7 +9421,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9569,7 +9559,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_user_status",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9638,7 +9628,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blacklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9707,7 +9697,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blocklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9776,7 +9766,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9845,7 +9835,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9914,7 +9904,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10043,7 +10033,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_hard_bounces_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10210,7 +10200,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_unsubscribes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10282,7 +10272,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10351,7 +10341,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10419,7 +10409,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10554,7 +10544,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10626,7 +10616,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10698,7 +10688,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10787,7 +10777,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10922,7 +10912,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10992,7 +10982,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11160,7 +11150,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11245,7 +11235,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11331,7 +11321,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11474,7 +11464,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11567,7 +11557,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11748,7 +11738,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11929,7 +11919,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_summary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12015,7 +12005,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12155,7 +12145,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12240,7 +12230,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12303,7 +12293,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12395,7 +12385,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12523,7 +12513,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sessions_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12659,7 +12649,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12724,7 +12714,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12818,7 +12808,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_dau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12912,7 +12902,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_mau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13006,7 +12996,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_new_users_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13100,7 +13090,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_uninstalls_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13202,7 +13192,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13265,7 +13255,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13374,7 +13364,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13442,7 +13432,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_product_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13512,7 +13502,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_attributes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13582,7 +13572,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13710,7 +13700,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_quantity_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13838,7 +13828,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_revenue_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13910,7 +13900,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13982,7 +13972,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14054,7 +14044,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14126,7 +14116,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14198,7 +14188,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14270,7 +14260,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14342,7 +14332,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14414,7 +14404,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14486,7 +14476,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_id_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14571,7 +14561,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14643,7 +14633,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14715,7 +14705,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14787,7 +14777,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14860,7 +14850,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14933,7 +14923,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15006,7 +14996,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15079,7 +15069,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15152,7 +15142,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15225,7 +15215,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15289,7 +15279,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_scheduled_broadcasts_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15362,7 +15352,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15435,7 +15425,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_start",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15512,7 +15502,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_url_generate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15565,7 +15555,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_centers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15633,7 +15623,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15718,7 +15708,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15790,7 +15780,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15859,7 +15849,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15933,7 +15923,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_search",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16013,7 +16003,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16086,7 +16076,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16175,7 +16165,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16245,7 +16235,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_delete",
             };
-            crate::runtime_send::finish_empty(
+            crate::runtime::finish_empty(
                     client,
                     request,
                     info,
@@ -16309,7 +16299,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_keys_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16382,7 +16372,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16455,7 +16445,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16528,7 +16518,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16625,7 +16615,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16697,7 +16687,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16824,7 +16814,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -16959,7 +16949,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17031,7 +17021,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17166,7 +17156,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17254,7 +17244,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17326,7 +17316,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17415,7 +17405,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17496,7 +17486,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17569,7 +17559,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17633,7 +17623,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17714,7 +17704,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17787,7 +17777,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17851,7 +17841,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17923,7 +17913,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_new",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -17995,7 +17985,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18062,7 +18052,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18135,7 +18125,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18207,7 +18197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_ids",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18279,7 +18269,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_segment",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18351,7 +18341,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18423,7 +18413,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18495,7 +18485,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_identify",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18559,7 +18549,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18623,7 +18613,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_merge",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18695,7 +18685,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -18764,7 +18754,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_bulk",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,

@@ -354,7 +354,7 @@ async fn malformed_json_and_a_wrong_shape_name_the_operation_and_the_path() {
     }
     assert!(
         err.to_string()
-            .starts_with("GET /catalogs: 200 OK: the body does not match"),
+            .starts_with("GET /catalogs: 200 OK: the body is not valid JSON"),
         "{err}"
     );
     let err = c.catalogs_list().send().await.unwrap_err();

@@ -2,8 +2,9 @@
 //! from the exported spec makes one call per tag against braze-mock (the
 //! `mock/` crate's binary), with the spec's examples, and must get the
 //! documented status and a parsed success model; then a call without a key
-//! (401) and one with a wrong field (400 naming it) must parse as BrazeError.
-//! The calls are `mock/python/calls_per_tag.py`.
+//! (401) and one with a wrong field (400 naming it) must parse as BrazeError;
+//! last, a paged list, a fault and a 429 are set through the mock's control
+//! API (`/_mock/`). The calls are `mock/python/calls_per_tag.py`.
 
 use std::process::Command;
 use std::time::Duration;
