@@ -7320,7 +7320,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_types_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7387,7 +7387,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_type_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7487,7 +7487,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_types_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7604,7 +7604,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_object_relationship_types_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7719,7 +7719,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_objects_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7800,7 +7800,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7873,7 +7873,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7963,7 +7963,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8036,7 +8036,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8126,7 +8126,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8281,7 +8281,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_relationships_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8375,7 +8375,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_relationship_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8469,7 +8469,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_relationship_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8560,7 +8560,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_relationship_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8654,7 +8654,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_relationship_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8785,7 +8785,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationships_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8879,7 +8879,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8973,7 +8973,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9064,7 +9064,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9158,7 +9158,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
