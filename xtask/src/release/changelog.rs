@@ -176,7 +176,9 @@ pub fn section(
     let mut s = format!("## {version} - {date}\n\n");
     s.push_str(&format!(
         "Braze docs snapshot: {snapshot} (the pages in `reference/`, commits in `reference/sources.tsv` and `reference/extra-sources.tsv`). \
-         The released document is `releases/{version}/braze.json`.\n\n"
+         The released document is `releases/{version}/braze.json`.\n\n\
+         Packages at {version}: the crates `braze-sdk` and `braze-sdk-types`, the npm package `braze-openapi` \
+         (JSON, YAML, TypeScript types); assets: the spec, the Python client's wheel, the reference HTML.\n\n"
     ));
     let new_ops = operations(new);
     let Some((prev_version, old)) = previous else {
