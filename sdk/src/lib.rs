@@ -83,6 +83,7 @@ pub use braze_sdk_types::{
 pub use braze_sdk_types::{lean_de, lean_ser};
 pub use generated::client::{Client, builder, prelude};
 pub use instance::Instance;
+pub use operation::{Bucket, OperationId};
 /// Re-exported: the HTTP client ([`ClientBuilder::http_client`]) and the
 /// request a [`hook::Hook`] sees.
 pub use reqwest;

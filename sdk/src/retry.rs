@@ -25,6 +25,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::operation::OperationId;
 use crate::rate_limit::RateLimitStatus;
 
 /// How a client retries failed requests.
@@ -47,9 +48,10 @@ pub struct RetryPolicy {
     /// after failures that may have taken effect (timeouts, a connection
     /// closed mid-request, 408, 5xx). Off by default.
     pub retry_non_idempotent: bool,
-    /// Operation ids (e.g. `users_track`) whose requests are retried like
-    /// idempotent ones: the caller knows that sending them twice is harmless.
-    pub retry_operations: Vec<String>,
+    /// Operations (e.g. [`OperationId::UsersTrack`]) whose requests are
+    /// retried like idempotent ones: the caller knows that sending them
+    /// twice is harmless.
+    pub retry_operations: Vec<OperationId>,
 }
 
 impl Default for RetryPolicy {
@@ -73,9 +75,22 @@ impl RetryPolicy {
         }
     }
 
-    /// Retries `operation_id`'s requests like idempotent ones.
-    pub fn retry_operation(mut self, operation_id: impl Into<String>) -> Self {
-        self.retry_operations.push(operation_id.into());
+    /// Retries `operation`'s requests like idempotent ones.
+    ///
+    /// ```
+    /// use braze_sdk::{OperationId, RetryPolicy};
+    /// let policy = RetryPolicy::default().retry_operation(OperationId::UsersTrack);
+    /// # assert!(policy.replay_safe(&braze_sdk::reqwest::Method::POST, "users_track"));
+    /// ```
+    ///
+    /// A misspelt operation does not compile:
+    ///
+    /// ```compile_fail
+    /// use braze_sdk::{OperationId, RetryPolicy};
+    /// let policy = RetryPolicy::default().retry_operation(OperationId::UserTrack);
+    /// ```
+    pub fn retry_operation(mut self, operation: OperationId) -> Self {
+        self.retry_operations.push(operation);
         self
     }
 
@@ -84,7 +99,10 @@ impl RetryPolicy {
     pub fn replay_safe(&self, method: &Method, operation_id: &str) -> bool {
         is_idempotent(method)
             || self.retry_non_idempotent
-            || self.retry_operations.iter().any(|o| o == operation_id)
+            || self
+                .retry_operations
+                .iter()
+                .any(|o| o.as_str() == operation_id)
     }
 
     /// Whether a response with `status` is retried (`replay_safe` from
@@ -247,7 +265,7 @@ mod tests {
         assert!(p.retries_status(StatusCode::REQUEST_TIMEOUT, true));
         assert!(!p.retries_status(StatusCode::NOT_IMPLEMENTED, true));
         assert!(!p.retries_status(StatusCode::BAD_REQUEST, true));
-        let opted = RetryPolicy::default().retry_operation("users_track");
+        let opted = RetryPolicy::default().retry_operation(OperationId::UsersTrack);
         assert!(opted.replay_safe(&Method::POST, "users_track"));
         assert!(!opted.replay_safe(&Method::POST, "messages_send"));
         let all = RetryPolicy {

@@ -312,7 +312,8 @@ async fn a_500_is_retried_for_a_post_only_when_opted_in() {
     let ok = delete(&c.retrying_non_idempotent()).await.unwrap();
     assert_eq!(ok.report().unwrap().attempts, 2);
     // ... or for the operation.
-    let per_op = c.with_retry_policy(quick_retries().retry_operation("users_delete"));
+    let per_op =
+        c.with_retry_policy(quick_retries().retry_operation(braze_sdk::OperationId::UsersDelete));
     let ok = delete(&per_op).await.unwrap();
     assert_eq!(ok.report().unwrap().attempts, 2);
     assert_eq!(server.calls("users_delete"), 5);

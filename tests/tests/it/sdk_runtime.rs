@@ -117,7 +117,9 @@ async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
     // resend it, and the error agrees...
     assert!(!err.is_retryable(), "{err}");
     // ... unless the caller said the operation is safe to send twice.
-    let opted = client.with_retry_policy(RetryPolicy::none().retry_operation("users_delete"));
+    let opted = client.with_retry_policy(
+        RetryPolicy::none().retry_operation(braze_sdk::OperationId::UsersDelete),
+    );
     let err = opted
         .users_delete(users_delete_body())
         .send()
