@@ -2128,6 +2128,46 @@ pub enum OperationId {
     CdiJobSyncStatusList,
     ///`cdi_integration_sync`
     CdiIntegrationSync,
+    ///`data_object_types_list`
+    DataObjectTypesList,
+    ///`data_object_type_get`
+    DataObjectTypeGet,
+    ///`data_object_user_relationship_types_list`
+    DataObjectUserRelationshipTypesList,
+    ///`data_object_object_relationship_types_list`
+    DataObjectObjectRelationshipTypesList,
+    ///`data_objects_list`
+    DataObjectsList,
+    ///`data_object_create`
+    DataObjectCreate,
+    ///`data_object_get`
+    DataObjectGet,
+    ///`data_object_replace`
+    DataObjectReplace,
+    ///`data_object_delete`
+    DataObjectDelete,
+    ///`data_object_update`
+    DataObjectUpdate,
+    ///`data_object_relationships_list`
+    DataObjectRelationshipsList,
+    ///`data_object_relationship_replace`
+    DataObjectRelationshipReplace,
+    ///`data_object_relationship_create`
+    DataObjectRelationshipCreate,
+    ///`data_object_relationship_delete`
+    DataObjectRelationshipDelete,
+    ///`data_object_relationship_update`
+    DataObjectRelationshipUpdate,
+    ///`data_object_user_relationships_list`
+    DataObjectUserRelationshipsList,
+    ///`data_object_user_relationship_replace`
+    DataObjectUserRelationshipReplace,
+    ///`data_object_user_relationship_create`
+    DataObjectUserRelationshipCreate,
+    ///`data_object_user_relationship_delete`
+    DataObjectUserRelationshipDelete,
+    ///`data_object_user_relationship_update`
+    DataObjectUserRelationshipUpdate,
     ///`subscription_status_set`
     SubscriptionStatusSet,
     ///`subscription_status_set_v2`
@@ -2355,7 +2395,7 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every value, in the order above.
-    pub const ALL: [OperationId; 132usize] = [
+    pub const ALL: [OperationId; 152usize] = [
         OperationId::CatalogsList,
         OperationId::CatalogsCreate,
         OperationId::CatalogsDelete,
@@ -2376,6 +2416,26 @@ impl OperationId {
         OperationId::CdiIntegrationsList,
         OperationId::CdiJobSyncStatusList,
         OperationId::CdiIntegrationSync,
+        OperationId::DataObjectTypesList,
+        OperationId::DataObjectTypeGet,
+        OperationId::DataObjectUserRelationshipTypesList,
+        OperationId::DataObjectObjectRelationshipTypesList,
+        OperationId::DataObjectsList,
+        OperationId::DataObjectCreate,
+        OperationId::DataObjectGet,
+        OperationId::DataObjectReplace,
+        OperationId::DataObjectDelete,
+        OperationId::DataObjectUpdate,
+        OperationId::DataObjectRelationshipsList,
+        OperationId::DataObjectRelationshipReplace,
+        OperationId::DataObjectRelationshipCreate,
+        OperationId::DataObjectRelationshipDelete,
+        OperationId::DataObjectRelationshipUpdate,
+        OperationId::DataObjectUserRelationshipsList,
+        OperationId::DataObjectUserRelationshipReplace,
+        OperationId::DataObjectUserRelationshipCreate,
+        OperationId::DataObjectUserRelationshipDelete,
+        OperationId::DataObjectUserRelationshipUpdate,
         OperationId::SubscriptionStatusSet,
         OperationId::SubscriptionStatusSetV2,
         OperationId::SubscriptionStatusGet,
@@ -2512,6 +2572,48 @@ impl OperationId {
             OperationId::CdiIntegrationsList => "cdi_integrations_list",
             OperationId::CdiJobSyncStatusList => "cdi_job_sync_status_list",
             OperationId::CdiIntegrationSync => "cdi_integration_sync",
+            OperationId::DataObjectTypesList => "data_object_types_list",
+            OperationId::DataObjectTypeGet => "data_object_type_get",
+            OperationId::DataObjectUserRelationshipTypesList => {
+                "data_object_user_relationship_types_list"
+            }
+            OperationId::DataObjectObjectRelationshipTypesList => {
+                "data_object_object_relationship_types_list"
+            }
+            OperationId::DataObjectsList => "data_objects_list",
+            OperationId::DataObjectCreate => "data_object_create",
+            OperationId::DataObjectGet => "data_object_get",
+            OperationId::DataObjectReplace => "data_object_replace",
+            OperationId::DataObjectDelete => "data_object_delete",
+            OperationId::DataObjectUpdate => "data_object_update",
+            OperationId::DataObjectRelationshipsList => "data_object_relationships_list",
+            OperationId::DataObjectRelationshipReplace => {
+                "data_object_relationship_replace"
+            }
+            OperationId::DataObjectRelationshipCreate => {
+                "data_object_relationship_create"
+            }
+            OperationId::DataObjectRelationshipDelete => {
+                "data_object_relationship_delete"
+            }
+            OperationId::DataObjectRelationshipUpdate => {
+                "data_object_relationship_update"
+            }
+            OperationId::DataObjectUserRelationshipsList => {
+                "data_object_user_relationships_list"
+            }
+            OperationId::DataObjectUserRelationshipReplace => {
+                "data_object_user_relationship_replace"
+            }
+            OperationId::DataObjectUserRelationshipCreate => {
+                "data_object_user_relationship_create"
+            }
+            OperationId::DataObjectUserRelationshipDelete => {
+                "data_object_user_relationship_delete"
+            }
+            OperationId::DataObjectUserRelationshipUpdate => {
+                "data_object_user_relationship_update"
+            }
             OperationId::SubscriptionStatusSet => "subscription_status_set",
             OperationId::SubscriptionStatusSetV2 => "subscription_status_set_v2",
             OperationId::SubscriptionStatusGet => "subscription_status_get",
@@ -2675,6 +2777,10 @@ pub enum Bucket {
     CdiJobSyncStatus,
     ///`cdi-sync`
     CdiSync,
+    ///`data-objects-read`
+    DataObjectsRead,
+    ///`data-objects-write`
+    DataObjectsWrite,
     ///`subscription-status-set`
     SubscriptionStatusSet,
     ///`default`
@@ -2748,7 +2854,7 @@ pub enum Bucket {
 }
 impl Bucket {
     /// Every value, in the order above.
-    pub const ALL: [Bucket; 42usize] = [
+    pub const ALL: [Bucket; 44usize] = [
         Bucket::CatalogsSync,
         Bucket::CatalogItemsSync,
         Bucket::CatalogItemsAsync,
@@ -2756,6 +2862,8 @@ impl Bucket {
         Bucket::CdiIntegrationsList,
         Bucket::CdiJobSyncStatus,
         Bucket::CdiSync,
+        Bucket::DataObjectsRead,
+        Bucket::DataObjectsWrite,
         Bucket::SubscriptionStatusSet,
         Bucket::Default,
         Bucket::CampaignsDataSeries,
@@ -2802,6 +2910,8 @@ impl Bucket {
             Bucket::CdiIntegrationsList => "cdi-integrations-list",
             Bucket::CdiJobSyncStatus => "cdi-job-sync-status",
             Bucket::CdiSync => "cdi-sync",
+            Bucket::DataObjectsRead => "data-objects-read",
+            Bucket::DataObjectsWrite => "data-objects-write",
             Bucket::SubscriptionStatusSet => "subscription-status-set",
             Bucket::Default => "default",
             Bucket::CampaignsDataSeries => "campaigns-data-series",
