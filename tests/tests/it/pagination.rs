@@ -198,7 +198,10 @@ fn every_list_operation_of_the_spec_has_a_usable_paging_rule() {
             }
             // `Pagination` is #[non_exhaustive]: a style added later must be
             // added here too.
-            other => panic!("{}: a paging style this test does not know: {other:?}", op.id),
+            other => panic!(
+                "{}: a paging style this test does not know: {other:?}",
+                op.id
+            ),
         };
         *styles.entry(style).or_insert(0) += 1;
     }
