@@ -520,7 +520,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One message of a conversation notification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AndroidConversationPushMessage {
@@ -531,7 +530,6 @@ pub struct AndroidConversationPushMessage {
     ///When the message was sent, in seconds since the Unix epoch.
     pub timestamp: i64,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for AndroidConversationPushMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -545,7 +543,6 @@ impl ::serde::Serialize for AndroidConversationPushMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for AndroidConversationPushMessage {
     const NAME: &'static str = "AndroidConversationPushMessage";
     const FIELDS: &'static [&'static str] = &["person_id", "text", "timestamp"];
@@ -578,7 +575,6 @@ impl ::braze_sdk::lean_de::Struct for AndroidConversationPushMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -666,7 +662,6 @@ impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One participant of a conversation notification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AndroidConversationPushPerson {
@@ -675,7 +670,6 @@ pub struct AndroidConversationPushPerson {
     ///Display name of the person.
     pub name: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for AndroidConversationPushPerson {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -688,7 +682,6 @@ impl ::serde::Serialize for AndroidConversationPushPerson {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for AndroidConversationPushPerson {
     const NAME: &'static str = "AndroidConversationPushPerson";
     const FIELDS: &'static [&'static str] = &["id", "name"];
@@ -718,7 +711,6 @@ impl ::braze_sdk::lean_de::Struct for AndroidConversationPushPerson {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushPerson {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1227,14 +1219,12 @@ for AndroidPushObjectAndroidPriority {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 ///The APNs environment the key is for.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApnsGateway {
     Prod,
     Dev,
 }
-#[cfg(feature = "push-credentials")]
 impl ::serde::Serialize for ApnsGateway {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1252,7 +1242,6 @@ impl ::serde::Serialize for ApnsGateway {
         )
     }
 }
-#[cfg(feature = "push-credentials")]
 impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1270,7 +1259,6 @@ impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
         )
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::fmt::Display for ApnsGateway {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1279,7 +1267,6 @@ impl ::std::fmt::Display for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::str::FromStr for ApnsGateway {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1292,7 +1279,6 @@ impl ::std::str::FromStr for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<&str> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1301,7 +1287,6 @@ impl ::std::convert::TryFrom<&str> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1310,13 +1295,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// What one push action button does. Braze's default categories
 /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
 /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
@@ -1332,13 +1310,6 @@ pub struct ApplePushActionButton {
     ///Open a web URL inside the app. Defaults to `true`.
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushActionButton {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1364,13 +1335,6 @@ impl ::serde::Serialize for ApplePushActionButton {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushActionButton {
     const NAME: &'static str = "ApplePushActionButton";
     const FIELDS: &'static [&'static str] = &[
@@ -1411,13 +1375,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushActionButton {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushActionButton {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1425,13 +1382,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushActionButton {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///What tapping does; the default depends on the button.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushActionButtonAction {
@@ -1440,13 +1390,6 @@ pub enum ApplePushActionButtonAction {
     DeepLink,
     Close,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushActionButtonAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1466,13 +1409,6 @@ impl ::serde::Serialize for ApplePushActionButtonAction {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushActionButtonAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1492,13 +1428,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushActionButtonAction {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushActionButtonAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1509,13 +1438,6 @@ impl ::std::fmt::Display for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushActionButtonAction {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1530,13 +1452,6 @@ impl ::std::str::FromStr for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1545,13 +1460,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1560,13 +1468,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAct
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///The alert text, or an alert object with title and localization keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -1574,25 +1475,11 @@ pub enum ApplePushAlert {
     String(::std::string::String),
     ApplePushAlertObject(ApplePushAlertObject),
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<ApplePushAlertObject> for ApplePushAlert {
     fn from(value: ApplePushAlertObject) -> Self {
         Self::ApplePushAlertObject(value)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///A structured iOS alert.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplePushAlertObject {
@@ -1613,13 +1500,6 @@ pub struct ApplePushAlertObject {
     ///Key of a localized title in the app's `Localizable.strings`.
     pub title_loc_key: ::std::option::Option<::std::string::String>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushAlertObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1653,13 +1533,6 @@ impl ::serde::Serialize for ApplePushAlertObject {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushAlertObject {
     const NAME: &'static str = "ApplePushAlertObject";
     const FIELDS: &'static [&'static str] = &[
@@ -1722,13 +1595,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushAlertObject {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushAlertObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1821,13 +1687,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushCredential {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// An iOS push notification. The alert, `extra` and the other fields
 /// together must fit in 1,912 bytes, and `extra` may not use the keys
 /// `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
@@ -1874,13 +1733,6 @@ pub struct ApplePushObject {
     ///Open a web URL inside the app rather than the browser. Defaults to `true`.
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1941,13 +1793,6 @@ impl ::serde::Serialize for ApplePushObject {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushObject {
     const NAME: &'static str = "ApplePushObject";
     const FIELDS: &'static [&'static str] = &[
@@ -2089,13 +1934,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushObject {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2103,13 +1941,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///File type of `asset_url`; required when `asset_url` is set.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushObjectAssetFileType {
@@ -2122,13 +1953,6 @@ pub enum ApplePushObjectAssetFileType {
     Png,
     Wav,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObjectAssetFileType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2152,13 +1976,6 @@ impl ::serde::Serialize for ApplePushObjectAssetFileType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObjectAssetFileType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2191,13 +2008,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObjectAssetFileType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectAssetFileType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2212,13 +2022,6 @@ impl ::std::fmt::Display for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectAssetFileType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -2237,13 +2040,6 @@ impl ::std::str::FromStr for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2252,13 +2048,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2267,13 +2056,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFile
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///How urgently iOS 15 and later present the notification.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushObjectInterruptionLevel {
@@ -2282,13 +2064,6 @@ pub enum ApplePushObjectInterruptionLevel {
     TimeSensitive,
     Critical,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObjectInterruptionLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2308,13 +2083,6 @@ impl ::serde::Serialize for ApplePushObjectInterruptionLevel {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObjectInterruptionLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2334,13 +2102,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObjectInterruptionLevel {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2351,13 +2112,6 @@ impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -2372,13 +2126,6 @@ impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2387,13 +2134,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String>
 for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
@@ -16082,7 +15822,6 @@ impl<'de> ::serde::Deserialize<'de> for ContentCardObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ContentCardObjectType {
@@ -16090,7 +15829,6 @@ pub enum ContentCardObjectType {
     CaptionedImage,
     Banner,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for ContentCardObjectType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16109,7 +15847,6 @@ impl ::serde::Serialize for ContentCardObjectType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16128,7 +15865,6 @@ impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for ContentCardObjectType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -16138,7 +15874,6 @@ impl ::std::fmt::Display for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for ContentCardObjectType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -16152,7 +15887,6 @@ impl ::std::str::FromStr for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -16161,7 +15895,6 @@ impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -26388,7 +26121,6 @@ impl<'de> ::serde::Deserialize<'de> for MediaLibraryReplaceFileResponse {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(feature = "schedule-messages")]
 /// When a scheduled send goes out. With only `time`, every user gets it
 /// at that moment. `in_local_time` delivers at that wall-clock time in
 /// each user's time zone (an error if it has passed everywhere);
@@ -26403,7 +26135,6 @@ pub struct MessageSchedule {
     /// `at_optimal_time` is set; leave out the zone designator for those.
     pub time: ::std::string::String,
 }
-#[cfg(feature = "schedule-messages")]
 impl ::serde::Serialize for MessageSchedule {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26424,7 +26155,6 @@ impl ::serde::Serialize for MessageSchedule {
             .end()
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::braze_sdk::lean_de::Struct for MessageSchedule {
     const NAME: &'static str = "MessageSchedule";
     const FIELDS: &'static [&'static str] = &[
@@ -26465,7 +26195,6 @@ impl ::braze_sdk::lean_de::Struct for MessageSchedule {
         })
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl<'de> ::serde::Deserialize<'de> for MessageSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -29720,26 +29449,12 @@ impl<'de> ::serde::Deserialize<'de> for PushCredentialUpdateRequest {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// Your own key-value pairs delivered with a push notification to the
 /// app. Android "big picture" notifications read an image URL from the
 /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct PushExtra(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for PushExtra {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29748,39 +29463,18 @@ impl ::serde::Serialize for PushExtra {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::ops::Deref for PushExtra {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<PushExtra>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: PushExtra) -> Self {
         value.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
 for PushExtra {
     fn from(
@@ -29880,12 +29574,10 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientSubscriptionSta
         value.parse()
     }
 }
-#[cfg(feature = "schedule-messages")]
 ///Identifier of a scheduled send, returned by the schedule create endpoints.
 #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ScheduleId(pub ::std::string::String);
-#[cfg(feature = "schedule-messages")]
 impl ::serde::Serialize for ScheduleId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29894,32 +29586,27 @@ impl ::serde::Serialize for ScheduleId {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::ops::Deref for ScheduleId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<ScheduleId> for ::std::string::String {
     fn from(value: ScheduleId) -> Self {
         value.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<::std::string::String> for ScheduleId {
     fn from(value: ::std::string::String) -> Self {
         Self(value)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::fmt::Display for ScheduleId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         self.0.fmt(f)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::str::FromStr for ScheduleId {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -36051,7 +35738,6 @@ impl<'de> ::serde::Deserialize<'de> for TranslationLocale {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(feature = "translations")]
 /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
 /// gives each `translation` tag pair of a message.
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
@@ -36059,7 +35745,6 @@ impl<'de> ::serde::Deserialize<'de> for TranslationLocale {
 pub struct TranslationMap(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(feature = "translations")]
 impl ::serde::Serialize for TranslationMap {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36068,7 +35753,6 @@ impl ::serde::Serialize for TranslationMap {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::ops::Deref for TranslationMap {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -36080,14 +35764,12 @@ impl ::std::ops::Deref for TranslationMap {
         &self.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<TranslationMap>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: TranslationMap) -> Self {
         value.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for TranslationMap {
@@ -36097,13 +35779,11 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(feature = "translations")]
 ///The source (default) texts of a message's translation tags.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TranslationSource {
     pub translation_map: TranslationMap,
 }
-#[cfg(feature = "translations")]
 impl ::serde::Serialize for TranslationSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36115,7 +35795,6 @@ impl ::serde::Serialize for TranslationSource {
             .end()
     }
 }
-#[cfg(feature = "translations")]
 impl ::braze_sdk::lean_de::Struct for TranslationSource {
     const NAME: &'static str = "TranslationSource";
     const FIELDS: &'static [&'static str] = &["translation_map"];
@@ -36144,7 +35823,6 @@ impl ::braze_sdk::lean_de::Struct for TranslationSource {
         })
     }
 }
-#[cfg(feature = "translations")]
 impl<'de> ::serde::Deserialize<'de> for TranslationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38098,9 +37776,6 @@ impl<'de> ::serde::Deserialize<'de> for UserLocation {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 /// How to pick one profile when an email address or phone number matches
 /// several: `identified` (has an `external_id`), `unidentified` (has
 /// none), `most_recently_updated`, `least_recently_updated`. The array is
@@ -38113,9 +37788,6 @@ pub enum UserMatchPrioritization {
     MostRecentlyUpdated,
     LeastRecentlyUpdated,
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::serde::Serialize for UserMatchPrioritization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38135,9 +37807,6 @@ impl ::serde::Serialize for UserMatchPrioritization {
         )
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl<'de> ::serde::Deserialize<'de> for UserMatchPrioritization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -38162,9 +37831,6 @@ impl<'de> ::serde::Deserialize<'de> for UserMatchPrioritization {
         )
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::fmt::Display for UserMatchPrioritization {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -38175,9 +37841,6 @@ impl ::std::fmt::Display for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::str::FromStr for UserMatchPrioritization {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -38192,9 +37855,6 @@ impl ::std::str::FromStr for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -38203,9 +37863,6 @@ impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
         value.parse()
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -38214,7 +37871,6 @@ impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization 
         value.parse()
     }
 }
-#[cfg(feature = "user-data")]
 /// One user of a merge, named by exactly one of `external_id`,
 /// `user_alias`, `email` or `phone`; `email` and `phone` also need
 /// `prioritization`.
@@ -38227,7 +37883,6 @@ pub struct UserMergeIdentifier {
     pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
     pub user_alias: ::std::option::Option<UserAlias>,
 }
-#[cfg(feature = "user-data")]
 impl ::serde::Serialize for UserMergeIdentifier {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38255,7 +37910,6 @@ impl ::serde::Serialize for UserMergeIdentifier {
             .end()
     }
 }
-#[cfg(feature = "user-data")]
 impl ::braze_sdk::lean_de::Struct for UserMergeIdentifier {
     const NAME: &'static str = "UserMergeIdentifier";
     const FIELDS: &'static [&'static str] = &[
@@ -38302,7 +37956,6 @@ impl ::braze_sdk::lean_de::Struct for UserMergeIdentifier {
         })
     }
 }
-#[cfg(feature = "user-data")]
 impl<'de> ::serde::Deserialize<'de> for UserMergeIdentifier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42167,7 +41820,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
             })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's body variables, keyed by the variable's
 /// zero-based index. Required when the body has variables.
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
@@ -42175,7 +41827,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
 pub struct WhatsAppBodyVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppBodyVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42184,7 +41835,6 @@ impl ::serde::Serialize for WhatsAppBodyVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppBodyVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -42196,14 +41846,12 @@ impl ::std::ops::Deref for WhatsAppBodyVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppBodyVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppBodyVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppBodyVariables {
@@ -42213,7 +41861,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Value of the template's button variable: the path part of a
 /// call-to-action URL, keyed by that button's zero-based index in the
 /// template. At most one.
@@ -42222,7 +41869,6 @@ impl ::std::convert::From<
 pub struct WhatsAppButtonVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppButtonVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42231,7 +41877,6 @@ impl ::serde::Serialize for WhatsAppButtonVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppButtonVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -42243,14 +41888,12 @@ impl ::std::ops::Deref for WhatsAppButtonVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppButtonVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppButtonVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppButtonVariables {
@@ -42260,7 +41903,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's header variables, keyed by the variable's
 /// zero-based index. Required when the header has a variable; at most
 /// one.
@@ -42269,7 +41911,6 @@ impl ::std::convert::From<
 pub struct WhatsAppHeaderVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppHeaderVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42278,7 +41919,6 @@ impl ::serde::Serialize for WhatsAppHeaderVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppHeaderVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -42290,14 +41930,12 @@ impl ::std::ops::Deref for WhatsAppHeaderVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppHeaderVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppHeaderVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppHeaderVariables {
@@ -42307,7 +41945,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The options of a list message, in sections.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppList {
@@ -42316,7 +41953,6 @@ pub struct WhatsAppList {
     ///Sections of the list (at least one).
     pub list_sections: ::std::vec::Vec<WhatsAppListSection>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppList {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42329,7 +41965,6 @@ impl ::serde::Serialize for WhatsAppList {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppList {
     const NAME: &'static str = "WhatsAppList";
     const FIELDS: &'static [&'static str] = &["list_button_text", "list_sections"];
@@ -42363,7 +41998,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppList {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42371,7 +42005,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppList {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A reply offering a list of options (`list_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListResponseMessage {
@@ -42383,7 +42016,6 @@ pub struct WhatsAppListResponseMessage {
     pub header: ::std::option::Option<::std::string::String>,
     pub list: WhatsAppList,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42402,7 +42034,6 @@ impl ::serde::Serialize for WhatsAppListResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListResponseMessage {
     const NAME: &'static str = "WhatsAppListResponseMessage";
     const FIELDS: &'static [&'static str] = &["body", "footer", "header", "list"];
@@ -42438,7 +42069,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42446,7 +42076,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One selectable row of a list message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListRow {
@@ -42455,7 +42084,6 @@ pub struct WhatsAppListRow {
     ///Title of the row.
     pub row_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42472,7 +42100,6 @@ impl ::serde::Serialize for WhatsAppListRow {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListRow {
     const NAME: &'static str = "WhatsAppListRow";
     const FIELDS: &'static [&'static str] = &["row_description", "row_title"];
@@ -42504,7 +42131,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListRow {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListRow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42512,7 +42138,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListRow {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One titled section of a list message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListSection {
@@ -42521,7 +42146,6 @@ pub struct WhatsAppListSection {
     ///Title of the section.
     pub section_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListSection {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42534,7 +42158,6 @@ impl ::serde::Serialize for WhatsAppListSection {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListSection {
     const NAME: &'static str = "WhatsAppListSection";
     const FIELDS: &'static [&'static str] = &["list_rows", "section_title"];
@@ -42566,7 +42189,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListSection {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListSection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42574,7 +42196,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListSection {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The message itself; its shape follows `message_type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -42585,31 +42206,26 @@ pub enum WhatsAppMessageContent {
     QuickReplyResponseMessage(WhatsAppQuickReplyResponseMessage),
     ListResponseMessage(WhatsAppListResponseMessage),
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTemplateMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTemplateMessage) -> Self {
         Self::TemplateMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextResponseMessage) -> Self {
         Self::TextResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextImageResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextImageResponseMessage) -> Self {
         Self::TextImageResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppQuickReplyResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppQuickReplyResponseMessage) -> Self {
         Self::QuickReplyResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppListResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppListResponseMessage) -> Self {
         Self::ListResponseMessage(value)
@@ -42708,7 +42324,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Which kind of message `message` holds.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum WhatsAppObjectMessageType {
@@ -42718,7 +42333,6 @@ pub enum WhatsAppObjectMessageType {
     QuickReplyResponseMessage,
     ListResponseMessage,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppObjectMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42739,7 +42353,6 @@ impl ::serde::Serialize for WhatsAppObjectMessageType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42766,7 +42379,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for WhatsAppObjectMessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -42780,7 +42392,6 @@ impl ::std::fmt::Display for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for WhatsAppObjectMessageType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -42796,7 +42407,6 @@ impl ::std::str::FromStr for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -42805,7 +42415,6 @@ impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -42814,14 +42423,12 @@ impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageTyp
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One quick-reply button.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppQuickReplyButton {
     ///Label of the button.
     pub text: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppQuickReplyButton {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42833,7 +42440,6 @@ impl ::serde::Serialize for WhatsAppQuickReplyButton {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyButton {
     const NAME: &'static str = "WhatsAppQuickReplyButton";
     const FIELDS: &'static [&'static str] = &["text"];
@@ -42860,7 +42466,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyButton {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyButton {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42868,7 +42473,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyButton {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// A reply with quick-reply buttons (`quick_reply_response_message`). Use
 /// either `header_image_uri` or `header_text`, not both.
 #[derive(Clone, Debug, PartialEq)]
@@ -42884,7 +42488,6 @@ pub struct WhatsAppQuickReplyResponseMessage {
     ///Header text (not with `header_image_uri`).
     pub header_text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppQuickReplyResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42911,7 +42514,6 @@ impl ::serde::Serialize for WhatsAppQuickReplyResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyResponseMessage {
     const NAME: &'static str = "WhatsAppQuickReplyResponseMessage";
     const FIELDS: &'static [&'static str] = &[
@@ -42958,7 +42560,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42966,7 +42567,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A message built from an approved WhatsApp template (`template_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTemplateMessage {
@@ -42980,7 +42580,6 @@ pub struct WhatsAppTemplateMessage {
     ///Name of the WhatsApp template.
     pub template_name: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTemplateMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43009,7 +42608,6 @@ impl ::serde::Serialize for WhatsAppTemplateMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTemplateMessage {
     const NAME: &'static str = "WhatsAppTemplateMessage";
     const FIELDS: &'static [&'static str] = &[
@@ -43070,7 +42668,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTemplateMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTemplateMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43078,7 +42675,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppTemplateMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///An image reply with an optional caption (`text_image_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTextImageResponseMessage {
@@ -43087,7 +42683,6 @@ pub struct WhatsAppTextImageResponseMessage {
     ///The image to send.
     pub image_uri: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTextImageResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43104,7 +42699,6 @@ impl ::serde::Serialize for WhatsAppTextImageResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTextImageResponseMessage {
     const NAME: &'static str = "WhatsAppTextImageResponseMessage";
     const FIELDS: &'static [&'static str] = &["caption", "image_uri"];
@@ -43134,7 +42728,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTextImageResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTextImageResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43142,7 +42735,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppTextImageResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A free-text reply (`text_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTextResponseMessage {
@@ -43151,7 +42743,6 @@ pub struct WhatsAppTextResponseMessage {
     ///Let WhatsApp show a preview of links in `body`.
     pub preview_url: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTextResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43168,7 +42759,6 @@ impl ::serde::Serialize for WhatsAppTextResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTextResponseMessage {
     const NAME: &'static str = "WhatsAppTextResponseMessage";
     const FIELDS: &'static [&'static str] = &["body", "preview_url"];
@@ -43198,7 +42788,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTextResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTextResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43669,21 +43258,23 @@ pub mod error {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushMessage`], by name: `AndroidConversationPushMessage::new(AndroidConversationPushMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushMessageRequired {
+    /// Identifier of the sender (a `persons` entry).
+    pub person_id: ::std::string::String,
+    /// Text of the message.
+    pub text: ::std::string::String,
+    /// When the message was sent, in seconds since the Unix epoch.
+    pub timestamp: i64,
+}
 impl AndroidConversationPushMessage {
-    ///A value with its required fields (`person_id`, `text`, `timestamp`) set and every optional field empty.
-    pub fn new(
-        person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        text: impl ::braze_sdk::IntoField<::std::string::String>,
-        timestamp: impl ::braze_sdk::IntoField<i64>,
-    ) -> Self {
-        Self {
-            person_id: ::braze_sdk::IntoField::into_field(person_id),
-            text: ::braze_sdk::IntoField::into_field(text),
-            timestamp: ::braze_sdk::IntoField::into_field(timestamp),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushMessageRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushMessageRequired) -> Self {
+        let AndroidConversationPushMessageRequired { person_id, text, timestamp } = required;
+        Self { person_id, text, timestamp }
     }
-    ///Sets `person_id`.
+    /// Identifier of the sender (a `persons` entry).
     pub fn person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43691,7 +43282,7 @@ impl AndroidConversationPushMessage {
         self.person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Text of the message.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43699,33 +43290,43 @@ impl AndroidConversationPushMessage {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `timestamp`.
+    /// When the message was sent, in seconds since the Unix epoch.
     pub fn timestamp(mut self, value: impl ::braze_sdk::IntoField<i64>) -> Self {
         self.timestamp = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushObject`], by name: `AndroidConversationPushObject::new(AndroidConversationPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushObjectRequired {
+    /// Messages of the conversation.
+    pub messages: ::std::vec::Vec<AndroidConversationPushMessage>,
+    /// People taking part in the conversation.
+    pub persons: ::std::vec::Vec<AndroidConversationPushPerson>,
+    /// The person this notification replies to.
+    pub reply_person_id: ::std::string::String,
+    /// The sharing shortcut the conversation belongs to.
+    pub shortcut_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidConversationPushObject {
-    ///A value with its required fields (`messages`, `persons`, `reply_person_id`, `shortcut_id`) set and every optional field empty.
-    pub fn new(
-        messages: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushMessage>,
-        >,
-        persons: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushPerson>,
-        >,
-        reply_person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        shortcut_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`AndroidConversationPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushObjectRequired) -> Self {
+        let AndroidConversationPushObjectRequired {
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
+        } = required;
         Self {
-            messages: ::braze_sdk::IntoField::into_field(messages),
-            persons: ::braze_sdk::IntoField::into_field(persons),
-            reply_person_id: ::braze_sdk::IntoField::into_field(reply_person_id),
-            shortcut_id: ::braze_sdk::IntoField::into_field(shortcut_id),
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
         }
     }
-    ///Sets `messages`.
+    /// Messages of the conversation.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43735,7 +43336,7 @@ impl AndroidConversationPushObject {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `persons`.
+    /// People taking part in the conversation.
     pub fn persons(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43745,7 +43346,7 @@ impl AndroidConversationPushObject {
         self.persons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_person_id`.
+    /// The person this notification replies to.
     pub fn reply_person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43753,7 +43354,7 @@ impl AndroidConversationPushObject {
         self.reply_person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `shortcut_id`.
+    /// The sharing shortcut the conversation belongs to.
     pub fn shortcut_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43762,19 +43363,21 @@ impl AndroidConversationPushObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushPerson`], by name: `AndroidConversationPushPerson::new(AndroidConversationPushPersonRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushPersonRequired {
+    /// Identifier of the person.
+    pub id: ::std::string::String,
+    /// Display name of the person.
+    pub name: ::std::string::String,
+}
 impl AndroidConversationPushPerson {
-    ///A value with its required fields (`id`, `name`) set and every optional field empty.
-    pub fn new(
-        id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            id: ::braze_sdk::IntoField::into_field(id),
-            name: ::braze_sdk::IntoField::into_field(name),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushPersonRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushPersonRequired) -> Self {
+        let AndroidConversationPushPersonRequired { id, name } = required;
+        Self { id, name }
     }
-    ///Sets `id`.
+    /// Identifier of the person.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43782,7 +43385,7 @@ impl AndroidConversationPushPerson {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Display name of the person.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43802,7 +43405,7 @@ impl AndroidPushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43812,7 +43415,7 @@ impl AndroidPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43820,7 +43423,7 @@ impl AndroidPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43828,7 +43431,7 @@ impl AndroidPushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43839,7 +43442,7 @@ impl AndroidPushActionButton {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidPushObject {
-    ///Sets `accent_color`.
+    /// Accent color as an RGB integer.
     pub fn accent_color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -43847,7 +43450,7 @@ impl AndroidPushObject {
         self.accent_color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43855,7 +43458,7 @@ impl AndroidPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_priority`.
+    /// FCM sender priority; the app's push settings decide when omitted.
     pub fn android_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43865,7 +43468,7 @@ impl AndroidPushObject {
         self.android_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<AndroidPushActionButton>>,
@@ -43873,7 +43476,8 @@ impl AndroidPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// FCM collapse key. A device keeps at most four, one of which
+    /// Braze uses, so use at most three of your own.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43881,7 +43485,7 @@ impl AndroidPushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `conversation_data`.
+    /// Sets `conversation_data`: Content of an Android conversation notification (People and Conversations API; Braze Android SDK 15.0.0 or later).
     pub fn conversation_data(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43891,7 +43495,7 @@ impl AndroidPushObject {
         self.conversation_data = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43899,7 +43503,7 @@ impl AndroidPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -43907,7 +43511,7 @@ impl AndroidPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Android push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43915,7 +43519,7 @@ impl AndroidPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_channel_id`.
+    /// Notification channel; the dashboard's fallback channel is used when omitted.
     pub fn notification_channel_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43923,7 +43527,7 @@ impl AndroidPushObject {
         self.notification_channel_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_id`.
+    /// Notification identifier; reusing one replaces the earlier notification.
     pub fn notification_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -43931,7 +43535,7 @@ impl AndroidPushObject {
         self.notification_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (minimum) to 2 (maximum). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -43939,7 +43543,7 @@ impl AndroidPushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_icon_image_url`.
+    /// Large icon image (1:1, at least 40x40 px).
     pub fn push_icon_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43947,7 +43551,7 @@ impl AndroidPushObject {
         self.push_icon_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used Android device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43955,7 +43559,7 @@ impl AndroidPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_sync`.
+    /// A silent (data-only) push; it must not set `alert` or `title`.
     pub fn send_to_sync(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43963,7 +43567,7 @@ impl AndroidPushObject {
         self.send_to_sync = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43971,7 +43575,7 @@ impl AndroidPushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `summary_text`.
+    /// Summary line shown with the notification.
     pub fn summary_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43979,7 +43583,7 @@ impl AndroidPushObject {
         self.summary_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds FCM keeps trying to deliver (at most 28 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -43987,7 +43591,7 @@ impl AndroidPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43995,7 +43599,7 @@ impl AndroidPushObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `false`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44004,13 +43608,6 @@ impl AndroidPushObject {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushActionButton {
     ///A value with its required fields (`action_id`) set and every optional field empty.
     pub fn new(action_id: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -44021,7 +43618,7 @@ impl ApplePushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does; the default depends on the button.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44031,7 +43628,7 @@ impl ApplePushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `action_id`.
+    /// Identifier of the button's action.
     pub fn action_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44039,7 +43636,7 @@ impl ApplePushActionButton {
         self.action_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44047,7 +43644,7 @@ impl ApplePushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44056,15 +43653,8 @@ impl ApplePushActionButton {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushAlertObject {
-    ///Sets `action_loc_key`.
+    /// Key of a localized label for the alert's action button (instead of "View").
     pub fn action_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44072,7 +43662,7 @@ impl ApplePushAlertObject {
         self.action_loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the alert.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44080,7 +43670,7 @@ impl ApplePushAlertObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_args`.
+    /// Values for the format specifiers of `loc_key`.
     pub fn loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44088,7 +43678,7 @@ impl ApplePushAlertObject {
         self.loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_key`.
+    /// Key of a localized alert text in `Localizable.strings`.
     pub fn loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44096,7 +43686,7 @@ impl ApplePushAlertObject {
         self.loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound; used by Live Activity alerts only.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44104,7 +43694,7 @@ impl ApplePushAlertObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Short title, also shown on Apple Watch.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44112,7 +43702,7 @@ impl ApplePushAlertObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_args`.
+    /// Values for the format specifiers of `title_loc_key`.
     pub fn title_loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44120,7 +43710,7 @@ impl ApplePushAlertObject {
         self.title_loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_key`.
+    /// Key of a localized title in the app's `Localizable.strings`.
     pub fn title_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44130,24 +43720,39 @@ impl ApplePushAlertObject {
     }
 }
 #[cfg(feature = "push-credentials")]
+/// The required fields of [`ApplePushCredential`], by name: `ApplePushCredential::new(ApplePushCredentialRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplePushCredentialRequired {
+    pub apns_gateway: ApnsGateway,
+    /// The `.p8` key file, Base64-encoded (a secret).
+    pub certificate: ::braze_sdk::Secret,
+    /// The app's bundle identifier.
+    pub jwt_bundle_id: ::std::string::String,
+    /// The key's identifier in the Apple developer account.
+    pub jwt_key_id: ::std::string::String,
+    /// The Apple developer team identifier.
+    pub jwt_team_id: ::std::string::String,
+}
+#[cfg(feature = "push-credentials")]
 impl ApplePushCredential {
-    ///A value with its required fields (`apns_gateway`, `certificate`, `jwt_bundle_id`, `jwt_key_id`, `jwt_team_id`) set and every optional field empty.
-    pub fn new(
-        apns_gateway: impl ::braze_sdk::IntoField<ApnsGateway>,
-        certificate: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
-        jwt_bundle_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_team_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ApplePushCredentialRequired`], set and every optional field empty.
+    pub fn new(required: ApplePushCredentialRequired) -> Self {
+        let ApplePushCredentialRequired {
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
+        } = required;
         Self {
-            apns_gateway: ::braze_sdk::IntoField::into_field(apns_gateway),
-            certificate: ::braze_sdk::IntoField::into_field(certificate),
-            jwt_bundle_id: ::braze_sdk::IntoField::into_field(jwt_bundle_id),
-            jwt_key_id: ::braze_sdk::IntoField::into_field(jwt_key_id),
-            jwt_team_id: ::braze_sdk::IntoField::into_field(jwt_team_id),
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
         }
     }
-    ///Sets `apns_gateway`.
+    /// Sets `apns_gateway`: The APNs environment the key is for.
     pub fn apns_gateway(
         mut self,
         value: impl ::braze_sdk::IntoField<ApnsGateway>,
@@ -44155,7 +43760,7 @@ impl ApplePushCredential {
         self.apns_gateway = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `certificate`.
+    /// The `.p8` key file, Base64-encoded (a secret).
     pub fn certificate(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -44163,7 +43768,7 @@ impl ApplePushCredential {
         self.certificate = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_bundle_id`.
+    /// The app's bundle identifier.
     pub fn jwt_bundle_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44171,7 +43776,7 @@ impl ApplePushCredential {
         self.jwt_bundle_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_key_id`.
+    /// The key's identifier in the Apple developer account.
     pub fn jwt_key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44179,7 +43784,7 @@ impl ApplePushCredential {
         self.jwt_key_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_team_id`.
+    /// The Apple developer team identifier.
     pub fn jwt_team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44188,15 +43793,8 @@ impl ApplePushCredential {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushObject {
-    ///Sets `alert`.
+    /// Sets `alert`: The alert text, or an alert object with title and localization keys.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>,
@@ -44204,7 +43802,8 @@ impl ApplePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apns_priority`.
+    /// APNs priority override: 10 delivers at once, 5 in a power-aware
+    /// way, 1 avoids waking the device.
     pub fn apns_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -44212,7 +43811,7 @@ impl ApplePushObject {
         self.apns_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_file_type`.
+    /// File type of `asset_url`; required when `asset_url` is set.
     pub fn asset_file_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44222,7 +43821,7 @@ impl ApplePushObject {
         self.asset_file_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// Media for a rich notification (iOS 10 and later).
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44230,7 +43829,7 @@ impl ApplePushObject {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `badge`.
+    /// Badge count to show on the app icon after this message.
     pub fn badge(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -44238,7 +43837,7 @@ impl ApplePushObject {
         self.badge = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Click actions of the category's buttons.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ApplePushActionButton>>,
@@ -44246,7 +43845,7 @@ impl ApplePushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `category`.
+    /// Notification category identifier; needed for action buttons.
     pub fn category(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44254,7 +43853,7 @@ impl ApplePushObject {
         self.category = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_id`.
+    /// Reuse an earlier notification's collapse ID to replace it on the device.
     pub fn collapse_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44262,7 +43861,7 @@ impl ApplePushObject {
         self.collapse_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_available`.
+    /// Adds the `content-available` flag to wake the app in the background.
     pub fn content_available(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44270,7 +43869,7 @@ impl ApplePushObject {
         self.content_available = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44278,7 +43877,7 @@ impl ApplePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expiry`.
+    /// When the push expires if it has not been delivered.
     pub fn expiry(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44288,7 +43887,7 @@ impl ApplePushObject {
         self.expiry = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -44296,7 +43895,7 @@ impl ApplePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `interruption_level`.
+    /// How urgently iOS 15 and later present the notification.
     pub fn interruption_level(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44306,7 +43905,7 @@ impl ApplePushObject {
         self.interruption_level = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the iOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44314,7 +43913,7 @@ impl ApplePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `mutable_content`.
+    /// Sets `mutable-content` to 1 (always set for rich notifications).
     pub fn mutable_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44322,7 +43921,7 @@ impl ApplePushObject {
         self.mutable_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_group_thread_id`.
+    /// Thread identifier that groups notifications together.
     pub fn notification_group_thread_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44330,7 +43929,7 @@ impl ApplePushObject {
         self.notification_group_thread_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `relevance_score`.
+    /// Rank of the notification within an iOS 15 notification summary.
     pub fn relevance_score(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<f64>>,
@@ -44338,7 +43937,7 @@ impl ApplePushObject {
         self.relevance_score = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used iOS device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44346,7 +43945,7 @@ impl ApplePushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Path of a custom sound in the app bundle; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44354,7 +43953,7 @@ impl ApplePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app rather than the browser. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44366,7 +43965,7 @@ impl ApplePushObject {
 impl ::braze_sdk::StringNewtype for BrazeId {}
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CampaignRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -44374,7 +43973,7 @@ impl CampaignRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -44382,7 +43981,7 @@ impl CampaignRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44390,7 +43989,7 @@ impl CampaignRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -44398,7 +43997,7 @@ impl CampaignRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -44406,7 +44005,10 @@ impl CampaignRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) messages the user only if the profile
+    /// exists. `false` creates a missing profile from `attributes`
+    /// (which are then required) before sending; not available with
+    /// `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44414,7 +44016,7 @@ impl CampaignRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -44422,7 +44024,7 @@ impl CampaignRecipient {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -44432,24 +44034,35 @@ impl CampaignRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CampaignTranslationUpdateRequest`], by name: `CampaignTranslationUpdateRequest::new(CampaignTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignTranslationUpdateRequestRequired {
+    /// Identifier of the campaign.
+    pub campaign_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl CampaignTranslationUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `locale_id`, `message_variation_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignTranslationUpdateRequestRequired) -> Self {
+        let CampaignTranslationUpdateRequestRequired {
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44457,7 +44070,7 @@ impl CampaignTranslationUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44465,7 +44078,7 @@ impl CampaignTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44473,7 +44086,7 @@ impl CampaignTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -44483,19 +44096,26 @@ impl CampaignTranslationUpdateRequest {
     }
 }
 #[cfg(feature = "campaigns")]
+/// The required fields of [`CampaignsDuplicateRequest`], by name: `CampaignsDuplicateRequest::new(CampaignsDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsDuplicateRequestRequired {
+    /// Identifier of the campaign to duplicate.
+    pub campaign_id: ::std::string::String,
+    /// Name of the new campaign.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "campaigns")]
 impl CampaignsDuplicateRequest {
-    ///A value with its required fields (`campaign_id`, `name`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsDuplicateRequestRequired) -> Self {
+        let CampaignsDuplicateRequestRequired { campaign_id, name } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            campaign_id,
+            name,
             description: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign to duplicate.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44503,7 +44123,7 @@ impl CampaignsDuplicateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new campaign.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44511,7 +44131,7 @@ impl CampaignsDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new campaign.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44537,7 +44157,7 @@ impl CampaignsTriggerScheduleCreateRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -44545,7 +44165,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44553,7 +44173,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to schedule.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44561,7 +44181,9 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message. Only those who are in the campaign's
+    /// segment receive it; their `trigger_properties` win over the
+    /// request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -44569,7 +44191,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -44577,7 +44199,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44585,7 +44207,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -44595,18 +44217,21 @@ impl CampaignsTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleDeleteRequest`], by name: `CampaignsTriggerScheduleDeleteRequest::new(CampaignsTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`campaign_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleDeleteRequestRequired) -> Self {
+        let CampaignsTriggerScheduleDeleteRequestRequired { campaign_id, schedule_id } = required;
+        Self { campaign_id, schedule_id }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44614,7 +44239,7 @@ impl CampaignsTriggerScheduleDeleteRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -44624,20 +44249,30 @@ impl CampaignsTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleUpdateRequest`], by name: `CampaignsTriggerScheduleUpdateRequest::new(CampaignsTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleUpdateRequestRequired) -> Self {
+        let CampaignsTriggerScheduleUpdateRequestRequired {
+            campaign_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            campaign_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44645,7 +44280,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -44653,7 +44288,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -44676,7 +44311,7 @@ impl CampaignsTriggerSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `attachments`.
+    /// Files to attach when the campaign sends email. Not allowed with `broadcast`.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -44684,7 +44319,7 @@ impl CampaignsTriggerSendRequest {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -44692,7 +44327,10 @@ impl CampaignsTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the campaign's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients` or
+    /// `attachments`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44700,7 +44338,7 @@ impl CampaignsTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to send.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44708,7 +44346,7 @@ impl CampaignsTriggerSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -44716,7 +44354,7 @@ impl CampaignsTriggerSendRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44724,7 +44362,7 @@ impl CampaignsTriggerSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -44734,20 +44372,27 @@ impl CampaignsTriggerSendRequest {
     }
 }
 #[cfg(feature = "canvas")]
+/// The required fields of [`CanvasDuplicateRequest`], by name: `CanvasDuplicateRequest::new(CanvasDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasDuplicateRequestRequired {
+    /// Identifier of the Canvas to duplicate.
+    pub canvas_id: ::std::string::String,
+    /// Name of the new Canvas.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "canvas")]
 impl CanvasDuplicateRequest {
-    ///A value with its required fields (`canvas_id`, `name`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasDuplicateRequestRequired) -> Self {
+        let CanvasDuplicateRequestRequired { canvas_id, name } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            canvas_id,
+            name,
             description: ::std::default::Default::default(),
             tag_names: ::std::default::Default::default(),
         }
     }
-    ///Sets `canvas_id`.
+    /// Identifier of the Canvas to duplicate.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44755,7 +44400,7 @@ impl CanvasDuplicateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new Canvas.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44763,7 +44408,7 @@ impl CanvasDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new Canvas.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44771,7 +44416,7 @@ impl CanvasDuplicateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tag_names`.
+    /// Existing tags to give the copy; when present they replace the original's tags.
     pub fn tag_names(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44781,8 +44426,10 @@ impl CanvasDuplicateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for CanvasEntryProperties {}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CanvasRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -44790,7 +44437,7 @@ impl CanvasRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -44798,7 +44445,7 @@ impl CanvasRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -44806,7 +44453,7 @@ impl CanvasRecipient {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -44814,7 +44461,7 @@ impl CanvasRecipient {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44822,7 +44469,7 @@ impl CanvasRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -44830,7 +44477,7 @@ impl CanvasRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -44838,7 +44485,9 @@ impl CanvasRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) enters the user only if the profile exists.
+    /// `false` creates a missing profile from `attributes` (which are
+    /// then required) first; not available with `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44846,7 +44495,7 @@ impl CanvasRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -44856,26 +44505,39 @@ impl CanvasRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CanvasTranslationUpdateRequest`], by name: `CanvasTranslationUpdateRequest::new(CanvasTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    /// Identifier of the Canvas step.
+    pub step_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+    /// Identifier of the Canvas.
+    pub workflow_id: ::std::string::String,
+}
+#[cfg(feature = "translations")]
 impl CanvasTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `message_variation_id`, `step_id`, `translation_map`, `workflow_id`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        step_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-        workflow_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTranslationUpdateRequestRequired) -> Self {
+        let CanvasTranslationUpdateRequestRequired {
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            step_id: ::braze_sdk::IntoField::into_field(step_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
-            workflow_id: ::braze_sdk::IntoField::into_field(workflow_id),
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44883,7 +44545,7 @@ impl CanvasTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44891,7 +44553,7 @@ impl CanvasTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `step_id`.
+    /// Identifier of the Canvas step.
     pub fn step_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44899,7 +44561,7 @@ impl CanvasTranslationUpdateRequest {
         self.step_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -44907,7 +44569,7 @@ impl CanvasTranslationUpdateRequest {
         self.translation_map = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `workflow_id`.
+    /// Identifier of the Canvas.
     pub fn workflow_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44932,7 +44594,7 @@ impl CanvasTriggerScheduleCreateRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -44940,7 +44602,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44948,7 +44610,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -44956,7 +44618,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to schedule.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44964,7 +44626,8 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter. Only those who are in the Canvas's segment
+    /// enter; their own entry properties win over the request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -44972,7 +44635,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -44982,18 +44645,21 @@ impl CanvasTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleDeleteRequest`], by name: `CanvasTriggerScheduleDeleteRequest::new(CanvasTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`canvas_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleDeleteRequestRequired) -> Self {
+        let CanvasTriggerScheduleDeleteRequestRequired { canvas_id, schedule_id } = required;
+        Self { canvas_id, schedule_id }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45001,7 +44667,7 @@ impl CanvasTriggerScheduleDeleteRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -45011,20 +44677,30 @@ impl CanvasTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleUpdateRequest`], by name: `CanvasTriggerScheduleUpdateRequest::new(CanvasTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`canvas_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleUpdateRequestRequired) -> Self {
+        let CanvasTriggerScheduleUpdateRequestRequired {
+            canvas_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            canvas_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45032,7 +44708,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -45040,7 +44716,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -45061,7 +44737,7 @@ impl CanvasTriggerSendRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -45069,7 +44745,9 @@ impl CanvasTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the Canvas's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45077,7 +44755,7 @@ impl CanvasTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to enter users into.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45085,7 +44763,7 @@ impl CanvasTriggerSendRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -45093,7 +44771,7 @@ impl CanvasTriggerSendRequest {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -45116,7 +44794,7 @@ impl CatalogCreateDefinition {
             name: ::braze_sdk::IntoField::into_field(name),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the catalog (at most 250 characters).
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionDescription>,
@@ -45124,7 +44802,8 @@ impl CatalogCreateDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields`.
+    /// The catalog's fields, at most 500. The first one must be the item
+    /// identifier: `{name: id, type: string}`.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -45132,7 +44811,8 @@ impl CatalogCreateDefinition {
         self.fields = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Catalog name: letters, digits, hyphens and underscores only, at
+    /// most 250 characters, unique within the workspace.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionName>,
@@ -45153,12 +44833,13 @@ impl CatalogField {
             type_: ::braze_sdk::IntoField::into_field(type_),
         }
     }
-    ///Sets `name`.
+    /// Field name: letters, digits, hyphens and underscores only, at most
+    /// 250 characters, unique within the catalog.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<CatalogFieldName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`: The data type of a catalog field.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogFieldType>,
@@ -45177,7 +44858,8 @@ impl CatalogFieldsCreateRequest {
             fields: ::braze_sdk::IntoField::into_field(fields),
         }
     }
-    ///Sets `fields`.
+    /// The new fields, at most 50 per request; the catalog may hold at
+    /// most 500 fields in all.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -45195,12 +44877,13 @@ impl CatalogItem {
             extra: ::std::default::Default::default(),
         }
     }
-    ///Sets `id`.
+    /// The item identifier: letters, digits, hyphens and underscores only,
+    /// at most 250 characters, unique within the catalog.
     pub fn id(mut self, value: impl ::braze_sdk::IntoField<CatalogItemId>) -> Self {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45229,7 +44912,7 @@ impl CatalogItemCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -45239,6 +44922,8 @@ impl CatalogItemCreateRequest {
     }
 }
 #[cfg(feature = "catalogs")]
+impl ::braze_sdk::MapNewtype for CatalogItemFields {}
+#[cfg(feature = "catalogs")]
 impl CatalogItemReference {
     ///A value with its required fields (`id`) set and every optional field empty.
     pub fn new(id: impl ::braze_sdk::IntoField<CatalogItemReferenceId>) -> Self {
@@ -45246,7 +44931,7 @@ impl CatalogItemReference {
             id: ::braze_sdk::IntoField::into_field(id),
         }
     }
-    ///Sets `id`.
+    /// The item identifier.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogItemReferenceId>,
@@ -45263,7 +44948,7 @@ impl CatalogItemReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's new fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -45280,7 +44965,7 @@ impl CatalogItemUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the fields to change.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -45299,7 +44984,7 @@ impl CatalogItemsCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -45318,7 +45003,7 @@ impl CatalogItemsDeleteRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: Names one catalog item by its identifier.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItemReference>>,
@@ -45337,7 +45022,7 @@ impl CatalogItemsReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -45356,7 +45041,7 @@ impl CatalogItemsUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -45375,7 +45060,7 @@ impl CatalogSelectionCreateRequest {
             selection: ::braze_sdk::IntoField::into_field(selection),
         }
     }
-    ///Sets `selection`.
+    /// Sets `selection`: A selection to create - its name, its filters and how its results are ordered.
     pub fn selection(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionDefinition>,
@@ -45397,7 +45082,7 @@ impl CatalogSelectionDefinition {
             sort_order: ::std::default::Default::default(),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the selection.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45405,7 +45090,7 @@ impl CatalogSelectionDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `filters`.
+    /// Conditions an item must all meet; at most one of them may test an array field.
     pub fn filters(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogSelectionFilter>>,
@@ -45413,7 +45098,7 @@ impl CatalogSelectionDefinition {
         self.filters = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the selection, unique within the catalog.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45421,7 +45106,7 @@ impl CatalogSelectionDefinition {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `results_limit`.
+    /// The most items the selection returns.
     pub fn results_limit(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -45429,7 +45114,7 @@ impl CatalogSelectionDefinition {
         self.results_limit = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_field`.
+    /// The field the selection's items are sorted on.
     pub fn sort_field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45437,7 +45122,7 @@ impl CatalogSelectionDefinition {
         self.sort_field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_order`.
+    /// Direction of the sort on `sort_field`, for example `asc` or `desc`.
     pub fn sort_order(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45460,7 +45145,7 @@ impl CatalogSelectionFilter {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `field`.
+    /// The catalog field the condition tests.
     pub fn field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45468,7 +45153,7 @@ impl CatalogSelectionFilter {
         self.field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `operator`.
+    /// Sets `operator`: How a selection filter compares a field with its value. Which operators apply depends on the field's type: `equals` and `does not equal` for strings; those plus `greater than` and `less than` for numbers; `is` for booleans; `before` and `after` for times; `includes value` and `does not include value` for arrays.
     pub fn operator(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterOperator>,
@@ -45476,7 +45161,7 @@ impl CatalogSelectionFilter {
         self.operator = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value a selection filter compares the field with: a string, number or boolean matching the field's type (a time is an ISO 8601 string).
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterValue>,
@@ -45495,7 +45180,7 @@ impl CatalogsCreateRequest {
             catalogs: ::braze_sdk::IntoField::into_field(catalogs),
         }
     }
-    ///Sets `catalogs`.
+    /// Exactly one catalog definition.
     pub fn catalogs(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogCreateDefinition; 1usize]>,
@@ -45520,7 +45205,7 @@ impl ConnectedAudienceAnd {
             and: ::braze_sdk::IntoField::into_field(and),
         }
     }
-    ///Sets `and`.
+    /// Sets `and`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn and(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -45550,7 +45235,7 @@ impl ConnectedAudienceCustomAttributeCondition {
             value: ::std::default::Default::default(),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`: A custom attribute comparison (see `ConnectedAudienceCustomAttributeCondition`).
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceComparison>,
@@ -45558,7 +45243,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attribute_name`.
+    /// Name of the custom attribute.
     pub fn custom_attribute_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45566,7 +45251,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.custom_attribute_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value compared with the attribute: a string, a number or a boolean. Leave it out for `exists` / `does_not_exist`; `matches_regex` takes a string pattern; `before` / `after` take an ISO 8601 date-time string; the `x_days` comparisons take a number of days.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45595,7 +45280,7 @@ impl ConnectedAudienceCustomAttributeFilter {
             custom_attribute: ::braze_sdk::IntoField::into_field(custom_attribute),
         }
     }
-    ///Sets `custom_attribute`.
+    /// Sets `custom_attribute`: A comparison between a custom attribute and a value. Which comparisons apply depends on the attribute's type: strings (`equals`, `not_equal`, `matches_regex`, `does_not_match_regex`), arrays (`includes_value`, `does_not_include_value`), numbers (`equals`, `not_equal`, `greater_than`, `greater_than_or_equal_to`, `less_than`, `less_than_or_equal_to`), booleans (`equals`, `does_not_equal`) and times (`less_than_x_days_ago`, `greater_than_x_days_ago`, `less_than_x_days_in_the_future`, `greater_than_x_days_in_the_future`, `after`, `before`); `exists` and `does_not_exist` apply to every type.
     pub fn custom_attribute(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
@@ -45624,7 +45309,7 @@ impl ConnectedAudienceEmailSubscriptionFilter {
             ),
         }
     }
-    ///Sets `email_subscription_status`.
+    /// Sets `email_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn email_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -45653,7 +45338,7 @@ impl ConnectedAudienceLastUsedAppCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45663,7 +45348,7 @@ impl ConnectedAudienceLastUsedAppCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// The moment to compare with, as an ISO 8601 date-time.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -45688,7 +45373,7 @@ impl ConnectedAudienceLastUsedAppFilter {
             last_used_app: ::braze_sdk::IntoField::into_field(last_used_app),
         }
     }
-    ///Sets `last_used_app`.
+    /// Sets `last_used_app`: Last app use before or after a moment.
     pub fn last_used_app(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
@@ -45713,7 +45398,7 @@ impl ConnectedAudienceOr {
             or: ::braze_sdk::IntoField::into_field(or),
         }
     }
-    ///Sets `or`.
+    /// Sets `or`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn or(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -45742,7 +45427,7 @@ impl ConnectedAudiencePushSubscriptionFilter {
             ),
         }
     }
-    ///Sets `push_subscription_status`.
+    /// Sets `push_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn push_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -45771,7 +45456,7 @@ impl ConnectedAudienceSubscriptionCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45781,7 +45466,7 @@ impl ConnectedAudienceSubscriptionCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionConditionValue>,
@@ -45791,20 +45476,31 @@ impl ConnectedAudienceSubscriptionCondition {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`ContentBlockTranslationUpdateRequest`], by name: `ContentBlockTranslationUpdateRequest::new(ContentBlockTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentBlockTranslationUpdateRequestRequired {
+    /// Identifier of the Content Block.
+    pub content_block_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl ContentBlockTranslationUpdateRequest {
-    ///A value with its required fields (`content_block_id`, `locale_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        content_block_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentBlockTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: ContentBlockTranslationUpdateRequestRequired) -> Self {
+        let ContentBlockTranslationUpdateRequestRequired {
+            content_block_id,
+            locale_id,
+            translation_map,
+        } = required;
         Self {
-            content_block_id: ::braze_sdk::IntoField::into_field(content_block_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            content_block_id,
+            locale_id,
+            translation_map,
         }
     }
-    ///Sets `content_block_id`.
+    /// Identifier of the Content Block.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45812,7 +45508,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45820,7 +45516,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -45844,7 +45540,7 @@ impl ContentBlocksCreateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// The HTML or text content (at most 50 KB, valid Liquid, may not include itself).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestContent>,
@@ -45852,7 +45548,7 @@ impl ContentBlocksCreateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// A description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45862,7 +45558,7 @@ impl ContentBlocksCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Unique name, under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestName>,
@@ -45870,7 +45566,7 @@ impl ContentBlocksCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` (the default) or `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -45878,7 +45574,7 @@ impl ContentBlocksCreateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45902,7 +45598,7 @@ impl ContentBlocksUpdateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// New HTML or text content (at most 50 KB, valid Liquid).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45912,7 +45608,7 @@ impl ContentBlocksUpdateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_block_id`.
+    /// The block's API identifier.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45920,7 +45616,7 @@ impl ContentBlocksUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// New description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45930,7 +45626,7 @@ impl ContentBlocksUpdateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// New name (not allowed on an active block), under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45940,7 +45636,7 @@ impl ContentBlocksUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` or `draft`; an active block cannot be set back to draft.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -45948,7 +45644,7 @@ impl ContentBlocksUpdateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45958,17 +45654,25 @@ impl ContentBlocksUpdateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`ContentCardObject`], by name: `ContentCardObject::new(ContentCardObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentCardObjectRequired {
+    /// Text of the card.
+    pub description: ::std::string::String,
+    /// Title of the card.
+    pub title: ::std::string::String,
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
+    pub type_: ContentCardObjectType,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ContentCardObject {
-    ///A value with its required fields (`description`, `title`, `type_`) set and every optional field empty.
-    pub fn new(
-        description: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-        type_: impl ::braze_sdk::IntoField<ContentCardObjectType>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentCardObjectRequired`], set and every optional field empty.
+    pub fn new(required: ContentCardObjectRequired) -> Self {
+        let ContentCardObjectRequired { description, title, type_ } = required;
         Self {
-            description: ::braze_sdk::IntoField::into_field(description),
-            title: ::braze_sdk::IntoField::into_field(title),
-            type_: ::braze_sdk::IntoField::into_field(type_),
+            description,
+            title,
+            type_,
             android_uri: ::std::default::Default::default(),
             android_use_webview: ::std::default::Default::default(),
             expire_at: ::std::default::Default::default(),
@@ -45984,7 +45688,7 @@ impl ContentCardObject {
             web_uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `android_uri`.
+    /// Web URL or deep link opened on Android.
     pub fn android_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45992,7 +45696,7 @@ impl ContentCardObject {
         self.android_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_use_webview`.
+    /// Open a web URL inside the app on Android. Defaults to `true`.
     pub fn android_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46000,7 +45704,7 @@ impl ContentCardObject {
         self.android_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Text of the card.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46008,7 +45712,7 @@ impl ContentCardObject {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_at`.
+    /// When the card expires (at most 30 days ahead).
     pub fn expire_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46018,7 +45722,7 @@ impl ContentCardObject {
         self.expire_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_in_local_time`.
+    /// Apply `expire_at` in each user's local time. Defaults to `false`.
     pub fn expire_in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46026,7 +45730,7 @@ impl ContentCardObject {
         self.expire_in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Your own key-value pairs delivered with the card.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46036,7 +45740,7 @@ impl ContentCardObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Image of the card.
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46044,7 +45748,7 @@ impl ContentCardObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_uri`.
+    /// Web URL or deep link opened on iOS.
     pub fn ios_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46052,7 +45756,7 @@ impl ContentCardObject {
         self.ios_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_use_webview`.
+    /// Open a web URL inside the app on iOS. Defaults to `true`.
     pub fn ios_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46060,7 +45764,7 @@ impl ContentCardObject {
         self.ios_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Content Card variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46068,7 +45772,7 @@ impl ContentCardObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `pinned`.
+    /// Pin the card to the top of the feed. Defaults to `false`.
     pub fn pinned(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46076,7 +45780,7 @@ impl ContentCardObject {
         self.pinned = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds until the card expires (at most 30 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -46084,7 +45788,7 @@ impl ContentCardObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title of the card.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46092,7 +45796,7 @@ impl ContentCardObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentCardObjectType>,
@@ -46100,7 +45804,7 @@ impl ContentCardObject {
         self.type_ = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri_text`.
+    /// Text of the card's link.
     pub fn uri_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46108,7 +45812,7 @@ impl ContentCardObject {
         self.uri_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_uri`.
+    /// Web URL or deep link opened on the web.
     pub fn web_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46382,19 +46086,27 @@ impl DataObjectUserRelationshipRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailAttachment`], by name: `EmailAttachment::new(EmailAttachmentRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailAttachmentRequired {
+    /// Name of the attached file, preferably without its extension.
+    pub file_name: ::std::string::String,
+    /// Where Braze downloads the file.
+    pub url: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailAttachment {
-    ///A value with its required fields (`file_name`, `url`) set and every optional field empty.
-    pub fn new(
-        file_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailAttachmentRequired`], set and every optional field empty.
+    pub fn new(required: EmailAttachmentRequired) -> Self {
+        let EmailAttachmentRequired { file_name, url } = required;
         Self {
-            file_name: ::braze_sdk::IntoField::into_field(file_name),
-            url: ::braze_sdk::IntoField::into_field(url),
+            file_name,
+            url,
             basic_auth_credential: ::std::default::Default::default(),
         }
     }
-    ///Sets `basic_auth_credential`.
+    /// Name of a Connected Content basic-auth credential (Settings >
+    /// Connected Content) that Braze uses to download the file.
     pub fn basic_auth_credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46402,7 +46114,7 @@ impl EmailAttachment {
         self.basic_auth_credential = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `file_name`.
+    /// Name of the attached file, preferably without its extension.
     pub fn file_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46410,7 +46122,7 @@ impl EmailAttachment {
         self.file_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// Where Braze downloads the file.
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46427,7 +46139,7 @@ impl EmailBlacklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -46444,7 +46156,7 @@ impl EmailBlocklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -46461,7 +46173,7 @@ impl EmailBounceRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -46471,15 +46183,22 @@ impl EmailBounceRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailObject`], by name: `EmailObject::new(EmailObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Sender, as `Display Name <address@example.com>`.
+    pub from: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailObject {
-    ///A value with its required fields (`app_id`, `from`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        from: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailObjectRequired`], set and every optional field empty.
+    pub fn new(required: EmailObjectRequired) -> Self {
+        let EmailObjectRequired { app_id, from } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            from: ::braze_sdk::IntoField::into_field(from),
+            app_id,
+            from,
             attachments: ::std::default::Default::default(),
             bcc: ::std::default::Default::default(),
             body: ::std::default::Default::default(),
@@ -46494,7 +46213,7 @@ impl EmailObject {
             subject: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46502,7 +46221,7 @@ impl EmailObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `attachments`.
+    /// Files to attach.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -46510,7 +46229,7 @@ impl EmailObject {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `bcc`.
+    /// One of the BCC addresses configured for the workspace (when BCC is enabled).
     pub fn bcc(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46518,7 +46237,7 @@ impl EmailObject {
         self.bcc = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// HTML body.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46526,7 +46245,7 @@ impl EmailObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// An email template supplying subject, body and CSS inlining setting.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46534,7 +46253,7 @@ impl EmailObject {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extras`.
+    /// Your own key-value pairs sent with the email (unique arguments for SendGrid).
     pub fn extras(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46544,7 +46263,7 @@ impl EmailObject {
         self.extras = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `from`.
+    /// Sender, as `Display Name <address@example.com>`.
     pub fn from(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46552,7 +46271,7 @@ impl EmailObject {
         self.from = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `headers`.
+    /// Custom email headers (SparkPost, SendGrid and Amazon SES).
     pub fn headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46562,7 +46281,7 @@ impl EmailObject {
         self.headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the email variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46570,7 +46289,7 @@ impl EmailObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// Plain-text body; generated from `body` when omitted.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46578,7 +46297,7 @@ impl EmailObject {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// Preview text shown after the subject (50 to 100 characters recommended).
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46586,7 +46305,8 @@ impl EmailObject {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_to`.
+    /// Reply-to address; the workspace default when omitted,
+    /// `NO_REPLY_TO` for none.
     pub fn reply_to(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46594,7 +46314,7 @@ impl EmailObject {
         self.reply_to = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Inline the CSS of `body`; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46602,7 +46322,7 @@ impl EmailObject {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// Subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46619,7 +46339,7 @@ impl EmailSpamRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -46640,7 +46360,7 @@ impl EmailStatusSetRequest {
             subscription_state: ::braze_sdk::IntoField::into_field(subscription_state),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -46648,7 +46368,7 @@ impl EmailStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: A user's global email subscription state: `opted_in` (explicitly agreed to email), `subscribed` (neither opted in nor out) or `unsubscribed`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailSubscriptionState>,
@@ -46658,20 +46378,32 @@ impl EmailStatusSetRequest {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`EmailTemplateTranslationUpdateRequest`], by name: `EmailTemplateTranslationUpdateRequest::new(EmailTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailTemplateTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the email template.
+    pub template_id: ::std::string::String,
+    /// The new texts, as objects holding a `translation_map`.
+    pub translations: ::std::vec::Vec<TranslationSource>,
+}
+#[cfg(feature = "translations")]
 impl EmailTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translations`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translations: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: EmailTemplateTranslationUpdateRequestRequired) -> Self {
+        let EmailTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translations,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translations: ::braze_sdk::IntoField::into_field(translations),
+            locale_id,
+            template_id,
+            translations,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46679,7 +46411,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the email template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46687,7 +46419,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translations`.
+    /// The new texts, as objects holding a `translation_map`.
     pub fn translations(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
@@ -46696,20 +46428,27 @@ impl EmailTemplateTranslationUpdateRequest {
         self
     }
 }
+#[cfg(feature = "user-data")]
+impl ::braze_sdk::MapNewtype for EventProperties {}
 impl ::braze_sdk::StringNewtype for ExternalId {}
 #[cfg(feature = "user-data")]
+/// The required fields of [`ExternalIdRename`], by name: `ExternalIdRename::new(ExternalIdRenameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalIdRenameRequired {
+    pub current_external_id: ExternalId,
+    pub new_external_id: ExternalId,
+}
+#[cfg(feature = "user-data")]
 impl ExternalIdRename {
-    ///A value with its required fields (`current_external_id`, `new_external_id`) set and every optional field empty.
-    pub fn new(
-        current_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        new_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ExternalIdRenameRequired`], set and every optional field empty.
+    pub fn new(required: ExternalIdRenameRequired) -> Self {
+        let ExternalIdRenameRequired { current_external_id, new_external_id } = required;
         Self {
-            current_external_id: ::braze_sdk::IntoField::into_field(current_external_id),
-            new_external_id: ::braze_sdk::IntoField::into_field(new_external_id),
+            current_external_id,
+            new_external_id,
         }
     }
-    ///Sets `current_external_id`.
+    /// Sets `current_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn current_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -46717,7 +46456,7 @@ impl ExternalIdRename {
         self.current_external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_external_id`.
+    /// Sets `new_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn new_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -46734,7 +46473,7 @@ impl FirebasePushCredential {
             credential: ::braze_sdk::IntoField::into_field(credential),
         }
     }
-    ///Sets `credential`.
+    /// The Firebase service account JSON file, Base64-encoded (a secret).
     pub fn credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -46755,7 +46494,7 @@ impl HuaweiPushCredential {
             app_secret: ::braze_sdk::IntoField::into_field(app_secret),
         }
     }
-    ///Sets `app_id`.
+    /// The app's identifier in Huawei's console.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46763,7 +46502,7 @@ impl HuaweiPushCredential {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_secret`.
+    /// The app secret from Huawei's console (a secret).
     pub fn app_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -46784,7 +46523,7 @@ impl KindlePushCredential {
             client_secret: ::braze_sdk::IntoField::into_field(client_secret),
         }
     }
-    ///Sets `client_id`.
+    /// The ADM client identifier.
     pub fn client_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46792,7 +46531,7 @@ impl KindlePushCredential {
         self.client_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `client_secret`.
+    /// The ADM client secret (a secret).
     pub fn client_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -46802,15 +46541,22 @@ impl KindlePushCredential {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`KindlePushObject`], by name: `KindlePushObject::new(KindlePushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindlePushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Title shown in the notification drawer.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl KindlePushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`KindlePushObjectRequired`], set and every optional field empty.
+    pub fn new(required: KindlePushObjectRequired) -> Self {
+        let KindlePushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             collapse_key: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -46819,7 +46565,7 @@ impl KindlePushObject {
             sound: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46827,7 +46573,7 @@ impl KindlePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// Collapse key of the message.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46835,7 +46581,7 @@ impl KindlePushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46843,7 +46589,7 @@ impl KindlePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -46851,7 +46597,7 @@ impl KindlePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46859,7 +46605,7 @@ impl KindlePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (lowest) to 2 (highest). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -46867,7 +46613,7 @@ impl KindlePushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46875,7 +46621,7 @@ impl KindlePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46885,29 +46631,45 @@ impl KindlePushObject {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityStartRequest`], by name: `LiveActivityStartRequest::new(LiveActivityStartRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityStartRequestRequired {
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
+    pub activity_attributes: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
+    pub activity_attributes_type: ::std::string::String,
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// The activity's first `ContentState`, in the shape the app declared.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub notification: ApplePushObject,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityStartRequest {
-    ///A value with its required fields (`activity_attributes`, `activity_attributes_type`, `activity_id`, `app_id`, `content_state`, `notification`) set and every optional field empty.
-    pub fn new(
-        activity_attributes: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        activity_attributes_type: impl ::braze_sdk::IntoField<::std::string::String>,
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        notification: impl ::braze_sdk::IntoField<ApplePushObject>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityStartRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityStartRequestRequired) -> Self {
+        let LiveActivityStartRequestRequired {
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
+        } = required;
         Self {
-            activity_attributes: ::braze_sdk::IntoField::into_field(activity_attributes),
-            activity_attributes_type: ::braze_sdk::IntoField::into_field(
-                activity_attributes_type,
-            ),
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
-            notification: ::braze_sdk::IntoField::into_field(notification),
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
             custom_audience: ::std::default::Default::default(),
             dismissal_date: ::std::default::Default::default(),
             external_user_ids: ::std::default::Default::default(),
@@ -46915,7 +46677,8 @@ impl LiveActivityStartRequest {
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_attributes`.
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
     pub fn activity_attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46925,7 +46688,7 @@ impl LiveActivityStartRequest {
         self.activity_attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_attributes_type`.
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
     pub fn activity_attributes_type(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46933,7 +46696,8 @@ impl LiveActivityStartRequest {
         self.activity_attributes_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_id`.
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46941,7 +46705,7 @@ impl LiveActivityStartRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46949,7 +46713,7 @@ impl LiveActivityStartRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// The activity's first `ContentState`, in the shape the app declared.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46959,7 +46723,7 @@ impl LiveActivityStartRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_audience`.
+    /// Sets `custom_audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn custom_audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -46967,7 +46731,7 @@ impl LiveActivityStartRequest {
         self.custom_audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When the activity leaves the user's screen; a past time removes it at once.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46977,7 +46741,7 @@ impl LiveActivityStartRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// Up to 50 external user ids to start the activity for.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -46985,7 +46749,7 @@ impl LiveActivityStartRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<ApplePushObject>,
@@ -46993,7 +46757,7 @@ impl LiveActivityStartRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// Identifier of a segment whose users get the activity.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47001,7 +46765,7 @@ impl LiveActivityStartRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47013,26 +46777,35 @@ impl LiveActivityStartRequest {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityUpdateRequest`], by name: `LiveActivityUpdateRequest::new(LiveActivityUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityUpdateRequestRequired {
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityUpdateRequest {
-    ///A value with its required fields (`activity_id`, `app_id`, `content_state`) set and every optional field empty.
-    pub fn new(
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityUpdateRequestRequired) -> Self {
+        let LiveActivityUpdateRequestRequired { activity_id, app_id, content_state } = required;
         Self {
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
+            activity_id,
+            app_id,
+            content_state,
             dismissal_date: ::std::default::Default::default(),
             end_activity: ::std::default::Default::default(),
             notification: ::std::default::Default::default(),
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_id`.
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47040,7 +46813,7 @@ impl LiveActivityUpdateRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47048,7 +46821,8 @@ impl LiveActivityUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47058,7 +46832,9 @@ impl LiveActivityUpdateRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When an ended activity leaves the user's screen; a past time
+    /// removes it at once. Without `end_activity` it only updates the
+    /// activity.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47068,7 +46844,7 @@ impl LiveActivityUpdateRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `end_activity`.
+    /// `true` ends the Live Activity. Defaults to `false`.
     pub fn end_activity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47076,7 +46852,7 @@ impl LiveActivityUpdateRequest {
         self.end_activity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -47084,7 +46860,7 @@ impl LiveActivityUpdateRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47096,20 +46872,28 @@ impl LiveActivityUpdateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryCreateRequest`], by name: `MediaLibraryCreateRequest::new(MediaLibraryCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryCreateRequestRequired {
+    /// Identifier of the workspace whose media library receives the asset.
+    pub app_group_id: ::std::string::String,
+    /// A publicly reachable URL of the file.
+    pub asset_url: ::std::string::String,
+    /// The name the asset gets in the media library.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryCreateRequest {
-    ///A value with its required fields (`app_group_id`, `asset_url`, `name`) set and every optional field empty.
-    pub fn new(
-        app_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`MediaLibraryCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryCreateRequestRequired) -> Self {
+        let MediaLibraryCreateRequestRequired { app_group_id, asset_url, name } = required;
         Self {
-            app_group_id: ::braze_sdk::IntoField::into_field(app_group_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-            name: ::braze_sdk::IntoField::into_field(name),
+            app_group_id,
+            asset_url,
+            name,
         }
     }
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace whose media library receives the asset.
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47117,7 +46901,7 @@ impl MediaLibraryCreateRequest {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the file.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47125,7 +46909,7 @@ impl MediaLibraryCreateRequest {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The name the asset gets in the media library.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47135,18 +46919,22 @@ impl MediaLibraryCreateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryReplaceFileRequest`], by name: `MediaLibraryReplaceFileRequest::new(MediaLibraryReplaceFileRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryReplaceFileRequestRequired {
+    /// Identifier of the asset whose file is replaced.
+    pub asset_id: ::std::string::String,
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
+    pub asset_url: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryReplaceFileRequest {
-    ///A value with its required fields (`asset_id`, `asset_url`) set and every optional field empty.
-    pub fn new(
-        asset_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            asset_id: ::braze_sdk::IntoField::into_field(asset_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-        }
+    /// A value with its required fields, given by name in [`MediaLibraryReplaceFileRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryReplaceFileRequestRequired) -> Self {
+        let MediaLibraryReplaceFileRequestRequired { asset_id, asset_url } = required;
+        Self { asset_id, asset_url }
     }
-    ///Sets `asset_id`.
+    /// Identifier of the asset whose file is replaced.
     pub fn asset_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47154,7 +46942,7 @@ impl MediaLibraryReplaceFileRequest {
         self.asset_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47163,7 +46951,6 @@ impl MediaLibraryReplaceFileRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl MessageSchedule {
     ///A value with its required fields (`time`) set and every optional field empty.
     pub fn new(time: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -47173,7 +46960,7 @@ impl MessageSchedule {
             in_local_time: ::std::default::Default::default(),
         }
     }
-    ///Sets `at_optimal_time`.
+    /// Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
     pub fn at_optimal_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47181,7 +46968,7 @@ impl MessageSchedule {
         self.at_optimal_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `in_local_time`.
+    /// Deliver at `time` in each user's local time zone. Defaults to `false`.
     pub fn in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47189,7 +46976,8 @@ impl MessageSchedule {
         self.in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// ISO 8601 send time, in UTC unless `in_local_time` or
+    /// `at_optimal_time` is set; leave out the zone designator for those.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47200,7 +46988,7 @@ impl MessageSchedule {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl Messages {
-    ///Sets `android_push`.
+    /// Sets `android_push`: An Android (FCM) push notification. The `alert` and `extra` together may not exceed 4,000 bytes.
     pub fn android_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<AndroidPushObject>>,
@@ -47208,7 +46996,7 @@ impl Messages {
         self.android_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple_push`.
+    /// Sets `apple_push`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn apple_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -47216,7 +47004,7 @@ impl Messages {
         self.apple_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_card`.
+    /// Sets `content_card`: A Content Card. It needs an expiry: `time_to_live` or `expire_at`, at most 30 days ahead.
     pub fn content_card(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentCardObject>>,
@@ -47224,7 +47012,7 @@ impl Messages {
         self.content_card = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Sets `email`: An email. Give the content in `body` or take it from an email template (`email_template_id`); fields set here override the template's.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailObject>>,
@@ -47232,7 +47020,7 @@ impl Messages {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle_push`.
+    /// Sets `kindle_push`: A Kindle or FireOS push notification.
     pub fn kindle_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushObject>>,
@@ -47240,7 +47028,7 @@ impl Messages {
         self.kindle_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sms`.
+    /// Sets `sms`: An SMS, or an MMS when `media_items` is given.
     pub fn sms(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<SmsObject>>,
@@ -47248,7 +47036,7 @@ impl Messages {
         self.sms = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_push`.
+    /// Sets `web_push`: A web push notification.
     pub fn web_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebPushObject>>,
@@ -47256,7 +47044,7 @@ impl Messages {
         self.web_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `webhook`.
+    /// Sets `webhook`: A webhook call made for each recipient.
     pub fn webhook(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebhookObject>>,
@@ -47264,7 +47052,7 @@ impl Messages {
         self.webhook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `whats_app`.
+    /// Sets `whats_app`: A WhatsApp message: a pre-approved template, or one of the response message types (usable only within WhatsApp's reply window). `message` must have the shape of `message_type`.
     pub fn whats_app(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppObject>>,
@@ -47272,7 +47060,7 @@ impl Messages {
         self.whats_app = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_phone8_push`.
+    /// Sets `windows_phone8_push`: A Windows Phone 8 toast notification. Braze no longer lists this channel in its messaging pages.
     pub fn windows_phone8_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47282,7 +47070,7 @@ impl Messages {
         self.windows_phone8_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_universal_push`.
+    /// Sets `windows_universal_push`: A Windows Universal toast notification built from one of Windows' toast templates. Braze no longer lists this channel in its messaging pages.
     pub fn windows_universal_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47311,7 +47099,7 @@ impl MessagesScheduleCreateRequest {
             user_aliases: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -47319,7 +47107,9 @@ impl MessagesScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47327,7 +47117,7 @@ impl MessagesScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to, for its statistics.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47335,7 +47125,7 @@ impl MessagesScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -47343,7 +47133,7 @@ impl MessagesScheduleCreateRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -47351,7 +47141,7 @@ impl MessagesScheduleCreateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_messaging_limits`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
     pub fn override_messaging_limits(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47359,7 +47149,7 @@ impl MessagesScheduleCreateRequest {
         self.override_messaging_limits = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47369,7 +47159,7 @@ impl MessagesScheduleCreateRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -47377,7 +47167,8 @@ impl MessagesScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47385,7 +47176,7 @@ impl MessagesScheduleCreateRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47393,7 +47184,7 @@ impl MessagesScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -47410,7 +47201,7 @@ impl MessagesScheduleDeleteRequest {
             schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
         }
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -47429,7 +47220,7 @@ impl MessagesScheduleUpdateRequest {
             schedule: ::std::default::Default::default(),
         }
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -47437,7 +47228,7 @@ impl MessagesScheduleUpdateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<MessageSchedule>>,
@@ -47445,7 +47236,7 @@ impl MessagesScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -47456,7 +47247,7 @@ impl MessagesScheduleUpdateRequest {
 }
 #[cfg(feature = "send-messages")]
 impl MessagesSendRequest {
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -47464,7 +47255,10 @@ impl MessagesSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users. Use with care:
+    /// it can reach a much larger audience than intended.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47472,7 +47266,9 @@ impl MessagesSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to; needed for sends,
+    /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47480,7 +47276,7 @@ impl MessagesSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -47488,7 +47284,7 @@ impl MessagesSendRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -47496,7 +47292,7 @@ impl MessagesSendRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_frequency_capping`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     pub fn override_frequency_capping(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47504,7 +47300,7 @@ impl MessagesSendRequest {
         self.override_frequency_capping = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47514,7 +47310,8 @@ impl MessagesSendRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47522,7 +47319,7 @@ impl MessagesSendRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47530,7 +47327,7 @@ impl MessagesSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -47540,19 +47337,26 @@ impl MessagesSendRequest {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`NewUserAlias`], by name: `NewUserAlias::new(NewUserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewUserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl NewUserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`NewUserAliasRequired`], set and every optional field empty.
+    pub fn new(required: NewUserAliasRequired) -> Self {
+        let NewUserAliasRequired { alias_label, alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
+            alias_label,
+            alias_name,
             external_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47560,7 +47364,7 @@ impl NewUserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47568,7 +47372,7 @@ impl NewUserAlias {
         self.alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -47578,27 +47382,36 @@ impl NewUserAlias {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterCreateRequest`], by name: `PreferenceCenterCreateRequest::new(PreferenceCenterCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterCreateRequestRequired {
+    /// HTML of the page shown once the user has saved their choices.
+    pub confirmation_page_html: ::std::string::String,
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
+    pub name: ::std::string::String,
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterCreateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `name`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterCreateRequestRequired) -> Self {
+        let PreferenceCenterCreateRequestRequired {
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            name: ::braze_sdk::IntoField::into_field(name),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the page shown once the user has saved their choices.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47606,7 +47419,8 @@ impl PreferenceCenterCreateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47614,7 +47428,7 @@ impl PreferenceCenterCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47624,7 +47438,7 @@ impl PreferenceCenterCreateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47632,7 +47446,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47640,7 +47454,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -47664,7 +47478,7 @@ impl PreferenceCenterLinkTag {
             type_: ::std::default::Default::default(),
         }
     }
-    ///Sets `color`.
+    /// The mask colour, used when `type` is `mask-icon`.
     pub fn color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47672,7 +47486,7 @@ impl PreferenceCenterLinkTag {
         self.color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `href`.
+    /// Where the icon is hosted.
     pub fn href(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47680,7 +47494,7 @@ impl PreferenceCenterLinkTag {
         self.href = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel`.
+    /// Sets `rel`.
     pub fn rel(
         mut self,
         value: impl ::braze_sdk::IntoField<PreferenceCenterLinkTagRel>,
@@ -47688,7 +47502,7 @@ impl PreferenceCenterLinkTag {
         self.rel = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sizes`.
+    /// The icon's dimensions, as in the HTML `sizes` attribute.
     pub fn sizes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47696,7 +47510,7 @@ impl PreferenceCenterLinkTag {
         self.sizes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47709,7 +47523,7 @@ impl PreferenceCenterLinkTag {
 }
 #[cfg(feature = "preference-center")]
 impl PreferenceCenterOptions {
-    ///Sets `links_tags`.
+    /// Icon links to add to the pages.
     pub fn links_tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<PreferenceCenterLinkTag>>,
@@ -47717,7 +47531,8 @@ impl PreferenceCenterOptions {
         self.links_tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `meta_viewport_content`.
+    /// When set, the pages get a `<meta name="viewport">` tag whose
+    /// `content` is this value (give only the content).
     pub fn meta_viewport_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47727,26 +47542,32 @@ impl PreferenceCenterOptions {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterUpdateRequest`], by name: `PreferenceCenterUpdateRequest::new(PreferenceCenterUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterUpdateRequestRequired {
+    /// HTML of the confirmation page.
+    pub confirmation_page_html: ::std::string::String,
+    /// HTML of the preference page.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterUpdateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterUpdateRequestRequired) -> Self {
+        let PreferenceCenterUpdateRequestRequired {
+            confirmation_page_html,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            preference_center_page_html,
             name: ::std::default::Default::default(),
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the confirmation page.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47754,7 +47575,8 @@ impl PreferenceCenterUpdateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center's current name. Braze's example sends it,
+    /// but a name cannot be changed; omit it or repeat the existing one.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47762,7 +47584,7 @@ impl PreferenceCenterUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47772,7 +47594,7 @@ impl PreferenceCenterUpdateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47780,7 +47602,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47788,7 +47610,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -47809,7 +47631,7 @@ impl PushCredentialUpdateRequest {
             kindle: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (API key of the app in Settings > App Settings).
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47817,7 +47639,7 @@ impl PushCredentialUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple`.
+    /// Sets `apple`: An APNs token-based (`.p8`) authentication key and what identifies it.
     pub fn apple(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushCredential>>,
@@ -47825,7 +47647,7 @@ impl PushCredentialUpdateRequest {
         self.apple = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `firebase`.
+    /// Sets `firebase`: Firebase Cloud Messaging credentials.
     pub fn firebase(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<FirebasePushCredential>>,
@@ -47833,7 +47655,7 @@ impl PushCredentialUpdateRequest {
         self.firebase = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `huawei`.
+    /// Sets `huawei`: Huawei Mobile Services credentials.
     pub fn huawei(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<HuaweiPushCredential>>,
@@ -47841,7 +47663,7 @@ impl PushCredentialUpdateRequest {
         self.huawei = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle`.
+    /// Sets `kindle`: Amazon Device Messaging credentials.
     pub fn kindle(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushCredential>>,
@@ -47850,21 +47672,25 @@ impl PushCredentialUpdateRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
+impl ::braze_sdk::MapNewtype for PushExtra {}
 impl ::braze_sdk::StringNewtype for ScheduleId {}
 #[cfg(feature = "scim")]
+/// The required fields of [`ScimName`], by name: `ScimName::new(ScimNameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScimNameRequired {
+    /// Last (family) name.
+    pub family_name: ::std::string::String,
+    /// First (given) name.
+    pub given_name: ::std::string::String,
+}
+#[cfg(feature = "scim")]
 impl ScimName {
-    ///A value with its required fields (`family_name`, `given_name`) set and every optional field empty.
-    pub fn new(
-        family_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        given_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            family_name: ::braze_sdk::IntoField::into_field(family_name),
-            given_name: ::braze_sdk::IntoField::into_field(given_name),
-        }
+    /// A value with its required fields, given by name in [`ScimNameRequired`], set and every optional field empty.
+    pub fn new(required: ScimNameRequired) -> Self {
+        let ScimNameRequired { family_name, given_name } = required;
+        Self { family_name, given_name }
     }
-    ///Sets `family_name`.
+    /// Last (family) name.
     pub fn family_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47872,7 +47698,7 @@ impl ScimName {
         self.family_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `given_name`.
+    /// First (given) name.
     pub fn given_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47893,7 +47719,7 @@ impl ScimPermissions {
             roles: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_group`.
+    /// Permissions per workspace.
     pub fn app_group(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissions>>,
@@ -47901,7 +47727,8 @@ impl ScimPermissions {
         self.app_group = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `company_permissions`.
+    /// Company-level permissions, for example `admin`,
+    /// `manage_company_settings` or `add_remove_app_groups`.
     pub fn company_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -47909,7 +47736,7 @@ impl ScimPermissions {
         self.company_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `roles`.
+    /// Roles granted to the user.
     pub fn roles(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimRole>>,
@@ -47920,7 +47747,7 @@ impl ScimPermissions {
 }
 #[cfg(feature = "scim")]
 impl ScimRole {
-    ///Sets `role_id`.
+    /// Identifier of the role (required when `roleName` is absent).
     pub fn role_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47928,7 +47755,7 @@ impl ScimRole {
         self.role_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `role_name`.
+    /// Name of the role.
     pub fn role_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47951,7 +47778,7 @@ impl ScimTeamPermissions {
             team_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `team_id`.
+    /// Identifier of the team (required when `teamName` is absent).
     pub fn team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47959,7 +47786,7 @@ impl ScimTeamPermissions {
         self.team_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_name`.
+    /// Name of the team.
     pub fn team_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47967,7 +47794,7 @@ impl ScimTeamPermissions {
         self.team_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_permissions`.
+    /// Team-level permissions, for example `admin`, `basic_access` or `export_user_data`.
     pub fn team_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -47992,7 +47819,7 @@ impl ScimUserUpdateRequest {
             schemas: ::braze_sdk::IntoField::into_field(schemas),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -48000,12 +47827,12 @@ impl ScimUserUpdateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimPermissions>,
@@ -48013,7 +47840,7 @@ impl ScimUserUpdateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48039,7 +47866,7 @@ impl ScimUsersCreateRequest {
             permissions: ::std::default::Default::default(),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -48047,12 +47874,12 @@ impl ScimUsersCreateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ScimPermissions>>,
@@ -48060,7 +47887,7 @@ impl ScimUsersCreateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48068,7 +47895,7 @@ impl ScimUsersCreateRequest {
         self.schemas = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_name`.
+    /// The user's email address; it becomes the account's login.
     pub fn user_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48079,7 +47906,7 @@ impl ScimUsersCreateRequest {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissionSet {
-    ///Sets `app_group_permission_set_id`.
+    /// Identifier of the permission set.
     pub fn app_group_permission_set_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48087,7 +47914,7 @@ impl ScimWorkspacePermissionSet {
         self.app_group_permission_set_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_set_name`.
+    /// Name of the permission set.
     pub fn app_group_permission_set_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48098,7 +47925,7 @@ impl ScimWorkspacePermissionSet {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissions {
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace (required when `appGroupName` is absent).
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48106,7 +47933,7 @@ impl ScimWorkspacePermissions {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_name`.
+    /// Name of the workspace.
     pub fn app_group_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48114,7 +47941,7 @@ impl ScimWorkspacePermissions {
         self.app_group_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_sets`.
+    /// The workspace permission set granted, as a one-element array.
     pub fn app_group_permission_sets(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissionSet>>,
@@ -48122,7 +47949,8 @@ impl ScimWorkspacePermissions {
         self.app_group_permission_sets = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permissions`.
+    /// Workspace-level permissions, for example `basic_access`,
+    /// `send_campaigns_canvases` or `export_user_data`.
     pub fn app_group_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48130,7 +47958,7 @@ impl ScimWorkspacePermissions {
         self.app_group_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team`.
+    /// Permissions per team of this workspace.
     pub fn team(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimTeamPermissions>>,
@@ -48158,7 +47986,7 @@ impl SdkAuthenticationKeyCreateRequest {
             make_primary: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48166,7 +47994,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// What the key is for; may not be empty.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<SdkAuthenticationKeyCreateRequestDescription>,
@@ -48174,7 +48002,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `make_primary`.
+    /// Make the new key the app's primary key at once (not done when left out).
     pub fn make_primary(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48182,7 +48010,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.make_primary = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rsa_public_key_str`.
+    /// The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
     pub fn rsa_public_key_str(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48194,18 +48022,22 @@ impl SdkAuthenticationKeyCreateRequest {
     }
 }
 #[cfg(feature = "sdk-authentication")]
+/// The required fields of [`SdkAuthenticationKeyReference`], by name: `SdkAuthenticationKeyReference::new(SdkAuthenticationKeyReferenceRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SdkAuthenticationKeyReferenceRequired {
+    /// API identifier of the app.
+    pub app_id: ::std::string::String,
+    /// Identifier of the key.
+    pub key_id: ::std::string::String,
+}
+#[cfg(feature = "sdk-authentication")]
 impl SdkAuthenticationKeyReference {
-    ///A value with its required fields (`app_id`, `key_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            key_id: ::braze_sdk::IntoField::into_field(key_id),
-        }
+    /// A value with its required fields, given by name in [`SdkAuthenticationKeyReferenceRequired`], set and every optional field empty.
+    pub fn new(required: SdkAuthenticationKeyReferenceRequired) -> Self {
+        let SdkAuthenticationKeyReferenceRequired { app_id, key_id } = required;
+        Self { app_id, key_id }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48213,7 +48045,7 @@ impl SdkAuthenticationKeyReference {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `key_id`.
+    /// Identifier of the key.
     pub fn key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48230,7 +48062,7 @@ impl SegmentsExportCancelRequest {
             segment_id: ::braze_sdk::IntoField::into_field(segment_id),
         }
     }
-    ///Sets `segment_id`.
+    /// Identifier of the segment (from `GET /segments/list` or the dashboard).
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48248,7 +48080,7 @@ impl SendsIdCreateRequest {
             send_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// The API campaign the send identifier belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48256,7 +48088,7 @@ impl SendsIdCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// The identifier to create; Braze generates one when it is omitted.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48277,7 +48109,7 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
             phone_numbers: ::braze_sdk::IntoField::into_field(phone_numbers),
         }
     }
-    ///Sets `phone_numbers`.
+    /// Up to 50 phone numbers in E.164 format.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48287,26 +48119,32 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`SmsObject`], by name: `SmsObject::new(SmsObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmsObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Text of the message.
+    pub body: ::std::string::String,
+    /// The SMS subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl SmsObject {
-    ///A value with its required fields (`app_id`, `body`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`SmsObjectRequired`], set and every optional field empty.
+    pub fn new(required: SmsObjectRequired) -> Self {
+        let SmsObjectRequired { app_id, body, subscription_group_id } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            body: ::braze_sdk::IntoField::into_field(body),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            body,
+            subscription_group_id,
             link_shortening_enabled: ::std::default::Default::default(),
             media_items: ::std::default::Default::default(),
             message_variation_id: ::std::default::Default::default(),
             user_click_tracking_enabled: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48314,7 +48152,7 @@ impl SmsObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48322,7 +48160,7 @@ impl SmsObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `link_shortening_enabled`.
+    /// Shorten links and track clicks at campaign level.
     pub fn link_shortening_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48330,7 +48168,7 @@ impl SmsObject {
         self.link_shortening_enabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `media_items`.
+    /// Image URLs to send as an MMS.
     pub fn media_items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48338,7 +48176,7 @@ impl SmsObject {
         self.media_items = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the SMS variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48346,7 +48184,7 @@ impl SmsObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The SMS subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48354,7 +48192,7 @@ impl SmsObject {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_click_tracking_enabled`.
+    /// With link shortening, also track clicks per user.
     pub fn user_click_tracking_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48381,7 +48219,7 @@ impl SubscriptionStatusSetRequest {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `email`.
+    /// For an email group, one address or up to 50. Every profile with the address is changed.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -48389,7 +48227,7 @@ impl SubscriptionStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// External ID of the user, or a list of up to 50.
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -48397,7 +48235,7 @@ impl SubscriptionStatusSetRequest {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// For an SMS or RCS group, one E.164 phone number or up to 50. Every profile with the number is changed.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -48405,7 +48243,7 @@ impl SubscriptionStatusSetRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID, as shown on the dashboard's Subscription Groups page.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48413,7 +48251,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -48421,7 +48259,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48448,7 +48286,7 @@ impl SubscriptionStatusSetV2Group {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `emails`.
+    /// For an email group, one address or up to 50. Every profile with an address is changed.
     pub fn emails(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -48456,7 +48294,7 @@ impl SubscriptionStatusSetV2Group {
         self.emails = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// External IDs of up to 50 users.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48464,7 +48302,7 @@ impl SubscriptionStatusSetV2Group {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phones`.
+    /// For an SMS or WhatsApp group, one E.164 phone number or up to 50.
     pub fn phones(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -48472,7 +48310,7 @@ impl SubscriptionStatusSetV2Group {
         self.phones = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48480,7 +48318,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -48488,7 +48326,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48509,7 +48347,7 @@ impl SubscriptionStatusSetV2Request {
             subscription_groups: ::braze_sdk::IntoField::into_field(subscription_groups),
         }
     }
-    ///Sets `subscription_groups`.
+    /// One entry per subscription group (and state) to apply.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<SubscriptionStatusSetV2Group>>,
@@ -48519,24 +48357,32 @@ impl SubscriptionStatusSetV2Request {
     }
 }
 #[cfg(feature = "email-templates")]
+/// The required fields of [`TemplatesEmailCreateRequest`], by name: `TemplatesEmailCreateRequest::new(TemplatesEmailCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatesEmailCreateRequestRequired {
+    /// The email body, usually HTML.
+    pub body: ::std::string::String,
+    /// The subject line.
+    pub subject: ::std::string::String,
+    /// The template's name.
+    pub template_name: ::std::string::String,
+}
+#[cfg(feature = "email-templates")]
 impl TemplatesEmailCreateRequest {
-    ///A value with its required fields (`body`, `subject`, `template_name`) set and every optional field empty.
-    pub fn new(
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subject: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`TemplatesEmailCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: TemplatesEmailCreateRequestRequired) -> Self {
+        let TemplatesEmailCreateRequestRequired { body, subject, template_name } = required;
         Self {
-            body: ::braze_sdk::IntoField::into_field(body),
-            subject: ::braze_sdk::IntoField::into_field(subject),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            body,
+            subject,
+            template_name,
             plaintext_body: ::std::default::Default::default(),
             preheader: ::std::default::Default::default(),
             should_inline_css: ::std::default::Default::default(),
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// The email body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48544,7 +48390,7 @@ impl TemplatesEmailCreateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// A plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48552,7 +48398,7 @@ impl TemplatesEmailCreateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// The preview text some email clients show after the subject.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48560,7 +48406,7 @@ impl TemplatesEmailCreateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48568,7 +48414,7 @@ impl TemplatesEmailCreateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// The subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48576,7 +48422,7 @@ impl TemplatesEmailCreateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48584,7 +48430,7 @@ impl TemplatesEmailCreateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// The template's name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48610,7 +48456,7 @@ impl TemplatesEmailUpdateRequest {
             template_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// New body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48618,7 +48464,7 @@ impl TemplatesEmailUpdateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// The template's API identifier.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48626,7 +48472,7 @@ impl TemplatesEmailUpdateRequest {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// New plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48634,7 +48480,7 @@ impl TemplatesEmailUpdateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// New preview text.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48642,7 +48488,7 @@ impl TemplatesEmailUpdateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48650,7 +48496,7 @@ impl TemplatesEmailUpdateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// New subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48658,7 +48504,7 @@ impl TemplatesEmailUpdateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -48666,7 +48512,7 @@ impl TemplatesEmailUpdateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// New name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -48685,7 +48531,9 @@ impl TransactionalCampaignSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `external_send_id`.
+    /// Your own Base64-compatible identifier for this send. It is
+    /// included in the transactional postback events and deduplicates
+    /// sends for 24 hours.
     pub fn external_send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48695,7 +48543,7 @@ impl TransactionalCampaignSendRequest {
         self.external_send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient`.
+    /// Sets `recipient`: The single user of a transactional send, named by exactly one of `external_user_id` and `user_alias`.
     pub fn recipient(
         mut self,
         value: impl ::braze_sdk::IntoField<TransactionalRecipient>,
@@ -48703,7 +48551,7 @@ impl TransactionalCampaignSendRequest {
         self.recipient = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -48714,7 +48562,7 @@ impl TransactionalCampaignSendRequest {
 }
 #[cfg(feature = "send-messages")]
 impl TransactionalRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -48722,7 +48570,7 @@ impl TransactionalRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -48730,7 +48578,7 @@ impl TransactionalRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -48739,7 +48587,6 @@ impl TransactionalRecipient {
         self
     }
 }
-#[cfg(feature = "translations")]
 impl TranslationSource {
     ///A value with its required fields (`translation_map`) set and every optional field empty.
     pub fn new(translation_map: impl ::braze_sdk::IntoField<TranslationMap>) -> Self {
@@ -48747,7 +48594,7 @@ impl TranslationSource {
             translation_map: ::braze_sdk::IntoField::into_field(translation_map),
         }
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -48756,18 +48603,23 @@ impl TranslationSource {
         self
     }
 }
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for TriggerProperties {}
+/// The required fields of [`UserAlias`], by name: `UserAlias::new(UserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
 impl UserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
-        }
+    /// A value with its required fields, given by name in [`UserAliasRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasRequired) -> Self {
+        let UserAliasRequired { alias_label, alias_name } = required;
+        Self { alias_label, alias_name }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48775,7 +48627,7 @@ impl UserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48796,7 +48648,7 @@ impl UserAliasToIdentify {
             user_alias: ::braze_sdk::IntoField::into_field(user_alias),
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -48804,27 +48656,32 @@ impl UserAliasToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(mut self, value: impl ::braze_sdk::IntoField<UserAlias>) -> Self {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserAliasUpdate`], by name: `UserAliasUpdate::new(UserAliasUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasUpdateRequired {
+    pub alias_label: ::std::string::String,
+    pub new_alias_name: ::std::string::String,
+    pub old_alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl UserAliasUpdate {
-    ///A value with its required fields (`alias_label`, `new_alias_name`, `old_alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        new_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        old_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserAliasUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasUpdateRequired) -> Self {
+        let UserAliasUpdateRequired { alias_label, new_alias_name, old_alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            new_alias_name: ::braze_sdk::IntoField::into_field(new_alias_name),
-            old_alias_name: ::braze_sdk::IntoField::into_field(old_alias_name),
+            alias_label,
+            new_alias_name,
+            old_alias_name,
         }
     }
-    ///Sets `alias_label`.
+    /// Sets `alias_label`.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48832,7 +48689,7 @@ impl UserAliasUpdate {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_alias_name`.
+    /// Sets `new_alias_name`.
     pub fn new_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48840,7 +48697,7 @@ impl UserAliasUpdate {
         self.new_alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `old_alias_name`.
+    /// Sets `old_alias_name`.
     pub fn old_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -48853,7 +48710,7 @@ impl UserAliasUpdate {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserAttributes {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -48861,7 +48718,11 @@ impl UserAttributes {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `country`.
+    /// Country as an ISO 3166-1 alpha-2 code. Braze tries to map other
+    /// spellings (such as a country name) and stores nothing when it
+    /// cannot. Setting it stops the SDKs from detecting it.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn country(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48871,7 +48732,9 @@ impl UserAttributes {
         self.country = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `current_location`.
+    /// Sets `current_location`: The user's current position in decimal degrees.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn current_location(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48881,7 +48744,9 @@ impl UserAttributes {
         self.current_location = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_first_session`.
+    /// When the user first used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_first_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48893,7 +48758,9 @@ impl UserAttributes {
         self.date_of_first_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_last_session`.
+    /// When the user last used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_last_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48905,7 +48772,9 @@ impl UserAttributes {
         self.date_of_last_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dob`.
+    /// Date of birth (`YYYY-MM-DD`).
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn dob(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48915,7 +48784,9 @@ impl UserAttributes {
         self.dob = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The email address; also usable as the identifier of an email-only profile.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48925,7 +48796,7 @@ impl UserAttributes {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_click_tracking_disabled`.
+    /// `true` stops click tracking of links in future emails to this user (SparkPost and SendGrid only).
     pub fn email_click_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48933,7 +48804,7 @@ impl UserAttributes {
         self.email_click_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_open_tracking_disabled`.
+    /// `true` stops adding the open-tracking pixel to future emails to this user (SparkPost and SendGrid only).
     pub fn email_open_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -48941,7 +48812,7 @@ impl UserAttributes {
         self.email_open_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_subscribe`.
+    /// Sets `email_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn email_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -48949,7 +48820,7 @@ impl UserAttributes {
         self.email_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -48957,7 +48828,9 @@ impl UserAttributes {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `facebook`.
+    /// Sets `facebook`: Facebook data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn facebook(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48967,7 +48840,9 @@ impl UserAttributes {
         self.facebook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `first_name`.
+    /// Given name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn first_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48977,7 +48852,9 @@ impl UserAttributes {
         self.first_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `gender`.
+    /// Sets `gender`: `M` (male), `F` (female), `O` (other), `N` (not applicable), `P` (prefer not to say); `null` means unknown and clears the field.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn gender(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48987,7 +48864,9 @@ impl UserAttributes {
         self.gender = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `home_city`.
+    /// Home city.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn home_city(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -48997,7 +48876,10 @@ impl UserAttributes {
         self.home_city = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `language`.
+    /// Language as an ISO 639-1 code, from Braze's list of accepted
+    /// languages. A value set here wins over the device locale.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn language(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49007,7 +48889,9 @@ impl UserAttributes {
         self.language = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `last_name`.
+    /// Family name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn last_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49017,7 +48901,9 @@ impl UserAttributes {
         self.last_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `marked_email_as_spam_at`.
+    /// When the user reported an email as spam.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn marked_email_as_spam_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49029,7 +48915,7 @@ impl UserAttributes {
         self.marked_email_as_spam_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_objects`.
+    /// `true` merges nested object custom attributes into the stored objects instead of overwriting them.
     pub fn merge_objects(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49037,7 +48923,9 @@ impl UserAttributes {
         self.merge_objects = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The phone number, preferably in E.164 format; also usable as the identifier.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49047,7 +48935,7 @@ impl UserAttributes {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_subscribe`.
+    /// Sets `push_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn push_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -49055,7 +48943,7 @@ impl UserAttributes {
         self.push_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_token_import`.
+    /// `true` imports `push_tokens` for users that have no `external_id` yet.
     pub fn push_token_import(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49063,7 +48951,7 @@ impl UserAttributes {
         self.push_token_import = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_tokens`.
+    /// Push tokens to attach to the profile (token migration).
     pub fn push_tokens(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPushToken>>,
@@ -49071,7 +48959,7 @@ impl UserAttributes {
         self.push_tokens = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_groups`.
+    /// Subscription group memberships to set.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserSubscriptionGroupState>>,
@@ -49079,7 +48967,11 @@ impl UserAttributes {
         self.subscription_groups = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_zone`.
+    /// A time zone name from the IANA database (such as
+    /// `America/New_York`) or a Rails-style name (such as
+    /// `Eastern Time (US & Canada)`). Unknown names are ignored.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn time_zone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49089,7 +48981,9 @@ impl UserAttributes {
         self.time_zone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `twitter`.
+    /// Sets `twitter`: X (formerly Twitter) data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn twitter(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49099,7 +48993,9 @@ impl UserAttributes {
         self.twitter = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only updates profiles that already exist. Defaults to `false`
+    /// for `external_id`; for `user_alias` it must be set to `false` to
+    /// create an alias-only profile.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49107,7 +49003,7 @@ impl UserAttributes {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -49115,7 +49011,7 @@ impl UserAttributes {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -49137,22 +49033,25 @@ impl UserAttributes {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserEmailToIdentify`], by name: `UserEmailToIdentify::new(UserEmailToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserEmailToIdentifyRequired {
+    pub email: ::std::string::String,
+    pub external_id: ExternalId,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserEmailToIdentify {
-    ///A value with its required fields (`email`, `external_id`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        email: impl ::braze_sdk::IntoField<::std::string::String>,
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserEmailToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserEmailToIdentifyRequired) -> Self {
+        let UserEmailToIdentifyRequired { email, external_id, prioritization } = required;
         Self {
-            email: ::braze_sdk::IntoField::into_field(email),
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            email,
+            external_id,
+            prioritization,
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49160,7 +49059,7 @@ impl UserEmailToIdentify {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -49168,7 +49067,7 @@ impl UserEmailToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -49197,7 +49096,7 @@ impl UserEvent {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the event is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49205,7 +49104,7 @@ impl UserEvent {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -49213,7 +49112,7 @@ impl UserEvent {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49221,7 +49120,7 @@ impl UserEvent {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -49229,7 +49128,7 @@ impl UserEvent {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The custom event name.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49237,7 +49136,7 @@ impl UserEvent {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49245,7 +49144,7 @@ impl UserEvent {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -49253,7 +49152,7 @@ impl UserEvent {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the event happened; a future time is replaced by the current time.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -49261,7 +49160,7 @@ impl UserEvent {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49269,7 +49168,7 @@ impl UserEvent {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -49282,7 +49181,7 @@ impl UserEvent {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserFacebookData {
-    ///Sets `id`.
+    /// Facebook user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49290,7 +49189,7 @@ impl UserFacebookData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `likes`.
+    /// Names of liked pages.
     pub fn likes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -49298,7 +49197,7 @@ impl UserFacebookData {
         self.likes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `num_friends`.
+    /// Number of friends.
     pub fn num_friends(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -49310,31 +49209,34 @@ impl UserFacebookData {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserLocation`], by name: `UserLocation::new(UserLocationRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserLocationRequired {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserLocation {
-    ///A value with its required fields (`latitude`, `longitude`) set and every optional field empty.
-    pub fn new(
-        latitude: impl ::braze_sdk::IntoField<f64>,
-        longitude: impl ::braze_sdk::IntoField<f64>,
-    ) -> Self {
-        Self {
-            latitude: ::braze_sdk::IntoField::into_field(latitude),
-            longitude: ::braze_sdk::IntoField::into_field(longitude),
-        }
+    /// A value with its required fields, given by name in [`UserLocationRequired`], set and every optional field empty.
+    pub fn new(required: UserLocationRequired) -> Self {
+        let UserLocationRequired { latitude, longitude } = required;
+        Self { latitude, longitude }
     }
-    ///Sets `latitude`.
+    /// Sets `latitude`.
     pub fn latitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.latitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `longitude`.
+    /// Sets `longitude`.
     pub fn longitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.longitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(feature = "user-data")]
 impl UserMergeIdentifier {
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49342,7 +49244,7 @@ impl UserMergeIdentifier {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -49350,7 +49252,7 @@ impl UserMergeIdentifier {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49358,7 +49260,7 @@ impl UserMergeIdentifier {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -49366,7 +49268,7 @@ impl UserMergeIdentifier {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -49376,18 +49278,23 @@ impl UserMergeIdentifier {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserMergeUpdate`], by name: `UserMergeUpdate::new(UserMergeUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserMergeUpdateRequired {
+    pub identifier_to_keep: UserMergeIdentifier,
+    pub identifier_to_merge: UserMergeIdentifier,
+}
+#[cfg(feature = "user-data")]
 impl UserMergeUpdate {
-    ///A value with its required fields (`identifier_to_keep`, `identifier_to_merge`) set and every optional field empty.
-    pub fn new(
-        identifier_to_keep: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-        identifier_to_merge: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserMergeUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserMergeUpdateRequired) -> Self {
+        let UserMergeUpdateRequired { identifier_to_keep, identifier_to_merge } = required;
         Self {
-            identifier_to_keep: ::braze_sdk::IntoField::into_field(identifier_to_keep),
-            identifier_to_merge: ::braze_sdk::IntoField::into_field(identifier_to_merge),
+            identifier_to_keep,
+            identifier_to_merge,
         }
     }
-    ///Sets `identifier_to_keep`.
+    /// Sets `identifier_to_keep`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_keep(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -49395,7 +49302,7 @@ impl UserMergeUpdate {
         self.identifier_to_keep = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `identifier_to_merge`.
+    /// Sets `identifier_to_merge`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_merge(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -49405,22 +49312,26 @@ impl UserMergeUpdate {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserPhoneNumberToIdentify`], by name: `UserPhoneNumberToIdentify::new(UserPhoneNumberToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPhoneNumberToIdentifyRequired {
+    pub external_id: ExternalId,
+    /// Phone number in E.164 format.
+    pub phone: ::std::string::String,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserPhoneNumberToIdentify {
-    ///A value with its required fields (`external_id`, `phone`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        phone: impl ::braze_sdk::IntoField<::std::string::String>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPhoneNumberToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserPhoneNumberToIdentifyRequired) -> Self {
+        let UserPhoneNumberToIdentifyRequired { external_id, phone, prioritization } = required;
         Self {
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            phone: ::braze_sdk::IntoField::into_field(phone),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            external_id,
+            phone,
+            prioritization,
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -49428,7 +49339,7 @@ impl UserPhoneNumberToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49436,7 +49347,7 @@ impl UserPhoneNumberToIdentify {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -49470,7 +49381,7 @@ impl UserPurchase {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the purchase is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49478,7 +49389,7 @@ impl UserPurchase {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -49486,7 +49397,7 @@ impl UserPurchase {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `currency`.
+    /// ISO 4217 alphabetic currency code.
     pub fn currency(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseCurrency>,
@@ -49494,7 +49405,7 @@ impl UserPurchase {
         self.currency = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49502,7 +49413,7 @@ impl UserPurchase {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -49510,7 +49421,7 @@ impl UserPurchase {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49518,12 +49429,13 @@ impl UserPurchase {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `price`.
+    /// Unit price in the currency's main unit (dollars for USD, yen for JPY).
     pub fn price(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.price = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `product_id`.
+    /// What was bought, preferably a product name or category rather
+    /// than a SKU (Braze keeps up to 5,000 product ids).
     pub fn product_id(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseProductId>,
@@ -49531,7 +49443,7 @@ impl UserPurchase {
         self.product_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -49539,7 +49451,7 @@ impl UserPurchase {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `quantity`.
+    /// Number of items; 1 when omitted.
     pub fn quantity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -49547,7 +49459,7 @@ impl UserPurchase {
         self.quantity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the purchase happened.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -49555,7 +49467,7 @@ impl UserPurchase {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the purchase for profiles that already exist.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49563,7 +49475,7 @@ impl UserPurchase {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -49575,19 +49487,28 @@ impl UserPurchase {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserPushToken`], by name: `UserPushToken::new(UserPushTokenRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPushTokenRequired {
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
+    pub app_id: ::std::string::String,
+    /// The push token.
+    pub token: ::std::string::String,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserPushToken {
-    ///A value with its required fields (`app_id`, `token`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        token: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPushTokenRequired`], set and every optional field empty.
+    pub fn new(required: UserPushTokenRequired) -> Self {
+        let UserPushTokenRequired { app_id, token } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            token: ::braze_sdk::IntoField::into_field(token),
+            app_id,
+            token,
             device_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49595,7 +49516,7 @@ impl UserPushToken {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// The device the token belongs to; Braze generates one when omitted.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49603,7 +49524,7 @@ impl UserPushToken {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `token`.
+    /// The push token.
     pub fn token(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49631,7 +49552,7 @@ impl UserSubscriptionGroupState {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `subscription_group_id`.
+    /// Identifier of the subscription group.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49639,7 +49560,7 @@ impl UserSubscriptionGroupState {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<UserSubscriptionGroupStateSubscriptionState>,
@@ -49647,7 +49568,9 @@ impl UserSubscriptionGroupState {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// For an SMS group, `true` sends a newly subscribed user the group's
+    /// double opt-in prompt; their state becomes `subscribed` only once
+    /// they confirm. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -49660,7 +49583,7 @@ impl UserSubscriptionGroupState {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserTwitterData {
-    ///Sets `followers_count`.
+    /// Sets `followers_count`.
     pub fn followers_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -49668,7 +49591,7 @@ impl UserTwitterData {
         self.followers_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `friends_count`.
+    /// Sets `friends_count`.
     pub fn friends_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -49676,7 +49599,7 @@ impl UserTwitterData {
         self.friends_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `id`.
+    /// X user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -49684,7 +49607,7 @@ impl UserTwitterData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `screen_name`.
+    /// X handle.
     pub fn screen_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49692,7 +49615,7 @@ impl UserTwitterData {
         self.screen_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `statuses_count`.
+    /// Sets `statuses_count`.
     pub fn statuses_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -49711,7 +49634,7 @@ impl UsersAliasNewRequest {
             user_aliases: ::braze_sdk::IntoField::into_field(user_aliases),
         }
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alias to create. With `external_id` the alias is added to that (existing) user; without it a new alias-only user is created.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<NewUserAlias>>,
@@ -49730,7 +49653,7 @@ impl UsersAliasUpdateRequest {
             alias_updates: ::braze_sdk::IntoField::into_field(alias_updates),
         }
     }
-    ///Sets `alias_updates`.
+    /// Applied in no guaranteed order.
     pub fn alias_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasUpdate>>,
@@ -49753,7 +49676,7 @@ impl UsersDeleteEmailAddress {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49761,7 +49684,7 @@ impl UsersDeleteEmailAddress {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -49784,7 +49707,7 @@ impl UsersDeletePhoneNumber {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -49792,7 +49715,7 @@ impl UsersDeletePhoneNumber {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -49803,7 +49726,7 @@ impl UsersDeletePhoneNumber {
 }
 #[cfg(feature = "user-data")]
 impl UsersDeleteRequest {
-    ///Sets `braze_ids`.
+    /// Sets `braze_ids`: The identifier Braze assigned to a user profile.
     pub fn braze_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<BrazeId>>,
@@ -49811,7 +49734,7 @@ impl UsersDeleteRequest {
         self.braze_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_addresses`.
+    /// Sets `email_addresses`: A profile to delete, found by email address.
     pub fn email_addresses(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeleteEmailAddress>>,
@@ -49819,7 +49742,7 @@ impl UsersDeleteRequest {
         self.email_addresses = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -49827,7 +49750,7 @@ impl UsersDeleteRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers`.
+    /// Sets `phone_numbers`: A profile to delete, found by phone number.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeletePhoneNumber>>,
@@ -49835,7 +49758,7 @@ impl UsersDeleteRequest {
         self.phone_numbers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -49856,7 +49779,8 @@ impl UsersExportGlobalControlGroupRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49864,7 +49788,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -49872,7 +49796,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -49883,7 +49807,7 @@ impl UsersExportGlobalControlGroupRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersExportIdsRequest {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -49891,7 +49815,7 @@ impl UsersExportIdsRequest {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// A device identifier as reported by the SDKs.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49899,7 +49823,7 @@ impl UsersExportIdsRequest {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_address`.
+    /// Sets `email_address`.
     pub fn email_address(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49907,7 +49831,7 @@ impl UsersExportIdsRequest {
         self.email_address = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -49915,7 +49839,7 @@ impl UsersExportIdsRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// The fields to return; ask only for what you need.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -49923,7 +49847,7 @@ impl UsersExportIdsRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49931,7 +49855,7 @@ impl UsersExportIdsRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -49955,7 +49879,8 @@ impl UsersExportSegmentRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -49963,7 +49888,9 @@ impl UsersExportSegmentRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attributes_to_export`.
+    /// Names of the custom attributes to export. Ignored when
+    /// `fields_to_export` contains `custom_attributes`, which exports all
+    /// of them.
     pub fn custom_attributes_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -49971,7 +49898,7 @@ impl UsersExportSegmentRequest {
         self.custom_attributes_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -49979,7 +49906,7 @@ impl UsersExportSegmentRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -49987,7 +49914,7 @@ impl UsersExportSegmentRequest {
         self.output_format = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// The API identifier of the segment to export.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50006,7 +49933,7 @@ impl UsersExternalIdsRemoveRequest {
             external_ids: ::braze_sdk::IntoField::into_field(external_ids),
         }
     }
-    ///Sets `external_ids`.
+    /// Deprecated external ids to remove; a primary id cannot be removed.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -50027,7 +49954,7 @@ impl UsersExternalIdsRenameRequest {
             external_id_renames: ::braze_sdk::IntoField::into_field(external_id_renames),
         }
     }
-    ///Sets `external_id_renames`.
+    /// Sets `external_id_renames`: Gives the user whose primary id is `current_external_id` the new primary id `new_external_id`; the old id stays usable (deprecated) until removed. The two must differ and the new one must be unused.
     pub fn external_id_renames(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalIdRename>>,
@@ -50038,7 +49965,7 @@ impl UsersExternalIdsRenameRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersIdentifyRequest {
-    ///Sets `aliases_to_identify`.
+    /// Sets `aliases_to_identify`: Attaches the alias-only profile `user_alias` to the user `external_id`.
     pub fn aliases_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasToIdentify>>,
@@ -50046,7 +49973,7 @@ impl UsersIdentifyRequest {
         self.aliases_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `emails_to_identify`.
+    /// Sets `emails_to_identify`: Attaches the email-only profile with `email` to the user `external_id`.
     pub fn emails_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEmailToIdentify>>,
@@ -50054,7 +49981,8 @@ impl UsersIdentifyRequest {
         self.emails_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_behavior`.
+    /// `merge` (the default) copies the fields found only on the
+    /// unidentified profile to the identified one; `none` copies nothing.
     pub fn merge_behavior(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50064,7 +49992,7 @@ impl UsersIdentifyRequest {
         self.merge_behavior = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers_to_identify`.
+    /// Sets `phone_numbers_to_identify`: Attaches the phone-only profile with `phone` to the user `external_id`.
     pub fn phone_numbers_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPhoneNumberToIdentify>>,
@@ -50083,7 +50011,7 @@ impl UsersMergeRequest {
             merge_updates: ::braze_sdk::IntoField::into_field(merge_updates),
         }
     }
-    ///Sets `merge_updates`.
+    /// Applied in no guaranteed order.
     pub fn merge_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMergeUpdate>>,
@@ -50094,7 +50022,7 @@ impl UsersMergeRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackBulkRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -50102,7 +50030,7 @@ impl UsersTrackBulkRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -50110,7 +50038,7 @@ impl UsersTrackBulkRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -50121,7 +50049,7 @@ impl UsersTrackBulkRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -50129,7 +50057,7 @@ impl UsersTrackRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -50137,7 +50065,7 @@ impl UsersTrackRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -50148,7 +50076,7 @@ impl UsersTrackRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackSyncRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -50156,7 +50084,7 @@ impl UsersTrackSyncRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -50164,7 +50092,7 @@ impl UsersTrackSyncRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -50183,7 +50111,7 @@ impl WebPushActionButton {
             uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What clicking does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50193,7 +50121,7 @@ impl WebPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50201,7 +50129,7 @@ impl WebPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL for `URI`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50211,15 +50139,22 @@ impl WebPushActionButton {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WebPushObject`], by name: `WebPushObject::new(WebPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebPushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Notification title.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WebPushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: WebPushObjectRequired) -> Self {
+        let WebPushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             buttons: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -50231,7 +50166,7 @@ impl WebPushObject {
             time_to_live: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50239,7 +50174,7 @@ impl WebPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WebPushActionButton>>,
@@ -50247,7 +50182,7 @@ impl WebPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// Web URL opened on click.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50255,7 +50190,7 @@ impl WebPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -50263,7 +50198,7 @@ impl WebPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Icon image (1:1).
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50271,7 +50206,7 @@ impl WebPushObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `large_image_url`.
+    /// Large image, shown by Chrome on Windows and Android.
     pub fn large_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50279,7 +50214,7 @@ impl WebPushObject {
         self.large_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the web push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50287,7 +50222,7 @@ impl WebPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `require_interaction`.
+    /// Keep the notification until the user dismisses it (where the browser supports it).
     pub fn require_interaction(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -50295,7 +50230,7 @@ impl WebPushObject {
         self.require_interaction = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used browser. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -50303,7 +50238,7 @@ impl WebPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds the push service keeps trying to deliver.
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -50311,7 +50246,7 @@ impl WebPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Notification title.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50335,7 +50270,7 @@ impl WebhookObject {
             request_headers: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Body of the call; a JSON payload must be given as an escaped string.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50343,7 +50278,7 @@ impl WebhookObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the webhook variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50351,7 +50286,8 @@ impl WebhookObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_headers`.
+    /// Headers of the call. Set `Content-Type` explicitly; otherwise it
+    /// is guessed from the body.
     pub fn request_headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50361,7 +50297,7 @@ impl WebhookObject {
         self.request_headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_method`.
+    /// HTTP method of the call.
     pub fn request_method(
         mut self,
         value: impl ::braze_sdk::IntoField<WebhookObjectRequestMethod>,
@@ -50369,7 +50305,7 @@ impl WebhookObject {
         self.request_method = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// URL to call (may contain Liquid).
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50379,20 +50315,31 @@ impl WebhookObject {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`WebhookTemplateTranslationUpdateRequest`], by name: `WebhookTemplateTranslationUpdateRequest::new(WebhookTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookTemplateTranslationUpdateRequestRequired {
+    /// UUID of a locale already set up for the template.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the webhook template.
+    pub template_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl WebhookTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebhookTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: WebhookTemplateTranslationUpdateRequestRequired) -> Self {
+        let WebhookTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translation_map,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            locale_id,
+            template_id,
+            translation_map,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of a locale already set up for the template.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50400,7 +50347,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the webhook template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50408,7 +50355,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -50417,7 +50364,6 @@ impl WebhookTemplateTranslationUpdateRequest {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppList {
     ///A value with its required fields (`list_button_text`, `list_sections`) set and every optional field empty.
     pub fn new(
@@ -50429,7 +50375,7 @@ impl WhatsAppList {
             list_sections: ::braze_sdk::IntoField::into_field(list_sections),
         }
     }
-    ///Sets `list_button_text`.
+    /// Label of the button that opens the list.
     pub fn list_button_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50437,7 +50383,7 @@ impl WhatsAppList {
         self.list_button_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list_sections`.
+    /// Sections of the list (at least one).
     pub fn list_sections(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListSection>>,
@@ -50446,7 +50392,6 @@ impl WhatsAppList {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListResponseMessage {
     ///A value with its required fields (`body`, `list`) set and every optional field empty.
     pub fn new(
@@ -50460,7 +50405,7 @@ impl WhatsAppListResponseMessage {
             header: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50468,7 +50413,7 @@ impl WhatsAppListResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50476,7 +50421,7 @@ impl WhatsAppListResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header`.
+    /// Header text.
     pub fn header(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50484,13 +50429,12 @@ impl WhatsAppListResponseMessage {
         self.header = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list`.
+    /// Sets `list`: The options of a list message, in sections.
     pub fn list(mut self, value: impl ::braze_sdk::IntoField<WhatsAppList>) -> Self {
         self.list = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListRow {
     ///A value with its required fields (`row_title`) set and every optional field empty.
     pub fn new(row_title: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -50499,7 +50443,7 @@ impl WhatsAppListRow {
             row_description: ::std::default::Default::default(),
         }
     }
-    ///Sets `row_description`.
+    /// Description shown under the title.
     pub fn row_description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50507,7 +50451,7 @@ impl WhatsAppListRow {
         self.row_description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `row_title`.
+    /// Title of the row.
     pub fn row_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50516,7 +50460,6 @@ impl WhatsAppListRow {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListSection {
     ///A value with its required fields (`list_rows`, `section_title`) set and every optional field empty.
     pub fn new(
@@ -50528,7 +50471,7 @@ impl WhatsAppListSection {
             section_title: ::braze_sdk::IntoField::into_field(section_title),
         }
     }
-    ///Sets `list_rows`.
+    /// Rows of the section.
     pub fn list_rows(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListRow>>,
@@ -50536,7 +50479,7 @@ impl WhatsAppListSection {
         self.list_rows = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `section_title`.
+    /// Title of the section.
     pub fn section_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50546,25 +50489,36 @@ impl WhatsAppListSection {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppObject`], by name: `WhatsAppObject::new(WhatsAppObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    pub message: WhatsAppMessageContent,
+    /// Which kind of message `message` holds.
+    pub message_type: WhatsAppObjectMessageType,
+    /// The WhatsApp subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppObject {
-    ///A value with its required fields (`app_id`, `message`, `message_type`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
-        message_type: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppObjectRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppObjectRequired) -> Self {
+        let WhatsAppObjectRequired {
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
+        } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            message: ::braze_sdk::IntoField::into_field(message),
-            message_type: ::braze_sdk::IntoField::into_field(message_type),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
             message_variation_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50572,7 +50526,7 @@ impl WhatsAppObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message`.
+    /// Sets `message`: The message itself; its shape follows `message_type`.
     pub fn message(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
@@ -50580,7 +50534,7 @@ impl WhatsAppObject {
         self.message = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_type`.
+    /// Which kind of message `message` holds.
     pub fn message_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
@@ -50588,7 +50542,7 @@ impl WhatsAppObject {
         self.message_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the WhatsApp variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50596,7 +50550,7 @@ impl WhatsAppObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The WhatsApp subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50605,7 +50559,6 @@ impl WhatsAppObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyButton {
     ///A value with its required fields (`text`) set and every optional field empty.
     pub fn new(text: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -50613,7 +50566,7 @@ impl WhatsAppQuickReplyButton {
             text: ::braze_sdk::IntoField::into_field(text),
         }
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50622,7 +50575,6 @@ impl WhatsAppQuickReplyButton {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyResponseMessage {
     ///A value with its required fields (`body`, `buttons`) set and every optional field empty.
     pub fn new(
@@ -50637,7 +50589,7 @@ impl WhatsAppQuickReplyResponseMessage {
             header_text: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50645,7 +50597,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Buttons, shown in this order.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppQuickReplyButton>>,
@@ -50653,7 +50605,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50661,7 +50613,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image (not with `header_text`).
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50669,7 +50621,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_text`.
+    /// Header text (not with `header_image_uri`).
     pub fn header_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50678,25 +50630,28 @@ impl WhatsAppQuickReplyResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppTemplateMessage`], by name: `WhatsAppTemplateMessage::new(WhatsAppTemplateMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppTemplateMessageRequired {
+    /// Language code of the template.
+    pub template_language_code: ::std::string::String,
+    /// Name of the WhatsApp template.
+    pub template_name: ::std::string::String,
+}
 impl WhatsAppTemplateMessage {
-    ///A value with its required fields (`template_language_code`, `template_name`) set and every optional field empty.
-    pub fn new(
-        template_language_code: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppTemplateMessageRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppTemplateMessageRequired) -> Self {
+        let WhatsAppTemplateMessageRequired { template_language_code, template_name } = required;
         Self {
-            template_language_code: ::braze_sdk::IntoField::into_field(
-                template_language_code,
-            ),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            template_language_code,
+            template_name,
             body_variables: ::std::default::Default::default(),
             button_variables: ::std::default::Default::default(),
             header_image_uri: ::std::default::Default::default(),
             header_variables: ::std::default::Default::default(),
         }
     }
-    ///Sets `body_variables`.
+    /// Sets `body_variables`: Values of the template's body variables, keyed by the variable's zero-based index. Required when the body has variables.
     pub fn body_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppBodyVariables>>,
@@ -50704,7 +50659,7 @@ impl WhatsAppTemplateMessage {
         self.body_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `button_variables`.
+    /// Sets `button_variables`: Value of the template's button variable: the path part of a call-to-action URL, keyed by that button's zero-based index in the template. At most one.
     pub fn button_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50714,7 +50669,7 @@ impl WhatsAppTemplateMessage {
         self.button_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image, for templates whose header is an image.
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50722,7 +50677,7 @@ impl WhatsAppTemplateMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_variables`.
+    /// Sets `header_variables`: Values of the template's header variables, keyed by the variable's zero-based index. Required when the header has a variable; at most one.
     pub fn header_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50732,7 +50687,7 @@ impl WhatsAppTemplateMessage {
         self.header_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_language_code`.
+    /// Language code of the template.
     pub fn template_language_code(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50740,7 +50695,7 @@ impl WhatsAppTemplateMessage {
         self.template_language_code = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// Name of the WhatsApp template.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50749,7 +50704,6 @@ impl WhatsAppTemplateMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextImageResponseMessage {
     ///A value with its required fields (`image_uri`) set and every optional field empty.
     pub fn new(image_uri: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -50758,7 +50712,7 @@ impl WhatsAppTextImageResponseMessage {
             caption: ::std::default::Default::default(),
         }
     }
-    ///Sets `caption`.
+    /// Caption of the image.
     pub fn caption(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50766,7 +50720,7 @@ impl WhatsAppTextImageResponseMessage {
         self.caption = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_uri`.
+    /// The image to send.
     pub fn image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50775,7 +50729,6 @@ impl WhatsAppTextImageResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextResponseMessage {
     ///A value with its required fields (`body`) set and every optional field empty.
     pub fn new(body: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -50784,7 +50737,7 @@ impl WhatsAppTextResponseMessage {
             preview_url: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50792,7 +50745,7 @@ impl WhatsAppTextResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preview_url`.
+    /// Let WhatsApp show a preview of links in `body`.
     pub fn preview_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -50816,7 +50769,7 @@ impl WindowsPhone8PushObject {
             toast_title: ::std::default::Default::default(),
         }
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Phone 8 variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50824,7 +50777,7 @@ impl WindowsPhone8PushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// Kind of notification; only `toast` exists.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50834,7 +50787,7 @@ impl WindowsPhone8PushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_content`.
+    /// Text of the toast.
     pub fn toast_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50842,7 +50795,7 @@ impl WindowsPhone8PushObject {
         self.toast_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_hash`.
+    /// Your own key-value pairs sent with the toast.
     pub fn toast_hash(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -50852,7 +50805,7 @@ impl WindowsPhone8PushObject {
         self.toast_hash = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_navigation_uri`.
+    /// App page to open.
     pub fn toast_navigation_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50860,7 +50813,7 @@ impl WindowsPhone8PushObject {
         self.toast_navigation_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_title`.
+    /// Title of the toast.
     pub fn toast_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50886,7 +50839,7 @@ impl WindowsUniversalPushObject {
             toast_text_img_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `extra_launch_string`.
+    /// Extra values added to the launch string, for deep linking.
     pub fn extra_launch_string(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50894,7 +50847,7 @@ impl WindowsUniversalPushObject {
         self.extra_launch_string = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Universal variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50902,7 +50855,7 @@ impl WindowsUniversalPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// The Windows toast template to use.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WindowsUniversalPushObjectPushType>,
@@ -50910,7 +50863,7 @@ impl WindowsUniversalPushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text1`.
+    /// First line of text.
     pub fn toast_text1(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -50918,7 +50871,7 @@ impl WindowsUniversalPushObject {
         self.toast_text1 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text2`.
+    /// Second line, for templates with more than one line.
     pub fn toast_text2(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50926,7 +50879,7 @@ impl WindowsUniversalPushObject {
         self.toast_text2 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text3`.
+    /// Third line, for the `_04` templates.
     pub fn toast_text3(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -50934,12 +50887,344 @@ impl WindowsUniversalPushObject {
         self.toast_text3 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text_img_name`.
+    /// Image path, for the image templates.
     pub fn toast_text_img_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
     ) -> Self {
         self.toast_text_img_name = ::braze_sdk::IntoField::into_field(value);
         self
+    }
+}
+impl ::braze_sdk::IntoField<ApplePushAlert> for ApplePushAlertObject {
+    fn into_field(self) -> ApplePushAlert {
+        ApplePushAlert::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>
+for ApplePushAlertObject {
+    fn into_field(self) -> ::std::option::Option<ApplePushAlert> {
+        ::std::option::Option::Some(ApplePushAlert::from(self))
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApplePushAlert {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::braze_sdk::StringNewtype for ApplePushAlert {}
+#[cfg(feature = "catalogs")]
+impl ::std::convert::From<::std::string::String> for CatalogSelectionFilterValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "catalogs")]
+impl ::braze_sdk::StringNewtype for CatalogSelectionFilterValue {}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceAnd {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceAnd {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceOr {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceOr {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ConnectedAudience {
+    /// `{"and": ..}`: the [`ConnectedAudienceAnd`] shape.
+    pub fn and(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::And(ConnectedAudienceAnd {
+            and: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"or": ..}`: the [`ConnectedAudienceOr`] shape.
+    pub fn or(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::Or(ConnectedAudienceOr {
+            or: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"custom_attribute": ..}`: the [`ConnectedAudienceCustomAttributeFilter`] shape.
+    pub fn custom_attribute(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
+    ) -> Self {
+        Self::CustomAttributeFilter(ConnectedAudienceCustomAttributeFilter {
+            custom_attribute: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"push_subscription_status": ..}`: the [`ConnectedAudiencePushSubscriptionFilter`] shape.
+    pub fn push_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::PushSubscriptionFilter(ConnectedAudiencePushSubscriptionFilter {
+            push_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"email_subscription_status": ..}`: the [`ConnectedAudienceEmailSubscriptionFilter`] shape.
+    pub fn email_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::EmailSubscriptionFilter(ConnectedAudienceEmailSubscriptionFilter {
+            email_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"last_used_app": ..}`: the [`ConnectedAudienceLastUsedAppFilter`] shape.
+    pub fn last_used_app(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
+    ) -> Self {
+        Self::LastUsedAppFilter(ConnectedAudienceLastUsedAppFilter {
+            last_used_app: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectedAudienceAttributeValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::StringNewtype for ConnectedAudienceAttributeValue {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::std::convert::From<::std::string::String> for EmailAddressOrList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::Email(value)
+    }
+}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringNewtype for EmailAddressOrList50 {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringList for EmailAddressOrList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::std::convert::From<::std::string::String> for StringOrStringList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringNewtype for StringOrStringList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringList for StringOrStringList50 {}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTemplateMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTemplateMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTextResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppListResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppListResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
     }
 }
