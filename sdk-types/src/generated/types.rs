@@ -45822,6 +45822,8 @@ impl ContentCardObject {
     }
 }
 #[cfg(feature = "data-objects")]
+impl ::braze_sdk::MapNewtype for DataObjectAttributes {}
+#[cfg(feature = "data-objects")]
 impl DataObjectCreateRequest {
     ///A value with its required fields (`attributes`, `external_id`) set and every optional field empty.
     pub fn new(
@@ -45834,7 +45836,7 @@ impl DataObjectCreateRequest {
             display_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `attributes`.
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
@@ -45842,7 +45844,9 @@ impl DataObjectCreateRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `display_name`.
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
     pub fn display_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45850,7 +45854,7 @@ impl DataObjectCreateRequest {
         self.display_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: Your identifier of a data object record, unique within its type.
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
@@ -45874,7 +45878,7 @@ impl DataObjectObjectRelationshipKey {
             anchor: ::std::default::Default::default(),
         }
     }
-    ///Sets `anchor`.
+    /// Sets `anchor`: The role of the record named in the path: `source` (the link goes from it) or `target` (the link comes to it).
     pub fn anchor(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
@@ -45882,7 +45886,7 @@ impl DataObjectObjectRelationshipKey {
         self.anchor = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel_kind`.
+    /// The kind of link.
     pub fn rel_kind(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipKeyRelKind>,
@@ -45890,7 +45894,7 @@ impl DataObjectObjectRelationshipKey {
         self.rel_kind = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `related_external_id`.
+    /// Sets `related_external_id`: Your identifier of a data object record, unique within its type.
     pub fn related_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
@@ -45898,7 +45902,7 @@ impl DataObjectObjectRelationshipKey {
         self.related_external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `related_type_name`.
+    /// Sets `related_type_name`: The machine name of a data object type, unique in the workspace.
     pub fn related_type_name(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
@@ -45925,7 +45929,7 @@ impl DataObjectObjectRelationshipRequest {
             attributes: ::std::default::Default::default(),
         }
     }
-    ///Sets `anchor`.
+    /// Sets `anchor`: The role of the record named in the path: `source` (the link goes from it) or `target` (the link comes to it).
     pub fn anchor(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
@@ -45933,7 +45937,7 @@ impl DataObjectObjectRelationshipRequest {
         self.anchor = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `attributes`.
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
@@ -45941,7 +45945,7 @@ impl DataObjectObjectRelationshipRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel_kind`.
+    /// The kind of link (see the type's object relationship kinds).
     pub fn rel_kind(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipRequestRelKind>,
@@ -45949,7 +45953,7 @@ impl DataObjectObjectRelationshipRequest {
         self.rel_kind = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `related_external_id`.
+    /// Sets `related_external_id`: Your identifier of a data object record, unique within its type.
     pub fn related_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
@@ -45957,7 +45961,7 @@ impl DataObjectObjectRelationshipRequest {
         self.related_external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `related_type_name`.
+    /// Sets `related_type_name`: The machine name of a data object type, unique in the workspace.
     pub fn related_type_name(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
@@ -45975,7 +45979,7 @@ impl DataObjectReplaceRequest {
             display_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `attributes`.
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
@@ -45983,7 +45987,9 @@ impl DataObjectReplaceRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `display_name`.
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
     pub fn display_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46001,7 +46007,7 @@ impl DataObjectUpdateRequest {
             display_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `attributes`.
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
@@ -46009,7 +46015,9 @@ impl DataObjectUpdateRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `display_name`.
+    /// A new dashboard name for the record; the current one stays when
+    /// left out. A type with a display-name field names its records by
+    /// that field instead.
     pub fn display_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46030,7 +46038,7 @@ impl DataObjectUserRelationshipKey {
             rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
         }
     }
-    ///Sets `braze_id`.
+    /// The user's Braze identifier.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyBrazeId>,
@@ -46038,7 +46046,7 @@ impl DataObjectUserRelationshipKey {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel_kind`.
+    /// The kind of link.
     pub fn rel_kind(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyRelKind>,
@@ -46060,7 +46068,7 @@ impl DataObjectUserRelationshipRequest {
             attributes: ::std::default::Default::default(),
         }
     }
-    ///Sets `attributes`.
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
@@ -46068,7 +46076,7 @@ impl DataObjectUserRelationshipRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// The user's Braze identifier.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestBrazeId>,
@@ -46076,7 +46084,7 @@ impl DataObjectUserRelationshipRequest {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel_kind`.
+    /// The kind of link (see the type's user relationship kinds).
     pub fn rel_kind(
         mut self,
         value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestRelKind>,
