@@ -90,7 +90,10 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let Some(key) = std::env::var("BRAZE_API_KEY").ok().filter(|k| !k.is_empty()) else {
+    let Some(key) = std::env::var("BRAZE_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty())
+    else {
         eprintln!("fleet_worker: set BRAZE_API_KEY\n{USAGE}");
         std::process::exit(2);
     };

@@ -174,7 +174,10 @@ impl ThrottleConfig {
         if !self.from_environment {
             return Ok(None);
         }
-        let Some(url) = std::env::var(ENV_REDIS).ok().filter(|u| !u.trim().is_empty()) else {
+        let Some(url) = std::env::var(ENV_REDIS)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
             return Ok(None);
         };
         #[cfg(feature = "redis")]
@@ -182,9 +185,16 @@ impl ThrottleConfig {
             let mut shared = SharedThrottle::redis(url.trim())
                 .map_err(|e| StoreError(format!("{ENV_REDIS}: {e}")))?;
             if let Ok(size) = std::env::var(ENV_FLEET_SIZE) {
-                let size = size.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    StoreError(format!("{ENV_FLEET_SIZE} is not a whole number above 0: {size:?}"))
-                })?;
+                let size = size
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        StoreError(format!(
+                            "{ENV_FLEET_SIZE} is not a whole number above 0: {size:?}"
+                        ))
+                    })?;
                 shared = shared.fleet_size(size);
             }
             Ok(Some(shared))
@@ -323,6 +333,7 @@ impl Throttle {
                 let shared = fleet.as_ref().map(|fleet| SharedBucket {
                     key: fleet.key(name),
                     fleet: fleet.clone(),
+                    horizon: Default::default(),
                 });
                 (
                     name,
@@ -486,6 +497,9 @@ struct State {
 struct SharedBucket {
     fleet: Arc<Fleet>,
     key: BucketKey,
+    /// The last slot the store gave this process (microseconds since the
+    /// epoch): while the store is down, the local share starts after it.
+    horizon: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Clone, Copy)]
@@ -583,7 +597,14 @@ impl Bucket {
         };
         let reserved = shared
             .fleet
-            .reserve(&shared.key, limit, word, self.margin, deadline)
+            .reserve(
+                &shared.key,
+                &shared.horizon,
+                limit,
+                word,
+                self.margin,
+                deadline,
+            )
             .await?;
         Ok((permit, waited + reserved))
     }
@@ -839,7 +860,10 @@ impl Bucket {
             ..ServerWord::default()
         };
         if let Some(h) = headers {
-            word.limit = h.limit.and_then(|l| u32::try_from(l).ok()).filter(|l| *l > 0);
+            word.limit = h
+                .limit
+                .and_then(|l| u32::try_from(l).ok())
+                .filter(|l| *l > 0);
             word.remaining = h.remaining.map(|r| u32::try_from(r).unwrap_or(u32::MAX));
             word.reset_epoch_seconds = h.reset_epoch_seconds;
         }

@@ -86,11 +86,34 @@ impl InProcessStore {
         .expect("a reservation step answers")
     }
 
-    /// Applies a word at `now` without reserving.
-    pub(crate) fn observe_at(&self, key: &BucketKey, word: &ServerWord, margin: Duration, now: u64) {
+    /// No slot of `key` before `at` (microseconds since the epoch) from the
+    /// pace: a process falling back to its share first lets the slots it
+    /// already reserved in the shared store go.
+    pub(crate) fn pace_not_before(&self, key: &BucketKey, at: u64) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let state = buckets.entry(key.clone()).or_default();
-        step(state, now, Some(word), None, margin, self.share, &self.tuning);
+        state.tat = state.tat.max(at);
+    }
+
+    /// Applies a word at `now` without reserving.
+    pub(crate) fn observe_at(
+        &self,
+        key: &BucketKey,
+        word: &ServerWord,
+        margin: Duration,
+        now: u64,
+    ) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let state = buckets.entry(key.clone()).or_default();
+        step(
+            state,
+            now,
+            Some(word),
+            None,
+            margin,
+            self.share,
+            &self.tuning,
+        );
     }
 }
 
@@ -126,9 +149,12 @@ fn step(
     if s.tat != 0 && s.tat <= now {
         s.tat = 0; // an expired key
     }
-    // The server's word.
+    // The server's word. When it tells the limit for the first time, the
+    // probes' spacing ends.
+    let mut learned = false;
     if let Some(w) = word {
         if let Some(limit) = w.limit.filter(|l| *l > 0) {
+            learned = s.limit.is_none();
             s.limit = Some(u64::from(limit));
         }
         if let Some(reset_s) = w.reset_epoch_seconds {
@@ -195,12 +221,13 @@ fn step(
             tolerance = 0;
             probing = true;
         }
+        if learned {
+            s.tat = 0;
+        }
         let tat = s.tat.max(now);
         let allow_at = tat.saturating_sub(tolerance);
-        if allow_at > slot {
-            slot = allow_at;
-            reason = 0;
-        }
+        // The reason stays a hold's or a window's when there is one.
+        slot = slot.max(allow_at);
     }
     let wait = slot - now;
     if wait > us(request.max_wait) {
@@ -294,7 +321,8 @@ mod tests {
             "the second probe waits the probe gap"
         );
         // Heard: 100 per second, paced at 98 per second, burst 1.
-        let t1 = t0 + S;
+        // Heard at once: the probes' spacing (tat at t0 + 200 ms) ends.
+        let t1 = t0;
         assert_eq!(wait_of(store.reserve_at(&request(&k, learned(100)), t1)), 0);
         assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 10_205);
         assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 20_410);
@@ -360,6 +388,9 @@ mod tests {
         // Two seconds later: the learned limit is gone, probing again.
         let later = t + 2 * S;
         assert_eq!(wait_of(store.reserve_at(&request(&k, None), later)), 0);
-        assert_eq!(wait_of(store.reserve_at(&request(&k, None), later)), 100_000);
+        assert_eq!(
+            wait_of(store.reserve_at(&request(&k, None), later)),
+            100_000
+        );
     }
 }

@@ -37,6 +37,8 @@ local reset = tonumber(h[3])
 local hold = tonumber(h[4]) or 0
 local probes = tonumber(h[5]) or 0
 local touched = false
+-- The limit was just heard for the first time: the probes' spacing ends.
+local learned = false
 
 -- The server's word.
 if ARGV[10] == '1' then
@@ -46,6 +48,7 @@ if ARGV[10] == '1' then
   local w_429 = ARGV[14] == '1'
   local w_after = tonumber(ARGV[15])
   if w_limit > 0 then
+    if limit == nil then learned = true end
     limit = w_limit
     redis.call('HSET', KEYS[2], 'limit', int(limit))
   end
@@ -128,12 +131,9 @@ if window > 0 and eff > 0 then
     probing = true
   end
   tat = tonumber(redis.call('GET', KEYS[1])) or now
-  if tat < now then tat = now end
+  if tat < now or learned then tat = now end
   local allow_at = tat - tolerance
-  if allow_at > slot then
-    slot = allow_at
-    reason = 0
-  end
+  if allow_at > slot then slot = allow_at end
 end
 
 local wait = slot - now

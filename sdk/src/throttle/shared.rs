@@ -10,6 +10,7 @@
 //! share meanwhile).
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -236,10 +237,13 @@ impl Fleet {
     }
 
     /// Reserves a slot of `bucket` and sleeps until it, within `deadline`.
-    /// Returns how long it took.
+    /// Returns how long it took. `horizon`: the last slot this process got
+    /// from the store (microseconds since the epoch), where its local share
+    /// starts when the store fails.
     pub(crate) async fn reserve(
         &self,
         key: &BucketKey,
+        horizon: &AtomicU64,
         limit: Option<BucketLimit>,
         word: Option<ServerWord>,
         margin: Duration,
@@ -259,6 +263,10 @@ impl Fleet {
             match tokio::time::timeout(step, self.config.store.reserve(&request)).await {
                 Ok(Ok(r)) => {
                     self.succeeded();
+                    if let Reservation::Granted { wait, .. } = r {
+                        let slot = now_us() + u64::try_from(wait.as_micros()).unwrap_or(0);
+                        horizon.fetch_max(slot, Ordering::Relaxed);
+                    }
                     Some(r)
                 }
                 Ok(Err(e)) => {
@@ -279,13 +287,17 @@ impl Fleet {
         let answer = match answer {
             Some(r) => r,
             None => match self.config.on_failure {
-                StoreFailure::FallBack => self.fallback.reserve_at(
-                    &ReserveRequest {
-                        max_wait: deadline.saturating_duration_since(Instant::now()),
-                        ..request
-                    },
-                    now_us(),
-                ),
+                StoreFailure::FallBack => {
+                    self.fallback
+                        .pace_not_before(key, horizon.load(Ordering::Relaxed));
+                    self.fallback.reserve_at(
+                        &ReserveRequest {
+                            max_wait: deadline.saturating_duration_since(Instant::now()),
+                            ..request
+                        },
+                        now_us(),
+                    )
+                }
                 StoreFailure::FailOpen => return Ok(started.elapsed()),
                 StoreFailure::Fail => {
                     return Err(ThrottleWait {

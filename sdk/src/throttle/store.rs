@@ -240,9 +240,17 @@ mod tests {
 
     #[test]
     fn the_workspace_is_named_by_a_hash_that_does_not_show_the_key() {
-        let a = BucketKey::new("https://rest.iad-03.braze.com", "secret-key-1", "users-track");
+        let a = BucketKey::new(
+            "https://rest.iad-03.braze.com",
+            "secret-key-1",
+            "users-track",
+        );
         let b = BucketKey::new("https://rest.iad-03.braze.com/", "secret-key-1", "default");
-        let c = BucketKey::new("https://rest.iad-03.braze.com", "secret-key-2", "users-track");
+        let c = BucketKey::new(
+            "https://rest.iad-03.braze.com",
+            "secret-key-2",
+            "users-track",
+        );
         assert_eq!(a.workspace(), b.workspace());
         assert_ne!(a.workspace(), c.workspace());
         assert_eq!(a.workspace().len(), 24);
