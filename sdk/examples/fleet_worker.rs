@@ -81,8 +81,10 @@ fn event(n: usize) -> types::UsersTrackRequest {
     ])
 }
 
+// `pub`: the fleet bench (sdk/benches/fleet.rs) runs this file as a module
+// in its worker processes.
 #[tokio::main]
-async fn main() {
+pub async fn main() {
     let args = match parse(std::env::args().skip(1).filter(|a| a != "--worker")) {
         Ok(a) => a,
         Err(e) => {
