@@ -38,6 +38,9 @@ enum Returns {
 #[derive(Default)]
 struct Builder {
     setters: BTreeMap<String, syn::Type>,
+    /// The required inputs, arguments of the `Client` method (name, the
+    /// type the argument converts into, whether it is the body), in order.
+    args: Vec<(String, syn::Type, bool)>,
     returns: Option<Returns>,
 }
 
@@ -136,7 +139,84 @@ fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
             }
         }
     }
+    // The `Client` methods: `fn op<P0>(&self, param: P0, body: types::X)
+    // -> builder::Op where P0: TryInto<T>`.
+    for item in &client.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some()
+            || !matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(rp) = &**ret else {
+                continue;
+            };
+            let Some(name) = rp.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            let Some(b) = out.get_mut(&name) else {
+                continue;
+            };
+            for input in &f.sig.inputs {
+                let syn::FnArg::Typed(pt) = input else {
+                    continue;
+                };
+                let syn::Pat::Ident(pi) = &*pt.pat else {
+                    continue;
+                };
+                let arg = pi.ident.to_string();
+                let generic =
+                    f.sig.generics.type_params().find(
+                        |g| matches!(&*pt.ty, syn::Type::Path(p) if p.path.is_ident(&g.ident)),
+                    );
+                match generic {
+                    Some(g) => {
+                        let Some(t) = bound_target(&f.sig.generics, &g.ident) else {
+                            continue;
+                        };
+                        b.args.push((arg, t, false));
+                    }
+                    None => b.args.push((arg, (*pt.ty).clone(), true)),
+                }
+            }
+        }
+    }
     out
+}
+
+/// `T` of a `where G: TryInto<T>` bound on the type parameter `g`.
+fn bound_target(generics: &syn::Generics, g: &Ident) -> Option<syn::Type> {
+    let wc = generics.where_clause.as_ref()?;
+    wc.predicates.iter().find_map(|pred| {
+        let syn::WherePredicate::Type(pt) = pred else {
+            return None;
+        };
+        if !matches!(&pt.bounded_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(g))
+        {
+            return None;
+        }
+        pt.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(tb) = bound else {
+                return None;
+            };
+            let last = tb.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+    })
 }
 
 /// Rewrites `::chrono::...` and `::serde_json::...` paths to the SDK's
@@ -234,9 +314,36 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
             .filter(|(m, _)| m.as_str() != "body")
             .map(|(m, t)| (normal(m.trim_start_matches("r#")), (m, t)))
             .collect();
-        let mut sets = Vec::new();
+        let id = &op.id;
+        // The required inputs, as the method's arguments.
+        let mut args = Vec::new();
         let mut missing = Vec::new();
+        let mut body_ty = None;
+        for (name, ty, is_body) in &b.args {
+            let ty = sdk_type(ty);
+            if *is_body {
+                args.push(quote!(required_body::<#ty>(#id, call)?));
+                body_ty = Some(ty);
+                continue;
+            }
+            let Some(p) = op
+                .params
+                .iter()
+                .find(|p| normal(p) == normal(name.trim_start_matches("r#")))
+            else {
+                missing.push(name.clone());
+                continue;
+            };
+            args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
+        }
+        let mut sets = Vec::new();
         for p in &op.params {
+            if b.args
+                .iter()
+                .any(|(n, _, body)| !body && normal(n.trim_start_matches("r#")) == normal(p))
+            {
+                continue;
+            }
             match setters.get(&normal(p)) {
                 Some((method, ty)) => {
                     let method = syn::parse_str::<syn::Ident>(method)
@@ -254,21 +361,21 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         if !missing.is_empty() {
             uncallable.push((
                 op.id,
-                format!("no builder setter for parameter(s) {}", missing.join(", ")),
+                format!(
+                    "no builder argument or setter for parameter(s) {}",
+                    missing.join(", ")
+                ),
             ));
             continue;
         }
-        let id = &op.id;
         if op.has_body {
-            let Some(body_ty) = b.setters.get("body").map(sdk_type) else {
-                uncallable.push((op.id, "the spec has a body, the builder no body()".into()));
+            let Some(body_ty) = body_ty else {
+                uncallable.push((
+                    op.id,
+                    "the spec has a body, the client method no body argument".into(),
+                ));
                 continue;
             };
-            sets.push(quote! {
-                if let Some(v) = call.body.as_ref() {
-                    b = b.body(typed_body::<#body_ty>(#id, v)?);
-                }
-            });
             body_arms.push(quote! {
                 #id => reencode::<#body_ty>(#id, json).map(Some),
             });
@@ -285,7 +392,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         arms.push(quote! {
             #id => {
                 #[allow(unused_mut)]
-                let mut b = client.#method();
+                let mut b = client.#method(#(#args),*);
                 #(#sets)*
                 #reply
             }
@@ -310,7 +417,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         use braze_sdk::{Client, types};
         use braze_sdk::serde_json::Value;
 
-        use crate::contract::{arg, reencode, #(#helpers,)* typed_body, Call, CallError, Reply};
+        use crate::contract::{arg, reencode, #(#helpers,)* required_arg, required_body, Call, CallError, Reply};
 
         /// Every operation [`call`] can call.
         pub const CALLABLE: &[&str] = &[#(#callable),*];

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 use serde_json::Value;
 
 use crate::lower::pascal;
@@ -104,8 +104,10 @@ fn builder_types(client: &syn::File) -> BTreeMap<String, OperationTypes> {
         let mut types = OperationTypes::default();
         for f in &imp.items {
             let syn::ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident == "body" {
-                types.body = try_into_target(&f.sig);
+            if f.sig.ident == "body_map" {
+                // `F: FnOnce(T) -> T`: the body type (the body itself is an
+                // argument of the `Client` method, see `required_args`).
+                types.body = body_map_type(&f.sig);
             }
             if f.sig.ident == "send"
                 && let syn::ReturnType::Type(_, ret) = &f.sig.output
@@ -123,27 +125,20 @@ fn builder_types(client: &syn::File) -> BTreeMap<String, OperationTypes> {
     out
 }
 
-/// `T` of a `V: TryInto<T>` bound of `sig`.
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
+/// `T` of `body_map`'s `F: FnOnce(T) -> T` bound.
+fn body_map_type(sig: &syn::Signature) -> Option<syn::Type> {
     let where_clause = sig.generics.where_clause.as_ref()?;
     where_clause.predicates.iter().find_map(|p| {
         let syn::WherePredicate::Type(p) = p else {
             return None;
         };
-        if p.bounded_ty.to_token_stream().to_string() != "V" {
-            return None;
-        }
         p.bounds.iter().find_map(|b| match b {
             syn::TypeParamBound::Trait(t) => {
                 let last = t.path.segments.last()?;
-                if last.ident != "TryInto" {
-                    return None;
-                }
                 match &last.arguments {
-                    syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|a| match a {
-                        syn::GenericArgument::Type(t) => Some(t.clone()),
-                        _ => None,
-                    }),
+                    syn::PathArguments::Parenthesized(a) if last.ident == "FnOnce" => {
+                        a.inputs.first().map(|a| a.ty.clone())
+                    }
                     _ => None,
                 }
             }

@@ -165,13 +165,13 @@ fn stream_impl(
     let stream_doc = doc_lines(&stream_doc);
     let collect_doc = doc_lines(&collect_doc);
     Ok(quote! {
-        impl<'a> crate::builder::#builder<'a> {
+        impl crate::builder::#builder {
             #(#[doc = #stream_doc])*
             // Compiled where it is called: the stream instantiates the
             // operation's request and decoder, which braze-sdk need not
             // build for every list a user never walks (issue 15).
             #[inline]
-            pub fn stream(self) -> Items<'a, #item, #error_body> {
+            pub fn stream(self) -> Items<'static, #item, #error_body> {
                 #walk
             }
 

@@ -136,10 +136,7 @@ async fn main() {
     // Start at a window boundary so that the share of the ceiling is fair.
     wait_for_window().await;
     let start = Instant::now();
-    let report = batch::send_all(body, CONCURRENCY, |piece| {
-        client.users_track().body(piece).send()
-    })
-    .await;
+    let report = batch::send_all(body, CONCURRENCY, |piece| client.users_track(piece).send()).await;
     let elapsed = start.elapsed();
     {
         let c = counts.lock().unwrap();
@@ -175,7 +172,7 @@ async fn main() {
             events: vec![event],
             ..Default::default()
         };
-        if client.users_track().body(body).send().await.is_err() {
+        if client.users_track(body).send().await.is_err() {
             failed += 1;
         }
     }

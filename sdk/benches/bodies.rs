@@ -113,7 +113,7 @@ async fn main() {
         let raw_time = start.elapsed() / CALLS as u32;
         let start = Instant::now();
         for _ in 0..CALLS {
-            let response = client.users_track().body(request.clone()).send().await;
+            let response = client.users_track(request.clone()).send().await;
             black_box(response.unwrap());
         }
         let builder_time = start.elapsed() / CALLS as u32;

@@ -48,12 +48,7 @@ fn body() -> types::UsersTrackRequest {
 }
 
 async fn sdk_call(client: &Client, body: &types::UsersTrackRequest) {
-    let r = client
-        .users_track()
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = client.users_track(body.clone()).send().await.unwrap();
     assert_eq!(r.attributes_processed, Some(1));
 }
 

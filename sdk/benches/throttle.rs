@@ -91,14 +91,7 @@ async fn sdk(tasks: usize) -> Outcome {
     let started_epoch = epoch_now();
     let (elapsed, ok_calls, failed_calls) = drive(tasks, move || {
         let (client, body) = (client.clone(), body.clone());
-        async move {
-            client
-                .users_track()
-                .body((*body).clone())
-                .send()
-                .await
-                .is_ok()
-        }
+        async move { client.users_track((*body).clone()).send().await.is_ok() }
     })
     .await;
     Outcome {

@@ -62,7 +62,7 @@ async fn send(
         return Ok(());
     };
     let client = Client::builder(instance.parse()?, key).build()?;
-    let report = batch::send_all(body, 4, |piece| client.users_track().body(piece).send()).await;
+    let report = batch::send_all(body, 4, |piece| client.users_track(piece).send()).await;
     let sent: usize = report.sent.iter().map(|s| s.carried.len()).sum();
     println!("{sent} events accepted in {} requests", report.sent.len());
     for rejected in report.input_errors() {

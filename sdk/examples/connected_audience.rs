@@ -41,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     };
     let client = Client::builder(instance.parse()?, key).build()?;
-    let response = client.messages_send().body(body).send().await?;
+    let response = client.messages_send(body).send().await?;
     println!("{response:#?}");
     Ok(())
 }

@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     };
     let client = Client::builder(instance.parse()?, key).build()?;
-    let response = client.users_export_segment().body(body).send().await?;
+    let response = client.users_export_segment(body).send().await?;
     println!("{response:#?}");
     Ok(())
 }

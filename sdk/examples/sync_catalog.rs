@@ -36,11 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = Client::builder(instance.parse()?, key).build()?;
     let report = batch::send_all(body, 2, |piece| {
-        client
-            .catalog_items_replace()
-            .catalog_name("stores")
-            .body(piece)
-            .send()
+        client.catalog_items_replace("stores", piece).send()
     })
     .await;
     for failed in &report.failed {
@@ -50,11 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             failed.error
         );
     }
-    let now = client
-        .catalog_items_list()
-        .catalog_name("stores")
-        .collect_all()
-        .await?;
+    let now = client.catalog_items_list("stores").collect_all().await?;
     println!("the catalog holds {} items", now.len());
     Ok(())
 }

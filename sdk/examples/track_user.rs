@@ -61,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     };
     let client = Client::builder(instance.parse::<Instance>()?, key).build()?;
-    match client.users_track().body(body).send().await {
+    match client.users_track(body).send().await {
         Ok(response) => {
             println!(
                 "{}: {:?} attributes, {:?} events, {:?} purchases processed",

@@ -13,7 +13,7 @@
 //! # -> Result<(), Box<dyn std::error::Error>> {
 //! use braze_sdk::{batch, types};
 //! let body = types::UsersTrackRequest { events, ..Default::default() };
-//! let report = batch::send_all(body, 8, |piece| client.users_track().body(piece).send()).await;
+//! let report = batch::send_all(body, 8, |piece| client.users_track(piece).send()).await;
 //! for rejected in report.input_errors() {
 //!     println!("event #{} was rejected: {:?}", rejected.index, rejected.detail);
 //! }

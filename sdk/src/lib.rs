@@ -11,8 +11,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder(Instance::Us03, std::env::var("BRAZE_API_KEY")?).build()?;
 //! let response = client
-//!     .users_track()
-//!     .body(types::UsersTrackRequest::default().attributes(vec![
+//!     .users_track(types::UsersTrackRequest::default().attributes(vec![
 //!         types::UserAttributes::default().external_id("user-1234").first_name("Ada"),
 //!     ]))
 //!     .send()

@@ -101,6 +101,28 @@ pub fn arg<T: DeserializeOwned>(name: &str, v: &Value) -> Result<T, CallError> {
         .map_err(|e| CallError::Input(format!("parameter {name} = {v}: {e}")))
 }
 
+/// A required parameter (an argument of the operation's `Client` method)
+/// as its SDK type; missing is an input error.
+pub fn required_arg<T: DeserializeOwned>(
+    operation: &str,
+    name: &str,
+    call: &Call,
+) -> Result<T, CallError> {
+    let v = call
+        .param(name)
+        .ok_or_else(|| CallError::Input(format!("{operation}: parameter {name} is required")))?;
+    arg(name, v)
+}
+
+/// The required body as the SDK's typed body; missing is an input error.
+pub fn required_body<T: DeserializeOwned>(operation: &str, call: &Call) -> Result<T, CallError> {
+    let v = call
+        .body
+        .as_ref()
+        .ok_or_else(|| CallError::Input(format!("{operation}: the body is required")))?;
+    typed_body(operation, v)
+}
+
 /// The example body as the SDK's typed body.
 pub fn typed_body<T: DeserializeOwned>(operation: &str, v: &Value) -> Result<T, CallError> {
     serde_json::from_value::<T>(v.clone()).map_err(|e| {

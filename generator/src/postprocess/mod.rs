@@ -12,6 +12,7 @@
 //! | `imports` | `progenitor_client::{..}` imports point at `crate::runtime` | at least one |
 //! | `setters` | request types (reachable from an operation's parameters or body) get `Default` or `new(required..)`, a setter per field taking `IntoField`, `extra_value`; plain string newtypes get `StringNewtype` | any number (none when no operation carries a struct); fails on a setter that would shadow a method |
 //! | `type_builders` | typify's `types::builder` module is dropped from the tokens before they are parsed (`parse`), `X::builder()` is removed; operation builders hold the body type itself, start a body without `Default` as not initialized, and send it without converting | typify's builder module and `builder()` found; per body: its paths, start and conversion |
+//! | `required_args` | required path and query parameters and the body become arguments of the `Client` method (`client.catalogs_delete(name)`, `client.users_track(body)`), their setters go; a conversion error keeps its reason; builders own a clone of the client instead of borrowing it | one per operation |
 //! | `send_tail` | the end of each `send()` (hooks, exec, status `match`) becomes one call of the generic `runtime_send::finish` with the documented error statuses; an unexpected status reads the body into the error | one per operation |
 //! | `request_parts` | each `send()` drops progenitor's `api-version` header (and the header map when nothing else is in it) and builds its URL with `concat` instead of `format!` | one per operation |
 //! | `constructors` | progenitor's `Client::new` (panics, sends no auth) is removed; `new_with_client` becomes `pub(crate)` | both found |
@@ -30,6 +31,7 @@ mod lean_serialize;
 pub use lean_serialize::strip_serde_attrs;
 pub use lean_serialize::would_rewrite as lean_serialize_would_rewrite;
 mod request_parts;
+mod required_args;
 mod send_tail;
 mod setters;
 mod type_builders;
@@ -98,6 +100,12 @@ pub fn apply(file: &mut syn::File) -> Result<Report, Vec<String>> {
         "type_builders",
         type_builders::apply(file, &defaults),
         Expect::Any,
+    );
+    // After `type_builders`, whose body types it reads.
+    expect(
+        "required_args",
+        required_args::apply(file),
+        Expect::Exactly(operations),
     );
     expect(
         "send_tail",

@@ -97,7 +97,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalogs_list(&self) -> builder::CatalogsList<'_> {
+    pub fn catalogs_list(&self) -> builder::CatalogsList {
         builder::CatalogsList::new(self)
     }
     #[cfg(feature = "catalogs")]
@@ -114,13 +114,15 @@ impl Client {
     /// Sends a `POST` request to `/catalogs`
     ///
     /// ```text
-    /// let response = client.catalogs_create()
-    ///     .body(body)
+    /// let response = client.catalogs_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalogs_create(&self) -> builder::CatalogsCreate<'_> {
-        builder::CatalogsCreate::new(self)
+    pub fn catalogs_create(
+        &self,
+        body: types::CatalogsCreateRequest,
+    ) -> builder::CatalogsCreate {
+        builder::CatalogsCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "catalogs")]
     /// Delete a catalog
@@ -136,13 +138,20 @@ impl Client {
     /// Arguments:
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// ```text
-    /// let response = client.catalogs_delete()
-    ///     .catalog_name(catalog_name)
+    /// let response = client.catalogs_delete(catalog_name)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalogs_delete(&self) -> builder::CatalogsDelete<'_> {
-        builder::CatalogsDelete::new(self)
+    pub fn catalogs_delete<P0>(&self, catalog_name: P0) -> builder::CatalogsDelete
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogsDelete::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// List the items of a catalog
@@ -165,14 +174,21 @@ impl Client {
     /// header. Omit it for the first page.
     ///
     /// ```text
-    /// let response = client.catalog_items_list()
-    ///     .catalog_name(catalog_name)
+    /// let response = client.catalog_items_list(catalog_name)
     ///     .cursor(cursor)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_items_list(&self) -> builder::CatalogItemsList<'_> {
-        builder::CatalogItemsList::new(self)
+    pub fn catalog_items_list<P0>(&self, catalog_name: P0) -> builder::CatalogItemsList
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemsList::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Replace up to 50 catalog items (asynchronous)
@@ -191,14 +207,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_items_replace()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_items_replace(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_items_replace(&self) -> builder::CatalogItemsReplace<'_> {
-        builder::CatalogItemsReplace::new(self)
+    pub fn catalog_items_replace<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogItemsReplaceRequest,
+    ) -> builder::CatalogItemsReplace
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemsReplace::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Create up to 50 catalog items (asynchronous)
@@ -216,14 +243,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_items_create()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_items_create(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_items_create(&self) -> builder::CatalogItemsCreate<'_> {
-        builder::CatalogItemsCreate::new(self)
+    pub fn catalog_items_create<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogItemsCreateRequest,
+    ) -> builder::CatalogItemsCreate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemsCreate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Delete up to 50 catalog items (asynchronous)
@@ -241,14 +279,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_items_delete()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_items_delete(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_items_delete(&self) -> builder::CatalogItemsDelete<'_> {
-        builder::CatalogItemsDelete::new(self)
+    pub fn catalog_items_delete<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogItemsDeleteRequest,
+    ) -> builder::CatalogItemsDelete
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemsDelete::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Edit up to 50 catalog items (asynchronous)
@@ -268,14 +317,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_items_update()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_items_update(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_items_update(&self) -> builder::CatalogItemsUpdate<'_> {
-        builder::CatalogItemsUpdate::new(self)
+    pub fn catalog_items_update<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogItemsUpdateRequest,
+    ) -> builder::CatalogItemsUpdate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemsUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Get one catalog item
@@ -292,14 +352,30 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// ```text
-    /// let response = client.catalog_item_get()
-    ///     .catalog_name(catalog_name)
-    ///     .item_id(item_id)
+    /// let response = client.catalog_item_get(catalog_name, item_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_item_get(&self) -> builder::CatalogItemGet<'_> {
-        builder::CatalogItemGet::new(self)
+    pub fn catalog_item_get<P0, P1>(
+        &self,
+        catalog_name: P0,
+        item_id: P1,
+    ) -> builder::CatalogItemGet
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogItemId>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogItemId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemGet::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<types::CatalogItemId>::try_into(item_id)
+                .map_err(|e| format!("invalid `item_id` (CatalogItemId): {}", e)),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Replace one catalog item
@@ -318,15 +394,32 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_replace()
-    ///     .catalog_name(catalog_name)
-    ///     .item_id(item_id)
-    ///     .body(body)
+    /// let response = client.catalog_item_replace(catalog_name, item_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_item_replace(&self) -> builder::CatalogItemReplace<'_> {
-        builder::CatalogItemReplace::new(self)
+    pub fn catalog_item_replace<P0, P1>(
+        &self,
+        catalog_name: P0,
+        item_id: P1,
+        body: types::CatalogItemReplaceRequest,
+    ) -> builder::CatalogItemReplace
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogItemId>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogItemId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemReplace::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<types::CatalogItemId>::try_into(item_id)
+                .map_err(|e| format!("invalid `item_id` (CatalogItemId): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Create one catalog item
@@ -345,15 +438,32 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_create()
-    ///     .catalog_name(catalog_name)
-    ///     .item_id(item_id)
-    ///     .body(body)
+    /// let response = client.catalog_item_create(catalog_name, item_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_item_create(&self) -> builder::CatalogItemCreate<'_> {
-        builder::CatalogItemCreate::new(self)
+    pub fn catalog_item_create<P0, P1>(
+        &self,
+        catalog_name: P0,
+        item_id: P1,
+        body: types::CatalogItemCreateRequest,
+    ) -> builder::CatalogItemCreate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogItemId>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogItemId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemCreate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<types::CatalogItemId>::try_into(item_id)
+                .map_err(|e| format!("invalid `item_id` (CatalogItemId): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Delete one catalog item
@@ -369,14 +479,30 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// ```text
-    /// let response = client.catalog_item_delete()
-    ///     .catalog_name(catalog_name)
-    ///     .item_id(item_id)
+    /// let response = client.catalog_item_delete(catalog_name, item_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_item_delete(&self) -> builder::CatalogItemDelete<'_> {
-        builder::CatalogItemDelete::new(self)
+    pub fn catalog_item_delete<P0, P1>(
+        &self,
+        catalog_name: P0,
+        item_id: P1,
+    ) -> builder::CatalogItemDelete
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogItemId>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogItemId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemDelete::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<types::CatalogItemId>::try_into(item_id)
+                .map_err(|e| format!("invalid `item_id` (CatalogItemId): {}", e)),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Edit one catalog item
@@ -396,15 +522,32 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_update()
-    ///     .catalog_name(catalog_name)
-    ///     .item_id(item_id)
-    ///     .body(body)
+    /// let response = client.catalog_item_update(catalog_name, item_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_item_update(&self) -> builder::CatalogItemUpdate<'_> {
-        builder::CatalogItemUpdate::new(self)
+    pub fn catalog_item_update<P0, P1>(
+        &self,
+        catalog_name: P0,
+        item_id: P1,
+        body: types::CatalogItemUpdateRequest,
+    ) -> builder::CatalogItemUpdate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogItemId>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogItemId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogItemUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<types::CatalogItemId>::try_into(item_id)
+                .map_err(|e| format!("invalid `item_id` (CatalogItemId): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Add fields to a catalog (asynchronous)
@@ -422,14 +565,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_fields_create()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_fields_create(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_fields_create(&self) -> builder::CatalogFieldsCreate<'_> {
-        builder::CatalogFieldsCreate::new(self)
+    pub fn catalog_fields_create<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogFieldsCreateRequest,
+    ) -> builder::CatalogFieldsCreate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogFieldsCreate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Remove a field from a catalog (asynchronous)
@@ -448,14 +602,34 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `field_name`: Name of the field to remove.
     /// ```text
-    /// let response = client.catalog_field_delete()
-    ///     .catalog_name(catalog_name)
-    ///     .field_name(field_name)
+    /// let response = client.catalog_field_delete(catalog_name, field_name)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_field_delete(&self) -> builder::CatalogFieldDelete<'_> {
-        builder::CatalogFieldDelete::new(self)
+    pub fn catalog_field_delete<P0, P1>(
+        &self,
+        catalog_name: P0,
+        field_name: P1,
+    ) -> builder::CatalogFieldDelete
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogFieldDeleteFieldName>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogFieldDeleteFieldName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogFieldDelete::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<
+                types::CatalogFieldDeleteFieldName,
+            >::try_into(field_name)
+                .map_err(|e| {
+                    format!("invalid `field_name` (CatalogFieldDeleteFieldName): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Create a selection of catalog items (asynchronous)
@@ -476,14 +650,25 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_selection_create()
-    ///     .catalog_name(catalog_name)
-    ///     .body(body)
+    /// let response = client.catalog_selection_create(catalog_name, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_selection_create(&self) -> builder::CatalogSelectionCreate<'_> {
-        builder::CatalogSelectionCreate::new(self)
+    pub fn catalog_selection_create<P0>(
+        &self,
+        catalog_name: P0,
+        body: types::CatalogSelectionCreateRequest,
+    ) -> builder::CatalogSelectionCreate
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogSelectionCreate::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "catalogs")]
     /// Delete a catalog selection (asynchronous)
@@ -500,14 +685,37 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `selection_name`: Name of the selection to delete.
     /// ```text
-    /// let response = client.catalog_selection_delete()
-    ///     .catalog_name(catalog_name)
-    ///     .selection_name(selection_name)
+    /// let response = client.catalog_selection_delete(catalog_name, selection_name)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn catalog_selection_delete(&self) -> builder::CatalogSelectionDelete<'_> {
-        builder::CatalogSelectionDelete::new(self)
+    pub fn catalog_selection_delete<P0, P1>(
+        &self,
+        catalog_name: P0,
+        selection_name: P1,
+    ) -> builder::CatalogSelectionDelete
+    where
+        P0: ::std::convert::TryInto<types::CatalogName>,
+        <P0 as ::std::convert::TryInto<types::CatalogName>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CatalogSelectionDeleteSelectionName>,
+        <P1 as ::std::convert::TryInto<
+            types::CatalogSelectionDeleteSelectionName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CatalogSelectionDelete::new(
+            self,
+            ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
+                .map_err(|e| format!("invalid `catalog_name` (CatalogName): {}", e)),
+            ::std::convert::TryInto::<
+                types::CatalogSelectionDeleteSelectionName,
+            >::try_into(selection_name)
+                .map_err(|e| {
+                    format!(
+                        "invalid `selection_name` (CatalogSelectionDeleteSelectionName): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "cloud-data-ingestion")]
     /// List Cloud Data Ingestion integrations
@@ -534,7 +742,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn cdi_integrations_list(&self) -> builder::CdiIntegrationsList<'_> {
+    pub fn cdi_integrations_list(&self) -> builder::CdiIntegrationsList {
         builder::CdiIntegrationsList::new(self)
     }
     #[cfg(feature = "cloud-data-ingestion")]
@@ -558,14 +766,33 @@ impl Client {
     /// for the first page.
     ///
     /// ```text
-    /// let response = client.cdi_job_sync_status_list()
-    ///     .integration_id(integration_id)
+    /// let response = client.cdi_job_sync_status_list(integration_id)
     ///     .cursor(cursor)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn cdi_job_sync_status_list(&self) -> builder::CdiJobSyncStatusList<'_> {
-        builder::CdiJobSyncStatusList::new(self)
+    pub fn cdi_job_sync_status_list<P0>(
+        &self,
+        integration_id: P0,
+    ) -> builder::CdiJobSyncStatusList
+    where
+        P0: ::std::convert::TryInto<types::CdiJobSyncStatusListIntegrationId>,
+        <P0 as ::std::convert::TryInto<
+            types::CdiJobSyncStatusListIntegrationId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CdiJobSyncStatusList::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CdiJobSyncStatusListIntegrationId,
+            >::try_into(integration_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `integration_id` (CdiJobSyncStatusListIntegrationId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "cloud-data-ingestion")]
     /// Start a sync run of an integration now
@@ -586,13 +813,32 @@ impl Client {
     /// Arguments:
     /// - `integration_id`: Identifier of the integration, as the integration list reports it.
     /// ```text
-    /// let response = client.cdi_integration_sync()
-    ///     .integration_id(integration_id)
+    /// let response = client.cdi_integration_sync(integration_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn cdi_integration_sync(&self) -> builder::CdiIntegrationSync<'_> {
-        builder::CdiIntegrationSync::new(self)
+    pub fn cdi_integration_sync<P0>(
+        &self,
+        integration_id: P0,
+    ) -> builder::CdiIntegrationSync
+    where
+        P0: ::std::convert::TryInto<types::CdiIntegrationSyncIntegrationId>,
+        <P0 as ::std::convert::TryInto<
+            types::CdiIntegrationSyncIntegrationId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CdiIntegrationSync::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CdiIntegrationSyncIntegrationId,
+            >::try_into(integration_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `integration_id` (CdiIntegrationSyncIntegrationId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "subscription-groups")]
     /// Set the subscription group state of up to 50 users
@@ -614,13 +860,15 @@ impl Client {
     /// Sends a `POST` request to `/subscription/status/set`
     ///
     /// ```text
-    /// let response = client.subscription_status_set()
-    ///     .body(body)
+    /// let response = client.subscription_status_set(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn subscription_status_set(&self) -> builder::SubscriptionStatusSet<'_> {
-        builder::SubscriptionStatusSet::new(self)
+    pub fn subscription_status_set(
+        &self,
+        body: types::SubscriptionStatusSetRequest,
+    ) -> builder::SubscriptionStatusSet {
+        builder::SubscriptionStatusSet::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "subscription-groups")]
     /// Set the state of users in several subscription groups at once
@@ -639,13 +887,15 @@ impl Client {
     /// Sends a `POST` request to `/v2/subscription/status/set`
     ///
     /// ```text
-    /// let response = client.subscription_status_set_v2()
-    ///     .body(body)
+    /// let response = client.subscription_status_set_v2(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn subscription_status_set_v2(&self) -> builder::SubscriptionStatusSetV2<'_> {
-        builder::SubscriptionStatusSetV2::new(self)
+    pub fn subscription_status_set_v2(
+        &self,
+        body: types::SubscriptionStatusSetV2Request,
+    ) -> builder::SubscriptionStatusSetV2 {
+        builder::SubscriptionStatusSetV2::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "subscription-groups")]
     /// Read users' state in one subscription group
@@ -670,16 +920,35 @@ impl Client {
     /// - `phone`: Phone numbers in E.164 format (up to 50), for an SMS or WhatsApp subscription group.
     /// - `subscription_group_id`: The subscription group to look in.
     /// ```text
-    /// let response = client.subscription_status_get()
+    /// let response = client.subscription_status_get(subscription_group_id)
     ///     .email(email)
     ///     .external_id(external_id)
     ///     .phone(phone)
-    ///     .subscription_group_id(subscription_group_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn subscription_status_get(&self) -> builder::SubscriptionStatusGet<'_> {
-        builder::SubscriptionStatusGet::new(self)
+    pub fn subscription_status_get<P0>(
+        &self,
+        subscription_group_id: P0,
+    ) -> builder::SubscriptionStatusGet
+    where
+        P0: ::std::convert::TryInto<types::SubscriptionStatusGetSubscriptionGroupId>,
+        <P0 as ::std::convert::TryInto<
+            types::SubscriptionStatusGetSubscriptionGroupId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SubscriptionStatusGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::SubscriptionStatusGetSubscriptionGroupId,
+            >::try_into(subscription_group_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `subscription_group_id` (SubscriptionStatusGetSubscriptionGroupId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "subscription-groups")]
     /// List the subscription groups a user has a history with
@@ -713,7 +982,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn subscription_user_status(&self) -> builder::SubscriptionUserStatus<'_> {
+    pub fn subscription_user_status(&self) -> builder::SubscriptionUserStatus {
         builder::SubscriptionUserStatus::new(self)
     }
     #[cfg(feature = "email-lists")]
@@ -730,13 +999,15 @@ impl Client {
     /// Sends a `POST` request to `/email/blacklist`
     ///
     /// ```text
-    /// let response = client.email_blacklist()
-    ///     .body(body)
+    /// let response = client.email_blacklist(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_blacklist(&self) -> builder::EmailBlacklist<'_> {
-        builder::EmailBlacklist::new(self)
+    pub fn email_blacklist(
+        &self,
+        body: types::EmailBlacklistRequest,
+    ) -> builder::EmailBlacklist {
+        builder::EmailBlacklist::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-lists")]
     /// Block email addresses
@@ -750,13 +1021,15 @@ impl Client {
     /// Sends a `POST` request to `/email/blocklist`
     ///
     /// ```text
-    /// let response = client.email_blocklist()
-    ///     .body(body)
+    /// let response = client.email_blocklist(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_blocklist(&self) -> builder::EmailBlocklist<'_> {
-        builder::EmailBlocklist::new(self)
+    pub fn email_blocklist(
+        &self,
+        body: types::EmailBlocklistRequest,
+    ) -> builder::EmailBlocklist {
+        builder::EmailBlocklist::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-lists")]
     /// Take email addresses off the hard-bounce list
@@ -769,13 +1042,15 @@ impl Client {
     /// Sends a `POST` request to `/email/bounce/remove`
     ///
     /// ```text
-    /// let response = client.email_bounce_remove()
-    ///     .body(body)
+    /// let response = client.email_bounce_remove(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_bounce_remove(&self) -> builder::EmailBounceRemove<'_> {
-        builder::EmailBounceRemove::new(self)
+    pub fn email_bounce_remove(
+        &self,
+        body: types::EmailBounceRemoveRequest,
+    ) -> builder::EmailBounceRemove {
+        builder::EmailBounceRemove::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-lists")]
     /// Take email addresses off the spam list
@@ -788,13 +1063,15 @@ impl Client {
     /// Sends a `POST` request to `/email/spam/remove`
     ///
     /// ```text
-    /// let response = client.email_spam_remove()
-    ///     .body(body)
+    /// let response = client.email_spam_remove(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_spam_remove(&self) -> builder::EmailSpamRemove<'_> {
-        builder::EmailSpamRemove::new(self)
+    pub fn email_spam_remove(
+        &self,
+        body: types::EmailSpamRemoveRequest,
+    ) -> builder::EmailSpamRemove {
+        builder::EmailSpamRemove::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-lists")]
     /// Set the global email subscription state of addresses
@@ -810,13 +1087,15 @@ impl Client {
     /// Sends a `POST` request to `/email/status`
     ///
     /// ```text
-    /// let response = client.email_status_set()
-    ///     .body(body)
+    /// let response = client.email_status_set(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_status_set(&self) -> builder::EmailStatusSet<'_> {
-        builder::EmailStatusSet::new(self)
+    pub fn email_status_set(
+        &self,
+        body: types::EmailStatusSetRequest,
+    ) -> builder::EmailStatusSet {
+        builder::EmailStatusSet::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-lists")]
     /// List hard-bounced email addresses
@@ -841,17 +1120,29 @@ impl Client {
     /// - `offset`: How many results to skip before the first one returned.
     /// - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
     /// ```text
-    /// let response = client.email_hard_bounces_list()
+    /// let response = client.email_hard_bounces_list(end_date)
     ///     .email(email)
-    ///     .end_date(end_date)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .start_date(start_date)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_hard_bounces_list(&self) -> builder::EmailHardBouncesList<'_> {
-        builder::EmailHardBouncesList::new(self)
+    pub fn email_hard_bounces_list<P0>(
+        &self,
+        end_date: P0,
+    ) -> builder::EmailHardBouncesList
+    where
+        P0: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+        <P0 as ::std::convert::TryInto<
+            ::chrono::naive::NaiveDate,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::EmailHardBouncesList::new(
+            self,
+            ::std::convert::TryInto::<::chrono::naive::NaiveDate>::try_into(end_date)
+                .map_err(|e| format!("invalid `end_date` (NaiveDate): {}", e)),
+        )
     }
     #[cfg(feature = "email-lists")]
     /// List email addresses that unsubscribed
@@ -877,9 +1168,8 @@ impl Client {
     /// - `sort_direction`: `desc` (the default) lists newest first, `asc` oldest first.
     /// - `start_date`: First day of the range (YYYY-MM-DD), earlier than `end_date`. Needed unless `email` is sent.
     /// ```text
-    /// let response = client.email_unsubscribes_list()
+    /// let response = client.email_unsubscribes_list(end_date)
     ///     .email(email)
-    ///     .end_date(end_date)
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .sort_direction(sort_direction)
@@ -887,8 +1177,21 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_unsubscribes_list(&self) -> builder::EmailUnsubscribesList<'_> {
-        builder::EmailUnsubscribesList::new(self)
+    pub fn email_unsubscribes_list<P0>(
+        &self,
+        end_date: P0,
+    ) -> builder::EmailUnsubscribesList
+    where
+        P0: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
+        <P0 as ::std::convert::TryInto<
+            ::chrono::naive::NaiveDate,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::EmailUnsubscribesList::new(
+            self,
+            ::std::convert::TryInto::<::chrono::naive::NaiveDate>::try_into(end_date)
+                .map_err(|e| format!("invalid `end_date` (NaiveDate): {}", e)),
+        )
     }
     #[cfg(feature = "email-templates")]
     /// Create an email template
@@ -902,13 +1205,15 @@ impl Client {
     /// Sends a `POST` request to `/templates/email/create`
     ///
     /// ```text
-    /// let response = client.templates_email_create()
-    ///     .body(body)
+    /// let response = client.templates_email_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn templates_email_create(&self) -> builder::TemplatesEmailCreate<'_> {
-        builder::TemplatesEmailCreate::new(self)
+    pub fn templates_email_create(
+        &self,
+        body: types::TemplatesEmailCreateRequest,
+    ) -> builder::TemplatesEmailCreate {
+        builder::TemplatesEmailCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-templates")]
     /// Update an email template
@@ -921,13 +1226,15 @@ impl Client {
     /// Sends a `POST` request to `/templates/email/update`
     ///
     /// ```text
-    /// let response = client.templates_email_update()
-    ///     .body(body)
+    /// let response = client.templates_email_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn templates_email_update(&self) -> builder::TemplatesEmailUpdate<'_> {
-        builder::TemplatesEmailUpdate::new(self)
+    pub fn templates_email_update(
+        &self,
+        body: types::TemplatesEmailUpdateRequest,
+    ) -> builder::TemplatesEmailUpdate {
+        builder::TemplatesEmailUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "email-templates")]
     /// Get an email template
@@ -943,13 +1250,32 @@ impl Client {
     /// Arguments:
     /// - `email_template_id`: The template's API identifier.
     /// ```text
-    /// let response = client.templates_email_info()
-    ///     .email_template_id(email_template_id)
+    /// let response = client.templates_email_info(email_template_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn templates_email_info(&self) -> builder::TemplatesEmailInfo<'_> {
-        builder::TemplatesEmailInfo::new(self)
+    pub fn templates_email_info<P0>(
+        &self,
+        email_template_id: P0,
+    ) -> builder::TemplatesEmailInfo
+    where
+        P0: ::std::convert::TryInto<types::TemplatesEmailInfoEmailTemplateId>,
+        <P0 as ::std::convert::TryInto<
+            types::TemplatesEmailInfoEmailTemplateId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::TemplatesEmailInfo::new(
+            self,
+            ::std::convert::TryInto::<
+                types::TemplatesEmailInfoEmailTemplateId,
+            >::try_into(email_template_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `email_template_id` (TemplatesEmailInfoEmailTemplateId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "email-templates")]
     /// List email templates
@@ -976,7 +1302,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn templates_email_list(&self) -> builder::TemplatesEmailList<'_> {
+    pub fn templates_email_list(&self) -> builder::TemplatesEmailList {
         builder::TemplatesEmailList::new(self)
     }
     #[cfg(feature = "content-blocks")]
@@ -992,13 +1318,15 @@ impl Client {
     /// Sends a `POST` request to `/content_blocks/create`
     ///
     /// ```text
-    /// let response = client.content_blocks_create()
-    ///     .body(body)
+    /// let response = client.content_blocks_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_blocks_create(&self) -> builder::ContentBlocksCreate<'_> {
-        builder::ContentBlocksCreate::new(self)
+    pub fn content_blocks_create(
+        &self,
+        body: types::ContentBlocksCreateRequest,
+    ) -> builder::ContentBlocksCreate {
+        builder::ContentBlocksCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "content-blocks")]
     /// Update a Content Block
@@ -1012,13 +1340,15 @@ impl Client {
     /// Sends a `POST` request to `/content_blocks/update`
     ///
     /// ```text
-    /// let response = client.content_blocks_update()
-    ///     .body(body)
+    /// let response = client.content_blocks_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_blocks_update(&self) -> builder::ContentBlocksUpdate<'_> {
-        builder::ContentBlocksUpdate::new(self)
+    pub fn content_blocks_update(
+        &self,
+        body: types::ContentBlocksUpdateRequest,
+    ) -> builder::ContentBlocksUpdate {
+        builder::ContentBlocksUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "content-blocks")]
     /// Get a Content Block
@@ -1036,14 +1366,33 @@ impl Client {
     /// - `content_block_id`: The Content Block's API identifier.
     /// - `include_inclusion_data`: Also return where the block is used.
     /// ```text
-    /// let response = client.content_blocks_info()
-    ///     .content_block_id(content_block_id)
+    /// let response = client.content_blocks_info(content_block_id)
     ///     .include_inclusion_data(include_inclusion_data)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_blocks_info(&self) -> builder::ContentBlocksInfo<'_> {
-        builder::ContentBlocksInfo::new(self)
+    pub fn content_blocks_info<P0>(
+        &self,
+        content_block_id: P0,
+    ) -> builder::ContentBlocksInfo
+    where
+        P0: ::std::convert::TryInto<types::ContentBlocksInfoContentBlockId>,
+        <P0 as ::std::convert::TryInto<
+            types::ContentBlocksInfoContentBlockId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ContentBlocksInfo::new(
+            self,
+            ::std::convert::TryInto::<
+                types::ContentBlocksInfoContentBlockId,
+            >::try_into(content_block_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `content_block_id` (ContentBlocksInfoContentBlockId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "content-blocks")]
     /// List Content Blocks
@@ -1069,7 +1418,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_blocks_list(&self) -> builder::ContentBlocksList<'_> {
+    pub fn content_blocks_list(&self) -> builder::ContentBlocksList {
         builder::ContentBlocksList::new(self)
     }
     #[cfg(feature = "sms")]
@@ -1083,15 +1432,15 @@ impl Client {
     /// Sends a `POST` request to `/sms/invalid_phone_numbers/remove`
     ///
     /// ```text
-    /// let response = client.sms_invalid_phone_numbers_remove()
-    ///     .body(body)
+    /// let response = client.sms_invalid_phone_numbers_remove(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn sms_invalid_phone_numbers_remove(
         &self,
-    ) -> builder::SmsInvalidPhoneNumbersRemove<'_> {
-        builder::SmsInvalidPhoneNumbersRemove::new(self)
+        body: types::SmsInvalidPhoneNumbersRemoveRequest,
+    ) -> builder::SmsInvalidPhoneNumbersRemove {
+        builder::SmsInvalidPhoneNumbersRemove::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "sms")]
     /// List phone numbers marked invalid
@@ -1126,9 +1475,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn sms_invalid_phone_numbers_list(
-        &self,
-    ) -> builder::SmsInvalidPhoneNumbersList<'_> {
+    pub fn sms_invalid_phone_numbers_list(&self) -> builder::SmsInvalidPhoneNumbersList {
         builder::SmsInvalidPhoneNumbersList::new(self)
     }
     #[cfg(feature = "campaigns")]
@@ -1149,15 +1496,39 @@ impl Client {
     /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// ```text
-    /// let response = client.campaigns_data_series()
-    ///     .campaign_id(campaign_id)
+    /// let response = client.campaigns_data_series(campaign_id, length)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaigns_data_series(&self) -> builder::CampaignsDataSeries<'_> {
-        builder::CampaignsDataSeries::new(self)
+    pub fn campaigns_data_series<P0, P1>(
+        &self,
+        campaign_id: P0,
+        length: P1,
+    ) -> builder::CampaignsDataSeries
+    where
+        P0: ::std::convert::TryInto<types::CampaignsDataSeriesCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::CampaignsDataSeriesCampaignId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P1 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CampaignsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CampaignsDataSeriesCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `campaign_id` (CampaignsDataSeriesCampaignId): {}", e
+                    )
+                }),
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "campaigns")]
     /// Export the settings and messages of a campaign
@@ -1176,14 +1547,27 @@ impl Client {
     /// - `campaign_id`: The campaign's API identifier (shown in the dashboard, or returned by the campaign list).
     /// - `post_launch_draft_version`: When `true` and the campaign has a post-launch draft, the draft's pending changes are returned instead of the live version.
     /// ```text
-    /// let response = client.campaigns_details()
-    ///     .campaign_id(campaign_id)
+    /// let response = client.campaigns_details(campaign_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaigns_details(&self) -> builder::CampaignsDetails<'_> {
-        builder::CampaignsDetails::new(self)
+    pub fn campaigns_details<P0>(&self, campaign_id: P0) -> builder::CampaignsDetails
+    where
+        P0: ::std::convert::TryInto<types::CampaignsDetailsCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::CampaignsDetailsCampaignId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CampaignsDetails::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CampaignsDetailsCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!("invalid `campaign_id` (CampaignsDetailsCampaignId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "campaigns")]
     /// List campaigns, 100 per page
@@ -1213,7 +1597,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaigns_list(&self) -> builder::CampaignsList<'_> {
+    pub fn campaigns_list(&self) -> builder::CampaignsList {
         builder::CampaignsList::new(self)
     }
     #[cfg(feature = "campaigns")]
@@ -1237,16 +1621,44 @@ impl Client {
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// - `send_id`: The send identifier the messages were tracked under.
     /// ```text
-    /// let response = client.sends_data_series()
-    ///     .campaign_id(campaign_id)
+    /// let response = client.sends_data_series(campaign_id, length, send_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
-    ///     .send_id(send_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn sends_data_series(&self) -> builder::SendsDataSeries<'_> {
-        builder::SendsDataSeries::new(self)
+    pub fn sends_data_series<P0, P1, P2>(
+        &self,
+        campaign_id: P0,
+        length: P1,
+        send_id: P2,
+    ) -> builder::SendsDataSeries
+    where
+        P0: ::std::convert::TryInto<types::SendsDataSeriesCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::SendsDataSeriesCampaignId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P1 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+        P2: ::std::convert::TryInto<types::SendsDataSeriesSendId>,
+        <P2 as ::std::convert::TryInto<
+            types::SendsDataSeriesSendId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SendsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<
+                types::SendsDataSeriesCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!("invalid `campaign_id` (SendsDataSeriesCampaignId): {}", e)
+                }),
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+            ::std::convert::TryInto::<types::SendsDataSeriesSendId>::try_into(send_id)
+                .map_err(|e| format!("invalid `send_id` (SendsDataSeriesSendId): {}", e)),
+        )
     }
     #[cfg(feature = "canvas")]
     /// Export daily analytics for a Canvas
@@ -1273,9 +1685,7 @@ impl Client {
     /// - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
     /// - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
     /// ```text
-    /// let response = client.canvas_data_series()
-    ///     .canvas_id(canvas_id)
-    ///     .ending_at(ending_at)
+    /// let response = client.canvas_data_series(canvas_id, ending_at)
     ///     .include_deleted_step_data(include_deleted_step_data)
     ///     .include_step_breakdown(include_step_breakdown)
     ///     .include_variant_breakdown(include_variant_breakdown)
@@ -1284,8 +1694,34 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_data_series(&self) -> builder::CanvasDataSeries<'_> {
-        builder::CanvasDataSeries::new(self)
+    pub fn canvas_data_series<P0, P1>(
+        &self,
+        canvas_id: P0,
+        ending_at: P1,
+    ) -> builder::CanvasDataSeries
+    where
+        P0: ::std::convert::TryInto<types::CanvasDataSeriesCanvasId>,
+        <P0 as ::std::convert::TryInto<
+            types::CanvasDataSeriesCanvasId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <P1 as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CanvasDataSeries::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CanvasDataSeriesCanvasId,
+            >::try_into(canvas_id)
+                .map_err(|e| {
+                    format!("invalid `canvas_id` (CanvasDataSeriesCanvasId): {}", e)
+                }),
+            ::std::convert::TryInto::<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >::try_into(ending_at)
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e)),
+        )
     }
     #[cfg(feature = "canvas")]
     /// Export summed analytics for a Canvas
@@ -1312,9 +1748,7 @@ impl Client {
     /// - `length`: How many days before `ending_at` the export covers, from 1 to 14. Send either this or `starting_at`.
     /// - `starting_at`: First moment covered by the export (ISO 8601). Send either this or `length`.
     /// ```text
-    /// let response = client.canvas_data_summary()
-    ///     .canvas_id(canvas_id)
-    ///     .ending_at(ending_at)
+    /// let response = client.canvas_data_summary(canvas_id, ending_at)
     ///     .include_deleted_step_data(include_deleted_step_data)
     ///     .include_step_breakdown(include_step_breakdown)
     ///     .include_variant_breakdown(include_variant_breakdown)
@@ -1323,8 +1757,34 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_data_summary(&self) -> builder::CanvasDataSummary<'_> {
-        builder::CanvasDataSummary::new(self)
+    pub fn canvas_data_summary<P0, P1>(
+        &self,
+        canvas_id: P0,
+        ending_at: P1,
+    ) -> builder::CanvasDataSummary
+    where
+        P0: ::std::convert::TryInto<types::CanvasDataSummaryCanvasId>,
+        <P0 as ::std::convert::TryInto<
+            types::CanvasDataSummaryCanvasId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <P1 as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CanvasDataSummary::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CanvasDataSummaryCanvasId,
+            >::try_into(canvas_id)
+                .map_err(|e| {
+                    format!("invalid `canvas_id` (CanvasDataSummaryCanvasId): {}", e)
+                }),
+            ::std::convert::TryInto::<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >::try_into(ending_at)
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e)),
+        )
     }
     #[cfg(feature = "canvas")]
     /// Export the settings, variants and steps of a Canvas
@@ -1343,14 +1803,25 @@ impl Client {
     /// - `canvas_id`: The Canvas's API identifier (shown in the dashboard, or returned by the Canvas list).
     /// - `post_launch_draft_version`: When `true` and the Canvas has a post-launch draft, the draft's pending changes are returned instead of the live version.
     /// ```text
-    /// let response = client.canvas_details()
-    ///     .canvas_id(canvas_id)
+    /// let response = client.canvas_details(canvas_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_details(&self) -> builder::CanvasDetails<'_> {
-        builder::CanvasDetails::new(self)
+    pub fn canvas_details<P0>(&self, canvas_id: P0) -> builder::CanvasDetails
+    where
+        P0: ::std::convert::TryInto<types::CanvasDetailsCanvasId>,
+        <P0 as ::std::convert::TryInto<
+            types::CanvasDetailsCanvasId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CanvasDetails::new(
+            self,
+            ::std::convert::TryInto::<types::CanvasDetailsCanvasId>::try_into(canvas_id)
+                .map_err(|e| {
+                    format!("invalid `canvas_id` (CanvasDetailsCanvasId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "canvas")]
     /// List Canvases, 100 per page
@@ -1380,7 +1851,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_list(&self) -> builder::CanvasList<'_> {
+    pub fn canvas_list(&self) -> builder::CanvasList {
         builder::CanvasList::new(self)
     }
     #[cfg(feature = "segments")]
@@ -1399,15 +1870,37 @@ impl Client {
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
     /// ```text
-    /// let response = client.segments_data_series()
+    /// let response = client.segments_data_series(length, segment_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
-    ///     .segment_id(segment_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn segments_data_series(&self) -> builder::SegmentsDataSeries<'_> {
-        builder::SegmentsDataSeries::new(self)
+    pub fn segments_data_series<P0, P1>(
+        &self,
+        length: P0,
+        segment_id: P1,
+    ) -> builder::SegmentsDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::SegmentsDataSeriesSegmentId>,
+        <P1 as ::std::convert::TryInto<
+            types::SegmentsDataSeriesSegmentId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SegmentsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+            ::std::convert::TryInto::<
+                types::SegmentsDataSeriesSegmentId,
+            >::try_into(segment_id)
+                .map_err(|e| {
+                    format!("invalid `segment_id` (SegmentsDataSeriesSegmentId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "segments")]
     /// Export the details of a segment
@@ -1423,13 +1916,26 @@ impl Client {
     /// Arguments:
     /// - `segment_id`: The segment's API identifier (shown in the dashboard, or returned by the segment list).
     /// ```text
-    /// let response = client.segments_details()
-    ///     .segment_id(segment_id)
+    /// let response = client.segments_details(segment_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn segments_details(&self) -> builder::SegmentsDetails<'_> {
-        builder::SegmentsDetails::new(self)
+    pub fn segments_details<P0>(&self, segment_id: P0) -> builder::SegmentsDetails
+    where
+        P0: ::std::convert::TryInto<types::SegmentsDetailsSegmentId>,
+        <P0 as ::std::convert::TryInto<
+            types::SegmentsDetailsSegmentId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SegmentsDetails::new(
+            self,
+            ::std::convert::TryInto::<
+                types::SegmentsDetailsSegmentId,
+            >::try_into(segment_id)
+                .map_err(|e| {
+                    format!("invalid `segment_id` (SegmentsDetailsSegmentId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "segments")]
     /// List segments, 100 per page
@@ -1454,7 +1960,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn segments_list(&self) -> builder::SegmentsList<'_> {
+    pub fn segments_list(&self) -> builder::SegmentsList {
         builder::SegmentsList::new(self)
     }
     #[cfg(feature = "sessions")]
@@ -1475,17 +1981,26 @@ impl Client {
     /// - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
     /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
     /// ```text
-    /// let response = client.sessions_data_series()
+    /// let response = client.sessions_data_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .segment_id(segment_id)
     ///     .unit(unit)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn sessions_data_series(&self) -> builder::SessionsDataSeries<'_> {
-        builder::SessionsDataSeries::new(self)
+    pub fn sessions_data_series<P0>(&self, length: P0) -> builder::SessionsDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SessionsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "custom-events")]
     /// Export occurrences of a custom event over time
@@ -1507,18 +2022,36 @@ impl Client {
     /// - `segment_id`: Restricts the figures to the members of one segment, which must have analytics tracking enabled.
     /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
     /// ```text
-    /// let response = client.events_data_series()
+    /// let response = client.events_data_series(event, length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .event(event)
-    ///     .length(length)
     ///     .segment_id(segment_id)
     ///     .unit(unit)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn events_data_series(&self) -> builder::EventsDataSeries<'_> {
-        builder::EventsDataSeries::new(self)
+    pub fn events_data_series<P0, P1>(
+        &self,
+        event: P0,
+        length: P1,
+    ) -> builder::EventsDataSeries
+    where
+        P0: ::std::convert::TryInto<types::EventsDataSeriesEvent>,
+        <P0 as ::std::convert::TryInto<
+            types::EventsDataSeriesEvent,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P1 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::EventsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<types::EventsDataSeriesEvent>::try_into(event)
+                .map_err(|e| format!("invalid `event` (EventsDataSeriesEvent): {}", e)),
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "custom-events")]
     /// List custom event names, 250 per page
@@ -1539,7 +2072,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn events_list(&self) -> builder::EventsList<'_> {
+    pub fn events_list(&self) -> builder::EventsList {
         builder::EventsList::new(self)
     }
     #[cfg(feature = "kpis")]
@@ -1558,15 +2091,24 @@ impl Client {
     /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// ```text
-    /// let response = client.kpi_dau_data_series()
+    /// let response = client.kpi_dau_data_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn kpi_dau_data_series(&self) -> builder::KpiDauDataSeries<'_> {
-        builder::KpiDauDataSeries::new(self)
+    pub fn kpi_dau_data_series<P0>(&self, length: P0) -> builder::KpiDauDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::KpiDauDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "kpis")]
     /// Export monthly active users per day
@@ -1585,15 +2127,24 @@ impl Client {
     /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// ```text
-    /// let response = client.kpi_mau_data_series()
+    /// let response = client.kpi_mau_data_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn kpi_mau_data_series(&self) -> builder::KpiMauDataSeries<'_> {
-        builder::KpiMauDataSeries::new(self)
+    pub fn kpi_mau_data_series<P0>(&self, length: P0) -> builder::KpiMauDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::KpiMauDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "kpis")]
     /// Export new users per day
@@ -1611,15 +2162,27 @@ impl Client {
     /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// ```text
-    /// let response = client.kpi_new_users_data_series()
+    /// let response = client.kpi_new_users_data_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn kpi_new_users_data_series(&self) -> builder::KpiNewUsersDataSeries<'_> {
-        builder::KpiNewUsersDataSeries::new(self)
+    pub fn kpi_new_users_data_series<P0>(
+        &self,
+        length: P0,
+    ) -> builder::KpiNewUsersDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::KpiNewUsersDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "kpis")]
     /// Export app uninstalls per day
@@ -1637,15 +2200,27 @@ impl Client {
     /// - `ending_at`: Last moment covered by the series (ISO 8601). Braze uses the time of the request when it is left out.
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// ```text
-    /// let response = client.kpi_uninstalls_data_series()
+    /// let response = client.kpi_uninstalls_data_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn kpi_uninstalls_data_series(&self) -> builder::KpiUninstallsDataSeries<'_> {
-        builder::KpiUninstallsDataSeries::new(self)
+    pub fn kpi_uninstalls_data_series<P0>(
+        &self,
+        length: P0,
+    ) -> builder::KpiUninstallsDataSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::KpiUninstallsDataSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "news-feed")]
     /// Export engagement over time for a News Feed card
@@ -1666,16 +2241,34 @@ impl Client {
     /// - `length`: How many units (days or hours, see `unit`) before `ending_at` the series covers, from 1 to 100.
     /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
     /// ```text
-    /// let response = client.feed_data_series()
-    ///     .card_id(card_id)
+    /// let response = client.feed_data_series(card_id, length)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .unit(unit)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn feed_data_series(&self) -> builder::FeedDataSeries<'_> {
-        builder::FeedDataSeries::new(self)
+    pub fn feed_data_series<P0, P1>(
+        &self,
+        card_id: P0,
+        length: P1,
+    ) -> builder::FeedDataSeries
+    where
+        P0: ::std::convert::TryInto<types::FeedDataSeriesCardId>,
+        <P0 as ::std::convert::TryInto<
+            types::FeedDataSeriesCardId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P1 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::FeedDataSeries::new(
+            self,
+            ::std::convert::TryInto::<types::FeedDataSeriesCardId>::try_into(card_id)
+                .map_err(|e| format!("invalid `card_id` (FeedDataSeriesCardId): {}", e)),
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "news-feed")]
     /// Export the details of a News Feed card
@@ -1693,13 +2286,22 @@ impl Client {
     /// Arguments:
     /// - `card_id`: The News Feed card's API identifier (shown in the dashboard, or returned by the card list).
     /// ```text
-    /// let response = client.feed_details()
-    ///     .card_id(card_id)
+    /// let response = client.feed_details(card_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn feed_details(&self) -> builder::FeedDetails<'_> {
-        builder::FeedDetails::new(self)
+    pub fn feed_details<P0>(&self, card_id: P0) -> builder::FeedDetails
+    where
+        P0: ::std::convert::TryInto<types::FeedDetailsCardId>,
+        <P0 as ::std::convert::TryInto<
+            types::FeedDetailsCardId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::FeedDetails::new(
+            self,
+            ::std::convert::TryInto::<types::FeedDetailsCardId>::try_into(card_id)
+                .map_err(|e| format!("invalid `card_id` (FeedDetailsCardId): {}", e)),
+        )
     }
     #[cfg(feature = "news-feed")]
     /// List News Feed cards, 100 per page
@@ -1727,7 +2329,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn feed_list(&self) -> builder::FeedList<'_> {
+    pub fn feed_list(&self) -> builder::FeedList {
         builder::FeedList::new(self)
     }
     #[cfg(feature = "purchases")]
@@ -1749,7 +2351,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn purchases_product_list(&self) -> builder::PurchasesProductList<'_> {
+    pub fn purchases_product_list(&self) -> builder::PurchasesProductList {
         builder::PurchasesProductList::new(self)
     }
     #[cfg(feature = "custom-attributes")]
@@ -1776,7 +2378,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn custom_attributes_list(&self) -> builder::CustomAttributesList<'_> {
+    pub fn custom_attributes_list(&self) -> builder::CustomAttributesList {
         builder::CustomAttributesList::new(self)
     }
     #[cfg(feature = "custom-events")]
@@ -1804,7 +2406,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn custom_events_list(&self) -> builder::CustomEventsList<'_> {
+    pub fn custom_events_list(&self) -> builder::CustomEventsList {
         builder::CustomEventsList::new(self)
     }
     #[cfg(feature = "purchases")]
@@ -1825,17 +2427,29 @@ impl Client {
     /// - `product`: Restricts the figures to one product, by its product identifier.
     /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
     /// ```text
-    /// let response = client.purchases_quantity_series()
+    /// let response = client.purchases_quantity_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .product(product)
     ///     .unit(unit)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn purchases_quantity_series(&self) -> builder::PurchasesQuantitySeries<'_> {
-        builder::PurchasesQuantitySeries::new(self)
+    pub fn purchases_quantity_series<P0>(
+        &self,
+        length: P0,
+    ) -> builder::PurchasesQuantitySeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::PurchasesQuantitySeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "purchases")]
     /// Export purchase revenue over time
@@ -1855,17 +2469,29 @@ impl Client {
     /// - `product`: Restricts the figures to one product, by its product identifier.
     /// - `unit`: Spacing of the points, `day` (the default) or `hour`.
     /// ```text
-    /// let response = client.purchases_revenue_series()
+    /// let response = client.purchases_revenue_series(length)
     ///     .app_id(app_id)
     ///     .ending_at(ending_at)
-    ///     .length(length)
     ///     .product(product)
     ///     .unit(unit)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn purchases_revenue_series(&self) -> builder::PurchasesRevenueSeries<'_> {
-        builder::PurchasesRevenueSeries::new(self)
+    pub fn purchases_revenue_series<P0>(
+        &self,
+        length: P0,
+    ) -> builder::PurchasesRevenueSeries
+    where
+        P0: ::std::convert::TryInto<::std::num::NonZeroU64>,
+        <P0 as ::std::convert::TryInto<
+            ::std::num::NonZeroU64,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::PurchasesRevenueSeries::new(
+            self,
+            ::std::convert::TryInto::<::std::num::NonZeroU64>::try_into(length)
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e)),
+        )
     }
     #[cfg(feature = "segments")]
     /// Cancel the running exports of a segment
@@ -1879,13 +2505,15 @@ impl Client {
     /// Sends a `POST` request to `/export/segment/cancel`
     ///
     /// ```text
-    /// let response = client.segments_export_cancel()
-    ///     .body(body)
+    /// let response = client.segments_export_cancel(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn segments_export_cancel(&self) -> builder::SegmentsExportCancel<'_> {
-        builder::SegmentsExportCancel::new(self)
+    pub fn segments_export_cancel(
+        &self,
+        body: types::SegmentsExportCancelRequest,
+    ) -> builder::SegmentsExportCancel {
+        builder::SegmentsExportCancel::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "campaigns")]
     /// Duplicate a campaign (early access)
@@ -1904,13 +2532,15 @@ impl Client {
     /// Sends a `POST` request to `/campaigns/duplicate`
     ///
     /// ```text
-    /// let response = client.campaigns_duplicate()
-    ///     .body(body)
+    /// let response = client.campaigns_duplicate(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaigns_duplicate(&self) -> builder::CampaignsDuplicate<'_> {
-        builder::CampaignsDuplicate::new(self)
+    pub fn campaigns_duplicate(
+        &self,
+        body: types::CampaignsDuplicateRequest,
+    ) -> builder::CampaignsDuplicate {
+        builder::CampaignsDuplicate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "canvas")]
     /// Duplicate a Canvas (early access)
@@ -1929,13 +2559,15 @@ impl Client {
     /// Sends a `POST` request to `/canvas/duplicate`
     ///
     /// ```text
-    /// let response = client.canvas_duplicate()
-    ///     .body(body)
+    /// let response = client.canvas_duplicate(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_duplicate(&self) -> builder::CanvasDuplicate<'_> {
-        builder::CanvasDuplicate::new(self)
+    pub fn canvas_duplicate(
+        &self,
+        body: types::CanvasDuplicateRequest,
+    ) -> builder::CanvasDuplicate {
+        builder::CanvasDuplicate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "media-library")]
     /// Add an asset to the media library from a URL
@@ -1950,13 +2582,15 @@ impl Client {
     /// Sends a `POST` request to `/media_library/create`
     ///
     /// ```text
-    /// let response = client.media_library_create()
-    ///     .body(body)
+    /// let response = client.media_library_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn media_library_create(&self) -> builder::MediaLibraryCreate<'_> {
-        builder::MediaLibraryCreate::new(self)
+    pub fn media_library_create(
+        &self,
+        body: types::MediaLibraryCreateRequest,
+    ) -> builder::MediaLibraryCreate {
+        builder::MediaLibraryCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "media-library")]
     /// Replace the file of a media library asset
@@ -1979,13 +2613,15 @@ impl Client {
     /// Sends a `PUT` request to `/media_library/replace_file`
     ///
     /// ```text
-    /// let response = client.media_library_replace_file()
-    ///     .body(body)
+    /// let response = client.media_library_replace_file(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn media_library_replace_file(&self) -> builder::MediaLibraryReplaceFile<'_> {
-        builder::MediaLibraryReplaceFile::new(self)
+    pub fn media_library_replace_file(
+        &self,
+        body: types::MediaLibraryReplaceFileRequest,
+    ) -> builder::MediaLibraryReplaceFile {
+        builder::MediaLibraryReplaceFile::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "send-messages")]
     /// Send inline messages immediately
@@ -2008,13 +2644,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/send`
     ///
     /// ```text
-    /// let response = client.messages_send()
-    ///     .body(body)
+    /// let response = client.messages_send(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn messages_send(&self) -> builder::MessagesSend<'_> {
-        builder::MessagesSend::new(self)
+    pub fn messages_send(
+        &self,
+        body: types::MessagesSendRequest,
+    ) -> builder::MessagesSend {
+        builder::MessagesSend::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "send-messages")]
     /// Send an API-triggered campaign immediately
@@ -2037,13 +2675,15 @@ impl Client {
     /// Sends a `POST` request to `/campaigns/trigger/send`
     ///
     /// ```text
-    /// let response = client.campaigns_trigger_send()
-    ///     .body(body)
+    /// let response = client.campaigns_trigger_send(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaigns_trigger_send(&self) -> builder::CampaignsTriggerSend<'_> {
-        builder::CampaignsTriggerSend::new(self)
+    pub fn campaigns_trigger_send(
+        &self,
+        body: types::CampaignsTriggerSendRequest,
+    ) -> builder::CampaignsTriggerSend {
+        builder::CampaignsTriggerSend::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "send-messages")]
     /// Trigger an API-triggered Canvas immediately
@@ -2065,13 +2705,15 @@ impl Client {
     /// Sends a `POST` request to `/canvas/trigger/send`
     ///
     /// ```text
-    /// let response = client.canvas_trigger_send()
-    ///     .body(body)
+    /// let response = client.canvas_trigger_send(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_trigger_send(&self) -> builder::CanvasTriggerSend<'_> {
-        builder::CanvasTriggerSend::new(self)
+    pub fn canvas_trigger_send(
+        &self,
+        body: types::CanvasTriggerSendRequest,
+    ) -> builder::CanvasTriggerSend {
+        builder::CanvasTriggerSend::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "send-messages")]
     /// Create a send identifier for a campaign
@@ -2087,13 +2729,15 @@ impl Client {
     /// Sends a `POST` request to `/sends/id/create`
     ///
     /// ```text
-    /// let response = client.sends_id_create()
-    ///     .body(body)
+    /// let response = client.sends_id_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn sends_id_create(&self) -> builder::SendsIdCreate<'_> {
-        builder::SendsIdCreate::new(self)
+    pub fn sends_id_create(
+        &self,
+        body: types::SendsIdCreateRequest,
+    ) -> builder::SendsIdCreate {
+        builder::SendsIdCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "send-messages")]
     /// Send a transactional email to one user
@@ -2118,14 +2762,34 @@ impl Client {
     /// - `campaign_id`: Identifier of the Transactional Email campaign.
     /// - `body`
     /// ```text
-    /// let response = client.transactional_campaign_send()
-    ///     .campaign_id(campaign_id)
-    ///     .body(body)
+    /// let response = client.transactional_campaign_send(campaign_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn transactional_campaign_send(&self) -> builder::TransactionalCampaignSend<'_> {
-        builder::TransactionalCampaignSend::new(self)
+    pub fn transactional_campaign_send<P0>(
+        &self,
+        campaign_id: P0,
+        body: types::TransactionalCampaignSendRequest,
+    ) -> builder::TransactionalCampaignSend
+    where
+        P0: ::std::convert::TryInto<types::TransactionalCampaignSendCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::TransactionalCampaignSendCampaignId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::TransactionalCampaignSend::new(
+            self,
+            ::std::convert::TryInto::<
+                types::TransactionalCampaignSendCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `campaign_id` (TransactionalCampaignSendCampaignId): {}",
+                        e
+                    )
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "schedule-messages")]
     /// Schedule inline messages
@@ -2143,13 +2807,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/schedule/create`
     ///
     /// ```text
-    /// let response = client.messages_schedule_create()
-    ///     .body(body)
+    /// let response = client.messages_schedule_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn messages_schedule_create(&self) -> builder::MessagesScheduleCreate<'_> {
-        builder::MessagesScheduleCreate::new(self)
+    pub fn messages_schedule_create(
+        &self,
+        body: types::MessagesScheduleCreateRequest,
+    ) -> builder::MessagesScheduleCreate {
+        builder::MessagesScheduleCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// Update scheduled inline messages
@@ -2165,13 +2831,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/schedule/update`
     ///
     /// ```text
-    /// let response = client.messages_schedule_update()
-    ///     .body(body)
+    /// let response = client.messages_schedule_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn messages_schedule_update(&self) -> builder::MessagesScheduleUpdate<'_> {
-        builder::MessagesScheduleUpdate::new(self)
+    pub fn messages_schedule_update(
+        &self,
+        body: types::MessagesScheduleUpdateRequest,
+    ) -> builder::MessagesScheduleUpdate {
+        builder::MessagesScheduleUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// Cancel scheduled inline messages
@@ -2185,13 +2853,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/schedule/delete`
     ///
     /// ```text
-    /// let response = client.messages_schedule_delete()
-    ///     .body(body)
+    /// let response = client.messages_schedule_delete(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn messages_schedule_delete(&self) -> builder::MessagesScheduleDelete<'_> {
-        builder::MessagesScheduleDelete::new(self)
+    pub fn messages_schedule_delete(
+        &self,
+        body: types::MessagesScheduleDeleteRequest,
+    ) -> builder::MessagesScheduleDelete {
+        builder::MessagesScheduleDelete::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// Schedule an API-triggered campaign
@@ -2207,15 +2877,18 @@ impl Client {
     /// Sends a `POST` request to `/campaigns/trigger/schedule/create`
     ///
     /// ```text
-    /// let response = client.campaigns_trigger_schedule_create()
-    ///     .body(body)
+    /// let response = client.campaigns_trigger_schedule_create(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn campaigns_trigger_schedule_create(
         &self,
-    ) -> builder::CampaignsTriggerScheduleCreate<'_> {
-        builder::CampaignsTriggerScheduleCreate::new(self)
+        body: types::CampaignsTriggerScheduleCreateRequest,
+    ) -> builder::CampaignsTriggerScheduleCreate {
+        builder::CampaignsTriggerScheduleCreate::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "schedule-messages")]
     /// Reschedule an API-triggered campaign
@@ -2233,15 +2906,18 @@ impl Client {
     /// Sends a `POST` request to `/campaigns/trigger/schedule/update`
     ///
     /// ```text
-    /// let response = client.campaigns_trigger_schedule_update()
-    ///     .body(body)
+    /// let response = client.campaigns_trigger_schedule_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn campaigns_trigger_schedule_update(
         &self,
-    ) -> builder::CampaignsTriggerScheduleUpdate<'_> {
-        builder::CampaignsTriggerScheduleUpdate::new(self)
+        body: types::CampaignsTriggerScheduleUpdateRequest,
+    ) -> builder::CampaignsTriggerScheduleUpdate {
+        builder::CampaignsTriggerScheduleUpdate::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "schedule-messages")]
     /// Cancel a scheduled API-triggered campaign
@@ -2257,15 +2933,18 @@ impl Client {
     /// Sends a `POST` request to `/campaigns/trigger/schedule/delete`
     ///
     /// ```text
-    /// let response = client.campaigns_trigger_schedule_delete()
-    ///     .body(body)
+    /// let response = client.campaigns_trigger_schedule_delete(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn campaigns_trigger_schedule_delete(
         &self,
-    ) -> builder::CampaignsTriggerScheduleDelete<'_> {
-        builder::CampaignsTriggerScheduleDelete::new(self)
+        body: types::CampaignsTriggerScheduleDeleteRequest,
+    ) -> builder::CampaignsTriggerScheduleDelete {
+        builder::CampaignsTriggerScheduleDelete::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "schedule-messages")]
     /// Schedule an API-triggered Canvas
@@ -2281,15 +2960,15 @@ impl Client {
     /// Sends a `POST` request to `/canvas/trigger/schedule/create`
     ///
     /// ```text
-    /// let response = client.canvas_trigger_schedule_create()
-    ///     .body(body)
+    /// let response = client.canvas_trigger_schedule_create(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn canvas_trigger_schedule_create(
         &self,
-    ) -> builder::CanvasTriggerScheduleCreate<'_> {
-        builder::CanvasTriggerScheduleCreate::new(self)
+        body: types::CanvasTriggerScheduleCreateRequest,
+    ) -> builder::CanvasTriggerScheduleCreate {
+        builder::CanvasTriggerScheduleCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// Reschedule an API-triggered Canvas
@@ -2305,15 +2984,15 @@ impl Client {
     /// Sends a `POST` request to `/canvas/trigger/schedule/update`
     ///
     /// ```text
-    /// let response = client.canvas_trigger_schedule_update()
-    ///     .body(body)
+    /// let response = client.canvas_trigger_schedule_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn canvas_trigger_schedule_update(
         &self,
-    ) -> builder::CanvasTriggerScheduleUpdate<'_> {
-        builder::CanvasTriggerScheduleUpdate::new(self)
+        body: types::CanvasTriggerScheduleUpdateRequest,
+    ) -> builder::CanvasTriggerScheduleUpdate {
+        builder::CanvasTriggerScheduleUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// Cancel a scheduled API-triggered Canvas
@@ -2328,15 +3007,15 @@ impl Client {
     /// Sends a `POST` request to `/canvas/trigger/schedule/delete`
     ///
     /// ```text
-    /// let response = client.canvas_trigger_schedule_delete()
-    ///     .body(body)
+    /// let response = client.canvas_trigger_schedule_delete(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn canvas_trigger_schedule_delete(
         &self,
-    ) -> builder::CanvasTriggerScheduleDelete<'_> {
-        builder::CanvasTriggerScheduleDelete::new(self)
+        body: types::CanvasTriggerScheduleDeleteRequest,
+    ) -> builder::CanvasTriggerScheduleDelete {
+        builder::CanvasTriggerScheduleDelete::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "schedule-messages")]
     /// List upcoming scheduled campaigns and Canvases
@@ -2355,15 +3034,27 @@ impl Client {
     /// it as midnight UTC of that date.
     ///
     /// ```text
-    /// let response = client.messages_scheduled_broadcasts_list()
-    ///     .end_time(end_time)
+    /// let response = client.messages_scheduled_broadcasts_list(end_time)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn messages_scheduled_broadcasts_list(
+    pub fn messages_scheduled_broadcasts_list<P0>(
         &self,
-    ) -> builder::MessagesScheduledBroadcastsList<'_> {
-        builder::MessagesScheduledBroadcastsList::new(self)
+        end_time: P0,
+    ) -> builder::MessagesScheduledBroadcastsList
+    where
+        P0: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        <P0 as ::std::convert::TryInto<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::MessagesScheduledBroadcastsList::new(
+            self,
+            ::std::convert::TryInto::<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >::try_into(end_time)
+                .map_err(|e| format!("invalid `end_time` (DateTime): {}", e)),
+        )
     }
     #[cfg(feature = "live-activities")]
     /// Update or end an iOS Live Activity
@@ -2385,13 +3076,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/live_activity/update`
     ///
     /// ```text
-    /// let response = client.live_activity_update()
-    ///     .body(body)
+    /// let response = client.live_activity_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn live_activity_update(&self) -> builder::LiveActivityUpdate<'_> {
-        builder::LiveActivityUpdate::new(self)
+    pub fn live_activity_update(
+        &self,
+        body: types::LiveActivityUpdateRequest,
+    ) -> builder::LiveActivityUpdate {
+        builder::LiveActivityUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "live-activities")]
     /// Start an iOS Live Activity remotely
@@ -2414,13 +3107,15 @@ impl Client {
     /// Sends a `POST` request to `/messages/live_activity/start`
     ///
     /// ```text
-    /// let response = client.live_activity_start()
-    ///     .body(body)
+    /// let response = client.live_activity_start(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn live_activity_start(&self) -> builder::LiveActivityStart<'_> {
-        builder::LiveActivityStart::new(self)
+    pub fn live_activity_start(
+        &self,
+        body: types::LiveActivityStartRequest,
+    ) -> builder::LiveActivityStart {
+        builder::LiveActivityStart::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "preference-center")]
     /// Generate a user's preference center URL
@@ -2440,16 +3135,45 @@ impl Client {
     ///
     /// - `user_id`: The `external_id` of the user the URL is generated for.
     /// ```text
-    /// let response = client.preference_center_url_generate()
-    ///     .preference_center_external_id(preference_center_external_id)
-    ///     .user_id(user_id)
+    /// let response = client.preference_center_url_generate(preference_center_external_id, user_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn preference_center_url_generate(
+    pub fn preference_center_url_generate<P0, P1>(
         &self,
-    ) -> builder::PreferenceCenterUrlGenerate<'_> {
-        builder::PreferenceCenterUrlGenerate::new(self)
+        preference_center_external_id: P0,
+        user_id: P1,
+    ) -> builder::PreferenceCenterUrlGenerate
+    where
+        P0: ::std::convert::TryInto<types::PreferenceCenterApiId>,
+        <P0 as ::std::convert::TryInto<
+            types::PreferenceCenterApiId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::PreferenceCenterUrlGenerateUserId>,
+        <P1 as ::std::convert::TryInto<
+            types::PreferenceCenterUrlGenerateUserId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::PreferenceCenterUrlGenerate::new(
+            self,
+            ::std::convert::TryInto::<
+                types::PreferenceCenterApiId,
+            >::try_into(preference_center_external_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `preference_center_external_id` (PreferenceCenterApiId): {}",
+                        e
+                    )
+                }),
+            ::std::convert::TryInto::<
+                types::PreferenceCenterUrlGenerateUserId,
+            >::try_into(user_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `user_id` (PreferenceCenterUrlGenerateUserId): {}", e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "preference-center")]
     /// List preference centers
@@ -2467,7 +3191,7 @@ impl Client {
     ///     .send()
     ///     .await;
     /// ```
-    pub fn preference_centers_list(&self) -> builder::PreferenceCentersList<'_> {
+    pub fn preference_centers_list(&self) -> builder::PreferenceCentersList {
         builder::PreferenceCentersList::new(self)
     }
     #[cfg(feature = "preference-center")]
@@ -2487,13 +3211,32 @@ impl Client {
     /// as returned by the create and list endpoints).
     ///
     /// ```text
-    /// let response = client.preference_center_get()
-    ///     .preference_center_external_id(preference_center_external_id)
+    /// let response = client.preference_center_get(preference_center_external_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn preference_center_get(&self) -> builder::PreferenceCenterGet<'_> {
-        builder::PreferenceCenterGet::new(self)
+    pub fn preference_center_get<P0>(
+        &self,
+        preference_center_external_id: P0,
+    ) -> builder::PreferenceCenterGet
+    where
+        P0: ::std::convert::TryInto<types::PreferenceCenterApiId>,
+        <P0 as ::std::convert::TryInto<
+            types::PreferenceCenterApiId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::PreferenceCenterGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::PreferenceCenterApiId,
+            >::try_into(preference_center_external_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `preference_center_external_id` (PreferenceCenterApiId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "preference-center")]
     /// Update a preference center
@@ -2512,14 +3255,34 @@ impl Client {
     ///
     /// - `body`
     /// ```text
-    /// let response = client.preference_center_update()
-    ///     .preference_center_external_id(preference_center_external_id)
-    ///     .body(body)
+    /// let response = client.preference_center_update(preference_center_external_id, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn preference_center_update(&self) -> builder::PreferenceCenterUpdate<'_> {
-        builder::PreferenceCenterUpdate::new(self)
+    pub fn preference_center_update<P0>(
+        &self,
+        preference_center_external_id: P0,
+        body: types::PreferenceCenterUpdateRequest,
+    ) -> builder::PreferenceCenterUpdate
+    where
+        P0: ::std::convert::TryInto<types::PreferenceCenterApiId>,
+        <P0 as ::std::convert::TryInto<
+            types::PreferenceCenterApiId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::PreferenceCenterUpdate::new(
+            self,
+            ::std::convert::TryInto::<
+                types::PreferenceCenterApiId,
+            >::try_into(preference_center_external_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `preference_center_external_id` (PreferenceCenterApiId): {}",
+                        e
+                    )
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "preference-center")]
     /// Create a preference center
@@ -2539,13 +3302,15 @@ impl Client {
     /// Sends a `POST` request to `/preference_center/v1`
     ///
     /// ```text
-    /// let response = client.preference_center_create()
-    ///     .body(body)
+    /// let response = client.preference_center_create(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn preference_center_create(&self) -> builder::PreferenceCenterCreate<'_> {
-        builder::PreferenceCenterCreate::new(self)
+    pub fn preference_center_create(
+        &self,
+        body: types::PreferenceCenterCreateRequest,
+    ) -> builder::PreferenceCenterCreate {
+        builder::PreferenceCenterCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "push-credentials")]
     /// Update the push credentials of an app
@@ -2565,13 +3330,15 @@ impl Client {
     /// Sends a `POST` request to `/apps/push_credential/update`
     ///
     /// ```text
-    /// let response = client.apps_push_credential_update()
-    ///     .body(body)
+    /// let response = client.apps_push_credential_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn apps_push_credential_update(&self) -> builder::AppsPushCredentialUpdate<'_> {
-        builder::AppsPushCredentialUpdate::new(self)
+    pub fn apps_push_credential_update(
+        &self,
+        body: types::PushCredentialUpdateRequest,
+    ) -> builder::AppsPushCredentialUpdate {
+        builder::AppsPushCredentialUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "scim")]
     /// Find a dashboard user by email
@@ -2593,14 +3360,36 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_users_search()
-    ///     .filter(filter)
-    ///     .x_request_origin(x_request_origin)
+    /// let response = client.scim_users_search(filter, x_request_origin)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn scim_users_search(&self) -> builder::ScimUsersSearch<'_> {
-        builder::ScimUsersSearch::new(self)
+    pub fn scim_users_search<P0, P1>(
+        &self,
+        filter: P0,
+        x_request_origin: P1,
+    ) -> builder::ScimUsersSearch
+    where
+        P0: ::std::convert::TryInto<types::ScimUsersSearchFilter>,
+        <P0 as ::std::convert::TryInto<
+            types::ScimUsersSearchFilter,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::ScimRequestOrigin>,
+        <P1 as ::std::convert::TryInto<
+            types::ScimRequestOrigin,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ScimUsersSearch::new(
+            self,
+            ::std::convert::TryInto::<types::ScimUsersSearchFilter>::try_into(filter)
+                .map_err(|e| format!("invalid `filter` (ScimUsersSearchFilter): {}", e)),
+            ::std::convert::TryInto::<
+                types::ScimRequestOrigin,
+            >::try_into(x_request_origin)
+                .map_err(|e| {
+                    format!("invalid `x_request_origin` (ScimRequestOrigin): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "scim")]
     /// Create a dashboard user
@@ -2621,14 +3410,31 @@ impl Client {
     ///
     /// - `body`
     /// ```text
-    /// let response = client.scim_users_create()
-    ///     .x_request_origin(x_request_origin)
-    ///     .body(body)
+    /// let response = client.scim_users_create(x_request_origin, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn scim_users_create(&self) -> builder::ScimUsersCreate<'_> {
-        builder::ScimUsersCreate::new(self)
+    pub fn scim_users_create<P0>(
+        &self,
+        x_request_origin: P0,
+        body: types::ScimUsersCreateRequest,
+    ) -> builder::ScimUsersCreate
+    where
+        P0: ::std::convert::TryInto<types::ScimRequestOrigin>,
+        <P0 as ::std::convert::TryInto<
+            types::ScimRequestOrigin,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ScimUsersCreate::new(
+            self,
+            ::std::convert::TryInto::<
+                types::ScimRequestOrigin,
+            >::try_into(x_request_origin)
+                .map_err(|e| {
+                    format!("invalid `x_request_origin` (ScimRequestOrigin): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "scim")]
     /// Get a dashboard user
@@ -2648,14 +3454,34 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_user_get()
-    ///     .id(id)
-    ///     .x_request_origin(x_request_origin)
+    /// let response = client.scim_user_get(id, x_request_origin)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn scim_user_get(&self) -> builder::ScimUserGet<'_> {
-        builder::ScimUserGet::new(self)
+    pub fn scim_user_get<P0, P1>(
+        &self,
+        id: P0,
+        x_request_origin: P1,
+    ) -> builder::ScimUserGet
+    where
+        P0: ::std::convert::TryInto<types::ScimUserId>,
+        <P0 as ::std::convert::TryInto<types::ScimUserId>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::ScimRequestOrigin>,
+        <P1 as ::std::convert::TryInto<
+            types::ScimRequestOrigin,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ScimUserGet::new(
+            self,
+            ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
+                .map_err(|e| format!("invalid `id` (ScimUserId): {}", e)),
+            ::std::convert::TryInto::<
+                types::ScimRequestOrigin,
+            >::try_into(x_request_origin)
+                .map_err(|e| {
+                    format!("invalid `x_request_origin` (ScimRequestOrigin): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "scim")]
     /// Update a dashboard user
@@ -2678,15 +3504,36 @@ impl Client {
     ///
     /// - `body`
     /// ```text
-    /// let response = client.scim_user_update()
-    ///     .id(id)
-    ///     .x_request_origin(x_request_origin)
-    ///     .body(body)
+    /// let response = client.scim_user_update(id, x_request_origin, body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn scim_user_update(&self) -> builder::ScimUserUpdate<'_> {
-        builder::ScimUserUpdate::new(self)
+    pub fn scim_user_update<P0, P1>(
+        &self,
+        id: P0,
+        x_request_origin: P1,
+        body: types::ScimUserUpdateRequest,
+    ) -> builder::ScimUserUpdate
+    where
+        P0: ::std::convert::TryInto<types::ScimUserId>,
+        <P0 as ::std::convert::TryInto<types::ScimUserId>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::ScimRequestOrigin>,
+        <P1 as ::std::convert::TryInto<
+            types::ScimRequestOrigin,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ScimUserUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
+                .map_err(|e| format!("invalid `id` (ScimUserId): {}", e)),
+            ::std::convert::TryInto::<
+                types::ScimRequestOrigin,
+            >::try_into(x_request_origin)
+                .map_err(|e| {
+                    format!("invalid `x_request_origin` (ScimRequestOrigin): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "scim")]
     /// Delete a dashboard user
@@ -2707,14 +3554,34 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_user_delete()
-    ///     .id(id)
-    ///     .x_request_origin(x_request_origin)
+    /// let response = client.scim_user_delete(id, x_request_origin)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn scim_user_delete(&self) -> builder::ScimUserDelete<'_> {
-        builder::ScimUserDelete::new(self)
+    pub fn scim_user_delete<P0, P1>(
+        &self,
+        id: P0,
+        x_request_origin: P1,
+    ) -> builder::ScimUserDelete
+    where
+        P0: ::std::convert::TryInto<types::ScimUserId>,
+        <P0 as ::std::convert::TryInto<types::ScimUserId>>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::ScimRequestOrigin>,
+        <P1 as ::std::convert::TryInto<
+            types::ScimRequestOrigin,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ScimUserDelete::new(
+            self,
+            ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
+                .map_err(|e| format!("invalid `id` (ScimUserId): {}", e)),
+            ::std::convert::TryInto::<
+                types::ScimRequestOrigin,
+            >::try_into(x_request_origin)
+                .map_err(|e| {
+                    format!("invalid `x_request_origin` (ScimRequestOrigin): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "sdk-authentication")]
     /// List an app's SDK authentication keys
@@ -2730,15 +3597,29 @@ impl Client {
     /// Arguments:
     /// - `app_id`: API identifier of the app, from the dashboard's API settings.
     /// ```text
-    /// let response = client.sdk_authentication_keys_list()
-    ///     .app_id(app_id)
+    /// let response = client.sdk_authentication_keys_list(app_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn sdk_authentication_keys_list(
+    pub fn sdk_authentication_keys_list<P0>(
         &self,
-    ) -> builder::SdkAuthenticationKeysList<'_> {
-        builder::SdkAuthenticationKeysList::new(self)
+        app_id: P0,
+    ) -> builder::SdkAuthenticationKeysList
+    where
+        P0: ::std::convert::TryInto<types::SdkAuthenticationKeysListAppId>,
+        <P0 as ::std::convert::TryInto<
+            types::SdkAuthenticationKeysListAppId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::SdkAuthenticationKeysList::new(
+            self,
+            ::std::convert::TryInto::<
+                types::SdkAuthenticationKeysListAppId,
+            >::try_into(app_id)
+                .map_err(|e| {
+                    format!("invalid `app_id` (SdkAuthenticationKeysListAppId): {}", e)
+                }),
+        )
     }
     #[cfg(feature = "sdk-authentication")]
     /// Add an SDK authentication key to an app
@@ -2755,15 +3636,15 @@ impl Client {
     /// Sends a `POST` request to `/app_group/sdk_authentication/create`
     ///
     /// ```text
-    /// let response = client.sdk_authentication_key_create()
-    ///     .body(body)
+    /// let response = client.sdk_authentication_key_create(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn sdk_authentication_key_create(
         &self,
-    ) -> builder::SdkAuthenticationKeyCreate<'_> {
-        builder::SdkAuthenticationKeyCreate::new(self)
+        body: types::SdkAuthenticationKeyCreateRequest,
+    ) -> builder::SdkAuthenticationKeyCreate {
+        builder::SdkAuthenticationKeyCreate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "sdk-authentication")]
     /// Make an SDK authentication key the app's primary key
@@ -2777,15 +3658,18 @@ impl Client {
     /// Sends a `PUT` request to `/app_group/sdk_authentication/primary`
     ///
     /// ```text
-    /// let response = client.sdk_authentication_key_set_primary()
-    ///     .body(body)
+    /// let response = client.sdk_authentication_key_set_primary(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn sdk_authentication_key_set_primary(
         &self,
-    ) -> builder::SdkAuthenticationKeySetPrimary<'_> {
-        builder::SdkAuthenticationKeySetPrimary::new(self)
+        body: types::SdkAuthenticationKeyReference,
+    ) -> builder::SdkAuthenticationKeySetPrimary {
+        builder::SdkAuthenticationKeySetPrimary::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "sdk-authentication")]
     /// Remove an SDK authentication key from an app
@@ -2800,15 +3684,15 @@ impl Client {
     /// Sends a `DELETE` request to `/app_group/sdk_authentication/delete`
     ///
     /// ```text
-    /// let response = client.sdk_authentication_key_delete()
-    ///     .body(body)
+    /// let response = client.sdk_authentication_key_delete(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn sdk_authentication_key_delete(
         &self,
-    ) -> builder::SdkAuthenticationKeyDelete<'_> {
-        builder::SdkAuthenticationKeyDelete::new(self)
+        body: types::SdkAuthenticationKeyReference,
+    ) -> builder::SdkAuthenticationKeyDelete {
+        builder::SdkAuthenticationKeyDelete::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "translations")]
     /// Read the translations of a campaign message
@@ -2830,15 +3714,47 @@ impl Client {
     /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
     /// - `message_variation_id`: Identifier of the message variation whose translations are read.
     /// ```text
-    /// let response = client.campaign_translations_get()
-    ///     .campaign_id(campaign_id)
+    /// let response = client.campaign_translations_get(campaign_id, message_variation_id)
     ///     .locale_id(locale_id)
-    ///     .message_variation_id(message_variation_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaign_translations_get(&self) -> builder::CampaignTranslationsGet<'_> {
-        builder::CampaignTranslationsGet::new(self)
+    pub fn campaign_translations_get<P0, P1>(
+        &self,
+        campaign_id: P0,
+        message_variation_id: P1,
+    ) -> builder::CampaignTranslationsGet
+    where
+        P0: ::std::convert::TryInto<types::CampaignTranslationsGetCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::CampaignTranslationsGetCampaignId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CampaignTranslationsGetMessageVariationId>,
+        <P1 as ::std::convert::TryInto<
+            types::CampaignTranslationsGetMessageVariationId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CampaignTranslationsGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CampaignTranslationsGetCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `campaign_id` (CampaignTranslationsGetCampaignId): {}",
+                        e
+                    )
+                }),
+            ::std::convert::TryInto::<
+                types::CampaignTranslationsGetMessageVariationId,
+            >::try_into(message_variation_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `message_variation_id` (CampaignTranslationsGetMessageVariationId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Update the translations of a campaign message for one locale
@@ -2858,15 +3774,15 @@ impl Client {
     /// Sends a `PUT` request to `/campaigns/translations`
     ///
     /// ```text
-    /// let response = client.campaign_translations_update()
-    ///     .body(body)
+    /// let response = client.campaign_translations_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn campaign_translations_update(
         &self,
-    ) -> builder::CampaignTranslationsUpdate<'_> {
-        builder::CampaignTranslationsUpdate::new(self)
+        body: types::CampaignTranslationUpdateRequest,
+    ) -> builder::CampaignTranslationsUpdate {
+        builder::CampaignTranslationsUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "translations")]
     /// Read the source texts of a campaign message's translation tags
@@ -2888,18 +3804,48 @@ impl Client {
     /// - `message_variation_id`: Identifier of the message variation whose translations are read.
     /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
     /// ```text
-    /// let response = client.campaign_translations_source()
-    ///     .campaign_id(campaign_id)
+    /// let response = client.campaign_translations_source(campaign_id, message_variation_id)
     ///     .locale_id(locale_id)
-    ///     .message_variation_id(message_variation_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn campaign_translations_source(
+    pub fn campaign_translations_source<P0, P1>(
         &self,
-    ) -> builder::CampaignTranslationsSource<'_> {
-        builder::CampaignTranslationsSource::new(self)
+        campaign_id: P0,
+        message_variation_id: P1,
+    ) -> builder::CampaignTranslationsSource
+    where
+        P0: ::std::convert::TryInto<types::CampaignTranslationsSourceCampaignId>,
+        <P0 as ::std::convert::TryInto<
+            types::CampaignTranslationsSourceCampaignId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CampaignTranslationsSourceMessageVariationId>,
+        <P1 as ::std::convert::TryInto<
+            types::CampaignTranslationsSourceMessageVariationId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CampaignTranslationsSource::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CampaignTranslationsSourceCampaignId,
+            >::try_into(campaign_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `campaign_id` (CampaignTranslationsSourceCampaignId): {}",
+                        e
+                    )
+                }),
+            ::std::convert::TryInto::<
+                types::CampaignTranslationsSourceMessageVariationId,
+            >::try_into(message_variation_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `message_variation_id` (CampaignTranslationsSourceMessageVariationId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the translations of a Canvas step message
@@ -2923,17 +3869,58 @@ impl Client {
     /// - `step_id`: Identifier of the Canvas step.
     /// - `workflow_id`: Identifier of the Canvas.
     /// ```text
-    /// let response = client.canvas_translations_get()
+    /// let response = client.canvas_translations_get(message_variation_id, step_id, workflow_id)
     ///     .locale_id(locale_id)
-    ///     .message_variation_id(message_variation_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
-    ///     .step_id(step_id)
-    ///     .workflow_id(workflow_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_translations_get(&self) -> builder::CanvasTranslationsGet<'_> {
-        builder::CanvasTranslationsGet::new(self)
+    pub fn canvas_translations_get<P0, P1, P2>(
+        &self,
+        message_variation_id: P0,
+        step_id: P1,
+        workflow_id: P2,
+    ) -> builder::CanvasTranslationsGet
+    where
+        P0: ::std::convert::TryInto<types::CanvasTranslationsGetMessageVariationId>,
+        <P0 as ::std::convert::TryInto<
+            types::CanvasTranslationsGetMessageVariationId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CanvasTranslationsGetStepId>,
+        <P1 as ::std::convert::TryInto<
+            types::CanvasTranslationsGetStepId,
+        >>::Error: ::std::fmt::Display,
+        P2: ::std::convert::TryInto<types::CanvasTranslationsGetWorkflowId>,
+        <P2 as ::std::convert::TryInto<
+            types::CanvasTranslationsGetWorkflowId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CanvasTranslationsGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsGetMessageVariationId,
+            >::try_into(message_variation_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `message_variation_id` (CanvasTranslationsGetMessageVariationId): {}",
+                        e
+                    )
+                }),
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsGetStepId,
+            >::try_into(step_id)
+                .map_err(|e| {
+                    format!("invalid `step_id` (CanvasTranslationsGetStepId): {}", e)
+                }),
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsGetWorkflowId,
+            >::try_into(workflow_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `workflow_id` (CanvasTranslationsGetWorkflowId): {}", e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Update the translations of a Canvas step message for one locale
@@ -2953,13 +3940,15 @@ impl Client {
     /// Sends a `PUT` request to `/canvas/translations`
     ///
     /// ```text
-    /// let response = client.canvas_translations_update()
-    ///     .body(body)
+    /// let response = client.canvas_translations_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_translations_update(&self) -> builder::CanvasTranslationsUpdate<'_> {
-        builder::CanvasTranslationsUpdate::new(self)
+    pub fn canvas_translations_update(
+        &self,
+        body: types::CanvasTranslationUpdateRequest,
+    ) -> builder::CanvasTranslationsUpdate {
+        builder::CanvasTranslationsUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "translations")]
     /// Read the source texts of a Canvas step message's translation tags
@@ -2982,17 +3971,59 @@ impl Client {
     /// - `step_id`: Identifier of the Canvas step.
     /// - `workflow_id`: Identifier of the Canvas.
     /// ```text
-    /// let response = client.canvas_translations_source()
+    /// let response = client.canvas_translations_source(message_variation_id, step_id, workflow_id)
     ///     .locale_id(locale_id)
-    ///     .message_variation_id(message_variation_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
-    ///     .step_id(step_id)
-    ///     .workflow_id(workflow_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn canvas_translations_source(&self) -> builder::CanvasTranslationsSource<'_> {
-        builder::CanvasTranslationsSource::new(self)
+    pub fn canvas_translations_source<P0, P1, P2>(
+        &self,
+        message_variation_id: P0,
+        step_id: P1,
+        workflow_id: P2,
+    ) -> builder::CanvasTranslationsSource
+    where
+        P0: ::std::convert::TryInto<types::CanvasTranslationsSourceMessageVariationId>,
+        <P0 as ::std::convert::TryInto<
+            types::CanvasTranslationsSourceMessageVariationId,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::CanvasTranslationsSourceStepId>,
+        <P1 as ::std::convert::TryInto<
+            types::CanvasTranslationsSourceStepId,
+        >>::Error: ::std::fmt::Display,
+        P2: ::std::convert::TryInto<types::CanvasTranslationsSourceWorkflowId>,
+        <P2 as ::std::convert::TryInto<
+            types::CanvasTranslationsSourceWorkflowId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::CanvasTranslationsSource::new(
+            self,
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsSourceMessageVariationId,
+            >::try_into(message_variation_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `message_variation_id` (CanvasTranslationsSourceMessageVariationId): {}",
+                        e
+                    )
+                }),
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsSourceStepId,
+            >::try_into(step_id)
+                .map_err(|e| {
+                    format!("invalid `step_id` (CanvasTranslationsSourceStepId): {}", e)
+                }),
+            ::std::convert::TryInto::<
+                types::CanvasTranslationsSourceWorkflowId,
+            >::try_into(workflow_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `workflow_id` (CanvasTranslationsSourceWorkflowId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the translations of a Content Block
@@ -3013,16 +4044,33 @@ impl Client {
     /// - `content_block_id`: Identifier of the Content Block.
     /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
     /// ```text
-    /// let response = client.content_block_translations_get()
-    ///     .content_block_id(content_block_id)
+    /// let response = client.content_block_translations_get(content_block_id)
     ///     .locale_id(locale_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_block_translations_get(
+    pub fn content_block_translations_get<P0>(
         &self,
-    ) -> builder::ContentBlockTranslationsGet<'_> {
-        builder::ContentBlockTranslationsGet::new(self)
+        content_block_id: P0,
+    ) -> builder::ContentBlockTranslationsGet
+    where
+        P0: ::std::convert::TryInto<types::ContentBlockTranslationsGetContentBlockId>,
+        <P0 as ::std::convert::TryInto<
+            types::ContentBlockTranslationsGetContentBlockId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ContentBlockTranslationsGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::ContentBlockTranslationsGetContentBlockId,
+            >::try_into(content_block_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `content_block_id` (ContentBlockTranslationsGetContentBlockId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Update the translations of a Content Block for one locale
@@ -3038,15 +4086,18 @@ impl Client {
     /// Sends a `PUT` request to `/content_blocks/translations`
     ///
     /// ```text
-    /// let response = client.content_block_translations_update()
-    ///     .body(body)
+    /// let response = client.content_block_translations_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn content_block_translations_update(
         &self,
-    ) -> builder::ContentBlockTranslationsUpdate<'_> {
-        builder::ContentBlockTranslationsUpdate::new(self)
+        body: types::ContentBlockTranslationUpdateRequest,
+    ) -> builder::ContentBlockTranslationsUpdate {
+        builder::ContentBlockTranslationsUpdate::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the source texts of a Content Block's translation tags
@@ -3066,16 +4117,33 @@ impl Client {
     /// - `content_block_id`: Identifier of the Content Block.
     /// - `locale_id`: Restricts the answer to one locale, by its UUID.
     /// ```text
-    /// let response = client.content_block_translations_source()
-    ///     .content_block_id(content_block_id)
+    /// let response = client.content_block_translations_source(content_block_id)
     ///     .locale_id(locale_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn content_block_translations_source(
+    pub fn content_block_translations_source<P0>(
         &self,
-    ) -> builder::ContentBlockTranslationsSource<'_> {
-        builder::ContentBlockTranslationsSource::new(self)
+        content_block_id: P0,
+    ) -> builder::ContentBlockTranslationsSource
+    where
+        P0: ::std::convert::TryInto<types::ContentBlockTranslationsSourceContentBlockId>,
+        <P0 as ::std::convert::TryInto<
+            types::ContentBlockTranslationsSourceContentBlockId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::ContentBlockTranslationsSource::new(
+            self,
+            ::std::convert::TryInto::<
+                types::ContentBlockTranslationsSourceContentBlockId,
+            >::try_into(content_block_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `content_block_id` (ContentBlockTranslationsSourceContentBlockId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the translations of an email template
@@ -3096,16 +4164,33 @@ impl Client {
     /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
     /// - `template_id`: Identifier of the template.
     /// ```text
-    /// let response = client.email_template_translations_get()
+    /// let response = client.email_template_translations_get(template_id)
     ///     .locale_id(locale_id)
-    ///     .template_id(template_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_template_translations_get(
+    pub fn email_template_translations_get<P0>(
         &self,
-    ) -> builder::EmailTemplateTranslationsGet<'_> {
-        builder::EmailTemplateTranslationsGet::new(self)
+        template_id: P0,
+    ) -> builder::EmailTemplateTranslationsGet
+    where
+        P0: ::std::convert::TryInto<types::EmailTemplateTranslationsGetTemplateId>,
+        <P0 as ::std::convert::TryInto<
+            types::EmailTemplateTranslationsGetTemplateId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::EmailTemplateTranslationsGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::EmailTemplateTranslationsGetTemplateId,
+            >::try_into(template_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `template_id` (EmailTemplateTranslationsGetTemplateId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Update the translations of an email template for one locale
@@ -3122,15 +4207,18 @@ impl Client {
     /// Sends a `PUT` request to `/templates/email/translations`
     ///
     /// ```text
-    /// let response = client.email_template_translations_update()
-    ///     .body(body)
+    /// let response = client.email_template_translations_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn email_template_translations_update(
         &self,
-    ) -> builder::EmailTemplateTranslationsUpdate<'_> {
-        builder::EmailTemplateTranslationsUpdate::new(self)
+        body: types::EmailTemplateTranslationUpdateRequest,
+    ) -> builder::EmailTemplateTranslationsUpdate {
+        builder::EmailTemplateTranslationsUpdate::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the source texts of an email template's translation tags
@@ -3149,15 +4237,32 @@ impl Client {
     /// Arguments:
     /// - `template_id`: Identifier of the template.
     /// ```text
-    /// let response = client.email_template_translations_source()
-    ///     .template_id(template_id)
+    /// let response = client.email_template_translations_source(template_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn email_template_translations_source(
+    pub fn email_template_translations_source<P0>(
         &self,
-    ) -> builder::EmailTemplateTranslationsSource<'_> {
-        builder::EmailTemplateTranslationsSource::new(self)
+        template_id: P0,
+    ) -> builder::EmailTemplateTranslationsSource
+    where
+        P0: ::std::convert::TryInto<types::EmailTemplateTranslationsSourceTemplateId>,
+        <P0 as ::std::convert::TryInto<
+            types::EmailTemplateTranslationsSourceTemplateId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::EmailTemplateTranslationsSource::new(
+            self,
+            ::std::convert::TryInto::<
+                types::EmailTemplateTranslationsSourceTemplateId,
+            >::try_into(template_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `template_id` (EmailTemplateTranslationsSourceTemplateId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the translations of a webhook template
@@ -3176,16 +4281,33 @@ impl Client {
     /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
     /// - `template_id`: Identifier of the template.
     /// ```text
-    /// let response = client.webhook_template_translations_get()
+    /// let response = client.webhook_template_translations_get(template_id)
     ///     .locale_id(locale_id)
-    ///     .template_id(template_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn webhook_template_translations_get(
+    pub fn webhook_template_translations_get<P0>(
         &self,
-    ) -> builder::WebhookTemplateTranslationsGet<'_> {
-        builder::WebhookTemplateTranslationsGet::new(self)
+        template_id: P0,
+    ) -> builder::WebhookTemplateTranslationsGet
+    where
+        P0: ::std::convert::TryInto<types::WebhookTemplateTranslationsGetTemplateId>,
+        <P0 as ::std::convert::TryInto<
+            types::WebhookTemplateTranslationsGetTemplateId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::WebhookTemplateTranslationsGet::new(
+            self,
+            ::std::convert::TryInto::<
+                types::WebhookTemplateTranslationsGetTemplateId,
+            >::try_into(template_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `template_id` (WebhookTemplateTranslationsGetTemplateId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "translations")]
     /// Update the translations of a webhook template for one locale
@@ -3200,15 +4322,18 @@ impl Client {
     /// Sends a `PUT` request to `/templates/webhook/translations`
     ///
     /// ```text
-    /// let response = client.webhook_template_translations_update()
-    ///     .body(body)
+    /// let response = client.webhook_template_translations_update(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn webhook_template_translations_update(
         &self,
-    ) -> builder::WebhookTemplateTranslationsUpdate<'_> {
-        builder::WebhookTemplateTranslationsUpdate::new(self)
+        body: types::WebhookTemplateTranslationUpdateRequest,
+    ) -> builder::WebhookTemplateTranslationsUpdate {
+        builder::WebhookTemplateTranslationsUpdate::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "translations")]
     /// Read the source texts of a webhook template's translation tags
@@ -3225,15 +4350,32 @@ impl Client {
     /// Arguments:
     /// - `template_id`: Identifier of the template.
     /// ```text
-    /// let response = client.webhook_template_translations_source()
-    ///     .template_id(template_id)
+    /// let response = client.webhook_template_translations_source(template_id)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn webhook_template_translations_source(
+    pub fn webhook_template_translations_source<P0>(
         &self,
-    ) -> builder::WebhookTemplateTranslationsSource<'_> {
-        builder::WebhookTemplateTranslationsSource::new(self)
+        template_id: P0,
+    ) -> builder::WebhookTemplateTranslationsSource
+    where
+        P0: ::std::convert::TryInto<types::WebhookTemplateTranslationsSourceTemplateId>,
+        <P0 as ::std::convert::TryInto<
+            types::WebhookTemplateTranslationsSourceTemplateId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::WebhookTemplateTranslationsSource::new(
+            self,
+            ::std::convert::TryInto::<
+                types::WebhookTemplateTranslationsSourceTemplateId,
+            >::try_into(template_id)
+                .map_err(|e| {
+                    format!(
+                        "invalid `template_id` (WebhookTemplateTranslationsSourceTemplateId): {}",
+                        e
+                    )
+                }),
+        )
     }
     #[cfg(feature = "user-data")]
     /// Create user aliases
@@ -3250,13 +4392,15 @@ impl Client {
     /// Sends a `POST` request to `/users/alias/new`
     ///
     /// ```text
-    /// let response = client.users_alias_new()
-    ///     .body(body)
+    /// let response = client.users_alias_new(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_alias_new(&self) -> builder::UsersAliasNew<'_> {
-        builder::UsersAliasNew::new(self)
+    pub fn users_alias_new(
+        &self,
+        body: types::UsersAliasNewRequest,
+    ) -> builder::UsersAliasNew {
+        builder::UsersAliasNew::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Rename user aliases
@@ -3271,13 +4415,15 @@ impl Client {
     /// Sends a `POST` request to `/users/alias/update`
     ///
     /// ```text
-    /// let response = client.users_alias_update()
-    ///     .body(body)
+    /// let response = client.users_alias_update(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_alias_update(&self) -> builder::UsersAliasUpdate<'_> {
-        builder::UsersAliasUpdate::new(self)
+    pub fn users_alias_update(
+        &self,
+        body: types::UsersAliasUpdateRequest,
+    ) -> builder::UsersAliasUpdate {
+        builder::UsersAliasUpdate::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Delete user profiles
@@ -3298,13 +4444,12 @@ impl Client {
     /// Sends a `POST` request to `/users/delete`
     ///
     /// ```text
-    /// let response = client.users_delete()
-    ///     .body(body)
+    /// let response = client.users_delete(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_delete(&self) -> builder::UsersDelete<'_> {
-        builder::UsersDelete::new(self)
+    pub fn users_delete(&self, body: types::UsersDeleteRequest) -> builder::UsersDelete {
+        builder::UsersDelete::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Export the Global Control Group
@@ -3325,15 +4470,18 @@ impl Client {
     /// Sends a `POST` request to `/users/export/global_control_group`
     ///
     /// ```text
-    /// let response = client.users_export_global_control_group()
-    ///     .body(body)
+    /// let response = client.users_export_global_control_group(body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn users_export_global_control_group(
         &self,
-    ) -> builder::UsersExportGlobalControlGroup<'_> {
-        builder::UsersExportGlobalControlGroup::new(self)
+        body: types::UsersExportGlobalControlGroupRequest,
+    ) -> builder::UsersExportGlobalControlGroup {
+        builder::UsersExportGlobalControlGroup::new(
+            self,
+            ::std::result::Result::Ok(body),
+        )
     }
     #[cfg(feature = "user-data")]
     /// Export user profiles by identifier
@@ -3351,13 +4499,15 @@ impl Client {
     /// Sends a `POST` request to `/users/export/ids`
     ///
     /// ```text
-    /// let response = client.users_export_ids()
-    ///     .body(body)
+    /// let response = client.users_export_ids(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_export_ids(&self) -> builder::UsersExportIds<'_> {
-        builder::UsersExportIds::new(self)
+    pub fn users_export_ids(
+        &self,
+        body: types::UsersExportIdsRequest,
+    ) -> builder::UsersExportIds {
+        builder::UsersExportIds::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Export the users of a segment
@@ -3379,13 +4529,15 @@ impl Client {
     /// Sends a `POST` request to `/users/export/segment`
     ///
     /// ```text
-    /// let response = client.users_export_segment()
-    ///     .body(body)
+    /// let response = client.users_export_segment(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_export_segment(&self) -> builder::UsersExportSegment<'_> {
-        builder::UsersExportSegment::new(self)
+    pub fn users_export_segment(
+        &self,
+        body: types::UsersExportSegmentRequest,
+    ) -> builder::UsersExportSegment {
+        builder::UsersExportSegment::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Rename external ids
@@ -3405,13 +4557,15 @@ impl Client {
     /// Sends a `POST` request to `/users/external_ids/rename`
     ///
     /// ```text
-    /// let response = client.users_external_ids_rename()
-    ///     .body(body)
+    /// let response = client.users_external_ids_rename(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_external_ids_rename(&self) -> builder::UsersExternalIdsRename<'_> {
-        builder::UsersExternalIdsRename::new(self)
+    pub fn users_external_ids_rename(
+        &self,
+        body: types::UsersExternalIdsRenameRequest,
+    ) -> builder::UsersExternalIdsRename {
+        builder::UsersExternalIdsRename::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Remove deprecated external ids
@@ -3427,13 +4581,15 @@ impl Client {
     /// Sends a `POST` request to `/users/external_ids/remove`
     ///
     /// ```text
-    /// let response = client.users_external_ids_remove()
-    ///     .body(body)
+    /// let response = client.users_external_ids_remove(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_external_ids_remove(&self) -> builder::UsersExternalIdsRemove<'_> {
-        builder::UsersExternalIdsRemove::new(self)
+    pub fn users_external_ids_remove(
+        &self,
+        body: types::UsersExternalIdsRemoveRequest,
+    ) -> builder::UsersExternalIdsRemove {
+        builder::UsersExternalIdsRemove::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Identify unidentified users
@@ -3456,13 +4612,15 @@ impl Client {
     /// Sends a `POST` request to `/users/identify`
     ///
     /// ```text
-    /// let response = client.users_identify()
-    ///     .body(body)
+    /// let response = client.users_identify(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_identify(&self) -> builder::UsersIdentify<'_> {
-        builder::UsersIdentify::new(self)
+    pub fn users_identify(
+        &self,
+        body: types::UsersIdentifyRequest,
+    ) -> builder::UsersIdentify {
+        builder::UsersIdentify::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Record attributes, events and purchases
@@ -3484,13 +4642,12 @@ impl Client {
     /// Sends a `POST` request to `/users/track`
     ///
     /// ```text
-    /// let response = client.users_track()
-    ///     .body(body)
+    /// let response = client.users_track(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_track(&self) -> builder::UsersTrack<'_> {
-        builder::UsersTrack::new(self)
+    pub fn users_track(&self, body: types::UsersTrackRequest) -> builder::UsersTrack {
+        builder::UsersTrack::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Merge user profiles
@@ -3511,13 +4668,12 @@ impl Client {
     /// Sends a `POST` request to `/users/merge`
     ///
     /// ```text
-    /// let response = client.users_merge()
-    ///     .body(body)
+    /// let response = client.users_merge(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_merge(&self) -> builder::UsersMerge<'_> {
-        builder::UsersMerge::new(self)
+    pub fn users_merge(&self, body: types::UsersMergeRequest) -> builder::UsersMerge {
+        builder::UsersMerge::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Record one attribute update, event or purchase and wait for it (beta)
@@ -3543,13 +4699,15 @@ impl Client {
     /// Sends a `POST` request to `/users/track/sync`
     ///
     /// ```text
-    /// let response = client.users_track_sync()
-    ///     .body(body)
+    /// let response = client.users_track_sync(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_track_sync(&self) -> builder::UsersTrackSync<'_> {
-        builder::UsersTrackSync::new(self)
+    pub fn users_track_sync(
+        &self,
+        body: types::UsersTrackSyncRequest,
+    ) -> builder::UsersTrackSync {
+        builder::UsersTrackSync::new(self, ::std::result::Result::Ok(body))
     }
     #[cfg(feature = "user-data")]
     /// Record attributes, events and purchases in bulk (early access)
@@ -3569,13 +4727,15 @@ impl Client {
     /// Sends a `POST` request to `/users/track/bulk`
     ///
     /// ```text
-    /// let response = client.users_track_bulk()
-    ///     .body(body)
+    /// let response = client.users_track_bulk(body)
     ///     .send()
     ///     .await;
     /// ```
-    pub fn users_track_bulk(&self) -> builder::UsersTrackBulk<'_> {
-        builder::UsersTrackBulk::new(self)
+    pub fn users_track_bulk(
+        &self,
+        body: types::UsersTrackBulkRequest,
+    ) -> builder::UsersTrackBulk {
+        builder::UsersTrackBulk::new(self, ::std::result::Result::Ok(body))
     }
 }
 /// Types for composing operation parameters.
@@ -3592,13 +4752,15 @@ pub mod builder {
     ///
     /// [`Client::catalogs_list`]: super::Client::catalogs_list
     #[derive(Debug, Clone)]
-    pub struct CatalogsList<'a> {
-        client: &'a super::Client,
+    pub struct CatalogsList {
+        client: super::Client,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+    impl CatalogsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+            }
         }
         ///Sends a `GET` request to `/catalogs`
         pub async fn send(
@@ -3608,6 +4770,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client } = self;
+            let client = &client;
             let url = [client.baseurl.as_str(), "/catalogs"].concat();
             #[allow(unused_mut)]
             let mut request = client
@@ -3642,34 +4805,23 @@ pub mod builder {
     ///
     /// [`Client::catalogs_create`]: super::Client::catalogs_create
     #[derive(Debug, Clone)]
-    pub struct CatalogsCreate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogsCreate {
+        client: super::Client,
         body: Result<types::CatalogsCreateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogsCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogsCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogsCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CatalogsCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogsCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -3688,6 +4840,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/catalogs"].concat();
             #[allow(unused_mut)]
@@ -3724,34 +4877,30 @@ pub mod builder {
     ///
     /// [`Client::catalogs_delete`]: super::Client::catalogs_delete
     #[derive(Debug, Clone)]
-    pub struct CatalogsDelete<'a> {
-        client: &'a super::Client,
+    pub struct CatalogsDelete {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogsDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogsDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let url = [
                 client.baseurl.as_str(),
@@ -3792,42 +4941,37 @@ pub mod builder {
     ///
     /// [`Client::catalog_items_list`]: super::Client::catalog_items_list
     #[derive(Debug, Clone)]
-    pub struct CatalogItemsList<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemsList {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogItemsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
                 cursor: Ok(None),
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `cursor` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items`
@@ -3838,6 +4982,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, catalog_name, cursor } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = [
@@ -3881,48 +5026,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_items_replace`]: super::Client::catalog_items_replace
     #[derive(Debug, Clone)]
-    pub struct CatalogItemsReplace<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemsReplace {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogItemsReplaceRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemsReplace<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemsReplaceRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemsReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogItemsReplaceRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemsReplaceRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -3938,6 +5064,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -3981,48 +5108,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_items_create`]: super::Client::catalog_items_create
     #[derive(Debug, Clone)]
-    pub struct CatalogItemsCreate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemsCreate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogItemsCreateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemsCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemsCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemsCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogItemsCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemsCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4038,6 +5146,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4081,48 +5190,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_items_delete`]: super::Client::catalog_items_delete
     #[derive(Debug, Clone)]
-    pub struct CatalogItemsDelete<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemsDelete {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogItemsDeleteRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemsDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemsDeleteRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemsDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogItemsDeleteRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemsDeleteRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4138,6 +5228,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4181,48 +5272,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_items_update`]: super::Client::catalog_items_update
     #[derive(Debug, Clone)]
-    pub struct CatalogItemsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemsUpdate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogItemsUpdateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemsUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogItemsUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemsUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4238,6 +5310,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4281,41 +5354,26 @@ pub mod builder {
     ///
     /// [`Client::catalog_item_get`]: super::Client::catalog_item_get
     #[derive(Debug, Clone)]
-    pub struct CatalogItemGet<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemGet {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         item_id: Result<types::CatalogItemId, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogItemGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            item_id: ::std::result::Result<types::CatalogItemId, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                item_id: Err("item_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                item_id: item_id,
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn item_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemId>,
-        {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogItemId` for item_id failed".to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/catalogs/{catalog_name}/items/{item_id}`
         pub async fn send(
@@ -4325,6 +5383,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, catalog_name, item_id } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4368,61 +5427,32 @@ pub mod builder {
     ///
     /// [`Client::catalog_item_replace`]: super::Client::catalog_item_replace
     #[derive(Debug, Clone)]
-    pub struct CatalogItemReplace<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemReplace {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         item_id: Result<types::CatalogItemId, String>,
         body: Result<types::CatalogItemReplaceRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemReplace<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                item_id: Err("item_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn item_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemId>,
-        {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogItemId` for item_id failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemReplaceRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            item_id: ::std::result::Result<types::CatalogItemId, ::std::string::String>,
+            body: ::std::result::Result<
                 types::CatalogItemReplaceRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemReplaceRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                item_id: item_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4438,6 +5468,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, item_id, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -4483,60 +5514,32 @@ pub mod builder {
     ///
     /// [`Client::catalog_item_create`]: super::Client::catalog_item_create
     #[derive(Debug, Clone)]
-    pub struct CatalogItemCreate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemCreate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         item_id: Result<types::CatalogItemId, String>,
         body: Result<types::CatalogItemCreateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                item_id: Err("item_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn item_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemId>,
-        {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogItemId` for item_id failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            item_id: ::std::result::Result<types::CatalogItemId, ::std::string::String>,
+            body: ::std::result::Result<
                 types::CatalogItemCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                item_id: item_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4552,6 +5555,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, item_id, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -4597,47 +5601,33 @@ pub mod builder {
     ///
     /// [`Client::catalog_item_delete`]: super::Client::catalog_item_delete
     #[derive(Debug, Clone)]
-    pub struct CatalogItemDelete<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemDelete {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         item_id: Result<types::CatalogItemId, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogItemDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            item_id: ::std::result::Result<types::CatalogItemId, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                item_id: Err("item_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                item_id: item_id,
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn item_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemId>,
-        {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogItemId` for item_id failed".to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}/items/{item_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, item_id } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4681,60 +5671,32 @@ pub mod builder {
     ///
     /// [`Client::catalog_item_update`]: super::Client::catalog_item_update
     #[derive(Debug, Clone)]
-    pub struct CatalogItemUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogItemUpdate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         item_id: Result<types::CatalogItemId, String>,
         body: Result<types::CatalogItemUpdateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogItemUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                item_id: Err("item_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn item_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemId>,
-        {
-            self.item_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogItemId` for item_id failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogItemUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogItemUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            item_id: ::std::result::Result<types::CatalogItemId, ::std::string::String>,
+            body: ::std::result::Result<
                 types::CatalogItemUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogItemUpdateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                item_id: item_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4750,6 +5712,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, item_id, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let item_id = item_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -4795,48 +5758,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_fields_create`]: super::Client::catalog_fields_create
     #[derive(Debug, Clone)]
-    pub struct CatalogFieldsCreate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogFieldsCreate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogFieldsCreateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogFieldsCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogFieldsCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogFieldsCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogFieldsCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogFieldsCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -4852,6 +5796,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4895,48 +5840,36 @@ pub mod builder {
     ///
     /// [`Client::catalog_field_delete`]: super::Client::catalog_field_delete
     #[derive(Debug, Clone)]
-    pub struct CatalogFieldDelete<'a> {
-        client: &'a super::Client,
+    pub struct CatalogFieldDelete {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         field_name: Result<types::CatalogFieldDeleteFieldName, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogFieldDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogFieldDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            field_name: ::std::result::Result<
+                types::CatalogFieldDeleteFieldName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                field_name: Err("field_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                field_name: field_name,
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn field_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogFieldDeleteFieldName>,
-        {
-            self.field_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogFieldDeleteFieldName` for field_name failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}/fields/{field_name}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, field_name } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let field_name = field_name.map_err(Error::InvalidRequest)?;
             let url = [
@@ -4980,48 +5913,29 @@ pub mod builder {
     ///
     /// [`Client::catalog_selection_create`]: super::Client::catalog_selection_create
     #[derive(Debug, Clone)]
-    pub struct CatalogSelectionCreate<'a> {
-        client: &'a super::Client,
+    pub struct CatalogSelectionCreate {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         body: Result<types::CatalogSelectionCreateRequest, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogSelectionCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogSelectionCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CatalogSelectionCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::CatalogSelectionCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CatalogSelectionCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -5037,6 +5951,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, body } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -5080,48 +5995,36 @@ pub mod builder {
     ///
     /// [`Client::catalog_selection_delete`]: super::Client::catalog_selection_delete
     #[derive(Debug, Clone)]
-    pub struct CatalogSelectionDelete<'a> {
-        client: &'a super::Client,
+    pub struct CatalogSelectionDelete {
+        client: super::Client,
         catalog_name: Result<types::CatalogName, String>,
         selection_name: Result<types::CatalogSelectionDeleteSelectionName, String>,
     }
     #[cfg(feature = "catalogs")]
-    impl<'a> CatalogSelectionDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CatalogSelectionDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            catalog_name: ::std::result::Result<
+                types::CatalogName,
+                ::std::string::String,
+            >,
+            selection_name: ::std::result::Result<
+                types::CatalogSelectionDeleteSelectionName,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                catalog_name: Err("catalog_name was not initialized".to_string()),
-                selection_name: Err("selection_name was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                catalog_name: catalog_name,
+                selection_name: selection_name,
             }
-        }
-        pub fn catalog_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogName>,
-        {
-            self.catalog_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogName` for catalog_name failed".to_string()
-                });
-            self
-        }
-        pub fn selection_name<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CatalogSelectionDeleteSelectionName>,
-        {
-            self.selection_name = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CatalogSelectionDeleteSelectionName` for selection_name failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/catalogs/{catalog_name}/selections/{selection_name}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, catalog_name, selection_name } = self;
+            let client = &client;
             let catalog_name = catalog_name.map_err(Error::InvalidRequest)?;
             let selection_name = selection_name.map_err(Error::InvalidRequest)?;
             let url = [
@@ -5165,29 +6068,29 @@ pub mod builder {
     ///
     /// [`Client::cdi_integrations_list`]: super::Client::cdi_integrations_list
     #[derive(Debug, Clone)]
-    pub struct CdiIntegrationsList<'a> {
-        client: &'a super::Client,
+    pub struct CdiIntegrationsList {
+        client: super::Client,
         cursor: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "cloud-data-ingestion")]
-    impl<'a> CdiIntegrationsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CdiIntegrationsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 cursor: Ok(None),
             }
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `cursor` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/cdi/integrations`
@@ -5198,6 +6101,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, cursor } = self;
+            let client = &client;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/cdi/integrations"].concat();
             #[allow(unused_mut)]
@@ -5234,43 +6138,37 @@ pub mod builder {
     ///
     /// [`Client::cdi_job_sync_status_list`]: super::Client::cdi_job_sync_status_list
     #[derive(Debug, Clone)]
-    pub struct CdiJobSyncStatusList<'a> {
-        client: &'a super::Client,
+    pub struct CdiJobSyncStatusList {
+        client: super::Client,
         integration_id: Result<types::CdiJobSyncStatusListIntegrationId, String>,
         cursor: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "cloud-data-ingestion")]
-    impl<'a> CdiJobSyncStatusList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CdiJobSyncStatusList {
+        pub(crate) fn new(
+            client: &super::Client,
+            integration_id: ::std::result::Result<
+                types::CdiJobSyncStatusListIntegrationId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                integration_id: Err("integration_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                integration_id: integration_id,
                 cursor: Ok(None),
             }
-        }
-        pub fn integration_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CdiJobSyncStatusListIntegrationId>,
-        {
-            self.integration_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CdiJobSyncStatusListIntegrationId` for integration_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `cursor` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/cdi/integrations/{integration_id}/job_sync_status`
@@ -5281,6 +6179,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, integration_id, cursor } = self;
+            let client = &client;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = [
@@ -5324,35 +6223,30 @@ pub mod builder {
     ///
     /// [`Client::cdi_integration_sync`]: super::Client::cdi_integration_sync
     #[derive(Debug, Clone)]
-    pub struct CdiIntegrationSync<'a> {
-        client: &'a super::Client,
+    pub struct CdiIntegrationSync {
+        client: super::Client,
         integration_id: Result<types::CdiIntegrationSyncIntegrationId, String>,
     }
     #[cfg(feature = "cloud-data-ingestion")]
-    impl<'a> CdiIntegrationSync<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CdiIntegrationSync {
+        pub(crate) fn new(
+            client: &super::Client,
+            integration_id: ::std::result::Result<
+                types::CdiIntegrationSyncIntegrationId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                integration_id: Err("integration_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                integration_id: integration_id,
             }
-        }
-        pub fn integration_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CdiIntegrationSyncIntegrationId>,
-        {
-            self.integration_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CdiIntegrationSyncIntegrationId` for integration_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `POST` request to `/cdi/integrations/{integration_id}/sync`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, integration_id } = self;
+            let client = &client;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
             let url = [
                 client.baseurl.as_str(),
@@ -5394,35 +6288,23 @@ pub mod builder {
     ///
     /// [`Client::subscription_status_set`]: super::Client::subscription_status_set
     #[derive(Debug, Clone)]
-    pub struct SubscriptionStatusSet<'a> {
-        client: &'a super::Client,
+    pub struct SubscriptionStatusSet {
+        client: super::Client,
         body: Result<types::SubscriptionStatusSetRequest, String>,
     }
     #[cfg(feature = "subscription-groups")]
-    impl<'a> SubscriptionStatusSet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SubscriptionStatusSetRequest>,
-            <V as std::convert::TryInto<
+    impl SubscriptionStatusSet {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SubscriptionStatusSetRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SubscriptionStatusSetRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -5438,6 +6320,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/subscription/status/set"].concat();
             #[allow(unused_mut)]
@@ -5474,35 +6357,23 @@ pub mod builder {
     ///
     /// [`Client::subscription_status_set_v2`]: super::Client::subscription_status_set_v2
     #[derive(Debug, Clone)]
-    pub struct SubscriptionStatusSetV2<'a> {
-        client: &'a super::Client,
+    pub struct SubscriptionStatusSetV2 {
+        client: super::Client,
         body: Result<types::SubscriptionStatusSetV2Request, String>,
     }
     #[cfg(feature = "subscription-groups")]
-    impl<'a> SubscriptionStatusSetV2<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SubscriptionStatusSetV2Request>,
-            <V as std::convert::TryInto<
+    impl SubscriptionStatusSetV2 {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SubscriptionStatusSetV2Request,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SubscriptionStatusSetV2Request` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -5518,6 +6389,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/v2/subscription/status/set"].concat();
             #[allow(unused_mut)]
@@ -5554,8 +6426,8 @@ pub mod builder {
     ///
     /// [`Client::subscription_status_get`]: super::Client::subscription_status_get
     #[derive(Debug, Clone)]
-    pub struct SubscriptionStatusGet<'a> {
-        client: &'a super::Client,
+    pub struct SubscriptionStatusGet {
+        client: super::Client,
         email: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         external_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         phone: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
@@ -5565,67 +6437,59 @@ pub mod builder {
         >,
     }
     #[cfg(feature = "subscription-groups")]
-    impl<'a> SubscriptionStatusGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SubscriptionStatusGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            subscription_group_id: ::std::result::Result<
+                types::SubscriptionStatusGetSubscriptionGroupId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 email: Ok(None),
                 external_id: Ok(None),
                 phone: Ok(None),
-                subscription_group_id: Err(
-                    "subscription_group_id was not initialized".to_string(),
-                ),
+                subscription_group_id: subscription_group_id,
             }
         }
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for email failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `email` (Vec): {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `external_id` (Vec): {}", e));
             self
         }
         pub fn phone<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.phone = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for phone failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn subscription_group_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SubscriptionStatusGetSubscriptionGroupId>,
-        {
-            self.subscription_group_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SubscriptionStatusGetSubscriptionGroupId` for subscription_group_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `phone` (Vec): {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription/status/get`
@@ -5636,6 +6500,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, email, external_id, phone, subscription_group_id } = self;
+            let client = &client;
             let email = email.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let phone = phone.map_err(Error::InvalidRequest)?;
@@ -5686,8 +6551,8 @@ pub mod builder {
     ///
     /// [`Client::subscription_user_status`]: super::Client::subscription_user_status
     #[derive(Debug, Clone)]
-    pub struct SubscriptionUserStatus<'a> {
-        client: &'a super::Client,
+    pub struct SubscriptionUserStatus {
+        client: super::Client,
         email: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         external_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
@@ -5695,10 +6560,10 @@ pub mod builder {
         phone: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     #[cfg(feature = "subscription-groups")]
-    impl<'a> SubscriptionUserStatus<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SubscriptionUserStatus {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 email: Ok(None),
                 external_id: Ok(None),
                 limit: Ok(None),
@@ -5709,63 +6574,64 @@ pub mod builder {
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for email failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `email` (Vec): {}", e));
             self
         }
         pub fn external_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.external_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for external_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `external_id` (Vec): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn phone<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.phone = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for phone failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `phone` (Vec): {}", e));
             self
         }
         ///Sends a `GET` request to `/subscription/user/status`
@@ -5776,6 +6642,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, email, external_id, limit, offset, phone } = self;
+            let client = &client;
             let email = email.map_err(Error::InvalidRequest)?;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -5822,34 +6689,23 @@ pub mod builder {
     ///
     /// [`Client::email_blacklist`]: super::Client::email_blacklist
     #[derive(Debug, Clone)]
-    pub struct EmailBlacklist<'a> {
-        client: &'a super::Client,
+    pub struct EmailBlacklist {
+        client: super::Client,
         body: Result<types::EmailBlacklistRequest, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailBlacklist<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailBlacklistRequest>,
-            <V as std::convert::TryInto<
+    impl EmailBlacklist {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailBlacklistRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailBlacklistRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -5865,6 +6721,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/email/blacklist"].concat();
             #[allow(unused_mut)]
@@ -5901,34 +6758,23 @@ pub mod builder {
     ///
     /// [`Client::email_blocklist`]: super::Client::email_blocklist
     #[derive(Debug, Clone)]
-    pub struct EmailBlocklist<'a> {
-        client: &'a super::Client,
+    pub struct EmailBlocklist {
+        client: super::Client,
         body: Result<types::EmailBlocklistRequest, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailBlocklist<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailBlocklistRequest>,
-            <V as std::convert::TryInto<
+    impl EmailBlocklist {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailBlocklistRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailBlocklistRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -5944,6 +6790,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/email/blocklist"].concat();
             #[allow(unused_mut)]
@@ -5980,34 +6827,23 @@ pub mod builder {
     ///
     /// [`Client::email_bounce_remove`]: super::Client::email_bounce_remove
     #[derive(Debug, Clone)]
-    pub struct EmailBounceRemove<'a> {
-        client: &'a super::Client,
+    pub struct EmailBounceRemove {
+        client: super::Client,
         body: Result<types::EmailBounceRemoveRequest, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailBounceRemove<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailBounceRemoveRequest>,
-            <V as std::convert::TryInto<
+    impl EmailBounceRemove {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailBounceRemoveRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailBounceRemoveRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6023,6 +6859,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/email/bounce/remove"].concat();
             #[allow(unused_mut)]
@@ -6059,34 +6896,23 @@ pub mod builder {
     ///
     /// [`Client::email_spam_remove`]: super::Client::email_spam_remove
     #[derive(Debug, Clone)]
-    pub struct EmailSpamRemove<'a> {
-        client: &'a super::Client,
+    pub struct EmailSpamRemove {
+        client: super::Client,
         body: Result<types::EmailSpamRemoveRequest, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailSpamRemove<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailSpamRemoveRequest>,
-            <V as std::convert::TryInto<
+    impl EmailSpamRemove {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailSpamRemoveRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailSpamRemoveRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6102,6 +6928,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/email/spam/remove"].concat();
             #[allow(unused_mut)]
@@ -6138,34 +6965,23 @@ pub mod builder {
     ///
     /// [`Client::email_status_set`]: super::Client::email_status_set
     #[derive(Debug, Clone)]
-    pub struct EmailStatusSet<'a> {
-        client: &'a super::Client,
+    pub struct EmailStatusSet {
+        client: super::Client,
         body: Result<types::EmailStatusSetRequest, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailStatusSet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailStatusSetRequest>,
-            <V as std::convert::TryInto<
+    impl EmailStatusSet {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailStatusSetRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailStatusSetRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6181,6 +6997,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/email/status"].concat();
             #[allow(unused_mut)]
@@ -6217,8 +7034,8 @@ pub mod builder {
     ///
     /// [`Client::email_hard_bounces_list`]: super::Client::email_hard_bounces_list
     #[derive(Debug, Clone)]
-    pub struct EmailHardBouncesList<'a> {
-        client: &'a super::Client,
+    pub struct EmailHardBouncesList {
+        client: super::Client,
         email: Result<Option<::std::string::String>, String>,
         end_date: Result<::chrono::naive::NaiveDate, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
@@ -6226,12 +7043,18 @@ pub mod builder {
         start_date: Result<Option<::chrono::naive::NaiveDate>, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailHardBouncesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EmailHardBouncesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            end_date: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 email: Ok(None),
-                end_date: Err("end_date was not initialized".to_string()),
+                end_date: end_date,
                 limit: Ok(None),
                 offset: Ok(None),
                 start_date: Ok(None),
@@ -6240,62 +7063,51 @@ pub mod builder {
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn end_date<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
-        {
-            self.end_date = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `email` (String): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as ::std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.start_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `start_date` (NaiveDate): {}", e));
             self
         }
         ///Sends a `GET` request to `/email/hard_bounces`
@@ -6306,6 +7118,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, email, end_date, limit, offset, start_date } = self;
+            let client = &client;
             let email = email.map_err(Error::InvalidRequest)?;
             let end_date = end_date.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -6350,8 +7163,8 @@ pub mod builder {
     ///
     /// [`Client::email_unsubscribes_list`]: super::Client::email_unsubscribes_list
     #[derive(Debug, Clone)]
-    pub struct EmailUnsubscribesList<'a> {
-        client: &'a super::Client,
+    pub struct EmailUnsubscribesList {
+        client: super::Client,
         email: Result<Option<::std::string::String>, String>,
         end_date: Result<::chrono::naive::NaiveDate, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
@@ -6363,12 +7176,18 @@ pub mod builder {
         start_date: Result<Option<::chrono::naive::NaiveDate>, String>,
     }
     #[cfg(feature = "email-lists")]
-    impl<'a> EmailUnsubscribesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EmailUnsubscribesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            end_date: ::std::result::Result<
+                ::chrono::naive::NaiveDate,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 email: Ok(None),
-                end_date: Err("end_date was not initialized".to_string()),
+                end_date: end_date,
                 limit: Ok(None),
                 offset: Ok(None),
                 sort_direction: Ok(None),
@@ -6378,75 +7197,69 @@ pub mod builder {
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.email = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn end_date<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
-        {
-            self.end_date = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `email` (String): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn sort_direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EmailUnsubscribesListSortDirection>,
+            <V as ::std::convert::TryInto<
+                types::EmailUnsubscribesListSortDirection,
+            >>::Error: ::std::fmt::Display,
         {
             self.sort_direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `EmailUnsubscribesListSortDirection` for sort_direction failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "invalid `sort_direction` (EmailUnsubscribesListSortDirection): {}",
+                        e
+                    )
                 });
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as ::std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.start_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `start_date` (NaiveDate): {}", e));
             self
         }
         ///Sends a `GET` request to `/email/unsubscribes`
@@ -6465,6 +7278,7 @@ pub mod builder {
                 sort_direction,
                 start_date,
             } = self;
+            let client = &client;
             let email = email.map_err(Error::InvalidRequest)?;
             let end_date = end_date.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -6516,35 +7330,23 @@ pub mod builder {
     ///
     /// [`Client::templates_email_create`]: super::Client::templates_email_create
     #[derive(Debug, Clone)]
-    pub struct TemplatesEmailCreate<'a> {
-        client: &'a super::Client,
+    pub struct TemplatesEmailCreate {
+        client: super::Client,
         body: Result<types::TemplatesEmailCreateRequest, String>,
     }
     #[cfg(feature = "email-templates")]
-    impl<'a> TemplatesEmailCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TemplatesEmailCreateRequest>,
-            <V as std::convert::TryInto<
+    impl TemplatesEmailCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::TemplatesEmailCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `TemplatesEmailCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6563,6 +7365,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/create"].concat();
             #[allow(unused_mut)]
@@ -6599,35 +7402,23 @@ pub mod builder {
     ///
     /// [`Client::templates_email_update`]: super::Client::templates_email_update
     #[derive(Debug, Clone)]
-    pub struct TemplatesEmailUpdate<'a> {
-        client: &'a super::Client,
+    pub struct TemplatesEmailUpdate {
+        client: super::Client,
         body: Result<types::TemplatesEmailUpdateRequest, String>,
     }
     #[cfg(feature = "email-templates")]
-    impl<'a> TemplatesEmailUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TemplatesEmailUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl TemplatesEmailUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::TemplatesEmailUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `TemplatesEmailUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6643,6 +7434,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/update"].concat();
             #[allow(unused_mut)]
@@ -6679,31 +7471,23 @@ pub mod builder {
     ///
     /// [`Client::templates_email_info`]: super::Client::templates_email_info
     #[derive(Debug, Clone)]
-    pub struct TemplatesEmailInfo<'a> {
-        client: &'a super::Client,
+    pub struct TemplatesEmailInfo {
+        client: super::Client,
         email_template_id: Result<types::TemplatesEmailInfoEmailTemplateId, String>,
     }
     #[cfg(feature = "email-templates")]
-    impl<'a> TemplatesEmailInfo<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl TemplatesEmailInfo {
+        pub(crate) fn new(
+            client: &super::Client,
+            email_template_id: ::std::result::Result<
+                types::TemplatesEmailInfoEmailTemplateId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                email_template_id: Err(
-                    "email_template_id was not initialized".to_string(),
-                ),
+                client: ::std::clone::Clone::clone(client),
+                email_template_id: email_template_id,
             }
-        }
-        pub fn email_template_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TemplatesEmailInfoEmailTemplateId>,
-        {
-            self.email_template_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `TemplatesEmailInfoEmailTemplateId` for email_template_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/templates/email/info`
         pub async fn send(
@@ -6713,6 +7497,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, email_template_id } = self;
+            let client = &client;
             let email_template_id = email_template_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/info"].concat();
             #[allow(unused_mut)]
@@ -6754,8 +7539,8 @@ pub mod builder {
     ///
     /// [`Client::templates_email_list`]: super::Client::templates_email_list
     #[derive(Debug, Clone)]
-    pub struct TemplatesEmailList<'a> {
-        client: &'a super::Client,
+    pub struct TemplatesEmailList {
+        client: super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         modified_after: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6768,10 +7553,10 @@ pub mod builder {
         offset: Result<Option<u64>, String>,
     }
     #[cfg(feature = "email-templates")]
-    impl<'a> TemplatesEmailList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl TemplatesEmailList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 limit: Ok(None),
                 modified_after: Ok(None),
                 modified_before: Ok(None),
@@ -6781,50 +7566,51 @@ pub mod builder {
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn modified_after<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.modified_after = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for modified_after failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `modified_after` (DateTime): {}", e));
             self
         }
         pub fn modified_before<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.modified_before = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for modified_before failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `modified_before` (DateTime): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/templates/email/list`
@@ -6835,6 +7621,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, limit, modified_after, modified_before, offset } = self;
+            let client = &client;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let modified_before = modified_before.map_err(Error::InvalidRequest)?;
@@ -6887,35 +7674,23 @@ pub mod builder {
     ///
     /// [`Client::content_blocks_create`]: super::Client::content_blocks_create
     #[derive(Debug, Clone)]
-    pub struct ContentBlocksCreate<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlocksCreate {
+        client: super::Client,
         body: Result<types::ContentBlocksCreateRequest, String>,
     }
     #[cfg(feature = "content-blocks")]
-    impl<'a> ContentBlocksCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ContentBlocksCreateRequest>,
-            <V as std::convert::TryInto<
+    impl ContentBlocksCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::ContentBlocksCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ContentBlocksCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -6934,6 +7709,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/content_blocks/create"].concat();
             #[allow(unused_mut)]
@@ -6970,35 +7746,23 @@ pub mod builder {
     ///
     /// [`Client::content_blocks_update`]: super::Client::content_blocks_update
     #[derive(Debug, Clone)]
-    pub struct ContentBlocksUpdate<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlocksUpdate {
+        client: super::Client,
         body: Result<types::ContentBlocksUpdateRequest, String>,
     }
     #[cfg(feature = "content-blocks")]
-    impl<'a> ContentBlocksUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ContentBlocksUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl ContentBlocksUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::ContentBlocksUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ContentBlocksUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -7017,6 +7781,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/content_blocks/update"].concat();
             #[allow(unused_mut)]
@@ -7053,44 +7818,35 @@ pub mod builder {
     ///
     /// [`Client::content_blocks_info`]: super::Client::content_blocks_info
     #[derive(Debug, Clone)]
-    pub struct ContentBlocksInfo<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlocksInfo {
+        client: super::Client,
         content_block_id: Result<types::ContentBlocksInfoContentBlockId, String>,
         include_inclusion_data: Result<Option<bool>, String>,
     }
     #[cfg(feature = "content-blocks")]
-    impl<'a> ContentBlocksInfo<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ContentBlocksInfo {
+        pub(crate) fn new(
+            client: &super::Client,
+            content_block_id: ::std::result::Result<
+                types::ContentBlocksInfoContentBlockId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                content_block_id: Err(
-                    "content_block_id was not initialized".to_string(),
-                ),
+                client: ::std::clone::Clone::clone(client),
+                content_block_id: content_block_id,
                 include_inclusion_data: Ok(None),
             }
-        }
-        pub fn content_block_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ContentBlocksInfoContentBlockId>,
-        {
-            self.content_block_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ContentBlocksInfoContentBlockId` for content_block_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn include_inclusion_data<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_inclusion_data = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_inclusion_data failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_inclusion_data` (bool): {}", e));
             self
         }
         ///Sends a `GET` request to `/content_blocks/info`
@@ -7101,6 +7857,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, content_block_id, include_inclusion_data } = self;
+            let client = &client;
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let include_inclusion_data = include_inclusion_data
                 .map_err(Error::InvalidRequest)?;
@@ -7150,8 +7907,8 @@ pub mod builder {
     ///
     /// [`Client::content_blocks_list`]: super::Client::content_blocks_list
     #[derive(Debug, Clone)]
-    pub struct ContentBlocksList<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlocksList {
+        client: super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         modified_after: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -7164,10 +7921,10 @@ pub mod builder {
         offset: Result<Option<u64>, String>,
     }
     #[cfg(feature = "content-blocks")]
-    impl<'a> ContentBlocksList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ContentBlocksList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 limit: Ok(None),
                 modified_after: Ok(None),
                 modified_before: Ok(None),
@@ -7177,50 +7934,51 @@ pub mod builder {
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn modified_after<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.modified_after = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for modified_after failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `modified_after` (DateTime): {}", e));
             self
         }
         pub fn modified_before<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.modified_before = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for modified_before failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `modified_before` (DateTime): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/content_blocks/list`
@@ -7231,6 +7989,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, limit, modified_after, modified_before, offset } = self;
+            let client = &client;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let modified_after = modified_after.map_err(Error::InvalidRequest)?;
             let modified_before = modified_before.map_err(Error::InvalidRequest)?;
@@ -7283,35 +8042,23 @@ pub mod builder {
     ///
     /// [`Client::sms_invalid_phone_numbers_remove`]: super::Client::sms_invalid_phone_numbers_remove
     #[derive(Debug, Clone)]
-    pub struct SmsInvalidPhoneNumbersRemove<'a> {
-        client: &'a super::Client,
+    pub struct SmsInvalidPhoneNumbersRemove {
+        client: super::Client,
         body: Result<types::SmsInvalidPhoneNumbersRemoveRequest, String>,
     }
     #[cfg(feature = "sms")]
-    impl<'a> SmsInvalidPhoneNumbersRemove<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SmsInvalidPhoneNumbersRemoveRequest>,
-            <V as std::convert::TryInto<
+    impl SmsInvalidPhoneNumbersRemove {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SmsInvalidPhoneNumbersRemoveRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SmsInvalidPhoneNumbersRemoveRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -7327,6 +8074,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/sms/invalid_phone_numbers/remove"]
                 .concat();
@@ -7364,8 +8112,8 @@ pub mod builder {
     ///
     /// [`Client::sms_invalid_phone_numbers_list`]: super::Client::sms_invalid_phone_numbers_list
     #[derive(Debug, Clone)]
-    pub struct SmsInvalidPhoneNumbersList<'a> {
-        client: &'a super::Client,
+    pub struct SmsInvalidPhoneNumbersList {
+        client: super::Client,
         end_date: Result<Option<::chrono::naive::NaiveDate>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         offset: Result<Option<u64>, String>,
@@ -7374,10 +8122,10 @@ pub mod builder {
         start_date: Result<Option<::chrono::naive::NaiveDate>, String>,
     }
     #[cfg(feature = "sms")]
-    impl<'a> SmsInvalidPhoneNumbersList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SmsInvalidPhoneNumbersList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 end_date: Ok(None),
                 limit: Ok(None),
                 offset: Ok(None),
@@ -7389,76 +8137,79 @@ pub mod builder {
         pub fn end_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as ::std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.end_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for end_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `end_date` (NaiveDate): {}", e));
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.offset = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for offset failed".to_string());
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
             self
         }
         pub fn phone_numbers<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            <V as ::std::convert::TryInto<
+                ::std::vec::Vec<::std::string::String>,
+            >>::Error: ::std::fmt::Display,
         {
             self.phone_numbers = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for phone_numbers failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `phone_numbers` (Vec): {}", e));
             self
         }
         pub fn reason<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SmsInvalidPhoneNumbersListReason>,
+            <V as ::std::convert::TryInto<
+                types::SmsInvalidPhoneNumbersListReason,
+            >>::Error: ::std::fmt::Display,
         {
             self.reason = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `SmsInvalidPhoneNumbersListReason` for reason failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `reason` (SmsInvalidPhoneNumbersListReason): {}", e)
                 });
             self
         }
         pub fn start_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            <V as ::std::convert::TryInto<
+                ::chrono::naive::NaiveDate,
+            >>::Error: ::std::fmt::Display,
         {
             self.start_date = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for start_date failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `start_date` (NaiveDate): {}", e));
             self
         }
         ///Sends a `GET` request to `/sms/invalid_phone_numbers`
@@ -7477,6 +8228,7 @@ pub mod builder {
                 reason,
                 start_date,
             } = self;
+            let client = &client;
             let end_date = end_date.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
@@ -7528,57 +8280,40 @@ pub mod builder {
     ///
     /// [`Client::campaigns_data_series`]: super::Client::campaigns_data_series
     #[derive(Debug, Clone)]
-    pub struct CampaignsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsDataSeries {
+        client: super::Client,
         campaign_id: Result<types::CampaignsDataSeriesCampaignId, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
     }
     #[cfg(feature = "campaigns")]
-    impl<'a> CampaignsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CampaignsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::CampaignsDataSeriesCampaignId,
+                ::std::string::String,
+            >,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
             }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsDataSeriesCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignsDataSeriesCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/campaigns/data_series`
@@ -7589,6 +8324,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, campaign_id, ending_at, length } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -7629,42 +8365,36 @@ pub mod builder {
     ///
     /// [`Client::campaigns_details`]: super::Client::campaigns_details
     #[derive(Debug, Clone)]
-    pub struct CampaignsDetails<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsDetails {
+        client: super::Client,
         campaign_id: Result<types::CampaignsDetailsCampaignId, String>,
         post_launch_draft_version: Result<Option<bool>, String>,
     }
     #[cfg(feature = "campaigns")]
-    impl<'a> CampaignsDetails<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CampaignsDetails {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::CampaignsDetailsCampaignId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
                 post_launch_draft_version: Ok(None),
             }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsDetailsCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignsDetailsCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.post_launch_draft_version = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for post_launch_draft_version failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `post_launch_draft_version` (bool): {}", e)
                 });
             self
         }
@@ -7676,6 +8406,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, campaign_id, post_launch_draft_version } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let post_launch_draft_version = post_launch_draft_version
                 .map_err(Error::InvalidRequest)?;
@@ -7720,8 +8451,8 @@ pub mod builder {
     ///
     /// [`Client::campaigns_list`]: super::Client::campaigns_list
     #[derive(Debug, Clone)]
-    pub struct CampaignsList<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsList {
+        client: super::Client,
         include_archived: Result<Option<bool>, String>,
         last_edit_time_gt: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -7731,10 +8462,10 @@ pub mod builder {
         sort_direction: Result<Option<types::ExportSortDirection>, String>,
     }
     #[cfg(feature = "campaigns")]
-    impl<'a> CampaignsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CampaignsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 include_archived: Ok(None),
                 last_edit_time_gt: Ok(None),
                 page: Ok(None),
@@ -7744,48 +8475,50 @@ pub mod builder {
         pub fn include_archived<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_archived = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_archived failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_archived` (bool): {}", e));
             self
         }
         pub fn last_edit_time_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.last_edit_time_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for last_edit_time_gt failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `last_edit_time_gt` (DateTime): {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         pub fn sort_direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportSortDirection>,
+            <V as ::std::convert::TryInto<
+                types::ExportSortDirection,
+            >>::Error: ::std::fmt::Display,
         {
             self.sort_direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportSortDirection` for sort_direction failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `sort_direction` (ExportSortDirection): {}", e)
                 });
             self
         }
@@ -7803,6 +8536,7 @@ pub mod builder {
                 page,
                 sort_direction,
             } = self;
+            let client = &client;
             let include_archived = include_archived.map_err(Error::InvalidRequest)?;
             let last_edit_time_gt = last_edit_time_gt.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -7860,71 +8594,46 @@ pub mod builder {
     ///
     /// [`Client::sends_data_series`]: super::Client::sends_data_series
     #[derive(Debug, Clone)]
-    pub struct SendsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct SendsDataSeries {
+        client: super::Client,
         campaign_id: Result<types::SendsDataSeriesCampaignId, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
         send_id: Result<types::SendsDataSeriesSendId, String>,
     }
     #[cfg(feature = "campaigns")]
-    impl<'a> SendsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SendsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::SendsDataSeriesCampaignId,
+                ::std::string::String,
+            >,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            send_id: ::std::result::Result<
+                types::SendsDataSeriesSendId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
-                send_id: Err("send_id was not initialized".to_string()),
+                length: length,
+                send_id: send_id,
             }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SendsDataSeriesCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SendsDataSeriesCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn send_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SendsDataSeriesSendId>,
-        {
-            self.send_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SendsDataSeriesSendId` for send_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/sends/data_series`
@@ -7935,6 +8644,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, campaign_id, ending_at, length, send_id } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -7977,8 +8687,8 @@ pub mod builder {
     ///
     /// [`Client::canvas_data_series`]: super::Client::canvas_data_series
     #[derive(Debug, Clone)]
-    pub struct CanvasDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct CanvasDataSeries {
+        client: super::Client,
         canvas_id: Result<types::CanvasDataSeriesCanvasId, String>,
         ending_at: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
         include_deleted_step_data: Result<Option<bool>, String>,
@@ -7988,12 +8698,22 @@ pub mod builder {
         starting_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
     #[cfg(feature = "canvas")]
-    impl<'a> CanvasDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            canvas_id: ::std::result::Result<
+                types::CanvasDataSeriesCanvasId,
+                ::std::string::String,
+            >,
+            ending_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                canvas_id: Err("canvas_id was not initialized".to_string()),
-                ending_at: Err("ending_at was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                canvas_id: canvas_id,
+                ending_at: ending_at,
                 include_deleted_step_data: Ok(None),
                 include_step_breakdown: Ok(None),
                 include_variant_breakdown: Ok(None),
@@ -8001,92 +8721,67 @@ pub mod builder {
                 starting_at: Ok(None),
             }
         }
-        pub fn canvas_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasDataSeriesCanvasId>,
-        {
-            self.canvas_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasDataSeriesCanvasId` for canvas_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn ending_at<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-        {
-            self.ending_at = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn include_deleted_step_data<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_deleted_step_data = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_deleted_step_data failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `include_deleted_step_data` (bool): {}", e)
                 });
             self
         }
         pub fn include_step_breakdown<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_step_breakdown = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_step_breakdown failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_step_breakdown` (bool): {}", e));
             self
         }
         pub fn include_variant_breakdown<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_variant_breakdown = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_variant_breakdown failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `include_variant_breakdown` (bool): {}", e)
                 });
             self
         }
         pub fn length<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.length = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e));
             self
         }
         pub fn starting_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.starting_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for starting_at failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `starting_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/canvas/data_series`
@@ -8106,6 +8801,7 @@ pub mod builder {
                 length,
                 starting_at,
             } = self;
+            let client = &client;
             let canvas_id = canvas_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let include_deleted_step_data = include_deleted_step_data
@@ -8172,8 +8868,8 @@ pub mod builder {
     ///
     /// [`Client::canvas_data_summary`]: super::Client::canvas_data_summary
     #[derive(Debug, Clone)]
-    pub struct CanvasDataSummary<'a> {
-        client: &'a super::Client,
+    pub struct CanvasDataSummary {
+        client: super::Client,
         canvas_id: Result<types::CanvasDataSummaryCanvasId, String>,
         ending_at: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
         include_deleted_step_data: Result<Option<bool>, String>,
@@ -8183,12 +8879,22 @@ pub mod builder {
         starting_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
     #[cfg(feature = "canvas")]
-    impl<'a> CanvasDataSummary<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasDataSummary {
+        pub(crate) fn new(
+            client: &super::Client,
+            canvas_id: ::std::result::Result<
+                types::CanvasDataSummaryCanvasId,
+                ::std::string::String,
+            >,
+            ending_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                canvas_id: Err("canvas_id was not initialized".to_string()),
-                ending_at: Err("ending_at was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                canvas_id: canvas_id,
+                ending_at: ending_at,
                 include_deleted_step_data: Ok(None),
                 include_step_breakdown: Ok(None),
                 include_variant_breakdown: Ok(None),
@@ -8196,92 +8902,67 @@ pub mod builder {
                 starting_at: Ok(None),
             }
         }
-        pub fn canvas_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasDataSummaryCanvasId>,
-        {
-            self.canvas_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasDataSummaryCanvasId` for canvas_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn ending_at<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-        {
-            self.ending_at = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
         pub fn include_deleted_step_data<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_deleted_step_data = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_deleted_step_data failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `include_deleted_step_data` (bool): {}", e)
                 });
             self
         }
         pub fn include_step_breakdown<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_step_breakdown = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_step_breakdown failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_step_breakdown` (bool): {}", e));
             self
         }
         pub fn include_variant_breakdown<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_variant_breakdown = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_variant_breakdown failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `include_variant_breakdown` (bool): {}", e)
                 });
             self
         }
         pub fn length<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
         {
             self.length = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `length` (NonZeroU64): {}", e));
             self
         }
         pub fn starting_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.starting_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for starting_at failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `starting_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/canvas/data_summary`
@@ -8301,6 +8982,7 @@ pub mod builder {
                 length,
                 starting_at,
             } = self;
+            let client = &client;
             let canvas_id = canvas_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let include_deleted_step_data = include_deleted_step_data
@@ -8367,42 +9049,36 @@ pub mod builder {
     ///
     /// [`Client::canvas_details`]: super::Client::canvas_details
     #[derive(Debug, Clone)]
-    pub struct CanvasDetails<'a> {
-        client: &'a super::Client,
+    pub struct CanvasDetails {
+        client: super::Client,
         canvas_id: Result<types::CanvasDetailsCanvasId, String>,
         post_launch_draft_version: Result<Option<bool>, String>,
     }
     #[cfg(feature = "canvas")]
-    impl<'a> CanvasDetails<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasDetails {
+        pub(crate) fn new(
+            client: &super::Client,
+            canvas_id: ::std::result::Result<
+                types::CanvasDetailsCanvasId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                canvas_id: Err("canvas_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                canvas_id: canvas_id,
                 post_launch_draft_version: Ok(None),
             }
-        }
-        pub fn canvas_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasDetailsCanvasId>,
-        {
-            self.canvas_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasDetailsCanvasId` for canvas_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.post_launch_draft_version = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for post_launch_draft_version failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `post_launch_draft_version` (bool): {}", e)
                 });
             self
         }
@@ -8414,6 +9090,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, canvas_id, post_launch_draft_version } = self;
+            let client = &client;
             let canvas_id = canvas_id.map_err(Error::InvalidRequest)?;
             let post_launch_draft_version = post_launch_draft_version
                 .map_err(Error::InvalidRequest)?;
@@ -8458,8 +9135,8 @@ pub mod builder {
     ///
     /// [`Client::canvas_list`]: super::Client::canvas_list
     #[derive(Debug, Clone)]
-    pub struct CanvasList<'a> {
-        client: &'a super::Client,
+    pub struct CanvasList {
+        client: super::Client,
         include_archived: Result<Option<bool>, String>,
         last_edit_time_gt: Result<
             Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -8469,10 +9146,10 @@ pub mod builder {
         sort_direction: Result<Option<types::ExportSortDirection>, String>,
     }
     #[cfg(feature = "canvas")]
-    impl<'a> CanvasList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 include_archived: Ok(None),
                 last_edit_time_gt: Ok(None),
                 page: Ok(None),
@@ -8482,48 +9159,50 @@ pub mod builder {
         pub fn include_archived<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_archived = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_archived failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_archived` (bool): {}", e));
             self
         }
         pub fn last_edit_time_gt<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.last_edit_time_gt = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for last_edit_time_gt failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `last_edit_time_gt` (DateTime): {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         pub fn sort_direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportSortDirection>,
+            <V as ::std::convert::TryInto<
+                types::ExportSortDirection,
+            >>::Error: ::std::fmt::Display,
         {
             self.sort_direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportSortDirection` for sort_direction failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `sort_direction` (ExportSortDirection): {}", e)
                 });
             self
         }
@@ -8538,6 +9217,7 @@ pub mod builder {
                 page,
                 sort_direction,
             } = self;
+            let client = &client;
             let include_archived = include_archived.map_err(Error::InvalidRequest)?;
             let last_edit_time_gt = last_edit_time_gt.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -8595,57 +9275,40 @@ pub mod builder {
     ///
     /// [`Client::segments_data_series`]: super::Client::segments_data_series
     #[derive(Debug, Clone)]
-    pub struct SegmentsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct SegmentsDataSeries {
+        client: super::Client,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
         segment_id: Result<types::SegmentsDataSeriesSegmentId, String>,
     }
     #[cfg(feature = "segments")]
-    impl<'a> SegmentsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SegmentsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+            segment_id: ::std::result::Result<
+                types::SegmentsDataSeriesSegmentId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
-                segment_id: Err("segment_id was not initialized".to_string()),
+                length: length,
+                segment_id: segment_id,
             }
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn segment_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SegmentsDataSeriesSegmentId>,
-        {
-            self.segment_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SegmentsDataSeriesSegmentId` for segment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/segments/data_series`
@@ -8656,6 +9319,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, ending_at, length, segment_id } = self;
+            let client = &client;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
@@ -8696,29 +9360,23 @@ pub mod builder {
     ///
     /// [`Client::segments_details`]: super::Client::segments_details
     #[derive(Debug, Clone)]
-    pub struct SegmentsDetails<'a> {
-        client: &'a super::Client,
+    pub struct SegmentsDetails {
+        client: super::Client,
         segment_id: Result<types::SegmentsDetailsSegmentId, String>,
     }
     #[cfg(feature = "segments")]
-    impl<'a> SegmentsDetails<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SegmentsDetails {
+        pub(crate) fn new(
+            client: &super::Client,
+            segment_id: ::std::result::Result<
+                types::SegmentsDetailsSegmentId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                segment_id: Err("segment_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                segment_id: segment_id,
             }
-        }
-        pub fn segment_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SegmentsDetailsSegmentId>,
-        {
-            self.segment_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SegmentsDetailsSegmentId` for segment_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/segments/details`
         pub async fn send(
@@ -8728,6 +9386,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, segment_id } = self;
+            let client = &client;
             let segment_id = segment_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/segments/details"].concat();
             #[allow(unused_mut)]
@@ -8764,16 +9423,16 @@ pub mod builder {
     ///
     /// [`Client::segments_list`]: super::Client::segments_list
     #[derive(Debug, Clone)]
-    pub struct SegmentsList<'a> {
-        client: &'a super::Client,
+    pub struct SegmentsList {
+        client: super::Client,
         page: Result<Option<u64>, String>,
         sort_direction: Result<Option<types::ExportSortDirection>, String>,
     }
     #[cfg(feature = "segments")]
-    impl<'a> SegmentsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SegmentsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 page: Ok(None),
                 sort_direction: Ok(None),
             }
@@ -8781,23 +9440,26 @@ pub mod builder {
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         pub fn sort_direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportSortDirection>,
+            <V as ::std::convert::TryInto<
+                types::ExportSortDirection,
+            >>::Error: ::std::fmt::Display,
         {
             self.sort_direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportSortDirection` for sort_direction failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `sort_direction` (ExportSortDirection): {}", e)
                 });
             self
         }
@@ -8809,6 +9471,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, page, sort_direction } = self;
+            let client = &client;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/segments/list"].concat();
@@ -8852,8 +9515,8 @@ pub mod builder {
     ///
     /// [`Client::sessions_data_series`]: super::Client::sessions_data_series
     #[derive(Debug, Clone)]
-    pub struct SessionsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct SessionsDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
@@ -8861,13 +9524,16 @@ pub mod builder {
         unit: Result<Option<types::ExportTimeUnit>, String>,
     }
     #[cfg(feature = "sessions")]
-    impl<'a> SessionsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SessionsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
                 segment_id: Ok(None),
                 unit: Ok(None),
             }
@@ -8875,64 +9541,53 @@ pub mod builder {
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         pub fn segment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.segment_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for segment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `segment_id` (String): {}", e));
             self
         }
         pub fn unit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportTimeUnit>,
+            <V as ::std::convert::TryInto<
+                types::ExportTimeUnit,
+            >>::Error: ::std::fmt::Display,
         {
             self.unit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportTimeUnit` for unit failed".to_string()
-                });
+                .map_err(|e| format!("invalid `unit` (ExportTimeUnit): {}", e));
             self
         }
         ///Sends a `GET` request to `/sessions/data_series`
@@ -8943,6 +9598,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length, segment_id, unit } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -8987,8 +9643,8 @@ pub mod builder {
     ///
     /// [`Client::events_data_series`]: super::Client::events_data_series
     #[derive(Debug, Clone)]
-    pub struct EventsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct EventsDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         event: Result<types::EventsDataSeriesEvent, String>,
@@ -8997,14 +9653,21 @@ pub mod builder {
         unit: Result<Option<types::ExportTimeUnit>, String>,
     }
     #[cfg(feature = "custom-events")]
-    impl<'a> EventsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EventsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            event: ::std::result::Result<
+                types::EventsDataSeriesEvent,
+                ::std::string::String,
+            >,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                event: Err("event was not initialized".to_string()),
-                length: Err("length was not initialized".to_string()),
+                event: event,
+                length: length,
                 segment_id: Ok(None),
                 unit: Ok(None),
             }
@@ -9012,75 +9675,53 @@ pub mod builder {
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn event<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EventsDataSeriesEvent>,
-        {
-            self.event = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `EventsDataSeriesEvent` for event failed".to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         pub fn segment_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.segment_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for segment_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `segment_id` (String): {}", e));
             self
         }
         pub fn unit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportTimeUnit>,
+            <V as ::std::convert::TryInto<
+                types::ExportTimeUnit,
+            >>::Error: ::std::fmt::Display,
         {
             self.unit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportTimeUnit` for unit failed".to_string()
-                });
+                .map_err(|e| format!("invalid `unit` (ExportTimeUnit): {}", e));
             self
         }
         ///Sends a `GET` request to `/events/data_series`
@@ -9091,6 +9732,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, event, length, segment_id, unit } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let event = event.map_err(Error::InvalidRequest)?;
@@ -9137,26 +9779,27 @@ pub mod builder {
     ///
     /// [`Client::events_list`]: super::Client::events_list
     #[derive(Debug, Clone)]
-    pub struct EventsList<'a> {
-        client: &'a super::Client,
+    pub struct EventsList {
+        client: super::Client,
         page: Result<Option<u64>, String>,
     }
     #[cfg(feature = "custom-events")]
-    impl<'a> EventsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EventsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 page: Ok(None),
             }
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/events/list`
@@ -9164,6 +9807,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::EventsListResponse>, Error<types::BrazeError>> {
             let Self { client, page } = self;
+            let client = &client;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/events/list"].concat();
             #[allow(unused_mut)]
@@ -9200,58 +9844,49 @@ pub mod builder {
     ///
     /// [`Client::kpi_dau_data_series`]: super::Client::kpi_dau_data_series
     #[derive(Debug, Clone)]
-    pub struct KpiDauDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct KpiDauDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
     }
     #[cfg(feature = "kpis")]
-    impl<'a> KpiDauDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl KpiDauDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
             }
         }
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/kpi/dau/data_series`
@@ -9262,6 +9897,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -9302,58 +9938,49 @@ pub mod builder {
     ///
     /// [`Client::kpi_mau_data_series`]: super::Client::kpi_mau_data_series
     #[derive(Debug, Clone)]
-    pub struct KpiMauDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct KpiMauDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
     }
     #[cfg(feature = "kpis")]
-    impl<'a> KpiMauDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl KpiMauDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
             }
         }
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/kpi/mau/data_series`
@@ -9364,6 +9991,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -9404,58 +10032,49 @@ pub mod builder {
     ///
     /// [`Client::kpi_new_users_data_series`]: super::Client::kpi_new_users_data_series
     #[derive(Debug, Clone)]
-    pub struct KpiNewUsersDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct KpiNewUsersDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
     }
     #[cfg(feature = "kpis")]
-    impl<'a> KpiNewUsersDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl KpiNewUsersDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
             }
         }
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/kpi/new_users/data_series`
@@ -9466,6 +10085,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -9506,58 +10126,49 @@ pub mod builder {
     ///
     /// [`Client::kpi_uninstalls_data_series`]: super::Client::kpi_uninstalls_data_series
     #[derive(Debug, Clone)]
-    pub struct KpiUninstallsDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct KpiUninstallsDataSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
     }
     #[cfg(feature = "kpis")]
-    impl<'a> KpiUninstallsDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl KpiUninstallsDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
             }
         }
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         ///Sends a `GET` request to `/kpi/uninstalls/data_series`
@@ -9568,6 +10179,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -9608,70 +10220,55 @@ pub mod builder {
     ///
     /// [`Client::feed_data_series`]: super::Client::feed_data_series
     #[derive(Debug, Clone)]
-    pub struct FeedDataSeries<'a> {
-        client: &'a super::Client,
+    pub struct FeedDataSeries {
+        client: super::Client,
         card_id: Result<types::FeedDataSeriesCardId, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
         unit: Result<Option<types::ExportTimeUnit>, String>,
     }
     #[cfg(feature = "news-feed")]
-    impl<'a> FeedDataSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl FeedDataSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            card_id: ::std::result::Result<
+                types::FeedDataSeriesCardId,
+                ::std::string::String,
+            >,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                card_id: Err("card_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                card_id: card_id,
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
                 unit: Ok(None),
             }
-        }
-        pub fn card_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::FeedDataSeriesCardId>,
-        {
-            self.card_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `FeedDataSeriesCardId` for card_id failed".to_string()
-                });
-            self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         pub fn unit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportTimeUnit>,
+            <V as ::std::convert::TryInto<
+                types::ExportTimeUnit,
+            >>::Error: ::std::fmt::Display,
         {
             self.unit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportTimeUnit` for unit failed".to_string()
-                });
+                .map_err(|e| format!("invalid `unit` (ExportTimeUnit): {}", e));
             self
         }
         ///Sends a `GET` request to `/feed/data_series`
@@ -9682,6 +10279,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, card_id, ending_at, length, unit } = self;
+            let client = &client;
             let card_id = card_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -9724,28 +10322,23 @@ pub mod builder {
     ///
     /// [`Client::feed_details`]: super::Client::feed_details
     #[derive(Debug, Clone)]
-    pub struct FeedDetails<'a> {
-        client: &'a super::Client,
+    pub struct FeedDetails {
+        client: super::Client,
         card_id: Result<types::FeedDetailsCardId, String>,
     }
     #[cfg(feature = "news-feed")]
-    impl<'a> FeedDetails<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl FeedDetails {
+        pub(crate) fn new(
+            client: &super::Client,
+            card_id: ::std::result::Result<
+                types::FeedDetailsCardId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                card_id: Err("card_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                card_id: card_id,
             }
-        }
-        pub fn card_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::FeedDetailsCardId>,
-        {
-            self.card_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `FeedDetailsCardId` for card_id failed".to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/feed/details`
         pub async fn send(
@@ -9755,6 +10348,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, card_id } = self;
+            let client = &client;
             let card_id = card_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/feed/details"].concat();
             #[allow(unused_mut)]
@@ -9791,17 +10385,17 @@ pub mod builder {
     ///
     /// [`Client::feed_list`]: super::Client::feed_list
     #[derive(Debug, Clone)]
-    pub struct FeedList<'a> {
-        client: &'a super::Client,
+    pub struct FeedList {
+        client: super::Client,
         include_archived: Result<Option<bool>, String>,
         page: Result<Option<u64>, String>,
         sort_direction: Result<Option<types::ExportSortDirection>, String>,
     }
     #[cfg(feature = "news-feed")]
-    impl<'a> FeedList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl FeedList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 include_archived: Ok(None),
                 page: Ok(None),
                 sort_direction: Ok(None),
@@ -9810,35 +10404,37 @@ pub mod builder {
         pub fn include_archived<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.include_archived = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_archived failed".to_string()
-                });
+                .map_err(|e| format!("invalid `include_archived` (bool): {}", e));
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         pub fn sort_direction<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportSortDirection>,
+            <V as ::std::convert::TryInto<
+                types::ExportSortDirection,
+            >>::Error: ::std::fmt::Display,
         {
             self.sort_direction = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportSortDirection` for sort_direction failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `sort_direction` (ExportSortDirection): {}", e)
                 });
             self
         }
@@ -9847,6 +10443,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::FeedListResponse>, Error<types::BrazeError>> {
             let Self { client, include_archived, page, sort_direction } = self;
+            let client = &client;
             let include_archived = include_archived.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let sort_direction = sort_direction.map_err(Error::InvalidRequest)?;
@@ -9897,26 +10494,27 @@ pub mod builder {
     ///
     /// [`Client::purchases_product_list`]: super::Client::purchases_product_list
     #[derive(Debug, Clone)]
-    pub struct PurchasesProductList<'a> {
-        client: &'a super::Client,
+    pub struct PurchasesProductList {
+        client: super::Client,
         page: Result<Option<u64>, String>,
     }
     #[cfg(feature = "purchases")]
-    impl<'a> PurchasesProductList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl PurchasesProductList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 page: Ok(None),
             }
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `u64` for page failed".to_string());
+                .map_err(|e| format!("invalid `page` (u64): {}", e));
             self
         }
         ///Sends a `GET` request to `/purchases/product_list`
@@ -9927,6 +10525,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, page } = self;
+            let client = &client;
             let page = page.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/purchases/product_list"].concat();
             #[allow(unused_mut)]
@@ -9963,29 +10562,29 @@ pub mod builder {
     ///
     /// [`Client::custom_attributes_list`]: super::Client::custom_attributes_list
     #[derive(Debug, Clone)]
-    pub struct CustomAttributesList<'a> {
-        client: &'a super::Client,
+    pub struct CustomAttributesList {
+        client: super::Client,
         cursor: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "custom-attributes")]
-    impl<'a> CustomAttributesList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CustomAttributesList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 cursor: Ok(None),
             }
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `cursor` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/custom_attributes`
@@ -9996,6 +10595,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, cursor } = self;
+            let client = &client;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/custom_attributes"].concat();
             #[allow(unused_mut)]
@@ -10032,29 +10632,29 @@ pub mod builder {
     ///
     /// [`Client::custom_events_list`]: super::Client::custom_events_list
     #[derive(Debug, Clone)]
-    pub struct CustomEventsList<'a> {
-        client: &'a super::Client,
+    pub struct CustomEventsList {
+        client: super::Client,
         cursor: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "custom-events")]
-    impl<'a> CustomEventsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CustomEventsList {
+        pub(crate) fn new(client: &super::Client) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 cursor: Ok(None),
             }
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.cursor = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cursor failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `cursor` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/events`
@@ -10065,6 +10665,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, cursor } = self;
+            let client = &client;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/events"].concat();
             #[allow(unused_mut)]
@@ -10101,8 +10702,8 @@ pub mod builder {
     ///
     /// [`Client::purchases_quantity_series`]: super::Client::purchases_quantity_series
     #[derive(Debug, Clone)]
-    pub struct PurchasesQuantitySeries<'a> {
-        client: &'a super::Client,
+    pub struct PurchasesQuantitySeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
@@ -10110,13 +10711,16 @@ pub mod builder {
         unit: Result<Option<types::ExportTimeUnit>, String>,
     }
     #[cfg(feature = "purchases")]
-    impl<'a> PurchasesQuantitySeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl PurchasesQuantitySeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
                 product: Ok(None),
                 unit: Ok(None),
             }
@@ -10124,64 +10728,53 @@ pub mod builder {
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         pub fn product<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.product = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for product failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `product` (String): {}", e));
             self
         }
         pub fn unit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportTimeUnit>,
+            <V as ::std::convert::TryInto<
+                types::ExportTimeUnit,
+            >>::Error: ::std::fmt::Display,
         {
             self.unit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportTimeUnit` for unit failed".to_string()
-                });
+                .map_err(|e| format!("invalid `unit` (ExportTimeUnit): {}", e));
             self
         }
         ///Sends a `GET` request to `/purchases/quantity_series`
@@ -10192,6 +10785,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length, product, unit } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -10236,8 +10830,8 @@ pub mod builder {
     ///
     /// [`Client::purchases_revenue_series`]: super::Client::purchases_revenue_series
     #[derive(Debug, Clone)]
-    pub struct PurchasesRevenueSeries<'a> {
-        client: &'a super::Client,
+    pub struct PurchasesRevenueSeries {
+        client: super::Client,
         app_id: Result<Option<::std::string::String>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         length: Result<::std::num::NonZeroU64, String>,
@@ -10245,13 +10839,16 @@ pub mod builder {
         unit: Result<Option<types::ExportTimeUnit>, String>,
     }
     #[cfg(feature = "purchases")]
-    impl<'a> PurchasesRevenueSeries<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl PurchasesRevenueSeries {
+        pub(crate) fn new(
+            client: &super::Client,
+            length: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 app_id: Ok(None),
                 ending_at: Ok(None),
-                length: Err("length was not initialized".to_string()),
+                length: length,
                 product: Ok(None),
                 unit: Ok(None),
             }
@@ -10259,64 +10856,53 @@ pub mod builder {
         pub fn app_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.app_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for app_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `app_id` (String): {}", e));
             self
         }
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            <V as ::std::convert::TryInto<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >>::Error: ::std::fmt::Display,
         {
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn length<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
-        {
-            self.length = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for length failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `ending_at` (DateTime): {}", e));
             self
         }
         pub fn product<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.product = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for product failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `product` (String): {}", e));
             self
         }
         pub fn unit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ExportTimeUnit>,
+            <V as ::std::convert::TryInto<
+                types::ExportTimeUnit,
+            >>::Error: ::std::fmt::Display,
         {
             self.unit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ExportTimeUnit` for unit failed".to_string()
-                });
+                .map_err(|e| format!("invalid `unit` (ExportTimeUnit): {}", e));
             self
         }
         ///Sends a `GET` request to `/purchases/revenue_series`
@@ -10327,6 +10913,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id, ending_at, length, product, unit } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let ending_at = ending_at.map_err(Error::InvalidRequest)?;
             let length = length.map_err(Error::InvalidRequest)?;
@@ -10371,35 +10958,23 @@ pub mod builder {
     ///
     /// [`Client::segments_export_cancel`]: super::Client::segments_export_cancel
     #[derive(Debug, Clone)]
-    pub struct SegmentsExportCancel<'a> {
-        client: &'a super::Client,
+    pub struct SegmentsExportCancel {
+        client: super::Client,
         body: Result<types::SegmentsExportCancelRequest, String>,
     }
     #[cfg(feature = "segments")]
-    impl<'a> SegmentsExportCancel<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SegmentsExportCancelRequest>,
-            <V as std::convert::TryInto<
+    impl SegmentsExportCancel {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SegmentsExportCancelRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SegmentsExportCancelRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10418,6 +10993,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/export/segment/cancel"].concat();
             #[allow(unused_mut)]
@@ -10454,35 +11030,23 @@ pub mod builder {
     ///
     /// [`Client::campaigns_duplicate`]: super::Client::campaigns_duplicate
     #[derive(Debug, Clone)]
-    pub struct CampaignsDuplicate<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsDuplicate {
+        client: super::Client,
         body: Result<types::CampaignsDuplicateRequest, String>,
     }
     #[cfg(feature = "campaigns")]
-    impl<'a> CampaignsDuplicate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsDuplicateRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignsDuplicate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignsDuplicateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignsDuplicateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10501,6 +11065,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/duplicate"].concat();
             #[allow(unused_mut)]
@@ -10537,34 +11102,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_duplicate`]: super::Client::canvas_duplicate
     #[derive(Debug, Clone)]
-    pub struct CanvasDuplicate<'a> {
-        client: &'a super::Client,
+    pub struct CanvasDuplicate {
+        client: super::Client,
         body: Result<types::CanvasDuplicateRequest, String>,
     }
     #[cfg(feature = "canvas")]
-    impl<'a> CanvasDuplicate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasDuplicateRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasDuplicate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasDuplicateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasDuplicateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10583,6 +11137,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/duplicate"].concat();
             #[allow(unused_mut)]
@@ -10619,35 +11174,23 @@ pub mod builder {
     ///
     /// [`Client::media_library_create`]: super::Client::media_library_create
     #[derive(Debug, Clone)]
-    pub struct MediaLibraryCreate<'a> {
-        client: &'a super::Client,
+    pub struct MediaLibraryCreate {
+        client: super::Client,
         body: Result<types::MediaLibraryCreateRequest, String>,
     }
     #[cfg(feature = "media-library")]
-    impl<'a> MediaLibraryCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MediaLibraryCreateRequest>,
-            <V as std::convert::TryInto<
+    impl MediaLibraryCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MediaLibraryCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `MediaLibraryCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10666,6 +11209,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/media_library/create"].concat();
             #[allow(unused_mut)]
@@ -10702,35 +11246,23 @@ pub mod builder {
     ///
     /// [`Client::media_library_replace_file`]: super::Client::media_library_replace_file
     #[derive(Debug, Clone)]
-    pub struct MediaLibraryReplaceFile<'a> {
-        client: &'a super::Client,
+    pub struct MediaLibraryReplaceFile {
+        client: super::Client,
         body: Result<types::MediaLibraryReplaceFileRequest, String>,
     }
     #[cfg(feature = "media-library")]
-    impl<'a> MediaLibraryReplaceFile<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MediaLibraryReplaceFileRequest>,
-            <V as std::convert::TryInto<
+    impl MediaLibraryReplaceFile {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MediaLibraryReplaceFileRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `MediaLibraryReplaceFileRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10749,6 +11281,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/media_library/replace_file"].concat();
             #[allow(unused_mut)]
@@ -10785,32 +11318,23 @@ pub mod builder {
     ///
     /// [`Client::messages_send`]: super::Client::messages_send
     #[derive(Debug, Clone)]
-    pub struct MessagesSend<'a> {
-        client: &'a super::Client,
+    pub struct MessagesSend {
+        client: super::Client,
         body: Result<types::MessagesSendRequest, String>,
     }
     #[cfg(feature = "send-messages")]
-    impl<'a> MessagesSend<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MessagesSendRequest>,
-            <V as std::convert::TryInto<
+    impl MessagesSend {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MessagesSendRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `MessagesSendRequest` for body failed: {}", s)
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10829,6 +11353,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/send"].concat();
             #[allow(unused_mut)]
@@ -10865,35 +11390,23 @@ pub mod builder {
     ///
     /// [`Client::campaigns_trigger_send`]: super::Client::campaigns_trigger_send
     #[derive(Debug, Clone)]
-    pub struct CampaignsTriggerSend<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsTriggerSend {
+        client: super::Client,
         body: Result<types::CampaignsTriggerSendRequest, String>,
     }
     #[cfg(feature = "send-messages")]
-    impl<'a> CampaignsTriggerSend<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsTriggerSendRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignsTriggerSend {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignsTriggerSendRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignsTriggerSendRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10912,6 +11425,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/trigger/send"].concat();
             #[allow(unused_mut)]
@@ -10948,34 +11462,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_trigger_send`]: super::Client::canvas_trigger_send
     #[derive(Debug, Clone)]
-    pub struct CanvasTriggerSend<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTriggerSend {
+        client: super::Client,
         body: Result<types::CanvasTriggerSendRequest, String>,
     }
     #[cfg(feature = "send-messages")]
-    impl<'a> CanvasTriggerSend<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTriggerSendRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasTriggerSend {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasTriggerSendRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasTriggerSendRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -10994,6 +11497,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/trigger/send"].concat();
             #[allow(unused_mut)]
@@ -11030,34 +11534,23 @@ pub mod builder {
     ///
     /// [`Client::sends_id_create`]: super::Client::sends_id_create
     #[derive(Debug, Clone)]
-    pub struct SendsIdCreate<'a> {
-        client: &'a super::Client,
+    pub struct SendsIdCreate {
+        client: super::Client,
         body: Result<types::SendsIdCreateRequest, String>,
     }
     #[cfg(feature = "send-messages")]
-    impl<'a> SendsIdCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SendsIdCreateRequest>,
-            <V as std::convert::TryInto<
+    impl SendsIdCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SendsIdCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SendsIdCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11076,6 +11569,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/sends/id/create"].concat();
             #[allow(unused_mut)]
@@ -11112,49 +11606,29 @@ pub mod builder {
     ///
     /// [`Client::transactional_campaign_send`]: super::Client::transactional_campaign_send
     #[derive(Debug, Clone)]
-    pub struct TransactionalCampaignSend<'a> {
-        client: &'a super::Client,
+    pub struct TransactionalCampaignSend {
+        client: super::Client,
         campaign_id: Result<types::TransactionalCampaignSendCampaignId, String>,
         body: Result<types::TransactionalCampaignSendRequest, String>,
     }
     #[cfg(feature = "send-messages")]
-    impl<'a> TransactionalCampaignSend<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TransactionalCampaignSendCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `TransactionalCampaignSendCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::TransactionalCampaignSendRequest>,
-            <V as std::convert::TryInto<
+    impl TransactionalCampaignSend {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::TransactionalCampaignSendCampaignId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::TransactionalCampaignSendRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `TransactionalCampaignSendRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11173,6 +11647,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, campaign_id, body } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [
@@ -11216,35 +11691,23 @@ pub mod builder {
     ///
     /// [`Client::messages_schedule_create`]: super::Client::messages_schedule_create
     #[derive(Debug, Clone)]
-    pub struct MessagesScheduleCreate<'a> {
-        client: &'a super::Client,
+    pub struct MessagesScheduleCreate {
+        client: super::Client,
         body: Result<types::MessagesScheduleCreateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> MessagesScheduleCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MessagesScheduleCreateRequest>,
-            <V as std::convert::TryInto<
+    impl MessagesScheduleCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MessagesScheduleCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `MessagesScheduleCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11263,6 +11726,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/schedule/create"].concat();
             #[allow(unused_mut)]
@@ -11299,35 +11763,23 @@ pub mod builder {
     ///
     /// [`Client::messages_schedule_update`]: super::Client::messages_schedule_update
     #[derive(Debug, Clone)]
-    pub struct MessagesScheduleUpdate<'a> {
-        client: &'a super::Client,
+    pub struct MessagesScheduleUpdate {
+        client: super::Client,
         body: Result<types::MessagesScheduleUpdateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> MessagesScheduleUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MessagesScheduleUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl MessagesScheduleUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MessagesScheduleUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `MessagesScheduleUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11346,6 +11798,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/schedule/update"].concat();
             #[allow(unused_mut)]
@@ -11382,35 +11835,23 @@ pub mod builder {
     ///
     /// [`Client::messages_schedule_delete`]: super::Client::messages_schedule_delete
     #[derive(Debug, Clone)]
-    pub struct MessagesScheduleDelete<'a> {
-        client: &'a super::Client,
+    pub struct MessagesScheduleDelete {
+        client: super::Client,
         body: Result<types::MessagesScheduleDeleteRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> MessagesScheduleDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::MessagesScheduleDeleteRequest>,
-            <V as std::convert::TryInto<
+    impl MessagesScheduleDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::MessagesScheduleDeleteRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `MessagesScheduleDeleteRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11429,6 +11870,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/schedule/delete"].concat();
             #[allow(unused_mut)]
@@ -11465,35 +11907,23 @@ pub mod builder {
     ///
     /// [`Client::campaigns_trigger_schedule_create`]: super::Client::campaigns_trigger_schedule_create
     #[derive(Debug, Clone)]
-    pub struct CampaignsTriggerScheduleCreate<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsTriggerScheduleCreate {
+        client: super::Client,
         body: Result<types::CampaignsTriggerScheduleCreateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CampaignsTriggerScheduleCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsTriggerScheduleCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignsTriggerScheduleCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignsTriggerScheduleCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignsTriggerScheduleCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11512,6 +11942,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/create"]
                 .concat();
@@ -11549,35 +11980,23 @@ pub mod builder {
     ///
     /// [`Client::campaigns_trigger_schedule_update`]: super::Client::campaigns_trigger_schedule_update
     #[derive(Debug, Clone)]
-    pub struct CampaignsTriggerScheduleUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsTriggerScheduleUpdate {
+        client: super::Client,
         body: Result<types::CampaignsTriggerScheduleUpdateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CampaignsTriggerScheduleUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsTriggerScheduleUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignsTriggerScheduleUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignsTriggerScheduleUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignsTriggerScheduleUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11596,6 +12015,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/update"]
                 .concat();
@@ -11633,35 +12053,23 @@ pub mod builder {
     ///
     /// [`Client::campaigns_trigger_schedule_delete`]: super::Client::campaigns_trigger_schedule_delete
     #[derive(Debug, Clone)]
-    pub struct CampaignsTriggerScheduleDelete<'a> {
-        client: &'a super::Client,
+    pub struct CampaignsTriggerScheduleDelete {
+        client: super::Client,
         body: Result<types::CampaignsTriggerScheduleDeleteRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CampaignsTriggerScheduleDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignsTriggerScheduleDeleteRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignsTriggerScheduleDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignsTriggerScheduleDeleteRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignsTriggerScheduleDeleteRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11680,6 +12088,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/trigger/schedule/delete"]
                 .concat();
@@ -11717,35 +12126,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_trigger_schedule_create`]: super::Client::canvas_trigger_schedule_create
     #[derive(Debug, Clone)]
-    pub struct CanvasTriggerScheduleCreate<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTriggerScheduleCreate {
+        client: super::Client,
         body: Result<types::CanvasTriggerScheduleCreateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CanvasTriggerScheduleCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTriggerScheduleCreateRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasTriggerScheduleCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasTriggerScheduleCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasTriggerScheduleCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11764,6 +12161,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/create"]
                 .concat();
@@ -11801,35 +12199,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_trigger_schedule_update`]: super::Client::canvas_trigger_schedule_update
     #[derive(Debug, Clone)]
-    pub struct CanvasTriggerScheduleUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTriggerScheduleUpdate {
+        client: super::Client,
         body: Result<types::CanvasTriggerScheduleUpdateRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CanvasTriggerScheduleUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTriggerScheduleUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasTriggerScheduleUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasTriggerScheduleUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasTriggerScheduleUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11848,6 +12234,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/update"]
                 .concat();
@@ -11885,35 +12272,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_trigger_schedule_delete`]: super::Client::canvas_trigger_schedule_delete
     #[derive(Debug, Clone)]
-    pub struct CanvasTriggerScheduleDelete<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTriggerScheduleDelete {
+        client: super::Client,
         body: Result<types::CanvasTriggerScheduleDeleteRequest, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> CanvasTriggerScheduleDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTriggerScheduleDeleteRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasTriggerScheduleDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasTriggerScheduleDeleteRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasTriggerScheduleDeleteRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -11932,6 +12307,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/trigger/schedule/delete"]
                 .concat();
@@ -11969,29 +12345,23 @@ pub mod builder {
     ///
     /// [`Client::messages_scheduled_broadcasts_list`]: super::Client::messages_scheduled_broadcasts_list
     #[derive(Debug, Clone)]
-    pub struct MessagesScheduledBroadcastsList<'a> {
-        client: &'a super::Client,
+    pub struct MessagesScheduledBroadcastsList {
+        client: super::Client,
         end_time: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
     }
     #[cfg(feature = "schedule-messages")]
-    impl<'a> MessagesScheduledBroadcastsList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl MessagesScheduledBroadcastsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            end_time: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                end_time: Err("end_time was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                end_time: end_time,
             }
-        }
-        pub fn end_time<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-        {
-            self.end_time = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_time failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/messages/scheduled_broadcasts`
         pub async fn send(
@@ -12001,6 +12371,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, end_time } = self;
+            let client = &client;
             let end_time = end_time.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/scheduled_broadcasts"]
                 .concat();
@@ -12038,35 +12409,23 @@ pub mod builder {
     ///
     /// [`Client::live_activity_update`]: super::Client::live_activity_update
     #[derive(Debug, Clone)]
-    pub struct LiveActivityUpdate<'a> {
-        client: &'a super::Client,
+    pub struct LiveActivityUpdate {
+        client: super::Client,
         body: Result<types::LiveActivityUpdateRequest, String>,
     }
     #[cfg(feature = "live-activities")]
-    impl<'a> LiveActivityUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LiveActivityUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl LiveActivityUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::LiveActivityUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `LiveActivityUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12085,6 +12444,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/live_activity/update"]
                 .concat();
@@ -12122,34 +12482,23 @@ pub mod builder {
     ///
     /// [`Client::live_activity_start`]: super::Client::live_activity_start
     #[derive(Debug, Clone)]
-    pub struct LiveActivityStart<'a> {
-        client: &'a super::Client,
+    pub struct LiveActivityStart {
+        client: super::Client,
         body: Result<types::LiveActivityStartRequest, String>,
     }
     #[cfg(feature = "live-activities")]
-    impl<'a> LiveActivityStart<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::LiveActivityStartRequest>,
-            <V as std::convert::TryInto<
+    impl LiveActivityStart {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::LiveActivityStartRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `LiveActivityStartRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12168,6 +12517,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/messages/live_activity/start"]
                 .concat();
@@ -12205,45 +12555,29 @@ pub mod builder {
     ///
     /// [`Client::preference_center_url_generate`]: super::Client::preference_center_url_generate
     #[derive(Debug, Clone)]
-    pub struct PreferenceCenterUrlGenerate<'a> {
-        client: &'a super::Client,
+    pub struct PreferenceCenterUrlGenerate {
+        client: super::Client,
         preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
         user_id: Result<types::PreferenceCenterUrlGenerateUserId, String>,
     }
     #[cfg(feature = "preference-center")]
-    impl<'a> PreferenceCenterUrlGenerate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl PreferenceCenterUrlGenerate {
+        pub(crate) fn new(
+            client: &super::Client,
+            preference_center_external_id: ::std::result::Result<
+                types::PreferenceCenterApiId,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                types::PreferenceCenterUrlGenerateUserId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                preference_center_external_id: Err(
-                    "preference_center_external_id was not initialized".to_string(),
-                ),
-                user_id: Err("user_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                preference_center_external_id: preference_center_external_id,
+                user_id: user_id,
             }
-        }
-        pub fn preference_center_external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterApiId>,
-        {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn user_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterUrlGenerateUserId>,
-        {
-            self.user_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterUrlGenerateUserId` for user_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}/url/{userID}`
         pub async fn send(
@@ -12253,6 +12587,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, preference_center_external_id, user_id } = self;
+            let client = &client;
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
             let user_id = user_id.map_err(Error::InvalidRequest)?;
@@ -12297,13 +12632,15 @@ pub mod builder {
     ///
     /// [`Client::preference_centers_list`]: super::Client::preference_centers_list
     #[derive(Debug, Clone)]
-    pub struct PreferenceCentersList<'a> {
-        client: &'a super::Client,
+    pub struct PreferenceCentersList {
+        client: super::Client,
     }
     #[cfg(feature = "preference-center")]
-    impl<'a> PreferenceCentersList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+    impl PreferenceCentersList {
+        pub(crate) fn new(client: &super::Client) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+            }
         }
         ///Sends a `GET` request to `/preference_center/v1/list`
         pub async fn send(
@@ -12313,6 +12650,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client } = self;
+            let client = &client;
             let url = [client.baseurl.as_str(), "/preference_center/v1/list"].concat();
             #[allow(unused_mut)]
             let mut request = client
@@ -12347,31 +12685,23 @@ pub mod builder {
     ///
     /// [`Client::preference_center_get`]: super::Client::preference_center_get
     #[derive(Debug, Clone)]
-    pub struct PreferenceCenterGet<'a> {
-        client: &'a super::Client,
+    pub struct PreferenceCenterGet {
+        client: super::Client,
         preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
     }
     #[cfg(feature = "preference-center")]
-    impl<'a> PreferenceCenterGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl PreferenceCenterGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            preference_center_external_id: ::std::result::Result<
+                types::PreferenceCenterApiId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                preference_center_external_id: Err(
-                    "preference_center_external_id was not initialized".to_string(),
-                ),
+                client: ::std::clone::Clone::clone(client),
+                preference_center_external_id: preference_center_external_id,
             }
-        }
-        pub fn preference_center_external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterApiId>,
-        {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/preference_center/v1/{preferenceCenterExternalID}`
         pub async fn send(
@@ -12381,6 +12711,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, preference_center_external_id } = self;
+            let client = &client;
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
             let url = [
@@ -12422,51 +12753,29 @@ pub mod builder {
     ///
     /// [`Client::preference_center_update`]: super::Client::preference_center_update
     #[derive(Debug, Clone)]
-    pub struct PreferenceCenterUpdate<'a> {
-        client: &'a super::Client,
+    pub struct PreferenceCenterUpdate {
+        client: super::Client,
         preference_center_external_id: Result<types::PreferenceCenterApiId, String>,
         body: Result<types::PreferenceCenterUpdateRequest, String>,
     }
     #[cfg(feature = "preference-center")]
-    impl<'a> PreferenceCenterUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                preference_center_external_id: Err(
-                    "preference_center_external_id was not initialized".to_string(),
-                ),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn preference_center_external_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterApiId>,
-        {
-            self.preference_center_external_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `PreferenceCenterApiId` for preference_center_external_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl PreferenceCenterUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            preference_center_external_id: ::std::result::Result<
+                types::PreferenceCenterApiId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::PreferenceCenterUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PreferenceCenterUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                preference_center_external_id: preference_center_external_id,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12485,6 +12794,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, preference_center_external_id, body } = self;
+            let client = &client;
             let preference_center_external_id = preference_center_external_id
                 .map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -12528,35 +12838,23 @@ pub mod builder {
     ///
     /// [`Client::preference_center_create`]: super::Client::preference_center_create
     #[derive(Debug, Clone)]
-    pub struct PreferenceCenterCreate<'a> {
-        client: &'a super::Client,
+    pub struct PreferenceCenterCreate {
+        client: super::Client,
         body: Result<types::PreferenceCenterCreateRequest, String>,
     }
     #[cfg(feature = "preference-center")]
-    impl<'a> PreferenceCenterCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PreferenceCenterCreateRequest>,
-            <V as std::convert::TryInto<
+    impl PreferenceCenterCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::PreferenceCenterCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PreferenceCenterCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12575,6 +12873,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/preference_center/v1"].concat();
             #[allow(unused_mut)]
@@ -12611,35 +12910,23 @@ pub mod builder {
     ///
     /// [`Client::apps_push_credential_update`]: super::Client::apps_push_credential_update
     #[derive(Debug, Clone)]
-    pub struct AppsPushCredentialUpdate<'a> {
-        client: &'a super::Client,
+    pub struct AppsPushCredentialUpdate {
+        client: super::Client,
         body: Result<types::PushCredentialUpdateRequest, String>,
     }
     #[cfg(feature = "push-credentials")]
-    impl<'a> AppsPushCredentialUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PushCredentialUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl AppsPushCredentialUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::PushCredentialUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PushCredentialUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12655,6 +12942,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::BrazeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/apps/push_credential/update"].concat();
             #[allow(unused_mut)]
@@ -12691,42 +12979,29 @@ pub mod builder {
     ///
     /// [`Client::scim_users_search`]: super::Client::scim_users_search
     #[derive(Debug, Clone)]
-    pub struct ScimUsersSearch<'a> {
-        client: &'a super::Client,
+    pub struct ScimUsersSearch {
+        client: super::Client,
         filter: Result<types::ScimUsersSearchFilter, String>,
         x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     #[cfg(feature = "scim")]
-    impl<'a> ScimUsersSearch<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ScimUsersSearch {
+        pub(crate) fn new(
+            client: &super::Client,
+            filter: ::std::result::Result<
+                types::ScimUsersSearchFilter,
+                ::std::string::String,
+            >,
+            x_request_origin: ::std::result::Result<
+                types::ScimRequestOrigin,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                filter: Err("filter was not initialized".to_string()),
-                x_request_origin: Err("x_request_origin was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                filter: filter,
+                x_request_origin: x_request_origin,
             }
-        }
-        pub fn filter<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUsersSearchFilter>,
-        {
-            self.filter = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimUsersSearchFilter` for filter failed".to_string()
-                });
-            self
-        }
-        pub fn x_request_origin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimRequestOrigin>,
-        {
-            self.x_request_origin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimRequestOrigin` for x_request_origin failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/scim/v2/Users`
         pub async fn send(
@@ -12736,6 +13011,7 @@ pub mod builder {
             Error<types::ScimError>,
         > {
             let Self { client, filter, x_request_origin } = self;
+            let client = &client;
             let filter = filter.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/scim/v2/Users"].concat();
@@ -12777,50 +13053,29 @@ pub mod builder {
     ///
     /// [`Client::scim_users_create`]: super::Client::scim_users_create
     #[derive(Debug, Clone)]
-    pub struct ScimUsersCreate<'a> {
-        client: &'a super::Client,
+    pub struct ScimUsersCreate {
+        client: super::Client,
         x_request_origin: Result<types::ScimRequestOrigin, String>,
         body: Result<types::ScimUsersCreateRequest, String>,
     }
     #[cfg(feature = "scim")]
-    impl<'a> ScimUsersCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                x_request_origin: Err(
-                    "x_request_origin was not initialized".to_string(),
-                ),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn x_request_origin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimRequestOrigin>,
-        {
-            self.x_request_origin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimRequestOrigin` for x_request_origin failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUsersCreateRequest>,
-            <V as std::convert::TryInto<
+    impl ScimUsersCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            x_request_origin: ::std::result::Result<
+                types::ScimRequestOrigin,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::ScimUsersCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ScimUsersCreateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                x_request_origin: x_request_origin,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -12836,6 +13091,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ScimUser>, Error<types::ScimError>> {
             let Self { client, x_request_origin, body } = self;
+            let client = &client;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/scim/v2/Users"].concat();
@@ -12878,46 +13134,33 @@ pub mod builder {
     ///
     /// [`Client::scim_user_get`]: super::Client::scim_user_get
     #[derive(Debug, Clone)]
-    pub struct ScimUserGet<'a> {
-        client: &'a super::Client,
+    pub struct ScimUserGet {
+        client: super::Client,
         id: Result<types::ScimUserId, String>,
         x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     #[cfg(feature = "scim")]
-    impl<'a> ScimUserGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ScimUserGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            id: ::std::result::Result<types::ScimUserId, ::std::string::String>,
+            x_request_origin: ::std::result::Result<
+                types::ScimRequestOrigin,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                x_request_origin: Err("x_request_origin was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                id: id,
+                x_request_origin: x_request_origin,
             }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUserId>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
-            self
-        }
-        pub fn x_request_origin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimRequestOrigin>,
-        {
-            self.x_request_origin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimRequestOrigin` for x_request_origin failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/scim/v2/Users/{id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ScimUser>, Error<types::ScimError>> {
             let Self { client, id, x_request_origin } = self;
+            let client = &client;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let url = [
@@ -12963,61 +13206,32 @@ pub mod builder {
     ///
     /// [`Client::scim_user_update`]: super::Client::scim_user_update
     #[derive(Debug, Clone)]
-    pub struct ScimUserUpdate<'a> {
-        client: &'a super::Client,
+    pub struct ScimUserUpdate {
+        client: super::Client,
         id: Result<types::ScimUserId, String>,
         x_request_origin: Result<types::ScimRequestOrigin, String>,
         body: Result<types::ScimUserUpdateRequest, String>,
     }
     #[cfg(feature = "scim")]
-    impl<'a> ScimUserUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                x_request_origin: Err(
-                    "x_request_origin was not initialized".to_string(),
-                ),
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUserId>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
-            self
-        }
-        pub fn x_request_origin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimRequestOrigin>,
-        {
-            self.x_request_origin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimRequestOrigin` for x_request_origin failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUserUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl ScimUserUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            id: ::std::result::Result<types::ScimUserId, ::std::string::String>,
+            x_request_origin: ::std::result::Result<
+                types::ScimRequestOrigin,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
                 types::ScimUserUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ScimUserUpdateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                id: id,
+                x_request_origin: x_request_origin,
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -13033,6 +13247,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::ScimUser>, Error<types::ScimError>> {
             let Self { client, id, x_request_origin, body } = self;
+            let client = &client;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -13080,44 +13295,31 @@ pub mod builder {
     ///
     /// [`Client::scim_user_delete`]: super::Client::scim_user_delete
     #[derive(Debug, Clone)]
-    pub struct ScimUserDelete<'a> {
-        client: &'a super::Client,
+    pub struct ScimUserDelete {
+        client: super::Client,
         id: Result<types::ScimUserId, String>,
         x_request_origin: Result<types::ScimRequestOrigin, String>,
     }
     #[cfg(feature = "scim")]
-    impl<'a> ScimUserDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ScimUserDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            id: ::std::result::Result<types::ScimUserId, ::std::string::String>,
+            x_request_origin: ::std::result::Result<
+                types::ScimRequestOrigin,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                x_request_origin: Err("x_request_origin was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                id: id,
+                x_request_origin: x_request_origin,
             }
-        }
-        pub fn id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimUserId>,
-        {
-            self.id = value
-                .try_into()
-                .map_err(|_| "conversion to `ScimUserId` for id failed".to_string());
-            self
-        }
-        pub fn x_request_origin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ScimRequestOrigin>,
-        {
-            self.x_request_origin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ScimRequestOrigin` for x_request_origin failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `DELETE` request to `/scim/v2/Users/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ScimError>> {
             let Self { client, id, x_request_origin } = self;
+            let client = &client;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_request_origin = x_request_origin.map_err(Error::InvalidRequest)?;
             let url = [
@@ -13163,29 +13365,23 @@ pub mod builder {
     ///
     /// [`Client::sdk_authentication_keys_list`]: super::Client::sdk_authentication_keys_list
     #[derive(Debug, Clone)]
-    pub struct SdkAuthenticationKeysList<'a> {
-        client: &'a super::Client,
+    pub struct SdkAuthenticationKeysList {
+        client: super::Client,
         app_id: Result<types::SdkAuthenticationKeysListAppId, String>,
     }
     #[cfg(feature = "sdk-authentication")]
-    impl<'a> SdkAuthenticationKeysList<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl SdkAuthenticationKeysList {
+        pub(crate) fn new(
+            client: &super::Client,
+            app_id: ::std::result::Result<
+                types::SdkAuthenticationKeysListAppId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                app_id: Err("app_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                app_id: app_id,
             }
-        }
-        pub fn app_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SdkAuthenticationKeysListAppId>,
-        {
-            self.app_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `SdkAuthenticationKeysListAppId` for app_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/app_group/sdk_authentication/keys`
         pub async fn send(
@@ -13195,6 +13391,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, app_id } = self;
+            let client = &client;
             let app_id = app_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/keys"]
                 .concat();
@@ -13232,35 +13429,23 @@ pub mod builder {
     ///
     /// [`Client::sdk_authentication_key_create`]: super::Client::sdk_authentication_key_create
     #[derive(Debug, Clone)]
-    pub struct SdkAuthenticationKeyCreate<'a> {
-        client: &'a super::Client,
+    pub struct SdkAuthenticationKeyCreate {
+        client: super::Client,
         body: Result<types::SdkAuthenticationKeyCreateRequest, String>,
     }
     #[cfg(feature = "sdk-authentication")]
-    impl<'a> SdkAuthenticationKeyCreate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SdkAuthenticationKeyCreateRequest>,
-            <V as std::convert::TryInto<
+    impl SdkAuthenticationKeyCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SdkAuthenticationKeyCreateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SdkAuthenticationKeyCreateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -13279,6 +13464,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/create"]
                 .concat();
@@ -13316,35 +13502,23 @@ pub mod builder {
     ///
     /// [`Client::sdk_authentication_key_set_primary`]: super::Client::sdk_authentication_key_set_primary
     #[derive(Debug, Clone)]
-    pub struct SdkAuthenticationKeySetPrimary<'a> {
-        client: &'a super::Client,
+    pub struct SdkAuthenticationKeySetPrimary {
+        client: super::Client,
         body: Result<types::SdkAuthenticationKeyReference, String>,
     }
     #[cfg(feature = "sdk-authentication")]
-    impl<'a> SdkAuthenticationKeySetPrimary<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
-            <V as std::convert::TryInto<
+    impl SdkAuthenticationKeySetPrimary {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SdkAuthenticationKeyReference,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -13363,6 +13537,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/primary"]
                 .concat();
@@ -13400,35 +13575,23 @@ pub mod builder {
     ///
     /// [`Client::sdk_authentication_key_delete`]: super::Client::sdk_authentication_key_delete
     #[derive(Debug, Clone)]
-    pub struct SdkAuthenticationKeyDelete<'a> {
-        client: &'a super::Client,
+    pub struct SdkAuthenticationKeyDelete {
+        client: super::Client,
         body: Result<types::SdkAuthenticationKeyReference, String>,
     }
     #[cfg(feature = "sdk-authentication")]
-    impl<'a> SdkAuthenticationKeyDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::SdkAuthenticationKeyReference>,
-            <V as std::convert::TryInto<
+    impl SdkAuthenticationKeyDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::SdkAuthenticationKeyReference,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `SdkAuthenticationKeyReference` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -13447,6 +13610,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/app_group/sdk_authentication/delete"]
                 .concat();
@@ -13484,8 +13648,8 @@ pub mod builder {
     ///
     /// [`Client::campaign_translations_get`]: super::Client::campaign_translations_get
     #[derive(Debug, Clone)]
-    pub struct CampaignTranslationsGet<'a> {
-        client: &'a super::Client,
+    pub struct CampaignTranslationsGet {
+        client: super::Client,
         campaign_id: Result<types::CampaignTranslationsGetCampaignId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
         message_variation_id: Result<
@@ -13494,52 +13658,36 @@ pub mod builder {
         >,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CampaignTranslationsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CampaignTranslationsGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::CampaignTranslationsGetCampaignId,
+                ::std::string::String,
+            >,
+            message_variation_id: ::std::result::Result<
+                types::CampaignTranslationsGetMessageVariationId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
                 locale_id: Ok(None),
-                message_variation_id: Err(
-                    "message_variation_id was not initialized".to_string(),
-                ),
+                message_variation_id: message_variation_id,
             }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignTranslationsGetCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignTranslationsGetCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn message_variation_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignTranslationsGetMessageVariationId>,
-        {
-            self.message_variation_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignTranslationsGetMessageVariationId` for message_variation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/campaigns/translations`
@@ -13550,6 +13698,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, campaign_id, locale_id, message_variation_id } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let message_variation_id = message_variation_id
@@ -13596,35 +13745,23 @@ pub mod builder {
     ///
     /// [`Client::campaign_translations_update`]: super::Client::campaign_translations_update
     #[derive(Debug, Clone)]
-    pub struct CampaignTranslationsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CampaignTranslationsUpdate {
+        client: super::Client,
         body: Result<types::CampaignTranslationUpdateRequest, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CampaignTranslationsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignTranslationUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CampaignTranslationsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CampaignTranslationUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CampaignTranslationUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -13643,6 +13780,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/campaigns/translations"].concat();
             #[allow(unused_mut)]
@@ -13679,8 +13817,8 @@ pub mod builder {
     ///
     /// [`Client::campaign_translations_source`]: super::Client::campaign_translations_source
     #[derive(Debug, Clone)]
-    pub struct CampaignTranslationsSource<'a> {
-        client: &'a super::Client,
+    pub struct CampaignTranslationsSource {
+        client: super::Client,
         campaign_id: Result<types::CampaignTranslationsSourceCampaignId, String>,
         locale_id: Result<Option<::std::string::String>, String>,
         message_variation_id: Result<
@@ -13690,67 +13828,49 @@ pub mod builder {
         post_launch_draft_version: Result<Option<bool>, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CampaignTranslationsSource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CampaignTranslationsSource {
+        pub(crate) fn new(
+            client: &super::Client,
+            campaign_id: ::std::result::Result<
+                types::CampaignTranslationsSourceCampaignId,
+                ::std::string::String,
+            >,
+            message_variation_id: ::std::result::Result<
+                types::CampaignTranslationsSourceMessageVariationId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                campaign_id: Err("campaign_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                campaign_id: campaign_id,
                 locale_id: Ok(None),
-                message_variation_id: Err(
-                    "message_variation_id was not initialized".to_string(),
-                ),
+                message_variation_id: message_variation_id,
                 post_launch_draft_version: Ok(None),
             }
-        }
-        pub fn campaign_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CampaignTranslationsSourceCampaignId>,
-        {
-            self.campaign_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignTranslationsSourceCampaignId` for campaign_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn message_variation_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<
-                types::CampaignTranslationsSourceMessageVariationId,
-            >,
-        {
-            self.message_variation_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CampaignTranslationsSourceMessageVariationId` for message_variation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.post_launch_draft_version = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for post_launch_draft_version failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `post_launch_draft_version` (bool): {}", e)
                 });
             self
         }
@@ -13768,6 +13888,7 @@ pub mod builder {
                 message_variation_id,
                 post_launch_draft_version,
             } = self;
+            let client = &client;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let message_variation_id = message_variation_id
@@ -13823,8 +13944,8 @@ pub mod builder {
     ///
     /// [`Client::canvas_translations_get`]: super::Client::canvas_translations_get
     #[derive(Debug, Clone)]
-    pub struct CanvasTranslationsGet<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTranslationsGet {
+        client: super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
         message_variation_id: Result<
             types::CanvasTranslationsGetMessageVariationId,
@@ -13835,78 +13956,54 @@ pub mod builder {
         workflow_id: Result<types::CanvasTranslationsGetWorkflowId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CanvasTranslationsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasTranslationsGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            message_variation_id: ::std::result::Result<
+                types::CanvasTranslationsGetMessageVariationId,
+                ::std::string::String,
+            >,
+            step_id: ::std::result::Result<
+                types::CanvasTranslationsGetStepId,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                types::CanvasTranslationsGetWorkflowId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 locale_id: Ok(None),
-                message_variation_id: Err(
-                    "message_variation_id was not initialized".to_string(),
-                ),
+                message_variation_id: message_variation_id,
                 post_launch_draft_version: Ok(None),
-                step_id: Err("step_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
+                step_id: step_id,
+                workflow_id: workflow_id,
             }
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn message_variation_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsGetMessageVariationId>,
-        {
-            self.message_variation_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsGetMessageVariationId` for message_variation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.post_launch_draft_version = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for post_launch_draft_version failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn step_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsGetStepId>,
-        {
-            self.step_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsGetStepId` for step_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsGetWorkflowId>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsGetWorkflowId` for workflow_id failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `post_launch_draft_version` (bool): {}", e)
                 });
             self
         }
@@ -13925,6 +14022,7 @@ pub mod builder {
                 step_id,
                 workflow_id,
             } = self;
+            let client = &client;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let message_variation_id = message_variation_id
                 .map_err(Error::InvalidRequest)?;
@@ -13981,35 +14079,23 @@ pub mod builder {
     ///
     /// [`Client::canvas_translations_update`]: super::Client::canvas_translations_update
     #[derive(Debug, Clone)]
-    pub struct CanvasTranslationsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTranslationsUpdate {
+        client: super::Client,
         body: Result<types::CanvasTranslationUpdateRequest, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CanvasTranslationsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl CanvasTranslationsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::CanvasTranslationUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CanvasTranslationUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -14028,6 +14114,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/canvas/translations"].concat();
             #[allow(unused_mut)]
@@ -14064,8 +14151,8 @@ pub mod builder {
     ///
     /// [`Client::canvas_translations_source`]: super::Client::canvas_translations_source
     #[derive(Debug, Clone)]
-    pub struct CanvasTranslationsSource<'a> {
-        client: &'a super::Client,
+    pub struct CanvasTranslationsSource {
+        client: super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
         message_variation_id: Result<
             types::CanvasTranslationsSourceMessageVariationId,
@@ -14076,78 +14163,54 @@ pub mod builder {
         workflow_id: Result<types::CanvasTranslationsSourceWorkflowId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> CanvasTranslationsSource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl CanvasTranslationsSource {
+        pub(crate) fn new(
+            client: &super::Client,
+            message_variation_id: ::std::result::Result<
+                types::CanvasTranslationsSourceMessageVariationId,
+                ::std::string::String,
+            >,
+            step_id: ::std::result::Result<
+                types::CanvasTranslationsSourceStepId,
+                ::std::string::String,
+            >,
+            workflow_id: ::std::result::Result<
+                types::CanvasTranslationsSourceWorkflowId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 locale_id: Ok(None),
-                message_variation_id: Err(
-                    "message_variation_id was not initialized".to_string(),
-                ),
+                message_variation_id: message_variation_id,
                 post_launch_draft_version: Ok(None),
-                step_id: Err("step_id was not initialized".to_string()),
-                workflow_id: Err("workflow_id was not initialized".to_string()),
+                step_id: step_id,
+                workflow_id: workflow_id,
             }
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn message_variation_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsSourceMessageVariationId>,
-        {
-            self.message_variation_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsSourceMessageVariationId` for message_variation_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         pub fn post_launch_draft_version<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
+            <V as ::std::convert::TryInto<bool>>::Error: ::std::fmt::Display,
         {
             self.post_launch_draft_version = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for post_launch_draft_version failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn step_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsSourceStepId>,
-        {
-            self.step_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsSourceStepId` for step_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn workflow_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::CanvasTranslationsSourceWorkflowId>,
-        {
-            self.workflow_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `CanvasTranslationsSourceWorkflowId` for workflow_id failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("invalid `post_launch_draft_version` (bool): {}", e)
                 });
             self
         }
@@ -14166,6 +14229,7 @@ pub mod builder {
                 step_id,
                 workflow_id,
             } = self;
+            let client = &client;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let message_variation_id = message_variation_id
                 .map_err(Error::InvalidRequest)?;
@@ -14222,8 +14286,8 @@ pub mod builder {
     ///
     /// [`Client::content_block_translations_get`]: super::Client::content_block_translations_get
     #[derive(Debug, Clone)]
-    pub struct ContentBlockTranslationsGet<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlockTranslationsGet {
+        client: super::Client,
         content_block_id: Result<
             types::ContentBlockTranslationsGetContentBlockId,
             String,
@@ -14231,39 +14295,31 @@ pub mod builder {
         locale_id: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> ContentBlockTranslationsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ContentBlockTranslationsGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            content_block_id: ::std::result::Result<
+                types::ContentBlockTranslationsGetContentBlockId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                content_block_id: Err(
-                    "content_block_id was not initialized".to_string(),
-                ),
+                client: ::std::clone::Clone::clone(client),
+                content_block_id: content_block_id,
                 locale_id: Ok(None),
             }
-        }
-        pub fn content_block_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ContentBlockTranslationsGetContentBlockId>,
-        {
-            self.content_block_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ContentBlockTranslationsGetContentBlockId` for content_block_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/content_blocks/translations`
@@ -14274,6 +14330,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, content_block_id, locale_id } = self;
+            let client = &client;
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/content_blocks/translations"].concat();
@@ -14317,35 +14374,23 @@ pub mod builder {
     ///
     /// [`Client::content_block_translations_update`]: super::Client::content_block_translations_update
     #[derive(Debug, Clone)]
-    pub struct ContentBlockTranslationsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlockTranslationsUpdate {
+        client: super::Client,
         body: Result<types::ContentBlockTranslationUpdateRequest, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> ContentBlockTranslationsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::ContentBlockTranslationUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl ContentBlockTranslationsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::ContentBlockTranslationUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ContentBlockTranslationUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -14364,6 +14409,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/content_blocks/translations"].concat();
             #[allow(unused_mut)]
@@ -14400,8 +14446,8 @@ pub mod builder {
     ///
     /// [`Client::content_block_translations_source`]: super::Client::content_block_translations_source
     #[derive(Debug, Clone)]
-    pub struct ContentBlockTranslationsSource<'a> {
-        client: &'a super::Client,
+    pub struct ContentBlockTranslationsSource {
+        client: super::Client,
         content_block_id: Result<
             types::ContentBlockTranslationsSourceContentBlockId,
             String,
@@ -14409,41 +14455,31 @@ pub mod builder {
         locale_id: Result<Option<::std::string::String>, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> ContentBlockTranslationsSource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl ContentBlockTranslationsSource {
+        pub(crate) fn new(
+            client: &super::Client,
+            content_block_id: ::std::result::Result<
+                types::ContentBlockTranslationsSourceContentBlockId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                content_block_id: Err(
-                    "content_block_id was not initialized".to_string(),
-                ),
+                client: ::std::clone::Clone::clone(client),
+                content_block_id: content_block_id,
                 locale_id: Ok(None),
             }
-        }
-        pub fn content_block_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<
-                types::ContentBlockTranslationsSourceContentBlockId,
-            >,
-        {
-            self.content_block_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `ContentBlockTranslationsSourceContentBlockId` for content_block_id failed"
-                        .to_string()
-                });
-            self
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/content_blocks/translations/source`
@@ -14454,6 +14490,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, content_block_id, locale_id } = self;
+            let client = &client;
             let content_block_id = content_block_id.map_err(Error::InvalidRequest)?;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/content_blocks/translations/source"]
@@ -14498,43 +14535,37 @@ pub mod builder {
     ///
     /// [`Client::email_template_translations_get`]: super::Client::email_template_translations_get
     #[derive(Debug, Clone)]
-    pub struct EmailTemplateTranslationsGet<'a> {
-        client: &'a super::Client,
+    pub struct EmailTemplateTranslationsGet {
+        client: super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
         template_id: Result<types::EmailTemplateTranslationsGetTemplateId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> EmailTemplateTranslationsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EmailTemplateTranslationsGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            template_id: ::std::result::Result<
+                types::EmailTemplateTranslationsGetTemplateId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 locale_id: Ok(None),
-                template_id: Err("template_id was not initialized".to_string()),
+                template_id: template_id,
             }
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn template_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailTemplateTranslationsGetTemplateId>,
-        {
-            self.template_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `EmailTemplateTranslationsGetTemplateId` for template_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/templates/email/translations`
@@ -14545,6 +14576,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, locale_id, template_id } = self;
+            let client = &client;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/translations"]
@@ -14584,35 +14616,23 @@ pub mod builder {
     ///
     /// [`Client::email_template_translations_update`]: super::Client::email_template_translations_update
     #[derive(Debug, Clone)]
-    pub struct EmailTemplateTranslationsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct EmailTemplateTranslationsUpdate {
+        client: super::Client,
         body: Result<types::EmailTemplateTranslationUpdateRequest, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> EmailTemplateTranslationsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailTemplateTranslationUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl EmailTemplateTranslationsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::EmailTemplateTranslationUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `EmailTemplateTranslationUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -14631,6 +14651,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/translations"]
                 .concat();
@@ -14668,29 +14689,23 @@ pub mod builder {
     ///
     /// [`Client::email_template_translations_source`]: super::Client::email_template_translations_source
     #[derive(Debug, Clone)]
-    pub struct EmailTemplateTranslationsSource<'a> {
-        client: &'a super::Client,
+    pub struct EmailTemplateTranslationsSource {
+        client: super::Client,
         template_id: Result<types::EmailTemplateTranslationsSourceTemplateId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> EmailTemplateTranslationsSource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl EmailTemplateTranslationsSource {
+        pub(crate) fn new(
+            client: &super::Client,
+            template_id: ::std::result::Result<
+                types::EmailTemplateTranslationsSourceTemplateId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                template_id: Err("template_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                template_id: template_id,
             }
-        }
-        pub fn template_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::EmailTemplateTranslationsSourceTemplateId>,
-        {
-            self.template_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `EmailTemplateTranslationsSourceTemplateId` for template_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/templates/email/translations/source`
         pub async fn send(
@@ -14700,6 +14715,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, template_id } = self;
+            let client = &client;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/email/translations/source"]
                 .concat();
@@ -14737,43 +14753,37 @@ pub mod builder {
     ///
     /// [`Client::webhook_template_translations_get`]: super::Client::webhook_template_translations_get
     #[derive(Debug, Clone)]
-    pub struct WebhookTemplateTranslationsGet<'a> {
-        client: &'a super::Client,
+    pub struct WebhookTemplateTranslationsGet {
+        client: super::Client,
         locale_id: Result<Option<::std::string::String>, String>,
         template_id: Result<types::WebhookTemplateTranslationsGetTemplateId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> WebhookTemplateTranslationsGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl WebhookTemplateTranslationsGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            template_id: ::std::result::Result<
+                types::WebhookTemplateTranslationsGetTemplateId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
+                client: ::std::clone::Clone::clone(client),
                 locale_id: Ok(None),
-                template_id: Err("template_id was not initialized".to_string()),
+                template_id: template_id,
             }
         }
         pub fn locale_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.locale_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for locale_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn template_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::WebhookTemplateTranslationsGetTemplateId>,
-        {
-            self.template_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `WebhookTemplateTranslationsGetTemplateId` for template_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid `locale_id` (String): {}", e));
             self
         }
         ///Sends a `GET` request to `/templates/webhook/translations`
@@ -14784,6 +14794,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, locale_id, template_id } = self;
+            let client = &client;
             let locale_id = locale_id.map_err(Error::InvalidRequest)?;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/webhook/translations"]
@@ -14823,35 +14834,23 @@ pub mod builder {
     ///
     /// [`Client::webhook_template_translations_update`]: super::Client::webhook_template_translations_update
     #[derive(Debug, Clone)]
-    pub struct WebhookTemplateTranslationsUpdate<'a> {
-        client: &'a super::Client,
+    pub struct WebhookTemplateTranslationsUpdate {
+        client: super::Client,
         body: Result<types::WebhookTemplateTranslationUpdateRequest, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> WebhookTemplateTranslationsUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::WebhookTemplateTranslationUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl WebhookTemplateTranslationsUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::WebhookTemplateTranslationUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `WebhookTemplateTranslationUpdateRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -14870,6 +14869,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/webhook/translations"]
                 .concat();
@@ -14907,29 +14907,23 @@ pub mod builder {
     ///
     /// [`Client::webhook_template_translations_source`]: super::Client::webhook_template_translations_source
     #[derive(Debug, Clone)]
-    pub struct WebhookTemplateTranslationsSource<'a> {
-        client: &'a super::Client,
+    pub struct WebhookTemplateTranslationsSource {
+        client: super::Client,
         template_id: Result<types::WebhookTemplateTranslationsSourceTemplateId, String>,
     }
     #[cfg(feature = "translations")]
-    impl<'a> WebhookTemplateTranslationsSource<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl WebhookTemplateTranslationsSource {
+        pub(crate) fn new(
+            client: &super::Client,
+            template_id: ::std::result::Result<
+                types::WebhookTemplateTranslationsSourceTemplateId,
+                ::std::string::String,
+            >,
+        ) -> Self {
             Self {
-                client: client,
-                template_id: Err("template_id was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                template_id: template_id,
             }
-        }
-        pub fn template_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::WebhookTemplateTranslationsSourceTemplateId>,
-        {
-            self.template_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `WebhookTemplateTranslationsSourceTemplateId` for template_id failed"
-                        .to_string()
-                });
-            self
         }
         ///Sends a `GET` request to `/templates/webhook/translations/source`
         pub async fn send(
@@ -14939,6 +14933,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, template_id } = self;
+            let client = &client;
             let template_id = template_id.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/templates/webhook/translations/source"]
                 .concat();
@@ -14976,34 +14971,23 @@ pub mod builder {
     ///
     /// [`Client::users_alias_new`]: super::Client::users_alias_new
     #[derive(Debug, Clone)]
-    pub struct UsersAliasNew<'a> {
-        client: &'a super::Client,
+    pub struct UsersAliasNew {
+        client: super::Client,
         body: Result<types::UsersAliasNewRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersAliasNew<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersAliasNewRequest>,
-            <V as std::convert::TryInto<
+    impl UsersAliasNew {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersAliasNewRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersAliasNewRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15022,6 +15006,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/alias/new"].concat();
             #[allow(unused_mut)]
@@ -15058,34 +15043,23 @@ pub mod builder {
     ///
     /// [`Client::users_alias_update`]: super::Client::users_alias_update
     #[derive(Debug, Clone)]
-    pub struct UsersAliasUpdate<'a> {
-        client: &'a super::Client,
+    pub struct UsersAliasUpdate {
+        client: super::Client,
         body: Result<types::UsersAliasUpdateRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersAliasUpdate<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersAliasUpdateRequest>,
-            <V as std::convert::TryInto<
+    impl UsersAliasUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersAliasUpdateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersAliasUpdateRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15104,6 +15078,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/alias/update"].concat();
             #[allow(unused_mut)]
@@ -15140,32 +15115,20 @@ pub mod builder {
     ///
     /// [`Client::users_delete`]: super::Client::users_delete
     #[derive(Debug, Clone)]
-    pub struct UsersDelete<'a> {
-        client: &'a super::Client,
+    pub struct UsersDelete {
+        client: super::Client,
         body: Result<types::UsersDeleteRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersDelete<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl UsersDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<types::UsersDeleteRequest, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
+                client: ::std::clone::Clone::clone(client),
+                body: body,
             }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersDeleteRequest>,
-            <V as std::convert::TryInto<
-                types::UsersDeleteRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `UsersDeleteRequest` for body failed: {}", s)
-                });
-            self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15182,6 +15145,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/delete"].concat();
             #[allow(unused_mut)]
@@ -15218,35 +15182,23 @@ pub mod builder {
     ///
     /// [`Client::users_export_global_control_group`]: super::Client::users_export_global_control_group
     #[derive(Debug, Clone)]
-    pub struct UsersExportGlobalControlGroup<'a> {
-        client: &'a super::Client,
+    pub struct UsersExportGlobalControlGroup {
+        client: super::Client,
         body: Result<types::UsersExportGlobalControlGroupRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersExportGlobalControlGroup<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersExportGlobalControlGroupRequest>,
-            <V as std::convert::TryInto<
+    impl UsersExportGlobalControlGroup {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersExportGlobalControlGroupRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersExportGlobalControlGroupRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15265,6 +15217,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/export/global_control_group"]
                 .concat();
@@ -15302,34 +15255,23 @@ pub mod builder {
     ///
     /// [`Client::users_export_ids`]: super::Client::users_export_ids
     #[derive(Debug, Clone)]
-    pub struct UsersExportIds<'a> {
-        client: &'a super::Client,
+    pub struct UsersExportIds {
+        client: super::Client,
         body: Result<types::UsersExportIdsRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersExportIds<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersExportIdsRequest>,
-            <V as std::convert::TryInto<
+    impl UsersExportIds {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersExportIdsRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersExportIdsRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15348,6 +15290,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/export/ids"].concat();
             #[allow(unused_mut)]
@@ -15384,35 +15327,23 @@ pub mod builder {
     ///
     /// [`Client::users_export_segment`]: super::Client::users_export_segment
     #[derive(Debug, Clone)]
-    pub struct UsersExportSegment<'a> {
-        client: &'a super::Client,
+    pub struct UsersExportSegment {
+        client: super::Client,
         body: Result<types::UsersExportSegmentRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersExportSegment<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersExportSegmentRequest>,
-            <V as std::convert::TryInto<
+    impl UsersExportSegment {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersExportSegmentRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersExportSegmentRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15431,6 +15362,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/export/segment"].concat();
             #[allow(unused_mut)]
@@ -15467,35 +15399,23 @@ pub mod builder {
     ///
     /// [`Client::users_external_ids_rename`]: super::Client::users_external_ids_rename
     #[derive(Debug, Clone)]
-    pub struct UsersExternalIdsRename<'a> {
-        client: &'a super::Client,
+    pub struct UsersExternalIdsRename {
+        client: super::Client,
         body: Result<types::UsersExternalIdsRenameRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersExternalIdsRename<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersExternalIdsRenameRequest>,
-            <V as std::convert::TryInto<
+    impl UsersExternalIdsRename {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersExternalIdsRenameRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersExternalIdsRenameRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15514,6 +15434,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/external_ids/rename"].concat();
             #[allow(unused_mut)]
@@ -15550,35 +15471,23 @@ pub mod builder {
     ///
     /// [`Client::users_external_ids_remove`]: super::Client::users_external_ids_remove
     #[derive(Debug, Clone)]
-    pub struct UsersExternalIdsRemove<'a> {
-        client: &'a super::Client,
+    pub struct UsersExternalIdsRemove {
+        client: super::Client,
         body: Result<types::UsersExternalIdsRemoveRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersExternalIdsRemove<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersExternalIdsRemoveRequest>,
-            <V as std::convert::TryInto<
+    impl UsersExternalIdsRemove {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersExternalIdsRemoveRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersExternalIdsRemoveRequest` for body failed: {}",
-                        s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15597,6 +15506,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/external_ids/remove"].concat();
             #[allow(unused_mut)]
@@ -15633,34 +15543,23 @@ pub mod builder {
     ///
     /// [`Client::users_identify`]: super::Client::users_identify
     #[derive(Debug, Clone)]
-    pub struct UsersIdentify<'a> {
-        client: &'a super::Client,
+    pub struct UsersIdentify {
+        client: super::Client,
         body: Result<types::UsersIdentifyRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersIdentify<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersIdentifyRequest>,
-            <V as std::convert::TryInto<
+    impl UsersIdentify {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersIdentifyRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersIdentifyRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15679,6 +15578,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/identify"].concat();
             #[allow(unused_mut)]
@@ -15715,32 +15615,20 @@ pub mod builder {
     ///
     /// [`Client::users_track`]: super::Client::users_track
     #[derive(Debug, Clone)]
-    pub struct UsersTrack<'a> {
-        client: &'a super::Client,
+    pub struct UsersTrack {
+        client: super::Client,
         body: Result<types::UsersTrackRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersTrack<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl UsersTrack {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<types::UsersTrackRequest, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
+                client: ::std::clone::Clone::clone(client),
+                body: body,
             }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersTrackRequest>,
-            <V as std::convert::TryInto<
-                types::UsersTrackRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `UsersTrackRequest` for body failed: {}", s)
-                });
-            self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15754,6 +15642,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/track"].concat();
             #[allow(unused_mut)]
@@ -15790,32 +15679,20 @@ pub mod builder {
     ///
     /// [`Client::users_merge`]: super::Client::users_merge
     #[derive(Debug, Clone)]
-    pub struct UsersMerge<'a> {
-        client: &'a super::Client,
+    pub struct UsersMerge {
+        client: super::Client,
         body: Result<types::UsersMergeRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersMerge<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl UsersMerge {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<types::UsersMergeRequest, ::std::string::String>,
+        ) -> Self {
             Self {
-                client: client,
-                body: Err("body was not initialized".to_string()),
+                client: ::std::clone::Clone::clone(client),
+                body: body,
             }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersMergeRequest>,
-            <V as std::convert::TryInto<
-                types::UsersMergeRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `UsersMergeRequest` for body failed: {}", s)
-                });
-            self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15829,6 +15706,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersMergeResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/merge"].concat();
             #[allow(unused_mut)]
@@ -15865,34 +15743,23 @@ pub mod builder {
     ///
     /// [`Client::users_track_sync`]: super::Client::users_track_sync
     #[derive(Debug, Clone)]
-    pub struct UsersTrackSync<'a> {
-        client: &'a super::Client,
+    pub struct UsersTrackSync {
+        client: super::Client,
         body: Result<types::UsersTrackSyncRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersTrackSync<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersTrackSyncRequest>,
-            <V as std::convert::TryInto<
+    impl UsersTrackSync {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersTrackSyncRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersTrackSyncRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15911,6 +15778,7 @@ pub mod builder {
             Error<types::BrazeError>,
         > {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/track/sync"].concat();
             #[allow(unused_mut)]
@@ -15947,34 +15815,23 @@ pub mod builder {
     ///
     /// [`Client::users_track_bulk`]: super::Client::users_track_bulk
     #[derive(Debug, Clone)]
-    pub struct UsersTrackBulk<'a> {
-        client: &'a super::Client,
+    pub struct UsersTrackBulk {
+        client: super::Client,
         body: Result<types::UsersTrackBulkRequest, String>,
     }
     #[cfg(feature = "user-data")]
-    impl<'a> UsersTrackBulk<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::UsersTrackBulkRequest>,
-            <V as std::convert::TryInto<
+    impl UsersTrackBulk {
+        pub(crate) fn new(
+            client: &super::Client,
+            body: ::std::result::Result<
                 types::UsersTrackBulkRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `UsersTrackBulkRequest` for body failed: {}", s
-                    )
-                });
-            self
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                body: body,
+            }
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
@@ -15990,6 +15847,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::UsersTrackResponse>, Error<types::BrazeError>> {
             let Self { client, body } = self;
+            let client = &client;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = [client.baseurl.as_str(), "/users/track/bulk"].concat();
             #[allow(unused_mut)]

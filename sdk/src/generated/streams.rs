@@ -9,7 +9,7 @@ use crate::types;
 use crate::runtime::Error;
 use crate::stream::Items;
 #[cfg(feature = "catalogs")]
-impl<'a> crate::builder::CatalogItemsList<'a> {
+impl crate::builder::CatalogItemsList {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
     /// builder apply to every page.
@@ -17,7 +17,7 @@ impl<'a> crate::builder::CatalogItemsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CatalogItemReceived, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CatalogItemReceived, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -43,7 +43,7 @@ impl<'a> crate::builder::CatalogItemsList<'a> {
     }
 }
 #[cfg(feature = "cloud-data-ingestion")]
-impl<'a> crate::builder::CdiIntegrationsList<'a> {
+impl crate::builder::CdiIntegrationsList {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
     /// builder apply to every page.
@@ -51,7 +51,7 @@ impl<'a> crate::builder::CdiIntegrationsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CdiIntegration, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CdiIntegration, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -77,7 +77,7 @@ impl<'a> crate::builder::CdiIntegrationsList<'a> {
     }
 }
 #[cfg(feature = "cloud-data-ingestion")]
-impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
+impl crate::builder::CdiJobSyncStatusList {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
     /// builder apply to every page.
@@ -85,7 +85,7 @@ impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CdiJobSyncStatus, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CdiJobSyncStatus, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -111,7 +111,7 @@ impl<'a> crate::builder::CdiJobSyncStatusList<'a> {
     }
 }
 #[cfg(feature = "subscription-groups")]
-impl<'a> crate::builder::SubscriptionUserStatus<'a> {
+impl crate::builder::SubscriptionUserStatus {
     /// Every item of the list, requesting windows of 100 (`limit`, the largest
     /// Braze allows) at `offset` 0, 100, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -120,7 +120,9 @@ impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, SubscriptionUserStatusUser, types::BrazeError> {
+    pub fn stream(
+        self,
+    ) -> Items<'static, SubscriptionUserStatusUser, types::BrazeError> {
         crate::stream::by_offset(
             100u64,
             move |offset, limit| {
@@ -149,7 +151,7 @@ impl<'a> crate::builder::SubscriptionUserStatus<'a> {
     }
 }
 #[cfg(feature = "email-lists")]
-impl<'a> crate::builder::EmailHardBouncesList<'a> {
+impl crate::builder::EmailHardBouncesList {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -158,7 +160,7 @@ impl<'a> crate::builder::EmailHardBouncesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, EmailHardBounce, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, EmailHardBounce, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
             move |offset, limit| {
@@ -187,7 +189,7 @@ impl<'a> crate::builder::EmailHardBouncesList<'a> {
     }
 }
 #[cfg(feature = "email-lists")]
-impl<'a> crate::builder::EmailUnsubscribesList<'a> {
+impl crate::builder::EmailUnsubscribesList {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -196,7 +198,7 @@ impl<'a> crate::builder::EmailUnsubscribesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, EmailUnsubscribe, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, EmailUnsubscribe, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
             move |offset, limit| {
@@ -225,7 +227,7 @@ impl<'a> crate::builder::EmailUnsubscribesList<'a> {
     }
 }
 #[cfg(feature = "email-templates")]
-impl<'a> crate::builder::TemplatesEmailList<'a> {
+impl crate::builder::TemplatesEmailList {
     /// Every item of the list, requesting windows of 1000 (`limit`, the largest
     /// Braze allows) at `offset` 0, 1000, ... until a window holds fewer; the
     /// other parameters set on this builder apply to every window (an `offset` or
@@ -234,7 +236,7 @@ impl<'a> crate::builder::TemplatesEmailList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, EmailTemplateSummary, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, EmailTemplateSummary, types::BrazeError> {
         crate::stream::by_offset(
             1000u64,
             move |offset, limit| {
@@ -263,7 +265,7 @@ impl<'a> crate::builder::TemplatesEmailList<'a> {
     }
 }
 #[cfg(feature = "content-blocks")]
-impl<'a> crate::builder::ContentBlocksList<'a> {
+impl crate::builder::ContentBlocksList {
     /// Every item of the list, requesting windows of 1000 (`limit`, the largest
     /// Braze allows) at `offset` 0, 1000, ... until a window holds fewer; the
     /// other parameters set on this builder apply to every window (an `offset` or
@@ -272,7 +274,7 @@ impl<'a> crate::builder::ContentBlocksList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, ContentBlockSummary, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, ContentBlockSummary, types::BrazeError> {
         crate::stream::by_offset(
             1000u64,
             move |offset, limit| {
@@ -301,7 +303,7 @@ impl<'a> crate::builder::ContentBlocksList<'a> {
     }
 }
 #[cfg(feature = "sms")]
-impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
+impl crate::builder::SmsInvalidPhoneNumbersList {
     /// Every item of the list, requesting windows of 500 (`limit`, the largest
     /// Braze allows) at `offset` 0, 500, ... until a window holds fewer; the other
     /// parameters set on this builder apply to every window (an `offset` or
@@ -310,7 +312,7 @@ impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, SmsInvalidPhoneNumber, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, SmsInvalidPhoneNumber, types::BrazeError> {
         crate::stream::by_offset(
             500u64,
             move |offset, limit| {
@@ -339,7 +341,7 @@ impl<'a> crate::builder::SmsInvalidPhoneNumbersList<'a> {
     }
 }
 #[cfg(feature = "campaigns")]
-impl<'a> crate::builder::CampaignsList<'a> {
+impl crate::builder::CampaignsList {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -347,7 +349,7 @@ impl<'a> crate::builder::CampaignsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CampaignListItem, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CampaignListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
             move |page| {
@@ -369,7 +371,7 @@ impl<'a> crate::builder::CampaignsList<'a> {
     }
 }
 #[cfg(feature = "canvas")]
-impl<'a> crate::builder::CanvasList<'a> {
+impl crate::builder::CanvasList {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -377,7 +379,7 @@ impl<'a> crate::builder::CanvasList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CanvasListItem, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CanvasListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
             move |page| {
@@ -399,7 +401,7 @@ impl<'a> crate::builder::CanvasList<'a> {
     }
 }
 #[cfg(feature = "segments")]
-impl<'a> crate::builder::SegmentsList<'a> {
+impl crate::builder::SegmentsList {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -407,7 +409,7 @@ impl<'a> crate::builder::SegmentsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, SegmentListItem, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, SegmentListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
             move |page| {
@@ -429,7 +431,7 @@ impl<'a> crate::builder::SegmentsList<'a> {
     }
 }
 #[cfg(feature = "custom-events")]
-impl<'a> crate::builder::EventsList<'a> {
+impl crate::builder::EventsList {
     /// Every item of the list, requesting pages of 250 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -437,7 +439,7 @@ impl<'a> crate::builder::EventsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, ::std::string::String, types::BrazeError> {
         crate::stream::by_page(
             250u64,
             move |page| {
@@ -459,7 +461,7 @@ impl<'a> crate::builder::EventsList<'a> {
     }
 }
 #[cfg(feature = "news-feed")]
-impl<'a> crate::builder::FeedList<'a> {
+impl crate::builder::FeedList {
     /// Every item of the list, requesting pages of 100 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -467,7 +469,7 @@ impl<'a> crate::builder::FeedList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, FeedCardListItem, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, FeedCardListItem, types::BrazeError> {
         crate::stream::by_page(
             100u64,
             move |page| {
@@ -489,7 +491,7 @@ impl<'a> crate::builder::FeedList<'a> {
     }
 }
 #[cfg(feature = "purchases")]
-impl<'a> crate::builder::PurchasesProductList<'a> {
+impl crate::builder::PurchasesProductList {
     /// Every item of the list, requesting pages of 250 with `page` = 0, 1, 2...
     /// until a page holds fewer; the other parameters set on this builder apply to
     /// every page (a `page` set on it is ignored).
@@ -497,7 +499,7 @@ impl<'a> crate::builder::PurchasesProductList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, ::std::string::String, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, ::std::string::String, types::BrazeError> {
         crate::stream::by_page(
             250u64,
             move |page| {
@@ -519,7 +521,7 @@ impl<'a> crate::builder::PurchasesProductList<'a> {
     }
 }
 #[cfg(feature = "custom-attributes")]
-impl<'a> crate::builder::CustomAttributesList<'a> {
+impl crate::builder::CustomAttributesList {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
     /// builder apply to every page.
@@ -527,7 +529,7 @@ impl<'a> crate::builder::CustomAttributesList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CustomAttributeDetails, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CustomAttributeDetails, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),
@@ -553,7 +555,7 @@ impl<'a> crate::builder::CustomAttributesList<'a> {
     }
 }
 #[cfg(feature = "custom-events")]
-impl<'a> crate::builder::CustomEventsList<'a> {
+impl crate::builder::CustomEventsList {
     /// Every item of the list, following the `Link` header's `rel="next"` `cursor`
     /// from page to page until a page has none; the other parameters set on this
     /// builder apply to every page.
@@ -561,7 +563,7 @@ impl<'a> crate::builder::CustomEventsList<'a> {
     /// The stream requests a page only once the previous one is consumed; an error
     /// is yielded as its last item.
     #[inline]
-    pub fn stream(self) -> Items<'a, CustomEventDetails, types::BrazeError> {
+    pub fn stream(self) -> Items<'static, CustomEventDetails, types::BrazeError> {
         crate::stream::by_cursor(move |cursor: Option<String>| {
             let request = match cursor {
                 Some(cursor) => self.clone().cursor(cursor),

@@ -269,7 +269,7 @@ async fn pieces_go_through_the_client_and_failures_keep_their_inputs() {
         .mount(&server)
         .await;
     let report = batch::send_all(track_body(0, 160, 0), 2, |body| {
-        client.users_track().body(body).send()
+        client.users_track(body).send()
     })
     .await;
     assert_eq!(report.sent.len(), 2, "{:?}", report.failed);
@@ -298,8 +298,7 @@ async fn pieces_go_through_the_client_and_failures_keep_their_inputs() {
             carried: f.carried,
         })
         .collect();
-    let retried =
-        batch::send_batches(pieces, 1, |body| client.users_track().body(body).send()).await;
+    let retried = batch::send_batches(pieces, 1, |body| client.users_track(body).send()).await;
     assert!(retried.all_sent());
     assert_eq!(retried.sent[0].carried.range("events"), 75..150);
 }

@@ -158,8 +158,7 @@ async fn catalogs_create_sends_one_catalog_and_decodes_201() {
         type_: t,
     };
     let response = client
-        .catalogs_create()
-        .body(types::CatalogsCreateRequest {
+        .catalogs_create(types::CatalogsCreateRequest {
             catalogs: [types::CatalogCreateDefinition {
                 name: "store_locations".parse().expect("a valid catalog name"),
                 description: "Physical stores".parse().expect("a valid description"),
@@ -194,8 +193,7 @@ async fn catalogs_delete_names_the_catalog_in_the_path() {
         .await;
 
     let response = client
-        .catalogs_delete()
-        .catalog_name("store_locations")
+        .catalogs_delete("store_locations")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -228,8 +226,7 @@ async fn catalogs_delete_decodes_catalog_not_found() {
         .await;
 
     let err = client
-        .catalogs_delete()
-        .catalog_name("old_stores")
+        .catalogs_delete("old_stores")
         .send()
         .await
         .expect_err("a 404 is an error");
@@ -279,8 +276,7 @@ async fn catalog_items_list_exposes_the_link_header_and_sends_the_cursor() {
         .await;
 
     let response = client
-        .catalog_items_list()
-        .catalog_name("store_locations")
+        .catalog_items_list("store_locations")
         .cursor("c2tpcDo1MA==")
         .send()
         .await
@@ -318,8 +314,7 @@ async fn catalog_items_list_first_page_sends_no_cursor() {
         .await;
 
     let response = client
-        .catalog_items_list()
-        .catalog_name("store_locations")
+        .catalog_items_list("store_locations")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -344,9 +339,7 @@ async fn catalog_item_get_decodes_custom_fields_unchanged() {
         .await;
 
     let response = client
-        .catalog_item_get()
-        .catalog_name("store_locations")
-        .item_id("store-paris-11")
+        .catalog_item_get("store_locations", "store-paris-11")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -388,9 +381,7 @@ async fn catalog_item_get_decodes_item_not_found() {
         .await;
 
     let err = client
-        .catalog_item_get()
-        .catalog_name("store_locations")
-        .item_id("store-gone")
+        .catalog_item_get("store_locations", "store-gone")
         .send()
         .await
         .expect_err("a 404 is an error");
@@ -416,14 +407,15 @@ async fn catalog_item_create_sends_the_fields_without_id_and_decodes_201() {
         .await;
 
     let response = client
-        .catalog_item_create()
-        .catalog_name("store_locations")
-        .item_id("store-paris-11")
-        .body(types::CatalogItemCreateRequest {
-            items: [types::CatalogItemFields(
-                common::json_object(paris_fields()),
-            )],
-        })
+        .catalog_item_create(
+            "store_locations",
+            "store-paris-11",
+            types::CatalogItemCreateRequest {
+                items: [types::CatalogItemFields(
+                    common::json_object(paris_fields()),
+                )],
+            },
+        )
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -459,12 +451,13 @@ async fn catalog_item_update_sends_array_operators() {
         serde_json::to_value(services).expect("encodes"),
     );
     let response = client
-        .catalog_item_update()
-        .catalog_name("store_locations")
-        .item_id("store-paris-11")
-        .body(types::CatalogItemUpdateRequest {
-            items: [types::CatalogItemFields(fields)],
-        })
+        .catalog_item_update(
+            "store_locations",
+            "store-paris-11",
+            types::CatalogItemUpdateRequest {
+                items: [types::CatalogItemFields(fields)],
+            },
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -483,14 +476,15 @@ async fn catalog_item_replace_sends_put() {
         .await;
 
     let response = client
-        .catalog_item_replace()
-        .catalog_name("store_locations")
-        .item_id("store-paris-11")
-        .body(types::CatalogItemReplaceRequest {
-            items: [types::CatalogItemFields(
-                common::json_object(paris_fields()),
-            )],
-        })
+        .catalog_item_replace(
+            "store_locations",
+            "store-paris-11",
+            types::CatalogItemReplaceRequest {
+                items: [types::CatalogItemFields(
+                    common::json_object(paris_fields()),
+                )],
+            },
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -508,9 +502,7 @@ async fn catalog_item_delete_sends_no_body_and_decodes_202() {
         .await;
 
     let response = client
-        .catalog_item_delete()
-        .catalog_name("store_locations")
-        .item_id("store-paris-11")
+        .catalog_item_delete("store_locations", "store-paris-11")
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -553,14 +545,15 @@ async fn catalog_items_create_sends_custom_fields_unchanged() {
         .await;
 
     let response = client
-        .catalog_items_create()
-        .catalog_name("store_locations")
-        .body(types::CatalogItemsCreateRequest {
-            items: vec![
-                catalog_item("store-paris-11", paris_fields()),
-                catalog_item("store-lyon-02", lyon),
-            ],
-        })
+        .catalog_items_create(
+            "store_locations",
+            types::CatalogItemsCreateRequest {
+                items: vec![
+                    catalog_item("store-paris-11", paris_fields()),
+                    catalog_item("store-lyon-02", lyon),
+                ],
+            },
+        )
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -588,14 +581,15 @@ async fn catalog_items_update_sends_ids_and_partial_fields() {
         remove: vec![],
     };
     let response = client
-        .catalog_items_update()
-        .catalog_name("store_locations")
-        .body(types::CatalogItemsUpdateRequest {
-            items: vec![
-                catalog_item("store-paris-11", json!({ "Services": add_only })),
-                catalog_item("store-lyon-02", json!({ "Open_Sundays": true })),
-            ],
-        })
+        .catalog_items_update(
+            "store_locations",
+            types::CatalogItemsUpdateRequest {
+                items: vec![
+                    catalog_item("store-paris-11", json!({ "Services": add_only })),
+                    catalog_item("store-lyon-02", json!({ "Open_Sundays": true })),
+                ],
+            },
+        )
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -619,17 +613,18 @@ async fn catalog_items_replace_sends_put_with_ids() {
         .await;
 
     let response = client
-        .catalog_items_replace()
-        .catalog_name("store_locations")
-        .body(types::CatalogItemsReplaceRequest {
-            items: vec![
-                catalog_item("store-paris-11", paris_fields()),
-                catalog_item(
-                    "store-nantes-01",
-                    json!({ "City": "Nantes", "Rating": 3.9 }),
-                ),
-            ],
-        })
+        .catalog_items_replace(
+            "store_locations",
+            types::CatalogItemsReplaceRequest {
+                items: vec![
+                    catalog_item("store-paris-11", paris_fields()),
+                    catalog_item(
+                        "store-nantes-01",
+                        json!({ "City": "Nantes", "Rating": 3.9 }),
+                    ),
+                ],
+            },
+        )
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -654,11 +649,12 @@ async fn catalog_items_delete_sends_a_json_body_with_delete() {
         id: id.parse().expect("a valid item id"),
     };
     let response = client
-        .catalog_items_delete()
-        .catalog_name("store_locations")
-        .body(types::CatalogItemsDeleteRequest {
-            items: vec![reference("store-paris-11"), reference("store-lyon-02")],
-        })
+        .catalog_items_delete(
+            "store_locations",
+            types::CatalogItemsDeleteRequest {
+                items: vec![reference("store-paris-11"), reference("store-lyon-02")],
+            },
+        )
         .send()
         .await
         .expect("a 202 answer decodes");

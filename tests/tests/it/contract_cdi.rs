@@ -129,8 +129,7 @@ async fn cdi_job_sync_status_list_decodes_every_outcome() {
     .await;
 
     let response = client
-        .cdi_job_sync_status_list()
-        .integration_id(INTEGRATION)
+        .cdi_job_sync_status_list(INTEGRATION)
         .cursor("c2tpcDow")
         .send()
         .await
@@ -167,8 +166,7 @@ async fn cdi_integration_sync_posts_without_body_and_decodes_202() {
         .mount(&server)
         .await;
     let response = client
-        .cdi_integration_sync()
-        .integration_id(INTEGRATION)
+        .cdi_integration_sync(INTEGRATION)
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -189,8 +187,7 @@ async fn cdi_integration_sync_job_in_progress_is_a_decoded_429() {
         .mount(&server)
         .await;
     let err = client
-        .cdi_integration_sync()
-        .integration_id(INTEGRATION)
+        .cdi_integration_sync(INTEGRATION)
         .send()
         .await
         .expect_err("a 429 is an error");

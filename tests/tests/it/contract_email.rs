@@ -47,8 +47,7 @@ async fn subscription_status_set_sends_emails_and_decodes_201() {
         .await;
 
     let response = client
-        .subscription_status_set()
-        .body(types::SubscriptionStatusSetRequest {
+        .subscription_status_set(types::SubscriptionStatusSetRequest {
             subscription_group_id: "4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01".to_string(),
             subscription_state: types::SubscriptionGroupState::Unsubscribed,
             external_id: Some(types::StringOrStringList50::String("user-1234".to_string())),
@@ -108,8 +107,7 @@ async fn subscription_status_set_v2_sends_several_groups() {
     .use_double_opt_in_logic(Some(true));
     let groups = vec![email_group, sms_group];
     let response = client
-        .subscription_status_set_v2()
-        .body(types::SubscriptionStatusSetV2Request {
+        .subscription_status_set_v2(types::SubscriptionStatusSetV2Request {
             subscription_groups: groups,
         })
         .send()
@@ -142,8 +140,7 @@ async fn subscription_status_get_sends_bracketed_ids_and_decodes_states() {
         .await;
 
     let response = client
-        .subscription_status_get()
-        .subscription_group_id("4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01")
+        .subscription_status_get("4b2c7a3e-1f0d-4e8a-9c55-2d6b1a7e9f01")
         .external_id(vec!["user-1234".to_string(), "user-5678".to_string()])
         .send()
         .await
@@ -175,8 +172,7 @@ async fn subscription_status_get_by_phone_keeps_plus_sign() {
         .await;
 
     let response = client
-        .subscription_status_get()
-        .subscription_group_id("9e0f3d21-6a4b-4c7e-8d12-5f3a0b6c2e44")
+        .subscription_status_get("9e0f3d21-6a4b-4c7e-8d12-5f3a0b6c2e44")
         .phone(vec!["+12125551212".to_string()])
         .send()
         .await
@@ -290,8 +286,7 @@ async fn email_blacklist_sends_a_list() {
         .await;
 
     let response = client
-        .email_blacklist()
-        .body(types::EmailBlacklistRequest {
+        .email_blacklist(types::EmailBlacklistRequest {
             email: types::EmailAddressOrList50::Array(vec![
                 "old.address@example.com".to_string(),
                 "complaints@example.org".to_string(),
@@ -314,8 +309,7 @@ async fn email_blocklist_sends_one_address_and_accepts_200() {
         .await;
 
     let response = client
-        .email_blocklist()
-        .body(types::EmailBlocklistRequest {
+        .email_blocklist(types::EmailBlocklistRequest {
             email: types::EmailAddressOrList50::Email("abuse.reports@example.net".to_string()),
         })
         .send()
@@ -336,8 +330,7 @@ async fn email_bounce_remove_sends_one_address() {
         .await;
 
     let response = client
-        .email_bounce_remove()
-        .body(types::EmailBounceRemoveRequest {
+        .email_bounce_remove(types::EmailBounceRemoveRequest {
             email: types::EmailAddressOrList50::Email("ana.souza@example.com".to_string()),
         })
         .send()
@@ -360,8 +353,7 @@ async fn email_spam_remove_sends_a_list_and_keeps_non_fatal_errors() {
         .await;
 
     let response = client
-        .email_spam_remove()
-        .body(types::EmailSpamRemoveRequest {
+        .email_spam_remove(types::EmailSpamRemoveRequest {
             email: types::EmailAddressOrList50::Array(vec!["li.wei@example.com".to_string()]),
         })
         .send()
@@ -385,8 +377,7 @@ async fn email_status_set_sends_state() {
         .await;
 
     let response = client
-        .email_status_set()
-        .body(types::EmailStatusSetRequest {
+        .email_status_set(types::EmailStatusSetRequest {
             email: types::EmailAddressOrList50::Email("ana.souza@example.com".to_string()),
             subscription_state: types::EmailSubscriptionState::OptedIn,
         })
@@ -409,8 +400,7 @@ async fn email_status_set_rejection_is_a_typed_error() {
         .await;
 
     let result = client
-        .email_status_set()
-        .body(types::EmailStatusSetRequest {
+        .email_status_set(types::EmailStatusSetRequest {
             email: types::EmailAddressOrList50::Email("ana.souza@example.com".to_string()),
             subscription_state: types::EmailSubscriptionState::Subscribed,
         })
@@ -453,9 +443,8 @@ async fn email_hard_bounces_list_sends_dates_and_decodes_entries() {
         .await;
 
     let response = client
-        .email_hard_bounces_list()
+        .email_hard_bounces_list(date("2026-11-01"))
         .start_date(date("2026-10-01"))
-        .end_date(date("2026-11-01"))
         .limit(500u64)
         .offset(500u64)
         .send()
@@ -494,8 +483,7 @@ async fn email_unsubscribes_list_sends_sort_and_email() {
         .await;
 
     let response = client
-        .email_unsubscribes_list()
-        .end_date(date("2026-11-01"))
+        .email_unsubscribes_list(date("2026-11-01"))
         .email("li.wei@example.com")
         .sort_direction(types::EmailUnsubscribesListSortDirection::Asc)
         .send()
@@ -535,8 +523,7 @@ async fn templates_email_create_sends_template_and_decodes_id() {
         .await;
 
     let response = client
-        .templates_email_create()
-        .body(types::TemplatesEmailCreateRequest {
+        .templates_email_create(types::TemplatesEmailCreateRequest {
             template_name: "autumn_sale_announcement".to_string(),
             subject: "Our autumn sale starts today".to_string(),
             body: "<html><body><h1>Autumn sale</h1></body></html>".to_string(),
@@ -569,8 +556,7 @@ async fn templates_email_update_sends_only_changed_fields() {
         .await;
 
     let response = client
-        .templates_email_update()
-        .body(
+        .templates_email_update(
             types::TemplatesEmailUpdateRequest::new("7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630")
                 .subject(Some("Last days of our autumn sale".to_string())),
         )
@@ -607,8 +593,7 @@ async fn templates_email_info_decodes_string_tags() {
         .await;
 
     let response = client
-        .templates_email_info()
-        .email_template_id("7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630")
+        .templates_email_info("7f1c2d9a-3b4e-4a61-8c0f-91d2e5b7a630")
         .send()
         .await
         .expect("the answer decodes");
@@ -700,8 +685,7 @@ async fn content_blocks_create_sends_block_and_decodes_tag() {
         .await;
 
     let response = client
-        .content_blocks_create()
-        .body(
+        .content_blocks_create(
             types::ContentBlocksCreateRequest::new(
                 types::ContentBlocksCreateRequestContent::try_from(
                     "<p>Example Corp, 1 Main Street</p>",
@@ -762,8 +746,7 @@ async fn content_blocks_update_sends_changed_fields() {
         .await;
 
     let response = client
-        .content_blocks_update()
-        .body(
+        .content_blocks_update(
             types::ContentBlocksUpdateRequest::new("3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85")
                 .content(Some(
                     "<p>Example Corp, 20 Harbour Road</p>".try_into().unwrap(),
@@ -816,8 +799,7 @@ async fn content_blocks_info_asks_for_inclusion_data() {
         .await;
 
     let response = client
-        .content_blocks_info()
-        .content_block_id("3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85")
+        .content_blocks_info("3d9a6f12-5c7b-4e08-a1d4-6b2e9f0c7a85")
         .include_inclusion_data(true)
         .send()
         .await
@@ -915,8 +897,7 @@ async fn sms_invalid_phone_numbers_remove_sends_numbers() {
         .await;
 
     let response = client
-        .sms_invalid_phone_numbers_remove()
-        .body(types::SmsInvalidPhoneNumbersRemoveRequest {
+        .sms_invalid_phone_numbers_remove(types::SmsInvalidPhoneNumbersRemoveRequest {
             phone_numbers: vec!["+12125551212".to_string(), "+447700900123".to_string()],
         })
         .send()

@@ -130,9 +130,7 @@ async fn campaigns_data_series_sends_query_and_decodes_channels_and_variations()
         .await;
 
     let response = client
-        .campaigns_data_series()
-        .campaign_id("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20")
-        .length(7u64)
+        .campaigns_data_series("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20", 7u64)
         .ending_at(utc!("2025-03-02T23:59:59-05:00"))
         .send()
         .await
@@ -239,9 +237,7 @@ async fn campaigns_data_series_decodes_multivariate_in_app_statistics() {
         .await;
 
     let response = client
-        .campaigns_data_series()
-        .campaign_id("c4a1e7d2-0b9f-4e3a-8d6c-5f2b1a0e9d87")
-        .length(1u64)
+        .campaigns_data_series("c4a1e7d2-0b9f-4e3a-8d6c-5f2b1a0e9d87", 1u64)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -347,8 +343,7 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
         .await;
 
     let response = client
-        .campaigns_details()
-        .campaign_id("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20")
+        .campaigns_details("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20")
         .post_launch_draft_version(true)
         .send()
         .await
@@ -577,10 +572,11 @@ async fn sends_data_series_sends_send_id_and_decodes_variations() {
         .await;
 
     let response = client
-        .sends_data_series()
-        .campaign_id("71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35")
-        .send_id("spring-sale-wave-1")
-        .length(14u64)
+        .sends_data_series(
+            "71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35",
+            14u64,
+            "spring-sale-wave-1",
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -684,9 +680,10 @@ async fn canvas_data_series_sends_window_and_breakdowns_and_decodes_stats() {
         .await;
 
     let response = client
-        .canvas_data_series()
-        .canvas_id("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
-        .ending_at(utc!("2025-03-02T23:59:59Z"))
+        .canvas_data_series(
+            "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+            utc!("2025-03-02T23:59:59Z"),
+        )
         .starting_at(utc!("2025-03-01T00:00:00Z"))
         .include_variant_breakdown(true)
         .include_step_breakdown(true)
@@ -751,9 +748,10 @@ async fn canvas_data_summary_sends_length_and_decodes_rollup() {
         .await;
 
     let response = client
-        .canvas_data_summary()
-        .canvas_id("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
-        .ending_at(utc!("2025-03-02T23:59:59Z"))
+        .canvas_data_summary(
+            "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+            utc!("2025-03-02T23:59:59Z"),
+        )
         .length(14u64)
         .include_variant_breakdown(true)
         .include_step_breakdown(true)
@@ -878,8 +876,7 @@ async fn canvas_details_decodes_variants_steps_and_paths() {
         .await;
 
     let response = client
-        .canvas_details()
-        .canvas_id("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
+        .canvas_details("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -1030,9 +1027,7 @@ async fn segments_data_series_sends_query_and_decodes_sizes() {
         .await;
 
     let response = client
-        .segments_data_series()
-        .segment_id("6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
-        .length(2u64)
+        .segments_data_series(2u64, "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
         .ending_at(utc!("2025-03-02T23:59:59Z"))
         .send()
         .await
@@ -1079,8 +1074,7 @@ async fn segments_details_decodes_descriptions_tags_and_teams() {
         .await;
 
     let response = client
-        .segments_details()
-        .segment_id("6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
+        .segments_details("6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -1194,8 +1188,7 @@ async fn sessions_data_series_sends_every_filter_and_decodes_hourly_points() {
         .await;
 
     let response = client
-        .sessions_data_series()
-        .length(24u64)
+        .sessions_data_series(24u64)
         .unit(types::ExportTimeUnit::Hour)
         .ending_at(utc!("2025-03-02T23:00:00Z"))
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
@@ -1244,9 +1237,7 @@ async fn events_data_series_sends_event_and_decodes_counts() {
         .await;
 
     let response = client
-        .events_data_series()
-        .event("added_to_cart")
-        .length(3u64)
+        .events_data_series("added_to_cart", 3u64)
         .unit(types::ExportTimeUnit::Day)
         .send()
         .await
@@ -1324,8 +1315,7 @@ async fn kpi_dau_data_series_sends_app_and_decodes_points() {
         .await;
 
     let response = client
-        .kpi_dau_data_series()
-        .length(2u64)
+        .kpi_dau_data_series(2u64)
         .ending_at(utc!("2025-03-02T23:59:59Z"))
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
         .send()
@@ -1364,8 +1354,7 @@ async fn kpi_mau_data_series_sends_length_and_decodes_points() {
         .await;
 
     let response = client
-        .kpi_mau_data_series()
-        .length(30u64)
+        .kpi_mau_data_series(30u64)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -1394,8 +1383,7 @@ async fn kpi_new_users_data_series_sends_app_and_decodes_points() {
         .await;
 
     let response = client
-        .kpi_new_users_data_series()
-        .length(14u64)
+        .kpi_new_users_data_series(14u64)
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
         .send()
         .await
@@ -1432,8 +1420,7 @@ async fn kpi_uninstalls_data_series_sends_window_and_decodes_points() {
         .await;
 
     let response = client
-        .kpi_uninstalls_data_series()
-        .length(2u64)
+        .kpi_uninstalls_data_series(2u64)
         .ending_at(utc!("2025-03-02T12:00:00Z"))
         .send()
         .await
@@ -1476,9 +1463,7 @@ async fn feed_data_series_sends_card_and_decodes_engagement() {
         .await;
 
     let response = client
-        .feed_data_series()
-        .card_id("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064")
-        .length(2u64)
+        .feed_data_series("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064", 2u64)
         .unit(types::ExportTimeUnit::Day)
         .ending_at(utc!("2023-06-28T23:59:59Z"))
         .send()
@@ -1534,8 +1519,7 @@ async fn feed_details_decodes_card_with_extras() {
         .await;
 
     let response = client
-        .feed_details()
-        .card_id("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064")
+        .feed_details("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064")
         .send()
         .await
         .expect("a 200 answer decodes");

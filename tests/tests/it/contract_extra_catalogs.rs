@@ -40,9 +40,7 @@ async fn catalog_fields_create_sends_names_and_types() {
         "the field type is typed"
     );
     let response = client
-        .catalog_fields_create()
-        .catalog_name("store_locations")
-        .body(request)
+        .catalog_fields_create("store_locations", request)
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -59,9 +57,7 @@ async fn catalog_field_delete_names_catalog_and_field_and_decodes_404() {
         .mount(&server)
         .await;
     let response = client
-        .catalog_field_delete()
-        .catalog_name("store_locations")
-        .field_name("Parking_Spaces")
+        .catalog_field_delete("store_locations", "Parking_Spaces")
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -87,9 +83,7 @@ async fn catalog_field_delete_names_catalog_and_field_and_decodes_404() {
         .mount(&server)
         .await;
     let err = client
-        .catalog_field_delete()
-        .catalog_name("old_stores")
-        .field_name("Parking_Spaces")
+        .catalog_field_delete("old_stores", "Parking_Spaces")
         .send()
         .await
         .expect_err("a 404 is an error");
@@ -149,9 +143,7 @@ async fn catalog_selection_create_sends_filters_sort_and_limit() {
         types::CatalogSelectionFilterValue::Boolean(true)
     );
     let response = client
-        .catalog_selection_create()
-        .catalog_name("store_locations")
-        .body(request)
+        .catalog_selection_create("store_locations", request)
         .send()
         .await
         .expect("a 202 answer decodes");
@@ -182,9 +174,7 @@ async fn catalog_selection_delete_names_catalog_and_selection() {
     .mount(&server)
     .await;
     let response = client
-        .catalog_selection_delete()
-        .catalog_name("store_locations")
-        .selection_name("paris-top-rated")
+        .catalog_selection_delete("store_locations", "paris-top-rated")
         .send()
         .await
         .expect("a 202 answer decodes");

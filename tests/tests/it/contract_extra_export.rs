@@ -129,8 +129,7 @@ async fn purchases_quantity_series_sends_every_filter() {
         .mount(&server)
         .await;
     let response = client
-        .purchases_quantity_series()
-        .length(14u64)
+        .purchases_quantity_series(14u64)
         .unit(types::ExportTimeUnit::Day)
         .ending_at(utc("2025-03-02T23:59:59Z"))
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
@@ -173,8 +172,7 @@ async fn purchases_revenue_series_decodes_whole_and_decimal_revenue() {
         .mount(&server)
         .await;
     let response = client
-        .purchases_revenue_series()
-        .length(2u64)
+        .purchases_revenue_series(2u64)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -195,8 +193,7 @@ async fn segments_export_cancel_posts_the_segment_id() {
         .mount(&server)
         .await;
     let response = client
-        .segments_export_cancel()
-        .body(types::SegmentsExportCancelRequest {
+        .segments_export_cancel(types::SegmentsExportCancelRequest {
             segment_id: "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064".into(),
         })
         .send()
@@ -220,8 +217,7 @@ async fn campaigns_duplicate_sends_name_and_description_and_accepts_202() {
         .mount(&server)
         .await;
     let response = client
-        .campaigns_duplicate()
-        .body(types::CampaignsDuplicateRequest {
+        .campaigns_duplicate(types::CampaignsDuplicateRequest {
             campaign_id: "7b2d4c1e-9f3a-4e5b-8c6d-1a2b3c4d5e6f".into(),
             name: "Spring sale reminder (copy)".into(),
             description: Some("Copy for the autumn relaunch".into()),
@@ -247,8 +243,7 @@ async fn canvas_duplicate_sends_tags_as_an_array_and_omits_unset_fields() {
         .mount(&server)
         .await;
     let response = client
-        .canvas_duplicate()
-        .body(types::CanvasDuplicateRequest {
+        .canvas_duplicate(types::CanvasDuplicateRequest {
             canvas_id: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0".into(),
             name: "Onboarding journey (copy)".into(),
             description: None,

@@ -32,8 +32,7 @@ async fn live_activity_start_sends_attributes_state_notification_and_audience() 
         serde_json::from_value(body).expect("the literal fits the type");
     assert_eq!(request.content_state["minute"], json!(0));
     let response = client
-        .live_activity_start()
-        .body(request)
+        .live_activity_start(request)
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -63,8 +62,7 @@ async fn live_activity_start_400_uses_the_error_key() {
     }))
     .expect("the literal fits the type");
     let err = client
-        .live_activity_start()
-        .body(request)
+        .live_activity_start(request)
         .send()
         .await
         .expect_err("a 400 is an error");

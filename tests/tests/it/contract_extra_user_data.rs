@@ -48,8 +48,7 @@ async fn users_track_sync_sends_one_attribute_object_and_decodes_the_result() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync()
-        .body(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -97,8 +96,7 @@ async fn users_track_sync_event_by_email_decodes_totals_with_odd_timestamps() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync()
-        .body(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
         .send()
         .await
         .expect("a 201 answer decodes, even with the malformed date Braze shows");
@@ -135,8 +133,7 @@ async fn users_track_sync_purchase_by_alias_and_an_empty_user_list() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync()
-        .body(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -173,8 +170,7 @@ async fn users_track_bulk_sends_many_users_and_decodes_counts_and_errors() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_bulk()
-        .body(typed!(types::UsersTrackBulkRequest, body))
+        .users_track_bulk(typed!(types::UsersTrackBulkRequest, body))
         .send()
         .await
         .expect("a 2xx answer decodes");

@@ -26,8 +26,7 @@ async fn media_library_create_sends_a_json_body_not_query_parameters() {
         .mount(&server)
         .await;
     let response = client
-        .media_library_create()
-        .body(types::MediaLibraryCreateRequest {
+        .media_library_create(types::MediaLibraryCreateRequest {
             asset_url: "https://cdn.example.com/banners/autumn-sale.png".into(),
             name: "Autumn sale banner".into(),
             app_group_id: "3a9b7c2d-1e4f-4a5b-8c6d-7e8f9a0b1c2d".into(),
@@ -68,8 +67,7 @@ async fn media_library_replace_file_puts_asset_and_url_and_decodes_the_new_asset
         .mount(&server)
         .await;
     let response = client
-        .media_library_replace_file()
-        .body(types::MediaLibraryReplaceFileRequest {
+        .media_library_replace_file(types::MediaLibraryReplaceFileRequest {
             asset_id: "65f1c2d3e4a5b6c7d8e9f0a1".into(),
             asset_url: "https://cdn.example.com/banners/autumn-sale-v2.png".into(),
         })
@@ -101,8 +99,7 @@ async fn media_library_replace_file_processing_error_keeps_code_and_meta() {
         .mount(&server)
         .await;
     let err = client
-        .media_library_replace_file()
-        .body(types::MediaLibraryReplaceFileRequest {
+        .media_library_replace_file(types::MediaLibraryReplaceFileRequest {
             asset_id: "65f1c2d3e4a5b6c7d8e9f0a1".into(),
             asset_url: "https://cdn.example.com/banners/autumn-sale.jpg".into(),
         })

@@ -88,8 +88,7 @@ async fn messages_send_posts_inline_push_messages() {
         .android_push(Some(android));
 
     let response = client
-        .messages_send()
-        .body(
+        .messages_send(
             types::MessagesSendRequest::default()
                 .external_user_ids(vec![
                     types::ExternalId::from("user-1234".to_string()),
@@ -171,8 +170,7 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
     );
 
     let response = client
-        .campaigns_trigger_send()
-        .body(
+        .campaigns_trigger_send(
             types::CampaignsTriggerSendRequest::new(
                 "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             )
@@ -229,13 +227,10 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
             ),
         ));
     let response = client
-        .canvas_trigger_send()
-        .body(
-            types::CanvasTriggerSendRequest::new("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
+        .canvas_trigger_send(types::CanvasTriggerSendRequest::new("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
                 .context(Some(from_json!(types::CanvasEntryProperties, ({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
                 )))
-                .recipients(vec![recipient]),
-        )
+                .recipients(vec![recipient]),)
         .send()
         .await
         .expect("canvas_trigger_send succeeds");
@@ -267,8 +262,7 @@ async fn sends_id_create_posts_campaign_and_send_id() {
         .await;
 
     let response = client
-        .sends_id_create()
-        .body(
+        .sends_id_create(
             types::SendsIdCreateRequest::new("2a7f6c1e-8d3b-4e52-9f0a-6b1c3d5e7f90".to_string())
                 .send_id(Some("spring-sale-2026-wave-1".to_string())),
         )
@@ -317,9 +311,8 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
     let send_id: types::TransactionalCampaignSendRequestExternalSendId =
         "b3JkZXItNDgyMQ==".parse().expect("a Base64-compatible id");
     let response = client
-        .transactional_campaign_send()
-        .campaign_id("5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9")
-        .body(
+        .transactional_campaign_send(
+            "5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9",
             types::TransactionalCampaignSendRequest::new(recipient)
                 .external_send_id(Some(send_id))
                 .trigger_properties(Some(
@@ -600,8 +593,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
         types::MessageSchedule::new("2026-12-01T09:00:00".to_string()).in_local_time(Some(true));
 
     let response = client
-        .messages_schedule_create()
-        .body(
+        .messages_schedule_create(
             types::MessagesScheduleCreateRequest::new(schedule)
                 .broadcast(Some(true))
                 .segment_id(Some("3c9a7e51-4b2d-4f80-8e6a-1d5b9c7f3a2e".to_string()))
@@ -659,8 +651,7 @@ async fn messages_schedule_update_posts_new_time_and_content() {
         types::KindlePushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
             .priority(Some(-1));
     let response = client
-        .messages_schedule_update()
-        .body(
+        .messages_schedule_update(
             types::MessagesScheduleUpdateRequest::new(types::ScheduleId::from(
                 "5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string(),
             ))
@@ -693,8 +684,7 @@ async fn messages_schedule_delete_posts_schedule_id() {
         .await;
 
     let response = client
-        .messages_schedule_delete()
-        .body(types::MessagesScheduleDeleteRequest::new(
+        .messages_schedule_delete(types::MessagesScheduleDeleteRequest::new(
             types::ScheduleId::from("5a1e7c3b-9d2f-4b6e-8a0c-3f5d7b9e1c2a".to_string()),
         ))
         .send()
@@ -735,8 +725,7 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
             ),
         ));
     let response = client
-        .campaigns_trigger_schedule_create()
-        .body(
+        .campaigns_trigger_schedule_create(
             types::CampaignsTriggerScheduleCreateRequest::new(
                 "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
                 types::MessageSchedule::new("2026-12-01T17:30:00".to_string())
@@ -774,8 +763,7 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
         .await;
 
     let response = client
-        .campaigns_trigger_schedule_update()
-        .body(types::CampaignsTriggerScheduleUpdateRequest::new(
+        .campaigns_trigger_schedule_update(types::CampaignsTriggerScheduleUpdateRequest::new(
             "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
                 .in_local_time(Some(true)),
@@ -802,8 +790,7 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
         .await;
 
     let response = client
-        .campaigns_trigger_schedule_delete()
-        .body(types::CampaignsTriggerScheduleDeleteRequest::new(
+        .campaigns_trigger_schedule_delete(types::CampaignsTriggerScheduleDeleteRequest::new(
             "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
         ))
@@ -850,8 +837,7 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
         },
     );
     let response = client
-        .canvas_trigger_schedule_create()
-        .body(
+        .canvas_trigger_schedule_create(
             types::CanvasTriggerScheduleCreateRequest::new(
                 "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
                 types::MessageSchedule::new("2026-12-05T10:00:00Z".to_string()),
@@ -891,8 +877,7 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
         .await;
 
     let response = client
-        .canvas_trigger_schedule_update()
-        .body(types::CanvasTriggerScheduleUpdateRequest::new(
+        .canvas_trigger_schedule_update(types::CanvasTriggerScheduleUpdateRequest::new(
             "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
             types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
             types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
@@ -918,8 +903,7 @@ async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
         .await;
 
     let response = client
-        .canvas_trigger_schedule_delete()
-        .body(types::CanvasTriggerScheduleDeleteRequest::new(
+        .canvas_trigger_schedule_delete(types::CanvasTriggerScheduleDeleteRequest::new(
             "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
             types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
         ))
@@ -966,8 +950,7 @@ async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
 
     let end_time = utc!("2026-12-31T00:00:00Z");
     let response = client
-        .messages_scheduled_broadcasts_list()
-        .end_time(end_time)
+        .messages_scheduled_broadcasts_list(end_time)
         .send()
         .await
         .expect("messages_scheduled_broadcasts_list succeeds");
@@ -1011,8 +994,7 @@ async fn live_activity_update_posts_content_state_and_notification() {
         .cloned()
         .unwrap();
     let response = client
-        .live_activity_update()
-        .body(
+        .live_activity_update(
             types::LiveActivityUpdateRequest::new(
                 "order-4821-delivery".to_string(),
                 "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
@@ -1043,8 +1025,7 @@ async fn live_activity_update_decodes_error_key_of_a_400() {
         .await;
 
     let error = client
-        .live_activity_update()
-        .body(types::LiveActivityUpdateRequest::new(
+        .live_activity_update(types::LiveActivityUpdateRequest::new(
             "order-4821-delivery".to_string(),
             "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
             serde_json::Map::new(),

@@ -30,9 +30,7 @@ async fn preference_center_url_generate_uses_both_path_parameters() {
     .await;
 
     let response = client
-        .preference_center_url_generate()
-        .preference_center_external_id("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
-        .user_id("user-1234")
+        .preference_center_url_generate("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "user-1234")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -124,8 +122,7 @@ async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
         .await;
 
     let response = client
-        .preference_center_get()
-        .preference_center_external_id("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+        .preference_center_get("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -200,8 +197,7 @@ async fn preference_center_create_sends_html_and_options() {
         .await;
 
     let response = client
-        .preference_center_create()
-        .body(types::PreferenceCenterCreateRequest {
+        .preference_center_create(types::PreferenceCenterCreateRequest {
             name: "newsletter_preferences".to_string(),
             preference_center_title: Some("Your newsletter choices".to_string()),
             preference_center_page_html: PAGE_HTML.to_string(),
@@ -272,16 +268,17 @@ async fn preference_center_update_sends_put_without_name() {
         .await;
 
     let response = client
-        .preference_center_update()
-        .preference_center_external_id("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
-        .body(types::PreferenceCenterUpdateRequest {
-            name: None,
-            preference_center_title: None,
-            preference_center_page_html: PAGE_HTML.to_string(),
-            confirmation_page_html: CONFIRMATION_HTML.to_string(),
-            state: Some(types::PreferenceCenterState::Active),
-            options: None,
-        })
+        .preference_center_update(
+            "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+            types::PreferenceCenterUpdateRequest {
+                name: None,
+                preference_center_title: None,
+                preference_center_page_html: PAGE_HTML.to_string(),
+                confirmation_page_html: CONFIRMATION_HTML.to_string(),
+                state: Some(types::PreferenceCenterState::Active),
+                options: None,
+            },
+        )
         .send()
         .await
         .expect("a 200 answer decodes");

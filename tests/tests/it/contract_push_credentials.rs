@@ -29,8 +29,7 @@ async fn push_credential_update_sends_only_the_apple_object() {
         .mount(&server)
         .await;
     let response = client
-        .apps_push_credential_update()
-        .body(types::PushCredentialUpdateRequest {
+        .apps_push_credential_update(types::PushCredentialUpdateRequest {
             app_id: APP.into(),
             apple: Some(types::ApplePushCredential {
                 certificate: "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t".into(),
@@ -102,8 +101,7 @@ async fn push_credential_update_sends_huawei_and_kindle_shapes() {
             .mount(&server)
             .await;
         client
-            .apps_push_credential_update()
-            .body(request)
+            .apps_push_credential_update(request)
             .send()
             .await
             .expect("a 201 answer decodes");

@@ -194,15 +194,16 @@ async fn scim_users_create_sends_scim_token_origin_and_user() {
         ],
     };
     let response = client
-        .scim_users_create()
-        .x_request_origin(ORIGIN)
-        .body(types::ScimUsersCreateRequest {
-            schemas: user_schema(),
-            user_name: "jane.doe@example.com".to_string(),
-            name: jane(),
-            department: types::ScimDepartment::Marketing,
-            permissions: Some(permissions),
-        })
+        .scim_users_create(
+            ORIGIN,
+            types::ScimUsersCreateRequest {
+                schemas: user_schema(),
+                user_name: "jane.doe@example.com".to_string(),
+                name: jane(),
+                department: types::ScimDepartment::Marketing,
+                permissions: Some(permissions),
+            },
+        )
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -229,15 +230,16 @@ async fn scim_users_create_decodes_the_409_scim_error() {
         .await;
 
     let err = client
-        .scim_users_create()
-        .x_request_origin(ORIGIN)
-        .body(types::ScimUsersCreateRequest {
-            schemas: user_schema(),
-            user_name: "jane.doe@example.com".to_string(),
-            name: jane(),
-            department: types::ScimDepartment::Finance,
-            permissions: None,
-        })
+        .scim_users_create(
+            ORIGIN,
+            types::ScimUsersCreateRequest {
+                schemas: user_schema(),
+                user_name: "jane.doe@example.com".to_string(),
+                name: jane(),
+                department: types::ScimDepartment::Finance,
+                permissions: None,
+            },
+        )
         .send()
         .await
         .expect_err("a 409 is an error");
@@ -278,9 +280,7 @@ async fn scim_users_search_sends_the_filter_query() {
         .await;
 
     let response = client
-        .scim_users_search()
-        .filter("userName eq \"jane.doe@example.com\"")
-        .x_request_origin(ORIGIN)
+        .scim_users_search("userName eq \"jane.doe@example.com\"", ORIGIN)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -315,9 +315,7 @@ async fn scim_user_get_decodes_roles_and_permission_sets() {
         .await;
 
     let response = client
-        .scim_user_get()
-        .id(USER_ID)
-        .x_request_origin(ORIGIN)
+        .scim_user_get(USER_ID, ORIGIN)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -353,23 +351,24 @@ async fn scim_user_update_sends_put() {
         .await;
 
     let response = client
-        .scim_user_update()
-        .id(USER_ID)
-        .x_request_origin(ORIGIN)
-        .body(types::ScimUserUpdateRequest {
-            schemas: user_schema(),
-            name: jane(),
-            department: types::ScimDepartment::Pm,
-            permissions: types::ScimPermissions {
-                company_permissions: vec![],
-                roles: vec![],
-                app_group: vec![types::ScimWorkspacePermissions {
-                    app_group_id: Some("5f2d8c3a91b7e6401a2b3c4d".to_string()),
-                    app_group_permissions: vec!["basic_access".to_string()],
-                    ..Default::default()
-                }],
+        .scim_user_update(
+            USER_ID,
+            ORIGIN,
+            types::ScimUserUpdateRequest {
+                schemas: user_schema(),
+                name: jane(),
+                department: types::ScimDepartment::Pm,
+                permissions: types::ScimPermissions {
+                    company_permissions: vec![],
+                    roles: vec![],
+                    app_group: vec![types::ScimWorkspacePermissions {
+                        app_group_id: Some("5f2d8c3a91b7e6401a2b3c4d".to_string()),
+                        app_group_permissions: vec!["basic_access".to_string()],
+                        ..Default::default()
+                    }],
+                },
             },
-        })
+        )
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -390,9 +389,7 @@ async fn scim_user_delete_accepts_an_empty_204() {
         .await;
 
     let response = client
-        .scim_user_delete()
-        .id(USER_ID)
-        .x_request_origin(ORIGIN)
+        .scim_user_delete(USER_ID, ORIGIN)
         .send()
         .await
         .expect("an empty 204 is a success");
@@ -415,9 +412,7 @@ async fn scim_user_delete_decodes_the_404_scim_error_sent_as_html() {
         .await;
 
     let err = client
-        .scim_user_delete()
-        .id("unknown-user")
-        .x_request_origin(ORIGIN)
+        .scim_user_delete("unknown-user", ORIGIN)
         .send()
         .await
         .expect_err("a 404 is an error");

@@ -31,8 +31,7 @@ async fn sdk_authentication_keys_list_sends_app_id_and_decodes_keys() {
         .mount(&server)
         .await;
     let response = client
-        .sdk_authentication_keys_list()
-        .app_id(APP)
+        .sdk_authentication_keys_list(APP)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -59,8 +58,7 @@ async fn sdk_authentication_key_create_sends_pem_and_flag_and_decodes_id() {
         .mount(&server)
         .await;
     let response = client
-        .sdk_authentication_key_create()
-        .body(types::SdkAuthenticationKeyCreateRequest {
+        .sdk_authentication_key_create(types::SdkAuthenticationKeyCreateRequest {
             app_id: APP.into(),
             rsa_public_key_str: PEM.parse().expect("a non-empty key"),
             description: "Rotation candidate"
@@ -94,8 +92,7 @@ async fn sdk_authentication_key_set_primary_puts_the_key_reference() {
         .mount(&server)
         .await;
     let response = client
-        .sdk_authentication_key_set_primary()
-        .body(types::SdkAuthenticationKeyReference {
+        .sdk_authentication_key_set_primary(types::SdkAuthenticationKeyReference {
             app_id: APP.into(),
             key_id: SPARE.into(),
         })
@@ -124,8 +121,7 @@ async fn sdk_authentication_key_delete_sends_a_json_body_with_delete() {
         .mount(&server)
         .await;
     let response = client
-        .sdk_authentication_key_delete()
-        .body(types::SdkAuthenticationKeyReference {
+        .sdk_authentication_key_delete(types::SdkAuthenticationKeyReference {
             app_id: APP.into(),
             key_id: PRIMARY.into(),
         })
@@ -156,8 +152,7 @@ async fn sdk_authentication_key_delete_of_the_primary_key_is_a_decoded_400() {
         .mount(&server)
         .await;
     let err = client
-        .sdk_authentication_key_delete()
-        .body(types::SdkAuthenticationKeyReference {
+        .sdk_authentication_key_delete(types::SdkAuthenticationKeyReference {
             app_id: APP.into(),
             key_id: PRIMARY.into(),
         })

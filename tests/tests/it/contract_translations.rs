@@ -97,9 +97,7 @@ async fn campaign_translations_get_every_locale_sends_no_locale_id() {
         .mount(&server)
         .await;
     let response = client
-        .campaign_translations_get()
-        .campaign_id(CAMPAIGN)
-        .message_variation_id(VARIATION)
+        .campaign_translations_get(CAMPAIGN, VARIATION)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -126,9 +124,7 @@ async fn campaign_translations_get_one_locale_and_its_400() {
         .mount(&server)
         .await;
     let err = client
-        .campaign_translations_get()
-        .campaign_id(CAMPAIGN)
-        .message_variation_id(VARIATION)
+        .campaign_translations_get(CAMPAIGN, VARIATION)
         .locale_id(ES)
         .send()
         .await
@@ -159,9 +155,7 @@ async fn campaign_translations_source_sends_draft_flag() {
         .mount(&server)
         .await;
     let response = client
-        .campaign_translations_source()
-        .campaign_id(CAMPAIGN)
-        .message_variation_id(VARIATION)
+        .campaign_translations_source(CAMPAIGN, VARIATION)
         .post_launch_draft_version(true)
         .send()
         .await
@@ -196,8 +190,7 @@ async fn campaign_translations_update_puts_the_locale_and_map() {
     .mount(&server)
     .await;
     let response = client
-        .campaign_translations_update()
-        .body(typed!(types::CampaignTranslationUpdateRequest, body))
+        .campaign_translations_update(typed!(types::CampaignTranslationUpdateRequest, body))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -213,10 +206,7 @@ async fn canvas_translations_get_sends_workflow_step_and_variation() {
         .mount(&server)
         .await;
     let response = client
-        .canvas_translations_get()
-        .workflow_id(CANVAS)
-        .step_id(STEP)
-        .message_variation_id(VARIATION)
+        .canvas_translations_get(VARIATION, STEP, CANVAS)
         .locale_id(FR)
         .post_launch_draft_version(false)
         .send()
@@ -243,10 +233,7 @@ async fn canvas_translations_source_decodes_the_source_map() {
         .mount(&server)
         .await;
     let response = client
-        .canvas_translations_source()
-        .workflow_id(CANVAS)
-        .step_id(STEP)
-        .message_variation_id(VARIATION)
+        .canvas_translations_source(VARIATION, STEP, CANVAS)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -280,8 +267,7 @@ async fn canvas_translations_update_puts_every_identifier() {
     .mount(&server)
     .await;
     let response = client
-        .canvas_translations_update()
-        .body(typed!(types::CanvasTranslationUpdateRequest, body))
+        .canvas_translations_update(typed!(types::CanvasTranslationUpdateRequest, body))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -297,8 +283,7 @@ async fn content_block_translations_get_sends_the_block_id() {
         .mount(&server)
         .await;
     let response = client
-        .content_block_translations_get()
-        .content_block_id(BLOCK)
+        .content_block_translations_get(BLOCK)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -313,8 +298,7 @@ async fn content_block_translations_source_sends_block_and_locale() {
         .mount(&server)
         .await;
     let response = client
-        .content_block_translations_source()
-        .content_block_id(BLOCK)
+        .content_block_translations_source(BLOCK)
         .locale_id(ES)
         .send()
         .await
@@ -339,8 +323,10 @@ async fn content_block_translations_update_puts_block_locale_and_map() {
     .mount(&server)
     .await;
     let response = client
-        .content_block_translations_update()
-        .body(typed!(types::ContentBlockTranslationUpdateRequest, body))
+        .content_block_translations_update(typed!(
+            types::ContentBlockTranslationUpdateRequest,
+            body
+        ))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -356,8 +342,7 @@ async fn email_template_translations_get_uses_the_chosen_path() {
         .mount(&server)
         .await;
     let response = client
-        .email_template_translations_get()
-        .template_id(TEMPLATE)
+        .email_template_translations_get(TEMPLATE)
         .locale_id(ES)
         .send()
         .await
@@ -373,8 +358,7 @@ async fn email_template_translations_source_sends_the_template_id() {
         .mount(&server)
         .await;
     let response = client
-        .email_template_translations_source()
-        .template_id(TEMPLATE)
+        .email_template_translations_source(TEMPLATE)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -398,8 +382,10 @@ async fn email_template_translations_update_sends_a_translations_array() {
     .mount(&server)
     .await;
     let response = client
-        .email_template_translations_update()
-        .body(typed!(types::EmailTemplateTranslationUpdateRequest, body))
+        .email_template_translations_update(typed!(
+            types::EmailTemplateTranslationUpdateRequest,
+            body
+        ))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -415,8 +401,7 @@ async fn webhook_template_translations_get_and_source() {
         .mount(&server)
         .await;
     let response = client
-        .webhook_template_translations_get()
-        .template_id(TEMPLATE)
+        .webhook_template_translations_get(TEMPLATE)
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -431,8 +416,7 @@ async fn webhook_template_translations_get_and_source() {
     .mount(&server)
     .await;
     let response = client
-        .webhook_template_translations_source()
-        .template_id(TEMPLATE)
+        .webhook_template_translations_source(TEMPLATE)
         .send()
         .await
         .expect("a 200 answer without message decodes");
@@ -452,8 +436,10 @@ async fn webhook_template_translations_update_accepts_an_empty_object() {
         .mount(&server)
         .await;
     let response = client
-        .webhook_template_translations_update()
-        .body(typed!(types::WebhookTemplateTranslationUpdateRequest, body))
+        .webhook_template_translations_update(typed!(
+            types::WebhookTemplateTranslationUpdateRequest,
+            body
+        ))
         .send()
         .await
         .expect("an empty object decodes");
@@ -500,8 +486,7 @@ async fn email_template_translations_update_error_with_an_instance_id_decodes() 
         .mount(&server)
         .await;
     let err = client
-        .email_template_translations_update()
-        .body(typed!(
+        .email_template_translations_update(typed!(
             types::EmailTemplateTranslationUpdateRequest,
             json!({
                 "template_id": TEMPLATE,

@@ -124,8 +124,7 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
     .quantity(Some(std::num::NonZeroU64::new(2).unwrap()));
 
     let response = client
-        .users_track()
-        .body(
+        .users_track(
             types::UsersTrackRequest::default()
                 .attributes(vec![attributes])
                 .events(vec![event])
@@ -175,8 +174,7 @@ async fn users_alias_new_sends_aliases_with_and_without_external_id() {
     .await;
 
     let response = client
-        .users_alias_new()
-        .body(types::UsersAliasNewRequest {
+        .users_alias_new(types::UsersAliasNewRequest {
             user_aliases: vec![
                 types::NewUserAlias {
                     external_id: Some(external_id("user-1234")),
@@ -218,8 +216,7 @@ async fn users_alias_update_sends_old_and_new_names() {
     .await;
 
     let response = client
-        .users_alias_update()
-        .body(types::UsersAliasUpdateRequest {
+        .users_alias_update(types::UsersAliasUpdateRequest {
             alias_updates: vec![types::UserAliasUpdate {
                 alias_label: "zendesk_id".to_string(),
                 old_alias_name: "zd-88412".to_string(),
@@ -258,8 +255,7 @@ async fn users_delete_sends_only_email_addresses_with_prioritization() {
     .await;
 
     let response = client
-        .users_delete()
-        .body(types::UsersDeleteRequest::default().email_addresses(vec![
+        .users_delete(types::UsersDeleteRequest::default().email_addresses(vec![
             types::UsersDeleteEmailAddress {
                 email: "maria.lopez@example.com".to_string(),
                 prioritization: vec![
@@ -303,8 +299,7 @@ async fn users_identify_sends_aliases_emails_and_merge_behavior() {
     .await;
 
     let response = client
-        .users_identify()
-        .body(
+        .users_identify(
             types::UsersIdentifyRequest::default()
                 .aliases_to_identify(vec![types::UserAliasToIdentify {
                     external_id: external_id("user-1234"),
@@ -369,8 +364,7 @@ async fn users_merge_sends_merge_updates_and_decodes_202() {
         types::UserMergeIdentifier::default().user_alias(Some(alias("zd-90017", "zendesk_id")));
 
     let response = client
-        .users_merge()
-        .body(types::UsersMergeRequest {
+        .users_merge(types::UsersMergeRequest {
             merge_updates: vec![
                 types::UserMergeUpdate {
                     identifier_to_merge: by_external_id("legacy-user-1234"),
@@ -427,8 +421,7 @@ async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
         new_external_id: external_id(to),
     };
     let response = client
-        .users_external_ids_rename()
-        .body(types::UsersExternalIdsRenameRequest {
+        .users_external_ids_rename(types::UsersExternalIdsRenameRequest {
             external_id_renames: vec![
                 rename("user-1234", "c0a8f3e2-user-1234"),
                 rename("user-9999", "c0a8f3e2-user-9999"),
@@ -476,8 +469,7 @@ async fn users_external_ids_remove_decodes_removed_ids_and_errors() {
     .await;
 
     let response = client
-        .users_external_ids_remove()
-        .body(types::UsersExternalIdsRemoveRequest {
+        .users_external_ids_remove(types::UsersExternalIdsRemoveRequest {
             external_ids: vec![external_id("user-1234"), external_id("user-9999")],
         })
         .send()
@@ -544,8 +536,7 @@ async fn users_export_ids_sends_identifiers_and_decodes_exported_profiles() {
     .await;
 
     let response = client
-        .users_export_ids()
-        .body(
+        .users_export_ids(
             types::UsersExportIdsRequest::default()
                 .external_ids(vec![external_id("user-1234"), external_id("user-5678")])
                 .user_aliases(vec![alias("zd-90017", "zendesk_id")])
@@ -615,8 +606,7 @@ async fn users_export_segment_sends_fields_and_decodes_object_prefix() {
     .await;
 
     let response = client
-        .users_export_segment()
-        .body(
+        .users_export_segment(
             types::UsersExportSegmentRequest::new(
                 vec![
                     types::UserExportField::ExternalId,
@@ -665,8 +655,7 @@ async fn users_export_global_control_group_decodes_download_url() {
     .await;
 
     let response = client
-        .users_export_global_control_group()
-        .body(
+        .users_export_global_control_group(
             types::UsersExportGlobalControlGroupRequest::new(vec![
                 types::UserExportField::ExternalId,
                 types::UserExportField::Email,

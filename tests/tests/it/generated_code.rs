@@ -92,10 +92,56 @@ fn tokens(t: &impl ToTokens) -> String {
 
 /// One line per operation builder: its setters and what `send` returns.
 fn operations_surface(file: &syn::File) -> String {
+    // Builder -> the `Client` method returning it, with its arguments (the
+    // required inputs; a generic one shown as the type it converts into).
+    let mut methods = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || tokens(&imp.self_ty) != "Client" {
+            continue;
+        }
+        for f in &imp.items {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            let syn::ReturnType::Type(_, ret) = &f.sig.output else {
+                continue;
+            };
+            let args: Vec<String> = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(pt) => {
+                        let ty = tokens(&pt.ty);
+                        let target = f
+                            .sig
+                            .generics
+                            .where_clause
+                            .as_ref()
+                            .and_then(|w| {
+                                w.predicates
+                                    .iter()
+                                    .map(tokens)
+                                    .find(|p| p.starts_with(&format!("{ty} : ")))
+                            })
+                            .unwrap_or(ty);
+                        Some(format!("{}: {target}", tokens(&pt.pat)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            methods.insert(
+                tokens(ret).replace("builder :: ", ""),
+                format!("client.{}({})", f.sig.ident, args.join(", ")),
+            );
+        }
+    }
     let mut out = String::new();
     for item in module(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
-        let name = tokens(&imp.self_ty).replace(" < 'a >", "");
+        let name = tokens(&imp.self_ty);
+        if let Some(method) = methods.get(&name) {
+            out.push_str(&format!("{method}\n"));
+        }
         let mut setters = Vec::new();
         let mut send = String::new();
         for f in &imp.items {
@@ -117,10 +163,11 @@ fn operations_surface(file: &syn::File) -> String {
                 }
             }
         }
-        out.push_str(&format!(
-            "{name}\n{}\n    .send() {send}\n",
-            setters.join("\n")
-        ));
+        out.push_str(&format!("{name}\n"));
+        for setter in setters {
+            out.push_str(&format!("{setter}\n"));
+        }
+        out.push_str(&format!("    .send() {send}\n"));
     }
     out
 }

@@ -36,6 +36,7 @@ mod prepared;
 mod redis_server;
 mod sdk_faults;
 mod sdk_runtime;
+mod sdk_surface;
 mod sdk_throttle;
 mod sdk_tls;
 mod sdk_tracing;

@@ -123,8 +123,7 @@ async fn cursor_lists_follow_the_link_header() {
         .mount(&server)
         .await;
     let items = client
-        .catalog_items_list()
-        .catalog_name("stores")
+        .catalog_items_list("stores")
         .collect_all()
         .await
         .unwrap();

@@ -39,7 +39,7 @@ async fn a_prepared_request_sends_what_the_builder_sends_and_can_be_resent() {
         assert_eq!(response.status().as_u16(), 200);
     }
     // The builder sends the same bytes (the mock matched all three).
-    client.users_track().body(body()).send().await.unwrap();
+    client.users_track(body()).send().await.unwrap();
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ fn delete_body() -> types::UsersDeleteRequest {
 async fn delete(
     client: &Client,
 ) -> Result<braze_sdk::ResponseValue<types::UsersDeleteResponse>, braze_sdk::ApiError> {
-    client.users_delete().body(delete_body()).send().await
+    client.users_delete(delete_body()).send().await
 }
 
 fn epoch_now() -> u64 {
@@ -393,8 +393,7 @@ async fn non_fatal_errors_in_a_2xx_are_surfaced() {
         types::UserAttributes::default().external_id(Some(types::ExternalId("u1".into()))),
     ]);
     let response = client(&server.uri())
-        .users_track()
-        .body(body)
+        .users_track(body)
         .send()
         .await
         .unwrap();

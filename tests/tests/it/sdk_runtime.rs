@@ -88,8 +88,7 @@ async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
         .mount(&server)
         .await;
     let err = client
-        .users_delete()
-        .body(users_delete_body())
+        .users_delete(users_delete_body())
         .send()
         .await
         .unwrap_err();
@@ -105,8 +104,7 @@ async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
         .mount(&server)
         .await;
     let err = client
-        .users_delete()
-        .body(users_delete_body())
+        .users_delete(users_delete_body())
         .send()
         .await
         .unwrap_err();
@@ -208,8 +206,7 @@ async fn a_post_that_failed_on_the_server_is_not_replayed_by_default() {
         .mount(&server)
         .await;
     let err = client
-        .users_delete()
-        .body(users_delete_body())
+        .users_delete(users_delete_body())
         .send()
         .await
         .unwrap_err();

@@ -109,13 +109,7 @@ async fn run(
             let (client, next, failed) = (client.clone(), next.clone(), failed.clone());
             tokio::spawn(async move {
                 while next.fetch_add(1, Ordering::SeqCst) < calls {
-                    if client
-                        .users_track()
-                        .body(track_body())
-                        .send()
-                        .await
-                        .is_err()
-                    {
+                    if client.users_track(track_body()).send().await.is_err() {
                         failed.fetch_add(1, Ordering::SeqCst);
                     }
                 }

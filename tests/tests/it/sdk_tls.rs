@@ -177,7 +177,7 @@ async fn a_client_trusting_the_ca_talks_https_end_to_end() {
         .unwrap();
 
     for _ in 0..2 {
-        let response = client.users_track().body(body()).send().await.unwrap();
+        let response = client.users_track(body()).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.message, "success");
         assert_eq!(response.attributes_processed, Some(1));
@@ -213,7 +213,7 @@ async fn the_default_trust_refuses_a_self_signed_certificate_at_once() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.users_track().body(body()).send().await.unwrap_err();
+    let err = client.users_track(body()).send().await.unwrap_err();
     let elapsed = started.elapsed();
 
     assert!(matches!(err, Error::CommunicationError(_)), "{err:?}");

@@ -104,8 +104,7 @@ async fn track_answered(status: u16) -> Result<u16, braze_sdk::Error<types::Braz
     let attributes =
         types::UserAttributes::default().external_id(Some(types::ExternalId("user-1234".into())));
     client
-        .users_track()
-        .body(types::UsersTrackRequest::default().attributes(vec![attributes]))
+        .users_track(types::UsersTrackRequest::default().attributes(vec![attributes]))
         .send()
         .await
         .map(|r| {
@@ -137,9 +136,7 @@ async fn the_bodiless_scim_delete_also_succeeds_on_200_with_a_body() {
         .mount(&server)
         .await;
     let response = client
-        .scim_user_delete()
-        .id("u-1")
-        .x_request_origin("https://acme.example")
+        .scim_user_delete("u-1", "https://acme.example")
         .send()
         .await
         .expect("a 200 is a success too");
