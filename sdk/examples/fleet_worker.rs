@@ -121,7 +121,7 @@ pub async fn main() {
                     if n >= calls {
                         break;
                     }
-                    match client.users_track().body(event(n)).send().await {
+                    match client.users_track(event(n)).send().await {
                         Ok(_) => ok.fetch_add(1, Ordering::Relaxed),
                         Err(e) => {
                             // The first few failures say why.
