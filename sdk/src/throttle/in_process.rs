@@ -221,7 +221,7 @@ fn step(
             tolerance = 0;
             probing = true;
         }
-        if learned {
+        if learned && s.probes > 0 {
             s.tat = 0;
         }
         let tat = s.tat.max(now);

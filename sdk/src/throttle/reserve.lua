@@ -37,7 +37,8 @@ local reset = tonumber(h[3])
 local hold = tonumber(h[4]) or 0
 local probes = tonumber(h[5]) or 0
 local touched = false
--- The limit was just heard for the first time: the probes' spacing ends.
+-- The limit was just heard for the first time: the probes' spacing (if
+-- any) ends.
 local learned = false
 
 -- The server's word.
@@ -131,7 +132,7 @@ if window > 0 and eff > 0 then
     probing = true
   end
   tat = tonumber(redis.call('GET', KEYS[1])) or now
-  if tat < now or learned then tat = now end
+  if tat < now or (learned and probes > 0) then tat = now end
   local allow_at = tat - tolerance
   if allow_at > slot then slot = allow_at end
 end

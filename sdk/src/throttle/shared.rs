@@ -258,6 +258,15 @@ impl Fleet {
             word,
             margin,
         };
+        let deadline_first = |reason| ThrottleWait {
+            bucket: key.bucket(),
+            wait: None,
+            reason,
+            reset_epoch_seconds: None,
+        };
+        if max_wait.is_zero() {
+            return Err(deadline_first(WaitReason::Pace));
+        }
         let answer = if self.should_try(started) {
             let step = self.config.step_timeout.min(max_wait);
             match tokio::time::timeout(step, self.config.store.reserve(&request)).await {
@@ -272,6 +281,11 @@ impl Fleet {
                 Ok(Err(e)) => {
                     self.failed(Instant::now(), &e);
                     None
+                }
+                // The call's deadline, not the store, cut the step short.
+                Err(_) if step < self.config.step_timeout => {
+                    self.health().trying = false;
+                    return Err(deadline_first(WaitReason::Pace));
                 }
                 Err(_) => {
                     self.failed(
@@ -299,14 +313,7 @@ impl Fleet {
                     )
                 }
                 StoreFailure::FailOpen => return Ok(started.elapsed()),
-                StoreFailure::Fail => {
-                    return Err(ThrottleWait {
-                        bucket: key.bucket(),
-                        wait: None,
-                        reason: WaitReason::StoreUnavailable,
-                        reset_epoch_seconds: None,
-                    });
-                }
+                StoreFailure::Fail => return Err(deadline_first(WaitReason::StoreUnavailable)),
             },
         };
         match answer {
@@ -324,5 +331,126 @@ impl Fleet {
                 reset_epoch_seconds: None,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::throttle::store::{StoreError, StoreFuture};
+    use std::sync::atomic::AtomicUsize;
+
+    /// A store that fails (or never answers), counting the calls.
+    #[derive(Debug, Default)]
+    struct Broken {
+        hang: bool,
+        calls: AtomicUsize,
+    }
+
+    impl ThrottleStore for Broken {
+        fn reserve<'a>(
+            &'a self,
+            _: &'a ReserveRequest<'a>,
+        ) -> StoreFuture<'a, Result<Reservation, StoreError>> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let hang = self.hang;
+            Box::pin(async move {
+                if hang {
+                    std::future::pending::<()>().await;
+                }
+                Err(StoreError("connection refused".into()))
+            })
+        }
+        fn observe<'a>(
+            &'a self,
+            _: &'a BucketKey,
+            _: &'a ServerWord,
+            _: Duration,
+        ) -> StoreFuture<'a, Result<(), StoreError>> {
+            Box::pin(std::future::ready(Err(StoreError("down".into()))))
+        }
+    }
+
+    fn fleet(store: Arc<Broken>, policy: StoreFailure) -> Arc<Fleet> {
+        let config = SharedThrottle::new(store)
+            .fleet_size(4)
+            .on_failure(policy)
+            .step_timeout(Duration::from_millis(50))
+            .retry_pause(Duration::from_millis(300));
+        Arc::new(Fleet::new(config, "http://127.0.0.1:1", "k"))
+    }
+
+    const LIMIT: Option<BucketLimit> = Some(BucketLimit {
+        requests: 40,
+        window: Duration::from_secs(1),
+    });
+
+    async fn reserve(fleet: &Fleet, horizon: &AtomicU64) -> Result<Duration, ThrottleWait> {
+        let key = fleet.key("users-track");
+        let word = Some(ServerWord {
+            limit: Some(40),
+            ..ServerWord::default()
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        fleet
+            .reserve(&key, horizon, LIMIT, word, Duration::ZERO, deadline)
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_failed_store_falls_back_to_the_local_share_and_is_tried_again_after_the_pause() {
+        let store = Arc::new(Broken::default());
+        let f = fleet(store.clone(), StoreFailure::FallBack);
+        let horizon = AtomicU64::new(0);
+        let started = std::time::Instant::now();
+        // 40 per second shared by 4: 10 per second here (9 paced), so the
+        // third permit comes about 222 ms after the first.
+        for _ in 0..3 {
+            reserve(&f, &horizon).await.unwrap();
+        }
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed > Duration::from_millis(200) && elapsed < Duration::from_millis(400),
+            "{elapsed:?}"
+        );
+        // The store was asked once, then left alone until its pause ended.
+        assert_eq!(store.calls.load(Ordering::SeqCst), 1);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        reserve(&f, &horizon).await.unwrap();
+        assert_eq!(store.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_store_that_does_not_answer_costs_one_step_deadline() {
+        let store = Arc::new(Broken {
+            hang: true,
+            ..Broken::default()
+        });
+        let f = fleet(store, StoreFailure::FailOpen);
+        let horizon = AtomicU64::new(0);
+        let waited = reserve(&f, &horizon).await.unwrap();
+        assert!(
+            waited >= Duration::from_millis(50) && waited < Duration::from_millis(200),
+            "{waited:?}"
+        );
+        // Fail open: the next call neither waits for the store nor paces.
+        let waited = reserve(&f, &horizon).await.unwrap();
+        assert!(waited < Duration::from_millis(20), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn the_fail_policy_is_a_typed_error() {
+        let f = fleet(Arc::new(Broken::default()), StoreFailure::Fail);
+        let err = reserve(&f, &AtomicU64::new(0)).await.unwrap_err();
+        assert_eq!(err.reason, WaitReason::StoreUnavailable);
+        assert_eq!(err.bucket, "users-track");
+    }
+
+    #[tokio::test]
+    async fn the_local_share_starts_after_the_slots_the_store_granted() {
+        let f = fleet(Arc::new(Broken::default()), StoreFailure::FallBack);
+        let horizon = AtomicU64::new(now_us() + 300_000);
+        let waited = reserve(&f, &horizon).await.unwrap();
+        assert!(waited >= Duration::from_millis(280), "{waited:?}");
     }
 }
