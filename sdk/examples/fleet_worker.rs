@@ -8,7 +8,7 @@
 //! ```sh
 //! BRAZE_API_KEY=... cargo run --release -p braze-sdk --example fleet_worker \
 //!     --features redis -- --base-url http://127.0.0.1:8080 --calls 750 --tasks 32 \
-//!     --redis redis://127.0.0.1:6379/0 [--fleet-size 8]
+//!     --redis redis://127.0.0.1:6379/0 [--fleet-size 8] [--step-timeout-ms 100]
 //! ```
 //!
 //! The last line it prints: `fleet_worker sent=<ok> failed=<errors> seconds=<wall>`.
@@ -27,13 +27,14 @@ struct Args {
     tasks: usize,
     redis: Option<String>,
     fleet_size: Option<u32>,
+    step_timeout_ms: Option<u64>,
 }
 
-const USAGE: &str = "usage: fleet_worker --base-url URL --calls N --tasks T [--redis URL] [--fleet-size N] (key in BRAZE_API_KEY)";
+const USAGE: &str = "usage: fleet_worker --base-url URL --calls N --tasks T [--redis URL] [--fleet-size N] [--step-timeout-ms MS] (key in BRAZE_API_KEY)";
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut base_url, mut calls, mut tasks, mut redis, mut fleet_size) =
-        (None, None, None, None, None);
+    let (mut base_url, mut calls, mut tasks, mut redis, mut fleet_size, mut step) =
+        (None, None, None, None, None, None);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         let number = |v: String| {
@@ -48,6 +49,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--tasks" => tasks = Some(number(value()?)?),
             "--redis" => redis = Some(value()?),
             "--fleet-size" => fleet_size = Some(number(value()?)? as u32),
+            "--step-timeout-ms" => step = Some(number(value()?)? as u64),
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
@@ -57,6 +59,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         tasks: tasks.ok_or("--tasks is required")?,
         redis,
         fleet_size,
+        step_timeout_ms: step,
     })
 }
 
@@ -66,6 +69,9 @@ fn client(args: &Args, key: String) -> Result<Client, Box<dyn std::error::Error>
         let mut shared = SharedThrottle::redis(url)?;
         if let Some(n) = args.fleet_size {
             shared = shared.fleet_size(n);
+        }
+        if let Some(ms) = args.step_timeout_ms {
+            shared = shared.step_timeout(std::time::Duration::from_millis(ms));
         }
         throttle = throttle.shared(shared);
     }
