@@ -25,6 +25,34 @@ use syn::visit_mut::VisitMut;
 /// Where the dispatcher goes, relative to the repository root.
 pub const FILE: &str = "tests/src/generated/dispatch.rs";
 
+/// One crate's copy of the dispatcher: where it goes, which module supplies
+/// its helpers, and whether it also gets the list walks (`stream`) and the
+/// bulk senders (`bulk`) the `braze` command line needs. Both copies come
+/// from the same per-operation code ([`dispatcher_for`]), so a change in
+/// how an operation is called reaches the tests and the CLI alike.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub file: &'static str,
+    /// The module path of the helpers (`crate::contract`).
+    pub helpers: &'static str,
+    /// Also emit `stream` and `bulk` (the CLI).
+    pub cli: bool,
+}
+
+/// The Prism contract run's dispatcher, in the tests crate.
+pub const TESTS: Target = Target {
+    file: FILE,
+    helpers: "crate::contract",
+    cli: false,
+};
+
+/// The `braze` command line's dispatcher, in the cli crate.
+pub const CLI: Target = Target {
+    file: "cli/src/generated/dispatch.rs",
+    helpers: "crate::call",
+    cli: true,
+};
+
 /// What `send()` of an operation returns on success.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Returns {
@@ -252,6 +280,8 @@ struct SpecOperation {
     id: String,
     params: Vec<String>,
     has_body: bool,
+    /// The spec pages it (`x-braze-pagination`): the builder has `stream()`.
+    list: bool,
 }
 
 fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
@@ -284,6 +314,7 @@ fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
                 id: id.to_string(),
                 params,
                 has_body: !op["requestBody"].is_null(),
+                list: !op["x-braze-pagination"].is_null(),
             });
         }
     }
@@ -291,12 +322,20 @@ fn spec_operations(doc: &Value) -> Vec<SpecOperation> {
     ops
 }
 
-/// The dispatcher's source for the exported spec `doc` and the generated
+/// The tests' dispatcher for the exported spec `doc` and the generated
 /// client `client`.
 pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
+    dispatcher_for(doc, client, &TESTS)
+}
+
+/// The dispatcher of `target` for the exported spec `doc` and the generated
+/// client `client`.
+pub fn dispatcher_for(doc: &Value, client: &syn::File, target: &Target) -> TokenStream {
     let builders = builders(client);
     let mut arms = Vec::new();
     let mut body_arms = Vec::new();
+    let mut stream_arms = Vec::new();
+    let mut bulk_arms = Vec::new();
     let mut callable = Vec::new();
     let mut uncallable: Vec<(String, String)> = Vec::new();
     for op in spec_operations(doc) {
@@ -317,12 +356,15 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         let id = &op.id;
         // The required inputs, as the method's arguments.
         let mut args = Vec::new();
+        // The same, with a bulk piece (`piece`) as the body.
+        let mut piece_args = Vec::new();
         let mut missing = Vec::new();
         let mut body_ty = None;
         for (name, ty, is_body) in &b.args {
             let ty = sdk_type(ty);
             if *is_body {
                 args.push(quote!(required_body::<#ty>(#id, call)?));
+                piece_args.push(quote!(piece));
                 body_ty = Some(ty);
                 continue;
             }
@@ -335,6 +377,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
                 continue;
             };
             args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
+            piece_args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
         }
         let mut sets = Vec::new();
         for p in &op.params {
@@ -379,8 +422,30 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
             body_arms.push(quote! {
                 #id => reencode::<#body_ty>(#id, json).map(Some),
             });
+            if target.cli && crate::batches::BATCHED_OPERATIONS.contains(&id.as_str()) {
+                let method = Ident::new(id, Span::call_site());
+                bulk_arms.push(quote! {
+                    #id => bulk_op::<#body_ty, _>(#id, move |piece: #body_ty| {
+                        #[allow(unused_mut)]
+                        let mut b = client.#method(#(#piece_args),*);
+                        #(#sets)*
+                        let sent: PieceFuture<'_> = Box::pin(async move { reply_piece(b.send().await) });
+                        Ok(sent)
+                    }),
+                });
+            }
         }
         let method = Ident::new(id, Span::call_site());
+        if target.cli && op.list {
+            stream_arms.push(quote! {
+                #id => {
+                    #[allow(unused_mut)]
+                    let mut b = client.#method(#(#args),*);
+                    #(#sets)*
+                    Ok(items(b.stream()))
+                }
+            });
+        }
         // Each operation's future is boxed: unboxed, the 132 arms' futures
         // and results each took a slot of the dispatcher's (unoptimised)
         // poll frame, close to a test thread's 2 MB stack.
@@ -409,6 +474,67 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         .collect();
     let un_ids = uncallable.iter().map(|(i, _)| i);
     let un_why = uncallable.iter().map(|(_, w)| w);
+    let helpers_path: syn::Path = match syn::parse_str(target.helpers) {
+        Ok(p) => p,
+        Err(e) => return syn::Error::new(Span::call_site(), e).to_compile_error(),
+    };
+    if target.cli {
+        return quote! {
+            //! Calls any braze-sdk operation by operationId from JSON inputs,
+            //! for the `braze` command line (see `crate::call`): one call, a
+            //! list walked page after page, or a bulk body sent piece by piece.
+            //! Generated from the SDK's builders by `generator::dispatch`, like
+            //! the tests' contract dispatcher.
+
+            use braze_sdk::{Client, types};
+            use braze_sdk::serde_json::Value;
+
+            use #helpers_path::{
+                arg, bulk_op, items, reencode, #(#helpers,)* reply_piece, required_arg,
+                required_body, BulkOp, Call, CallError, JsonItems, PieceFuture, Reply,
+            };
+
+            /// Every operation [`call`] can call.
+            pub const CALLABLE: &[&str] = &[#(#callable),*];
+
+            /// Operations [`call`] cannot call, with the reason.
+            pub const UNCALLABLE: &[(&str, &str)] = &[#((#un_ids, #un_why)),*];
+
+            /// Calls `operation` through the SDK with the parameters and body of
+            /// `call`; the reply holds the decoded response re-encoded as JSON.
+            pub async fn call(client: &Client, operation: &str, call: &Call) -> Result<Reply, CallError> {
+                match operation {
+                    #(#arms)*
+                    other => Err(CallError::UnknownOperation(other.to_string())),
+                }
+            }
+
+            /// The JSON body the SDK sends for `json` as the body of `operation`.
+            /// `None` for an operation without a body.
+            pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallError> {
+                match operation {
+                    #(#body_arms)*
+                    _ => Ok(None),
+                }
+            }
+
+            /// Every item of list operation `operation`, page after page, as JSON.
+            pub fn stream(client: &Client, operation: &str, call: &Call) -> Result<JsonItems<'static>, CallError> {
+                match operation {
+                    #(#stream_arms)*
+                    other => Err(CallError::NotAList(other.to_string())),
+                }
+            }
+
+            /// A sender of pieces of the batchable body of `operation`.
+            pub fn bulk<'a>(client: &'a Client, operation: &str, call: &'a Call) -> Result<BulkOp<'a>, CallError> {
+                match operation {
+                    #(#bulk_arms)*
+                    other => Err(CallError::NotBatchable(other.to_string())),
+                }
+            }
+        };
+    }
     quote! {
         //! Calls any braze-sdk operation by operationId from JSON inputs, for
         //! the Prism contract run (see `braze_tests::contract`). Generated
@@ -417,7 +543,7 @@ pub fn dispatcher(doc: &Value, client: &syn::File) -> TokenStream {
         use braze_sdk::{Client, types};
         use braze_sdk::serde_json::Value;
 
-        use crate::contract::{arg, reencode, #(#helpers,)* required_arg, required_body, Call, CallError, Reply};
+        use #helpers_path::{arg, reencode, #(#helpers,)* required_arg, required_body, Call, CallError, Reply};
 
         /// Every operation [`call`] can call.
         pub const CALLABLE: &[&str] = &[#(#callable),*];

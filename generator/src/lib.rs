@@ -24,7 +24,8 @@
 //! | [`format`](mod@format) | prettyplease (no rustfmt: see the module), the `@generated` header |
 //! | [`metadata`], [`streams`], [`batches`], [`prepared`] | the SDK's generated tables: operations, list streams, batch limits, prepared bodies |
 //! | [`code_index`] | finding builders, fields and types in the generated client |
-//! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher |
+//! | [`example_codecs`], [`dispatch`] | generated test tables: the types every example must decode into, the call-any-operation dispatcher (one copy for the tests, one for the CLI) |
+//! | [`cli`] | the `braze` command line's table of commands and flags |
 //! | [`yaml_emit`] | the YAML export every loader (YAML 1.1 and 1.2) reads the same |
 //! | [`breaking`] | comparing two exported specs for breaking changes |
 //! | [`standard_responses`] | `x-braze-responses: standard`, expanded when the fragments are merged |
@@ -35,6 +36,7 @@
 
 pub mod batches;
 pub mod breaking;
+pub mod cli;
 pub mod code_index;
 pub mod diagnostics;
 pub mod dispatch;
@@ -139,6 +141,16 @@ pub fn generate_sdk(spec: &LoadedSpec) -> Result<Vec<Output>, Diagnostics> {
         (
             dispatch::FILE,
             dispatch::dispatcher(&spec.document, &file),
+            false,
+        ),
+        (
+            dispatch::CLI.file,
+            dispatch::dispatcher_for(&spec.document, &file, &dispatch::CLI),
+            false,
+        ),
+        (
+            cli::FILE,
+            cli::commands(&spec.document).map_err(fail)?,
             false,
         ),
         (example_codecs::EXAMPLE_CODECS_FILE, codecs, false),

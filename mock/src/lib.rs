@@ -29,6 +29,7 @@
 //! (`braze-mock --port 0`, see `src/bin/braze_mock.rs`).
 
 mod answer;
+mod control;
 mod http;
 pub mod limits;
 #[doc(hidden)]
@@ -148,6 +149,7 @@ struct Scripted {
 pub(crate) struct State {
     pub(crate) api_key: Option<String>,
     pub(crate) validate: bool,
+    pub(crate) record: bool,
     /// Limits set by the test, by bucket (`None`: not limited).
     pub(crate) limits: HashMap<String, Option<Limit>>,
     /// The spec's limits apply where the test set none.
@@ -164,6 +166,47 @@ pub(crate) struct State {
 }
 
 impl State {
+    pub(crate) fn script(&mut self, operation: &str) -> &mut Script {
+        self.scripts.entry(operation.to_string()).or_default()
+    }
+
+    pub(crate) fn add_fault(
+        &mut self,
+        operation: &str,
+        first: usize,
+        last: Option<usize>,
+        fault: Fault,
+    ) {
+        self.faults.push(Scripted {
+            operation: operation.into(),
+            first,
+            last,
+            fault,
+        });
+    }
+
+    pub(crate) fn set_limit(&mut self, bucket: &str, limit: Option<Limit>) {
+        self.limits.insert(bucket.into(), limit);
+        self.windows.clear();
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.log.clear();
+        self.calls.clear();
+        self.total_calls = 0;
+        self.refused.clear();
+        self.scripts.clear();
+        self.faults.clear();
+        self.windows.clear();
+    }
+
+    /// Records a request, if recording is on.
+    pub(crate) fn keep(&mut self, r: impl FnOnce() -> Recorded) {
+        if self.record {
+            self.log.push(r());
+        }
+    }
+
     /// The fault for the call just counted, if any.
     pub(crate) fn fault_for(&self, operation: &str, nth: usize, total: usize) -> Option<Fault> {
         self.faults.iter().rev().find_map(|s| {
@@ -201,6 +244,7 @@ pub struct Builder {
     port: u16,
     api_key: Option<String>,
     validate: bool,
+    record: bool,
     spec_limits: bool,
     limits: Vec<(String, Option<Limit>)>,
     chaos: Option<(f64, u64)>,
@@ -212,6 +256,7 @@ impl Default for Builder {
             port: 0,
             api_key: None,
             validate: true,
+            record: true,
             spec_limits: true,
             limits: Vec::new(),
             chaos: None,
@@ -253,6 +298,14 @@ impl Builder {
         self
     }
 
+    /// Whether each request is kept for [`MockBraze::requests`] and
+    /// [`MockBraze::received`] (default true; counters are always kept). A
+    /// benchmark sending many requests turns it off.
+    pub fn record(mut self, on: bool) -> Self {
+        self.record = on;
+        self
+    }
+
     /// Answers a `rate` (0 to 1) of the calls with a random fault (500, 503,
     /// 429 with `Retry-After: 1`, or a dropped connection), drawn from `seed`:
     /// the same seed and calls give the same faults.
@@ -273,6 +326,7 @@ impl Builder {
         let state = State {
             api_key: self.api_key,
             validate: self.validate,
+            record: self.record,
             spec_limits: self.spec_limits,
             limits: self.limits.into_iter().collect(),
             chaos: self.chaos,
@@ -422,20 +476,13 @@ impl MockBraze {
             Bound::Excluded(&n) => Some(n.saturating_sub(1)),
             Bound::Unbounded => None,
         };
-        self.state().faults.push(Scripted {
-            operation: operation.into(),
-            first,
-            last,
-            fault,
-        });
+        self.state().add_fault(operation, first, last, fault);
     }
 
     /// Sets (or with `None` lifts) the limit of a bucket (`*`: every bucket
     /// not set by name); its window count starts again.
     pub fn set_limit(&self, bucket: &str, limit: Option<Limit>) {
-        let mut s = self.state();
-        s.limits.insert(bucket.into(), limit);
-        s.windows.clear();
+        self.state().set_limit(bucket, limit);
     }
 
     /// Moves the server's clock forward (rate-limit windows end sooner).
@@ -510,13 +557,17 @@ impl MockBraze {
     /// Forgets recorded requests, counters, scripts, faults and windows
     /// (the limits set stay).
     pub fn reset(&self) {
-        let mut s = self.state();
-        s.log.clear();
-        s.calls.clear();
-        s.total_calls = 0;
-        s.refused.clear();
-        s.scripts.clear();
-        s.faults.clear();
-        s.windows.clear();
+        self.state().reset();
     }
+}
+
+/// A base URL on 127.0.0.1 that nothing listens on (a port bound and
+/// released), for testing a refused connection.
+pub async fn refused_url() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("braze-mock: cannot bind 127.0.0.1");
+    let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+    drop(listener);
+    url
 }

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use crate::http::{self, ReadError, Request, Response};
 use crate::spec::{Route, spec};
 use crate::validate::{Inputs, Rejection, authorize, check_request};
-use crate::{Fault, Recorded, State, answer, limits};
+use crate::{Fault, Recorded, State, answer, control, limits};
 
 /// Binds 127.0.0.1:`port` and serves in a task; returns the base URL.
 pub async fn serve(
@@ -109,6 +109,12 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
         .split_once('?')
         .unwrap_or((req.target.as_str(), ""));
     let (path, query) = (path.to_string(), query.to_string());
+    if path.starts_with(control::PREFIX) {
+        return Action::Respond(
+            control::handle(state, &req.method, &path, &query, &req.body),
+            None,
+        );
+    }
     let record = |operation: Option<&str>, status: u16| Recorded {
         operation: operation.map(str::to_string),
         method: req.method.clone(),
@@ -126,12 +132,12 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
         let total = s.total_calls;
         match spec().route(&req.method, &path) {
             Route::NotFound => {
-                s.log.push(record(None, 404));
+                s.keep(|| record(None, 404));
                 let r = error(404, format!("no operation at {} {path}", req.method));
                 return Action::Respond(r, None);
             }
             Route::WrongMethod(methods) => {
-                s.log.push(record(None, 405));
+                s.keep(|| record(None, 405));
                 let r = error(
                     405,
                     format!(
@@ -159,15 +165,15 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
     let mut keep = None;
     match fault {
         Some(Fault::Drop) => {
-            lock(state).log.push(record(Some(&op.id), 0));
+            lock(state).keep(|| record(Some(&op.id), 0));
             return Action::Drop;
         }
         Some(Fault::Hang) => {
-            lock(state).log.push(record(Some(&op.id), 0));
+            lock(state).keep(|| record(Some(&op.id), 0));
             return Action::Hang;
         }
         Some(Fault::Status(status)) => {
-            lock(state).log.push(record(Some(&op.id), status));
+            lock(state).keep(|| record(Some(&op.id), status));
             return Action::Respond(
                 error(
                     status,
@@ -181,7 +187,7 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
             headers,
             body,
         }) => {
-            lock(state).log.push(record(Some(&op.id), status));
+            lock(state).keep(|| record(Some(&op.id), status));
             let mut r = Response {
                 status,
                 headers: vec![("content-type".into(), "application/json".into())],
@@ -196,7 +202,7 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
     }
     let mut s = lock(state);
     let response = normal(&mut s, op, &path_params, &path, &query, &req, base);
-    s.log.push(record(Some(&op.id), response.status));
+    s.keep(|| record(Some(&op.id), response.status));
     Action::Respond(response, keep)
 }
 

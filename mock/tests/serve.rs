@@ -474,3 +474,162 @@ fn the_binary_prints_its_url_first_and_serves_the_limits_it_is_given() {
             || String::from_utf8_lossy(&bad.stderr).contains("lots")
     );
 }
+
+#[tokio::test]
+async fn the_control_api_scripts_the_server_for_other_languages() {
+    let braze = MockBraze::start().await;
+    let http = http();
+    let control = |path: &str| format!("{}/_mock/{path}", braze.url());
+    let put = |path: &str, body: Value| http.put(control(path)).json(&body).send();
+    let post = |path: &str, body: Value| http.post(control(path)).json(&body).send();
+
+    assert_eq!(
+        post(
+            "operations/catalogs_list/faults",
+            json!({"calls": "1", "status": 503})
+        )
+        .await
+        .unwrap()
+        .status(),
+        200
+    );
+    assert_eq!(
+        put(
+            "operations/catalogs_list/response",
+            json!({"status": 200, "body": {"catalogs": [], "message": "set"}})
+        )
+        .await
+        .unwrap()
+        .status(),
+        200
+    );
+    assert_eq!(
+        put(
+            "buckets/catalogs-sync/limit",
+            json!({"requests": 2, "window_seconds": 3600})
+        )
+        .await
+        .unwrap()
+        .status(),
+        200
+    );
+    let get = || {
+        http.get(format!("{}/catalogs", braze.url()))
+            .bearer_auth(KEY)
+            .send()
+    };
+    assert_eq!(get().await.unwrap().status(), 503);
+    let r = get().await.unwrap();
+    assert_eq!(header(&r, "x-ratelimit-remaining"), 1);
+    assert_eq!(r.json::<Value>().await.unwrap()["message"], "set");
+    get().await.unwrap();
+    assert_eq!(get().await.unwrap().status(), 429);
+    assert_eq!(
+        post("advance", json!({"seconds": 3600}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(get().await.unwrap().status(), 200);
+
+    // Items, rejects, records and counters.
+    let items: Vec<Value> = (0..3).map(|i| json!({"id": format!("i{i}")})).collect();
+    put(
+        "operations/catalog_items_list/items",
+        json!({"items": items, "page_size": 2}),
+    )
+    .await
+    .unwrap();
+    let r = http
+        .get(format!("{}/catalogs/c/items", braze.url()))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["link"]
+            .to_str()
+            .unwrap()
+            .contains("rel=\"next\"")
+    );
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    put(
+        "operations/users_track/reject",
+        json!({"pointer": "/external_id", "equals": "ghost", "type": "unknown user"}),
+    )
+    .await
+    .unwrap();
+    let r = http
+        .post(format!("{}/users/track", braze.url()))
+        .bearer_auth(KEY)
+        .json(&json!({"attributes": [{"external_id": "a"}, {"external_id": "ghost"}]}))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["errors"],
+        json!([{"type": "unknown user", "input_array": "attributes", "index": 1}])
+    );
+    let counts: Value = http
+        .get(control("counts"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            counts["calls"]["catalogs_list"].as_u64(),
+            counts["rate_limited"]["catalogs_list"].as_u64()
+        ),
+        (Some(5), Some(1))
+    );
+    let recorded: Value = http
+        .get(control("requests?operation=users_track"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(recorded[0]["body"]["attributes"][1]["external_id"], "ghost");
+    assert!(!recorded.to_string().contains(KEY), "no key in the records");
+    // Control calls are not Braze's: not counted.
+    assert_eq!(counts["total"].as_u64(), Some(7));
+    // Wrong control calls say why.
+    assert_eq!(
+        put("operations/nope/items", json!({"items": []}))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        put("operations/users_track/items", json!({"items": []}))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        post(
+            "operations/users_track/faults",
+            json!({"calls": "x", "drop": true})
+        )
+        .await
+        .unwrap()
+        .status(),
+        400
+    );
+    assert_eq!(post("reset", Value::Null).await.unwrap().status(), 200);
+    assert_eq!(braze.total_calls(), 0);
+}

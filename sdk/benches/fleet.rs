@@ -1,7 +1,7 @@
 //! P5, `cargo bench -p braze-sdk --bench fleet --features redis`: 8 worker
 //! processes (the `fleet_worker` example, run by this binary as
 //! `--worker`) x 750 `/users/track` calls, 32 tasks each, against one
-//! loopback server enforcing 300 requests per 3 s with Braze's
+//! braze-mock enforcing 300 requests per 3 s with Braze's
 //! `X-RateLimit-*` headers: each process pacing alone, then all pacing
 //! through one Redis (a `redis-server` started on a free port). Prints
 //! 429s seen by the server, failed calls and the share of the ceiling (100
@@ -11,21 +11,18 @@
 //! A bench binary (no harness): its figures go in the closing notes.
 //! `FLEET_CALLS` (default 750) shortens a trial run.
 
-#[path = "support/loopback.rs"]
-mod server;
 #[path = "../examples/fleet_worker.rs"]
 mod worker;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use braze_mock::{Limit, MockBraze};
 use braze_sdk::BucketLimit;
 use braze_sdk::throttle::{
     BucketKey, RedisStore, Reservation, ReserveRequest, ServerWord, ThrottleStore,
 };
-use server::Mode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PROCESSES: usize = 8;
@@ -49,10 +46,18 @@ fn epoch_now() -> f64 {
 }
 
 fn fleet(rt: &tokio::runtime::Runtime, calls: usize, redis: Option<&str>) -> Run {
-    let server = rt.block_on(server::start(Mode::Limited {
-        limit: LIMIT,
-        window_secs: WINDOW_SECS,
-    }));
+    // Requests counted, not kept, nor validated: the server's own costs
+    // stay small.
+    let server = rt.block_on(
+        MockBraze::builder()
+            .limit(
+                "users-track",
+                Limit::new(LIMIT, Duration::from_secs(WINDOW_SECS)),
+            )
+            .validate(false)
+            .record(false)
+            .start(),
+    );
     let exe = std::env::current_exe().unwrap();
     let started_epoch = epoch_now();
     let started = Instant::now();
@@ -60,7 +65,7 @@ fn fleet(rt: &tokio::runtime::Runtime, calls: usize, redis: Option<&str>) -> Run
         .map(|_| {
             let mut c = Command::new(&exe);
             c.arg("--worker")
-                .args(["--base-url", &server.url])
+                .args(["--base-url", server.url()])
                 .args(["--calls", &calls.to_string()])
                 .args(["--tasks", &TASKS.to_string()])
                 .env("BRAZE_API_KEY", "bench-key")
@@ -96,7 +101,7 @@ fn fleet(rt: &tokio::runtime::Runtime, calls: usize, redis: Option<&str>) -> Run
     Run {
         ok,
         failed,
-        refused: server.refused.load(Ordering::Relaxed),
+        refused: server.rate_limited("users_track") as u64,
         wall,
         soonest,
     }

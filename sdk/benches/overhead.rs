@@ -22,15 +22,12 @@
 //!
 //! A bench binary (no harness): its figures go in the closing notes.
 
-#[path = "support/loopback.rs"]
-mod server;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use braze_mock::{Limit, MockBraze};
 use braze_sdk::{Client, Instance, types};
-use server::Mode;
 
 /// Rounds per measurement; `P2_ROUNDS` sets another count (more rounds,
 /// a steadier median on a busy machine).
@@ -49,7 +46,7 @@ fn body() -> types::UsersTrackRequest {
 
 async fn sdk_call(client: &Client, body: &types::UsersTrackRequest) {
     let r = client.users_track(body.clone()).send().await.unwrap();
-    assert_eq!(r.attributes_processed, Some(1));
+    assert_eq!(r.attributes_processed, Some(10));
 }
 
 async fn raw_call(http: &reqwest::Client, url: &str, body: &types::UsersTrackRequest) {
@@ -64,7 +61,7 @@ async fn raw_call(http: &reqwest::Client, url: &str, body: &types::UsersTrackReq
     assert!(r.status().is_success());
     let bytes = r.bytes().await.unwrap();
     let decoded: types::UsersTrackResponse = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(decoded.attributes_processed, Some(1));
+    assert_eq!(decoded.attributes_processed, Some(10));
 }
 
 /// Runs `CALLS_PER_ROUND` calls with `in_flight` concurrent tasks; returns
@@ -121,22 +118,31 @@ fn main() {
 }
 
 async fn run() {
-    let server = server::start(Mode::Open).await;
-    let client = Client::builder(Instance::custom(&server.url), "bench-key")
+    // braze-mock with a limit no run reaches (the headers still tell the
+    // throttle it may send freely), no validation and no recording: the
+    // server's share of each request stays small and the same for every
+    // variant.
+    let server = MockBraze::builder()
+        .limit("*", Limit::new(1_000_000_000, Duration::from_secs(3)))
+        .validate(false)
+        .record(false)
+        .start()
+        .await;
+    let client = Client::builder(Instance::custom(server.url()), "bench-key")
         .build()
         .unwrap();
     // Diagnostic: the same SDK call without the throttle and retries.
-    let plain = Client::builder(Instance::custom(&server.url), "bench-key")
+    let plain = Client::builder(Instance::custom(server.url()), "bench-key")
         .throttle(braze_sdk::ThrottleConfig::disabled())
         .retry_policy(braze_sdk::RetryPolicy::none())
         .build()
         .unwrap();
     // For the instruction-count breakdown: one of the two at a time.
-    let throttle_only = Client::builder(Instance::custom(&server.url), "bench-key")
+    let throttle_only = Client::builder(Instance::custom(server.url()), "bench-key")
         .retry_policy(braze_sdk::RetryPolicy::none())
         .build()
         .unwrap();
-    let retries_only = Client::builder(Instance::custom(&server.url), "bench-key")
+    let retries_only = Client::builder(Instance::custom(server.url()), "bench-key")
         .throttle(braze_sdk::ThrottleConfig::disabled())
         .build()
         .unwrap();
@@ -151,7 +157,7 @@ async fn run() {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    let url = format!("{}/users/track", server.url);
+    let url = format!("{}/users/track", server.url());
     let body = Arc::new(body());
     if let Ok(variant) = std::env::var("P2_VARIANT") {
         let calls: usize = std::env::var("P2_CALLS")

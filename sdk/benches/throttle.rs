@@ -1,26 +1,36 @@
 //! P3, `cargo bench -p braze-sdk --bench throttle`: 3,000 `/users/track`
-//! calls from 32 and from 400 tasks sharing one client, against a loopback
-//! server enforcing 300 requests per 3 s with Braze's `X-RateLimit-*`
-//! headers (the spec documents 3,000 per 3 s: the client learns the lower
+//! calls from 32 and from 400 tasks sharing one client, against braze-mock
+//! enforcing 300 requests per 3 s with Braze's `X-RateLimit-*` headers (the spec documents 3,000 per 3 s: the client learns the lower
 //! limit from the first response). Beside it, the same load as a naive loop
 //! of raw reqwest calls. Prints 429s seen by the server, failed calls, and
 //! the achieved rate against the ceiling (100 requests per second).
 //!
 //! A bench binary (no harness): its figures go in the closing notes.
 
-#[path = "support/loopback.rs"]
-mod server;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use braze_mock::{Limit, MockBraze};
 use braze_sdk::{Client, Instance, types};
-use server::Mode;
 
 const CALLS: usize = 3_000;
 const LIMIT: u64 = 300;
 const WINDOW_SECS: u64 = 3;
+
+/// braze-mock with the bucket's limit lowered; requests are counted, not
+/// kept, and the answer is not validated (the server's own costs stay small).
+async fn limited_server() -> MockBraze {
+    MockBraze::builder()
+        .limit(
+            "users-track",
+            Limit::new(LIMIT, Duration::from_secs(WINDOW_SECS)),
+        )
+        .validate(false)
+        .record(false)
+        .start()
+        .await
+}
 
 fn body() -> types::UsersTrackRequest {
     types::UsersTrackRequest::default().attributes(vec![
@@ -78,12 +88,8 @@ where
 }
 
 async fn sdk(tasks: usize) -> Outcome {
-    let server = server::start(Mode::Limited {
-        limit: LIMIT,
-        window_secs: WINDOW_SECS,
-    })
-    .await;
-    let client = Client::builder(Instance::custom(&server.url), "bench-key")
+    let server = limited_server().await;
+    let client = Client::builder(Instance::custom(server.url()), "bench-key")
         .deadline(Duration::from_secs(120))
         .build()
         .unwrap();
@@ -99,21 +105,17 @@ async fn sdk(tasks: usize) -> Outcome {
         elapsed,
         ok_calls,
         failed_calls,
-        refused_by_server: server.refused.load(Ordering::Relaxed),
+        refused_by_server: server.rate_limited("users_track") as u64,
     }
 }
 
 async fn naive(tasks: usize) -> Outcome {
-    let server = server::start(Mode::Limited {
-        limit: LIMIT,
-        window_secs: WINDOW_SECS,
-    })
-    .await;
+    let server = limited_server().await;
     let http = reqwest::Client::builder()
         .tls_backend_preconfigured(braze_sdk::tls_client_config().unwrap())
         .build()
         .unwrap();
-    let url = format!("{}/users/track", server.url);
+    let url = format!("{}/users/track", server.url());
     let body = Arc::new(body());
     let started_epoch = epoch_now();
     let (elapsed, ok_calls, failed_calls) = drive(tasks, move || {
@@ -137,7 +139,7 @@ async fn naive(tasks: usize) -> Outcome {
         elapsed,
         ok_calls,
         failed_calls,
-        refused_by_server: server.refused.load(Ordering::Relaxed),
+        refused_by_server: server.rate_limited("users_track") as u64,
     }
 }
 

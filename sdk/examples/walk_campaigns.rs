@@ -17,7 +17,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("BRAZE_INSTANCE"),
         std::env::var("BRAZE_API_KEY"),
     ) else {
-        let size = braze_sdk::pagination::page_size("campaigns_list").unwrap_or_default();
+        let size = braze_sdk::pagination::page_size(braze_sdk::OperationId::CampaignsList)
+            .unwrap_or_default();
         println!(
             "GET /campaigns/list?include_archived=false&last_edit.time[gt]={}&page=0, then page=1, 2... until a page has fewer than {size} campaigns",
             since.to_rfc3339()

@@ -7,9 +7,10 @@ use std::time::Duration;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 
 use crate::Client;
+use crate::hook::Hook;
 use crate::instance::Instance;
 use crate::retry::RetryPolicy;
-use crate::runtime::{ClientState, Settings};
+use crate::runtime::{ClientState, Clock, Settings};
 use crate::throttle::{Throttle, ThrottleConfig};
 
 /// The user agent sent unless [`ClientBuilder::user_agent`] replaces it.
@@ -44,6 +45,7 @@ impl<S: Into<String>> From<S> for ApiKey {
 
 /// Why a client could not be built. Never contains the key.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The key is empty or has characters an HTTP header cannot carry.
     InvalidApiKey,
@@ -112,7 +114,7 @@ impl std::error::Error for BuildError {
 /// | POST/PATCH retried | on connect errors and 429 only | [`RetryPolicy::retry_operation`], [`Client::retrying_non_idempotent`] |
 /// | throttle | on, the spec's limits, corrected by `X-RateLimit-*` | [`ClientBuilder::throttle`] |
 /// | TLS | rustls with ring and the platform's roots, for this client only | [`ClientBuilder::http_client`] |
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     instance: Instance,
     key: ApiKey,
@@ -124,6 +126,35 @@ pub struct ClientBuilder {
     throttle: ThrottleConfig,
     extra_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
+    clock: Clock,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Default header names only: their values may be secrets.
+        f.debug_struct("ClientBuilder")
+            .field("instance", &self.instance)
+            .field("key", &self.key)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("throttle", &self.throttle)
+            .field(
+                "default_headers",
+                &self
+                    .extra_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .field("http", &self.http.is_some())
+            .field("hooks", &self.hooks.len())
+            .field("clock", &self.clock)
+            .finish()
+    }
 }
 
 /// Default timeout of one attempt.
@@ -155,6 +186,8 @@ impl Client {
             throttle: ThrottleConfig::default(),
             extra_headers: Vec::new(),
             http: None,
+            hooks: Vec::new(),
+            clock: Clock::system(),
         }
     }
 
@@ -218,6 +251,21 @@ impl ClientBuilder {
     /// client's own connect timeout and TLS settings are used.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Adds a [`Hook`] run around every request of the client (and its
+    /// clones): before each attempt, after it, at the end of the call. Hooks
+    /// run in the order they were added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Where the client reads the time ([`Clock::system`] by default;
+    /// [`Clock::starting_at`] lets a test drive it with tokio's clock).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -289,6 +337,8 @@ impl ClientBuilder {
             ),
             headers: Arc::new(per_request),
             http_timeout,
+            hooks: self.hooks.into(),
+            clock: self.clock,
         };
         Ok(Client::new_with_client(base, http, state))
     }

@@ -8,161 +8,17 @@
 //! here ever holds the API key: it lives only in the request headers.
 
 use std::fmt;
-use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::rate_limit::RateLimitStatus;
+use crate::retry::Failure;
 use crate::runtime::ResponseValue;
-use crate::throttle::ThrottleWait;
-
-/// What happened during one call: attempts, time spent, rate-limit state.
-/// Attached to every [`ResponseValue`] and to every error that comes from a
-/// sent request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallReport {
-    /// The spec's `operationId`.
-    pub operation_id: &'static str,
-    /// HTTP method.
-    pub method: &'static str,
-    /// Path template, e.g. `/catalogs/{catalog_name}`.
-    pub path: &'static str,
-    /// The rate-limit bucket the request counts in.
-    pub bucket: &'static str,
-    /// Requests sent (0 when the call gave up before sending).
-    pub attempts: u32,
-    /// Time from the start of the call to its outcome.
-    pub elapsed: Duration,
-    /// Time spent waiting for the client-side throttle.
-    pub throttle_wait: Duration,
-    /// Time spent waiting between attempts.
-    pub backoff_wait: Duration,
-    /// The `X-RateLimit-*` headers of the last response.
-    pub rate_limit: Option<RateLimitStatus>,
-    /// Why the client stopped retrying, when the last attempt failed.
-    pub gave_up: Option<GaveUp>,
-}
-
-impl CallReport {
-    /// The report of a call of `operation_id`, described by `op` (its
-    /// entry in the operation table, when it has one).
-    pub(crate) fn new(
-        operation_id: &'static str,
-        op: Option<&crate::operation::Operation>,
-    ) -> Self {
-        Self {
-            operation_id,
-            method: op.map_or("?", |o| o.method),
-            path: op.map_or("?", |o| o.path),
-            bucket: op.map_or("default", |o| o.rate_limit.bucket()),
-            attempts: 0,
-            elapsed: Duration::ZERO,
-            throttle_wait: Duration::ZERO,
-            backoff_wait: Duration::ZERO,
-            rate_limit: None,
-            gave_up: None,
-        }
-    }
-
-    /// ` after 4 attempts over 61 s`, or nothing for one quick attempt.
-    fn attempts_phrase(&self) -> String {
-        match self.attempts {
-            0 => format!(" before any attempt, after {}", human(self.elapsed)),
-            1 => String::new(),
-            n => format!(" after {n} attempts over {}", human(self.elapsed)),
-        }
-    }
-
-    /// `; bucket users-track resets at 12:00:03Z`, when known.
-    fn bucket_phrase(&self, status: Option<StatusCode>) -> String {
-        let rl = self.rate_limit;
-        let exhausted = status == Some(StatusCode::TOO_MANY_REQUESTS)
-            || rl.is_some_and(|r| r.remaining == Some(0));
-        match rl.and_then(|r| r.reset_epoch_seconds) {
-            Some(reset) if exhausted => {
-                format!("; bucket {} resets at {}", self.bucket, clock_time(reset))
-            }
-            _ => String::new(),
-        }
-    }
-}
-
-/// Why a call stopped retrying.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum GaveUp {
-    /// The retry policy's `max_retries` were used.
-    RetriesExhausted { max_retries: u32 },
-    /// The next attempt would start after the call's deadline.
-    Deadline { deadline: Duration },
-    /// The server asked for a longer wait than `max_backoff` allows.
-    WaitTooLong {
-        wait: Duration,
-        max_backoff: Duration,
-    },
-    /// The request may have reached Braze and is not idempotent; opt in to
-    /// retrying it with [`crate::RetryPolicy::retry_operation`] or
-    /// [`crate::Client::retrying_non_idempotent`].
-    NotReplaySafe,
-    /// The request body is a stream and cannot be sent twice.
-    BodyNotReplayable,
-}
-
-impl fmt::Display for GaveUp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GaveUp::RetriesExhausted { max_retries } => {
-                write!(f, "no retry left (max_retries = {max_retries})")
-            }
-            GaveUp::Deadline { deadline } => write!(
-                f,
-                "the next attempt would start after the call's deadline of {}",
-                human(*deadline)
-            ),
-            GaveUp::WaitTooLong { wait, max_backoff } => write!(
-                f,
-                "Braze asked to wait {}, longer than max_backoff ({})",
-                human(*wait),
-                human(*max_backoff)
-            ),
-            GaveUp::NotReplaySafe => f.write_str(
-                "not retried: the request is not idempotent and may have reached Braze \
-                 (opt in with RetryPolicy::retry_operation or Client::retrying_non_idempotent)",
-            ),
-            GaveUp::BodyNotReplayable => f.write_str("not retried: the body cannot be sent twice"),
-        }
-    }
-}
-
-/// `850 ms`, `3.2 s`, `61 s`.
-pub(crate) fn human(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else if d < Duration::from_secs(10) {
-        format!("{:.1} s", d.as_secs_f64())
-    } else {
-        format!("{} s", d.as_secs_f64().round())
-    }
-}
-
-/// `12:00:03Z` (UTC) for a reset in the next day, else a full date.
-fn clock_time(epoch_seconds: u64) -> String {
-    let Some(at) = i64::try_from(epoch_seconds)
-        .ok()
-        .and_then(|s| chrono::DateTime::<chrono::Utc>::from_timestamp(s, 0))
-    else {
-        return format!("epoch second {epoch_seconds}");
-    };
-    let near = (at - chrono::Utc::now()).num_hours().abs() < 24;
-    if near {
-        at.format("%H:%M:%SZ").to_string()
-    } else {
-        at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-    }
-}
+pub use crate::runtime::report::{CallReport, GaveUp};
+use crate::runtime::report::{epoch_time, human};
+use crate::throttle::{ThrottleWait, WaitReason};
 
 /// The request did not get an answer: the cause chain and the call report.
 #[derive(Debug)]
@@ -201,13 +57,18 @@ pub struct InvalidPayload {
     pub report: Option<Box<CallReport>>,
 }
 
-/// A response with a status the spec does not list for the operation.
+/// A response the spec does not describe: a status it does not list for
+/// the operation, or a documented error status whose body is not JSON.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The spec documents this status for the operation, but the body is
+    /// not JSON: most likely a page from a proxy or load balancer in front
+    /// of Braze, not Braze's answer.
+    pub not_json: bool,
     pub report: Option<Box<CallReport>>,
 }
 
@@ -222,60 +83,34 @@ pub struct Throttled {
 
 /// Every way a call can fail. `E` is the operation's documented error body
 /// (`types::BrazeError` for the REST API; see [`crate::ApiError`]).
+///
+/// Small (the size of a `String` and a tag): what a failed response keeps
+/// (status, headers, body, report) is boxed, so that functions returning
+/// `Result<_, Error<E>>` stay cheap to return through (clippy's
+/// `result_large_err` stays quiet).
 #[non_exhaustive]
 pub enum Error<E = ()> {
     /// The request could not be built (a builder field was missing or invalid).
     InvalidRequest(String),
     /// The request did not reach Braze or no response came back.
-    CommunicationError(CommunicationError),
+    CommunicationError(Box<CommunicationError>),
     /// Braze answered with a documented error status; the body is decoded
     /// (the raw body is kept too: [`Error::body`]).
-    ErrorResponse(ResponseValue<E>),
+    ErrorResponse(Box<ResponseValue<E>>),
     /// The body of the response could not be read to the end.
-    ResponseBodyError(BodyError),
-    /// The body did not match the spec; status, headers and raw body are kept.
-    InvalidResponsePayload(InvalidPayload),
-    /// A status the spec does not list; status, headers and raw body are kept.
-    UnexpectedResponse(UnexpectedResponse),
+    ResponseBodyError(Box<BodyError>),
+    /// The body is not what the spec says: not JSON at all, or JSON of
+    /// another shape; status, headers and raw body are kept.
+    InvalidResponsePayload(Box<InvalidPayload>),
+    /// A response the spec does not describe: a status it does not list for
+    /// the operation, or an error status whose body is not JSON (a proxy's
+    /// or load balancer's page); status, headers and raw body are kept.
+    UnexpectedResponse(Box<UnexpectedResponse>),
     /// Not sent: the throttle would have waited past the deadline.
-    Throttled(Throttled),
-    /// An error raised by a hook.
-    Custom(String),
+    Throttled(Box<Throttled>),
 }
 
 impl<E> Error<E> {
-    /// Reads the body of an unexpected response into an owned error.
-    #[doc(hidden)]
-    pub async fn from_unexpected(response: reqwest::Response) -> Self {
-        let (status, headers, body) = crate::runtime::take_response(response).await;
-        match body {
-            Ok(body) => Error::UnexpectedResponse(UnexpectedResponse {
-                status,
-                headers,
-                body,
-                report: None,
-            }),
-            Err((body, source)) => Error::ResponseBodyError(BodyError {
-                status,
-                headers,
-                body,
-                source,
-                report: None,
-            }),
-        }
-    }
-
-    /// A call the client made got a status the spec does not list.
-    pub(crate) fn unexpected_exchange(exchange: crate::execute::Exchange) -> Self {
-        let (status, headers, body, report) = exchange.into_parts();
-        Error::UnexpectedResponse(UnexpectedResponse {
-            status,
-            headers,
-            body,
-            report: Some(Box::new(report)),
-        })
-    }
-
     /// The HTTP status, when the error comes from a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -328,7 +163,7 @@ impl<E> Error<E> {
             Error::ResponseBodyError(b) => b.report.as_deref(),
             Error::CommunicationError(c) => c.report.as_deref(),
             Error::Throttled(t) => t.report.as_deref(),
-            Error::InvalidRequest(_) | Error::Custom(_) => None,
+            Error::InvalidRequest(_) => None,
         }
     }
 
@@ -344,26 +179,48 @@ impl<E> Error<E> {
             .or_else(|| self.report().and_then(|r| r.rate_limit))
     }
 
-    /// True for failures worth retrying later: rate limits, Braze-side
-    /// errors and transport failures. (The client already retried them as
-    /// its [`crate::RetryPolicy`] allows.)
+    /// True when the client's retry policy retries a failure like this one
+    /// for this request: a later attempt may succeed. Rate limits, the
+    /// throttle and connect errors for every request; timeouts, interrupted
+    /// connections, 408 and 5xx (but 501 and 505) only for a request that
+    /// may be sent twice ([`CallReport::replay_safe`]: an idempotent method
+    /// or an opt-in). Never for a refused certificate, an undocumented 4xx,
+    /// an invalid request or a body that does not match the spec. (The
+    /// client already retried it as far as its policy and deadline allow.)
     pub fn is_retryable(&self) -> bool {
+        let replay_safe = self.report().is_some_and(|r| r.replay_safe);
+        self.failure().is_some_and(|f| f.is_retried(replay_safe))
+    }
+
+    /// The class of this failure in the retry policy's terms.
+    fn failure(&self) -> Option<Failure> {
         match self {
-            Error::Throttled(_) | Error::ResponseBodyError(_) => true,
-            Error::CommunicationError(c) => !c.source.is_builder(),
-            _ => self
-                .status()
-                .is_some_and(|s| s == StatusCode::TOO_MANY_REQUESTS || s.is_server_error()),
+            Error::InvalidRequest(_) | Error::InvalidResponsePayload(_) => None,
+            Error::CommunicationError(c) => Some(Failure::of_transport(&c.source)),
+            Error::ResponseBodyError(_) => Some(Failure::Body),
+            Error::Throttled(_) => Some(Failure::Throttled),
+            Error::ErrorResponse(_) | Error::UnexpectedResponse(_) => {
+                self.status().map(Failure::Status)
+            }
+        }
+    }
+
+    /// Whether the failure is a timeout (of the attempt or the connection).
+    fn timed_out(&self) -> bool {
+        match self {
+            Error::CommunicationError(c) => c.source.is_timeout(),
+            Error::ResponseBodyError(b) => b.source.is_timeout(),
+            _ => false,
         }
     }
 }
 
-/// What the generated code receives from the runtime when a call ends
-/// without a response it can decode.
-#[doc(hidden)]
+/// What the call loop returns when a call ends without a response it can
+/// decode; the generated code turns it into an [`Error`] with `?`.
 #[derive(Debug)]
-pub struct ExecFailure {
-    pub(crate) kind: FailureKind,
+pub(crate) struct ExecFailure {
+    /// Boxed: the call's future returns this; a failure is rare.
+    pub(crate) kind: Box<FailureKind>,
     pub(crate) report: Box<CallReport>,
 }
 
@@ -382,23 +239,23 @@ pub(crate) enum FailureKind {
 impl<E> From<ExecFailure> for Error<E> {
     fn from(f: ExecFailure) -> Self {
         let report = Some(f.report);
-        match f.kind {
+        match *f.kind {
             FailureKind::Transport(source) => {
-                Error::CommunicationError(CommunicationError { source, report })
+                Error::CommunicationError(Box::new(CommunicationError { source, report }))
             }
             FailureKind::Body {
                 status,
                 headers,
                 body,
                 source,
-            } => Error::ResponseBodyError(BodyError {
+            } => Error::ResponseBodyError(Box::new(BodyError {
                 status,
                 headers,
                 body,
                 source,
                 report,
-            }),
-            FailureKind::Throttled(wait) => Error::Throttled(Throttled { wait, report }),
+            })),
+            FailureKind::Throttled(wait) => Error::Throttled(Box::new(Throttled { wait, report })),
         }
     }
 }
@@ -408,10 +265,10 @@ impl<E> From<reqwest::Error> for Error<E> {
         if e.is_builder() {
             Error::InvalidRequest(chain(&e))
         } else {
-            Error::CommunicationError(CommunicationError {
+            Error::CommunicationError(Box::new(CommunicationError {
                 source: e,
                 report: None,
-            })
+            }))
         }
     }
 }
@@ -493,10 +350,43 @@ fn prefix(report: Option<&CallReport>) -> String {
     }
 }
 
-fn tail(report: Option<&CallReport>) -> String {
-    match report.and_then(|r| r.gave_up.as_ref()) {
+/// `; no retry left (max_retries = 3)`: why the client stopped, in words
+/// that fit the failure (`timed_out`: the last attempt timed out).
+fn gave_up_phrase(report: Option<&CallReport>, timed_out: bool) -> String {
+    let Some(report) = report else {
+        return String::new();
+    };
+    match &report.gave_up {
+        Some(GaveUp::Deadline { deadline }) if timed_out => format!(
+            "; the call's deadline of {} cut the {} attempt short",
+            human(*deadline),
+            if report.attempts <= 1 { "only" } else { "last" }
+        ),
+        Some(GaveUp::Deadline { deadline }) => format!(
+            "; not retried: another attempt would end after the call's deadline of {}",
+            human(*deadline)
+        ),
         Some(g) => format!("; {g}"),
         None => String::new(),
+    }
+}
+
+/// `a 429 holds bucket users-track until its reset`: what a throttled
+/// request waited for.
+fn waiting_for(wait: &ThrottleWait) -> String {
+    let bucket = wait.bucket;
+    match wait.reason {
+        WaitReason::RateLimited => format!("a 429 holds bucket {bucket} until its reset"),
+        WaitReason::WindowExhausted => {
+            format!("bucket {bucket} has no request left before its reset")
+        }
+        WaitReason::Pace => format!("bucket {bucket}'s pace allows no request yet"),
+        WaitReason::FirstResponse => {
+            format!("bucket {bucket} waits for the answer to its first request")
+        }
+        WaitReason::StoreUnavailable => {
+            format!("the shared throttle store of bucket {bucket} did not answer in time")
+        }
     }
 }
 
@@ -504,10 +394,11 @@ impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let report = self.report();
         let attempts = report.map(CallReport::attempts_phrase).unwrap_or_default();
+        let rate_limited = self.status() == Some(StatusCode::TOO_MANY_REQUESTS);
         let bucket = report
-            .map(|r| r.bucket_phrase(self.status()))
+            .map(|r| r.bucket_phrase(rate_limited))
             .unwrap_or_default();
-        let (pre, post) = (prefix(report), tail(report));
+        let (pre, post) = (prefix(report), gave_up_phrase(report, self.timed_out()));
         match self {
             Error::InvalidRequest(s) => write!(f, "invalid request: {s}"),
             Error::CommunicationError(c) => {
@@ -527,47 +418,87 @@ impl<E> fmt::Display for Error<E> {
                 b.body.len(),
                 chain(&b.source)
             ),
-            Error::InvalidResponsePayload(p) => write!(
-                f,
-                "{pre}{}: the body does not match the spec at `{}`: {}{attempts}; body: {}",
-                p.status,
-                p.path,
-                p.source,
-                preview(&p.body)
-            ),
-            Error::UnexpectedResponse(r) => write!(
-                f,
-                "{pre}unexpected status {}{attempts}{bucket}; body: {}{post}",
-                r.status,
-                preview(&r.body)
-            ),
+            Error::InvalidResponsePayload(p) => {
+                use serde_json::error::Category;
+                match p.source.classify() {
+                    Category::Syntax | Category::Eof
+                        if p.body.iter().all(u8::is_ascii_whitespace) =>
+                    {
+                        write!(
+                            f,
+                            "{pre}{}: the body is empty, the spec says JSON{attempts}",
+                            p.status
+                        )
+                    }
+                    Category::Syntax | Category::Eof => write!(
+                        f,
+                        "{pre}{}: the body is not valid JSON ({}){attempts}; body: {}",
+                        p.status,
+                        p.source,
+                        preview(&p.body)
+                    ),
+                    Category::Data | Category::Io => write!(
+                        f,
+                        "{pre}{}: the body does not match the spec at `{}`: {}{attempts}; body: {}",
+                        p.status,
+                        p.path,
+                        p.source,
+                        preview(&p.body)
+                    ),
+                }
+            }
+            Error::UnexpectedResponse(r) => {
+                let kind = if r.not_json {
+                    "with a body that is not JSON (not Braze's error: a proxy's page?)"
+                } else {
+                    "a status the spec does not list for this operation"
+                };
+                write!(
+                    f,
+                    "{pre}{}, {kind}{attempts}{bucket}; body: {}{post}",
+                    r.status,
+                    preview(&r.body)
+                )
+            }
             Error::Throttled(t) => {
                 write!(
                     f,
-                    "{pre}not sent: waiting for {} of bucket {} would pass the call's deadline",
-                    t.wait.reason, t.wait.bucket
+                    "{pre}not sent: {}, and waiting for it would pass the call's deadline",
+                    waiting_for(&t.wait)
                 )?;
                 if let Some(w) = t.wait.wait {
                     write!(f, " ({} more needed)", human(w))?;
                 }
                 if let Some(reset) = t.wait.reset_epoch_seconds {
-                    write!(
-                        f,
-                        "; bucket {} resets at {}",
-                        t.wait.bucket,
-                        clock_time(reset)
-                    )?;
+                    write!(f, "; the bucket resets at {}", epoch_time(reset))?;
                 }
                 Ok(())
             }
-            Error::Custom(s) => write!(f, "{s}"),
         }
     }
 }
 
+/// Structured: the variant and its parts (status, headers, body as text,
+/// report, source), never the request's headers (they hold the key).
 impl<E> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        match self {
+            Error::InvalidRequest(s) => f.debug_tuple("InvalidRequest").field(s).finish(),
+            Error::CommunicationError(c) => f.debug_tuple("CommunicationError").field(c).finish(),
+            Error::ErrorResponse(rv) => f
+                .debug_struct("ErrorResponse")
+                .field("status", &rv.status())
+                .field("headers", rv.headers())
+                .field("body", &rv.raw_body().map(|b| preview(b)))
+                .field("report", &rv.report())
+                .finish(),
+            Error::ResponseBodyError(b) => f.debug_tuple("ResponseBodyError").field(b).finish(),
+            Error::InvalidResponsePayload(p) => {
+                f.debug_tuple("InvalidResponsePayload").field(p).finish()
+            }
+            Error::UnexpectedResponse(r) => f.debug_tuple("UnexpectedResponse").field(r).finish(),
+            Error::Throttled(t) => f.debug_tuple("Throttled").field(t).finish(),
+        }
     }
 }
 

@@ -7,7 +7,12 @@
 use std::fmt;
 
 /// A Braze REST instance, or any other base URL (a proxy, a test server).
+///
+/// Braze adds instances from time to time, so matching on this enum needs a
+/// wildcard arm. The instances are the spec's `servers` (a test checks
+/// both lists match).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Instance {
     Us01,
     Us02,
@@ -22,6 +27,9 @@ pub enum Instance {
     Eu02,
     Au01,
     /// Any base URL, without a trailing slash (e.g. `http://127.0.0.1:8080`).
+    /// Built by [`Instance::custom`] only, which removes the slash; read it
+    /// with [`Instance::base_url`].
+    #[non_exhaustive]
     Custom(String),
 }
 

@@ -59,7 +59,7 @@ pub mod batch;
 mod call_options;
 mod client_builder;
 pub mod error;
-mod execute;
+pub mod hook;
 pub mod instance;
 pub mod operation;
 pub mod pagination;
@@ -67,7 +67,6 @@ pub mod prepared;
 pub mod rate_limit;
 pub mod retry;
 pub mod runtime;
-mod runtime_send;
 pub mod stream;
 pub mod throttle;
 
@@ -84,8 +83,16 @@ pub use braze_sdk_types::{
 pub use braze_sdk_types::{lean_de, lean_ser};
 pub use generated::client::{Client, builder, prelude};
 pub use instance::Instance;
+pub use operation::{Bucket, OperationId};
+/// Re-exported: the HTTP client ([`ClientBuilder::http_client`]) and the
+/// request a [`hook::Hook`] sees.
+pub use reqwest;
+/// Re-exported: the status and headers of responses and errors
+/// (`err.status() == Some(StatusCode::TOO_MANY_REQUESTS)`).
+pub use reqwest::StatusCode;
+pub use reqwest::header::HeaderMap;
 pub use retry::RetryPolicy;
-pub use runtime::{CallReport, Error, ResponseValue};
+pub use runtime::{CallReport, Clock, Error, ResponseValue};
 pub use throttle::{BucketLimit, ThrottleConfig};
 
 /// Re-exported: dates and times in generated types are chrono types.

@@ -12,26 +12,28 @@
 //! ```no_run
 //! # async fn run(client: braze_sdk::Client) -> Result<(), braze_sdk::ApiError> {
 //! let campaigns = client.campaigns_list().include_archived(true).collect_all().await?;
-//! assert_eq!(braze_sdk::pagination::page_size("campaigns_list"), Some(100));
+//! use braze_sdk::OperationId;
+//! assert_eq!(braze_sdk::pagination::page_size(OperationId::CampaignsList), Some(100));
 //! println!("{} campaigns", campaigns.len());
 //! # Ok(()) }
 //! ```
 
 use reqwest::header::HeaderMap;
 
-use crate::operation::{self, Pagination};
+use crate::operation::{OperationId, Pagination};
 
-/// Items per page of a page-numbered operation, from the spec.
-pub fn page_size(operation_id: &str) -> Option<usize> {
-    match operation::find(operation_id)?.pagination? {
+/// Items per page of a page-numbered operation, from the spec (`None` for
+/// an operation that pages otherwise or not at all).
+pub fn page_size(operation: OperationId) -> Option<usize> {
+    match operation.operation().pagination? {
         Pagination::Page { page_size, .. } => Some(page_size as usize),
         _ => None,
     }
 }
 
 /// Largest `limit` of an offset-paged operation, from the spec.
-pub fn max_limit(operation_id: &str) -> Option<usize> {
-    match operation::find(operation_id)?.pagination? {
+pub fn max_limit(operation: OperationId) -> Option<usize> {
+    match operation.operation().pagination? {
         Pagination::Offset { max_limit, .. } => Some(max_limit as usize),
         _ => None,
     }

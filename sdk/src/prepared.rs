@@ -72,7 +72,6 @@ impl<R> std::fmt::Debug for Prepared<R> {
 
 impl<R> Prepared<R> {
     #[doc(hidden)]
-    #[allow(clippy::result_large_err)]
     pub fn new<B: Serialize>(
         operation_id: &'static str,
         method: &'static str,
@@ -125,8 +124,8 @@ impl crate::Client {
         let info = OperationInfo {
             operation_id: request.operation_id,
         };
-        let exchange = crate::execute::execute(self, built, &info).await?;
-        crate::runtime_send::by_status(exchange, request.success, request.documented_errors)
+        let exchange = crate::runtime::send(self, built, &info).await?;
+        crate::runtime::by_status(exchange, request.success, request.documented_errors)
     }
 }
 

@@ -25,6 +25,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::operation::OperationId;
 use crate::rate_limit::RateLimitStatus;
 
 /// How a client retries failed requests.
@@ -47,9 +48,10 @@ pub struct RetryPolicy {
     /// after failures that may have taken effect (timeouts, a connection
     /// closed mid-request, 408, 5xx). Off by default.
     pub retry_non_idempotent: bool,
-    /// Operation ids (e.g. `users_track`) whose requests are retried like
-    /// idempotent ones: the caller knows that sending them twice is harmless.
-    pub retry_operations: Vec<String>,
+    /// Operations (e.g. [`OperationId::UsersTrack`]) whose requests are
+    /// retried like idempotent ones: the caller knows that sending them
+    /// twice is harmless.
+    pub retry_operations: Vec<OperationId>,
 }
 
 impl Default for RetryPolicy {
@@ -73,9 +75,22 @@ impl RetryPolicy {
         }
     }
 
-    /// Retries `operation_id`'s requests like idempotent ones.
-    pub fn retry_operation(mut self, operation_id: impl Into<String>) -> Self {
-        self.retry_operations.push(operation_id.into());
+    /// Retries `operation`'s requests like idempotent ones.
+    ///
+    /// ```
+    /// use braze_sdk::{OperationId, RetryPolicy};
+    /// let policy = RetryPolicy::default().retry_operation(OperationId::UsersTrack);
+    /// # assert!(policy.replay_safe(&braze_sdk::reqwest::Method::POST, "users_track"));
+    /// ```
+    ///
+    /// A misspelt operation does not compile:
+    ///
+    /// ```compile_fail
+    /// use braze_sdk::{OperationId, RetryPolicy};
+    /// let policy = RetryPolicy::default().retry_operation(OperationId::UserTrack);
+    /// ```
+    pub fn retry_operation(mut self, operation: OperationId) -> Self {
+        self.retry_operations.push(operation);
         self
     }
 
@@ -84,29 +99,21 @@ impl RetryPolicy {
     pub fn replay_safe(&self, method: &Method, operation_id: &str) -> bool {
         is_idempotent(method)
             || self.retry_non_idempotent
-            || self.retry_operations.iter().any(|o| o == operation_id)
+            || self
+                .retry_operations
+                .iter()
+                .any(|o| o.as_str() == operation_id)
     }
 
     /// Whether a response with `status` is retried (`replay_safe` from
     /// [`RetryPolicy::replay_safe`]).
     pub fn retries_status(&self, status: StatusCode, replay_safe: bool) -> bool {
-        match status {
-            StatusCode::TOO_MANY_REQUESTS => true,
-            StatusCode::REQUEST_TIMEOUT => replay_safe,
-            StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED => false,
-            s if s.is_server_error() => replay_safe,
-            _ => false,
-        }
+        Failure::Status(status).is_retried(replay_safe)
     }
 
     /// Whether a transport error is retried.
     pub fn retries_transport(&self, error: &reqwest::Error, replay_safe: bool) -> bool {
-        if error.is_connect() {
-            // The request never left: safe for every method; but a
-            // certificate this client refuses is refused again next time.
-            return !refused_certificate(error);
-        }
-        replay_safe && (error.is_timeout() || error.is_request() || error.is_body())
+        Failure::of_transport(error).is_retried(replay_safe)
     }
 
     /// The backoff waits of retries 1, 2, ... (jittered, capped).
@@ -121,6 +128,67 @@ impl RetryPolicy {
             .without_max_times()
             .build()
             .map(move |d| d.min(cap))
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying is concerned.
+///
+/// The one classification of failures: the call loop retries by it
+/// ([`crate::runtime`]'s `decide`) and [`crate::Error::is_retryable`]
+/// answers by it, so the two cannot disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// A response with an unsuccessful status.
+    Status(StatusCode),
+    /// No connection could be made: the request never left.
+    Connect,
+    /// The server's certificate was refused: it would be refused again.
+    CertificateRefused,
+    /// A timeout or a connection closed while the request was sent or
+    /// before the response came: it may have reached Braze.
+    Interrupted,
+    /// A response whose body could not be read to the end.
+    Body,
+    /// Not sent: the client-side throttle would have waited past the
+    /// deadline (a later call may pass).
+    Throttled,
+    /// Anything else (a request that could not be built, a redirect loop,
+    /// ...): the same request would fail the same way.
+    Other,
+}
+
+impl Failure {
+    /// The class of a transport error.
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Self {
+        if error.is_connect() {
+            // The request never left: safe for every method; but a
+            // certificate this client refuses is refused again next time.
+            if refused_certificate(error) {
+                Failure::CertificateRefused
+            } else {
+                Failure::Connect
+            }
+        } else if error.is_timeout() || error.is_request() || error.is_body() {
+            Failure::Interrupted
+        } else {
+            Failure::Other
+        }
+    }
+
+    /// Whether a request that failed this way is sent again (`replay_safe`:
+    /// it may be sent twice, see [`RetryPolicy::replay_safe`]).
+    pub(crate) fn is_retried(self, replay_safe: bool) -> bool {
+        match self {
+            Failure::Connect | Failure::Throttled => true,
+            Failure::Status(StatusCode::TOO_MANY_REQUESTS) => true,
+            Failure::Status(StatusCode::REQUEST_TIMEOUT) => replay_safe,
+            Failure::Status(
+                StatusCode::NOT_IMPLEMENTED | StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+            ) => false,
+            Failure::Status(s) => s.is_server_error() && replay_safe,
+            Failure::Interrupted | Failure::Body => replay_safe,
+            Failure::CertificateRefused | Failure::Other => false,
+        }
     }
 }
 
@@ -197,7 +265,7 @@ mod tests {
         assert!(p.retries_status(StatusCode::REQUEST_TIMEOUT, true));
         assert!(!p.retries_status(StatusCode::NOT_IMPLEMENTED, true));
         assert!(!p.retries_status(StatusCode::BAD_REQUEST, true));
-        let opted = RetryPolicy::default().retry_operation("users_track");
+        let opted = RetryPolicy::default().retry_operation(OperationId::UsersTrack);
         assert!(opted.replay_safe(&Method::POST, "users_track"));
         assert!(!opted.replay_safe(&Method::POST, "messages_send"));
         let all = RetryPolicy {
@@ -205,6 +273,36 @@ mod tests {
             ..RetryPolicy::default()
         };
         assert!(all.replay_safe(&Method::PATCH, "anything"));
+    }
+
+    #[test]
+    fn one_classification_for_every_failure() {
+        use Failure::*;
+        // (failure, retried when replay-safe, retried when not)
+        let table = [
+            (Status(StatusCode::TOO_MANY_REQUESTS), true, true),
+            (Status(StatusCode::REQUEST_TIMEOUT), true, false),
+            (Status(StatusCode::INTERNAL_SERVER_ERROR), true, false),
+            (Status(StatusCode::SERVICE_UNAVAILABLE), true, false),
+            (Status(StatusCode::NOT_IMPLEMENTED), false, false),
+            (Status(StatusCode::HTTP_VERSION_NOT_SUPPORTED), false, false),
+            (Status(StatusCode::BAD_REQUEST), false, false),
+            (Status(StatusCode::NOT_FOUND), false, false),
+            (Connect, true, true),
+            (Throttled, true, true),
+            (CertificateRefused, false, false),
+            (Interrupted, true, false),
+            (Body, true, false),
+            (Other, false, false),
+        ];
+        for (failure, safe, unsafe_) in table {
+            assert_eq!(failure.is_retried(true), safe, "{failure:?} replay-safe");
+            assert_eq!(
+                failure.is_retried(false),
+                unsafe_,
+                "{failure:?} not replay-safe"
+            );
+        }
     }
 
     #[test]

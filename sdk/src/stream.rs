@@ -174,8 +174,6 @@ where
 }
 
 /// Converts a page position into the type of the builder's parameter.
-// The same large error every call returns; built at most once per walk.
-#[allow(clippy::result_large_err)]
 #[doc(hidden)]
 pub fn position<P: TryFrom<u64>, E>(value: u64, param: &str) -> Result<P, Error<E>> {
     P::try_from(value)
@@ -263,7 +261,7 @@ mod tests {
             async move {
                 match page {
                     0 => Ok(vec![1, 2]),
-                    _ => Err(E::Custom(format!("page {page} failed"))),
+                    _ => Err(E::InvalidRequest(format!("page {page} failed"))),
                 }
             }
         });
@@ -273,7 +271,7 @@ mod tests {
             assert_eq!(stream.next().await.unwrap().unwrap(), 2);
             assert_eq!(*asked.lock().unwrap(), [0]);
             let error = stream.next().await.unwrap().unwrap_err();
-            assert_eq!(error.to_string(), "page 1 failed");
+            assert_eq!(error.to_string(), "invalid request: page 1 failed");
             assert!(stream.next().await.is_none());
             assert!(stream.next().await.is_none());
         });

@@ -61,7 +61,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
-use crate::operation::{OPERATIONS, RateLimit};
+// `Bucket` here is a bucket's state; the spec's bucket names are `BucketId`.
+use crate::operation::{Bucket as BucketId, OPERATIONS, RateLimit};
 use crate::rate_limit::RateLimitStatus;
 
 /// A rate limit: `requests` per `window`.
@@ -82,10 +83,11 @@ impl BucketLimit {
 ///
 /// ```
 /// use std::time::Duration;
+/// use braze_sdk::Bucket;
 /// use braze_sdk::throttle::{BucketLimit, ThrottleConfig};
 /// // This workspace was granted 6,000 /users/track requests per 3 s.
 /// let config = ThrottleConfig::default()
-///     .bucket("users-track", BucketLimit::new(6_000, Duration::from_secs(3)));
+///     .bucket(Bucket::UsersTrack, BucketLimit::new(6_000, Duration::from_secs(3)));
 /// # let _ = config;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,17 +125,18 @@ impl ThrottleConfig {
         }
     }
 
-    /// Replaces the documented limit of `bucket` (a bucket name of the spec,
-    /// e.g. `users-track`, `default`).
-    pub fn bucket(mut self, bucket: impl Into<String>, limit: BucketLimit) -> Self {
-        self.overrides.push((bucket.into(), Some(limit)));
+    /// Replaces the documented limit of `bucket` (a bucket of the spec,
+    /// e.g. [`crate::Bucket::UsersTrack`]).
+    pub fn bucket(mut self, bucket: BucketId, limit: BucketLimit) -> Self {
+        self.overrides
+            .push((bucket.as_str().to_string(), Some(limit)));
         self
     }
 
     /// Does not pace `bucket` by a documented limit (the response headers are
     /// still obeyed).
-    pub fn unlimited(mut self, bucket: impl Into<String>) -> Self {
-        self.overrides.push((bucket.into(), None));
+    pub fn unlimited(mut self, bucket: BucketId) -> Self {
+        self.overrides.push((bucket.as_str().to_string(), None));
         self
     }
 
@@ -927,10 +930,10 @@ mod tests {
         assert!(t.buckets.contains_key("default"));
         let limit = t.buckets["users-track"].lock().limit;
         assert_eq!(limit, Some(BucketLimit::new(3000, Duration::from_secs(3))));
-        let t = Throttle::new(
-            &ThrottleConfig::default()
-                .bucket("users-track", BucketLimit::new(5, Duration::from_secs(1))),
-        );
+        let t = Throttle::new(&ThrottleConfig::default().bucket(
+            BucketId::UsersTrack,
+            BucketLimit::new(5, Duration::from_secs(1)),
+        ));
         assert_eq!(
             t.buckets["users-track"].lock().limit,
             Some(BucketLimit::new(5, Duration::from_secs(1)))
@@ -1043,10 +1046,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_documented_pace_applies_without_headers() {
-        let t = Throttle::new(
-            &ThrottleConfig::default()
-                .bucket("default", BucketLimit::new(2, Duration::from_millis(400))),
-        );
+        let t = Throttle::new(&ThrottleConfig::default().bucket(
+            BucketId::Default,
+            BucketLimit::new(2, Duration::from_millis(400)),
+        ));
         let deadline = Instant::now() + Duration::from_secs(5);
         let started = std::time::Instant::now();
         for _ in 0..4 {

@@ -178,17 +178,6 @@ pub fn reply_unit<E: std::fmt::Debug>(
     })
 }
 
-pub async fn reply_stream<E: std::fmt::Debug>(
-    r: Result<ResponseValue<braze_sdk::runtime::ByteStream>, braze_sdk::Error<E>>,
-) -> Result<Reply, CallError> {
-    let r = r.map_err(sdk_error)?;
-    Ok(Reply {
-        status: r.status().as_u16(),
-        headers: r.headers().clone(),
-        body: Value::Null,
-    })
-}
-
 /// One operation of the spec, with what the run needs of it.
 #[derive(Clone, Debug)]
 pub struct Operation {
@@ -211,7 +200,7 @@ pub struct Param {
     pub example: Option<Value>,
 }
 
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     let mut v = v;
     for _ in 0..16 {
         match v.get("$ref").and_then(Value::as_str) {
@@ -416,7 +405,7 @@ fn encode(s: &str) -> String {
 }
 
 /// A JSON value of another type than `schema` allows.
-fn wrong_value(doc: &Value, schema: &Value) -> Value {
+pub fn wrong_value(doc: &Value, schema: &Value) -> Value {
     match resolve(doc, schema)["type"].as_str() {
         Some("array") => json!({"not": "an array"}),
         Some("string") => json!(12345),
@@ -425,17 +414,35 @@ fn wrong_value(doc: &Value, schema: &Value) -> Value {
     }
 }
 
-/// Sends deliberately wrong requests for `op`: a body of the wrong JSON type
-/// (if it has a body: did Prism flag it?), then wrong parameters, missing
-/// ones, no credentials, until Prism flags one (which one, if any).
-async fn wrong_request(
+/// What a deliberately wrong request gets wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mistake {
+    /// The body is of the wrong JSON type.
+    Body,
+    /// A typed parameter (`location`, `name`) is given text.
+    Param { location: String, name: String },
+    /// A required parameter is left out.
+    Missing { location: String, name: String },
+    /// No `Authorization` header.
+    NoCredentials,
+}
+
+/// One deliberately wrong request, ready to send.
+pub struct WrongRequest {
+    pub mistake: Mistake,
+    pub request: reqwest::RequestBuilder,
+}
+
+/// The deliberately wrong requests for `op`, strongest first: a body of the
+/// wrong JSON type (if it has a body), each typed parameter given text, each
+/// required parameter left out, no credentials.
+pub fn wrong_requests(
     http: &reqwest::Client,
     doc: &Value,
     base: &str,
     op: &Operation,
     call: &Call,
-) -> Result<(Option<bool>, Option<String>), String> {
-    let mut body_rejected = None;
+) -> Result<Vec<WrongRequest>, String> {
     let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes())
         .map_err(|e| e.to_string())?;
     let headers =
@@ -457,18 +464,15 @@ async fn wrong_request(
             }
             rb
         };
-    // Then, strongest first: a typed parameter given text; a required
-    // parameter left out; no credentials.
-    let mut attempts: Vec<(String, reqwest::RequestBuilder)> = Vec::new();
+    let mut out = Vec::new();
     if let Some((schema, _)) = &op.body {
         let url = url_for(base, op, call, None, None);
         let rb =
             headers(http.request(method.clone(), &url), None, None).json(&wrong_value(doc, schema));
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| format!("wrong body not sent: {e}"))?;
-        body_rejected = Some(resp.headers().contains_key("sl-violations"));
+        out.push(WrongRequest {
+            mistake: Mistake::Body,
+            request: rb,
+        });
     }
     for p in &op.params {
         let typed = matches!(
@@ -480,7 +484,13 @@ async fn wrong_request(
             let wrong = Some((p.name.as_str(), "not-a-valid-value!"));
             let url = url_for(base, op, call, None, wrong);
             let rb = headers(http.request(method.clone(), &url), None, wrong);
-            attempts.push((p.location.clone(), with_body(rb, call)));
+            out.push(WrongRequest {
+                mistake: Mistake::Param {
+                    location: p.location.clone(),
+                    name: p.name.clone(),
+                },
+                request: with_body(rb, call),
+            });
         }
     }
     for p in op
@@ -490,7 +500,13 @@ async fn wrong_request(
     {
         let url = url_for(base, op, call, Some(&p.name), None);
         let rb = headers(http.request(method.clone(), &url), Some(&p.name), None);
-        attempts.push((format!("missing {}", p.name), with_body(rb, call)));
+        out.push(WrongRequest {
+            mistake: Mistake::Missing {
+                location: p.location.clone(),
+                name: p.name.clone(),
+            },
+            request: with_body(rb, call),
+        });
     }
     // Last: no credentials (every operation has a security requirement).
     let url = url_for(base, op, call, None, None);
@@ -500,13 +516,44 @@ async fn wrong_request(
             rb = rb.header(p.name.as_str(), s.as_str());
         }
     }
-    attempts.push(("no credentials".into(), with_body(rb, call)));
-    for (what, rb) in attempts {
-        let resp = rb
+    out.push(WrongRequest {
+        mistake: Mistake::NoCredentials,
+        request: with_body(rb, call),
+    });
+    Ok(out)
+}
+
+fn mistake_name(m: &Mistake) -> String {
+    match m {
+        Mistake::Body => "body".into(),
+        Mistake::Param { location, .. } => location.clone(),
+        Mistake::Missing { name, .. } => format!("missing {name}"),
+        Mistake::NoCredentials => "no credentials".into(),
+    }
+}
+
+/// Sends deliberately wrong requests for `op`: a body of the wrong JSON type
+/// (if it has a body: did Prism flag it?), then wrong parameters, missing
+/// ones, no credentials, until Prism flags one (which one, if any).
+async fn wrong_request(
+    http: &reqwest::Client,
+    doc: &Value,
+    base: &str,
+    op: &Operation,
+    call: &Call,
+) -> Result<(Option<bool>, Option<String>), String> {
+    let mut body_rejected = None;
+    for wrong in wrong_requests(http, doc, base, op, call)? {
+        let what = mistake_name(&wrong.mistake);
+        let resp = wrong
+            .request
             .send()
             .await
             .map_err(|e| format!("wrong request ({what}) not sent: {e}"))?;
-        if resp.headers().contains_key("sl-violations") {
+        let flagged = resp.headers().contains_key("sl-violations");
+        if wrong.mistake == Mistake::Body {
+            body_rejected = Some(flagged);
+        } else if flagged {
             return Ok((body_rejected, Some(what)));
         }
     }

@@ -9,7 +9,7 @@
 //! SDK's compile time. The rewrite reads the arms and replaces the tail by
 //!
 //! ```text
-//! crate::runtime_send::finish(client, request, info, &[(400u16, 400u16), .., (500u16, 599u16)]).await
+//! crate::runtime::finish(client, request, info, &[(400u16, 400u16), .., (500u16, 599u16)]).await
 //! ```
 //!
 //! (`finish_empty` for a bodiless success), which the compiler checks once.
@@ -89,7 +89,7 @@ fn rewrite(stmts: &mut Vec<Stmt>) -> Result<(), String> {
     let finish = quote::format_ident!("{finish}");
     stmts.truncate(pre);
     stmts.push(Stmt::Expr(
-        syn::parse_quote!(crate::runtime_send::#finish(client, request, info, &[#(#errors),*]).await),
+        syn::parse_quote!(crate::runtime::#finish(client, request, info, &[#(#errors),*]).await),
         None,
     ));
     Ok(())

@@ -27,7 +27,14 @@ const USAGE: &str = "usage: braze-mock [--port N] [--limit BUCKET=REQUESTS/WINDO
                       (500, 503, 429, dropped connection)
   --seed N            seed of --chaos (default 0): same seed, same faults
 
-The base URL is printed as the first line on stdout.";
+The base URL is printed as the first line on stdout. Tests script the server over HTTP
+under /_mock/ (no key needed, not counted): GET /_mock/requests[?operation=ID],
+GET /_mock/counts, POST /_mock/reset, PUT /_mock/operations/ID/response {status, body},
+PUT /_mock/operations/ID/items {items, page_size?},
+PUT /_mock/operations/ID/reject {pointer, equals, type},
+POST /_mock/operations/ID/faults {calls: \"2\"|\"1-3\"|\"2-\", status|delay_ms|drop|truncate|hang|reply},
+PUT /_mock/buckets/NAME/limit {requests, window_seconds}|{unlimited: true},
+POST /_mock/advance {seconds}.";
 
 fn parse(args: &[String]) -> Result<braze_mock::Builder, String> {
     let mut builder = MockBraze::builder();

@@ -2,9 +2,9 @@
 // Change the spec (or the generator) and regenerate instead.
 
 #[allow(unused_imports)]
-pub use crate::runtime::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::runtime::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use crate::runtime::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::runtime::{encode_path, OperationInfo};
 pub use ::braze_sdk_types::types;
 #[derive(Clone, Debug)]
 /// Client for Braze REST API
@@ -72,13 +72,6 @@ impl ClientInfo<crate::runtime::ClientState> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::ClientState>,
-    {}
-};
 impl Client {
     #[cfg(feature = "catalogs")]
     /// List the catalogs of a workspace
@@ -4743,10 +4736,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
+    use super::{encode_path, ClientInfo, Error, OperationInfo, ResponseValue};
     #[cfg(feature = "catalogs")]
     /// Builder for [`Client::catalogs_list`]
     ///
@@ -4784,7 +4774,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4856,7 +4846,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -4920,7 +4910,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalogs_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5005,7 +4995,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5087,7 +5077,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5169,7 +5159,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5251,7 +5241,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5333,7 +5323,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5406,7 +5396,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5493,7 +5483,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5580,7 +5570,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5650,7 +5640,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5737,7 +5727,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5819,7 +5809,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5892,7 +5882,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_field_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -5974,7 +5964,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6047,7 +6037,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "catalog_selection_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6117,7 +6107,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integrations_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6202,7 +6192,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_job_sync_status_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6267,7 +6257,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6336,7 +6326,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6405,7 +6395,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6530,7 +6520,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_status_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6668,7 +6658,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "subscription_user_status",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6737,7 +6727,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blacklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6806,7 +6796,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_blocklist",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6875,7 +6865,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -6944,7 +6934,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7013,7 +7003,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_status_set",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7142,7 +7132,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_hard_bounces_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7309,7 +7299,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_unsubscribes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7381,7 +7371,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7450,7 +7440,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7518,7 +7508,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7653,7 +7643,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "templates_email_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7725,7 +7715,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7797,7 +7787,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -7886,7 +7876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_info",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8021,7 +8011,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_blocks_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8091,7 +8081,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8259,7 +8249,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8344,7 +8334,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8430,7 +8420,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8573,7 +8563,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8666,7 +8656,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -8847,7 +8837,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9028,7 +9018,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_data_summary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9114,7 +9104,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9254,7 +9244,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9339,7 +9329,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9402,7 +9392,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9494,7 +9484,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9622,7 +9612,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sessions_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9758,7 +9748,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9823,7 +9813,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -9917,7 +9907,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_dau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10011,7 +10001,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_mau_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10105,7 +10095,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_new_users_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10199,7 +10189,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "kpi_uninstalls_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10301,7 +10291,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_data_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10364,7 +10354,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_details",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10473,7 +10463,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "feed_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10541,7 +10531,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_product_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10611,7 +10601,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_attributes_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10681,7 +10671,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "custom_events_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10809,7 +10799,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_quantity_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -10937,7 +10927,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "purchases_revenue_series",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11009,7 +10999,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11081,7 +11071,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11153,7 +11143,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11225,7 +11215,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11297,7 +11287,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11369,7 +11359,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11441,7 +11431,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11513,7 +11503,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11585,7 +11575,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sends_id_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11670,7 +11660,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11742,7 +11732,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11814,7 +11804,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11886,7 +11876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -11959,7 +11949,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12032,7 +12022,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12105,7 +12095,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12178,7 +12168,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12251,7 +12241,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12324,7 +12314,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12388,7 +12378,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "messages_scheduled_broadcasts_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12461,7 +12451,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12534,7 +12524,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "live_activity_start",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12611,7 +12601,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_url_generate",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12664,7 +12654,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_centers_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12732,7 +12722,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12817,7 +12807,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12889,7 +12879,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "preference_center_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -12958,7 +12948,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13032,7 +13022,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_search",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13112,7 +13102,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_users_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13185,7 +13175,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13274,7 +13264,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13344,7 +13334,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "scim_user_delete",
             };
-            crate::runtime_send::finish_empty(
+            crate::runtime::finish_empty(
                     client,
                     request,
                     info,
@@ -13408,7 +13398,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_keys_list",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13481,7 +13471,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13554,7 +13544,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13627,7 +13617,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13724,7 +13714,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13796,7 +13786,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -13923,7 +13913,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "campaign_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14058,7 +14048,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14130,7 +14120,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14265,7 +14255,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "canvas_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14353,7 +14343,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14425,7 +14415,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14514,7 +14504,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "content_block_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14595,7 +14585,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14668,7 +14658,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14732,7 +14722,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "email_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14813,7 +14803,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_get",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14886,7 +14876,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -14950,7 +14940,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_source",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15022,7 +15012,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_new",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15094,7 +15084,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_alias_update",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15161,7 +15151,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_delete",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15234,7 +15224,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15306,7 +15296,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_ids",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15378,7 +15368,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_export_segment",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15450,7 +15440,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15522,7 +15512,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15594,7 +15584,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_identify",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15658,7 +15648,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15722,7 +15712,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_merge",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15794,7 +15784,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_sync",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,
@@ -15863,7 +15853,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "users_track_bulk",
             };
-            crate::runtime_send::finish(
+            crate::runtime::finish(
                     client,
                     request,
                     info,

@@ -1794,3 +1794,773 @@ pub static OPERATIONS: [Operation; 132usize] = [
         pagination: None,
     },
 ];
+///Every operation of the spec, by its `operationId` (the client method's name), in spec order: what the retry policy and the pagination helpers take, so that a misspelt name does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OperationId {
+    ///`catalogs_list`
+    CatalogsList,
+    ///`catalogs_create`
+    CatalogsCreate,
+    ///`catalogs_delete`
+    CatalogsDelete,
+    ///`catalog_items_list`
+    CatalogItemsList,
+    ///`catalog_items_replace`
+    CatalogItemsReplace,
+    ///`catalog_items_create`
+    CatalogItemsCreate,
+    ///`catalog_items_delete`
+    CatalogItemsDelete,
+    ///`catalog_items_update`
+    CatalogItemsUpdate,
+    ///`catalog_item_get`
+    CatalogItemGet,
+    ///`catalog_item_replace`
+    CatalogItemReplace,
+    ///`catalog_item_create`
+    CatalogItemCreate,
+    ///`catalog_item_delete`
+    CatalogItemDelete,
+    ///`catalog_item_update`
+    CatalogItemUpdate,
+    ///`catalog_fields_create`
+    CatalogFieldsCreate,
+    ///`catalog_field_delete`
+    CatalogFieldDelete,
+    ///`catalog_selection_create`
+    CatalogSelectionCreate,
+    ///`catalog_selection_delete`
+    CatalogSelectionDelete,
+    ///`cdi_integrations_list`
+    CdiIntegrationsList,
+    ///`cdi_job_sync_status_list`
+    CdiJobSyncStatusList,
+    ///`cdi_integration_sync`
+    CdiIntegrationSync,
+    ///`subscription_status_set`
+    SubscriptionStatusSet,
+    ///`subscription_status_set_v2`
+    SubscriptionStatusSetV2,
+    ///`subscription_status_get`
+    SubscriptionStatusGet,
+    ///`subscription_user_status`
+    SubscriptionUserStatus,
+    ///`email_blacklist`
+    EmailBlacklist,
+    ///`email_blocklist`
+    EmailBlocklist,
+    ///`email_bounce_remove`
+    EmailBounceRemove,
+    ///`email_spam_remove`
+    EmailSpamRemove,
+    ///`email_status_set`
+    EmailStatusSet,
+    ///`email_hard_bounces_list`
+    EmailHardBouncesList,
+    ///`email_unsubscribes_list`
+    EmailUnsubscribesList,
+    ///`templates_email_create`
+    TemplatesEmailCreate,
+    ///`templates_email_update`
+    TemplatesEmailUpdate,
+    ///`templates_email_info`
+    TemplatesEmailInfo,
+    ///`templates_email_list`
+    TemplatesEmailList,
+    ///`content_blocks_create`
+    ContentBlocksCreate,
+    ///`content_blocks_update`
+    ContentBlocksUpdate,
+    ///`content_blocks_info`
+    ContentBlocksInfo,
+    ///`content_blocks_list`
+    ContentBlocksList,
+    ///`sms_invalid_phone_numbers_remove`
+    SmsInvalidPhoneNumbersRemove,
+    ///`sms_invalid_phone_numbers_list`
+    SmsInvalidPhoneNumbersList,
+    ///`campaigns_data_series`
+    CampaignsDataSeries,
+    ///`campaigns_details`
+    CampaignsDetails,
+    ///`campaigns_list`
+    CampaignsList,
+    ///`sends_data_series`
+    SendsDataSeries,
+    ///`canvas_data_series`
+    CanvasDataSeries,
+    ///`canvas_data_summary`
+    CanvasDataSummary,
+    ///`canvas_details`
+    CanvasDetails,
+    ///`canvas_list`
+    CanvasList,
+    ///`segments_data_series`
+    SegmentsDataSeries,
+    ///`segments_details`
+    SegmentsDetails,
+    ///`segments_list`
+    SegmentsList,
+    ///`sessions_data_series`
+    SessionsDataSeries,
+    ///`events_data_series`
+    EventsDataSeries,
+    ///`events_list`
+    EventsList,
+    ///`kpi_dau_data_series`
+    KpiDauDataSeries,
+    ///`kpi_mau_data_series`
+    KpiMauDataSeries,
+    ///`kpi_new_users_data_series`
+    KpiNewUsersDataSeries,
+    ///`kpi_uninstalls_data_series`
+    KpiUninstallsDataSeries,
+    ///`feed_data_series`
+    FeedDataSeries,
+    ///`feed_details`
+    FeedDetails,
+    ///`feed_list`
+    FeedList,
+    ///`purchases_product_list`
+    PurchasesProductList,
+    ///`custom_attributes_list`
+    CustomAttributesList,
+    ///`custom_events_list`
+    CustomEventsList,
+    ///`purchases_quantity_series`
+    PurchasesQuantitySeries,
+    ///`purchases_revenue_series`
+    PurchasesRevenueSeries,
+    ///`segments_export_cancel`
+    SegmentsExportCancel,
+    ///`campaigns_duplicate`
+    CampaignsDuplicate,
+    ///`canvas_duplicate`
+    CanvasDuplicate,
+    ///`media_library_create`
+    MediaLibraryCreate,
+    ///`media_library_replace_file`
+    MediaLibraryReplaceFile,
+    ///`messages_send`
+    MessagesSend,
+    ///`campaigns_trigger_send`
+    CampaignsTriggerSend,
+    ///`canvas_trigger_send`
+    CanvasTriggerSend,
+    ///`sends_id_create`
+    SendsIdCreate,
+    ///`transactional_campaign_send`
+    TransactionalCampaignSend,
+    ///`messages_schedule_create`
+    MessagesScheduleCreate,
+    ///`messages_schedule_update`
+    MessagesScheduleUpdate,
+    ///`messages_schedule_delete`
+    MessagesScheduleDelete,
+    ///`campaigns_trigger_schedule_create`
+    CampaignsTriggerScheduleCreate,
+    ///`campaigns_trigger_schedule_update`
+    CampaignsTriggerScheduleUpdate,
+    ///`campaigns_trigger_schedule_delete`
+    CampaignsTriggerScheduleDelete,
+    ///`canvas_trigger_schedule_create`
+    CanvasTriggerScheduleCreate,
+    ///`canvas_trigger_schedule_update`
+    CanvasTriggerScheduleUpdate,
+    ///`canvas_trigger_schedule_delete`
+    CanvasTriggerScheduleDelete,
+    ///`messages_scheduled_broadcasts_list`
+    MessagesScheduledBroadcastsList,
+    ///`live_activity_update`
+    LiveActivityUpdate,
+    ///`live_activity_start`
+    LiveActivityStart,
+    ///`preference_center_url_generate`
+    PreferenceCenterUrlGenerate,
+    ///`preference_centers_list`
+    PreferenceCentersList,
+    ///`preference_center_get`
+    PreferenceCenterGet,
+    ///`preference_center_update`
+    PreferenceCenterUpdate,
+    ///`preference_center_create`
+    PreferenceCenterCreate,
+    ///`apps_push_credential_update`
+    AppsPushCredentialUpdate,
+    ///`scim_users_search`
+    ScimUsersSearch,
+    ///`scim_users_create`
+    ScimUsersCreate,
+    ///`scim_user_get`
+    ScimUserGet,
+    ///`scim_user_update`
+    ScimUserUpdate,
+    ///`scim_user_delete`
+    ScimUserDelete,
+    ///`sdk_authentication_keys_list`
+    SdkAuthenticationKeysList,
+    ///`sdk_authentication_key_create`
+    SdkAuthenticationKeyCreate,
+    ///`sdk_authentication_key_set_primary`
+    SdkAuthenticationKeySetPrimary,
+    ///`sdk_authentication_key_delete`
+    SdkAuthenticationKeyDelete,
+    ///`campaign_translations_get`
+    CampaignTranslationsGet,
+    ///`campaign_translations_update`
+    CampaignTranslationsUpdate,
+    ///`campaign_translations_source`
+    CampaignTranslationsSource,
+    ///`canvas_translations_get`
+    CanvasTranslationsGet,
+    ///`canvas_translations_update`
+    CanvasTranslationsUpdate,
+    ///`canvas_translations_source`
+    CanvasTranslationsSource,
+    ///`content_block_translations_get`
+    ContentBlockTranslationsGet,
+    ///`content_block_translations_update`
+    ContentBlockTranslationsUpdate,
+    ///`content_block_translations_source`
+    ContentBlockTranslationsSource,
+    ///`email_template_translations_get`
+    EmailTemplateTranslationsGet,
+    ///`email_template_translations_update`
+    EmailTemplateTranslationsUpdate,
+    ///`email_template_translations_source`
+    EmailTemplateTranslationsSource,
+    ///`webhook_template_translations_get`
+    WebhookTemplateTranslationsGet,
+    ///`webhook_template_translations_update`
+    WebhookTemplateTranslationsUpdate,
+    ///`webhook_template_translations_source`
+    WebhookTemplateTranslationsSource,
+    ///`users_alias_new`
+    UsersAliasNew,
+    ///`users_alias_update`
+    UsersAliasUpdate,
+    ///`users_delete`
+    UsersDelete,
+    ///`users_export_global_control_group`
+    UsersExportGlobalControlGroup,
+    ///`users_export_ids`
+    UsersExportIds,
+    ///`users_export_segment`
+    UsersExportSegment,
+    ///`users_external_ids_rename`
+    UsersExternalIdsRename,
+    ///`users_external_ids_remove`
+    UsersExternalIdsRemove,
+    ///`users_identify`
+    UsersIdentify,
+    ///`users_track`
+    UsersTrack,
+    ///`users_merge`
+    UsersMerge,
+    ///`users_track_sync`
+    UsersTrackSync,
+    ///`users_track_bulk`
+    UsersTrackBulk,
+}
+impl OperationId {
+    /// Every value, in the order above.
+    pub const ALL: [OperationId; 132usize] = [
+        OperationId::CatalogsList,
+        OperationId::CatalogsCreate,
+        OperationId::CatalogsDelete,
+        OperationId::CatalogItemsList,
+        OperationId::CatalogItemsReplace,
+        OperationId::CatalogItemsCreate,
+        OperationId::CatalogItemsDelete,
+        OperationId::CatalogItemsUpdate,
+        OperationId::CatalogItemGet,
+        OperationId::CatalogItemReplace,
+        OperationId::CatalogItemCreate,
+        OperationId::CatalogItemDelete,
+        OperationId::CatalogItemUpdate,
+        OperationId::CatalogFieldsCreate,
+        OperationId::CatalogFieldDelete,
+        OperationId::CatalogSelectionCreate,
+        OperationId::CatalogSelectionDelete,
+        OperationId::CdiIntegrationsList,
+        OperationId::CdiJobSyncStatusList,
+        OperationId::CdiIntegrationSync,
+        OperationId::SubscriptionStatusSet,
+        OperationId::SubscriptionStatusSetV2,
+        OperationId::SubscriptionStatusGet,
+        OperationId::SubscriptionUserStatus,
+        OperationId::EmailBlacklist,
+        OperationId::EmailBlocklist,
+        OperationId::EmailBounceRemove,
+        OperationId::EmailSpamRemove,
+        OperationId::EmailStatusSet,
+        OperationId::EmailHardBouncesList,
+        OperationId::EmailUnsubscribesList,
+        OperationId::TemplatesEmailCreate,
+        OperationId::TemplatesEmailUpdate,
+        OperationId::TemplatesEmailInfo,
+        OperationId::TemplatesEmailList,
+        OperationId::ContentBlocksCreate,
+        OperationId::ContentBlocksUpdate,
+        OperationId::ContentBlocksInfo,
+        OperationId::ContentBlocksList,
+        OperationId::SmsInvalidPhoneNumbersRemove,
+        OperationId::SmsInvalidPhoneNumbersList,
+        OperationId::CampaignsDataSeries,
+        OperationId::CampaignsDetails,
+        OperationId::CampaignsList,
+        OperationId::SendsDataSeries,
+        OperationId::CanvasDataSeries,
+        OperationId::CanvasDataSummary,
+        OperationId::CanvasDetails,
+        OperationId::CanvasList,
+        OperationId::SegmentsDataSeries,
+        OperationId::SegmentsDetails,
+        OperationId::SegmentsList,
+        OperationId::SessionsDataSeries,
+        OperationId::EventsDataSeries,
+        OperationId::EventsList,
+        OperationId::KpiDauDataSeries,
+        OperationId::KpiMauDataSeries,
+        OperationId::KpiNewUsersDataSeries,
+        OperationId::KpiUninstallsDataSeries,
+        OperationId::FeedDataSeries,
+        OperationId::FeedDetails,
+        OperationId::FeedList,
+        OperationId::PurchasesProductList,
+        OperationId::CustomAttributesList,
+        OperationId::CustomEventsList,
+        OperationId::PurchasesQuantitySeries,
+        OperationId::PurchasesRevenueSeries,
+        OperationId::SegmentsExportCancel,
+        OperationId::CampaignsDuplicate,
+        OperationId::CanvasDuplicate,
+        OperationId::MediaLibraryCreate,
+        OperationId::MediaLibraryReplaceFile,
+        OperationId::MessagesSend,
+        OperationId::CampaignsTriggerSend,
+        OperationId::CanvasTriggerSend,
+        OperationId::SendsIdCreate,
+        OperationId::TransactionalCampaignSend,
+        OperationId::MessagesScheduleCreate,
+        OperationId::MessagesScheduleUpdate,
+        OperationId::MessagesScheduleDelete,
+        OperationId::CampaignsTriggerScheduleCreate,
+        OperationId::CampaignsTriggerScheduleUpdate,
+        OperationId::CampaignsTriggerScheduleDelete,
+        OperationId::CanvasTriggerScheduleCreate,
+        OperationId::CanvasTriggerScheduleUpdate,
+        OperationId::CanvasTriggerScheduleDelete,
+        OperationId::MessagesScheduledBroadcastsList,
+        OperationId::LiveActivityUpdate,
+        OperationId::LiveActivityStart,
+        OperationId::PreferenceCenterUrlGenerate,
+        OperationId::PreferenceCentersList,
+        OperationId::PreferenceCenterGet,
+        OperationId::PreferenceCenterUpdate,
+        OperationId::PreferenceCenterCreate,
+        OperationId::AppsPushCredentialUpdate,
+        OperationId::ScimUsersSearch,
+        OperationId::ScimUsersCreate,
+        OperationId::ScimUserGet,
+        OperationId::ScimUserUpdate,
+        OperationId::ScimUserDelete,
+        OperationId::SdkAuthenticationKeysList,
+        OperationId::SdkAuthenticationKeyCreate,
+        OperationId::SdkAuthenticationKeySetPrimary,
+        OperationId::SdkAuthenticationKeyDelete,
+        OperationId::CampaignTranslationsGet,
+        OperationId::CampaignTranslationsUpdate,
+        OperationId::CampaignTranslationsSource,
+        OperationId::CanvasTranslationsGet,
+        OperationId::CanvasTranslationsUpdate,
+        OperationId::CanvasTranslationsSource,
+        OperationId::ContentBlockTranslationsGet,
+        OperationId::ContentBlockTranslationsUpdate,
+        OperationId::ContentBlockTranslationsSource,
+        OperationId::EmailTemplateTranslationsGet,
+        OperationId::EmailTemplateTranslationsUpdate,
+        OperationId::EmailTemplateTranslationsSource,
+        OperationId::WebhookTemplateTranslationsGet,
+        OperationId::WebhookTemplateTranslationsUpdate,
+        OperationId::WebhookTemplateTranslationsSource,
+        OperationId::UsersAliasNew,
+        OperationId::UsersAliasUpdate,
+        OperationId::UsersDelete,
+        OperationId::UsersExportGlobalControlGroup,
+        OperationId::UsersExportIds,
+        OperationId::UsersExportSegment,
+        OperationId::UsersExternalIdsRename,
+        OperationId::UsersExternalIdsRemove,
+        OperationId::UsersIdentify,
+        OperationId::UsersTrack,
+        OperationId::UsersMerge,
+        OperationId::UsersTrackSync,
+        OperationId::UsersTrackBulk,
+    ];
+    /// The name as the spec writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OperationId::CatalogsList => "catalogs_list",
+            OperationId::CatalogsCreate => "catalogs_create",
+            OperationId::CatalogsDelete => "catalogs_delete",
+            OperationId::CatalogItemsList => "catalog_items_list",
+            OperationId::CatalogItemsReplace => "catalog_items_replace",
+            OperationId::CatalogItemsCreate => "catalog_items_create",
+            OperationId::CatalogItemsDelete => "catalog_items_delete",
+            OperationId::CatalogItemsUpdate => "catalog_items_update",
+            OperationId::CatalogItemGet => "catalog_item_get",
+            OperationId::CatalogItemReplace => "catalog_item_replace",
+            OperationId::CatalogItemCreate => "catalog_item_create",
+            OperationId::CatalogItemDelete => "catalog_item_delete",
+            OperationId::CatalogItemUpdate => "catalog_item_update",
+            OperationId::CatalogFieldsCreate => "catalog_fields_create",
+            OperationId::CatalogFieldDelete => "catalog_field_delete",
+            OperationId::CatalogSelectionCreate => "catalog_selection_create",
+            OperationId::CatalogSelectionDelete => "catalog_selection_delete",
+            OperationId::CdiIntegrationsList => "cdi_integrations_list",
+            OperationId::CdiJobSyncStatusList => "cdi_job_sync_status_list",
+            OperationId::CdiIntegrationSync => "cdi_integration_sync",
+            OperationId::SubscriptionStatusSet => "subscription_status_set",
+            OperationId::SubscriptionStatusSetV2 => "subscription_status_set_v2",
+            OperationId::SubscriptionStatusGet => "subscription_status_get",
+            OperationId::SubscriptionUserStatus => "subscription_user_status",
+            OperationId::EmailBlacklist => "email_blacklist",
+            OperationId::EmailBlocklist => "email_blocklist",
+            OperationId::EmailBounceRemove => "email_bounce_remove",
+            OperationId::EmailSpamRemove => "email_spam_remove",
+            OperationId::EmailStatusSet => "email_status_set",
+            OperationId::EmailHardBouncesList => "email_hard_bounces_list",
+            OperationId::EmailUnsubscribesList => "email_unsubscribes_list",
+            OperationId::TemplatesEmailCreate => "templates_email_create",
+            OperationId::TemplatesEmailUpdate => "templates_email_update",
+            OperationId::TemplatesEmailInfo => "templates_email_info",
+            OperationId::TemplatesEmailList => "templates_email_list",
+            OperationId::ContentBlocksCreate => "content_blocks_create",
+            OperationId::ContentBlocksUpdate => "content_blocks_update",
+            OperationId::ContentBlocksInfo => "content_blocks_info",
+            OperationId::ContentBlocksList => "content_blocks_list",
+            OperationId::SmsInvalidPhoneNumbersRemove => {
+                "sms_invalid_phone_numbers_remove"
+            }
+            OperationId::SmsInvalidPhoneNumbersList => "sms_invalid_phone_numbers_list",
+            OperationId::CampaignsDataSeries => "campaigns_data_series",
+            OperationId::CampaignsDetails => "campaigns_details",
+            OperationId::CampaignsList => "campaigns_list",
+            OperationId::SendsDataSeries => "sends_data_series",
+            OperationId::CanvasDataSeries => "canvas_data_series",
+            OperationId::CanvasDataSummary => "canvas_data_summary",
+            OperationId::CanvasDetails => "canvas_details",
+            OperationId::CanvasList => "canvas_list",
+            OperationId::SegmentsDataSeries => "segments_data_series",
+            OperationId::SegmentsDetails => "segments_details",
+            OperationId::SegmentsList => "segments_list",
+            OperationId::SessionsDataSeries => "sessions_data_series",
+            OperationId::EventsDataSeries => "events_data_series",
+            OperationId::EventsList => "events_list",
+            OperationId::KpiDauDataSeries => "kpi_dau_data_series",
+            OperationId::KpiMauDataSeries => "kpi_mau_data_series",
+            OperationId::KpiNewUsersDataSeries => "kpi_new_users_data_series",
+            OperationId::KpiUninstallsDataSeries => "kpi_uninstalls_data_series",
+            OperationId::FeedDataSeries => "feed_data_series",
+            OperationId::FeedDetails => "feed_details",
+            OperationId::FeedList => "feed_list",
+            OperationId::PurchasesProductList => "purchases_product_list",
+            OperationId::CustomAttributesList => "custom_attributes_list",
+            OperationId::CustomEventsList => "custom_events_list",
+            OperationId::PurchasesQuantitySeries => "purchases_quantity_series",
+            OperationId::PurchasesRevenueSeries => "purchases_revenue_series",
+            OperationId::SegmentsExportCancel => "segments_export_cancel",
+            OperationId::CampaignsDuplicate => "campaigns_duplicate",
+            OperationId::CanvasDuplicate => "canvas_duplicate",
+            OperationId::MediaLibraryCreate => "media_library_create",
+            OperationId::MediaLibraryReplaceFile => "media_library_replace_file",
+            OperationId::MessagesSend => "messages_send",
+            OperationId::CampaignsTriggerSend => "campaigns_trigger_send",
+            OperationId::CanvasTriggerSend => "canvas_trigger_send",
+            OperationId::SendsIdCreate => "sends_id_create",
+            OperationId::TransactionalCampaignSend => "transactional_campaign_send",
+            OperationId::MessagesScheduleCreate => "messages_schedule_create",
+            OperationId::MessagesScheduleUpdate => "messages_schedule_update",
+            OperationId::MessagesScheduleDelete => "messages_schedule_delete",
+            OperationId::CampaignsTriggerScheduleCreate => {
+                "campaigns_trigger_schedule_create"
+            }
+            OperationId::CampaignsTriggerScheduleUpdate => {
+                "campaigns_trigger_schedule_update"
+            }
+            OperationId::CampaignsTriggerScheduleDelete => {
+                "campaigns_trigger_schedule_delete"
+            }
+            OperationId::CanvasTriggerScheduleCreate => "canvas_trigger_schedule_create",
+            OperationId::CanvasTriggerScheduleUpdate => "canvas_trigger_schedule_update",
+            OperationId::CanvasTriggerScheduleDelete => "canvas_trigger_schedule_delete",
+            OperationId::MessagesScheduledBroadcastsList => {
+                "messages_scheduled_broadcasts_list"
+            }
+            OperationId::LiveActivityUpdate => "live_activity_update",
+            OperationId::LiveActivityStart => "live_activity_start",
+            OperationId::PreferenceCenterUrlGenerate => "preference_center_url_generate",
+            OperationId::PreferenceCentersList => "preference_centers_list",
+            OperationId::PreferenceCenterGet => "preference_center_get",
+            OperationId::PreferenceCenterUpdate => "preference_center_update",
+            OperationId::PreferenceCenterCreate => "preference_center_create",
+            OperationId::AppsPushCredentialUpdate => "apps_push_credential_update",
+            OperationId::ScimUsersSearch => "scim_users_search",
+            OperationId::ScimUsersCreate => "scim_users_create",
+            OperationId::ScimUserGet => "scim_user_get",
+            OperationId::ScimUserUpdate => "scim_user_update",
+            OperationId::ScimUserDelete => "scim_user_delete",
+            OperationId::SdkAuthenticationKeysList => "sdk_authentication_keys_list",
+            OperationId::SdkAuthenticationKeyCreate => "sdk_authentication_key_create",
+            OperationId::SdkAuthenticationKeySetPrimary => {
+                "sdk_authentication_key_set_primary"
+            }
+            OperationId::SdkAuthenticationKeyDelete => "sdk_authentication_key_delete",
+            OperationId::CampaignTranslationsGet => "campaign_translations_get",
+            OperationId::CampaignTranslationsUpdate => "campaign_translations_update",
+            OperationId::CampaignTranslationsSource => "campaign_translations_source",
+            OperationId::CanvasTranslationsGet => "canvas_translations_get",
+            OperationId::CanvasTranslationsUpdate => "canvas_translations_update",
+            OperationId::CanvasTranslationsSource => "canvas_translations_source",
+            OperationId::ContentBlockTranslationsGet => "content_block_translations_get",
+            OperationId::ContentBlockTranslationsUpdate => {
+                "content_block_translations_update"
+            }
+            OperationId::ContentBlockTranslationsSource => {
+                "content_block_translations_source"
+            }
+            OperationId::EmailTemplateTranslationsGet => {
+                "email_template_translations_get"
+            }
+            OperationId::EmailTemplateTranslationsUpdate => {
+                "email_template_translations_update"
+            }
+            OperationId::EmailTemplateTranslationsSource => {
+                "email_template_translations_source"
+            }
+            OperationId::WebhookTemplateTranslationsGet => {
+                "webhook_template_translations_get"
+            }
+            OperationId::WebhookTemplateTranslationsUpdate => {
+                "webhook_template_translations_update"
+            }
+            OperationId::WebhookTemplateTranslationsSource => {
+                "webhook_template_translations_source"
+            }
+            OperationId::UsersAliasNew => "users_alias_new",
+            OperationId::UsersAliasUpdate => "users_alias_update",
+            OperationId::UsersDelete => "users_delete",
+            OperationId::UsersExportGlobalControlGroup => {
+                "users_export_global_control_group"
+            }
+            OperationId::UsersExportIds => "users_export_ids",
+            OperationId::UsersExportSegment => "users_export_segment",
+            OperationId::UsersExternalIdsRename => "users_external_ids_rename",
+            OperationId::UsersExternalIdsRemove => "users_external_ids_remove",
+            OperationId::UsersIdentify => "users_identify",
+            OperationId::UsersTrack => "users_track",
+            OperationId::UsersMerge => "users_merge",
+            OperationId::UsersTrackSync => "users_track_sync",
+            OperationId::UsersTrackBulk => "users_track_bulk",
+        }
+    }
+}
+///Every rate-limit bucket of the spec (`x-braze-rate-limit`'s `bucket`; operations that share a limit share a bucket), in order of first use: what `ThrottleConfig` takes, so that a misspelt bucket does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Bucket {
+    ///`catalogs-sync`
+    CatalogsSync,
+    ///`catalog-items-sync`
+    CatalogItemsSync,
+    ///`catalog-items-async`
+    CatalogItemsAsync,
+    ///`catalog-fields-selections-async`
+    CatalogFieldsSelectionsAsync,
+    ///`cdi-integrations-list`
+    CdiIntegrationsList,
+    ///`cdi-job-sync-status`
+    CdiJobSyncStatus,
+    ///`cdi-sync`
+    CdiSync,
+    ///`subscription-status-set`
+    SubscriptionStatusSet,
+    ///`default`
+    Default,
+    ///`campaigns-data-series`
+    CampaignsDataSeries,
+    ///`custom-data-export`
+    CustomDataExport,
+    ///`campaigns-duplicate`
+    CampaignsDuplicate,
+    ///`canvas-duplicate`
+    CanvasDuplicate,
+    ///`media-library`
+    MediaLibrary,
+    ///`send-endpoints`
+    SendEndpoints,
+    ///`sends-id-create`
+    SendsIdCreate,
+    ///`transactional-email`
+    TransactionalEmail,
+    ///`preference-center-read`
+    PreferenceCenterRead,
+    ///`preference-center-write`
+    PreferenceCenterWrite,
+    ///`scim-users`
+    ScimUsers,
+    ///`translations-campaigns-get`
+    TranslationsCampaignsGet,
+    ///`translations-campaigns-update`
+    TranslationsCampaignsUpdate,
+    ///`translations-campaigns-source`
+    TranslationsCampaignsSource,
+    ///`translations-canvas-get`
+    TranslationsCanvasGet,
+    ///`translations-canvas-update`
+    TranslationsCanvasUpdate,
+    ///`translations-canvas-source`
+    TranslationsCanvasSource,
+    ///`translations-content-blocks-get`
+    TranslationsContentBlocksGet,
+    ///`translations-content-blocks-update`
+    TranslationsContentBlocksUpdate,
+    ///`translations-content-blocks-source`
+    TranslationsContentBlocksSource,
+    ///`translations-email-templates-get`
+    TranslationsEmailTemplatesGet,
+    ///`translations-email-templates-update`
+    TranslationsEmailTemplatesUpdate,
+    ///`translations-email-templates-source`
+    TranslationsEmailTemplatesSource,
+    ///`translations-webhook-templates-get`
+    TranslationsWebhookTemplatesGet,
+    ///`translations-webhook-templates-update`
+    TranslationsWebhookTemplatesUpdate,
+    ///`translations-webhook-templates-source`
+    TranslationsWebhookTemplatesSource,
+    ///`users-identity`
+    UsersIdentity,
+    ///`users-export-ids`
+    UsersExportIds,
+    ///`users-external-ids-rename`
+    UsersExternalIdsRename,
+    ///`users-external-ids-remove`
+    UsersExternalIdsRemove,
+    ///`users-track`
+    UsersTrack,
+    ///`users-track-sync`
+    UsersTrackSync,
+    ///`users-track-bulk`
+    UsersTrackBulk,
+}
+impl Bucket {
+    /// Every value, in the order above.
+    pub const ALL: [Bucket; 42usize] = [
+        Bucket::CatalogsSync,
+        Bucket::CatalogItemsSync,
+        Bucket::CatalogItemsAsync,
+        Bucket::CatalogFieldsSelectionsAsync,
+        Bucket::CdiIntegrationsList,
+        Bucket::CdiJobSyncStatus,
+        Bucket::CdiSync,
+        Bucket::SubscriptionStatusSet,
+        Bucket::Default,
+        Bucket::CampaignsDataSeries,
+        Bucket::CustomDataExport,
+        Bucket::CampaignsDuplicate,
+        Bucket::CanvasDuplicate,
+        Bucket::MediaLibrary,
+        Bucket::SendEndpoints,
+        Bucket::SendsIdCreate,
+        Bucket::TransactionalEmail,
+        Bucket::PreferenceCenterRead,
+        Bucket::PreferenceCenterWrite,
+        Bucket::ScimUsers,
+        Bucket::TranslationsCampaignsGet,
+        Bucket::TranslationsCampaignsUpdate,
+        Bucket::TranslationsCampaignsSource,
+        Bucket::TranslationsCanvasGet,
+        Bucket::TranslationsCanvasUpdate,
+        Bucket::TranslationsCanvasSource,
+        Bucket::TranslationsContentBlocksGet,
+        Bucket::TranslationsContentBlocksUpdate,
+        Bucket::TranslationsContentBlocksSource,
+        Bucket::TranslationsEmailTemplatesGet,
+        Bucket::TranslationsEmailTemplatesUpdate,
+        Bucket::TranslationsEmailTemplatesSource,
+        Bucket::TranslationsWebhookTemplatesGet,
+        Bucket::TranslationsWebhookTemplatesUpdate,
+        Bucket::TranslationsWebhookTemplatesSource,
+        Bucket::UsersIdentity,
+        Bucket::UsersExportIds,
+        Bucket::UsersExternalIdsRename,
+        Bucket::UsersExternalIdsRemove,
+        Bucket::UsersTrack,
+        Bucket::UsersTrackSync,
+        Bucket::UsersTrackBulk,
+    ];
+    /// The name as the spec writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Bucket::CatalogsSync => "catalogs-sync",
+            Bucket::CatalogItemsSync => "catalog-items-sync",
+            Bucket::CatalogItemsAsync => "catalog-items-async",
+            Bucket::CatalogFieldsSelectionsAsync => "catalog-fields-selections-async",
+            Bucket::CdiIntegrationsList => "cdi-integrations-list",
+            Bucket::CdiJobSyncStatus => "cdi-job-sync-status",
+            Bucket::CdiSync => "cdi-sync",
+            Bucket::SubscriptionStatusSet => "subscription-status-set",
+            Bucket::Default => "default",
+            Bucket::CampaignsDataSeries => "campaigns-data-series",
+            Bucket::CustomDataExport => "custom-data-export",
+            Bucket::CampaignsDuplicate => "campaigns-duplicate",
+            Bucket::CanvasDuplicate => "canvas-duplicate",
+            Bucket::MediaLibrary => "media-library",
+            Bucket::SendEndpoints => "send-endpoints",
+            Bucket::SendsIdCreate => "sends-id-create",
+            Bucket::TransactionalEmail => "transactional-email",
+            Bucket::PreferenceCenterRead => "preference-center-read",
+            Bucket::PreferenceCenterWrite => "preference-center-write",
+            Bucket::ScimUsers => "scim-users",
+            Bucket::TranslationsCampaignsGet => "translations-campaigns-get",
+            Bucket::TranslationsCampaignsUpdate => "translations-campaigns-update",
+            Bucket::TranslationsCampaignsSource => "translations-campaigns-source",
+            Bucket::TranslationsCanvasGet => "translations-canvas-get",
+            Bucket::TranslationsCanvasUpdate => "translations-canvas-update",
+            Bucket::TranslationsCanvasSource => "translations-canvas-source",
+            Bucket::TranslationsContentBlocksGet => "translations-content-blocks-get",
+            Bucket::TranslationsContentBlocksUpdate => {
+                "translations-content-blocks-update"
+            }
+            Bucket::TranslationsContentBlocksSource => {
+                "translations-content-blocks-source"
+            }
+            Bucket::TranslationsEmailTemplatesGet => "translations-email-templates-get",
+            Bucket::TranslationsEmailTemplatesUpdate => {
+                "translations-email-templates-update"
+            }
+            Bucket::TranslationsEmailTemplatesSource => {
+                "translations-email-templates-source"
+            }
+            Bucket::TranslationsWebhookTemplatesGet => {
+                "translations-webhook-templates-get"
+            }
+            Bucket::TranslationsWebhookTemplatesUpdate => {
+                "translations-webhook-templates-update"
+            }
+            Bucket::TranslationsWebhookTemplatesSource => {
+                "translations-webhook-templates-source"
+            }
+            Bucket::UsersIdentity => "users-identity",
+            Bucket::UsersExportIds => "users-export-ids",
+            Bucket::UsersExternalIdsRename => "users-external-ids-rename",
+            Bucket::UsersExternalIdsRemove => "users-external-ids-remove",
+            Bucket::UsersTrack => "users-track",
+            Bucket::UsersTrackSync => "users-track-sync",
+            Bucket::UsersTrackBulk => "users-track-bulk",
+        }
+    }
+}

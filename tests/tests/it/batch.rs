@@ -137,7 +137,7 @@ proptest! {
                 log.lock().unwrap().push(body.clone());
                 async move {
                     if fail {
-                        return Err(braze_sdk::ApiError::Custom("the piece failed".into()));
+                        return Err(braze_sdk::ApiError::InvalidRequest("the piece failed".into()));
                     }
                     // Braze names rejected inputs by their index in the request.
                     let errors = body

@@ -134,7 +134,7 @@ fn open_enum_in_responses() {
     // Any 2xx is decoded by the runtime's `finish`; the fixture documents no
     // error status.
     assert!(
-        surface.contains("crate :: runtime_send :: finish (client,"),
+        surface.contains("crate :: runtime :: finish (client,"),
         "{surface}"
     );
 }

@@ -18,7 +18,8 @@ fn campaign(i: usize) -> serde_json::Value {
 #[tokio::test]
 async fn page_numbered_lists_keep_the_filters_and_stop_at_a_short_page() {
     let (server, client) = common::setup().await;
-    let size = page_size("campaigns_list").expect("campaigns_list pages by number");
+    let size =
+        page_size(braze_sdk::OperationId::CampaignsList).expect("campaigns_list pages by number");
     assert_eq!(size, 100, "the spec says 100 campaigns per page");
     let full: Vec<_> = (0..size).map(campaign).collect();
     let short: Vec<_> = (size..size + 3).map(campaign).collect();
@@ -53,7 +54,8 @@ async fn page_numbered_lists_keep_the_filters_and_stop_at_a_short_page() {
 #[tokio::test]
 async fn offset_lists_advance_by_the_largest_limit() {
     let (server, client) = common::setup().await;
-    let limit = max_limit("templates_email_list").expect("templates_email_list pages by offset");
+    let limit = max_limit(braze_sdk::OperationId::TemplatesEmailList)
+        .expect("templates_email_list pages by offset");
     let template =
         |i: usize| json!({"email_template_id": format!("t-{i}"), "template_name": format!("T{i}")});
     let full: Vec<_> = (0..limit).map(template).collect();
@@ -194,6 +196,12 @@ fn every_list_operation_of_the_spec_has_a_usable_paging_rule() {
                 assert_eq!(header.to_ascii_lowercase(), "link", "{}", op.id);
                 "cursor"
             }
+            // `Pagination` is #[non_exhaustive]: a style added later must be
+            // added here too.
+            other => panic!(
+                "{}: a paging style this test does not know: {other:?}",
+                op.id
+            ),
         };
         *styles.entry(style).or_insert(0) += 1;
     }

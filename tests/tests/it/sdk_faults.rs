@@ -1,4 +1,5 @@
-//! Retries, deadlines and errors under faults, against local servers:
+//! Retries, deadlines and errors under faults, against braze-mock (scripted
+//! faults) and wiremock (hand-written 429 and malformed answers):
 //! attempts and elapsed-time bounds are asserted; no test waits for more
 //! than a few seconds (windows and deadlines are scaled down).
 
@@ -9,11 +10,10 @@ use braze_sdk::{Client, Error, Instance, RetryPolicy, types};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::fault_server::{self, Fault};
+use braze_mock::{Fault, MockBraze};
 
 const KEY: &str = "fault-test-key-7f3a";
 const CATALOGS_OK: &str = r#"{"catalogs": [], "message": "success"}"#;
-const DELETED: &str = r#"{"deleted": 1, "message": "success"}"#;
 
 fn quick_retries() -> RetryPolicy {
     RetryPolicy {
@@ -52,26 +52,21 @@ fn epoch_now() -> u64 {
 
 #[tokio::test]
 async fn a_get_is_retried_after_a_connection_closed_before_the_response() {
-    let server = fault_server::start(|n| {
-        if n < 2 {
-            Fault::CloseBeforeResponse
-        } else {
-            Fault::Json(200, CATALOGS_OK)
-        }
-    })
-    .await;
-    let response = client(&server.url).catalogs_list().send().await.unwrap();
-    assert_eq!(server.hits(), 3);
+    let server = MockBraze::start().await;
+    server.fault_calls("catalogs_list", 1..=2, Fault::Drop);
+    let response = client(server.url()).catalogs_list().send().await.unwrap();
+    assert_eq!(server.calls("catalogs_list"), 3);
     assert_eq!(response.report().unwrap().attempts, 3);
 }
 
 #[tokio::test]
 async fn a_post_is_not_retried_after_a_connection_closed_unless_opted_in() {
-    let server = fault_server::start(|_| Fault::CloseBeforeResponse).await;
-    let c = client(&server.url);
+    let server = MockBraze::start().await;
+    server.fault_calls("*", 1.., Fault::Drop);
+    let c = client(server.url());
     let err = delete(&c).await.unwrap_err();
     assert_eq!(
-        server.hits(),
+        server.total_calls(),
         1,
         "a POST that may have arrived is sent once"
     );
@@ -90,7 +85,7 @@ async fn a_post_is_not_retried_after_a_connection_closed_unless_opted_in() {
     );
 
     let err = delete(&c.retrying_non_idempotent()).await.unwrap_err();
-    assert_eq!(server.hits(), 1 + 4, "opted in: 4 attempts");
+    assert_eq!(server.total_calls(), 1 + 4, "opted in: 4 attempts");
     assert_eq!(err.attempts(), Some(4));
     assert_eq!(
         err.report().unwrap().gave_up,
@@ -100,7 +95,7 @@ async fn a_post_is_not_retried_after_a_connection_closed_unless_opted_in() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_for_every_method_and_shows_its_cause() {
-    let url = fault_server::refused_url().await;
+    let url = braze_mock::refused_url().await;
     let c = client(&url);
     let started = Instant::now();
     let err = c.catalogs_list().send().await.unwrap_err();
@@ -122,15 +117,21 @@ async fn a_refused_connection_is_retried_for_every_method_and_shows_its_cause() 
 
 #[tokio::test]
 async fn a_truncated_body_keeps_status_headers_and_bytes_and_is_retried_for_a_get() {
-    let server = fault_server::start(|_| Fault::TruncatedBody).await;
-    let c = client(&server.url);
+    let server = MockBraze::start().await;
+    server.fault_calls("*", 1.., Fault::Truncate(11));
+    let c = client(server.url());
     let err = c.catalogs_list().send().await.unwrap_err();
-    assert_eq!(server.hits(), 4);
+    assert_eq!(server.total_calls(), 4);
+    let example = braze_mock::spec::spec()
+        .operation("catalogs_list")
+        .and_then(|op| op.example.clone())
+        .unwrap();
+    let whole = braze_sdk::serde_json::to_vec(&example).unwrap();
     match &err {
         Error::ResponseBodyError(b) => {
             assert_eq!(b.status, 200);
-            assert_eq!(b.headers.get("x-probe").unwrap(), "kept");
-            assert_eq!(&b.body[..], b"{\"catalogs\"");
+            assert!(b.headers.contains_key("x-ratelimit-remaining"));
+            assert_eq!(&b.body[..], &whole[..11]);
         }
         other => panic!("expected ResponseBodyError, got {other}"),
     }
@@ -139,7 +140,7 @@ async fn a_truncated_body_keeps_status_headers_and_bytes_and_is_retried_for_a_ge
 
     let err = delete(&c).await.unwrap_err();
     assert_eq!(
-        server.hits(),
+        server.total_calls(),
         5,
         "a POST whose response arrived is not replayed"
     );
@@ -148,8 +149,9 @@ async fn a_truncated_body_keeps_status_headers_and_bytes_and_is_retried_for_a_ge
 
 #[tokio::test]
 async fn a_server_that_never_answers_cannot_outlast_the_deadline() {
-    let server = fault_server::start(|_| Fault::NeverAnswer).await;
-    let c = client(&server.url)
+    let server = MockBraze::start().await;
+    server.fault_calls("*", 1.., Fault::Hang);
+    let c = client(server.url())
         .with_deadline(Duration::from_millis(1500))
         .with_attempt_timeout(Duration::from_millis(500));
     let started = Instant::now();
@@ -284,51 +286,40 @@ async fn a_reset_further_than_max_backoff_fails_at_once() {
     );
 }
 
-fn server_error() -> ResponseTemplate {
-    ResponseTemplate::new(500).set_body_raw(r#"{"message": "internal"}"#, "application/json")
-}
-
 #[tokio::test]
 async fn a_500_is_retried_for_a_get() {
-    let server = MockServer::start().await;
-    mock(&server, "GET", "/catalogs", server_error(), 1).await;
-    mock(&server, "GET", "/catalogs", ok_catalogs(), 10).await;
-    let response = client(&server.uri()).catalogs_list().send().await.unwrap();
+    let server = MockBraze::start().await;
+    server.fault("catalogs_list", 1, Fault::Status(500));
+    let response = client(server.url()).catalogs_list().send().await.unwrap();
     assert_eq!(response.report().unwrap().attempts, 2);
-}
-
-async fn first_500(server: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path("/users/delete"))
-        .respond_with(server_error())
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
 }
 
 #[tokio::test]
 async fn a_500_is_retried_for_a_post_only_when_opted_in() {
-    let server = MockServer::start().await;
-    let deleted = || ResponseTemplate::new(200).set_body_raw(DELETED, "application/json");
-    mock(&server, "POST", "/users/delete", server_error(), 1).await;
-    mock(&server, "POST", "/users/delete", deleted(), 100).await;
-    let c = client(&server.uri());
+    let server = MockBraze::start().await;
+    // The first attempt of each of the three calls below fails.
+    for n in [1, 2, 4] {
+        server.fault("users_delete", n, Fault::Status(500));
+    }
+    let c = client(server.url());
     let err = delete(&c).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.attempts(), Some(1));
     assert!(err.to_string().contains("not idempotent"), "{err}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(server.calls("users_delete"), 1);
 
-    // Opted in for this call... (priority 1: before the 200 mounted above)
-    first_500(&server).await;
+    // Opted in for this call...
     let ok = delete(&c.retrying_non_idempotent()).await.unwrap();
     assert_eq!(ok.report().unwrap().attempts, 2);
     // ... or for the operation.
-    first_500(&server).await;
-    let per_op = c.with_retry_policy(quick_retries().retry_operation("users_delete"));
+    let per_op =
+        c.with_retry_policy(quick_retries().retry_operation(braze_sdk::OperationId::UsersDelete));
     let ok = delete(&per_op).await.unwrap();
     assert_eq!(ok.report().unwrap().attempts, 2);
+    assert_eq!(server.calls("users_delete"), 5);
+    // Both retried bodies arrived whole.
+    let accepted: Vec<types::UsersDeleteRequest> = server.received("users_delete");
+    assert_eq!(accepted, [delete_body(), delete_body()]);
 }
 
 #[tokio::test]
@@ -364,7 +355,7 @@ async fn malformed_json_and_a_wrong_shape_name_the_operation_and_the_path() {
     }
     assert!(
         err.to_string()
-            .starts_with("GET /catalogs: 200 OK: the body does not match"),
+            .starts_with("GET /catalogs: 200 OK: the body is not valid JSON"),
         "{err}"
     );
     let err = c.catalogs_list().send().await.unwrap_err();
@@ -377,26 +368,16 @@ async fn malformed_json_and_a_wrong_shape_name_the_operation_and_the_path() {
 
 #[tokio::test]
 async fn non_fatal_errors_in_a_2xx_are_surfaced() {
-    let server = MockServer::start().await;
-    mock(
-        &server,
-        "POST",
-        "/users/track",
-        ResponseTemplate::new(200).set_body_raw(
-            r#"{"message": "success", "attributes_processed": 1, "errors": [{"type": "invalid", "input_array": "attributes", "index": 1}]}"#,
-            "application/json",
-        ),
-        1,
-    )
-    .await;
+    let server = MockBraze::start().await;
+    server.reject_inputs("users_track", |array, item| {
+        (array == "attributes" && item["external_id"] == "u2").then(|| "invalid".to_string())
+    });
     let body = types::UsersTrackRequest::default().attributes(vec![
         types::UserAttributes::default().external_id(Some(types::ExternalId("u1".into()))),
+        types::UserAttributes::default().external_id(Some(types::ExternalId("u2".into()))),
     ]);
-    let response = client(&server.uri())
-        .users_track(body)
-        .send()
-        .await
-        .unwrap();
+    let response = client(server.url()).users_track(body).send().await.unwrap();
     assert_eq!(response.non_fatal_errors().len(), 1);
     assert_eq!(response.non_fatal_errors()[0]["index"], 1);
+    assert_eq!(response.attributes_processed, Some(1));
 }

@@ -113,7 +113,52 @@ async fn a_documented_error_is_decoded_and_a_non_json_error_is_kept_raw() {
         err.body().map(|b| &b[..]),
         Some(&b"<html>maintenance</html>"[..])
     );
-    assert!(err.is_retryable());
+    // A POST that got a 503 may have taken effect: the policy does not
+    // resend it, and the error agrees...
+    assert!(!err.is_retryable(), "{err}");
+    // ... unless the caller said the operation is safe to send twice.
+    let opted = client.with_retry_policy(
+        RetryPolicy::none().retry_operation(braze_sdk::OperationId::UsersDelete),
+    );
+    let err = opted
+        .users_delete(users_delete_body())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(braze_sdk::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    assert!(err.is_retryable(), "{err}");
+}
+
+/// The instances the SDK knows are exactly the spec's `servers`, with the
+/// names their descriptions give (`US-03 (dashboard-03.braze.com)`).
+#[test]
+fn the_instances_are_the_specs_servers() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.yaml");
+    let spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root).unwrap()).unwrap();
+    let servers: Vec<(String, String)> = spec["servers"]
+        .as_sequence()
+        .expect("the spec lists servers")
+        .iter()
+        .map(|s| {
+            let url = s["url"].as_str().unwrap().to_string();
+            let description = s["description"].as_str().unwrap();
+            let name = description.split_whitespace().next().unwrap().to_string();
+            (name, url)
+        })
+        .collect();
+    let known: Vec<(String, String)> = Instance::ALL
+        .iter()
+        .map(|i| (i.name().to_string(), i.base_url().to_string()))
+        .collect();
+    assert_eq!(known, servers);
+    for (name, url) in &servers {
+        let parsed: Instance = name.parse().unwrap();
+        assert_eq!(parsed.base_url(), url);
+    }
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ async fn many_tasks_collect_no_429_once_the_limit_is_known() {
     // "workspace" allows 20 per second, which the client learns from the
     // first response.
     let scaled = ThrottleConfig::default().bucket(
-        "users-track",
+        braze_sdk::Bucket::UsersTrack,
         BucketLimit::new(3000, Duration::from_secs(1)),
     );
     let (server, failed, elapsed, soonest) = run(32, 60, 20, scaled).await;

@@ -233,6 +233,8 @@ async fn the_default_trust_refuses_a_self_signed_certificate_at_once() {
     // no backoff (the default policy would otherwise wait 0.5 + 1 + 2 s).
     assert_eq!(err.attempts(), Some(1), "{text}");
     assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
+    // ... and the error agrees with the policy: retrying it later is no use.
+    assert!(!err.is_retryable(), "{text}");
     assert!(
         server.seen.lock().unwrap().is_empty(),
         "no request got through"

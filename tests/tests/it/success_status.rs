@@ -77,8 +77,7 @@ fn every_operation_decodes_every_2xx_as_success() {
     } in ops
     {
         assert!(
-            function == "crate::runtime_send::finish"
-                || function == "crate::runtime_send::finish_empty",
+            function == "crate::runtime::finish" || function == "crate::runtime::finish_empty",
             "{name}: send ends in {function}"
         );
         assert!(!errors.is_empty(), "{name}: no documented error statuses");

@@ -10,18 +10,9 @@ use crate::process::{self, Server};
 
 pub fn run(tools: &Tools) -> Result<String, String> {
     let dir = workdir("contract")?;
-    // Build first, so Prism does not sit idle during a compile.
-    process::run(
-        Command::new(env!("CARGO")).args([
-            "build",
-            "--quiet",
-            "-p",
-            "braze-tests",
-            "--bin",
-            "prism-contract",
-        ]),
-        &dir.join("build.log"),
-    )?;
+    // Build first, so Prism does not sit idle during a compile (with
+    // braze-mock's binary: one build for both gates, see mock.rs).
+    super::mock::build_binaries(&dir.join("build.log"))?;
     let port = process::free_port()?;
     let prism = Server::start(
         tools.node("prism").args([
@@ -38,16 +29,9 @@ pub fn run(tools: &Tools) -> Result<String, String> {
     )?;
     eprintln!("prism: pid {} on 127.0.0.1:{port}", prism.pid());
     let result = process::run(
-        Command::new(env!("CARGO"))
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "braze-tests",
-                "--bin",
-                "prism-contract",
-                "--",
-            ])
+        // The binary just built (`cargo run -p braze-tests` would resolve
+        // features for braze-tests alone and build it again).
+        Command::new("target/debug/prism-contract")
             .args(["--base-url", &format!("http://127.0.0.1:{port}")])
             .args(["--spec", SPEC_JSON]),
         &dir.join("contract.log"),

@@ -13,6 +13,7 @@ mod clients;
 mod contract;
 mod docs;
 mod lint;
+mod mock;
 
 pub const SPEC_JSON: &str = "spec/dist/braze.json";
 pub const SPEC_YAML: &str = "spec/dist/braze.yaml";
@@ -26,6 +27,8 @@ pub enum Gate {
     Redocly,
     /// openapi-python-client: generate, build a wheel, import, mypy --strict a usage file.
     PythonClient,
+    /// The openapi-python-client client, one call per tag against braze-mock.
+    PythonMock,
     /// openapi-generator `python`: generate and import.
     GeneratorPython,
     /// openapi-generator `typescript-fetch`: generate, tsc --strict, npm pack.
@@ -37,10 +40,11 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 7] = [
+    const ALL: [Gate; 8] = [
         Gate::Spectral,
         Gate::Redocly,
         Gate::PythonClient,
+        Gate::PythonMock,
         Gate::GeneratorPython,
         Gate::GeneratorTypescript,
         Gate::Contract,
@@ -52,6 +56,7 @@ impl Gate {
             Gate::Spectral => "spectral",
             Gate::Redocly => "redocly",
             Gate::PythonClient => "python-client",
+            Gate::PythonMock => "python-mock",
             Gate::GeneratorPython => "generator-python",
             Gate::GeneratorTypescript => "generator-typescript",
             Gate::Contract => "contract",
@@ -140,6 +145,7 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
             Gate::Spectral => lint::spectral(&tools),
             Gate::Redocly => lint::redocly(&tools),
             Gate::PythonClient => clients::python_client(&tools),
+            Gate::PythonMock => mock::python(&tools),
             Gate::GeneratorPython => clients::generator_python(&tools),
             Gate::GeneratorTypescript => clients::generator_typescript(&tools),
             Gate::Contract => contract::run(&tools),
