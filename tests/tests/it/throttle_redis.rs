@@ -112,14 +112,16 @@ async fn concurrent_reservations_of_two_clients_get_distinct_ordered_slots() {
         std::sync::Arc::new(store(&server, tuning)),
     );
     let k = key();
-    let limit = BucketLimit::new(100, Duration::from_secs(1));
+    // 50 ms between slots: the slots are measured on this side (answer +
+    // wait), and a loaded machine delays an answer by a few ms.
+    let limit = BucketLimit::new(20, Duration::from_secs(1));
     // Both connected (another bucket); the limit is heard; from then on
-    // one slot per 10 ms, no burst.
+    // one slot per 50 ms, no burst.
     let other = BucketKey::new("http://127.0.0.1:9", "test-key", "default");
     granted(reserve(&b, &other, limit, None, LONG).await);
-    granted(reserve(&a, &k, limit, heard_limit(100), LONG).await);
+    granted(reserve(&a, &k, limit, heard_limit(20), LONG).await);
     let started = Instant::now();
-    let tasks: Vec<_> = (0..40)
+    let tasks: Vec<_> = (0..20)
         .map(|i| {
             let (s, k) = (if i % 2 == 0 { a.clone() } else { b.clone() }, k.clone());
             tokio::spawn(async move {
@@ -136,14 +138,14 @@ async fn concurrent_reservations_of_two_clients_get_distinct_ordered_slots() {
     for pair in slots.windows(2) {
         let gap = pair[1] - pair[0];
         assert!(
-            gap > Duration::from_millis(7),
+            gap > Duration::from_millis(35),
             "two slots {gap:?} apart: {slots:?}"
         );
     }
-    // 40 slots after the first: about 400 ms.
+    // 20 slots after the first: about 1 s.
     let last = *slots.last().unwrap();
     assert!(
-        last > Duration::from_millis(380) && last < Duration::from_millis(500),
+        last > Duration::from_millis(950) && last < Duration::from_millis(1_150),
         "{last:?}"
     );
 
