@@ -257,3 +257,26 @@ where
         }),
     })
 }
+
+/// A required parameter as the SDK's type; missing is a usage error
+/// naming it (clap checks required flags first, so this is a safety net).
+pub fn required_arg<T: DeserializeOwned>(
+    _operation: &str,
+    name: &str,
+    call: &Call,
+) -> Result<T, CallError> {
+    let v = call.param(name).ok_or_else(|| CallError::Param {
+        name: name.to_string(),
+        message: "is required".into(),
+    })?;
+    arg(name, v)
+}
+
+/// The required body as the SDK's typed body.
+pub fn required_body<T: DeserializeOwned>(operation: &str, call: &Call) -> Result<T, CallError> {
+    let v = call.body.as_ref().ok_or_else(|| CallError::Body {
+        path: ".".into(),
+        message: "a request body is required (--body FILE)".into(),
+    })?;
+    typed_body(operation, v)
+}

@@ -1006,3 +1006,41 @@ fn api_completion_and_version() {
     let out = run(braze(&["--version"]));
     assert!(stdout(&out).starts_with(&format!("braze {}", env!("CARGO_PKG_VERSION"))));
 }
+
+#[test]
+fn strict_stops_at_the_first_bad_line_and_keeps_the_rest_in_the_rejects() {
+    let dir = scratch("strict");
+    let records = dir.join("events.ndjson");
+    let mut text: String = (1..=100).map(|n| event_line(n) + "\n").collect();
+    text.push_str("[1, 2]\n");
+    text.extend((102..=300).map(|n| event_line(n) + "\n"));
+    std::fs::write(&records, text).unwrap();
+    let accepted: Arc<Mutex<Vec<u64>>> = Arc::default();
+    let server = accepting_server(accepted.clone(), Duration::ZERO);
+    let rejects = dir.join("rejects.ndjson");
+    let out = run(braze(&[
+        "--base-url",
+        &server.url,
+        "users",
+        "track",
+        "--strict",
+        "--records",
+        records.to_str().unwrap(),
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 101: "), "{}", stderr(&out));
+    // Every line is either accepted or in the rejects, none in both.
+    let mut seen = accepted.lock().unwrap().clone();
+    let rejected = std::fs::read_to_string(&rejects).unwrap();
+    assert!(rejected.lines().any(|l| l == "[1, 2]"));
+    for line in rejected.lines() {
+        if let Ok(body) = serde_json::from_str::<Value>(line) {
+            seen.extend(event_numbers(&body));
+        }
+    }
+    seen.sort();
+    let expected: Vec<u64> = (1..=300).filter(|n| *n != 101).collect();
+    assert_eq!(seen, expected);
+}

@@ -43,8 +43,9 @@ pub enum ReadError {
 }
 
 /// Reads the next request from `io`; `buf` keeps bytes read past it
-/// (pipelined requests).
-pub async fn read_request<R: AsyncRead + Unpin>(
+/// (pipelined requests). A client that sent `Expect: 100-continue` (curl
+/// does for bodies over 1 KiB) is told to go on instead of waiting a second.
+pub async fn read_request<R: AsyncRead + AsyncWrite + Unpin>(
     io: &mut R,
     buf: &mut Vec<u8>,
 ) -> Result<Request, ReadError> {
@@ -89,6 +90,11 @@ pub async fn read_request<R: AsyncRead + Unpin>(
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.trim().to_string())
     };
+    if get("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) && buf.is_empty() {
+        io.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .await
+            .map_err(|_| ReadError::Closed)?;
+    }
     let body =
         if get("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
             read_chunked(io, buf).await?
@@ -244,7 +250,7 @@ mod tests {
     #[tokio::test]
     async fn pipelined_and_chunked_requests_are_read_one_by_one() {
         let wire = b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n3\r\n\":1\r\n1\r\n}\r\n0\r\n\r\nGET /b?x=1 HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
-        let mut io = &wire[..];
+        let mut io = wire_of(wire).await;
         let mut buf = Vec::new();
         let a = read_request(&mut io, &mut buf).await.unwrap();
         assert_eq!(
@@ -257,10 +263,35 @@ mod tests {
             read_request(&mut io, &mut buf).await,
             Err(ReadError::Closed)
         ));
-        let mut bad = &b"NOT HTTP\r\n\r\n"[..];
+        let mut bad = wire_of(b"NOT HTTP\r\n\r\n").await;
         assert!(matches!(
             read_request(&mut bad, &mut Vec::new()).await,
             Err(ReadError::Malformed(_))
         ));
+    }
+
+    /// A stream that yields `bytes`, then the end.
+    async fn wire_of(bytes: &[u8]) -> tokio::io::DuplexStream {
+        let (mut client, server) = tokio::io::duplex(64 * 1024);
+        client.write_all(bytes).await.unwrap();
+        drop(client);
+        server
+    }
+
+    #[tokio::test]
+    async fn a_client_expecting_100_continue_is_told_to_go_on() {
+        let (mut client, mut server) = tokio::io::duplex(64 * 1024);
+        let head = b"POST /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+        client.write_all(head).await.unwrap();
+        let reader = tokio::spawn(async move {
+            read_request(&mut server, &mut Vec::new())
+                .await
+                .map(|r| r.body)
+        });
+        let mut answer = [0u8; 25];
+        client.read_exact(&mut answer).await.unwrap();
+        assert_eq!(&answer, b"HTTP/1.1 100 Continue\r\n\r\n");
+        client.write_all(b"ok").await.unwrap();
+        assert_eq!(reader.await.unwrap().unwrap(), b"ok");
     }
 }

@@ -310,7 +310,12 @@ impl Builder {
     /// 429 with `Retry-After: 1`, or a dropped connection), drawn from `seed`:
     /// the same seed and calls give the same faults.
     pub fn chaos(mut self, rate: f64, seed: u64) -> Self {
-        self.chaos = Some((rate.clamp(0.0, 1.0), seed));
+        let rate = if rate.is_nan() {
+            0.0
+        } else {
+            rate.clamp(0.0, 1.0)
+        };
+        self.chaos = Some((rate, seed));
         self
     }
 

@@ -344,6 +344,22 @@ impl ClientBuilder {
     }
 }
 
+/// rustls's provider on *ring*.
+///
+/// rustls 0.23.48 deprecates it ("no support for post-quantum algorithms":
+/// the hybrid post-quantum key exchange is only in the aws-lc-rs provider).
+/// The SDK keeps *ring* on purpose: aws-lc-rs needs a C toolchain and CMake
+/// to build and adds minutes to a clean build, and the key exchange Braze's
+/// endpoints offer (X25519, P-256) is what ring provides. The deprecation is
+/// allowed here, in this one place, so the SDK builds without warnings
+/// against the newest compatible rustls too; an application that wants the
+/// post-quantum exchange builds its own `reqwest::Client` on aws-lc-rs and
+/// passes it to [`ClientBuilder::http_client`].
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
 /// The TLS configuration [`ClientBuilder::build`] gives its HTTP client:
 /// rustls with the ring provider and the platform's certificate verifier,
 /// without installing a process-wide default provider (that choice belongs
@@ -372,7 +388,7 @@ pub fn tls_client_config() -> Result<rustls::ClientConfig, BuildError> {
 }
 
 fn new_tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(ring_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?

@@ -11,6 +11,19 @@ use std::fmt;
 /// Braze adds instances from time to time, so matching on this enum needs a
 /// wildcard arm. The instances are the spec's `servers` (a test checks
 /// both lists match).
+///
+/// A custom base URL goes through [`Instance::custom`], which normalises it:
+///
+/// ```
+/// use braze_sdk::Instance;
+/// let local = Instance::custom("http://127.0.0.1:8080/");
+/// assert_eq!(local.base_url(), "http://127.0.0.1:8080");
+/// ```
+///
+/// ```compile_fail
+/// // Not outside the SDK: the variant is #[non_exhaustive].
+/// let local = braze_sdk::Instance::Custom("http://127.0.0.1:8080/".to_string());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Instance {

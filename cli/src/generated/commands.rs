@@ -2966,7 +2966,7 @@ pub static OPERATIONS: &[Op] = &[
                     required: false,
                     kind: Kind::Boolean,
                     values: &[],
-                    help: "Ignore the workspace's frequency capping rules for this send. Defaults to `false`. (true or false)",
+                    help: "Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`). (true or false)",
                 },
                 Flag {
                     name: "recipient_subscription_state",

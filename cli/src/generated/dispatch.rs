@@ -9,8 +9,8 @@
 use braze_sdk::{Client, types};
 use braze_sdk::serde_json::Value;
 use crate::call::{
-    arg, bulk_op, items, reencode, reply_json, reply_unit, reply_piece, typed_body,
-    BulkOp, Call, CallError, JsonItems, PieceFuture, Reply,
+    arg, bulk_op, items, reencode, reply_json, reply_unit, reply_piece, required_arg,
+    required_body, BulkOp, Call, CallError, JsonItems, PieceFuture, Reply,
 };
 /// Every operation [`call`] can call.
 pub const CALLABLE: &[&str] = &[
@@ -159,36 +159,25 @@ pub async fn call(
     match operation {
         "apps_push_credential_update" => {
             #[allow(unused_mut)]
-            let mut b = client.apps_push_credential_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::PushCredentialUpdateRequest,
-                        >("apps_push_credential_update", v)?,
-                    );
-            }
+            let mut b = client
+                .apps_push_credential_update(
+                    required_body::<
+                        types::PushCredentialUpdateRequest,
+                    >("apps_push_credential_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaign_translations_get" => {
             #[allow(unused_mut)]
-            let mut b = client.campaign_translations_get();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<
-                            types::CampaignTranslationsGetCampaignId,
-                        >("campaign_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("message_variation_id") {
-                b = b
-                    .message_variation_id(
-                        arg::<
-                            types::CampaignTranslationsGetMessageVariationId,
-                        >("message_variation_id", v)?,
-                    );
-            }
+            let mut b = client
+                .campaign_translations_get(
+                    required_arg::<
+                        types::CampaignTranslationsGetCampaignId,
+                    >("campaign_translations_get", "campaign_id", call)?,
+                    required_arg::<
+                        types::CampaignTranslationsGetMessageVariationId,
+                    >("campaign_translations_get", "message_variation_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -196,23 +185,15 @@ pub async fn call(
         }
         "campaign_translations_source" => {
             #[allow(unused_mut)]
-            let mut b = client.campaign_translations_source();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<
-                            types::CampaignTranslationsSourceCampaignId,
-                        >("campaign_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("message_variation_id") {
-                b = b
-                    .message_variation_id(
-                        arg::<
-                            types::CampaignTranslationsSourceMessageVariationId,
-                        >("message_variation_id", v)?,
-                    );
-            }
+            let mut b = client
+                .campaign_translations_source(
+                    required_arg::<
+                        types::CampaignTranslationsSourceCampaignId,
+                    >("campaign_translations_source", "campaign_id", call)?,
+                    required_arg::<
+                        types::CampaignTranslationsSourceMessageVariationId,
+                    >("campaign_translations_source", "message_variation_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -226,29 +207,25 @@ pub async fn call(
         }
         "campaign_translations_update" => {
             #[allow(unused_mut)]
-            let mut b = client.campaign_translations_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignTranslationUpdateRequest,
-                        >("campaign_translations_update", v)?,
-                    );
-            }
+            let mut b = client
+                .campaign_translations_update(
+                    required_body::<
+                        types::CampaignTranslationUpdateRequest,
+                    >("campaign_translations_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaigns_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_data_series();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<types::CampaignsDataSeriesCampaignId>("campaign_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .campaigns_data_series(
+                    required_arg::<
+                        types::CampaignsDataSeriesCampaignId,
+                    >("campaigns_data_series", "campaign_id", call)?,
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("campaigns_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -261,13 +238,12 @@ pub async fn call(
         }
         "campaigns_details" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_details();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<types::CampaignsDetailsCampaignId>("campaign_id", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_details(
+                    required_arg::<
+                        types::CampaignsDetailsCampaignId,
+                    >("campaigns_details", "campaign_id", call)?,
+                );
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b
                     .post_launch_draft_version(
@@ -278,15 +254,12 @@ pub async fn call(
         }
         "campaigns_duplicate" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_duplicate();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignsDuplicateRequest,
-                        >("campaigns_duplicate", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_duplicate(
+                    required_body::<
+                        types::CampaignsDuplicateRequest,
+                    >("campaigns_duplicate", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaigns_list" => {
@@ -316,70 +289,55 @@ pub async fn call(
         }
         "campaigns_trigger_schedule_create" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_trigger_schedule_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignsTriggerScheduleCreateRequest,
-                        >("campaigns_trigger_schedule_create", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_trigger_schedule_create(
+                    required_body::<
+                        types::CampaignsTriggerScheduleCreateRequest,
+                    >("campaigns_trigger_schedule_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_schedule_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_trigger_schedule_delete();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignsTriggerScheduleDeleteRequest,
-                        >("campaigns_trigger_schedule_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_trigger_schedule_delete(
+                    required_body::<
+                        types::CampaignsTriggerScheduleDeleteRequest,
+                    >("campaigns_trigger_schedule_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_schedule_update" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_trigger_schedule_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignsTriggerScheduleUpdateRequest,
-                        >("campaigns_trigger_schedule_update", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_trigger_schedule_update(
+                    required_body::<
+                        types::CampaignsTriggerScheduleUpdateRequest,
+                    >("campaigns_trigger_schedule_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "campaigns_trigger_send" => {
             #[allow(unused_mut)]
-            let mut b = client.campaigns_trigger_send();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CampaignsTriggerSendRequest,
-                        >("campaigns_trigger_send", v)?,
-                    );
-            }
+            let mut b = client
+                .campaigns_trigger_send(
+                    required_body::<
+                        types::CampaignsTriggerSendRequest,
+                    >("campaigns_trigger_send", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_data_series();
-            if let Some(v) = call.param("canvas_id") {
-                b = b.canvas_id(arg::<types::CanvasDataSeriesCanvasId>("canvas_id", v)?);
-            }
-            if let Some(v) = call.param("ending_at") {
-                b = b
-                    .ending_at(
-                        arg::<
-                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                        >("ending_at", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_data_series(
+                    required_arg::<
+                        types::CanvasDataSeriesCanvasId,
+                    >("canvas_data_series", "canvas_id", call)?,
+                    required_arg::<
+                        braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                    >("canvas_data_series", "ending_at", call)?,
+                );
             if let Some(v) = call.param("starting_at") {
                 b = b
                     .starting_at(
@@ -410,19 +368,15 @@ pub async fn call(
         }
         "canvas_data_summary" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_data_summary();
-            if let Some(v) = call.param("canvas_id") {
-                b = b
-                    .canvas_id(arg::<types::CanvasDataSummaryCanvasId>("canvas_id", v)?);
-            }
-            if let Some(v) = call.param("ending_at") {
-                b = b
-                    .ending_at(
-                        arg::<
-                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                        >("ending_at", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_data_summary(
+                    required_arg::<
+                        types::CanvasDataSummaryCanvasId,
+                    >("canvas_data_summary", "canvas_id", call)?,
+                    required_arg::<
+                        braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                    >("canvas_data_summary", "ending_at", call)?,
+                );
             if let Some(v) = call.param("starting_at") {
                 b = b
                     .starting_at(
@@ -453,10 +407,12 @@ pub async fn call(
         }
         "canvas_details" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_details();
-            if let Some(v) = call.param("canvas_id") {
-                b = b.canvas_id(arg::<types::CanvasDetailsCanvasId>("canvas_id", v)?);
-            }
+            let mut b = client
+                .canvas_details(
+                    required_arg::<
+                        types::CanvasDetailsCanvasId,
+                    >("canvas_details", "canvas_id", call)?,
+                );
             if let Some(v) = call.param("post_launch_draft_version") {
                 b = b
                     .post_launch_draft_version(
@@ -467,15 +423,12 @@ pub async fn call(
         }
         "canvas_duplicate" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_duplicate();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasDuplicateRequest,
-                        >("canvas_duplicate", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_duplicate(
+                    required_body::<
+                        types::CanvasDuplicateRequest,
+                    >("canvas_duplicate", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_list" => {
@@ -505,24 +458,18 @@ pub async fn call(
         }
         "canvas_translations_get" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_translations_get();
-            if let Some(v) = call.param("workflow_id") {
-                b = b
-                    .workflow_id(
-                        arg::<types::CanvasTranslationsGetWorkflowId>("workflow_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("step_id") {
-                b = b.step_id(arg::<types::CanvasTranslationsGetStepId>("step_id", v)?);
-            }
-            if let Some(v) = call.param("message_variation_id") {
-                b = b
-                    .message_variation_id(
-                        arg::<
-                            types::CanvasTranslationsGetMessageVariationId,
-                        >("message_variation_id", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_translations_get(
+                    required_arg::<
+                        types::CanvasTranslationsGetMessageVariationId,
+                    >("canvas_translations_get", "message_variation_id", call)?,
+                    required_arg::<
+                        types::CanvasTranslationsGetStepId,
+                    >("canvas_translations_get", "step_id", call)?,
+                    required_arg::<
+                        types::CanvasTranslationsGetWorkflowId,
+                    >("canvas_translations_get", "workflow_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -536,29 +483,18 @@ pub async fn call(
         }
         "canvas_translations_source" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_translations_source();
-            if let Some(v) = call.param("workflow_id") {
-                b = b
-                    .workflow_id(
-                        arg::<
-                            types::CanvasTranslationsSourceWorkflowId,
-                        >("workflow_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("step_id") {
-                b = b
-                    .step_id(
-                        arg::<types::CanvasTranslationsSourceStepId>("step_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("message_variation_id") {
-                b = b
-                    .message_variation_id(
-                        arg::<
-                            types::CanvasTranslationsSourceMessageVariationId,
-                        >("message_variation_id", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_translations_source(
+                    required_arg::<
+                        types::CanvasTranslationsSourceMessageVariationId,
+                    >("canvas_translations_source", "message_variation_id", call)?,
+                    required_arg::<
+                        types::CanvasTranslationsSourceStepId,
+                    >("canvas_translations_source", "step_id", call)?,
+                    required_arg::<
+                        types::CanvasTranslationsSourceWorkflowId,
+                    >("canvas_translations_source", "workflow_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -572,216 +508,188 @@ pub async fn call(
         }
         "canvas_translations_update" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_translations_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasTranslationUpdateRequest,
-                        >("canvas_translations_update", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_translations_update(
+                    required_body::<
+                        types::CanvasTranslationUpdateRequest,
+                    >("canvas_translations_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_create" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_trigger_schedule_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasTriggerScheduleCreateRequest,
-                        >("canvas_trigger_schedule_create", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_trigger_schedule_create(
+                    required_body::<
+                        types::CanvasTriggerScheduleCreateRequest,
+                    >("canvas_trigger_schedule_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_trigger_schedule_delete();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasTriggerScheduleDeleteRequest,
-                        >("canvas_trigger_schedule_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_trigger_schedule_delete(
+                    required_body::<
+                        types::CanvasTriggerScheduleDeleteRequest,
+                    >("canvas_trigger_schedule_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_schedule_update" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_trigger_schedule_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasTriggerScheduleUpdateRequest,
-                        >("canvas_trigger_schedule_update", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_trigger_schedule_update(
+                    required_body::<
+                        types::CanvasTriggerScheduleUpdateRequest,
+                    >("canvas_trigger_schedule_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "canvas_trigger_send" => {
             #[allow(unused_mut)]
-            let mut b = client.canvas_trigger_send();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CanvasTriggerSendRequest,
-                        >("canvas_trigger_send", v)?,
-                    );
-            }
+            let mut b = client
+                .canvas_trigger_send(
+                    required_body::<
+                        types::CanvasTriggerSendRequest,
+                    >("canvas_trigger_send", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_field_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_field_delete();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("field_name") {
-                b = b
-                    .field_name(
-                        arg::<types::CatalogFieldDeleteFieldName>("field_name", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_field_delete(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_field_delete", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogFieldDeleteFieldName,
+                    >("catalog_field_delete", "field_name", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_fields_create" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_fields_create();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogFieldsCreateRequest,
-                        >("catalog_fields_create", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_fields_create(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_fields_create", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogFieldsCreateRequest,
+                    >("catalog_fields_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_create" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_item_create();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("item_id") {
-                b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemCreateRequest,
-                        >("catalog_item_create", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_item_create(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_item_create", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogItemId,
+                    >("catalog_item_create", "item_id", call)?,
+                    required_body::<
+                        types::CatalogItemCreateRequest,
+                    >("catalog_item_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_item_delete();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("item_id") {
-                b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
-            }
+            let mut b = client
+                .catalog_item_delete(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_item_delete", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogItemId,
+                    >("catalog_item_delete", "item_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_get" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_item_get();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("item_id") {
-                b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
-            }
+            let mut b = client
+                .catalog_item_get(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_item_get", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogItemId,
+                    >("catalog_item_get", "item_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_replace" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_item_replace();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("item_id") {
-                b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemReplaceRequest,
-                        >("catalog_item_replace", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_item_replace(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_item_replace", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogItemId,
+                    >("catalog_item_replace", "item_id", call)?,
+                    required_body::<
+                        types::CatalogItemReplaceRequest,
+                    >("catalog_item_replace", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_update" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_item_update();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("item_id") {
-                b = b.item_id(arg::<types::CatalogItemId>("item_id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemUpdateRequest,
-                        >("catalog_item_update", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_item_update(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_item_update", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogItemId,
+                    >("catalog_item_update", "item_id", call)?,
+                    required_body::<
+                        types::CatalogItemUpdateRequest,
+                    >("catalog_item_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_create" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_create();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemsCreateRequest,
-                        >("catalog_items_create", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_items_create(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_create", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogItemsCreateRequest,
+                    >("catalog_items_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_delete();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemsDeleteRequest,
-                        >("catalog_items_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_items_delete(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_delete", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogItemsDeleteRequest,
+                    >("catalog_items_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_list" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_list();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
+            let mut b = client
+                .catalog_items_list(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_list", "catalog_name", call)?,
+                );
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
@@ -789,85 +697,74 @@ pub async fn call(
         }
         "catalog_items_replace" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_replace();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemsReplaceRequest,
-                        >("catalog_items_replace", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_items_replace(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_replace", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogItemsReplaceRequest,
+                    >("catalog_items_replace", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_items_update" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_update();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogItemsUpdateRequest,
-                        >("catalog_items_update", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_items_update(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_update", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogItemsUpdateRequest,
+                    >("catalog_items_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_selection_create" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_selection_create();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::CatalogSelectionCreateRequest,
-                        >("catalog_selection_create", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_selection_create(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_selection_create", "catalog_name", call)?,
+                    required_body::<
+                        types::CatalogSelectionCreateRequest,
+                    >("catalog_selection_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_selection_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_selection_delete();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
-            if let Some(v) = call.param("selection_name") {
-                b = b
-                    .selection_name(
-                        arg::<
-                            types::CatalogSelectionDeleteSelectionName,
-                        >("selection_name", v)?,
-                    );
-            }
+            let mut b = client
+                .catalog_selection_delete(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_selection_delete", "catalog_name", call)?,
+                    required_arg::<
+                        types::CatalogSelectionDeleteSelectionName,
+                    >("catalog_selection_delete", "selection_name", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalogs_create" => {
             #[allow(unused_mut)]
-            let mut b = client.catalogs_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::CatalogsCreateRequest>("catalogs_create", v)?,
-                    );
-            }
+            let mut b = client
+                .catalogs_create(
+                    required_body::<
+                        types::CatalogsCreateRequest,
+                    >("catalogs_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalogs_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.catalogs_delete();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
+            let mut b = client
+                .catalogs_delete(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalogs_delete", "catalog_name", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "catalogs_list" => {
@@ -877,15 +774,12 @@ pub async fn call(
         }
         "cdi_integration_sync" => {
             #[allow(unused_mut)]
-            let mut b = client.cdi_integration_sync();
-            if let Some(v) = call.param("integration_id") {
-                b = b
-                    .integration_id(
-                        arg::<
-                            types::CdiIntegrationSyncIntegrationId,
-                        >("integration_id", v)?,
-                    );
-            }
+            let mut b = client
+                .cdi_integration_sync(
+                    required_arg::<
+                        types::CdiIntegrationSyncIntegrationId,
+                    >("cdi_integration_sync", "integration_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "cdi_integrations_list" => {
@@ -898,15 +792,12 @@ pub async fn call(
         }
         "cdi_job_sync_status_list" => {
             #[allow(unused_mut)]
-            let mut b = client.cdi_job_sync_status_list();
-            if let Some(v) = call.param("integration_id") {
-                b = b
-                    .integration_id(
-                        arg::<
-                            types::CdiJobSyncStatusListIntegrationId,
-                        >("integration_id", v)?,
-                    );
-            }
+            let mut b = client
+                .cdi_job_sync_status_list(
+                    required_arg::<
+                        types::CdiJobSyncStatusListIntegrationId,
+                    >("cdi_job_sync_status_list", "integration_id", call)?,
+                );
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
@@ -914,15 +805,12 @@ pub async fn call(
         }
         "content_block_translations_get" => {
             #[allow(unused_mut)]
-            let mut b = client.content_block_translations_get();
-            if let Some(v) = call.param("content_block_id") {
-                b = b
-                    .content_block_id(
-                        arg::<
-                            types::ContentBlockTranslationsGetContentBlockId,
-                        >("content_block_id", v)?,
-                    );
-            }
+            let mut b = client
+                .content_block_translations_get(
+                    required_arg::<
+                        types::ContentBlockTranslationsGetContentBlockId,
+                    >("content_block_translations_get", "content_block_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -930,15 +818,12 @@ pub async fn call(
         }
         "content_block_translations_source" => {
             #[allow(unused_mut)]
-            let mut b = client.content_block_translations_source();
-            if let Some(v) = call.param("content_block_id") {
-                b = b
-                    .content_block_id(
-                        arg::<
-                            types::ContentBlockTranslationsSourceContentBlockId,
-                        >("content_block_id", v)?,
-                    );
-            }
+            let mut b = client
+                .content_block_translations_source(
+                    required_arg::<
+                        types::ContentBlockTranslationsSourceContentBlockId,
+                    >("content_block_translations_source", "content_block_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -946,41 +831,32 @@ pub async fn call(
         }
         "content_block_translations_update" => {
             #[allow(unused_mut)]
-            let mut b = client.content_block_translations_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::ContentBlockTranslationUpdateRequest,
-                        >("content_block_translations_update", v)?,
-                    );
-            }
+            let mut b = client
+                .content_block_translations_update(
+                    required_body::<
+                        types::ContentBlockTranslationUpdateRequest,
+                    >("content_block_translations_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_create" => {
             #[allow(unused_mut)]
-            let mut b = client.content_blocks_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::ContentBlocksCreateRequest,
-                        >("content_blocks_create", v)?,
-                    );
-            }
+            let mut b = client
+                .content_blocks_create(
+                    required_body::<
+                        types::ContentBlocksCreateRequest,
+                    >("content_blocks_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "content_blocks_info" => {
             #[allow(unused_mut)]
-            let mut b = client.content_blocks_info();
-            if let Some(v) = call.param("content_block_id") {
-                b = b
-                    .content_block_id(
-                        arg::<
-                            types::ContentBlocksInfoContentBlockId,
-                        >("content_block_id", v)?,
-                    );
-            }
+            let mut b = client
+                .content_blocks_info(
+                    required_arg::<
+                        types::ContentBlocksInfoContentBlockId,
+                    >("content_blocks_info", "content_block_id", call)?,
+                );
             if let Some(v) = call.param("include_inclusion_data") {
                 b = b.include_inclusion_data(arg::<bool>("include_inclusion_data", v)?);
             }
@@ -1015,15 +891,12 @@ pub async fn call(
         }
         "content_blocks_update" => {
             #[allow(unused_mut)]
-            let mut b = client.content_blocks_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::ContentBlocksUpdateRequest,
-                        >("content_blocks_update", v)?,
-                    );
-            }
+            let mut b = client
+                .content_blocks_update(
+                    required_body::<
+                        types::ContentBlocksUpdateRequest,
+                    >("content_blocks_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "custom_attributes_list" => {
@@ -1044,52 +917,46 @@ pub async fn call(
         }
         "email_blacklist" => {
             #[allow(unused_mut)]
-            let mut b = client.email_blacklist();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::EmailBlacklistRequest>("email_blacklist", v)?,
-                    );
-            }
+            let mut b = client
+                .email_blacklist(
+                    required_body::<
+                        types::EmailBlacklistRequest,
+                    >("email_blacklist", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_blocklist" => {
             #[allow(unused_mut)]
-            let mut b = client.email_blocklist();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::EmailBlocklistRequest>("email_blocklist", v)?,
-                    );
-            }
+            let mut b = client
+                .email_blocklist(
+                    required_body::<
+                        types::EmailBlocklistRequest,
+                    >("email_blocklist", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_bounce_remove" => {
             #[allow(unused_mut)]
-            let mut b = client.email_bounce_remove();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::EmailBounceRemoveRequest,
-                        >("email_bounce_remove", v)?,
-                    );
-            }
+            let mut b = client
+                .email_bounce_remove(
+                    required_body::<
+                        types::EmailBounceRemoveRequest,
+                    >("email_bounce_remove", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_hard_bounces_list" => {
             #[allow(unused_mut)]
-            let mut b = client.email_hard_bounces_list();
+            let mut b = client
+                .email_hard_bounces_list(
+                    required_arg::<
+                        braze_sdk::chrono::naive::NaiveDate,
+                    >("email_hard_bounces_list", "end_date", call)?,
+                );
             if let Some(v) = call.param("start_date") {
                 b = b
                     .start_date(
                         arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
-                    );
-            }
-            if let Some(v) = call.param("end_date") {
-                b = b
-                    .end_date(
-                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
                     );
             }
             if let Some(v) = call.param("limit") {
@@ -1105,41 +972,32 @@ pub async fn call(
         }
         "email_spam_remove" => {
             #[allow(unused_mut)]
-            let mut b = client.email_spam_remove();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::EmailSpamRemoveRequest,
-                        >("email_spam_remove", v)?,
-                    );
-            }
+            let mut b = client
+                .email_spam_remove(
+                    required_body::<
+                        types::EmailSpamRemoveRequest,
+                    >("email_spam_remove", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_status_set" => {
             #[allow(unused_mut)]
-            let mut b = client.email_status_set();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::EmailStatusSetRequest,
-                        >("email_status_set", v)?,
-                    );
-            }
+            let mut b = client
+                .email_status_set(
+                    required_body::<
+                        types::EmailStatusSetRequest,
+                    >("email_status_set", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_template_translations_get" => {
             #[allow(unused_mut)]
-            let mut b = client.email_template_translations_get();
-            if let Some(v) = call.param("template_id") {
-                b = b
-                    .template_id(
-                        arg::<
-                            types::EmailTemplateTranslationsGetTemplateId,
-                        >("template_id", v)?,
-                    );
-            }
+            let mut b = client
+                .email_template_translations_get(
+                    required_arg::<
+                        types::EmailTemplateTranslationsGetTemplateId,
+                    >("email_template_translations_get", "template_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -1147,43 +1005,36 @@ pub async fn call(
         }
         "email_template_translations_source" => {
             #[allow(unused_mut)]
-            let mut b = client.email_template_translations_source();
-            if let Some(v) = call.param("template_id") {
-                b = b
-                    .template_id(
-                        arg::<
-                            types::EmailTemplateTranslationsSourceTemplateId,
-                        >("template_id", v)?,
-                    );
-            }
+            let mut b = client
+                .email_template_translations_source(
+                    required_arg::<
+                        types::EmailTemplateTranslationsSourceTemplateId,
+                    >("email_template_translations_source", "template_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_template_translations_update" => {
             #[allow(unused_mut)]
-            let mut b = client.email_template_translations_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::EmailTemplateTranslationUpdateRequest,
-                        >("email_template_translations_update", v)?,
-                    );
-            }
+            let mut b = client
+                .email_template_translations_update(
+                    required_body::<
+                        types::EmailTemplateTranslationUpdateRequest,
+                    >("email_template_translations_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "email_unsubscribes_list" => {
             #[allow(unused_mut)]
-            let mut b = client.email_unsubscribes_list();
+            let mut b = client
+                .email_unsubscribes_list(
+                    required_arg::<
+                        braze_sdk::chrono::naive::NaiveDate,
+                    >("email_unsubscribes_list", "end_date", call)?,
+                );
             if let Some(v) = call.param("start_date") {
                 b = b
                     .start_date(
                         arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
-                    );
-            }
-            if let Some(v) = call.param("end_date") {
-                b = b
-                    .end_date(
-                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
                     );
             }
             if let Some(v) = call.param("limit") {
@@ -1207,13 +1058,15 @@ pub async fn call(
         }
         "events_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.events_data_series();
-            if let Some(v) = call.param("event") {
-                b = b.event(arg::<types::EventsDataSeriesEvent>("event", v)?);
-            }
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .events_data_series(
+                    required_arg::<
+                        types::EventsDataSeriesEvent,
+                    >("events_data_series", "event", call)?,
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("events_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("unit") {
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
@@ -1243,13 +1096,15 @@ pub async fn call(
         }
         "feed_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.feed_data_series();
-            if let Some(v) = call.param("card_id") {
-                b = b.card_id(arg::<types::FeedDataSeriesCardId>("card_id", v)?);
-            }
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .feed_data_series(
+                    required_arg::<
+                        types::FeedDataSeriesCardId,
+                    >("feed_data_series", "card_id", call)?,
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("feed_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("unit") {
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
@@ -1265,10 +1120,12 @@ pub async fn call(
         }
         "feed_details" => {
             #[allow(unused_mut)]
-            let mut b = client.feed_details();
-            if let Some(v) = call.param("card_id") {
-                b = b.card_id(arg::<types::FeedDetailsCardId>("card_id", v)?);
-            }
+            let mut b = client
+                .feed_details(
+                    required_arg::<
+                        types::FeedDetailsCardId,
+                    >("feed_details", "card_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "feed_list" => {
@@ -1290,10 +1147,12 @@ pub async fn call(
         }
         "kpi_dau_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.kpi_dau_data_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .kpi_dau_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("kpi_dau_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1309,10 +1168,12 @@ pub async fn call(
         }
         "kpi_mau_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.kpi_mau_data_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .kpi_mau_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("kpi_mau_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1328,10 +1189,12 @@ pub async fn call(
         }
         "kpi_new_users_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.kpi_new_users_data_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .kpi_new_users_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("kpi_new_users_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1347,10 +1210,12 @@ pub async fn call(
         }
         "kpi_uninstalls_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.kpi_uninstalls_data_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .kpi_uninstalls_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("kpi_uninstalls_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1366,181 +1231,140 @@ pub async fn call(
         }
         "live_activity_start" => {
             #[allow(unused_mut)]
-            let mut b = client.live_activity_start();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::LiveActivityStartRequest,
-                        >("live_activity_start", v)?,
-                    );
-            }
+            let mut b = client
+                .live_activity_start(
+                    required_body::<
+                        types::LiveActivityStartRequest,
+                    >("live_activity_start", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "live_activity_update" => {
             #[allow(unused_mut)]
-            let mut b = client.live_activity_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::LiveActivityUpdateRequest,
-                        >("live_activity_update", v)?,
-                    );
-            }
+            let mut b = client
+                .live_activity_update(
+                    required_body::<
+                        types::LiveActivityUpdateRequest,
+                    >("live_activity_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "media_library_create" => {
             #[allow(unused_mut)]
-            let mut b = client.media_library_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::MediaLibraryCreateRequest,
-                        >("media_library_create", v)?,
-                    );
-            }
+            let mut b = client
+                .media_library_create(
+                    required_body::<
+                        types::MediaLibraryCreateRequest,
+                    >("media_library_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "media_library_replace_file" => {
             #[allow(unused_mut)]
-            let mut b = client.media_library_replace_file();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::MediaLibraryReplaceFileRequest,
-                        >("media_library_replace_file", v)?,
-                    );
-            }
+            let mut b = client
+                .media_library_replace_file(
+                    required_body::<
+                        types::MediaLibraryReplaceFileRequest,
+                    >("media_library_replace_file", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_create" => {
             #[allow(unused_mut)]
-            let mut b = client.messages_schedule_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::MessagesScheduleCreateRequest,
-                        >("messages_schedule_create", v)?,
-                    );
-            }
+            let mut b = client
+                .messages_schedule_create(
+                    required_body::<
+                        types::MessagesScheduleCreateRequest,
+                    >("messages_schedule_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.messages_schedule_delete();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::MessagesScheduleDeleteRequest,
-                        >("messages_schedule_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .messages_schedule_delete(
+                    required_body::<
+                        types::MessagesScheduleDeleteRequest,
+                    >("messages_schedule_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "messages_schedule_update" => {
             #[allow(unused_mut)]
-            let mut b = client.messages_schedule_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::MessagesScheduleUpdateRequest,
-                        >("messages_schedule_update", v)?,
-                    );
-            }
+            let mut b = client
+                .messages_schedule_update(
+                    required_body::<
+                        types::MessagesScheduleUpdateRequest,
+                    >("messages_schedule_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "messages_scheduled_broadcasts_list" => {
             #[allow(unused_mut)]
-            let mut b = client.messages_scheduled_broadcasts_list();
-            if let Some(v) = call.param("end_time") {
-                b = b
-                    .end_time(
-                        arg::<
-                            braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
-                        >("end_time", v)?,
-                    );
-            }
+            let mut b = client
+                .messages_scheduled_broadcasts_list(
+                    required_arg::<
+                        braze_sdk::chrono::DateTime<braze_sdk::chrono::offset::Utc>,
+                    >("messages_scheduled_broadcasts_list", "end_time", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "messages_send" => {
             #[allow(unused_mut)]
-            let mut b = client.messages_send();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(typed_body::<types::MessagesSendRequest>("messages_send", v)?);
-            }
+            let mut b = client
+                .messages_send(
+                    required_body::<types::MessagesSendRequest>("messages_send", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "preference_center_create" => {
             #[allow(unused_mut)]
-            let mut b = client.preference_center_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::PreferenceCenterCreateRequest,
-                        >("preference_center_create", v)?,
-                    );
-            }
+            let mut b = client
+                .preference_center_create(
+                    required_body::<
+                        types::PreferenceCenterCreateRequest,
+                    >("preference_center_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "preference_center_get" => {
             #[allow(unused_mut)]
-            let mut b = client.preference_center_get();
-            if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b
-                    .preference_center_external_id(
-                        arg::<
-                            types::PreferenceCenterApiId,
-                        >("preferenceCenterExternalID", v)?,
-                    );
-            }
+            let mut b = client
+                .preference_center_get(
+                    required_arg::<
+                        types::PreferenceCenterApiId,
+                    >("preference_center_get", "preferenceCenterExternalID", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "preference_center_update" => {
             #[allow(unused_mut)]
-            let mut b = client.preference_center_update();
-            if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b
-                    .preference_center_external_id(
-                        arg::<
-                            types::PreferenceCenterApiId,
-                        >("preferenceCenterExternalID", v)?,
-                    );
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::PreferenceCenterUpdateRequest,
-                        >("preference_center_update", v)?,
-                    );
-            }
+            let mut b = client
+                .preference_center_update(
+                    required_arg::<
+                        types::PreferenceCenterApiId,
+                    >("preference_center_update", "preferenceCenterExternalID", call)?,
+                    required_body::<
+                        types::PreferenceCenterUpdateRequest,
+                    >("preference_center_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "preference_center_url_generate" => {
             #[allow(unused_mut)]
-            let mut b = client.preference_center_url_generate();
-            if let Some(v) = call.param("preferenceCenterExternalID") {
-                b = b
-                    .preference_center_external_id(
-                        arg::<
-                            types::PreferenceCenterApiId,
-                        >("preferenceCenterExternalID", v)?,
-                    );
-            }
-            if let Some(v) = call.param("userID") {
-                b = b
-                    .user_id(
-                        arg::<types::PreferenceCenterUrlGenerateUserId>("userID", v)?,
-                    );
-            }
+            let mut b = client
+                .preference_center_url_generate(
+                    required_arg::<
+                        types::PreferenceCenterApiId,
+                    >(
+                        "preference_center_url_generate",
+                        "preferenceCenterExternalID",
+                        call,
+                    )?,
+                    required_arg::<
+                        types::PreferenceCenterUrlGenerateUserId,
+                    >("preference_center_url_generate", "userID", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "preference_centers_list" => {
@@ -1558,10 +1382,12 @@ pub async fn call(
         }
         "purchases_quantity_series" => {
             #[allow(unused_mut)]
-            let mut b = client.purchases_quantity_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .purchases_quantity_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("purchases_quantity_series", "length", call)?,
+                );
             if let Some(v) = call.param("unit") {
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
@@ -1583,10 +1409,12 @@ pub async fn call(
         }
         "purchases_revenue_series" => {
             #[allow(unused_mut)]
-            let mut b = client.purchases_revenue_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .purchases_revenue_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("purchases_revenue_series", "length", call)?,
+                );
             if let Some(v) = call.param("unit") {
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
@@ -1608,146 +1436,117 @@ pub async fn call(
         }
         "scim_user_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.scim_user_delete();
-            if let Some(v) = call.param("X-Request-Origin") {
-                b = b
-                    .x_request_origin(
-                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
-                    );
-            }
-            if let Some(v) = call.param("id") {
-                b = b.id(arg::<types::ScimUserId>("id", v)?);
-            }
+            let mut b = client
+                .scim_user_delete(
+                    required_arg::<types::ScimUserId>("scim_user_delete", "id", call)?,
+                    required_arg::<
+                        types::ScimRequestOrigin,
+                    >("scim_user_delete", "X-Request-Origin", call)?,
+                );
             reply_unit(Box::pin(b.send()).await)
         }
         "scim_user_get" => {
             #[allow(unused_mut)]
-            let mut b = client.scim_user_get();
-            if let Some(v) = call.param("X-Request-Origin") {
-                b = b
-                    .x_request_origin(
-                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
-                    );
-            }
-            if let Some(v) = call.param("id") {
-                b = b.id(arg::<types::ScimUserId>("id", v)?);
-            }
+            let mut b = client
+                .scim_user_get(
+                    required_arg::<types::ScimUserId>("scim_user_get", "id", call)?,
+                    required_arg::<
+                        types::ScimRequestOrigin,
+                    >("scim_user_get", "X-Request-Origin", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "scim_user_update" => {
             #[allow(unused_mut)]
-            let mut b = client.scim_user_update();
-            if let Some(v) = call.param("X-Request-Origin") {
-                b = b
-                    .x_request_origin(
-                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
-                    );
-            }
-            if let Some(v) = call.param("id") {
-                b = b.id(arg::<types::ScimUserId>("id", v)?);
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::ScimUserUpdateRequest,
-                        >("scim_user_update", v)?,
-                    );
-            }
+            let mut b = client
+                .scim_user_update(
+                    required_arg::<types::ScimUserId>("scim_user_update", "id", call)?,
+                    required_arg::<
+                        types::ScimRequestOrigin,
+                    >("scim_user_update", "X-Request-Origin", call)?,
+                    required_body::<
+                        types::ScimUserUpdateRequest,
+                    >("scim_user_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "scim_users_create" => {
             #[allow(unused_mut)]
-            let mut b = client.scim_users_create();
-            if let Some(v) = call.param("X-Request-Origin") {
-                b = b
-                    .x_request_origin(
-                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
-                    );
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::ScimUsersCreateRequest,
-                        >("scim_users_create", v)?,
-                    );
-            }
+            let mut b = client
+                .scim_users_create(
+                    required_arg::<
+                        types::ScimRequestOrigin,
+                    >("scim_users_create", "X-Request-Origin", call)?,
+                    required_body::<
+                        types::ScimUsersCreateRequest,
+                    >("scim_users_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "scim_users_search" => {
             #[allow(unused_mut)]
-            let mut b = client.scim_users_search();
-            if let Some(v) = call.param("X-Request-Origin") {
-                b = b
-                    .x_request_origin(
-                        arg::<types::ScimRequestOrigin>("X-Request-Origin", v)?,
-                    );
-            }
-            if let Some(v) = call.param("filter") {
-                b = b.filter(arg::<types::ScimUsersSearchFilter>("filter", v)?);
-            }
+            let mut b = client
+                .scim_users_search(
+                    required_arg::<
+                        types::ScimUsersSearchFilter,
+                    >("scim_users_search", "filter", call)?,
+                    required_arg::<
+                        types::ScimRequestOrigin,
+                    >("scim_users_search", "X-Request-Origin", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_create" => {
             #[allow(unused_mut)]
-            let mut b = client.sdk_authentication_key_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SdkAuthenticationKeyCreateRequest,
-                        >("sdk_authentication_key_create", v)?,
-                    );
-            }
+            let mut b = client
+                .sdk_authentication_key_create(
+                    required_body::<
+                        types::SdkAuthenticationKeyCreateRequest,
+                    >("sdk_authentication_key_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.sdk_authentication_key_delete();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SdkAuthenticationKeyReference,
-                        >("sdk_authentication_key_delete", v)?,
-                    );
-            }
+            let mut b = client
+                .sdk_authentication_key_delete(
+                    required_body::<
+                        types::SdkAuthenticationKeyReference,
+                    >("sdk_authentication_key_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_set_primary" => {
             #[allow(unused_mut)]
-            let mut b = client.sdk_authentication_key_set_primary();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SdkAuthenticationKeyReference,
-                        >("sdk_authentication_key_set_primary", v)?,
-                    );
-            }
+            let mut b = client
+                .sdk_authentication_key_set_primary(
+                    required_body::<
+                        types::SdkAuthenticationKeyReference,
+                    >("sdk_authentication_key_set_primary", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_keys_list" => {
             #[allow(unused_mut)]
-            let mut b = client.sdk_authentication_keys_list();
-            if let Some(v) = call.param("app_id") {
-                b = b.app_id(arg::<types::SdkAuthenticationKeysListAppId>("app_id", v)?);
-            }
+            let mut b = client
+                .sdk_authentication_keys_list(
+                    required_arg::<
+                        types::SdkAuthenticationKeysListAppId,
+                    >("sdk_authentication_keys_list", "app_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "segments_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.segments_data_series();
-            if let Some(v) = call.param("segment_id") {
-                b = b
-                    .segment_id(
-                        arg::<types::SegmentsDataSeriesSegmentId>("segment_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .segments_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("segments_data_series", "length", call)?,
+                    required_arg::<
+                        types::SegmentsDataSeriesSegmentId,
+                    >("segments_data_series", "segment_id", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1760,26 +1559,22 @@ pub async fn call(
         }
         "segments_details" => {
             #[allow(unused_mut)]
-            let mut b = client.segments_details();
-            if let Some(v) = call.param("segment_id") {
-                b = b
-                    .segment_id(
-                        arg::<types::SegmentsDetailsSegmentId>("segment_id", v)?,
-                    );
-            }
+            let mut b = client
+                .segments_details(
+                    required_arg::<
+                        types::SegmentsDetailsSegmentId,
+                    >("segments_details", "segment_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "segments_export_cancel" => {
             #[allow(unused_mut)]
-            let mut b = client.segments_export_cancel();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SegmentsExportCancelRequest,
-                        >("segments_export_cancel", v)?,
-                    );
-            }
+            let mut b = client
+                .segments_export_cancel(
+                    required_body::<
+                        types::SegmentsExportCancelRequest,
+                    >("segments_export_cancel", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "segments_list" => {
@@ -1798,19 +1593,18 @@ pub async fn call(
         }
         "sends_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.sends_data_series();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<types::SendsDataSeriesCampaignId>("campaign_id", v)?,
-                    );
-            }
-            if let Some(v) = call.param("send_id") {
-                b = b.send_id(arg::<types::SendsDataSeriesSendId>("send_id", v)?);
-            }
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .sends_data_series(
+                    required_arg::<
+                        types::SendsDataSeriesCampaignId,
+                    >("sends_data_series", "campaign_id", call)?,
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("sends_data_series", "length", call)?,
+                    required_arg::<
+                        types::SendsDataSeriesSendId,
+                    >("sends_data_series", "send_id", call)?,
+                );
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -1823,21 +1617,22 @@ pub async fn call(
         }
         "sends_id_create" => {
             #[allow(unused_mut)]
-            let mut b = client.sends_id_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::SendsIdCreateRequest>("sends_id_create", v)?,
-                    );
-            }
+            let mut b = client
+                .sends_id_create(
+                    required_body::<
+                        types::SendsIdCreateRequest,
+                    >("sends_id_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "sessions_data_series" => {
             #[allow(unused_mut)]
-            let mut b = client.sessions_data_series();
-            if let Some(v) = call.param("length") {
-                b = b.length(arg::<::std::num::NonZeroU64>("length", v)?);
-            }
+            let mut b = client
+                .sessions_data_series(
+                    required_arg::<
+                        ::std::num::NonZeroU64,
+                    >("sessions_data_series", "length", call)?,
+                );
             if let Some(v) = call.param("unit") {
                 b = b.unit(arg::<types::ExportTimeUnit>("unit", v)?);
             }
@@ -1896,28 +1691,22 @@ pub async fn call(
         }
         "sms_invalid_phone_numbers_remove" => {
             #[allow(unused_mut)]
-            let mut b = client.sms_invalid_phone_numbers_remove();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SmsInvalidPhoneNumbersRemoveRequest,
-                        >("sms_invalid_phone_numbers_remove", v)?,
-                    );
-            }
+            let mut b = client
+                .sms_invalid_phone_numbers_remove(
+                    required_body::<
+                        types::SmsInvalidPhoneNumbersRemoveRequest,
+                    >("sms_invalid_phone_numbers_remove", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "subscription_status_get" => {
             #[allow(unused_mut)]
-            let mut b = client.subscription_status_get();
-            if let Some(v) = call.param("subscription_group_id") {
-                b = b
-                    .subscription_group_id(
-                        arg::<
-                            types::SubscriptionStatusGetSubscriptionGroupId,
-                        >("subscription_group_id", v)?,
-                    );
-            }
+            let mut b = client
+                .subscription_status_get(
+                    required_arg::<
+                        types::SubscriptionStatusGetSubscriptionGroupId,
+                    >("subscription_status_get", "subscription_group_id", call)?,
+                );
             if let Some(v) = call.param("external_id[]") {
                 b = b
                     .external_id(
@@ -1938,28 +1727,22 @@ pub async fn call(
         }
         "subscription_status_set" => {
             #[allow(unused_mut)]
-            let mut b = client.subscription_status_set();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SubscriptionStatusSetRequest,
-                        >("subscription_status_set", v)?,
-                    );
-            }
+            let mut b = client
+                .subscription_status_set(
+                    required_body::<
+                        types::SubscriptionStatusSetRequest,
+                    >("subscription_status_set", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "subscription_status_set_v2" => {
             #[allow(unused_mut)]
-            let mut b = client.subscription_status_set_v2();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::SubscriptionStatusSetV2Request,
-                        >("subscription_status_set_v2", v)?,
-                    );
-            }
+            let mut b = client
+                .subscription_status_set_v2(
+                    required_body::<
+                        types::SubscriptionStatusSetV2Request,
+                    >("subscription_status_set_v2", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "subscription_user_status" => {
@@ -1991,28 +1774,22 @@ pub async fn call(
         }
         "templates_email_create" => {
             #[allow(unused_mut)]
-            let mut b = client.templates_email_create();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::TemplatesEmailCreateRequest,
-                        >("templates_email_create", v)?,
-                    );
-            }
+            let mut b = client
+                .templates_email_create(
+                    required_body::<
+                        types::TemplatesEmailCreateRequest,
+                    >("templates_email_create", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "templates_email_info" => {
             #[allow(unused_mut)]
-            let mut b = client.templates_email_info();
-            if let Some(v) = call.param("email_template_id") {
-                b = b
-                    .email_template_id(
-                        arg::<
-                            types::TemplatesEmailInfoEmailTemplateId,
-                        >("email_template_id", v)?,
-                    );
-            }
+            let mut b = client
+                .templates_email_info(
+                    required_arg::<
+                        types::TemplatesEmailInfoEmailTemplateId,
+                    >("templates_email_info", "email_template_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "templates_email_list" => {
@@ -2044,199 +1821,157 @@ pub async fn call(
         }
         "templates_email_update" => {
             #[allow(unused_mut)]
-            let mut b = client.templates_email_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::TemplatesEmailUpdateRequest,
-                        >("templates_email_update", v)?,
-                    );
-            }
+            let mut b = client
+                .templates_email_update(
+                    required_body::<
+                        types::TemplatesEmailUpdateRequest,
+                    >("templates_email_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "transactional_campaign_send" => {
             #[allow(unused_mut)]
-            let mut b = client.transactional_campaign_send();
-            if let Some(v) = call.param("campaign_id") {
-                b = b
-                    .campaign_id(
-                        arg::<
-                            types::TransactionalCampaignSendCampaignId,
-                        >("campaign_id", v)?,
-                    );
-            }
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::TransactionalCampaignSendRequest,
-                        >("transactional_campaign_send", v)?,
-                    );
-            }
+            let mut b = client
+                .transactional_campaign_send(
+                    required_arg::<
+                        types::TransactionalCampaignSendCampaignId,
+                    >("transactional_campaign_send", "campaign_id", call)?,
+                    required_body::<
+                        types::TransactionalCampaignSendRequest,
+                    >("transactional_campaign_send", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_alias_new" => {
             #[allow(unused_mut)]
-            let mut b = client.users_alias_new();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::UsersAliasNewRequest>("users_alias_new", v)?,
-                    );
-            }
+            let mut b = client
+                .users_alias_new(
+                    required_body::<
+                        types::UsersAliasNewRequest,
+                    >("users_alias_new", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_alias_update" => {
             #[allow(unused_mut)]
-            let mut b = client.users_alias_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersAliasUpdateRequest,
-                        >("users_alias_update", v)?,
-                    );
-            }
+            let mut b = client
+                .users_alias_update(
+                    required_body::<
+                        types::UsersAliasUpdateRequest,
+                    >("users_alias_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_delete" => {
             #[allow(unused_mut)]
-            let mut b = client.users_delete();
-            if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersDeleteRequest>("users_delete", v)?);
-            }
+            let mut b = client
+                .users_delete(
+                    required_body::<types::UsersDeleteRequest>("users_delete", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_export_global_control_group" => {
             #[allow(unused_mut)]
-            let mut b = client.users_export_global_control_group();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersExportGlobalControlGroupRequest,
-                        >("users_export_global_control_group", v)?,
-                    );
-            }
+            let mut b = client
+                .users_export_global_control_group(
+                    required_body::<
+                        types::UsersExportGlobalControlGroupRequest,
+                    >("users_export_global_control_group", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_export_ids" => {
             #[allow(unused_mut)]
-            let mut b = client.users_export_ids();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersExportIdsRequest,
-                        >("users_export_ids", v)?,
-                    );
-            }
+            let mut b = client
+                .users_export_ids(
+                    required_body::<
+                        types::UsersExportIdsRequest,
+                    >("users_export_ids", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_export_segment" => {
             #[allow(unused_mut)]
-            let mut b = client.users_export_segment();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersExportSegmentRequest,
-                        >("users_export_segment", v)?,
-                    );
-            }
+            let mut b = client
+                .users_export_segment(
+                    required_body::<
+                        types::UsersExportSegmentRequest,
+                    >("users_export_segment", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_external_ids_remove" => {
             #[allow(unused_mut)]
-            let mut b = client.users_external_ids_remove();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersExternalIdsRemoveRequest,
-                        >("users_external_ids_remove", v)?,
-                    );
-            }
+            let mut b = client
+                .users_external_ids_remove(
+                    required_body::<
+                        types::UsersExternalIdsRemoveRequest,
+                    >("users_external_ids_remove", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_external_ids_rename" => {
             #[allow(unused_mut)]
-            let mut b = client.users_external_ids_rename();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersExternalIdsRenameRequest,
-                        >("users_external_ids_rename", v)?,
-                    );
-            }
+            let mut b = client
+                .users_external_ids_rename(
+                    required_body::<
+                        types::UsersExternalIdsRenameRequest,
+                    >("users_external_ids_rename", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_identify" => {
             #[allow(unused_mut)]
-            let mut b = client.users_identify();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<types::UsersIdentifyRequest>("users_identify", v)?,
-                    );
-            }
+            let mut b = client
+                .users_identify(
+                    required_body::<types::UsersIdentifyRequest>("users_identify", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_merge" => {
             #[allow(unused_mut)]
-            let mut b = client.users_merge();
-            if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersMergeRequest>("users_merge", v)?);
-            }
+            let mut b = client
+                .users_merge(
+                    required_body::<types::UsersMergeRequest>("users_merge", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_track" => {
             #[allow(unused_mut)]
-            let mut b = client.users_track();
-            if let Some(v) = call.body.as_ref() {
-                b = b.body(typed_body::<types::UsersTrackRequest>("users_track", v)?);
-            }
+            let mut b = client
+                .users_track(
+                    required_body::<types::UsersTrackRequest>("users_track", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_track_bulk" => {
             #[allow(unused_mut)]
-            let mut b = client.users_track_bulk();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersTrackBulkRequest,
-                        >("users_track_bulk", v)?,
-                    );
-            }
+            let mut b = client
+                .users_track_bulk(
+                    required_body::<
+                        types::UsersTrackBulkRequest,
+                    >("users_track_bulk", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "users_track_sync" => {
             #[allow(unused_mut)]
-            let mut b = client.users_track_sync();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::UsersTrackSyncRequest,
-                        >("users_track_sync", v)?,
-                    );
-            }
+            let mut b = client
+                .users_track_sync(
+                    required_body::<
+                        types::UsersTrackSyncRequest,
+                    >("users_track_sync", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "webhook_template_translations_get" => {
             #[allow(unused_mut)]
-            let mut b = client.webhook_template_translations_get();
-            if let Some(v) = call.param("template_id") {
-                b = b
-                    .template_id(
-                        arg::<
-                            types::WebhookTemplateTranslationsGetTemplateId,
-                        >("template_id", v)?,
-                    );
-            }
+            let mut b = client
+                .webhook_template_translations_get(
+                    required_arg::<
+                        types::WebhookTemplateTranslationsGetTemplateId,
+                    >("webhook_template_translations_get", "template_id", call)?,
+                );
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -2244,28 +1979,22 @@ pub async fn call(
         }
         "webhook_template_translations_source" => {
             #[allow(unused_mut)]
-            let mut b = client.webhook_template_translations_source();
-            if let Some(v) = call.param("template_id") {
-                b = b
-                    .template_id(
-                        arg::<
-                            types::WebhookTemplateTranslationsSourceTemplateId,
-                        >("template_id", v)?,
-                    );
-            }
+            let mut b = client
+                .webhook_template_translations_source(
+                    required_arg::<
+                        types::WebhookTemplateTranslationsSourceTemplateId,
+                    >("webhook_template_translations_source", "template_id", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         "webhook_template_translations_update" => {
             #[allow(unused_mut)]
-            let mut b = client.webhook_template_translations_update();
-            if let Some(v) = call.body.as_ref() {
-                b = b
-                    .body(
-                        typed_body::<
-                            types::WebhookTemplateTranslationUpdateRequest,
-                        >("webhook_template_translations_update", v)?,
-                    );
-            }
+            let mut b = client
+                .webhook_template_translations_update(
+                    required_body::<
+                        types::WebhookTemplateTranslationUpdateRequest,
+                    >("webhook_template_translations_update", call)?,
+                );
             reply_json(Box::pin(b.send()).await)
         }
         other => Err(CallError::UnknownOperation(other.to_string())),
@@ -2605,11 +2334,11 @@ pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallE
     }
 }
 /// Every item of list operation `operation`, page after page, as JSON.
-pub fn stream<'a>(
-    client: &'a Client,
+pub fn stream(
+    client: &Client,
     operation: &str,
     call: &Call,
-) -> Result<JsonItems<'a>, CallError> {
+) -> Result<JsonItems<'static>, CallError> {
     match operation {
         "campaigns_list" => {
             #[allow(unused_mut)]
@@ -2663,10 +2392,12 @@ pub fn stream<'a>(
         }
         "catalog_items_list" => {
             #[allow(unused_mut)]
-            let mut b = client.catalog_items_list();
-            if let Some(v) = call.param("catalog_name") {
-                b = b.catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-            }
+            let mut b = client
+                .catalog_items_list(
+                    required_arg::<
+                        types::CatalogName,
+                    >("catalog_items_list", "catalog_name", call)?,
+                );
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
@@ -2682,15 +2413,12 @@ pub fn stream<'a>(
         }
         "cdi_job_sync_status_list" => {
             #[allow(unused_mut)]
-            let mut b = client.cdi_job_sync_status_list();
-            if let Some(v) = call.param("integration_id") {
-                b = b
-                    .integration_id(
-                        arg::<
-                            types::CdiJobSyncStatusListIntegrationId,
-                        >("integration_id", v)?,
-                    );
-            }
+            let mut b = client
+                .cdi_job_sync_status_list(
+                    required_arg::<
+                        types::CdiJobSyncStatusListIntegrationId,
+                    >("cdi_job_sync_status_list", "integration_id", call)?,
+                );
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
             }
@@ -2741,17 +2469,16 @@ pub fn stream<'a>(
         }
         "email_hard_bounces_list" => {
             #[allow(unused_mut)]
-            let mut b = client.email_hard_bounces_list();
+            let mut b = client
+                .email_hard_bounces_list(
+                    required_arg::<
+                        braze_sdk::chrono::naive::NaiveDate,
+                    >("email_hard_bounces_list", "end_date", call)?,
+                );
             if let Some(v) = call.param("start_date") {
                 b = b
                     .start_date(
                         arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
-                    );
-            }
-            if let Some(v) = call.param("end_date") {
-                b = b
-                    .end_date(
-                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
                     );
             }
             if let Some(v) = call.param("limit") {
@@ -2767,17 +2494,16 @@ pub fn stream<'a>(
         }
         "email_unsubscribes_list" => {
             #[allow(unused_mut)]
-            let mut b = client.email_unsubscribes_list();
+            let mut b = client
+                .email_unsubscribes_list(
+                    required_arg::<
+                        braze_sdk::chrono::naive::NaiveDate,
+                    >("email_unsubscribes_list", "end_date", call)?,
+                );
             if let Some(v) = call.param("start_date") {
                 b = b
                     .start_date(
                         arg::<braze_sdk::chrono::naive::NaiveDate>("start_date", v)?,
-                    );
-            }
-            if let Some(v) = call.param("end_date") {
-                b = b
-                    .end_date(
-                        arg::<braze_sdk::chrono::naive::NaiveDate>("end_date", v)?,
                     );
             }
             if let Some(v) = call.param("limit") {
@@ -2955,12 +2681,13 @@ pub fn bulk<'a>(
                 "catalog_items_create",
                 move |piece: types::CatalogItemsCreateRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.catalog_items_create();
-                    if let Some(v) = call.param("catalog_name") {
-                        b = b
-                            .catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-                    }
-                    b = b.body(piece);
+                    let mut b = client
+                        .catalog_items_create(
+                            required_arg::<
+                                types::CatalogName,
+                            >("catalog_items_create", "catalog_name", call)?,
+                            piece,
+                        );
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -2976,12 +2703,13 @@ pub fn bulk<'a>(
                 "catalog_items_delete",
                 move |piece: types::CatalogItemsDeleteRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.catalog_items_delete();
-                    if let Some(v) = call.param("catalog_name") {
-                        b = b
-                            .catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-                    }
-                    b = b.body(piece);
+                    let mut b = client
+                        .catalog_items_delete(
+                            required_arg::<
+                                types::CatalogName,
+                            >("catalog_items_delete", "catalog_name", call)?,
+                            piece,
+                        );
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -2997,12 +2725,13 @@ pub fn bulk<'a>(
                 "catalog_items_replace",
                 move |piece: types::CatalogItemsReplaceRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.catalog_items_replace();
-                    if let Some(v) = call.param("catalog_name") {
-                        b = b
-                            .catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-                    }
-                    b = b.body(piece);
+                    let mut b = client
+                        .catalog_items_replace(
+                            required_arg::<
+                                types::CatalogName,
+                            >("catalog_items_replace", "catalog_name", call)?,
+                            piece,
+                        );
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3018,12 +2747,13 @@ pub fn bulk<'a>(
                 "catalog_items_update",
                 move |piece: types::CatalogItemsUpdateRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.catalog_items_update();
-                    if let Some(v) = call.param("catalog_name") {
-                        b = b
-                            .catalog_name(arg::<types::CatalogName>("catalog_name", v)?);
-                    }
-                    b = b.body(piece);
+                    let mut b = client
+                        .catalog_items_update(
+                            required_arg::<
+                                types::CatalogName,
+                            >("catalog_items_update", "catalog_name", call)?,
+                            piece,
+                        );
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3039,8 +2769,7 @@ pub fn bulk<'a>(
                 "sms_invalid_phone_numbers_remove",
                 move |piece: types::SmsInvalidPhoneNumbersRemoveRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.sms_invalid_phone_numbers_remove();
-                    b = b.body(piece);
+                    let mut b = client.sms_invalid_phone_numbers_remove(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3056,8 +2785,7 @@ pub fn bulk<'a>(
                 "subscription_status_set",
                 move |piece: types::SubscriptionStatusSetRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.subscription_status_set();
-                    b = b.body(piece);
+                    let mut b = client.subscription_status_set(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3073,8 +2801,7 @@ pub fn bulk<'a>(
                 "users_alias_new",
                 move |piece: types::UsersAliasNewRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_alias_new();
-                    b = b.body(piece);
+                    let mut b = client.users_alias_new(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3090,8 +2817,7 @@ pub fn bulk<'a>(
                 "users_alias_update",
                 move |piece: types::UsersAliasUpdateRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_alias_update();
-                    b = b.body(piece);
+                    let mut b = client.users_alias_update(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3107,8 +2833,7 @@ pub fn bulk<'a>(
                 "users_delete",
                 move |piece: types::UsersDeleteRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_delete();
-                    b = b.body(piece);
+                    let mut b = client.users_delete(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3124,8 +2849,7 @@ pub fn bulk<'a>(
                 "users_external_ids_remove",
                 move |piece: types::UsersExternalIdsRemoveRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_external_ids_remove();
-                    b = b.body(piece);
+                    let mut b = client.users_external_ids_remove(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3141,8 +2865,7 @@ pub fn bulk<'a>(
                 "users_external_ids_rename",
                 move |piece: types::UsersExternalIdsRenameRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_external_ids_rename();
-                    b = b.body(piece);
+                    let mut b = client.users_external_ids_rename(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3158,8 +2881,7 @@ pub fn bulk<'a>(
                 "users_identify",
                 move |piece: types::UsersIdentifyRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_identify();
-                    b = b.body(piece);
+                    let mut b = client.users_identify(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3175,8 +2897,7 @@ pub fn bulk<'a>(
                 "users_merge",
                 move |piece: types::UsersMergeRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_merge();
-                    b = b.body(piece);
+                    let mut b = client.users_merge(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });
@@ -3192,8 +2913,7 @@ pub fn bulk<'a>(
                 "users_track",
                 move |piece: types::UsersTrackRequest| {
                     #[allow(unused_mut)]
-                    let mut b = client.users_track();
-                    b = b.body(piece);
+                    let mut b = client.users_track(piece);
                     let sent: PieceFuture<'_> = Box::pin(async move {
                         reply_piece(b.send().await)
                     });

@@ -244,6 +244,44 @@ struct Lowerer {
     nullable_components: BTreeSet<String>,
 }
 
+/// `x-braze-null-is-absent: true` on an object: for its values (properties,
+/// items, map values), `null` means the same as leaving the key out: Braze
+/// sends `null` for figures it has none of (a channel or variant that did
+/// not run), and takes `null` for an unset send option. The published
+/// document marks those values `nullable` for other toolchains; the SDK
+/// keeps them `Option<T>` (serde reads `null` as `None`, and leaving a key
+/// out says the same) rather than `Option<Nullable<T>>`, since no caller
+/// needs to tell the two apart. The key is removed from progenitor's copy;
+/// each value it covers is tagged for [`Lowerer::wrap_property`], which
+/// also leaves a `$ref` to a nullable component unwrapped.
+fn null_is_absent(map: &mut Map<String, Value>) {
+    if map.remove(NULL_IS_ABSENT).and_then(|v| v.as_bool()) != Some(true) {
+        return;
+    }
+    for (key, value) in map.iter_mut() {
+        let subs: Vec<&mut Value> = match (key.as_str(), value) {
+            ("properties", Value::Object(props)) => props.values_mut().collect(),
+            ("items" | "additionalProperties", sub) => vec![sub],
+            _ => continue,
+        };
+        for sub in subs {
+            tag_null_is_absent(sub);
+        }
+    }
+}
+
+fn tag_null_is_absent(sub: &mut Value) {
+    strip_null(sub);
+    if let Some(m) = sub.as_object_mut() {
+        m.insert(NULL_IS_ABSENT_TAG.into(), Value::Bool(true));
+    }
+}
+
+/// The extension key of [`null_is_absent`].
+const NULL_IS_ABSENT: &str = "x-braze-null-is-absent";
+/// The tag it leaves on each value it covers, read by `wrap_property`.
+const NULL_IS_ABSENT_TAG: &str = "x-lowering-null-is-absent";
+
 /// Removes `nullable` and a `null` enum value: the wrapper carries the null.
 fn strip_null(s: &mut Value) {
     if let Some(m) = s.as_object_mut() {
@@ -259,6 +297,7 @@ impl Lowerer {
     /// whether a response can carry it.
     fn schema(&mut self, s: &mut Value, name: &str, open: bool) {
         let Some(map) = s.as_object_mut() else { return };
+        null_is_absent(map);
         if open {
             // What Braze sends is never refused: limits are for requests.
             // `minimum: 0` on an integer stays: typify reads it as "unsigned",
@@ -333,11 +372,16 @@ impl Lowerer {
 
     /// Wraps a property schema in `Open` and/or `Nullable` where needed.
     fn wrap_property(&mut self, ps: &mut Value, name: &str, required: bool, open: bool) {
-        let ref_nullable = ps
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            .is_some_and(|n| self.nullable_components.contains(n));
+        let null_is_absent = ps
+            .as_object_mut()
+            .and_then(|m| m.remove(NULL_IS_ABSENT_TAG))
+            .is_some();
+        let ref_nullable = !null_is_absent
+            && ps
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .is_some_and(|n| self.nullable_components.contains(n));
         let nullable = ref_nullable || ps.get("nullable").and_then(Value::as_bool).unwrap_or(false);
         let make_open = open && self.is_enum(ps);
         let make_nullable = nullable && !required;
@@ -544,6 +588,48 @@ mod tests {
         assert_eq!(
             components_to_split(&doc).into_iter().collect::<Vec<_>>(),
             ["Field"]
+        );
+    }
+
+    #[test]
+    fn null_is_absent_keeps_plain_options() {
+        let doc = json!({
+            "paths": {},
+            "components": {"schemas": {"Stats": {
+                "type": "object",
+                "x-braze-null-is-absent": true,
+                "properties": {"sent": {"type": "integer", "nullable": true}},
+                "additionalProperties": {"type": "array", "nullable": true, "items": {"type": "integer"}}
+            }}}
+        });
+        let l = lower(&doc);
+        let stats = &l["components"]["schemas"]["Stats"];
+        assert!(stats.get("x-braze-null-is-absent").is_none());
+        assert_eq!(stats["properties"]["sent"], json!({"type": "integer"}));
+        assert_eq!(
+            stats["additionalProperties"],
+            json!({"type": "array", "items": {"type": "integer"}})
+        );
+        // A `$ref` to a nullable component stays a plain reference too.
+        let doc = json!({
+            "paths": {},
+            "components": {"schemas": {
+                "State": {"type": "string", "nullable": true, "enum": ["a", null]},
+                "Body": {"type": "object", "x-braze-null-is-absent": true,
+                         "properties": {"s": {"$ref": "#/components/schemas/State"}}},
+                "Other": {"type": "object", "properties": {"s": {"$ref": "#/components/schemas/State"}}}
+            }}
+        });
+        let l = lower(&doc);
+        let schemas = &l["components"]["schemas"];
+        assert_eq!(
+            schemas["Body"]["properties"]["s"],
+            json!({"$ref": "#/components/schemas/State"})
+        );
+        assert!(
+            schemas["Other"]["properties"]["s"]
+                .get("x-rust-type")
+                .is_some()
         );
     }
 

@@ -18895,7 +18895,10 @@ pub struct ExportedUser {
     pub custom_attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub custom_events: ::std::vec::Vec<ExportedUserEventSummary>,
     pub devices: ::std::vec::Vec<ExportedUserDevice>,
-    ///Date of birth, `YYYY-MM-DD`.
+    /// Date of birth. Recorded exports send it as a full date-time at
+    /// midnight UTC (`1990-04-17T00:00:00.000Z`); the pages show a bare
+    /// `YYYY-MM-DD`. Read the date part; no `format` is declared, so either
+    /// form is accepted.
     pub dob: ::std::option::Option<::std::string::String>,
     pub email: ::std::option::Option<::std::string::String>,
     pub email_subscribe: ::std::option::Option<
@@ -24013,11 +24016,12 @@ pub struct MessagesSendRequest {
     pub broadcast: ::std::option::Option<bool>,
     /// An API campaign to attribute the send to; needed for sends,
     /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     pub campaign_id: ::std::option::Option<::std::string::String>,
     ///External IDs of the users to message.
     pub external_user_ids: ::std::vec::Vec<ExternalId>,
     pub messages: ::std::option::Option<Messages>,
-    ///Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
+    ///Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     pub override_frequency_capping: ::std::option::Option<bool>,
     pub recipient_subscription_state: ::std::option::Option<RecipientSubscriptionState>,
     /// A segment to send to. Combined with explicit users, only those
@@ -26632,7 +26636,7 @@ for PushExtra {
 /// Which users may receive the message: only opted-in users
 /// (`opted_in`), subscribed or opted-in users (`subscribed`, the
 /// default), or everyone including unsubscribed users (`all`, meant for
-/// transactional email).
+/// transactional email). `null` means the default.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum RecipientSubscriptionState {
     OptedIn,

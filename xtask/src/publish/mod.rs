@@ -14,6 +14,7 @@ mod contract;
 mod docs;
 mod lint;
 mod mock;
+mod real_answers;
 
 pub const SPEC_JSON: &str = "spec/dist/braze.json";
 pub const SPEC_YAML: &str = "spec/dist/braze.yaml";
@@ -31,6 +32,10 @@ pub enum Gate {
     PythonMock,
     /// openapi-generator `python`: generate and import.
     GeneratorPython,
+    /// Spec examples and recorded Braze answers (tests/real_answers/), other
+    /// 2xx statuses and unknown enum values, decoded by both Python clients
+    /// (runs python-client and generator-python first).
+    RealAnswers,
     /// openapi-generator `typescript-fetch`: generate, tsc --strict, npm pack.
     GeneratorTypescript,
     /// Every operation through braze-sdk against a Prism mock of the spec.
@@ -40,12 +45,13 @@ pub enum Gate {
 }
 
 impl Gate {
-    const ALL: [Gate; 8] = [
+    const ALL: [Gate; 9] = [
         Gate::Spectral,
         Gate::Redocly,
         Gate::PythonClient,
         Gate::PythonMock,
         Gate::GeneratorPython,
+        Gate::RealAnswers,
         Gate::GeneratorTypescript,
         Gate::Contract,
         Gate::Docs,
@@ -58,6 +64,7 @@ impl Gate {
             Gate::PythonClient => "python-client",
             Gate::PythonMock => "python-mock",
             Gate::GeneratorPython => "generator-python",
+            Gate::RealAnswers => "real-answers",
             Gate::GeneratorTypescript => "generator-typescript",
             Gate::Contract => "contract",
             Gate::Docs => "docs",
@@ -118,7 +125,15 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
     let gates: Vec<Gate> = if only.is_empty() {
         Gate::ALL.to_vec()
     } else {
-        Gate::ALL.into_iter().filter(|g| only.contains(g)).collect()
+        // real-answers decodes with the clients the two Python gates make.
+        let needs_clients = only.contains(&Gate::RealAnswers);
+        Gate::ALL
+            .into_iter()
+            .filter(|g| {
+                only.contains(g)
+                    || (needs_clients && matches!(g, Gate::PythonClient | Gate::GeneratorPython))
+            })
+            .collect()
     };
     let install = crate::process::run(
         Command::new(root.join("tools/install")).current_dir(root),
@@ -147,6 +162,7 @@ pub fn run(root: &Path, only: &[Gate]) -> ExitCode {
             Gate::PythonClient => clients::python_client(&tools),
             Gate::PythonMock => mock::python(&tools),
             Gate::GeneratorPython => clients::generator_python(&tools),
+            Gate::RealAnswers => real_answers::run(&tools),
             Gate::GeneratorTypescript => clients::generator_typescript(&tools),
             Gate::Contract => contract::run(&tools),
             Gate::Docs => docs::run(&tools),
