@@ -276,7 +276,15 @@ fn gate_items(items: &mut [Item], plan: &Plan) -> usize {
             Item::Macro(_) => 0,
             other => {
                 let own = own_name(other);
-                let cfg = match own.as_deref().and_then(|n| plan.types.get(n)) {
+                // `XRequired` (the named required fields of `X`, see
+                // `postprocess::setters`) goes with `X`.
+                let planned = own.as_deref().and_then(|n| {
+                    plan.types.get(n).or_else(|| {
+                        n.strip_suffix("Required")
+                            .and_then(|base| plan.types.get(base))
+                    })
+                });
+                let cfg = match planned {
                     Some(set) => Some(any(set)),
                     None => cfg_for(other, plan, own.as_deref()),
                 };

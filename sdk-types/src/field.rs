@@ -12,6 +12,22 @@
 //! | `Option<T>` | all of the above, wrapped in `Some`; an `Option<T>` as is (`None` clears the field) |
 //! | `Option<Nullable<T>>` | all of the above, wrapped in `Some(Nullable::Value(..))`; `Nullable::Null` sends an explicit `null` (unsets the attribute in Braze) |
 //!
+//! | a "one string or a list" type (`StringOrStringList50`) | `&str`, `String`, `Vec<String>`, `Vec<&str>`, `&[&str]` |
+//! | a free-form object (`EventProperties`, `TriggerProperties`, ...) | a `serde_json::Map<String, Value>` |
+//!
+//! A constrained value (a length, pattern or range limit) is not converted
+//! implicitly; the compiler's message says to build it with `try_from`:
+//!
+//! ```compile_fail,E0277
+//! use braze_sdk_types::types;
+//! let now = braze_sdk_types::chrono::Utc::now();
+//! let currency = types::UserPurchaseCurrency::try_from("EUR").unwrap();
+//! // error: `UserPurchaseProductId` has limits (a length or a pattern): a
+//! // plain string does not convert into it
+//! // = note: `UserPurchaseProductId::try_from("..")` checks the limits
+//! let purchase = types::UserPurchase::new(currency, 9.99, "sku-1", now);
+//! ```
+//!
 //! A trait of the SDK's own rather than `Into`: the standard library cannot
 //! turn a `&str` into an `Option<ExternalId>`, and the orphan rule forbids
 //! this crate from teaching it. Conversions that can fail (ids with a
@@ -22,16 +38,39 @@ use crate::Nullable;
 
 /// A value a setter of a request type accepts for a field of type `F`.
 /// See the [module documentation](self) for what converts into what.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be given for a field of type `{F}`",
+    label = "not accepted by this setter",
+    note = "a field with a length, pattern or range limit takes its own type, built with `TryFrom`: e.g. `types::UserPurchaseProductId::try_from(\"sku-1\")?` (the error converts into braze_sdk::Error with `?`)",
+    note = "see braze_sdk::IntoField for what each field type accepts"
+)]
 pub trait IntoField<F> {
     /// Converts into the field's type.
     fn into_field(self) -> F;
 }
 
-/// A generated newtype that holds any string: `ExternalId`, `BrazeId`, ...
+/// A generated type that holds any string: `ExternalId`, `BrazeId`, ...,
+/// and the "one string or a list" types (`StringOrStringList50`).
 /// Setters of fields of such a type also take `&str` and `String`.
 /// Implemented by the generated code only; constrained ids (a length or
 /// pattern limit) are not `StringNewtype`s, since their conversion can fail.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has limits (a length or a pattern): a plain string does not convert into it",
+    label = "build this value with `{Self}::try_from(..)?`",
+    note = "`{Self}::try_from(\"..\")` checks the limits; its error converts into braze_sdk::Error with `?`"
+)]
 pub trait StringNewtype: From<String> {}
+
+/// A generated "one string or a list of strings" type
+/// (`StringOrStringList50`, `EmailAddressOrList50`): its setters also take
+/// a `Vec` of `String` or `&str`.
+pub trait StringList: From<Vec<String>> {}
+
+/// A generated newtype over a free-form JSON object (`EventProperties`,
+/// `TriggerProperties`, ...): its setters also take a
+/// `serde_json::Map<String, Value>` (`json!({..}).as_object()` or a map
+/// built by hand).
+pub trait MapNewtype: From<serde_json::Map<String, serde_json::Value>> {}
 
 impl<T> IntoField<T> for T {
     fn into_field(self) -> T {
@@ -104,6 +143,41 @@ string_newtypes! {
     String => std::convert::identity;
 }
 
+macro_rules! string_lists {
+    ($($source:ty => $convert:expr;)*) => {$(
+        impl<N: StringList> IntoField<N> for $source {
+            fn into_field(self) -> N {
+                N::from(self.into_iter().map($convert).collect())
+            }
+        }
+        impl<N: StringList> IntoField<Option<N>> for $source {
+            fn into_field(self) -> Option<N> {
+                Some(N::from(self.into_iter().map($convert).collect()))
+            }
+        }
+    )*};
+}
+
+string_lists! {
+    Vec<String> => std::convert::identity;
+    Vec<&str> => str::to_owned;
+    &[&str] => |s: &&str| s.to_string();
+}
+
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+impl<N: MapNewtype> IntoField<N> for JsonMap {
+    fn into_field(self) -> N {
+        N::from(self)
+    }
+}
+
+impl<N: MapNewtype> IntoField<Option<N>> for JsonMap {
+    fn into_field(self) -> Option<N> {
+        Some(N::from(self))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +214,70 @@ mod tests {
             Some(Nullable::Value(1.5))
         );
         assert_eq!(set::<Option<Nullable<bool>>>(None), None);
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    impl From<String> for OneOrMany {
+        fn from(s: String) -> Self {
+            OneOrMany::One(s)
+        }
+    }
+    impl From<Vec<String>> for OneOrMany {
+        fn from(v: Vec<String>) -> Self {
+            OneOrMany::Many(v)
+        }
+    }
+    impl StringNewtype for OneOrMany {}
+    impl StringList for OneOrMany {}
+
+    #[derive(Debug, PartialEq)]
+    struct Props(JsonMap);
+    impl From<JsonMap> for Props {
+        fn from(m: JsonMap) -> Self {
+            Props(m)
+        }
+    }
+    impl MapNewtype for Props {}
+
+    #[test]
+    fn one_string_or_a_list_takes_either() {
+        assert_eq!(
+            set::<Option<OneOrMany>>("user-1"),
+            Some(OneOrMany::One("user-1".into()))
+        );
+        assert_eq!(
+            set::<Option<OneOrMany>>("user-1".to_string()),
+            Some(OneOrMany::One("user-1".into()))
+        );
+        assert_eq!(
+            set::<Option<OneOrMany>>(vec!["a", "b"]),
+            Some(OneOrMany::Many(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(
+            set::<OneOrMany>(vec!["a".to_string()]),
+            OneOrMany::Many(vec!["a".into()])
+        );
+        assert_eq!(
+            set::<Option<OneOrMany>>(&["a", "b"][..]),
+            Some(OneOrMany::Many(vec!["a".into(), "b".into()]))
+        );
+        // A plain Vec<String> field is still a Vec<String>.
+        assert_eq!(
+            set::<Option<Vec<String>>>(vec!["a".to_string()]),
+            Some(vec!["a".into()])
+        );
+    }
+
+    #[test]
+    fn a_json_object_converts_into_a_map_newtype() {
+        let object = serde_json::json!({"source": "web", "n": 2});
+        let map = object.as_object().cloned().unwrap();
+        assert_eq!(set::<Option<Props>>(map.clone()), Some(Props(map.clone())));
+        assert_eq!(set::<Props>(map.clone()), Props(map));
     }
 
     #[test]

@@ -41,7 +41,7 @@ mod open;
 mod secret;
 pub mod timestamp;
 
-pub use field::{IntoField, StringNewtype};
+pub use field::{IntoField, MapNewtype, StringList, StringNewtype};
 pub use nullable::Nullable;
 pub use open::Open;
 pub use secret::Secret;

@@ -1,36 +1,60 @@
 //! Sends a push message right away to a connected audience: users whose
 //! custom attribute `loyalty_tier` is `gold` and who opted in to push
-//! (`/messages/send`). The body is written as on Braze's page and decoded
-//! into the typed request, so a misspelt key is an error before anything
-//! is sent.
+//! (`/messages/send`). The audience and the messages are built with the
+//! typed constructors: `ConnectedAudience::and(..)`,
+//! `ConnectedAudience::custom_attribute(..)`, ... name the shapes Braze's
+//! page writes as `{"AND": [..]}`, `{"custom_attribute": {..}}`.
 //!
 //! ```sh
 //! cargo run -p braze-sdk --example connected_audience
 //! BRAZE_INSTANCE=US-03 BRAZE_API_KEY=... cargo run -p braze-sdk --example connected_audience
 //! ```
 
-use braze_sdk::serde_json::{self, json};
-use braze_sdk::{Client, types};
+use braze_sdk::Client;
+use braze_sdk::serde_json;
+use braze_sdk::types::{
+    self, ConnectedAudience, ConnectedAudienceComparison,
+    ConnectedAudienceCustomAttributeCondition, ConnectedAudienceSubscriptionCondition,
+    ConnectedAudienceSubscriptionConditionComparison, ConnectedAudienceSubscriptionConditionValue,
+};
+
+/// Gold-tier users who opted in to push.
+fn audience() -> ConnectedAudience {
+    ConnectedAudience::and(vec![
+        ConnectedAudience::custom_attribute(
+            ConnectedAudienceCustomAttributeCondition::new(
+                ConnectedAudienceComparison::Equals,
+                "loyalty_tier",
+            )
+            .value("gold"),
+        ),
+        ConnectedAudience::push_subscription_status(ConnectedAudienceSubscriptionCondition::new(
+            ConnectedAudienceSubscriptionConditionComparison::Is,
+            ConnectedAudienceSubscriptionConditionValue::OptedIn,
+        )),
+    ])
+}
+
+/// The same text for iOS (an alert with a title) and Android.
+fn messages() -> types::Messages {
+    let alert = types::ApplePushAlertObject::default()
+        .title("Gold weekend")
+        .body("Double points until Sunday.");
+    types::Messages::default()
+        .apple_push(types::ApplePushObject::default().alert(alert))
+        .android_push(
+            types::AndroidPushObject::default()
+                .title("Gold weekend")
+                .alert("Double points until Sunday."),
+        )
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let body: types::MessagesSendRequest = serde_json::from_value(json!({
-        "broadcast": true,
-        "audience": {
-            "AND": [
-                {"custom_attribute": {
-                    "custom_attribute_name": "loyalty_tier",
-                    "comparison": "equals",
-                    "value": "gold"
-                }},
-                {"push_subscription_status": {"comparison": "is", "value": "opted_in"}}
-            ]
-        },
-        "messages": {
-            "apple_push": {"alert": {"title": "Gold weekend", "body": "Double points until Sunday."}},
-            "android_push": {"title": "Gold weekend", "alert": "Double points until Sunday."}
-        }
-    }))?;
+    let body = types::MessagesSendRequest::default()
+        .broadcast(true)
+        .audience(audience())
+        .messages(messages());
     let (Ok(instance), Ok(key)) = (
         std::env::var("BRAZE_INSTANCE"),
         std::env::var("BRAZE_API_KEY"),

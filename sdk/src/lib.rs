@@ -50,7 +50,8 @@ pub use client_builder::{
 // The spec's types and their building blocks live in braze-sdk-types (see
 // its Cargo.toml for why); they are used from here by these paths.
 pub use braze_sdk_types::{
-    IntoField, Nullable, Open, Secret, StringNewtype, field, timestamp, types,
+    IntoField, MapNewtype, Nullable, Open, Secret, StringList, StringNewtype, field, timestamp,
+    types,
 };
 #[doc(hidden)]
 pub use braze_sdk_types::{lean_de, lean_ser};

@@ -94,6 +94,7 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
             methods += 1;
         }
     }
+    client_doc(file)?;
     if methods != required.len() {
         return Err(format!(
             "{} operation builders, but {methods} `Client` methods return one",
@@ -452,4 +453,71 @@ fn fix_usage_doc(attrs: &mut [syn::Attribute], op: &str, inputs: &[Required]) {
         }
         nv.value = syn::parse_quote!(#text);
     }
+}
+
+/// What `Client`'s rustdoc says (progenitor puts the spec's
+/// `info.description` there, which is about the document, not the client).
+const CLIENT_DOC: &str = r#"The Braze REST API client: one method per operation, named after its
+`operationId` (`users_track`, `campaigns_list`, ...).
+
+A method takes the operation's required inputs (path and query parameters,
+then the body) and returns a builder: optional parameters are its setters,
+`send()` makes the call. List operations also have `stream()` and
+`collect_all()`, which follow the pages. `send()` returns a
+[`ResponseValue`] (the decoded body, with the status and headers) or an
+[`Error`] saying what failed and keeping the response.
+
+Build one with [`Client::builder`]. Cloning is cheap: clones share the
+connections, the rate-limit buckets and the settings; `with_deadline`,
+`with_attempt_timeout` and `with_retry_policy` return such a clone with one
+setting changed, for one call or a few.
+
+```no_run
+use std::time::Duration;
+use braze_sdk::{Client, Instance, types};
+
+# async fn run() -> Result<(), Box<dyn std::error::Error>> {
+let client = Client::builder(Instance::Us03, std::env::var("BRAZE_API_KEY")?).build()?;
+
+// Required inputs are arguments, optional ones setters.
+let ada = types::UserAttributes::default().external_id("user-1").first_name("Ada");
+let body = types::UsersTrackRequest::default().attributes(vec![ada]);
+let tracked = client.users_track(body).send().await?;
+println!("{}", tracked.message);
+
+// Every page of a list.
+let campaigns = client.campaigns_list().include_archived(false).collect_all().await?;
+println!("{} campaigns", campaigns.len());
+
+// One call with a shorter deadline.
+client
+    .with_deadline(Duration::from_secs(5))
+    .catalogs_delete("old-catalog")
+    .send()
+    .await?;
+# Ok(()) }
+```"#;
+
+/// Replaces the doc attributes of `pub struct Client` by [`CLIENT_DOC`].
+fn client_doc(file: &mut syn::File) -> Result<(), String> {
+    let client = file
+        .items
+        .iter_mut()
+        .find_map(|i| match i {
+            Item::Struct(s) if s.ident == "Client" => Some(s),
+            _ => None,
+        })
+        .ok_or("no `pub struct Client`")?;
+    client.attrs.retain(|a| !a.path().is_ident("doc"));
+    let lines = CLIENT_DOC.lines().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote!(#[doc = #l])
+    });
+    let attrs: Vec<syn::Attribute> = lines.map(|t| syn::parse_quote!(#t)).collect();
+    client.attrs.splice(0..0, attrs);
+    Ok(())
 }

@@ -66,7 +66,20 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
     let types = super::module_items_mut(&mut file.items, "types").ok_or("no `types` module")?;
     let reachable = reachable(types, roots);
     let string_newtypes = string_newtypes(types);
+    let map_newtypes = from_one(
+        types,
+        &quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>).to_string(),
+    );
+    let type_docs = type_docs(types);
     let with_from = implementors_of(types, "From");
+    let existing: BTreeSet<String> = types
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut defaults = BTreeSet::new();
     let mut added: Vec<Item> = Vec::new();
     let mut count = 0;
@@ -87,7 +100,15 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
                         "`{name}.from`: a setter named `from` would shadow `{name}::from` of its `From` impl"
                     ));
                 }
-                let (imp, default) = setters(s)?;
+                let (imp, default, named) = setters(s, &type_docs, &string_newtypes)?;
+                if let Some(named) = named {
+                    if existing.contains(&format!("{name}Required")) {
+                        return Err(format!(
+                            "`{name}Required` (the named required fields of `{name}`) is already a type of the spec"
+                        ));
+                    }
+                    added.push(named);
+                }
                 if default {
                     add_derive_default(s)?;
                     defaults.insert(name.clone());
@@ -99,7 +120,41 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
                 let ident = &s.ident;
                 added.push(syn::parse_quote!(impl ::braze_sdk::StringNewtype for #ident {}));
             }
+            Fields::Unnamed(_) if map_newtypes.contains(&name) => {
+                let ident = &s.ident;
+                added.push(syn::parse_quote!(impl ::braze_sdk::MapNewtype for #ident {}));
+            }
             _ => {}
+        }
+    }
+    // Enums a request carries ("one of" several shapes), made easy to build:
+    // see `enum_builders`.
+    let structs: BTreeMap<String, Vec<(syn::Ident, Type)>> = types
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) => match &s.fields {
+                Fields::Named(f) => Some((
+                    s.ident.to_string(),
+                    f.named
+                        .iter()
+                        .filter_map(|f| Some((f.ident.clone()?, f.ty.clone())))
+                        .collect(),
+                )),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let from_impls = from_impls(types);
+    for item in types.iter() {
+        let Item::Enum(e) = item else { continue };
+        if !reachable.contains(&e.ident.to_string()) {
+            continue;
+        }
+        let items = enum_builders(e, &structs, &from_impls);
+        if !items.is_empty() {
+            added.extend(items);
+            count += 1;
         }
     }
     types.extend(added);
@@ -192,7 +247,12 @@ fn implementors_of(types: &[Item], trait_name: &str) -> BTreeSet<String> {
 /// `From<String>` only for unconstrained ones; constrained ones get
 /// `TryFrom`).
 fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
-    let from_string = quote!(::std::string::String).to_string();
+    from_one(types, &quote!(::std::string::String).to_string())
+}
+
+/// The types with a `From<source>` impl (`source` as printed tokens).
+fn from_one(types: &[Item], source: &str) -> BTreeSet<String> {
+    let from_string = source.to_string();
     types
         .iter()
         .filter_map(|item| match item {
@@ -241,7 +301,11 @@ fn is_optional(field: &syn::Field) -> bool {
 
 /// The `impl` block of `s`'s constructor and setters, and whether `s` gets
 /// `Default` (every field optional).
-fn setters(s: &ItemStruct) -> Result<(Item, bool), String> {
+fn setters(
+    s: &ItemStruct,
+    type_docs: &BTreeMap<String, String>,
+    string_newtypes: &BTreeSet<String>,
+) -> Result<(Item, bool, Option<Item>), String> {
     let ident = &s.ident;
     let mut methods = Vec::new();
     let mut required = Vec::new();
@@ -257,9 +321,9 @@ fn setters(s: &ItemStruct) -> Result<(Item, bool), String> {
             ));
         }
         let ty = &field.ty;
-        let doc = format!("Sets `{plain}`.");
+        let docs = setter_doc(field, plain, type_docs);
         methods.push(quote! {
-            #[doc = #doc]
+            #(#[doc = #docs])*
             pub fn #name(mut self, value: impl ::braze_sdk::IntoField<#ty>) -> Self {
                 self.#name = ::braze_sdk::IntoField::into_field(value);
                 self
@@ -293,7 +357,50 @@ fn setters(s: &ItemStruct) -> Result<(Item, bool), String> {
         });
     }
     let default = required.is_empty();
-    if !default {
+    let mut named = None;
+    if swappable(&required, string_newtypes) {
+        // Two required fields take the same input (two strings, ...): a
+        // positional `new` would compile with them swapped, so `new` takes
+        // them by name, in a struct of their own.
+        let required_ident = format_ident!("{}Required", ident);
+        let fields: Vec<_> = s
+            .fields
+            .iter()
+            .filter(|f| required.iter().any(|(n, _)| Some(*n) == f.ident.as_ref()))
+            .map(|f| {
+                let docs = doc_lines(&f.attrs);
+                let (n, t) = (&f.ident, &f.ty);
+                quote!(#(#[doc = #docs])* pub #n: #t)
+            })
+            .collect();
+        let names: Vec<_> = required.iter().map(|(n, _)| *n).collect();
+        let struct_doc = format!(
+            " The required fields of [`{ident}`], by name: `{ident}::new({required_ident} {{ .. }})`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error."
+        );
+        named = Some(syn::parse_quote! {
+            #[doc = #struct_doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct #required_ident {
+                #(#fields,)*
+            }
+        });
+        let doc = format!(
+            " A value with its required fields, given by name in [`{required_ident}`], set and every optional field empty."
+        );
+        methods.insert(
+            0,
+            quote! {
+                #[doc = #doc]
+                pub fn new(required: #required_ident) -> Self {
+                    let #required_ident { #(#names),* } = required;
+                    Self {
+                        #(#names,)*
+                        #(#optional: ::std::default::Default::default(),)*
+                    }
+                }
+            },
+        );
+    } else if !default {
         let args = required
             .iter()
             .map(|(n, t)| quote!(#n: impl ::braze_sdk::IntoField<#t>));
@@ -325,7 +432,31 @@ fn setters(s: &ItemStruct) -> Result<(Item, bool), String> {
             }
         },
         default,
+        named,
     ))
+}
+
+/// Whether two required fields accept the same input: two strings (a
+/// `String` or a newtype holding any string both take `&str`), or two
+/// fields of one type.
+fn swappable(required: &[(&syn::Ident, &Type)], string_newtypes: &BTreeSet<String>) -> bool {
+    let string = quote!(::std::string::String).to_string();
+    let mut kinds = BTreeSet::new();
+    for (_, ty) in required {
+        let text = quote!(#ty).to_string();
+        let kind = if text == string
+            || text == "String"
+            || crate::code_index::type_name(ty).is_some_and(|n| string_newtypes.contains(&n))
+        {
+            "string".to_string()
+        } else {
+            text
+        };
+        if !kinds.insert(kind) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Adds `Default` to the struct's `#[derive(..)]`.
@@ -350,4 +481,275 @@ fn add_derive_default(s: &mut ItemStruct) -> Result<(), String> {
     let default = format_ident!("Default");
     list.tokens = quote!(#tokens, #default);
     Ok(())
+}
+
+/// The doc lines of a field's setter: the field's own description (from
+/// the spec), else the first paragraph of its type's description, else
+/// "Sets `name`."; then what the setter accepts when the field is
+/// nullable.
+fn setter_doc(
+    field: &syn::Field,
+    plain: &str,
+    type_docs: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut lines: Vec<String> = doc_lines(&field.attrs);
+    if lines.iter().all(|l| l.trim().is_empty()) {
+        lines = match field_type_name(&field.ty).and_then(|t| type_docs.get(&t)) {
+            Some(doc) => vec![format!(" Sets `{plain}`: {doc}")],
+            None => vec![format!(" Sets `{plain}`.")],
+        };
+    }
+    let ty = &field.ty;
+    if quote!(#ty).to_string().contains("Nullable <") {
+        lines.push(String::new());
+        lines.push(" `Nullable::Null` sends an explicit `null` (unsets it in Braze).".to_string());
+    }
+    lines
+}
+
+/// The text of the `#[doc = ".."]` attributes among `attrs`, one entry per
+/// attribute.
+fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|text| {
+            text.lines()
+                .map(|l| {
+                    if l.starts_with(' ') || l.is_empty() {
+                        l.to_string()
+                    } else {
+                        format!(" {l}")
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The innermost named type of a field: `BrazeId` for
+/// `Option<Nullable<BrazeId>>`.
+fn field_type_name(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if let syn::PathArguments::AngleBracketed(a) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+    {
+        return field_type_name(inner);
+    }
+    Some(last.ident.to_string())
+}
+
+/// Type name -> the first paragraph of its description, on one line (the
+/// types typify names after their field repeat the field's name only, so
+/// those are skipped).
+fn type_docs(types: &[Item]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in types {
+        let (ident, attrs) = match item {
+            Item::Struct(s) => (&s.ident, &s.attrs),
+            Item::Enum(e) => (&e.ident, &e.attrs),
+            _ => continue,
+        };
+        let text = doc_lines(attrs).join("\n");
+        let first: Vec<&str> = text
+            .trim()
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
+        let first = first.join(" ");
+        if first.is_empty() || *ident == first.trim_matches('`') {
+            continue;
+        }
+        out.insert(ident.to_string(), first);
+    }
+    out
+}
+
+/// (target, source) of every `impl From<source> for target` in `types`,
+/// as printed tokens.
+fn from_impls(types: &[Item]) -> BTreeSet<(String, String)> {
+    types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp) => {
+                let (path, _) = imp.trait_.as_ref()?;
+                let last = path.segments.last()?;
+                if last.ident != "From" {
+                    return None;
+                }
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return None;
+                };
+                let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
+                    return None;
+                };
+                let target = &imp.self_ty;
+                Some((quote!(#target).to_string(), quote!(#arg).to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What makes an enum of several shapes (typify's untagged `oneOf`) easy
+/// to build without naming its variants or going through JSON:
+///
+/// * a variant holding a `String`: `From<String>` (when typify wrote none)
+///   and `StringNewtype`, so a setter of the enum takes `&str`;
+///   with a `Vec<String>` variant beside it, also `StringList` (a setter
+///   takes a `Vec`);
+/// * a variant holding a struct of `types` that typify converts with
+///   `From`: `IntoField` from that struct, so a setter takes the struct;
+/// * a variant holding a struct of exactly one field (Braze's
+///   `{"and": [..]}`, `{"custom_attribute": {..}}`): a constructor named
+///   after that field, `ConnectedAudience::and(vec![..])`, when those
+///   names are distinct and not reserved.
+fn enum_builders(
+    e: &syn::ItemEnum,
+    structs: &BTreeMap<String, Vec<(syn::Ident, Type)>>,
+    from_impls: &BTreeSet<(String, String)>,
+) -> Vec<Item> {
+    let ident = &e.ident;
+    let me = ident.to_string();
+    let string = quote!(::std::string::String).to_string();
+    let list = quote!(::std::vec::Vec<::std::string::String>).to_string();
+    let mut out: Vec<Item> = Vec::new();
+    let mut string_variant = None;
+    let mut has_list = false;
+    let mut constructors = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut all_single = true;
+    for v in &e.variants {
+        let Fields::Unnamed(f) = &v.fields else {
+            all_single = false;
+            continue;
+        };
+        if f.unnamed.len() != 1 {
+            all_single = false;
+            continue;
+        }
+        let ty = &f.unnamed[0].ty;
+        let text = quote!(#ty).to_string();
+        if text == string {
+            string_variant = Some(v.ident.clone());
+            all_single = false;
+            continue;
+        }
+        if text == list {
+            has_list = true;
+            all_single = false;
+            continue;
+        }
+        let Some(name) = crate::code_index::type_name(ty).filter(|n| structs.contains_key(n))
+        else {
+            all_single = false;
+            continue;
+        };
+        if from_impls.contains(&(me.clone(), text.clone())) {
+            out.push(syn::parse_quote! {
+                impl ::braze_sdk::IntoField<#ident> for #ty {
+                    fn into_field(self) -> #ident {
+                        #ident::from(self)
+                    }
+                }
+            });
+            out.push(syn::parse_quote! {
+                impl ::braze_sdk::IntoField<::std::option::Option<#ident>> for #ty {
+                    fn into_field(self) -> ::std::option::Option<#ident> {
+                        ::std::option::Option::Some(#ident::from(self))
+                    }
+                }
+            });
+        }
+        match structs[&name].as_slice() {
+            [(field, field_ty)] => {
+                let plain = field.to_string();
+                let plain = plain.trim_start_matches("r#").to_string();
+                if !names.insert(plain.clone()) || RESERVED.contains(&plain.as_str()) {
+                    all_single = false;
+                }
+                let variant = &v.ident;
+                let doc = format!(" `{{\"{plain}\": ..}}`: the [`{name}`] shape.");
+                constructors.push(quote! {
+                    #[doc = #doc]
+                    pub fn #field(value: impl ::braze_sdk::IntoField<#field_ty>) -> Self {
+                        Self::#variant(#ty { #field: ::braze_sdk::IntoField::into_field(value) })
+                    }
+                });
+            }
+            _ => all_single = false,
+        }
+    }
+    if let Some(variant) = string_variant {
+        if !from_impls.contains(&(me.clone(), string.clone())) {
+            out.push(syn::parse_quote! {
+                impl ::std::convert::From<::std::string::String> for #ident {
+                    fn from(value: ::std::string::String) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            });
+        }
+        out.push(syn::parse_quote!(impl ::braze_sdk::StringNewtype for #ident {}));
+        if has_list {
+            out.push(syn::parse_quote!(impl ::braze_sdk::StringList for #ident {}));
+        }
+    }
+    // Constructors only when every variant is such a wrapper: they then
+    // name every shape the enum has.
+    if all_single && !constructors.is_empty() {
+        out.push(syn::parse_quote! {
+            impl #ident {
+                #(#constructors)*
+            }
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::swappable;
+    use std::collections::BTreeSet;
+
+    fn check(fields: &[(&str, syn::Type)], newtypes: &[&str]) -> bool {
+        let idents: Vec<syn::Ident> = fields
+            .iter()
+            .map(|(n, _)| syn::Ident::new(n, proc_macro2::Span::call_site()))
+            .collect();
+        let required: Vec<(&syn::Ident, &syn::Type)> =
+            idents.iter().zip(fields.iter().map(|(_, t)| t)).collect();
+        let newtypes: BTreeSet<String> = newtypes.iter().map(|s| s.to_string()).collect();
+        swappable(&required, &newtypes)
+    }
+
+    #[test]
+    fn two_required_fields_taking_the_same_input_are_swappable() {
+        let string: syn::Type = syn::parse_quote!(::std::string::String);
+        let id: syn::Type = syn::parse_quote!(ExternalId);
+        let f: syn::Type = syn::parse_quote!(f64);
+        let time: syn::Type = syn::parse_quote!(::chrono::DateTime<::chrono::offset::Utc>);
+        // Two strings, a string and a plain string id, two numbers.
+        assert!(check(&[("a", string.clone()), ("b", string.clone())], &[]));
+        assert!(check(
+            &[("a", string.clone()), ("b", id.clone())],
+            &["ExternalId"]
+        ));
+        assert!(check(&[("lat", f.clone()), ("lon", f.clone())], &[]));
+        // A string and a time, or a string and a constrained id, are not.
+        assert!(!check(&[("a", string.clone()), ("t", time)], &[]));
+        assert!(!check(&[("a", string), ("b", id)], &[]));
+    }
 }

@@ -23,6 +23,7 @@ fn sample() -> syn::File {
         pub mod types {
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
             pub struct Attrs {
+                #[doc = "The caller's own identifier of the user."]
                 #[serde(skip_serializing_if = "Option::is_none")]
                 pub external_id: Option<Id>,
                 #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -36,6 +37,7 @@ fn sample() -> syn::File {
                 pub properties: Option<Attrs>,
                 pub labels: ::std::vec::Vec<String>,
             }
+            #[doc = "An identifier of a thing."]
             #[derive(Clone, Debug)]
             pub struct Id(pub ::std::string::String);
             impl ::std::convert::From<::std::string::String> for Id {
@@ -734,4 +736,23 @@ fn a_type_deriving_serialize_twice_is_refused() {
         problem.contains("`Twice`: 2 derives of Serialize"),
         "{problem}"
     );
+}
+
+#[test]
+fn setters_carry_the_field_description_else_the_type_s() {
+    let mut file = sample();
+    apply(&mut file).expect("rewrites");
+    let out = text(&file);
+    // The field's own description.
+    assert!(
+        out.contains("# [doc = \" The caller's own identifier of the user.\"] pub fn external_id"),
+        "{out}"
+    );
+    // No description: "Sets" and nothing invented.
+    assert!(
+        out.contains("# [doc = \" Sets `tags`.\"] pub fn tags"),
+        "{out}"
+    );
+    // The Client's rustdoc shows usage, not the spec's description.
+    assert!(out.contains("The Braze REST API client"), "{out}");
 }

@@ -520,7 +520,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One message of a conversation notification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AndroidConversationPushMessage {
@@ -531,7 +530,6 @@ pub struct AndroidConversationPushMessage {
     ///When the message was sent, in seconds since the Unix epoch.
     pub timestamp: i64,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for AndroidConversationPushMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -545,7 +543,6 @@ impl ::serde::Serialize for AndroidConversationPushMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for AndroidConversationPushMessage {
     const NAME: &'static str = "AndroidConversationPushMessage";
     const FIELDS: &'static [&'static str] = &["person_id", "text", "timestamp"];
@@ -578,7 +575,6 @@ impl ::braze_sdk::lean_de::Struct for AndroidConversationPushMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -666,7 +662,6 @@ impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One participant of a conversation notification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AndroidConversationPushPerson {
@@ -675,7 +670,6 @@ pub struct AndroidConversationPushPerson {
     ///Display name of the person.
     pub name: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for AndroidConversationPushPerson {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -688,7 +682,6 @@ impl ::serde::Serialize for AndroidConversationPushPerson {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for AndroidConversationPushPerson {
     const NAME: &'static str = "AndroidConversationPushPerson";
     const FIELDS: &'static [&'static str] = &["id", "name"];
@@ -718,7 +711,6 @@ impl ::braze_sdk::lean_de::Struct for AndroidConversationPushPerson {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for AndroidConversationPushPerson {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1227,14 +1219,12 @@ for AndroidPushObjectAndroidPriority {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 ///The APNs environment the key is for.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApnsGateway {
     Prod,
     Dev,
 }
-#[cfg(feature = "push-credentials")]
 impl ::serde::Serialize for ApnsGateway {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1252,7 +1242,6 @@ impl ::serde::Serialize for ApnsGateway {
         )
     }
 }
-#[cfg(feature = "push-credentials")]
 impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1270,7 +1259,6 @@ impl<'de> ::serde::Deserialize<'de> for ApnsGateway {
         )
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::fmt::Display for ApnsGateway {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1279,7 +1267,6 @@ impl ::std::fmt::Display for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::str::FromStr for ApnsGateway {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1292,7 +1279,6 @@ impl ::std::str::FromStr for ApnsGateway {
         }
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<&str> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1301,7 +1287,6 @@ impl ::std::convert::TryFrom<&str> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(feature = "push-credentials")]
 impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1310,13 +1295,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApnsGateway {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// What one push action button does. Braze's default categories
 /// (`ab_cat_accept_decline`, `ab_cat_yes_no`, `ab_cat_confirm_cancel`,
 /// `ab_cat_more`) define buttons such as `ab_pb_accept`; for categories
@@ -1332,13 +1310,6 @@ pub struct ApplePushActionButton {
     ///Open a web URL inside the app. Defaults to `true`.
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushActionButton {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1364,13 +1335,6 @@ impl ::serde::Serialize for ApplePushActionButton {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushActionButton {
     const NAME: &'static str = "ApplePushActionButton";
     const FIELDS: &'static [&'static str] = &[
@@ -1411,13 +1375,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushActionButton {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushActionButton {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1425,13 +1382,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushActionButton {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///What tapping does; the default depends on the button.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushActionButtonAction {
@@ -1440,13 +1390,6 @@ pub enum ApplePushActionButtonAction {
     DeepLink,
     Close,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushActionButtonAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1466,13 +1409,6 @@ impl ::serde::Serialize for ApplePushActionButtonAction {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushActionButtonAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1492,13 +1428,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushActionButtonAction {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushActionButtonAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1509,13 +1438,6 @@ impl ::std::fmt::Display for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushActionButtonAction {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -1530,13 +1452,6 @@ impl ::std::str::FromStr for ApplePushActionButtonAction {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1545,13 +1460,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushActionButtonAction {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAction {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -1560,13 +1468,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushActionButtonAct
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///The alert text, or an alert object with title and localization keys.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -1574,25 +1475,11 @@ pub enum ApplePushAlert {
     String(::std::string::String),
     ApplePushAlertObject(ApplePushAlertObject),
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<ApplePushAlertObject> for ApplePushAlert {
     fn from(value: ApplePushAlertObject) -> Self {
         Self::ApplePushAlertObject(value)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///A structured iOS alert.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplePushAlertObject {
@@ -1613,13 +1500,6 @@ pub struct ApplePushAlertObject {
     ///Key of a localized title in the app's `Localizable.strings`.
     pub title_loc_key: ::std::option::Option<::std::string::String>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushAlertObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1653,13 +1533,6 @@ impl ::serde::Serialize for ApplePushAlertObject {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushAlertObject {
     const NAME: &'static str = "ApplePushAlertObject";
     const FIELDS: &'static [&'static str] = &[
@@ -1722,13 +1595,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushAlertObject {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushAlertObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1821,13 +1687,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushCredential {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// An iOS push notification. The alert, `extra` and the other fields
 /// together must fit in 1,912 bytes, and `extra` may not use the keys
 /// `ab` or `aps`. In a Live Activity payload, put `sound` in the alert
@@ -1874,13 +1733,6 @@ pub struct ApplePushObject {
     ///Open a web URL inside the app rather than the browser. Defaults to `true`.
     pub use_webview: ::std::option::Option<bool>,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1941,13 +1793,6 @@ impl ::serde::Serialize for ApplePushObject {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::braze_sdk::lean_de::Struct for ApplePushObject {
     const NAME: &'static str = "ApplePushObject";
     const FIELDS: &'static [&'static str] = &[
@@ -2089,13 +1934,6 @@ impl ::braze_sdk::lean_de::Struct for ApplePushObject {
         })
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2103,13 +1941,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///File type of `asset_url`; required when `asset_url` is set.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushObjectAssetFileType {
@@ -2122,13 +1953,6 @@ pub enum ApplePushObjectAssetFileType {
     Png,
     Wav,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObjectAssetFileType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2152,13 +1976,6 @@ impl ::serde::Serialize for ApplePushObjectAssetFileType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObjectAssetFileType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2191,13 +2008,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObjectAssetFileType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectAssetFileType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2212,13 +2022,6 @@ impl ::std::fmt::Display for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectAssetFileType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -2237,13 +2040,6 @@ impl ::std::str::FromStr for ApplePushObjectAssetFileType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2252,13 +2048,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectAssetFileType {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFileType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2267,13 +2056,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ApplePushObjectAssetFile
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 ///How urgently iOS 15 and later present the notification.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ApplePushObjectInterruptionLevel {
@@ -2282,13 +2064,6 @@ pub enum ApplePushObjectInterruptionLevel {
     TimeSensitive,
     Critical,
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for ApplePushObjectInterruptionLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2308,13 +2083,6 @@ impl ::serde::Serialize for ApplePushObjectInterruptionLevel {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ApplePushObjectInterruptionLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2334,13 +2102,6 @@ impl<'de> ::serde::Deserialize<'de> for ApplePushObjectInterruptionLevel {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2351,13 +2112,6 @@ impl ::std::fmt::Display for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -2372,13 +2126,6 @@ impl ::std::str::FromStr for ApplePushObjectInterruptionLevel {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -2387,13 +2134,6 @@ impl ::std::convert::TryFrom<&str> for ApplePushObjectInterruptionLevel {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::TryFrom<::std::string::String>
 for ApplePushObjectInterruptionLevel {
     type Error = self::error::ConversionError;
@@ -16082,7 +15822,6 @@ impl<'de> ::serde::Deserialize<'de> for ContentCardObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ContentCardObjectType {
@@ -16090,7 +15829,6 @@ pub enum ContentCardObjectType {
     CaptionedImage,
     Banner,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for ContentCardObjectType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16109,7 +15847,6 @@ impl ::serde::Serialize for ContentCardObjectType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16128,7 +15865,6 @@ impl<'de> ::serde::Deserialize<'de> for ContentCardObjectType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for ContentCardObjectType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -16138,7 +15874,6 @@ impl ::std::fmt::Display for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for ContentCardObjectType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -16152,7 +15887,6 @@ impl ::std::str::FromStr for ContentCardObjectType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -16161,7 +15895,6 @@ impl ::std::convert::TryFrom<&str> for ContentCardObjectType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for ContentCardObjectType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -23231,7 +22964,6 @@ impl<'de> ::serde::Deserialize<'de> for MediaLibraryReplaceFileResponse {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(feature = "schedule-messages")]
 /// When a scheduled send goes out. With only `time`, every user gets it
 /// at that moment. `in_local_time` delivers at that wall-clock time in
 /// each user's time zone (an error if it has passed everywhere);
@@ -23246,7 +22978,6 @@ pub struct MessageSchedule {
     /// `at_optimal_time` is set; leave out the zone designator for those.
     pub time: ::std::string::String,
 }
-#[cfg(feature = "schedule-messages")]
 impl ::serde::Serialize for MessageSchedule {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23267,7 +22998,6 @@ impl ::serde::Serialize for MessageSchedule {
             .end()
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::braze_sdk::lean_de::Struct for MessageSchedule {
     const NAME: &'static str = "MessageSchedule";
     const FIELDS: &'static [&'static str] = &[
@@ -23308,7 +23038,6 @@ impl ::braze_sdk::lean_de::Struct for MessageSchedule {
         })
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl<'de> ::serde::Deserialize<'de> for MessageSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -26563,26 +26292,12 @@ impl<'de> ::serde::Deserialize<'de> for PushCredentialUpdateRequest {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 /// Your own key-value pairs delivered with a push notification to the
 /// app. Android "big picture" notifications read an image URL from the
 /// key `appboy_image_url` (a 2:1 image, at least 600x300 px).
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
 #[serde(transparent)]
 pub struct PushExtra(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::serde::Serialize for PushExtra {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26591,39 +26306,18 @@ impl ::serde::Serialize for PushExtra {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::ops::Deref for PushExtra {
     type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &self.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<PushExtra>
 for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
     fn from(value: PushExtra) -> Self {
         value.0
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
 for PushExtra {
     fn from(
@@ -26723,12 +26417,10 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientSubscriptionSta
         value.parse()
     }
 }
-#[cfg(feature = "schedule-messages")]
 ///Identifier of a scheduled send, returned by the schedule create endpoints.
 #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 pub struct ScheduleId(pub ::std::string::String);
-#[cfg(feature = "schedule-messages")]
 impl ::serde::Serialize for ScheduleId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26737,32 +26429,27 @@ impl ::serde::Serialize for ScheduleId {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::ops::Deref for ScheduleId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<ScheduleId> for ::std::string::String {
     fn from(value: ScheduleId) -> Self {
         value.0
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::convert::From<::std::string::String> for ScheduleId {
     fn from(value: ::std::string::String) -> Self {
         Self(value)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::fmt::Display for ScheduleId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         self.0.fmt(f)
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl ::std::str::FromStr for ScheduleId {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -32894,7 +32581,6 @@ impl<'de> ::serde::Deserialize<'de> for TranslationLocale {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(feature = "translations")]
 /// Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze
 /// gives each `translation` tag pair of a message.
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
@@ -32902,7 +32588,6 @@ impl<'de> ::serde::Deserialize<'de> for TranslationLocale {
 pub struct TranslationMap(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(feature = "translations")]
 impl ::serde::Serialize for TranslationMap {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32911,7 +32596,6 @@ impl ::serde::Serialize for TranslationMap {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::ops::Deref for TranslationMap {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -32923,14 +32607,12 @@ impl ::std::ops::Deref for TranslationMap {
         &self.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<TranslationMap>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: TranslationMap) -> Self {
         value.0
     }
 }
-#[cfg(feature = "translations")]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for TranslationMap {
@@ -32940,13 +32622,11 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(feature = "translations")]
 ///The source (default) texts of a message's translation tags.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TranslationSource {
     pub translation_map: TranslationMap,
 }
-#[cfg(feature = "translations")]
 impl ::serde::Serialize for TranslationSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32958,7 +32638,6 @@ impl ::serde::Serialize for TranslationSource {
             .end()
     }
 }
-#[cfg(feature = "translations")]
 impl ::braze_sdk::lean_de::Struct for TranslationSource {
     const NAME: &'static str = "TranslationSource";
     const FIELDS: &'static [&'static str] = &["translation_map"];
@@ -32987,7 +32666,6 @@ impl ::braze_sdk::lean_de::Struct for TranslationSource {
         })
     }
 }
-#[cfg(feature = "translations")]
 impl<'de> ::serde::Deserialize<'de> for TranslationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34941,9 +34619,6 @@ impl<'de> ::serde::Deserialize<'de> for UserLocation {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 /// How to pick one profile when an email address or phone number matches
 /// several: `identified` (has an `external_id`), `unidentified` (has
 /// none), `most_recently_updated`, `least_recently_updated`. The array is
@@ -34956,9 +34631,6 @@ pub enum UserMatchPrioritization {
     MostRecentlyUpdated,
     LeastRecentlyUpdated,
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::serde::Serialize for UserMatchPrioritization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34978,9 +34650,6 @@ impl ::serde::Serialize for UserMatchPrioritization {
         )
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl<'de> ::serde::Deserialize<'de> for UserMatchPrioritization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -35005,9 +34674,6 @@ impl<'de> ::serde::Deserialize<'de> for UserMatchPrioritization {
         )
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::fmt::Display for UserMatchPrioritization {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -35018,9 +34684,6 @@ impl ::std::fmt::Display for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::str::FromStr for UserMatchPrioritization {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -35035,9 +34698,6 @@ impl ::std::str::FromStr for UserMatchPrioritization {
         }
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -35046,9 +34706,6 @@ impl ::std::convert::TryFrom<&str> for UserMatchPrioritization {
         value.parse()
     }
 }
-#[cfg(
-    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
-)]
 impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -35057,7 +34714,6 @@ impl ::std::convert::TryFrom<::std::string::String> for UserMatchPrioritization 
         value.parse()
     }
 }
-#[cfg(feature = "user-data")]
 /// One user of a merge, named by exactly one of `external_id`,
 /// `user_alias`, `email` or `phone`; `email` and `phone` also need
 /// `prioritization`.
@@ -35070,7 +34726,6 @@ pub struct UserMergeIdentifier {
     pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
     pub user_alias: ::std::option::Option<UserAlias>,
 }
-#[cfg(feature = "user-data")]
 impl ::serde::Serialize for UserMergeIdentifier {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35098,7 +34753,6 @@ impl ::serde::Serialize for UserMergeIdentifier {
             .end()
     }
 }
-#[cfg(feature = "user-data")]
 impl ::braze_sdk::lean_de::Struct for UserMergeIdentifier {
     const NAME: &'static str = "UserMergeIdentifier";
     const FIELDS: &'static [&'static str] = &[
@@ -35145,7 +34799,6 @@ impl ::braze_sdk::lean_de::Struct for UserMergeIdentifier {
         })
     }
 }
-#[cfg(feature = "user-data")]
 impl<'de> ::serde::Deserialize<'de> for UserMergeIdentifier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39010,7 +38663,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
             })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's body variables, keyed by the variable's
 /// zero-based index. Required when the body has variables.
 #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
@@ -39018,7 +38670,6 @@ impl<'de> ::serde::Deserialize<'de> for WebhookTemplateTranslationsSourceTemplat
 pub struct WhatsAppBodyVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppBodyVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39027,7 +38678,6 @@ impl ::serde::Serialize for WhatsAppBodyVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppBodyVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -39039,14 +38689,12 @@ impl ::std::ops::Deref for WhatsAppBodyVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppBodyVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppBodyVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppBodyVariables {
@@ -39056,7 +38704,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Value of the template's button variable: the path part of a
 /// call-to-action URL, keyed by that button's zero-based index in the
 /// template. At most one.
@@ -39065,7 +38712,6 @@ impl ::std::convert::From<
 pub struct WhatsAppButtonVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppButtonVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39074,7 +38720,6 @@ impl ::serde::Serialize for WhatsAppButtonVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppButtonVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -39086,14 +38731,12 @@ impl ::std::ops::Deref for WhatsAppButtonVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppButtonVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppButtonVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppButtonVariables {
@@ -39103,7 +38746,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Values of the template's header variables, keyed by the variable's
 /// zero-based index. Required when the header has a variable; at most
 /// one.
@@ -39112,7 +38754,6 @@ impl ::std::convert::From<
 pub struct WhatsAppHeaderVariables(
     pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 );
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppHeaderVariables {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39121,7 +38762,6 @@ impl ::serde::Serialize for WhatsAppHeaderVariables {
         ::serde::Serialize::serialize(&self.0, serializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::ops::Deref for WhatsAppHeaderVariables {
     type Target = ::std::collections::HashMap<
         ::std::string::String,
@@ -39133,14 +38773,12 @@ impl ::std::ops::Deref for WhatsAppHeaderVariables {
         &self.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppHeaderVariables>
 for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
     fn from(value: WhatsAppHeaderVariables) -> Self {
         value.0
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<
     ::std::collections::HashMap<::std::string::String, ::std::string::String>,
 > for WhatsAppHeaderVariables {
@@ -39150,7 +38788,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The options of a list message, in sections.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppList {
@@ -39159,7 +38796,6 @@ pub struct WhatsAppList {
     ///Sections of the list (at least one).
     pub list_sections: ::std::vec::Vec<WhatsAppListSection>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppList {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39172,7 +38808,6 @@ impl ::serde::Serialize for WhatsAppList {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppList {
     const NAME: &'static str = "WhatsAppList";
     const FIELDS: &'static [&'static str] = &["list_button_text", "list_sections"];
@@ -39206,7 +38841,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppList {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39214,7 +38848,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppList {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A reply offering a list of options (`list_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListResponseMessage {
@@ -39226,7 +38859,6 @@ pub struct WhatsAppListResponseMessage {
     pub header: ::std::option::Option<::std::string::String>,
     pub list: WhatsAppList,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39245,7 +38877,6 @@ impl ::serde::Serialize for WhatsAppListResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListResponseMessage {
     const NAME: &'static str = "WhatsAppListResponseMessage";
     const FIELDS: &'static [&'static str] = &["body", "footer", "header", "list"];
@@ -39281,7 +38912,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39289,7 +38919,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One selectable row of a list message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListRow {
@@ -39298,7 +38927,6 @@ pub struct WhatsAppListRow {
     ///Title of the row.
     pub row_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39315,7 +38943,6 @@ impl ::serde::Serialize for WhatsAppListRow {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListRow {
     const NAME: &'static str = "WhatsAppListRow";
     const FIELDS: &'static [&'static str] = &["row_description", "row_title"];
@@ -39347,7 +38974,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListRow {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListRow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39355,7 +38981,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListRow {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One titled section of a list message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppListSection {
@@ -39364,7 +38989,6 @@ pub struct WhatsAppListSection {
     ///Title of the section.
     pub section_title: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppListSection {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39377,7 +39001,6 @@ impl ::serde::Serialize for WhatsAppListSection {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppListSection {
     const NAME: &'static str = "WhatsAppListSection";
     const FIELDS: &'static [&'static str] = &["list_rows", "section_title"];
@@ -39409,7 +39032,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppListSection {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppListSection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39417,7 +39039,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppListSection {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///The message itself; its shape follows `message_type`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -39428,31 +39049,26 @@ pub enum WhatsAppMessageContent {
     QuickReplyResponseMessage(WhatsAppQuickReplyResponseMessage),
     ListResponseMessage(WhatsAppListResponseMessage),
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTemplateMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTemplateMessage) -> Self {
         Self::TemplateMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextResponseMessage) -> Self {
         Self::TextResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppTextImageResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppTextImageResponseMessage) -> Self {
         Self::TextImageResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppQuickReplyResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppQuickReplyResponseMessage) -> Self {
         Self::QuickReplyResponseMessage(value)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::From<WhatsAppListResponseMessage> for WhatsAppMessageContent {
     fn from(value: WhatsAppListResponseMessage) -> Self {
         Self::ListResponseMessage(value)
@@ -39551,7 +39167,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppObject {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///Which kind of message `message` holds.
 #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum WhatsAppObjectMessageType {
@@ -39561,7 +39176,6 @@ pub enum WhatsAppObjectMessageType {
     QuickReplyResponseMessage,
     ListResponseMessage,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppObjectMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39582,7 +39196,6 @@ impl ::serde::Serialize for WhatsAppObjectMessageType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39609,7 +39222,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppObjectMessageType {
         )
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::fmt::Display for WhatsAppObjectMessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -39623,7 +39235,6 @@ impl ::std::fmt::Display for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::str::FromStr for WhatsAppObjectMessageType {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -39639,7 +39250,6 @@ impl ::std::str::FromStr for WhatsAppObjectMessageType {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -39648,7 +39258,6 @@ impl ::std::convert::TryFrom<&str> for WhatsAppObjectMessageType {
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageType {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -39657,14 +39266,12 @@ impl ::std::convert::TryFrom<::std::string::String> for WhatsAppObjectMessageTyp
         value.parse()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///One quick-reply button.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppQuickReplyButton {
     ///Label of the button.
     pub text: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppQuickReplyButton {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39676,7 +39283,6 @@ impl ::serde::Serialize for WhatsAppQuickReplyButton {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyButton {
     const NAME: &'static str = "WhatsAppQuickReplyButton";
     const FIELDS: &'static [&'static str] = &["text"];
@@ -39703,7 +39309,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyButton {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyButton {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39711,7 +39316,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyButton {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// A reply with quick-reply buttons (`quick_reply_response_message`). Use
 /// either `header_image_uri` or `header_text`, not both.
 #[derive(Clone, Debug, PartialEq)]
@@ -39727,7 +39331,6 @@ pub struct WhatsAppQuickReplyResponseMessage {
     ///Header text (not with `header_image_uri`).
     pub header_text: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppQuickReplyResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39754,7 +39357,6 @@ impl ::serde::Serialize for WhatsAppQuickReplyResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyResponseMessage {
     const NAME: &'static str = "WhatsAppQuickReplyResponseMessage";
     const FIELDS: &'static [&'static str] = &[
@@ -39801,7 +39403,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppQuickReplyResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39809,7 +39410,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppQuickReplyResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A message built from an approved WhatsApp template (`template_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTemplateMessage {
@@ -39823,7 +39423,6 @@ pub struct WhatsAppTemplateMessage {
     ///Name of the WhatsApp template.
     pub template_name: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTemplateMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39852,7 +39451,6 @@ impl ::serde::Serialize for WhatsAppTemplateMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTemplateMessage {
     const NAME: &'static str = "WhatsAppTemplateMessage";
     const FIELDS: &'static [&'static str] = &[
@@ -39913,7 +39511,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTemplateMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTemplateMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39921,7 +39518,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppTemplateMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///An image reply with an optional caption (`text_image_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTextImageResponseMessage {
@@ -39930,7 +39526,6 @@ pub struct WhatsAppTextImageResponseMessage {
     ///The image to send.
     pub image_uri: ::std::string::String,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTextImageResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39947,7 +39542,6 @@ impl ::serde::Serialize for WhatsAppTextImageResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTextImageResponseMessage {
     const NAME: &'static str = "WhatsAppTextImageResponseMessage";
     const FIELDS: &'static [&'static str] = &["caption", "image_uri"];
@@ -39977,7 +39571,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTextImageResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTextImageResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39985,7 +39578,6 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppTextImageResponseMessage {
         ::braze_sdk::lean_de::deserialize_struct(deserializer)
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 ///A free-text reply (`text_response_message`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WhatsAppTextResponseMessage {
@@ -39994,7 +39586,6 @@ pub struct WhatsAppTextResponseMessage {
     ///Let WhatsApp show a preview of links in `body`.
     pub preview_url: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::serde::Serialize for WhatsAppTextResponseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40011,7 +39602,6 @@ impl ::serde::Serialize for WhatsAppTextResponseMessage {
             .end()
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ::braze_sdk::lean_de::Struct for WhatsAppTextResponseMessage {
     const NAME: &'static str = "WhatsAppTextResponseMessage";
     const FIELDS: &'static [&'static str] = &["body", "preview_url"];
@@ -40041,7 +39631,6 @@ impl ::braze_sdk::lean_de::Struct for WhatsAppTextResponseMessage {
         })
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl<'de> ::serde::Deserialize<'de> for WhatsAppTextResponseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40512,21 +40101,23 @@ pub mod error {
         }
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushMessage`], by name: `AndroidConversationPushMessage::new(AndroidConversationPushMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushMessageRequired {
+    /// Identifier of the sender (a `persons` entry).
+    pub person_id: ::std::string::String,
+    /// Text of the message.
+    pub text: ::std::string::String,
+    /// When the message was sent, in seconds since the Unix epoch.
+    pub timestamp: i64,
+}
 impl AndroidConversationPushMessage {
-    ///A value with its required fields (`person_id`, `text`, `timestamp`) set and every optional field empty.
-    pub fn new(
-        person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        text: impl ::braze_sdk::IntoField<::std::string::String>,
-        timestamp: impl ::braze_sdk::IntoField<i64>,
-    ) -> Self {
-        Self {
-            person_id: ::braze_sdk::IntoField::into_field(person_id),
-            text: ::braze_sdk::IntoField::into_field(text),
-            timestamp: ::braze_sdk::IntoField::into_field(timestamp),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushMessageRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushMessageRequired) -> Self {
+        let AndroidConversationPushMessageRequired { person_id, text, timestamp } = required;
+        Self { person_id, text, timestamp }
     }
-    ///Sets `person_id`.
+    /// Identifier of the sender (a `persons` entry).
     pub fn person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40534,7 +40125,7 @@ impl AndroidConversationPushMessage {
         self.person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Text of the message.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40542,33 +40133,43 @@ impl AndroidConversationPushMessage {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `timestamp`.
+    /// When the message was sent, in seconds since the Unix epoch.
     pub fn timestamp(mut self, value: impl ::braze_sdk::IntoField<i64>) -> Self {
         self.timestamp = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushObject`], by name: `AndroidConversationPushObject::new(AndroidConversationPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushObjectRequired {
+    /// Messages of the conversation.
+    pub messages: ::std::vec::Vec<AndroidConversationPushMessage>,
+    /// People taking part in the conversation.
+    pub persons: ::std::vec::Vec<AndroidConversationPushPerson>,
+    /// The person this notification replies to.
+    pub reply_person_id: ::std::string::String,
+    /// The sharing shortcut the conversation belongs to.
+    pub shortcut_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidConversationPushObject {
-    ///A value with its required fields (`messages`, `persons`, `reply_person_id`, `shortcut_id`) set and every optional field empty.
-    pub fn new(
-        messages: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushMessage>,
-        >,
-        persons: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<AndroidConversationPushPerson>,
-        >,
-        reply_person_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        shortcut_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`AndroidConversationPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushObjectRequired) -> Self {
+        let AndroidConversationPushObjectRequired {
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
+        } = required;
         Self {
-            messages: ::braze_sdk::IntoField::into_field(messages),
-            persons: ::braze_sdk::IntoField::into_field(persons),
-            reply_person_id: ::braze_sdk::IntoField::into_field(reply_person_id),
-            shortcut_id: ::braze_sdk::IntoField::into_field(shortcut_id),
+            messages,
+            persons,
+            reply_person_id,
+            shortcut_id,
         }
     }
-    ///Sets `messages`.
+    /// Messages of the conversation.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40578,7 +40179,7 @@ impl AndroidConversationPushObject {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `persons`.
+    /// People taking part in the conversation.
     pub fn persons(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40588,7 +40189,7 @@ impl AndroidConversationPushObject {
         self.persons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_person_id`.
+    /// The person this notification replies to.
     pub fn reply_person_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40596,7 +40197,7 @@ impl AndroidConversationPushObject {
         self.reply_person_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `shortcut_id`.
+    /// The sharing shortcut the conversation belongs to.
     pub fn shortcut_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40605,19 +40206,21 @@ impl AndroidConversationPushObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`AndroidConversationPushPerson`], by name: `AndroidConversationPushPerson::new(AndroidConversationPushPersonRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndroidConversationPushPersonRequired {
+    /// Identifier of the person.
+    pub id: ::std::string::String,
+    /// Display name of the person.
+    pub name: ::std::string::String,
+}
 impl AndroidConversationPushPerson {
-    ///A value with its required fields (`id`, `name`) set and every optional field empty.
-    pub fn new(
-        id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            id: ::braze_sdk::IntoField::into_field(id),
-            name: ::braze_sdk::IntoField::into_field(name),
-        }
+    /// A value with its required fields, given by name in [`AndroidConversationPushPersonRequired`], set and every optional field empty.
+    pub fn new(required: AndroidConversationPushPersonRequired) -> Self {
+        let AndroidConversationPushPersonRequired { id, name } = required;
+        Self { id, name }
     }
-    ///Sets `id`.
+    /// Identifier of the person.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40625,7 +40228,7 @@ impl AndroidConversationPushPerson {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Display name of the person.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40645,7 +40248,7 @@ impl AndroidPushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40655,7 +40258,7 @@ impl AndroidPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40663,7 +40266,7 @@ impl AndroidPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40671,7 +40274,7 @@ impl AndroidPushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -40682,7 +40285,7 @@ impl AndroidPushActionButton {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl AndroidPushObject {
-    ///Sets `accent_color`.
+    /// Accent color as an RGB integer.
     pub fn accent_color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -40690,7 +40293,7 @@ impl AndroidPushObject {
         self.accent_color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40698,7 +40301,7 @@ impl AndroidPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_priority`.
+    /// FCM sender priority; the app's push settings decide when omitted.
     pub fn android_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40708,7 +40311,7 @@ impl AndroidPushObject {
         self.android_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<AndroidPushActionButton>>,
@@ -40716,7 +40319,8 @@ impl AndroidPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// FCM collapse key. A device keeps at most four, one of which
+    /// Braze uses, so use at most three of your own.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40724,7 +40328,7 @@ impl AndroidPushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `conversation_data`.
+    /// Sets `conversation_data`: Content of an Android conversation notification (People and Conversations API; Braze Android SDK 15.0.0 or later).
     pub fn conversation_data(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40734,7 +40338,7 @@ impl AndroidPushObject {
         self.conversation_data = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40742,7 +40346,7 @@ impl AndroidPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -40750,7 +40354,7 @@ impl AndroidPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Android push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40758,7 +40362,7 @@ impl AndroidPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_channel_id`.
+    /// Notification channel; the dashboard's fallback channel is used when omitted.
     pub fn notification_channel_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40766,7 +40370,7 @@ impl AndroidPushObject {
         self.notification_channel_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_id`.
+    /// Notification identifier; reusing one replaces the earlier notification.
     pub fn notification_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -40774,7 +40378,7 @@ impl AndroidPushObject {
         self.notification_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (minimum) to 2 (maximum). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -40782,7 +40386,7 @@ impl AndroidPushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_icon_image_url`.
+    /// Large icon image (1:1, at least 40x40 px).
     pub fn push_icon_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40790,7 +40394,7 @@ impl AndroidPushObject {
         self.push_icon_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used Android device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -40798,7 +40402,7 @@ impl AndroidPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_sync`.
+    /// A silent (data-only) push; it must not set `alert` or `title`.
     pub fn send_to_sync(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -40806,7 +40410,7 @@ impl AndroidPushObject {
         self.send_to_sync = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40814,7 +40418,7 @@ impl AndroidPushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `summary_text`.
+    /// Summary line shown with the notification.
     pub fn summary_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40822,7 +40426,7 @@ impl AndroidPushObject {
         self.summary_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds FCM keeps trying to deliver (at most 28 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -40830,7 +40434,7 @@ impl AndroidPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40838,7 +40442,7 @@ impl AndroidPushObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `false`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -40847,13 +40451,6 @@ impl AndroidPushObject {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushActionButton {
     ///A value with its required fields (`action_id`) set and every optional field empty.
     pub fn new(action_id: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -40864,7 +40461,7 @@ impl ApplePushActionButton {
             use_webview: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What tapping does; the default depends on the button.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -40874,7 +40471,7 @@ impl ApplePushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `action_id`.
+    /// Identifier of the button's action.
     pub fn action_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -40882,7 +40479,7 @@ impl ApplePushActionButton {
         self.action_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL or deep link for `URI` and `DEEP_LINK`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40890,7 +40487,7 @@ impl ApplePushActionButton {
         self.uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -40899,15 +40496,8 @@ impl ApplePushActionButton {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushAlertObject {
-    ///Sets `action_loc_key`.
+    /// Key of a localized label for the alert's action button (instead of "View").
     pub fn action_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40915,7 +40505,7 @@ impl ApplePushAlertObject {
         self.action_loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the alert.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40923,7 +40513,7 @@ impl ApplePushAlertObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_args`.
+    /// Values for the format specifiers of `loc_key`.
     pub fn loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -40931,7 +40521,7 @@ impl ApplePushAlertObject {
         self.loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `loc_key`.
+    /// Key of a localized alert text in `Localizable.strings`.
     pub fn loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40939,7 +40529,7 @@ impl ApplePushAlertObject {
         self.loc_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound; used by Live Activity alerts only.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40947,7 +40537,7 @@ impl ApplePushAlertObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Short title, also shown on Apple Watch.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40955,7 +40545,7 @@ impl ApplePushAlertObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_args`.
+    /// Values for the format specifiers of `title_loc_key`.
     pub fn title_loc_args(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -40963,7 +40553,7 @@ impl ApplePushAlertObject {
         self.title_loc_args = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title_loc_key`.
+    /// Key of a localized title in the app's `Localizable.strings`.
     pub fn title_loc_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -40973,24 +40563,39 @@ impl ApplePushAlertObject {
     }
 }
 #[cfg(feature = "push-credentials")]
+/// The required fields of [`ApplePushCredential`], by name: `ApplePushCredential::new(ApplePushCredentialRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApplePushCredentialRequired {
+    pub apns_gateway: ApnsGateway,
+    /// The `.p8` key file, Base64-encoded (a secret).
+    pub certificate: ::braze_sdk::Secret,
+    /// The app's bundle identifier.
+    pub jwt_bundle_id: ::std::string::String,
+    /// The key's identifier in the Apple developer account.
+    pub jwt_key_id: ::std::string::String,
+    /// The Apple developer team identifier.
+    pub jwt_team_id: ::std::string::String,
+}
+#[cfg(feature = "push-credentials")]
 impl ApplePushCredential {
-    ///A value with its required fields (`apns_gateway`, `certificate`, `jwt_bundle_id`, `jwt_key_id`, `jwt_team_id`) set and every optional field empty.
-    pub fn new(
-        apns_gateway: impl ::braze_sdk::IntoField<ApnsGateway>,
-        certificate: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
-        jwt_bundle_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        jwt_team_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ApplePushCredentialRequired`], set and every optional field empty.
+    pub fn new(required: ApplePushCredentialRequired) -> Self {
+        let ApplePushCredentialRequired {
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
+        } = required;
         Self {
-            apns_gateway: ::braze_sdk::IntoField::into_field(apns_gateway),
-            certificate: ::braze_sdk::IntoField::into_field(certificate),
-            jwt_bundle_id: ::braze_sdk::IntoField::into_field(jwt_bundle_id),
-            jwt_key_id: ::braze_sdk::IntoField::into_field(jwt_key_id),
-            jwt_team_id: ::braze_sdk::IntoField::into_field(jwt_team_id),
+            apns_gateway,
+            certificate,
+            jwt_bundle_id,
+            jwt_key_id,
+            jwt_team_id,
         }
     }
-    ///Sets `apns_gateway`.
+    /// Sets `apns_gateway`: The APNs environment the key is for.
     pub fn apns_gateway(
         mut self,
         value: impl ::braze_sdk::IntoField<ApnsGateway>,
@@ -40998,7 +40603,7 @@ impl ApplePushCredential {
         self.apns_gateway = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `certificate`.
+    /// The `.p8` key file, Base64-encoded (a secret).
     pub fn certificate(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -41006,7 +40611,7 @@ impl ApplePushCredential {
         self.certificate = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_bundle_id`.
+    /// The app's bundle identifier.
     pub fn jwt_bundle_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41014,7 +40619,7 @@ impl ApplePushCredential {
         self.jwt_bundle_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_key_id`.
+    /// The key's identifier in the Apple developer account.
     pub fn jwt_key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41022,7 +40627,7 @@ impl ApplePushCredential {
         self.jwt_key_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `jwt_team_id`.
+    /// The Apple developer team identifier.
     pub fn jwt_team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41031,15 +40636,8 @@ impl ApplePushCredential {
         self
     }
 }
-#[cfg(
-    any(
-        feature = "live-activities",
-        feature = "schedule-messages",
-        feature = "send-messages"
-    )
-)]
 impl ApplePushObject {
-    ///Sets `alert`.
+    /// Sets `alert`: The alert text, or an alert object with title and localization keys.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>,
@@ -41047,7 +40645,8 @@ impl ApplePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apns_priority`.
+    /// APNs priority override: 10 delivers at once, 5 in a power-aware
+    /// way, 1 avoids waking the device.
     pub fn apns_priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -41055,7 +40654,7 @@ impl ApplePushObject {
         self.apns_priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_file_type`.
+    /// File type of `asset_url`; required when `asset_url` is set.
     pub fn asset_file_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -41065,7 +40664,7 @@ impl ApplePushObject {
         self.asset_file_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// Media for a rich notification (iOS 10 and later).
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41073,7 +40672,7 @@ impl ApplePushObject {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `badge`.
+    /// Badge count to show on the app icon after this message.
     pub fn badge(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -41081,7 +40680,7 @@ impl ApplePushObject {
         self.badge = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Click actions of the category's buttons.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ApplePushActionButton>>,
@@ -41089,7 +40688,7 @@ impl ApplePushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `category`.
+    /// Notification category identifier; needed for action buttons.
     pub fn category(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41097,7 +40696,7 @@ impl ApplePushObject {
         self.category = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_id`.
+    /// Reuse an earlier notification's collapse ID to replace it on the device.
     pub fn collapse_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41105,7 +40704,7 @@ impl ApplePushObject {
         self.collapse_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_available`.
+    /// Adds the `content-available` flag to wake the app in the background.
     pub fn content_available(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41113,7 +40712,7 @@ impl ApplePushObject {
         self.content_available = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41121,7 +40720,7 @@ impl ApplePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expiry`.
+    /// When the push expires if it has not been delivered.
     pub fn expiry(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -41131,7 +40730,7 @@ impl ApplePushObject {
         self.expiry = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -41139,7 +40738,7 @@ impl ApplePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `interruption_level`.
+    /// How urgently iOS 15 and later present the notification.
     pub fn interruption_level(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -41149,7 +40748,7 @@ impl ApplePushObject {
         self.interruption_level = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the iOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41157,7 +40756,7 @@ impl ApplePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `mutable_content`.
+    /// Sets `mutable-content` to 1 (always set for rich notifications).
     pub fn mutable_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41165,7 +40764,7 @@ impl ApplePushObject {
         self.mutable_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification_group_thread_id`.
+    /// Thread identifier that groups notifications together.
     pub fn notification_group_thread_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41173,7 +40772,7 @@ impl ApplePushObject {
         self.notification_group_thread_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `relevance_score`.
+    /// Rank of the notification within an iOS 15 notification summary.
     pub fn relevance_score(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<f64>>,
@@ -41181,7 +40780,7 @@ impl ApplePushObject {
         self.relevance_score = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used iOS device. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41189,7 +40788,7 @@ impl ApplePushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Path of a custom sound in the app bundle; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41197,7 +40796,7 @@ impl ApplePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_webview`.
+    /// Open a web URL inside the app rather than the browser. Defaults to `true`.
     pub fn use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41209,7 +40808,7 @@ impl ApplePushObject {
 impl ::braze_sdk::StringNewtype for BrazeId {}
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CampaignRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -41217,7 +40816,7 @@ impl CampaignRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -41225,7 +40824,7 @@ impl CampaignRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41233,7 +40832,7 @@ impl CampaignRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -41241,7 +40840,7 @@ impl CampaignRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -41249,7 +40848,10 @@ impl CampaignRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) messages the user only if the profile
+    /// exists. `false` creates a missing profile from `attributes`
+    /// (which are then required) before sending; not available with
+    /// `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41257,7 +40859,7 @@ impl CampaignRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -41265,7 +40867,7 @@ impl CampaignRecipient {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -41275,24 +40877,35 @@ impl CampaignRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CampaignTranslationUpdateRequest`], by name: `CampaignTranslationUpdateRequest::new(CampaignTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignTranslationUpdateRequestRequired {
+    /// Identifier of the campaign.
+    pub campaign_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl CampaignTranslationUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `locale_id`, `message_variation_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignTranslationUpdateRequestRequired) -> Self {
+        let CampaignTranslationUpdateRequestRequired {
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            campaign_id,
+            locale_id,
+            message_variation_id,
+            translation_map,
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41300,7 +40913,7 @@ impl CampaignTranslationUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41308,7 +40921,7 @@ impl CampaignTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41316,7 +40929,7 @@ impl CampaignTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -41326,19 +40939,26 @@ impl CampaignTranslationUpdateRequest {
     }
 }
 #[cfg(feature = "campaigns")]
+/// The required fields of [`CampaignsDuplicateRequest`], by name: `CampaignsDuplicateRequest::new(CampaignsDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsDuplicateRequestRequired {
+    /// Identifier of the campaign to duplicate.
+    pub campaign_id: ::std::string::String,
+    /// Name of the new campaign.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "campaigns")]
 impl CampaignsDuplicateRequest {
-    ///A value with its required fields (`campaign_id`, `name`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsDuplicateRequestRequired) -> Self {
+        let CampaignsDuplicateRequestRequired { campaign_id, name } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            campaign_id,
+            name,
             description: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// Identifier of the campaign to duplicate.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41346,7 +40966,7 @@ impl CampaignsDuplicateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new campaign.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41354,7 +40974,7 @@ impl CampaignsDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new campaign.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41380,7 +41000,7 @@ impl CampaignsTriggerScheduleCreateRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -41388,7 +41008,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41396,7 +41016,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to schedule.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41404,7 +41024,9 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message. Only those who are in the campaign's
+    /// segment receive it; their `trigger_properties` win over the
+    /// request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -41412,7 +41034,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -41420,7 +41042,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41428,7 +41050,7 @@ impl CampaignsTriggerScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -41438,18 +41060,21 @@ impl CampaignsTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleDeleteRequest`], by name: `CampaignsTriggerScheduleDeleteRequest::new(CampaignsTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`campaign_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleDeleteRequestRequired) -> Self {
+        let CampaignsTriggerScheduleDeleteRequestRequired { campaign_id, schedule_id } = required;
+        Self { campaign_id, schedule_id }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41457,7 +41082,7 @@ impl CampaignsTriggerScheduleDeleteRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -41467,20 +41092,30 @@ impl CampaignsTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CampaignsTriggerScheduleUpdateRequest`], by name: `CampaignsTriggerScheduleUpdateRequest::new(CampaignsTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignsTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered campaign the schedule belongs to.
+    pub campaign_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CampaignsTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`campaign_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        campaign_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CampaignsTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CampaignsTriggerScheduleUpdateRequestRequired) -> Self {
+        let CampaignsTriggerScheduleUpdateRequestRequired {
+            campaign_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            campaign_id: ::braze_sdk::IntoField::into_field(campaign_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            campaign_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign the schedule belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41488,7 +41123,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -41496,7 +41131,7 @@ impl CampaignsTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -41519,7 +41154,7 @@ impl CampaignsTriggerSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `attachments`.
+    /// Files to attach when the campaign sends email. Not allowed with `broadcast`.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -41527,7 +41162,7 @@ impl CampaignsTriggerSendRequest {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -41535,7 +41170,10 @@ impl CampaignsTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to the campaign's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients` or
+    /// `attachments`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41543,7 +41181,7 @@ impl CampaignsTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// The API-triggered campaign to send.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41551,7 +41189,7 @@ impl CampaignsTriggerSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to message, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CampaignRecipient>>,
@@ -41559,7 +41197,7 @@ impl CampaignsTriggerSendRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41567,7 +41205,7 @@ impl CampaignsTriggerSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -41577,20 +41215,27 @@ impl CampaignsTriggerSendRequest {
     }
 }
 #[cfg(feature = "canvas")]
+/// The required fields of [`CanvasDuplicateRequest`], by name: `CanvasDuplicateRequest::new(CanvasDuplicateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasDuplicateRequestRequired {
+    /// Identifier of the Canvas to duplicate.
+    pub canvas_id: ::std::string::String,
+    /// Name of the new Canvas.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "canvas")]
 impl CanvasDuplicateRequest {
-    ///A value with its required fields (`canvas_id`, `name`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasDuplicateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasDuplicateRequestRequired) -> Self {
+        let CanvasDuplicateRequestRequired { canvas_id, name } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            name: ::braze_sdk::IntoField::into_field(name),
+            canvas_id,
+            name,
             description: ::std::default::Default::default(),
             tag_names: ::std::default::Default::default(),
         }
     }
-    ///Sets `canvas_id`.
+    /// Identifier of the Canvas to duplicate.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41598,7 +41243,7 @@ impl CanvasDuplicateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Description of the new Canvas.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41606,7 +41251,7 @@ impl CanvasDuplicateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the new Canvas.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41614,7 +41259,7 @@ impl CanvasDuplicateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tag_names`.
+    /// Existing tags to give the copy; when present they replace the original's tags.
     pub fn tag_names(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -41624,8 +41269,10 @@ impl CanvasDuplicateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for CanvasEntryProperties {}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl CanvasRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -41633,7 +41280,7 @@ impl CanvasRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -41641,7 +41288,7 @@ impl CanvasRecipient {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -41649,7 +41296,7 @@ impl CanvasRecipient {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -41657,7 +41304,7 @@ impl CanvasRecipient {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Email address of the user; requires `prioritization`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -41665,7 +41312,7 @@ impl CanvasRecipient {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -41673,7 +41320,7 @@ impl CanvasRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Ordered rules that pick one profile when `email` matches several users.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -41681,7 +41328,9 @@ impl CanvasRecipient {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_existing_only`.
+    /// `true` (the default) enters the user only if the profile exists.
+    /// `false` creates a missing profile from `attributes` (which are
+    /// then required) first; not available with `user_alias`.
     pub fn send_to_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41689,7 +41338,7 @@ impl CanvasRecipient {
         self.send_to_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -41699,26 +41348,39 @@ impl CanvasRecipient {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`CanvasTranslationUpdateRequest`], by name: `CanvasTranslationUpdateRequest::new(CanvasTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the message variation.
+    pub message_variation_id: ::std::string::String,
+    /// Identifier of the Canvas step.
+    pub step_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+    /// Identifier of the Canvas.
+    pub workflow_id: ::std::string::String,
+}
+#[cfg(feature = "translations")]
 impl CanvasTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `message_variation_id`, `step_id`, `translation_map`, `workflow_id`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message_variation_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        step_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-        workflow_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTranslationUpdateRequestRequired) -> Self {
+        let CanvasTranslationUpdateRequestRequired {
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            message_variation_id: ::braze_sdk::IntoField::into_field(
-                message_variation_id,
-            ),
-            step_id: ::braze_sdk::IntoField::into_field(step_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
-            workflow_id: ::braze_sdk::IntoField::into_field(workflow_id),
+            locale_id,
+            message_variation_id,
+            step_id,
+            translation_map,
+            workflow_id,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41726,7 +41388,7 @@ impl CanvasTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// Identifier of the message variation.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41734,7 +41396,7 @@ impl CanvasTranslationUpdateRequest {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `step_id`.
+    /// Identifier of the Canvas step.
     pub fn step_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41742,7 +41404,7 @@ impl CanvasTranslationUpdateRequest {
         self.step_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -41750,7 +41412,7 @@ impl CanvasTranslationUpdateRequest {
         self.translation_map = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `workflow_id`.
+    /// Identifier of the Canvas.
     pub fn workflow_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41775,7 +41437,7 @@ impl CanvasTriggerScheduleCreateRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -41783,7 +41445,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the whole segment when no `recipients` are given. Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41791,7 +41453,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_entry_properties`.
+    /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn canvas_entry_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -41799,7 +41461,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to schedule.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41807,7 +41469,8 @@ impl CanvasTriggerScheduleCreateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter. Only those who are in the Canvas's segment
+    /// enter; their own entry properties win over the request-wide ones.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -41815,7 +41478,7 @@ impl CanvasTriggerScheduleCreateRequest {
         self.recipients = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -41825,18 +41488,21 @@ impl CanvasTriggerScheduleCreateRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleDeleteRequest`], by name: `CanvasTriggerScheduleDeleteRequest::new(CanvasTriggerScheduleDeleteRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleDeleteRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleDeleteRequest {
-    ///A value with its required fields (`canvas_id`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
-        Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
-        }
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleDeleteRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleDeleteRequestRequired) -> Self {
+        let CanvasTriggerScheduleDeleteRequestRequired { canvas_id, schedule_id } = required;
+        Self { canvas_id, schedule_id }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41844,7 +41510,7 @@ impl CanvasTriggerScheduleDeleteRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -41854,20 +41520,30 @@ impl CanvasTriggerScheduleDeleteRequest {
     }
 }
 #[cfg(feature = "schedule-messages")]
+/// The required fields of [`CanvasTriggerScheduleUpdateRequest`], by name: `CanvasTriggerScheduleUpdateRequest::new(CanvasTriggerScheduleUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanvasTriggerScheduleUpdateRequestRequired {
+    /// The API-triggered Canvas the schedule belongs to.
+    pub canvas_id: ::std::string::String,
+    pub schedule: MessageSchedule,
+    pub schedule_id: ScheduleId,
+}
+#[cfg(feature = "schedule-messages")]
 impl CanvasTriggerScheduleUpdateRequest {
-    ///A value with its required fields (`canvas_id`, `schedule`, `schedule_id`) set and every optional field empty.
-    pub fn new(
-        canvas_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        schedule: impl ::braze_sdk::IntoField<MessageSchedule>,
-        schedule_id: impl ::braze_sdk::IntoField<ScheduleId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`CanvasTriggerScheduleUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: CanvasTriggerScheduleUpdateRequestRequired) -> Self {
+        let CanvasTriggerScheduleUpdateRequestRequired {
+            canvas_id,
+            schedule,
+            schedule_id,
+        } = required;
         Self {
-            canvas_id: ::braze_sdk::IntoField::into_field(canvas_id),
-            schedule: ::braze_sdk::IntoField::into_field(schedule),
-            schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
+            canvas_id,
+            schedule,
+            schedule_id,
         }
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas the schedule belongs to.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41875,7 +41551,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -41883,7 +41559,7 @@ impl CanvasTriggerScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -41904,7 +41580,7 @@ impl CanvasTriggerSendRequest {
             recipients: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -41912,7 +41588,9 @@ impl CanvasTriggerSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to enter the Canvas's whole segment when no
+    /// `recipients` are given; cannot be combined with `recipients`.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -41920,7 +41598,7 @@ impl CanvasTriggerSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `canvas_id`.
+    /// The API-triggered Canvas to enter users into.
     pub fn canvas_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -41928,7 +41606,7 @@ impl CanvasTriggerSendRequest {
         self.canvas_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `context`.
+    /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
     pub fn context(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
@@ -41936,7 +41614,7 @@ impl CanvasTriggerSendRequest {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipients`.
+    /// The users to enter, each with optional personalization.
     pub fn recipients(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CanvasRecipient>>,
@@ -41959,7 +41637,7 @@ impl CatalogCreateDefinition {
             name: ::braze_sdk::IntoField::into_field(name),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the catalog (at most 250 characters).
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionDescription>,
@@ -41967,7 +41645,8 @@ impl CatalogCreateDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields`.
+    /// The catalog's fields, at most 500. The first one must be the item
+    /// identifier: `{name: id, type: string}`.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -41975,7 +41654,8 @@ impl CatalogCreateDefinition {
         self.fields = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Catalog name: letters, digits, hyphens and underscores only, at
+    /// most 250 characters, unique within the workspace.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogCreateDefinitionName>,
@@ -41996,12 +41676,13 @@ impl CatalogField {
             type_: ::braze_sdk::IntoField::into_field(type_),
         }
     }
-    ///Sets `name`.
+    /// Field name: letters, digits, hyphens and underscores only, at most
+    /// 250 characters, unique within the catalog.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<CatalogFieldName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`: The data type of a catalog field.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogFieldType>,
@@ -42020,7 +41701,8 @@ impl CatalogFieldsCreateRequest {
             fields: ::braze_sdk::IntoField::into_field(fields),
         }
     }
-    ///Sets `fields`.
+    /// The new fields, at most 50 per request; the catalog may hold at
+    /// most 500 fields in all.
     pub fn fields(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogField>>,
@@ -42038,12 +41720,13 @@ impl CatalogItem {
             extra: ::std::default::Default::default(),
         }
     }
-    ///Sets `id`.
+    /// The item identifier: letters, digits, hyphens and underscores only,
+    /// at most 250 characters, unique within the catalog.
     pub fn id(mut self, value: impl ::braze_sdk::IntoField<CatalogItemId>) -> Self {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42072,7 +41755,7 @@ impl CatalogItemCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -42082,6 +41765,8 @@ impl CatalogItemCreateRequest {
     }
 }
 #[cfg(feature = "catalogs")]
+impl ::braze_sdk::MapNewtype for CatalogItemFields {}
+#[cfg(feature = "catalogs")]
 impl CatalogItemReference {
     ///A value with its required fields (`id`) set and every optional field empty.
     pub fn new(id: impl ::braze_sdk::IntoField<CatalogItemReferenceId>) -> Self {
@@ -42089,7 +41774,7 @@ impl CatalogItemReference {
             id: ::braze_sdk::IntoField::into_field(id),
         }
     }
-    ///Sets `id`.
+    /// The item identifier.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogItemReferenceId>,
@@ -42106,7 +41791,7 @@ impl CatalogItemReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the item's new fields.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -42123,7 +41808,7 @@ impl CatalogItemUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Exactly one element, the fields to change.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
@@ -42142,7 +41827,7 @@ impl CatalogItemsCreateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -42161,7 +41846,7 @@ impl CatalogItemsDeleteRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: Names one catalog item by its identifier.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItemReference>>,
@@ -42180,7 +41865,7 @@ impl CatalogItemsReplaceRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -42199,7 +41884,7 @@ impl CatalogItemsUpdateRequest {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
-    ///Sets `items`.
+    /// Sets `items`: One catalog item: its identifier plus one key per catalog field. The field values are whatever the catalog declares: strings, numbers, booleans, times (ISO 8601 strings), arrays or nested objects. A whole item may not exceed 5,000 characters, nest deeper than 50 levels, or use `.` or `$` in the keys of nested objects.
     pub fn items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogItem>>,
@@ -42218,7 +41903,7 @@ impl CatalogSelectionCreateRequest {
             selection: ::braze_sdk::IntoField::into_field(selection),
         }
     }
-    ///Sets `selection`.
+    /// Sets `selection`: A selection to create - its name, its filters and how its results are ordered.
     pub fn selection(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionDefinition>,
@@ -42240,7 +41925,7 @@ impl CatalogSelectionDefinition {
             sort_order: ::std::default::Default::default(),
         }
     }
-    ///Sets `description`.
+    /// A free-text description of the selection.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42248,7 +41933,7 @@ impl CatalogSelectionDefinition {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `filters`.
+    /// Conditions an item must all meet; at most one of them may test an array field.
     pub fn filters(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<CatalogSelectionFilter>>,
@@ -42256,7 +41941,7 @@ impl CatalogSelectionDefinition {
         self.filters = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Name of the selection, unique within the catalog.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42264,7 +41949,7 @@ impl CatalogSelectionDefinition {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `results_limit`.
+    /// The most items the selection returns.
     pub fn results_limit(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -42272,7 +41957,7 @@ impl CatalogSelectionDefinition {
         self.results_limit = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_field`.
+    /// The field the selection's items are sorted on.
     pub fn sort_field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42280,7 +41965,7 @@ impl CatalogSelectionDefinition {
         self.sort_field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sort_order`.
+    /// Direction of the sort on `sort_field`, for example `asc` or `desc`.
     pub fn sort_order(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42303,7 +41988,7 @@ impl CatalogSelectionFilter {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `field`.
+    /// The catalog field the condition tests.
     pub fn field(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42311,7 +41996,7 @@ impl CatalogSelectionFilter {
         self.field = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `operator`.
+    /// Sets `operator`: How a selection filter compares a field with its value. Which operators apply depends on the field's type: `equals` and `does not equal` for strings; those plus `greater than` and `less than` for numbers; `is` for booleans; `before` and `after` for times; `includes value` and `does not include value` for arrays.
     pub fn operator(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterOperator>,
@@ -42319,7 +42004,7 @@ impl CatalogSelectionFilter {
         self.operator = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value a selection filter compares the field with: a string, number or boolean matching the field's type (a time is an ISO 8601 string).
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<CatalogSelectionFilterValue>,
@@ -42338,7 +42023,7 @@ impl CatalogsCreateRequest {
             catalogs: ::braze_sdk::IntoField::into_field(catalogs),
         }
     }
-    ///Sets `catalogs`.
+    /// Exactly one catalog definition.
     pub fn catalogs(
         mut self,
         value: impl ::braze_sdk::IntoField<[CatalogCreateDefinition; 1usize]>,
@@ -42363,7 +42048,7 @@ impl ConnectedAudienceAnd {
             and: ::braze_sdk::IntoField::into_field(and),
         }
     }
-    ///Sets `and`.
+    /// Sets `and`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn and(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -42393,7 +42078,7 @@ impl ConnectedAudienceCustomAttributeCondition {
             value: ::std::default::Default::default(),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`: A custom attribute comparison (see `ConnectedAudienceCustomAttributeCondition`).
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceComparison>,
@@ -42401,7 +42086,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attribute_name`.
+    /// Name of the custom attribute.
     pub fn custom_attribute_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42409,7 +42094,7 @@ impl ConnectedAudienceCustomAttributeCondition {
         self.custom_attribute_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`: The value compared with the attribute: a string, a number or a boolean. Leave it out for `exists` / `does_not_exist`; `matches_regex` takes a string pattern; `before` / `after` take an ISO 8601 date-time string; the `x_days` comparisons take a number of days.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42438,7 +42123,7 @@ impl ConnectedAudienceCustomAttributeFilter {
             custom_attribute: ::braze_sdk::IntoField::into_field(custom_attribute),
         }
     }
-    ///Sets `custom_attribute`.
+    /// Sets `custom_attribute`: A comparison between a custom attribute and a value. Which comparisons apply depends on the attribute's type: strings (`equals`, `not_equal`, `matches_regex`, `does_not_match_regex`), arrays (`includes_value`, `does_not_include_value`), numbers (`equals`, `not_equal`, `greater_than`, `greater_than_or_equal_to`, `less_than`, `less_than_or_equal_to`), booleans (`equals`, `does_not_equal`) and times (`less_than_x_days_ago`, `greater_than_x_days_ago`, `less_than_x_days_in_the_future`, `greater_than_x_days_in_the_future`, `after`, `before`); `exists` and `does_not_exist` apply to every type.
     pub fn custom_attribute(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
@@ -42467,7 +42152,7 @@ impl ConnectedAudienceEmailSubscriptionFilter {
             ),
         }
     }
-    ///Sets `email_subscription_status`.
+    /// Sets `email_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn email_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -42496,7 +42181,7 @@ impl ConnectedAudienceLastUsedAppCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42506,7 +42191,7 @@ impl ConnectedAudienceLastUsedAppCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// The moment to compare with, as an ISO 8601 date-time.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -42531,7 +42216,7 @@ impl ConnectedAudienceLastUsedAppFilter {
             last_used_app: ::braze_sdk::IntoField::into_field(last_used_app),
         }
     }
-    ///Sets `last_used_app`.
+    /// Sets `last_used_app`: Last app use before or after a moment.
     pub fn last_used_app(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
@@ -42556,7 +42241,7 @@ impl ConnectedAudienceOr {
             or: ::braze_sdk::IntoField::into_field(or),
         }
     }
-    ///Sets `or`.
+    /// Sets `or`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn or(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
@@ -42585,7 +42270,7 @@ impl ConnectedAudiencePushSubscriptionFilter {
             ),
         }
     }
-    ///Sets `push_subscription_status`.
+    /// Sets `push_subscription_status`: Whether a subscription state is, or is not, the given one.
     pub fn push_subscription_status(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
@@ -42614,7 +42299,7 @@ impl ConnectedAudienceSubscriptionCondition {
             value: ::braze_sdk::IntoField::into_field(value),
         }
     }
-    ///Sets `comparison`.
+    /// Sets `comparison`.
     pub fn comparison(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42624,7 +42309,7 @@ impl ConnectedAudienceSubscriptionCondition {
         self.comparison = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `value`.
+    /// Sets `value`.
     pub fn value(
         mut self,
         value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionConditionValue>,
@@ -42634,20 +42319,31 @@ impl ConnectedAudienceSubscriptionCondition {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`ContentBlockTranslationUpdateRequest`], by name: `ContentBlockTranslationUpdateRequest::new(ContentBlockTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentBlockTranslationUpdateRequestRequired {
+    /// Identifier of the Content Block.
+    pub content_block_id: ::std::string::String,
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl ContentBlockTranslationUpdateRequest {
-    ///A value with its required fields (`content_block_id`, `locale_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        content_block_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentBlockTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: ContentBlockTranslationUpdateRequestRequired) -> Self {
+        let ContentBlockTranslationUpdateRequestRequired {
+            content_block_id,
+            locale_id,
+            translation_map,
+        } = required;
         Self {
-            content_block_id: ::braze_sdk::IntoField::into_field(content_block_id),
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            content_block_id,
+            locale_id,
+            translation_map,
         }
     }
-    ///Sets `content_block_id`.
+    /// Identifier of the Content Block.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42655,7 +42351,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42663,7 +42359,7 @@ impl ContentBlockTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -42687,7 +42383,7 @@ impl ContentBlocksCreateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// The HTML or text content (at most 50 KB, valid Liquid, may not include itself).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestContent>,
@@ -42695,7 +42391,7 @@ impl ContentBlocksCreateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// A description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42705,7 +42401,7 @@ impl ContentBlocksCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Unique name, under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentBlocksCreateRequestName>,
@@ -42713,7 +42409,7 @@ impl ContentBlocksCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` (the default) or `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -42721,7 +42417,7 @@ impl ContentBlocksCreateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -42745,7 +42441,7 @@ impl ContentBlocksUpdateRequest {
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `content`.
+    /// New HTML or text content (at most 50 KB, valid Liquid).
     pub fn content(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42755,7 +42451,7 @@ impl ContentBlocksUpdateRequest {
         self.content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_block_id`.
+    /// The block's API identifier.
     pub fn content_block_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42763,7 +42459,7 @@ impl ContentBlocksUpdateRequest {
         self.content_block_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// New description, under 250 characters.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42773,7 +42469,7 @@ impl ContentBlocksUpdateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// New name (not allowed on an active block), under 100 characters, only letters, digits, `-` and `_`.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42783,7 +42479,7 @@ impl ContentBlocksUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// `active` or `draft`; an active block cannot be set back to draft.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentBlockState>>,
@@ -42791,7 +42487,7 @@ impl ContentBlocksUpdateRequest {
         self.state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -42801,17 +42497,25 @@ impl ContentBlocksUpdateRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`ContentCardObject`], by name: `ContentCardObject::new(ContentCardObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentCardObjectRequired {
+    /// Text of the card.
+    pub description: ::std::string::String,
+    /// Title of the card.
+    pub title: ::std::string::String,
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
+    pub type_: ContentCardObjectType,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl ContentCardObject {
-    ///A value with its required fields (`description`, `title`, `type_`) set and every optional field empty.
-    pub fn new(
-        description: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-        type_: impl ::braze_sdk::IntoField<ContentCardObjectType>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ContentCardObjectRequired`], set and every optional field empty.
+    pub fn new(required: ContentCardObjectRequired) -> Self {
+        let ContentCardObjectRequired { description, title, type_ } = required;
         Self {
-            description: ::braze_sdk::IntoField::into_field(description),
-            title: ::braze_sdk::IntoField::into_field(title),
-            type_: ::braze_sdk::IntoField::into_field(type_),
+            description,
+            title,
+            type_,
             android_uri: ::std::default::Default::default(),
             android_use_webview: ::std::default::Default::default(),
             expire_at: ::std::default::Default::default(),
@@ -42827,7 +42531,7 @@ impl ContentCardObject {
             web_uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `android_uri`.
+    /// Web URL or deep link opened on Android.
     pub fn android_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42835,7 +42539,7 @@ impl ContentCardObject {
         self.android_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `android_use_webview`.
+    /// Open a web URL inside the app on Android. Defaults to `true`.
     pub fn android_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -42843,7 +42547,7 @@ impl ContentCardObject {
         self.android_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// Text of the card.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42851,7 +42555,7 @@ impl ContentCardObject {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_at`.
+    /// When the card expires (at most 30 days ahead).
     pub fn expire_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42861,7 +42565,7 @@ impl ContentCardObject {
         self.expire_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `expire_in_local_time`.
+    /// Apply `expire_at` in each user's local time. Defaults to `false`.
     pub fn expire_in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -42869,7 +42573,7 @@ impl ContentCardObject {
         self.expire_in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Your own key-value pairs delivered with the card.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -42879,7 +42583,7 @@ impl ContentCardObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Image of the card.
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42887,7 +42591,7 @@ impl ContentCardObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_uri`.
+    /// Web URL or deep link opened on iOS.
     pub fn ios_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42895,7 +42599,7 @@ impl ContentCardObject {
         self.ios_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `ios_use_webview`.
+    /// Open a web URL inside the app on iOS. Defaults to `true`.
     pub fn ios_use_webview(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -42903,7 +42607,7 @@ impl ContentCardObject {
         self.ios_use_webview = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Content Card variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42911,7 +42615,7 @@ impl ContentCardObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `pinned`.
+    /// Pin the card to the top of the feed. Defaults to `false`.
     pub fn pinned(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -42919,7 +42623,7 @@ impl ContentCardObject {
         self.pinned = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds until the card expires (at most 30 days).
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -42927,7 +42631,7 @@ impl ContentCardObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title of the card.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42935,7 +42639,7 @@ impl ContentCardObject {
         self.title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<ContentCardObjectType>,
@@ -42943,7 +42647,7 @@ impl ContentCardObject {
         self.type_ = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri_text`.
+    /// Text of the card's link.
     pub fn uri_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42951,7 +42655,7 @@ impl ContentCardObject {
         self.uri_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_uri`.
+    /// Web URL or deep link opened on the web.
     pub fn web_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42961,19 +42665,27 @@ impl ContentCardObject {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailAttachment`], by name: `EmailAttachment::new(EmailAttachmentRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailAttachmentRequired {
+    /// Name of the attached file, preferably without its extension.
+    pub file_name: ::std::string::String,
+    /// Where Braze downloads the file.
+    pub url: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailAttachment {
-    ///A value with its required fields (`file_name`, `url`) set and every optional field empty.
-    pub fn new(
-        file_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailAttachmentRequired`], set and every optional field empty.
+    pub fn new(required: EmailAttachmentRequired) -> Self {
+        let EmailAttachmentRequired { file_name, url } = required;
         Self {
-            file_name: ::braze_sdk::IntoField::into_field(file_name),
-            url: ::braze_sdk::IntoField::into_field(url),
+            file_name,
+            url,
             basic_auth_credential: ::std::default::Default::default(),
         }
     }
-    ///Sets `basic_auth_credential`.
+    /// Name of a Connected Content basic-auth credential (Settings >
+    /// Connected Content) that Braze uses to download the file.
     pub fn basic_auth_credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -42981,7 +42693,7 @@ impl EmailAttachment {
         self.basic_auth_credential = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `file_name`.
+    /// Name of the attached file, preferably without its extension.
     pub fn file_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -42989,7 +42701,7 @@ impl EmailAttachment {
         self.file_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// Where Braze downloads the file.
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43006,7 +42718,7 @@ impl EmailBlacklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -43023,7 +42735,7 @@ impl EmailBlocklistRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -43040,7 +42752,7 @@ impl EmailBounceRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -43050,15 +42762,22 @@ impl EmailBounceRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`EmailObject`], by name: `EmailObject::new(EmailObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Sender, as `Display Name <address@example.com>`.
+    pub from: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl EmailObject {
-    ///A value with its required fields (`app_id`, `from`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        from: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailObjectRequired`], set and every optional field empty.
+    pub fn new(required: EmailObjectRequired) -> Self {
+        let EmailObjectRequired { app_id, from } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            from: ::braze_sdk::IntoField::into_field(from),
+            app_id,
+            from,
             attachments: ::std::default::Default::default(),
             bcc: ::std::default::Default::default(),
             body: ::std::default::Default::default(),
@@ -43073,7 +42792,7 @@ impl EmailObject {
             subject: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43081,7 +42800,7 @@ impl EmailObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `attachments`.
+    /// Files to attach.
     pub fn attachments(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<EmailAttachment>>,
@@ -43089,7 +42808,7 @@ impl EmailObject {
         self.attachments = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `bcc`.
+    /// One of the BCC addresses configured for the workspace (when BCC is enabled).
     pub fn bcc(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43097,7 +42816,7 @@ impl EmailObject {
         self.bcc = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// HTML body.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43105,7 +42824,7 @@ impl EmailObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// An email template supplying subject, body and CSS inlining setting.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43113,7 +42832,7 @@ impl EmailObject {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extras`.
+    /// Your own key-value pairs sent with the email (unique arguments for SendGrid).
     pub fn extras(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43123,7 +42842,7 @@ impl EmailObject {
         self.extras = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `from`.
+    /// Sender, as `Display Name <address@example.com>`.
     pub fn from(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43131,7 +42850,7 @@ impl EmailObject {
         self.from = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `headers`.
+    /// Custom email headers (SparkPost, SendGrid and Amazon SES).
     pub fn headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43141,7 +42860,7 @@ impl EmailObject {
         self.headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the email variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43149,7 +42868,7 @@ impl EmailObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// Plain-text body; generated from `body` when omitted.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43157,7 +42876,7 @@ impl EmailObject {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// Preview text shown after the subject (50 to 100 characters recommended).
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43165,7 +42884,8 @@ impl EmailObject {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `reply_to`.
+    /// Reply-to address; the workspace default when omitted,
+    /// `NO_REPLY_TO` for none.
     pub fn reply_to(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43173,7 +42893,7 @@ impl EmailObject {
         self.reply_to = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Inline the CSS of `body`; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43181,7 +42901,7 @@ impl EmailObject {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// Subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43198,7 +42918,7 @@ impl EmailSpamRemoveRequest {
             email: ::braze_sdk::IntoField::into_field(email),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -43219,7 +42939,7 @@ impl EmailStatusSetRequest {
             subscription_state: ::braze_sdk::IntoField::into_field(subscription_state),
         }
     }
-    ///Sets `email`.
+    /// One address, or up to 50.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailAddressOrList50>,
@@ -43227,7 +42947,7 @@ impl EmailStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: A user's global email subscription state: `opted_in` (explicitly agreed to email), `subscribed` (neither opted in nor out) or `unsubscribed`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<EmailSubscriptionState>,
@@ -43237,20 +42957,32 @@ impl EmailStatusSetRequest {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`EmailTemplateTranslationUpdateRequest`], by name: `EmailTemplateTranslationUpdateRequest::new(EmailTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmailTemplateTranslationUpdateRequestRequired {
+    /// UUID of the locale whose texts are replaced.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the email template.
+    pub template_id: ::std::string::String,
+    /// The new texts, as objects holding a `translation_map`.
+    pub translations: ::std::vec::Vec<TranslationSource>,
+}
+#[cfg(feature = "translations")]
 impl EmailTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translations`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translations: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`EmailTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: EmailTemplateTranslationUpdateRequestRequired) -> Self {
+        let EmailTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translations,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translations: ::braze_sdk::IntoField::into_field(translations),
+            locale_id,
+            template_id,
+            translations,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of the locale whose texts are replaced.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43258,7 +42990,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the email template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43266,7 +42998,7 @@ impl EmailTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translations`.
+    /// The new texts, as objects holding a `translation_map`.
     pub fn translations(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<TranslationSource>>,
@@ -43275,20 +43007,27 @@ impl EmailTemplateTranslationUpdateRequest {
         self
     }
 }
+#[cfg(feature = "user-data")]
+impl ::braze_sdk::MapNewtype for EventProperties {}
 impl ::braze_sdk::StringNewtype for ExternalId {}
 #[cfg(feature = "user-data")]
+/// The required fields of [`ExternalIdRename`], by name: `ExternalIdRename::new(ExternalIdRenameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalIdRenameRequired {
+    pub current_external_id: ExternalId,
+    pub new_external_id: ExternalId,
+}
+#[cfg(feature = "user-data")]
 impl ExternalIdRename {
-    ///A value with its required fields (`current_external_id`, `new_external_id`) set and every optional field empty.
-    pub fn new(
-        current_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        new_external_id: impl ::braze_sdk::IntoField<ExternalId>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`ExternalIdRenameRequired`], set and every optional field empty.
+    pub fn new(required: ExternalIdRenameRequired) -> Self {
+        let ExternalIdRenameRequired { current_external_id, new_external_id } = required;
         Self {
-            current_external_id: ::braze_sdk::IntoField::into_field(current_external_id),
-            new_external_id: ::braze_sdk::IntoField::into_field(new_external_id),
+            current_external_id,
+            new_external_id,
         }
     }
-    ///Sets `current_external_id`.
+    /// Sets `current_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn current_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -43296,7 +43035,7 @@ impl ExternalIdRename {
         self.current_external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_external_id`.
+    /// Sets `new_external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn new_external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -43313,7 +43052,7 @@ impl FirebasePushCredential {
             credential: ::braze_sdk::IntoField::into_field(credential),
         }
     }
-    ///Sets `credential`.
+    /// The Firebase service account JSON file, Base64-encoded (a secret).
     pub fn credential(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -43334,7 +43073,7 @@ impl HuaweiPushCredential {
             app_secret: ::braze_sdk::IntoField::into_field(app_secret),
         }
     }
-    ///Sets `app_id`.
+    /// The app's identifier in Huawei's console.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43342,7 +43081,7 @@ impl HuaweiPushCredential {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_secret`.
+    /// The app secret from Huawei's console (a secret).
     pub fn app_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -43363,7 +43102,7 @@ impl KindlePushCredential {
             client_secret: ::braze_sdk::IntoField::into_field(client_secret),
         }
     }
-    ///Sets `client_id`.
+    /// The ADM client identifier.
     pub fn client_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43371,7 +43110,7 @@ impl KindlePushCredential {
         self.client_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `client_secret`.
+    /// The ADM client secret (a secret).
     pub fn client_secret(
         mut self,
         value: impl ::braze_sdk::IntoField<::braze_sdk::Secret>,
@@ -43381,15 +43120,22 @@ impl KindlePushCredential {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`KindlePushObject`], by name: `KindlePushObject::new(KindlePushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindlePushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Title shown in the notification drawer.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl KindlePushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`KindlePushObjectRequired`], set and every optional field empty.
+    pub fn new(required: KindlePushObjectRequired) -> Self {
+        let KindlePushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             collapse_key: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -43398,7 +43144,7 @@ impl KindlePushObject {
             sound: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43406,7 +43152,7 @@ impl KindlePushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `collapse_key`.
+    /// Collapse key of the message.
     pub fn collapse_key(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43414,7 +43160,7 @@ impl KindlePushObject {
         self.collapse_key = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// A web URL or deep link opened on tap.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43422,7 +43168,7 @@ impl KindlePushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -43430,7 +43176,7 @@ impl KindlePushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43438,7 +43184,7 @@ impl KindlePushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `priority`.
+    /// Notification priority, from -2 (lowest) to 2 (highest). Defaults to `0`.
     pub fn priority(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -43446,7 +43192,7 @@ impl KindlePushObject {
         self.priority = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sound`.
+    /// Custom sound in the app; `default` plays the system sound.
     pub fn sound(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43454,7 +43200,7 @@ impl KindlePushObject {
         self.sound = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Title shown in the notification drawer.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43464,29 +43210,45 @@ impl KindlePushObject {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityStartRequest`], by name: `LiveActivityStartRequest::new(LiveActivityStartRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityStartRequestRequired {
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
+    pub activity_attributes: ::serde_json::Map<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
+    pub activity_attributes_type: ::std::string::String,
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// The activity's first `ContentState`, in the shape the app declared.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub notification: ApplePushObject,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityStartRequest {
-    ///A value with its required fields (`activity_attributes`, `activity_attributes_type`, `activity_id`, `app_id`, `content_state`, `notification`) set and every optional field empty.
-    pub fn new(
-        activity_attributes: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        activity_attributes_type: impl ::braze_sdk::IntoField<::std::string::String>,
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-        notification: impl ::braze_sdk::IntoField<ApplePushObject>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityStartRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityStartRequestRequired) -> Self {
+        let LiveActivityStartRequestRequired {
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
+        } = required;
         Self {
-            activity_attributes: ::braze_sdk::IntoField::into_field(activity_attributes),
-            activity_attributes_type: ::braze_sdk::IntoField::into_field(
-                activity_attributes_type,
-            ),
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
-            notification: ::braze_sdk::IntoField::into_field(notification),
+            activity_attributes,
+            activity_attributes_type,
+            activity_id,
+            app_id,
+            content_state,
+            notification,
             custom_audience: ::std::default::Default::default(),
             dismissal_date: ::std::default::Default::default(),
             external_user_ids: ::std::default::Default::default(),
@@ -43494,7 +43256,8 @@ impl LiveActivityStartRequest {
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_attributes`.
+    /// The activity's static attribute values (the ones that never
+    /// change while it runs), in the shape the app declared.
     pub fn activity_attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43504,7 +43267,7 @@ impl LiveActivityStartRequest {
         self.activity_attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_attributes_type`.
+    /// The attributes type the app registered with `liveActivities.registerPushToStart`.
     pub fn activity_attributes_type(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43512,7 +43275,8 @@ impl LiveActivityStartRequest {
         self.activity_attributes_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `activity_id`.
+    /// An identifier you choose for the activity; later updates and the
+    /// end event name it.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43520,7 +43284,7 @@ impl LiveActivityStartRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43528,7 +43292,7 @@ impl LiveActivityStartRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// The activity's first `ContentState`, in the shape the app declared.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43538,7 +43302,7 @@ impl LiveActivityStartRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_audience`.
+    /// Sets `custom_audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn custom_audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -43546,7 +43310,7 @@ impl LiveActivityStartRequest {
         self.custom_audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When the activity leaves the user's screen; a past time removes it at once.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43556,7 +43320,7 @@ impl LiveActivityStartRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// Up to 50 external user ids to start the activity for.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -43564,7 +43328,7 @@ impl LiveActivityStartRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<ApplePushObject>,
@@ -43572,7 +43336,7 @@ impl LiveActivityStartRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// Identifier of a segment whose users get the activity.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43580,7 +43344,7 @@ impl LiveActivityStartRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43592,26 +43356,35 @@ impl LiveActivityStartRequest {
     }
 }
 #[cfg(feature = "live-activities")]
+/// The required fields of [`LiveActivityUpdateRequest`], by name: `LiveActivityUpdateRequest::new(LiveActivityUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveActivityUpdateRequestRequired {
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
+    pub activity_id: ::std::string::String,
+    /// API identifier of the iOS app, from the API Keys page.
+    pub app_id: ::std::string::String,
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
+    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "live-activities")]
 impl LiveActivityUpdateRequest {
-    ///A value with its required fields (`activity_id`, `app_id`, `content_state`) set and every optional field empty.
-    pub fn new(
-        activity_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        content_state: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`LiveActivityUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: LiveActivityUpdateRequestRequired) -> Self {
+        let LiveActivityUpdateRequestRequired { activity_id, app_id, content_state } = required;
         Self {
-            activity_id: ::braze_sdk::IntoField::into_field(activity_id),
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            content_state: ::braze_sdk::IntoField::into_field(content_state),
+            activity_id,
+            app_id,
+            content_state,
             dismissal_date: ::std::default::Default::default(),
             end_activity: ::std::default::Default::default(),
             notification: ::std::default::Default::default(),
             stale_date: ::std::default::Default::default(),
         }
     }
-    ///Sets `activity_id`.
+    /// The push token tag the app gave the activity when it called
+    /// `launchActivity`; selects the activity to update.
     pub fn activity_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43619,7 +43392,7 @@ impl LiveActivityUpdateRequest {
         self.activity_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_id`.
+    /// API identifier of the iOS app, from the API Keys page.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43627,7 +43400,8 @@ impl LiveActivityUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_state`.
+    /// New values for the activity's `ContentState`, in exactly the shape
+    /// the app declared. The keys are defined by the app.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43637,7 +43411,9 @@ impl LiveActivityUpdateRequest {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dismissal_date`.
+    /// When an ended activity leaves the user's screen; a past time
+    /// removes it at once. Without `end_activity` it only updates the
+    /// activity.
     pub fn dismissal_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43647,7 +43423,7 @@ impl LiveActivityUpdateRequest {
         self.dismissal_date = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `end_activity`.
+    /// `true` ends the Live Activity. Defaults to `false`.
     pub fn end_activity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43655,7 +43431,7 @@ impl LiveActivityUpdateRequest {
         self.end_activity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `notification`.
+    /// Sets `notification`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn notification(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -43663,7 +43439,7 @@ impl LiveActivityUpdateRequest {
         self.notification = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `stale_date`.
+    /// When the system marks the activity's content as outdated.
     pub fn stale_date(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43675,20 +43451,28 @@ impl LiveActivityUpdateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryCreateRequest`], by name: `MediaLibraryCreateRequest::new(MediaLibraryCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryCreateRequestRequired {
+    /// Identifier of the workspace whose media library receives the asset.
+    pub app_group_id: ::std::string::String,
+    /// A publicly reachable URL of the file.
+    pub asset_url: ::std::string::String,
+    /// The name the asset gets in the media library.
+    pub name: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryCreateRequest {
-    ///A value with its required fields (`app_group_id`, `asset_url`, `name`) set and every optional field empty.
-    pub fn new(
-        app_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`MediaLibraryCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryCreateRequestRequired) -> Self {
+        let MediaLibraryCreateRequestRequired { app_group_id, asset_url, name } = required;
         Self {
-            app_group_id: ::braze_sdk::IntoField::into_field(app_group_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-            name: ::braze_sdk::IntoField::into_field(name),
+            app_group_id,
+            asset_url,
+            name,
         }
     }
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace whose media library receives the asset.
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43696,7 +43480,7 @@ impl MediaLibraryCreateRequest {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the file.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43704,7 +43488,7 @@ impl MediaLibraryCreateRequest {
         self.asset_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The name the asset gets in the media library.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43714,18 +43498,22 @@ impl MediaLibraryCreateRequest {
     }
 }
 #[cfg(feature = "media-library")]
+/// The required fields of [`MediaLibraryReplaceFileRequest`], by name: `MediaLibraryReplaceFileRequest::new(MediaLibraryReplaceFileRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MediaLibraryReplaceFileRequestRequired {
+    /// Identifier of the asset whose file is replaced.
+    pub asset_id: ::std::string::String,
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
+    pub asset_url: ::std::string::String,
+}
+#[cfg(feature = "media-library")]
 impl MediaLibraryReplaceFileRequest {
-    ///A value with its required fields (`asset_id`, `asset_url`) set and every optional field empty.
-    pub fn new(
-        asset_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        asset_url: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            asset_id: ::braze_sdk::IntoField::into_field(asset_id),
-            asset_url: ::braze_sdk::IntoField::into_field(asset_url),
-        }
+    /// A value with its required fields, given by name in [`MediaLibraryReplaceFileRequestRequired`], set and every optional field empty.
+    pub fn new(required: MediaLibraryReplaceFileRequestRequired) -> Self {
+        let MediaLibraryReplaceFileRequestRequired { asset_id, asset_url } = required;
+        Self { asset_id, asset_url }
     }
-    ///Sets `asset_id`.
+    /// Identifier of the asset whose file is replaced.
     pub fn asset_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43733,7 +43521,7 @@ impl MediaLibraryReplaceFileRequest {
         self.asset_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `asset_url`.
+    /// A publicly reachable URL of the new file; its extension must match the asset's.
     pub fn asset_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43742,7 +43530,6 @@ impl MediaLibraryReplaceFileRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
 impl MessageSchedule {
     ///A value with its required fields (`time`) set and every optional field empty.
     pub fn new(time: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -43752,7 +43539,7 @@ impl MessageSchedule {
             in_local_time: ::std::default::Default::default(),
         }
     }
-    ///Sets `at_optimal_time`.
+    /// Deliver on the date of `time` at each user's optimal time. Defaults to `false`.
     pub fn at_optimal_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43760,7 +43547,7 @@ impl MessageSchedule {
         self.at_optimal_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `in_local_time`.
+    /// Deliver at `time` in each user's local time zone. Defaults to `false`.
     pub fn in_local_time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43768,7 +43555,8 @@ impl MessageSchedule {
         self.in_local_time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// ISO 8601 send time, in UTC unless `in_local_time` or
+    /// `at_optimal_time` is set; leave out the zone designator for those.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -43779,7 +43567,7 @@ impl MessageSchedule {
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl Messages {
-    ///Sets `android_push`.
+    /// Sets `android_push`: An Android (FCM) push notification. The `alert` and `extra` together may not exceed 4,000 bytes.
     pub fn android_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<AndroidPushObject>>,
@@ -43787,7 +43575,7 @@ impl Messages {
         self.android_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple_push`.
+    /// Sets `apple_push`: An iOS push notification. The alert, `extra` and the other fields together must fit in 1,912 bytes, and `extra` may not use the keys `ab` or `aps`. In a Live Activity payload, put `sound` in the alert object.
     pub fn apple_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushObject>>,
@@ -43795,7 +43583,7 @@ impl Messages {
         self.apple_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `content_card`.
+    /// Sets `content_card`: A Content Card. It needs an expiry: `time_to_live` or `expire_at`, at most 30 days ahead.
     pub fn content_card(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ContentCardObject>>,
@@ -43803,7 +43591,7 @@ impl Messages {
         self.content_card = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// Sets `email`: An email. Give the content in `body` or take it from an email template (`email_template_id`); fields set here override the template's.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailObject>>,
@@ -43811,7 +43599,7 @@ impl Messages {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle_push`.
+    /// Sets `kindle_push`: A Kindle or FireOS push notification.
     pub fn kindle_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushObject>>,
@@ -43819,7 +43607,7 @@ impl Messages {
         self.kindle_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sms`.
+    /// Sets `sms`: An SMS, or an MMS when `media_items` is given.
     pub fn sms(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<SmsObject>>,
@@ -43827,7 +43615,7 @@ impl Messages {
         self.sms = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `web_push`.
+    /// Sets `web_push`: A web push notification.
     pub fn web_push(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebPushObject>>,
@@ -43835,7 +43623,7 @@ impl Messages {
         self.web_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `webhook`.
+    /// Sets `webhook`: A webhook call made for each recipient.
     pub fn webhook(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WebhookObject>>,
@@ -43843,7 +43631,7 @@ impl Messages {
         self.webhook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `whats_app`.
+    /// Sets `whats_app`: A WhatsApp message: a pre-approved template, or one of the response message types (usable only within WhatsApp's reply window). `message` must have the shape of `message_type`.
     pub fn whats_app(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppObject>>,
@@ -43851,7 +43639,7 @@ impl Messages {
         self.whats_app = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_phone8_push`.
+    /// Sets `windows_phone8_push`: A Windows Phone 8 toast notification. Braze no longer lists this channel in its messaging pages.
     pub fn windows_phone8_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43861,7 +43649,7 @@ impl Messages {
         self.windows_phone8_push = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `windows_universal_push`.
+    /// Sets `windows_universal_push`: A Windows Universal toast notification built from one of Windows' toast templates. Braze no longer lists this channel in its messaging pages.
     pub fn windows_universal_push(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43890,7 +43678,7 @@ impl MessagesScheduleCreateRequest {
             user_aliases: ::std::default::Default::default(),
         }
     }
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -43898,7 +43686,9 @@ impl MessagesScheduleCreateRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43906,7 +43696,7 @@ impl MessagesScheduleCreateRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to, for its statistics.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43914,7 +43704,7 @@ impl MessagesScheduleCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -43922,7 +43712,7 @@ impl MessagesScheduleCreateRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -43930,7 +43720,7 @@ impl MessagesScheduleCreateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_messaging_limits`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false`.
     pub fn override_messaging_limits(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -43938,7 +43728,7 @@ impl MessagesScheduleCreateRequest {
         self.override_messaging_limits = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -43948,7 +43738,7 @@ impl MessagesScheduleCreateRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<MessageSchedule>,
@@ -43956,7 +43746,8 @@ impl MessagesScheduleCreateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43964,7 +43755,7 @@ impl MessagesScheduleCreateRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -43972,7 +43763,7 @@ impl MessagesScheduleCreateRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -43989,7 +43780,7 @@ impl MessagesScheduleDeleteRequest {
             schedule_id: ::braze_sdk::IntoField::into_field(schedule_id),
         }
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -44008,7 +43799,7 @@ impl MessagesScheduleUpdateRequest {
             schedule: ::std::default::Default::default(),
         }
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -44016,7 +43807,7 @@ impl MessagesScheduleUpdateRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule`.
+    /// Sets `schedule`: When a scheduled send goes out. With only `time`, every user gets it at that moment. `in_local_time` delivers at that wall-clock time in each user's time zone (an error if it has passed everywhere); `at_optimal_time` delivers on that date at each user's best time.
     pub fn schedule(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<MessageSchedule>>,
@@ -44024,7 +43815,7 @@ impl MessagesScheduleUpdateRequest {
         self.schedule = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schedule_id`.
+    /// Sets `schedule_id`: Identifier of a scheduled send, returned by the schedule create endpoints.
     pub fn schedule_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ScheduleId>,
@@ -44035,7 +43826,7 @@ impl MessagesScheduleUpdateRequest {
 }
 #[cfg(feature = "send-messages")]
 impl MessagesSendRequest {
-    ///Sets `audience`.
+    /// Sets `audience`: Selects the users to message from their profile data: either a single filter, or `AND` / `OR` combinations that may nest. Filters cover custom attributes, push and email subscription states and the last app use; default attributes, events and segments are not available (use a segment for those).
     pub fn audience(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>,
@@ -44043,7 +43834,10 @@ impl MessagesSendRequest {
         self.audience = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `broadcast`.
+    /// Must be `true` to send to an entire segment without naming users,
+    /// and must then not be combined with explicit users. Use with care:
+    /// it can reach a much larger audience than intended.
+    /// Defaults to `false`.
     pub fn broadcast(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44051,7 +43845,9 @@ impl MessagesSendRequest {
         self.broadcast = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `campaign_id`.
+    /// An API campaign to attribute the send to; needed for sends,
+    /// clicks, bounces and other statistics to appear in the dashboard.
+    /// `null` is the same as leaving it out.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44059,7 +43855,7 @@ impl MessagesSendRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_ids`.
+    /// External IDs of the users to message.
     pub fn external_user_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -44067,7 +43863,7 @@ impl MessagesSendRequest {
         self.external_user_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `messages`.
+    /// Sets `messages`: The content of an inline send, one object per channel. Users receive the channels they are reachable on; include only the channels you want to use.
     pub fn messages(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<Messages>>,
@@ -44075,7 +43871,7 @@ impl MessagesSendRequest {
         self.messages = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `override_frequency_capping`.
+    /// Ignore the workspace's frequency capping rules for this send. Defaults to `false` (also when `null`).
     pub fn override_frequency_capping(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44083,7 +43879,7 @@ impl MessagesSendRequest {
         self.override_frequency_capping = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient_subscription_state`.
+    /// Sets `recipient_subscription_state`: Which users may receive the message: only opted-in users (`opted_in`), subscribed or opted-in users (`subscribed`, the default), or everyone including unsubscribed users (`all`, meant for transactional email). `null` means the default.
     pub fn recipient_subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44093,7 +43889,8 @@ impl MessagesSendRequest {
         self.recipient_subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// A segment to send to. Combined with explicit users, only those
+    /// users who are in the segment are messaged.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44101,7 +43898,7 @@ impl MessagesSendRequest {
         self.segment_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// A send identifier (see `/sends/id/create`) to track this send separately.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44109,7 +43906,7 @@ impl MessagesSendRequest {
         self.send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Aliases of the users to message.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -44119,19 +43916,26 @@ impl MessagesSendRequest {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`NewUserAlias`], by name: `NewUserAlias::new(NewUserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewUserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl NewUserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`NewUserAliasRequired`], set and every optional field empty.
+    pub fn new(required: NewUserAliasRequired) -> Self {
+        let NewUserAliasRequired { alias_label, alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
+            alias_label,
+            alias_name,
             external_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44139,7 +43943,7 @@ impl NewUserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44147,7 +43951,7 @@ impl NewUserAlias {
         self.alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -44157,27 +43961,36 @@ impl NewUserAlias {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterCreateRequest`], by name: `PreferenceCenterCreateRequest::new(PreferenceCenterCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterCreateRequestRequired {
+    /// HTML of the page shown once the user has saved their choices.
+    pub confirmation_page_html: ::std::string::String,
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
+    pub name: ::std::string::String,
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterCreateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `name`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        name: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterCreateRequestRequired) -> Self {
+        let PreferenceCenterCreateRequestRequired {
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            name: ::braze_sdk::IntoField::into_field(name),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            name,
+            preference_center_page_html,
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the page shown once the user has saved their choices.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44185,7 +43998,8 @@ impl PreferenceCenterCreateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center name: letters, digits, hyphens and
+    /// underscores only, no spaces. It cannot be changed afterwards.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44193,7 +44007,7 @@ impl PreferenceCenterCreateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44203,7 +44017,7 @@ impl PreferenceCenterCreateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page, with Braze Liquid for the subscription states and the form.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44211,7 +44025,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44219,7 +44033,7 @@ impl PreferenceCenterCreateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -44243,7 +44057,7 @@ impl PreferenceCenterLinkTag {
             type_: ::std::default::Default::default(),
         }
     }
-    ///Sets `color`.
+    /// The mask colour, used when `type` is `mask-icon`.
     pub fn color(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44251,7 +44065,7 @@ impl PreferenceCenterLinkTag {
         self.color = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `href`.
+    /// Where the icon is hosted.
     pub fn href(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44259,7 +44073,7 @@ impl PreferenceCenterLinkTag {
         self.href = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rel`.
+    /// Sets `rel`.
     pub fn rel(
         mut self,
         value: impl ::braze_sdk::IntoField<PreferenceCenterLinkTagRel>,
@@ -44267,7 +44081,7 @@ impl PreferenceCenterLinkTag {
         self.rel = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `sizes`.
+    /// The icon's dimensions, as in the HTML `sizes` attribute.
     pub fn sizes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44275,7 +44089,7 @@ impl PreferenceCenterLinkTag {
         self.sizes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `type_`.
+    /// Sets `type_`.
     pub fn type_(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44288,7 +44102,7 @@ impl PreferenceCenterLinkTag {
 }
 #[cfg(feature = "preference-center")]
 impl PreferenceCenterOptions {
-    ///Sets `links_tags`.
+    /// Icon links to add to the pages.
     pub fn links_tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<PreferenceCenterLinkTag>>,
@@ -44296,7 +44110,8 @@ impl PreferenceCenterOptions {
         self.links_tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `meta_viewport_content`.
+    /// When set, the pages get a `<meta name="viewport">` tag whose
+    /// `content` is this value (give only the content).
     pub fn meta_viewport_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44306,26 +44121,32 @@ impl PreferenceCenterOptions {
     }
 }
 #[cfg(feature = "preference-center")]
+/// The required fields of [`PreferenceCenterUpdateRequest`], by name: `PreferenceCenterUpdateRequest::new(PreferenceCenterUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreferenceCenterUpdateRequestRequired {
+    /// HTML of the confirmation page.
+    pub confirmation_page_html: ::std::string::String,
+    /// HTML of the preference page.
+    pub preference_center_page_html: ::std::string::String,
+}
+#[cfg(feature = "preference-center")]
 impl PreferenceCenterUpdateRequest {
-    ///A value with its required fields (`confirmation_page_html`, `preference_center_page_html`) set and every optional field empty.
-    pub fn new(
-        confirmation_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-        preference_center_page_html: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`PreferenceCenterUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: PreferenceCenterUpdateRequestRequired) -> Self {
+        let PreferenceCenterUpdateRequestRequired {
+            confirmation_page_html,
+            preference_center_page_html,
+        } = required;
         Self {
-            confirmation_page_html: ::braze_sdk::IntoField::into_field(
-                confirmation_page_html,
-            ),
-            preference_center_page_html: ::braze_sdk::IntoField::into_field(
-                preference_center_page_html,
-            ),
+            confirmation_page_html,
+            preference_center_page_html,
             name: ::std::default::Default::default(),
             options: ::std::default::Default::default(),
             preference_center_title: ::std::default::Default::default(),
             state: ::std::default::Default::default(),
         }
     }
-    ///Sets `confirmation_page_html`.
+    /// HTML of the confirmation page.
     pub fn confirmation_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44333,7 +44154,8 @@ impl PreferenceCenterUpdateRequest {
         self.confirmation_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The preference center's current name. Braze's example sends it,
+    /// but a name cannot be changed; omit it or repeat the existing one.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44341,7 +44163,7 @@ impl PreferenceCenterUpdateRequest {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `options`.
+    /// Sets `options`: Extra tags for the head of the preference center pages.
     pub fn options(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44351,7 +44173,7 @@ impl PreferenceCenterUpdateRequest {
         self.options = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_page_html`.
+    /// HTML of the preference page.
     pub fn preference_center_page_html(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44359,7 +44181,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_page_html = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preference_center_title`.
+    /// Title of the preference and confirmation pages (Braze uses "Preference Center" when it is missing).
     pub fn preference_center_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44367,7 +44189,7 @@ impl PreferenceCenterUpdateRequest {
         self.preference_center_title = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `state`.
+    /// Sets `state`: Whether the preference center is live (`active`) or still a `draft`.
     pub fn state(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PreferenceCenterState>>,
@@ -44388,7 +44210,7 @@ impl PushCredentialUpdateRequest {
             kindle: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (API key of the app in Settings > App Settings).
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44396,7 +44218,7 @@ impl PushCredentialUpdateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `apple`.
+    /// Sets `apple`: An APNs token-based (`.p8`) authentication key and what identifies it.
     pub fn apple(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ApplePushCredential>>,
@@ -44404,7 +44226,7 @@ impl PushCredentialUpdateRequest {
         self.apple = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `firebase`.
+    /// Sets `firebase`: Firebase Cloud Messaging credentials.
     pub fn firebase(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<FirebasePushCredential>>,
@@ -44412,7 +44234,7 @@ impl PushCredentialUpdateRequest {
         self.firebase = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `huawei`.
+    /// Sets `huawei`: Huawei Mobile Services credentials.
     pub fn huawei(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<HuaweiPushCredential>>,
@@ -44420,7 +44242,7 @@ impl PushCredentialUpdateRequest {
         self.huawei = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `kindle`.
+    /// Sets `kindle`: Amazon Device Messaging credentials.
     pub fn kindle(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<KindlePushCredential>>,
@@ -44429,21 +44251,25 @@ impl PushCredentialUpdateRequest {
         self
     }
 }
-#[cfg(feature = "schedule-messages")]
+impl ::braze_sdk::MapNewtype for PushExtra {}
 impl ::braze_sdk::StringNewtype for ScheduleId {}
 #[cfg(feature = "scim")]
+/// The required fields of [`ScimName`], by name: `ScimName::new(ScimNameRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScimNameRequired {
+    /// Last (family) name.
+    pub family_name: ::std::string::String,
+    /// First (given) name.
+    pub given_name: ::std::string::String,
+}
+#[cfg(feature = "scim")]
 impl ScimName {
-    ///A value with its required fields (`family_name`, `given_name`) set and every optional field empty.
-    pub fn new(
-        family_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        given_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            family_name: ::braze_sdk::IntoField::into_field(family_name),
-            given_name: ::braze_sdk::IntoField::into_field(given_name),
-        }
+    /// A value with its required fields, given by name in [`ScimNameRequired`], set and every optional field empty.
+    pub fn new(required: ScimNameRequired) -> Self {
+        let ScimNameRequired { family_name, given_name } = required;
+        Self { family_name, given_name }
     }
-    ///Sets `family_name`.
+    /// Last (family) name.
     pub fn family_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44451,7 +44277,7 @@ impl ScimName {
         self.family_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `given_name`.
+    /// First (given) name.
     pub fn given_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44472,7 +44298,7 @@ impl ScimPermissions {
             roles: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_group`.
+    /// Permissions per workspace.
     pub fn app_group(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissions>>,
@@ -44480,7 +44306,8 @@ impl ScimPermissions {
         self.app_group = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `company_permissions`.
+    /// Company-level permissions, for example `admin`,
+    /// `manage_company_settings` or `add_remove_app_groups`.
     pub fn company_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44488,7 +44315,7 @@ impl ScimPermissions {
         self.company_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `roles`.
+    /// Roles granted to the user.
     pub fn roles(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimRole>>,
@@ -44499,7 +44326,7 @@ impl ScimPermissions {
 }
 #[cfg(feature = "scim")]
 impl ScimRole {
-    ///Sets `role_id`.
+    /// Identifier of the role (required when `roleName` is absent).
     pub fn role_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44507,7 +44334,7 @@ impl ScimRole {
         self.role_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `role_name`.
+    /// Name of the role.
     pub fn role_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44530,7 +44357,7 @@ impl ScimTeamPermissions {
             team_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `team_id`.
+    /// Identifier of the team (required when `teamName` is absent).
     pub fn team_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44538,7 +44365,7 @@ impl ScimTeamPermissions {
         self.team_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_name`.
+    /// Name of the team.
     pub fn team_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44546,7 +44373,7 @@ impl ScimTeamPermissions {
         self.team_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team_permissions`.
+    /// Team-level permissions, for example `admin`, `basic_access` or `export_user_data`.
     pub fn team_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44571,7 +44398,7 @@ impl ScimUserUpdateRequest {
             schemas: ::braze_sdk::IntoField::into_field(schemas),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -44579,12 +44406,12 @@ impl ScimUserUpdateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimPermissions>,
@@ -44592,7 +44419,7 @@ impl ScimUserUpdateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44618,7 +44445,7 @@ impl ScimUsersCreateRequest {
             permissions: ::std::default::Default::default(),
         }
     }
-    ///Sets `department`.
+    /// Sets `department`: The user's department: `agency` (agency or third party), `bi` (business intelligence, analytics), `c_suite`, `engineering`, `finance`, `marketing` (marketing, editorial) or `pm` (product management).
     pub fn department(
         mut self,
         value: impl ::braze_sdk::IntoField<ScimDepartment>,
@@ -44626,12 +44453,12 @@ impl ScimUsersCreateRequest {
         self.department = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// Sets `name`: A dashboard user's name.
     pub fn name(mut self, value: impl ::braze_sdk::IntoField<ScimName>) -> Self {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `permissions`.
+    /// Sets `permissions`: What a dashboard user may do: company-wide permissions, roles, and per-workspace (and per-team) permissions. Braze still names workspaces "app groups" in these keys.
     pub fn permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ScimPermissions>>,
@@ -44639,7 +44466,7 @@ impl ScimUsersCreateRequest {
         self.permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `schemas`.
+    /// The SCIM user schema, `urn:ietf:params:scim:schemas:core:2.0:User`.
     pub fn schemas(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44647,7 +44474,7 @@ impl ScimUsersCreateRequest {
         self.schemas = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_name`.
+    /// The user's email address; it becomes the account's login.
     pub fn user_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44658,7 +44485,7 @@ impl ScimUsersCreateRequest {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissionSet {
-    ///Sets `app_group_permission_set_id`.
+    /// Identifier of the permission set.
     pub fn app_group_permission_set_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44666,7 +44493,7 @@ impl ScimWorkspacePermissionSet {
         self.app_group_permission_set_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_set_name`.
+    /// Name of the permission set.
     pub fn app_group_permission_set_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44677,7 +44504,7 @@ impl ScimWorkspacePermissionSet {
 }
 #[cfg(feature = "scim")]
 impl ScimWorkspacePermissions {
-    ///Sets `app_group_id`.
+    /// Identifier of the workspace (required when `appGroupName` is absent).
     pub fn app_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44685,7 +44512,7 @@ impl ScimWorkspacePermissions {
         self.app_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_name`.
+    /// Name of the workspace.
     pub fn app_group_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44693,7 +44520,7 @@ impl ScimWorkspacePermissions {
         self.app_group_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permission_sets`.
+    /// The workspace permission set granted, as a one-element array.
     pub fn app_group_permission_sets(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimWorkspacePermissionSet>>,
@@ -44701,7 +44528,8 @@ impl ScimWorkspacePermissions {
         self.app_group_permission_sets = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `app_group_permissions`.
+    /// Workspace-level permissions, for example `basic_access`,
+    /// `send_campaigns_canvases` or `export_user_data`.
     pub fn app_group_permissions(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44709,7 +44537,7 @@ impl ScimWorkspacePermissions {
         self.app_group_permissions = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `team`.
+    /// Permissions per team of this workspace.
     pub fn team(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ScimTeamPermissions>>,
@@ -44737,7 +44565,7 @@ impl SdkAuthenticationKeyCreateRequest {
             make_primary: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44745,7 +44573,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `description`.
+    /// What the key is for; may not be empty.
     pub fn description(
         mut self,
         value: impl ::braze_sdk::IntoField<SdkAuthenticationKeyCreateRequestDescription>,
@@ -44753,7 +44581,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `make_primary`.
+    /// Make the new key the app's primary key at once (not done when left out).
     pub fn make_primary(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44761,7 +44589,7 @@ impl SdkAuthenticationKeyCreateRequest {
         self.make_primary = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `rsa_public_key_str`.
+    /// The RSA public key in PEM form (`-----BEGIN PUBLIC KEY-----` ...); Braze rejects anything else.
     pub fn rsa_public_key_str(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -44773,18 +44601,22 @@ impl SdkAuthenticationKeyCreateRequest {
     }
 }
 #[cfg(feature = "sdk-authentication")]
+/// The required fields of [`SdkAuthenticationKeyReference`], by name: `SdkAuthenticationKeyReference::new(SdkAuthenticationKeyReferenceRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SdkAuthenticationKeyReferenceRequired {
+    /// API identifier of the app.
+    pub app_id: ::std::string::String,
+    /// Identifier of the key.
+    pub key_id: ::std::string::String,
+}
+#[cfg(feature = "sdk-authentication")]
 impl SdkAuthenticationKeyReference {
-    ///A value with its required fields (`app_id`, `key_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        key_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            key_id: ::braze_sdk::IntoField::into_field(key_id),
-        }
+    /// A value with its required fields, given by name in [`SdkAuthenticationKeyReferenceRequired`], set and every optional field empty.
+    pub fn new(required: SdkAuthenticationKeyReferenceRequired) -> Self {
+        let SdkAuthenticationKeyReferenceRequired { app_id, key_id } = required;
+        Self { app_id, key_id }
     }
-    ///Sets `app_id`.
+    /// API identifier of the app.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44792,7 +44624,7 @@ impl SdkAuthenticationKeyReference {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `key_id`.
+    /// Identifier of the key.
     pub fn key_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44809,7 +44641,7 @@ impl SegmentsExportCancelRequest {
             segment_id: ::braze_sdk::IntoField::into_field(segment_id),
         }
     }
-    ///Sets `segment_id`.
+    /// Identifier of the segment (from `GET /segments/list` or the dashboard).
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44827,7 +44659,7 @@ impl SendsIdCreateRequest {
             send_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `campaign_id`.
+    /// The API campaign the send identifier belongs to.
     pub fn campaign_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44835,7 +44667,7 @@ impl SendsIdCreateRequest {
         self.campaign_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_id`.
+    /// The identifier to create; Braze generates one when it is omitted.
     pub fn send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44856,7 +44688,7 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
             phone_numbers: ::braze_sdk::IntoField::into_field(phone_numbers),
         }
     }
-    ///Sets `phone_numbers`.
+    /// Up to 50 phone numbers in E.164 format.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44866,26 +44698,32 @@ impl SmsInvalidPhoneNumbersRemoveRequest {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`SmsObject`], by name: `SmsObject::new(SmsObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SmsObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    /// Text of the message.
+    pub body: ::std::string::String,
+    /// The SMS subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl SmsObject {
-    ///A value with its required fields (`app_id`, `body`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`SmsObjectRequired`], set and every optional field empty.
+    pub fn new(required: SmsObjectRequired) -> Self {
+        let SmsObjectRequired { app_id, body, subscription_group_id } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            body: ::braze_sdk::IntoField::into_field(body),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            body,
+            subscription_group_id,
             link_shortening_enabled: ::std::default::Default::default(),
             media_items: ::std::default::Default::default(),
             message_variation_id: ::std::default::Default::default(),
             user_click_tracking_enabled: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44893,7 +44731,7 @@ impl SmsObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44901,7 +44739,7 @@ impl SmsObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `link_shortening_enabled`.
+    /// Shorten links and track clicks at campaign level.
     pub fn link_shortening_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44909,7 +44747,7 @@ impl SmsObject {
         self.link_shortening_enabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `media_items`.
+    /// Image URLs to send as an MMS.
     pub fn media_items(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -44917,7 +44755,7 @@ impl SmsObject {
         self.media_items = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the SMS variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -44925,7 +44763,7 @@ impl SmsObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The SMS subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44933,7 +44771,7 @@ impl SmsObject {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_click_tracking_enabled`.
+    /// With link shortening, also track clicks per user.
     pub fn user_click_tracking_enabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -44960,7 +44798,7 @@ impl SubscriptionStatusSetRequest {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `email`.
+    /// For an email group, one address or up to 50. Every profile with the address is changed.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -44968,7 +44806,7 @@ impl SubscriptionStatusSetRequest {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// External ID of the user, or a list of up to 50.
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -44976,7 +44814,7 @@ impl SubscriptionStatusSetRequest {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// For an SMS or RCS group, one E.164 phone number or up to 50. Every profile with the number is changed.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -44984,7 +44822,7 @@ impl SubscriptionStatusSetRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID, as shown on the dashboard's Subscription Groups page.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -44992,7 +44830,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -45000,7 +44838,7 @@ impl SubscriptionStatusSetRequest {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45027,7 +44865,7 @@ impl SubscriptionStatusSetV2Group {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `emails`.
+    /// For an email group, one address or up to 50. Every profile with an address is changed.
     pub fn emails(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EmailAddressOrList50>>,
@@ -45035,7 +44873,7 @@ impl SubscriptionStatusSetV2Group {
         self.emails = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// External IDs of up to 50 users.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45043,7 +44881,7 @@ impl SubscriptionStatusSetV2Group {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phones`.
+    /// For an SMS or WhatsApp group, one E.164 phone number or up to 50.
     pub fn phones(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<StringOrStringList50>>,
@@ -45051,7 +44889,7 @@ impl SubscriptionStatusSetV2Group {
         self.phones = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The subscription group's ID.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45059,7 +44897,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`: Whether a user is in (`subscribed`) or out of (`unsubscribed`) a subscription group.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<SubscriptionGroupState>,
@@ -45067,7 +44905,7 @@ impl SubscriptionStatusSetV2Group {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// Send newly subscribed numbers through the SMS double opt-in flow. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45088,7 +44926,7 @@ impl SubscriptionStatusSetV2Request {
             subscription_groups: ::braze_sdk::IntoField::into_field(subscription_groups),
         }
     }
-    ///Sets `subscription_groups`.
+    /// One entry per subscription group (and state) to apply.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<SubscriptionStatusSetV2Group>>,
@@ -45098,24 +44936,32 @@ impl SubscriptionStatusSetV2Request {
     }
 }
 #[cfg(feature = "email-templates")]
+/// The required fields of [`TemplatesEmailCreateRequest`], by name: `TemplatesEmailCreateRequest::new(TemplatesEmailCreateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatesEmailCreateRequestRequired {
+    /// The email body, usually HTML.
+    pub body: ::std::string::String,
+    /// The subject line.
+    pub subject: ::std::string::String,
+    /// The template's name.
+    pub template_name: ::std::string::String,
+}
+#[cfg(feature = "email-templates")]
 impl TemplatesEmailCreateRequest {
-    ///A value with its required fields (`body`, `subject`, `template_name`) set and every optional field empty.
-    pub fn new(
-        body: impl ::braze_sdk::IntoField<::std::string::String>,
-        subject: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`TemplatesEmailCreateRequestRequired`], set and every optional field empty.
+    pub fn new(required: TemplatesEmailCreateRequestRequired) -> Self {
+        let TemplatesEmailCreateRequestRequired { body, subject, template_name } = required;
         Self {
-            body: ::braze_sdk::IntoField::into_field(body),
-            subject: ::braze_sdk::IntoField::into_field(subject),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            body,
+            subject,
+            template_name,
             plaintext_body: ::std::default::Default::default(),
             preheader: ::std::default::Default::default(),
             should_inline_css: ::std::default::Default::default(),
             tags: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// The email body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45123,7 +44969,7 @@ impl TemplatesEmailCreateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// A plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45131,7 +44977,7 @@ impl TemplatesEmailCreateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// The preview text some email clients show after the subject.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45139,7 +44985,7 @@ impl TemplatesEmailCreateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template; the workspace default applies when omitted.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45147,7 +44993,7 @@ impl TemplatesEmailCreateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// The subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45155,7 +45001,7 @@ impl TemplatesEmailCreateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// Tags to attach; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45163,7 +45009,7 @@ impl TemplatesEmailCreateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// The template's name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45189,7 +45035,7 @@ impl TemplatesEmailUpdateRequest {
             template_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// New body, usually HTML.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45197,7 +45043,7 @@ impl TemplatesEmailUpdateRequest {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_template_id`.
+    /// The template's API identifier.
     pub fn email_template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45205,7 +45051,7 @@ impl TemplatesEmailUpdateRequest {
         self.email_template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `plaintext_body`.
+    /// New plain-text version of the body.
     pub fn plaintext_body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45213,7 +45059,7 @@ impl TemplatesEmailUpdateRequest {
         self.plaintext_body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preheader`.
+    /// New preview text.
     pub fn preheader(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45221,7 +45067,7 @@ impl TemplatesEmailUpdateRequest {
         self.preheader = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `should_inline_css`.
+    /// Whether to inline the body's CSS on this template.
     pub fn should_inline_css(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45229,7 +45075,7 @@ impl TemplatesEmailUpdateRequest {
         self.should_inline_css = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subject`.
+    /// New subject line.
     pub fn subject(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45237,7 +45083,7 @@ impl TemplatesEmailUpdateRequest {
         self.subject = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `tags`.
+    /// New tags; each must already exist in the workspace.
     pub fn tags(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45245,7 +45091,7 @@ impl TemplatesEmailUpdateRequest {
         self.tags = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// New name.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45264,7 +45110,9 @@ impl TransactionalCampaignSendRequest {
             trigger_properties: ::std::default::Default::default(),
         }
     }
-    ///Sets `external_send_id`.
+    /// Your own Base64-compatible identifier for this send. It is
+    /// included in the transactional postback events and deduplicates
+    /// sends for 24 hours.
     pub fn external_send_id(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45274,7 +45122,7 @@ impl TransactionalCampaignSendRequest {
         self.external_send_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `recipient`.
+    /// Sets `recipient`: The single user of a transactional send, named by exactly one of `external_user_id` and `user_alias`.
     pub fn recipient(
         mut self,
         value: impl ::braze_sdk::IntoField<TransactionalRecipient>,
@@ -45282,7 +45130,7 @@ impl TransactionalCampaignSendRequest {
         self.recipient = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `trigger_properties`.
+    /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
     pub fn trigger_properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
@@ -45293,7 +45141,7 @@ impl TransactionalCampaignSendRequest {
 }
 #[cfg(feature = "send-messages")]
 impl TransactionalRecipient {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAttributes>>,
@@ -45301,7 +45149,7 @@ impl TransactionalRecipient {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_user_id`.
+    /// Sets `external_user_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_user_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -45309,7 +45157,7 @@ impl TransactionalRecipient {
         self.external_user_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -45318,7 +45166,6 @@ impl TransactionalRecipient {
         self
     }
 }
-#[cfg(feature = "translations")]
 impl TranslationSource {
     ///A value with its required fields (`translation_map`) set and every optional field empty.
     pub fn new(translation_map: impl ::braze_sdk::IntoField<TranslationMap>) -> Self {
@@ -45326,7 +45173,7 @@ impl TranslationSource {
             translation_map: ::braze_sdk::IntoField::into_field(translation_map),
         }
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -45335,18 +45182,23 @@ impl TranslationSource {
         self
     }
 }
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+impl ::braze_sdk::MapNewtype for TriggerProperties {}
+/// The required fields of [`UserAlias`], by name: `UserAlias::new(UserAliasRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasRequired {
+    /// The namespace of the alias.
+    pub alias_label: ::std::string::String,
+    /// The alias value.
+    pub alias_name: ::std::string::String,
+}
 impl UserAlias {
-    ///A value with its required fields (`alias_label`, `alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
-        Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            alias_name: ::braze_sdk::IntoField::into_field(alias_name),
-        }
+    /// A value with its required fields, given by name in [`UserAliasRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasRequired) -> Self {
+        let UserAliasRequired { alias_label, alias_name } = required;
+        Self { alias_label, alias_name }
     }
-    ///Sets `alias_label`.
+    /// The namespace of the alias.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45354,7 +45206,7 @@ impl UserAlias {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `alias_name`.
+    /// The alias value.
     pub fn alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45375,7 +45227,7 @@ impl UserAliasToIdentify {
             user_alias: ::braze_sdk::IntoField::into_field(user_alias),
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -45383,27 +45235,32 @@ impl UserAliasToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(mut self, value: impl ::braze_sdk::IntoField<UserAlias>) -> Self {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserAliasUpdate`], by name: `UserAliasUpdate::new(UserAliasUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserAliasUpdateRequired {
+    pub alias_label: ::std::string::String,
+    pub new_alias_name: ::std::string::String,
+    pub old_alias_name: ::std::string::String,
+}
+#[cfg(feature = "user-data")]
 impl UserAliasUpdate {
-    ///A value with its required fields (`alias_label`, `new_alias_name`, `old_alias_name`) set and every optional field empty.
-    pub fn new(
-        alias_label: impl ::braze_sdk::IntoField<::std::string::String>,
-        new_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-        old_alias_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserAliasUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserAliasUpdateRequired) -> Self {
+        let UserAliasUpdateRequired { alias_label, new_alias_name, old_alias_name } = required;
         Self {
-            alias_label: ::braze_sdk::IntoField::into_field(alias_label),
-            new_alias_name: ::braze_sdk::IntoField::into_field(new_alias_name),
-            old_alias_name: ::braze_sdk::IntoField::into_field(old_alias_name),
+            alias_label,
+            new_alias_name,
+            old_alias_name,
         }
     }
-    ///Sets `alias_label`.
+    /// Sets `alias_label`.
     pub fn alias_label(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45411,7 +45268,7 @@ impl UserAliasUpdate {
         self.alias_label = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `new_alias_name`.
+    /// Sets `new_alias_name`.
     pub fn new_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45419,7 +45276,7 @@ impl UserAliasUpdate {
         self.new_alias_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `old_alias_name`.
+    /// Sets `old_alias_name`.
     pub fn old_alias_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45432,7 +45289,7 @@ impl UserAliasUpdate {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserAttributes {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -45440,7 +45297,11 @@ impl UserAttributes {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `country`.
+    /// Country as an ISO 3166-1 alpha-2 code. Braze tries to map other
+    /// spellings (such as a country name) and stores nothing when it
+    /// cannot. Setting it stops the SDKs from detecting it.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn country(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45450,7 +45311,9 @@ impl UserAttributes {
         self.country = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `current_location`.
+    /// Sets `current_location`: The user's current position in decimal degrees.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn current_location(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45460,7 +45323,9 @@ impl UserAttributes {
         self.current_location = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_first_session`.
+    /// When the user first used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_first_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45472,7 +45337,9 @@ impl UserAttributes {
         self.date_of_first_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `date_of_last_session`.
+    /// When the user last used the app.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn date_of_last_session(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45484,7 +45351,9 @@ impl UserAttributes {
         self.date_of_last_session = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `dob`.
+    /// Date of birth (`YYYY-MM-DD`).
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn dob(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45494,7 +45363,9 @@ impl UserAttributes {
         self.dob = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The email address; also usable as the identifier of an email-only profile.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45504,7 +45375,7 @@ impl UserAttributes {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_click_tracking_disabled`.
+    /// `true` stops click tracking of links in future emails to this user (SparkPost and SendGrid only).
     pub fn email_click_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45512,7 +45383,7 @@ impl UserAttributes {
         self.email_click_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_open_tracking_disabled`.
+    /// `true` stops adding the open-tracking pixel to future emails to this user (SparkPost and SendGrid only).
     pub fn email_open_tracking_disabled(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45520,7 +45391,7 @@ impl UserAttributes {
         self.email_open_tracking_disabled = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_subscribe`.
+    /// Sets `email_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn email_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -45528,7 +45399,7 @@ impl UserAttributes {
         self.email_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -45536,7 +45407,9 @@ impl UserAttributes {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `facebook`.
+    /// Sets `facebook`: Facebook data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn facebook(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45546,7 +45419,9 @@ impl UserAttributes {
         self.facebook = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `first_name`.
+    /// Given name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn first_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45556,7 +45431,9 @@ impl UserAttributes {
         self.first_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `gender`.
+    /// Sets `gender`: `M` (male), `F` (female), `O` (other), `N` (not applicable), `P` (prefer not to say); `null` means unknown and clears the field.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn gender(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45566,7 +45443,9 @@ impl UserAttributes {
         self.gender = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `home_city`.
+    /// Home city.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn home_city(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45576,7 +45455,10 @@ impl UserAttributes {
         self.home_city = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `language`.
+    /// Language as an ISO 639-1 code, from Braze's list of accepted
+    /// languages. A value set here wins over the device locale.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn language(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45586,7 +45468,9 @@ impl UserAttributes {
         self.language = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `last_name`.
+    /// Family name.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn last_name(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45596,7 +45480,9 @@ impl UserAttributes {
         self.last_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `marked_email_as_spam_at`.
+    /// When the user reported an email as spam.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn marked_email_as_spam_at(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45608,7 +45494,7 @@ impl UserAttributes {
         self.marked_email_as_spam_at = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_objects`.
+    /// `true` merges nested object custom attributes into the stored objects instead of overwriting them.
     pub fn merge_objects(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45616,7 +45502,9 @@ impl UserAttributes {
         self.merge_objects = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The phone number, preferably in E.164 format; also usable as the identifier.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45626,7 +45514,7 @@ impl UserAttributes {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_subscribe`.
+    /// Sets `push_subscribe`: A global channel subscription state: `opted_in` (explicitly asked to receive messages), `subscribed` (neither opted in nor out) or `unsubscribed` (explicitly opted out).
     pub fn push_subscribe(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserSubscriptionState>>,
@@ -45634,7 +45522,7 @@ impl UserAttributes {
         self.push_subscribe = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_token_import`.
+    /// `true` imports `push_tokens` for users that have no `external_id` yet.
     pub fn push_token_import(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45642,7 +45530,7 @@ impl UserAttributes {
         self.push_token_import = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_tokens`.
+    /// Push tokens to attach to the profile (token migration).
     pub fn push_tokens(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPushToken>>,
@@ -45650,7 +45538,7 @@ impl UserAttributes {
         self.push_tokens = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_groups`.
+    /// Subscription group memberships to set.
     pub fn subscription_groups(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserSubscriptionGroupState>>,
@@ -45658,7 +45546,11 @@ impl UserAttributes {
         self.subscription_groups = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_zone`.
+    /// A time zone name from the IANA database (such as
+    /// `America/New_York`) or a Rails-style name (such as
+    /// `Eastern Time (US & Canada)`). Unknown names are ignored.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn time_zone(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45668,7 +45560,9 @@ impl UserAttributes {
         self.time_zone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `twitter`.
+    /// Sets `twitter`: X (formerly Twitter) data about the user; any of the fields may be given.
+    ///
+    /// `Nullable::Null` sends an explicit `null` (unsets it in Braze).
     pub fn twitter(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45678,7 +45572,9 @@ impl UserAttributes {
         self.twitter = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only updates profiles that already exist. Defaults to `false`
+    /// for `external_id`; for `user_alias` it must be set to `false` to
+    /// create an alias-only profile.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45686,7 +45582,7 @@ impl UserAttributes {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -45694,7 +45590,7 @@ impl UserAttributes {
         self.user_alias = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -45716,22 +45612,25 @@ impl UserAttributes {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserEmailToIdentify`], by name: `UserEmailToIdentify::new(UserEmailToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserEmailToIdentifyRequired {
+    pub email: ::std::string::String,
+    pub external_id: ExternalId,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserEmailToIdentify {
-    ///A value with its required fields (`email`, `external_id`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        email: impl ::braze_sdk::IntoField<::std::string::String>,
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserEmailToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserEmailToIdentifyRequired) -> Self {
+        let UserEmailToIdentifyRequired { email, external_id, prioritization } = required;
         Self {
-            email: ::braze_sdk::IntoField::into_field(email),
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            email,
+            external_id,
+            prioritization,
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45739,7 +45638,7 @@ impl UserEmailToIdentify {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -45747,7 +45646,7 @@ impl UserEmailToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -45776,7 +45675,7 @@ impl UserEvent {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the event is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45784,7 +45683,7 @@ impl UserEvent {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -45792,7 +45691,7 @@ impl UserEvent {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45800,7 +45699,7 @@ impl UserEvent {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -45808,7 +45707,7 @@ impl UserEvent {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `name`.
+    /// The custom event name.
     pub fn name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -45816,7 +45715,7 @@ impl UserEvent {
         self.name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45824,7 +45723,7 @@ impl UserEvent {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -45832,7 +45731,7 @@ impl UserEvent {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the event happened; a future time is replaced by the current time.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -45840,7 +45739,7 @@ impl UserEvent {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the event for profiles that already exist (always the case for `user_alias`, unless `false` is sent).
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -45848,7 +45747,7 @@ impl UserEvent {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -45861,7 +45760,7 @@ impl UserEvent {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserFacebookData {
-    ///Sets `id`.
+    /// Facebook user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45869,7 +45768,7 @@ impl UserFacebookData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `likes`.
+    /// Names of liked pages.
     pub fn likes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -45877,7 +45776,7 @@ impl UserFacebookData {
         self.likes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `num_friends`.
+    /// Number of friends.
     pub fn num_friends(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -45889,31 +45788,34 @@ impl UserFacebookData {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserLocation`], by name: `UserLocation::new(UserLocationRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserLocationRequired {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserLocation {
-    ///A value with its required fields (`latitude`, `longitude`) set and every optional field empty.
-    pub fn new(
-        latitude: impl ::braze_sdk::IntoField<f64>,
-        longitude: impl ::braze_sdk::IntoField<f64>,
-    ) -> Self {
-        Self {
-            latitude: ::braze_sdk::IntoField::into_field(latitude),
-            longitude: ::braze_sdk::IntoField::into_field(longitude),
-        }
+    /// A value with its required fields, given by name in [`UserLocationRequired`], set and every optional field empty.
+    pub fn new(required: UserLocationRequired) -> Self {
+        let UserLocationRequired { latitude, longitude } = required;
+        Self { latitude, longitude }
     }
-    ///Sets `latitude`.
+    /// Sets `latitude`.
     pub fn latitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.latitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `longitude`.
+    /// Sets `longitude`.
     pub fn longitude(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.longitude = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(feature = "user-data")]
 impl UserMergeIdentifier {
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45921,7 +45823,7 @@ impl UserMergeIdentifier {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -45929,7 +45831,7 @@ impl UserMergeIdentifier {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -45937,7 +45839,7 @@ impl UserMergeIdentifier {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -45945,7 +45847,7 @@ impl UserMergeIdentifier {
         self.prioritization = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -45955,18 +45857,23 @@ impl UserMergeIdentifier {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserMergeUpdate`], by name: `UserMergeUpdate::new(UserMergeUpdateRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserMergeUpdateRequired {
+    pub identifier_to_keep: UserMergeIdentifier,
+    pub identifier_to_merge: UserMergeIdentifier,
+}
+#[cfg(feature = "user-data")]
 impl UserMergeUpdate {
-    ///A value with its required fields (`identifier_to_keep`, `identifier_to_merge`) set and every optional field empty.
-    pub fn new(
-        identifier_to_keep: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-        identifier_to_merge: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserMergeUpdateRequired`], set and every optional field empty.
+    pub fn new(required: UserMergeUpdateRequired) -> Self {
+        let UserMergeUpdateRequired { identifier_to_keep, identifier_to_merge } = required;
         Self {
-            identifier_to_keep: ::braze_sdk::IntoField::into_field(identifier_to_keep),
-            identifier_to_merge: ::braze_sdk::IntoField::into_field(identifier_to_merge),
+            identifier_to_keep,
+            identifier_to_merge,
         }
     }
-    ///Sets `identifier_to_keep`.
+    /// Sets `identifier_to_keep`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_keep(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -45974,7 +45881,7 @@ impl UserMergeUpdate {
         self.identifier_to_keep = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `identifier_to_merge`.
+    /// Sets `identifier_to_merge`: One user of a merge, named by exactly one of `external_id`, `user_alias`, `email` or `phone`; `email` and `phone` also need `prioritization`.
     pub fn identifier_to_merge(
         mut self,
         value: impl ::braze_sdk::IntoField<UserMergeIdentifier>,
@@ -45984,22 +45891,26 @@ impl UserMergeUpdate {
     }
 }
 #[cfg(feature = "user-data")]
+/// The required fields of [`UserPhoneNumberToIdentify`], by name: `UserPhoneNumberToIdentify::new(UserPhoneNumberToIdentifyRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPhoneNumberToIdentifyRequired {
+    pub external_id: ExternalId,
+    /// Phone number in E.164 format.
+    pub phone: ::std::string::String,
+    pub prioritization: ::std::vec::Vec<UserMatchPrioritization>,
+}
+#[cfg(feature = "user-data")]
 impl UserPhoneNumberToIdentify {
-    ///A value with its required fields (`external_id`, `phone`, `prioritization`) set and every optional field empty.
-    pub fn new(
-        external_id: impl ::braze_sdk::IntoField<ExternalId>,
-        phone: impl ::braze_sdk::IntoField<::std::string::String>,
-        prioritization: impl ::braze_sdk::IntoField<
-            ::std::vec::Vec<UserMatchPrioritization>,
-        >,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPhoneNumberToIdentifyRequired`], set and every optional field empty.
+    pub fn new(required: UserPhoneNumberToIdentifyRequired) -> Self {
+        let UserPhoneNumberToIdentifyRequired { external_id, phone, prioritization } = required;
         Self {
-            external_id: ::braze_sdk::IntoField::into_field(external_id),
-            phone: ::braze_sdk::IntoField::into_field(phone),
-            prioritization: ::braze_sdk::IntoField::into_field(prioritization),
+            external_id,
+            phone,
+            prioritization,
         }
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<ExternalId>,
@@ -46007,7 +45918,7 @@ impl UserPhoneNumberToIdentify {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46015,7 +45926,7 @@ impl UserPhoneNumberToIdentify {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -46049,7 +45960,7 @@ impl UserPurchase {
             user_alias: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier the purchase is attributed to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46057,7 +45968,7 @@ impl UserPurchase {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -46065,7 +45976,7 @@ impl UserPurchase {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `currency`.
+    /// ISO 4217 alphabetic currency code.
     pub fn currency(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseCurrency>,
@@ -46073,7 +45984,7 @@ impl UserPurchase {
         self.currency = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email`.
+    /// The user's email address.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46081,7 +45992,7 @@ impl UserPurchase {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_id`.
+    /// Sets `external_id`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<ExternalId>>,
@@ -46089,7 +46000,7 @@ impl UserPurchase {
         self.external_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// The user's phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46097,12 +46008,13 @@ impl UserPurchase {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `price`.
+    /// Unit price in the currency's main unit (dollars for USD, yen for JPY).
     pub fn price(mut self, value: impl ::braze_sdk::IntoField<f64>) -> Self {
         self.price = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `product_id`.
+    /// What was bought, preferably a product name or category rather
+    /// than a SKU (Braze keeps up to 5,000 product ids).
     pub fn product_id(
         mut self,
         value: impl ::braze_sdk::IntoField<UserPurchaseProductId>,
@@ -46110,7 +46022,7 @@ impl UserPurchase {
         self.product_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `properties`.
+    /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
     pub fn properties(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
@@ -46118,7 +46030,7 @@ impl UserPurchase {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `quantity`.
+    /// Number of items; 1 when omitted.
     pub fn quantity(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
@@ -46126,7 +46038,7 @@ impl UserPurchase {
         self.quantity = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time`.
+    /// When the purchase happened.
     pub fn time(
         mut self,
         value: impl ::braze_sdk::IntoField<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -46134,7 +46046,7 @@ impl UserPurchase {
         self.time = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `update_existing_only`.
+    /// `true` only records the purchase for profiles that already exist.
     pub fn update_existing_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46142,7 +46054,7 @@ impl UserPurchase {
         self.update_existing_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_alias`.
+    /// Sets `user_alias`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_alias(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserAlias>>,
@@ -46154,19 +46066,28 @@ impl UserPurchase {
 #[cfg(
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
+/// The required fields of [`UserPushToken`], by name: `UserPushToken::new(UserPushTokenRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPushTokenRequired {
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
+    pub app_id: ::std::string::String,
+    /// The push token.
+    pub token: ::std::string::String,
+}
+#[cfg(
+    any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
+)]
 impl UserPushToken {
-    ///A value with its required fields (`app_id`, `token`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        token: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`UserPushTokenRequired`], set and every optional field empty.
+    pub fn new(required: UserPushTokenRequired) -> Self {
+        let UserPushTokenRequired { app_id, token } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            token: ::braze_sdk::IntoField::into_field(token),
+            app_id,
+            token,
             device_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// The app identifier (from the API Keys page) of the platform the token belongs to.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46174,7 +46095,7 @@ impl UserPushToken {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// The device the token belongs to; Braze generates one when omitted.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46182,7 +46103,7 @@ impl UserPushToken {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `token`.
+    /// The push token.
     pub fn token(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46210,7 +46131,7 @@ impl UserSubscriptionGroupState {
             use_double_opt_in_logic: ::std::default::Default::default(),
         }
     }
-    ///Sets `subscription_group_id`.
+    /// Identifier of the subscription group.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46218,7 +46139,7 @@ impl UserSubscriptionGroupState {
         self.subscription_group_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_state`.
+    /// Sets `subscription_state`.
     pub fn subscription_state(
         mut self,
         value: impl ::braze_sdk::IntoField<UserSubscriptionGroupStateSubscriptionState>,
@@ -46226,7 +46147,9 @@ impl UserSubscriptionGroupState {
         self.subscription_state = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `use_double_opt_in_logic`.
+    /// For an SMS group, `true` sends a newly subscribed user the group's
+    /// double opt-in prompt; their state becomes `subscribed` only once
+    /// they confirm. Off when omitted.
     pub fn use_double_opt_in_logic(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46239,7 +46162,7 @@ impl UserSubscriptionGroupState {
     any(feature = "schedule-messages", feature = "send-messages", feature = "user-data")
 )]
 impl UserTwitterData {
-    ///Sets `followers_count`.
+    /// Sets `followers_count`.
     pub fn followers_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -46247,7 +46170,7 @@ impl UserTwitterData {
         self.followers_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `friends_count`.
+    /// Sets `friends_count`.
     pub fn friends_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -46255,7 +46178,7 @@ impl UserTwitterData {
         self.friends_count = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `id`.
+    /// X user id.
     pub fn id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<i64>>,
@@ -46263,7 +46186,7 @@ impl UserTwitterData {
         self.id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `screen_name`.
+    /// X handle.
     pub fn screen_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46271,7 +46194,7 @@ impl UserTwitterData {
         self.screen_name = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `statuses_count`.
+    /// Sets `statuses_count`.
     pub fn statuses_count(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -46290,7 +46213,7 @@ impl UsersAliasNewRequest {
             user_aliases: ::braze_sdk::IntoField::into_field(user_aliases),
         }
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alias to create. With `external_id` the alias is added to that (existing) user; without it a new alias-only user is created.
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<NewUserAlias>>,
@@ -46309,7 +46232,7 @@ impl UsersAliasUpdateRequest {
             alias_updates: ::braze_sdk::IntoField::into_field(alias_updates),
         }
     }
-    ///Sets `alias_updates`.
+    /// Applied in no guaranteed order.
     pub fn alias_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasUpdate>>,
@@ -46332,7 +46255,7 @@ impl UsersDeleteEmailAddress {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `email`.
+    /// Sets `email`.
     pub fn email(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46340,7 +46263,7 @@ impl UsersDeleteEmailAddress {
         self.email = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -46363,7 +46286,7 @@ impl UsersDeletePhoneNumber {
             prioritization: ::braze_sdk::IntoField::into_field(prioritization),
         }
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46371,7 +46294,7 @@ impl UsersDeletePhoneNumber {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `prioritization`.
+    /// Sets `prioritization`: How to pick one profile when an email address or phone number matches several: `identified` (has an `external_id`), `unidentified` (has none), `most_recently_updated`, `least_recently_updated`. The array is ordered; `identified` and `unidentified` exclude each other. If the array still leaves more than one profile, nothing happens.
     pub fn prioritization(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMatchPrioritization>>,
@@ -46382,7 +46305,7 @@ impl UsersDeletePhoneNumber {
 }
 #[cfg(feature = "user-data")]
 impl UsersDeleteRequest {
-    ///Sets `braze_ids`.
+    /// Sets `braze_ids`: The identifier Braze assigned to a user profile.
     pub fn braze_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<BrazeId>>,
@@ -46390,7 +46313,7 @@ impl UsersDeleteRequest {
         self.braze_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_addresses`.
+    /// Sets `email_addresses`: A profile to delete, found by email address.
     pub fn email_addresses(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeleteEmailAddress>>,
@@ -46398,7 +46321,7 @@ impl UsersDeleteRequest {
         self.email_addresses = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -46406,7 +46329,7 @@ impl UsersDeleteRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers`.
+    /// Sets `phone_numbers`: A profile to delete, found by phone number.
     pub fn phone_numbers(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UsersDeletePhoneNumber>>,
@@ -46414,7 +46337,7 @@ impl UsersDeleteRequest {
         self.phone_numbers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -46435,7 +46358,8 @@ impl UsersExportGlobalControlGroupRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46443,7 +46367,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -46451,7 +46375,7 @@ impl UsersExportGlobalControlGroupRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -46462,7 +46386,7 @@ impl UsersExportGlobalControlGroupRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersExportIdsRequest {
-    ///Sets `braze_id`.
+    /// Sets `braze_id`: The identifier Braze assigned to a user profile.
     pub fn braze_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<BrazeId>>,
@@ -46470,7 +46394,7 @@ impl UsersExportIdsRequest {
         self.braze_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `device_id`.
+    /// A device identifier as reported by the SDKs.
     pub fn device_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46478,7 +46402,7 @@ impl UsersExportIdsRequest {
         self.device_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `email_address`.
+    /// Sets `email_address`.
     pub fn email_address(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46486,7 +46410,7 @@ impl UsersExportIdsRequest {
         self.email_address = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `external_ids`.
+    /// Sets `external_ids`: The identifier your own systems use for a user (Braze's `external_id`).
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -46494,7 +46418,7 @@ impl UsersExportIdsRequest {
         self.external_ids = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// The fields to return; ask only for what you need.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -46502,7 +46426,7 @@ impl UsersExportIdsRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone`.
+    /// Phone number in E.164 format.
     pub fn phone(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46510,7 +46434,7 @@ impl UsersExportIdsRequest {
         self.phone = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `user_aliases`.
+    /// Sets `user_aliases`: An alternative identifier for a user: a name unique within a label (for example a CRM id under the label `crm_id`).
     pub fn user_aliases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAlias>>,
@@ -46534,7 +46458,8 @@ impl UsersExportSegmentRequest {
             output_format: ::std::default::Default::default(),
         }
     }
-    ///Sets `callback_endpoint`.
+    /// An address Braze POSTs to when the files are ready, with
+    /// `success: true` (and `url` when no bucket is configured).
     pub fn callback_endpoint(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46542,7 +46467,9 @@ impl UsersExportSegmentRequest {
         self.callback_endpoint = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_attributes_to_export`.
+    /// Names of the custom attributes to export. Ignored when
+    /// `fields_to_export` contains `custom_attributes`, which exports all
+    /// of them.
     pub fn custom_attributes_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<::std::string::String>>,
@@ -46550,7 +46477,7 @@ impl UsersExportSegmentRequest {
         self.custom_attributes_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `fields_to_export`.
+    /// Sets `fields_to_export`: A profile field an export can return. `custom_attributes` returns every custom attribute (single ones cannot be named here; see `custom_attributes_to_export` on the segment export). `custom_events`, `purchases`, `campaigns_received` and `canvases_received` cover the last 90 days.
     pub fn fields_to_export(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserExportField>>,
@@ -46558,7 +46485,7 @@ impl UsersExportSegmentRequest {
         self.fields_to_export = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `output_format`.
+    /// Sets `output_format`: Archive format of the export files when they go to your own bucket: `zip` (the default) or `gzip` (files end in `.gz`).
     pub fn output_format(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<UserExportOutputFormat>>,
@@ -46566,7 +46493,7 @@ impl UsersExportSegmentRequest {
         self.output_format = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `segment_id`.
+    /// The API identifier of the segment to export.
     pub fn segment_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46585,7 +46512,7 @@ impl UsersExternalIdsRemoveRequest {
             external_ids: ::braze_sdk::IntoField::into_field(external_ids),
         }
     }
-    ///Sets `external_ids`.
+    /// Deprecated external ids to remove; a primary id cannot be removed.
     pub fn external_ids(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalId>>,
@@ -46606,7 +46533,7 @@ impl UsersExternalIdsRenameRequest {
             external_id_renames: ::braze_sdk::IntoField::into_field(external_id_renames),
         }
     }
-    ///Sets `external_id_renames`.
+    /// Sets `external_id_renames`: Gives the user whose primary id is `current_external_id` the new primary id `new_external_id`; the old id stays usable (deprecated) until removed. The two must differ and the new one must be unused.
     pub fn external_id_renames(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<ExternalIdRename>>,
@@ -46617,7 +46544,7 @@ impl UsersExternalIdsRenameRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersIdentifyRequest {
-    ///Sets `aliases_to_identify`.
+    /// Sets `aliases_to_identify`: Attaches the alias-only profile `user_alias` to the user `external_id`.
     pub fn aliases_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAliasToIdentify>>,
@@ -46625,7 +46552,7 @@ impl UsersIdentifyRequest {
         self.aliases_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `emails_to_identify`.
+    /// Sets `emails_to_identify`: Attaches the email-only profile with `email` to the user `external_id`.
     pub fn emails_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEmailToIdentify>>,
@@ -46633,7 +46560,8 @@ impl UsersIdentifyRequest {
         self.emails_to_identify = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `merge_behavior`.
+    /// `merge` (the default) copies the fields found only on the
+    /// unidentified profile to the identified one; `none` copies nothing.
     pub fn merge_behavior(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46643,7 +46571,7 @@ impl UsersIdentifyRequest {
         self.merge_behavior = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `phone_numbers_to_identify`.
+    /// Sets `phone_numbers_to_identify`: Attaches the phone-only profile with `phone` to the user `external_id`.
     pub fn phone_numbers_to_identify(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPhoneNumberToIdentify>>,
@@ -46662,7 +46590,7 @@ impl UsersMergeRequest {
             merge_updates: ::braze_sdk::IntoField::into_field(merge_updates),
         }
     }
-    ///Sets `merge_updates`.
+    /// Applied in no guaranteed order.
     pub fn merge_updates(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserMergeUpdate>>,
@@ -46673,7 +46601,7 @@ impl UsersMergeRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackBulkRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -46681,7 +46609,7 @@ impl UsersTrackBulkRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -46689,7 +46617,7 @@ impl UsersTrackBulkRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -46700,7 +46628,7 @@ impl UsersTrackBulkRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -46708,7 +46636,7 @@ impl UsersTrackRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -46716,7 +46644,7 @@ impl UsersTrackRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -46727,7 +46655,7 @@ impl UsersTrackRequest {
 }
 #[cfg(feature = "user-data")]
 impl UsersTrackSyncRequest {
-    ///Sets `attributes`.
+    /// Sets `attributes`: Changes to one user profile, as sent in the `attributes` array of `/users/track` (and reused by other endpoints that update profiles).
     pub fn attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserAttributes>>,
@@ -46735,7 +46663,7 @@ impl UsersTrackSyncRequest {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `events`.
+    /// Sets `events`: One occurrence of a custom event for one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`.
     pub fn events(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserEvent>>,
@@ -46743,7 +46671,7 @@ impl UsersTrackSyncRequest {
         self.events = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `purchases`.
+    /// Sets `purchases`: One purchase by one user. Name the user with one of `external_id`, `user_alias`, `braze_id`, `email` or `phone`. Revenue is `price` multiplied by `quantity`; Braze records a quantity of N as N purchases of one item.
     pub fn purchases(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<UserPurchase>>,
@@ -46762,7 +46690,7 @@ impl WebPushActionButton {
             uri: ::std::default::Default::default(),
         }
     }
-    ///Sets `action`.
+    /// What clicking does. Defaults to `OPEN_APP`.
     pub fn action(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46772,7 +46700,7 @@ impl WebPushActionButton {
         self.action = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46780,7 +46708,7 @@ impl WebPushActionButton {
         self.text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `uri`.
+    /// Web URL for `URI`.
     pub fn uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46790,15 +46718,22 @@ impl WebPushActionButton {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WebPushObject`], by name: `WebPushObject::new(WebPushObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebPushObjectRequired {
+    /// Notification text.
+    pub alert: ::std::string::String,
+    /// Notification title.
+    pub title: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WebPushObject {
-    ///A value with its required fields (`alert`, `title`) set and every optional field empty.
-    pub fn new(
-        alert: impl ::braze_sdk::IntoField<::std::string::String>,
-        title: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebPushObjectRequired`], set and every optional field empty.
+    pub fn new(required: WebPushObjectRequired) -> Self {
+        let WebPushObjectRequired { alert, title } = required;
         Self {
-            alert: ::braze_sdk::IntoField::into_field(alert),
-            title: ::braze_sdk::IntoField::into_field(title),
+            alert,
+            title,
             buttons: ::std::default::Default::default(),
             custom_uri: ::std::default::Default::default(),
             extra: ::std::default::Default::default(),
@@ -46810,7 +46745,7 @@ impl WebPushObject {
             time_to_live: ::std::default::Default::default(),
         }
     }
-    ///Sets `alert`.
+    /// Notification text.
     pub fn alert(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46818,7 +46753,7 @@ impl WebPushObject {
         self.alert = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Action buttons to show.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WebPushActionButton>>,
@@ -46826,7 +46761,7 @@ impl WebPushObject {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `custom_uri`.
+    /// Web URL opened on click.
     pub fn custom_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46834,7 +46769,7 @@ impl WebPushObject {
         self.custom_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `extra`.
+    /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
@@ -46842,7 +46777,7 @@ impl WebPushObject {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_url`.
+    /// Icon image (1:1).
     pub fn image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46850,7 +46785,7 @@ impl WebPushObject {
         self.image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `large_image_url`.
+    /// Large image, shown by Chrome on Windows and Android.
     pub fn large_image_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46858,7 +46793,7 @@ impl WebPushObject {
         self.large_image_url = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the web push variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46866,7 +46801,7 @@ impl WebPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `require_interaction`.
+    /// Keep the notification until the user dismisses it (where the browser supports it).
     pub fn require_interaction(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46874,7 +46809,7 @@ impl WebPushObject {
         self.require_interaction = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `send_to_most_recent_device_only`.
+    /// Send only to the user's most recently used browser. Defaults to `false`.
     pub fn send_to_most_recent_device_only(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -46882,7 +46817,7 @@ impl WebPushObject {
         self.send_to_most_recent_device_only = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `time_to_live`.
+    /// Seconds the push service keeps trying to deliver.
     pub fn time_to_live(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<u64>>,
@@ -46890,7 +46825,7 @@ impl WebPushObject {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `title`.
+    /// Notification title.
     pub fn title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46914,7 +46849,7 @@ impl WebhookObject {
             request_headers: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Body of the call; a JSON payload must be given as an escaped string.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46922,7 +46857,7 @@ impl WebhookObject {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the webhook variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -46930,7 +46865,8 @@ impl WebhookObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_headers`.
+    /// Headers of the call. Set `Content-Type` explicitly; otherwise it
+    /// is guessed from the body.
     pub fn request_headers(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -46940,7 +46876,7 @@ impl WebhookObject {
         self.request_headers = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `request_method`.
+    /// HTTP method of the call.
     pub fn request_method(
         mut self,
         value: impl ::braze_sdk::IntoField<WebhookObjectRequestMethod>,
@@ -46948,7 +46884,7 @@ impl WebhookObject {
         self.request_method = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `url`.
+    /// URL to call (may contain Liquid).
     pub fn url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46958,20 +46894,31 @@ impl WebhookObject {
     }
 }
 #[cfg(feature = "translations")]
+/// The required fields of [`WebhookTemplateTranslationUpdateRequest`], by name: `WebhookTemplateTranslationUpdateRequest::new(WebhookTemplateTranslationUpdateRequestRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookTemplateTranslationUpdateRequestRequired {
+    /// UUID of a locale already set up for the template.
+    pub locale_id: ::std::string::String,
+    /// Identifier of the webhook template.
+    pub template_id: ::std::string::String,
+    pub translation_map: TranslationMap,
+}
+#[cfg(feature = "translations")]
 impl WebhookTemplateTranslationUpdateRequest {
-    ///A value with its required fields (`locale_id`, `template_id`, `translation_map`) set and every optional field empty.
-    pub fn new(
-        locale_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        translation_map: impl ::braze_sdk::IntoField<TranslationMap>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WebhookTemplateTranslationUpdateRequestRequired`], set and every optional field empty.
+    pub fn new(required: WebhookTemplateTranslationUpdateRequestRequired) -> Self {
+        let WebhookTemplateTranslationUpdateRequestRequired {
+            locale_id,
+            template_id,
+            translation_map,
+        } = required;
         Self {
-            locale_id: ::braze_sdk::IntoField::into_field(locale_id),
-            template_id: ::braze_sdk::IntoField::into_field(template_id),
-            translation_map: ::braze_sdk::IntoField::into_field(translation_map),
+            locale_id,
+            template_id,
+            translation_map,
         }
     }
-    ///Sets `locale_id`.
+    /// UUID of a locale already set up for the template.
     pub fn locale_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46979,7 +46926,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.locale_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_id`.
+    /// Identifier of the webhook template.
     pub fn template_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -46987,7 +46934,7 @@ impl WebhookTemplateTranslationUpdateRequest {
         self.template_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `translation_map`.
+    /// Sets `translation_map`: Texts keyed by translation tag id (`id_0`, `id_1`...): the id Braze gives each `translation` tag pair of a message.
     pub fn translation_map(
         mut self,
         value: impl ::braze_sdk::IntoField<TranslationMap>,
@@ -46996,7 +46943,6 @@ impl WebhookTemplateTranslationUpdateRequest {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppList {
     ///A value with its required fields (`list_button_text`, `list_sections`) set and every optional field empty.
     pub fn new(
@@ -47008,7 +46954,7 @@ impl WhatsAppList {
             list_sections: ::braze_sdk::IntoField::into_field(list_sections),
         }
     }
-    ///Sets `list_button_text`.
+    /// Label of the button that opens the list.
     pub fn list_button_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47016,7 +46962,7 @@ impl WhatsAppList {
         self.list_button_text = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list_sections`.
+    /// Sections of the list (at least one).
     pub fn list_sections(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListSection>>,
@@ -47025,7 +46971,6 @@ impl WhatsAppList {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListResponseMessage {
     ///A value with its required fields (`body`, `list`) set and every optional field empty.
     pub fn new(
@@ -47039,7 +46984,7 @@ impl WhatsAppListResponseMessage {
             header: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47047,7 +46992,7 @@ impl WhatsAppListResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47055,7 +47000,7 @@ impl WhatsAppListResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header`.
+    /// Header text.
     pub fn header(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47063,13 +47008,12 @@ impl WhatsAppListResponseMessage {
         self.header = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `list`.
+    /// Sets `list`: The options of a list message, in sections.
     pub fn list(mut self, value: impl ::braze_sdk::IntoField<WhatsAppList>) -> Self {
         self.list = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListRow {
     ///A value with its required fields (`row_title`) set and every optional field empty.
     pub fn new(row_title: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -47078,7 +47022,7 @@ impl WhatsAppListRow {
             row_description: ::std::default::Default::default(),
         }
     }
-    ///Sets `row_description`.
+    /// Description shown under the title.
     pub fn row_description(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47086,7 +47030,7 @@ impl WhatsAppListRow {
         self.row_description = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `row_title`.
+    /// Title of the row.
     pub fn row_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47095,7 +47039,6 @@ impl WhatsAppListRow {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppListSection {
     ///A value with its required fields (`list_rows`, `section_title`) set and every optional field empty.
     pub fn new(
@@ -47107,7 +47050,7 @@ impl WhatsAppListSection {
             section_title: ::braze_sdk::IntoField::into_field(section_title),
         }
     }
-    ///Sets `list_rows`.
+    /// Rows of the section.
     pub fn list_rows(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppListRow>>,
@@ -47115,7 +47058,7 @@ impl WhatsAppListSection {
         self.list_rows = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `section_title`.
+    /// Title of the section.
     pub fn section_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47125,25 +47068,36 @@ impl WhatsAppListSection {
     }
 }
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppObject`], by name: `WhatsAppObject::new(WhatsAppObjectRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppObjectRequired {
+    /// API identifier of any app of the workspace.
+    pub app_id: ::std::string::String,
+    pub message: WhatsAppMessageContent,
+    /// Which kind of message `message` holds.
+    pub message_type: WhatsAppObjectMessageType,
+    /// The WhatsApp subscription group to send through.
+    pub subscription_group_id: ::std::string::String,
+}
+#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppObject {
-    ///A value with its required fields (`app_id`, `message`, `message_type`, `subscription_group_id`) set and every optional field empty.
-    pub fn new(
-        app_id: impl ::braze_sdk::IntoField<::std::string::String>,
-        message: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
-        message_type: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
-        subscription_group_id: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppObjectRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppObjectRequired) -> Self {
+        let WhatsAppObjectRequired {
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
+        } = required;
         Self {
-            app_id: ::braze_sdk::IntoField::into_field(app_id),
-            message: ::braze_sdk::IntoField::into_field(message),
-            message_type: ::braze_sdk::IntoField::into_field(message_type),
-            subscription_group_id: ::braze_sdk::IntoField::into_field(
-                subscription_group_id,
-            ),
+            app_id,
+            message,
+            message_type,
+            subscription_group_id,
             message_variation_id: ::std::default::Default::default(),
         }
     }
-    ///Sets `app_id`.
+    /// API identifier of any app of the workspace.
     pub fn app_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47151,7 +47105,7 @@ impl WhatsAppObject {
         self.app_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message`.
+    /// Sets `message`: The message itself; its shape follows `message_type`.
     pub fn message(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppMessageContent>,
@@ -47159,7 +47113,7 @@ impl WhatsAppObject {
         self.message = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_type`.
+    /// Which kind of message `message` holds.
     pub fn message_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WhatsAppObjectMessageType>,
@@ -47167,7 +47121,7 @@ impl WhatsAppObject {
         self.message_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the WhatsApp variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47175,7 +47129,7 @@ impl WhatsAppObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `subscription_group_id`.
+    /// The WhatsApp subscription group to send through.
     pub fn subscription_group_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47184,7 +47138,6 @@ impl WhatsAppObject {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyButton {
     ///A value with its required fields (`text`) set and every optional field empty.
     pub fn new(text: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -47192,7 +47145,7 @@ impl WhatsAppQuickReplyButton {
             text: ::braze_sdk::IntoField::into_field(text),
         }
     }
-    ///Sets `text`.
+    /// Label of the button.
     pub fn text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47201,7 +47154,6 @@ impl WhatsAppQuickReplyButton {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppQuickReplyResponseMessage {
     ///A value with its required fields (`body`, `buttons`) set and every optional field empty.
     pub fn new(
@@ -47216,7 +47168,7 @@ impl WhatsAppQuickReplyResponseMessage {
             header_text: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47224,7 +47176,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `buttons`.
+    /// Buttons, shown in this order.
     pub fn buttons(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::vec::Vec<WhatsAppQuickReplyButton>>,
@@ -47232,7 +47184,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.buttons = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `footer`.
+    /// Footer text.
     pub fn footer(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47240,7 +47192,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.footer = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image (not with `header_text`).
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47248,7 +47200,7 @@ impl WhatsAppQuickReplyResponseMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_text`.
+    /// Header text (not with `header_image_uri`).
     pub fn header_text(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47257,25 +47209,28 @@ impl WhatsAppQuickReplyResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
+/// The required fields of [`WhatsAppTemplateMessage`], by name: `WhatsAppTemplateMessage::new(WhatsAppTemplateMessageRequired { .. })`. Named because two of them take the same kind of value, which positional arguments would let a caller swap without a compile error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatsAppTemplateMessageRequired {
+    /// Language code of the template.
+    pub template_language_code: ::std::string::String,
+    /// Name of the WhatsApp template.
+    pub template_name: ::std::string::String,
+}
 impl WhatsAppTemplateMessage {
-    ///A value with its required fields (`template_language_code`, `template_name`) set and every optional field empty.
-    pub fn new(
-        template_language_code: impl ::braze_sdk::IntoField<::std::string::String>,
-        template_name: impl ::braze_sdk::IntoField<::std::string::String>,
-    ) -> Self {
+    /// A value with its required fields, given by name in [`WhatsAppTemplateMessageRequired`], set and every optional field empty.
+    pub fn new(required: WhatsAppTemplateMessageRequired) -> Self {
+        let WhatsAppTemplateMessageRequired { template_language_code, template_name } = required;
         Self {
-            template_language_code: ::braze_sdk::IntoField::into_field(
-                template_language_code,
-            ),
-            template_name: ::braze_sdk::IntoField::into_field(template_name),
+            template_language_code,
+            template_name,
             body_variables: ::std::default::Default::default(),
             button_variables: ::std::default::Default::default(),
             header_image_uri: ::std::default::Default::default(),
             header_variables: ::std::default::Default::default(),
         }
     }
-    ///Sets `body_variables`.
+    /// Sets `body_variables`: Values of the template's body variables, keyed by the variable's zero-based index. Required when the body has variables.
     pub fn body_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppBodyVariables>>,
@@ -47283,7 +47238,7 @@ impl WhatsAppTemplateMessage {
         self.body_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `button_variables`.
+    /// Sets `button_variables`: Value of the template's button variable: the path part of a call-to-action URL, keyed by that button's zero-based index in the template. At most one.
     pub fn button_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47293,7 +47248,7 @@ impl WhatsAppTemplateMessage {
         self.button_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_image_uri`.
+    /// Header image, for templates whose header is an image.
     pub fn header_image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47301,7 +47256,7 @@ impl WhatsAppTemplateMessage {
         self.header_image_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `header_variables`.
+    /// Sets `header_variables`: Values of the template's header variables, keyed by the variable's zero-based index. Required when the header has a variable; at most one.
     pub fn header_variables(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47311,7 +47266,7 @@ impl WhatsAppTemplateMessage {
         self.header_variables = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_language_code`.
+    /// Language code of the template.
     pub fn template_language_code(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47319,7 +47274,7 @@ impl WhatsAppTemplateMessage {
         self.template_language_code = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `template_name`.
+    /// Name of the WhatsApp template.
     pub fn template_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47328,7 +47283,6 @@ impl WhatsAppTemplateMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextImageResponseMessage {
     ///A value with its required fields (`image_uri`) set and every optional field empty.
     pub fn new(image_uri: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -47337,7 +47291,7 @@ impl WhatsAppTextImageResponseMessage {
             caption: ::std::default::Default::default(),
         }
     }
-    ///Sets `caption`.
+    /// Caption of the image.
     pub fn caption(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47345,7 +47299,7 @@ impl WhatsAppTextImageResponseMessage {
         self.caption = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `image_uri`.
+    /// The image to send.
     pub fn image_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47354,7 +47308,6 @@ impl WhatsAppTextImageResponseMessage {
         self
     }
 }
-#[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 impl WhatsAppTextResponseMessage {
     ///A value with its required fields (`body`) set and every optional field empty.
     pub fn new(body: impl ::braze_sdk::IntoField<::std::string::String>) -> Self {
@@ -47363,7 +47316,7 @@ impl WhatsAppTextResponseMessage {
             preview_url: ::std::default::Default::default(),
         }
     }
-    ///Sets `body`.
+    /// Text of the message.
     pub fn body(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47371,7 +47324,7 @@ impl WhatsAppTextResponseMessage {
         self.body = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `preview_url`.
+    /// Let WhatsApp show a preview of links in `body`.
     pub fn preview_url(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<bool>>,
@@ -47395,7 +47348,7 @@ impl WindowsPhone8PushObject {
             toast_title: ::std::default::Default::default(),
         }
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Phone 8 variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47403,7 +47356,7 @@ impl WindowsPhone8PushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// Kind of notification; only `toast` exists.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47413,7 +47366,7 @@ impl WindowsPhone8PushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_content`.
+    /// Text of the toast.
     pub fn toast_content(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47421,7 +47374,7 @@ impl WindowsPhone8PushObject {
         self.toast_content = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_hash`.
+    /// Your own key-value pairs sent with the toast.
     pub fn toast_hash(
         mut self,
         value: impl ::braze_sdk::IntoField<
@@ -47431,7 +47384,7 @@ impl WindowsPhone8PushObject {
         self.toast_hash = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_navigation_uri`.
+    /// App page to open.
     pub fn toast_navigation_uri(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47439,7 +47392,7 @@ impl WindowsPhone8PushObject {
         self.toast_navigation_uri = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_title`.
+    /// Title of the toast.
     pub fn toast_title(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47465,7 +47418,7 @@ impl WindowsUniversalPushObject {
             toast_text_img_name: ::std::default::Default::default(),
         }
     }
-    ///Sets `extra_launch_string`.
+    /// Extra values added to the launch string, for deep linking.
     pub fn extra_launch_string(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47473,7 +47426,7 @@ impl WindowsUniversalPushObject {
         self.extra_launch_string = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `message_variation_id`.
+    /// With a `campaign_id`, the Windows Universal variation to report this send under.
     pub fn message_variation_id(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47481,7 +47434,7 @@ impl WindowsUniversalPushObject {
         self.message_variation_id = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `push_type`.
+    /// The Windows toast template to use.
     pub fn push_type(
         mut self,
         value: impl ::braze_sdk::IntoField<WindowsUniversalPushObjectPushType>,
@@ -47489,7 +47442,7 @@ impl WindowsUniversalPushObject {
         self.push_type = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text1`.
+    /// First line of text.
     pub fn toast_text1(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::string::String>,
@@ -47497,7 +47450,7 @@ impl WindowsUniversalPushObject {
         self.toast_text1 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text2`.
+    /// Second line, for templates with more than one line.
     pub fn toast_text2(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47505,7 +47458,7 @@ impl WindowsUniversalPushObject {
         self.toast_text2 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text3`.
+    /// Third line, for the `_04` templates.
     pub fn toast_text3(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
@@ -47513,12 +47466,344 @@ impl WindowsUniversalPushObject {
         self.toast_text3 = ::braze_sdk::IntoField::into_field(value);
         self
     }
-    ///Sets `toast_text_img_name`.
+    /// Image path, for the image templates.
     pub fn toast_text_img_name(
         mut self,
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
     ) -> Self {
         self.toast_text_img_name = ::braze_sdk::IntoField::into_field(value);
         self
+    }
+}
+impl ::braze_sdk::IntoField<ApplePushAlert> for ApplePushAlertObject {
+    fn into_field(self) -> ApplePushAlert {
+        ApplePushAlert::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<ApplePushAlert>>
+for ApplePushAlertObject {
+    fn into_field(self) -> ::std::option::Option<ApplePushAlert> {
+        ::std::option::Option::Some(ApplePushAlert::from(self))
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApplePushAlert {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::braze_sdk::StringNewtype for ApplePushAlert {}
+#[cfg(feature = "catalogs")]
+impl ::std::convert::From<::std::string::String> for CatalogSelectionFilterValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "catalogs")]
+impl ::braze_sdk::StringNewtype for CatalogSelectionFilterValue {}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceAnd {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceAnd {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceOr {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceOr {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceCustomAttributeFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudiencePushSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceEmailSubscriptionFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<ConnectedAudience> for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ConnectedAudience {
+        ConnectedAudience::from(self)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::IntoField<::std::option::Option<ConnectedAudience>>
+for ConnectedAudienceLastUsedAppFilter {
+    fn into_field(self) -> ::std::option::Option<ConnectedAudience> {
+        ::std::option::Option::Some(ConnectedAudience::from(self))
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ConnectedAudience {
+    /// `{"and": ..}`: the [`ConnectedAudienceAnd`] shape.
+    pub fn and(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::And(ConnectedAudienceAnd {
+            and: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"or": ..}`: the [`ConnectedAudienceOr`] shape.
+    pub fn or(
+        value: impl ::braze_sdk::IntoField<::std::vec::Vec<ConnectedAudience>>,
+    ) -> Self {
+        Self::Or(ConnectedAudienceOr {
+            or: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"custom_attribute": ..}`: the [`ConnectedAudienceCustomAttributeFilter`] shape.
+    pub fn custom_attribute(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceCustomAttributeCondition>,
+    ) -> Self {
+        Self::CustomAttributeFilter(ConnectedAudienceCustomAttributeFilter {
+            custom_attribute: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"push_subscription_status": ..}`: the [`ConnectedAudiencePushSubscriptionFilter`] shape.
+    pub fn push_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::PushSubscriptionFilter(ConnectedAudiencePushSubscriptionFilter {
+            push_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"email_subscription_status": ..}`: the [`ConnectedAudienceEmailSubscriptionFilter`] shape.
+    pub fn email_subscription_status(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceSubscriptionCondition>,
+    ) -> Self {
+        Self::EmailSubscriptionFilter(ConnectedAudienceEmailSubscriptionFilter {
+            email_subscription_status: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+    /// `{"last_used_app": ..}`: the [`ConnectedAudienceLastUsedAppFilter`] shape.
+    pub fn last_used_app(
+        value: impl ::braze_sdk::IntoField<ConnectedAudienceLastUsedAppCondition>,
+    ) -> Self {
+        Self::LastUsedAppFilter(ConnectedAudienceLastUsedAppFilter {
+            last_used_app: ::braze_sdk::IntoField::into_field(value),
+        })
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectedAudienceAttributeValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "live-activities",
+        feature = "schedule-messages",
+        feature = "send-messages"
+    )
+)]
+impl ::braze_sdk::StringNewtype for ConnectedAudienceAttributeValue {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::std::convert::From<::std::string::String> for EmailAddressOrList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::Email(value)
+    }
+}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringNewtype for EmailAddressOrList50 {}
+#[cfg(any(feature = "email-lists", feature = "subscription-groups"))]
+impl ::braze_sdk::StringList for EmailAddressOrList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::std::convert::From<::std::string::String> for StringOrStringList50 {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringNewtype for StringOrStringList50 {}
+#[cfg(feature = "subscription-groups")]
+impl ::braze_sdk::StringList for StringOrStringList50 {}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTemplateMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTemplateMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppTextResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppTextImageResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppQuickReplyResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
+    }
+}
+impl ::braze_sdk::IntoField<WhatsAppMessageContent> for WhatsAppListResponseMessage {
+    fn into_field(self) -> WhatsAppMessageContent {
+        WhatsAppMessageContent::from(self)
+    }
+}
+impl ::braze_sdk::IntoField<::std::option::Option<WhatsAppMessageContent>>
+for WhatsAppListResponseMessage {
+    fn into_field(self) -> ::std::option::Option<WhatsAppMessageContent> {
+        ::std::option::Option::Some(WhatsAppMessageContent::from(self))
     }
 }

@@ -6,34 +6,47 @@ pub use crate::runtime::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
 use crate::runtime::{encode_path, OperationInfo};
 pub use ::braze_sdk_types::types;
+/// The Braze REST API client: one method per operation, named after its
+/// `operationId` (`users_track`, `campaigns_list`, ...).
+///
+/// A method takes the operation's required inputs (path and query parameters,
+/// then the body) and returns a builder: optional parameters are its setters,
+/// `send()` makes the call. List operations also have `stream()` and
+/// `collect_all()`, which follow the pages. `send()` returns a
+/// [`ResponseValue`] (the decoded body, with the status and headers) or an
+/// [`Error`] saying what failed and keeping the response.
+///
+/// Build one with [`Client::builder`]. Cloning is cheap: clones share the
+/// connections, the rate-limit buckets and the settings; `with_deadline`,
+/// `with_attempt_timeout` and `with_retry_policy` return such a clone with one
+/// setting changed, for one call or a few.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use braze_sdk::{Client, Instance, types};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::builder(Instance::Us03, std::env::var("BRAZE_API_KEY")?).build()?;
+///
+/// // Required inputs are arguments, optional ones setters.
+/// let ada = types::UserAttributes::default().external_id("user-1").first_name("Ada");
+/// let body = types::UsersTrackRequest::default().attributes(vec![ada]);
+/// let tracked = client.users_track(body).send().await?;
+/// println!("{}", tracked.message);
+///
+/// // Every page of a list.
+/// let campaigns = client.campaigns_list().include_archived(false).collect_all().await?;
+/// println!("{} campaigns", campaigns.len());
+///
+/// // One call with a shorter deadline.
+/// client
+///     .with_deadline(Duration::from_secs(5))
+///     .catalogs_delete("old-catalog")
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
-/// Client for Braze REST API
-///
-/// A hand-written, machine-readable description of the Braze REST API.
-///
-/// Braze does not publish an OpenAPI document of its own. This one is written
-/// from Braze's public reference pages (linked from each operation's
-/// `externalDocs`); the wording is ours. Where the reference pages are silent
-/// or contradict each other, the decision taken is recorded next to the
-/// construct it concerns, in its `description` or in an `x-braze-decision`
-/// note.
-///
-/// Vendor extensions used on operations:
-///
-/// * `x-braze-rate-limit` - the documented rate limit: `requests` allowed per
-///   `window_seconds`, and the `bucket` it is counted in (operations that
-///   share a limit share a bucket name). `unlimited: true` where Braze states
-///   there is no limit.
-/// * `x-braze-pagination` - how a list operation pages: `page` (a page
-///   number), `offset` (offset and limit) or `cursor` (a `Link` header).
-/// * `x-braze-decision` - a choice made where Braze's pages disagree.
-/// * `x-braze-availability` - `beta` or `early-access` for endpoints Braze
-///   only turns on for some workspaces.
-/// * `x-braze-error-ids` - the catalog error ids (`BrazeErrorId`) an
-///   operation can answer with.
-///
-///
-/// Version: 2026.12.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,

@@ -113,3 +113,33 @@ pub async fn assert_no_body(server: &MockServer) {
         String::from_utf8_lossy(&request.body)
     );
 }
+
+/// A GET's request as the contract tests pin it: exactly one request, whose
+/// query string holds exactly `expected` (in any order: nothing missing,
+/// nothing extra, no empty parameter for an unset option), and no body.
+pub async fn assert_get_query(server: &MockServer, expected: &[(&str, &str)]) {
+    assert_exact_query(server, expected).await;
+    assert_no_body(server).await;
+}
+
+/// A generated type from a JSON literal (user-defined maps such as trigger
+/// properties, or a shape easier to read as JSON); panics naming the type
+/// when the literal does not fit it.
+pub fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value).unwrap_or_else(|e| {
+        panic!(
+            "the literal does not fit {}: {e}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// An SDK date-time (chrono, as braze-sdk re-exports it) from RFC 3339 text.
+pub fn utc(text: &str) -> braze_sdk::chrono::DateTime<braze_sdk::chrono::Utc> {
+    text.parse().expect("an RFC 3339 date-time")
+}
+
+/// An SDK date from `YYYY-MM-DD` text.
+pub fn date(text: &str) -> braze_sdk::chrono::NaiveDate {
+    text.parse().expect("a YYYY-MM-DD date")
+}

@@ -5,18 +5,12 @@
 
 use crate::common;
 
-use braze_sdk::{Nullable, chrono, types};
+use braze_sdk::{Nullable, types};
 use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 
-fn date(s: &str) -> chrono::NaiveDate {
-    s.parse().expect("a YYYY-MM-DD date")
-}
-
-fn date_time(s: &str) -> chrono::DateTime<chrono::Utc> {
-    s.parse().expect("an RFC 3339 timestamp")
-}
+use crate::common::{date, utc as date_time};
 
 fn success() -> serde_json::Value {
     json!({ "message": "success" })

@@ -9,44 +9,7 @@ use crate::common;
 
 use braze_sdk::types;
 use serde_json::json;
-use wiremock::MockServer;
 use wiremock::matchers::query_param;
-
-/// Asserts that the server saw exactly one request, and that its query
-/// string holds exactly `expected` (in any order): nothing missing, nothing
-/// extra, no empty parameter for an unset option.
-async fn assert_query(server: &MockServer, expected: &[(&str, &str)]) {
-    let requests = server
-        .received_requests()
-        .await
-        .expect("request recording is on");
-    assert_eq!(requests.len(), 1, "exactly one request");
-    let mut got: Vec<(String, String)> = requests[0]
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    got.sort();
-    let mut want: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    want.sort();
-    assert_eq!(got, want, "query string of {}", requests[0].url);
-    assert!(requests[0].body.is_empty(), "a GET export sends no body");
-}
-
-/// A UTC timestamp of the SDK's date-time type, parsed from RFC 3339. (Built
-/// through a generated type so that this file does not depend on `chrono`
-/// directly.)
-macro_rules! utc {
-    ($s:expr) => {
-        serde_json::from_value::<types::CampaignMessageDetails>(json!({ "created_at": $s }))
-            .expect("an RFC 3339 timestamp")
-            .created_at
-            .expect("created_at is set")
-    };
-}
 
 // ---------------------------------------------------------------------------
 // Campaigns
@@ -131,12 +94,12 @@ async fn campaigns_data_series_sends_query_and_decodes_channels_and_variations()
 
     let response = client
         .campaigns_data_series("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20", 7u64)
-        .ending_at(utc!("2025-03-02T23:59:59-05:00"))
+        .ending_at(common::utc("2025-03-02T23:59:59-05:00"))
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("campaign_id", "0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20"),
@@ -242,7 +205,7 @@ async fn campaigns_data_series_decodes_multivariate_in_app_statistics() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("campaign_id", "c4a1e7d2-0b9f-4e3a-8d6c-5f2b1a0e9d87"),
@@ -349,7 +312,7 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("campaign_id", "0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20"),
@@ -372,7 +335,7 @@ async fn campaigns_details_decodes_messages_by_channel_and_conversion_behaviors(
             .as_ref()
             .and_then(|t| t.as_ref())
             .copied(),
-        Some(utc!("2025-03-01T15:00:00Z"))
+        Some(common::utc("2025-03-01T15:00:00Z"))
     );
     assert!(
         response
@@ -490,12 +453,12 @@ async fn campaigns_list_sends_paging_filters_and_decodes_page() {
         .page(2u64)
         .include_archived(true)
         .sort_direction(types::ExportSortDirection::Desc)
-        .last_edit_time_gt(utc!("2025-02-01T00:00:00Z"))
+        .last_edit_time_gt(common::utc("2025-02-01T00:00:00Z"))
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("page", "2"),
@@ -581,7 +544,7 @@ async fn sends_data_series_sends_send_id_and_decodes_variations() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("campaign_id", "71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35"),
@@ -682,9 +645,9 @@ async fn canvas_data_series_sends_window_and_breakdowns_and_decodes_stats() {
     let response = client
         .canvas_data_series(
             "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
-            utc!("2025-03-02T23:59:59Z"),
+            common::utc("2025-03-02T23:59:59Z"),
         )
-        .starting_at(utc!("2025-03-01T00:00:00Z"))
+        .starting_at(common::utc("2025-03-01T00:00:00Z"))
         .include_variant_breakdown(true)
         .include_step_breakdown(true)
         .include_deleted_step_data(false)
@@ -692,7 +655,7 @@ async fn canvas_data_series_sends_window_and_breakdowns_and_decodes_stats() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("canvas_id", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"),
@@ -750,7 +713,7 @@ async fn canvas_data_summary_sends_length_and_decodes_rollup() {
     let response = client
         .canvas_data_summary(
             "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
-            utc!("2025-03-02T23:59:59Z"),
+            common::utc("2025-03-02T23:59:59Z"),
         )
         .length(14u64)
         .include_variant_breakdown(true)
@@ -759,7 +722,7 @@ async fn canvas_data_summary_sends_length_and_decodes_rollup() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("canvas_id", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"),
@@ -881,7 +844,7 @@ async fn canvas_details_decodes_variants_steps_and_paths() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[("canvas_id", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")],
     )
@@ -895,7 +858,10 @@ async fn canvas_details_decodes_variants_steps_and_paths() {
             .map(String::as_str),
         Some("Welcomes new sign-ups over their first week")
     );
-    assert_eq!(response.created_at, Some(utc!("2024-11-04T10:00:00Z")));
+    assert_eq!(
+        response.created_at,
+        Some(common::utc("2024-11-04T10:00:00Z"))
+    );
     assert_eq!(response.channels[1], types::ExportMessageChannel::Push);
     assert_eq!(response.variants.len(), 2);
     assert_eq!(response.variants[1].first_step_ids.len(), 2);
@@ -912,7 +878,7 @@ async fn canvas_details_decodes_variants_steps_and_paths() {
     );
     let email = &welcome.messages["6e5d4c3b-2a19-4807-b6c5-d4e3f2a1b0c9"];
     assert_eq!(email.subject.as_deref(), Some("Welcome aboard"));
-    assert_eq!(email.updated_at, Some(utc!("2024-11-04T10:00:00Z")));
+    assert_eq!(email.updated_at, Some(common::utc("2024-11-04T10:00:00Z")));
     let split = &response.steps[1];
     assert_eq!(split.next_paths.len(), 2);
     assert_eq!(
@@ -976,7 +942,7 @@ async fn canvas_list_sends_paging_filters_and_decodes_page() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("page", "0"),
@@ -1028,12 +994,12 @@ async fn segments_data_series_sends_query_and_decodes_sizes() {
 
     let response = client
         .segments_data_series(2u64, "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
-        .ending_at(utc!("2025-03-02T23:59:59Z"))
+        .ending_at(common::utc("2025-03-02T23:59:59Z"))
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("segment_id", "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e"),
@@ -1079,13 +1045,16 @@ async fn segments_details_decodes_descriptions_tags_and_teams() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[("segment_id", "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")],
     )
     .await;
     assert_eq!(response.name.as_deref(), Some("Lapsed buyers"));
-    assert_eq!(response.updated_at, Some(utc!("2025-01-30T08:21:47Z")));
+    assert_eq!(
+        response.updated_at,
+        Some(common::utc("2025-01-30T08:21:47Z"))
+    );
     assert_eq!(
         response
             .text_description
@@ -1146,7 +1115,7 @@ async fn segments_list_sends_paging_and_decodes_page() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(&server, &[("page", "1"), ("sort_direction", "desc")]).await;
+    common::assert_get_query(&server, &[("page", "1"), ("sort_direction", "desc")]).await;
     assert_eq!(response.segments.len(), 2);
     assert_eq!(response.segments[0].analytics_tracking_enabled, Some(true));
     assert_eq!(response.segments[1].name, "Newsletter subscribers");
@@ -1190,14 +1159,14 @@ async fn sessions_data_series_sends_every_filter_and_decodes_hourly_points() {
     let response = client
         .sessions_data_series(24u64)
         .unit(types::ExportTimeUnit::Hour)
-        .ending_at(utc!("2025-03-02T23:00:00Z"))
+        .ending_at(common::utc("2025-03-02T23:00:00Z"))
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
         .segment_id("6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("length", "24"),
@@ -1243,7 +1212,7 @@ async fn events_data_series_sends_event_and_decodes_counts() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[("event", "added_to_cart"), ("length", "3"), ("unit", "day")],
     )
@@ -1277,7 +1246,7 @@ async fn events_list_sends_page_and_decodes_names() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(&server, &[("page", "3")]).await;
+    common::assert_get_query(&server, &[("page", "3")]).await;
     assert_eq!(response.message, "success");
     assert_eq!(
         response.events,
@@ -1316,13 +1285,13 @@ async fn kpi_dau_data_series_sends_app_and_decodes_points() {
 
     let response = client
         .kpi_dau_data_series(2u64)
-        .ending_at(utc!("2025-03-02T23:59:59Z"))
+        .ending_at(common::utc("2025-03-02T23:59:59Z"))
         .app_id("4f1c9d2e-8a3b-4c5d-9e6f-7a8b9c0d1e2f")
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("length", "2"),
@@ -1359,7 +1328,7 @@ async fn kpi_mau_data_series_sends_length_and_decodes_points() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(&server, &[("length", "30")]).await;
+    common::assert_get_query(&server, &[("length", "30")]).await;
     assert_eq!(response.data[1].time.to_string(), "2025-03-02");
     assert_eq!(response.data[1].mau, 61502);
     assert_eq!(response.data[0].mau, 61458);
@@ -1389,7 +1358,7 @@ async fn kpi_new_users_data_series_sends_app_and_decodes_points() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("length", "14"),
@@ -1421,12 +1390,12 @@ async fn kpi_uninstalls_data_series_sends_window_and_decodes_points() {
 
     let response = client
         .kpi_uninstalls_data_series(2u64)
-        .ending_at(utc!("2025-03-02T12:00:00Z"))
+        .ending_at(common::utc("2025-03-02T12:00:00Z"))
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[("length", "2"), ("ending_at", "2025-03-02T12:00:00Z")],
     )
@@ -1465,12 +1434,12 @@ async fn feed_data_series_sends_card_and_decodes_engagement() {
     let response = client
         .feed_data_series("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064", 2u64)
         .unit(types::ExportTimeUnit::Day)
-        .ending_at(utc!("2023-06-28T23:59:59Z"))
+        .ending_at(common::utc("2023-06-28T23:59:59Z"))
         .send()
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("card_id", "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064"),
@@ -1524,7 +1493,7 @@ async fn feed_details_decodes_card_with_extras() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[("card_id", "3bbc4555-8fa0-4c9b-a5c0-4505edf3e064")],
     )
@@ -1539,7 +1508,7 @@ async fn feed_details_decodes_card_with_extras() {
             .as_ref()
             .and_then(|t| t.as_ref())
             .copied(),
-        Some(utc!("2023-06-01T00:00:00Z"))
+        Some(common::utc("2023-06-01T00:00:00Z"))
     );
     assert_eq!(
         response.end_at,
@@ -1584,7 +1553,7 @@ async fn feed_list_sends_paging_and_decodes_card_types() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(
+    common::assert_get_query(
         &server,
         &[
             ("page", "1"),
@@ -1633,7 +1602,7 @@ async fn purchases_product_list_sends_page_and_decodes_products() {
         .await
         .expect("a 200 answer decodes");
 
-    assert_query(&server, &[("page", "1")]).await;
+    common::assert_get_query(&server, &[("page", "1")]).await;
     assert_eq!(response.message, "success");
     assert_eq!(response.products.len(), 3);
     assert_eq!(response.products[2], "gift-card-50");

@@ -8,13 +8,6 @@ use braze_sdk::types;
 use serde_json::json;
 use wiremock::matchers::body_json;
 
-/// A generated type from a JSON literal; fails when the literal does not fit.
-macro_rules! typed {
-    ($ty:ty, $json:expr) => {
-        serde_json::from_value::<$ty>($json).expect("the literal fits the type")
-    };
-}
-
 #[tokio::test]
 async fn catalog_fields_create_sends_names_and_types() {
     let (server, client) = common::setup().await;
@@ -33,7 +26,7 @@ async fn catalog_fields_create_sends_names_and_types() {
         .mount(&server)
         .await;
 
-    let request = typed!(types::CatalogFieldsCreateRequest, body);
+    let request = common::typed::<types::CatalogFieldsCreateRequest>(body);
     assert_eq!(
         request.fields[3].type_,
         types::CatalogFieldType::Time,
@@ -128,7 +121,7 @@ async fn catalog_selection_create_sends_filters_sort_and_limit() {
         .mount(&server)
         .await;
 
-    let request = typed!(types::CatalogSelectionCreateRequest, body);
+    let request = common::typed::<types::CatalogSelectionCreateRequest>(body);
     let filters = &request.selection.filters;
     assert_eq!(
         filters[1].operator,

@@ -6,15 +6,11 @@
 //! realistic answer into typed fields.
 
 use crate::common;
+use crate::common::utc;
 
 use braze_sdk::types;
 use serde_json::json;
 use wiremock::matchers::{body_json, query_param};
-
-/// An SDK date-time from RFC 3339 text (chrono as the SDK re-exports it).
-fn utc(text: &str) -> braze_sdk::chrono::DateTime<braze_sdk::chrono::Utc> {
-    text.parse().expect("an RFC 3339 date-time")
-}
 
 #[tokio::test]
 async fn custom_attributes_list_sends_the_cursor_and_decodes_details() {

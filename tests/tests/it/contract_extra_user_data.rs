@@ -10,13 +10,6 @@ use braze_sdk::types;
 use serde_json::json;
 use wiremock::matchers::body_json;
 
-/// A generated type from a JSON literal; fails when the literal does not fit.
-macro_rules! typed {
-    ($ty:ty, $json:expr) => {
-        serde_json::from_value::<$ty>($json).expect("the literal fits the type")
-    };
-}
-
 #[tokio::test]
 async fn users_track_sync_sends_one_attribute_object_and_decodes_the_result() {
     let (server, client) = common::setup().await;
@@ -48,7 +41,7 @@ async fn users_track_sync_sends_one_attribute_object_and_decodes_the_result() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(common::typed::<types::UsersTrackSyncRequest>(body))
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -96,7 +89,7 @@ async fn users_track_sync_event_by_email_decodes_totals_with_odd_timestamps() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(common::typed::<types::UsersTrackSyncRequest>(body))
         .send()
         .await
         .expect("a 201 answer decodes, even with the malformed date Braze shows");
@@ -133,7 +126,7 @@ async fn users_track_sync_purchase_by_alias_and_an_empty_user_list() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_sync(typed!(types::UsersTrackSyncRequest, body))
+        .users_track_sync(common::typed::<types::UsersTrackSyncRequest>(body))
         .send()
         .await
         .expect("a 201 answer decodes");
@@ -170,7 +163,7 @@ async fn users_track_bulk_sends_many_users_and_decodes_counts_and_errors() {
         .mount(&server)
         .await;
     let response = client
-        .users_track_bulk(typed!(types::UsersTrackBulkRequest, body))
+        .users_track_bulk(common::typed::<types::UsersTrackBulkRequest>(body))
         .send()
         .await
         .expect("a 2xx answer decodes");

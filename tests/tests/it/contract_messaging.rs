@@ -10,29 +10,11 @@ use serde_json::json;
 use wiremock::Mock;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 
-/// A typed value from a JSON literal (for user-defined maps such as trigger
-/// properties and profile attributes): `from_json!(Type, ({...}))`.
-macro_rules! from_json {
-    ($ty:ty, $json:tt $(,)?) => {
-        serde_json::from_value::<$ty>(json! $json).expect("the literal matches the type")
-    };
-}
-
-/// An SDK date-time (`chrono::DateTime<Utc>`) from RFC 3339 text. The tests
-/// crate does not depend on chrono directly, so the type is reached through a
-/// field of the generated types that has it.
-macro_rules! utc {
-    ($text:expr) => {
-        types::ConnectedAudienceLastUsedAppCondition {
-            comparison: types::ConnectedAudienceLastUsedAppConditionComparison::After,
-            value: $text.parse().expect("an RFC 3339 date-time"),
-        }
-        .value
-    };
-}
-
 fn alias(name: &str, label: &str) -> types::UserAlias {
-    types::UserAlias::new(label.to_string(), name.to_string())
+    types::UserAlias::new(types::UserAliasRequired {
+        alias_label: label.to_string(),
+        alias_name: name.to_string(),
+    })
 }
 
 #[tokio::test]
@@ -81,7 +63,8 @@ async fn messages_send_posts_inline_push_messages() {
         .alert(Some("Your order has shipped".to_string()))
         .priority(Some(1))
         .android_priority(Some(types::AndroidPushObjectAndroidPriority::High))
-        .extra(Some(from_json!(types::PushExtra, ({"order_id": "4821"}),
+        .extra(Some(common::typed::<types::PushExtra>(
+            json!({"order_id": "4821"}),
         )));
     let messages: types::Messages = types::Messages::default()
         .apple_push(Some(apple))
@@ -149,25 +132,24 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
 
     let first: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(
-            from_json!(types::TriggerProperties, ({"first_item": "Trail running shoes"}),
-            ),
-        ))
+        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            json!({"first_item": "Trail running shoes"}),
+        )))
         .send_to_existing_only(Some(false))
-        .attributes(Some(
-            from_json!(types::UserAttributes, ({"first_name": "Alex", "loyalty_tier": "gold"}),
-            ),
-        ));
+        .attributes(Some(common::typed::<types::UserAttributes>(
+            json!({"first_name": "Alex", "loyalty_tier": "gold"}),
+        )));
     let second: types::CampaignRecipient = types::CampaignRecipient::default()
         .email(Some("sam@example.com".to_string()))
         .prioritization(vec![
             types::UserMatchPrioritization::Identified,
             types::UserMatchPrioritization::MostRecentlyUpdated,
         ]);
-    let attachment: types::EmailAttachment = types::EmailAttachment::new(
-        "receipt-4821".to_string(),
-        "https://files.example.com/receipts/4821.pdf".to_string(),
-    );
+    let attachment: types::EmailAttachment =
+        types::EmailAttachment::new(types::EmailAttachmentRequired {
+            file_name: "receipt-4821".to_string(),
+            url: "https://files.example.com/receipts/4821.pdf".to_string(),
+        });
 
     let response = client
         .campaigns_trigger_send(
@@ -175,10 +157,9 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
                 "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             )
             .send_id(Some("spring-sale-2026-wave-1".to_string()))
-            .trigger_properties(Some(
-                from_json!(types::TriggerProperties, ({"order_number": "4821", "total": 59.9}),
-                ),
-            ))
+            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                json!({"order_number": "4821", "total": 59.9}),
+            )))
             .recipients(vec![first, second])
             .attachments(vec![attachment]),
         )
@@ -222,15 +203,19 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
 
     let recipient: types::CanvasRecipient = types::CanvasRecipient::default()
         .user_alias(Some(alias("998877", "crm_id")))
-        .context(Some(
-            from_json!(types::CanvasEntryProperties, ({"cart_value": 42}),
-            ),
-        ));
+        .context(Some(common::typed::<types::CanvasEntryProperties>(
+            json!({"cart_value": 42}),
+        )));
     let response = client
-        .canvas_trigger_send(types::CanvasTriggerSendRequest::new("7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string())
-                .context(Some(from_json!(types::CanvasEntryProperties, ({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
-                )))
-                .recipients(vec![recipient]),)
+        .canvas_trigger_send(
+            types::CanvasTriggerSendRequest::new(
+                "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+            )
+            .context(Some(common::typed::<types::CanvasEntryProperties>(
+                json!({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
+            )))
+            .recipients(vec![recipient]),
+        )
         .send()
         .await
         .expect("canvas_trigger_send succeeds");
@@ -304,10 +289,9 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
 
     let recipient: types::TransactionalRecipient = types::TransactionalRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .attributes(Some(
-            from_json!(types::UserAttributes, ({"email": "alex@example.com"}),
-            ),
-        ));
+        .attributes(Some(common::typed::<types::UserAttributes>(
+            json!({"email": "alex@example.com"}),
+        )));
     let send_id: types::TransactionalCampaignSendRequestExternalSendId =
         "b3JkZXItNDgyMQ==".parse().expect("a Base64-compatible id");
     let response = client
@@ -315,10 +299,9 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
             "5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9",
             types::TransactionalCampaignSendRequest::new(recipient)
                 .external_send_id(Some(send_id))
-                .trigger_properties(Some(
-                    from_json!(types::TriggerProperties, ({"order_number": "4821", "items": 3}),
-                    ),
-                )),
+                .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                    json!({"order_number": "4821", "items": 3}),
+                ))),
         )
         .send()
         .await
@@ -528,10 +511,10 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
                 .uri(Some("https://acme.example/sale".to_string())),
         ])
         .message_variation_id(Some("android-push-5529".to_string()));
-    let email: types::EmailObject = types::EmailObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        "Acme Outfitters <news@mail.acme.example>".to_string(),
-    )
+    let email: types::EmailObject = types::EmailObject::new(types::EmailObjectRequired {
+        app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        from: "Acme Outfitters <news@mail.acme.example>".to_string(),
+    })
     .subject(Some("Winter sale".to_string()))
     .body(Some("<p>20% off outerwear until Sunday.</p>".to_string()))
     .headers(
@@ -540,36 +523,42 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
             .collect::<std::collections::HashMap<_, _>>(),
     )
     .attachments(vec![types::EmailAttachment::new(
-        "lookbook".to_string(),
-        "https://files.acme.example/lookbook.pdf".to_string(),
+        types::EmailAttachmentRequired {
+            file_name: "lookbook".to_string(),
+            url: "https://files.acme.example/lookbook.pdf".to_string(),
+        },
     )])
     .message_variation_id(Some("email-5531".to_string()));
-    let sms: types::SmsObject = types::SmsObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        "Winter sale: 20% off outerwear until Sunday.".to_string(),
-        "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string(),
-    )
+    let sms: types::SmsObject = types::SmsObject::new(types::SmsObjectRequired {
+        app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+        body: "Winter sale: 20% off outerwear until Sunday.".to_string(),
+        subscription_group_id: "6e4b2a90-7c1d-4f3e-b5a8-2d9c0e1f3b4a".to_string(),
+    })
     .link_shortening_enabled(Some(true));
-    let whats_app: types::WhatsAppObject = types::WhatsAppObject::new(
-        "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-        types::WhatsAppMessageContent::TemplateMessage(
-            types::WhatsAppTemplateMessage::new("en_US".to_string(), "winter_sale".to_string())
+    let whats_app: types::WhatsAppObject =
+        types::WhatsAppObject::new(types::WhatsAppObjectRequired {
+            app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+            message: types::WhatsAppMessageContent::TemplateMessage(
+                types::WhatsAppTemplateMessage::new(types::WhatsAppTemplateMessageRequired {
+                    template_language_code: "en_US".to_string(),
+                    template_name: "winter_sale".to_string(),
+                })
                 .body_variables(Some(
-                    from_json!(types::WhatsAppBodyVariables, ({"0": "Alex", "1": "20%"}),
-                    ),
+                    common::typed::<types::WhatsAppBodyVariables>(json!({"0": "Alex", "1": "20%"})),
                 )),
-        ),
-        types::WhatsAppObjectMessageType::TemplateMessage,
-        "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
-    );
-    let content_card: types::ContentCardObject = types::ContentCardObject::new(
-        "20% off outerwear until Sunday.".to_string(),
-        "Winter sale".to_string(),
-        types::ContentCardObjectType::CaptionedImage,
-    )
-    .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
-    .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
-    .pinned(Some(true));
+            ),
+            message_type: types::WhatsAppObjectMessageType::TemplateMessage,
+            subscription_group_id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d".to_string(),
+        });
+    let content_card: types::ContentCardObject =
+        types::ContentCardObject::new(types::ContentCardObjectRequired {
+            description: "20% off outerwear until Sunday.".to_string(),
+            title: "Winter sale".to_string(),
+            type_: types::ContentCardObjectType::CaptionedImage,
+        })
+        .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
+        .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
+        .pinned(Some(true));
     let webhook: types::WebhookObject = types::WebhookObject::new(
         types::WebhookObjectRequestMethod::Post,
         "https://hooks.acme.example/braze".to_string(),
@@ -640,16 +629,21 @@ async fn messages_schedule_update_posts_new_time_and_content() {
         .mount(&server)
         .await;
 
-    let web: types::WebPushObject =
-        types::WebPushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
-            .require_interaction(Some(true))
-            .buttons(vec![
-                types::WebPushActionButton::new("Remind me".to_string())
-                    .action(Some(types::WebPushActionButtonAction::OpenApp)),
-            ]);
+    let web: types::WebPushObject = types::WebPushObject::new(types::WebPushObjectRequired {
+        alert: "Starts tomorrow".to_string(),
+        title: "Winter sale".to_string(),
+    })
+    .require_interaction(Some(true))
+    .buttons(vec![
+        types::WebPushActionButton::new("Remind me".to_string())
+            .action(Some(types::WebPushActionButtonAction::OpenApp)),
+    ]);
     let kindle: types::KindlePushObject =
-        types::KindlePushObject::new("Starts tomorrow".to_string(), "Winter sale".to_string())
-            .priority(Some(-1));
+        types::KindlePushObject::new(types::KindlePushObjectRequired {
+            alert: "Starts tomorrow".to_string(),
+            title: "Winter sale".to_string(),
+        })
+        .priority(Some(-1));
     let response = client
         .messages_schedule_update(
             types::MessagesScheduleUpdateRequest::new(types::ScheduleId::from(
@@ -720,10 +714,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
 
     let recipient: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(
-            from_json!(types::TriggerProperties, ({"reminder": "Your trial ends in 3 days"}),
-            ),
-        ));
+        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            json!({"reminder": "Your trial ends in 3 days"}),
+        )));
     let response = client
         .campaigns_trigger_schedule_create(
             types::CampaignsTriggerScheduleCreateRequest::new(
@@ -732,10 +725,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
                     .at_optimal_time(Some(true)),
             )
             .recipients(vec![recipient])
-            .trigger_properties(Some(
-                from_json!(types::TriggerProperties, ({"plan": "pro"}),
-                ),
-            )),
+            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                json!({"plan": "pro"}),
+            ))),
         )
         .send()
         .await
@@ -764,10 +756,14 @@ async fn campaigns_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .campaigns_trigger_schedule_update(types::CampaignsTriggerScheduleUpdateRequest::new(
-            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
-            types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
-                .in_local_time(Some(true)),
-            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+            types::CampaignsTriggerScheduleUpdateRequestRequired {
+                campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+                schedule: types::MessageSchedule::new("2026-12-01T18:00:00".to_string())
+                    .in_local_time(Some(true)),
+                schedule_id: types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                ),
+            },
         ))
         .send()
         .await
@@ -791,8 +787,12 @@ async fn campaigns_trigger_schedule_delete_posts_campaign_and_schedule_ids() {
 
     let response = client
         .campaigns_trigger_schedule_delete(types::CampaignsTriggerScheduleDeleteRequest::new(
-            "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
-            types::ScheduleId::from("8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string()),
+            types::CampaignsTriggerScheduleDeleteRequestRequired {
+                campaign_id: "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
+                schedule_id: types::ScheduleId::from(
+                    "8c2e4a6b-1d3f-4a5c-9e7b-0f2d4b6a8c1e".to_string(),
+                ),
+            },
         ))
         .send()
         .await
@@ -844,8 +844,7 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
             )
             .audience(Some(audience))
             .canvas_entry_properties(Some(
-                from_json!(types::CanvasEntryProperties, ({"event_name": "Winter gala"}),
-                ),
+                common::typed::<types::CanvasEntryProperties>(json!({"event_name": "Winter gala"})),
             )),
         )
         .send()
@@ -878,9 +877,13 @@ async fn canvas_trigger_schedule_update_posts_replacement_schedule() {
 
     let response = client
         .canvas_trigger_schedule_update(types::CanvasTriggerScheduleUpdateRequest::new(
-            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
-            types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
-            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+            types::CanvasTriggerScheduleUpdateRequestRequired {
+                canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+                schedule: types::MessageSchedule::new("2026-12-06T10:00:00Z".to_string()),
+                schedule_id: types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                ),
+            },
         ))
         .send()
         .await
@@ -904,8 +907,12 @@ async fn canvas_trigger_schedule_delete_posts_canvas_and_schedule_ids() {
 
     let response = client
         .canvas_trigger_schedule_delete(types::CanvasTriggerScheduleDeleteRequest::new(
-            "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
-            types::ScheduleId::from("1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string()),
+            types::CanvasTriggerScheduleDeleteRequestRequired {
+                canvas_id: "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
+                schedule_id: types::ScheduleId::from(
+                    "1f3b5d7e-9a2c-4e6f-8b0d-2c4e6a8b0d1f".to_string(),
+                ),
+            },
         ))
         .send()
         .await
@@ -948,7 +955,7 @@ async fn messages_scheduled_broadcasts_list_sends_end_time_and_decodes_list() {
         .mount(&server)
         .await;
 
-    let end_time = utc!("2026-12-31T00:00:00Z");
+    let end_time = common::utc("2026-12-31T00:00:00Z");
     let response = client
         .messages_scheduled_broadcasts_list(end_time)
         .send()
@@ -995,13 +1002,13 @@ async fn live_activity_update_posts_content_state_and_notification() {
         .unwrap();
     let response = client
         .live_activity_update(
-            types::LiveActivityUpdateRequest::new(
-                "order-4821-delivery".to_string(),
-                "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+            types::LiveActivityUpdateRequest::new(types::LiveActivityUpdateRequestRequired {
+                activity_id: "order-4821-delivery".to_string(),
+                app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
                 content_state,
-            )
+            })
             .end_activity(Some(true))
-            .dismissal_date(Some(utc!("2026-11-26T20:00:00Z")))
+            .dismissal_date(Some(common::utc("2026-11-26T20:00:00Z")))
             .notification(Some(notification)),
         )
         .send()
@@ -1026,9 +1033,11 @@ async fn live_activity_update_decodes_error_key_of_a_400() {
 
     let error = client
         .live_activity_update(types::LiveActivityUpdateRequest::new(
-            "order-4821-delivery".to_string(),
-            "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-            serde_json::Map::new(),
+            types::LiveActivityUpdateRequestRequired {
+                activity_id: "order-4821-delivery".to_string(),
+                app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
+                content_state: serde_json::Map::new(),
+            },
         ))
         .send()
         .await

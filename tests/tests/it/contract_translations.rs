@@ -20,13 +20,6 @@ const TEMPLATE: &str = "6ad1507f-ca10-44c4-95bf-0c2b1f0e9a7d";
 const ES: &str = "c7c12345-4e35-4234-8678-abcdefa99a3f";
 const FR: &str = "a1b12345-cd35-4234-8678-abcdefa99a3f";
 
-/// A generated type from a JSON literal; fails when the literal does not fit.
-macro_rules! typed {
-    ($ty:ty, $json:expr) => {
-        serde_json::from_value::<$ty>($json).expect("the literal fits the type")
-    };
-}
-
 fn two_locales() -> Value {
     json!({
         "translations": [
@@ -190,7 +183,9 @@ async fn campaign_translations_update_puts_the_locale_and_map() {
     .mount(&server)
     .await;
     let response = client
-        .campaign_translations_update(typed!(types::CampaignTranslationUpdateRequest, body))
+        .campaign_translations_update(common::typed::<types::CampaignTranslationUpdateRequest>(
+            body,
+        ))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -267,7 +262,7 @@ async fn canvas_translations_update_puts_every_identifier() {
     .mount(&server)
     .await;
     let response = client
-        .canvas_translations_update(typed!(types::CanvasTranslationUpdateRequest, body))
+        .canvas_translations_update(common::typed::<types::CanvasTranslationUpdateRequest>(body))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -323,10 +318,9 @@ async fn content_block_translations_update_puts_block_locale_and_map() {
     .mount(&server)
     .await;
     let response = client
-        .content_block_translations_update(typed!(
+        .content_block_translations_update(common::typed::<
             types::ContentBlockTranslationUpdateRequest,
-            body
-        ))
+        >(body))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -382,10 +376,9 @@ async fn email_template_translations_update_sends_a_translations_array() {
     .mount(&server)
     .await;
     let response = client
-        .email_template_translations_update(typed!(
+        .email_template_translations_update(common::typed::<
             types::EmailTemplateTranslationUpdateRequest,
-            body
-        ))
+        >(body))
         .send()
         .await
         .expect("a 200 answer decodes");
@@ -436,10 +429,9 @@ async fn webhook_template_translations_update_accepts_an_empty_object() {
         .mount(&server)
         .await;
     let response = client
-        .webhook_template_translations_update(typed!(
+        .webhook_template_translations_update(common::typed::<
             types::WebhookTemplateTranslationUpdateRequest,
-            body
-        ))
+        >(body))
         .send()
         .await
         .expect("an empty object decodes");
@@ -486,14 +478,13 @@ async fn email_template_translations_update_error_with_an_instance_id_decodes() 
         .mount(&server)
         .await;
     let err = client
-        .email_template_translations_update(typed!(
+        .email_template_translations_update(common::typed::<
             types::EmailTemplateTranslationUpdateRequest,
-            json!({
-                "template_id": TEMPLATE,
-                "locale_id": ES,
-                "translations": [{ "translation_map": { "id_0": "{{ broken" } }]
-            })
-        ))
+        >(json!({
+            "template_id": TEMPLATE,
+            "locale_id": ES,
+            "translations": [{ "translation_map": { "id_0": "{{ broken" } }]
+        })))
         .send()
         .await
         .expect_err("a 400 is an error");

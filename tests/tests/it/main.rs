@@ -42,6 +42,7 @@ mod sdk_surface;
 mod sdk_throttle;
 mod sdk_tls;
 mod sdk_tracing;
+mod seven_programs;
 mod spec_examples;
 mod spec_robustness;
 mod spec_rules;

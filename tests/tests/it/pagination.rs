@@ -180,15 +180,57 @@ async fn an_error_mid_way_is_yielded_once_and_ends_the_stream() {
 #[test]
 fn every_list_operation_of_the_spec_has_a_usable_paging_rule() {
     use braze_sdk::operation::{OPERATIONS, Pagination};
+    // The exported spec's `x-braze-pagination` of each operation: the table
+    // the SDK was generated with must say the same (a page size or limit
+    // of 0, or one off by a digit, fails here).
+    let spec: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../spec/dist/braze.json"
+        ))
+        .expect("the exported spec"),
+    )
+    .expect("JSON");
+    let mut in_spec = std::collections::BTreeMap::new();
+    for item in spec["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if let (Some(id), Some(p)) = (op["operationId"].as_str(), op.get("x-braze-pagination"))
+            {
+                in_spec.insert(id.to_string(), p.clone());
+            }
+        }
+    }
     let mut styles = std::collections::BTreeMap::new();
     for op in OPERATIONS.iter() {
-        let Some(p) = op.pagination else { continue };
+        let Some(p) = op.pagination else {
+            assert!(
+                !in_spec.contains_key(op.id),
+                "{}: paged in the spec only",
+                op.id
+            );
+            continue;
+        };
+        let want = in_spec
+            .get(op.id)
+            .unwrap_or_else(|| panic!("{}: paged in the SDK, not in the spec", op.id));
         let style = match p {
             Pagination::Page { page_size, .. } => {
+                assert_eq!(
+                    Some(u64::from(page_size)),
+                    want["page_size"].as_u64(),
+                    "{}",
+                    op.id
+                );
                 assert!(page_size > 0, "{}", op.id);
                 "page"
             }
             Pagination::Offset { max_limit, .. } => {
+                assert_eq!(
+                    Some(u64::from(max_limit)),
+                    want["max_limit"].as_u64(),
+                    "{}",
+                    op.id
+                );
                 assert!(max_limit > 0, "{}", op.id);
                 "offset"
             }
@@ -203,6 +245,7 @@ fn every_list_operation_of_the_spec_has_a_usable_paging_rule() {
                 op.id
             ),
         };
+        assert_eq!(want["style"], style, "{}", op.id);
         *styles.entry(style).or_insert(0) += 1;
     }
     assert!(styles.get("page").copied().unwrap_or(0) >= 6, "{styles:?}");

@@ -68,3 +68,89 @@ async fn a_zero_for_a_non_zero_parameter_is_refused_with_its_reason() {
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// The connected audience and messages of `/messages/send`, built with the
+/// typed constructors, are the JSON of Braze's page.
+#[test]
+fn typed_audience_and_messages_encode_as_braze_writes_them() {
+    use types::{
+        ConnectedAudience as A, ConnectedAudienceComparison,
+        ConnectedAudienceCustomAttributeCondition, ConnectedAudienceSubscriptionCondition as Sub,
+        ConnectedAudienceSubscriptionConditionComparison as Is,
+        ConnectedAudienceSubscriptionConditionValue as State,
+    };
+    let audience = A::or(vec![
+        A::and(vec![
+            A::custom_attribute(
+                ConnectedAudienceCustomAttributeCondition::new(
+                    ConnectedAudienceComparison::Equals,
+                    "loyalty_tier",
+                )
+                .value("gold"),
+            ),
+            A::push_subscription_status(Sub::new(Is::Is, State::OptedIn)),
+        ]),
+        A::email_subscription_status(Sub::new(Is::IsNot, State::Unsubscribed)),
+    ]);
+    let messages = types::Messages::default()
+        .apple_push(
+            types::ApplePushObject::default().alert(
+                types::ApplePushAlertObject::default()
+                    .title("Gold weekend")
+                    .body("Double points."),
+            ),
+        )
+        .android_push(types::AndroidPushObject::default().alert("Double points."));
+    let body = types::MessagesSendRequest::default()
+        .broadcast(true)
+        .audience(audience)
+        .messages(messages);
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        json!({
+            "broadcast": true,
+            "audience": {"OR": [
+                {"AND": [
+                    {"custom_attribute": {"custom_attribute_name": "loyalty_tier", "comparison": "equals", "value": "gold"}},
+                    {"push_subscription_status": {"comparison": "is", "value": "opted_in"}}
+                ]},
+                {"email_subscription_status": {"comparison": "is_not", "value": "unsubscribed"}}
+            ]},
+            "messages": {
+                "apple_push": {"alert": {"title": "Gold weekend", "body": "Double points."}},
+                "android_push": {"alert": "Double points."}
+            }
+        })
+    );
+}
+
+/// "One string or a list" fields take a `&str`, a `String` or a `Vec`;
+/// free-form objects take a JSON map.
+#[test]
+fn strings_lists_and_objects_convert_in_setters() {
+    let one = types::SubscriptionStatusSetRequest::new(
+        "group-1",
+        types::SubscriptionGroupState::Subscribed,
+    )
+    .external_id("user-1");
+    let many = types::SubscriptionStatusSetRequest::new(
+        "group-1",
+        types::SubscriptionGroupState::Subscribed,
+    )
+    .external_id(vec!["user-1", "user-2"]);
+    assert_eq!(
+        serde_json::to_value(&one).unwrap()["external_id"],
+        json!("user-1")
+    );
+    assert_eq!(
+        serde_json::to_value(&many).unwrap()["external_id"],
+        json!(["user-1", "user-2"])
+    );
+    let properties = json!({"source": "web", "items": 2});
+    let event = types::UserEvent::new("viewed", braze_sdk::chrono::Utc::now())
+        .properties(properties.as_object().cloned().unwrap());
+    assert_eq!(
+        serde_json::to_value(&event).unwrap()["properties"],
+        properties
+    );
+}
