@@ -290,6 +290,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_operation_is_reachable_by_its_words_with_help_from_the_spec() {
+        for op in OPERATIONS {
+            let mut args = vec!["braze"];
+            args.extend(op.command);
+            args.push("--help");
+            let err = command()
+                .try_get_matches_from(&args)
+                .expect_err("--help stops parsing");
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{}", op.id);
+            let help = err.render().to_string();
+            assert!(
+                help.contains(&format!("{} {}", op.method, op.path)),
+                "{}: {help}",
+                op.id
+            );
+            assert!(help.contains(op.summary), "{}", op.id);
+        }
+    }
+
+    #[test]
     fn the_tree_is_valid_and_no_operation_hides_a_builtin() {
         command().debug_assert();
         for op in OPERATIONS {

@@ -60,6 +60,9 @@ pub enum BuildError {
     Http(reqwest::Error),
     /// The TLS configuration could not be created.
     Tls(String),
+    /// The shared throttle store is misconfigured (e.g. a bad
+    /// `BRAZE_THROTTLE_REDIS`); never shows a password.
+    ThrottleStore(crate::throttle::StoreError),
 }
 
 impl fmt::Display for BuildError {
@@ -82,6 +85,7 @@ impl fmt::Display for BuildError {
                 crate::error::chain(e)
             ),
             BuildError::Tls(e) => write!(f, "cannot set up TLS: {e}"),
+            BuildError::ThrottleStore(e) => write!(f, "cannot set up the shared throttle: {e}"),
         }
     }
 }
@@ -327,7 +331,10 @@ impl ClientBuilder {
                 deadline: self.deadline,
                 attempt_timeout: self.timeout,
             }),
-            throttle: Arc::new(Throttle::new(&self.throttle)),
+            throttle: Arc::new(
+                Throttle::for_workspace(&self.throttle, base, &self.key.0)
+                    .map_err(BuildError::ThrottleStore)?,
+            ),
             headers: Arc::new(per_request),
             http_timeout,
             hooks: self.hooks.into(),

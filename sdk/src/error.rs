@@ -384,6 +384,9 @@ fn waiting_for(wait: &ThrottleWait) -> String {
         WaitReason::FirstResponse => {
             format!("bucket {bucket} waits for the answer to its first request")
         }
+        WaitReason::StoreUnavailable => {
+            format!("the shared throttle store of bucket {bucket} did not answer in time")
+        }
     }
 }
 

@@ -24,7 +24,30 @@
 //! it. Waiting is FIFO per bucket (one waiter at a time holds the bucket's
 //! gate), so a queue of hundreds of tasks wakes one task per free slot.
 //!
+//! A client can also share its buckets with other clients and processes
+//! through a [`ThrottleStore`] ([`SharedThrottle`]; Redis with the cargo
+//! feature `redis`, or `BRAZE_THROTTLE_REDIS`): the store then keeps the
+//! budget, the server's word and 429 holds, one reservation per request,
+//! and the bucket here keeps only the queue and the first-response probe.
+//!
 //! [governor]: https://docs.rs/governor
+
+mod in_process;
+#[cfg(feature = "redis")]
+mod redis_store;
+mod shared;
+mod store;
+
+pub use in_process::InProcessStore;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
+pub use shared::{DEFAULT_RETRY_PAUSE, DEFAULT_STEP_TIMEOUT, SharedThrottle, StoreFailure};
+pub use store::{
+    BucketKey, PaceTuning, Reservation, ReserveRequest, ServerWord, StoreError, StoreFuture,
+    ThrottleStore,
+};
+
+use shared::Fleet;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -72,6 +95,8 @@ pub struct ThrottleConfig {
     enabled: bool,
     overrides: Vec<(String, Option<BucketLimit>)>,
     reset_margin: Duration,
+    shared: Option<SharedThrottle>,
+    from_environment: bool,
 }
 
 impl Default for ThrottleConfig {
@@ -80,6 +105,8 @@ impl Default for ThrottleConfig {
             enabled: true,
             overrides: Vec::new(),
             reset_margin: DEFAULT_RESET_MARGIN,
+            shared: None,
+            from_environment: true,
         }
     }
 }
@@ -123,7 +150,77 @@ impl ThrottleConfig {
     pub fn is_enabled(&self) -> bool {
         self.enabled
     }
+
+    /// Shares the buckets through a store (e.g. Redis, for a fleet of
+    /// processes using one workspace). Without it, a client built with the
+    /// `redis` feature reads [`ENV_REDIS`] (and [`ENV_FLEET_SIZE`]).
+    pub fn shared(mut self, shared: SharedThrottle) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// Does not read [`ENV_REDIS`] and [`ENV_FLEET_SIZE`].
+    pub fn ignore_environment(mut self) -> Self {
+        self.from_environment = false;
+        self
+    }
+
+    /// The shared throttle: the configured one, else one from the
+    /// environment.
+    fn shared_throttle(&self) -> Result<Option<SharedThrottle>, StoreError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        if let Some(s) = &self.shared {
+            return Ok(Some(s.clone()));
+        }
+        if !self.from_environment {
+            return Ok(None);
+        }
+        let Some(url) = std::env::var(ENV_REDIS)
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            return Ok(None);
+        };
+        #[cfg(feature = "redis")]
+        {
+            let mut shared = SharedThrottle::redis(url.trim())
+                .map_err(|e| StoreError(format!("{ENV_REDIS}: {e}")))?;
+            if let Ok(size) = std::env::var(ENV_FLEET_SIZE) {
+                let size = size
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        StoreError(format!(
+                            "{ENV_FLEET_SIZE} is not a whole number above 0: {size:?}"
+                        ))
+                    })?;
+                shared = shared.fleet_size(size);
+            }
+            Ok(Some(shared))
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = url;
+            tracing::warn!(
+                "{ENV_REDIS} is set but braze-sdk was built without its `redis` feature: each client paces alone"
+            );
+            Ok(None)
+        }
+    }
 }
+
+/// The environment variable naming the Redis a client shares its throttle
+/// through (`redis://127.0.0.1:6379/0`), read by [`crate::ClientBuilder::build`]
+/// when the throttle is not configured with [`ThrottleConfig::shared`].
+pub const ENV_REDIS: &str = "BRAZE_THROTTLE_REDIS";
+/// The environment variable giving the fleet size (processes sharing the
+/// workspace) for [`ENV_REDIS`]: each falls back to `limit / size` while
+/// Redis is unreachable. Default 1.
+pub const ENV_FLEET_SIZE: &str = "BRAZE_THROTTLE_FLEET_SIZE";
 
 /// The buckets of one client, shared by its clones.
 pub(crate) struct Throttle {
@@ -168,6 +265,9 @@ pub enum WaitReason {
     Pace,
     /// The bucket's first request is in flight; its answer tells the limit.
     FirstResponse,
+    /// The shared throttle store did not answer in time
+    /// ([`StoreFailure::Fail`]).
+    StoreUnavailable,
 }
 
 impl fmt::Display for WaitReason {
@@ -177,6 +277,7 @@ impl fmt::Display for WaitReason {
             WaitReason::WindowExhausted => "the bucket's remaining requests are used up",
             WaitReason::Pace => "the bucket's pace",
             WaitReason::FirstResponse => "the bucket's first response",
+            WaitReason::StoreUnavailable => "the shared throttle store (unreachable)",
         })
     }
 }
@@ -184,7 +285,26 @@ impl fmt::Display for WaitReason {
 impl Throttle {
     /// One bucket per bucket name of [`OPERATIONS`], with its documented
     /// limit unless `config` overrides it.
+    #[cfg(test)]
     pub(crate) fn new(config: &ThrottleConfig) -> Self {
+        Self::with_fleet(config, None)
+    }
+
+    /// The throttle of a client of the workspace of `base_url` and
+    /// `api_key`: shared through a store when configured (or named by
+    /// [`ENV_REDIS`]).
+    pub(crate) fn for_workspace(
+        config: &ThrottleConfig,
+        base_url: &str,
+        api_key: &str,
+    ) -> Result<Self, StoreError> {
+        let fleet = config
+            .shared_throttle()?
+            .map(|shared| Arc::new(Fleet::new(shared, base_url, api_key)));
+        Ok(Self::with_fleet(config, fleet))
+    }
+
+    fn with_fleet(config: &ThrottleConfig, fleet: Option<Arc<Fleet>>) -> Self {
         let mut limits: HashMap<&'static str, Option<BucketLimit>> = HashMap::new();
         for op in &OPERATIONS {
             let (bucket, limit) = match op.rate_limit {
@@ -213,9 +333,14 @@ impl Throttle {
         let buckets: HashMap<&'static str, Arc<Bucket>> = limits
             .into_iter()
             .map(|(name, limit)| {
+                let shared = fleet.as_ref().map(|fleet| SharedBucket {
+                    key: fleet.key(name),
+                    fleet: fleet.clone(),
+                    horizon: Default::default(),
+                });
                 (
                     name,
-                    Arc::new(Bucket::new(name, limit, config.reset_margin)),
+                    Arc::new(Bucket::new(name, limit, config.reset_margin, shared)),
                 )
             })
             .collect();
@@ -329,6 +454,8 @@ type Pace = RateLimiter<
 
 pub(crate) struct Bucket {
     name: &'static str,
+    /// The store this bucket is shared through.
+    shared: Option<SharedBucket>,
     /// Held by the one request currently waiting for a slot (FIFO).
     gate: tokio::sync::Mutex<()>,
     /// Woken when a response or a freed permit may let the gate holder go.
@@ -365,6 +492,17 @@ struct State {
     passed_epoch: u64,
     /// No request before this instant (after a 429).
     hold_until: Option<Instant>,
+    /// What responses said since the last shared reservation (carried by
+    /// the next one).
+    word: Option<ServerWord>,
+}
+
+struct SharedBucket {
+    fleet: Arc<Fleet>,
+    key: BucketKey,
+    /// The last slot the store gave this process (microseconds since the
+    /// epoch): while the store is down, the local share starts after it.
+    horizon: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Clone, Copy)]
@@ -388,9 +526,15 @@ enum Decision {
 }
 
 impl Bucket {
-    fn new(name: &'static str, limit: Option<BucketLimit>, margin: Duration) -> Self {
+    fn new(
+        name: &'static str,
+        limit: Option<BucketLimit>,
+        margin: Duration,
+        shared: Option<SharedBucket>,
+    ) -> Self {
         Self {
             name,
+            shared,
             gate: tokio::sync::Mutex::new(()),
             changed: tokio::sync::Notify::new(),
             state: Mutex::new(State {
@@ -404,6 +548,7 @@ impl Bucket {
                 reset: None,
                 passed_epoch: 0,
                 hold_until: None,
+                word: None,
             }),
             margin,
             clock: MonotonicClock,
@@ -428,6 +573,46 @@ impl Bucket {
     /// Waits until a request may be sent (`now`: the time of the call), but
     /// not past `deadline`. Returns the permit and how long it waited.
     pub(crate) async fn acquire(
+        &self,
+        now: Instant,
+        deadline: Instant,
+    ) -> Result<(Permit<'_>, Duration), ThrottleWait> {
+        match &self.shared {
+            None => self.acquire_local(now, deadline).await,
+            // Boxed: a client without a store does not carry the store's
+            // future in every call's.
+            Some(shared) => Box::pin(self.acquire_shared(shared, now, deadline)).await,
+        }
+    }
+
+    /// The local queue (and first-response probe), then a slot reserved in
+    /// the store.
+    async fn acquire_shared(
+        &self,
+        shared: &SharedBucket,
+        now: Instant,
+        deadline: Instant,
+    ) -> Result<(Permit<'_>, Duration), ThrottleWait> {
+        let (permit, waited) = self.acquire_local(now, deadline).await?;
+        let (limit, word) = {
+            let mut s = self.lock();
+            (s.limit, s.word.take())
+        };
+        let reserved = shared
+            .fleet
+            .reserve(
+                &shared.key,
+                &shared.horizon,
+                limit,
+                word,
+                self.margin,
+                deadline,
+            )
+            .await?;
+        Ok((permit, waited + reserved))
+    }
+
+    async fn acquire_local(
         &self,
         now: Instant,
         deadline: Instant,
@@ -508,6 +693,15 @@ impl Bucket {
     }
 
     fn decide_locked(&self, s: &mut State, now: Instant) -> Decision {
+        if self.shared.is_some() {
+            // The store keeps the pace, the window and the holds.
+            if s.probing && s.in_flight > 0 {
+                return Decision::WaitForChange(WaitReason::FirstResponse);
+            }
+            s.in_flight += 1;
+            s.sent += 1;
+            return Decision::Go(s.sent);
+        }
         if let Some(hold) = s.hold_until {
             if hold > now {
                 return Decision::WaitUntil(hold, WaitReason::RateLimited);
@@ -580,6 +774,18 @@ impl Bucket {
         // until its permit drops) and sent after it. The ones sent before it
         // were, in all likelihood, counted; the local count of the window
         // (`remaining` decremented per send) bounds the estimate anyway.
+        if let Some(shared) = &self.shared {
+            self.observe_shared(&mut s, shared, status, header_map, headers);
+            if release {
+                s.in_flight -= 1;
+            }
+            let queued = s.queued > 0;
+            drop(s);
+            if queued {
+                self.changed.notify_waiters();
+            }
+            return;
+        }
         let in_flight_others = u64::from(s.in_flight.saturating_sub(1));
         let others =
             u32::try_from(in_flight_others.min(s.sent.saturating_sub(seq))).unwrap_or(u32::MAX);
@@ -637,6 +843,50 @@ impl Bucket {
         if queued {
             self.changed.notify_waiters();
         }
+    }
+}
+
+impl Bucket {
+    /// A shared bucket's response: the word goes to the store with the next
+    /// reservation (a 429 at once), and to the local fallback.
+    fn observe_shared(
+        &self,
+        s: &mut State,
+        shared: &SharedBucket,
+        status: StatusCode,
+        header_map: &HeaderMap,
+        headers: Option<RateLimitStatus>,
+    ) {
+        let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
+        let mut word = ServerWord {
+            rate_limited,
+            ..ServerWord::default()
+        };
+        if let Some(h) = headers {
+            word.limit = h
+                .limit
+                .and_then(|l| u32::try_from(l).ok())
+                .filter(|l| *l > 0);
+            word.remaining = h.remaining.map(|r| u32::try_from(r).unwrap_or(u32::MAX));
+            word.reset_epoch_seconds = h.reset_epoch_seconds;
+        }
+        if rate_limited && header_map.contains_key(reqwest::header::RETRY_AFTER) {
+            word.retry_after = crate::retry::server_wait(header_map, SystemTime::now());
+        }
+        if let Some(limit) = word.limit
+            && s.limit.is_none_or(|l| l.requests != limit)
+        {
+            let window = s.limit.map_or(Duration::from_secs(1), |l| l.window);
+            s.limit = Some(BucketLimit::new(limit, window));
+        }
+        if word.is_empty() {
+            return;
+        }
+        s.word = Some(match s.word {
+            Some(older) => word.merged_over(older),
+            None => word,
+        });
+        shared.fleet.heard(&shared.key, word, self.margin);
     }
 }
 

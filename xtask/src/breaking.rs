@@ -1,6 +1,7 @@
 //! `cargo xtask breaking [--against REV]`: the exported spec against the same
-//! file at an earlier revision (default: the latest tag, else the previous
-//! commit). Prints every breaking change and fails unless each is intended:
+//! file at an earlier revision (default: the last release recorded in
+//! `releases/`, which a clone without tags has too; else the latest tag,
+//! else the previous commit). Prints every breaking change and fails unless each is intended:
 //! the major version of `info.version` went up, or the change's line is in
 //! [`ACKNOWLEDGED`].
 
@@ -64,23 +65,34 @@ pub fn run(root: &Path, against: Option<&str>) -> ExitCode {
 }
 
 fn compare(root: &Path, against: Option<&str>) -> Result<ExitCode, String> {
-    let rev = against.map_or_else(|| default_rev(root), String::from);
-    let old_text = match git(root, &["show", &format!("{rev}:{SPEC}")]) {
-        Ok(t) => t,
-        Err(e)
-            if against.is_none()
-                && git(
-                    root,
-                    &["rev-parse", "--verify", "--quiet", &format!("{rev}:{SPEC}")],
-                )
-                .is_err() =>
-        {
-            // No earlier revision has an exported spec (first commit, or a
-            // shallow clone without history): nothing to compare with.
-            eprintln!("breaking: no {SPEC} at {rev} ({e}); nothing to compare");
-            return Ok(ExitCode::SUCCESS);
-        }
-        Err(e) => return Err(e),
+    let release = against
+        .is_none()
+        .then(|| crate::release::version::latest_release(root))
+        .flatten();
+    let rev = match (&release, against) {
+        (Some((v, _)), _) => format!("release {v} (releases/{v}/braze.json)"),
+        (None, a) => a.map_or_else(|| default_rev(root), String::from),
+    };
+    let old_text = match &release {
+        Some((_, path)) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        None => match git(root, &["show", &format!("{rev}:{SPEC}")]) {
+            Ok(t) => t,
+            Err(e)
+                if against.is_none()
+                    && git(
+                        root,
+                        &["rev-parse", "--verify", "--quiet", &format!("{rev}:{SPEC}")],
+                    )
+                    .is_err() =>
+            {
+                // No earlier revision has an exported spec (first commit, or a
+                // shallow clone without history): nothing to compare with.
+                eprintln!("breaking: no {SPEC} at {rev} ({e}); nothing to compare");
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(e) => return Err(e),
+        },
     };
     let new_text =
         std::fs::read_to_string(root.join(SPEC)).map_err(|e| format!("cannot read {SPEC}: {e}"))?;

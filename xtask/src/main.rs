@@ -9,18 +9,27 @@
 //! * `bench`    - time each generation stage (a bench binary, not a test).
 //! * `breaking` - compare the exported spec with an earlier revision's.
 //! * `publish-check` - the OpenAPI toolchain gates on spec/dist/.
+//! * `drift`    - compare the spec with Braze's endpoint pages.
+//! * `api`      - the crates' public Rust API against the last release.
+//! * `release`  - cut a release (versions, changelog, releases/, tag).
+//! * `reference` - refresh reference/ from a newer braze-docs checkout.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod api;
 mod bench;
 mod bench_build;
 mod breaking;
 mod codegen;
+mod drift;
+mod packages;
 mod process;
 mod publish;
+mod reference;
+mod release;
 mod write;
 
 #[derive(Parser)]
@@ -66,7 +75,8 @@ enum Command {
     /// Print breaking changes of spec/dist/braze.json against an earlier revision;
     /// fail unless each one is acknowledged or the major version went up.
     Breaking {
-        /// Git revision to compare with (default: the latest tag if any, else HEAD~1).
+        /// Git revision to compare with (default: the last release in releases/,
+        /// else the latest tag, else HEAD~1).
         #[arg(long, value_name = "REV")]
         against: Option<String>,
     },
@@ -77,10 +87,55 @@ enum Command {
         #[arg(long = "only", value_enum)]
         only: Vec<publish::Gate>,
     },
+    /// Compare the spec with Braze's endpoint pages (default: the vendored
+    /// reference/); fail on a finding not acknowledged in
+    /// tools/drift-acknowledged.txt.
+    Drift {
+        /// A braze-docs tree (a checkout's root, holding _docs/_api/endpoints);
+        /// repeatable, the first one holding a page wins.
+        #[arg(long = "docs", value_name = "DIR")]
+        docs: Vec<PathBuf>,
+        /// Print the findings as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare the public Rust API of braze-sdk and braze-sdk-types with the
+    /// last release's (releases/VERSION/api/); fail on a breaking change
+    /// without a major version.
+    Api {
+        /// Record the current API as release VERSION's instead of comparing.
+        #[arg(long, value_name = "VERSION")]
+        record: Option<String>,
+    },
+    /// Cut a release: checks, versions of the spec and the crates, the
+    /// CHANGELOG.md section, releases/VERSION/, assets in
+    /// target/release-assets/, a commit and the tag vVERSION.
+    Release {
+        /// MAJOR.MINOR.PATCH (see spec/README.md, "Versions and releases").
+        version: String,
+        /// Prepare everything but do not commit or tag (a rehearsal).
+        #[arg(long)]
+        no_commit: bool,
+        /// Skip the slow assets (Python wheel, reference HTML).
+        #[arg(long)]
+        no_assets: bool,
+    },
+    /// Refresh reference/ (pages, source tables, commits) from a newer
+    /// braze-docs git checkout.
+    Reference {
+        /// The checkout's root.
+        #[arg(long = "docs", value_name = "DIR")]
+        docs: PathBuf,
+        /// The checkout is OWNER's fork: refresh reference/braze-docs-forks/OWNER.
+        #[arg(long, value_name = "OWNER")]
+        fork: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Paths on the command line are relative to where the command was run.
+    let cwd = std::env::current_dir().unwrap_or_default();
     let root = repo_root();
     // Work from the repository root so that every path printed is relative.
     if let Err(e) = std::env::set_current_dir(&root) {
@@ -108,7 +163,30 @@ fn main() -> ExitCode {
         },
         Command::Breaking { against } => breaking::run(&root, against.as_deref()),
         Command::PublishCheck { only } => publish::run(&root, &only),
+        Command::Api { record } => api::run(&root, record.as_deref()),
+        Command::Release {
+            version,
+            no_commit,
+            no_assets,
+        } => release::run(
+            &root,
+            &version,
+            release::Options {
+                no_commit,
+                no_assets,
+            },
+        ),
+        Command::Drift { docs, json } => drift::run(&root, &absolute(&cwd, &docs), json),
+        Command::Reference { docs, fork } => {
+            reference::run(&root, &cwd.join(&docs), fork.as_deref())
+        }
     }
+}
+
+/// Paths given on the command line, relative to `cwd` (main() then enters
+/// the repository root).
+fn absolute(cwd: &Path, paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths.iter().map(|p| cwd.join(p)).collect()
 }
 
 fn report(result: Result<(), String>) -> ExitCode {

@@ -846,6 +846,966 @@ impl Client {
                 }),
         )
     }
+    #[cfg(feature = "data-objects")]
+    /// List the data object types of the workspace
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the data object types set up in the workspace, a page at a time,
+    /// optionally only those whose name starts with `search_term` (case does not
+    /// matter). Types themselves are created in the dashboard, not through the API.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types`
+    ///
+    /// Arguments:
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `search_term`: Only types whose name starts with this text (case-insensitive).
+    /// ```text
+    /// let response = client.data_object_types_list()
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .search_term(search_term)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_types_list(&self) -> builder::DataObjectTypesList {
+        builder::DataObjectTypesList::new(self)
+    }
+    #[cfg(feature = "data-objects")]
+    /// Get a data object type and its record schema
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Returns one type with the JSON Schema its records follow (`schema_def`):
+    /// the fields a record may have, their types and which are required.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// ```text
+    /// let response = client.data_object_type_get(type_name)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_type_get<P0>(&self, type_name: P0) -> builder::DataObjectTypeGet
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectTypeGet::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the kinds of user links a type allows
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the `rel_kind` values that may link users to records of the type;
+    /// a user relationship write must name one of them.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}/user_relationship_types`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// ```text
+    /// let response = client.data_object_user_relationship_types_list(type_name)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_types_list<P0>(
+        &self,
+        type_name: P0,
+    ) -> builder::DataObjectUserRelationshipTypesList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipTypesList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the kinds of record links a type allows
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the kinds of links records of the type can have with records of
+    /// other types (or the same type), seen from one end: `anchor=source` (the
+    /// default) for links going out of the type, `target` for links coming in.
+    /// `related_type_name` is the type at the other end, which object
+    /// relationship writes must name.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/types/{type_name}/object_relationship_types`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `anchor`: Which end of the relationship the record in the path is: `source`
+    /// (the default, links going out of it) or `target` (links coming in).
+    ///
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// ```text
+    /// let response = client.data_object_object_relationship_types_list(type_name)
+    ///     .anchor(anchor)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_object_relationship_types_list<P0>(
+        &self,
+        type_name: P0,
+    ) -> builder::DataObjectObjectRelationshipTypesList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectObjectRelationshipTypesList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the records of a data object type
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the records of one type, a page at a time, optionally only those
+    /// whose `external_id` contains `search_term`.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `search_term`: Only records whose `external_id` contains this text.
+    /// ```text
+    /// let response = client.data_objects_list(type_name)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .search_term(search_term)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_objects_list<P0>(&self, type_name: P0) -> builder::DataObjectsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Creates one record of the type. The `external_id` must be new within the
+    /// type (a second create answers 409 `duplicate-data-object`; use the PUT
+    /// operation to overwrite), and every attribute must be declared by the
+    /// type's schema (else 400). A workspace over its record allowance gets 422
+    /// `data-object-record-limit-exceeded`.
+    ///
+    /// The API key needs the `data_objects.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_create(type_name, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_create<P0>(
+        &self,
+        type_name: P0,
+        body: types::DataObjectCreateRequest,
+    ) -> builder::DataObjectCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Get one data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Returns one record with its stored attributes.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// ```text
+    /// let response = client.data_object_get(type_name, external_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_get<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectGet
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectGet::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes a record in full: its attributes become exactly the ones sent
+    /// (any attribute left out is cleared). When no record has this `external_id`
+    /// yet, one is created. Braze answers 200 in both cases.
+    ///
+    /// The API key needs the `data_objects.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_replace(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_replace<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectReplaceRequest,
+    ) -> builder::DataObjectReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Delete a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Deletes one record at once. Records linked to it are left in place.
+    ///
+    /// The API key needs the `data_objects.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// ```text
+    /// let response = client.data_object_delete(type_name, external_id)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_delete<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a data object record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing record: top-level fields sent
+    /// replace their value, fields not sent keep theirs. The answer holds the
+    /// record after the merge.
+    ///
+    /// The API key needs the `data_objects.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_update(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_update<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUpdateRequest,
+    ) -> builder::DataObjectUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the links of a record to other records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the links between the record in the path and other records, a page
+    /// at a time: links going out of it with `anchor=source` (the default; the
+    /// other record is `to_data_object`), links coming in with `anchor=target`
+    /// (it is `from_data_object`). `rel_kind` keeps one kind only.
+    ///
+    /// The API key needs the `data_objects.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `anchor`: Which end of the relationship the record in the path is: `source`
+    /// (the default, links going out of it) or `target` (links coming in).
+    ///
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `rel_kind`: Only relationships of this kind.
+    /// ```text
+    /// let response = client.data_object_relationships_list(type_name, external_id)
+    ///     .anchor(anchor)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .rel_kind(rel_kind)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationships_list<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectRelationshipsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes one link in full: its attributes become exactly the ones sent. The
+    /// link is created when it does not exist yet.
+    ///
+    /// The API key needs the `data_objects.object_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_replace(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_replace<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Link a record to another record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Creates one directed link between the record in the path and another
+    /// record. A link is stored once, whichever end creates it: creating it again
+    /// (from either anchor) answers 409 `duplicate-object-relationship`. A kind
+    /// that does not exist between the two types answers 400; a record over its
+    /// link allowance, 422 `data-object-relationship-limit-exceeded`.
+    ///
+    /// The API key needs the `data_objects.object_relationships.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_create(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_create<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Remove a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Removes one link; both records stay. The link is named in a JSON body,
+    /// which this DELETE requires.
+    ///
+    /// The API key needs the `data_objects.object_relationships.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_delete(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_delete<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipKey,
+    ) -> builder::DataObjectRelationshipDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a link between records
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing link; attributes not sent
+    /// keep their value. A link that does not exist answers 404
+    /// `data-object-relationship-not-found`.
+    ///
+    /// The API key needs the `data_objects.object_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_relationship_update(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_relationship_update<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectObjectRelationshipRequest,
+    ) -> builder::DataObjectRelationshipUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectRelationshipUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// List the users linked to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Lists the users linked to the record, a page at a time, optionally of one
+    /// `rel_kind` only. Each link names its user by `braze_id` alone. Writes to
+    /// these links go to `.../users`, not to this path.
+    ///
+    /// The API key needs the `data_objects.user_relationships.read` permission.
+    ///
+    ///
+    /// Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/user_relationships`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `limit`: Page size, 100 when left out. Braze clamps other values into 1 to
+    /// 250 instead of refusing them; the spec declares that range.
+    ///
+    /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
+    /// - `rel_kind`: Only relationships of this kind.
+    /// ```text
+    /// let response = client.data_object_user_relationships_list(type_name, external_id)
+    ///     .limit(limit)
+    ///     .offset(offset)
+    ///     .rel_kind(rel_kind)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationships_list<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+    ) -> builder::DataObjectUserRelationshipsList
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipsList::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Create or overwrite a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Writes one user link in full: its attributes become exactly the ones
+    /// sent. The link is created when it does not exist yet.
+    ///
+    /// The API key needs the `data_objects.user_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_replace(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_replace<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipReplace
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipReplace::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Link a user to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Links one user (by `braze_id`) to the record. Linking the same user with
+    /// the same kind again answers 409 `duplicate-user-relationship`; a user or
+    /// record over its link allowance answers 422.
+    ///
+    /// The API key needs the `data_objects.user_relationships.create` permission.
+    ///
+    ///
+    /// Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_create(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_create<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipCreate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipCreate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Remove a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Removes one user link; the user profile and the record stay. The link is
+    /// named in a JSON body, which this DELETE requires.
+    ///
+    /// The API key needs the `data_objects.user_relationships.delete` permission.
+    ///
+    ///
+    /// Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_delete(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_delete<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipKey,
+    ) -> builder::DataObjectUserRelationshipDelete
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipDelete::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
+    #[cfg(feature = "data-objects")]
+    /// Change some attributes of a user's link to a record
+    ///
+    /// **Early access**: Braze enables Data Objects per workspace, on request;
+    /// until then the API key permissions it needs cannot be granted.
+    ///
+    /// Merges the attributes sent into an existing user link; attributes not
+    /// sent keep their value.
+    ///
+    /// The API key needs the `data_objects.user_relationships.update` permission.
+    ///
+    ///
+    /// Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/users`
+    ///
+    /// Arguments:
+    /// - `type_name`: Machine name of the data object type (set up in the dashboard).
+    /// - `external_id`: Your identifier of the record within its type.
+    /// - `body`
+    /// ```text
+    /// let response = client.data_object_user_relationship_update(type_name, external_id, body)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn data_object_user_relationship_update<P0, P1>(
+        &self,
+        type_name: P0,
+        external_id: P1,
+        body: types::DataObjectUserRelationshipRequest,
+    ) -> builder::DataObjectUserRelationshipUpdate
+    where
+        P0: ::std::convert::TryInto<types::DataObjectTypeName>,
+        <P0 as ::std::convert::TryInto<
+            types::DataObjectTypeName,
+        >>::Error: ::std::fmt::Display,
+        P1: ::std::convert::TryInto<types::DataObjectExternalId>,
+        <P1 as ::std::convert::TryInto<
+            types::DataObjectExternalId,
+        >>::Error: ::std::fmt::Display,
+    {
+        builder::DataObjectUserRelationshipUpdate::new(
+            self,
+            ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
+                .map_err(|e| format!("invalid `type_name` (DataObjectTypeName): {}", e)),
+            ::std::convert::TryInto::<types::DataObjectExternalId>::try_into(external_id)
+                .map_err(|e| {
+                    format!("invalid `external_id` (DataObjectExternalId): {}", e)
+                }),
+            ::std::result::Result::Ok(body),
+        )
+    }
     #[cfg(feature = "subscription-groups")]
     /// Set the subscription group state of up to 50 users
     ///
@@ -6269,6 +7229,1947 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "cdi_integration_sync",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_types_list`]
+    ///
+    /// [`Client::data_object_types_list`]: super::Client::data_object_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectTypesList {
+        client: super::Client,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        search_term: Result<Option<types::DataObjectTypesListSearchTerm>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectTypesList {
+        pub(crate) fn new(client: &super::Client) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                limit: Ok(None),
+                offset: Ok(None),
+                search_term: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        pub fn search_term<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectTypesListSearchTerm>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectTypesListSearchTerm,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.search_term = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| {
+                    format!(
+                        "invalid `search_term` (DataObjectTypesListSearchTerm): {}", e
+                    )
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectTypeList>, Error<types::BrazeError>> {
+            let Self { client, limit, offset, search_term } = self;
+            let client = &client;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_term = search_term.map_err(Error::InvalidRequest)?;
+            let url = [client.baseurl.as_str(), "/data_objects/types"].concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_term", &search_term))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_types_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_type_get`]
+    ///
+    /// [`Client::data_object_type_get`]: super::Client::data_object_type_get
+    #[derive(Debug, Clone)]
+    pub struct DataObjectTypeGet {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectTypeGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+            }
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectTypeResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_type_get",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_types_list`]
+    ///
+    /// [`Client::data_object_user_relationship_types_list`]: super::Client::data_object_user_relationship_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipTypesList {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipTypesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}/user_relationship_types`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipTypeList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, limit, offset } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+                "/user_relationship_types",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_types_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_object_relationship_types_list`]
+    ///
+    /// [`Client::data_object_object_relationship_types_list`]: super::Client::data_object_object_relationship_types_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectObjectRelationshipTypesList {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        anchor: Result<Option<types::DataObjectAnchor>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectObjectRelationshipTypesList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                anchor: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn anchor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectAnchor>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectAnchor,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.anchor = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `anchor` (DataObjectAnchor): {}", e));
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/types/{type_name}/object_relationship_types`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipTypeList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, anchor, limit, offset } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let anchor = anchor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/types/",
+                &*(encode_path(&type_name.to_string())),
+                "/object_relationship_types",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("anchor", &anchor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_object_relationship_types_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_objects_list`]
+    ///
+    /// [`Client::data_objects_list`]: super::Client::data_objects_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectsList {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        search_term: Result<Option<types::DataObjectsListSearchTerm>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                limit: Ok(None),
+                offset: Ok(None),
+                search_term: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        pub fn search_term<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectsListSearchTerm>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectsListSearchTerm,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.search_term = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| {
+                    format!("invalid `search_term` (DataObjectsListSearchTerm): {}", e)
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectList>, Error<types::BrazeError>> {
+            let Self { client, type_name, limit, offset, search_term } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let search_term = search_term.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("search_term", &search_term))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_objects_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_create`]
+    ///
+    /// [`Client::data_object_create`]: super::Client::data_object_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectCreate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        body: Result<types::DataObjectCreateRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectCreateRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectCreateRequest,
+            ) -> types::DataObjectCreateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_create",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_get`]
+    ///
+    /// [`Client::data_object_get`]: super::Client::data_object_get
+    #[derive(Debug, Clone)]
+    pub struct DataObjectGet {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectGet {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+            }
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_get",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_replace`]
+    ///
+    /// [`Client::data_object_replace`]: super::Client::data_object_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectReplace {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectReplaceRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectReplaceRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectReplaceRequest,
+            ) -> types::DataObjectReplaceRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_replace",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_delete`]
+    ///
+    /// [`Client::data_object_delete`]: super::Client::data_object_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectDelete {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+            }
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_delete",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_update`]
+    ///
+    /// [`Client::data_object_update`]: super::Client::data_object_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUpdate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUpdateRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectUpdateRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUpdateRequest,
+            ) -> types::DataObjectUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectResponse>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_update",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationships_list`]
+    ///
+    /// [`Client::data_object_relationships_list`]: super::Client::data_object_relationships_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipsList {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        anchor: Result<Option<types::DataObjectAnchor>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        rel_kind: Result<Option<types::DataObjectRelationshipsListRelKind>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectRelationshipsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                anchor: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                rel_kind: Ok(None),
+            }
+        }
+        pub fn anchor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectAnchor>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectAnchor,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.anchor = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `anchor` (DataObjectAnchor): {}", e));
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        pub fn rel_kind<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectRelationshipsListRelKind>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectRelationshipsListRelKind,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.rel_kind = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| {
+                    format!(
+                        "invalid `rel_kind` (DataObjectRelationshipsListRelKind): {}", e
+                    )
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipList>,
+            Error<types::BrazeError>,
+        > {
+            let Self {
+                client,
+                type_name,
+                external_id,
+                anchor,
+                limit,
+                offset,
+                rel_kind,
+            } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let anchor = anchor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let rel_kind = rel_kind.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("anchor", &anchor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("rel_kind", &rel_kind))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationships_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_replace`]
+    ///
+    /// [`Client::data_object_relationship_replace`]: super::Client::data_object_relationship_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipReplace {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectRelationshipReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectObjectRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_replace",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_create`]
+    ///
+    /// [`Client::data_object_relationship_create`]: super::Client::data_object_relationship_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipCreate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectRelationshipCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectObjectRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_create",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_delete`]
+    ///
+    /// [`Client::data_object_relationship_delete`]: super::Client::data_object_relationship_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipDelete {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipKey, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectRelationshipDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectObjectRelationshipKey,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipKey,
+            ) -> types::DataObjectObjectRelationshipKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_delete",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_relationship_update`]
+    ///
+    /// [`Client::data_object_relationship_update`]: super::Client::data_object_relationship_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectRelationshipUpdate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectObjectRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectRelationshipUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectObjectRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectObjectRelationshipRequest,
+            ) -> types::DataObjectObjectRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/object_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectObjectRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/object_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_relationship_update",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationships_list`]
+    ///
+    /// [`Client::data_object_user_relationships_list`]: super::Client::data_object_user_relationships_list
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipsList {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        rel_kind: Result<Option<types::DataObjectUserRelationshipsListRelKind>, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipsList {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                limit: Ok(None),
+                offset: Ok(None),
+                rel_kind: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            <V as ::std::convert::TryInto<
+                ::std::num::NonZeroU64,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `limit` (NonZeroU64): {}", e));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<u64>,
+            <V as ::std::convert::TryInto<u64>>::Error: ::std::fmt::Display,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("invalid `offset` (u64): {}", e));
+            self
+        }
+        pub fn rel_kind<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DataObjectUserRelationshipsListRelKind>,
+            <V as ::std::convert::TryInto<
+                types::DataObjectUserRelationshipsListRelKind,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.rel_kind = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| {
+                    format!(
+                        "invalid `rel_kind` (DataObjectUserRelationshipsListRelKind): {}",
+                        e
+                    )
+                });
+            self
+        }
+        ///Sends a `GET` request to `/data_objects/objects/{type_name}/{external_id}/user_relationships`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipList>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, limit, offset, rel_kind } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let rel_kind = rel_kind.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/user_relationships",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("rel_kind", &rel_kind))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationships_list",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_replace`]
+    ///
+    /// [`Client::data_object_user_relationship_replace`]: super::Client::data_object_user_relationship_replace
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipReplace {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipReplace {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectUserRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_replace",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_create`]
+    ///
+    /// [`Client::data_object_user_relationship_create`]: super::Client::data_object_user_relationship_create
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipCreate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipCreate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectUserRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_create",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_delete`]
+    ///
+    /// [`Client::data_object_user_relationship_delete`]: super::Client::data_object_user_relationship_delete
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipDelete {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipKey, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipDelete {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectUserRelationshipKey,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipKey,
+            ) -> types::DataObjectUserRelationshipKey,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `DELETE` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DataObjectDeleted>, Error<types::BrazeError>> {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_delete",
+            };
+            crate::runtime::finish(
+                    client,
+                    request,
+                    info,
+                    &[
+                        (400u16, 400u16),
+                        (401u16, 401u16),
+                        (403u16, 403u16),
+                        (404u16, 404u16),
+                        (429u16, 429u16),
+                        (500u16, 599u16),
+                    ],
+                )
+                .await
+        }
+    }
+    #[cfg(feature = "data-objects")]
+    /// Builder for [`Client::data_object_user_relationship_update`]
+    ///
+    /// [`Client::data_object_user_relationship_update`]: super::Client::data_object_user_relationship_update
+    #[derive(Debug, Clone)]
+    pub struct DataObjectUserRelationshipUpdate {
+        client: super::Client,
+        type_name: Result<types::DataObjectTypeName, String>,
+        external_id: Result<types::DataObjectExternalId, String>,
+        body: Result<types::DataObjectUserRelationshipRequest, String>,
+    }
+    #[cfg(feature = "data-objects")]
+    impl DataObjectUserRelationshipUpdate {
+        pub(crate) fn new(
+            client: &super::Client,
+            type_name: ::std::result::Result<
+                types::DataObjectTypeName,
+                ::std::string::String,
+            >,
+            external_id: ::std::result::Result<
+                types::DataObjectExternalId,
+                ::std::string::String,
+            >,
+            body: ::std::result::Result<
+                types::DataObjectUserRelationshipRequest,
+                ::std::string::String,
+            >,
+        ) -> Self {
+            Self {
+                client: ::std::clone::Clone::clone(client),
+                type_name: type_name,
+                external_id: external_id,
+                body: body,
+            }
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::DataObjectUserRelationshipRequest,
+            ) -> types::DataObjectUserRelationshipRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/data_objects/objects/{type_name}/{external_id}/users`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DataObjectUserRelationshipResponse>,
+            Error<types::BrazeError>,
+        > {
+            let Self { client, type_name, external_id, body } = self;
+            let client = &client;
+            let type_name = type_name.map_err(Error::InvalidRequest)?;
+            let external_id = external_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = [
+                client.baseurl.as_str(),
+                "/data_objects/objects/",
+                &*(encode_path(&type_name.to_string())),
+                "/",
+                &*(encode_path(&external_id.to_string())),
+                "/users",
+            ]
+                .concat();
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "data_object_user_relationship_update",
             };
             crate::runtime::finish(
                     client,

@@ -4,7 +4,7 @@
 //! What the spec says about each operation, as data for the runtime.
 use crate::operation::{Operation, Pagination, RateLimit};
 /// Every operation of the spec, in spec order.
-pub static OPERATIONS: [Operation; 132usize] = [
+pub static OPERATIONS: [Operation; 152usize] = [
     Operation {
         id: "catalogs_list",
         method: "GET",
@@ -274,6 +274,296 @@ pub static OPERATIONS: [Operation; 132usize] = [
             requests: 20u32,
             window_seconds: 60u32,
             bucket: "cdi-sync",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_types_list",
+        method: "GET",
+        path: "/data_objects/types",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_object_type_get",
+        method: "GET",
+        path: "/data_objects/types/{type_name}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_user_relationship_types_list",
+        method: "GET",
+        path: "/data_objects/types/{type_name}/user_relationship_types",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_object_object_relationship_types_list",
+        method: "GET",
+        path: "/data_objects/types/{type_name}/object_relationship_types",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_objects_list",
+        method: "GET",
+        path: "/data_objects/objects/{type_name}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_object_create",
+        method: "POST",
+        path: "/data_objects/objects/{type_name}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_get",
+        method: "GET",
+        path: "/data_objects/objects/{type_name}/{external_id}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_replace",
+        method: "PUT",
+        path: "/data_objects/objects/{type_name}/{external_id}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_delete",
+        method: "DELETE",
+        path: "/data_objects/objects/{type_name}/{external_id}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_update",
+        method: "PATCH",
+        path: "/data_objects/objects/{type_name}/{external_id}",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_relationships_list",
+        method: "GET",
+        path: "/data_objects/objects/{type_name}/{external_id}/object_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_object_relationship_replace",
+        method: "PUT",
+        path: "/data_objects/objects/{type_name}/{external_id}/object_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_relationship_create",
+        method: "POST",
+        path: "/data_objects/objects/{type_name}/{external_id}/object_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_relationship_delete",
+        method: "DELETE",
+        path: "/data_objects/objects/{type_name}/{external_id}/object_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_relationship_update",
+        method: "PATCH",
+        path: "/data_objects/objects/{type_name}/{external_id}/object_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_user_relationships_list",
+        method: "GET",
+        path: "/data_objects/objects/{type_name}/{external_id}/user_relationships",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-read",
+        },
+        pagination: Some(Pagination::Offset {
+            offset_param: "offset",
+            limit_param: "limit",
+            max_limit: 250u32,
+            items: "items",
+        }),
+    },
+    Operation {
+        id: "data_object_user_relationship_replace",
+        method: "PUT",
+        path: "/data_objects/objects/{type_name}/{external_id}/users",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_user_relationship_create",
+        method: "POST",
+        path: "/data_objects/objects/{type_name}/{external_id}/users",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_user_relationship_delete",
+        method: "DELETE",
+        path: "/data_objects/objects/{type_name}/{external_id}/users",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
+        },
+        pagination: None,
+    },
+    Operation {
+        id: "data_object_user_relationship_update",
+        method: "PATCH",
+        path: "/data_objects/objects/{type_name}/{external_id}/users",
+        tag: "Data Objects",
+        deprecated: false,
+        rate_limit: RateLimit::Limited {
+            requests: 50u32,
+            window_seconds: 60u32,
+            bucket: "data-objects-write",
         },
         pagination: None,
     },
@@ -1838,6 +2128,46 @@ pub enum OperationId {
     CdiJobSyncStatusList,
     ///`cdi_integration_sync`
     CdiIntegrationSync,
+    ///`data_object_types_list`
+    DataObjectTypesList,
+    ///`data_object_type_get`
+    DataObjectTypeGet,
+    ///`data_object_user_relationship_types_list`
+    DataObjectUserRelationshipTypesList,
+    ///`data_object_object_relationship_types_list`
+    DataObjectObjectRelationshipTypesList,
+    ///`data_objects_list`
+    DataObjectsList,
+    ///`data_object_create`
+    DataObjectCreate,
+    ///`data_object_get`
+    DataObjectGet,
+    ///`data_object_replace`
+    DataObjectReplace,
+    ///`data_object_delete`
+    DataObjectDelete,
+    ///`data_object_update`
+    DataObjectUpdate,
+    ///`data_object_relationships_list`
+    DataObjectRelationshipsList,
+    ///`data_object_relationship_replace`
+    DataObjectRelationshipReplace,
+    ///`data_object_relationship_create`
+    DataObjectRelationshipCreate,
+    ///`data_object_relationship_delete`
+    DataObjectRelationshipDelete,
+    ///`data_object_relationship_update`
+    DataObjectRelationshipUpdate,
+    ///`data_object_user_relationships_list`
+    DataObjectUserRelationshipsList,
+    ///`data_object_user_relationship_replace`
+    DataObjectUserRelationshipReplace,
+    ///`data_object_user_relationship_create`
+    DataObjectUserRelationshipCreate,
+    ///`data_object_user_relationship_delete`
+    DataObjectUserRelationshipDelete,
+    ///`data_object_user_relationship_update`
+    DataObjectUserRelationshipUpdate,
     ///`subscription_status_set`
     SubscriptionStatusSet,
     ///`subscription_status_set_v2`
@@ -2065,7 +2395,7 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every value, in the order above.
-    pub const ALL: [OperationId; 132usize] = [
+    pub const ALL: [OperationId; 152usize] = [
         OperationId::CatalogsList,
         OperationId::CatalogsCreate,
         OperationId::CatalogsDelete,
@@ -2086,6 +2416,26 @@ impl OperationId {
         OperationId::CdiIntegrationsList,
         OperationId::CdiJobSyncStatusList,
         OperationId::CdiIntegrationSync,
+        OperationId::DataObjectTypesList,
+        OperationId::DataObjectTypeGet,
+        OperationId::DataObjectUserRelationshipTypesList,
+        OperationId::DataObjectObjectRelationshipTypesList,
+        OperationId::DataObjectsList,
+        OperationId::DataObjectCreate,
+        OperationId::DataObjectGet,
+        OperationId::DataObjectReplace,
+        OperationId::DataObjectDelete,
+        OperationId::DataObjectUpdate,
+        OperationId::DataObjectRelationshipsList,
+        OperationId::DataObjectRelationshipReplace,
+        OperationId::DataObjectRelationshipCreate,
+        OperationId::DataObjectRelationshipDelete,
+        OperationId::DataObjectRelationshipUpdate,
+        OperationId::DataObjectUserRelationshipsList,
+        OperationId::DataObjectUserRelationshipReplace,
+        OperationId::DataObjectUserRelationshipCreate,
+        OperationId::DataObjectUserRelationshipDelete,
+        OperationId::DataObjectUserRelationshipUpdate,
         OperationId::SubscriptionStatusSet,
         OperationId::SubscriptionStatusSetV2,
         OperationId::SubscriptionStatusGet,
@@ -2222,6 +2572,48 @@ impl OperationId {
             OperationId::CdiIntegrationsList => "cdi_integrations_list",
             OperationId::CdiJobSyncStatusList => "cdi_job_sync_status_list",
             OperationId::CdiIntegrationSync => "cdi_integration_sync",
+            OperationId::DataObjectTypesList => "data_object_types_list",
+            OperationId::DataObjectTypeGet => "data_object_type_get",
+            OperationId::DataObjectUserRelationshipTypesList => {
+                "data_object_user_relationship_types_list"
+            }
+            OperationId::DataObjectObjectRelationshipTypesList => {
+                "data_object_object_relationship_types_list"
+            }
+            OperationId::DataObjectsList => "data_objects_list",
+            OperationId::DataObjectCreate => "data_object_create",
+            OperationId::DataObjectGet => "data_object_get",
+            OperationId::DataObjectReplace => "data_object_replace",
+            OperationId::DataObjectDelete => "data_object_delete",
+            OperationId::DataObjectUpdate => "data_object_update",
+            OperationId::DataObjectRelationshipsList => "data_object_relationships_list",
+            OperationId::DataObjectRelationshipReplace => {
+                "data_object_relationship_replace"
+            }
+            OperationId::DataObjectRelationshipCreate => {
+                "data_object_relationship_create"
+            }
+            OperationId::DataObjectRelationshipDelete => {
+                "data_object_relationship_delete"
+            }
+            OperationId::DataObjectRelationshipUpdate => {
+                "data_object_relationship_update"
+            }
+            OperationId::DataObjectUserRelationshipsList => {
+                "data_object_user_relationships_list"
+            }
+            OperationId::DataObjectUserRelationshipReplace => {
+                "data_object_user_relationship_replace"
+            }
+            OperationId::DataObjectUserRelationshipCreate => {
+                "data_object_user_relationship_create"
+            }
+            OperationId::DataObjectUserRelationshipDelete => {
+                "data_object_user_relationship_delete"
+            }
+            OperationId::DataObjectUserRelationshipUpdate => {
+                "data_object_user_relationship_update"
+            }
             OperationId::SubscriptionStatusSet => "subscription_status_set",
             OperationId::SubscriptionStatusSetV2 => "subscription_status_set_v2",
             OperationId::SubscriptionStatusGet => "subscription_status_get",
@@ -2385,6 +2777,10 @@ pub enum Bucket {
     CdiJobSyncStatus,
     ///`cdi-sync`
     CdiSync,
+    ///`data-objects-read`
+    DataObjectsRead,
+    ///`data-objects-write`
+    DataObjectsWrite,
     ///`subscription-status-set`
     SubscriptionStatusSet,
     ///`default`
@@ -2458,7 +2854,7 @@ pub enum Bucket {
 }
 impl Bucket {
     /// Every value, in the order above.
-    pub const ALL: [Bucket; 42usize] = [
+    pub const ALL: [Bucket; 44usize] = [
         Bucket::CatalogsSync,
         Bucket::CatalogItemsSync,
         Bucket::CatalogItemsAsync,
@@ -2466,6 +2862,8 @@ impl Bucket {
         Bucket::CdiIntegrationsList,
         Bucket::CdiJobSyncStatus,
         Bucket::CdiSync,
+        Bucket::DataObjectsRead,
+        Bucket::DataObjectsWrite,
         Bucket::SubscriptionStatusSet,
         Bucket::Default,
         Bucket::CampaignsDataSeries,
@@ -2512,6 +2910,8 @@ impl Bucket {
             Bucket::CdiIntegrationsList => "cdi-integrations-list",
             Bucket::CdiJobSyncStatus => "cdi-job-sync-status",
             Bucket::CdiSync => "cdi-sync",
+            Bucket::DataObjectsRead => "data-objects-read",
+            Bucket::DataObjectsWrite => "data-objects-write",
             Bucket::SubscriptionStatusSet => "subscription-status-set",
             Bucket::Default => "default",
             Bucket::CampaignsDataSeries => "campaigns-data-series",

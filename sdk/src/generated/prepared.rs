@@ -283,6 +283,348 @@ pub fn catalog_selection_create(
         ],
     )
 }
+#[cfg(feature = "data-objects")]
+/// `POST /data_objects/objects/{type_name}` with `body` serialised once (see
+/// [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_create(
+    type_name: &types::DataObjectTypeName,
+    body: &types::DataObjectCreateRequest,
+) -> Result<Prepared<types::DataObjectResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "data_object_create",
+        "POST",
+        format!(
+            "/data_objects/objects/{}", crate ::runtime::encode_path(& type_name
+            .to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PUT /data_objects/objects/{type_name}/{external_id}` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_replace(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectReplaceRequest,
+) -> Result<Prepared<types::DataObjectResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "data_object_replace",
+        "PUT",
+        format!(
+            "/data_objects/objects/{}/{}", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PATCH /data_objects/objects/{type_name}/{external_id}` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_update(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectUpdateRequest,
+) -> Result<Prepared<types::DataObjectResponse>, Error<types::BrazeError>> {
+    Prepared::new(
+        "data_object_update",
+        "PATCH",
+        format!(
+            "/data_objects/objects/{}/{}", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PUT /data_objects/objects/{type_name}/{external_id}/object_relationships`
+/// with `body` serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_relationship_replace(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectObjectRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectObjectRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_relationship_replace",
+        "PUT",
+        format!(
+            "/data_objects/objects/{}/{}/object_relationships", crate
+            ::runtime::encode_path(& type_name.to_string()), crate
+            ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `POST /data_objects/objects/{type_name}/{external_id}/object_relationships`
+/// with `body` serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_relationship_create(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectObjectRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectObjectRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_relationship_create",
+        "POST",
+        format!(
+            "/data_objects/objects/{}/{}/object_relationships", crate
+            ::runtime::encode_path(& type_name.to_string()), crate
+            ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `DELETE
+/// /data_objects/objects/{type_name}/{external_id}/object_relationships` with
+/// `body` serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_relationship_delete(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectObjectRelationshipKey,
+) -> Result<Prepared<types::DataObjectDeleted>, Error<types::BrazeError>> {
+    Prepared::new(
+        "data_object_relationship_delete",
+        "DELETE",
+        format!(
+            "/data_objects/objects/{}/{}/object_relationships", crate
+            ::runtime::encode_path(& type_name.to_string()), crate
+            ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PATCH
+/// /data_objects/objects/{type_name}/{external_id}/object_relationships` with
+/// `body` serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_relationship_update(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectObjectRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectObjectRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_relationship_update",
+        "PATCH",
+        format!(
+            "/data_objects/objects/{}/{}/object_relationships", crate
+            ::runtime::encode_path(& type_name.to_string()), crate
+            ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PUT /data_objects/objects/{type_name}/{external_id}/users` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_user_relationship_replace(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectUserRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectUserRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_user_relationship_replace",
+        "PUT",
+        format!(
+            "/data_objects/objects/{}/{}/users", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `POST /data_objects/objects/{type_name}/{external_id}/users` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_user_relationship_create(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectUserRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectUserRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_user_relationship_create",
+        "POST",
+        format!(
+            "/data_objects/objects/{}/{}/users", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `DELETE /data_objects/objects/{type_name}/{external_id}/users` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_user_relationship_delete(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectUserRelationshipKey,
+) -> Result<Prepared<types::DataObjectDeleted>, Error<types::BrazeError>> {
+    Prepared::new(
+        "data_object_user_relationship_delete",
+        "DELETE",
+        format!(
+            "/data_objects/objects/{}/{}/users", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
+#[cfg(feature = "data-objects")]
+/// `PATCH /data_objects/objects/{type_name}/{external_id}/users` with `body`
+/// serialised once (see [`crate::prepared`]).
+#[allow(clippy::result_large_err)]
+#[inline]
+pub fn data_object_user_relationship_update(
+    type_name: &types::DataObjectTypeName,
+    external_id: &types::DataObjectExternalId,
+    body: &types::DataObjectUserRelationshipRequest,
+) -> Result<
+    Prepared<types::DataObjectUserRelationshipResponse>,
+    Error<types::BrazeError>,
+> {
+    Prepared::new(
+        "data_object_user_relationship_update",
+        "PATCH",
+        format!(
+            "/data_objects/objects/{}/{}/users", crate ::runtime::encode_path(& type_name
+            .to_string()), crate ::runtime::encode_path(& external_id.to_string())
+        ),
+        body,
+        &[(200u16, 299u16)],
+        &[
+            (400u16, 400u16),
+            (401u16, 401u16),
+            (403u16, 403u16),
+            (404u16, 404u16),
+            (429u16, 429u16),
+            (500u16, 599u16),
+        ],
+    )
+}
 #[cfg(feature = "subscription-groups")]
 /// `POST /subscription/status/set` with `body` serialised once (see
 /// [`crate::prepared`]).

@@ -110,6 +110,240 @@ impl crate::builder::CdiJobSyncStatusList {
         self.stream().collect_all().await
     }
 }
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectTypesList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(self) -> Items<'static, DataObjectTypeSummary, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_object_types_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<DataObjectTypeSummary>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectUserRelationshipTypesList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectUserRelationshipType, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_object_user_relationship_types_list` in memory:
+    /// [`Self::stream`] collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<DataObjectUserRelationshipType>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectObjectRelationshipTypesList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectObjectRelationshipType, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_object_object_relationship_types_list` in memory:
+    /// [`Self::stream`] collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<DataObjectObjectRelationshipType>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectsList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(self) -> Items<'static, DataObject, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_objects_list` in memory: [`Self::stream`]
+    /// collected; the first error is returned instead.
+    pub async fn collect_all(self) -> Result<Vec<DataObject>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectRelationshipsList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectObjectRelationship, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_object_relationships_list` in memory:
+    /// [`Self::stream`] collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<DataObjectObjectRelationship>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
+#[cfg(feature = "data-objects")]
+impl crate::builder::DataObjectUserRelationshipsList {
+    /// Every item of the list, requesting windows of 250 (`limit`, the largest
+    /// Braze allows) at `offset` 0, 250, ... until a window holds fewer; the other
+    /// parameters set on this builder apply to every window (an `offset` or
+    /// `limit` set on it is ignored).
+    ///
+    /// The stream requests a page only once the previous one is consumed; an error
+    /// is yielded as its last item.
+    #[inline]
+    pub fn stream(
+        self,
+    ) -> Items<'static, DataObjectUserRelationship, types::BrazeError> {
+        crate::stream::by_offset(
+            250u64,
+            move |offset, limit| {
+                let request = crate::stream::position::<u64, _>(offset, "offset")
+                    .and_then(|offset| Ok((
+                        offset,
+                        crate::stream::position::<
+                            ::std::num::NonZeroU64,
+                            _,
+                        >(limit, "limit")?,
+                    )))
+                    .map(|(offset, limit)| self.clone().offset(offset).limit(limit));
+                async move {
+                    let response = request?.send().await?;
+                    Ok(response.into_inner().items)
+                }
+            },
+        )
+    }
+    /// The whole list of `data_object_user_relationships_list` in memory:
+    /// [`Self::stream`] collected; the first error is returned instead.
+    pub async fn collect_all(
+        self,
+    ) -> Result<Vec<DataObjectUserRelationship>, Error<types::BrazeError>> {
+        self.stream().collect_all().await
+    }
+}
 #[cfg(feature = "subscription-groups")]
 impl crate::builder::SubscriptionUserStatus {
     /// Every item of the list, requesting windows of 100 (`limit`, the largest

@@ -65,6 +65,26 @@ pub const CALLABLE: &[&str] = &[
     "content_blocks_update",
     "custom_attributes_list",
     "custom_events_list",
+    "data_object_create",
+    "data_object_delete",
+    "data_object_get",
+    "data_object_object_relationship_types_list",
+    "data_object_relationship_create",
+    "data_object_relationship_delete",
+    "data_object_relationship_replace",
+    "data_object_relationship_update",
+    "data_object_relationships_list",
+    "data_object_replace",
+    "data_object_type_get",
+    "data_object_types_list",
+    "data_object_update",
+    "data_object_user_relationship_create",
+    "data_object_user_relationship_delete",
+    "data_object_user_relationship_replace",
+    "data_object_user_relationship_types_list",
+    "data_object_user_relationship_update",
+    "data_object_user_relationships_list",
+    "data_objects_list",
     "email_blacklist",
     "email_blocklist",
     "email_bounce_remove",
@@ -910,6 +930,344 @@ pub async fn call(
             let mut b = client.custom_events_list();
             if let Some(v) = call.param("cursor") {
                 b = b.cursor(arg::<::std::string::String>("cursor", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_create" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_create", "type_name", call)?,
+                    required_body::<
+                        types::DataObjectCreateRequest,
+                    >("data_object_create", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_delete" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_delete", "external_id", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_get" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_get(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_get", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_get", "external_id", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_object_relationship_types_list" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_object_relationship_types_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_object_relationship_types_list", "type_name", call)?,
+                );
+            if let Some(v) = call.param("anchor") {
+                b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
+            }
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_relationship_create" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_relationship_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_create", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_create", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_create", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_relationship_delete" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_relationship_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_delete", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipKey,
+                    >("data_object_relationship_delete", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_relationship_replace" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_relationship_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_replace", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_relationship_update" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_relationship_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationship_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationship_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectObjectRelationshipRequest,
+                    >("data_object_relationship_update", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_relationships_list" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_relationships_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_relationships_list", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_relationships_list", "external_id", call)?,
+                );
+            if let Some(v) = call.param("anchor") {
+                b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
+            }
+            if let Some(v) = call.param("rel_kind") {
+                b = b
+                    .rel_kind(
+                        arg::<types::DataObjectRelationshipsListRelKind>("rel_kind", v)?,
+                    );
+            }
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_replace" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectReplaceRequest,
+                    >("data_object_replace", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_type_get" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_type_get(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_type_get", "type_name", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_types_list" => {
+            #[allow(unused_mut)]
+            let mut b = client.data_object_types_list();
+            if let Some(v) = call.param("search_term") {
+                b = b
+                    .search_term(
+                        arg::<types::DataObjectTypesListSearchTerm>("search_term", v)?,
+                    );
+            }
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_update" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUpdateRequest,
+                    >("data_object_update", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationship_create" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationship_create(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_create", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_create", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_create", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationship_delete" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationship_delete(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_delete", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_delete", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipKey,
+                    >("data_object_user_relationship_delete", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationship_replace" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationship_replace(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_replace", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_replace", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_replace", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationship_types_list" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationship_types_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_types_list", "type_name", call)?,
+                );
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationship_update" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationship_update(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationship_update", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationship_update", "external_id", call)?,
+                    required_body::<
+                        types::DataObjectUserRelationshipRequest,
+                    >("data_object_user_relationship_update", call)?,
+                );
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_object_user_relationships_list" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_object_user_relationships_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_object_user_relationships_list", "type_name", call)?,
+                    required_arg::<
+                        types::DataObjectExternalId,
+                    >("data_object_user_relationships_list", "external_id", call)?,
+                );
+            if let Some(v) = call.param("rel_kind") {
+                b = b
+                    .rel_kind(
+                        arg::<
+                            types::DataObjectUserRelationshipsListRelKind,
+                        >("rel_kind", v)?,
+                    );
+            }
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
+            }
+            reply_json(Box::pin(b.send()).await)
+        }
+        "data_objects_list" => {
+            #[allow(unused_mut)]
+            let mut b = client
+                .data_objects_list(
+                    required_arg::<
+                        types::DataObjectTypeName,
+                    >("data_objects_list", "type_name", call)?,
+                );
+            if let Some(v) = call.param("search_term") {
+                b = b
+                    .search_term(
+                        arg::<types::DataObjectsListSearchTerm>("search_term", v)?,
+                    );
+            }
+            if let Some(v) = call.param("limit") {
+                b = b.limit(arg::<::std::num::NonZeroU64>("limit", v)?);
+            }
+            if let Some(v) = call.param("offset") {
+                b = b.offset(arg::<u64>("offset", v)?);
             }
             reply_json(Box::pin(b.send()).await)
         }
@@ -2127,6 +2485,66 @@ pub fn encode_body(operation: &str, json: &Value) -> Result<Option<Value>, CallE
         }
         "content_blocks_update" => {
             reencode::<types::ContentBlocksUpdateRequest>("content_blocks_update", json)
+                .map(Some)
+        }
+        "data_object_create" => {
+            reencode::<types::DataObjectCreateRequest>("data_object_create", json)
+                .map(Some)
+        }
+        "data_object_relationship_create" => {
+            reencode::<
+                types::DataObjectObjectRelationshipRequest,
+            >("data_object_relationship_create", json)
+                .map(Some)
+        }
+        "data_object_relationship_delete" => {
+            reencode::<
+                types::DataObjectObjectRelationshipKey,
+            >("data_object_relationship_delete", json)
+                .map(Some)
+        }
+        "data_object_relationship_replace" => {
+            reencode::<
+                types::DataObjectObjectRelationshipRequest,
+            >("data_object_relationship_replace", json)
+                .map(Some)
+        }
+        "data_object_relationship_update" => {
+            reencode::<
+                types::DataObjectObjectRelationshipRequest,
+            >("data_object_relationship_update", json)
+                .map(Some)
+        }
+        "data_object_replace" => {
+            reencode::<types::DataObjectReplaceRequest>("data_object_replace", json)
+                .map(Some)
+        }
+        "data_object_update" => {
+            reencode::<types::DataObjectUpdateRequest>("data_object_update", json)
+                .map(Some)
+        }
+        "data_object_user_relationship_create" => {
+            reencode::<
+                types::DataObjectUserRelationshipRequest,
+            >("data_object_user_relationship_create", json)
+                .map(Some)
+        }
+        "data_object_user_relationship_delete" => {
+            reencode::<
+                types::DataObjectUserRelationshipKey,
+            >("data_object_user_relationship_delete", json)
+                .map(Some)
+        }
+        "data_object_user_relationship_replace" => {
+            reencode::<
+                types::DataObjectUserRelationshipRequest,
+            >("data_object_user_relationship_replace", json)
+                .map(Some)
+        }
+        "data_object_user_relationship_update" => {
+            reencode::<
+                types::DataObjectUserRelationshipRequest,
+            >("data_object_user_relationship_update", json)
                 .map(Some)
         }
         "email_blacklist" => {

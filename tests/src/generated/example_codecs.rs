@@ -5,7 +5,7 @@
 //! into. Read from the generated client by the generator.
 use super::{ExampleCodecs, codec};
 /// One entry per operation of the spec, in spec order.
-pub static EXAMPLE_CODECS: [ExampleCodecs; 132usize] = [
+pub static EXAMPLE_CODECS: [ExampleCodecs; 152usize] = [
     ExampleCodecs {
         operation_id: "catalogs_list",
         request: None,
@@ -124,6 +124,126 @@ pub static EXAMPLE_CODECS: [ExampleCodecs; 132usize] = [
         operation_id: "cdi_integration_sync",
         request: None,
         success: Some(codec::<braze_sdk::types::BrazeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_types_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectTypeList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_type_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectTypeResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationship_types_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectUserRelationshipTypeList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_object_relationship_types_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipTypeList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_objects_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_create",
+        request: Some(codec::<braze_sdk::types::DataObjectCreateRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_get",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_replace",
+        request: Some(codec::<braze_sdk::types::DataObjectReplaceRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_delete",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectDeleted>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_update",
+        request: Some(codec::<braze_sdk::types::DataObjectUpdateRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_relationships_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_relationship_replace",
+        request: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_relationship_create",
+        request: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_relationship_delete",
+        request: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipKey>),
+        success: Some(codec::<braze_sdk::types::DataObjectDeleted>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_relationship_update",
+        request: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectObjectRelationshipResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationships_list",
+        request: None,
+        success: Some(codec::<braze_sdk::types::DataObjectUserRelationshipList>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationship_replace",
+        request: Some(codec::<braze_sdk::types::DataObjectUserRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectUserRelationshipResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationship_create",
+        request: Some(codec::<braze_sdk::types::DataObjectUserRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectUserRelationshipResponse>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationship_delete",
+        request: Some(codec::<braze_sdk::types::DataObjectUserRelationshipKey>),
+        success: Some(codec::<braze_sdk::types::DataObjectDeleted>),
+        error: codec::<braze_sdk::types::BrazeError>,
+    },
+    ExampleCodecs {
+        operation_id: "data_object_user_relationship_update",
+        request: Some(codec::<braze_sdk::types::DataObjectUserRelationshipRequest>),
+        success: Some(codec::<braze_sdk::types::DataObjectUserRelationshipResponse>),
         error: codec::<braze_sdk::types::BrazeError>,
     },
     ExampleCodecs {

@@ -58,16 +58,6 @@ const EXCLUSIONS: &[Exclusion] = &[
                  block of unquoted key/value pairs), so the body's shape (one object with arrays, \
                  or a list of objects) is unknown",
     },
-    Exclusion {
-        method: "*",
-        path: "/data_objects/",
-        rows: 20,
-        reason: "Data Objects (early access, newer fork only): the rows come from the landing page \
-                 and text-search hits and several paths are marked inferred; no endpoint page \
-                 with request and response shapes is saved in reference/ (the fork has one-version \
-                 per-endpoint pages under _docs/_api/endpoints/data_objects/, not vendored yet), \
-                 and the issue asks to leave them out unless a saved page documents them",
-    },
 ];
 
 fn operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<&'a Value> {
