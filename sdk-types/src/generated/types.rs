@@ -6469,6 +6469,1267 @@ pub struct CustomEventsListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "data-objects")]
+///One data object record.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObject {
+    pub attributes: DataObjectAttributes,
+    pub external_id: DataObjectExternalIdReceived,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+/// The role of the record named in the path: `source` (the link goes
+/// from it) or `target` (the link comes to it).
+#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub enum DataObjectAnchor {
+    #[serde(rename = "source")]
+    Source,
+    #[serde(rename = "target")]
+    Target,
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectAnchor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Source => f.write_str("source"),
+            Self::Target => f.write_str("target"),
+        }
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectAnchor {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "source" => Ok(Self::Source),
+            "target" => Ok(Self::Target),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectAnchor {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectAnchor {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+/// The fields of a record (or of a relationship), keyed by field name.
+/// The names and value types are the ones the type's schema declares in
+/// the dashboard (see `schema_def` of a type); Braze refuses a field the
+/// schema does not declare.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+pub struct DataObjectAttributes(
+    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectAttributes {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectAttributes>
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    fn from(value: DataObjectAttributes) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for DataObjectAttributes {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+///A new record.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectCreateRequest {
+    pub attributes: DataObjectAttributes,
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    pub external_id: DataObjectExternalId,
+}
+#[cfg(feature = "data-objects")]
+///The answer to a delete.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectDeleted {
+    ///Whether the record or link was removed.
+    pub deleted: bool,
+}
+#[cfg(feature = "data-objects")]
+///Your identifier of a data object record, unique within its type.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectExternalId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectExternalId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectExternalId> for ::std::string::String {
+    fn from(value: DataObjectExternalId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectExternalId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectExternalId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectExternalId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectExternalId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Your identifier of a data object record, unique within its type.
+#[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+#[serde(transparent)]
+pub struct DataObjectExternalIdReceived(pub ::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectExternalIdReceived {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectExternalIdReceived> for ::std::string::String {
+    fn from(value: DataObjectExternalIdReceived) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::std::string::String> for DataObjectExternalIdReceived {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectExternalIdReceived {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectExternalIdReceived {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the records of a type.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObject>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many records match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+/// A link between two records, seen from the record in the path: the
+/// record at the other end is `to_data_object` when the path's record is
+/// the source, `from_data_object` when it is the target.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectObjectRelationship {
+    pub attributes: DataObjectAttributes,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from_data_object: ::std::option::Option<DataObject>,
+    ///The kind of link.
+    pub rel_kind: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub to_data_object: ::std::option::Option<DataObject>,
+}
+#[cfg(feature = "data-objects")]
+///Names one link from (or to) the record in the path, to remove it.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectObjectRelationshipKey {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub anchor: ::std::option::Option<DataObjectAnchor>,
+    ///The kind of link.
+    pub rel_kind: DataObjectObjectRelationshipKeyRelKind,
+    pub related_external_id: DataObjectExternalId,
+    pub related_type_name: DataObjectTypeName,
+}
+#[cfg(feature = "data-objects")]
+///The kind of link.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectObjectRelationshipKeyRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectObjectRelationshipKeyRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectObjectRelationshipKeyRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectObjectRelationshipKeyRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectObjectRelationshipKeyRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectObjectRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectObjectRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipKeyRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the links of a record to other records.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectObjectRelationshipList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectObjectRelationship>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many links match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+/// Names one link from (or to) the record in the path, and its
+/// attributes. `related_type_name` is needed because one `rel_kind` can
+/// exist between several pairs of types.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectObjectRelationshipRequest {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub anchor: ::std::option::Option<DataObjectAnchor>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    ///The kind of link (see the type's object relationship kinds).
+    pub rel_kind: DataObjectObjectRelationshipRequestRelKind,
+    pub related_external_id: DataObjectExternalId,
+    pub related_type_name: DataObjectTypeName,
+}
+#[cfg(feature = "data-objects")]
+///The kind of link (see the type's object relationship kinds).
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectObjectRelationshipRequestRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectObjectRelationshipRequestRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectObjectRelationshipRequestRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectObjectRelationshipRequestRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectObjectRelationshipRequestRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectObjectRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectObjectRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectObjectRelationshipRequestRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One link between records, as stored after the call.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectObjectRelationshipResponse {
+    pub object_relationship: DataObjectObjectRelationship,
+}
+#[cfg(feature = "data-objects")]
+///A kind of link allowed between records of two types.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectObjectRelationshipType {
+    ///Its label in the dashboard.
+    pub display_name: ::std::string::String,
+    ///The type links of this kind start from.
+    pub from_type_name: ::std::string::String,
+    ///The kind, as object relationship writes name it.
+    pub rel_kind: ::std::string::String,
+    ///The type at the other end, seen from the requested anchor.
+    pub related_type_name: ::std::string::String,
+    ///The type links of this kind end at.
+    pub to_type_name: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+///One page of object relationship kinds.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectObjectRelationshipTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectObjectRelationshipType>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many kinds there are in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectRelationshipsListRelKind`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectRelationshipsListRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectRelationshipsListRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectRelationshipsListRelKind> for ::std::string::String {
+    fn from(value: DataObjectRelationshipsListRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectRelationshipsListRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectRelationshipsListRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Every field of a record; fields left out are cleared.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectReplaceRequest {
+    pub attributes: DataObjectAttributes,
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "data-objects")]
+///One record, as stored after the call.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectResponse {
+    pub data_object: DataObject,
+}
+#[cfg(feature = "data-objects")]
+/// The JSON Schema of the records of a type, as configured in the
+/// dashboard: which fields exist (`properties`), their types and which
+/// are `required`. Informative: Braze validates writes itself.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectSchemaDef {
+    ///One JSON Schema per field, keyed by field name.
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///The fields every record must have.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub required: ::std::vec::Vec<::std::string::String>,
+    ///The schema's root type (`object`).
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-objects")]
+///A data object type with the schema of its records.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectType {
+    pub metadata: DataObjectTypeMetadata,
+    pub schema_def: DataObjectSchemaDef,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+///One page of data object types.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectTypeSummary>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many types match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+///Settings of a type. Braze may add keys here; they are kept.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectTypeMetadata {
+    ///The field whose value names a record in the dashboard, when one is set.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name_source: ::std::option::Option<::std::string::String>,
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+#[cfg(feature = "data-objects")]
+///The machine name of a data object type, unique in the workspace.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectTypeName(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypeName {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypeName> for ::std::string::String {
+    fn from(value: DataObjectTypeName) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypeName {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectTypeName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectTypeName {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypeName {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The machine name of a data object type, unique in the workspace.
+#[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+#[serde(transparent)]
+pub struct DataObjectTypeNameReceived(pub ::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypeNameReceived {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypeNameReceived> for ::std::string::String {
+    fn from(value: DataObjectTypeNameReceived) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<::std::string::String> for DataObjectTypeNameReceived {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::fmt::Display for DataObjectTypeNameReceived {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypeNameReceived {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+///One data object type.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectTypeResponse {
+    pub data_object_type: DataObjectType,
+}
+#[cfg(feature = "data-objects")]
+///A data object type as the type list shows it.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectTypeSummary {
+    pub metadata: DataObjectTypeMetadata,
+    pub type_name: DataObjectTypeNameReceived,
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectTypesListSearchTerm`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectTypesListSearchTerm(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectTypesListSearchTerm {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectTypesListSearchTerm> for ::std::string::String {
+    fn from(value: DataObjectTypesListSearchTerm) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectTypesListSearchTerm {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectTypesListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectTypesListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectTypesListSearchTerm {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///Fields to change on a record; fields left out keep their value.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectUpdateRequest {
+    pub attributes: DataObjectAttributes,
+    /// A new dashboard name for the record; the current one stays when
+    /// left out. A type with a display-name field names its records by
+    /// that field instead.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "data-objects")]
+///The user end of a user relationship (Braze sends only `braze_id`).
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUser {
+    ///The user's Braze identifier.
+    pub braze_id: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+///A link between a user and a record.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUserRelationship {
+    pub attributes: DataObjectAttributes,
+    pub external_id: DataObjectExternalIdReceived,
+    ///The kind of link.
+    pub rel_kind: ::std::string::String,
+    pub type_name: DataObjectTypeNameReceived,
+    pub user: DataObjectUser,
+}
+#[cfg(feature = "data-objects")]
+///Names one link between a user and the record in the path, to remove it.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectUserRelationshipKey {
+    ///The user's Braze identifier.
+    pub braze_id: DataObjectUserRelationshipKeyBrazeId,
+    ///The kind of link.
+    pub rel_kind: DataObjectUserRelationshipKeyRelKind,
+}
+#[cfg(feature = "data-objects")]
+///The user's Braze identifier.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectUserRelationshipKeyBrazeId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipKeyBrazeId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipKeyBrazeId>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipKeyBrazeId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipKeyBrazeId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipKeyBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipKeyBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipKeyBrazeId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectUserRelationshipKeyRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipKeyRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipKeyRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipKeyRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipKeyRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipKeyRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipKeyRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One page of the users linked to a record.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUserRelationshipList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectUserRelationship>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many links match in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+///Names one link between a user and the record in the path, and its attributes.
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
+pub struct DataObjectUserRelationshipRequest {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    ///The user's Braze identifier.
+    pub braze_id: DataObjectUserRelationshipRequestBrazeId,
+    ///The kind of link (see the type's user relationship kinds).
+    pub rel_kind: DataObjectUserRelationshipRequestRelKind,
+}
+#[cfg(feature = "data-objects")]
+///The user's Braze identifier.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectUserRelationshipRequestBrazeId(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipRequestBrazeId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipRequestBrazeId>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipRequestBrazeId) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipRequestBrazeId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipRequestBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipRequestBrazeId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipRequestBrazeId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///The kind of link (see the type's user relationship kinds).
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectUserRelationshipRequestRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipRequestRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipRequestRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipRequestRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipRequestRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipRequestRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipRequestRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///One link between a user and a record, as stored after the call.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUserRelationshipResponse {
+    pub user_relationship: DataObjectUserRelationship,
+}
+#[cfg(feature = "data-objects")]
+///A kind of link allowed between users and records of a type.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUserRelationshipType {
+    ///Its label in the dashboard (today the same as `rel_kind`).
+    pub display_name: ::std::string::String,
+    ///The kind, as user relationship writes name it.
+    pub rel_kind: ::std::string::String,
+}
+#[cfg(feature = "data-objects")]
+///One page of user relationship kinds.
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
+pub struct DataObjectUserRelationshipTypeList {
+    ///Whether a later page holds more.
+    pub has_more: bool,
+    pub items: ::std::vec::Vec<DataObjectUserRelationshipType>,
+    ///The page size Braze applied.
+    pub limit: i64,
+    ///The `offset` of the next page; `null` on the last one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "::braze_sdk::Nullable::deserialize_present")]
+    pub next_offset: ::std::option::Option<::braze_sdk::Nullable<i64>>,
+    ///The offset of this page.
+    pub offset: i64,
+    ///How many kinds there are in all.
+    pub total_count: i64,
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectUserRelationshipsListRelKind`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectUserRelationshipsListRelKind(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectUserRelationshipsListRelKind {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectUserRelationshipsListRelKind>
+for ::std::string::String {
+    fn from(value: DataObjectUserRelationshipsListRelKind) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectUserRelationshipsListRelKind {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectUserRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DataObjectUserRelationshipsListRelKind {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectUserRelationshipsListRelKind {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
+#[cfg(feature = "data-objects")]
+///`DataObjectsListSearchTerm`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct DataObjectsListSearchTerm(::std::string::String);
+#[cfg(feature = "data-objects")]
+impl ::std::ops::Deref for DataObjectsListSearchTerm {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::From<DataObjectsListSearchTerm> for ::std::string::String {
+    fn from(value: DataObjectsListSearchTerm) -> Self {
+        value.0
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::str::FromStr for DataObjectsListSearchTerm {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<&str> for DataObjectsListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::std::convert::TryFrom<::std::string::String> for DataObjectsListSearchTerm {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "data-objects")]
+impl<'de> ::serde::Deserialize<'de> for DataObjectsListSearchTerm {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 #[cfg(any(feature = "schedule-messages", feature = "send-messages"))]
 /// Identifier of one transmission from Braze. Batched sends share one;
 /// use it to find the send in exports and event streams.
@@ -16768,6 +18029,278 @@ impl ContentCardObject {
         value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
     ) -> Self {
         self.web_uri = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl ::braze_sdk::MapNewtype for DataObjectAttributes {}
+#[cfg(feature = "data-objects")]
+impl DataObjectCreateRequest {
+    ///A value with its required fields (`attributes`, `external_id`) set and every optional field empty.
+    pub fn new(
+        attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            external_id: ::braze_sdk::IntoField::into_field(external_id),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `external_id`: Your identifier of a data object record, unique within its type.
+    pub fn external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectObjectRelationshipKey {
+    ///A value with its required fields (`rel_kind`, `related_external_id`, `related_type_name`) set and every optional field empty.
+    pub fn new(
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipKeyRelKind>,
+        related_external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+        related_type_name: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        Self {
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            related_external_id: ::braze_sdk::IntoField::into_field(related_external_id),
+            related_type_name: ::braze_sdk::IntoField::into_field(related_type_name),
+            anchor: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `anchor`: The role of the record named in the path: `source` (the link goes from it) or `target` (the link comes to it).
+    pub fn anchor(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
+    ) -> Self {
+        self.anchor = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// The kind of link.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipKeyRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `related_external_id`: Your identifier of a data object record, unique within its type.
+    pub fn related_external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.related_external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `related_type_name`: The machine name of a data object type, unique in the workspace.
+    pub fn related_type_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        self.related_type_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectObjectRelationshipRequest {
+    ///A value with its required fields (`rel_kind`, `related_external_id`, `related_type_name`) set and every optional field empty.
+    pub fn new(
+        rel_kind: impl ::braze_sdk::IntoField<
+            DataObjectObjectRelationshipRequestRelKind,
+        >,
+        related_external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+        related_type_name: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        Self {
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            related_external_id: ::braze_sdk::IntoField::into_field(related_external_id),
+            related_type_name: ::braze_sdk::IntoField::into_field(related_type_name),
+            anchor: ::std::default::Default::default(),
+            attributes: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `anchor`: The role of the record named in the path: `source` (the link goes from it) or `target` (the link comes to it).
+    pub fn anchor(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAnchor>>,
+    ) -> Self {
+        self.anchor = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// The kind of link (see the type's object relationship kinds).
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectObjectRelationshipRequestRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `related_external_id`: Your identifier of a data object record, unique within its type.
+    pub fn related_external_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectExternalId>,
+    ) -> Self {
+        self.related_external_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// Sets `related_type_name`: The machine name of a data object type, unique in the workspace.
+    pub fn related_type_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectTypeName>,
+    ) -> Self {
+        self.related_type_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectReplaceRequest {
+    ///A value with its required fields (`attributes`) set and every optional field empty.
+    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// How the dashboard names the record; the `external_id` when left
+    /// out. A type with a display-name field names its records by that
+    /// field instead.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUpdateRequest {
+    ///A value with its required fields (`attributes`) set and every optional field empty.
+    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+        Self {
+            attributes: ::braze_sdk::IntoField::into_field(attributes),
+            display_name: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// A new dashboard name for the record; the current one stays when
+    /// left out. A type with a display-name field names its records by
+    /// that field instead.
+    pub fn display_name(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.display_name = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUserRelationshipKey {
+    ///A value with its required fields (`braze_id`, `rel_kind`) set and every optional field empty.
+    pub fn new(
+        braze_id: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyBrazeId>,
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyRelKind>,
+    ) -> Self {
+        Self {
+            braze_id: ::braze_sdk::IntoField::into_field(braze_id),
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+        }
+    }
+    /// The user's Braze identifier.
+    pub fn braze_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyBrazeId>,
+    ) -> Self {
+        self.braze_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// The kind of link.
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipKeyRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+}
+#[cfg(feature = "data-objects")]
+impl DataObjectUserRelationshipRequest {
+    ///A value with its required fields (`braze_id`, `rel_kind`) set and every optional field empty.
+    pub fn new(
+        braze_id: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestBrazeId>,
+        rel_kind: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestRelKind>,
+    ) -> Self {
+        Self {
+            braze_id: ::braze_sdk::IntoField::into_field(braze_id),
+            rel_kind: ::braze_sdk::IntoField::into_field(rel_kind),
+            attributes: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    pub fn attributes(
+        mut self,
+        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+    ) -> Self {
+        self.attributes = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// The user's Braze identifier.
+    pub fn braze_id(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestBrazeId>,
+    ) -> Self {
+        self.braze_id = ::braze_sdk::IntoField::into_field(value);
+        self
+    }
+    /// The kind of link (see the type's user relationship kinds).
+    pub fn rel_kind(
+        mut self,
+        value: impl ::braze_sdk::IntoField<DataObjectUserRelationshipRequestRelKind>,
+    ) -> Self {
+        self.rel_kind = ::braze_sdk::IntoField::into_field(value);
         self
     }
 }
