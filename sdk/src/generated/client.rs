@@ -73,7 +73,7 @@ impl Client {
 }
 impl ClientInfo<crate::runtime::ClientState> for Client {
     fn api_version() -> &'static str {
-        "2026.12.1"
+        "1.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
