@@ -875,6 +875,19 @@ fn exit_codes_follow_the_documented_classes() {
         "the values are listed: {}",
         stderr(&out)
     );
+    // Config: BRAZE_THROTTLE_REDIS is honoured (the fleet store of
+    // braze-sdk's `redis` feature): a URL that is not Redis's is refused
+    // before anything is sent, and the password in it is never shown.
+    let mut cmd = braze(&["--base-url", &server.url, "campaigns", "list"]);
+    cmd.env("BRAZE_THROTTLE_REDIS", "http://user:hunter2@127.0.0.1:1/0");
+    let out = run(cmd);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("BRAZE_THROTTLE_REDIS"),
+        "names the variable: {}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
     // Config: no key.
     let mut cmd = braze(&["--base-url", &server.url, "campaigns", "list"]);
     cmd.env_remove("BRAZE_API_KEY");
