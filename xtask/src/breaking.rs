@@ -5,9 +5,10 @@
 //! the major version of `info.version` went up, or the change's line is in
 //! [`ACKNOWLEDGED`].
 
+use crate::git::git;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use braze_openapi_generator::breaking;
 
@@ -16,23 +17,6 @@ use braze_openapi_generator::breaking;
 /// `#`, or the rest of a line after ` # `, is a comment.
 pub const ACKNOWLEDGED: &str = "tools/breaking-acknowledged.txt";
 const SPEC: &str = "spec/dist/braze.json";
-
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
 
 /// The revision to compare with when none is given.
 fn default_rev(root: &Path) -> String {

@@ -25,6 +25,7 @@ mod bench_build;
 mod breaking;
 mod codegen;
 mod drift;
+mod git;
 mod packages;
 mod process;
 mod publish;

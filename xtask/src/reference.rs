@@ -10,9 +10,10 @@
 //! checkout's git history) and length. Then `cargo xtask drift` shows what
 //! the spec must catch up with.
 
+use crate::git::git;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use crate::drift::{self, page};
 
@@ -50,24 +51,6 @@ pub fn run(root: &Path, docs: &Path, fork: Option<&str>) -> ExitCode {
             eprintln!("reference: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    } else {
-        Err(format!(
-            "git {} in {}: {}",
-            args.join(" "),
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
     }
 }
 

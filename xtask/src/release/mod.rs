@@ -20,6 +20,7 @@
 pub mod changelog;
 pub mod version;
 
+use crate::git::git;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
@@ -50,23 +51,6 @@ pub fn run(root: &Path, version: &str, options: Options) -> ExitCode {
             eprintln!("release: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    } else {
-        Err(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
     }
 }
 
