@@ -252,28 +252,32 @@ fn string_newtypes(types: &[Item]) -> BTreeSet<String> {
 
 /// The types with a `From<source>` impl (`source` as printed tokens).
 fn from_one(types: &[Item], source: &str) -> BTreeSet<String> {
-    let from_string = source.to_string();
-    types
-        .iter()
-        .filter_map(|item| match item {
-            Item::Impl(imp) => {
-                let (path, _) = imp.trait_.as_ref()?;
-                let last = path.segments.last()?;
-                if last.ident != "From" {
-                    return None;
-                }
-                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                    return None;
-                };
-                let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
-                    return None;
-                };
-                (quote!(#arg).to_string() == from_string)
-                    .then(|| crate::code_index::type_name(&imp.self_ty))?
-            }
-            _ => None,
+    from_impl_types(types)
+        .filter_map(|(target, arg)| {
+            (quote!(#arg).to_string() == source).then(|| crate::code_index::type_name(target))?
         })
         .collect()
+}
+
+/// `(target, source)` of every `impl From<source> for target` in `types`.
+fn from_impl_types(types: &[Item]) -> impl Iterator<Item = (&syn::Type, &syn::Type)> {
+    types.iter().filter_map(|item| {
+        let Item::Impl(imp) = item else {
+            return None;
+        };
+        let (path, _) = imp.trait_.as_ref()?;
+        let last = path.segments.last()?;
+        if last.ident != "From" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
+            return None;
+        };
+        Some((&*imp.self_ty, arg))
+    })
 }
 
 /// Whether a field may be left out: `Option<_>`, a `Vec` or map with
@@ -580,26 +584,8 @@ fn type_docs(types: &[Item]) -> BTreeMap<String, String> {
 /// (target, source) of every `impl From<source> for target` in `types`,
 /// as printed tokens.
 fn from_impls(types: &[Item]) -> BTreeSet<(String, String)> {
-    types
-        .iter()
-        .filter_map(|item| match item {
-            Item::Impl(imp) => {
-                let (path, _) = imp.trait_.as_ref()?;
-                let last = path.segments.last()?;
-                if last.ident != "From" {
-                    return None;
-                }
-                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                    return None;
-                };
-                let Some(syn::GenericArgument::Type(arg)) = args.args.first() else {
-                    return None;
-                };
-                let target = &imp.self_ty;
-                Some((quote!(#target).to_string(), quote!(#arg).to_string()))
-            }
-            _ => None,
-        })
+    from_impl_types(types)
+        .map(|(target, arg)| (quote!(#target).to_string(), quote!(#arg).to_string()))
         .collect()
 }
 
