@@ -63,9 +63,9 @@ async fn messages_send_posts_inline_push_messages() {
         .alert(Some("Your order has shipped".to_string()))
         .priority(Some(1))
         .android_priority(Some(types::AndroidPushObjectAndroidPriority::High))
-        .extra(Some(common::typed::<types::PushExtra>(
+        .extra(common::typed::<types::PushExtra>(
             json!({"order_id": "4821"}),
-        )));
+        ));
     let messages: types::Messages = types::Messages::default()
         .apple_push(Some(apple))
         .android_push(Some(android));
@@ -132,9 +132,9 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
 
     let first: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+        .trigger_properties(common::typed::<types::TriggerProperties>(
             json!({"first_item": "Trail running shoes"}),
-        )))
+        ))
         .send_to_existing_only(Some(false))
         .attributes(Some(common::typed::<types::UserAttributes>(
             json!({"first_name": "Alex", "loyalty_tier": "gold"}),
@@ -157,9 +157,9 @@ async fn campaigns_trigger_send_posts_recipients_with_personalization() {
                 "0f8e4c2a-71b6-4d39-a5e2-c4d8f1b7a9e3".to_string(),
             )
             .send_id(Some("spring-sale-2026-wave-1".to_string()))
-            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            .trigger_properties(common::typed::<types::TriggerProperties>(
                 json!({"order_number": "4821", "total": 59.9}),
-            )))
+            ))
             .recipients(vec![first, second])
             .attachments(vec![attachment]),
         )
@@ -203,17 +203,17 @@ async fn canvas_trigger_send_posts_context_and_decodes_notice() {
 
     let recipient: types::CanvasRecipient = types::CanvasRecipient::default()
         .user_alias(Some(alias("998877", "crm_id")))
-        .context(Some(common::typed::<types::CanvasEntryProperties>(
+        .context(common::typed::<types::CanvasEntryProperties>(
             json!({"cart_value": 42}),
-        )));
+        ));
     let response = client
         .canvas_trigger_send(
             types::CanvasTriggerSendRequest::new(
                 "7b1d9e3f-2c4a-4f68-b0d5-e9a3c7f1b2d4".to_string(),
             )
-            .context(Some(common::typed::<types::CanvasEntryProperties>(
+            .context(common::typed::<types::CanvasEntryProperties>(
                 json!({"cart_value": 129.5, "coupon_code": "WELCOME10"}),
-            )))
+            ))
             .recipients(vec![recipient]),
         )
         .send()
@@ -299,9 +299,9 @@ async fn transactional_campaign_send_puts_campaign_id_in_path() {
             "5e3f1a2b-9c8d-4e7f-a6b5-c4d3e2f1a0b9",
             types::TransactionalCampaignSendRequest::new(recipient)
                 .external_send_id(Some(send_id))
-                .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+                .trigger_properties(common::typed::<types::TriggerProperties>(
                     json!({"order_number": "4821", "items": 3}),
-                ))),
+                )),
         )
         .send()
         .await
@@ -500,7 +500,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
                 .action(Some(types::ApplePushActionButtonAction::DeepLink))
                 .uri(Some("acme://sale".to_string())),
         ])
-        .apns_priority(Some(std::num::NonZeroU64::new(10).unwrap()))
+        .apns_priority(std::num::NonZeroU64::new(10).unwrap())
         .message_variation_id(Some("ios-push-5530".to_string()));
     let android: types::AndroidPushObject = types::AndroidPushObject::default()
         .title(Some("Winter sale".to_string()))
@@ -557,7 +557,7 @@ async fn messages_schedule_create_posts_multichannel_message_with_audience_and_s
             type_: types::ContentCardObjectType::CaptionedImage,
         })
         .image_url(Some("https://cdn.acme.example/sale.png".to_string()))
-        .time_to_live(Some(std::num::NonZeroU64::new(604_800).unwrap()))
+        .time_to_live(std::num::NonZeroU64::new(604_800).unwrap())
         .pinned(Some(true));
     let webhook: types::WebhookObject = types::WebhookObject::new(
         types::WebhookObjectRequestMethod::Post,
@@ -714,9 +714,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
 
     let recipient: types::CampaignRecipient = types::CampaignRecipient::default()
         .external_user_id(Some(types::ExternalId::from("user-1234".to_string())))
-        .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+        .trigger_properties(common::typed::<types::TriggerProperties>(
             json!({"reminder": "Your trial ends in 3 days"}),
-        )));
+        ));
     let response = client
         .campaigns_trigger_schedule_create(
             types::CampaignsTriggerScheduleCreateRequest::new(
@@ -725,9 +725,9 @@ async fn campaigns_trigger_schedule_create_posts_recipients_and_schedule() {
                     .at_optimal_time(Some(true)),
             )
             .recipients(vec![recipient])
-            .trigger_properties(Some(common::typed::<types::TriggerProperties>(
+            .trigger_properties(common::typed::<types::TriggerProperties>(
                 json!({"plan": "pro"}),
-            ))),
+            )),
         )
         .send()
         .await
@@ -843,8 +843,8 @@ async fn canvas_trigger_schedule_create_posts_entry_properties_and_audience() {
                 types::MessageSchedule::new("2026-12-05T10:00:00Z".to_string()),
             )
             .audience(Some(audience))
-            .canvas_entry_properties(Some(
-                common::typed::<types::CanvasEntryProperties>(json!({"event_name": "Winter gala"})),
+            .canvas_entry_properties(common::typed::<types::CanvasEntryProperties>(
+                json!({"event_name": "Winter gala"}),
             )),
         )
         .send()

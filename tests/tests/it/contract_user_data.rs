@@ -111,9 +111,9 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
         .extra(custom);
     let event = types::UserEvent::new("booked_class", utc("2025-11-20T08:45:00+01:00"))
         .external_id(Some(external_id("user-1234")))
-        .properties(Some(types::EventProperties(common::json_object(
+        .properties(types::EventProperties(common::json_object(
             json!({ "class_type": "vinyasa", "spots_left": 4 }),
-        ))));
+        )));
     let purchase = types::UserPurchase::new(
         types::UserPurchaseCurrency::try_from("EUR").unwrap(),
         34.9,
@@ -121,7 +121,7 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
         utc("2025-11-20T09:02:13Z"),
     )
     .external_id(Some(external_id("user-1234")))
-    .quantity(Some(std::num::NonZeroU64::new(2).unwrap()));
+    .quantity(std::num::NonZeroU64::new(2).unwrap());
 
     let response = client
         .users_track(
