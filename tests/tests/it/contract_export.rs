@@ -90,8 +90,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         "messages": {}
                     }
                 ]
-            }))
-        ,
+            })),
         row("campaigns_data_series_decodes_multivariate_in_app_statistics", |c| {
             c
         .campaigns_data_series("c4a1e7d2-0b9f-4e3a-8d6c-5f2b1a0e9d87", 1u64)
@@ -135,8 +134,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         ]
                     }
                 }]
-            }))
-        ,
+            })),
         row("campaigns_details_decodes_messages_by_channel_and_conversion_behaviors", |c| {
             c
         .campaigns_details("0b7d3a6e-2f41-4c59-9a8e-5d1c7b3e6f20")
@@ -242,8 +240,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         behaviors[0].type_,
         types::CampaignConversionBehaviorType::MakesSpecificPurchase
     );
-        })
-        ,
+        }),
         row("campaigns_list_sends_paging_filters_and_decodes_page", |c| {
             c
         .campaigns_list()
@@ -278,8 +275,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         "tags": []
                     }
                 ]
-            }))
-        ,
+            })),
         row("sends_data_series_sends_send_id_and_decodes_variations", |c| {
             c
         .sends_data_series(
@@ -325,8 +321,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         ]
                     }
                 }]
-            }))
-        ,
+            })),
         row("canvas_data_series_sends_window_and_breakdowns_and_decodes_stats", |c| {
             c
         .canvas_data_series(
@@ -348,8 +343,7 @@ fn rows() -> Vec<Box<dyn Case>> {
             ("include_step_breakdown", "true"),
             ("include_deleted_step_data", "false"),
         ])
-        .answer(200, canvas_stats_body(true))
-        ,
+        .answer(200, canvas_stats_body(true)),
         row("canvas_data_summary_sends_length_and_decodes_rollup", |c| {
             c
         .canvas_data_summary(
@@ -369,8 +363,7 @@ fn rows() -> Vec<Box<dyn Case>> {
             ("include_variant_breakdown", "true"),
             ("include_step_breakdown", "true"),
         ])
-        .answer(200, canvas_stats_body(false))
-        ,
+        .answer(200, canvas_stats_body(false)),
         row("canvas_details_decodes_variants_steps_and_paths", |c| {
             c
         .canvas_details("9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d")
@@ -461,8 +454,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         iam.channel.as_ref().unwrap(),
         &types::ExportMessageChannel::InAppMessage
     );
-        })
-        ,
+        }),
         row("canvas_list_sends_paging_filters_and_decodes_page", |c| {
             c
         .canvas_list()
@@ -493,8 +485,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         "tags": ["retention", "email"]
                     }
                 ]
-            }))
-        ,
+            })),
         row("segments_data_series_sends_query_and_decodes_sizes", |c| {
             c
         .segments_data_series(2u64, "6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
@@ -513,8 +504,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     {"time": "2025-03-01", "size": 48210},
                     {"time": "2025-03-02", "size": 48377}
                 ]
-            }))
-        ,
+            })),
         row("segments_details_decodes_descriptions_tags_and_teams", |c| {
             c
         .segments_details("6b5a4938-2716-4f5e-8d4c-3b2a19087f6e")
@@ -531,8 +521,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                 "text_description": "Customers who bought before but not in the last two months",
                 "tags": ["retention", "email"],
                 "teams": ["Lifecycle", "CRM"]
-            }))
-        ,
+            })),
         row("segments_list_sends_paging_and_decodes_page", |c| {
             c
         .segments_list()
@@ -558,8 +547,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                         "tags": []
                     }
                 ]
-            }))
-        ,
+            })),
         row("sessions_data_series_sends_every_filter_and_decodes_hourly_points", |c| {
             c
         .sessions_data_series(24u64)
@@ -583,8 +571,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     {"time": "2025-03-02T22:00:00", "sessions": 812},
                     {"time": "2025-03-02T23:00:00", "sessions": 640}
                 ]
-            }))
-        ,
+            })),
         row("events_data_series_sends_event_and_decodes_counts", |c| {
             c
         .events_data_series("added_to_cart", 3u64)
@@ -600,8 +587,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     {"time": "2025-03-01", "count": 1733},
                     {"time": "2025-03-02", "count": 1618}
                 ]
-            }))
-        ,
+            })),
         row("events_list_sends_page_and_decodes_names", |c| {
             c
         .events_list()
@@ -613,8 +599,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, json!({
                 "message": "success",
                 "events": ["added_to_cart", "checkout_started", "viewed_product"]
-            }))
-        ,
+            })),
         row("kpi_dau_data_series_sends_app_and_decodes_points", |c| {
             c
         .kpi_dau_data_series(2u64)
@@ -631,8 +616,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, json!({
                 "message": "success",
                 "data": [{"time": "2025-03-01", "dau": 9120}, {"time": "2025-03-02", "dau": 8874}]
-            }))
-        ,
+            })),
         row("kpi_mau_data_series_sends_length_and_decodes_points", |c| {
             c
         .kpi_mau_data_series(30u64)
@@ -643,8 +627,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, json!({
                 "message": "success",
                 "data": [{"time": "2025-03-01", "mau": 61458}, {"time": "2025-03-02", "mau": 61502}]
-            }))
-        ,
+            })),
         row("kpi_new_users_data_series_sends_app_and_decodes_points", |c| {
             c
         .kpi_new_users_data_series(14u64)
@@ -659,8 +642,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, json!({
                 "message": "success",
                 "data": [{"time": "2025-03-01", "new_users": 734}, {"time": "2025-03-02", "new_users": 688}]
-            }))
-        ,
+            })),
         row("kpi_uninstalls_data_series_sends_window_and_decodes_points", |c| {
             c
         .kpi_uninstalls_data_series(2u64)
@@ -672,8 +654,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, json!({
                 "message": "success",
                 "data": [{"time": "2025-03-01", "uninstalls": 57}, {"time": "2025-03-02", "uninstalls": 49}]
-            }))
-        ,
+            })),
         row("feed_data_series_sends_card_and_decodes_engagement", |c| {
             c
         .feed_data_series("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064", 2u64)
@@ -694,8 +675,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     {"time": "2023-06-27", "clicks": 37, "impressions": 904, "unique_clicks": 31, "unique_impressions": 611},
                     {"time": "2023-06-28", "clicks": 22, "impressions": 757, "unique_clicks": 20, "unique_impressions": 540}
                 ]
-            }))
-        ,
+            })),
         row("feed_details_decodes_card_with_extras", |c| {
             c
         .feed_details("3bbc4555-8fa0-4c9b-a5c0-4505edf3e064")
@@ -721,8 +701,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .then(|response| {
             assert_eq!(response.extras["catalogue_id"], "summer-2023");
             assert_eq!(response.extras["priority"], 2);
-        })
-        ,
+        }),
         row("feed_list_sends_paging_and_decodes_card_types", |c| {
             c
         .feed_list()
@@ -758,8 +737,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         response.cards[2].type_.as_ref().unwrap(),
         &types::FeedCardListItemType::DevPick
     );
-        })
-        ,
+        }),
         row("purchases_product_list_sends_page_and_decodes_products", |c| {
             c
         .purchases_product_list()
@@ -768,8 +746,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         })
         .get("/purchases/product_list")
         .query(&[("page", "1")])
-        .answer(200, json!({"products": ["sku-10023", "sku-10077", "gift-card-50"], "message": "success"}))
-        ,
+        .answer(200, json!({"products": ["sku-10023", "sku-10077", "gift-card-50"], "message": "success"})),
     ]
 }
 
