@@ -24,7 +24,11 @@ fn paris_fields() -> Value {
         "Rating": 4.5,
         "Seats": 40,
         "Open_Sundays": true,
-        "Coordinates": { "Latitude": 48.8649, "Longitude": 2.3752, "Floor": { "Level": 1 } },
+        "Coordinates": {
+            "Latitude": 48.8649,
+            "Longitude": 2.3752,
+            "Floor": { "Level": 1 }
+        },
         "Services": ["click_and_collect", "repairs"],
         "Opened_At": "2019-06-01T08:00:00.000+00:00"
     })
@@ -345,7 +349,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "items": [
                 {
                     "Rating": 4.7,
-                    "Services": { "$add": ["gift_wrapping"], "$remove": ["repairs"] }
+                    "Services": {
+                        "$add": ["gift_wrapping"],
+                        "$remove": ["repairs"]
+                    }
                 }
             ]
         }))
@@ -410,7 +417,10 @@ fn rows() -> Vec<Box<dyn Case>> {
         .patch("/catalogs/store_locations/items")
         .body(json!({
             "items": [
-                { "id": "store-paris-11", "Services": { "$add": ["gift_wrapping"] } },
+                {
+                    "id": "store-paris-11",
+                    "Services": { "$add": ["gift_wrapping"] }
+                },
                 { "id": "store-lyon-02", "Open_Sundays": true }
             ]
         }))
@@ -434,7 +444,11 @@ fn rows() -> Vec<Box<dyn Case>> {
         .body(json!({
             "items": [
                 catalog_item_json("store-paris-11", paris_fields()),
-                { "id": "store-nantes-01", "City": "Nantes", "Rating": 3.9 }
+                {
+                    "id": "store-nantes-01",
+                    "City": "Nantes",
+                    "Rating": 3.9
+                }
             ]
         }))
         .answer(202, success()),
@@ -452,7 +466,9 @@ fn rows() -> Vec<Box<dyn Case>> {
         })
         .delete("/catalogs/store_locations/items")
         .header("content-type", "application/json")
-        .body(json!({ "items": [{ "id": "store-paris-11" }, { "id": "store-lyon-02" }] }),)
+        .body(json!({
+            "items": [{ "id": "store-paris-11" }, { "id": "store-lyon-02" }]
+        }),)
         .answer(202, success()),
     ]
 }
