@@ -1,7 +1,7 @@
-//! Contract tests of the Catalogs operations (`spec/catalogs.yaml`): each test
-//! pins the exact request the SDK sends (method, path, query, body, auth) and
+//! Contract tests of the Catalogs operations (`spec/catalogs.yaml`), as rows of
+//! [`crate::contract_table`]: each pins the exact request the SDK sends (method, path, query, body, auth) and
 //! checks that a documented response shape decodes into the typed fields.
-//! Catalog item fields are user-defined: the tests check that they travel
+//! Catalog item fields are user-defined: the rows check that they travel
 //! unchanged in both directions.
 
 use crate::common;
@@ -64,10 +64,6 @@ fn catalog_item_json(id: &str, fields: Value) -> Value {
     m.insert("id".to_string(), json!(id));
     Value::Object(m)
 }
-
-// ---------------------------------------------------------------------------
-// Catalog management
-// ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn catalogs_contract_table() {
@@ -472,11 +468,3 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(202, success()),
     ]
 }
-
-// ---------------------------------------------------------------------------
-// Catalog items, synchronous
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Catalog items, asynchronous (bulk)
-// ---------------------------------------------------------------------------

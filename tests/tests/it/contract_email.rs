@@ -1,6 +1,6 @@
 //! Contract tests of the Subscription Groups, Email Lists, Email Templates,
-//! Content Blocks and SMS operations (`spec/email.yaml`): each test pins the
-//! exact request the SDK sends (method, path, query, body, auth) and checks
+//! Content Blocks and SMS operations (`spec/email.yaml`), as rows of
+//! [`crate::contract_table`]: each pins the exact request the SDK sends (method, path, query, body, auth) and checks
 //! that a documented response shape decodes into the typed fields.
 
 use crate::contract_table::{self, Case, row};
@@ -14,10 +14,6 @@ use crate::common::{date, utc as date_time};
 fn success() -> serde_json::Value {
     json!({ "message": "success" })
 }
-
-// ---------------------------------------------------------------------------
-// Subscription Groups
-// ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn email_contract_table() {
@@ -732,22 +728,7 @@ fn rows() -> Vec<Box<dyn Case>> {
     ]
 }
 
-// ---------------------------------------------------------------------------
-// Email Lists
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Email Templates
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Content Blocks
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// SMS
-// ---------------------------------------------------------------------------
-
+// Not a row: a name the type refuses never becomes a call.
 #[test]
 fn content_block_names_are_checked_before_sending() {
     let bad: Result<types::ContentBlocksCreateRequestName, _> = "footer legal!".try_into();

@@ -1,6 +1,6 @@
 //! Contract tests of the export and analytics operations (`spec/export.yaml`):
 //! Campaigns, Canvas, Segments, Sessions, Custom Events, KPIs, News Feed and
-//! Purchases. One table row per case ([`contract_table`]): the exact
+//! Purchases. One table row per case ([`crate::contract_table`]): the exact
 //! request the SDK sends (method, path, the complete query string, auth) and
 //! a documented response shape - with several variations, channels or steps
 //! where Braze has them - that must decode, field for field.
@@ -1052,30 +1052,6 @@ fn canvas_stats_body(per_day: bool) -> serde_json::Value {
         })
     }
 }
-
-// ---------------------------------------------------------------------------
-// Segments
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Sessions and custom events
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// KPIs
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// News Feed (deprecated, still callable)
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Purchases
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// What the runtime knows about this family
-// ---------------------------------------------------------------------------
 
 // Not a row: this checks the operation table's metadata (paging style,
 // deprecation, rate-limit bucket), with no call to make.

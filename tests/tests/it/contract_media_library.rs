@@ -109,6 +109,8 @@ fn rows() -> Vec<Box<dyn Case>> {
     ]
 }
 
+// Not a row: this checks the operation table (rate-limit bucket, paging
+// style), with no call to make.
 #[test]
 fn media_library_operations_share_the_hourly_bucket() {
     use braze_sdk::operation::{RateLimit, find};

@@ -828,9 +828,7 @@ fn rows() -> Vec<Box<dyn Case>> {
     ]
 }
 
-/// The multi-channel case: one scheduled send with a nested connected
-/// audience and seven channels.
-
+// Not a row: an id the type refuses never becomes a call.
 #[test]
 fn transactional_external_send_id_rejects_non_base64_characters() {
     let parsed: Result<types::TransactionalCampaignSendRequestExternalSendId, _> =

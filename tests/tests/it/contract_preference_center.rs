@@ -1,7 +1,7 @@
 //! Contract tests of the Preference Center operations
-//! (`spec/preference_center.yaml`): each test pins the exact request the SDK
-//! sends (method, path, body, auth) and checks that a documented response
-//! shape decodes into the typed fields.
+//! (`spec/preference_center.yaml`), as rows of [`crate::contract_table`]:
+//! each pins the exact request the SDK sends (method, path, body, auth) and
+//! checks that a documented response shape decodes into the typed fields.
 
 use crate::contract_table::{self, Case, row};
 use crate::table;

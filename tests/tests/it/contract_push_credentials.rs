@@ -1,5 +1,5 @@
 //! Contract tests of `POST /apps/push_credential/update`
-//! (`spec/push_credentials.yaml`), as table rows ([`contract_table`]): one
+//! (`spec/push_credentials.yaml`), as table rows ([`crate::contract_table`]): one
 //! platform object per request, only the platform that is set travels, and
 //! the 201 answer decodes.
 

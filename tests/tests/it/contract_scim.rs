@@ -1,4 +1,5 @@
-//! Contract tests of the SCIM operations (`spec/scim.yaml`): each test pins
+//! Contract tests of the SCIM operations (`spec/scim.yaml`), as rows of
+//! [`crate::contract_table`]: each pins
 //! the exact request the SDK sends - the SCIM token as bearer, the
 //! `X-Request-Origin` header, method, path, query and body - and checks that
 //! the documented response shape (or SCIM error body) decodes.
@@ -78,53 +79,12 @@ fn user_json() -> Value {
     })
 }
 
-fn assert_is_jane(user: &types::ScimUser) {
-    assert_eq!(user.id, USER_ID);
-    assert_eq!(user.user_name, "jane.doe@example.com");
-    assert_eq!(
-        user.name.as_ref().map(|n| n.given_name.as_str()),
-        Some("Jane")
-    );
+/// What JSON equality cannot see in Jane's record: her department decodes as
+/// a known value, not as one kept raw.
+fn department_is_known(user: &types::ScimUser) {
     assert_eq!(
         user.department.as_ref().and_then(|d| d.known().copied()),
         Some(types::ScimDepartment::Marketing)
-    );
-    assert_eq!(
-        user.last_sign_in_at.as_deref(),
-        Some("Monday, March 4, 2024 9:12:45 AM")
-    );
-    let permissions = user.permissions.as_ref().expect("permissions");
-    assert_eq!(
-        permissions.company_permissions,
-        vec!["manage_company_settings".to_string()]
-    );
-    let workspace = &permissions.app_group[0];
-    assert_eq!(workspace.app_group_name.as_deref(), Some("Production"));
-    assert_eq!(
-        workspace.app_group_permissions,
-        vec![
-            "basic_access".to_string(),
-            "send_campaigns_canvases".to_string()
-        ]
-    );
-    assert_eq!(
-        workspace.team[0].team_name.as_deref(),
-        Some("Newsletter Team")
-    );
-    assert_eq!(
-        workspace.team[0].team_permissions,
-        vec!["admin".to_string()]
-    );
-    let role = &permissions.roles[0];
-    assert_eq!(role.role_id.as_deref(), Some("65d4c3b2a1f0e9d8c7b6a5f4"));
-    let set = &role.app_group[0].app_group_permission_sets[0];
-    assert_eq!(
-        set.app_group_permission_set_id.as_deref(),
-        Some("64f0e1d2c3b4a5968778695a")
-    );
-    assert_eq!(
-        set.permissions,
-        vec!["basic_access".to_string(), "publish_cards".to_string()]
     );
 }
 
@@ -218,7 +178,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         }))
         .answer(201, user_json())
         .then(|response| {
-            assert_is_jane(response);
+            department_is_known(response);
         }),
         row("scim_users_create_decodes_the_409_scim_error", |c| {
             c.scim_users_create(
@@ -258,6 +218,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         })
         .key(SCIM_TOKEN)
         .get("/scim/v2/Users")
+        .raw_query("filter=userName+eq+%22jane.doe%40example.com%22")
         .query(&[("filter", "userName eq \"jane.doe@example.com\"")])
         .header("x-request-origin", ORIGIN)
         .answer(
@@ -269,7 +230,7 @@ fn rows() -> Vec<Box<dyn Case>> {
             })
         )
         .then(|response| {
-            assert_is_jane(&response.resources[0]);
+            department_is_known(&response.resources[0]);
         }),
         row("scim_user_get_decodes_roles_and_permission_sets", |c| {
             c.scim_user_get(USER_ID, ORIGIN).send()
@@ -279,7 +240,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         .header("x-request-origin", ORIGIN)
         .answer(200, user_json())
         .then(|response| {
-            assert_is_jane(response);
+            department_is_known(response);
         }),
         row("scim_user_update_sends_put", |c| {
             c.scim_user_update(
@@ -320,7 +281,7 @@ fn rows() -> Vec<Box<dyn Case>> {
         }))
         .answer(200, user_json())
         .then(|response| {
-            assert_is_jane(response);
+            department_is_known(response);
         }),
         row("scim_user_delete_accepts_an_empty_204", |c| {
             c.scim_user_delete(USER_ID, ORIGIN).send()
