@@ -178,10 +178,7 @@ fn rows() -> Vec<Box<dyn Case>> {
             c.catalogs_delete("store_locations").send()
         })
         .delete("/catalogs/store_locations")
-        .answer(200, success())
-        .then(|response| {
-            assert!(response.errors.is_empty());
-        }),
+        .answer(200, success()),
         row("catalogs_delete_decodes_catalog_not_found", |c| {
             c.catalogs_delete("old_stores").send()
         })

@@ -78,13 +78,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     "attributes": { "name": "New Account", "industry": "software" }
                 }
             })
-        )
-        .then(|response| {
-            assert_eq!(
-                response.data_object.attributes.get("industry"),
-                Some(&json!("software"))
-            );
-        }),
+        ),
         row("data_object_update_patches_only_the_fields_sent", |c| {
             c.data_object_update(
                 "account",
@@ -104,13 +98,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     "attributes": { "name": "Acme", "credits": 750 }
                 }
             })
-        )
-        .then(|response| {
-            assert_eq!(
-                response.data_object.attributes.get("name"),
-                Some(&json!("Acme"))
-            );
-        }),
+        ),
         row(
             "data_object_relationship_delete_sends_its_key_in_a_delete_body",
             |c| {

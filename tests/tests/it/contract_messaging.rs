@@ -90,10 +90,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                 "dispatch_id": "66c8f4a1b2d3e4f5a6b7c8d9",
                 "message": "success"
             })
-        )
-        .then(|response| {
-            assert!(response.errors.is_empty());
-        }),
+        ),
         row(
             "campaigns_trigger_send_posts_recipients_with_personalization",
             |c| {
@@ -162,14 +159,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                 "message": "success",
                 "errors": ["user-9999 was not found"]
             })
-        )
-        .then(|response| {
-            assert_eq!(response.errors.len(), 1);
-            assert!(matches!(
-                &response.errors[0],
-                types::BrazeErrorDetail::String(s) if s == "user-9999 was not found"
-            ));
-        }),
+        ),
         row(
             "canvas_trigger_send_posts_context_and_decodes_notice",
             |c| {
@@ -265,14 +255,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                 "status": "queued",
                 "metadata": { "external_send_id": "b3JkZXItNDgyMQ==" }
             })
-        )
-        .then(|response| {
-            assert_eq!(response.status.as_deref(), Some("queued"));
-            assert_eq!(
-                response.metadata.get("external_send_id"),
-                Some(&json!("b3JkZXItNDgyMQ=="))
-            );
-        }),
+        ),
         row(
             "messages_schedule_create_posts_multichannel_message_with_audience_and_schedule",
             |c| {
