@@ -69,6 +69,9 @@ struct Builder {
     /// The required inputs, arguments of the `Client` method (name, the
     /// type the argument converts into, whether it is the body), in order.
     args: Vec<(String, syn::Type, bool)>,
+    /// The struct the `Client` method takes its parameters in, by name
+    /// (`builder::CatalogItemGetRequired`), when it takes them so.
+    named: Option<Ident>,
     returns: Option<Returns>,
 }
 
@@ -167,8 +170,36 @@ fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
             }
         }
     }
+    // The structs of named parameters: name -> (field, its type parameter).
+    let mut named: BTreeMap<String, Vec<(String, Ident)>> = BTreeMap::new();
+    for item in &client.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        for item in m.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(st) = item else {
+                continue;
+            };
+            if !st.ident.to_string().ends_with("Required") {
+                continue;
+            }
+            let fields = st
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let syn::Type::Path(p) = &f.ty else {
+                        return None;
+                    };
+                    Some((f.ident.as_ref()?.to_string(), p.path.get_ident()?.clone()))
+                })
+                .collect();
+            named.insert(st.ident.to_string(), fields);
+        }
+    }
     // The `Client` methods: `fn op<P0>(&self, param: P0, body: types::X)
-    // -> builder::Op where P0: TryInto<T>`.
+    // -> builder::Op where P0: TryInto<T>`, or
+    // `fn op<P0, P1>(&self, required: builder::OpRequired<P0, P1>, ..)`.
     for item in &client.items {
         let syn::Item::Impl(imp) = item else { continue };
         if imp.trait_.is_some()
@@ -198,6 +229,19 @@ fn builders(client: &syn::File) -> BTreeMap<String, Builder> {
                     continue;
                 };
                 let arg = pi.ident.to_string();
+                if let syn::Type::Path(tp) = &*pt.ty
+                    && let [m, st] = tp.path.segments.iter().collect::<Vec<_>>().as_slice()
+                    && m.ident == "builder"
+                    && let Some(fields) = named.get(&st.ident.to_string())
+                {
+                    b.named = Some(st.ident.clone());
+                    for (field, g) in fields {
+                        if let Some(t) = bound_target(&f.sig.generics, g) {
+                            b.args.push((field.clone(), t, false));
+                        }
+                    }
+                    continue;
+                }
                 let generic =
                     f.sig.generics.type_params().find(
                         |g| matches!(&*pt.ty, syn::Type::Path(p) if p.path.is_ident(&g.ident)),
@@ -360,6 +404,42 @@ pub fn dispatcher_for(doc: &Value, client: &syn::File, target: &Target) -> Token
             };
             args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
             piece_args.push(quote!(required_arg::<#ty>(#id, #p, call)?));
+        }
+        if let Some(n) = &b.named {
+            // The parameters by name, in one struct, before the body.
+            let group = |list: &mut Vec<TokenStream>| {
+                let names = b
+                    .args
+                    .iter()
+                    .filter(|(_, _, body)| !body)
+                    .map(|(name, _, _)| {
+                        syn::parse_str::<Ident>(name).unwrap_or_else(|_| {
+                            Ident::new_raw(name.trim_start_matches("r#"), Span::call_site())
+                        })
+                    });
+                let params: Vec<TokenStream> = b
+                    .args
+                    .iter()
+                    .zip(list.iter())
+                    .filter(|((_, _, body), _)| !body)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let rest: Vec<TokenStream> = b
+                    .args
+                    .iter()
+                    .zip(list.iter())
+                    .filter(|((_, _, body), _)| *body)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let names: Vec<Ident> = names.collect();
+                *list = std::iter::once(quote!(braze_sdk::builder::#n { #(#names: #params),* }))
+                    .chain(rest)
+                    .collect();
+            };
+            if missing.is_empty() {
+                group(&mut args);
+                group(&mut piece_args);
+            }
         }
         let mut sets = Vec::new();
         for p in &op.params {

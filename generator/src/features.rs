@@ -284,9 +284,17 @@ fn gate_items(items: &mut [Item], plan: &Plan) -> usize {
                             .and_then(|base| plan.types.get(base))
                     })
                 });
-                let cfg = match planned {
-                    Some(set) => Some(any(set)),
-                    None => cfg_for(other, plan, own.as_deref()),
+                // `OpRequired` (the named parameters of operation `Op`'s
+                // `Client` method, see `postprocess::required_args`) goes
+                // with the operation.
+                let operation = own
+                    .as_deref()
+                    .and_then(|n| n.strip_suffix("Required"))
+                    .and_then(|base| plan.builders.get(base));
+                let cfg = match (planned, operation) {
+                    (Some(set), _) => Some(any(set)),
+                    (None, Some(feature)) => Some(quote!(feature = #feature)),
+                    (None, None) => cfg_for(other, plan, own.as_deref()),
                 };
                 push_cfg(attrs_of(other), cfg)
             }

@@ -190,14 +190,14 @@ pub async fn call(
         "campaign_translations_get" => {
             #[allow(unused_mut)]
             let mut b = client
-                .campaign_translations_get(
-                    required_arg::<
+                .campaign_translations_get(braze_sdk::builder::CampaignTranslationsGetRequired {
+                    campaign_id: required_arg::<
                         types::CampaignTranslationsGetCampaignId,
                     >("campaign_translations_get", "campaign_id", call)?,
-                    required_arg::<
+                    message_variation_id: required_arg::<
                         types::CampaignTranslationsGetMessageVariationId,
                     >("campaign_translations_get", "message_variation_id", call)?,
-                );
+                });
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -206,14 +206,14 @@ pub async fn call(
         "campaign_translations_source" => {
             #[allow(unused_mut)]
             let mut b = client
-                .campaign_translations_source(
-                    required_arg::<
+                .campaign_translations_source(braze_sdk::builder::CampaignTranslationsSourceRequired {
+                    campaign_id: required_arg::<
                         types::CampaignTranslationsSourceCampaignId,
                     >("campaign_translations_source", "campaign_id", call)?,
-                    required_arg::<
+                    message_variation_id: required_arg::<
                         types::CampaignTranslationsSourceMessageVariationId,
                     >("campaign_translations_source", "message_variation_id", call)?,
-                );
+                });
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -479,17 +479,17 @@ pub async fn call(
         "canvas_translations_get" => {
             #[allow(unused_mut)]
             let mut b = client
-                .canvas_translations_get(
-                    required_arg::<
+                .canvas_translations_get(braze_sdk::builder::CanvasTranslationsGetRequired {
+                    message_variation_id: required_arg::<
                         types::CanvasTranslationsGetMessageVariationId,
                     >("canvas_translations_get", "message_variation_id", call)?,
-                    required_arg::<
+                    step_id: required_arg::<
                         types::CanvasTranslationsGetStepId,
                     >("canvas_translations_get", "step_id", call)?,
-                    required_arg::<
+                    workflow_id: required_arg::<
                         types::CanvasTranslationsGetWorkflowId,
                     >("canvas_translations_get", "workflow_id", call)?,
-                );
+                });
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -504,17 +504,17 @@ pub async fn call(
         "canvas_translations_source" => {
             #[allow(unused_mut)]
             let mut b = client
-                .canvas_translations_source(
-                    required_arg::<
+                .canvas_translations_source(braze_sdk::builder::CanvasTranslationsSourceRequired {
+                    message_variation_id: required_arg::<
                         types::CanvasTranslationsSourceMessageVariationId,
                     >("canvas_translations_source", "message_variation_id", call)?,
-                    required_arg::<
+                    step_id: required_arg::<
                         types::CanvasTranslationsSourceStepId,
                     >("canvas_translations_source", "step_id", call)?,
-                    required_arg::<
+                    workflow_id: required_arg::<
                         types::CanvasTranslationsSourceWorkflowId,
                     >("canvas_translations_source", "workflow_id", call)?,
-                );
+                });
             if let Some(v) = call.param("locale_id") {
                 b = b.locale_id(arg::<::std::string::String>("locale_id", v)?);
             }
@@ -579,14 +579,14 @@ pub async fn call(
         "catalog_field_delete" => {
             #[allow(unused_mut)]
             let mut b = client
-                .catalog_field_delete(
-                    required_arg::<
+                .catalog_field_delete(braze_sdk::builder::CatalogFieldDeleteRequired {
+                    catalog_name: required_arg::<
                         types::CatalogName,
                     >("catalog_field_delete", "catalog_name", call)?,
-                    required_arg::<
+                    field_name: required_arg::<
                         types::CatalogFieldDeleteFieldName,
                     >("catalog_field_delete", "field_name", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_fields_create" => {
@@ -606,12 +606,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .catalog_item_create(
-                    required_arg::<
-                        types::CatalogName,
-                    >("catalog_item_create", "catalog_name", call)?,
-                    required_arg::<
-                        types::CatalogItemId,
-                    >("catalog_item_create", "item_id", call)?,
+                    braze_sdk::builder::CatalogItemCreateRequired {
+                        catalog_name: required_arg::<
+                            types::CatalogName,
+                        >("catalog_item_create", "catalog_name", call)?,
+                        item_id: required_arg::<
+                            types::CatalogItemId,
+                        >("catalog_item_create", "item_id", call)?,
+                    },
                     required_body::<
                         types::CatalogItemCreateRequest,
                     >("catalog_item_create", call)?,
@@ -621,39 +623,41 @@ pub async fn call(
         "catalog_item_delete" => {
             #[allow(unused_mut)]
             let mut b = client
-                .catalog_item_delete(
-                    required_arg::<
+                .catalog_item_delete(braze_sdk::builder::CatalogItemDeleteRequired {
+                    catalog_name: required_arg::<
                         types::CatalogName,
                     >("catalog_item_delete", "catalog_name", call)?,
-                    required_arg::<
+                    item_id: required_arg::<
                         types::CatalogItemId,
                     >("catalog_item_delete", "item_id", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_get" => {
             #[allow(unused_mut)]
             let mut b = client
-                .catalog_item_get(
-                    required_arg::<
+                .catalog_item_get(braze_sdk::builder::CatalogItemGetRequired {
+                    catalog_name: required_arg::<
                         types::CatalogName,
                     >("catalog_item_get", "catalog_name", call)?,
-                    required_arg::<
+                    item_id: required_arg::<
                         types::CatalogItemId,
                     >("catalog_item_get", "item_id", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "catalog_item_replace" => {
             #[allow(unused_mut)]
             let mut b = client
                 .catalog_item_replace(
-                    required_arg::<
-                        types::CatalogName,
-                    >("catalog_item_replace", "catalog_name", call)?,
-                    required_arg::<
-                        types::CatalogItemId,
-                    >("catalog_item_replace", "item_id", call)?,
+                    braze_sdk::builder::CatalogItemReplaceRequired {
+                        catalog_name: required_arg::<
+                            types::CatalogName,
+                        >("catalog_item_replace", "catalog_name", call)?,
+                        item_id: required_arg::<
+                            types::CatalogItemId,
+                        >("catalog_item_replace", "item_id", call)?,
+                    },
                     required_body::<
                         types::CatalogItemReplaceRequest,
                     >("catalog_item_replace", call)?,
@@ -664,12 +668,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .catalog_item_update(
-                    required_arg::<
-                        types::CatalogName,
-                    >("catalog_item_update", "catalog_name", call)?,
-                    required_arg::<
-                        types::CatalogItemId,
-                    >("catalog_item_update", "item_id", call)?,
+                    braze_sdk::builder::CatalogItemUpdateRequired {
+                        catalog_name: required_arg::<
+                            types::CatalogName,
+                        >("catalog_item_update", "catalog_name", call)?,
+                        item_id: required_arg::<
+                            types::CatalogItemId,
+                        >("catalog_item_update", "item_id", call)?,
+                    },
                     required_body::<
                         types::CatalogItemUpdateRequest,
                     >("catalog_item_update", call)?,
@@ -757,14 +763,14 @@ pub async fn call(
         "catalog_selection_delete" => {
             #[allow(unused_mut)]
             let mut b = client
-                .catalog_selection_delete(
-                    required_arg::<
+                .catalog_selection_delete(braze_sdk::builder::CatalogSelectionDeleteRequired {
+                    catalog_name: required_arg::<
                         types::CatalogName,
                     >("catalog_selection_delete", "catalog_name", call)?,
-                    required_arg::<
+                    selection_name: required_arg::<
                         types::CatalogSelectionDeleteSelectionName,
                     >("catalog_selection_delete", "selection_name", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "catalogs_create" => {
@@ -951,27 +957,27 @@ pub async fn call(
         "data_object_delete" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_delete(
-                    required_arg::<
+                .data_object_delete(braze_sdk::builder::DataObjectDeleteRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_delete", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_delete", "external_id", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_get" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_get(
-                    required_arg::<
+                .data_object_get(braze_sdk::builder::DataObjectGetRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_get", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_get", "external_id", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "data_object_object_relationship_types_list" => {
@@ -997,12 +1003,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_relationship_create(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_relationship_create", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_relationship_create", "external_id", call)?,
+                    braze_sdk::builder::DataObjectRelationshipCreateRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_relationship_create", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_relationship_create", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectObjectRelationshipRequest,
                     >("data_object_relationship_create", call)?,
@@ -1013,12 +1021,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_relationship_delete(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_relationship_delete", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_relationship_delete", "external_id", call)?,
+                    braze_sdk::builder::DataObjectRelationshipDeleteRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_relationship_delete", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_relationship_delete", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectObjectRelationshipKey,
                     >("data_object_relationship_delete", call)?,
@@ -1029,12 +1039,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_relationship_replace(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_relationship_replace", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_relationship_replace", "external_id", call)?,
+                    braze_sdk::builder::DataObjectRelationshipReplaceRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_relationship_replace", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_relationship_replace", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectObjectRelationshipRequest,
                     >("data_object_relationship_replace", call)?,
@@ -1045,12 +1057,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_relationship_update(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_relationship_update", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_relationship_update", "external_id", call)?,
+                    braze_sdk::builder::DataObjectRelationshipUpdateRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_relationship_update", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_relationship_update", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectObjectRelationshipRequest,
                     >("data_object_relationship_update", call)?,
@@ -1060,14 +1074,14 @@ pub async fn call(
         "data_object_relationships_list" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_relationships_list(
-                    required_arg::<
+                .data_object_relationships_list(braze_sdk::builder::DataObjectRelationshipsListRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_relationships_list", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_relationships_list", "external_id", call)?,
-                );
+                });
             if let Some(v) = call.param("anchor") {
                 b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
             }
@@ -1089,12 +1103,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_replace(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_replace", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_replace", "external_id", call)?,
+                    braze_sdk::builder::DataObjectReplaceRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_replace", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_replace", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectReplaceRequest,
                     >("data_object_replace", call)?,
@@ -1132,12 +1148,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_update(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_update", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_update", "external_id", call)?,
+                    braze_sdk::builder::DataObjectUpdateRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_update", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_update", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectUpdateRequest,
                     >("data_object_update", call)?,
@@ -1148,12 +1166,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_user_relationship_create(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_user_relationship_create", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_user_relationship_create", "external_id", call)?,
+                    braze_sdk::builder::DataObjectUserRelationshipCreateRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_user_relationship_create", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_user_relationship_create", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectUserRelationshipRequest,
                     >("data_object_user_relationship_create", call)?,
@@ -1164,12 +1184,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_user_relationship_delete(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_user_relationship_delete", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_user_relationship_delete", "external_id", call)?,
+                    braze_sdk::builder::DataObjectUserRelationshipDeleteRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_user_relationship_delete", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_user_relationship_delete", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectUserRelationshipKey,
                     >("data_object_user_relationship_delete", call)?,
@@ -1180,12 +1202,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_user_relationship_replace(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_user_relationship_replace", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_user_relationship_replace", "external_id", call)?,
+                    braze_sdk::builder::DataObjectUserRelationshipReplaceRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_user_relationship_replace", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_user_relationship_replace", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectUserRelationshipRequest,
                     >("data_object_user_relationship_replace", call)?,
@@ -1212,12 +1236,14 @@ pub async fn call(
             #[allow(unused_mut)]
             let mut b = client
                 .data_object_user_relationship_update(
-                    required_arg::<
-                        types::DataObjectTypeName,
-                    >("data_object_user_relationship_update", "type_name", call)?,
-                    required_arg::<
-                        types::DataObjectExternalId,
-                    >("data_object_user_relationship_update", "external_id", call)?,
+                    braze_sdk::builder::DataObjectUserRelationshipUpdateRequired {
+                        type_name: required_arg::<
+                            types::DataObjectTypeName,
+                        >("data_object_user_relationship_update", "type_name", call)?,
+                        external_id: required_arg::<
+                            types::DataObjectExternalId,
+                        >("data_object_user_relationship_update", "external_id", call)?,
+                    },
                     required_body::<
                         types::DataObjectUserRelationshipRequest,
                     >("data_object_user_relationship_update", call)?,
@@ -1227,14 +1253,14 @@ pub async fn call(
         "data_object_user_relationships_list" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_user_relationships_list(
-                    required_arg::<
+                .data_object_user_relationships_list(braze_sdk::builder::DataObjectUserRelationshipsListRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_user_relationships_list", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_user_relationships_list", "external_id", call)?,
-                );
+                });
             if let Some(v) = call.param("rel_kind") {
                 b = b
                     .rel_kind(
@@ -1711,18 +1737,18 @@ pub async fn call(
         "preference_center_url_generate" => {
             #[allow(unused_mut)]
             let mut b = client
-                .preference_center_url_generate(
-                    required_arg::<
+                .preference_center_url_generate(braze_sdk::builder::PreferenceCenterUrlGenerateRequired {
+                    preference_center_external_id: required_arg::<
                         types::PreferenceCenterApiId,
                     >(
                         "preference_center_url_generate",
                         "preferenceCenterExternalID",
                         call,
                     )?,
-                    required_arg::<
+                    user_id: required_arg::<
                         types::PreferenceCenterUrlGenerateUserId,
                     >("preference_center_url_generate", "userID", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "preference_centers_list" => {
@@ -1795,33 +1821,39 @@ pub async fn call(
         "scim_user_delete" => {
             #[allow(unused_mut)]
             let mut b = client
-                .scim_user_delete(
-                    required_arg::<types::ScimUserId>("scim_user_delete", "id", call)?,
-                    required_arg::<
+                .scim_user_delete(braze_sdk::builder::ScimUserDeleteRequired {
+                    id: required_arg::<
+                        types::ScimUserId,
+                    >("scim_user_delete", "id", call)?,
+                    x_request_origin: required_arg::<
                         types::ScimRequestOrigin,
                     >("scim_user_delete", "X-Request-Origin", call)?,
-                );
+                });
             reply_unit(Box::pin(b.send()).await)
         }
         "scim_user_get" => {
             #[allow(unused_mut)]
             let mut b = client
-                .scim_user_get(
-                    required_arg::<types::ScimUserId>("scim_user_get", "id", call)?,
-                    required_arg::<
+                .scim_user_get(braze_sdk::builder::ScimUserGetRequired {
+                    id: required_arg::<types::ScimUserId>("scim_user_get", "id", call)?,
+                    x_request_origin: required_arg::<
                         types::ScimRequestOrigin,
                     >("scim_user_get", "X-Request-Origin", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "scim_user_update" => {
             #[allow(unused_mut)]
             let mut b = client
                 .scim_user_update(
-                    required_arg::<types::ScimUserId>("scim_user_update", "id", call)?,
-                    required_arg::<
-                        types::ScimRequestOrigin,
-                    >("scim_user_update", "X-Request-Origin", call)?,
+                    braze_sdk::builder::ScimUserUpdateRequired {
+                        id: required_arg::<
+                            types::ScimUserId,
+                        >("scim_user_update", "id", call)?,
+                        x_request_origin: required_arg::<
+                            types::ScimRequestOrigin,
+                        >("scim_user_update", "X-Request-Origin", call)?,
+                    },
                     required_body::<
                         types::ScimUserUpdateRequest,
                     >("scim_user_update", call)?,
@@ -1844,14 +1876,14 @@ pub async fn call(
         "scim_users_search" => {
             #[allow(unused_mut)]
             let mut b = client
-                .scim_users_search(
-                    required_arg::<
+                .scim_users_search(braze_sdk::builder::ScimUsersSearchRequired {
+                    filter: required_arg::<
                         types::ScimUsersSearchFilter,
                     >("scim_users_search", "filter", call)?,
-                    required_arg::<
+                    x_request_origin: required_arg::<
                         types::ScimRequestOrigin,
                     >("scim_users_search", "X-Request-Origin", call)?,
-                );
+                });
             reply_json(Box::pin(b.send()).await)
         }
         "sdk_authentication_key_create" => {
@@ -1952,17 +1984,17 @@ pub async fn call(
         "sends_data_series" => {
             #[allow(unused_mut)]
             let mut b = client
-                .sends_data_series(
-                    required_arg::<
+                .sends_data_series(braze_sdk::builder::SendsDataSeriesRequired {
+                    campaign_id: required_arg::<
                         types::SendsDataSeriesCampaignId,
                     >("sends_data_series", "campaign_id", call)?,
-                    required_arg::<
+                    length: required_arg::<
                         ::std::num::NonZeroU64,
                     >("sends_data_series", "length", call)?,
-                    required_arg::<
+                    send_id: required_arg::<
                         types::SendsDataSeriesSendId,
                     >("sends_data_series", "send_id", call)?,
-                );
+                });
             if let Some(v) = call.param("ending_at") {
                 b = b
                     .ending_at(
@@ -2907,14 +2939,14 @@ pub fn stream(
         "data_object_relationships_list" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_relationships_list(
-                    required_arg::<
+                .data_object_relationships_list(braze_sdk::builder::DataObjectRelationshipsListRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_relationships_list", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_relationships_list", "external_id", call)?,
-                );
+                });
             if let Some(v) = call.param("anchor") {
                 b = b.anchor(arg::<types::DataObjectAnchor>("anchor", v)?);
             }
@@ -2968,14 +3000,14 @@ pub fn stream(
         "data_object_user_relationships_list" => {
             #[allow(unused_mut)]
             let mut b = client
-                .data_object_user_relationships_list(
-                    required_arg::<
+                .data_object_user_relationships_list(braze_sdk::builder::DataObjectUserRelationshipsListRequired {
+                    type_name: required_arg::<
                         types::DataObjectTypeName,
                     >("data_object_user_relationships_list", "type_name", call)?,
-                    required_arg::<
+                    external_id: required_arg::<
                         types::DataObjectExternalId,
                     >("data_object_user_relationships_list", "external_id", call)?,
-                );
+                });
             if let Some(v) = call.param("rel_kind") {
                 b = b
                     .rel_kind(

@@ -18,6 +18,14 @@
 //!   `send()` as `Error::InvalidRequest` with the conversion's own reason
 //!   ("invalid `catalog_name` (CatalogName): longer than 250 characters"),
 //!   before any request is made. The optional setters keep the reason too.
+//! * when two required parameters take the same kind of input (two that
+//!   convert from a `&str`, or two of one type), a positional call would
+//!   compile with them swapped: the method takes them by name instead, in a
+//!   struct generated beside the builder,
+//!   `client.catalog_item_get(builder::CatalogItemGetRequired { catalog_name: "c", item_id: "i" })`.
+//!   Its fields are generic (`P0`, ..), bound as the arguments were, so they
+//!   take the same inputs and a failed conversion is reported the same way;
+//!   the body stays the last argument (a type of its own).
 //! * builders hold `super::Client` (a few `Arc`s and the base URL), not
 //!   `&'a super::Client`: they have no lifetime and outlive the client value
 //!   they came from.
@@ -74,6 +82,8 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
+    let str_like = str_like_types(&file.items);
+    let mut named_structs: Vec<Item> = Vec::new();
     let mut methods = 0;
     for item in file.items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
@@ -90,9 +100,16 @@ pub fn apply(file: &mut syn::File) -> Result<usize, String> {
             let inputs = required
                 .get(&builder)
                 .ok_or_else(|| format!("`Client::{}`: no builder `{builder}`", f.sig.ident))?;
-            rewrite_client_method(f, &builder, inputs);
+            if let Some(named) = rewrite_client_method(f, &builder, inputs, &str_like, &required)? {
+                named_structs.push(named);
+            }
             methods += 1;
         }
+    }
+    if !named_structs.is_empty() {
+        super::module_items_mut(&mut file.items, "builder")
+            .ok_or("no operation `builder` module")?
+            .extend(named_structs);
     }
     client_doc(file)?;
     if methods != required.len() {
@@ -369,12 +386,97 @@ fn builder_returned(f: &syn::ImplItemFn) -> Option<String> {
     }
 }
 
-fn rewrite_client_method(f: &mut syn::ImplItemFn, builder: &str, inputs: &[Required]) {
+/// The last path segment of each type in `types` that a `&str` or a
+/// `String` converts into (`TryFrom<&str>`, `From<String>`, ...): a
+/// parameter of such a type takes a string literal.
+fn str_like_types(items: &[Item]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(types) = super::module_items(items, "types") else {
+        return out;
+    };
+    for item in types {
+        let Item::Impl(imp) = item else { continue };
+        let Some((path, _)) = &imp.trait_ else {
+            continue;
+        };
+        let Some(last) = path.segments.last() else {
+            continue;
+        };
+        if last.ident != "From" && last.ident != "TryFrom" {
+            continue;
+        }
+        let source = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                Some(syn::GenericArgument::Type(t)) => compact(t),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if matches!(
+            source.as_str(),
+            "&str" | "::std::string::String" | "String" | "&::std::string::String"
+        ) && let Some(name) = crate::code_index::type_name(&imp.self_ty)
+        {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Whether two of the parameters take the same kind of input: two that a
+/// string converts into, or two of one type.
+fn swappable_params(params: &[&Required], str_like: &std::collections::BTreeSet<String>) -> bool {
+    let mut kinds = std::collections::BTreeSet::new();
+    for r in params {
+        let printed = compact(&r.ty);
+        let string = printed == "::std::string::String"
+            || printed == "String"
+            || printed.starts_with("types::")
+                && crate::code_index::type_name(&r.ty).is_some_and(|n| str_like.contains(&n));
+        let kind = if string {
+            "string".to_string()
+        } else {
+            printed
+        };
+        if !kinds.insert(kind) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Rewrites `Client::op` to take the required inputs as arguments; returns
+/// the struct of named parameters it takes when two of them could be
+/// swapped (see the module documentation).
+fn rewrite_client_method(
+    f: &mut syn::ImplItemFn,
+    builder: &str,
+    inputs: &[Required],
+    str_like: &std::collections::BTreeSet<String>,
+    builders: &BTreeMap<String, Vec<Required>>,
+) -> Result<Option<Item>, String> {
+    let op = f.sig.ident.to_string();
+    let params: Vec<&Required> = inputs.iter().filter(|r| !r.body).collect();
+    let named = swappable_params(&params, str_like).then(|| format_ident!("{builder}Required"));
+    if let Some(n) = &named {
+        if builders.contains_key(&n.to_string()) {
+            return Err(format!(
+                "`Client::{op}`: `builder::{n}` (its named parameters) is already a builder"
+            ));
+        }
+        if inputs.iter().any(|r| r.name == "required") {
+            return Err(format!(
+                "`Client::{op}`: an input named `required` clashes with the named parameters' argument"
+            ));
+        }
+    }
     let builder = format_ident!("{builder}");
     let mut generics = Vec::new();
     let mut bounds = Vec::new();
     let mut args = Vec::new();
     let mut values = Vec::new();
+    let mut fields = Vec::new();
+    let mut names = Vec::new();
     for (i, r) in inputs.iter().enumerate() {
         let (n, t) = (&r.name, &r.ty);
         if r.body {
@@ -387,13 +489,26 @@ fn rewrite_client_method(f: &mut syn::ImplItemFn, builder: &str, inputs: &[Requi
             generics.push(quote!(#g));
             bounds.push(quote!(#g: ::std::convert::TryInto<#t>));
             bounds.push(quote!(<#g as ::std::convert::TryInto<#t>>::Error: ::std::fmt::Display));
-            args.push(quote!(#n: #g));
+            match &named {
+                Some(_) => {
+                    let printed = compact(t);
+                    let shown = if printed.starts_with("types::") {
+                        format!("[`{printed}`]")
+                    } else {
+                        format!("`{}`", short_type(t))
+                    };
+                    let doc = format!(" `{plain}`: a {shown} or anything that converts into one.");
+                    fields.push(quote!(#[doc = #doc] pub #n: #g));
+                    names.push(n.clone());
+                }
+                None => args.push(quote!(#n: #g)),
+            }
             let reason = reason(plain, t);
             values.push(quote!(::std::convert::TryInto::<#t>::try_into(#n).map_err(|e| #reason)));
         }
     }
     let ident = f.sig.ident.clone();
-    let generics = if generics.is_empty() {
+    let generic_list = if generics.is_empty() {
         quote!()
     } else {
         quote!(<#(#generics),*>)
@@ -403,20 +518,53 @@ fn rewrite_client_method(f: &mut syn::ImplItemFn, builder: &str, inputs: &[Requi
     } else {
         quote!(where #(#bounds),*)
     };
-    let new: syn::ImplItemFn = syn::parse_quote! {
-        pub fn #ident #generics(&self, #(#args),*) -> builder::#builder #where_clause {
-            builder::#builder::new(self, #(#values),*)
+    let mut out = None;
+    let new: syn::ImplItemFn = match &named {
+        None => syn::parse_quote! {
+            pub fn #ident #generic_list(&self, #(#args),*) -> builder::#builder #where_clause {
+                builder::#builder::new(self, #(#values),*)
+            }
+        },
+        Some(n) => {
+            let cfgs: Vec<&syn::Attribute> = f
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("cfg"))
+                .collect();
+            let doc = format!(
+                " The required parameters of [`Client::{op}`](super::Client::{op}), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails."
+            );
+            out = Some(syn::parse_quote! {
+                #(#cfgs)*
+                #[doc = #doc]
+                #[derive(Clone, Debug)]
+                pub struct #n #generic_list {
+                    #(#fields,)*
+                }
+            });
+            syn::parse_quote! {
+                pub fn #ident #generic_list(&self, required: builder::#n #generic_list, #(#args),*) -> builder::#builder #where_clause {
+                    let builder::#n { #(#names),* } = required;
+                    builder::#builder::new(self, #(#values),*)
+                }
+            }
         }
     };
     f.sig = new.sig;
     f.block = new.block;
-    fix_usage_doc(&mut f.attrs, &ident.to_string(), inputs);
+    fix_usage_doc(&mut f.attrs, &op, inputs, named.as_ref());
+    Ok(out)
 }
 
 /// progenitor's usage snippet in the method's doc
 /// (`client.op()\n    .param(param)\n ...`) with the required inputs moved
 /// into the call: `client.op(param, body)\n ...`.
-fn fix_usage_doc(attrs: &mut [syn::Attribute], op: &str, inputs: &[Required]) {
+fn fix_usage_doc(
+    attrs: &mut [syn::Attribute],
+    op: &str,
+    inputs: &[Required],
+    named: Option<&syn::Ident>,
+) {
     let call = format!("client.{op}()");
     for attr in attrs {
         let syn::Meta::NameValue(nv) = &mut attr.meta else {
@@ -437,7 +585,23 @@ fn fix_usage_doc(attrs: &mut [syn::Attribute], op: &str, inputs: &[Required]) {
             .iter()
             .map(|r| r.name.to_string().trim_start_matches("r#").to_string())
             .collect();
-        let text = text.replace(&call, &format!("client.{op}({})", names.join(", ")));
+        let args = match named {
+            None => names.join(", "),
+            Some(n) => {
+                let params: Vec<&str> = inputs
+                    .iter()
+                    .zip(&names)
+                    .filter(|(r, _)| !r.body)
+                    .map(|(_, n)| n.as_str())
+                    .collect();
+                let mut args = format!("builder::{n} {{ {} }}", params.join(", "));
+                if inputs.iter().any(|r| r.body) {
+                    args.push_str(", body");
+                }
+                args
+            }
+        };
+        let text = text.replace(&call, &format!("client.{op}({args})"));
         let kept: Vec<&str> = text
             .lines()
             .filter(|line| {

@@ -358,14 +358,13 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// ```text
-    /// let response = client.catalog_item_get(catalog_name, item_id)
+    /// let response = client.catalog_item_get(builder::CatalogItemGetRequired { catalog_name, item_id })
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_item_get<P0, P1>(
         &self,
-        catalog_name: P0,
-        item_id: P1,
+        required: builder::CatalogItemGetRequired<P0, P1>,
     ) -> builder::CatalogItemGet
     where
         P0: ::std::convert::TryInto<types::CatalogName>,
@@ -375,6 +374,7 @@ impl Client {
             types::CatalogItemId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogItemGetRequired { catalog_name, item_id } = required;
         builder::CatalogItemGet::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -400,14 +400,13 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_replace(catalog_name, item_id, body)
+    /// let response = client.catalog_item_replace(builder::CatalogItemReplaceRequired { catalog_name, item_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_item_replace<P0, P1>(
         &self,
-        catalog_name: P0,
-        item_id: P1,
+        required: builder::CatalogItemReplaceRequired<P0, P1>,
         body: types::CatalogItemReplaceRequest,
     ) -> builder::CatalogItemReplace
     where
@@ -418,6 +417,7 @@ impl Client {
             types::CatalogItemId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogItemReplaceRequired { catalog_name, item_id } = required;
         builder::CatalogItemReplace::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -444,14 +444,13 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_create(catalog_name, item_id, body)
+    /// let response = client.catalog_item_create(builder::CatalogItemCreateRequired { catalog_name, item_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_item_create<P0, P1>(
         &self,
-        catalog_name: P0,
-        item_id: P1,
+        required: builder::CatalogItemCreateRequired<P0, P1>,
         body: types::CatalogItemCreateRequest,
     ) -> builder::CatalogItemCreate
     where
@@ -462,6 +461,7 @@ impl Client {
             types::CatalogItemId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogItemCreateRequired { catalog_name, item_id } = required;
         builder::CatalogItemCreate::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -485,14 +485,13 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// ```text
-    /// let response = client.catalog_item_delete(catalog_name, item_id)
+    /// let response = client.catalog_item_delete(builder::CatalogItemDeleteRequired { catalog_name, item_id })
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_item_delete<P0, P1>(
         &self,
-        catalog_name: P0,
-        item_id: P1,
+        required: builder::CatalogItemDeleteRequired<P0, P1>,
     ) -> builder::CatalogItemDelete
     where
         P0: ::std::convert::TryInto<types::CatalogName>,
@@ -502,6 +501,7 @@ impl Client {
             types::CatalogItemId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogItemDeleteRequired { catalog_name, item_id } = required;
         builder::CatalogItemDelete::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -528,14 +528,13 @@ impl Client {
     /// - `item_id`: Identifier of the item within the catalog (its `id` field, at most 250 characters).
     /// - `body`
     /// ```text
-    /// let response = client.catalog_item_update(catalog_name, item_id, body)
+    /// let response = client.catalog_item_update(builder::CatalogItemUpdateRequired { catalog_name, item_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_item_update<P0, P1>(
         &self,
-        catalog_name: P0,
-        item_id: P1,
+        required: builder::CatalogItemUpdateRequired<P0, P1>,
         body: types::CatalogItemUpdateRequest,
     ) -> builder::CatalogItemUpdate
     where
@@ -546,6 +545,7 @@ impl Client {
             types::CatalogItemId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogItemUpdateRequired { catalog_name, item_id } = required;
         builder::CatalogItemUpdate::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -608,14 +608,13 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `field_name`: Name of the field to remove.
     /// ```text
-    /// let response = client.catalog_field_delete(catalog_name, field_name)
+    /// let response = client.catalog_field_delete(builder::CatalogFieldDeleteRequired { catalog_name, field_name })
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_field_delete<P0, P1>(
         &self,
-        catalog_name: P0,
-        field_name: P1,
+        required: builder::CatalogFieldDeleteRequired<P0, P1>,
     ) -> builder::CatalogFieldDelete
     where
         P0: ::std::convert::TryInto<types::CatalogName>,
@@ -625,6 +624,7 @@ impl Client {
             types::CatalogFieldDeleteFieldName,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogFieldDeleteRequired { catalog_name, field_name } = required;
         builder::CatalogFieldDelete::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -691,14 +691,13 @@ impl Client {
     /// - `catalog_name`: Name of the catalog, as given when it was created (at most 250 characters).
     /// - `selection_name`: Name of the selection to delete.
     /// ```text
-    /// let response = client.catalog_selection_delete(catalog_name, selection_name)
+    /// let response = client.catalog_selection_delete(builder::CatalogSelectionDeleteRequired { catalog_name, selection_name })
     ///     .send()
     ///     .await;
     /// ```
     pub fn catalog_selection_delete<P0, P1>(
         &self,
-        catalog_name: P0,
-        selection_name: P1,
+        required: builder::CatalogSelectionDeleteRequired<P0, P1>,
     ) -> builder::CatalogSelectionDelete
     where
         P0: ::std::convert::TryInto<types::CatalogName>,
@@ -708,6 +707,7 @@ impl Client {
             types::CatalogSelectionDeleteSelectionName,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CatalogSelectionDeleteRequired { catalog_name, selection_name } = required;
         builder::CatalogSelectionDelete::new(
             self,
             ::std::convert::TryInto::<types::CatalogName>::try_into(catalog_name)
@@ -1107,14 +1107,13 @@ impl Client {
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// - `external_id`: Your identifier of the record within its type.
     /// ```text
-    /// let response = client.data_object_get(type_name, external_id)
+    /// let response = client.data_object_get(builder::DataObjectGetRequired { type_name, external_id })
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_get<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectGetRequired<P0, P1>,
     ) -> builder::DataObjectGet
     where
         P0: ::std::convert::TryInto<types::DataObjectTypeName>,
@@ -1126,6 +1125,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectGetRequired { type_name, external_id } = required;
         builder::DataObjectGet::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1156,14 +1156,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_replace(type_name, external_id, body)
+    /// let response = client.data_object_replace(builder::DataObjectReplaceRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_replace<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectReplaceRequired<P0, P1>,
         body: types::DataObjectReplaceRequest,
     ) -> builder::DataObjectReplace
     where
@@ -1176,6 +1175,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectReplaceRequired { type_name, external_id } = required;
         builder::DataObjectReplace::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1204,14 +1204,13 @@ impl Client {
     /// - `type_name`: Machine name of the data object type (set up in the dashboard).
     /// - `external_id`: Your identifier of the record within its type.
     /// ```text
-    /// let response = client.data_object_delete(type_name, external_id)
+    /// let response = client.data_object_delete(builder::DataObjectDeleteRequired { type_name, external_id })
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_delete<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectDeleteRequired<P0, P1>,
     ) -> builder::DataObjectDelete
     where
         P0: ::std::convert::TryInto<types::DataObjectTypeName>,
@@ -1223,6 +1222,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectDeleteRequired { type_name, external_id } = required;
         builder::DataObjectDelete::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1253,14 +1253,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_update(type_name, external_id, body)
+    /// let response = client.data_object_update(builder::DataObjectUpdateRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_update<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUpdateRequired<P0, P1>,
         body: types::DataObjectUpdateRequest,
     ) -> builder::DataObjectUpdate
     where
@@ -1273,6 +1272,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUpdateRequired { type_name, external_id } = required;
         builder::DataObjectUpdate::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1312,7 +1312,7 @@ impl Client {
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// - `rel_kind`: Only relationships of this kind.
     /// ```text
-    /// let response = client.data_object_relationships_list(type_name, external_id)
+    /// let response = client.data_object_relationships_list(builder::DataObjectRelationshipsListRequired { type_name, external_id })
     ///     .anchor(anchor)
     ///     .limit(limit)
     ///     .offset(offset)
@@ -1322,8 +1322,7 @@ impl Client {
     /// ```
     pub fn data_object_relationships_list<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectRelationshipsListRequired<P0, P1>,
     ) -> builder::DataObjectRelationshipsList
     where
         P0: ::std::convert::TryInto<types::DataObjectTypeName>,
@@ -1335,6 +1334,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectRelationshipsListRequired { type_name, external_id } = required;
         builder::DataObjectRelationshipsList::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1364,14 +1364,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_replace(type_name, external_id, body)
+    /// let response = client.data_object_relationship_replace(builder::DataObjectRelationshipReplaceRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_relationship_replace<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectRelationshipReplaceRequired<P0, P1>,
         body: types::DataObjectObjectRelationshipRequest,
     ) -> builder::DataObjectRelationshipReplace
     where
@@ -1384,6 +1383,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectRelationshipReplaceRequired { type_name, external_id } = required;
         builder::DataObjectRelationshipReplace::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1417,14 +1417,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_create(type_name, external_id, body)
+    /// let response = client.data_object_relationship_create(builder::DataObjectRelationshipCreateRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_relationship_create<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectRelationshipCreateRequired<P0, P1>,
         body: types::DataObjectObjectRelationshipRequest,
     ) -> builder::DataObjectRelationshipCreate
     where
@@ -1437,6 +1436,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectRelationshipCreateRequired { type_name, external_id } = required;
         builder::DataObjectRelationshipCreate::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1467,14 +1467,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_delete(type_name, external_id, body)
+    /// let response = client.data_object_relationship_delete(builder::DataObjectRelationshipDeleteRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_relationship_delete<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectRelationshipDeleteRequired<P0, P1>,
         body: types::DataObjectObjectRelationshipKey,
     ) -> builder::DataObjectRelationshipDelete
     where
@@ -1487,6 +1486,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectRelationshipDeleteRequired { type_name, external_id } = required;
         builder::DataObjectRelationshipDelete::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1518,14 +1518,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_relationship_update(type_name, external_id, body)
+    /// let response = client.data_object_relationship_update(builder::DataObjectRelationshipUpdateRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_relationship_update<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectRelationshipUpdateRequired<P0, P1>,
         body: types::DataObjectObjectRelationshipRequest,
     ) -> builder::DataObjectRelationshipUpdate
     where
@@ -1538,6 +1537,7 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectRelationshipUpdateRequired { type_name, external_id } = required;
         builder::DataObjectRelationshipUpdate::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1573,7 +1573,7 @@ impl Client {
     /// - `offset`: How many records to skip, 0 when left out (Braze treats a negative value as 0).
     /// - `rel_kind`: Only relationships of this kind.
     /// ```text
-    /// let response = client.data_object_user_relationships_list(type_name, external_id)
+    /// let response = client.data_object_user_relationships_list(builder::DataObjectUserRelationshipsListRequired { type_name, external_id })
     ///     .limit(limit)
     ///     .offset(offset)
     ///     .rel_kind(rel_kind)
@@ -1582,8 +1582,7 @@ impl Client {
     /// ```
     pub fn data_object_user_relationships_list<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUserRelationshipsListRequired<P0, P1>,
     ) -> builder::DataObjectUserRelationshipsList
     where
         P0: ::std::convert::TryInto<types::DataObjectTypeName>,
@@ -1595,6 +1594,10 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUserRelationshipsListRequired {
+            type_name,
+            external_id,
+        } = required;
         builder::DataObjectUserRelationshipsList::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1624,14 +1627,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_replace(type_name, external_id, body)
+    /// let response = client.data_object_user_relationship_replace(builder::DataObjectUserRelationshipReplaceRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_user_relationship_replace<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUserRelationshipReplaceRequired<P0, P1>,
         body: types::DataObjectUserRelationshipRequest,
     ) -> builder::DataObjectUserRelationshipReplace
     where
@@ -1644,6 +1646,10 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUserRelationshipReplaceRequired {
+            type_name,
+            external_id,
+        } = required;
         builder::DataObjectUserRelationshipReplace::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1675,14 +1681,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_create(type_name, external_id, body)
+    /// let response = client.data_object_user_relationship_create(builder::DataObjectUserRelationshipCreateRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_user_relationship_create<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUserRelationshipCreateRequired<P0, P1>,
         body: types::DataObjectUserRelationshipRequest,
     ) -> builder::DataObjectUserRelationshipCreate
     where
@@ -1695,6 +1700,10 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUserRelationshipCreateRequired {
+            type_name,
+            external_id,
+        } = required;
         builder::DataObjectUserRelationshipCreate::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1725,14 +1734,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_delete(type_name, external_id, body)
+    /// let response = client.data_object_user_relationship_delete(builder::DataObjectUserRelationshipDeleteRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_user_relationship_delete<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUserRelationshipDeleteRequired<P0, P1>,
         body: types::DataObjectUserRelationshipKey,
     ) -> builder::DataObjectUserRelationshipDelete
     where
@@ -1745,6 +1753,10 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUserRelationshipDeleteRequired {
+            type_name,
+            external_id,
+        } = required;
         builder::DataObjectUserRelationshipDelete::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -1775,14 +1787,13 @@ impl Client {
     /// - `external_id`: Your identifier of the record within its type.
     /// - `body`
     /// ```text
-    /// let response = client.data_object_user_relationship_update(type_name, external_id, body)
+    /// let response = client.data_object_user_relationship_update(builder::DataObjectUserRelationshipUpdateRequired { type_name, external_id }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn data_object_user_relationship_update<P0, P1>(
         &self,
-        type_name: P0,
-        external_id: P1,
+        required: builder::DataObjectUserRelationshipUpdateRequired<P0, P1>,
         body: types::DataObjectUserRelationshipRequest,
     ) -> builder::DataObjectUserRelationshipUpdate
     where
@@ -1795,6 +1806,10 @@ impl Client {
             types::DataObjectExternalId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::DataObjectUserRelationshipUpdateRequired {
+            type_name,
+            external_id,
+        } = required;
         builder::DataObjectUserRelationshipUpdate::new(
             self,
             ::std::convert::TryInto::<types::DataObjectTypeName>::try_into(type_name)
@@ -2587,16 +2602,14 @@ impl Client {
     /// - `length`: How many days before `ending_at` the series covers, from 1 to 100.
     /// - `send_id`: The send identifier the messages were tracked under.
     /// ```text
-    /// let response = client.sends_data_series(campaign_id, length, send_id)
+    /// let response = client.sends_data_series(builder::SendsDataSeriesRequired { campaign_id, length, send_id })
     ///     .ending_at(ending_at)
     ///     .send()
     ///     .await;
     /// ```
     pub fn sends_data_series<P0, P1, P2>(
         &self,
-        campaign_id: P0,
-        length: P1,
-        send_id: P2,
+        required: builder::SendsDataSeriesRequired<P0, P1, P2>,
     ) -> builder::SendsDataSeries
     where
         P0: ::std::convert::TryInto<types::SendsDataSeriesCampaignId>,
@@ -2612,6 +2625,7 @@ impl Client {
             types::SendsDataSeriesSendId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::SendsDataSeriesRequired { campaign_id, length, send_id } = required;
         builder::SendsDataSeries::new(
             self,
             ::std::convert::TryInto::<
@@ -4101,14 +4115,13 @@ impl Client {
     ///
     /// - `user_id`: The `external_id` of the user the URL is generated for.
     /// ```text
-    /// let response = client.preference_center_url_generate(preference_center_external_id, user_id)
+    /// let response = client.preference_center_url_generate(builder::PreferenceCenterUrlGenerateRequired { preference_center_external_id, user_id })
     ///     .send()
     ///     .await;
     /// ```
     pub fn preference_center_url_generate<P0, P1>(
         &self,
-        preference_center_external_id: P0,
-        user_id: P1,
+        required: builder::PreferenceCenterUrlGenerateRequired<P0, P1>,
     ) -> builder::PreferenceCenterUrlGenerate
     where
         P0: ::std::convert::TryInto<types::PreferenceCenterApiId>,
@@ -4120,6 +4133,10 @@ impl Client {
             types::PreferenceCenterUrlGenerateUserId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::PreferenceCenterUrlGenerateRequired {
+            preference_center_external_id,
+            user_id,
+        } = required;
         builder::PreferenceCenterUrlGenerate::new(
             self,
             ::std::convert::TryInto::<
@@ -4326,14 +4343,13 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_users_search(filter, x_request_origin)
+    /// let response = client.scim_users_search(builder::ScimUsersSearchRequired { filter, x_request_origin })
     ///     .send()
     ///     .await;
     /// ```
     pub fn scim_users_search<P0, P1>(
         &self,
-        filter: P0,
-        x_request_origin: P1,
+        required: builder::ScimUsersSearchRequired<P0, P1>,
     ) -> builder::ScimUsersSearch
     where
         P0: ::std::convert::TryInto<types::ScimUsersSearchFilter>,
@@ -4345,6 +4361,7 @@ impl Client {
             types::ScimRequestOrigin,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::ScimUsersSearchRequired { filter, x_request_origin } = required;
         builder::ScimUsersSearch::new(
             self,
             ::std::convert::TryInto::<types::ScimUsersSearchFilter>::try_into(filter)
@@ -4420,14 +4437,13 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_user_get(id, x_request_origin)
+    /// let response = client.scim_user_get(builder::ScimUserGetRequired { id, x_request_origin })
     ///     .send()
     ///     .await;
     /// ```
     pub fn scim_user_get<P0, P1>(
         &self,
-        id: P0,
-        x_request_origin: P1,
+        required: builder::ScimUserGetRequired<P0, P1>,
     ) -> builder::ScimUserGet
     where
         P0: ::std::convert::TryInto<types::ScimUserId>,
@@ -4437,6 +4453,7 @@ impl Client {
             types::ScimRequestOrigin,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::ScimUserGetRequired { id, x_request_origin } = required;
         builder::ScimUserGet::new(
             self,
             ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
@@ -4470,14 +4487,13 @@ impl Client {
     ///
     /// - `body`
     /// ```text
-    /// let response = client.scim_user_update(id, x_request_origin, body)
+    /// let response = client.scim_user_update(builder::ScimUserUpdateRequired { id, x_request_origin }, body)
     ///     .send()
     ///     .await;
     /// ```
     pub fn scim_user_update<P0, P1>(
         &self,
-        id: P0,
-        x_request_origin: P1,
+        required: builder::ScimUserUpdateRequired<P0, P1>,
         body: types::ScimUserUpdateRequest,
     ) -> builder::ScimUserUpdate
     where
@@ -4488,6 +4504,7 @@ impl Client {
             types::ScimRequestOrigin,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::ScimUserUpdateRequired { id, x_request_origin } = required;
         builder::ScimUserUpdate::new(
             self,
             ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
@@ -4520,14 +4537,13 @@ impl Client {
     /// domain).
     ///
     /// ```text
-    /// let response = client.scim_user_delete(id, x_request_origin)
+    /// let response = client.scim_user_delete(builder::ScimUserDeleteRequired { id, x_request_origin })
     ///     .send()
     ///     .await;
     /// ```
     pub fn scim_user_delete<P0, P1>(
         &self,
-        id: P0,
-        x_request_origin: P1,
+        required: builder::ScimUserDeleteRequired<P0, P1>,
     ) -> builder::ScimUserDelete
     where
         P0: ::std::convert::TryInto<types::ScimUserId>,
@@ -4537,6 +4553,7 @@ impl Client {
             types::ScimRequestOrigin,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::ScimUserDeleteRequired { id, x_request_origin } = required;
         builder::ScimUserDelete::new(
             self,
             ::std::convert::TryInto::<types::ScimUserId>::try_into(id)
@@ -4680,15 +4697,14 @@ impl Client {
     /// - `locale_id`: Restricts the answer to one locale, by its UUID (from the multi-language settings or an earlier answer). Left out, every locale is returned.
     /// - `message_variation_id`: Identifier of the message variation whose translations are read.
     /// ```text
-    /// let response = client.campaign_translations_get(campaign_id, message_variation_id)
+    /// let response = client.campaign_translations_get(builder::CampaignTranslationsGetRequired { campaign_id, message_variation_id })
     ///     .locale_id(locale_id)
     ///     .send()
     ///     .await;
     /// ```
     pub fn campaign_translations_get<P0, P1>(
         &self,
-        campaign_id: P0,
-        message_variation_id: P1,
+        required: builder::CampaignTranslationsGetRequired<P0, P1>,
     ) -> builder::CampaignTranslationsGet
     where
         P0: ::std::convert::TryInto<types::CampaignTranslationsGetCampaignId>,
@@ -4700,6 +4716,10 @@ impl Client {
             types::CampaignTranslationsGetMessageVariationId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CampaignTranslationsGetRequired {
+            campaign_id,
+            message_variation_id,
+        } = required;
         builder::CampaignTranslationsGet::new(
             self,
             ::std::convert::TryInto::<
@@ -4770,7 +4790,7 @@ impl Client {
     /// - `message_variation_id`: Identifier of the message variation whose translations are read.
     /// - `post_launch_draft_version`: `true` reads the latest draft instead of the live version (the default, `false`, reads what is live).
     /// ```text
-    /// let response = client.campaign_translations_source(campaign_id, message_variation_id)
+    /// let response = client.campaign_translations_source(builder::CampaignTranslationsSourceRequired { campaign_id, message_variation_id })
     ///     .locale_id(locale_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
@@ -4778,8 +4798,7 @@ impl Client {
     /// ```
     pub fn campaign_translations_source<P0, P1>(
         &self,
-        campaign_id: P0,
-        message_variation_id: P1,
+        required: builder::CampaignTranslationsSourceRequired<P0, P1>,
     ) -> builder::CampaignTranslationsSource
     where
         P0: ::std::convert::TryInto<types::CampaignTranslationsSourceCampaignId>,
@@ -4791,6 +4810,10 @@ impl Client {
             types::CampaignTranslationsSourceMessageVariationId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CampaignTranslationsSourceRequired {
+            campaign_id,
+            message_variation_id,
+        } = required;
         builder::CampaignTranslationsSource::new(
             self,
             ::std::convert::TryInto::<
@@ -4835,7 +4858,7 @@ impl Client {
     /// - `step_id`: Identifier of the Canvas step.
     /// - `workflow_id`: Identifier of the Canvas.
     /// ```text
-    /// let response = client.canvas_translations_get(message_variation_id, step_id, workflow_id)
+    /// let response = client.canvas_translations_get(builder::CanvasTranslationsGetRequired { message_variation_id, step_id, workflow_id })
     ///     .locale_id(locale_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
@@ -4843,9 +4866,7 @@ impl Client {
     /// ```
     pub fn canvas_translations_get<P0, P1, P2>(
         &self,
-        message_variation_id: P0,
-        step_id: P1,
-        workflow_id: P2,
+        required: builder::CanvasTranslationsGetRequired<P0, P1, P2>,
     ) -> builder::CanvasTranslationsGet
     where
         P0: ::std::convert::TryInto<types::CanvasTranslationsGetMessageVariationId>,
@@ -4861,6 +4882,11 @@ impl Client {
             types::CanvasTranslationsGetWorkflowId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CanvasTranslationsGetRequired {
+            message_variation_id,
+            step_id,
+            workflow_id,
+        } = required;
         builder::CanvasTranslationsGet::new(
             self,
             ::std::convert::TryInto::<
@@ -4937,7 +4963,7 @@ impl Client {
     /// - `step_id`: Identifier of the Canvas step.
     /// - `workflow_id`: Identifier of the Canvas.
     /// ```text
-    /// let response = client.canvas_translations_source(message_variation_id, step_id, workflow_id)
+    /// let response = client.canvas_translations_source(builder::CanvasTranslationsSourceRequired { message_variation_id, step_id, workflow_id })
     ///     .locale_id(locale_id)
     ///     .post_launch_draft_version(post_launch_draft_version)
     ///     .send()
@@ -4945,9 +4971,7 @@ impl Client {
     /// ```
     pub fn canvas_translations_source<P0, P1, P2>(
         &self,
-        message_variation_id: P0,
-        step_id: P1,
-        workflow_id: P2,
+        required: builder::CanvasTranslationsSourceRequired<P0, P1, P2>,
     ) -> builder::CanvasTranslationsSource
     where
         P0: ::std::convert::TryInto<types::CanvasTranslationsSourceMessageVariationId>,
@@ -4963,6 +4987,11 @@ impl Client {
             types::CanvasTranslationsSourceWorkflowId,
         >>::Error: ::std::fmt::Display,
     {
+        let builder::CanvasTranslationsSourceRequired {
+            message_variation_id,
+            step_id,
+            workflow_id,
+        } = required;
         builder::CanvasTranslationsSource::new(
             self,
             ::std::convert::TryInto::<
@@ -19102,6 +19131,291 @@ pub mod builder {
                 )
                 .await
         }
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_item_get`](super::Client::catalog_item_get), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogItemGetRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `item_id`: a [`types::CatalogItemId`] or anything that converts into one.
+        pub item_id: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_item_replace`](super::Client::catalog_item_replace), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogItemReplaceRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `item_id`: a [`types::CatalogItemId`] or anything that converts into one.
+        pub item_id: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_item_create`](super::Client::catalog_item_create), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogItemCreateRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `item_id`: a [`types::CatalogItemId`] or anything that converts into one.
+        pub item_id: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_item_delete`](super::Client::catalog_item_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogItemDeleteRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `item_id`: a [`types::CatalogItemId`] or anything that converts into one.
+        pub item_id: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_item_update`](super::Client::catalog_item_update), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogItemUpdateRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `item_id`: a [`types::CatalogItemId`] or anything that converts into one.
+        pub item_id: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_field_delete`](super::Client::catalog_field_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogFieldDeleteRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `field_name`: a [`types::CatalogFieldDeleteFieldName`] or anything that converts into one.
+        pub field_name: P1,
+    }
+    #[cfg(feature = "catalogs")]
+    /// The required parameters of [`Client::catalog_selection_delete`](super::Client::catalog_selection_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CatalogSelectionDeleteRequired<P0, P1> {
+        /// `catalog_name`: a [`types::CatalogName`] or anything that converts into one.
+        pub catalog_name: P0,
+        /// `selection_name`: a [`types::CatalogSelectionDeleteSelectionName`] or anything that converts into one.
+        pub selection_name: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_get`](super::Client::data_object_get), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectGetRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_replace`](super::Client::data_object_replace), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectReplaceRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_delete`](super::Client::data_object_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectDeleteRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_update`](super::Client::data_object_update), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUpdateRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_relationships_list`](super::Client::data_object_relationships_list), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectRelationshipsListRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_relationship_replace`](super::Client::data_object_relationship_replace), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectRelationshipReplaceRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_relationship_create`](super::Client::data_object_relationship_create), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectRelationshipCreateRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_relationship_delete`](super::Client::data_object_relationship_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectRelationshipDeleteRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_relationship_update`](super::Client::data_object_relationship_update), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectRelationshipUpdateRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_user_relationships_list`](super::Client::data_object_user_relationships_list), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUserRelationshipsListRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_user_relationship_replace`](super::Client::data_object_user_relationship_replace), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUserRelationshipReplaceRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_user_relationship_create`](super::Client::data_object_user_relationship_create), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUserRelationshipCreateRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_user_relationship_delete`](super::Client::data_object_user_relationship_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUserRelationshipDeleteRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "data-objects")]
+    /// The required parameters of [`Client::data_object_user_relationship_update`](super::Client::data_object_user_relationship_update), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct DataObjectUserRelationshipUpdateRequired<P0, P1> {
+        /// `type_name`: a [`types::DataObjectTypeName`] or anything that converts into one.
+        pub type_name: P0,
+        /// `external_id`: a [`types::DataObjectExternalId`] or anything that converts into one.
+        pub external_id: P1,
+    }
+    #[cfg(feature = "campaigns")]
+    /// The required parameters of [`Client::sends_data_series`](super::Client::sends_data_series), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct SendsDataSeriesRequired<P0, P1, P2> {
+        /// `campaign_id`: a [`types::SendsDataSeriesCampaignId`] or anything that converts into one.
+        pub campaign_id: P0,
+        /// `length`: a `NonZeroU64` or anything that converts into one.
+        pub length: P1,
+        /// `send_id`: a [`types::SendsDataSeriesSendId`] or anything that converts into one.
+        pub send_id: P2,
+    }
+    #[cfg(feature = "preference-center")]
+    /// The required parameters of [`Client::preference_center_url_generate`](super::Client::preference_center_url_generate), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct PreferenceCenterUrlGenerateRequired<P0, P1> {
+        /// `preference_center_external_id`: a [`types::PreferenceCenterApiId`] or anything that converts into one.
+        pub preference_center_external_id: P0,
+        /// `user_id`: a [`types::PreferenceCenterUrlGenerateUserId`] or anything that converts into one.
+        pub user_id: P1,
+    }
+    #[cfg(feature = "scim")]
+    /// The required parameters of [`Client::scim_users_search`](super::Client::scim_users_search), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct ScimUsersSearchRequired<P0, P1> {
+        /// `filter`: a [`types::ScimUsersSearchFilter`] or anything that converts into one.
+        pub filter: P0,
+        /// `x_request_origin`: a [`types::ScimRequestOrigin`] or anything that converts into one.
+        pub x_request_origin: P1,
+    }
+    #[cfg(feature = "scim")]
+    /// The required parameters of [`Client::scim_user_get`](super::Client::scim_user_get), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct ScimUserGetRequired<P0, P1> {
+        /// `id`: a [`types::ScimUserId`] or anything that converts into one.
+        pub id: P0,
+        /// `x_request_origin`: a [`types::ScimRequestOrigin`] or anything that converts into one.
+        pub x_request_origin: P1,
+    }
+    #[cfg(feature = "scim")]
+    /// The required parameters of [`Client::scim_user_update`](super::Client::scim_user_update), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct ScimUserUpdateRequired<P0, P1> {
+        /// `id`: a [`types::ScimUserId`] or anything that converts into one.
+        pub id: P0,
+        /// `x_request_origin`: a [`types::ScimRequestOrigin`] or anything that converts into one.
+        pub x_request_origin: P1,
+    }
+    #[cfg(feature = "scim")]
+    /// The required parameters of [`Client::scim_user_delete`](super::Client::scim_user_delete), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct ScimUserDeleteRequired<P0, P1> {
+        /// `id`: a [`types::ScimUserId`] or anything that converts into one.
+        pub id: P0,
+        /// `x_request_origin`: a [`types::ScimRequestOrigin`] or anything that converts into one.
+        pub x_request_origin: P1,
+    }
+    #[cfg(feature = "translations")]
+    /// The required parameters of [`Client::campaign_translations_get`](super::Client::campaign_translations_get), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CampaignTranslationsGetRequired<P0, P1> {
+        /// `campaign_id`: a [`types::CampaignTranslationsGetCampaignId`] or anything that converts into one.
+        pub campaign_id: P0,
+        /// `message_variation_id`: a [`types::CampaignTranslationsGetMessageVariationId`] or anything that converts into one.
+        pub message_variation_id: P1,
+    }
+    #[cfg(feature = "translations")]
+    /// The required parameters of [`Client::campaign_translations_source`](super::Client::campaign_translations_source), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CampaignTranslationsSourceRequired<P0, P1> {
+        /// `campaign_id`: a [`types::CampaignTranslationsSourceCampaignId`] or anything that converts into one.
+        pub campaign_id: P0,
+        /// `message_variation_id`: a [`types::CampaignTranslationsSourceMessageVariationId`] or anything that converts into one.
+        pub message_variation_id: P1,
+    }
+    #[cfg(feature = "translations")]
+    /// The required parameters of [`Client::canvas_translations_get`](super::Client::canvas_translations_get), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CanvasTranslationsGetRequired<P0, P1, P2> {
+        /// `message_variation_id`: a [`types::CanvasTranslationsGetMessageVariationId`] or anything that converts into one.
+        pub message_variation_id: P0,
+        /// `step_id`: a [`types::CanvasTranslationsGetStepId`] or anything that converts into one.
+        pub step_id: P1,
+        /// `workflow_id`: a [`types::CanvasTranslationsGetWorkflowId`] or anything that converts into one.
+        pub workflow_id: P2,
+    }
+    #[cfg(feature = "translations")]
+    /// The required parameters of [`Client::canvas_translations_source`](super::Client::canvas_translations_source), by name: two of them take the same kind of value, which positional arguments would let a caller swap without a compile error. Each field takes what converts into its parameter's type (a `&str`, a `String`, the type itself); `send()` reports a conversion that fails.
+    #[derive(Clone, Debug)]
+    pub struct CanvasTranslationsSourceRequired<P0, P1, P2> {
+        /// `message_variation_id`: a [`types::CanvasTranslationsSourceMessageVariationId`] or anything that converts into one.
+        pub message_variation_id: P0,
+        /// `step_id`: a [`types::CanvasTranslationsSourceStepId`] or anything that converts into one.
+        pub step_id: P1,
+        /// `workflow_id`: a [`types::CanvasTranslationsSourceWorkflowId`] or anything that converts into one.
+        pub workflow_id: P2,
     }
 }
 /// Items consumers will typically use such as the Client.

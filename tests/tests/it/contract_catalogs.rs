@@ -249,8 +249,11 @@ fn rows() -> Vec<Box<dyn Case>> {
             assert_eq!(response.next_cursor(), None, "no Link header: last page");
         }),
         row("catalog_item_get_decodes_custom_fields_unchanged", |c| {
-            c.catalog_item_get("store_locations", "store-paris-11")
-                .send()
+            c.catalog_item_get(braze_sdk::builder::CatalogItemGetRequired {
+                catalog_name: "store_locations",
+                item_id: "store-paris-11",
+            })
+            .send()
         })
         .get("/catalogs/store_locations/items/store-paris-11")
         .answer(
@@ -272,7 +275,11 @@ fn rows() -> Vec<Box<dyn Case>> {
             );
         }),
         row("catalog_item_get_decodes_item_not_found", |c| {
-            c.catalog_item_get("store_locations", "store-gone").send()
+            c.catalog_item_get(braze_sdk::builder::CatalogItemGetRequired {
+                catalog_name: "store_locations",
+                item_id: "store-gone",
+            })
+            .send()
         })
         .get("/catalogs/store_locations/items/store-gone")
         .answer(
@@ -303,8 +310,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "catalog_item_create_sends_the_fields_without_id_and_decodes_201",
             |c| {
                 c.catalog_item_create(
-                    "store_locations",
-                    "store-paris-11",
+                    braze_sdk::builder::CatalogItemCreateRequired {
+                        catalog_name: "store_locations",
+                        item_id: "store-paris-11",
+                    },
                     types::CatalogItemCreateRequest {
                         items: [types::CatalogItemFields(
                             common::json_object(paris_fields()),
@@ -329,8 +338,10 @@ fn rows() -> Vec<Box<dyn Case>> {
                 serde_json::to_value(services).expect("encodes"),
             );
             c.catalog_item_update(
-                "store_locations",
-                "store-paris-11",
+                braze_sdk::builder::CatalogItemUpdateRequired {
+                    catalog_name: "store_locations",
+                    item_id: "store-paris-11",
+                },
                 types::CatalogItemUpdateRequest {
                     items: [types::CatalogItemFields(fields)],
                 },
@@ -352,8 +363,10 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer(200, success()),
         row("catalog_item_replace_sends_put", |c| {
             c.catalog_item_replace(
-                "store_locations",
-                "store-paris-11",
+                braze_sdk::builder::CatalogItemReplaceRequired {
+                    catalog_name: "store_locations",
+                    item_id: "store-paris-11",
+                },
                 types::CatalogItemReplaceRequest {
                     items: [types::CatalogItemFields(
                         common::json_object(paris_fields()),
@@ -366,8 +379,11 @@ fn rows() -> Vec<Box<dyn Case>> {
         .body(json!({ "items": [paris_fields()] }))
         .answer(200, success()),
         row("catalog_item_delete_sends_no_body_and_decodes_202", |c| {
-            c.catalog_item_delete("store_locations", "store-paris-11")
-                .send()
+            c.catalog_item_delete(braze_sdk::builder::CatalogItemDeleteRequired {
+                catalog_name: "store_locations",
+                item_id: "store-paris-11",
+            })
+            .send()
         })
         .delete("/catalogs/store_locations/items/store-paris-11")
         .answer(202, success()),

@@ -81,8 +81,10 @@ fn rows() -> Vec<Box<dyn Case>> {
         ),
         row("data_object_update_patches_only_the_fields_sent", |c| {
             c.data_object_update(
-                "account",
-                "acct-123",
+                braze_sdk::builder::DataObjectUpdateRequired {
+                    type_name: "account",
+                    external_id: "acct-123",
+                },
                 types::DataObjectUpdateRequest::new(attributes(json!({ "credits": 750 }))),
             )
             .send()
@@ -103,8 +105,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "data_object_relationship_delete_sends_its_key_in_a_delete_body",
             |c| {
                 c.data_object_relationship_delete(
-                    "account",
-                    "acct-123",
+                    braze_sdk::builder::DataObjectRelationshipDeleteRequired {
+                        type_name: "account",
+                        external_id: "acct-123",
+                    },
                     types::DataObjectObjectRelationshipKey {
                         rel_kind: "subaccount".parse().unwrap(),
                         related_type_name: "account".parse().unwrap(),
@@ -126,9 +130,14 @@ fn rows() -> Vec<Box<dyn Case>> {
         row(
             "data_object_relationships_list_reads_links_from_the_target_side",
             |c| {
-                c.data_object_relationships_list("account", "acct-456")
-                    .anchor(types::DataObjectAnchor::Target)
-                    .send()
+                c.data_object_relationships_list(
+                    braze_sdk::builder::DataObjectRelationshipsListRequired {
+                        type_name: "account",
+                        external_id: "acct-456",
+                    },
+                )
+                .anchor(types::DataObjectAnchor::Target)
+                .send()
             }
         )
         .get("/data_objects/objects/account/acct-456/object_relationships")
@@ -158,8 +167,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "data_object_user_relationship_create_links_a_user_by_braze_id",
             |c| {
                 c.data_object_user_relationship_create(
-                    "account",
-                    "acct-123",
+                    braze_sdk::builder::DataObjectUserRelationshipCreateRequired {
+                        type_name: "account",
+                        external_id: "acct-123",
+                    },
                     types::DataObjectUserRelationshipRequest::new(
                         "507f1f77bcf86cd799439011"
                             .parse::<types::DataObjectUserRelationshipRequestBrazeId>()

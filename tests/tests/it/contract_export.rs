@@ -354,11 +354,11 @@ fn rows() -> Vec<Box<dyn Case>> {
         row(
             "sends_data_series_sends_send_id_and_decodes_variations",
             |c| {
-                c.sends_data_series(
-                    "71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35",
-                    14u64,
-                    "spring-sale-wave-1",
-                )
+                c.sends_data_series(braze_sdk::builder::SendsDataSeriesRequired {
+                    campaign_id: "71c4e2a9-3b5d-4e8f-a1c6-2d9b8e7f4a35",
+                    length: 14u64,
+                    send_id: "spring-sale-wave-1",
+                })
                 .send()
             }
         )

@@ -95,23 +95,32 @@ fn rows() -> Vec<Box<dyn Case>> {
         row(
             "catalog_selection_delete_names_catalog_and_selection",
             |c| {
-                c.catalog_selection_delete("store_locations", "paris-top-rated")
-                    .send()
+                c.catalog_selection_delete(braze_sdk::builder::CatalogSelectionDeleteRequired {
+                    catalog_name: "store_locations",
+                    selection_name: "paris-top-rated",
+                })
+                .send()
             }
         )
         .delete("/catalogs/store_locations/selections/paris-top-rated")
         .answer(202, json!({ "message": "success" })),
         row("catalog_field_delete_names_catalog_and_field", |c| {
-            c.catalog_field_delete("store_locations", "Parking_Spaces")
-                .send()
+            c.catalog_field_delete(braze_sdk::builder::CatalogFieldDeleteRequired {
+                catalog_name: "store_locations",
+                field_name: "Parking_Spaces",
+            })
+            .send()
         })
         .delete("/catalogs/store_locations/fields/Parking_Spaces")
         .answer(202, json!({ "message": "success" })),
         row(
             "catalog_field_delete_decodes_the_404_of_a_field_in_use",
             |c| {
-                c.catalog_field_delete("old_stores", "Parking_Spaces")
-                    .send()
+                c.catalog_field_delete(braze_sdk::builder::CatalogFieldDeleteRequired {
+                    catalog_name: "old_stores",
+                    field_name: "Parking_Spaces",
+                })
+                .send()
             }
         )
         .delete("/catalogs/old_stores/fields/Parking_Spaces")

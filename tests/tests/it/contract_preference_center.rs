@@ -24,8 +24,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "preference_center_url_generate_uses_both_path_parameters",
             |c| {
                 c.preference_center_url_generate(
-                    "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
-                    "user-1234",
+                    braze_sdk::builder::PreferenceCenterUrlGenerateRequired {
+                        preference_center_external_id: "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+                        user_id: "user-1234",
+                    },
                 )
                 .send()
             }

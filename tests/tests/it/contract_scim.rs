@@ -209,8 +209,11 @@ fn rows() -> Vec<Box<dyn Case>> {
         )
         .decodes_to(scim_error(409, "User already exists in the database.")),
         row("scim_users_search_sends_the_filter_query", |c| {
-            c.scim_users_search("userName eq \"jane.doe@example.com\"", ORIGIN)
-                .send()
+            c.scim_users_search(braze_sdk::builder::ScimUsersSearchRequired {
+                filter: "userName eq \"jane.doe@example.com\"",
+                x_request_origin: ORIGIN,
+            })
+            .send()
         })
         .key(SCIM_TOKEN)
         .get("/scim/v2/Users")
@@ -229,7 +232,11 @@ fn rows() -> Vec<Box<dyn Case>> {
             department_is_known(&response.resources[0]);
         }),
         row("scim_user_get_decodes_roles_and_permission_sets", |c| {
-            c.scim_user_get(USER_ID, ORIGIN).send()
+            c.scim_user_get(braze_sdk::builder::ScimUserGetRequired {
+                id: USER_ID,
+                x_request_origin: ORIGIN,
+            })
+            .send()
         })
         .key(SCIM_TOKEN)
         .get(format!("/scim/v2/Users/{USER_ID}"))
@@ -240,8 +247,10 @@ fn rows() -> Vec<Box<dyn Case>> {
         }),
         row("scim_user_update_sends_put", |c| {
             c.scim_user_update(
-                USER_ID,
-                ORIGIN,
+                braze_sdk::builder::ScimUserUpdateRequired {
+                    id: USER_ID,
+                    x_request_origin: ORIGIN,
+                },
                 types::ScimUserUpdateRequest {
                     schemas: user_schema(),
                     name: jane(),
@@ -280,7 +289,11 @@ fn rows() -> Vec<Box<dyn Case>> {
             department_is_known(response);
         }),
         row("scim_user_delete_accepts_an_empty_204", |c| {
-            c.scim_user_delete(USER_ID, ORIGIN).send()
+            c.scim_user_delete(braze_sdk::builder::ScimUserDeleteRequired {
+                id: USER_ID,
+                x_request_origin: ORIGIN,
+            })
+            .send()
         })
         .key(SCIM_TOKEN)
         .delete(format!("/scim/v2/Users/{USER_ID}"))
@@ -288,7 +301,13 @@ fn rows() -> Vec<Box<dyn Case>> {
         .answer_empty(204),
         row(
             "scim_user_delete_decodes_the_404_scim_error_sent_as_html",
-            |c| { c.scim_user_delete("unknown-user", ORIGIN).send() }
+            |c| {
+                c.scim_user_delete(braze_sdk::builder::ScimUserDeleteRequired {
+                    id: "unknown-user",
+                    x_request_origin: ORIGIN,
+                })
+                .send()
+            }
         )
         .key(SCIM_TOKEN)
         .delete("/scim/v2/Users/unknown-user")

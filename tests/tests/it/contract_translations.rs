@@ -72,7 +72,13 @@ fn rows() -> Vec<Box<dyn Case>> {
     table![
         row(
             "campaign_translations_get_every_locale_sends_no_locale_id",
-            |c| { c.campaign_translations_get(CAMPAIGN, VARIATION).send() }
+            |c| {
+                c.campaign_translations_get(braze_sdk::builder::CampaignTranslationsGetRequired {
+                    campaign_id: CAMPAIGN,
+                    message_variation_id: VARIATION,
+                })
+                .send()
+            }
         )
         .get("/campaigns/translations")
         .query(&[
@@ -81,9 +87,12 @@ fn rows() -> Vec<Box<dyn Case>> {
         ])
         .answer(200, two_locales()),
         row("campaign_translations_get_one_locale_and_its_400", |c| {
-            c.campaign_translations_get(CAMPAIGN, VARIATION)
-                .locale_id(ES)
-                .send()
+            c.campaign_translations_get(braze_sdk::builder::CampaignTranslationsGetRequired {
+                campaign_id: CAMPAIGN,
+                message_variation_id: VARIATION,
+            })
+            .locale_id(ES)
+            .send()
         })
         .get("/campaigns/translations")
         .query(&[
@@ -108,9 +117,12 @@ fn rows() -> Vec<Box<dyn Case>> {
             }
         }),
         row("campaign_translations_source_sends_draft_flag", |c| {
-            c.campaign_translations_source(CAMPAIGN, VARIATION)
-                .post_launch_draft_version(true)
-                .send()
+            c.campaign_translations_source(braze_sdk::builder::CampaignTranslationsSourceRequired {
+                campaign_id: CAMPAIGN,
+                message_variation_id: VARIATION,
+            })
+            .post_launch_draft_version(true)
+            .send()
         })
         .get("/campaigns/translations/source")
         .query(&[
@@ -139,10 +151,14 @@ fn rows() -> Vec<Box<dyn Case>> {
         row(
             "canvas_translations_get_sends_workflow_step_and_variation",
             |c| {
-                c.canvas_translations_get(VARIATION, STEP, CANVAS)
-                    .locale_id(FR)
-                    .post_launch_draft_version(false)
-                    .send()
+                c.canvas_translations_get(braze_sdk::builder::CanvasTranslationsGetRequired {
+                    message_variation_id: VARIATION,
+                    step_id: STEP,
+                    workflow_id: CANVAS,
+                })
+                .locale_id(FR)
+                .post_launch_draft_version(false)
+                .send()
             }
         )
         .get("/canvas/translations")
@@ -155,7 +171,12 @@ fn rows() -> Vec<Box<dyn Case>> {
         ])
         .answer(200, two_locales()),
         row("canvas_translations_source_decodes_the_source_map", |c| {
-            c.canvas_translations_source(VARIATION, STEP, CANVAS).send()
+            c.canvas_translations_source(braze_sdk::builder::CanvasTranslationsSourceRequired {
+                message_variation_id: VARIATION,
+                step_id: STEP,
+                workflow_id: CANVAS,
+            })
+            .send()
         })
         .get("/canvas/translations/source")
         .query(&[

@@ -436,3 +436,54 @@ fn checked_fields() {
     assert!(!receipt.contains("Checked"), "{receipt}");
     assert!(impls_text(&client, "Properties").contains("MapNewtype"));
 }
+
+#[test]
+fn named_parameters() {
+    let client = golden("named_parameters");
+    let method = |name: &str| {
+        client
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(imp)
+                    if quote::quote!(#imp).to_string().starts_with("impl Client {") =>
+                {
+                    Some(imp)
+                }
+                _ => None,
+            })
+            .flat_map(|imp| &imp.items)
+            .find_map(|f| match f {
+                syn::ImplItem::Fn(f) if f.sig.ident == name => Some(quote::quote!(#f).to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no `Client::{name}`"))
+    };
+    // A string and a count cannot be swapped: positional.
+    let positional = method("shelf_get");
+    assert!(
+        positional.contains("shelf : P0 , limit : P1"),
+        "{positional}"
+    );
+    // Two strings could: by name.
+    let named = method("shelf_item_get");
+    assert!(
+        named.contains("required : builder :: ShelfItemGetRequired < P0 , P1 >"),
+        "{named}"
+    );
+    let fields = module(&client, "builder")
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == "ShelfItemGetRequired" => Some(print(item)),
+            _ => None,
+        })
+        .expect("builder::ShelfItemGetRequired");
+    assert!(fields.contains("pub shelf: P0,"), "{fields}");
+    assert!(fields.contains("pub item: P1,"), "{fields}");
+    assert!(
+        !module(&client, "builder")
+            .iter()
+            .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == "ShelfGetRequired")),
+        "shelf_get has no named parameters"
+    );
+}

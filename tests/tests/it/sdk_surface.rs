@@ -55,7 +55,11 @@ async fn a_required_parameter_that_does_not_convert_keeps_its_reason() {
 async fn a_zero_for_a_non_zero_parameter_is_refused_with_its_reason() {
     let (server, client) = setup().await;
     let err = client
-        .sends_data_series("campaign", 0u64, "send")
+        .sends_data_series(braze_sdk::builder::SendsDataSeriesRequired {
+            campaign_id: "campaign",
+            length: 0u64,
+            send_id: "send",
+        })
         .send()
         .await
         .expect_err("a length of 0 is refused");
@@ -241,4 +245,68 @@ async fn a_zero_for_a_non_zero_field_is_reported_by_send_with_its_path() {
         assert_eq!(rejected(&prepared), r);
     }
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Two required parameters of the same kind (two ids a `&str` converts
+/// into) are given by name: written in any order, each goes where its name
+/// says; a conversion that fails still names its parameter.
+#[tokio::test]
+async fn same_kind_parameters_are_given_by_name_and_land_where_named() {
+    use braze_sdk::builder::{CanvasTranslationsGetRequired, CatalogItemGetRequired};
+    let (server, client) = setup().await;
+    authorized("GET", "/catalogs/restaurants/items/item-1")
+        .respond_with(json_response(
+            200,
+            json!({"message": "success", "items": [{"id": "item-1"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client
+        .catalog_item_get(CatalogItemGetRequired {
+            item_id: "item-1",
+            catalog_name: "restaurants".to_string(),
+        })
+        .send()
+        .await
+        .expect("sent to the path the names say");
+
+    authorized("GET", "/canvas/translations")
+        .and(wiremock::matchers::query_param("workflow_id", "canvas-1"))
+        .and(wiremock::matchers::query_param("step_id", "step-2"))
+        .and(wiremock::matchers::query_param(
+            "message_variation_id",
+            "variation-3",
+        ))
+        .respond_with(json_response(
+            200,
+            json!({"message": "success", "translations": []}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let _ = client
+        .canvas_translations_get(CanvasTranslationsGetRequired {
+            workflow_id: "canvas-1",
+            step_id: "step-2",
+            message_variation_id: "variation-3",
+        })
+        .send()
+        .await;
+
+    let err = client
+        .catalog_item_get(CatalogItemGetRequired {
+            catalog_name: "restaurants",
+            item_id: "",
+        })
+        .send()
+        .await
+        .expect_err("an empty item id is refused");
+    let Error::InvalidRequest(message) = &err else {
+        panic!("not InvalidRequest: {err:?}");
+    };
+    assert!(
+        message.starts_with("invalid `item_id` (CatalogItemId): "),
+        "{message}"
+    );
 }

@@ -135,7 +135,10 @@ async fn the_bodiless_scim_delete_also_succeeds_on_200_with_a_body() {
         .mount(&server)
         .await;
     let response = client
-        .scim_user_delete("u-1", "https://acme.example")
+        .scim_user_delete(braze_sdk::builder::ScimUserDeleteRequired {
+            id: "u-1",
+            x_request_origin: "https://acme.example",
+        })
         .send()
         .await
         .expect("a 200 is a success too");
