@@ -96,6 +96,24 @@ fn operations_surface(file: &syn::File) -> String {
     // Builder -> the `Client` method returning it, with its arguments (the
     // required inputs; a generic one shown as the type it converts into).
     let mut methods = std::collections::BTreeMap::new();
+    // The structs of named required parameters: name -> (name, [(field, type parameter)]).
+    let named: std::collections::BTreeMap<String, (String, Vec<(String, String)>)> =
+        module(file, "builder")
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Struct(s) if !s.generics.params.is_empty() => Some((
+                    s.ident.to_string(),
+                    (
+                        s.ident.to_string(),
+                        s.fields
+                            .iter()
+                            .filter_map(|f| Some((f.ident.as_ref()?.to_string(), tokens(&f.ty))))
+                            .collect(),
+                    ),
+                )),
+                _ => None,
+            })
+            .collect();
     for item in &file.items {
         let syn::Item::Impl(imp) = item else { continue };
         if imp.trait_.is_some() || tokens(&imp.self_ty) != "Client" {
@@ -112,20 +130,40 @@ fn operations_surface(file: &syn::File) -> String {
                 .iter()
                 .filter_map(|a| match a {
                     syn::FnArg::Typed(pt) => {
-                        let ty = tokens(&pt.ty);
-                        let target = f
-                            .sig
-                            .generics
-                            .where_clause
-                            .as_ref()
-                            .and_then(|w| {
-                                w.predicates
+                        let target = |ty: String| {
+                            f.sig
+                                .generics
+                                .where_clause
+                                .as_ref()
+                                .and_then(|w| {
+                                    w.predicates
+                                        .iter()
+                                        .map(tokens)
+                                        .find(|p| p.starts_with(&format!("{ty} : ")))
+                                })
+                                .unwrap_or(ty)
+                        };
+                        // Named parameters (`builder::OpRequired<P0, ..>`):
+                        // each field with the type it converts into.
+                        let named = match &*pt.ty {
+                            syn::Type::Path(p) => p
+                                .path
+                                .segments
+                                .last()
+                                .filter(|_| p.path.segments.len() == 2)
+                                .and_then(|last| named.get(&last.ident.to_string())),
+                            _ => None,
+                        };
+                        Some(match named {
+                            Some((name, fields)) => {
+                                let fields: Vec<String> = fields
                                     .iter()
-                                    .map(tokens)
-                                    .find(|p| p.starts_with(&format!("{ty} : ")))
-                            })
-                            .unwrap_or(ty);
-                        Some(format!("{}: {target}", tokens(&pt.pat)))
+                                    .map(|(field, g)| format!("{field}: {}", target(g.clone())))
+                                    .collect();
+                                format!("{name} {{ {} }}", fields.join(", "))
+                            }
+                            None => format!("{}: {}", tokens(&pt.pat), target(tokens(&pt.ty))),
+                        })
                     }
                     _ => None,
                 })
@@ -228,10 +266,18 @@ fn snapshot_of_generated_operations() {
 #[test]
 fn operations_table_covers_every_generated_operation() {
     let file = client_file();
+    // Operation builders hold the client; the module also has the structs
+    // of named required parameters (`CatalogItemGetRequired`).
     let builders: Vec<String> = module(&file, "builder")
         .iter()
         .filter_map(|i| match i {
-            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Struct(s)
+                if s.fields
+                    .iter()
+                    .any(|f| f.ident.as_ref().is_some_and(|i| i == "client")) =>
+            {
+                Some(s.ident.to_string())
+            }
             _ => None,
         })
         .collect();
