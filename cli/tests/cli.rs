@@ -1,13 +1,15 @@
-//! `braze` end to end: the binary against a loopback server.
+//! `braze` end to end: the binary against braze-mock, the spec-driven fake
+//! Braze of `mock/`, which checks every request against the spec (a wrong
+//! one gets a 400, a wrong key a 401) and records what it accepted.
 
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use braze_mock::{Fault, MockBraze};
 use serde_json::{Value, json};
-use support::{KEY, Response, Server, braze, code, run, scratch, spec, stderr, stdout};
+use support::{KEY, braze, code, mock, run, scratch, spec, stderr, stdout};
 
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     let mut v = v;
@@ -178,12 +180,6 @@ fn success_example(doc: &Value, method: &str, path: &str) -> Value {
     json!({"message": "success"})
 }
 
-fn matches_template(template: &str, path: &str) -> bool {
-    let t: Vec<&str> = template.split('/').collect();
-    let p: Vec<&str> = path.split('/').collect();
-    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t == p)
-}
-
 /// Where the SDK sends an example in its normal form rather than as
 /// written: dates in UTC (README, "Dates the SDK sends are RFC 3339 in
 /// UTC"), an empty optional array left out. Each entry: operation, JSON
@@ -228,25 +224,15 @@ fn sdk_normal_form(id: &str, body: &mut Value) {
 
 #[test]
 fn every_command_sends_the_spec_example_to_its_method_and_path() {
-    let doc = Arc::new(spec());
+    let doc = spec();
     let ops = operations(&doc);
-    let for_server = doc.clone();
-    let table: Vec<(String, String)> = ops
-        .iter()
-        .map(|(_, m, p, _)| (m.clone(), p.clone()))
-        .collect();
-    let server = Server::start(move |r| {
-        let (m, p) = table
-            .iter()
-            .find(|(m, p)| *m == r.method && matches_template(p, &r.path))
-            .cloned()
-            .unwrap_or_default();
-        Response::json(200, success_example(&for_server, &m, &p))
-    });
+    // Each operation answers its own success example, once the request has
+    // passed the spec's checks (parameters and body against their schemas).
+    let server = mock();
     let dir = scratch("examples");
     let mut problems = Vec::new();
     for (id, method, path, op) in &ops {
-        let mut args: Vec<String> = vec!["--base-url".into(), server.url.clone()];
+        let mut args: Vec<String> = vec!["--base-url".into(), server.url().to_string()];
         args.extend(id.split('_').map(str::to_string));
         let mut expected_path = path.clone();
         let mut expected_query = BTreeMap::new();
@@ -292,10 +278,10 @@ fn every_command_sends_the_spec_example_to_its_method_and_path() {
             args.push("--body".into());
             args.push(file.display().to_string());
         }
-        let before = server.requests().len();
+        let before = server.all_requests().len();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run(braze(&args));
-        let sent = server.requests();
+        let sent = server.all_requests();
         let Some(request) = sent.get(before) else {
             problems.push(format!(
                 "{id}: nothing sent (exit {}): {}",
@@ -306,6 +292,21 @@ fn every_command_sends_the_spec_example_to_its_method_and_path() {
         };
         if code(&out) != 0 {
             problems.push(format!("{id}: exit {}: {}", code(&out), stderr(&out)));
+        }
+        if sent.len() != before + 1 {
+            problems.push(format!("{id}: {} requests sent", sent.len() - before));
+        }
+        if request.operation.as_deref() != Some(id.as_str()) {
+            problems.push(format!(
+                "{id}: routed to {:?} by the spec's paths",
+                request.operation
+            ));
+        }
+        if !(200..300).contains(&request.status) {
+            problems.push(format!(
+                "{id}: braze-mock answered {} (the request does not fit the spec)",
+                request.status
+            ));
         }
         if request.method != *method {
             problems.push(format!(
@@ -321,7 +322,7 @@ fn every_command_sends_the_spec_example_to_its_method_and_path() {
             ));
         }
         for (name, value) in &expected_query {
-            match request.query.get(name) {
+            match request.query(name) {
                 None => problems.push(format!("{id}: query {name} not sent")),
                 // Dates are sent in the SDK's normal form (RFC 3339, UTC).
                 Some(v) if v != value && !value.contains('T') => {
@@ -331,16 +332,11 @@ fn every_command_sends_the_spec_example_to_its_method_and_path() {
             }
         }
         for (name, value) in &expected_headers {
-            if request.headers.get(name) != Some(value) {
-                problems.push(format!(
-                    "{id}: header {name} is {:?}",
-                    request.headers.get(name)
-                ));
+            if request.header(name) != Some(value.as_str()) {
+                problems.push(format!("{id}: header {name} is {:?}", request.header(name)));
             }
         }
-        if request.headers.get("authorization").map(String::as_str)
-            != Some(&format!("Bearer {KEY}"))
-        {
+        if request.header("authorization") != Some(format!("Bearer {KEY}").as_str()) {
             problems.push(format!("{id}: no bearer key"));
         }
         let body = body.map(|mut b| {
@@ -348,10 +344,10 @@ fn every_command_sends_the_spec_example_to_its_method_and_path() {
             b
         });
         if let Some(body) = &body
-            && request.body != *body
+            && request.body.as_ref() != Some(body)
         {
             problems.push(format!(
-                "{id}: body differs:\n  sent {}\n  spec {}",
+                "{id}: body differs:\n  sent {:?}\n  spec {}",
                 request.body, body
             ));
         }
@@ -382,22 +378,16 @@ fn lines_of(out: &std::process::Output) -> Vec<Value> {
 #[test]
 fn all_follows_page_numbers() {
     let doc = spec();
-    let template = item(&doc, "/campaigns/list", "campaigns", "id", 0);
-    let server = Server::start(move |r| {
-        let page: usize = r.query["page"].parse().unwrap();
-        let count = [100, 100, 3].get(page).copied().unwrap_or(0);
-        let items: Vec<Value> = (0..count)
-            .map(|i| {
-                let mut c = template.clone();
-                c["id"] = json!(format!("c-{}", page * 100 + i));
-                c
-            })
-            .collect();
-        Response::json(200, json!({"message": "success", "campaigns": items}))
-    });
+    let server = mock();
+    // 203 campaigns: Braze's pages of 100 (the spec's page size), the last
+    // one short.
+    let items: Vec<Value> = (0..203)
+        .map(|n| item(&doc, "/campaigns/list", "campaigns", "id", n))
+        .collect();
+    server.set_items("campaigns_list", items);
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "campaigns",
         "list",
         "--include-archived",
@@ -407,47 +397,37 @@ fn all_follows_page_numbers() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let items = lines_of(&out);
     assert_eq!(items.len(), 203);
-    assert_eq!(items[202]["id"], "c-202");
-    let pages: Vec<String> = server
-        .requests()
-        .iter()
-        .map(|r| r.query["page"].clone())
-        .collect();
-    assert_eq!(pages, ["0", "1", "2"]);
+    assert_eq!(items[0]["id"], "id-0");
+    assert_eq!(items[202]["id"], "id-202");
+    let sent = server.requests("campaigns_list");
+    let pages: Vec<Option<&str>> = sent.iter().map(|r| r.query("page")).collect();
+    assert_eq!(pages, [Some("0"), Some("1"), Some("2")]);
     // The filter applies to every page.
     assert!(
-        server
-            .requests()
-            .iter()
-            .all(|r| r.query["include_archived"] == "true")
+        sent.iter()
+            .all(|r| r.query("include_archived") == Some("true"))
     );
 }
 
 #[test]
 fn all_follows_offsets() {
     let doc = spec();
-    let template = item(
-        &doc,
-        "/templates/email/list",
-        "templates",
-        "email_template_id",
-        0,
-    );
-    let server = Server::start(move |r| {
-        let offset: usize = r.query["offset"].parse().unwrap();
-        let limit: usize = r.query["limit"].parse().unwrap();
-        let items: Vec<Value> = (offset..(offset + limit).min(1500))
-            .map(|i| {
-                let mut t = template.clone();
-                t["email_template_id"] = json!(format!("t-{i}"));
-                t
-            })
-            .collect();
-        Response::json(200, json!({"count": items.len(), "templates": items}))
-    });
+    let server = mock();
+    let items: Vec<Value> = (0..1500)
+        .map(|n| {
+            item(
+                &doc,
+                "/templates/email/list",
+                "templates",
+                "email_template_id",
+                n,
+            )
+        })
+        .collect();
+    server.set_items("templates_email_list", items);
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "templates",
         "email",
         "list",
@@ -461,44 +441,32 @@ fn all_follows_offsets() {
         .map(|i| i["email_template_id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids.len(), 1500, "no item twice");
-    let offsets: Vec<String> = server
-        .requests()
-        .iter()
-        .map(|r| r.query["offset"].clone())
-        .collect();
-    assert_eq!(offsets, ["0", "1000"]);
+    let sent = server.requests("templates_email_list");
+    let offsets: Vec<Option<&str>> = sent.iter().map(|r| r.query("offset")).collect();
+    assert_eq!(offsets, [Some("0"), Some("1000")]);
+    // Pages of the spec's largest limit.
+    assert!(sent.iter().all(|r| r.query("limit") == Some("1000")));
 }
 
 #[test]
 fn all_follows_link_cursors() {
     let doc = spec();
-    let template = item(&doc, "/catalogs/{catalog_name}/items", "items", "id", 0);
-    let server = Server::start(move |r| {
-        let (ids, next) = match r.query.get("cursor").map(String::as_str) {
-            None => (vec!["a1", "a2"], Some("c2tpcDoy")),
-            Some("c2tpcDoy") => (vec!["b1", "b2"], Some("c2tpcDo0")),
-            _ => (vec!["c1"], None),
-        };
-        let items: Vec<Value> = ids
-            .iter()
-            .map(|id| {
-                let mut i = template.clone();
-                i["id"] = json!(id);
-                i
-            })
-            .collect();
-        let mut resp = Response::json(200, json!({"message": "success", "items": items}));
-        if let Some(next) = next {
-            resp = resp.header(
-                "link",
-                &format!("</catalogs/shoes/items?cursor={next}>; rel=\"next\""),
-            );
-        }
-        resp
-    });
+    let server = mock();
+    let items: Vec<Value> = ["a1", "a2", "b1", "b2", "c1"]
+        .iter()
+        .map(|id| {
+            let mut i = item(&doc, "/catalogs/{catalog_name}/items", "items", "id", 0);
+            i["id"] = json!(id);
+            i
+        })
+        .collect();
+    server.set_items("catalog_items_list", items);
+    // Pages of 2: the `Link` header's `rel="next"` leads to the second and
+    // the third, whose answers also carry a `rel="prev"` link to skip.
+    server.set_page_size("catalog_items_list", 2);
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "catalog",
         "items",
         "list",
@@ -518,12 +486,12 @@ fn all_follows_link_cursors() {
             json!("c1")
         ]
     );
-    assert!(
-        server
-            .requests()
-            .iter()
-            .all(|r| r.path == "/catalogs/shoes/items")
-    );
+    let sent = server.requests("catalog_items_list");
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent.iter().all(|r| r.path == "/catalogs/shoes/items"));
+    // The first call has no cursor; each later one the cursor of the link.
+    assert_eq!(sent[0].query("cursor"), None);
+    assert!(sent[1..].iter().all(|r| r.query("cursor").is_some()));
 }
 
 /// NDJSON of `/users/track` bodies: one event per line, numbered by `n`.
@@ -542,12 +510,16 @@ fn event_numbers(body: &Value) -> Vec<u64> {
         .collect()
 }
 
-/// A `/users/track` server that books the events it accepts.
-fn accepting_server(accepted: Arc<Mutex<Vec<u64>>>, delay: Duration) -> Server {
-    Server::start(move |r| {
-        accepted.lock().unwrap().extend(event_numbers(&r.body));
-        Response::json(201, json!({"message": "success", "events_processed": 1})).delayed(delay)
-    })
+/// The events of the `/users/track` calls the mock accepted (answered 2xx,
+/// after checking the body against the spec), less those it refused through
+/// non-fatal `errors[]` (`refused`).
+fn accepted_events(server: &MockBraze, refused: &[u64]) -> Vec<u64> {
+    server
+        .received::<Value>("users_track")
+        .iter()
+        .flat_map(event_numbers)
+        .filter(|n| !refused.contains(n))
+        .collect()
 }
 
 #[test]
@@ -569,43 +541,28 @@ fn bulk_accounts_for_every_line_and_a_rerun_of_the_rejects_sends_each_once() {
         }
     }
     std::fs::write(&records, text).unwrap();
-    let accepted: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let booked = accepted.clone();
-    let calls = Arc::new(Mutex::new(0));
-    let server = Server::start(move |r| {
-        let mut calls = calls.lock().unwrap();
-        *calls += 1;
-        let mut numbers = event_numbers(&r.body);
-        match *calls {
-            // Refused once, then accepted on the SDK's retry.
-            1 => Response::json(429, json!({"message": "rate limited"})).header("retry-after", "1"),
-            2 => {
-                booked.lock().unwrap().extend(numbers);
-                Response::json(201, json!({"message": "success"}))
-            }
-            // Accepted but for the event at index 3.
-            3 => {
-                numbers.remove(3);
-                booked.lock().unwrap().extend(numbers);
-                Response::json(
-                    201,
-                    json!({"message": "success", "errors": [
-                        {"type": "'time' is invalid", "input_array": "events", "index": 3}
-                    ]}),
-                )
-            }
-            // A failure the client does not retry (a POST that may have taken effect).
-            4 => Response::json(500, json!({"message": "internal error"})),
-            _ => {
-                booked.lock().unwrap().extend(numbers);
-                Response::json(201, json!({"message": "success"}))
-            }
-        }
+    let server = mock();
+    // The first call is refused once, then accepted on the SDK's retry.
+    server.fault(
+        "users_track",
+        1,
+        Fault::Reply {
+            status: 429,
+            headers: vec![("retry-after".into(), "1".into())],
+            body: json!({"message": "rate limited"}).to_string(),
+        },
+    );
+    // The event of line 82 is refused within an accepted call (Braze's
+    // non-fatal `errors[]`, with its index in the call's `events`).
+    server.reject_inputs("users_track", |array, event| {
+        (array == "events" && event["properties"]["n"] == 82).then(|| "'time' is invalid".into())
     });
+    // A failure the client does not retry (a POST that may have taken effect).
+    server.fault("users_track", 4, Fault::Status(500));
     let rejects = dir.join("rejects.ndjson");
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "users",
         "track",
         "--records",
@@ -639,6 +596,20 @@ fn bulk_accounts_for_every_line_and_a_rerun_of_the_rejects_sends_each_once() {
         "{err}"
     );
     assert!(err.contains("not accepted (server)"), "{err}");
+    // Four calls: the first piece refused, then accepted on its retry; the
+    // second with its refused event; the third, failed.
+    assert_eq!(server.calls("users_track"), 4);
+    assert_eq!(
+        server.rate_limited("users_track"),
+        0,
+        "the 429 was scripted"
+    );
+    let statuses: Vec<u16> = server
+        .requests("users_track")
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [429, 201, 201, 500]);
     let rejected = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = rejected.lines().collect();
     assert_eq!(lines.len(), 2 + 1 + 47, "{rejected}");
@@ -652,11 +623,10 @@ fn bulk_accounts_for_every_line_and_a_rerun_of_the_rejects_sends_each_once() {
     );
 
     // The rerun on the rejects file: every event not accepted is sent once.
-    let again: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let server2 = accepting_server(again.clone(), Duration::ZERO);
+    let server2 = mock();
     let out = run(braze(&[
         "--base-url",
-        &server2.url,
+        server2.url(),
         "users",
         "track",
         "--records",
@@ -668,8 +638,8 @@ fn bulk_accounts_for_every_line_and_a_rerun_of_the_rejects_sends_each_once() {
         "the malformed lines stay malformed: {}",
         stderr(&out)
     );
-    let mut all = accepted.lock().unwrap().clone();
-    all.extend(again.lock().unwrap().iter());
+    let mut all = accepted_events(&server, &[82]);
+    all.extend(accepted_events(&server2, &[]));
     all.sort();
     let expected: Vec<u64> = (1..=200).filter(|n| ![50, 51, 60].contains(n)).collect();
     assert_eq!(
@@ -684,12 +654,13 @@ fn ctrl_c_stops_sending_writes_the_rejects_and_a_rerun_completes_the_input() {
     let records = dir.join("events.ndjson");
     let text: String = (1..=600).map(|n| event_line(n) + "\n").collect();
     std::fs::write(&records, text).unwrap();
-    let accepted: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let server = accepting_server(accepted.clone(), Duration::from_millis(400));
+    let server = mock();
+    // Slow answers, so that the interrupt comes while lines remain.
+    server.fault_calls("users_track", 1.., Fault::Delay(Duration::from_millis(400)));
     let rejects = dir.join("rejects.ndjson");
     let child = braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "users",
         "track",
         "--records",
@@ -704,7 +675,7 @@ fn ctrl_c_stops_sending_writes_the_rejects_and_a_rerun_completes_the_input() {
     .spawn()
     .unwrap();
     let started = std::time::Instant::now();
-    while server.requests().is_empty() {
+    while server.calls("users_track") == 0 {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "no request arrived"
@@ -721,8 +692,14 @@ fn ctrl_c_stops_sending_writes_the_rejects_and_a_rerun_completes_the_input() {
     assert_eq!(code(&out), 130, "{}", stderr(&out));
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["interrupted"], true);
-    let sent_first = accepted.lock().unwrap().len();
+    let accepted_first = accepted_events(&server, &[]);
+    let sent_first = accepted_first.len();
     assert!(sent_first > 0 && sent_first < 600, "{sent_first}");
+    assert_eq!(
+        summary["accepted"].as_u64().unwrap(),
+        sent_first as u64,
+        "the summary counts what Braze accepted: {summary}"
+    );
     assert_eq!(
         summary["accepted"].as_u64().unwrap()
             + summary["not_sent"].as_u64().unwrap()
@@ -731,17 +708,18 @@ fn ctrl_c_stops_sending_writes_the_rejects_and_a_rerun_completes_the_input() {
         "every line accounted for: {summary}"
     );
 
-    let server2 = accepting_server(accepted.clone(), Duration::ZERO);
+    let server2 = mock();
     let out = run(braze(&[
         "--base-url",
-        &server2.url,
+        server2.url(),
         "users",
         "track",
         "--records",
         rejects.to_str().unwrap(),
     ]));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut all = accepted.lock().unwrap().clone();
+    let mut all = accepted_first;
+    all.extend(accepted_events(&server2, &[]));
     all.sort();
     assert_eq!(
         all,
@@ -811,16 +789,11 @@ fn dry_run_prints_the_requests_and_needs_no_key() {
 
 #[test]
 fn exit_codes_follow_the_documented_classes() {
-    let status = Arc::new(Mutex::new((200u16, json!({}))));
-    let answer = status.clone();
-    let server = Server::start(move |_| {
-        let (s, body) = answer.lock().unwrap().clone();
-        Response::json(s, body)
-    });
+    let server = mock();
     let list = |extra: &[&str]| {
         let mut args = vec![
             "--base-url",
-            server.url.as_str(),
+            server.url(),
             "--retries",
             "0",
             "campaigns",
@@ -840,9 +813,15 @@ fn exit_codes_follow_the_documented_classes() {
         (200, json!({"message": "success", "campaigns": 5}), 9),
     ];
     for (s, body, expected) in cases {
-        *status.lock().unwrap() = (*s, body.clone());
+        server.respond("campaigns_list", *s, body.clone());
+        let before = server.calls("campaigns_list");
         let out = list(&[]);
         assert_eq!(code(&out), *expected, "status {s}: {}", stderr(&out));
+        assert_eq!(
+            server.calls("campaigns_list"),
+            before + 1,
+            "status {s}: one call, no retry"
+        );
         if *expected != 0 {
             assert_eq!(
                 stderr(&out).lines().count(),
@@ -853,12 +832,31 @@ fn exit_codes_follow_the_documented_classes() {
         }
     }
     // The error as JSON for scripts, still one line.
-    *status.lock().unwrap() = (404, json!({"message": "not found"}));
+    server.respond("campaigns_list", 404, json!({"message": "not found"}));
     let out = list(&["--error-format", "json"]);
     let error: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
     assert_eq!(error["error"]["exit_code"], 4);
     assert_eq!(error["error"]["status"], 404);
     assert_eq!(error["error"]["body"]["message"], "not found");
+    // Braze's own 429, past the bucket's window (its `X-RateLimit-*`
+    // headers, no scripted answer): rate limited.
+    server.reset();
+    let bucket = &braze_mock::spec::spec()
+        .operation("campaigns_list")
+        .unwrap()
+        .limit
+        .bucket;
+    let full = braze_mock::Limit {
+        requests: 0,
+        window_secs: 60,
+    };
+    server.set_limit(bucket, Some(full));
+    let out = list(&[]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(server.rate_limited("campaigns_list"), 1);
+    server.set_limit(bucket, None);
+    // Nothing below reaches the server.
+    let calls = server.total_calls();
     // Usage: an unknown flag, a value the SDK's types refuse, a bad enum.
     assert_eq!(code(&list(&["--nope"])), 2);
     let out = list(&["--page=-1"]);
@@ -878,7 +876,7 @@ fn exit_codes_follow_the_documented_classes() {
     // Config: BRAZE_THROTTLE_REDIS is honoured (the fleet store of
     // braze-sdk's `redis` feature): a URL that is not Redis's is refused
     // before anything is sent, and the password in it is never shown.
-    let mut cmd = braze(&["--base-url", &server.url, "campaigns", "list"]);
+    let mut cmd = braze(&["--base-url", server.url(), "campaigns", "list"]);
     cmd.env("BRAZE_THROTTLE_REDIS", "http://user:hunter2@127.0.0.1:1/0");
     let out = run(cmd);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
@@ -889,9 +887,24 @@ fn exit_codes_follow_the_documented_classes() {
     );
     assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
     // Config: no key.
-    let mut cmd = braze(&["--base-url", &server.url, "campaigns", "list"]);
+    let mut cmd = braze(&["--base-url", server.url(), "campaigns", "list"]);
     cmd.env_remove("BRAZE_API_KEY");
     assert_eq!(code(&run(cmd)), 3);
+    assert_eq!(server.total_calls(), calls, "nothing sent");
+    // Auth: a key Braze does not know (braze-mock's own 401).
+    let mut cmd = braze(&["--base-url", server.url(), "campaigns", "list"]);
+    cmd.env("BRAZE_API_KEY", "sk-some-other-key");
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("sk-some-other-key"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        server.requests("campaigns_list").last().unwrap().status,
+        401
+    );
     // Network: nothing listens.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
@@ -906,12 +919,10 @@ fn exit_codes_follow_the_documented_classes() {
     ]));
     assert_eq!(code(&out), 8, "{}", stderr(&out));
     // Network: the deadline passes before the answer.
-    let slow = Server::start(|_| {
-        Response::json(200, json!({"campaigns": []})).delayed(Duration::from_secs(3))
-    });
+    server.fault_calls("campaigns_list", 1.., Fault::Delay(Duration::from_secs(3)));
     let out = run(braze(&[
         "--base-url",
-        &slow.url,
+        server.url(),
         "--deadline",
         "300ms",
         "campaigns",
@@ -924,8 +935,7 @@ fn exit_codes_follow_the_documented_classes() {
 fn the_key_comes_from_a_private_profile_and_is_never_shown() {
     let dir = scratch("config");
     let config = dir.join("braze").join("config.json");
-    let server =
-        Server::start(|_| Response::json(200, json!({"message": "success", "campaigns": []})));
+    let server = mock();
     let with_config = |args: &[&str]| {
         let mut c = braze(args);
         c.env("BRAZE_CONFIG", &config).env_remove("BRAZE_API_KEY");
@@ -957,7 +967,7 @@ fn the_key_comes_from_a_private_profile_and_is_never_shown() {
             "config",
             "set",
             "base-url",
-            &server.url
+            server.url()
         ]))),
         0
     );
@@ -970,8 +980,12 @@ fn the_key_comes_from_a_private_profile_and_is_never_shown() {
     // The profile gives the instance and the key.
     let out = run(with_config(&["campaigns", "list"]));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let sent = &server.requests()[0];
-    assert_eq!(sent.headers["authorization"], format!("Bearer {KEY}"));
+    let sent = &server.requests("campaigns_list")[0];
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(sent.status, 200, "braze-mock accepts only KEY");
     // A config file others may read is refused.
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = run(with_config(&["campaigns", "list"]));
@@ -981,32 +995,46 @@ fn the_key_comes_from_a_private_profile_and_is_never_shown() {
 
 #[test]
 fn api_completion_and_version() {
-    let server = Server::start(|r| {
-        Response::json(200, json!({"path": r.path, "page": r.query.get("page")}))
-    });
+    let server = mock();
+    // `braze api` prints Braze's answer as it came, whatever its shape.
+    let answer = json!({"message": "success", "campaigns": [], "seen": "as sent"});
+    server.respond("campaigns_list", 200, answer.clone());
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "api",
         "GET",
         "/campaigns/list?page=1",
     ]));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v, json!({"path": "/campaigns/list", "page": "1"}));
+    assert_eq!(v, answer);
+    let sent = &server.requests("campaigns_list")[0];
+    assert_eq!(
+        (sent.method.as_str(), sent.path.as_str()),
+        ("GET", "/campaigns/list")
+    );
+    assert_eq!(sent.query, [("page".to_string(), "1".to_string())]);
+    assert_eq!(
+        sent.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     let body = scratch("api").join("body.json");
     std::fs::write(&body, r#"{"external_ids": ["a"]}"#).unwrap();
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "api",
         "POST",
         "/users/delete",
         "--body",
         body.to_str().unwrap(),
     ]));
-    assert_eq!(code(&out), 0);
-    assert_eq!(server.requests()[1].body, json!({"external_ids": ["a"]}));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sent = server.requests("users_delete");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].body, Some(json!({"external_ids": ["a"]})));
+    assert_eq!(sent[0].status, 201, "{sent:?}");
     for shell in ["bash", "zsh", "fish"] {
         let out = run(braze(&["completion", shell]));
         assert_eq!(code(&out), 0);
@@ -1024,12 +1052,11 @@ fn strict_stops_at_the_first_bad_line_and_keeps_the_rest_in_the_rejects() {
     text.push_str("[1, 2]\n");
     text.extend((102..=300).map(|n| event_line(n) + "\n"));
     std::fs::write(&records, text).unwrap();
-    let accepted: Arc<Mutex<Vec<u64>>> = Arc::default();
-    let server = accepting_server(accepted.clone(), Duration::ZERO);
+    let server = mock();
     let rejects = dir.join("rejects.ndjson");
     let out = run(braze(&[
         "--base-url",
-        &server.url,
+        server.url(),
         "users",
         "track",
         "--strict",
@@ -1041,7 +1068,7 @@ fn strict_stops_at_the_first_bad_line_and_keeps_the_rest_in_the_rejects() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("line 101: "), "{}", stderr(&out));
     // Every line is either accepted or in the rejects, none in both.
-    let mut seen = accepted.lock().unwrap().clone();
+    let mut seen = accepted_events(&server, &[]);
     let rejected = std::fs::read_to_string(&rejects).unwrap();
     assert!(rejected.lines().any(|l| l == "[1, 2]"));
     for line in rejected.lines() {

@@ -1,6 +1,7 @@
 //! The one integration-test binary of the workspace (async-stripe's layout):
 //! linking the 48k-line SDK once instead of once per test file. Each module is
-//! one area; `common` holds the mock-server helpers the contract tests share.
+//! one area; `common` holds the mock-server helpers the tests share, and
+//! `contract_table` the table form and runner of the `contract_*` tests.
 
 mod batch;
 mod breaking;
@@ -21,6 +22,7 @@ mod contract_preference_center;
 mod contract_push_credentials;
 mod contract_scim;
 mod contract_sdk_authentication;
+mod contract_table;
 mod contract_translations;
 mod contract_user_data;
 mod coverage;
