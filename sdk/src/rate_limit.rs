@@ -64,6 +64,38 @@ impl RateLimitStatus {
     }
 }
 
+/// How far the response's `Date` may be from this machine's clock before
+/// the machine's clock is taken to be wrong: `Date` has whole seconds (up to
+/// 1 s behind), and the answer took some time to arrive.
+pub const CLOCK_SKEW_TOLERANCE: Duration = Duration::from_secs(2);
+
+/// The server's time when it answered, to compare its `X-RateLimit-Reset`
+/// and `Retry-After` dates with: `local` (this machine's clock, finer than
+/// `Date`'s whole seconds) unless the response's `Date` is more than
+/// [`CLOCK_SKEW_TOLERANCE`] away from it, in which case this machine's clock
+/// is off and `Date` is the better reading. Without the correction, a
+/// worker whose clock is 30 s slow reads a reset 2 s away as 32 s away, and
+/// one 30 s fast ignores every reset.
+pub fn server_now(headers: &HeaderMap, local: SystemTime) -> SystemTime {
+    let Some(date) = headers
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok())
+    else {
+        return local;
+    };
+    let date: SystemTime = date.with_timezone(&chrono::Utc).into();
+    let apart = match date.duration_since(local) {
+        Ok(ahead) => ahead,
+        Err(behind) => behind.duration(),
+    };
+    if apart > CLOCK_SKEW_TOLERANCE {
+        date
+    } else {
+        local
+    }
+}
+
 /// A decimal number with optional surrounding whitespace, as `str::parse`
 /// would read it after `trim` (a leading `+` included).
 fn parse_u64(bytes: &[u8]) -> Option<u64> {
@@ -85,6 +117,30 @@ fn parse_u64(bytes: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    #[test]
+    fn the_date_header_replaces_a_clock_that_is_off() {
+        // 2026-12-06T12:00:00Z.
+        let server = UNIX_EPOCH + Duration::from_secs(1_796_558_400);
+        let mut h = HeaderMap::new();
+        h.insert(
+            reqwest::header::DATE,
+            HeaderValue::from_static("Sun, 06 Dec 2026 12:00:00 GMT"),
+        );
+        let slow = server - Duration::from_secs(30);
+        let fast = server + Duration::from_secs(30);
+        assert_eq!(server_now(&h, slow), server);
+        assert_eq!(server_now(&h, fast), server);
+        // Within the tolerance, the local clock's finer reading stays.
+        let close = server + Duration::from_millis(1_900);
+        assert_eq!(server_now(&h, close), close);
+        let close = server - Duration::from_millis(1_900);
+        assert_eq!(server_now(&h, close), close);
+        // No `Date`, or one that does not parse: the local clock.
+        h.insert(reqwest::header::DATE, HeaderValue::from_static("yesterday"));
+        assert_eq!(server_now(&h, slow), slow);
+        assert_eq!(server_now(&HeaderMap::new(), fast), fast);
+    }
 
     #[test]
     fn missing_or_garbled_headers_are_ignored() {

@@ -228,8 +228,11 @@ pub fn is_idempotent(method: &Method) -> bool {
 }
 
 /// How long the server asked to wait: `Retry-After` (seconds or an HTTP
-/// date), else the time until `X-RateLimit-Reset`.
+/// date), else the time until `X-RateLimit-Reset`. Dates are read against
+/// the server's clock ([`crate::rate_limit::server_now`]: the response's
+/// `Date` when `now`, this machine's clock, is off).
 pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let now = crate::rate_limit::server_now(headers, now);
     if let Some(value) = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
@@ -341,5 +344,17 @@ mod tests {
             HeaderValue::from_static("Thu, 01 Jan 1970 00:16:50 GMT"),
         );
         assert_eq!(server_wait(&h, now), Some(Duration::from_secs(10)));
+        // A clock 10 s slow reads the wait against the server's `Date`.
+        h.remove("retry-after");
+        h.insert(
+            reqwest::header::DATE,
+            HeaderValue::from_static("Thu, 01 Jan 1970 00:16:50 GMT"),
+        );
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(2)));
+        h.insert(
+            "retry-after",
+            HeaderValue::from_static("Thu, 01 Jan 1970 00:16:55 GMT"),
+        );
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(5)));
     }
 }

@@ -63,7 +63,7 @@ use tokio::time::Instant;
 
 // `Bucket` here is a bucket's state; the spec's bucket names are `BucketId`.
 use crate::operation::{Bucket as BucketId, OPERATIONS, RateLimit};
-use crate::rate_limit::RateLimitStatus;
+use crate::rate_limit::{RateLimitStatus, server_now};
 
 /// A rate limit: `requests` per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -402,17 +402,19 @@ impl Permit<'_> {
     pub(crate) const NONE: Permit<'static> = Permit(None);
 
     /// Records what the response said about the bucket (`rate_limit`: its
-    /// parsed `X-RateLimit-*` headers) at `now`, and frees the place (one
-    /// lock of the bucket for both).
+    /// parsed `X-RateLimit-*` headers) at `now` (`wall`: the wall time then,
+    /// from the client's [`crate::Clock`]), and frees the place (one lock of
+    /// the bucket for both).
     pub(crate) fn finish(
         mut self,
         now: Instant,
+        wall: SystemTime,
         status: StatusCode,
         headers: &HeaderMap,
         rate_limit: Option<RateLimitStatus>,
     ) {
         if let Some((bucket, seq)) = self.0.take() {
-            bucket.observe(now, seq, status, headers, rate_limit, true);
+            bucket.observe(now, wall, seq, status, headers, rate_limit, true);
         }
     }
 
@@ -426,7 +428,15 @@ impl Permit<'_> {
         rate_limit: Option<RateLimitStatus>,
     ) {
         if let Some((bucket, seq)) = &self.0 {
-            bucket.observe(Instant::now(), *seq, status, headers, rate_limit, false);
+            bucket.observe(
+                Instant::now(),
+                SystemTime::now(),
+                *seq,
+                status,
+                headers,
+                rate_limit,
+                false,
+            );
         }
     }
 }
@@ -758,9 +768,11 @@ impl Bucket {
 
     /// Takes in a response of the request numbered `seq`; with `release`,
     /// also frees its place.
+    #[allow(clippy::too_many_arguments)]
     fn observe(
         &self,
         now: Instant,
+        wall: SystemTime,
         seq: u64,
         status: StatusCode,
         header_map: &HeaderMap,
@@ -775,7 +787,7 @@ impl Bucket {
         // were, in all likelihood, counted; the local count of the window
         // (`remaining` decremented per send) bounds the estimate anyway.
         if let Some(shared) = &self.shared {
-            self.observe_shared(&mut s, shared, status, header_map, headers);
+            self.observe_shared(&mut s, shared, wall, status, header_map, headers);
             if release {
                 s.in_flight -= 1;
             }
@@ -806,7 +818,7 @@ impl Bucket {
                 let fresh = remaining.saturating_sub(others);
                 // Read the wall clock only for a window not seen before.
                 let reset = || Reset {
-                    at: instant_of_epoch(reset_epoch, now),
+                    at: instant_of_epoch(reset_epoch, now, server_now(header_map, wall)),
                     epoch_seconds: reset_epoch,
                 };
                 match s.reset {
@@ -828,7 +840,7 @@ impl Bucket {
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
             s.remaining = Some(0);
-            let until = crate::retry::server_wait(header_map, SystemTime::now())
+            let until = crate::retry::server_wait(header_map, wall)
                 .map(|d| now + d + self.margin)
                 .or(s.reset.map(|r| r.at + self.margin));
             if let Some(until) = until {
@@ -853,6 +865,7 @@ impl Bucket {
         &self,
         s: &mut State,
         shared: &SharedBucket,
+        wall: SystemTime,
         status: StatusCode,
         header_map: &HeaderMap,
         headers: Option<RateLimitStatus>,
@@ -871,7 +884,7 @@ impl Bucket {
             word.reset_epoch_seconds = h.reset_epoch_seconds;
         }
         if rate_limited && header_map.contains_key(reqwest::header::RETRY_AFTER) {
-            word.retry_after = crate::retry::server_wait(header_map, SystemTime::now());
+            word.retry_after = crate::retry::server_wait(header_map, wall);
         }
         if let Some(limit) = word.limit
             && s.limit.is_none_or(|l| l.requests != limit)
@@ -890,10 +903,11 @@ impl Bucket {
     }
 }
 
-/// The monotonic instant of an epoch second, as seen from `now`.
-fn instant_of_epoch(epoch_seconds: u64, now: Instant) -> Instant {
+/// The monotonic instant of an epoch second of the server's clock, as seen
+/// from `now`, when the server's clock reads `server_wall`.
+fn instant_of_epoch(epoch_seconds: u64, now: Instant, server_wall: SystemTime) -> Instant {
     let at = UNIX_EPOCH + Duration::from_secs(epoch_seconds);
-    match at.duration_since(SystemTime::now()) {
+    match at.duration_since(server_wall) {
         Ok(ahead) => now + ahead,
         Err(_) => now,
     }
@@ -981,6 +995,7 @@ mod tests {
         let h = headers(300, 299, epoch_now() + 3);
         first.finish(
             Instant::now(),
+            SystemTime::now(),
             StatusCode::OK,
             &h,
             RateLimitStatus::from_headers(&h),
@@ -1042,6 +1057,29 @@ mod tests {
         drop(p);
         let (_, waited) = t.acquire("default", deadline).await.unwrap();
         assert!(waited >= Duration::from_millis(900), "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn a_429_is_timed_by_the_servers_date_when_this_clock_is_off() {
+        let t = Throttle::new(&ThrottleConfig::default().reset_margin(Duration::ZERO));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (p, _) = t.acquire("users-track", deadline).await.unwrap();
+        // The window resets in 1 s by the server's clock; this machine's
+        // clock is 30 s slow, so by it the reset would be 31 s away.
+        let mut h = headers(300, 0, epoch_now() + 1);
+        let date = chrono::Utc::now().to_rfc2822();
+        h.insert(reqwest::header::DATE, HeaderValue::from_str(&date).unwrap());
+        let slow = SystemTime::now() - Duration::from_secs(30);
+        let rate_limit = RateLimitStatus::from_headers(&h);
+        p.finish(
+            Instant::now(),
+            slow,
+            StatusCode::TOO_MANY_REQUESTS,
+            &h,
+            rate_limit,
+        );
+        let (_, waited) = t.acquire("users-track", deadline).await.unwrap();
+        assert!(waited <= Duration::from_millis(2_100), "{waited:?}");
     }
 
     #[tokio::test]

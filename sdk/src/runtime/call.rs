@@ -154,7 +154,7 @@ async fn run(
         match &result {
             Ok(r) => {
                 let rate_limit = RateLimitStatus::from_headers(r.headers());
-                permit.finish(answered, r.status(), r.headers(), rate_limit);
+                permit.finish(answered, clock.wall(), r.status(), r.headers(), rate_limit);
                 report.rate_limit = rate_limit.or(report.rate_limit);
             }
             Err(_) => drop(permit),

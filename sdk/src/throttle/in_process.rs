@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::BucketLimit;
 use super::store::{
     BucketKey, PaceTuning, Reservation, ReserveRequest, ServerWord, StoreError, StoreFuture,
     ThrottleStore, gcra, reason_of,
@@ -222,7 +223,14 @@ fn step(
             probing = true;
         }
         if learned && s.probes > 0 {
-            s.tat = 0;
+            s.tat = tat_after_learning(
+                s.tat,
+                now,
+                interval,
+                probe_interval(documented, share, tuning),
+                s.probes,
+                tuning,
+            );
         }
         let tat = s.tat.max(now);
         let allow_at = tat.saturating_sub(tolerance);
@@ -252,6 +260,40 @@ fn step(
         wait: Duration::from_micros(wait),
         reason: reason_of(reason),
     })
+}
+
+/// The spacing of the probes while the limit is not known: the documented
+/// pace, or `probe_gap` when that is slower.
+fn probe_interval(documented: BucketLimit, share: u32, tuning: &PaceTuning) -> u64 {
+    let share_limit = (u64::from(documented.requests) / u64::from(share)).max(1);
+    let (interval, _) = gcra(
+        share_limit,
+        us(documented.window).max(1),
+        tuning.fill_per_mille,
+    );
+    interval.max(us(tuning.probe_gap))
+}
+
+/// GCRA's theoretical arrival time once the limit is heard for the first
+/// time. The probes granted before it and not yet due at `now` (one every
+/// `probe_interval`, the last one `probe_interval` before `tat`) will be sent: they count against the pace
+/// just learned (`interval` each), or a window would see them on top of a
+/// full pace. The probes' wide spacing itself ends. After the last probe the
+/// documented pace may have granted slots whose number is not known: the
+/// schedule then stays as it is.
+fn tat_after_learning(
+    tat: u64,
+    now: u64,
+    interval: u64,
+    probe_interval: u64,
+    probes: u32,
+    tuning: &PaceTuning,
+) -> u64 {
+    if probes >= tuning.max_probes {
+        return tat;
+    }
+    let ahead = tat.saturating_sub(now) / probe_interval.max(1);
+    now + ahead * interval
 }
 
 impl ThrottleStore for InProcessStore {
@@ -320,12 +362,32 @@ mod tests {
             100_000,
             "the second probe waits the probe gap"
         );
-        // Heard: 100 per second, paced at 98 per second, burst 1.
-        // Heard at once: the probes' spacing (tat at t0 + 200 ms) ends.
+        // Heard: 100 per second, paced at 98 per second (one per 10,205 us),
+        // burst 1. The probes' 100 ms spacing ends, and the two probes
+        // granted (at t0 and t0 + 100 ms) count against the new pace: the
+        // next slots follow them at its spacing.
         let t1 = t0;
+        assert_eq!(
+            wait_of(store.reserve_at(&request(&k, learned(100)), t1)),
+            20_410
+        );
+        assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 30_615);
+        assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 40_820);
+    }
+
+    #[test]
+    fn probes_past_when_the_limit_is_heard_do_not_count() {
+        let store = InProcessStore::new();
+        let k = key();
+        let t0 = 1_000 * S;
+        for _ in 0..3 {
+            store.reserve_at(&request(&k, None), t0);
+        }
+        // 250 ms later the probes at t0, +100 and +200 ms have gone: the
+        // new pace starts now.
+        let t1 = t0 + 250_000;
         assert_eq!(wait_of(store.reserve_at(&request(&k, learned(100)), t1)), 0);
         assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 10_205);
-        assert_eq!(wait_of(store.reserve_at(&request(&k, None), t1)), 20_410);
     }
 
     #[test]

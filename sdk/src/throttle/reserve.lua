@@ -132,7 +132,22 @@ if window > 0 and eff > 0 then
     probing = true
   end
   tat = tonumber(redis.call('GET', KEYS[1])) or now
-  if tat < now or (learned and probes > 0) then tat = now end
+  -- The limit was just heard: the probes' wide spacing ends, and the probes
+  -- granted and not yet due (one every probe interval, the last one a probe
+  -- interval before tat) count against the new pace. After the last probe
+  -- the documented pace may have granted an unknown number: the schedule
+  -- then stays.
+  if learned and probes > 0 and probes < max_probes then
+    local doc_paced = math.floor(doc_limit * fill / 1000)
+    if doc_paced < 1 then doc_paced = 1 end
+    local probe_interval = math.ceil(window / doc_paced)
+    if probe_interval < probe_gap then probe_interval = probe_gap end
+    if probe_interval < 1 then probe_interval = 1 end
+    local ahead = 0
+    if tat > now then ahead = math.floor((tat - now) / probe_interval) end
+    tat = now + ahead * interval
+  end
+  if tat < now then tat = now end
   local allow_at = tat - tolerance
   if allow_at > slot then slot = allow_at end
 end

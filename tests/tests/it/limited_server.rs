@@ -17,6 +17,8 @@ struct Window {
     first: Option<Instant>,
     last: Option<Instant>,
     refused_at: Vec<Instant>,
+    /// Served and refused per window, in window order.
+    per_window: Vec<(u64, u64, u64)>,
 }
 
 pub struct LimitedServer {
@@ -68,6 +70,12 @@ impl LimitedServer {
             .iter()
             .map(|t| t.saturating_duration_since(since).as_millis())
             .collect()
+    }
+
+    /// Requests served and refused in each window that saw any, in order.
+    pub fn served_per_window(&self) -> Vec<(u64, u64)> {
+        let w = self.window.lock().unwrap();
+        w.per_window.iter().map(|&(_, ok, no)| (ok, no)).collect()
     }
 
     /// Requests served per second over the time from the first to the last
@@ -133,6 +141,15 @@ fn serve(
                 w.served = 0;
             }
             let allowed = w.served < limit;
+            if w.per_window.last().is_none_or(|last| last.0 != index) {
+                w.per_window.push((index, 0, 0));
+            }
+            let counts = w.per_window.last_mut().unwrap();
+            if allowed {
+                counts.1 += 1;
+            } else {
+                counts.2 += 1;
+            }
             if !allowed {
                 w.refused_at.push(Instant::now());
             }
@@ -152,8 +169,11 @@ fn serve(
             ("429 Too Many Requests", REFUSED_BODY)
         };
         let reset = (index + 1) * window_secs;
+        // `Date`, as Braze sends it: a client whose clock is off reads the
+        // reset against it.
+        let date = httpdate::fmt_http_date(SystemTime::now());
         let answer = format!(
-            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-ratelimit-limit: {limit}\r\nx-ratelimit-remaining: {remaining}\r\nx-ratelimit-reset: {reset}\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\ndate: {date}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-ratelimit-limit: {limit}\r\nx-ratelimit-remaining: {remaining}\r\nx-ratelimit-reset: {reset}\r\n\r\n{body}",
             body.len()
         );
         if socket.write_all(answer.as_bytes()).is_err() {

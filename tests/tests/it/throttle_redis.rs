@@ -99,6 +99,33 @@ async fn the_script_grants_a_burst_then_a_steady_pace() {
 }
 
 #[tokio::test]
+async fn probes_still_due_when_the_limit_is_heard_count_against_its_pace() {
+    let Some(server) = RedisServer::start("probes_count_against_the_learned_pace") else {
+        return;
+    };
+    let s = store(&server, PaceTuning::default());
+    let k = key();
+    // Documented 1,000 per second: the probes are spaced by the probe gap
+    // (100 ms), at 0, 100 and 200 ms.
+    let limit = BucketLimit::new(1_000, Duration::from_secs(1));
+    let other = BucketKey::new("http://127.0.0.1:9", "test-key", "default");
+    granted(reserve(&s, &other, limit, None, LONG).await);
+    let mut probes = Vec::new();
+    for _ in 0..3 {
+        probes.push(granted(reserve(&s, &k, limit, None, LONG).await));
+    }
+    assert!(probes[2] > Duration::from_millis(190), "{probes:?}");
+    // Heard at once: 100 per second, paced at 98 (one per 10.2 ms). The two
+    // probes not yet sent (100 and 200 ms) take the first two slots of the
+    // new pace; the next request gets the third, not the first.
+    let wait = granted(reserve(&s, &k, limit, heard_limit(100), LONG).await);
+    assert!(
+        wait > Duration::from_millis(15) && wait < Duration::from_millis(25),
+        "{wait:?} (probes at {probes:?})"
+    );
+}
+
+#[tokio::test]
 async fn concurrent_reservations_of_two_clients_get_distinct_ordered_slots() {
     let Some(server) = RedisServer::start("concurrent_reservations_get_distinct_slots") else {
         return;
