@@ -362,6 +362,15 @@ impl Builder {
 
     /// [`Builder::start`], with the bind error.
     pub async fn try_start(self) -> std::io::Result<MockBraze> {
+        // What the first request would otherwise pay for: reading the spec
+        // and compiling its validators (once per process).
+        if self.validate {
+            tokio::task::spawn_blocking(validate::warm_up)
+                .await
+                .expect("braze-mock: the spec's validators compile");
+        } else {
+            spec::spec();
+        }
         let state = State {
             api_key: self.api_key,
             validate: self.validate,
