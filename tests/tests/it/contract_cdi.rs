@@ -49,7 +49,6 @@ async fn cdi_integrations_list_first_page_sends_no_cursor_and_decodes_results() 
         .send()
         .await
         .expect("a 200 answer decodes");
-    assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         response.headers().get("link").and_then(|v| v.to_str().ok()),
         Some(r#"</cdi/integrations?cursor=c2tpcDoxMA==>; rel="next""#)
@@ -170,7 +169,6 @@ async fn cdi_integration_sync_posts_without_body_and_decodes_202() {
         .send()
         .await
         .expect("a 202 answer decodes");
-    assert_eq!(response.status().as_u16(), 202);
     assert_eq!(response.message, "success");
     common::assert_no_body(&server).await;
 }

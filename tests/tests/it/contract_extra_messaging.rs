@@ -36,7 +36,6 @@ async fn live_activity_start_sends_attributes_state_notification_and_audience() 
         .send()
         .await
         .expect("a 201 answer decodes");
-    assert_eq!(response.status().as_u16(), 201);
     assert_eq!(response.message, "success");
 }
 

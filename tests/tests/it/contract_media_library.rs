@@ -2,58 +2,57 @@
 //! upload from a URL and file replacement, with both of Braze's error shapes
 //! (validation: `message` only; processing: `error_code` and `meta`).
 
-use crate::common;
+use crate::contract_table::{self, Case, row};
+use crate::table;
 
 use braze_sdk::types;
 use serde_json::json;
-use wiremock::matchers::body_json;
 
 #[tokio::test]
-async fn media_library_create_sends_a_json_body_not_query_parameters() {
-    let (server, client) = common::setup().await;
-    let body = json!({
-        "asset_url": "https://cdn.example.com/banners/autumn-sale.png",
-        "name": "Autumn sale banner",
-        "app_group_id": "3a9b7c2d-1e4f-4a5b-8c6d-7e8f9a0b1c2d"
-    });
-    common::authorized("POST", "/media_library/create")
-        .and(body_json(body))
-        .respond_with(common::json_response(
-            200,
-            json!({ "message": "success", "asset_id": "65f1c2d3e4a5b6c7d8e9f0a1" }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let response = client
+async fn media_library_contract_table() {
+    contract_table::run(rows()).await;
+}
+
+fn rows() -> Vec<Box<dyn Case>> {
+    table![
+        row("media_library_create_sends_a_json_body_not_query_parameters", |c| {
+            c
         .media_library_create(types::MediaLibraryCreateRequest {
             asset_url: "https://cdn.example.com/banners/autumn-sale.png".into(),
             name: "Autumn sale banner".into(),
             app_group_id: "3a9b7c2d-1e4f-4a5b-8c6d-7e8f9a0b1c2d".into(),
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.message.as_deref(), Some("success"));
-    assert_eq!(
+        })
+        .post("/media_library/create")
+        .query(&[])
+        .body(json!({
+            "asset_url": "https://cdn.example.com/banners/autumn-sale.png",
+            "name": "Autumn sale banner",
+            "app_group_id": "3a9b7c2d-1e4f-4a5b-8c6d-7e8f9a0b1c2d"
+        }))
+        .answer(200, json!({ "message": "success", "asset_id": "65f1c2d3e4a5b6c7d8e9f0a1" }))
+        .then(|response| {
+            assert_eq!(
         response.extra.get("asset_id"),
         Some(&json!("65f1c2d3e4a5b6c7d8e9f0a1")),
         "an undocumented field is kept"
     );
-    common::assert_exact_query(&server, &[]).await;
-}
-
-#[tokio::test]
-async fn media_library_replace_file_puts_asset_and_url_and_decodes_the_new_asset() {
-    let (server, client) = common::setup().await;
-    common::authorized("PUT", "/media_library/replace_file")
-        .and(body_json(json!({
+        }),
+        row("media_library_replace_file_puts_asset_and_url_and_decodes_the_new_asset", |c| {
+            c
+        .media_library_replace_file(types::MediaLibraryReplaceFileRequest {
+            asset_id: "65f1c2d3e4a5b6c7d8e9f0a1".into(),
+            asset_url: "https://cdn.example.com/banners/autumn-sale-v2.png".into(),
+        })
+        .send()
+        })
+        .put("/media_library/replace_file")
+        .body(json!({
             "asset_id": "65f1c2d3e4a5b6c7d8e9f0a1",
             "asset_url": "https://cdn.example.com/banners/autumn-sale-v2.png"
-        })))
-        .respond_with(common::json_response(
-            200,
-            json!({
+        }))
+        .answer(200, json!({
                 "info": "Asset file updated successfully.",
                 "new_image_asset": {
                     "name": "autumn-sale-v2.png",
@@ -61,57 +60,34 @@ async fn media_library_replace_file_puts_asset_and_url_and_decodes_the_new_asset
                     "url": "https://braze-images.com/appboy/communication/assets/image_assets/images/65f1c2d3e4a5b6c7d8e9f0a1/original.png",
                     "ext": "png"
                 }
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let response = client
-        .media_library_replace_file(types::MediaLibraryReplaceFileRequest {
-            asset_id: "65f1c2d3e4a5b6c7d8e9f0a1".into(),
-            asset_url: "https://cdn.example.com/banners/autumn-sale-v2.png".into(),
-        })
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(
-        response.info.as_deref(),
-        Some("Asset file updated successfully.")
-    );
-    let asset = response.new_image_asset.as_ref().expect("the new asset");
-    assert_eq!(asset.size, Some(184_320));
-    assert_eq!(asset.ext.as_deref(), Some("png"));
-}
-
-#[tokio::test]
-async fn media_library_replace_file_processing_error_keeps_code_and_meta() {
-    let (server, client) = common::setup().await;
-    common::authorized("PUT", "/media_library/replace_file")
-        .respond_with(common::json_response(
-            400,
-            json!({
-                "message": "Extension of the replacement file does not match",
-                "error_code": "EXTENSION_MISMATCH",
-                "meta": { "expected_extension": "png", "received_extension": "jpg" }
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client
+            })),
+        row("media_library_replace_file_processing_error_keeps_code_and_meta", |c| {
+            c
         .media_library_replace_file(types::MediaLibraryReplaceFileRequest {
             asset_id: "65f1c2d3e4a5b6c7d8e9f0a1".into(),
             asset_url: "https://cdn.example.com/banners/autumn-sale.jpg".into(),
         })
         .send()
-        .await
-        .expect_err("a 400 is an error");
-    let body = err.error_body().expect("a decoded error body");
-    assert_eq!(
+        })
+        .put("/media_library/replace_file")
+        .body(json!({
+            "asset_id": "65f1c2d3e4a5b6c7d8e9f0a1",
+            "asset_url": "https://cdn.example.com/banners/autumn-sale.jpg"
+        }))
+        .answer(400, json!({
+                "message": "Extension of the replacement file does not match",
+                "error_code": "EXTENSION_MISMATCH",
+                "meta": { "expected_extension": "png", "received_extension": "jpg" }
+            }))
+        .then_err(|err| {
+            let body = err.error_body().expect("a decoded error body");
+            assert_eq!(
         body.extra.get("error_code"),
         Some(&json!("EXTENSION_MISMATCH"))
     );
-    assert_eq!(body.extra["meta"]["received_extension"], json!("jpg"));
+            assert_eq!(body.extra["meta"]["received_extension"], json!("jpg"));
+        }),
+    ]
 }
 
 #[test]

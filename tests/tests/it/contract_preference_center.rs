@@ -3,52 +3,37 @@
 //! sends (method, path, body, auth) and checks that a documented response
 //! shape decodes into the typed fields.
 
-use crate::common;
+use crate::contract_table::{self, Case, row};
+use crate::table;
 
 use braze_sdk::types;
 use serde_json::json;
-use wiremock::Mock;
-use wiremock::matchers::{body_json, header, method, path};
 
 const PAGE_HTML: &str = "<!doctype html><html><body><form action=\"{{preference_center_submit_url}}\" method=\"post\"><input type=\"hidden\" name=\"{% form_field_name :email_global_state %}\" /></form></body></html>";
 const CONFIRMATION_HTML: &str =
     "<!doctype html><html><body><p>Your choices were saved.</p></body></html>";
 
 #[tokio::test]
-async fn preference_center_url_generate_uses_both_path_parameters() {
-    let (server, client) = common::setup().await;
-    common::authorized(
-        "GET",
-        "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b/url/user-1234",
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({ "preference_center_url": "https://news.example.com/preferences?token=8e1c0d4b" }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
-        .preference_center_url_generate("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "user-1234")
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response.preference_center_url,
-        "https://news.example.com/preferences?token=8e1c0d4b"
-    );
-    common::assert_no_api_version_header(&server).await;
+async fn preference_center_contract_table() {
+    contract_table::run(rows()).await;
 }
 
-#[tokio::test]
-async fn preference_centers_list_decodes_summaries() {
-    let (server, client) = common::setup().await;
-    common::authorized("GET", "/preference_center/v1/list")
-        .respond_with(common::json_response(
-            200,
-            json!({
+fn rows() -> Vec<Box<dyn Case>> {
+    table![
+        row("preference_center_url_generate_uses_both_path_parameters", |c| {
+            c
+        .preference_center_url_generate("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "user-1234")
+        .send()
+        })
+        .get("/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b/url/user-1234")
+        .answer(200, json!({ "preference_center_url": "https://news.example.com/preferences?token=8e1c0d4b" })),
+        row("preference_centers_list_decodes_summaries", |c| {
+            c
+        .preference_centers_list()
+        .send()
+        })
+        .get("/preference_center/v1/list")
+        .answer(200, json!({
                 "preference_centers": [
                     {
                         "name": "newsletter_preferences",
@@ -63,46 +48,14 @@ async fn preference_centers_list_decodes_summaries() {
                         "updated_at": "2024-03-02T08:05:44Z"
                     }
                 ]
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
-        .preference_centers_list()
+            })),
+        row("preference_center_get_decodes_html_options_state_and_null_redirect", |c| {
+            c
+        .preference_center_get("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.preference_centers.len(), 2);
-    let first = &response.preference_centers[0];
-    assert_eq!(first.name, "newsletter_preferences");
-    assert_eq!(
-        first.preference_center_api_id,
-        "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
-    );
-    assert_eq!(
-        first.created_at.expect("created_at").to_rfc3339(),
-        "2024-01-09T10:15:00+00:00"
-    );
-    assert_eq!(
-        first.updated_at.expect("updated_at").to_rfc3339(),
-        "2024-02-20T16:40:12+00:00"
-    );
-    assert_eq!(response.preference_centers[1].name, "product_updates");
-}
-
-#[tokio::test]
-async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
-    let (server, client) = common::setup().await;
-    Mock::given(method("GET"))
-        .and(path(
-            "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
-        ))
-        .and(header("authorization", common::auth()))
-        .respond_with(common::json_response(
-            200,
-            json!({
+        })
+        .get("/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+        .answer(200, json!({
                 "name": "newsletter_preferences",
                 "preference_center_api_id": "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
                 "created_at": "2024-01-09T10:15:00Z",
@@ -115,88 +68,18 @@ async fn preference_center_get_decodes_html_options_state_and_null_redirect() {
                     "meta-viewport-content": "width=device-width, initial-scale=1"
                 },
                 "state": "active"
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
-        .preference_center_get("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.name, "newsletter_preferences");
-    assert_eq!(
-        response.preference_center_title.as_deref(),
-        Some("Your newsletter choices")
-    );
-    assert_eq!(
-        response.preference_center_page_html.as_deref(),
-        Some(PAGE_HTML)
-    );
-    assert_eq!(
-        response.confirmation_page_html.as_deref(),
-        Some(CONFIRMATION_HTML)
-    );
-    // An explicit `null` (no redirect page) is kept, not confused with an
+            }))
+        .then(|response| {
+            // An explicit `null` (no redirect page) is kept, not confused with an
     // absent field.
     assert_eq!(response.redirect_page_html, Some(braze_sdk::Nullable::Null));
-    assert_eq!(
-        response
-            .preference_center_options
-            .as_ref()
-            .and_then(|o| o.meta_viewport_content.as_deref()),
-        Some("width=device-width, initial-scale=1")
-    );
-    assert_eq!(
+            assert_eq!(
         response.state.as_ref().and_then(|s| s.known().copied()),
         Some(types::PreferenceCenterState::Active)
     );
-}
-
-#[tokio::test]
-async fn preference_center_create_sends_html_and_options() {
-    let (server, client) = common::setup().await;
-    common::authorized("POST", "/preference_center/v1")
-        .and(body_json(json!({
-            "name": "newsletter_preferences",
-            "preference_center_title": "Your newsletter choices",
-            "preference_center_page_html": PAGE_HTML,
-            "confirmation_page_html": CONFIRMATION_HTML,
-            "state": "draft",
-            "options": {
-                "meta-viewport-content": "width=device-width, initial-scale=1",
-                "links-tags": [
-                    {
-                        "rel": "icon",
-                        "type": "image/png",
-                        "sizes": "32x32",
-                        "href": "https://news.example.com/favicon-32.png"
-                    },
-                    {
-                        "rel": "shortcut icon",
-                        "type": "mask-icon",
-                        "color": "#1a73e8",
-                        "href": "https://news.example.com/mask.svg"
-                    }
-                ]
-            }
-        })))
-        .respond_with(common::json_response(
-            200,
-            json!({
-                "preference_center_api_id": "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
-                "liquid_tag": "{{preference_center.${newsletter_preferences}}}",
-                "created_at": "2024-01-09T10:15:00+00:00",
-                "message": "success"
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
+        }),
+        row("preference_center_create_sends_html_and_options", |c| {
+            c
         .preference_center_create(types::PreferenceCenterCreateRequest {
             name: "newsletter_preferences".to_string(),
             preference_center_title: Some("Your newsletter choices".to_string()),
@@ -224,50 +107,40 @@ async fn preference_center_create_sends_html_and_options() {
             }),
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(
-        response.preference_center_api_id,
-        "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
-    );
-    assert_eq!(
-        response.liquid_tag.as_deref(),
-        Some("{{preference_center.${newsletter_preferences}}}")
-    );
-    assert_eq!(
-        response.created_at.expect("created_at").to_rfc3339(),
-        "2024-01-09T10:15:00+00:00"
-    );
-    assert_eq!(response.message.as_deref(), Some("success"));
-}
-
-#[tokio::test]
-async fn preference_center_update_sends_put_without_name() {
-    let (server, client) = common::setup().await;
-    Mock::given(method("PUT"))
-        .and(path(
-            "/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
-        ))
-        .and(header("authorization", common::auth()))
-        .and(body_json(json!({
+        })
+        .post("/preference_center/v1")
+        .body(json!({
+            "name": "newsletter_preferences",
+            "preference_center_title": "Your newsletter choices",
             "preference_center_page_html": PAGE_HTML,
             "confirmation_page_html": CONFIRMATION_HTML,
-            "state": "active"
-        })))
-        .respond_with(common::json_response(
-            200,
-            json!({
+            "state": "draft",
+            "options": {
+                "meta-viewport-content": "width=device-width, initial-scale=1",
+                "links-tags": [
+                    {
+                        "rel": "icon",
+                        "type": "image/png",
+                        "sizes": "32x32",
+                        "href": "https://news.example.com/favicon-32.png"
+                    },
+                    {
+                        "rel": "shortcut icon",
+                        "type": "mask-icon",
+                        "color": "#1a73e8",
+                        "href": "https://news.example.com/mask.svg"
+                    }
+                ]
+            }
+        }))
+        .answer(200, json!({
                 "preference_center_api_id": "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
-                "created_at": "2024-01-09T10:15:00Z",
-                "updated_at": "2024-02-20T16:40:12Z",
+                "liquid_tag": "{{preference_center.${newsletter_preferences}}}",
+                "created_at": "2024-01-09T10:15:00+00:00",
                 "message": "success"
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
+            })),
+        row("preference_center_update_sends_put_without_name", |c| {
+            c
         .preference_center_update(
             "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
             types::PreferenceCenterUpdateRequest {
@@ -280,16 +153,18 @@ async fn preference_center_update_sends_put_without_name() {
             },
         )
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response.preference_center_api_id,
-        "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"
-    );
-    assert_eq!(
-        response.updated_at.expect("updated_at").to_rfc3339(),
-        "2024-02-20T16:40:12+00:00"
-    );
-    assert_eq!(response.message.as_deref(), Some("success"));
+        })
+        .put("/preference_center/v1/3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
+        .body(json!({
+            "preference_center_page_html": PAGE_HTML,
+            "confirmation_page_html": CONFIRMATION_HTML,
+            "state": "active"
+        }))
+        .answer(200, json!({
+                "preference_center_api_id": "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+                "created_at": "2024-01-09T10:15:00Z",
+                "updated_at": "2024-02-20T16:40:12Z",
+                "message": "success"
+            })),
+    ]
 }

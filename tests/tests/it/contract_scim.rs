@@ -3,21 +3,16 @@
 //! `X-Request-Origin` header, method, path, query and body - and checks that
 //! the documented response shape (or SCIM error body) decodes.
 
-use crate::common;
+use crate::contract_table::{self, Case, row};
+use crate::table;
 
 use braze_sdk::types;
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path, query_param};
-use wiremock::{Mock, ResponseTemplate};
 
 /// The SCIM token the SCIM tests' client sends instead of a REST API key.
 const SCIM_TOKEN: &str = "test-scim-token";
 const ORIGIN: &str = "idp.example.com";
 const USER_ID: &str = "6c1e9b20-4f1a7d3e-9a2b5c8d-0e3f6a91";
-
-fn scim_auth() -> String {
-    common::bearer(SCIM_TOKEN)
-}
 
 fn user_schema() -> Vec<String> {
     vec!["urn:ietf:params:scim:schemas:core:2.0:User".to_string()]
@@ -131,39 +126,14 @@ fn assert_is_jane(user: &types::ScimUser) {
 }
 
 #[tokio::test]
-async fn scim_users_create_sends_scim_token_origin_and_user() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("POST"))
-        .and(path("/scim/v2/Users"))
-        .and(header("authorization", scim_auth()))
-        .and(header("x-request-origin", ORIGIN))
-        .and(body_json(json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-            "userName": "jane.doe@example.com",
-            "name": { "givenName": "Jane", "familyName": "Doe" },
-            "department": "marketing",
-            "permissions": {
-                "companyPermissions": ["manage_company_settings"],
-                "roles": [{ "roleName": "Campaign Editor" }],
-                "appGroup": [
-                    {
-                        "appGroupName": "Production",
-                        "appGroupPermissions": ["basic_access", "send_campaigns_canvases"],
-                        "team": [{ "teamName": "Newsletter Team", "teamPermissions": ["admin"] }]
-                    },
-                    {
-                        "appGroupName": "Staging",
-                        "appGroupPermissionSets": [{ "appGroupPermissionSetName": "Read Only" }]
-                    }
-                ]
-            }
-        })))
-        .respond_with(common::json_response(201, user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
+async fn scim_contract_table() {
+    contract_table::run(rows()).await;
+}
 
-    let permissions = types::ScimPermissions {
+fn rows() -> Vec<Box<dyn Case>> {
+    table![
+        row("scim_users_create_sends_scim_token_origin_and_user", |c| {
+            let permissions = types::ScimPermissions {
         company_permissions: vec!["manage_company_settings".to_string()],
         roles: vec![types::ScimRole {
             role_name: Some("Campaign Editor".to_string()),
@@ -193,7 +163,7 @@ async fn scim_users_create_sends_scim_token_origin_and_user() {
             },
         ],
     };
-    let response = client
+            c
         .scim_users_create(
             ORIGIN,
             types::ScimUsersCreateRequest {
@@ -205,31 +175,37 @@ async fn scim_users_create_sends_scim_token_origin_and_user() {
             },
         )
         .send()
-        .await
-        .expect("a 201 answer decodes");
-    assert_eq!(response.status().as_u16(), 201);
-    assert_is_jane(&response);
-    common::assert_no_api_version_header(&server).await;
-}
-
-#[tokio::test]
-async fn scim_users_create_decodes_the_409_scim_error() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("POST"))
-        .and(path("/scim/v2/Users"))
-        .respond_with(
-            ResponseTemplate::new(409)
-                .insert_header("content-type", "text/json;charset=UTF-8")
-                .set_body_raw(
-                    r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User already exists in the database.","status":409}"#,
-                    "text/json;charset=UTF-8",
-                ),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let err = client
+        })
+        .key(SCIM_TOKEN)
+        .post("/scim/v2/Users")
+        .header("x-request-origin", ORIGIN)
+        .body(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "jane.doe@example.com",
+            "name": { "givenName": "Jane", "familyName": "Doe" },
+            "department": "marketing",
+            "permissions": {
+                "companyPermissions": ["manage_company_settings"],
+                "roles": [{ "roleName": "Campaign Editor" }],
+                "appGroup": [
+                    {
+                        "appGroupName": "Production",
+                        "appGroupPermissions": ["basic_access", "send_campaigns_canvases"],
+                        "team": [{ "teamName": "Newsletter Team", "teamPermissions": ["admin"] }]
+                    },
+                    {
+                        "appGroupName": "Staging",
+                        "appGroupPermissionSets": [{ "appGroupPermissionSetName": "Read Only" }]
+                    }
+                ]
+            }
+        }))
+        .answer(201, user_json())
+        .then(|response| {
+            assert_is_jane(response);
+        }),
+        row("scim_users_create_decodes_the_409_scim_error", |c| {
+            c
         .scim_users_create(
             ORIGIN,
             types::ScimUsersCreateRequest {
@@ -241,116 +217,61 @@ async fn scim_users_create_decodes_the_409_scim_error() {
             },
         )
         .send()
-        .await
-        .expect_err("a 409 is an error");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
-    let body = err.error_body().expect("a SCIM error body");
-    assert_eq!(body.status, Some(409));
-    assert_eq!(
-        body.detail.as_deref(),
-        Some("User already exists in the database.")
-    );
-    assert_eq!(
-        body.schemas,
-        vec!["urn:ietf:params:scim:api:messages:2.0:Error".to_string()]
-    );
-}
-
-#[tokio::test]
-async fn scim_users_search_sends_the_filter_query() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("GET"))
-        .and(path("/scim/v2/Users"))
-        .and(query_param(
-            "filter",
-            "userName eq \"jane.doe@example.com\"",
-        ))
-        .and(header("authorization", scim_auth()))
-        .and(header("x-request-origin", ORIGIN))
-        .respond_with(common::json_response(
-            200,
-            json!({
+        })
+        .key(SCIM_TOKEN)
+        .post("/scim/v2/Users")
+        .body(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "jane.doe@example.com",
+            "name": { "givenName": "Jane", "familyName": "Doe" },
+            "department": "finance"
+        }))
+        .header("x-request-origin", ORIGIN)
+        .answer_raw(
+            409,
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User already exists in the database.","status":409}"#,
+            "text/json;charset=UTF-8",
+        )
+        .decodes_to(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "detail": "User already exists in the database.",
+            "status": 409
+        }))
+        .then_err(|err| {
+            let body = err.error_body().expect("a SCIM error body");
+            assert_eq!(body.status, Some(409));
+        }),
+        row("scim_users_search_sends_the_filter_query", |c| {
+            c
+        .scim_users_search("userName eq \"jane.doe@example.com\"", ORIGIN)
+        .send()
+        })
+        .key(SCIM_TOKEN)
+        .get("/scim/v2/Users")
+        .query(&[("filter", "userName eq \"jane.doe@example.com\"")])
+        .header("x-request-origin", ORIGIN)
+        .answer(200, json!({
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
                 "totalResults": 1,
                 "Resources": [user_json()]
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
-        .scim_users_search("userName eq \"jane.doe@example.com\"", ORIGIN)
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.total_results, Some(1));
-    assert_eq!(response.resources.len(), 1);
-    assert_is_jane(&response.resources[0]);
-    let requests = server
-        .received_requests()
-        .await
-        .expect("requests are recorded");
-    let query = requests[0].url.query().expect("a query string");
-    assert!(
-        query.starts_with("filter=userName"),
-        "the filter is sent URL-encoded: {query}"
-    );
-    assert!(
-        !query.contains(' ') && !query.contains('"'),
-        "the filter is sent URL-encoded: {query}"
-    );
-}
-
-#[tokio::test]
-async fn scim_user_get_decodes_roles_and_permission_sets() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("GET"))
-        .and(path(format!("/scim/v2/Users/{USER_ID}")))
-        .and(header("authorization", scim_auth()))
-        .and(header("x-request-origin", ORIGIN))
-        .respond_with(common::json_response(200, user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
+            }))
+        .then(|response| {
+            assert_is_jane(&response.resources[0]);
+        }),
+        row("scim_user_get_decodes_roles_and_permission_sets", |c| {
+            c
         .scim_user_get(USER_ID, ORIGIN)
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_is_jane(&response);
-    assert_eq!(
-        response.created_at.as_deref(),
-        Some("Tuesday, January 9, 2024 3:30:00 PM")
-    );
-    assert_eq!(response.schemas, user_schema());
-}
-
-#[tokio::test]
-async fn scim_user_update_sends_put() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("PUT"))
-        .and(path(format!("/scim/v2/Users/{USER_ID}")))
-        .and(header("authorization", scim_auth()))
-        .and(header("x-request-origin", ORIGIN))
-        .and(body_json(json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-            "name": { "givenName": "Jane", "familyName": "Doe" },
-            "department": "pm",
-            "permissions": {
-                "appGroup": [
-                    { "appGroupId": "5f2d8c3a91b7e6401a2b3c4d", "appGroupPermissions": ["basic_access"] }
-                ]
-            }
-        })))
-        .respond_with(common::json_response(200, user_json()))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
+        })
+        .key(SCIM_TOKEN)
+        .get(format!("/scim/v2/Users/{USER_ID}"))
+        .header("x-request-origin", ORIGIN)
+        .answer(200, user_json())
+        .then(|response| {
+            assert_is_jane(response);
+        }),
+        row("scim_user_update_sends_put", |c| {
+            c
         .scim_user_update(
             USER_ID,
             ORIGIN,
@@ -370,54 +291,54 @@ async fn scim_user_update_sends_put() {
             },
         )
         .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(response.status().as_u16(), 200);
-    assert_is_jane(&response);
-}
-
-#[tokio::test]
-async fn scim_user_delete_accepts_an_empty_204() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("DELETE"))
-        .and(path(format!("/scim/v2/Users/{USER_ID}")))
-        .and(header("authorization", scim_auth()))
-        .and(header("x-request-origin", ORIGIN))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
+        })
+        .key(SCIM_TOKEN)
+        .put(format!("/scim/v2/Users/{USER_ID}"))
+        .header("x-request-origin", ORIGIN)
+        .body(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "name": { "givenName": "Jane", "familyName": "Doe" },
+            "department": "pm",
+            "permissions": {
+                "appGroup": [
+                    { "appGroupId": "5f2d8c3a91b7e6401a2b3c4d", "appGroupPermissions": ["basic_access"] }
+                ]
+            }
+        }))
+        .answer(200, user_json())
+        .then(|response| {
+            assert_is_jane(response);
+        }),
+        row("scim_user_delete_accepts_an_empty_204", |c| {
+            c
         .scim_user_delete(USER_ID, ORIGIN)
         .send()
-        .await
-        .expect("an empty 204 is a success");
-    assert_eq!(response.status().as_u16(), 204);
-    assert_eq!(response.into_inner(), ());
-}
-
-#[tokio::test]
-async fn scim_user_delete_decodes_the_404_scim_error_sent_as_html() {
-    let (server, client) = common::setup_with_key(SCIM_TOKEN).await;
-    Mock::given(method("DELETE"))
-        .and(path("/scim/v2/Users/unknown-user"))
-        .and(header("x-request-origin", ORIGIN))
-        .respond_with(ResponseTemplate::new(404).set_body_raw(
-            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User not found","status":404}"#,
-            "text/html; charset=UTF-8",
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let err = client
+        })
+        .key(SCIM_TOKEN)
+        .delete(format!("/scim/v2/Users/{USER_ID}"))
+        .header("x-request-origin", ORIGIN)
+        .answer_empty(204),
+        row("scim_user_delete_decodes_the_404_scim_error_sent_as_html", |c| {
+            c
         .scim_user_delete("unknown-user", ORIGIN)
         .send()
-        .await
-        .expect_err("a 404 is an error");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
-    let body = err.error_body().expect("a SCIM error body");
-    assert_eq!(body.detail.as_deref(), Some("User not found"));
-    assert_eq!(body.status, Some(404));
+        })
+        .key(SCIM_TOKEN)
+        .delete("/scim/v2/Users/unknown-user")
+        .header("x-request-origin", ORIGIN)
+        .answer_raw(
+            404,
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"User not found","status":404}"#,
+            "text/html; charset=UTF-8",
+        )
+        .decodes_to(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "detail": "User not found",
+            "status": 404
+        }))
+        .then_err(|err| {
+            let body = err.error_body().expect("a SCIM error body");
+            assert_eq!(body.status, Some(404));
+        }),
+    ]
 }

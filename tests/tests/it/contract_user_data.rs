@@ -6,17 +6,11 @@
 //! that the answer decodes into the typed fields.
 
 use crate::common;
+use crate::contract_table::{self, Case, row};
+use crate::table;
 
-use braze_sdk::chrono::{DateTime, Utc};
 use braze_sdk::{Nullable, Open, types};
 use serde_json::json;
-use wiremock::matchers::body_json;
-
-/// A mock for `POST {route}` that requires the test API key and exactly
-/// `body`; the caller adds the response and mounts it.
-fn post(route: &str, body: serde_json::Value) -> wiremock::MockBuilder {
-    common::authorized("POST", route).and(body_json(body))
-}
 
 fn external_id(id: &str) -> types::ExternalId {
     types::ExternalId(id.to_string())
@@ -29,20 +23,61 @@ fn alias(name: &str, label: &str) -> types::UserAlias {
     }
 }
 
-fn utc(s: &str) -> DateTime<Utc> {
-    s.parse().expect("an RFC 3339 timestamp")
-}
-
 // ---------------------------------------------------------------------------
 // /users/track
 // ---------------------------------------------------------------------------
 
 #[tokio::test]
-async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/track",
-        json!({
+async fn user_data_contract_table() {
+    contract_table::run(rows()).await;
+}
+
+fn rows() -> Vec<Box<dyn Case>> {
+    table![
+        row("users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors", |c| {
+            // Custom attributes are the free-form `extra` map: `null` unsets one,
+    // `inc` and `add` change it in place, an object is a nested attribute.
+    let custom = common::json_object(json!({
+        "nickname": null,
+        "loyalty_points": { "inc": 25 },
+        "favorite_genres": { "add": ["flamenco"] },
+        "last_stay": {
+            "hotel": "Casa Azul",
+            "nights": 3,
+            "checked_out": { "$time": "2025-11-02T11:00:00Z" }
+        }
+    }));
+    let attributes = types::UserAttributes::default()
+        .external_id(Some(external_id("user-1234")))
+        .first_name(Some(Nullable::Value("Maria".to_string())))
+        // A standard attribute is unset with an explicit `null`.
+        .home_city(Some(Nullable::Null))
+        .email_subscribe(Some(types::UserSubscriptionState::OptedIn))
+        .extra(custom);
+    let event = types::UserEvent::new("booked_class", common::utc("2025-11-20T08:45:00+01:00"))
+        .external_id(Some(external_id("user-1234")))
+        .properties(Some(types::EventProperties(common::json_object(
+            json!({ "class_type": "vinyasa", "spots_left": 4 }),
+        ))));
+    let purchase = types::UserPurchase::new(
+        types::UserPurchaseCurrency::try_from("EUR").unwrap(),
+        34.9,
+        types::UserPurchaseProductId::try_from("yoga_mat").unwrap(),
+        common::utc("2025-11-20T09:02:13Z"),
+    )
+    .external_id(Some(external_id("user-1234")))
+    .quantity(Some(std::num::NonZeroU64::new(2).unwrap()));
+            c
+        .users_track(
+            types::UsersTrackRequest::default()
+                .attributes(vec![attributes])
+                .events(vec![event])
+                .purchases(vec![purchase]),
+        )
+        .send()
+        })
+        .post("/users/track")
+        .body(json!({
             "attributes": [{
                 "external_id": "user-1234",
                 "first_name": "Maria",
@@ -71,11 +106,8 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
                 "quantity": 2,
                 "time": "2025-11-20T09:02:13Z"
             }]
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
+        }))
+        .answer(200, json!({
             "message": "success",
             "attributes_processed": 1,
             "events_processed": 1,
@@ -84,96 +116,18 @@ async fn users_track_sends_custom_attribute_shapes_and_decodes_non_fatal_errors(
                 "input_array": "purchases",
                 "index": 0
             }]
+        }))
+        .then(|response| {
+            assert_eq!(response.errors.len(), 1);
+            let types::BrazeErrorDetail::BrazeErrorObject(error) = &response.errors[0] else {
+                panic!("expected a structured error, got {:?}", response.errors[0]);
+            };
+            assert_eq!(error.type_.as_deref(), Some("'quantity' is not valid"));
+            assert_eq!(error.input_array.as_deref(), Some("purchases"));
+            assert_eq!(error.index, Some(0));
         }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    // Custom attributes are the free-form `extra` map: `null` unsets one,
-    // `inc` and `add` change it in place, an object is a nested attribute.
-    let custom = common::json_object(json!({
-        "nickname": null,
-        "loyalty_points": { "inc": 25 },
-        "favorite_genres": { "add": ["flamenco"] },
-        "last_stay": {
-            "hotel": "Casa Azul",
-            "nights": 3,
-            "checked_out": { "$time": "2025-11-02T11:00:00Z" }
-        }
-    }));
-    let attributes = types::UserAttributes::default()
-        .external_id(Some(external_id("user-1234")))
-        .first_name(Some(Nullable::Value("Maria".to_string())))
-        // A standard attribute is unset with an explicit `null`.
-        .home_city(Some(Nullable::Null))
-        .email_subscribe(Some(types::UserSubscriptionState::OptedIn))
-        .extra(custom);
-    let event = types::UserEvent::new("booked_class", utc("2025-11-20T08:45:00+01:00"))
-        .external_id(Some(external_id("user-1234")))
-        .properties(Some(types::EventProperties(common::json_object(
-            json!({ "class_type": "vinyasa", "spots_left": 4 }),
-        ))));
-    let purchase = types::UserPurchase::new(
-        types::UserPurchaseCurrency::try_from("EUR").unwrap(),
-        34.9,
-        types::UserPurchaseProductId::try_from("yoga_mat").unwrap(),
-        utc("2025-11-20T09:02:13Z"),
-    )
-    .external_id(Some(external_id("user-1234")))
-    .quantity(Some(std::num::NonZeroU64::new(2).unwrap()));
-
-    let response = client
-        .users_track(
-            types::UsersTrackRequest::default()
-                .attributes(vec![attributes])
-                .events(vec![event])
-                .purchases(vec![purchase]),
-        )
-        .send()
-        .await
-        .expect("a 200 answer with non-fatal errors decodes");
-
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.message, "success");
-    assert_eq!(response.attributes_processed, Some(1));
-    assert_eq!(response.events_processed, Some(1));
-    assert_eq!(response.purchases_processed, None);
-    assert_eq!(response.errors.len(), 1);
-    let types::BrazeErrorDetail::BrazeErrorObject(error) = &response.errors[0] else {
-        panic!("expected a structured error, got {:?}", response.errors[0]);
-    };
-    assert_eq!(error.type_.as_deref(), Some("'quantity' is not valid"));
-    assert_eq!(error.input_array.as_deref(), Some("purchases"));
-    assert_eq!(error.index, Some(0));
-    common::assert_no_api_version_header(&server).await;
-}
-
-// ---------------------------------------------------------------------------
-// Aliases
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn users_alias_new_sends_aliases_with_and_without_external_id() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/alias/new",
-        json!({
-            "user_aliases": [
-                { "external_id": "user-1234", "alias_name": "zd-88412", "alias_label": "zendesk_id" },
-                { "alias_name": "a9f3c2e1", "alias_label": "anonymous_web_id" }
-            ]
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({ "aliases_processed": 2, "message": "success" }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        row("users_alias_new_sends_aliases_with_and_without_external_id", |c| {
+            c
         .users_alias_new(types::UsersAliasNewRequest {
             user_aliases: vec![
                 types::NewUserAlias {
@@ -189,33 +143,20 @@ async fn users_alias_new_sends_aliases_with_and_without_external_id() {
             ],
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(response.aliases_processed, Some(2));
-    assert!(response.errors.is_empty());
-}
-
-#[tokio::test]
-async fn users_alias_update_sends_old_and_new_names() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/alias/update",
-        json!({
-            "alias_updates": [{
-                "alias_label": "zendesk_id",
-                "old_alias_name": "zd-88412",
-                "new_alias_name": "zd-90017"
-            }]
+        })
+        .post("/users/alias/new")
+        .body(json!({
+            "user_aliases": [
+                { "external_id": "user-1234", "alias_name": "zd-88412", "alias_label": "zendesk_id" },
+                { "alias_name": "a9f3c2e1", "alias_label": "anonymous_web_id" }
+            ]
+        }))
+        .answer(200, json!({ "aliases_processed": 2, "message": "success" }))
+        .then(|response| {
+            assert!(response.errors.is_empty());
         }),
-    )
-    .respond_with(common::json_response(200, json!({ "message": "success" })))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        row("users_alias_update_sends_old_and_new_names", |c| {
+            c
         .users_alias_update(types::UsersAliasUpdateRequest {
             alias_updates: vec![types::UserAliasUpdate {
                 alias_label: "zendesk_id".to_string(),
@@ -224,37 +165,18 @@ async fn users_alias_update_sends_old_and_new_names() {
             }],
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-}
-
-// ---------------------------------------------------------------------------
-// Delete, identify, merge
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn users_delete_sends_only_email_addresses_with_prioritization() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/delete",
-        json!({
-            "email_addresses": [{
-                "email": "maria.lopez@example.com",
-                "prioritization": ["unidentified", "most_recently_updated"]
+        })
+        .post("/users/alias/update")
+        .body(json!({
+            "alias_updates": [{
+                "alias_label": "zendesk_id",
+                "old_alias_name": "zd-88412",
+                "new_alias_name": "zd-90017"
             }]
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({ "deleted": 1, "message": "success" }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        }))
+        .answer(200, json!({ "message": "success" })),
+        row("users_delete_sends_only_email_addresses_with_prioritization", |c| {
+            c
         .users_delete(types::UsersDeleteRequest::default().email_addresses(vec![
             types::UsersDeleteEmailAddress {
                 email: "maria.lopez@example.com".to_string(),
@@ -265,40 +187,17 @@ async fn users_delete_sends_only_email_addresses_with_prioritization() {
             },
         ]))
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.deleted, 1);
-    assert_eq!(response.message.as_deref(), Some("success"));
-}
-
-#[tokio::test]
-async fn users_identify_sends_aliases_emails_and_merge_behavior() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/identify",
-        json!({
-            "aliases_to_identify": [{
-                "external_id": "user-1234",
-                "user_alias": { "alias_name": "a9f3c2e1", "alias_label": "anonymous_web_id" }
-            }],
-            "emails_to_identify": [{
-                "external_id": "user-5678",
-                "email": "sam.carter@example.com",
+        })
+        .post("/users/delete")
+        .body(json!({
+            "email_addresses": [{
+                "email": "maria.lopez@example.com",
                 "prioritization": ["unidentified", "most_recently_updated"]
-            }],
-            "merge_behavior": "merge"
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({ "aliases_processed": 1, "message": "success" }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+            }]
+        }))
+        .answer(200, json!({ "deleted": 1, "message": "success" })),
+        row("users_identify_sends_aliases_emails_and_merge_behavior", |c| {
+            c
         .users_identify(
             types::UsersIdentifyRequest::default()
                 .aliases_to_identify(vec![types::UserAliasToIdentify {
@@ -316,19 +215,50 @@ async fn users_identify_sends_aliases_emails_and_merge_behavior() {
                 .merge_behavior(Some(types::UsersIdentifyRequestMergeBehavior::Merge)),
         )
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(response.aliases_processed, Some(1));
-}
-
-#[tokio::test]
-async fn users_merge_sends_merge_updates_and_decodes_202() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/merge",
-        json!({
+        })
+        .post("/users/identify")
+        .body(json!({
+            "aliases_to_identify": [{
+                "external_id": "user-1234",
+                "user_alias": { "alias_name": "a9f3c2e1", "alias_label": "anonymous_web_id" }
+            }],
+            "emails_to_identify": [{
+                "external_id": "user-5678",
+                "email": "sam.carter@example.com",
+                "prioritization": ["unidentified", "most_recently_updated"]
+            }],
+            "merge_behavior": "merge"
+        }))
+        .answer(200, json!({ "aliases_processed": 1, "message": "success" })),
+        row("users_merge_sends_merge_updates_and_decodes_202", |c| {
+            let by_external_id = |id: &str| -> types::UserMergeIdentifier {
+        types::UserMergeIdentifier::default().external_id(Some(external_id(id)))
+    };
+    let by_email: types::UserMergeIdentifier = types::UserMergeIdentifier::default()
+        .email(Some("sam.carter@example.com".to_string()))
+        .prioritization(vec![
+            types::UserMatchPrioritization::Unidentified,
+            types::UserMatchPrioritization::MostRecentlyUpdated,
+        ]);
+    let by_alias: types::UserMergeIdentifier =
+        types::UserMergeIdentifier::default().user_alias(Some(alias("zd-90017", "zendesk_id")));
+            c
+        .users_merge(types::UsersMergeRequest {
+            merge_updates: vec![
+                types::UserMergeUpdate {
+                    identifier_to_merge: by_external_id("legacy-user-1234"),
+                    identifier_to_keep: by_external_id("user-1234"),
+                },
+                types::UserMergeUpdate {
+                    identifier_to_merge: by_email,
+                    identifier_to_keep: by_alias,
+                },
+            ],
+        })
+        .send()
+        })
+        .post("/users/merge")
+        .body(json!({
             "merge_updates": [
                 {
                     "identifier_to_merge": { "external_id": "legacy-user-1234" },
@@ -344,83 +274,14 @@ async fn users_merge_sends_merge_updates_and_decodes_202() {
                     }
                 }
             ]
-        }),
-    )
-    .respond_with(common::json_response(202, json!({ "message": "success" })))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let by_external_id = |id: &str| -> types::UserMergeIdentifier {
-        types::UserMergeIdentifier::default().external_id(Some(external_id(id)))
-    };
-    let by_email: types::UserMergeIdentifier = types::UserMergeIdentifier::default()
-        .email(Some("sam.carter@example.com".to_string()))
-        .prioritization(vec![
-            types::UserMatchPrioritization::Unidentified,
-            types::UserMatchPrioritization::MostRecentlyUpdated,
-        ]);
-    let by_alias: types::UserMergeIdentifier =
-        types::UserMergeIdentifier::default().user_alias(Some(alias("zd-90017", "zendesk_id")));
-
-    let response = client
-        .users_merge(types::UsersMergeRequest {
-            merge_updates: vec![
-                types::UserMergeUpdate {
-                    identifier_to_merge: by_external_id("legacy-user-1234"),
-                    identifier_to_keep: by_external_id("user-1234"),
-                },
-                types::UserMergeUpdate {
-                    identifier_to_merge: by_email,
-                    identifier_to_keep: by_alias,
-                },
-            ],
-        })
-        .send()
-        .await
-        .expect("a 202 answer decodes");
-
-    assert_eq!(response.status().as_u16(), 202);
-    assert_eq!(response.message, "success");
-}
-
-// ---------------------------------------------------------------------------
-// External id migration
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/external_ids/rename",
-        json!({
-            "external_id_renames": [
-                { "current_external_id": "user-1234", "new_external_id": "c0a8f3e2-user-1234" },
-                { "current_external_id": "user-9999", "new_external_id": "c0a8f3e2-user-9999" }
-            ]
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
-            "message": "success",
-            // Real responses list each applied rename as an object (the page's
-            // sketch shows strings).
-            "external_ids": [
-                {"current_external_id": "user-1234", "new_external_id": "c0a8f3e2-user-1234"}
-            ],
-            "rename_errors": [[1, "current_external_id does not exist"]]
-        }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let rename = |from: &str, to: &str| types::ExternalIdRename {
+        }))
+        .answer(202, json!({ "message": "success" })),
+        row("users_external_ids_rename_decodes_successes_and_indexed_errors", |c| {
+            let rename = |from: &str, to: &str| types::ExternalIdRename {
         current_external_id: external_id(from),
         new_external_id: external_id(to),
     };
-    let response = client
+            c
         .users_external_ids_rename(types::UsersExternalIdsRenameRequest {
             external_id_renames: vec![
                 rename("user-1234", "c0a8f3e2-user-1234"),
@@ -428,81 +289,86 @@ async fn users_external_ids_rename_decodes_successes_and_indexed_errors() {
             ],
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(
+        })
+        .post("/users/external_ids/rename")
+        .body(json!({
+            "external_id_renames": [
+                { "current_external_id": "user-1234", "new_external_id": "c0a8f3e2-user-1234" },
+                { "current_external_id": "user-9999", "new_external_id": "c0a8f3e2-user-9999" }
+            ]
+        }))
+        .answer(200, json!({
+            "message": "success",
+            // Real responses list each applied rename as an object (the page's
+            // sketch shows strings).
+            "external_ids": [
+                {"current_external_id": "user-1234", "new_external_id": "c0a8f3e2-user-1234"}
+            ],
+            "rename_errors": [[1, "current_external_id does not exist"]]
+        }))
+        .then(|response| {
+            assert_eq!(
         response.external_ids,
         vec![types::ExternalIdRenamed {
             current_external_id: Some("user-1234".into()),
             new_external_id: Some("c0a8f3e2-user-1234".into()),
         }]
     );
-    assert_eq!(response.rename_errors.len(), 1);
-    assert_eq!(
+            assert_eq!(response.rename_errors.len(), 1);
+            assert_eq!(
         response.rename_errors[0].0,
         vec![
             types::IndexOrMessage::Integer(1),
             types::IndexOrMessage::String("current_external_id does not exist".to_string()),
         ]
     );
-}
-
-#[tokio::test]
-async fn users_external_ids_remove_decodes_removed_ids_and_errors() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/external_ids/remove",
-        json!({ "external_ids": ["user-1234", "user-9999"] }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
-            "message": "success",
-            "removed_ids": ["user-1234"],
-            "removal_errors": [[1, "user-9999 is a primary external_id"]]
         }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        row("users_external_ids_remove_decodes_removed_ids_and_errors", |c| {
+            c
         .users_external_ids_remove(types::UsersExternalIdsRemoveRequest {
             external_ids: vec![external_id("user-1234"), external_id("user-9999")],
         })
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(response.removed_ids, vec![external_id("user-1234")]);
-    assert_eq!(response.removal_errors.len(), 1);
-    assert_eq!(
+        })
+        .post("/users/external_ids/remove")
+        .body(json!({ "external_ids": ["user-1234", "user-9999"] }))
+        .answer(200, json!({
+            "message": "success",
+            "removed_ids": ["user-1234"],
+            "removal_errors": [[1, "user-9999 is a primary external_id"]]
+        }))
+        .then(|response| {
+            assert_eq!(response.removal_errors.len(), 1);
+            assert_eq!(
         response.removal_errors[0].0[0],
         types::IndexOrMessage::Integer(1)
     );
-}
-
-// ---------------------------------------------------------------------------
-// Exports
-// ---------------------------------------------------------------------------
-
-#[tokio::test]
-async fn users_export_ids_sends_identifiers_and_decodes_exported_profiles() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/export/ids",
-        json!({
+        }),
+        row("users_export_ids_sends_identifiers_and_decodes_exported_profiles", |c| {
+            c
+        .users_export_ids(
+            types::UsersExportIdsRequest::default()
+                .external_ids(vec![external_id("user-1234"), external_id("user-5678")])
+                .user_aliases(vec![alias("zd-90017", "zendesk_id")])
+                .fields_to_export(vec![
+                    types::UserExportField::ExternalId,
+                    types::UserExportField::FirstName,
+                    types::UserExportField::Gender,
+                    types::UserExportField::PushSubscribe,
+                    types::UserExportField::CustomAttributes,
+                    types::UserExportField::Purchases,
+                    types::UserExportField::Apps,
+                ]),
+        )
+        .send()
+        })
+        .post("/users/export/ids")
+        .body(json!({
             "external_ids": ["user-1234", "user-5678"],
             "user_aliases": [{ "alias_name": "zd-90017", "alias_label": "zendesk_id" }],
             "fields_to_export": ["external_id", "first_name", "gender", "push_subscribe", "custom_attributes", "purchases", "apps"]
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
+        }))
+        .answer(200, json!({
             "message": "success",
             "users": [{
                 "external_id": "user-1234",
@@ -529,83 +395,21 @@ async fn users_export_ids_sends_identifiers_and_decodes_exported_profiles() {
                 }]
             }],
             "invalid_user_ids": ["user-5678"]
-        }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
-        .users_export_ids(
-            types::UsersExportIdsRequest::default()
-                .external_ids(vec![external_id("user-1234"), external_id("user-5678")])
-                .user_aliases(vec![alias("zd-90017", "zendesk_id")])
-                .fields_to_export(vec![
-                    types::UserExportField::ExternalId,
-                    types::UserExportField::FirstName,
-                    types::UserExportField::Gender,
-                    types::UserExportField::PushSubscribe,
-                    types::UserExportField::CustomAttributes,
-                    types::UserExportField::Purchases,
-                    types::UserExportField::Apps,
-                ]),
-        )
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(response.invalid_user_ids, vec!["user-5678".to_string()]);
-    assert_eq!(response.users.len(), 1);
-    let user = &response.users[0];
-    assert_eq!(user.external_id, Some(external_id("user-1234")));
-    assert_eq!(user.first_name.as_deref(), Some("Maria"));
-    // Response enums are open: known values decode as `Open::Known`.
+        }))
+        .then(|response| {
+            let user = &response.users[0];
+            // Response enums are open: known values decode as `Open::Known`.
     assert_eq!(
         user.gender,
         Some(Nullable::Value(Open::Known(types::ExportedUserGender::F)))
     );
-    assert_eq!(
+            assert_eq!(
         user.push_subscribe,
         Some(Open::Known(types::ExportedUserPushSubscribe::OptedIn))
     );
-    assert_eq!(user.custom_attributes["loyalty_tier"], json!("gold"));
-    assert_eq!(
-        user.custom_attributes["favorite_genres"],
-        json!(["jazz", "flamenco"])
-    );
-    assert_eq!(user.purchases[0].name.as_deref(), Some("yoga_mat"));
-    assert_eq!(user.purchases[0].count, Some(3));
-    assert_eq!(user.purchases[0].last, Some(utc("2025-09-30T18:02:11Z")));
-    assert_eq!(user.apps[0].sessions, Some(118));
-    assert!(user.devices.is_empty());
-}
-
-#[tokio::test]
-async fn users_export_segment_sends_fields_and_decodes_object_prefix() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/export/segment",
-        json!({
-            "segment_id": "7c1e9a52-3d4b-4f6e-8a0c-5b2d9e1f4a63",
-            "callback_endpoint": "https://hooks.example.com/braze/exports",
-            "fields_to_export": ["external_id", "email", "custom_events"],
-            "custom_attributes_to_export": ["loyalty_tier"],
-            "output_format": "gzip"
         }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
-            "message": "success",
-            "object_prefix": "b8e2a91c-4aa4-478b-b3f2-a4ee91731ad1-1732617600"
-        }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        row("users_export_segment_sends_fields_and_decodes_object_prefix", |c| {
+            c
         .users_export_segment(
             types::UsersExportSegmentRequest::new(
                 vec![
@@ -620,41 +424,25 @@ async fn users_export_segment_sends_fields_and_decodes_object_prefix() {
             .output_format(Some(types::UserExportOutputFormat::Gzip)),
         )
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(
-        response.object_prefix,
-        "b8e2a91c-4aa4-478b-b3f2-a4ee91731ad1-1732617600"
-    );
-    // With the company's own bucket configured, Braze sends no download URL.
-    assert_eq!(response.url, None);
-}
-
-#[tokio::test]
-async fn users_export_global_control_group_decodes_download_url() {
-    let (server, client) = common::setup().await;
-    post(
-        "/users/export/global_control_group",
-        json!({
-            "fields_to_export": ["external_id", "email", "random_bucket"],
-            "output_format": "zip"
-        }),
-    )
-    .respond_with(common::json_response(
-        200,
-        json!({
+        })
+        .post("/users/export/segment")
+        .body(json!({
+            "segment_id": "7c1e9a52-3d4b-4f6e-8a0c-5b2d9e1f4a63",
+            "callback_endpoint": "https://hooks.example.com/braze/exports",
+            "fields_to_export": ["external_id", "email", "custom_events"],
+            "custom_attributes_to_export": ["loyalty_tier"],
+            "output_format": "gzip"
+        }))
+        .answer(200, json!({
             "message": "success",
-            "object_prefix": "3f0c5e2a-81d4-4b7e-a6c9-0d2e4f6a8b1c-1732617600",
-            "url": "https://braze-exports.s3.amazonaws.com/segment-export/3f0c5e2a-1732617600.zip"
+            "object_prefix": "b8e2a91c-4aa4-478b-b3f2-a4ee91731ad1-1732617600"
+        }))
+        .then(|response| {
+            // With the company's own bucket configured, Braze sends no download URL.
+    assert_eq!(response.url, None);
         }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
+        row("users_export_global_control_group_decodes_download_url", |c| {
+            c
         .users_export_global_control_group(
             types::UsersExportGlobalControlGroupRequest::new(vec![
                 types::UserExportField::ExternalId,
@@ -664,16 +452,32 @@ async fn users_export_global_control_group_decodes_download_url() {
             .output_format(Some(types::UserExportOutputFormat::Zip)),
         )
         .send()
-        .await
-        .expect("a 200 answer decodes");
-
-    assert_eq!(response.message, "success");
-    assert_eq!(
-        response.object_prefix,
-        "3f0c5e2a-81d4-4b7e-a6c9-0d2e4f6a8b1c-1732617600"
-    );
-    assert_eq!(
-        response.url.as_deref(),
-        Some("https://braze-exports.s3.amazonaws.com/segment-export/3f0c5e2a-1732617600.zip")
-    );
+        })
+        .post("/users/export/global_control_group")
+        .body(json!({
+            "fields_to_export": ["external_id", "email", "random_bucket"],
+            "output_format": "zip"
+        }))
+        .answer(200, json!({
+            "message": "success",
+            "object_prefix": "3f0c5e2a-81d4-4b7e-a6c9-0d2e4f6a8b1c-1732617600",
+            "url": "https://braze-exports.s3.amazonaws.com/segment-export/3f0c5e2a-1732617600.zip"
+        })),
+    ]
 }
+
+// ---------------------------------------------------------------------------
+// Aliases
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// Delete, identify, merge
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// External id migration
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// Exports
+// ---------------------------------------------------------------------------

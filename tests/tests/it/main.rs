@@ -21,6 +21,7 @@ mod contract_preference_center;
 mod contract_push_credentials;
 mod contract_scim;
 mod contract_sdk_authentication;
+mod contract_table;
 mod contract_translations;
 mod contract_user_data;
 mod coverage;
