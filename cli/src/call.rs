@@ -133,7 +133,7 @@ pub fn sdk_failure<E: Debug>(e: braze_sdk::Error<E>) -> Failure {
     use braze_sdk::Error as E;
     let status = e.status().map(|s| s.as_u16());
     let class = match &e {
-        E::InvalidRequest(_) => Class::Usage,
+        E::InvalidRequest(_) | E::RejectedValue(_) => Class::Usage,
         E::CommunicationError(_) | E::ResponseBodyError(_) => Class::Network,
         E::Throttled(_) => Class::RateLimited,
         E::InvalidResponsePayload(_) => Class::InvalidResponse,

@@ -13,7 +13,13 @@
 //! | `Option<Nullable<T>>` | all of the above, wrapped in `Some(Nullable::Value(..))`; `Nullable::Null` sends an explicit `null` (unsets the attribute in Braze) |
 //!
 //! | a "one string or a list" type (`StringOrStringList50`) | `&str`, `String`, `Vec<String>`, `Vec<&str>`, `&[&str]` |
-//! | a free-form object (`EventProperties`, `TriggerProperties`, ...) | a `serde_json::Map<String, Value>` |
+//! | a free-form object (`EventProperties`, `TriggerProperties`, ...), as `Checked<T>` in request types | a `serde_json::Value` (`json!({..})`) or a `serde_json::Map<String, Value>` |
+//! | a non-zero count (`NonZeroU64`, e.g. `UserPurchase::quantity`), as `Checked<T>` in request types | any integer (`.quantity(2)`) or a `NonZeroU64` |
+//!
+//! A [`Checked`] field takes inputs that may not fit (`json!([1, 2])` is
+//! not an object, `0` is not a non-zero count): the setter keeps such a
+//! value with the reason, nothing panics, and braze-sdk's `send()` reports
+//! it before sending, naming the field's JSON path and the reason.
 //!
 //! A constrained value (a length, pattern or range limit) is not converted
 //! implicitly; the compiler's message says to build it with `try_from`:
@@ -34,7 +40,10 @@
 //! length or pattern limit) are not here: build those with `TryFrom`, whose
 //! error converts into braze-sdk's `Error` with `?`.
 
-use crate::Nullable;
+use std::num::NonZeroU64;
+
+use crate::checked::json_kind;
+use crate::{Checked, Nullable, Rejected};
 
 /// A value a setter of a request type accepts for a field of type `F`.
 /// See the [module documentation](self) for what converts into what.
@@ -42,6 +51,7 @@ use crate::Nullable;
     message = "a `{Self}` cannot be given for a field of type `{F}`",
     label = "not accepted by this setter",
     note = "a field with a length, pattern or range limit takes its own type, built with `TryFrom`: e.g. `types::UserPurchaseProductId::try_from(\"sku-1\")?` (the error converts into braze_sdk::Error with `?`)",
+    note = "a `Checked<T>` field takes the value itself (`.quantity(2)`, `.properties(json!({{..}}))`), not `Some(..)`; `None` clears it",
     note = "see braze_sdk::IntoField for what each field type accepts"
 )]
 pub trait IntoField<F> {
@@ -178,6 +188,83 @@ impl<N: MapNewtype> IntoField<Option<N>> for JsonMap {
     }
 }
 
+/// A value that fits a checked field goes in as [`Checked::Valid`]
+/// (`.properties(types::EventProperties::from(map))`, `.quantity(n)` with an
+/// `n: NonZeroU64`).
+impl<T> IntoField<Checked<T>> for T {
+    fn into_field(self) -> Checked<T> {
+        Checked::Valid(self)
+    }
+}
+
+impl<T> IntoField<Option<Checked<T>>> for T {
+    fn into_field(self) -> Option<Checked<T>> {
+        Some(Checked::Valid(self))
+    }
+}
+
+/// A JSON value for a free-form object: an object fits, anything else is
+/// kept as rejected ("expected a JSON object, got an array").
+fn checked_map<N: MapNewtype>(value: serde_json::Value) -> Checked<N> {
+    match value {
+        serde_json::Value::Object(map) => Checked::Valid(N::from(map)),
+        other => {
+            let reason = format!("expected a JSON object, got {}", json_kind(&other));
+            Checked::Rejected(Rejected::new(other, reason))
+        }
+    }
+}
+
+impl<N: MapNewtype> IntoField<Checked<N>> for serde_json::Value {
+    fn into_field(self) -> Checked<N> {
+        checked_map(self)
+    }
+}
+
+impl<N: MapNewtype> IntoField<Option<Checked<N>>> for serde_json::Value {
+    fn into_field(self) -> Option<Checked<N>> {
+        Some(checked_map(self))
+    }
+}
+
+impl<N: MapNewtype> IntoField<Checked<N>> for JsonMap {
+    fn into_field(self) -> Checked<N> {
+        Checked::Valid(N::from(self))
+    }
+}
+
+impl<N: MapNewtype> IntoField<Option<Checked<N>>> for JsonMap {
+    fn into_field(self) -> Option<Checked<N>> {
+        Some(Checked::Valid(N::from(self)))
+    }
+}
+
+/// Integers into a non-zero count: 0 and negative numbers are kept as
+/// rejected. Every integer type converts, so a literal (`.quantity(2)`,
+/// an `i32` to the compiler) does.
+macro_rules! non_zero_from_integers {
+    ($($source:ty),*) => {$(
+        impl IntoField<Checked<NonZeroU64>> for $source {
+            fn into_field(self) -> Checked<NonZeroU64> {
+                match u64::try_from(self).ok().and_then(NonZeroU64::new) {
+                    Some(n) => Checked::Valid(n),
+                    None => Checked::Rejected(Rejected::new(
+                        self,
+                        format!("expected an integer of at least 1, got {self}"),
+                    )),
+                }
+            }
+        }
+        impl IntoField<Option<Checked<NonZeroU64>>> for $source {
+            fn into_field(self) -> Option<Checked<NonZeroU64>> {
+                Some(IntoField::<Checked<NonZeroU64>>::into_field(self))
+            }
+        }
+    )*};
+}
+
+non_zero_from_integers!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +365,65 @@ mod tests {
         let map = object.as_object().cloned().unwrap();
         assert_eq!(set::<Option<Props>>(map.clone()), Some(Props(map.clone())));
         assert_eq!(set::<Props>(map.clone()), Props(map));
+    }
+
+    #[test]
+    fn a_json_value_converts_into_a_checked_map_newtype_or_is_kept_as_rejected() {
+        let object = serde_json::json!({"source": "web"});
+        let map = object.as_object().cloned().unwrap();
+        assert_eq!(
+            set::<Option<Checked<Props>>>(object),
+            Some(Checked::Valid(Props(map.clone())))
+        );
+        assert_eq!(
+            set::<Checked<Props>>(map.clone()),
+            Checked::Valid(Props(map.clone()))
+        );
+        assert_eq!(
+            set::<Option<Checked<Props>>>(Props(map.clone())),
+            Some(Checked::Valid(Props(map)))
+        );
+        assert_eq!(set::<Option<Checked<Props>>>(None), None);
+        for (value, kind) in [
+            (serde_json::json!([1, 2]), "an array"),
+            (serde_json::json!("web"), "a string"),
+            (serde_json::json!(3), "a number"),
+            (serde_json::json!(true), "a boolean"),
+            (serde_json::Value::Null, "null"),
+        ] {
+            let Some(Checked::Rejected(r)) = set::<Option<Checked<Props>>>(value.clone()) else {
+                panic!("{value} was not rejected");
+            };
+            assert_eq!(r.reason(), format!("expected a JSON object, got {kind}"));
+            assert_eq!(r.value(), &value);
+        }
+    }
+
+    #[test]
+    fn integers_convert_into_a_checked_non_zero_count_or_are_kept_as_rejected() {
+        let two = NonZeroU64::new(2).unwrap();
+        assert_eq!(
+            set::<Option<Checked<NonZeroU64>>>(2),
+            Some(Checked::Valid(two))
+        );
+        assert_eq!(set::<Checked<NonZeroU64>>(2u8), Checked::Valid(two));
+        assert_eq!(set::<Checked<NonZeroU64>>(2usize), Checked::Valid(two));
+        assert_eq!(set::<Checked<NonZeroU64>>(two), Checked::Valid(two));
+        assert_eq!(
+            set::<Checked<NonZeroU64>>(u64::MAX),
+            Checked::Valid(NonZeroU64::MAX)
+        );
+        assert_eq!(set::<Option<Checked<NonZeroU64>>>(None), None);
+        for (value, shown) in [(0i64, "0"), (-3, "-3"), (i64::MIN, "-9223372036854775808")] {
+            let Some(Checked::Rejected(r)) = set::<Option<Checked<NonZeroU64>>>(value) else {
+                panic!("{value} was not rejected");
+            };
+            assert_eq!(
+                r.reason(),
+                format!("expected an integer of at least 1, got {shown}")
+            );
+            assert_eq!(r.value(), &serde_json::json!(value));
+        }
     }
 
     #[test]

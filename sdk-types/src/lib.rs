@@ -1,6 +1,6 @@
 //! The request and response types of [braze-sdk], generated from the
 //! braze-openapi spec, and what they are made of ([`Nullable`], [`Open`],
-//! [`Secret`], the setters' [`IntoField`]).
+//! [`Secret`], the setters' [`IntoField`] and [`Checked`]).
 //!
 //! Each type implements only the serde direction braze-sdk uses:
 //! `Serialize` where a request carries it, `Deserialize` where a response
@@ -50,12 +50,14 @@ pub mod types;
 #[path = "../../tests/fixtures/lowering/golden/mod.rs"]
 mod generator_fixtures;
 
+pub mod checked;
 pub mod field;
 mod nullable;
 mod open;
 mod secret;
 pub mod timestamp;
 
+pub use checked::{Checked, Rejected};
 pub use field::{IntoField, MapNewtype, StringList, StringNewtype};
 pub use nullable::Nullable;
 pub use open::Open;

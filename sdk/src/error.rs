@@ -81,6 +81,33 @@ pub struct Throttled {
     pub report: Option<Box<CallReport>>,
 }
 
+/// A value a request's setter kept as rejected (a [`crate::Checked`]
+/// field: `json!([1, 2])` for a free-form object, `0` for a non-zero
+/// count): found while encoding the body, before anything was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RejectedValue {
+    /// The field's JSON path in the request body: `events[0].properties`.
+    pub path: String,
+    /// Why its value does not fit: "expected a JSON object, got an array".
+    pub reason: String,
+}
+
+impl RejectedValue {
+    /// The field's own name, the last part of its path (`properties` for
+    /// `events[0].properties`).
+    pub fn field(&self) -> &str {
+        let last = self.path.rsplit('.').next().unwrap_or(&self.path);
+        last.split('[').next().unwrap_or(last)
+    }
+}
+
+impl fmt::Display for RejectedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {}", self.path, self.reason)
+    }
+}
+
 /// Every way a call can fail. `E` is the operation's documented error body
 /// (`types::BrazeError` for the REST API; see [`crate::ApiError`]).
 ///
@@ -92,6 +119,10 @@ pub struct Throttled {
 pub enum Error<E = ()> {
     /// The request could not be built (a builder field was missing or invalid).
     InvalidRequest(String),
+    /// A request field holds a value its setter kept as rejected (see
+    /// [`crate::Checked`]); nothing was sent. Names the field's path and
+    /// the reason.
+    RejectedValue(Box<RejectedValue>),
     /// The request did not reach Braze or no response came back.
     CommunicationError(Box<CommunicationError>),
     /// Braze answered with a documented error status; the body is decoded
@@ -163,7 +194,7 @@ impl<E> Error<E> {
             Error::ResponseBodyError(b) => b.report.as_deref(),
             Error::CommunicationError(c) => c.report.as_deref(),
             Error::Throttled(t) => t.report.as_deref(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::RejectedValue(_) => None,
         }
     }
 
@@ -195,7 +226,9 @@ impl<E> Error<E> {
     /// The class of this failure in the retry policy's terms.
     fn failure(&self) -> Option<Failure> {
         match self {
-            Error::InvalidRequest(_) | Error::InvalidResponsePayload(_) => None,
+            Error::InvalidRequest(_)
+            | Error::RejectedValue(_)
+            | Error::InvalidResponsePayload(_) => None,
             Error::CommunicationError(c) => Some(Failure::of_transport(&c.source)),
             Error::ResponseBodyError(_) => Some(Failure::Body),
             Error::Throttled(_) => Some(Failure::Throttled),
@@ -276,6 +309,13 @@ impl<E> From<reqwest::Error> for Error<E> {
 impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
     fn from(e: reqwest::header::InvalidHeaderValue) -> Self {
         Error::InvalidRequest(e.to_string())
+    }
+}
+
+/// A request body holding a value a setter rejected.
+impl<E> From<RejectedValue> for Error<E> {
+    fn from(r: RejectedValue) -> Self {
+        Error::RejectedValue(Box::new(r))
     }
 }
 
@@ -401,6 +441,7 @@ impl<E> fmt::Display for Error<E> {
         let (pre, post) = (prefix(report), gave_up_phrase(report, self.timed_out()));
         match self {
             Error::InvalidRequest(s) => write!(f, "invalid request: {s}"),
+            Error::RejectedValue(r) => write!(f, "invalid request: {r}"),
             Error::CommunicationError(c) => {
                 write!(f, "{pre}no response{attempts}: {}{post}", chain(&c.source))
             }
@@ -484,6 +525,7 @@ impl<E> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(s) => f.debug_tuple("InvalidRequest").field(s).finish(),
+            Error::RejectedValue(r) => f.debug_tuple("RejectedValue").field(r).finish(),
             Error::CommunicationError(c) => f.debug_tuple("CommunicationError").field(c).finish(),
             Error::ErrorResponse(rv) => f
                 .debug_struct("ErrorResponse")

@@ -50,8 +50,8 @@ pub use client_builder::{
 // The spec's types and their building blocks live in braze-sdk-types (see
 // its Cargo.toml for why); they are used from here by these paths.
 pub use braze_sdk_types::{
-    IntoField, MapNewtype, Nullable, Open, Secret, StringList, StringNewtype, field, timestamp,
-    types,
+    Checked, IntoField, MapNewtype, Nullable, Open, Rejected, Secret, StringList, StringNewtype,
+    checked, field, timestamp, types,
 };
 pub use generated::client::{Client, builder, prelude};
 pub use instance::Instance;

@@ -80,8 +80,7 @@ impl<R> Prepared<R> {
         success: &'static [(u16, u16)],
         documented_errors: &'static [(u16, u16)],
     ) -> Result<Self, Error<BrazeError>> {
-        let body = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("cannot encode the body: {e}")))?;
+        let body = crate::runtime::json_body(body)?;
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|e| Error::InvalidRequest(e.to_string()))?;
         Ok(Self {

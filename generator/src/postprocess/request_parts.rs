@@ -1,5 +1,5 @@
-//! Two per-request costs of progenitor's `send()` that the SDK does not
-//! want, removed at generation time:
+//! Three per-request parts of progenitor's `send()` that the SDK does not
+//! want, changed at generation time:
 //!
 //! * the `api-version` header: progenitor sends the spec's `info.version`
 //!   as `api-version` on every request; Braze defines no such header. The
@@ -10,10 +10,15 @@
 //! * the URL: `format!("{}/catalogs/{}", client.baseurl, encode_path(..))`
 //!   becomes `[client.baseurl.as_str(), "/catalogs/", &encode_path(..)].concat()`:
 //!   one allocation of the right size, no formatting machinery.
+//! * the body: `.json(&body)` becomes
+//!   `.header(CONTENT_TYPE, "application/json").body(crate::runtime::json_body(&body)?)`:
+//!   reqwest's `json` turns an encoding failure into an opaque "builder
+//!   error"; `json_body` reports a value a setter kept as rejected
+//!   (`braze_sdk::Checked`) as `Error::RejectedValue` with the field's path.
 //!
-//! Each `send()` must have exactly one `api-version` append and one
-//! `let url = format!(..)` with only `{}` placeholders; anything else fails
-//! generation, naming the operation.
+//! Each `send()` must have exactly one `api-version` append, one
+//! `let url = format!(..)` with only `{}` placeholders and at most one
+//! `.json(&body)`; anything else fails generation, naming the operation.
 
 use syn::{Expr, Stmt};
 
@@ -22,8 +27,51 @@ use super::compact;
 pub fn apply(file: &mut syn::File) -> Result<usize, String> {
     super::each_send(file, |stmts| {
         drop_api_version(stmts)?;
-        concat_url(stmts)
+        concat_url(stmts)?;
+        encode_body(stmts)
     })
+}
+
+/// Replaces `.json(&body)` in the request-building chain by an explicit
+/// content type and `crate::runtime::json_body(&body)?`.
+fn encode_body(stmts: &mut [Stmt]) -> Result<(), String> {
+    fn rewrite(e: &mut Expr) -> usize {
+        match e {
+            Expr::MethodCall(call) => {
+                let inner = rewrite(&mut call.receiver);
+                if call.method == "json" && compact(&call.args) == "&body" {
+                    let receiver = &call.receiver;
+                    *e = syn::parse_quote! {
+                        #receiver
+                            .header(
+                                ::reqwest::header::CONTENT_TYPE,
+                                ::reqwest::header::HeaderValue::from_static("application/json"),
+                            )
+                            .body(crate::runtime::json_body(&body)?)
+                    };
+                    inner + 1
+                } else {
+                    inner
+                }
+            }
+            Expr::Try(t) => rewrite(&mut t.expr),
+            _ => 0,
+        }
+    }
+    let mut found = 0;
+    for s in stmts.iter_mut() {
+        if let Stmt::Local(local) = s
+            && let Some(init) = &mut local.init
+        {
+            found += rewrite(&mut init.expr);
+        }
+    }
+    if found > 1 {
+        return Err(format!(
+            "found {found} `.json(&body)` calls, expected at most 1"
+        ));
+    }
+    Ok(())
 }
 
 fn drop_api_version(stmts: &mut Vec<Stmt>) -> Result<(), String> {

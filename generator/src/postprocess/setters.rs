@@ -16,7 +16,12 @@
 //!   `.first_name(Nullable::Null)`);
 //! * `extra_value(key, value)` beside a flattened map of extra keys;
 //! * `::braze_sdk::StringNewtype` on newtypes that hold any string, so their
-//!   setters take `&str`.
+//!   setters take `&str`;
+//! * fields whose setters take inputs that can be wrong become
+//!   `::braze_sdk::Checked<T>` (see `checked_fields`): a free-form object
+//!   (`EventProperties`, any newtype over a JSON map) takes `json!({..})`, a
+//!   non-zero count (`NonZeroU64`) takes an integer literal; a value that
+//!   does not fit is kept with its reason and `send()` reports it.
 //!
 //! Response-only types get none of this: nobody builds them.
 //! Fails loudly when a setter would shadow a method a caller relies on
@@ -100,6 +105,7 @@ pub fn apply(file: &mut syn::File) -> Result<Outcome, String> {
                         "`{name}.from`: a setter named `from` would shadow `{name}::from` of its `From` impl"
                     ));
                 }
+                checked_fields(s, &map_newtypes);
                 let (imp, default, named) = setters(s, &type_docs, &string_newtypes)?;
                 if let Some(named) = named {
                     if existing.contains(&format!("{name}Required")) {
@@ -278,6 +284,50 @@ fn from_impl_types(types: &[Item]) -> impl Iterator<Item = (&syn::Type, &syn::Ty
         };
         Some((&*imp.self_ty, arg))
     })
+}
+
+/// Wraps in `::braze_sdk::Checked<..>` the fields of a request struct whose
+/// setters take inputs that may not fit: a newtype over a JSON map (its
+/// setter takes any `serde_json::Value`, of which only an object fits) and
+/// a `NonZeroU64` (its setter takes any integer, of which 0 and negatives
+/// do not fit), bare or in an `Option`. A setter cannot fail; the
+/// `Checked` field keeps the rejected value with its reason, and encoding
+/// the request (braze-sdk's `send()`) reports it with the field's path.
+fn checked_fields(s: &mut ItemStruct, map_newtypes: &BTreeSet<String>) {
+    for field in s.fields.iter_mut() {
+        let flattened = field.attrs.iter().any(|a| {
+            a.path().is_ident("serde")
+                && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string() == "flatten")
+        });
+        if flattened {
+            continue;
+        }
+        let checked = |ty: &Type| match ty {
+            Type::Path(p) if p.qself.is_none() => {
+                let last = p.path.segments.last().map(|s| s.ident.to_string());
+                match last.as_deref() {
+                    Some("NonZeroU64") => true,
+                    Some(name) => p.path.segments.len() == 1 && map_newtypes.contains(name),
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        if checked(&field.ty) {
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::braze_sdk::Checked<#ty>);
+            continue;
+        }
+        if let Type::Path(p) = &mut field.ty
+            && let Some(last) = p.path.segments.last_mut()
+            && last.ident == "Option"
+            && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first_mut()
+            && checked(inner)
+        {
+            *inner = syn::parse_quote!(::braze_sdk::Checked<#inner>);
+        }
+    }
 }
 
 /// Whether a field may be left out: `Option<_>`, a `Vec` or map with
@@ -504,7 +554,16 @@ fn setter_doc(
         };
     }
     let ty = &field.ty;
-    if quote!(#ty).to_string().contains("Nullable <") {
+    let printed = quote!(#ty).to_string();
+    if printed.contains("Checked <") {
+        lines.push(String::new());
+        lines.push(if printed.contains("NonZeroU64") {
+            " Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.".to_string()
+        } else {
+            " Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.".to_string()
+        });
+    }
+    if printed.contains("Nullable <") {
         lines.push(String::new());
         lines.push(" `Nullable::Null` sends an explicit `null` (unsets it in Braze).".to_string());
     }

@@ -335,7 +335,7 @@ pub struct AndroidPushObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_uri: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<PushExtra>,
+    pub extra: ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
     ///With a `campaign_id`, the Android push variation to report this send under.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_variation_id: ::std::option::Option<::std::string::String>,
@@ -610,7 +610,9 @@ pub struct ApplePushObject {
     /// APNs priority override: 10 delivers at once, 5 in a power-aware
     /// way, 1 avoids waking the device.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub apns_priority: ::std::option::Option<::std::num::NonZeroU64>,
+    pub apns_priority: ::std::option::Option<
+        ::braze_sdk::Checked<::std::num::NonZeroU64>,
+    >,
     ///File type of `asset_url`; required when `asset_url` is set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub asset_file_type: ::std::option::Option<ApplePushObjectAssetFileType>,
@@ -643,7 +645,7 @@ pub struct ApplePushObject {
     #[serde(default, deserialize_with = "::braze_sdk::timestamp::deserialize_option")]
     pub expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<PushExtra>,
+    pub extra: ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
     ///How urgently iOS 15 and later present the notification.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interruption_level: ::std::option::Option<ApplePushObjectInterruptionLevel>,
@@ -1797,7 +1799,9 @@ pub struct CampaignRecipient {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_to_existing_only: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    pub trigger_properties: ::std::option::Option<
+        ::braze_sdk::Checked<TriggerProperties>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_alias: ::std::option::Option<UserAlias>,
 }
@@ -2321,7 +2325,9 @@ pub struct CampaignsTriggerScheduleCreateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    pub trigger_properties: ::std::option::Option<
+        ::braze_sdk::Checked<TriggerProperties>,
+    >,
 }
 #[cfg(feature = "schedule-messages")]
 ///Answer of `/campaigns/trigger/schedule/create`.
@@ -2405,7 +2411,9 @@ pub struct CampaignsTriggerSendRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub send_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    pub trigger_properties: ::std::option::Option<
+        ::braze_sdk::Checked<TriggerProperties>,
+    >,
 }
 #[cfg(feature = "send-messages")]
 ///Answer of `/campaigns/trigger/send`. One `dispatch_id` covers the whole batch.
@@ -2822,9 +2830,11 @@ pub struct CanvasRecipient {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub braze_id: ::std::option::Option<BrazeId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
+    pub canvas_entry_properties: ::std::option::Option<
+        ::braze_sdk::Checked<CanvasEntryProperties>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub context: ::std::option::Option<CanvasEntryProperties>,
+    pub context: ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
     ///Email address of the user; requires `prioritization`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -3323,7 +3333,9 @@ pub struct CanvasTriggerScheduleCreateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub broadcast: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub canvas_entry_properties: ::std::option::Option<CanvasEntryProperties>,
+    pub canvas_entry_properties: ::std::option::Option<
+        ::braze_sdk::Checked<CanvasEntryProperties>,
+    >,
     ///The API-triggered Canvas to schedule.
     pub canvas_id: ::std::string::String,
     /// The users to enter. Only those who are in the Canvas's segment
@@ -3403,7 +3415,7 @@ pub struct CanvasTriggerSendRequest {
     ///The API-triggered Canvas to enter users into.
     pub canvas_id: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub context: ::std::option::Option<CanvasEntryProperties>,
+    pub context: ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
     ///The users to enter, each with optional personalization.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub recipients: ::std::vec::Vec<CanvasRecipient>,
@@ -4225,7 +4237,9 @@ pub struct CatalogSelectionDefinition {
     pub name: ::std::string::String,
     ///The most items the selection returns.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub results_limit: ::std::option::Option<::std::num::NonZeroU64>,
+    pub results_limit: ::std::option::Option<
+        ::braze_sdk::Checked<::std::num::NonZeroU64>,
+    >,
     ///The field the selection's items are sorted on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_field: ::std::option::Option<::std::string::String>,
@@ -6316,7 +6330,9 @@ pub struct ContentCardObject {
     pub pinned: ::std::option::Option<bool>,
     ///Seconds until the card expires (at most 30 days).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub time_to_live: ::std::option::Option<::std::num::NonZeroU64>,
+    pub time_to_live: ::std::option::Option<
+        ::braze_sdk::Checked<::std::num::NonZeroU64>,
+    >,
     ///Title of the card.
     pub title: ::std::string::String,
     ///Card layout; `CAPTIONED_IMAGE` and `BANNER` need `image_url`.
@@ -6567,7 +6583,7 @@ for DataObjectAttributes {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct DataObjectCreateRequest {
-    pub attributes: DataObjectAttributes,
+    pub attributes: ::braze_sdk::Checked<DataObjectAttributes>,
     /// How the dashboard names the record; the `external_id` when left
     /// out. A type with a display-name field names its records by that
     /// field instead.
@@ -6820,7 +6836,7 @@ pub struct DataObjectObjectRelationshipRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anchor: ::std::option::Option<DataObjectAnchor>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    pub attributes: ::std::option::Option<::braze_sdk::Checked<DataObjectAttributes>>,
     ///The kind of link (see the type's object relationship kinds).
     pub rel_kind: DataObjectObjectRelationshipRequestRelKind,
     pub related_external_id: DataObjectExternalId,
@@ -6998,7 +7014,7 @@ impl<'de> ::serde::Deserialize<'de> for DataObjectRelationshipsListRelKind {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct DataObjectReplaceRequest {
-    pub attributes: DataObjectAttributes,
+    pub attributes: ::braze_sdk::Checked<DataObjectAttributes>,
     /// How the dashboard names the record; the `external_id` when left
     /// out. A type with a display-name field names its records by that
     /// field instead.
@@ -7250,7 +7266,7 @@ impl<'de> ::serde::Deserialize<'de> for DataObjectTypesListSearchTerm {
 #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct DataObjectUpdateRequest {
-    pub attributes: DataObjectAttributes,
+    pub attributes: ::braze_sdk::Checked<DataObjectAttributes>,
     /// A new dashboard name for the record; the current one stays when
     /// left out. A type with a display-name field names its records by
     /// that field instead.
@@ -7438,7 +7454,7 @@ pub struct DataObjectUserRelationshipList {
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct DataObjectUserRelationshipRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attributes: ::std::option::Option<DataObjectAttributes>,
+    pub attributes: ::std::option::Option<::braze_sdk::Checked<DataObjectAttributes>>,
     ///The user's Braze identifier.
     pub braze_id: DataObjectUserRelationshipRequestBrazeId,
     ///The kind of link (see the type's user relationship kinds).
@@ -9529,7 +9545,7 @@ pub struct KindlePushObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_uri: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<PushExtra>,
+    pub extra: ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
     ///With a `campaign_id`, the Kindle/FireOS push variation to report this send under.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_variation_id: ::std::option::Option<::std::string::String>,
@@ -12948,7 +12964,9 @@ pub struct TransactionalCampaignSendRequest {
     >,
     pub recipient: TransactionalRecipient,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub trigger_properties: ::std::option::Option<TriggerProperties>,
+    pub trigger_properties: ::std::option::Option<
+        ::braze_sdk::Checked<TriggerProperties>,
+    >,
 }
 #[cfg(feature = "send-messages")]
 /// Your own Base64-compatible identifier for this send. It is
@@ -13384,7 +13402,7 @@ pub struct UserEvent {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<EventProperties>,
+    pub properties: ::std::option::Option<::braze_sdk::Checked<EventProperties>>,
     ///When the event happened; a future time is replaced by the current time.
     #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
     pub time: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -13860,10 +13878,10 @@ pub struct UserPurchase {
     /// than a SKU (Braze keeps up to 5,000 product ids).
     pub product_id: UserPurchaseProductId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub properties: ::std::option::Option<EventProperties>,
+    pub properties: ::std::option::Option<::braze_sdk::Checked<EventProperties>>,
     ///Number of items; 1 when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
+    pub quantity: ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>,
     ///When the purchase happened.
     #[serde(deserialize_with = "::braze_sdk::timestamp::deserialize")]
     pub time: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -14697,7 +14715,7 @@ pub struct WebPushObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_uri: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<PushExtra>,
+    pub extra: ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
     ///Icon image (1:1).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
@@ -15715,9 +15733,13 @@ impl AndroidPushObject {
         self
     }
     /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extra(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
+        >,
     ) -> Self {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16015,9 +16037,13 @@ impl ApplePushObject {
     }
     /// APNs priority override: 10 delivers at once, 5 in a power-aware
     /// way, 1 avoids waking the device.
+    ///
+    /// Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.
     pub fn apns_priority(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>,
+        >,
     ) -> Self {
         self.apns_priority = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16099,9 +16125,13 @@ impl ApplePushObject {
         self
     }
     /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extra(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
+        >,
     ) -> Self {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16228,9 +16258,13 @@ impl CampaignRecipient {
         self
     }
     /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn trigger_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<TriggerProperties>>,
+        >,
     ) -> Self {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16419,9 +16453,13 @@ impl CampaignsTriggerScheduleCreateRequest {
         self
     }
     /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn trigger_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<TriggerProperties>>,
+        >,
     ) -> Self {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16574,9 +16612,13 @@ impl CampaignsTriggerSendRequest {
         self
     }
     /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn trigger_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<TriggerProperties>>,
+        >,
     ) -> Self {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16657,17 +16699,25 @@ impl CanvasRecipient {
         self
     }
     /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn canvas_entry_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
+        >,
     ) -> Self {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
     /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn context(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
+        >,
     ) -> Self {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16822,9 +16872,13 @@ impl CanvasTriggerScheduleCreateRequest {
         self
     }
     /// Sets `canvas_entry_properties`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn canvas_entry_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
+        >,
     ) -> Self {
         self.canvas_entry_properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -16975,9 +17029,13 @@ impl CanvasTriggerSendRequest {
         self
     }
     /// Sets `context`: Your own key-value pairs for an API-triggered Canvas (`context`, formerly `canvas_entry_properties`), usable in its steps under the Liquid namespace of the same name. At most 50 KB.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn context(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<CanvasEntryProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<CanvasEntryProperties>>,
+        >,
     ) -> Self {
         self.context = ::braze_sdk::IntoField::into_field(value);
         self
@@ -17318,9 +17376,13 @@ impl CatalogSelectionDefinition {
         self
     }
     /// The most items the selection returns.
+    ///
+    /// Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.
     pub fn results_limit(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>,
+        >,
     ) -> Self {
         self.results_limit = ::braze_sdk::IntoField::into_field(value);
         self
@@ -17992,9 +18054,13 @@ impl ContentCardObject {
         self
     }
     /// Seconds until the card expires (at most 30 days).
+    ///
+    /// Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.
     pub fn time_to_live(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>,
+        >,
     ) -> Self {
         self.time_to_live = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18038,7 +18104,9 @@ impl ::braze_sdk::MapNewtype for DataObjectAttributes {}
 impl DataObjectCreateRequest {
     ///A value with its required fields (`attributes`, `external_id`) set and every optional field empty.
     pub fn new(
-        attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        attributes: impl ::braze_sdk::IntoField<
+            ::braze_sdk::Checked<DataObjectAttributes>,
+        >,
         external_id: impl ::braze_sdk::IntoField<DataObjectExternalId>,
     ) -> Self {
         Self {
@@ -18048,9 +18116,11 @@ impl DataObjectCreateRequest {
         }
     }
     /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn attributes(
         mut self,
-        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        value: impl ::braze_sdk::IntoField<::braze_sdk::Checked<DataObjectAttributes>>,
     ) -> Self {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18149,9 +18219,13 @@ impl DataObjectObjectRelationshipRequest {
         self
     }
     /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn attributes(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<DataObjectAttributes>>,
+        >,
     ) -> Self {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18184,16 +18258,22 @@ impl DataObjectObjectRelationshipRequest {
 #[cfg(feature = "data-objects")]
 impl DataObjectReplaceRequest {
     ///A value with its required fields (`attributes`) set and every optional field empty.
-    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+    pub fn new(
+        attributes: impl ::braze_sdk::IntoField<
+            ::braze_sdk::Checked<DataObjectAttributes>,
+        >,
+    ) -> Self {
         Self {
             attributes: ::braze_sdk::IntoField::into_field(attributes),
             display_name: ::std::default::Default::default(),
         }
     }
     /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn attributes(
         mut self,
-        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        value: impl ::braze_sdk::IntoField<::braze_sdk::Checked<DataObjectAttributes>>,
     ) -> Self {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18212,16 +18292,22 @@ impl DataObjectReplaceRequest {
 #[cfg(feature = "data-objects")]
 impl DataObjectUpdateRequest {
     ///A value with its required fields (`attributes`) set and every optional field empty.
-    pub fn new(attributes: impl ::braze_sdk::IntoField<DataObjectAttributes>) -> Self {
+    pub fn new(
+        attributes: impl ::braze_sdk::IntoField<
+            ::braze_sdk::Checked<DataObjectAttributes>,
+        >,
+    ) -> Self {
         Self {
             attributes: ::braze_sdk::IntoField::into_field(attributes),
             display_name: ::std::default::Default::default(),
         }
     }
     /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn attributes(
         mut self,
-        value: impl ::braze_sdk::IntoField<DataObjectAttributes>,
+        value: impl ::braze_sdk::IntoField<::braze_sdk::Checked<DataObjectAttributes>>,
     ) -> Self {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18280,9 +18366,13 @@ impl DataObjectUserRelationshipRequest {
         }
     }
     /// Sets `attributes`: The fields of a record (or of a relationship), keyed by field name. The names and value types are the ones the type's schema declares in the dashboard (see `schema_def` of a type); Braze refuses a field the schema does not declare.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn attributes(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<DataObjectAttributes>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<DataObjectAttributes>>,
+        >,
     ) -> Self {
         self.attributes = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18809,9 +18899,13 @@ impl KindlePushObject {
         self
     }
     /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extra(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
+        >,
     ) -> Self {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self
@@ -20771,9 +20865,13 @@ impl TransactionalCampaignSendRequest {
         self
     }
     /// Sets `trigger_properties`: Your own key-value pairs for an API-triggered campaign, usable in the message as `{{api_trigger_properties.${key}}}`. Values may be nested objects and arrays; the object may be at most 50 KB. They are not saved on the user profile.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn trigger_properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<TriggerProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<TriggerProperties>>,
+        >,
     ) -> Self {
         self.trigger_properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -21364,9 +21462,13 @@ impl UserEvent {
         self
     }
     /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<EventProperties>>,
+        >,
     ) -> Self {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
@@ -21663,17 +21765,25 @@ impl UserPurchase {
         self
     }
     /// Sets `properties`: Properties of a custom event or purchase, chosen by the customer. Keys are non-empty, at most 255 characters and must not start with `$`; `time` and `event_name` are reserved. Values may be numbers, booleans, strings (at most 255 characters), dates (ISO 8601 strings), arrays (without dates) and objects (stored as strings). Payloads holding arrays or objects are limited to 100 KB for events and 50 KB for purchases.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn properties(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<EventProperties>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<EventProperties>>,
+        >,
     ) -> Self {
         self.properties = ::braze_sdk::IntoField::into_field(value);
         self
     }
     /// Number of items; 1 when omitted.
+    ///
+    /// Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.
     pub fn quantity(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<::std::num::NonZeroU64>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>,
+        >,
     ) -> Self {
         self.quantity = ::braze_sdk::IntoField::into_field(value);
         self
@@ -22410,9 +22520,13 @@ impl WebPushObject {
         self
     }
     /// Sets `extra`: Your own key-value pairs delivered with a push notification to the app. Android "big picture" notifications read an image URL from the key `appboy_image_url` (a 2:1 image, at least 600x300 px).
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extra(
         mut self,
-        value: impl ::braze_sdk::IntoField<::std::option::Option<PushExtra>>,
+        value: impl ::braze_sdk::IntoField<
+            ::std::option::Option<::braze_sdk::Checked<PushExtra>>,
+        >,
     ) -> Self {
         self.extra = ::braze_sdk::IntoField::into_field(value);
         self

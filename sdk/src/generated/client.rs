@@ -5814,7 +5814,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalogs_create",
@@ -6045,7 +6049,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_replace",
@@ -6127,7 +6135,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_create",
@@ -6209,7 +6221,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_delete",
@@ -6291,7 +6307,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_items_update",
@@ -6451,7 +6471,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_replace",
@@ -6538,7 +6562,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_create",
@@ -6695,7 +6723,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_item_update",
@@ -6777,7 +6809,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_fields_create",
@@ -6932,7 +6968,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "catalog_selection_create",
@@ -7808,7 +7848,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_create",
@@ -7971,7 +8015,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_replace",
@@ -8134,7 +8182,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_update",
@@ -8383,7 +8435,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_relationship_replace",
@@ -8477,7 +8533,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_relationship_create",
@@ -8568,7 +8628,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_relationship_delete",
@@ -8662,7 +8726,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_relationship_update",
@@ -8887,7 +8955,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_replace",
@@ -8981,7 +9053,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_create",
@@ -9072,7 +9148,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_delete",
@@ -9166,7 +9246,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "data_object_user_relationship_update",
@@ -9235,7 +9319,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_status_set",
@@ -9304,7 +9392,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscription_status_set_v2",
@@ -9636,7 +9728,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_blacklist",
@@ -9705,7 +9801,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_blocklist",
@@ -9774,7 +9874,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_bounce_remove",
@@ -9843,7 +9947,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_spam_remove",
@@ -9912,7 +10020,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_status_set",
@@ -10280,7 +10392,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_create",
@@ -10349,7 +10465,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "templates_email_update",
@@ -10624,7 +10744,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_create",
@@ -10696,7 +10820,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_blocks_update",
@@ -10990,7 +11118,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sms_invalid_phone_numbers_remove",
@@ -13908,7 +14040,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "segments_export_cancel",
@@ -13980,7 +14116,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_duplicate",
@@ -14052,7 +14192,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_duplicate",
@@ -14124,7 +14268,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "media_library_create",
@@ -14196,7 +14344,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "media_library_replace_file",
@@ -14268,7 +14420,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_send",
@@ -14340,7 +14496,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_send",
@@ -14412,7 +14572,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_send",
@@ -14484,7 +14648,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sends_id_create",
@@ -14569,7 +14737,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "transactional_campaign_send",
@@ -14641,7 +14813,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_create",
@@ -14713,7 +14889,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_update",
@@ -14785,7 +14965,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "messages_schedule_delete",
@@ -14858,7 +15042,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_create",
@@ -14931,7 +15119,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_update",
@@ -15004,7 +15196,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaigns_trigger_schedule_delete",
@@ -15077,7 +15273,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_create",
@@ -15150,7 +15350,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_update",
@@ -15223,7 +15427,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_trigger_schedule_delete",
@@ -15360,7 +15568,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "live_activity_update",
@@ -15433,7 +15645,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "live_activity_start",
@@ -15716,7 +15932,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_update",
@@ -15788,7 +16008,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "preference_center_create",
@@ -15857,7 +16081,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "apps_push_credential_update",
@@ -16010,7 +16238,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -16172,7 +16404,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -16380,7 +16616,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_create",
@@ -16453,7 +16693,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_set_primary",
@@ -16526,7 +16770,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sdk_authentication_key_delete",
@@ -16695,7 +16943,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "campaign_translations_update",
@@ -17029,7 +17281,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "canvas_translations_update",
@@ -17324,7 +17580,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "content_block_translations_update",
@@ -17567,7 +17827,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "email_template_translations_update",
@@ -17785,7 +18049,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "webhook_template_translations_update",
@@ -17921,7 +18189,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_alias_new",
@@ -17993,7 +18265,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_alias_update",
@@ -18060,7 +18336,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_delete",
@@ -18133,7 +18413,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_global_control_group",
@@ -18205,7 +18489,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_ids",
@@ -18277,7 +18565,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_export_segment",
@@ -18349,7 +18641,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_external_ids_rename",
@@ -18421,7 +18717,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_external_ids_remove",
@@ -18493,7 +18793,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_identify",
@@ -18557,7 +18861,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track",
@@ -18621,7 +18929,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_merge",
@@ -18693,7 +19005,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track_sync",
@@ -18762,7 +19078,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .json(&body)
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .body(crate::runtime::json_body(&body)?)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "users_track_bulk",

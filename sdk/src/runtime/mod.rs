@@ -18,7 +18,9 @@
 //! * **A builder's `send()`** converts its arguments (a failed conversion or
 //!   a missing required value is `Error::InvalidRequest(reason)`, before
 //!   anything is sent), builds one `reqwest::Request` (URL with
-//!   `encode_path`d path segments, query, `Accept`, JSON body), and ends
+//!   `encode_path`d path segments, query, `Accept`, JSON body encoded by
+//!   `json_body`, where a value a setter rejected is
+//!   `Error::RejectedValue`), and ends
 //!   with one call:
 //!   `runtime::finish::<T, E>(client, request, OperationInfo { operation_id },
 //!   &[documented error statuses])`, or `finish_empty` when the success
@@ -66,7 +68,8 @@ pub(crate) mod response;
 mod state;
 
 pub use crate::error::{
-    BodyError, CommunicationError, Error, InvalidPayload, Throttled, UnexpectedResponse,
+    BodyError, CommunicationError, Error, InvalidPayload, RejectedValue, Throttled,
+    UnexpectedResponse,
 };
 pub use clock::Clock;
 pub use report::{CallReport, GaveUp};
@@ -96,6 +99,26 @@ pub trait ClientInfo<Inner> {
     fn client(&self) -> &reqwest::Client;
     /// The SDK's per-client state.
     fn inner(&self) -> &Inner;
+}
+
+/// A request body as JSON, for every generated `send()` (the generator's
+/// `request_parts` rewrite puts it where progenitor wrote `.json(&body)`)
+/// and prepared requests. A value a setter kept as rejected
+/// ([`crate::Checked`]) fails the encoding: that is
+/// [`Error::RejectedValue`], naming the field's path, before anything is
+/// sent. The path is tracked only when the plain encoding failed, so a body
+/// that encodes costs nothing more.
+pub(crate) fn json_body<B: serde::Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, RejectedValue> {
+    serde_json::to_vec(body).map_err(|plain| {
+        let mut sink = Vec::new();
+        let (path, reason) =
+            match serde_path_to_error::serialize(body, &mut serde_json::Serializer::new(&mut sink))
+            {
+                Err(e) => (e.path().to_string(), e.inner().to_string()),
+                Ok(()) => (".".to_string(), plain.to_string()),
+            };
+        RejectedValue { path, reason }
+    })
 }
 
 /// The end of every generated `send()`: the call (`send`), then the

@@ -1,6 +1,6 @@
-//! Shared helpers of the contract tests: a local mock server and a client
-//! pointed at it.
-#![allow(dead_code)]
+//! Shared helpers of the integration tests: a local mock server and a client
+//! pointed at it, and values from literals (dates, typed JSON). The contract
+//! tests' table and runner are in `contract_table.rs`.
 
 use braze_sdk::{Client, Instance, RetryPolicy};
 use wiremock::MockServer;
@@ -81,45 +81,6 @@ pub async fn only_request(server: &MockServer) -> wiremock::Request {
         .expect("request recording is on");
     assert_eq!(requests.len(), 1, "exactly one request");
     requests.remove(0)
-}
-
-/// Asserts that the one request `server` received had exactly the query
-/// pairs `expected` (in any order): nothing missing, nothing extra, no empty
-/// parameter for an unset option.
-pub async fn assert_exact_query(server: &MockServer, expected: &[(&str, &str)]) {
-    let request = only_request(server).await;
-    let mut got: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    got.sort();
-    let mut want: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    want.sort();
-    assert_eq!(got, want, "query string of {}", request.url);
-}
-
-/// Asserts that the one request `server` received carried no body.
-pub async fn assert_no_body(server: &MockServer) {
-    let request = only_request(server).await;
-    assert!(
-        request.body.is_empty(),
-        "{} {} carried a body: {}",
-        request.method,
-        request.url,
-        String::from_utf8_lossy(&request.body)
-    );
-}
-
-/// A GET's request as the contract tests pin it: exactly one request, whose
-/// query string holds exactly `expected` (in any order: nothing missing,
-/// nothing extra, no empty parameter for an unset option), and no body.
-pub async fn assert_get_query(server: &MockServer, expected: &[(&str, &str)]) {
-    assert_exact_query(server, expected).await;
-    assert_no_body(server).await;
 }
 
 /// A generated type from a JSON literal (user-defined maps such as trigger

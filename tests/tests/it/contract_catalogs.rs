@@ -1,7 +1,7 @@
-//! Contract tests of the Catalogs operations (`spec/catalogs.yaml`): each test
-//! pins the exact request the SDK sends (method, path, query, body, auth) and
+//! Contract tests of the Catalogs operations (`spec/catalogs.yaml`), as rows of
+//! [`crate::contract_table`]: each pins the exact request the SDK sends (method, path, query, body, auth) and
 //! checks that a documented response shape decodes into the typed fields.
-//! Catalog item fields are user-defined: the tests check that they travel
+//! Catalog item fields are user-defined: the rows check that they travel
 //! unchanged in both directions.
 
 use crate::common;
@@ -24,7 +24,11 @@ fn paris_fields() -> Value {
         "Rating": 4.5,
         "Seats": 40,
         "Open_Sundays": true,
-        "Coordinates": { "Latitude": 48.8649, "Longitude": 2.3752, "Floor": { "Level": 1 } },
+        "Coordinates": {
+            "Latitude": 48.8649,
+            "Longitude": 2.3752,
+            "Floor": { "Level": 1 }
+        },
         "Services": ["click_and_collect", "repairs"],
         "Opened_At": "2019-06-01T08:00:00.000+00:00"
     })
@@ -60,10 +64,6 @@ fn catalog_item_json(id: &str, fields: Value) -> Value {
     m.insert("id".to_string(), json!(id));
     Value::Object(m)
 }
-
-// ---------------------------------------------------------------------------
-// Catalog management
-// ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn catalogs_contract_table() {
@@ -178,10 +178,7 @@ fn rows() -> Vec<Box<dyn Case>> {
             c.catalogs_delete("store_locations").send()
         })
         .delete("/catalogs/store_locations")
-        .answer(200, success())
-        .then(|response| {
-            assert!(response.errors.is_empty());
-        }),
+        .answer(200, success()),
         row("catalogs_delete_decodes_catalog_not_found", |c| {
             c.catalogs_delete("old_stores").send()
         })
@@ -345,7 +342,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             "items": [
                 {
                     "Rating": 4.7,
-                    "Services": { "$add": ["gift_wrapping"], "$remove": ["repairs"] }
+                    "Services": {
+                        "$add": ["gift_wrapping"],
+                        "$remove": ["repairs"]
+                    }
                 }
             ]
         }))
@@ -410,7 +410,10 @@ fn rows() -> Vec<Box<dyn Case>> {
         .patch("/catalogs/store_locations/items")
         .body(json!({
             "items": [
-                { "id": "store-paris-11", "Services": { "$add": ["gift_wrapping"] } },
+                {
+                    "id": "store-paris-11",
+                    "Services": { "$add": ["gift_wrapping"] }
+                },
                 { "id": "store-lyon-02", "Open_Sundays": true }
             ]
         }))
@@ -434,7 +437,11 @@ fn rows() -> Vec<Box<dyn Case>> {
         .body(json!({
             "items": [
                 catalog_item_json("store-paris-11", paris_fields()),
-                { "id": "store-nantes-01", "City": "Nantes", "Rating": 3.9 }
+                {
+                    "id": "store-nantes-01",
+                    "City": "Nantes",
+                    "Rating": 3.9
+                }
             ]
         }))
         .answer(202, success()),
@@ -452,15 +459,9 @@ fn rows() -> Vec<Box<dyn Case>> {
         })
         .delete("/catalogs/store_locations/items")
         .header("content-type", "application/json")
-        .body(json!({ "items": [{ "id": "store-paris-11" }, { "id": "store-lyon-02" }] }),)
+        .body(json!({
+            "items": [{ "id": "store-paris-11" }, { "id": "store-lyon-02" }]
+        }),)
         .answer(202, success()),
     ]
 }
-
-// ---------------------------------------------------------------------------
-// Catalog items, synchronous
-// ---------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------
-// Catalog items, asynchronous (bulk)
-// ---------------------------------------------------------------------------

@@ -3,23 +3,44 @@
 //! that the documented answers - pages linked by a `Link` header, sync-run
 //! outcomes, the "another job is in progress" 429 - decode into typed fields.
 
-use crate::common;
+use crate::contract_table::{self, Case, row};
+use crate::table;
 
 use braze_sdk::types;
-use serde_json::json;
-use wiremock::matchers::query_param;
+use serde_json::{Value, json};
 
 const INTEGRATION: &str = "5f8c9d2e-4b1a-4c3d-9e7f-0a1b2c3d4e5f";
 
+/// One sync job of the integration, ended in `status`.
+fn job_run(status: &str) -> Value {
+    json!({
+        "job_status": status,
+        "sync_start_time": "2024-05-02T03:00:04Z",
+        "sync_finish_time": "2024-05-02T03:07:41Z",
+        "last_timestamp_synced": "2024-05-02T02:59:58Z",
+        "rows_synced": 18234,
+        "rows_failed_with_errors": 12
+    })
+}
+
 #[tokio::test]
-async fn cdi_integrations_list_first_page_sends_no_cursor_and_decodes_results() {
-    let (server, client) = common::setup().await;
-    common::authorized("GET", "/cdi/integrations")
-        .respond_with(
-            common::json_response(
-                200,
-                json!({
-                    "results": [{
+async fn cdi_contract_table() {
+    contract_table::run(rows()).await;
+}
+
+fn rows() -> Vec<Box<dyn Case>> {
+    table![
+        row(
+            "cdi_integrations_list_first_page_sends_no_cursor_and_decodes_results",
+            |c| { c.cdi_integrations_list().send() }
+        )
+        .get("/cdi/integrations")
+        .query(&[])
+        .answer(
+            200,
+            json!({
+                "results": [
+                    {
                         "integration_id": INTEGRATION,
                         "app_group_id": "3a9b7c2d-1e4f-4a5b-8c6d-7e8f9a0b1c2d",
                         "integration_name": "Snowflake user attributes",
@@ -31,171 +52,101 @@ async fn cdi_integrations_list_first_page_sends_no_cursor_and_decodes_results() 
                         "last_job_start_time": "2024-05-02T03:00:04Z",
                         "last_job_status": "success",
                         "next_scheduled_run": null
-                    }],
-                    "message": "success"
-                }),
-            )
-            .insert_header(
-                "link",
-                r#"</cdi/integrations?cursor=c2tpcDoxMA==>; rel="next""#,
-            ),
+                    }
+                ],
+                "message": "success"
+            })
         )
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let response = client
-        .cdi_integrations_list()
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert_eq!(
-        response.headers().get("link").and_then(|v| v.to_str().ok()),
-        Some(r#"</cdi/integrations?cursor=c2tpcDoxMA==>; rel="next""#)
-    );
-    assert_eq!(response.message.as_deref(), Some("success"));
-    let integration = &response.results[0];
-    assert_eq!(integration.integration_id.as_deref(), Some(INTEGRATION));
-    assert_eq!(integration.warehouse_type.as_deref(), Some("snowflake"));
-    assert_eq!(
-        integration
-            .last_job_status
-            .as_ref()
-            .and_then(|s| s.as_ref())
-            .map(String::as_str),
-        Some("success")
-    );
-    assert_eq!(
-        integration.next_scheduled_run,
-        Some(braze_sdk::Nullable::Null),
-        "an explicit null decodes as Null"
-    );
-    common::assert_exact_query(&server, &[]).await;
-}
-
-#[tokio::test]
-async fn cdi_integrations_list_next_page_sends_the_cursor() {
-    let (server, client) = common::setup().await;
-    common::authorized("GET", "/cdi/integrations")
-        .and(query_param("cursor", "c2tpcDoxMA=="))
-        .respond_with(common::json_response(
-            200,
-            json!({ "results": [], "message": "success" }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let response = client
-        .cdi_integrations_list()
-        .cursor("c2tpcDoxMA==")
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    assert!(response.results.is_empty());
-    common::assert_exact_query(&server, &[("cursor", "c2tpcDoxMA==")]).await;
-}
-
-#[tokio::test]
-async fn cdi_job_sync_status_list_decodes_every_outcome() {
-    let (server, client) = common::setup().await;
-    let run = |status: &str| {
-        json!({
-            "job_status": status,
-            "sync_start_time": "2024-05-02T03:00:04Z",
-            "sync_finish_time": "2024-05-02T03:07:41Z",
-            "last_timestamp_synced": "2024-05-02T02:59:58Z",
-            "rows_synced": 18234,
-            "rows_failed_with_errors": 12
-        })
-    };
-    common::authorized(
-        "GET",
-        format!("/cdi/integrations/{INTEGRATION}/job_sync_status"),
-    )
-    .and(query_param("cursor", "c2tpcDow"))
-    .respond_with(common::json_response(
-        200,
-        json!({
-            "results": [
-                run("running"), run("success"), run("partial"),
-                run("error"), run("config_error"), run("cancelled")
-            ],
-            "message": "success"
+        .answer_header(
+            "link",
+            r#"</cdi/integrations?cursor=c2tpcDoxMA==>; rel="next""#
+        )
+        .then(|response| {
+            assert_eq!(
+                response.headers().get("link").and_then(|v| v.to_str().ok()),
+                Some(r#"</cdi/integrations?cursor=c2tpcDoxMA==>; rel="next""#)
+            );
+            let integration = &response.results[0];
+            assert_eq!(
+                integration
+                    .last_job_status
+                    .as_ref()
+                    .and_then(|s| s.as_ref())
+                    .map(String::as_str),
+                Some("success")
+            );
         }),
-    ))
-    .expect(1)
-    .mount(&server)
-    .await;
-
-    let response = client
-        .cdi_job_sync_status_list(INTEGRATION)
-        .cursor("c2tpcDow")
-        .send()
-        .await
-        .expect("a 200 answer decodes");
-    use types::CdiJobStatus as S;
-    let statuses: Vec<Option<S>> = response
-        .results
-        .iter()
-        .map(|r| r.job_status.as_ref().and_then(|s| s.known().copied()))
-        .collect();
-    assert_eq!(
-        statuses,
-        vec![
-            Some(S::Running),
-            Some(S::Success),
-            Some(S::Partial),
-            Some(S::Error),
-            Some(S::ConfigError),
-            None
-        ],
-        "a status Braze adds later stays decodable"
-    );
-    assert_eq!(response.results[2].rows_synced, Some(18234));
-    assert_eq!(response.results[2].rows_failed_with_errors, Some(12));
-    common::assert_exact_query(&server, &[("cursor", "c2tpcDow")]).await;
+        row("cdi_integrations_list_next_page_sends_the_cursor", |c| {
+            c.cdi_integrations_list().cursor("c2tpcDoxMA==").send()
+        })
+        .get("/cdi/integrations")
+        .query(&[("cursor", "c2tpcDoxMA==")])
+        .answer(200, json!({ "results": [], "message": "success" })),
+        row("cdi_job_sync_status_list_decodes_every_outcome", |c| {
+            c.cdi_job_sync_status_list(INTEGRATION)
+                .cursor("c2tpcDow")
+                .send()
+        })
+        .get(format!("/cdi/integrations/{INTEGRATION}/job_sync_status"))
+        .query(&[("cursor", "c2tpcDow")])
+        .answer(
+            200,
+            json!({
+                "results": [
+                    job_run("running"),
+                    job_run("success"),
+                    job_run("partial"),
+                    job_run("error"),
+                    job_run("config_error"),
+                    job_run("cancelled")
+                ],
+                "message": "success"
+            })
+        )
+        .then(|response| {
+            use types::CdiJobStatus as S;
+            let statuses: Vec<Option<S>> = response
+                .results
+                .iter()
+                .map(|r| r.job_status.as_ref().and_then(|s| s.known().copied()))
+                .collect();
+            assert_eq!(
+                statuses,
+                vec![
+                    Some(S::Running),
+                    Some(S::Success),
+                    Some(S::Partial),
+                    Some(S::Error),
+                    Some(S::ConfigError),
+                    None
+                ],
+                "a status Braze adds later stays decodable"
+            );
+            assert_eq!(response.results[2].rows_failed_with_errors, Some(12));
+        }),
+        row(
+            "cdi_integration_sync_posts_without_body_and_decodes_202",
+            |c| { c.cdi_integration_sync(INTEGRATION).send() }
+        )
+        .post(format!("/cdi/integrations/{INTEGRATION}/sync"))
+        .answer(202, json!({ "message": "success" })),
+        row(
+            "cdi_integration_sync_job_in_progress_is_a_decoded_429",
+            |c| { c.cdi_integration_sync(INTEGRATION).send() }
+        )
+        .post(format!("/cdi/integrations/{INTEGRATION}/sync"))
+        .answer(429, json!({ "message": "Another job is in progress" }))
+        .then_err(|err| {
+            assert_eq!(
+                err.error_body().and_then(|b| b.message.as_deref()),
+                Some("Another job is in progress")
+            );
+        }),
+    ]
 }
 
-#[tokio::test]
-async fn cdi_integration_sync_posts_without_body_and_decodes_202() {
-    let (server, client) = common::setup().await;
-    common::authorized("POST", format!("/cdi/integrations/{INTEGRATION}/sync"))
-        .respond_with(common::json_response(202, json!({ "message": "success" })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let response = client
-        .cdi_integration_sync(INTEGRATION)
-        .send()
-        .await
-        .expect("a 202 answer decodes");
-    assert_eq!(response.message, "success");
-    common::assert_no_body(&server).await;
-}
-
-#[tokio::test]
-async fn cdi_integration_sync_job_in_progress_is_a_decoded_429() {
-    let (server, client) = common::setup().await;
-    common::authorized("POST", format!("/cdi/integrations/{INTEGRATION}/sync"))
-        .respond_with(common::json_response(
-            429,
-            json!({ "message": "Another job is in progress" }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client
-        .cdi_integration_sync(INTEGRATION)
-        .send()
-        .await
-        .expect_err("a 429 is an error");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
-    assert_eq!(
-        err.error_body().and_then(|b| b.message.as_deref()),
-        Some("Another job is in progress")
-    );
-}
-
+// Not a row: this checks the operation table (rate-limit bucket, paging
+// style), with no call to make.
 #[test]
 fn cdi_lists_page_by_link_cursor_and_have_their_own_limits() {
     use braze_sdk::operation::{Pagination, RateLimit, find};

@@ -1,5 +1,5 @@
 //! Contract tests of `POST /apps/push_credential/update`
-//! (`spec/push_credentials.yaml`), as table rows ([`contract_table`]): one
+//! (`spec/push_credentials.yaml`), as table rows ([`crate::contract_table`]): one
 //! platform object per request, only the platform that is set travels, and
 //! the 201 answer decodes.
 
@@ -34,20 +34,20 @@ fn only(
 fn rows() -> Vec<Box<dyn Case>> {
     table![
         row("push_credential_update_sends_only_the_apple_object", |c| {
-            c        .apps_push_credential_update(types::PushCredentialUpdateRequest {
-                    app_id: APP.into(),
-                    apple: Some(types::ApplePushCredential {
-                        certificate: "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t".into(),
-                        jwt_key_id: "8KX2D7M4QP".into(),
-                        jwt_team_id: "5ZQ9R3T1AB".into(),
-                        jwt_bundle_id: "com.example.shop".into(),
-                        apns_gateway: types::ApnsGateway::Dev,
-                    }),
-                    firebase: None,
-                    huawei: None,
-                    kindle: None,
-                })
-.send()
+            c.apps_push_credential_update(types::PushCredentialUpdateRequest {
+                app_id: APP.into(),
+                apple: Some(types::ApplePushCredential {
+                    certificate: "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t".into(),
+                    jwt_key_id: "8KX2D7M4QP".into(),
+                    jwt_team_id: "5ZQ9R3T1AB".into(),
+                    jwt_bundle_id: "com.example.shop".into(),
+                    apns_gateway: types::ApnsGateway::Dev,
+                }),
+                firebase: None,
+                huawei: None,
+                kindle: None,
+            })
+            .send()
         })
         .post("/apps/push_credential/update")
         .body(json!({
@@ -71,7 +71,10 @@ fn rows() -> Vec<Box<dyn Case>> {
             .send()
         })
         .post("/apps/push_credential/update")
-        .body(json!({ "app_id": APP, "huawei": { "app_id": "104523687", "app_secret": "hw-secret" } }))
+        .body(json!({
+            "app_id": APP,
+            "huawei": { "app_id": "104523687", "app_secret": "hw-secret" }
+        }))
         .answer(201, json!({ "message": "success" })),
         row("push_credential_update_sends_only_the_kindle_object", |c| {
             c.apps_push_credential_update(only(|r| {
@@ -83,18 +86,30 @@ fn rows() -> Vec<Box<dyn Case>> {
             .send()
         })
         .post("/apps/push_credential/update")
-        .body(json!({ "app_id": APP, "kindle": { "client_id": "amzn1.application-oa2-client.8e1f", "client_secret": "adm-secret" } }))
+        .body(json!({
+            "app_id": APP,
+            "kindle": {
+                "client_id": "amzn1.application-oa2-client.8e1f",
+                "client_secret": "adm-secret"
+            }
+        }))
         .answer(201, json!({ "message": "success" })),
-        row("push_credential_update_sends_only_the_firebase_object", |c| {
-            c.apps_push_credential_update(only(|r| {
-                r.firebase = Some(types::FirebasePushCredential {
-                    credential: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=".into(),
-                })
-            }))
-            .send()
-        })
+        row(
+            "push_credential_update_sends_only_the_firebase_object",
+            |c| {
+                c.apps_push_credential_update(only(|r| {
+                    r.firebase = Some(types::FirebasePushCredential {
+                        credential: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=".into(),
+                    })
+                }))
+                .send()
+            }
+        )
         .post("/apps/push_credential/update")
-        .body(json!({ "app_id": APP, "firebase": { "credential": "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" } }))
+        .body(json!({
+            "app_id": APP,
+            "firebase": { "credential": "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }
+        }))
         .answer(201, json!({ "message": "success" })),
     ]
 }

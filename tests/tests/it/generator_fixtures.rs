@@ -411,3 +411,28 @@ fn request_setters() {
     let response = impls_text(&client, "ProfilesUpdateResponse");
     assert!(!response.contains("IntoField"), "{response}");
 }
+
+#[test]
+fn checked_fields() {
+    let client = golden("checked_fields");
+    let order = type_text(&client, "Order");
+    // Bare (required) and optional map newtypes, and the non-zero count.
+    for field in [
+        "pub context: ::braze_sdk::Checked<Properties>",
+        "pub properties: ::std::option::Option<::braze_sdk::Checked<Properties>>",
+        "pub quantity: ::std::option::Option<::braze_sdk::Checked<::std::num::NonZeroU64>>",
+        "pub note: ::std::option::Option<::std::string::String>",
+    ] {
+        assert!(order.contains(field), "{field}: {order}");
+    }
+    let impls = impls_text(&client, "Order");
+    assert!(
+        impls.contains("context: impl ::braze_sdk::IntoField<::braze_sdk::Checked<Properties>>"),
+        "{impls}"
+    );
+    assert!(impls.contains("reported by `send()`"), "{impls}");
+    // The response type is decoded, never built: its fields stay plain.
+    let receipt = type_text(&client, "OrderReceipt");
+    assert!(!receipt.contains("Checked"), "{receipt}");
+    assert!(impls_text(&client, "Properties").contains("MapNewtype"));
+}

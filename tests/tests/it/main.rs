@@ -1,6 +1,7 @@
 //! The one integration-test binary of the workspace (async-stripe's layout):
 //! linking the 48k-line SDK once instead of once per test file. Each module is
-//! one area; `common` holds the mock-server helpers the contract tests share.
+//! one area; `common` holds the mock-server helpers the tests share, and
+//! `contract_table` the table form and runner of the `contract_*` tests.
 
 mod batch;
 mod breaking;

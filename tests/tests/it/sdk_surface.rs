@@ -154,3 +154,91 @@ fn strings_lists_and_objects_convert_in_setters() {
         properties
     );
 }
+
+/// The `RejectedValue` of `err`, or a panic saying what came instead.
+fn rejected<E>(err: &Error<E>) -> &braze_sdk::error::RejectedValue {
+    match err {
+        Error::RejectedValue(r) => r,
+        other => panic!("not RejectedValue: {other:?}"),
+    }
+}
+
+/// `json!(..)` that is not an object, given to a free-form object's
+/// setter, is kept (no panic, nothing dropped) and `send()` reports it with
+/// the field's path and the reason, before any request is made.
+#[tokio::test]
+async fn a_json_value_that_is_not_an_object_is_reported_by_send_with_its_path() {
+    let (server, client) = setup().await;
+    let now = braze_sdk::chrono::Utc::now();
+    let events = vec![
+        types::UserEvent::new("played", now).properties(json!({"source": "web"})),
+        types::UserEvent::new("played", now).properties(json!(["web", "ios"])),
+    ];
+    let body = types::UsersTrackRequest::default().events(events);
+    let kept = body.events[1]
+        .properties
+        .as_ref()
+        .and_then(|p| p.rejected());
+    assert_eq!(kept.map(|r| r.value()), Some(&json!(["web", "ios"])));
+    let err = client.users_track(body).send().await.unwrap_err();
+    let r = rejected(&err);
+    assert_eq!(r.path, "events[1].properties");
+    assert_eq!(r.field(), "properties");
+    assert_eq!(r.reason, "expected a JSON object, got an array");
+    assert_eq!(
+        err.to_string(),
+        "invalid request: `events[1].properties`: expected a JSON object, got an array"
+    );
+    assert!(!err.is_retryable());
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    let body =
+        types::CampaignsTriggerSendRequest::new("campaign-7").trigger_properties(json!("WINTER"));
+    let err = client
+        .campaigns_trigger_send(body)
+        .send()
+        .await
+        .unwrap_err();
+    let r = rejected(&err);
+    assert_eq!(r.path, "trigger_properties");
+    assert_eq!(r.field(), "trigger_properties");
+    assert_eq!(r.reason, "expected a JSON object, got a string");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// An integer literal converts into a non-zero count (`.quantity(2)`); a
+/// zero or a negative one is reported by `send()` with the field's path,
+/// and a prepared request reports it the same way.
+#[tokio::test]
+async fn a_zero_for_a_non_zero_field_is_reported_by_send_with_its_path() {
+    let (server, client) = setup().await;
+    let purchase = |quantity: i64| {
+        types::UserPurchase::new(
+            types::UserPurchaseCurrency::try_from("EUR").unwrap(),
+            9.99,
+            types::UserPurchaseProductId::try_from("sku-1").unwrap(),
+            braze_sdk::chrono::Utc::now(),
+        )
+        .external_id("user-1")
+        .quantity(quantity)
+    };
+    let valid = purchase(2);
+    assert_eq!(serde_json::to_value(&valid).unwrap()["quantity"], json!(2));
+    for (quantity, reason) in [
+        (0, "expected an integer of at least 1, got 0"),
+        (-4, "expected an integer of at least 1, got -4"),
+    ] {
+        let body =
+            types::UsersTrackRequest::default().purchases(vec![valid.clone(), purchase(quantity)]);
+        let err = client.users_track(body.clone()).send().await.unwrap_err();
+        let r = rejected(&err);
+        assert_eq!(r.path, "purchases[1].quantity");
+        assert_eq!(r.field(), "quantity");
+        assert_eq!(r.reason, reason);
+        let prepared = braze_sdk::prepared::users_track(&body)
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(rejected(&prepared), r);
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -9,21 +9,13 @@ use std::time::Duration;
 
 use braze_sdk::chrono::{TimeZone, Utc};
 use braze_sdk::futures_util::StreamExt;
-use braze_sdk::serde_json::{Map, Value, json};
+use braze_sdk::serde_json::{Value, json};
 use braze_sdk::{Client, Error, Nullable, batch, types};
 use wiremock::ResponseTemplate;
 
 use crate::common::{authorized, json_response, only_request, setup};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
-
-/// A JSON object literal as the map free-form fields take.
-fn object(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    }
-}
 
 // 1. Track a user: an attribute update, an event and a purchase.
 async fn track_a_user(client: &Client) -> Result<String> {
@@ -34,7 +26,7 @@ async fn track_a_user(client: &Client) -> Result<String> {
         .home_city(Nullable::Null);
     let event = types::UserEvent::new("played_song", now)
         .external_id("user-1")
-        .properties(object(json!({"source": "web"})));
+        .properties(json!({"source": "web"}));
     let purchase = types::UserPurchase::new(
         types::UserPurchaseCurrency::try_from("EUR")?,
         9.99,
@@ -42,7 +34,7 @@ async fn track_a_user(client: &Client) -> Result<String> {
         now,
     )
     .external_id("user-1")
-    .quantity(std::num::NonZeroU64::new(2));
+    .quantity(2);
     let body = types::UsersTrackRequest::default()
         .attributes(vec![attributes])
         .events(vec![event])
@@ -77,7 +69,7 @@ async fn trigger_a_campaign(client: &Client) -> Result<String> {
     ];
     let body = types::CampaignsTriggerSendRequest::new("campaign-7")
         .recipients(recipients)
-        .trigger_properties(object(json!({"coupon": "WINTER"})));
+        .trigger_properties(json!({"coupon": "WINTER"}));
     let response = client.campaigns_trigger_send(body).send().await?;
     Ok(response.message.clone())
 }
