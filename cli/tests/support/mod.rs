@@ -5,46 +5,18 @@
 
 #![allow(dead_code)]
 
-use std::ops::Deref;
 use std::process::{Command, Output};
 
-use braze_mock::{Builder, MockBraze};
+use braze_mock::MockBraze;
 use serde_json::Value;
 
 /// The key every test run uses; it must never appear in any output.
 pub const KEY: &str = "sk-test-7c1e5b0d-never-printed";
 
-/// A [`MockBraze`] that accepts only [`KEY`], with the runtime serving it.
-pub struct Mock {
-    // Declared first: dropped (its server task aborted) before the runtime.
-    braze: MockBraze,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Deref for Mock {
-    type Target = MockBraze;
-    fn deref(&self) -> &MockBraze {
-        &self.braze
-    }
-}
-
-/// Starts `builder` (with [`KEY`] as its only key) on a runtime of its own.
-pub fn mock_with(builder: Builder) -> Mock {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let braze = runtime.block_on(builder.api_key(KEY).start());
-    Mock {
-        braze,
-        _runtime: runtime,
-    }
-}
-
-/// A mock with the spec's examples, limits and validation.
-pub fn mock() -> Mock {
-    mock_with(MockBraze::builder())
+/// A braze-mock with the spec's examples, limits and validation, accepting
+/// only [`KEY`], on a runtime of its own.
+pub fn mock() -> MockBraze {
+    MockBraze::builder().api_key(KEY).start_blocking()
 }
 
 /// `braze` with the test key in its environment and no config file.
