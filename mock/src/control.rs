@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | `GET /_mock/requests[?operation=ID]` | the recorded requests (`Authorization` left out) |
 //! | `GET /_mock/counts` | `{"total", "calls": {op: n}, "rate_limited": {op: n}}` |
+//! | `GET /_mock/windows[?bucket=NAME]` | each rate-limit window counted: `[{"bucket", "start", "seconds", "served", "refused"}]` |
 //! | `POST /_mock/reset` | forgets requests, counters, scripts, faults, windows |
 //! | `PUT /_mock/operations/ID/response` `{"status", "body"}` | answer this instead of the example |
 //! | `PUT /_mock/operations/ID/items` `{"items": [..], "page_size"?}` | the list a paged operation serves |
@@ -46,6 +47,7 @@ pub fn recorded_json(r: &Recorded) -> Value {
             .collect::<Vec<_>>(),
         "body": r.body,
         "status": r.status,
+        "at_ms": r.at.as_millis() as u64,
     })
 }
 
@@ -144,6 +146,26 @@ pub fn handle(
             200,
             &json!({ "total": s.total_calls, "calls": s.calls, "rate_limited": s.refused }),
         ),
+        ("GET", ["windows"]) => {
+            let only = form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == "bucket")
+                .map(|(_, v)| v.into_owned());
+            let list: Vec<Value> = s
+                .windows
+                .counts(only.as_deref())
+                .iter()
+                .map(|w| {
+                    json!({
+                        "bucket": w.bucket,
+                        "start": w.start,
+                        "seconds": w.seconds,
+                        "served": w.served,
+                        "refused": w.refused,
+                    })
+                })
+                .collect();
+            Response::json(200, &Value::Array(list))
+        }
         ("POST", ["reset"]) => {
             s.reset();
             ok()

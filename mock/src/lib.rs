@@ -42,12 +42,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use limits::Limit;
+pub use limits::{Limit, WindowCount};
 
 use crate::answer::Script;
 use crate::limits::Windows;
@@ -92,6 +92,9 @@ pub struct Recorded {
     /// The status answered (0: no answer, the connection was dropped or
     /// left hanging).
     pub status: u16,
+    /// When it arrived, since the server started (the pace of a client,
+    /// the spacing of its retries).
+    pub at: Duration,
 }
 
 impl Recorded {
@@ -131,6 +134,7 @@ impl fmt::Debug for Recorded {
             .field("headers", &headers)
             .field("body", &self.body)
             .field("status", &self.status)
+            .field("at", &self.at)
             .finish()
     }
 }
@@ -144,9 +148,25 @@ struct Scripted {
     fault: Fault,
 }
 
+/// When the server started: [`Recorded::at`] counts from it.
+pub(crate) struct Started(Instant);
+
+impl Default for Started {
+    fn default() -> Self {
+        Started(Instant::now())
+    }
+}
+
+impl Started {
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.0.elapsed()
+    }
+}
+
 /// Everything the server knows and the test can change while it runs.
 #[derive(Default)]
 pub(crate) struct State {
+    pub(crate) started: Started,
     pub(crate) api_key: Option<String>,
     pub(crate) validate: bool,
     pub(crate) record: bool,
@@ -326,8 +346,31 @@ impl Builder {
             .expect("braze-mock: cannot bind 127.0.0.1")
     }
 
+    /// For a synchronous test (one that blocks on processes or threads):
+    /// starts the server on a runtime of its own (two worker threads) and
+    /// returns once it listens. Not from inside an async runtime.
+    pub fn start_blocking(self) -> MockBraze {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("braze-mock: cannot start a runtime");
+        let mut braze = runtime.block_on(self.start());
+        braze.runtime = Some(runtime);
+        braze
+    }
+
     /// [`Builder::start`], with the bind error.
     pub async fn try_start(self) -> std::io::Result<MockBraze> {
+        // What the first request would otherwise pay for: reading the spec
+        // and compiling its validators (once per process).
+        if self.validate {
+            tokio::task::spawn_blocking(validate::warm_up)
+                .await
+                .expect("braze-mock: the spec's validators compile");
+        } else {
+            spec::spec();
+        }
         let state = State {
             api_key: self.api_key,
             validate: self.validate,
@@ -339,7 +382,12 @@ impl Builder {
         };
         let state = Arc::new(Mutex::new(state));
         let (url, task) = server::serve(self.port, state.clone()).await?;
-        Ok(MockBraze { url, state, task })
+        Ok(MockBraze {
+            url,
+            state,
+            task,
+            runtime: None,
+        })
     }
 }
 
@@ -348,11 +396,18 @@ pub struct MockBraze {
     url: String,
     state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
+    /// The runtime of [`Builder::start_blocking`].
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for MockBraze {
     fn drop(&mut self) {
         self.task.abort();
+        if let Some(runtime) = self.runtime.take() {
+            // Does not wait for the connection tasks, and may run in any
+            // context (dropping a runtime inside another one panics).
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -373,6 +428,12 @@ impl MockBraze {
     /// Starts a server with the spec's rate limits and validation on.
     pub async fn start() -> MockBraze {
         Builder::default().start().await
+    }
+
+    /// [`MockBraze::start`] for a synchronous test: see
+    /// [`Builder::start_blocking`].
+    pub fn start_blocking() -> MockBraze {
+        Builder::default().start_blocking()
     }
 
     pub fn builder() -> Builder {
@@ -517,6 +578,15 @@ impl MockBraze {
     /// Every 429 answered.
     pub fn total_rate_limited(&self) -> usize {
         self.state().refused.values().sum()
+    }
+
+    /// The rate-limit windows of `bucket` (`users-track`; `*`: every
+    /// bucket) counted so far, in order: what each let through and
+    /// refused. A window where no request came is not listed.
+    pub fn windows(&self, bucket: &str) -> Vec<WindowCount> {
+        self.state()
+            .windows
+            .counts((bucket != "*").then_some(bucket))
     }
 
     /// The requests routed to `operation`, in order of arrival.

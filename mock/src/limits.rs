@@ -4,9 +4,10 @@
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` (what is left of the window
 //! after this request) and `X-RateLimit-Reset` (the window's end, in epoch
 //! seconds); past the limit the answer is a 429 with `Remaining: 0`, until the
-//! window ends.
+//! window ends. Each window's served and refused requests are kept, so that a
+//! test can check a client's pace window by window.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -87,11 +88,27 @@ impl Decision {
     }
 }
 
+/// What one window of a bucket let through and refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowCount {
+    pub bucket: String,
+    /// The window's start, epoch seconds (a multiple of `seconds`).
+    pub start: u64,
+    /// Its length (the bucket's limit's window when it was counted).
+    pub seconds: u64,
+    /// Requests let through (counted against the limit).
+    pub served: u64,
+    /// Requests answered 429.
+    pub refused: u64,
+}
+
 /// The windows of every bucket.
 #[derive(Debug, Default)]
 pub struct Windows {
     /// bucket -> (window index, requests counted in it)
     used: HashMap<String, (u64, u64)>,
+    /// Every window counted so far, by bucket and start.
+    history: BTreeMap<(String, u64), WindowCount>,
 }
 
 impl Windows {
@@ -107,6 +124,22 @@ impl Windows {
         if allowed {
             slot.1 += 1;
         }
+        let start = index * limit.window_secs;
+        let count = self
+            .history
+            .entry((bucket.to_string(), start))
+            .or_insert_with(|| WindowCount {
+                bucket: bucket.to_string(),
+                start,
+                seconds: limit.window_secs,
+                served: 0,
+                refused: 0,
+            });
+        if allowed {
+            count.served += 1;
+        } else {
+            count.refused += 1;
+        }
         Decision {
             allowed,
             limit: limit.requests,
@@ -115,8 +148,19 @@ impl Windows {
         }
     }
 
+    /// The windows counted for `bucket` (`None`: every bucket), by bucket
+    /// then start.
+    pub fn counts(&self, bucket: Option<&str>) -> Vec<WindowCount> {
+        self.history
+            .values()
+            .filter(|w| bucket.is_none_or(|b| w.bucket == b))
+            .cloned()
+            .collect()
+    }
+
     pub fn clear(&mut self) {
         self.used.clear();
+        self.history.clear();
     }
 }
 
@@ -127,6 +171,14 @@ pub fn now_ms(offset_ms: u64) -> u128 {
         .unwrap_or_default()
         .as_millis()
         + u128::from(offset_ms)
+}
+
+/// The `Date` header's value for `epoch_ms` (`Sun, 06 Dec 2026 13:00:00
+/// GMT`): with `X-RateLimit-Reset`, it tells a client how far the window's
+/// end is on the server's clock, whatever its own clock says.
+pub fn http_date(epoch_ms: u128) -> String {
+    let ms = u64::try_from(epoch_ms).unwrap_or(u64::MAX);
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(ms))
 }
 
 #[cfg(test)]
@@ -170,5 +222,30 @@ mod tests {
         assert_eq!((d4.allowed, d4.remaining, d4.reset), (true, 1, 3_000_006));
         // Buckets are counted apart.
         assert!(w.take("other", limit, t + 10).allowed);
+        // Each window's served and refused requests.
+        let count = |start, served, refused| WindowCount {
+            bucket: "b".into(),
+            start,
+            seconds: 3,
+            served,
+            refused,
+        };
+        assert_eq!(
+            w.counts(Some("b")),
+            [count(3_000_000, 2, 1), count(3_000_003, 1, 0)]
+        );
+        assert_eq!(w.counts(None).len(), 3);
+        w.clear();
+        assert!(w.counts(None).is_empty());
+    }
+
+    #[test]
+    fn the_date_is_the_server_clock_in_imf_fixdate() {
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        // 2026-12-06T13:00:03.999Z: whole seconds, rounded down.
+        assert_eq!(
+            http_date(1_796_562_003_999),
+            "Sun, 06 Dec 2026 13:00:03 GMT"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The accept loop and what happens to one request, in Braze's order:
 //! routing (404/405), scripted faults, the key (401), the bucket's window
 //! (429), validation (400), then the answer. Every request is recorded with
-//! the status it got.
+//! the status it got, and every answer carries a `Date` on the server's
+//! clock, as Braze's do.
 
 use std::sync::{Arc, Mutex};
 
@@ -52,13 +53,14 @@ async fn connection(mut socket: TcpStream, state: Arc<Mutex<State>>, base: Strin
             Err(ReadError::Malformed(why)) => {
                 let r =
                     Response::json(400, &json!({ "message": why })).header("connection", "close");
-                let _ = http::write(&mut socket, &r, None).await;
+                let _ = http::write(&mut socket, &dated(&state, r), None).await;
                 return;
             }
         };
         let closes = req.closes();
         match handle(&state, &base, req).await {
             Action::Respond(response, keep) => {
+                let response = dated(&state, response);
                 if http::write(&mut socket, &response, keep).await.is_err()
                     || keep.is_some()
                     || closes
@@ -74,6 +76,13 @@ async fn connection(mut socket: TcpStream, state: Arc<Mutex<State>>, base: Strin
 
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `response` with the `Date` header, on the server's clock (moved by
+/// [`crate::MockBraze::advance`] like its windows).
+fn dated(state: &Mutex<State>, response: Response) -> Response {
+    let now = limits::now_ms(lock(state).clock_offset_ms);
+    response.header("date", limits::http_date(now))
 }
 
 fn error(status: u16, message: impl Into<String>) -> Response {
@@ -115,6 +124,7 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
             None,
         );
     }
+    let at = lock(state).started.elapsed();
     let record = |operation: Option<&str>, status: u16| Recorded {
         operation: operation.map(str::to_string),
         method: req.method.clone(),
@@ -125,6 +135,7 @@ async fn handle(state: &Mutex<State>, base: &str, req: Request) -> Action {
         headers: req.headers.clone(),
         body: serde_json::from_slice(&req.body).ok(),
         status,
+        at,
     };
     let (op, path_params, fault) = {
         let mut s = lock(state);

@@ -296,6 +296,18 @@ async fn rate_limits_count_fixed_windows_per_bucket_as_braze_s_headers_say() {
                 .unwrap();
             assert_eq!(header(&r, "x-ratelimit-limit"), 3);
             assert_eq!(header(&r, "x-ratelimit-reset"), window_end + window * 3600);
+            // The `Date` is on the server's clock (moved by `advance`), so
+            // that `Reset - Date` is what is left of the window.
+            let date = httpdate::parse_http_date(r.headers()["date"].to_str().unwrap())
+                .unwrap()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let expected = now + window * 3600;
+            assert!(
+                (expected..expected + 5).contains(&date),
+                "Date {date}, expected about {expected}"
+            );
             seen.push((r.status().as_u16(), header(&r, "x-ratelimit-remaining")));
         }
         assert_eq!(
@@ -312,6 +324,16 @@ async fn rate_limits_count_fixed_windows_per_bucket_as_braze_s_headers_say() {
         ),
         (10, 4)
     );
+    // What each window let through and refused.
+    let counted: Vec<(u64, u64, u64, u64)> = braze
+        .windows("users-track")
+        .iter()
+        .map(|w| (w.start, w.seconds, w.served, w.refused))
+        .collect();
+    assert_eq!(
+        counted,
+        [(window_end - 3600, 3600, 3, 2), (window_end, 3600, 3, 2)]
+    );
     // The spec's limit for the other buckets, counted apart.
     let r = request(
         &http,
@@ -324,6 +346,7 @@ async fn rate_limits_count_fixed_windows_per_bucket_as_braze_s_headers_say() {
     .unwrap();
     assert_eq!(header(&r, "x-ratelimit-limit"), 20_000);
     assert_eq!(header(&r, "x-ratelimit-remaining"), 19_999);
+    assert_eq!(braze.windows("*").len(), 3, "{:?}", braze.windows("*"));
     // A limit lifted at run time.
     braze.set_limit("users-track", None);
     let r = request(&http, braze.url(), track, None)
@@ -421,6 +444,9 @@ async fn recorded_requests_keep_what_was_sent_and_hide_the_key() {
         .unwrap();
     let all = braze.requests("users_track");
     assert_eq!(all.iter().map(|r| r.status).collect::<Vec<_>>(), [201, 400]);
+    // In order of arrival, timed from the server's start.
+    assert!(all[0].at <= all[1].at, "{all:?}");
+    assert!(all[1].at < Duration::from_secs(10), "{all:?}");
     assert_eq!(all[0].header("authorization"), Some("Bearer mock-test-key"));
     assert!(!format!("{:?}", all[0]).contains(KEY));
     let accepted: Vec<Value> = braze.received("users_track");
@@ -430,6 +456,39 @@ async fn recorded_requests_keep_what_was_sent_and_hide_the_key() {
     );
     braze.reset();
     assert_eq!(braze.total_calls(), 0);
+}
+
+/// A synchronous test (it blocks on threads or processes) runs the server on
+/// a runtime of its own.
+#[test]
+fn a_synchronous_test_starts_it_on_its_own_runtime() {
+    use std::io::{Read, Write};
+    let braze = braze_mock::Builder::default().api_key(KEY).start_blocking();
+    let addr = braze.url().trim_start_matches("http://").to_string();
+    // One request on a connection of its own: the answer's head.
+    let answer = |key: &str| -> std::io::Result<String> {
+        let body = r#"{"attributes": [{"external_id": "u1"}]}"#;
+        let mut socket = std::net::TcpStream::connect(&addr)?;
+        write!(
+            socket,
+            "POST /users/track HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {key}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut text = String::new();
+        socket.read_to_string(&mut text)?;
+        Ok(text
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_lowercase())
+    };
+    assert!(answer(KEY).unwrap().starts_with("http/1.1 201"));
+    assert!(answer("another-key").unwrap().starts_with("http/1.1 401"));
+    assert!(answer(KEY).unwrap().contains("\r\ndate: "));
+    assert_eq!(braze.calls("users_track"), 3);
+    drop(braze);
+    // Stopped with its runtime: nothing listens any more.
+    assert!(answer(KEY).is_err());
 }
 
 #[test]
@@ -532,6 +591,30 @@ async fn the_control_api_scripts_the_server_for_other_languages() {
         200
     );
     assert_eq!(get().await.unwrap().status(), 200);
+    // Each window's count (the scripted 503 never reached the limit).
+    let windows: Value = http
+        .get(control("windows?bucket=catalogs-sync"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let counts: Vec<(u64, u64, u64)> = windows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            assert_eq!(w["bucket"], "catalogs-sync");
+            assert_eq!(w["seconds"], 3600);
+            (
+                w["start"].as_u64().unwrap() % 3600,
+                w["served"].as_u64().unwrap(),
+                w["refused"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [(0, 2, 1), (0, 1, 0)]);
 
     // Items, rejects, records and counters.
     let items: Vec<Value> = (0..3).map(|i| json!({"id": format!("i{i}")})).collect();

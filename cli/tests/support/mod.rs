@@ -5,46 +5,18 @@
 
 #![allow(dead_code)]
 
-use std::ops::Deref;
 use std::process::{Command, Output};
 
-use braze_mock::{Builder, MockBraze};
+use braze_mock::MockBraze;
 use serde_json::Value;
 
 /// The key every test run uses; it must never appear in any output.
 pub const KEY: &str = "sk-test-7c1e5b0d-never-printed";
 
-/// A [`MockBraze`] that accepts only [`KEY`], with the runtime serving it.
-pub struct Mock {
-    // Declared first: dropped (its server task aborted) before the runtime.
-    braze: MockBraze,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Deref for Mock {
-    type Target = MockBraze;
-    fn deref(&self) -> &MockBraze {
-        &self.braze
-    }
-}
-
-/// Starts `builder` (with [`KEY`] as its only key) on a runtime of its own.
-pub fn mock_with(builder: Builder) -> Mock {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let braze = runtime.block_on(builder.api_key(KEY).start());
-    Mock {
-        braze,
-        _runtime: runtime,
-    }
-}
-
-/// A mock with the spec's examples, limits and validation.
-pub fn mock() -> Mock {
-    mock_with(MockBraze::builder())
+/// A braze-mock with the spec's examples, limits and validation, accepting
+/// only [`KEY`], on a runtime of its own.
+pub fn mock() -> MockBraze {
+    MockBraze::builder().api_key(KEY).start_blocking()
 }
 
 /// `braze` with the test key in its environment and no config file.
@@ -86,7 +58,10 @@ pub fn code(o: &Output) -> i32 {
 /// The repository's exported spec.
 pub fn spec() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/dist/braze.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    let mut doc = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // Examples the export keeps in spec/dist/examples/, read inline.
+    braze_mock::spec::inline_external_examples(&mut doc).unwrap();
+    doc
 }
 
 /// A scratch directory for one test.

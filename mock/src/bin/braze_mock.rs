@@ -29,7 +29,8 @@ const USAGE: &str = "usage: braze-mock [--port N] [--limit BUCKET=REQUESTS/WINDO
 
 The base URL is printed as the first line on stdout. Tests script the server over HTTP
 under /_mock/ (no key needed, not counted): GET /_mock/requests[?operation=ID],
-GET /_mock/counts, POST /_mock/reset, PUT /_mock/operations/ID/response {status, body},
+GET /_mock/counts, GET /_mock/windows[?bucket=B], POST /_mock/reset,
+PUT /_mock/operations/ID/response {status, body},
 PUT /_mock/operations/ID/items {items, page_size?},
 PUT /_mock/operations/ID/reject {pointer, equals, type},
 POST /_mock/operations/ID/faults {calls: \"2\"|\"1-3\"|\"2-\", status|delay_ms|drop|truncate|hang|reply},

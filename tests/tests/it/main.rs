@@ -30,7 +30,6 @@ mod doc_examples;
 mod features;
 mod generated_code;
 mod generator_fixtures;
-mod limited_server;
 mod lowering_soundness;
 mod mock_contract;
 mod own_words;
