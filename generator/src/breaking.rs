@@ -14,6 +14,16 @@
 //!   (`maxLength`, `maxItems`, `maximum` lower; `minLength`, `minItems`,
 //!   `minimum` higher; a new `pattern`).
 //!
+//! Some changes are not breaking on the wire but change what a generated
+//! client returns, and are listed as *widenings* ([`Report::widenings`]),
+//! each with the reason the document records for it (`x-braze-decision` on
+//! the changed value, on the schema that holds it up to its component, or on
+//! the response):
+//!
+//! * a new success response (a `2XX` range beside the documented code);
+//! * a response enum opened (`anyOf` of the enum and any string);
+//! * a value that may now be `null` (request or response).
+//!
 //! Written on `serde_json` rather than openapiv3 so that it reads any
 //! revision's document, including ones our current rules would reject, and
 //! walks it with [`crate::walk`] (the recursive audience filters are compared once
@@ -40,6 +50,10 @@ pub enum Kind {
     NullableRemoved,
     EnumNarrowed,
     LimitNarrowed,
+    // Widenings: not breaking on the wire; a generated client's types change.
+    SuccessResponseAdded,
+    EnumOpened,
+    NullableAdded,
 }
 
 impl Kind {
@@ -58,7 +72,20 @@ impl Kind {
             Kind::NullableRemoved => "no longer nullable",
             Kind::EnumNarrowed => "enum narrowed",
             Kind::LimitNarrowed => "limit narrowed",
+            Kind::SuccessResponseAdded => "new success response",
+            Kind::EnumOpened => "response enum opened",
+            Kind::NullableAdded => "now nullable",
         }
+    }
+
+    /// Whether a client written against the old document can fail against
+    /// the new one. The other kinds are widenings: the new document accepts
+    /// or promises more, and generated clients change their types.
+    pub fn is_breaking(self) -> bool {
+        !matches!(
+            self,
+            Kind::SuccessResponseAdded | Kind::EnumOpened | Kind::NullableAdded
+        )
     }
 }
 
@@ -82,6 +109,32 @@ impl fmt::Display for Break {
     }
 }
 
+/// Why a widening was made: the `x-braze-decision` text and where it was
+/// found.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reason {
+    pub text: String,
+    /// The JSON pointer (`#/components/schemas/X`) or the location of the
+    /// value that carries the decision.
+    pub at: String,
+}
+
+/// A widening and the reason the new document records for it, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Widening {
+    pub change: Break,
+    pub reason: Option<Reason>,
+}
+
+/// Every change [`report`] finds between two documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Breaking changes, sorted by their printed line.
+    pub breaks: Vec<Break>,
+    /// Widenings, sorted by their printed line.
+    pub widenings: Vec<Widening>,
+}
+
 /// Which way data flows through a schema: a request schema breaks when it
 /// accepts less, a response schema when it promises less.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,16 +146,32 @@ enum Flow {
 /// Every breaking change from `old` to `new` (both whole OpenAPI documents),
 /// sorted by their printed line and without duplicates.
 pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
+    report(old, new).breaks
+}
+
+/// The breaking changes and the widenings from `old` to `new`.
+pub fn report(old: &Value, new: &Value) -> Report {
     let mut c = Comparer {
         old,
         new,
-        out: BTreeSet::new(),
+        out: BTreeMap::new(),
         seen: BTreeSet::new(),
+        frames: Vec::new(),
     };
     c.document();
-    let mut out: Vec<Break> = c.out.into_iter().collect();
-    out.sort_by_cached_key(ToString::to_string);
-    out
+    let mut report = Report::default();
+    for (change, reason) in c.out {
+        if change.kind.is_breaking() {
+            report.breaks.push(change);
+        } else {
+            report.widenings.push(Widening { change, reason });
+        }
+    }
+    report.breaks.sort_by_cached_key(ToString::to_string);
+    report
+        .widenings
+        .sort_by_cached_key(|w| w.change.to_string());
+    report
 }
 
 /// The major version of `info.version`: its first dot-separated number.
@@ -118,9 +187,30 @@ pub fn major_version(doc: &Value) -> Option<u64> {
 struct Comparer<'a> {
     old: &'a Value,
     new: &'a Value,
-    out: BTreeSet<Break>,
+    /// Every change found, with the reason recorded for it (widenings only).
+    out: BTreeMap<Break, Option<Reason>>,
     /// (old $ref, new $ref, flow) pairs already compared: recursive schemas end.
     seen: BTreeSet<(String, String, Flow)>,
+    /// The new side's schemas being compared, outermost first: where a
+    /// widening looks for its reason.
+    frames: Vec<Frame>,
+}
+
+/// One schema of the new document on the way to a change.
+struct Frame {
+    /// Its `x-braze-decision`, and where it is.
+    decision: Option<Reason>,
+    /// Reached through a `$ref`: a component, where the search for a reason
+    /// stops (a decision of an outer schema is about something else).
+    component: bool,
+}
+
+/// The `x-braze-decision` of `value`, found at `at`.
+fn decision(value: &Value, at: &str) -> Option<Reason> {
+    value["x-braze-decision"].as_str().map(|t| Reason {
+        text: t.split_whitespace().collect::<Vec<_>>().join(" "),
+        at: at.to_string(),
+    })
 }
 
 /// The operations of `doc` by `METHOD /path`: (path item, operation).
@@ -138,11 +228,39 @@ fn operations(doc: &Value) -> BTreeMap<String, (&Value, &Value)> {
 
 impl<'a> Comparer<'a> {
     fn push(&mut self, kind: Kind, location: impl Into<String>, detail: impl Into<String>) {
-        self.out.insert(Break {
-            kind,
-            location: location.into(),
-            detail: detail.into(),
-        });
+        let reason = if kind.is_breaking() {
+            None
+        } else {
+            self.reason()
+        };
+        self.out
+            .entry(Break {
+                kind,
+                location: location.into(),
+                detail: detail.into(),
+            })
+            .or_insert(reason);
+    }
+
+    /// The innermost decision of the schemas being compared, up to and
+    /// including the nearest component.
+    fn reason(&self) -> Option<Reason> {
+        for f in self.frames.iter().rev() {
+            if let Some(d) = &f.decision {
+                return Some(d.clone());
+            }
+            if f.component {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Runs `f` with `frame` on the stack.
+    fn within(&mut self, frame: Frame, f: impl FnOnce(&mut Self)) {
+        self.frames.push(frame);
+        f(self);
+        self.frames.pop();
     }
 
     fn document(&mut self) {
@@ -216,6 +334,26 @@ impl<'a> Comparer<'a> {
         let empty = serde_json::Map::new();
         let old_resps = old.1["responses"].as_object().unwrap_or(&empty);
         let new_resps = new.1["responses"].as_object().unwrap_or(&empty);
+        for (status, new_r) in new_resps {
+            if !status.starts_with('2') || old_resps.contains_key(status) {
+                continue;
+            }
+            let new_r = self.resolve(self.new, new_r);
+            let loc = format!("{key} response {status}");
+            let op_frame = Frame {
+                decision: decision(new.1, key),
+                component: false,
+            };
+            let response_frame = Frame {
+                decision: decision(new_r, &loc),
+                component: false,
+            };
+            self.within(op_frame, |c| {
+                c.within(response_frame, |c| {
+                    c.push(Kind::SuccessResponseAdded, loc.clone(), "")
+                })
+            });
+        }
         for (status, old_r) in old_resps {
             if !status.starts_with('2') {
                 continue;
@@ -304,7 +442,56 @@ impl<'a> Comparer<'a> {
         if old.is_null() || new.is_null() {
             return;
         }
+        let frame = Frame {
+            decision: decision(new, new_ref.unwrap_or(loc)),
+            component: new_ref.is_some(),
+        };
+        self.within(frame, |c| c.resolved_schema(loc, flow, old, new));
+    }
 
+    /// A closed response enum that became `anyOf: [<the enum>, {type:
+    /// string}]`: reported as opened (with `null` newly allowed, if so).
+    /// Returns false when `new` is not that form.
+    fn enum_opened(&mut self, loc: &str, flow: Flow, old: &Value, new: &Value) -> bool {
+        if flow != Flow::Response || !old["enum"].is_array() || !new["enum"].is_null() {
+            return false;
+        }
+        let Some(arms) = new["anyOf"].as_array() else {
+            return false;
+        };
+        let known = arms
+            .iter()
+            .find(|a| self.resolve(self.new, a)["enum"].is_array());
+        let any_string = arms.iter().any(|a| {
+            let a = self.resolve(self.new, a);
+            a["type"] == "string" && a["enum"].is_null()
+        });
+        let Some(known) = known.filter(|_| any_string) else {
+            return false;
+        };
+        let name = known["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .unwrap_or("the enum");
+        self.push(
+            Kind::EnumOpened,
+            loc,
+            format!("any string besides the values of {name}"),
+        );
+        let nullable = arms
+            .iter()
+            .any(|a| is_true(&self.resolve(self.new, a)["nullable"]));
+        if nullable && !is_true(&old["nullable"]) {
+            self.push(Kind::NullableAdded, loc, "a response may carry null");
+        }
+        true
+    }
+
+    /// [`Self::schema`] once both sides are resolved.
+    fn resolved_schema(&mut self, loc: &str, flow: Flow, old: &Value, new: &Value) {
+        if self.enum_opened(loc, flow, old, new) {
+            return;
+        }
         if let (Some(ot), Some(nt)) = (old["type"].as_str(), new["type"].as_str()) {
             let widened = match flow {
                 Flow::Request => ot == "integer" && nt == "number",
@@ -317,6 +504,13 @@ impl<'a> Comparer<'a> {
         }
         if flow == Flow::Request && is_true(&old["nullable"]) && !is_true(&new["nullable"]) {
             self.push(Kind::NullableRemoved, loc, "");
+        }
+        if !is_true(&old["nullable"]) && is_true(&new["nullable"]) {
+            let detail = match flow {
+                Flow::Request => "a request may send null",
+                Flow::Response => "a response may carry null",
+            };
+            self.push(Kind::NullableAdded, loc, detail);
         }
         if let (Some(oe), Some(ne)) = (old["enum"].as_array(), new["enum"].as_array()) {
             let removed: Vec<String> = oe

@@ -39,6 +39,21 @@ use crate::walk::{
 /// Suffix of the response-side name of an enum or of a split component.
 pub const RECEIVED: &str = "Received";
 
+/// Why each operation has a `2XX` response (its `x-braze-decision`, which
+/// `cargo xtask breaking` prints as the reason of the change).
+pub const SUCCESS_RANGE_DECISION: &str = "Braze counts any 2xx status as success and \
+     does not always send the code its page names (200 or 202 where 201 is recorded, \
+     issue 22); clients generated from this document must decode the body under any \
+     2xx, so the range is declared beside the recorded code.";
+
+/// Why a response enum is published open (the `x-braze-decision` of every
+/// `<Name>Received` enum form).
+pub const OPEN_ENUM_DECISION: &str = "Braze adds values to the enums it sends and \
+     sends some known values in another case than its pages (issue 22); a closed enum \
+     would make a generated client refuse the whole answer, so any string is accepted \
+     and the known values stay typed in the first arm (spec/README.md, \"Enums in \
+     responses\").";
+
 /// The published form of the merged `document`.
 pub fn published(document: &Value) -> Value {
     let mut doc = document.clone();
@@ -76,6 +91,10 @@ fn any_other_2xx(doc: &mut Value) {
             let code = &success[0];
             let mut range = responses[code].clone();
             if let Some(r) = range.as_object_mut() {
+                r.insert(
+                    "x-braze-decision".into(),
+                    Value::String(SUCCESS_RANGE_DECISION.into()),
+                );
                 r.insert(
                     "description".into(),
                     Value::String(format!(
@@ -243,6 +262,7 @@ fn open_response_enums(doc: &mut Value) {
 /// nullable enum (`null` among its values) stays nullable here.
 fn open_form(name: &str, enum_schema: &Value) -> Value {
     let mut open = json!({
+        "x-braze-decision": OPEN_ENUM_DECISION,
         "description": format!(
             "A value of `{name}`, or any other string: Braze adds values over time and \
              sends some in another case than documented (`Subscribed` for `subscribed`), \

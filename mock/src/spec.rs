@@ -10,6 +10,42 @@ use serde_json::Value;
 /// crate was built).
 pub const SPEC_JSON: &str = include_str!("../../spec/dist/braze.json");
 
+// The example files the spec references (`spec/dist/examples/`), embedded
+// by build.rs.
+include!(concat!(env!("OUT_DIR"), "/external_examples.rs"));
+
+/// Replaces, in `doc`, every `examples` entry that references an example
+/// file of `spec/dist/examples/` (`{"$ref": "examples/..."}`) with that
+/// file's Example Object, so the document reads as if the example were
+/// inline. The export moves an example out when a linter would misread it
+/// (the generator's `external_examples`). A reference to a file the crate
+/// did not embed is an error.
+pub fn inline_external_examples(doc: &mut Value) -> Result<(), String> {
+    match doc {
+        Value::Object(m) => {
+            if let Some(Value::Object(examples)) = m.get_mut("examples") {
+                for e in examples.values_mut() {
+                    let Some(path) = e
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .filter(|r| r.starts_with("examples/"))
+                    else {
+                        continue;
+                    };
+                    let (_, text) = EXTERNAL_EXAMPLES
+                        .iter()
+                        .find(|(p, _)| *p == path)
+                        .ok_or_else(|| format!("{path}: not among the embedded example files"))?;
+                    *e = serde_json::from_str(text).map_err(|err| format!("{path}: {err}"))?;
+                }
+            }
+            m.values_mut().try_for_each(inline_external_examples)
+        }
+        Value::Array(items) => items.iter_mut().try_for_each(inline_external_examples),
+        _ => Ok(()),
+    }
+}
+
 /// Where a parameter travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -122,8 +158,10 @@ pub struct Spec {
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let document: Value = serde_json::from_str(SPEC_JSON)
+        let mut document: Value = serde_json::from_str(SPEC_JSON)
             .expect("the embedded spec is JSON (checked by the tests)");
+        inline_external_examples(&mut document)
+            .expect("build.rs embeds every example file the spec references");
         let operations = operations(&document);
         Spec {
             document,
@@ -186,9 +224,16 @@ fn operations(doc: &Value) -> Vec<Operation> {
             let body = request["content"]["application/json"]
                 .get("schema")
                 .cloned();
-            let body_example = request["content"]["application/json"]
+            let body_media = &request["content"]["application/json"];
+            let body_example = body_media
                 .get("example")
                 .cloned()
+                .or_else(|| {
+                    body_media["examples"]
+                        .as_object()
+                        .and_then(|e| e.values().next())
+                        .map(|e| resolve(doc, e)["value"].clone())
+                })
                 .or_else(|| {
                     body.as_ref()
                         .and_then(|b| resolve(doc, b).get("example").cloned())

@@ -870,6 +870,7 @@ impl Bucket {
         header_map: &HeaderMap,
         headers: Option<RateLimitStatus>,
     ) {
+        shared.fleet.clock_skew(server_now(header_map, wall), wall);
         let rate_limited = status == StatusCode::TOO_MANY_REQUESTS;
         let mut word = ServerWord {
             rate_limited,

@@ -205,6 +205,13 @@ pub struct Param {
 
 /// The operations of an exported spec, in document order.
 pub fn operations(doc: &Value) -> Vec<Operation> {
+    // The export keeps some examples in files of their own
+    // (spec/dist/examples/); braze-mock embeds them, and they are read inline.
+    let mut inlined = doc.clone();
+    if let Err(e) = braze_mock::spec::inline_external_examples(&mut inlined) {
+        panic!("the exported spec references an example file braze-mock did not embed: {e}");
+    }
+    let doc = &inlined;
     let mut out = Vec::new();
     for op in walk::operations(doc) {
         if op.id().is_empty() {

@@ -38,7 +38,26 @@ UNKNOWN = "value-braze-added-later"
 
 
 def load_spec(path):
-    return json.loads(pathlib.Path(path).read_text())
+    spec = json.loads(pathlib.Path(path).read_text())
+    inline_external_examples(spec, pathlib.Path(path).parent)
+    return spec
+
+
+def inline_external_examples(node, base):
+    """Replaces each `examples` entry that references an example file beside
+    the spec (`{"$ref": "examples/..."}`, written by the export for examples a
+    linter would misread) with that file's Example Object, so every example is
+    decoded; a missing file fails the run."""
+    if isinstance(node, dict):
+        for name, ex in list(node.get("examples", {}).items()) if isinstance(node.get("examples"), dict) else []:
+            ref = ex.get("$ref", "") if isinstance(ex, dict) else ""
+            if ref.startswith("examples/"):
+                node["examples"][name] = json.loads((base / ref).read_text())
+        for v in node.values():
+            inline_external_examples(v, base)
+    elif isinstance(node, list):
+        for v in node:
+            inline_external_examples(v, base)
 
 
 def operations(spec):

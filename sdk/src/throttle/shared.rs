@@ -10,9 +10,9 @@
 //! share meanwhile).
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
@@ -140,6 +140,12 @@ pub(crate) struct Fleet {
     api_key: String,
     fallback: InProcessStore,
     health: Mutex<Health>,
+    /// How far the server's clock is ahead of this machine's (microseconds;
+    /// 0 while they agree within [`crate::rate_limit::CLOCK_SKEW_TOLERANCE`]),
+    /// from the last response's `Date`. The fallback compares Braze's reset
+    /// times with its own clock: it runs on the server's time instead, so a
+    /// worker whose clock is off is paced the same when Redis fails.
+    skew_us: AtomicI64,
 }
 
 impl fmt::Debug for Fleet {
@@ -166,7 +172,24 @@ impl Fleet {
             base_url: base_url.to_string(),
             api_key: api_key.to_string(),
             health: Mutex::new(Health::default()),
+            skew_us: AtomicI64::new(0),
         }
+    }
+
+    /// Records how far the server's clock (`server`) is from this machine's
+    /// (`local`), both read when a response arrived.
+    pub(crate) fn clock_skew(&self, server: SystemTime, local: SystemTime) {
+        let skew = match server.duration_since(local) {
+            Ok(ahead) => i64::try_from(ahead.as_micros()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_micros()).unwrap_or(i64::MAX),
+        };
+        self.skew_us.store(skew, Ordering::Relaxed);
+    }
+
+    /// The server's time now, as this machine's clock and the last skew
+    /// heard put it (microseconds since the epoch): the fallback's clock.
+    fn server_now_us(&self) -> u64 {
+        now_us().saturating_add_signed(self.skew_us.load(Ordering::Relaxed))
     }
 
     /// The store key of `bucket`.
@@ -218,7 +241,8 @@ impl Fleet {
     /// Takes in a response's word: the fallback hears it at once; a 429 is
     /// also sent to the store at once (the next reservation carries the rest).
     pub(crate) fn heard(self: &Arc<Self>, key: &BucketKey, word: ServerWord, margin: Duration) {
-        self.fallback.observe_at(key, &word, margin, now_us());
+        self.fallback
+            .observe_at(key, &word, margin, self.server_now_us());
         if word.rate_limited
             && self.health().retry_at.is_none()
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
@@ -273,7 +297,8 @@ impl Fleet {
                 Ok(Ok(r)) => {
                     self.succeeded();
                     if let Reservation::Granted { wait, .. } = r {
-                        let slot = now_us() + u64::try_from(wait.as_micros()).unwrap_or(0);
+                        let slot =
+                            self.server_now_us() + u64::try_from(wait.as_micros()).unwrap_or(0);
                         horizon.fetch_max(slot, Ordering::Relaxed);
                     }
                     Some(r)
@@ -309,7 +334,7 @@ impl Fleet {
                             max_wait: deadline.saturating_duration_since(Instant::now()),
                             ..request
                         },
-                        now_us(),
+                        self.server_now_us(),
                     )
                 }
                 StoreFailure::FailOpen => return Ok(started.elapsed()),
@@ -418,6 +443,35 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(300)).await;
         reserve(&f, &horizon).await.unwrap();
         assert_eq!(store.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn the_fallback_reads_resets_on_the_servers_clock_when_this_one_is_off() {
+        let f = fleet(Arc::new(Broken::default()), StoreFailure::FallBack);
+        // This machine's clock is 30 s slow: a reset 1 s away by the server's
+        // clock is 31 s away by this one.
+        let local = SystemTime::now();
+        let server = local + Duration::from_secs(30);
+        f.clock_skew(server, local);
+        let reset = server
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 1;
+        let key = f.key("users-track");
+        let word = Some(ServerWord {
+            limit: Some(40),
+            remaining: Some(0),
+            reset_epoch_seconds: Some(reset),
+            ..ServerWord::default()
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let horizon = AtomicU64::new(0);
+        let waited = f
+            .reserve(&key, &horizon, LIMIT, word, Duration::ZERO, deadline)
+            .await
+            .expect("the window reopens within the deadline");
+        assert!(waited < Duration::from_millis(2_500), "{waited:?}");
     }
 
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! The breaking-change comparison (`cargo xtask breaking`) on fixture pairs:
 //! each directory of tests/fixtures/breaking/ holds `old.json`, `new.json`
 //! and `expected.txt`, the breaks it must report, one per line (empty for a
-//! change that only adds). Every kind of break is covered by some pair.
+//! change that only adds), and may hold `widened.txt`, the widenings it must
+//! report (`line <- where its reason is`, or `<- none`; a pair without one
+//! reports none). Every kind of change is covered by some pair.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -33,8 +35,29 @@ fn every_fixture_pair_reports_exactly_its_breaks() {
     let mut kinds = BTreeSet::new();
     let mut failures = Vec::new();
     for dir in &dirs {
-        let found = breaking::compare(&load(&dir.join("old.json")), &load(&dir.join("new.json")));
-        kinds.extend(found.iter().map(|b| b.kind));
+        let report = breaking::report(&load(&dir.join("old.json")), &load(&dir.join("new.json")));
+        kinds.extend(report.breaks.iter().map(|b| b.kind));
+        kinds.extend(report.widenings.iter().map(|w| w.change.kind));
+        let widened: Vec<String> = report
+            .widenings
+            .iter()
+            .map(|w| {
+                let at = w.reason.as_ref().map_or("none", |r| r.at.as_str());
+                format!("{} <- {at}", w.change)
+            })
+            .collect();
+        let want_widened: Vec<String> = std::fs::read_to_string(dir.join("widened.txt"))
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect();
+        if widened != want_widened {
+            failures.push(format!(
+                "{} (widened.txt):\n  got  {widened:#?}\n  want {want_widened:#?}",
+                dir.display()
+            ));
+        }
+        let found = report.breaks;
         let got: Vec<String> = found.iter().map(ToString::to_string).collect();
         let want: Vec<String> = std::fs::read_to_string(dir.join("expected.txt"))
             .expect("expected.txt")
@@ -61,6 +84,9 @@ fn every_fixture_pair_reports_exactly_its_breaks() {
         Kind::NullableRemoved,
         Kind::EnumNarrowed,
         Kind::LimitNarrowed,
+        Kind::SuccessResponseAdded,
+        Kind::EnumOpened,
+        Kind::NullableAdded,
     ] {
         assert!(kinds.contains(&kind), "no fixture pair exercises {kind:?}");
     }
@@ -69,7 +95,7 @@ fn every_fixture_pair_reports_exactly_its_breaks() {
 #[test]
 fn a_document_has_no_breaks_against_itself() {
     let spec = load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/dist/braze.json"));
-    assert_eq!(breaking::compare(&spec, &spec), vec![]);
+    assert_eq!(breaking::report(&spec, &spec), breaking::Report::default());
 }
 
 #[test]

@@ -6,6 +6,10 @@
 //!   decodes into the request type and encodes back to the same JSON, and
 //!   each response example (success and error) decodes into its type. A
 //!   mismatch names the operation and the JSON path.
+//!
+//! The published document keeps some examples in files of their own
+//! (`spec/dist/examples/`); they are the same examples, checked here by
+//! putting them back and comparing with the published form of the sources.
 
 use braze_openapi_generator as generator;
 use braze_tests::doc_examples::Validators;
@@ -259,4 +263,59 @@ fn every_operation_example_goes_through_the_generated_types() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn the_published_example_files_are_the_sources_examples_and_all_are_referenced() {
+    let root = braze_tests::reference::repo_root();
+    let text = std::fs::read_to_string(root.join(generator::EXPORT_JSON)).expect("exported spec");
+    let mut published: Value = serde_json::from_str(&text).expect("JSON");
+    braze_mock::spec::inline_external_examples(&mut published).expect("embedded examples");
+    let mut expected = generator::published::published(&document());
+    // The sources keep the examples inline: as an Example Object they read
+    // the same after the move.
+    let moved = generator::external_examples::move_out(&mut expected);
+    assert!(
+        !moved.is_empty(),
+        "no example is published in a file of its own"
+    );
+    let files: Vec<String> = std::fs::read_dir(root.join(generator::EXPORT_DIR).join("examples"))
+        .expect("spec/dist/examples")
+        .map(|e| {
+            format!(
+                "examples/{}",
+                e.expect("entry").file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    let mut files = files;
+    files.sort();
+    let mut wanted: Vec<String> = moved.iter().map(|m| m.path.clone()).collect();
+    wanted.sort();
+    assert_eq!(
+        files, wanted,
+        "stale or missing files in spec/dist/examples"
+    );
+    let mut read_back = expected.clone();
+    for m in &moved {
+        let reference = serde_json::json!({"$ref": m.path});
+        replace(&mut read_back, &reference, &m.example);
+    }
+    assert!(
+        read_back == published,
+        "spec/dist/braze.json with its example files inline differs from the published form of the sources"
+    );
+}
+
+/// Replaces every occurrence of `from` in `v` with `to`.
+fn replace(v: &mut Value, from: &Value, to: &Value) {
+    if v == from {
+        *v = to.clone();
+        return;
+    }
+    match v {
+        Value::Object(m) => m.values_mut().for_each(|c| replace(c, from, to)),
+        Value::Array(a) => a.iter_mut().for_each(|c| replace(c, from, to)),
+        _ => {}
+    }
 }

@@ -14,6 +14,7 @@ mod contract;
 mod docs;
 mod lint;
 mod mock;
+mod python_types;
 mod real_answers;
 
 pub const SPEC_JSON: &str = "spec/dist/braze.json";

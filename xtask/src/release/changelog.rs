@@ -235,6 +235,19 @@ pub fn section(
         };
         s.push_str(&format!("- {line} — {why}\n"));
     }
+    // Widenings: nothing breaks on the wire, but generated clients' types
+    // change; each with the reason `cargo xtask breaking` finds for it.
+    let verdict = crate::breaking::judge(&breaking::report(old, new), ack_text, major_bump);
+    if !verdict.widenings.is_empty() {
+        s.push_str("\n### Widened\n\n");
+        for (line, mark) in &verdict.widenings {
+            let why = match mark {
+                crate::breaking::Mark::Intended { reason, .. } => reason.as_str(),
+                _ => "NO REASON RECORDED",
+            };
+            s.push_str(&format!("- {line} — {why}\n"));
+        }
+    }
     s.push_str("\n### Added\n\n");
     let added: Vec<_> = new_ops
         .iter()
@@ -379,6 +392,29 @@ mod tests {
         );
         assert!(
             s.contains("### Removed\n\n- `GET /b` (`b_get`) (see Breaking)\n"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn widenings_are_listed_with_their_decision() {
+        let old = doc("1.0.0", false, "x");
+        let mut new = doc("1.1.0", false, "x");
+        new["components"]["schemas"]["A"]["properties"]["x"] = json!({"type": "string",
+            "nullable": true, "x-braze-decision": "Integrations send null."});
+        let s = section(
+            "1.1.0",
+            "2027-01-02",
+            "2027-01-01",
+            Some(("1.0.0", &old)),
+            &new,
+            "",
+        );
+        assert!(
+            s.contains(
+                "### Widened\n\n\
+                 - now nullable: POST /a request body.x (a request may send null) — Integrations send null.\n"
+            ),
             "{s}"
         );
     }

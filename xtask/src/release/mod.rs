@@ -172,6 +172,16 @@ fn release(root: &Path, version_text: &str, options: Options) -> Result<(), Stri
         let name = Path::new(f).file_name().expect("a file name");
         std::fs::copy(root.join(f), assets.join(name)).map_err(|e| format!("{f}: {e}"))?;
     }
+    // The example files the document references, beside it as in spec/dist/.
+    let examples = root.join("spec/dist/examples");
+    std::fs::create_dir_all(assets.join("examples")).map_err(|e| e.to_string())?;
+    for e in std::fs::read_dir(&examples)
+        .map_err(|e| format!("{}: {e}", examples.display()))?
+        .filter_map(Result::ok)
+    {
+        std::fs::copy(e.path(), assets.join("examples").join(e.file_name()))
+            .map_err(|err| format!("{}: {err}", e.path().display()))?;
+    }
     packages::copy_npm_tarball(root, &assets)?;
     if !options.no_assets {
         step(
