@@ -28,6 +28,23 @@ mod generated {
     pub mod streams;
 }
 
+// The clients of the generator's fixtures (tests/fixtures/lowering/golden/,
+// golden files tests/tests/it/generator_fixtures.rs keeps fresh), each with
+// its own types, compiled here against the runtime as the SDK's own client
+// is.
+#[cfg(test)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    unused_mut,
+    unused_imports,
+    dead_code,
+    missing_docs
+)]
+#[rustfmt::skip]
+#[path = "../../tests/fixtures/lowering/golden/clients.rs"]
+mod golden_clients;
+
 pub mod batch;
 mod call_options;
 mod client_builder;

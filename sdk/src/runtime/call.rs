@@ -27,7 +27,7 @@ use super::attempt::{self, AttemptError, Received};
 use super::decide::{Attempt, Decision, Outcome, decide};
 use super::report::{CallReport, GaveUp};
 use super::state::add_default_headers;
-use super::{ClientInfo, OperationInfo};
+use super::{ClientInfo, ClientState, OperationInfo};
 use crate::error::{ExecFailure, FailureKind};
 use crate::hook::AttemptEnd;
 use crate::rate_limit::RateLimitStatus;
@@ -57,12 +57,15 @@ impl Exchange {
 }
 
 /// Runs one call. Not an `async fn`: the returned future is the call's own
-/// (no outer future holding a second copy of the request).
-pub(crate) fn send<'a>(
-    client: &'a crate::Client,
+/// (no outer future holding a second copy of the request). Generic over the
+/// client only so that the generator's golden clients (each fixture's own
+/// `Client`, compiled in this crate's unit tests) type-check against it; the
+/// SDK has one client type, so one copy.
+pub(crate) fn send<'a, C: ClientInfo<ClientState>>(
+    client: &'a C,
     request: reqwest::Request,
     info: &OperationInfo,
-) -> impl std::future::Future<Output = Result<Exchange, ExecFailure>> + use<'a> {
+) -> impl std::future::Future<Output = Result<Exchange, ExecFailure>> + use<'a, C> {
     let index = crate::operation::index(info.operation_id);
     let mut report = CallReport::new(
         info.operation_id,
@@ -87,8 +90,8 @@ pub(crate) fn send<'a>(
     run(client, request, report, index).instrument(span)
 }
 
-async fn run(
-    client: &crate::Client,
+async fn run<C: ClientInfo<ClientState>>(
+    client: &C,
     mut pending: reqwest::Request,
     mut report: CallReport,
     operation_index: Option<usize>,

@@ -14,7 +14,10 @@
 //!   `progenitor_client::QueryParam`, a private dependency.
 //! * **The client.** `Client` has `baseurl`, `client` (the
 //!   `reqwest::Client`) and `inner` ([`ClientState`]: settings, throttle,
-//!   default headers, hooks), and implements [`ClientInfo`].
+//!   default headers, hooks), and implements [`ClientInfo`], which is all
+//!   `finish` uses of it (so the generator's golden clients, each
+//!   fixture's `Client` a type of its own, compile against this runtime in
+//!   the unit tests: `tests/fixtures/lowering/golden/clients.rs`).
 //! * **A builder's `send()`** converts its arguments (a failed conversion or
 //!   a missing required value is `Error::InvalidRequest(reason)`, before
 //!   anything is sent), builds one `reqwest::Request` (URL with
@@ -133,7 +136,7 @@ pub(crate) fn json_body<B: serde::Serialize + ?Sized>(body: &B) -> Result<Vec<u8
 // Unused only when no feature is enabled (no operation at all).
 #[allow(dead_code)]
 pub(crate) async fn finish<T: DeserializeOwned, E: DeserializeOwned>(
-    client: &crate::Client,
+    client: &impl ClientInfo<ClientState>,
     request: reqwest::Request,
     info: OperationInfo,
     errors: &'static [(u16, u16)],
@@ -179,7 +182,7 @@ impl crate::Client {
 // Only bodiless operations (SCIM's delete) call it.
 #[allow(dead_code)]
 pub(crate) async fn finish_empty<E: DeserializeOwned>(
-    client: &crate::Client,
+    client: &impl ClientInfo<ClientState>,
     request: reqwest::Request,
     info: OperationInfo,
     errors: &'static [(u16, u16)],

@@ -139,10 +139,20 @@ impl RedisStore {
                 .arg(w.retry_after.map_or(-1, us)),
             None => invocation.arg(0).arg(0).arg(-1).arg(0).arg(0).arg(-1),
         };
-        let answer: Vec<i64> = invocation
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.error(&e))?;
+        let answer: Vec<i64> = match invocation.invoke_async(&mut connection).await {
+            Ok(answer) => answer,
+            // The connection broke (Redis restarted, a proxy closed it):
+            // the manager reconnects on this very error, so the next
+            // command would succeed; sent again at once (the caller's step
+            // deadline bounds the wait for the new connection) rather than
+            // one fallback pause later, which would leave this worker on its
+            // local share while the rest of the fleet is back on Redis.
+            Err(e) if e.is_unrecoverable_error() => invocation
+                .invoke_async(&mut connection)
+                .await
+                .map_err(|e| self.error(&e))?,
+            Err(e) => return Err(self.error(&e)),
+        };
         match answer[..] {
             [granted, wait, reason] => Ok((granted, wait, reason)),
             _ => Err(StoreError(format!(

@@ -1,11 +1,17 @@
 //! Each fixture of `tests/fixtures/lowering/` through the whole generator
 //! (lowering, progenitor, rewrites, prettyplease, the split into types and
 //! client the SDK gets): its output is committed as golden files
-//! (`golden/<name>/types.rs` and `client.rs`), the types compiled in
-//! braze-sdk-types' unit tests (`golden/mod.rs`), and each test checks the
+//! (`golden/<name>/types.rs` and `client.rs`), and each test checks the
 //! property its rule exists for. Disabling a rule changes its fixture's
-//! output: the test named after the fixture fails. See that folder's
-//! README.
+//! output: the test named after the fixture fails. The golden files are
+//! also compiled: the types in braze-sdk-types' unit tests
+//! (`golden/mod.rs`), each client with its types in braze-sdk's
+//! (`golden/clients.rs`, where the crate-private runtime the client calls
+//! is in scope), so generated code that does not compile fails the build
+//! of those tests at the fixture's golden file. A golden `client.rs`
+//! differs from what the SDK gets in one line: its `types` is the
+//! `types.rs` beside it ([`TYPES_BESIDE`]), not braze-sdk-types'. See that
+//! folder's README.
 //!
 //! To rewrite the golden files after a deliberate change of the generator:
 //! `BRAZE_GOLDEN=overwrite cargo test -p braze-tests --test it generator_fixtures`,
@@ -48,6 +54,7 @@ fn generate(name: &str) -> (String, String) {
     let spec = load_fixture(&fixtures_dir(), name).unwrap_or_else(|d| panic!("{d}"));
     let mut client = generator::client_syntax(&spec).unwrap_or_else(|d| panic!("{name}: {d}"));
     let types = generator::split_types(&mut client).unwrap_or_else(|e| panic!("{name}: {e}"));
+    types_beside(&mut client, name);
     let text = |file: &syn::File| {
         let text = generator::format::format_file(file).unwrap_or_else(|e| panic!("{name}: {e}"));
         let body = text
@@ -58,6 +65,29 @@ fn generate(name: &str) -> (String, String) {
     (text(&types), text(&client))
 }
 
+/// The one line of a golden `client.rs` that is not the SDK's: the SDK's
+/// client takes its types from braze-sdk-types (`pub use
+/// ::braze_sdk_types::types;`, what `split_types` leaves), a fixture's from
+/// the `types.rs` beside it, so that braze-sdk's unit tests compile the
+/// two together (`golden/clients.rs`).
+const TYPES_BESIDE: &str = "#[path = \"types.rs\"]\npub mod types;";
+
+/// Points the split client of fixture `name` at the `types.rs` beside it
+/// (see [`TYPES_BESIDE`]); fails if the generator's `types` line is not
+/// there to replace.
+fn types_beside(client: &mut syn::File, name: &str) {
+    let sdk_line = quote::quote!(
+        pub use ::braze_sdk_types::types;
+    )
+    .to_string();
+    let at = client
+        .items
+        .iter()
+        .position(|item| quote::quote!(#item).to_string() == sdk_line)
+        .unwrap_or_else(|| panic!("{name}: no `pub use ::braze_sdk_types::types;` in the client"));
+    client.items[at] = syn::parse_str(TYPES_BESIDE).expect("an item");
+}
+
 /// Generates fixture `name`, compares it with its golden files (or writes
 /// them under `BRAZE_GOLDEN=overwrite`, never in CI), and returns the
 /// generated client parsed, with its `types` module back inline.
@@ -66,8 +96,8 @@ fn golden(name: &str) -> syn::File {
     let dir = fixtures_dir().join("golden").join(name);
     compare(&dir.join("types.rs"), &types, name);
     compare(&dir.join("client.rs"), &client, name);
-    let placeholder = "pub use ::braze_sdk_types::types;";
-    let whole = client.replace(placeholder, &format!("pub mod types {{\n{types}\n}}"));
+    assert!(client.contains(TYPES_BESIDE), "{name}: {TYPES_BESIDE}");
+    let whole = client.replace(TYPES_BESIDE, &format!("pub mod types {{\n{types}\n}}"));
     syn::parse_file(&whole).expect("the golden files parse")
 }
 
@@ -172,9 +202,10 @@ fn prettyplease_item(item: syn::Item) -> String {
         .to_string()
 }
 
-/// Every fixture has golden files, every golden folder a fixture, and
+/// Every fixture has golden files, every golden folder a fixture,
 /// `golden/mod.rs` (what braze-sdk-types compiles) lists every fixture's
-/// types: a fixture cannot go unchecked or uncompiled.
+/// types and `golden/clients.rs` (what braze-sdk compiles) every fixture's
+/// client: a fixture cannot go unchecked or uncompiled.
 #[test]
 fn every_fixture_has_compiled_golden_files() {
     let dir = fixtures_dir();
@@ -198,10 +229,16 @@ fn every_fixture_has_compiled_golden_files() {
     assert!(specs.len() >= 9, "{specs:?}");
     assert_eq!(specs, goldens, "fixtures (.yaml) vs golden folders");
     let index = std::fs::read_to_string(dir.join("golden/mod.rs")).expect("golden/mod.rs");
+    let clients =
+        std::fs::read_to_string(dir.join("golden/clients.rs")).expect("golden/clients.rs");
     for name in &goldens {
         assert!(
             index.contains(&format!("#[path = \"{name}/types.rs\"]\npub mod {name};")),
             "tests/fixtures/lowering/golden/mod.rs does not compile {name}/types.rs"
+        );
+        assert!(
+            clients.contains(&format!("#[path = \"{name}/client.rs\"]\nmod {name};")),
+            "tests/fixtures/lowering/golden/clients.rs does not compile {name}/client.rs"
         );
     }
     // Each fixture has a test of its own, named after it, in this file.
@@ -214,11 +251,17 @@ fn every_fixture_has_compiled_golden_files() {
             "no test named `{name}` checks the golden file of {name}.yaml"
         );
     }
-    // braze-sdk-types compiles the index in its unit tests.
+    // braze-sdk-types compiles the types' index in its unit tests, braze-sdk
+    // the clients'.
     let lib = std::fs::read_to_string(repo_root().join("sdk-types/src/lib.rs")).expect("lib.rs");
     assert!(
         lib.contains("#[path = \"../../tests/fixtures/lowering/golden/mod.rs\"]"),
-        "braze-sdk-types does not compile the golden files"
+        "braze-sdk-types does not compile the golden types"
+    );
+    let lib = std::fs::read_to_string(repo_root().join("sdk/src/lib.rs")).expect("lib.rs");
+    assert!(
+        lib.contains("#[path = \"../../tests/fixtures/lowering/golden/clients.rs\"]"),
+        "braze-sdk does not compile the golden clients"
     );
 }
 
