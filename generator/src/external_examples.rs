@@ -20,7 +20,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::walk::METHODS;
+use crate::walk::operations_mut;
 
 /// The directory of the moved examples, relative to the published document.
 pub const DIR: &str = "examples";
@@ -52,36 +52,24 @@ pub fn looks_like_itemless_array_schema(value: &Value) -> bool {
 /// files to write beside the document.
 pub fn move_out(doc: &mut Value) -> Vec<External> {
     let mut out = Vec::new();
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return out;
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, op) in item.iter_mut() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let id = op["operationId"].as_str().unwrap_or(method).to_string();
-            if let Some(content) = op
-                .pointer_mut("/requestBody/content")
-                .and_then(Value::as_object_mut)
-            {
-                move_media(content, &format!("{id}.request"), "request", &mut out);
-            }
-            if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                for (status, response) in responses.iter_mut() {
-                    if let Some(content) =
-                        response.get_mut("content").and_then(Value::as_object_mut)
-                    {
-                        move_media(
-                            content,
-                            &format!("{id}.response-{status}"),
-                            &format!("{status} response"),
-                            &mut out,
-                        );
-                    }
+    for op in operations_mut(doc) {
+        let id = op.id().to_string();
+        let op = op.operation;
+        if let Some(content) = op
+            .pointer_mut("/requestBody/content")
+            .and_then(Value::as_object_mut)
+        {
+            move_media(content, &format!("{id}.request"), "request", &mut out);
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for (status, response) in responses.iter_mut() {
+                if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+                    move_media(
+                        content,
+                        &format!("{id}.response-{status}"),
+                        &format!("{status} response"),
+                        &mut out,
+                    );
                 }
             }
         }

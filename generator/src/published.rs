@@ -32,8 +32,8 @@ use serde_json::{Map, Value, json};
 
 use crate::lower::pascal;
 use crate::walk::{
-    METHODS, collect_refs, parameter_schemas, reachable_components, request_schemas,
-    response_schemas,
+    collect_refs, operations_mut, parameter_schemas, reachable_components, rename_refs,
+    rename_response_refs, request_schemas, response_schemas,
 };
 
 /// Suffix of the response-side name of an enum or of a split component.
@@ -66,58 +66,47 @@ pub fn published(document: &Value) -> Value {
 /// `204`), a `2XX` response with the same content and headers. Operations
 /// that already declare `2XX` keep it as it is.
 fn any_other_2xx(doc: &mut Value) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
+    for op in operations_mut(doc) {
+        let Some(Value::Object(responses)) = op.operation.get_mut("responses") else {
             continue;
         };
-        for (method, op) in item.iter_mut() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let Some(Value::Object(responses)) = op.get_mut("responses") else {
-                continue;
-            };
-            let success: Vec<String> = responses
-                .keys()
-                .filter(|k| k.len() == 3 && k.starts_with('2') && k.as_str() != "2XX")
-                .cloned()
-                .collect();
-            if success.len() != 1 || responses.contains_key("2XX") {
-                continue;
-            }
-            let code = &success[0];
-            let mut range = responses[code].clone();
-            if let Some(r) = range.as_object_mut() {
-                r.insert(
-                    "x-braze-decision".into(),
-                    Value::String(SUCCESS_RANGE_DECISION.into()),
-                );
-                r.insert(
-                    "description".into(),
-                    Value::String(format!(
-                        "Any other 2xx status. Braze counts every 2xx as success and does not \
-                         always send `{code}`; the body and headers are those of `{code}`."
-                    )),
-                );
-                if let Some(Value::Object(content)) = r.get_mut("content") {
-                    for media in content.values_mut() {
-                        if let Some(m) = media.as_object_mut() {
-                            m.remove("example");
-                            m.remove("examples");
-                        }
+        let success: Vec<String> = responses
+            .keys()
+            .filter(|k| k.len() == 3 && k.starts_with('2') && k.as_str() != "2XX")
+            .cloned()
+            .collect();
+        if success.len() != 1 || responses.contains_key("2XX") {
+            continue;
+        }
+        let code = &success[0];
+        let mut range = responses[code].clone();
+        if let Some(r) = range.as_object_mut() {
+            r.insert(
+                "x-braze-decision".into(),
+                Value::String(SUCCESS_RANGE_DECISION.into()),
+            );
+            r.insert(
+                "description".into(),
+                Value::String(format!(
+                    "Any other 2xx status. Braze counts every 2xx as success and does not \
+                 always send `{code}`; the body and headers are those of `{code}`."
+                )),
+            );
+            if let Some(Value::Object(content)) = r.get_mut("content") {
+                for media in content.values_mut() {
+                    if let Some(m) = media.as_object_mut() {
+                        m.remove("example");
+                        m.remove("examples");
                     }
                 }
             }
-            let old = std::mem::take(responses);
-            for (k, v) in old {
-                let is_success = k == *code;
-                responses.insert(k, v);
-                if is_success {
-                    responses.insert("2XX".into(), range.clone());
-                }
+        }
+        let old = std::mem::take(responses);
+        for (k, v) in old {
+            let is_success = k == *code;
+            responses.insert(k, v);
+            if is_success {
+                responses.insert("2XX".into(), range.clone());
             }
         }
     }
@@ -232,30 +221,7 @@ fn open_response_enums(doc: &mut Value) {
     for (name, schema) in added.into_iter().chain(hoisted) {
         all.insert(name, schema);
     }
-    // Response bodies of operations and the shared response components.
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (method, op) in item.iter_mut() {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for r in responses.values_mut() {
-                        if let Some(content) = r.get_mut("content") {
-                            rename_refs(content, &renames);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") {
-        for r in responses.values_mut() {
-            if let Some(content) = r.get_mut("content") {
-                rename_refs(content, &renames);
-            }
-        }
-    }
+    rename_response_refs(doc, &renames);
 }
 
 /// `anyOf` of the known values (`$ref` to `name`) and any string. A
@@ -382,28 +348,6 @@ fn hoist_at(
     out.push((enum_name, known));
     out.push((open_name.clone(), open));
     *sub = json!({"$ref": format!("#/components/schemas/{open_name}")});
-}
-
-/// Points every `$ref` to a renamed component at its new name.
-fn rename_refs(v: &mut Value, renames: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref")
-                && let Some(new) = r
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|n| renames.get(n))
-            {
-                *r = format!("#/components/schemas/{new}");
-            }
-            for (k, child) in m.iter_mut() {
-                if k != "example" && k != "examples" {
-                    rename_refs(child, renames);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| rename_refs(i, renames)),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

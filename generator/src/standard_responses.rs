@@ -17,37 +17,31 @@ use crate::conventions::{
     RATE_LIMIT_HEADERS, STANDARD_ERRORS as ERRORS, STANDARD_RESPONSES_KEY as KEY,
 };
 use crate::diagnostics::escape_token;
-use crate::walk::METHODS;
+use crate::walk::{OperationMut, operations_mut};
 
 /// Expands every `x-braze-responses: standard` of `document` in place.
 /// Problems are returned as (pointer, message) for the caller to locate.
 pub fn expand(document: &mut Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    let Some(Value::Object(paths)) = document.get_mut("paths") else {
-        return problems;
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
+    for OperationMut {
+        path,
+        method,
+        operation,
+    } in operations_mut(document)
+    {
+        let Some(op) = operation.as_object_mut() else {
             continue;
         };
-        for (method, op) in item.iter_mut() {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let Some(op) = op.as_object_mut() else {
-                continue;
-            };
-            let Some(marker) = op.remove(KEY) else {
-                continue;
-            };
-            let at = format!("/paths/{}/{method}/{KEY}", escape_token(path));
-            if marker != json!("standard") {
-                problems.push((at, "the only value is `standard`".into()));
-                continue;
-            }
-            if let Err(message) = expand_operation(op) {
-                problems.push((at, message));
-            }
+        let Some(marker) = op.remove(KEY) else {
+            continue;
+        };
+        let at = format!("/paths/{}/{method}/{KEY}", escape_token(path));
+        if marker != json!("standard") {
+            problems.push((at, "the only value is `standard`".into()));
+            continue;
+        }
+        if let Err(message) = expand_operation(op) {
+            problems.push((at, message));
         }
     }
     problems

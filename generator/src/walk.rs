@@ -7,7 +7,7 @@
 //! operation", "what are its parameters" and "where does this `$ref` lead"
 //! are answered in one place. Nothing else follows a `$ref` by hand.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -76,6 +76,52 @@ pub fn operations(document: &Value) -> Vec<OperationRef<'_>> {
                     pointer: format!("/paths/{}/{method}", escape_token(path)),
                     operation,
                     path_item: item,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One operation of a document being changed in place.
+pub struct OperationMut<'a> {
+    /// The path, as written (`/users/track`).
+    pub path: &'a str,
+    /// The method, lower case.
+    pub method: &'a str,
+    /// The operation object.
+    pub operation: &'a mut Value,
+}
+
+impl OperationMut<'_> {
+    /// The `operationId`, else the method.
+    pub fn id(&self) -> &str {
+        self.operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or(self.method)
+    }
+}
+
+/// Every operation of `document`, to change in place: the methods of each
+/// path item in the order the item lists them (a path item's other keys,
+/// such as `parameters`, are not operations). The rewrites of the export
+/// and the lowering go through this instead of each walking `paths`.
+pub fn operations_mut(document: &mut Value) -> Vec<OperationMut<'_>> {
+    let mut out = Vec::new();
+    let Some(Value::Object(paths)) = document.get_mut("paths") else {
+        return out;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            if METHODS.contains(&method.as_str()) {
+                out.push(OperationMut {
+                    path,
+                    method,
+                    operation,
                 });
             }
         }
@@ -193,4 +239,48 @@ pub fn resolve<'v>(document: &'v Value, value: &'v Value) -> Option<&'v Value> {
 pub fn resolved<'v>(document: &'v Value, value: &'v Value) -> &'v Value {
     static NULL: Value = Value::Null;
     resolve(document, value).unwrap_or(&NULL)
+}
+
+/// Points every `$ref` to a renamed component (`renames`: old name to new)
+/// at its new name, below `v`; examples are left as they are.
+pub fn rename_refs(v: &mut Value, renames: &BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref")
+                && let Some(new) = r
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|n| renames.get(n))
+            {
+                *r = format!("#/components/schemas/{new}");
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    rename_refs(child, renames);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_refs(i, renames)),
+        _ => {}
+    }
+}
+
+/// [`rename_refs`] over every response body: the operations' and the
+/// shared response components'.
+pub fn rename_response_refs(document: &mut Value, renames: &BTreeMap<String, String>) {
+    for op in operations_mut(document) {
+        if let Some(Value::Object(responses)) = op.operation.get_mut("responses") {
+            for r in responses.values_mut() {
+                if let Some(content) = r.get_mut("content") {
+                    rename_refs(content, renames);
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(responses)) = document.pointer_mut("/components/responses") {
+        for r in responses.values_mut() {
+            if let Some(content) = r.get_mut("content") {
+                rename_refs(content, renames);
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::walk::{METHODS, reachable_components, response_schemas};
+use crate::walk::{operations_mut, reachable_components, response_schemas};
 
 mod split;
 
@@ -93,32 +93,19 @@ pub fn lower(document: &Value) -> Value {
             lowerer.schema(schema, name, open);
         }
     }
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for (method, op) in item.iter_mut() {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                let base = pascal(
-                    op.get("operationId")
-                        .and_then(Value::as_str)
-                        .unwrap_or(method),
-                );
-                if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
-                    lowerer.schema(s, &format!("{base}Body"), false);
-                }
-                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                    for r in responses.values_mut() {
-                        if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
-                            lowerer.schema(s, &format!("{base}Response"), true);
-                        }
-                    }
-                    any_success_status(responses);
+    for op in operations_mut(&mut doc) {
+        let base = pascal(op.id());
+        let op = op.operation;
+        if let Some(s) = op.pointer_mut("/requestBody/content/application~1json/schema") {
+            lowerer.schema(s, &format!("{base}Body"), false);
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for r in responses.values_mut() {
+                if let Some(s) = r.pointer_mut("/content/application~1json/schema") {
+                    lowerer.schema(s, &format!("{base}Response"), true);
                 }
             }
+            any_success_status(responses);
         }
     }
     if let Some(schemas) = doc

@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::walk::{
-    collect_refs, parameter_schemas, reachable_components, request_schemas, response_schemas,
+    collect_refs, parameter_schemas, reachable_components, rename_refs, rename_response_refs,
+    request_schemas, response_schemas,
 };
 
 /// Suffix of the response-side copy of a split component.
@@ -75,30 +76,7 @@ pub fn split_shared(doc: &mut Value) -> BTreeMap<String, String> {
             all.insert(copy, schema);
         }
     }
-    // Response bodies of operations, and the shared response components.
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for op in item.values_mut() {
-                if let Some(Value::Object(responses)) = op.get_mut("responses") {
-                    for r in responses.values_mut() {
-                        if let Some(content) = r.get_mut("content") {
-                            rename_refs(content, &renames);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") {
-        for r in responses.values_mut() {
-            if let Some(content) = r.get_mut("content") {
-                rename_refs(content, &renames);
-            }
-        }
-    }
+    rename_response_refs(doc, &renames);
     renames
 }
 
@@ -253,25 +231,3 @@ pub const VALIDATION_KEYWORDS: [&str; 13] = [
     "maxProperties",
     "minProperties",
 ];
-
-/// Points every `$ref` to a renamed component at its new name.
-fn rename_refs(v: &mut Value, renames: &BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get_mut("$ref")
-                && let Some(new) = r
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|n| renames.get(n))
-            {
-                *r = format!("#/components/schemas/{new}");
-            }
-            for (k, child) in m.iter_mut() {
-                if k != "example" && k != "examples" {
-                    rename_refs(child, renames);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| rename_refs(i, renames)),
-        _ => {}
-    }
-}
