@@ -15,6 +15,9 @@
 //!
 //! Decoding never produces `Rejected`: a decoded value is `Valid`.
 
+use std::cell::Cell;
+
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A field's value as its setter received it: one that fits, or one that
@@ -60,6 +63,41 @@ impl<T> From<T> for Checked<T> {
     }
 }
 
+/// An empty value that fits: a field that may be left out and is skipped
+/// when empty (an email's `extras`) starts as `Valid` and empty.
+impl<T: Default> Default for Checked<T> {
+    fn default() -> Self {
+        Checked::Valid(T::default())
+    }
+}
+
+type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+impl Checked<JsonMap> {
+    /// Whether this is a valid empty map: what a request leaves out of
+    /// its JSON (`skip_serializing_if`), as it leaves out an empty
+    /// `serde_json::Map`. A rejected value is not empty, so encoding it
+    /// reports the rejection instead of dropping it.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Checked::Valid(map) if map.is_empty())
+    }
+}
+
+/// A JSON value for a free-form object, where a type is written out (a
+/// `...Required` struct's field: `content_state: json!({..}).into()`):
+/// an object fits, anything else is kept as rejected.
+impl From<serde_json::Value> for Checked<JsonMap> {
+    fn from(value: serde_json::Value) -> Self {
+        crate::field::checked_map(value)
+    }
+}
+
+impl<N: crate::MapNewtype> From<serde_json::Value> for Checked<N> {
+    fn from(value: serde_json::Value) -> Self {
+        crate::field::checked_map(value)
+    }
+}
+
 /// A value a setter was given that does not fit its field: the value (as
 /// JSON) and the reason. Its `Display` is the reason alone, so that an
 /// error message does not repeat a caller's data.
@@ -102,8 +140,90 @@ impl<T: Serialize> Serialize for Checked<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Checked::Valid(v) => v.serialize(s),
+            Checked::Rejected(r) if MARK_REJECTED.with(Cell::get) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry(MARKER, r.reason())?;
+                map.end()
+            }
             Checked::Rejected(r) => Err(serde::ser::Error::custom(r)),
         }
+    }
+}
+
+thread_local! {
+    /// Set while [`locate_rejected`] encodes a body: a rejected value
+    /// then encodes as a marker instead of failing.
+    static MARK_REJECTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The one key of the object a rejected value encodes as while
+/// [`locate_rejected`] runs (no JSON a caller gives starts with NUL and
+/// this text under a single key).
+const MARKER: &str = "\u{0}braze_sdk::Rejected";
+
+/// Where in `body` a rejected value sits and why it was rejected:
+/// `("messages.email.extras", "expected a JSON object, got a string")`,
+/// the path written as serde_path_to_error writes it. For braze-sdk's
+/// request encoding, once the plain encoding has failed: it encodes
+/// `body` again into a `serde_json::Value` with each rejected value as a
+/// marker, and finds the first marker. (serde_path_to_error alone loses
+/// the path below the first `Option`: it does not follow
+/// `serialize_some`.) `None` when `body` holds no rejected value or fails
+/// to encode for another reason.
+#[doc(hidden)]
+pub fn locate_rejected<B: Serialize + ?Sized>(body: &B) -> Option<(String, String)> {
+    /// Puts the flag back as it was, also when encoding panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MARK_REJECTED.with(|m| m.set(self.0));
+        }
+    }
+    let _restore = Restore(MARK_REJECTED.with(|m| m.replace(true)));
+    let value = serde_json::to_value(body).ok()?;
+    let mut path = String::new();
+    let reason = find_marker(&value, &mut path)?;
+    if path.is_empty() {
+        path.push('.');
+    }
+    Some((path, reason))
+}
+
+/// The reason of the first marker in `value` (objects in key order,
+/// arrays in order), with `path` left pointing at it.
+fn find_marker(value: &serde_json::Value, path: &mut String) -> Option<String> {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.len() == 1
+                && let Some(serde_json::Value::String(reason)) = map.get(MARKER)
+            {
+                return Some(reason.clone());
+            }
+            for (key, child) in map {
+                let len = path.len();
+                if len > 0 {
+                    path.push('.');
+                }
+                path.push_str(key);
+                if let Some(reason) = find_marker(child, path) {
+                    return Some(reason);
+                }
+                path.truncate(len);
+            }
+            None
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                if let Some(reason) = find_marker(child, path) {
+                    return Some(reason);
+                }
+                path.truncate(len);
+            }
+            None
+        }
+        _ => None,
     }
 }
 
@@ -138,6 +258,45 @@ mod tests {
         assert_eq!(back, v);
         assert_eq!(back.valid(), Some(&3));
         assert_eq!(back.into_result(), Ok(3));
+    }
+
+    #[test]
+    fn a_rejected_value_is_located_below_options_arrays_and_maps() {
+        #[derive(Serialize)]
+        struct Inner {
+            ok: Checked<u64>,
+            bad: Option<Checked<u64>>,
+        }
+        #[derive(Serialize)]
+        struct Outer {
+            list: Vec<Option<Inner>>,
+        }
+        let rejected = || Checked::Rejected(Rejected::new(json!(0), "expected at least 1"));
+        let body = Outer {
+            list: vec![
+                Some(Inner {
+                    ok: Checked::Valid(1),
+                    bad: None,
+                }),
+                Some(Inner {
+                    ok: Checked::Valid(2),
+                    bad: Some(rejected()),
+                }),
+            ],
+        };
+        assert_eq!(
+            locate_rejected(&body),
+            Some(("list[1].bad".to_string(), "expected at least 1".to_string()))
+        );
+        // The flag is put back: the plain encoding fails again.
+        assert!(serde_json::to_vec(&body).is_err());
+        let top: Checked<u64> = rejected();
+        assert_eq!(
+            locate_rejected(&top),
+            Some((".".to_string(), "expected at least 1".to_string()))
+        );
+        let fine = Outer { list: vec![None] };
+        assert_eq!(locate_rejected(&fine), None);
     }
 
     #[test]

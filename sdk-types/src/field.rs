@@ -14,6 +14,8 @@
 //!
 //! | a "one string or a list" type (`StringOrStringList50`) | `&str`, `String`, `Vec<String>`, `Vec<&str>`, `&[&str]` |
 //! | a free-form object (`EventProperties`, `TriggerProperties`, ...), as `Checked<T>` in request types | a `serde_json::Value` (`json!({..})`) or a `serde_json::Map<String, Value>` |
+//! | a free-form object declared in place (`serde_json::Map<String, Value>`: a Live Activity's `content_state`, an email's `extras`), as `Checked<T>` in request types | a `serde_json::Value` (`json!({..})`) or a `serde_json::Map`; `json!({..}).into()` in a `...Required` struct |
+//! | exactly one free-form object in an array (`[Checked<CatalogItemFields>; 1]`, a catalog item request's `items`) | that object: a `serde_json::Value` (`json!({..})`), a `serde_json::Map` or the newtype |
 //! | a non-zero count (`NonZeroU64`, e.g. `UserPurchase::quantity`), as `Checked<T>` in request types | any integer (`.quantity(2)`) or a `NonZeroU64` |
 //!
 //! A [`Checked`] field takes inputs that may not fit (`json!([1, 2])` is
@@ -204,8 +206,9 @@ impl<T> IntoField<Option<Checked<T>>> for T {
 }
 
 /// A JSON value for a free-form object: an object fits, anything else is
-/// kept as rejected ("expected a JSON object, got an array").
-fn checked_map<N: MapNewtype>(value: serde_json::Value) -> Checked<N> {
+/// kept as rejected ("expected a JSON object, got an array"). `N` is a
+/// generated newtype over a map or the map itself.
+pub(crate) fn checked_map<N: From<JsonMap>>(value: serde_json::Value) -> Checked<N> {
     match value {
         serde_json::Value::Object(map) => Checked::Valid(N::from(map)),
         other => {
@@ -236,6 +239,43 @@ impl<N: MapNewtype> IntoField<Checked<N>> for JsonMap {
 impl<N: MapNewtype> IntoField<Option<Checked<N>>> for JsonMap {
     fn into_field(self) -> Option<Checked<N>> {
         Some(Checked::Valid(N::from(self)))
+    }
+}
+
+/// A free-form object that is a plain `serde_json::Map` field (the
+/// `content_state` of a Live Activity, an email's `extras`) takes a JSON
+/// value too; a map goes in through the `Checked<T>` from `T` above.
+impl IntoField<Checked<JsonMap>> for serde_json::Value {
+    fn into_field(self) -> Checked<JsonMap> {
+        checked_map(self)
+    }
+}
+
+impl IntoField<Option<Checked<JsonMap>>> for serde_json::Value {
+    fn into_field(self) -> Option<Checked<JsonMap>> {
+        Some(checked_map(self))
+    }
+}
+
+/// A field that holds exactly one free-form object in an array (the
+/// `items` of a catalog item request, `[Checked<CatalogItemFields>; 1]`)
+/// takes that one object: a JSON value (`json!({..})`, anything but an
+/// object is kept as rejected at `items[0]`), a map or the newtype.
+impl<N: MapNewtype> IntoField<[Checked<N>; 1]> for serde_json::Value {
+    fn into_field(self) -> [Checked<N>; 1] {
+        [checked_map(self)]
+    }
+}
+
+impl<N: MapNewtype> IntoField<[Checked<N>; 1]> for JsonMap {
+    fn into_field(self) -> [Checked<N>; 1] {
+        [Checked::Valid(N::from(self))]
+    }
+}
+
+impl<N: MapNewtype> IntoField<[Checked<N>; 1]> for N {
+    fn into_field(self) -> [Checked<N>; 1] {
+        [Checked::Valid(self)]
     }
 }
 
@@ -397,6 +437,66 @@ mod tests {
             assert_eq!(r.reason(), format!("expected a JSON object, got {kind}"));
             assert_eq!(r.value(), &value);
         }
+    }
+
+    #[test]
+    fn a_json_value_converts_into_a_checked_plain_map_or_one_element_array() {
+        let object = serde_json::json!({"stage": "shipped"});
+        let map = object.as_object().cloned().unwrap();
+        assert_eq!(
+            set::<Checked<JsonMap>>(object.clone()),
+            Checked::Valid(map.clone())
+        );
+        assert_eq!(
+            set::<Checked<JsonMap>>(map.clone()),
+            Checked::Valid(map.clone())
+        );
+        assert_eq!(
+            set::<Option<Checked<JsonMap>>>(object.clone()),
+            Some(Checked::Valid(map.clone()))
+        );
+        assert_eq!(
+            Checked::<JsonMap>::from(object.clone()),
+            Checked::Valid(map.clone())
+        );
+        assert_eq!(
+            Checked::<Props>::from(object.clone()),
+            Checked::Valid(Props(map.clone()))
+        );
+        assert_eq!(
+            set::<[Checked<Props>; 1]>(object.clone()),
+            [Checked::Valid(Props(map.clone()))]
+        );
+        assert_eq!(
+            set::<[Checked<Props>; 1]>(map.clone()),
+            [Checked::Valid(Props(map.clone()))]
+        );
+        assert_eq!(
+            set::<[Checked<Props>; 1]>(Props(map.clone())),
+            [Checked::Valid(Props(map))]
+        );
+        let array = serde_json::json!([{"stage": "shipped"}]);
+        let Checked::Rejected(r) = set::<Checked<JsonMap>>(array.clone()) else {
+            panic!("an array was not rejected");
+        };
+        assert_eq!(r.reason(), "expected a JSON object, got an array");
+        assert_eq!(r.value(), &array);
+        let Checked::Rejected(r) = Checked::<JsonMap>::from(serde_json::json!(7)) else {
+            panic!("a number was not rejected");
+        };
+        assert_eq!(r.reason(), "expected a JSON object, got a number");
+        let [Checked::Rejected(r)] = set::<[Checked<Props>; 1]>(array.clone()) else {
+            panic!("an array was not rejected as the element");
+        };
+        assert_eq!(r.value(), &array);
+    }
+
+    #[test]
+    fn only_a_valid_empty_map_counts_as_empty() {
+        assert!(Checked::<JsonMap>::default().is_empty());
+        assert!(!set::<Checked<JsonMap>>(serde_json::json!({"a": 1})).is_empty());
+        assert!(!set::<Checked<JsonMap>>(serde_json::json!([])).is_empty());
+        assert!(!set::<Checked<JsonMap>>(serde_json::Value::Null).is_empty());
     }
 
     #[test]

@@ -307,6 +307,7 @@ fn checked_fields(s: &mut ItemStruct, map_newtypes: &BTreeSet<String>) {
                 let last = p.path.segments.last().map(|s| s.ident.to_string());
                 match last.as_deref() {
                     Some("NonZeroU64") => true,
+                    _ if is_json_map(ty) => true,
                     Some(name) => p.path.segments.len() == 1 && map_newtypes.contains(name),
                     None => false,
                 }
@@ -315,7 +316,26 @@ fn checked_fields(s: &mut ItemStruct, map_newtypes: &BTreeSet<String>) {
         };
         if checked(&field.ty) {
             let ty = &field.ty;
+            if is_json_map(ty) {
+                skip_checked_map_when_empty(field);
+            }
+            let ty = &field.ty;
             field.ty = syn::parse_quote!(::braze_sdk::Checked<#ty>);
+            continue;
+        }
+        // Exactly one free-form object in an array (typify's `[T; 1]` for
+        // `minItems: 1, maxItems: 1`): the element is checked, so the
+        // setter takes that one object and a rejection's path names it
+        // (`items[0]`).
+        if let Type::Array(array) = &mut field.ty
+            && matches!(&array.len, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })
+                if n.base10_parse::<usize>().ok() == Some(1))
+            && !is_json_map(&array.elem)
+            && checked(&array.elem)
+        {
+            let elem = &array.elem;
+            let wrapped: Type = syn::parse_quote!(::braze_sdk::Checked<#elem>);
+            *array.elem = wrapped;
             continue;
         }
         if let Type::Path(p) = &mut field.ty
@@ -327,6 +347,42 @@ fn checked_fields(s: &mut ItemStruct, map_newtypes: &BTreeSet<String>) {
         {
             *inner = syn::parse_quote!(::braze_sdk::Checked<#inner>);
         }
+    }
+}
+
+/// Whether `ty` is a free-form JSON object declared in place
+/// (`::serde_json::Map<::std::string::String, ::serde_json::Value>`).
+fn is_json_map(ty: &Type) -> bool {
+    quote!(#ty).to_string()
+        == quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>).to_string()
+}
+
+/// The `skip_serializing_if` of a map field about to become `Checked`:
+/// `::serde_json::Map::is_empty` becomes `::braze_sdk::Checked::is_empty`
+/// (true for a valid empty map only), so an empty map is still left out of
+/// the JSON and a rejected value is still encoded and reported.
+fn skip_checked_map_when_empty(field: &mut syn::Field) {
+    let from = "\"::serde_json::Map::is_empty\"";
+    for attr in field.attrs.iter_mut() {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let syn::Meta::List(list) = &mut attr.meta else {
+            continue;
+        };
+        list.tokens = list
+            .tokens
+            .clone()
+            .into_iter()
+            .map(|t| match t {
+                proc_macro2::TokenTree::Literal(l) if l.to_string() == from => {
+                    proc_macro2::TokenTree::Literal(proc_macro2::Literal::string(
+                        "::braze_sdk::Checked::is_empty",
+                    ))
+                }
+                other => other,
+            })
+            .collect();
     }
 }
 
@@ -346,7 +402,9 @@ fn is_optional(field: &syn::Field) -> bool {
     };
     match last.as_deref() {
         Some("Option") => true,
-        Some("Vec" | "Map" | "HashMap" | "BTreeMap") => {
+        // `Checked` with `#[serde(default)]`: a map that was `Map` above
+        // (`checked_fields` ran first).
+        Some("Vec" | "Map" | "HashMap" | "BTreeMap" | "Checked") => {
             serde_has("default") || serde_has("flatten")
         }
         _ => false,
@@ -422,8 +480,14 @@ fn setters(
             .iter()
             .filter(|f| required.iter().any(|(n, _)| Some(*n) == f.ident.as_ref()))
             .map(|f| {
-                let docs = doc_lines(&f.attrs);
+                let mut docs = doc_lines(&f.attrs);
                 let (n, t) = (&f.ident, &f.ty);
+                if quote!(#t).to_string().starts_with(":: braze_sdk :: Checked <")
+                    && !quote!(#t).to_string().contains("NonZeroU64")
+                {
+                    docs.push(String::new());
+                    docs.push(" A JSON object converts with `.into()`: `json!({..}).into()` (another JSON value is kept and reported by `send()` with this field's path), or a `serde_json::Map`'s `.into()`.".to_string());
+                }
                 quote!(#(#[doc = #docs])* pub #n: #t)
             })
             .collect();
@@ -559,6 +623,8 @@ fn setter_doc(
         lines.push(String::new());
         lines.push(if printed.contains("NonZeroU64") {
             " Takes any integer (`2`); one below 1 is kept and reported by `send()` with this field's path.".to_string()
+        } else if printed.starts_with('[') {
+            " Takes its one element: a JSON object (`json!({..})`), a `serde_json::Map` or the element's type; another JSON value is kept and reported by `send()` with this field's path (`[0]`).".to_string()
         } else {
             " Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.".to_string()
         });

@@ -3903,7 +3903,7 @@ pub struct CatalogItemArrayUpdate {
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct CatalogItemCreateRequest {
     ///Exactly one element, the item's fields.
-    pub items: [CatalogItemFields; 1usize],
+    pub items: [::braze_sdk::Checked<CatalogItemFields>; 1usize],
 }
 #[cfg(feature = "catalogs")]
 /// The fields of one catalog item without its `id` (the synchronous
@@ -4103,7 +4103,7 @@ impl<'de> ::serde::Deserialize<'de> for CatalogItemReferenceId {
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct CatalogItemReplaceRequest {
     ///Exactly one element, the item's new fields.
-    pub items: [CatalogItemFields; 1usize],
+    pub items: [::braze_sdk::Checked<CatalogItemFields>; 1usize],
 }
 #[cfg(feature = "catalogs")]
 ///The fields to change in the item (without `id`).
@@ -4111,7 +4111,7 @@ pub struct CatalogItemReplaceRequest {
 #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct CatalogItemUpdateRequest {
     ///Exactly one element, the fields to change.
-    pub items: [CatalogItemFields; 1usize],
+    pub items: [::braze_sdk::Checked<CatalogItemFields>; 1usize],
 }
 #[cfg(feature = "catalogs")]
 ///The items to create, each with its `id` and all of the catalog's fields.
@@ -6311,8 +6311,10 @@ pub struct ContentCardObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_in_local_time: ::std::option::Option<bool>,
     ///Your own key-value pairs delivered with the card.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::braze_sdk::Checked::is_empty")]
+    pub extra: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///Image of the card.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
@@ -7886,8 +7888,10 @@ pub struct EmailObject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_template_id: ::std::option::Option<::std::string::String>,
     ///Your own key-value pairs sent with the email (unique arguments for SendGrid).
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub extras: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::braze_sdk::Checked::is_empty")]
+    pub extras: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///Sender, as `Display Name <address@example.com>`.
     pub from: ::std::string::String,
     ///Custom email headers (SparkPost, SendGrid and Amazon SES).
@@ -9647,9 +9651,8 @@ pub struct KpiUninstallsPoint {
 pub struct LiveActivityStartRequest {
     /// The activity's static attribute values (the ones that never
     /// change while it runs), in the shape the app declared.
-    pub activity_attributes: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
+    pub activity_attributes: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The attributes type the app registered with `liveActivities.registerPushToStart`.
     pub activity_attributes_type: ::std::string::String,
@@ -9659,7 +9662,9 @@ pub struct LiveActivityStartRequest {
     ///API identifier of the iOS app, from the API Keys page.
     pub app_id: ::std::string::String,
     ///The activity's first `ContentState`, in the shape the app declared.
-    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub content_state: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_audience: ::std::option::Option<ConnectedAudience>,
     ///When the activity leaves the user's screen; a past time removes it at once.
@@ -9690,7 +9695,9 @@ pub struct LiveActivityUpdateRequest {
     pub app_id: ::std::string::String,
     /// New values for the activity's `ContentState`, in exactly the shape
     /// the app declared. The keys are defined by the app.
-    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub content_state: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// When an ended activity leaves the user's screen; a past time
     /// removes it at once. Without `end_activity` it only updates the
     /// activity.
@@ -15298,8 +15305,10 @@ pub struct WindowsPhone8PushObject {
     ///Text of the toast.
     pub toast_content: ::std::string::String,
     ///Your own key-value pairs sent with the toast.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub toast_hash: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::braze_sdk::Checked::is_empty")]
+    pub toast_hash: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///App page to open.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub toast_navigation_uri: ::std::option::Option<::std::string::String>,
@@ -17176,15 +17185,23 @@ impl CatalogItem {
 #[cfg(feature = "catalogs")]
 impl CatalogItemCreateRequest {
     ///A value with its required fields (`items`) set and every optional field empty.
-    pub fn new(items: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>) -> Self {
+    pub fn new(
+        items: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
+    ) -> Self {
         Self {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
     /// Exactly one element, the item's fields.
+    ///
+    /// Takes its one element: a JSON object (`json!({..})`), a `serde_json::Map` or the element's type; another JSON value is kept and reported by `send()` with this field's path (`[0]`).
     pub fn items(
         mut self,
-        value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
+        value: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
     ) -> Self {
         self.items = ::braze_sdk::IntoField::into_field(value);
         self
@@ -17212,15 +17229,23 @@ impl CatalogItemReference {
 #[cfg(feature = "catalogs")]
 impl CatalogItemReplaceRequest {
     ///A value with its required fields (`items`) set and every optional field empty.
-    pub fn new(items: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>) -> Self {
+    pub fn new(
+        items: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
+    ) -> Self {
         Self {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
     /// Exactly one element, the item's new fields.
+    ///
+    /// Takes its one element: a JSON object (`json!({..})`), a `serde_json::Map` or the element's type; another JSON value is kept and reported by `send()` with this field's path (`[0]`).
     pub fn items(
         mut self,
-        value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
+        value: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
     ) -> Self {
         self.items = ::braze_sdk::IntoField::into_field(value);
         self
@@ -17229,15 +17254,23 @@ impl CatalogItemReplaceRequest {
 #[cfg(feature = "catalogs")]
 impl CatalogItemUpdateRequest {
     ///A value with its required fields (`items`) set and every optional field empty.
-    pub fn new(items: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>) -> Self {
+    pub fn new(
+        items: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
+    ) -> Self {
         Self {
             items: ::braze_sdk::IntoField::into_field(items),
         }
     }
     /// Exactly one element, the fields to change.
+    ///
+    /// Takes its one element: a JSON object (`json!({..})`), a `serde_json::Map` or the element's type; another JSON value is kept and reported by `send()` with this field's path (`[0]`).
     pub fn items(
         mut self,
-        value: impl ::braze_sdk::IntoField<[CatalogItemFields; 1usize]>,
+        value: impl ::braze_sdk::IntoField<
+            [::braze_sdk::Checked<CatalogItemFields>; 1usize],
+        >,
     ) -> Self {
         self.items = ::braze_sdk::IntoField::into_field(value);
         self
@@ -18004,10 +18037,14 @@ impl ContentCardObject {
         self
     }
     /// Your own key-value pairs delivered with the card.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extra(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.extra = ::braze_sdk::IntoField::into_field(value);
@@ -18563,10 +18600,14 @@ impl EmailObject {
         self
     }
     /// Your own key-value pairs sent with the email (unique arguments for SendGrid).
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn extras(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.extras = ::braze_sdk::IntoField::into_field(value);
@@ -18949,9 +18990,10 @@ impl KindlePushObject {
 pub struct LiveActivityStartRequestRequired {
     /// The activity's static attribute values (the ones that never
     /// change while it runs), in the shape the app declared.
-    pub activity_attributes: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
+    ///
+    /// A JSON object converts with `.into()`: `json!({..}).into()` (another JSON value is kept and reported by `send()` with this field's path), or a `serde_json::Map`'s `.into()`.
+    pub activity_attributes: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The attributes type the app registered with `liveActivities.registerPushToStart`.
     pub activity_attributes_type: ::std::string::String,
@@ -18961,7 +19003,11 @@ pub struct LiveActivityStartRequestRequired {
     /// API identifier of the iOS app, from the API Keys page.
     pub app_id: ::std::string::String,
     /// The activity's first `ContentState`, in the shape the app declared.
-    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///
+    /// A JSON object converts with `.into()`: `json!({..}).into()` (another JSON value is kept and reported by `send()` with this field's path), or a `serde_json::Map`'s `.into()`.
+    pub content_state: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     pub notification: ApplePushObject,
 }
 #[cfg(feature = "live-activities")]
@@ -18992,10 +19038,14 @@ impl LiveActivityStartRequest {
     }
     /// The activity's static attribute values (the ones that never
     /// change while it runs), in the shape the app declared.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn activity_attributes(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.activity_attributes = ::braze_sdk::IntoField::into_field(value);
@@ -19027,10 +19077,14 @@ impl LiveActivityStartRequest {
         self
     }
     /// The activity's first `ContentState`, in the shape the app declared.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
@@ -19100,7 +19154,11 @@ pub struct LiveActivityUpdateRequestRequired {
     pub app_id: ::std::string::String,
     /// New values for the activity's `ContentState`, in exactly the shape
     /// the app declared. The keys are defined by the app.
-    pub content_state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///
+    /// A JSON object converts with `.into()`: `json!({..}).into()` (another JSON value is kept and reported by `send()` with this field's path), or a `serde_json::Map`'s `.into()`.
+    pub content_state: ::braze_sdk::Checked<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 #[cfg(feature = "live-activities")]
 impl LiveActivityUpdateRequest {
@@ -19136,10 +19194,14 @@ impl LiveActivityUpdateRequest {
     }
     /// New values for the activity's `ContentState`, in exactly the shape
     /// the app declared. The keys are defined by the app.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn content_state(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.content_state = ::braze_sdk::IntoField::into_field(value);
@@ -23129,10 +23191,14 @@ impl WindowsPhone8PushObject {
         self
     }
     /// Your own key-value pairs sent with the toast.
+    ///
+    /// Takes a JSON object (`json!({..})`) or a `serde_json::Map`; another JSON value is kept and reported by `send()` with this field's path.
     pub fn toast_hash(
         mut self,
         value: impl ::braze_sdk::IntoField<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::braze_sdk::Checked<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         >,
     ) -> Self {
         self.toast_hash = ::braze_sdk::IntoField::into_field(value);

@@ -109,17 +109,21 @@ pub trait ClientInfo<Inner> {
 /// and prepared requests. A value a setter kept as rejected
 /// ([`crate::Checked`]) fails the encoding: that is
 /// [`Error::RejectedValue`], naming the field's path, before anything is
-/// sent. The path is tracked only when the plain encoding failed, so a body
-/// that encodes costs nothing more.
+/// sent. The path is looked for only when the plain encoding failed, so a
+/// body that encodes costs nothing more.
 pub(crate) fn json_body<B: serde::Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, RejectedValue> {
     serde_json::to_vec(body).map_err(|plain| {
-        let mut sink = Vec::new();
-        let (path, reason) =
+        // A rejected value, located by its marker (the full path, also
+        // below an `Option`); another encoding failure through
+        // serde_path_to_error.
+        let (path, reason) = braze_sdk_types::checked::locate_rejected(body).unwrap_or_else(|| {
+            let mut sink = Vec::new();
             match serde_path_to_error::serialize(body, &mut serde_json::Serializer::new(&mut sink))
             {
                 Err(e) => (e.path().to_string(), e.inner().to_string()),
                 Ok(()) => (".".to_string(), plain.to_string()),
-            };
+            }
+        });
         RejectedValue { path, reason }
     })
 }

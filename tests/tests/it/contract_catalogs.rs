@@ -315,9 +315,9 @@ fn rows() -> Vec<Box<dyn Case>> {
                         item_id: "store-paris-11",
                     },
                     types::CatalogItemCreateRequest {
-                        items: [types::CatalogItemFields(
-                            common::json_object(paris_fields()),
-                        )],
+                        items: [
+                            types::CatalogItemFields(common::json_object(paris_fields())).into(),
+                        ],
                     },
                 )
                 .send()
@@ -343,7 +343,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     item_id: "store-paris-11",
                 },
                 types::CatalogItemUpdateRequest {
-                    items: [types::CatalogItemFields(fields)],
+                    items: [types::CatalogItemFields(fields).into()],
                 },
             )
             .send()
@@ -368,9 +368,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                     item_id: "store-paris-11",
                 },
                 types::CatalogItemReplaceRequest {
-                    items: [types::CatalogItemFields(
-                        common::json_object(paris_fields()),
-                    )],
+                    items: [types::CatalogItemFields(common::json_object(paris_fields())).into()],
                 },
             )
             .send()

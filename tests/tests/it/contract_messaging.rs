@@ -746,16 +746,13 @@ fn rows() -> Vec<Box<dyn Case>> {
                             .sound(Some("chime.caf".to_string())),
                     )),
                 );
-                let content_state = json!({ "stage": "out_for_delivery", "eta_minutes": 12 })
-                    .as_object()
-                    .cloned()
-                    .unwrap();
                 c.live_activity_update(
                     types::LiveActivityUpdateRequest::new(
                         types::LiveActivityUpdateRequestRequired {
                             activity_id: "order-4821-delivery".to_string(),
                             app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-                            content_state,
+                            content_state:
+                                json!({ "stage": "out_for_delivery", "eta_minutes": 12 }).into(),
                         },
                     )
                     .end_activity(Some(true))
@@ -786,7 +783,7 @@ fn rows() -> Vec<Box<dyn Case>> {
                 types::LiveActivityUpdateRequestRequired {
                     activity_id: "order-4821-delivery".to_string(),
                     app_id: "9d2e6b1a-3f4c-4a58-b7e9-0c1d2e3f4a5b".to_string(),
-                    content_state: serde_json::Map::new(),
+                    content_state: serde_json::Map::new().into(),
                 },
             ))
             .send()

@@ -247,6 +247,203 @@ async fn a_zero_for_a_non_zero_field_is_reported_by_send_with_its_path() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
+/// The body of the one request `server` received, as JSON.
+async fn sent_body(server: &wiremock::MockServer) -> serde_json::Value {
+    let request = crate::common::only_request(server).await;
+    serde_json::from_slice(&request.body).expect("a JSON body")
+}
+
+/// Free-form objects declared in place (a plain `serde_json::Map` field:
+/// a Live Activity's `content_state`, an email's `extras`, a toast's
+/// `toast_hash`, a content card's `extra`) and the one object of a catalog
+/// item request's `items` take `json!({..})`, in a setter and (with
+/// `.into()`) in a `...Required` struct, and are sent exactly as given; a
+/// map left empty is still left out of the JSON.
+#[tokio::test]
+async fn json_objects_for_free_form_maps_declared_in_place_are_sent_as_given() {
+    let (server, client) = setup().await;
+    authorized("POST", "/messages/live_activity/update")
+        .respond_with(json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = types::LiveActivityUpdateRequest::new(types::LiveActivityUpdateRequestRequired {
+        activity_id: "order-1".to_string(),
+        app_id: "app-1".to_string(),
+        content_state: json!({"stage": "packed"}).into(),
+    });
+    // The setter replaces what `new` was given.
+    let body = body.content_state(json!({"stage": "shipped", "eta_minutes": 12}));
+    client
+        .live_activity_update(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        sent_body(&server).await,
+        json!({
+            "activity_id": "order-1",
+            "app_id": "app-1",
+            "content_state": {"stage": "shipped", "eta_minutes": 12}
+        })
+    );
+
+    let (server, client) = setup().await;
+    authorized("POST", "/messages/send")
+        .respond_with(json_response(
+            201,
+            json!({"dispatch_id": "d-1", "message": "success"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let email = types::EmailObject::new(types::EmailObjectRequired {
+        app_id: "app-1".to_string(),
+        from: "Shop <shop@example.com>".to_string(),
+    })
+    .extras(json!({"order": "4821", "tier": 2}));
+    let toast = types::WindowsPhone8PushObject::new("Shipped").toast_hash(json!({}));
+    let card = types::ContentCardObject::new(types::ContentCardObjectRequired {
+        title: "Shipped".to_string(),
+        description: "Your order is on its way.".to_string(),
+        type_: types::ContentCardObjectType::Classic,
+    })
+    .extra(json!({"order": "4821"}));
+    let body = types::MessagesSendRequest::default()
+        .external_user_ids(vec![types::ExternalId::from("user-1".to_string())])
+        .messages(
+            types::Messages::default()
+                .email(email)
+                .windows_phone8_push(toast)
+                .content_card(card),
+        );
+    client.messages_send(body).send().await.expect("sent");
+    let sent = sent_body(&server).await;
+    assert_eq!(
+        sent["messages"]["email"]["extras"],
+        json!({"order": "4821", "tier": 2})
+    );
+    assert_eq!(
+        sent["messages"]["content_card"]["extra"],
+        json!({"order": "4821"})
+    );
+    // An empty object is left out, as an empty map always was.
+    assert_eq!(
+        sent["messages"]["windows_phone8_push"],
+        json!({"toast_content": "Shipped"})
+    );
+
+    let (server, client) = setup().await;
+    authorized("POST", "/catalogs/stores/items/paris-11")
+        .respond_with(json_response(201, json!({"message": "success"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client
+        .catalog_item_create(
+            braze_sdk::builder::CatalogItemCreateRequired {
+                catalog_name: "stores",
+                item_id: "paris-11",
+            },
+            types::CatalogItemCreateRequest::new(json!({"City": "Paris", "Rating": 4.7})),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        sent_body(&server).await,
+        json!({"items": [{"City": "Paris", "Rating": 4.7}]})
+    );
+}
+
+/// A JSON value that is not an object, given for a free-form object
+/// declared in place or for a catalog item's fields, is kept and reported
+/// by `send()` (and by a prepared request) with its path, before any
+/// request is made; a rejected value in a map that is skipped when empty
+/// is reported, not skipped.
+#[tokio::test]
+async fn a_non_object_for_a_free_form_map_declared_in_place_is_reported_with_its_path() {
+    let (server, client) = setup().await;
+    let body = types::LiveActivityUpdateRequest::new(types::LiveActivityUpdateRequestRequired {
+        activity_id: "order-1".to_string(),
+        app_id: "app-1".to_string(),
+        content_state: json!(["shipped"]).into(),
+    });
+    assert_eq!(
+        body.content_state.rejected().map(|r| r.value()),
+        Some(&json!(["shipped"]))
+    );
+    let err = client
+        .live_activity_update(body.clone())
+        .send()
+        .await
+        .unwrap_err();
+    let r = rejected(&err);
+    assert_eq!(r.path, "content_state");
+    assert_eq!(r.reason, "expected a JSON object, got an array");
+    let prepared = braze_sdk::prepared::live_activity_update(&body)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(rejected(&prepared), r);
+    // The setter rejects the same way.
+    let err = client
+        .live_activity_update(body.content_state(json!(12)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(rejected(&err).path, "content_state");
+    assert_eq!(
+        rejected(&err).reason,
+        "expected a JSON object, got a number"
+    );
+
+    for (messages, path, reason) in [
+        (
+            types::Messages::default().email(
+                types::EmailObject::new(types::EmailObjectRequired {
+                    app_id: "app-1".to_string(),
+                    from: "Shop <shop@example.com>".to_string(),
+                })
+                .extras(json!("4821")),
+            ),
+            "messages.email.extras",
+            "expected a JSON object, got a string",
+        ),
+        (
+            types::Messages::default().windows_phone8_push(
+                types::WindowsPhone8PushObject::new("Shipped").toast_hash(json!(null)),
+            ),
+            "messages.windows_phone8_push.toast_hash",
+            "expected a JSON object, got null",
+        ),
+    ] {
+        let body = types::MessagesSendRequest::default()
+            .external_user_ids(vec![types::ExternalId::from("user-1".to_string())])
+            .messages(messages);
+        let err = client.messages_send(body).send().await.unwrap_err();
+        let r = rejected(&err);
+        assert_eq!(r.path, path);
+        assert_eq!(r.reason, reason);
+    }
+
+    let err = client
+        .catalog_item_update(
+            braze_sdk::builder::CatalogItemUpdateRequired {
+                catalog_name: "stores",
+                item_id: "paris-11",
+            },
+            types::CatalogItemUpdateRequest::new(json!([{"Rating": 4.7}])),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let r = rejected(&err);
+    assert_eq!(r.path, "items[0]");
+    assert_eq!(r.field(), "items");
+    assert_eq!(r.reason, "expected a JSON object, got an array");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
 /// Two required parameters of the same kind (two ids a `&str` converts
 /// into) are given by name: written in any order, each goes where its name
 /// says; a conversion that fails still names its parameter.
