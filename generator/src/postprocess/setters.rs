@@ -832,8 +832,71 @@ fn enum_builders(
 
 #[cfg(test)]
 mod tests {
-    use super::swappable;
+    use super::{checked_fields, is_optional, swappable};
+    use quote::quote;
     use std::collections::BTreeSet;
+
+    /// Free-form maps declared in place become `Checked`, keeping their
+    /// serde attributes' meaning (skipped when a valid map is empty); one
+    /// map newtype in a one-element array is checked per element; the
+    /// flattened extra keys and other array lengths are left alone.
+    #[test]
+    fn free_form_maps_in_place_and_in_one_element_arrays_become_checked() {
+        let mut s: syn::ItemStruct = syn::parse_quote! {
+            pub struct Thing {
+                pub state: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+                pub extras: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                pub maybe: ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                pub items: [Fields; 1usize],
+                pub pairs: [Fields; 2usize],
+            }
+        };
+        let newtypes: BTreeSet<String> = ["Fields".to_string()].into();
+        checked_fields(&mut s, &newtypes);
+        let field = |name: &str| {
+            s.fields
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+                .unwrap()
+                .clone()
+        };
+        let printed = |name: &str| {
+            let f = field(name);
+            let (attrs, ty) = (&f.attrs, &f.ty);
+            quote!(#(#attrs)* #ty).to_string()
+        };
+        let map = quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+        assert_eq!(
+            printed("state"),
+            quote!(::braze_sdk::Checked<#map>).to_string()
+        );
+        assert_eq!(
+            printed("extras"),
+            quote!(
+                #[serde(default, skip_serializing_if = "::braze_sdk::Checked::is_empty")]
+                ::braze_sdk::Checked<#map>
+            )
+            .to_string()
+        );
+        assert!(is_optional(&field("extras")));
+        assert!(!is_optional(&field("state")));
+        assert_eq!(
+            printed("maybe"),
+            // (the trailing comma is the input's, as rustfmt wrote it)
+            quote!(::std::option::Option<::braze_sdk::Checked<#map>,>).to_string()
+        );
+        assert_eq!(printed("extra"), quote!(#[serde(flatten)] #map).to_string());
+        assert_eq!(
+            printed("items"),
+            quote!([::braze_sdk::Checked<Fields>; 1usize]).to_string()
+        );
+        assert_eq!(printed("pairs"), quote!([Fields; 2usize]).to_string());
+    }
 
     fn check(fields: &[(&str, syn::Type)], newtypes: &[&str]) -> bool {
         let idents: Vec<syn::Ident> = fields
