@@ -64,6 +64,13 @@ impl RateLimitStatus {
     }
 }
 
+/// An HTTP date (`Sun, 06 Dec 2026 12:00:00 GMT`, as in `Date` and
+/// `Retry-After`).
+pub(crate) fn http_date(value: &str) -> Option<SystemTime> {
+    let date = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(date.with_timezone(&chrono::Utc).into())
+}
+
 /// How far the response's `Date` may be from this machine's clock before
 /// the machine's clock is taken to be wrong: `Date` has whole seconds (up to
 /// 1 s behind), and the answer took some time to arrive.
@@ -80,11 +87,10 @@ pub fn server_now(headers: &HeaderMap, local: SystemTime) -> SystemTime {
     let Some(date) = headers
         .get(reqwest::header::DATE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| chrono::DateTime::parse_from_rfc2822(v.trim()).ok())
+        .and_then(http_date)
     else {
         return local;
     };
-    let date: SystemTime = date.with_timezone(&chrono::Utc).into();
     let apart = match date.duration_since(local) {
         Ok(ahead) => ahead,
         Err(behind) => behind.duration(),

@@ -241,8 +241,7 @@ pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         if let Ok(seconds) = value.parse::<u64>() {
             return Some(Duration::from_secs(seconds));
         }
-        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
-            let at: SystemTime = date.with_timezone(&chrono::Utc).into();
+        if let Some(at) = crate::rate_limit::http_date(value) {
             return Some(at.duration_since(now).unwrap_or_default());
         }
     }
